@@ -1,0 +1,13 @@
+/** Every command of the program. Add a command: one file here, one line below. */
+import type { Command } from 'commander';
+import { registerConfig } from './config.js';
+import { registerDb } from './db.js';
+import { registerImport } from './import.js';
+import { registerCheck } from './check.js';
+
+export function registerCommands(program: Command): void {
+  registerImport(program);
+  registerCheck(program);
+  registerConfig(program);
+  registerDb(program);
+}

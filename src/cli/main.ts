@@ -1,0 +1,27 @@
+/**
+ * The `orglife` command. Each command lives in its own file under src/cli/commands and registers
+ * itself on the program; this file only wires them together and turns errors into exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands/index.js';
+import { UserError } from './errors.js';
+import { ConfigError } from '../config/load.js';
+
+const program = new Command('orglife')
+  .description('组织生活工作预警系统 — 三会一课检查、预警提醒与体检报告\nOrganizational-life work-warning system.')
+  .version('0.1.0')
+  .showHelpAfterError('（使用 --help 查看用法）')
+  .exitOverride();
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode);
+  if (e instanceof ConfigError || e instanceof UserError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(e instanceof UserError ? e.exitCode : 2);
+  }
+  throw e;
+}

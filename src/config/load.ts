@@ -1,0 +1,214 @@
+/**
+ * Loads the YAML configuration and validates it against the one schema. Only this module (and
+ * src/config/env.ts) reads files and the environment for configuration.
+ *
+ * A config source is a file, or a folder whose top-level *.yaml files are merged: default.yaml
+ * first, then the rest in name order (so `config/local.yaml` overrides `config/default.yaml`).
+ * Every error is reported at once, each with its file, line, key path and what is allowed.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type Config } from './schema.js';
+import type { Domain } from '../domain/types.js';
+import type { RulesConfig } from './rules-schema.js';
+
+export interface ConfigIssue {
+  file: string;
+  line: number | null;
+  path: string;
+  message: string;
+}
+
+/** Thrown when a configuration is invalid; `issues` lists every problem. */
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(
+      `配置无效 / invalid configuration (${issues.length} error${issues.length === 1 ? '' : 's'}):\n` +
+        issues.map((i) => `  ${i.file}${i.line ? `:${i.line}` : ''}: ${i.path || '(root)'}: ${i.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Files read, in merge order. */
+  files: string[];
+}
+
+/** Where the configuration comes from: ORGLIFE_CONFIG, else ./config. */
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.ORGLIFE_CONFIG || 'config');
+}
+
+interface Source {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+}
+
+/** Load and validate the configuration at `path` (file or folder). Throws ConfigError. */
+export function loadConfig(path: string = defaultConfigPath()): LoadedConfig {
+  const files = listConfigFiles(path);
+  const sources: Source[] = [];
+  const issues: ConfigIssue[] = [];
+  for (const file of files) {
+    const lines = new LineCounter();
+    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, uniqueKeys: true });
+    for (const e of doc.errors) {
+      issues.push({ file, line: e.linePos?.[0]?.line ?? null, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` });
+    }
+    sources.push({ file, doc, lines });
+  }
+  if (issues.length) throw new ConfigError(issues);
+
+  // Merge the raw trees, remembering which file set each key path, to point errors at it.
+  const origin = new Map<string, Source>();
+  let merged: unknown = {};
+  for (const src of sources) {
+    const value = src.doc.toJS() ?? {};
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      issues.push({ file: src.file, line: 1, path: '', message: 'expected a mapping of sections (rules:, channels:, …)' });
+      continue;
+    }
+    merged = deepMerge(merged, value, [], src, origin);
+  }
+  if (issues.length) throw new ConfigError(issues);
+
+  const result = configSchema.safeParse(merged);
+  if (!result.success) throw new ConfigError(result.error.issues.map((i) => toIssue(i, origin, sources)));
+  return { config: result.data, files };
+}
+
+/** Validate without throwing: the list of issues (empty when valid). For `orglife config check`. */
+export function checkConfig(path: string): { files: string[]; issues: ConfigIssue[] } {
+  try {
+    return { files: loadConfig(path).files, issues: [] };
+  } catch (e) {
+    if (e instanceof ConfigError) return { files: listConfigFilesSafe(path), issues: e.issues };
+    throw e;
+  }
+}
+
+function listConfigFilesSafe(path: string): string[] {
+  try {
+    return listConfigFiles(path);
+  } catch {
+    return [];
+  }
+}
+
+function listConfigFiles(path: string): string[] {
+  if (!existsSync(path)) {
+    throw new ConfigError([{ file: path, line: null, path: '', message: '配置文件或目录不存在 / config file or folder not found' }]);
+  }
+  if (!statSync(path).isDirectory()) return [path];
+  const names = readdirSync(path)
+    .filter((n) => /\.ya?ml$/.test(n))
+    .sort((a, b) => (isDefault(a) ? -1 : isDefault(b) ? 1 : a.localeCompare(b)));
+  return names.map((n) => join(path, n));
+}
+
+const isDefault = (name: string) => /^default\.ya?ml$/.test(basename(name));
+
+function deepMerge(base: unknown, over: unknown, path: (string | number)[], src: Source, origin: Map<string, Source>): unknown {
+  origin.set(path.join('.'), src);
+  if (isPlainObject(base) && isPlainObject(over)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v, [...path, k], src, origin);
+    return out;
+  }
+  if (isPlainObject(over)) {
+    for (const [k, v] of Object.entries(over)) deepMerge(undefined, v, [...path, k], src, origin);
+  }
+  return over;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function toIssue(i: z.core.$ZodIssue, origin: Map<string, Source>, sources: Source[]): ConfigIssue {
+  const path = i.path.map(String);
+  // The file that set the deepest known prefix of the path.
+  let src: Source | undefined;
+  for (let n = path.length; n >= 0 && !src; n--) src = origin.get(path.slice(0, n).join('.'));
+  src ??= sources[sources.length - 1];
+  let message = i.message;
+  let keyPath = path;
+  if (i.code === 'unrecognized_keys') {
+    const key = i.keys[0]!;
+    keyPath = [...path, key];
+    const keySrc = origin.get(keyPath.join('.')) ?? src;
+    const allowed = allowedKeys(path);
+    return {
+      file: keySrc?.file ?? '(defaults)',
+      line: keySrc ? lineOf(keySrc, keyPath, true) : null,
+      path: keyPath.join('.'),
+      message: `未知配置项 / unknown key "${i.keys.join('", "')}"${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`,
+    };
+  }
+  if (i.code === 'invalid_value' && 'values' in i) message = `${i.message}`;
+  return {
+    file: src?.file ?? '(defaults)',
+    line: src ? lineOf(src, keyPath, false) : null,
+    path: keyPath.join('.'),
+    message,
+  };
+}
+
+/** The keys the schema allows at a path, to suggest on an unknown key. */
+function allowedKeys(path: string[]): string[] {
+  let schema: unknown = configSchema;
+  for (const seg of path) {
+    schema = unwrap(schema);
+    const shape = (schema as { shape?: Record<string, unknown> }).shape;
+    if (shape && seg in shape) schema = shape[seg];
+    else {
+      const def = (schema as { _zod?: { def?: { valueType?: unknown } } })._zod?.def;
+      if (def?.valueType) schema = def.valueType;
+      else return [];
+    }
+  }
+  const shape = (unwrap(schema) as { shape?: Record<string, unknown> }).shape;
+  if (shape) return Object.keys(shape);
+  const keyType = (unwrap(schema) as { _zod?: { def?: { keyType?: { options?: string[] } } } })._zod?.def?.keyType;
+  return keyType?.options ?? [];
+}
+
+function unwrap(s: unknown): unknown {
+  let cur = s as { _zod?: { def?: { innerType?: unknown; in?: unknown } } };
+  for (let n = 0; n < 10; n++) {
+    const def = cur?._zod?.def;
+    const next = def?.innerType ?? def?.in;
+    if (!next) break;
+    cur = next as typeof cur;
+  }
+  return cur;
+}
+
+function lineOf(src: Source, path: string[], wantKey: boolean): number | null {
+  for (let n = path.length; n >= 1; n--) {
+    const parentPath = path.slice(0, n - 1);
+    const parent = parentPath.length ? src.doc.getIn(parentPath, true) : src.doc.contents;
+    if (!isMap(parent)) continue;
+    const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === path[n - 1]);
+    if (!pair) continue;
+    const node = (wantKey || n < path.length ? pair.key : (pair.value ?? pair.key)) as { range?: [number, number, number] };
+    if (node?.range) return src.lines.linePos(node.range[0]).line;
+  }
+  return null;
+}
+
+/** The effective rule config for a branch's domain: the base rules with that domain's overrides. */
+export function rulesFor(config: Config, domain: Domain | null): RulesConfig {
+  const overrides = domain ? config.domains[domain]?.rules : undefined;
+  if (!overrides) return config.rules;
+  const out: Record<string, unknown> = { ...config.rules };
+  for (const [id, o] of Object.entries(overrides)) {
+    if (o) out[id] = { ...(config.rules as Record<string, object>)[id], ...o };
+  }
+  return out as RulesConfig;
+}

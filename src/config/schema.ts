@@ -1,0 +1,91 @@
+/**
+ * The whole configuration schema: the single source of truth for defaults and validation.
+ * Each section's schema lives beside the code it configures; this file composes them.
+ * Strict everywhere: an unknown key is an error, so a typo never silently falls back to a default.
+ */
+import { z } from 'zod';
+import { domainOverridesSchema, rulesSchema } from './rules-schema.js';
+import { channelsSchema, routingSchema } from '../notifiers/config.js';
+import { reportsSchema } from '../reports/config.js';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM, 24-hour clock, for example 08:00');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+/** A 5-field cron expression (minute hour day month weekday), evaluated in Asia/Shanghai. */
+export const cronSchema = z
+  .string()
+  .regex(/^\S+(\s+\S+){4}$/, 'expected a 5-field cron expression such as "30 8 * * *"');
+
+export const alertsSchema = z
+  .object({
+    repeat_interval_days: z
+      .number().int().min(0).max(365).default(3)
+      .describe('re-send an open, unacknowledged alert every this many days (0 = never repeat)'),
+    max_repeats: z.number().int().min(0).max(100).default(3).describe('at most this many repeats per alert'),
+  })
+  .strict()
+  .prefault({});
+
+export const deliverySchema = z
+  .object({
+    quiet_hours: z
+      .object({
+        start: hhmm.default('08:00').describe('first minute messages may be sent'),
+        end: hhmm.default('20:00').describe('messages are held from this minute until the next allowed start'),
+        working_days_only: z.boolean().default(true).describe('hold messages on weekends and public holidays'),
+      })
+      .strict()
+      .prefault({}),
+    sms_daily_cap: z
+      .number().int().min(0).max(100).default(3)
+      .describe('SMS per recipient per day; further messages go by email'),
+    attempts: z.number().int().min(1).max(20).default(5).describe('delivery attempts for temporary errors'),
+    backoff_ms: z.number().int().min(10).max(3_600_000).default(30_000).describe('first retry delay, doubling'),
+  })
+  .strict()
+  .prefault({});
+
+export const calendarSchema = z
+  .object({
+    holidays: z.array(isoDate).default([]).describe('public holidays (no messages on these days)'),
+    workdays: z.array(isoDate).default([]).describe('make-up working days (调休上班) that fall on weekends'),
+  })
+  .strict()
+  .prefault({});
+
+export const schedulesSchema = z
+  .object({
+    evaluate: cronSchema.default('30 8 * * *').describe('evaluate rules and send warnings'),
+    report_monthly: cronSchema.default('0 9 2 * *').describe('monthly health-check reports for the previous month'),
+    report_quarterly: cronSchema.default('0 9 2 1,4,7,10 *').describe('quarterly reports for the previous quarter'),
+    report_yearly: cronSchema.default('0 9 2 1 *').describe('yearly reports for the previous year'),
+  })
+  .strict()
+  .prefault({});
+
+export const httpSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe('serve the HTTP API, health and metrics from the daemon'),
+    host: z.string().min(1).default('127.0.0.1').describe('bind address'),
+    port: z.number().int().min(0).max(65535).default(8080).describe('port (ORGLIFE_HTTP_PORT overrides)'),
+    body_limit_bytes: z.number().int().min(1024).default(5 * 1024 * 1024).describe('largest request body'),
+    rate_limit_per_minute: z.number().int().min(1).default(600).describe('requests per token per minute'),
+  })
+  .strict()
+  .prefault({});
+
+export const configSchema = z
+  .object({
+    rules: rulesSchema,
+    domains: domainOverridesSchema,
+    alerts: alertsSchema,
+    delivery: deliverySchema,
+    calendar: calendarSchema,
+    channels: channelsSchema,
+    routing: routingSchema,
+    schedules: schedulesSchema,
+    reports: reportsSchema,
+    http: httpSchema,
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;

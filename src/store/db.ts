@@ -1,0 +1,57 @@
+/**
+ * Opens the SQLite database (better-sqlite3 through drizzle), in WAL mode, and applies pending
+ * migrations. Only src/store talks to SQLite.
+ */
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** The database file: ORGLIFE_DB, else ./data/orglife.db. */
+export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.ORGLIFE_DB || 'data/orglife.db');
+}
+
+export interface OpenOptions {
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+  readonly?: boolean;
+}
+
+/** Open (creating if needed) the database at `path` and bring its schema up to date. */
+export function openDb(path: string = defaultDbPath(), opts: OpenOptions = {}): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const client = new Database(path, { readonly: opts.readonly ?? false });
+  client.pragma('journal_mode = WAL');
+  // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
+  client.pragma('synchronous = NORMAL');
+  client.pragma('foreign_keys = ON');
+  client.pragma('busy_timeout = 5000');
+  client.pragma('cache_size = -65536'); // 64 MiB page cache
+  client.pragma('temp_store = MEMORY');
+  const db = drizzle(client, { schema }) as Db;
+  if (opts.migrate ?? true) migrateDb(db);
+  return db;
+}
+
+/** Apply pending migrations; returns how many were applied. */
+export function migrateDb(db: Db): number {
+  const count = () =>
+    (db.$client.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = '__drizzle_migrations'").get() as { n: number }).n
+      ? (db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number }).n
+      : 0;
+  const before = count();
+  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  return count() - before;
+}
+
+export function closeDb(db: Db): void {
+  if (db.$client.open) db.$client.close();
+}

@@ -1,0 +1,2 @@
+/** The drizzle schema: one file per family of tables under ./schema/, re-exported here. */
+export * from './schema/records.js';

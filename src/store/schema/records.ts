@@ -1,0 +1,63 @@
+/** Tables of imported records: the organization tree and its meeting records. */
+import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Committees and branches, one tree; `parent` is the parent's code (null for the root). */
+export const orgs = sqliteTable(
+  'orgs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['committee', 'branch'] }).notNull(),
+    parent: text('parent'),
+    domain: text('domain'),
+    members: integer('members'),
+    groups: integer('groups').notNull().default(0),
+    secretary: text('secretary'),
+    secretaryPhone: text('secretary_phone'),
+    secretaryEmail: text('secretary_email'),
+    clerk: text('clerk'),
+    clerkPhone: text('clerk_phone'),
+    clerkEmail: text('clerk_email'),
+    electedOn: text('elected_on'),
+    termYears: integer('term_years'),
+    establishedOn: text('established_on'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('orgs_code').on(t.code), index('orgs_parent').on(t.parent)],
+);
+
+/**
+ * Meeting records. `org_id` points at orgs.id (an integer keeps the big table and its index small);
+ * `held_at` is epoch ms. The (org_id, type, held_at) index serves the rules' per-branch windows.
+ */
+export const meetings = sqliteTable(
+  'meetings',
+  {
+    id: integer('id').primaryKey(),
+    recordId: text('record_id').notNull(),
+    orgId: integer('org_id').notNull(),
+    type: text('type').notNull(),
+    heldAt: integer('held_at').notNull(),
+    expected: integer('expected').notNull(),
+    attended: integer('attended').notNull(),
+    /** 1 = yes, 0 = no, null = unknown. */
+    minutes: integer('minutes'),
+    lecturerRole: text('lecturer_role'),
+    topic: text('topic'),
+  },
+  (t) => [uniqueIndex('meetings_record_id').on(t.recordId), index('meetings_org_type_held').on(t.orgId, t.type, t.heldAt)],
+);
+
+/** One row per accepted import, for the audit trail. */
+export const imports = sqliteTable('imports', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  file: text('file').notNull(),
+  sha256: text('sha256').notNull(),
+  table: text('table').notNull(),
+  rows: integer('rows').notNull(),
+  inserted: integer('inserted').notNull(),
+  updated: integer('updated').notNull(),
+  unchanged: integer('unchanged').notNull(),
+  importedAt: integer('imported_at').notNull(),
+});
