@@ -1,8 +1,82 @@
 /**
- * Config of the notifier channels and of routing. Placeholder until the notifiers land: each
- * channel's own schema will live beside it and be composed here.
+ * Config of the notifier channels (`channels:`) and of routing (`routing:`). Each channel's schema
+ * lives beside its notifier; this file composes them for src/config/schema.ts.
+ * Secrets never appear here: channel blocks only NAME the environment variables that hold them.
  */
 import { z } from 'zod';
+import { LEVELS, type Level } from '../domain/types.js';
+import { aliyunSmsSchema } from './aliyun-sms/schema.js';
+import { dingtalkSchema } from './dingtalk/schema.js';
+import { emailSchema } from './email/schema.js';
+import { httpSmsSchema } from './http-sms/schema.js';
+import { tencentSmsSchema } from './tencent-sms/schema.js';
+import { LOGICAL_CHANNELS, SMS_PROVIDERS, type ChannelName, type LogicalChannel } from './types.js';
+import { wecomSchema } from './wecom/schema.js';
 
-export const channelsSchema = z.object({}).strict().prefault({});
-export const routingSchema = z.object({}).strict().prefault({});
+export const channelsSchema = z
+  .object({
+    sms_provider: z.enum(SMS_PROVIDERS).default('aliyun_sms').describe('which provider the logical "sms" route uses'),
+    email: emailSchema,
+    aliyun_sms: aliyunSmsSchema,
+    tencent_sms: tencentSmsSchema,
+    http_sms: httpSmsSchema,
+    wecom: wecomSchema,
+    dingtalk: dingtalkSchema,
+  })
+  .strict()
+  .prefault({});
+
+export type ChannelsConfig = z.infer<typeof channelsSchema>;
+
+/** Who receives alerts of a level: the branch secretary, the Party-affairs worker, the parent committee. */
+export const RECIPIENT_ROLES = ['secretary', 'clerk', 'committee'] as const;
+export type RecipientRole = (typeof RECIPIENT_ROLES)[number];
+
+const route = (defaults: LogicalChannel[], who: string) =>
+  z
+    .array(z.enum(LOGICAL_CHANNELS))
+    .max(LOGICAL_CHANNELS.length)
+    .refine((l) => new Set(l).size === l.length, 'a channel is listed twice')
+    .default(() => [...defaults])
+    .describe(`channels for ${who}, in fallback order (sms, email, wecom, dingtalk)`);
+
+const levelRoutes = (level: Level, d: Record<RecipientRole, LogicalChannel[]>) =>
+  z
+    .object({
+      secretary: route(d.secretary, `the branch secretary at level ${level}`),
+      clerk: route(d.clerk, `the Party-affairs worker at level ${level}`),
+      committee: route(d.committee, `the parent committee's contacts at level ${level}`),
+    })
+    .strict()
+    .prefault({});
+
+/** Default routes per level and role (see .team/notifiers.md). */
+export const DEFAULT_ROUTES: Record<Level, Record<RecipientRole, LogicalChannel[]>> = {
+  reminder: { secretary: ['sms', 'email'], clerk: ['email'], committee: [] },
+  warning: { secretary: ['sms', 'email'], clerk: ['sms', 'email'], committee: [] },
+  escalation: { secretary: ['sms', 'email'], clerk: ['sms', 'email'], committee: ['email', 'wecom', 'dingtalk'] },
+};
+
+export const routingSchema = z
+  .object({
+    ...(Object.fromEntries(LEVELS.map((l) => [l, levelRoutes(l, DEFAULT_ROUTES[l])])) as {
+      [L in Level]: ReturnType<typeof levelRoutes>;
+    }),
+    report: route(['email'], 'health-check reports'),
+  })
+  .strict()
+  .prefault({});
+
+export type RoutingConfig = z.infer<typeof routingSchema>;
+
+/** The concrete channel a logical route goes to: 'sms' → channels.sms_provider. */
+export function physicalChannel(channels: Pick<ChannelsConfig, 'sms_provider'>, logical: LogicalChannel): ChannelName {
+  return logical === 'sms' ? channels.sms_provider : logical;
+}
+
+/** Names of the robots of `channel` that serve committee `committeeCode` (listed, or "*"). */
+export function robotsFor(channels: ChannelsConfig, channel: 'wecom' | 'dingtalk', committeeCode: string): string[] {
+  return Object.entries(channels[channel].robots)
+    .filter(([, r]) => r.committees.includes(committeeCode) || r.committees.includes('*'))
+    .map(([name]) => name);
+}

@@ -1,0 +1,22 @@
+/** Config of the email channel (`channels.email`). The SMTP URL with its password comes from SMTP_URL. */
+import { z } from 'zod';
+
+export const emailSchema = z
+  .object({
+    enabled: z
+      .union([z.boolean(), z.literal('auto')])
+      .default('auto')
+      .describe('auto = on when SMTP_URL is set or host is given; true = required (error if neither); false = off'),
+    from: z.string().min(3).default('组织生活预警 <noreply@orglife.local>').describe('sender shown to recipients'),
+    host: z
+      .string().min(1).optional()
+      .describe('SMTP relay without authentication, used when SMTP_URL is not set (smtp://user:pass@host:port)'),
+    port: z.number().int().min(1).max(65535).default(25).describe('port of `host` (ignored when SMTP_URL is set)'),
+    secure: z.boolean().default(false).describe('implicit TLS to `host` (port 465); ignored when SMTP_URL is set'),
+    max_connections: z.number().int().min(1).max(20).default(2).describe('pooled SMTP connections'),
+    timeout_ms: z.number().int().min(1000).max(300_000).default(30_000).describe('connection and greeting timeout'),
+  })
+  .strict()
+  .prefault({});
+
+export type EmailConfig = z.infer<typeof emailSchema>;
