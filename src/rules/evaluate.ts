@@ -1,0 +1,76 @@
+/**
+ * Applies every configured rule to one branch: the one entry point of the rules engine.
+ * Pure: findings depend only on (branch, meetings, rules, now, alsoEvaluate). See README.md here.
+ */
+import { parseDate, parsePeriod, type Period } from '../domain/calendar.js';
+import { FREQUENCY_RULE_IDS, RECORD_RULE_IDS, type Finding, type MeetingType, type RuleId } from '../domain/types.js';
+import type { RulesConfig } from '../config/rules-schema.js';
+import { FREQUENCY_MEETING_TYPE, type BranchFacts, type EvalRequest, type MeetingFacts } from './types.js';
+import { windowFor } from './window.js';
+import { evaluateFrequency } from './frequency.js';
+import { evaluateRecords } from './records.js';
+import { evaluateTerm } from './term.js';
+
+const NONE: readonly MeetingFacts[] = [];
+
+/**
+ * All findings of one branch as of `now`, in rule order. `rules` is the branch's effective
+ * configuration (rulesFor(config, domain)). `meetings` must include every meeting in the rules'
+ * windows (window.ts: loadWindow); extra ones are harmless. `alsoEvaluate` adds older periods of
+ * given rules (e.g. open alerts): each is judged like a window period, so a finding missing from
+ * the result means that (org, rule, period) is met, or no longer applies. Requests for periods
+ * already in the window, unparsable labels, and term-expiry requests are ignored.
+ */
+export function evaluateBranch(
+  branch: BranchFacts,
+  meetings: readonly MeetingFacts[],
+  rules: RulesConfig,
+  now: number,
+  alsoEvaluate?: readonly EvalRequest[],
+): Finding[] {
+  const establishedAt = branch.establishedOn ? parseDate(branch.establishedOn) : null;
+  const byType = new Map<MeetingType, MeetingFacts[]>();
+  for (const m of meetings) {
+    const list = byType.get(m.type);
+    if (list) list.push(m);
+    else byType.set(m.type, [m]);
+  }
+  const extra = alsoEvaluate?.length ? extraPeriods(alsoEvaluate) : undefined;
+  const periodsOf = (id: RuleId): Period[] => {
+    const periods = windowFor(id, rules[id], now);
+    const more = extra?.get(id);
+    if (!more) return periods;
+    for (const p of more) if (!periods.some((q) => q.label === p.label)) periods.push(p);
+    return periods;
+  };
+
+  const out: Finding[] = [];
+  for (const id of FREQUENCY_RULE_IDS) {
+    const cfg = rules[id];
+    if (!cfg.enabled) continue;
+    const own = byType.get(FREQUENCY_MEETING_TYPE[id]) ?? NONE;
+    out.push(...evaluateFrequency(id, cfg, branch, own, periodsOf(id), now, establishedAt));
+  }
+  for (const id of RECORD_RULE_IDS) {
+    const cfg = rules[id];
+    if (!cfg.enabled) continue;
+    const read = id === 'assembly-quorum' ? (byType.get('assembly') ?? NONE) : meetings;
+    if (!read.length) continue;
+    out.push(...evaluateRecords(id, cfg, branch, read, periodsOf(id), now));
+  }
+  out.push(...evaluateTerm(rules['term-expiry'], branch, now));
+  return out;
+}
+
+function extraPeriods(requests: readonly EvalRequest[]): Map<RuleId, Period[]> {
+  const out = new Map<RuleId, Period[]>();
+  for (const r of requests) {
+    if (r.rule === 'term-expiry') continue;
+    const p = parsePeriod(r.period);
+    if (!p) continue;
+    const list = out.get(r.rule);
+    if (list) list.push(p);
+    else out.set(r.rule, [p]);
+  }
+  return out;
+}

@@ -1,0 +1,129 @@
+/**
+ * The Chinese sentences secretaries read. Pure string building from facts the rules computed, so
+ * every wording lives in one place.
+ */
+import { periodNameZh, shanghaiParts, type Period, type PeriodKind } from '../domain/calendar.js';
+import { MEETING_TYPE_NAMES_ZH, type FrequencyRuleId, type Level, type RecordRuleId } from '../domain/types.js';
+import type { MeetingFacts } from './types.js';
+import type { Phase } from './levels.js';
+
+/** What each obligation is called and the verb that goes with it ("召开支部委员会会议"). */
+const OBLIGATION_ZH: Record<FrequencyRuleId, { noun: string; verb: string }> = {
+  'committee-monthly': { noun: '支部委员会会议', verb: '召开' },
+  'group-monthly': { noun: '党小组会', verb: '召开' },
+  'theme-day-monthly': { noun: '主题党日活动', verb: '开展' },
+  'assembly-quarterly': { noun: '支部党员大会', verb: '召开' },
+  'lecture-quarterly': { noun: '党课', verb: '召开' },
+  'secretary-lecture-yearly': { noun: '书记讲党课', verb: '开展' },
+  'life-meeting-yearly': { noun: '组织生活会', verb: '召开' },
+  'review-yearly': { noun: '民主评议党员', verb: '开展' },
+};
+
+const UNIT_ZH: Record<PeriodKind, string> = { month: '月', quarter: '季度', year: '年' };
+const THIS_PERIOD_ZH: Record<PeriodKind, string> = { month: '本月', quarter: '本季度', year: '本年度' };
+/** Appended to every escalation, so the reader knows the parent committee is involved. */
+const ESCALATED_ZH = '，已转上级党委督办';
+/** Flagged records listed by name before "等". */
+const MAX_LISTED = 3;
+
+/** Facts a recurring-obligation message is built from. */
+export interface FrequencyMessageFacts {
+  rule: FrequencyRuleId;
+  period: Period;
+  minCount: number;
+  groups: number;
+  required: number;
+  count: number;
+  /** Assemblies held in the period without quorum (not counted). */
+  withoutQuorum: number;
+  phase: Phase;
+  level: Level;
+  days: number;
+}
+
+/** The requirement in words: "每月至少1次", "3个党小组每月各至少1次", "每季度至少1次且到会人数过半". */
+export function requirementZh(rule: FrequencyRuleId, kind: PeriodKind, minCount: number, groups: number): string {
+  const unit = UNIT_ZH[kind];
+  if (rule === 'group-monthly') return `${groups}个党小组每${unit}各至少${minCount}次`;
+  if (rule === 'assembly-quarterly') return `每${unit}至少${minCount}次且到会人数过半`;
+  if (rule === 'secretary-lecture-yearly') return `每${unit}至少${minCount}次由支部书记讲授`;
+  return `每${unit}至少${minCount}次`;
+}
+
+/** e.g. "2026年10月未召开支部委员会会议（每月至少1次），已逾期28天" or "本季度党课尚未召开（…），距截止还有5天". */
+export function frequencyMessage(f: FrequencyMessageFacts): string {
+  const { noun, verb } = OBLIGATION_ZH[f.rule];
+  let req = requirementZh(f.rule, f.period.kind, f.minCount, f.groups);
+  if (f.withoutQuorum > 0) req += `；另有${f.withoutQuorum}次到会人数未过半，不计入`;
+  const short = f.required - f.count;
+  if (f.phase === 'due-soon') {
+    const head =
+      f.count === 0
+        ? `${THIS_PERIOD_ZH[f.period.kind]}${noun}尚未${verb}`
+        : `${THIS_PERIOD_ZH[f.period.kind]}${noun}已${verb}${f.count}次，尚差${short}次`;
+    return `${head}（${req}），距截止还有${f.days}天`;
+  }
+  const name = periodNameZh(f.period);
+  const head = f.count === 0 ? `${name}未${verb}${noun}` : `${name}${noun}仅${verb}${f.count}次，尚差${short}次`;
+  let msg = `${head}（${req}），已逾期${f.days}天`;
+  if (f.phase === 'in-grace') msg += `；如已${verb}，请尽快补录`;
+  if (f.level === 'escalation') msg += ESCALATED_ZH;
+  return msg;
+}
+
+function dayZh(t: number): string {
+  const { month, day } = shanghaiParts(t);
+  return `${month}月${day}日`;
+}
+
+function listed(items: string[]): string {
+  return items.length > MAX_LISTED ? `${items.slice(0, MAX_LISTED).join('；')}等` : items.join('；');
+}
+
+function percent(ratio: number): string {
+  return `${Number((ratio * 100).toFixed(1))}%`;
+}
+
+/** Message of a record rule about the flagged meetings of one period. */
+export function recordMessage(
+  rule: RecordRuleId,
+  period: Period,
+  flagged: readonly MeetingFacts[],
+  level: Level,
+  threshold?: number,
+): string {
+  const name = periodNameZh(period);
+  const n = flagged.length;
+  let msg: string;
+  if (rule === 'assembly-quorum') {
+    const detail = listed(flagged.map((m) => `${dayZh(m.heldAt)}应到${m.expected}人、实到${m.attended}人`));
+    msg = `${name}有${n}次支部党员大会到会人数未过半（${detail}），会议无效，不计入党员大会次数`;
+  } else if (rule === 'minutes-missing') {
+    const detail = listed(flagged.map((m) => `${dayZh(m.heldAt)}${MEETING_TYPE_NAMES_ZH[m.type]}`));
+    msg = `${name}有${n}次会议无会议记录（${detail}），请补齐会议记录`;
+  } else {
+    const detail = listed(
+      flagged.map(
+        (m) => `${dayZh(m.heldAt)}${MEETING_TYPE_NAMES_ZH[m.type]}应到${m.expected}人、实到${m.attended}人（${percent(m.attended / m.expected)}）`,
+      ),
+    );
+    msg = `${name}有${n}次会议参会率低于${percent(threshold ?? 0)}（${detail}）`;
+  }
+  return level === 'escalation' ? msg + ESCALATED_ZH : msg;
+}
+
+/** Message of the term rule. `lastDay` is the last day of the term, 'YYYY-MM-DD'. */
+export function termMessage(facts: {
+  lastDay: string;
+  electedOn: string;
+  termYears: number;
+  level: Level;
+  days: number;
+}): string {
+  const basis = `（${facts.electedOn}选举产生，任期${facts.termYears}年）`;
+  if (facts.level === 'reminder') {
+    return `支部委员会任期将于${facts.lastDay}届满${basis}，距届满还有${facts.days}天，请提前做好换届准备`;
+  }
+  const msg = `支部委员会任期已于${facts.lastDay}届满${basis}，已超期${facts.days}天未换届，请尽快组织换届选举`;
+  return facts.level === 'escalation' ? msg + ESCALATED_ZH : msg;
+}
