@@ -1,2 +1,3 @@
 /** The drizzle schema: one file per family of tables under ./schema/, re-exported here. */
 export * from './schema/records.js';
+export * from './schema/jobs.js';
