@@ -4,10 +4,12 @@ import { registerConfig } from './config.js';
 import { registerDb } from './db.js';
 import { registerImport } from './import.js';
 import { registerCheck } from './check.js';
+import { registerNotify } from './notify.js';
 
 export function registerCommands(program: Command): void {
   registerImport(program);
   registerCheck(program);
   registerConfig(program);
   registerDb(program);
+  registerNotify(program);
 }
