@@ -1,0 +1,149 @@
+/**
+ * Write a synthetic city to files in the interchange format: orgs.csv (committees first), meeting
+ * records split into parts of `partRows` rows, and city.json describing what was written. Writes
+ * branch by branch with synchronous buffered writes, so memory stays flat at any size.
+ */
+import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { LEVELS, type Level, type RuleId } from '../domain/types.js';
+import { iterateCity, type ResolvedCityOptions } from './city.js';
+import { countByLevel, expectedFindings } from './expected.js';
+import type { BranchHealth, CityOptions, MeetingRow, OrgRow } from './types.js';
+
+export const ORG_KEYS = [
+  'code', 'name', 'kind', 'parent', 'domain', 'members', 'groups', 'secretary', 'secretary_phone', 'secretary_email',
+  'clerk', 'clerk_phone', 'clerk_email', 'elected_on', 'term_years', 'established_on',
+] as const satisfies readonly (keyof OrgRow)[];
+export const MEETING_KEYS = [
+  'id', 'org', 'type', 'held_at', 'expected', 'attended', 'minutes', 'lecturer_role', 'topic',
+] as const satisfies readonly (keyof MeetingRow)[];
+
+export interface WriteCityOptions extends CityOptions {
+  /** Output folder (created). */
+  out: string;
+  format?: 'csv' | 'ndjson';
+  /** Meeting rows per file (default 1,000,000). */
+  partRows?: number;
+  /** Called after every branch written, for progress display. */
+  onProgress?: (branchesDone: number, meetingsDone: number) => void;
+}
+
+/** What writeCityFiles wrote; also saved as city.json in the folder. */
+export interface CityFilesInfo {
+  dir: string;
+  format: 'csv' | 'ndjson';
+  options: Omit<ResolvedCityOptions, 'nowMs'>;
+  orgsFile: string;
+  meetingFiles: string[];
+  counts: { orgs: number; committees: number; branches: number; meetings: number };
+  health: Record<BranchHealth, number>;
+  /** Findings the default rules should report at `now`, by level and by rule. */
+  expected: Record<Level, number>;
+  expectedByRule: Partial<Record<RuleId, number>>;
+}
+
+const FLUSH_AT = 1 << 20;
+
+/** Buffered synchronous writer to one file. */
+class Sink {
+  private fd: number;
+  private buf: string[] = [];
+  private size = 0;
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+  write(s: string): void {
+    this.buf.push(s);
+    this.size += s.length;
+    if (this.size >= FLUSH_AT) this.flush();
+  }
+  flush(): void {
+    if (this.buf.length) writeSync(this.fd, this.buf.join(''));
+    this.buf = [];
+    this.size = 0;
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+/** Generate the city and write it to `opts.out`. */
+export function writeCityFiles(opts: WriteCityOptions): CityFilesInfo {
+  const format = opts.format ?? 'csv';
+  const partRows = opts.partRows ?? 1_000_000;
+  const stream = iterateCity(opts);
+  mkdirSync(opts.out, { recursive: true });
+  const orgsFile = join(opts.out, `orgs.${format}`);
+  const orgSink = new Sink(orgsFile);
+  const line = format === 'csv' ? csvLine : ndjsonLine;
+  if (format === 'csv') orgSink.write(ORG_KEYS.join(',') + '\n');
+  const committees = stream.committees();
+  for (const c of committees) orgSink.write(line(c, ORG_KEYS));
+
+  const meetingFiles: string[] = [];
+  let part: Sink | null = null;
+  let inPart = 0;
+  let meetings = 0;
+  let branches = 0;
+  const health: Record<BranchHealth, number> = { good: 0, occasional: 0, lax: 0 };
+  const expected: Record<Level, number> = { reminder: 0, warning: 0, escalation: 0 };
+  const expectedByRule: Partial<Record<RuleId, number>> = {};
+  for (const b of stream.branches()) {
+    orgSink.write(line(b.org, ORG_KEYS));
+    for (const m of b.meetings) {
+      if (!part || inPart >= partRows) {
+        part?.close();
+        const file = join(opts.out, `meetings-${String(meetingFiles.length + 1).padStart(4, '0')}.${format}`);
+        meetingFiles.push(file);
+        part = new Sink(file);
+        if (format === 'csv') part.write(MEETING_KEYS.join(',') + '\n');
+        inPart = 0;
+      }
+      part.write(line(m, MEETING_KEYS));
+      inPart++;
+    }
+    meetings += b.meetings.length;
+    branches++;
+    health[b.manifest.health]++;
+    const found = expectedFindings(b.manifest, stream.options.nowMs);
+    const byLevel = countByLevel(found);
+    for (const l of LEVELS) expected[l] += byLevel[l];
+    for (const f of found) expectedByRule[f.rule] = (expectedByRule[f.rule] ?? 0) + 1;
+    opts.onProgress?.(branches, meetings);
+  }
+  part?.close();
+  orgSink.close();
+
+  const { nowMs: _nowMs, ...options } = stream.options;
+  const info: CityFilesInfo = {
+    dir: opts.out, format, options, orgsFile, meetingFiles,
+    counts: { orgs: committees.length + branches, committees: committees.length, branches, meetings },
+    health, expected, expectedByRule,
+  };
+  // city.json is written last, via rename, so its presence means the folder is complete.
+  const tmp = join(opts.out, 'city.json.tmp');
+  writeFileSync(tmp, JSON.stringify(info, null, 2) + '\n');
+  renameSync(tmp, join(opts.out, 'city.json'));
+  return info;
+}
+
+/** One CSV line. Generated values never hold commas, quotes or newlines; quote anyway if one does. */
+function csvLine<T extends object>(row: T, keys: readonly (keyof T)[]): string {
+  let s = '';
+  for (let i = 0; i < keys.length; i++) {
+    const v = row[keys[i]!];
+    if (i) s += ',';
+    if (v === null || v === undefined) continue;
+    const text = String(v);
+    s += /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  }
+  return s + '\n';
+}
+
+/** One NDJSON line with the English keys; empty values are null. */
+function ndjsonLine<T extends object>(row: T, keys: readonly (keyof T)[]): string {
+  const o: Record<string, unknown> = {};
+  for (const k of keys) o[k as string] = row[k] ?? null;
+  return JSON.stringify(o) + '\n';
+}
