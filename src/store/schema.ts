@@ -1,3 +1,4 @@
 /** The drizzle schema: one file per family of tables under ./schema/, re-exported here. */
 export * from './schema/records.js';
 export * from './schema/jobs.js';
+export * from './schema/reports.js';
