@@ -11,9 +11,11 @@ import { prepareSmsParams, requireSms } from '../sms-params.js';
 import type { Notifier, OutgoingMessage, SendResult } from '../types.js';
 import type { AliyunSmsConfig } from './schema.js';
 
-// The package is CommonJS compiled from TypeScript: under NodeNext its `default` is the whole
-// module.exports object, whose own `default` is the client class.
-const Client = dysmsapi.default.default;
+// The package is CommonJS compiled from TypeScript. Node's ESM loader makes `default` the whole
+// module.exports object (whose own `default` is the class); bundler-style loaders (vitest) give
+// the class itself. Accept both.
+const loaded = dysmsapi.default as unknown as typeof dysmsapi.default | typeof dysmsapi.default.default;
+const Client = typeof loaded === 'function' ? loaded : loaded.default;
 type DysmsapiClient = InstanceType<typeof Client>;
 
 /** Aliyun answer codes that retrying cannot fix (the isv.* family is about this request itself). */
