@@ -1,0 +1,140 @@
+/**
+ * `npm run bench [-- --sizes 1000,20000 --suites import,check --seed 42 --no-write --fresh]`
+ *
+ * Finds the suites in bench/suites/, prepares their fixtures (generated city, imported database;
+ * cached in bench/.data/), runs every step in its own child process, prints a table per suite and
+ * size, records the figures in bench/results.json and regenerates BENCHMARKS.md.
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import type { ChildReply, ChildRequest } from './lib/child.js';
+import { BENCH_NOW, DATA_DIR, adoptDb, cityDir, dbFixturePath, ensureCity, ensureDb } from './lib/fixtures.js';
+import { REPO_ROOT } from './lib/measure.js';
+import {
+  formatTable, gitRevision, machine, readResults, recordResult, stepsOf, writeBenchmarksMd, writeResults,
+} from './lib/report.js';
+import type { BenchContext, BenchSuite, StepOutcome } from './lib/types.js';
+
+const SUITES_DIR = join(REPO_ROOT, 'bench/suites');
+const CHILD = join(REPO_ROOT, 'bench/lib/child.ts');
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,20000,250000' },
+    suites: { type: 'string' },
+    seed: { type: 'string', default: '42' },
+    'no-write': { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
+    list: { type: 'boolean', default: false },
+  },
+});
+
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+const seed = Number(values.seed);
+const sizes = values.sizes.split(',').map((s) => Number(s.trim().replaceAll('_', '')));
+if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes: positive integers, comma-separated: ${values.sizes}`);
+
+const all = await loadSuites();
+if (values.list) {
+  for (const s of all) process.stdout.write(`${s.suite.id}\t${s.suite.title}\t(steps: ${s.suite.steps.map((x) => x.id).join(', ')})\n`);
+  process.exit(0);
+}
+const wanted = values.suites?.split(',').map((s) => s.trim());
+const unknown = wanted?.filter((w) => !all.some((s) => s.suite.id === w)) ?? [];
+if (unknown.length) throw new Error(`unknown suite(s): ${unknown.join(', ')}; known: ${all.map((s) => s.suite.id).join(', ')}`);
+const suites = all.filter((s) => !wanted || wanted.includes(s.suite.id));
+
+const results = readResults();
+const sqliteVersion = (new Database(':memory:').prepare('select sqlite_version() as v').get() as { v: string }).v;
+const host = machine(sqliteVersion);
+const revision = gitRevision();
+let failures = 0;
+
+for (const size of sizes) {
+  if (values.fresh) {
+    rmSync(cityDir(size, seed), { recursive: true, force: true });
+    rmSync(dbFixturePath(size, seed), { force: true });
+  }
+  const city = await ensureCity(size, seed, log);
+  for (const { suite, file } of suites) {
+    let dbPath: string | undefined;
+    const outcomes: Record<string, StepOutcome> = {};
+    const notes: string[] = [];
+    for (const step of suite.steps) {
+      if (suite.needs?.includes('db') && !dbPath) {
+        try {
+          dbPath = await ensureDb(city, size, seed, log);
+        } catch (e) {
+          notes.push(`fixture db unavailable: ${(e as Error).message.split('\n')[0]}`);
+          break;
+        }
+      }
+      mkdirSync(join(DATA_DIR, 'scratch'), { recursive: true });
+      const scratchDir = mkdtempSync(join(DATA_DIR, 'scratch', `${suite.id}-${step.id}-${size}-`));
+      const ctx: BenchContext = { size, seed, now: BENCH_NOW, repoRoot: REPO_ROOT, city, dbPath, scratchDir };
+      log(`${size}: ${suite.id}/${step.id} — ${step.title}`);
+      const outcome = await runStep(file, step.id, ctx);
+      log(`  ${(outcome.wallMs / 1000).toFixed(1)} s, peak RSS ${Math.round(outcome.rssBytes / 2 ** 20)} MiB${outcome.error ? `, FAILED: ${outcome.error.split('\n')[0]}` : ''}`);
+      if (outcome.error) {
+        failures++;
+        notes.push(`${step.id} failed: ${outcome.error.split('\n')[0]}`);
+      } else {
+        outcomes[step.id] = outcome;
+        if (outcome.provides?.db && adoptDb(size, seed, outcome.provides.db)) log(`  kept its database as the db fixture`);
+      }
+      for (const n of outcome.notes ?? []) notes.push(`${step.id}: ${n}`);
+      rmSync(scratchDir, { recursive: true, force: true });
+    }
+    const figures = suite.figures(outcomes, { size, city });
+    process.stdout.write(formatTable(suite.id, size, figures, notes) + '\n');
+    const steps = stepsOf(outcomes);
+    for (const step of suite.steps) if (!outcomes[step.id]) steps[step.id] = { wallMs: 0, rssBytes: 0, metrics: {}, error: notes.find((n) => n.startsWith(step.id)) ?? 'not run' };
+    recordResult(results, {
+      suite: suite.id, size, seed, date: new Date().toISOString(), revision, machine: host,
+      city: { orgs: city.counts.orgs, branches: city.counts.branches, meetings: city.counts.meetings },
+      figures, steps,
+    });
+    if (!values['no-write']) writeResults(results);
+  }
+}
+if (!values['no-write']) {
+  writeBenchmarksMd(results, all.map((s) => s.suite));
+  log('updated bench/results.json and BENCHMARKS.md');
+}
+process.exit(failures ? 1 : 0);
+
+/** Every bench/suites/*.ts, ordered. */
+async function loadSuites(): Promise<{ suite: BenchSuite; file: string }[]> {
+  const files = readdirSync(SUITES_DIR).filter((f) => f.endsWith('.ts')).map((f) => join(SUITES_DIR, f));
+  const loaded = await Promise.all(
+    files.map(async (file) => ({ suite: (await import(pathToFileURL(file).href)).default as BenchSuite, file })),
+  );
+  for (const l of loaded) if (!l.suite?.id || !Array.isArray(l.suite.steps)) throw new Error(`${l.file} does not default-export a BenchSuite`);
+  return loaded.sort((a, b) => (a.suite.order ?? 50) - (b.suite.order ?? 50) || a.suite.id.localeCompare(b.suite.id));
+}
+
+/** Run one step in a fresh child process. */
+function runStep(suiteFile: string, stepId: string, ctx: BenchContext): Promise<StepOutcome> {
+  const started = performance.now();
+  return new Promise((done) => {
+    const child = fork(CHILD, [], { execArgv: ['--import', 'tsx'], cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let reply: ChildReply | undefined;
+    child.on('message', (m: ChildReply) => (reply = m));
+    child.on('exit', (code, signal) => {
+      const wallMs = performance.now() - started;
+      if (!reply) {
+        done({ metrics: {}, childPeakRssBytes: 0, rssBytes: 0, wallMs, error: `child exited with ${signal ?? code} before reporting` });
+      } else if (!reply.ok) {
+        done({ metrics: {}, childPeakRssBytes: reply.childPeakRssBytes, rssBytes: reply.childPeakRssBytes, wallMs, error: reply.error });
+      } else {
+        const r = reply.result;
+        done({ ...r, childPeakRssBytes: reply.childPeakRssBytes, rssBytes: r.peakRssBytes ?? reply.childPeakRssBytes, wallMs });
+      }
+    });
+    child.send({ suiteFile, stepId, ctx } satisfies ChildRequest);
+  });
+}

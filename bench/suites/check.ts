@@ -1,0 +1,106 @@
+/**
+ * Check speed: the full evaluation over all branches (`orglife check --json --at NOW`), beside the
+ * raw floor: one plain SQL aggregate over the same meetings table and time window.
+ */
+import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { shanghaiMidnight, shanghaiParts, parseTimestamp } from '../../src/domain/calendar.js';
+import { GiB, info, rssUnder, timeVsFloor } from '../lib/figures.js';
+import { runOrglife } from '../lib/measure.js';
+import type { BenchContext, BenchSuite, Figure, StepResult } from '../lib/types.js';
+import { LEVELS } from '../../src/domain/types.js';
+
+/** The floor's query: every record any default rule can look at, counted per branch and type. */
+export const FLOOR_SQL = `SELECT org_id, type, count(*) AS n, sum(attended * 2 > expected) AS quorate, sum(minutes = 0) AS no_minutes
+FROM meetings WHERE held_at >= ? AND held_at <= ? GROUP BY org_id, type`;
+
+const suite: BenchSuite = {
+  id: 'check',
+  title: 'full check over all branches',
+  order: 20,
+  needs: ['city', 'db'],
+  method: `
+**Measured:** \`orglife check --json --at 2026-11-28\` (the CLI as users run it, node + tsx start-up included)
+against the database the import suite produced, stdout to a file; wall time and the CLI's peak RSS. The
+findings are then counted by level and compared with what the generator says it injected
+(\`expectedFindings\` over the manifest, src/synth/expected.ts).
+
+**Floor:** in one child process, on the same database file (read-only), one plain aggregate over the
+records of the window the default rules read (from 1 January of the previous year, the oldest period a
+yearly rule evaluates, to now), all result rows fetched into JavaScript:
+
+\`\`\`sql
+${FLOOR_SQL}
+\`\`\`
+
+It groups by branch and type but not by period, so it does strictly less than any check must: read each
+record of the window once. The query plan is recorded below.
+
+**Target:** check < 30 s at 250,000 branches and ≤ 2× the floor; peak RSS < 1 GiB.`,
+  steps: [
+    { id: 'floor', title: 'one SQL aggregate over the meetings table', run: floor },
+    { id: 'check', title: 'orglife check --json over all branches', run: check },
+  ],
+  figures(o, { size, city }) {
+    const out: Figure[] = [];
+    const f = o.floor;
+    const c = o.check;
+    if (c) {
+      const floorRef = f ? { label: 'SQL aggregate', value: f.metrics.seconds! } : undefined;
+      out.push(
+        floorRef ? timeVsFloor('check time', c.metrics.seconds!, floorRef, 2, size >= 250_000 ? 30 : undefined) : info('check time', c.metrics.seconds!, 's', 'floor failed'),
+      );
+      out.push(rssUnder('check peak RSS', c.rssBytes, GiB));
+      const got = LEVELS.map((l) => c.metrics[l] ?? 0);
+      const want = LEVELS.map((l) => city.expected[l]);
+      const same = got.every((n, i) => n === want[i]);
+      out.push({
+        label: 'findings', value: c.metrics.findings!, unit: '',
+        target: `= generator (${want.join('/')} r/w/e)`, verdict: same ? 'PASS' : 'MISS',
+        detail: same ? 'match by level' : `got ${got.join('/')} reminder/warning/escalation`,
+      });
+    }
+    if (f) out.push(info('floor peak RSS', f.rssBytes / 2 ** 20, 'MiB', `${f.metrics.groups} groups`));
+    return out;
+  },
+};
+export default suite;
+
+/** Start of the window the floor reads: 1 January of the year before `now`. */
+function windowStart(now: number): number {
+  return shanghaiMidnight(shanghaiParts(now).year - 1, 1, 1);
+}
+
+async function floor(ctx: BenchContext): Promise<StepResult> {
+  const now = parseTimestamp(ctx.now)!;
+  const db = new Database(ctx.dbPath!, { readonly: true, fileMustExist: true });
+  db.pragma('cache_size = -65536'); // as openDb sets it
+  const plan = (db.prepare(`EXPLAIN QUERY PLAN ${FLOOR_SQL}`).all(0, 0) as { detail: string }[]).map((r) => r.detail);
+  const started = performance.now();
+  let groups = 0;
+  let records = 0;
+  for (const r of db.prepare(FLOOR_SQL).raw().iterate(windowStart(now), now) as Iterable<[number, string, number]>) {
+    groups++;
+    records += r[2];
+  }
+  const seconds = (performance.now() - started) / 1000;
+  db.close();
+  return { metrics: { seconds, groups, records }, notes: [`floor query plan: ${plan.join('; ')}; ${records.toLocaleString('en-US')} records in window`] };
+}
+
+async function check(ctx: BenchContext): Promise<StepResult> {
+  const out = join(ctx.scratchDir, 'findings.ndjson');
+  const run = await runOrglife(['check', '--json', '--at', ctx.now], { stdoutFile: out, env: { ORGLIFE_DB: ctx.dbPath! } });
+  const counts: Record<string, number> = { reminder: 0, warning: 0, escalation: 0 };
+  let findings = 0;
+  for (const line of readFileSync(out, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const f = JSON.parse(line) as { level: string };
+    counts[f.level] = (counts[f.level] ?? 0) + 1;
+    findings++;
+  }
+  // check exits non-zero when it reports findings (like a linter); a crash prints no findings.
+  if (run.code !== 0 && findings === 0) throw new Error(`orglife check exited with ${run.code}: ${run.stderr.slice(0, 1500)}`);
+  return { metrics: { seconds: run.wallMs / 1000, findings, exitCode: run.code, ...counts }, peakRssBytes: run.peakRssBytes };
+}
