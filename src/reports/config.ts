@@ -116,9 +116,7 @@ export const reportsSchema = z
       .object(Object.fromEntries(RECORD_INDICATOR_IDS.map((k) => [k, weight.default(DEFAULT_RECORD_WEIGHTS[k])])))
       .strict()
       .prefault({})
-      .describe('weight, within its category, of each indicator computed from the records (0 = off)') as unknown as z.ZodType<
-      Record<RecordIndicatorId, number>
-    >,
+      .describe('weight, within its category, of each indicator computed from the records (0 = off)') as unknown as z.ZodPrefault<z.ZodType<Record<RecordIndicatorId, number>>>,
     imported_indicators: z
       .record(z.string().min(1), z.object({ category: z.enum(CATEGORY_IDS), weight }).strict())
       .default(DEFAULT_IMPORTED)
@@ -155,7 +153,7 @@ export const reportsSchema = z
       )
       .strict()
       .prefault({})
-      .describe('Chinese suggestion shown with each problem, per rule id') as unknown as z.ZodType<Record<ProblemRuleId, string>>,
+      .describe('Chinese suggestion shown with each problem, per rule id') as unknown as z.ZodPrefault<z.ZodType<Record<ProblemRuleId, string>>>,
     email: z
       .object({
         branches: z.boolean().default(true).describe('email each branch its report (secretary and Party-affairs worker)'),

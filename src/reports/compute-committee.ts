@@ -1,0 +1,102 @@
+/**
+ * Committee summaries (党委汇总): for each committee, all branches below it ranked, the
+ * distribution of grades and stars, the most common problems, and the branches that need
+ * attention (open escalations, overdue rectifications). Pure.
+ */
+import { parsePeriod, periodNameZh } from '../domain/calendar.js';
+import type { Config } from '../config/schema.js';
+import { competitionRanks } from './compute-rank.js';
+import { problemTitle } from './compute-problems.js';
+import { round } from './compute-facts.js';
+import type { ProblemRuleId } from './config.js';
+import type { BranchReport, CommitteeSummary, OrgInfo } from './types.js';
+
+/** Label used for unrated branches in the grade distribution. */
+export const UNRATED_ZH = '未评定';
+
+/** Summaries of every committee that has at least one branch below it. */
+export function computeCommitteeSummaries(
+  reports: readonly BranchReport[],
+  orgs: readonly OrgInfo[],
+  config: Config,
+  now: number,
+  opts: { only?: ReadonlySet<string>; commonProblems?: number } = {},
+): CommitteeSummary[] {
+  const byCode = new Map(orgs.map((o) => [o.code, o]));
+  const below = new Map<string, BranchReport[]>();
+  for (const r of reports) {
+    // Walk up the tree; `seen` guards against a malformed cycle.
+    const seen = new Set<string>();
+    for (let code = r.parent; code && !seen.has(code); code = byCode.get(code)?.parent ?? null) {
+      seen.add(code);
+      const list = below.get(code);
+      if (list) list.push(r);
+      else below.set(code, [r]);
+    }
+  }
+  const out: CommitteeSummary[] = [];
+  for (const o of orgs) {
+    if (o.kind !== 'committee' || (opts.only && !opts.only.has(o.code))) continue;
+    const list = below.get(o.code);
+    if (!list?.length) continue;
+    out.push(summarize(o, list, config, now, opts.commonProblems ?? 10));
+  }
+  return out;
+}
+
+function summarize(c: OrgInfo, list: BranchReport[], config: Config, now: number, topN: number): CommitteeSummary {
+  const sorted = [...list].sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || a.org.localeCompare(b.org));
+  const ranks = competitionRanks(sorted.map((r) => r.score));
+  const rated = sorted.filter((r) => r.score !== null);
+  const p = parsePeriod(list[0]!.period)!;
+
+  const gradeCounts = new Map<string, number>(config.reports.bands.map((b) => [b.grade, 0]));
+  const starCounts = new Map<number, number>([5, 4, 3, 2, 1].map((s) => [s, 0]));
+  let unrated = 0;
+  const problemBranches = new Map<ProblemRuleId, number>();
+  for (const r of sorted) {
+    if (r.grade === null) unrated++;
+    else gradeCounts.set(r.grade, (gradeCounts.get(r.grade) ?? 0) + 1);
+    if (r.stars !== null) starCounts.set(r.stars, (starCounts.get(r.stars) ?? 0) + 1);
+    for (const rule of new Set(r.problems.map((x) => x.rule))) problemBranches.set(rule, (problemBranches.get(rule) ?? 0) + 1);
+  }
+  const grades = [...gradeCounts].map(([grade, count]) => ({ grade, count }));
+  if (unrated) grades.push({ grade: UNRATED_ZH, count: unrated });
+
+  const overdueOf = (r: BranchReport) => r.stats.rectifications.overdue;
+  return {
+    kind: 'committee',
+    org: c.code,
+    name: c.name,
+    period: p.label,
+    periodKind: p.kind,
+    periodName: periodNameZh(p),
+    generatedAt: now,
+    branchCount: sorted.length,
+    ratedCount: rated.length,
+    averageScore: rated.length ? round(rated.reduce((s, r) => s + r.score!, 0) / rated.length, 1) : null,
+    branches: sorted.map((r, i) => ({
+      org: r.org,
+      name: r.name,
+      domain: r.domain,
+      score: r.score,
+      grade: r.grade,
+      stars: r.stars,
+      vetoed: r.vetoed,
+      rank: ranks[i]!,
+      scoreChange: r.change.score,
+      problems: r.problems.length,
+      openEscalations: r.stats.openEscalations,
+      overdueRectifications: overdueOf(r),
+    })),
+    grades,
+    stars: [...starCounts].map(([stars, count]) => ({ stars, count })),
+    commonProblems: [...problemBranches]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, topN)
+      .map(([rule, branches]) => ({ rule, title: problemTitle(rule), branches })),
+    attention: sorted
+      .filter((r) => r.stats.openEscalations > 0 || overdueOf(r) > 0)
+      .map((r) => ({ org: r.org, name: r.name, openEscalations: r.stats.openEscalations, overdueRectifications: overdueOf(r) })),
+  };
+}

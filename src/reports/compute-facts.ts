@@ -1,0 +1,261 @@
+/**
+ * From one branch's raw records of a period to the facts its report is scored on: which
+ * obligations were met and when, attendance, minutes, quorum, warnings and rectifications, and
+ * the rule findings. Pure: (raw data, config, period, now) in, facts out.
+ *
+ * The rules are applied "as of" the period's end plus its grace time, so a report for a closed
+ * period says the same whenever it is generated (records that arrive later still count).
+ */
+import { DAY_MS, parseDate, parsePeriod, periodOf, type Period, type PeriodKind } from '../domain/calendar.js';
+import { FREQUENCY_RULE_IDS, RECORD_RULE_IDS, type Finding, type RuleId } from '../domain/types.js';
+import type { Config } from '../config/schema.js';
+import { rulesFor } from '../config/load.js';
+import { countsFor, evaluateBranch, FREQUENCY_MEETING_TYPE, hasQuorum, requiredCount, addYearsToDate, type EvalRequest } from '../rules/index.js';
+import type {
+  AlertFact,
+  AssessmentFact,
+  BranchFacts,
+  BranchStats,
+  MeetingInfo,
+  ObligationStatus,
+  OrgInfo,
+  RectificationFact,
+  VetoFact,
+} from './types.js';
+
+/** What the store loads for one branch. `meetings`: those held within the report period. */
+export interface BranchRaw {
+  org: OrgInfo;
+  parentName: string | null;
+  meetings: MeetingInfo[];
+  alerts: AlertFact[];
+  items: RectificationFact[];
+  assessments: AssessmentFact[];
+  vetoes: VetoFact[];
+}
+
+const KIND_ORDER: Record<PeriodKind, number> = { month: 0, quarter: 1, year: 2 };
+
+/**
+ * The periods of the given kind an obligation is judged in for report period P: those inside P,
+ * or, for a longer kind (a quarterly rule in a monthly report), the one that ends with P.
+ */
+export function subPeriods(kind: PeriodKind, p: Period): Period[] {
+  if (KIND_ORDER[kind] >= KIND_ORDER[p.kind]) {
+    const enclosing = periodOf(kind, p.start);
+    return enclosing.end === p.end ? [enclosing] : [];
+  }
+  const out: Period[] = [];
+  for (let t = p.start; t < p.end; ) {
+    const s = periodOf(kind, t);
+    out.push(s);
+    t = s.end;
+  }
+  return out;
+}
+
+/** The instant a closed period's rules are evaluated at: its end plus the longest grace time. */
+export function evaluationInstant(p: Period, config: Config): number {
+  let grace = 0;
+  for (const id of FREQUENCY_RULE_IDS) grace = Math.max(grace, config.rules[id].grace_days);
+  for (const o of Object.values(config.domains)) {
+    for (const id of FREQUENCY_RULE_IDS) grace = Math.max(grace, o?.rules?.[id]?.grace_days ?? 0);
+  }
+  return p.end + grace * DAY_MS;
+}
+
+/** Build the facts of one branch for report period `p`. */
+export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: number): BranchFacts {
+  const org = raw.org;
+  const rules = rulesFor(config, org.domain);
+  const asOf = evaluationInstant(p, config);
+  const establishedAt = org.establishedOn ? parseDate(org.establishedOn) : null;
+
+  // Which (rule, sub-period) pairs belong to this report.
+  const wanted = new Set<string>();
+  const requests: EvalRequest[] = [];
+  for (const id of [...FREQUENCY_RULE_IDS, ...RECORD_RULE_IDS]) {
+    const cfg = rules[id];
+    if (!cfg.enabled) continue;
+    for (const s of subPeriods(cfg.period, p)) {
+      wanted.add(`${id}|${s.label}`);
+      requests.push({ rule: id, period: s.label });
+    }
+  }
+  const meetings = raw.meetings.filter((m) => m.heldAt >= p.start && m.heldAt < p.end);
+  const all = evaluateBranch(org, meetings, rules, asOf, requests);
+  const findings = all.filter((f) => f.rule === 'term-expiry' || wanted.has(`${f.rule}|${f.period}`));
+
+  const obligations: ObligationStatus[] = [];
+  for (const id of FREQUENCY_RULE_IDS) {
+    const cfg = rules[id];
+    if (!cfg.enabled) continue;
+    const required = requiredCount(id, cfg, org);
+    if (required <= 0) continue;
+    const type = FREQUENCY_MEETING_TYPE[id];
+    for (const s of subPeriods(cfg.period, p)) {
+      if (establishedAt !== null && establishedAt > s.start) continue;
+      const own = raw.meetings.filter((m) => m.type === type && m.heldAt >= s.start && m.heldAt < s.end).sort((a, b) => a.heldAt - b.heldAt);
+      const counting = own.filter((m) => countsFor(id, m));
+      const metBy = counting[required - 1];
+      const lateness = metBy ? (metBy.heldAt - s.start) / (s.end - s.start) : null;
+      obligations.push({
+        rule: id,
+        period: s.label,
+        required,
+        counted: counting.length,
+        met: !!metBy,
+        meetingIds: metBy ? [] : own.map((m) => m.id),
+        lateness: lateness === null ? null : round(lateness, 3),
+        onTime: !!metBy && metBy.heldAt < s.end - cfg.reminder_days * DAY_MS,
+      });
+    }
+  }
+
+  const stats = computeStats(raw, meetings, obligations, findings, p, config, now);
+  const resolved = resolveAssessments(raw.assessments, p);
+  const configured = config.reports.imported_indicators;
+  const assessments: Record<string, number> = {};
+  const unknownIndicators: string[] = [];
+  for (const [name, score] of Object.entries(resolved)) {
+    if (configured[name]) assessments[name] = score;
+    else unknownIndicators.push(name);
+  }
+  const referenced = new Set(findings.flatMap((f) => f.meetingIds ?? []));
+  for (const o of obligations) if (!o.met) for (const id of o.meetingIds) referenced.add(id);
+  const meetingMap: Record<string, MeetingInfo> = {};
+  for (const m of raw.meetings) if (referenced.has(m.id)) meetingMap[m.id] = m;
+
+  return {
+    org,
+    parentName: raw.parentName,
+    stats,
+    findings,
+    meetings: meetingMap,
+    assessments,
+    unknownIndicators: unknownIndicators.sort(),
+    vetoes: raw.vetoes.filter((v) => overlaps(v.period, p)),
+    overdueItems: raw.items.filter((i) => i.status === 'open' && i.dueAt <= now),
+    existedWholePeriod: establishedAt === null || establishedAt <= p.start,
+  };
+}
+
+function computeStats(
+  raw: BranchRaw,
+  meetings: MeetingInfo[],
+  obligations: ObligationStatus[],
+  findings: Finding[],
+  p: Period,
+  config: Config,
+  now: number,
+): BranchStats {
+  let expected = 0;
+  let attended = 0;
+  const minutes = { yes: 0, no: 0, unknown: 0 };
+  const assemblies = { held: 0, quorate: 0 };
+  for (const m of meetings) {
+    if (m.expected > 0) {
+      expected += m.expected;
+      attended += Math.min(m.attended, m.expected);
+    }
+    if (m.minutes === true) minutes.yes++;
+    else if (m.minutes === false) minutes.no++;
+    else minutes.unknown++;
+    if (m.type === 'assembly') {
+      assemblies.held++;
+      if (hasQuorum(m)) assemblies.quorate++;
+    }
+  }
+  const met = obligations.filter((o) => o.met);
+  const latenesses = met.map((o) => o.lateness ?? 0);
+
+  const rules = rulesFor(config, raw.org.domain);
+  const warned = raw.alerts.filter((a) => a.level !== 'reminder' && a.raisedAt >= p.start && a.raisedAt < p.end);
+  const ackDays = warned.filter((a) => a.acknowledgedAt !== null).map((a) => (a.acknowledgedAt! - a.raisedAt) / DAY_MS);
+  const prompt = warned.filter((a) => {
+    if (a.acknowledgedAt === null) return false;
+    const cfg = (rules as Record<string, { escalation_days?: number }>)[a.rule as RuleId];
+    return a.acknowledgedAt - a.raisedAt <= (cfg?.escalation_days ?? 7) * DAY_MS;
+  });
+
+  const due = raw.items.filter((i) => i.dueAt <= now);
+  const term = findings.find((f) => f.rule === 'term-expiry');
+  const termCfg = rules['term-expiry'];
+  const endDate =
+    term?.period ?? (raw.org.electedOn ? addYearsToDate(raw.org.electedOn, raw.org.termYears ?? termCfg.default_term_years) : null);
+
+  return {
+    obligations,
+    required: obligations.length,
+    met: met.length,
+    meetings: meetings.length,
+    attendance: { expected, attended, rate: expected > 0 ? round(attended / expected, 4) : null },
+    minutes: { ...minutes, completeness: minutes.yes + minutes.no > 0 ? round(minutes.yes / (minutes.yes + minutes.no), 4) : null },
+    assemblies,
+    timeliness: {
+      met: met.length,
+      onTime: met.filter((o) => o.onTime).length,
+      meanLateness: latenesses.length ? round(latenesses.reduce((a, b) => a + b, 0) / latenesses.length, 3) : null,
+    },
+    warnings: {
+      received: warned.length,
+      acknowledged: ackDays.length,
+      promptlyAcknowledged: prompt.length,
+      meanAckDays: ackDays.length ? round(ackDays.reduce((a, b) => a + b, 0) / ackDays.length, 1) : null,
+      open: warned.filter((a) => a.open).length,
+    },
+    openEscalations: raw.alerts.filter((a) => a.open && a.level === 'escalation').length,
+    rectifications: {
+      due: due.length,
+      closedOnTime: due.filter((i) => i.status === 'closed' && i.closedAt !== null && i.closedAt <= i.dueAt).length,
+      open: raw.items.filter((i) => i.status === 'open').length,
+      overdue: due.filter((i) => i.status === 'open').length,
+    },
+    term: {
+      endDate,
+      status: !raw.org.electedOn || !termCfg.enabled ? 'unknown' : !term ? 'ok' : term.level === 'reminder' ? 'due-soon' : 'overdue',
+    },
+  };
+}
+
+/**
+ * Imported scores for report period p, per indicator: the assessment of p itself; else of the
+ * shortest period enclosing p (a yearly assessment applies to the year's months and quarters);
+ * else the mean of those inside p (quarterly assessments make a year's).
+ */
+export function resolveAssessments(rows: AssessmentFact[], p: Period): Record<string, number> {
+  const byIndicator = new Map<string, AssessmentFact[]>();
+  for (const r of rows) {
+    const list = byIndicator.get(r.indicator);
+    if (list) list.push(r);
+    else byIndicator.set(r.indicator, [r]);
+  }
+  const out: Record<string, number> = {};
+  for (const [indicator, list] of byIndicator) {
+    let best: { len: number; score: number } | null = null;
+    const inside: number[] = [];
+    for (const r of list) {
+      const q = parsePeriod(r.period);
+      if (!q) continue;
+      if (q.start <= p.start && q.end >= p.end) {
+        const len = q.end - q.start;
+        if (!best || len < best.len) best = { len, score: r.score };
+      } else if (q.start >= p.start && q.end <= p.end) inside.push(r.score);
+    }
+    if (best) out[indicator] = best.score;
+    else if (inside.length) out[indicator] = round(inside.reduce((a, b) => a + b, 0) / inside.length, 1);
+  }
+  return out;
+}
+
+/** Whether a period label overlaps report period p (a veto for March counts in Q1 and the year). */
+export function overlaps(label: string, p: Period): boolean {
+  const q = parsePeriod(label);
+  return !!q && q.start < p.end && q.end > p.start;
+}
+
+/** Round to `digits` decimals. */
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f + Number.EPSILON * f) / f;
+}

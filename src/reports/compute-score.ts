@@ -1,0 +1,175 @@
+/**
+ * Scoring (评星定级 estimate): indicators → five category scores → a total out of 100 → grade and
+ * stars, with the negative list capping the stars. Pure.
+ *
+ * How it adds up (all weights in config `reports`):
+ * - Each indicator scores 0–100 or has no data (null). Record indicators come from BranchStats;
+ *   imported ones come from the assessment file, mapped to a category by
+ *   `reports.imported_indicators` (indicator name → {category, weight}).
+ * - A category's score is the weighted mean of its indicators. A record indicator without data
+ *   means "not applicable" (no review due in a monthly report, no assemblies held) and is left
+ *   out. An imported indicator that was not imported is left out and the others share its weight
+ *   (`missing_data: reweight`, the default), or scores 0 (`missing_data: zero`). The same applies
+ *   to a category without any data in the total.
+ * - The total is the weighted mean of the categories (weights per domain), rounded to 0.1.
+ * - A branch of which nothing was required in the period (founded after it began, all rules off)
+ *   is not rated: score, grade and stars are null and it is not ranked.
+ * - The band with the highest `min` ≤ score gives grade and stars; a negative-list entry caps the
+ *   stars at `veto_max_stars` (default 4) and takes that band's grade.
+ */
+import type { Config } from '../config/schema.js';
+import {
+  CATEGORY_IDS,
+  CATEGORY_NAMES_ZH,
+  RECORD_INDICATORS,
+  RECORD_INDICATOR_IDS,
+  categoryWeightsFor,
+  type Band,
+  type CategoryId,
+  type RecordIndicatorId,
+} from './config.js';
+import { round } from './compute-facts.js';
+import type { BranchFacts, BranchStats, CategoryScore, IndicatorScore } from './types.js';
+
+const pct = (x: number) => `${round(x * 100, 1)}%`;
+const share = (n: number, d: number): number | null => (d > 0 ? round((100 * n) / d, 1) : null);
+
+/** Score and detail of one record indicator. */
+export function recordIndicator(id: RecordIndicatorId, s: BranchStats): { score: number | null; detail: string } {
+  const ob = (rules: string[]) => s.obligations.filter((o) => rules.includes(o.rule));
+  switch (id) {
+    case 'obligations':
+      return { score: share(s.met, s.required), detail: `应开展 ${s.required} 项，已落实 ${s.met} 项` };
+    case 'duties': {
+      const list = ob(['committee-monthly', 'secretary-lecture-yearly']);
+      const met = list.filter((o) => o.met).length;
+      return { score: share(met, list.length), detail: list.length ? `支委会与书记讲党课应 ${list.length} 项，落实 ${met} 项` : '本期无此要求' };
+    }
+    case 'review': {
+      const list = ob(['review-yearly']);
+      const met = list.filter((o) => o.met).length;
+      return { score: share(met, list.length), detail: list.length ? `民主评议党员应 ${list.length} 次，开展 ${met} 次` : '本期无此要求' };
+    }
+    case 'quorum':
+      return {
+        score: share(s.assemblies.quorate, s.assemblies.held),
+        detail: s.assemblies.held ? `党员大会 ${s.assemblies.held} 次，到会过半 ${s.assemblies.quorate} 次` : '本期无党员大会记录',
+      };
+    case 'timeliness':
+      return {
+        score: share(s.timeliness.onTime, s.required),
+        detail: s.required
+          ? `按时落实 ${s.timeliness.onTime} 项（共 ${s.required} 项）` +
+            (s.timeliness.meanLateness !== null ? `，平均在期间进度 ${pct(s.timeliness.meanLateness)} 时完成` : '')
+          : '本期无此要求',
+      };
+    case 'attendance':
+      return {
+        score: s.attendance.rate === null ? null : round(s.attendance.rate * 100, 1),
+        detail: s.attendance.rate === null ? '本期无会议记录' : `应到 ${s.attendance.expected} 人次，实到 ${s.attendance.attended} 人次，参会率 ${pct(s.attendance.rate)}`,
+      };
+    case 'minutes':
+      return {
+        score: s.minutes.completeness === null ? null : round(s.minutes.completeness * 100, 1),
+        detail:
+          s.minutes.completeness === null
+            ? '本期无可判断的会议记录'
+            : `有记录 ${s.minutes.yes} 次，缺记录 ${s.minutes.no} 次` + (s.minutes.unknown ? `，未填 ${s.minutes.unknown} 次` : ''),
+      };
+    case 'warning_response': {
+      const w = s.warnings;
+      if (!w.received) return { score: 100, detail: '本期未收到预警' };
+      return {
+        score: share(w.promptlyAcknowledged, w.received),
+        detail: `收到预警 ${w.received} 条，已签收 ${w.acknowledged} 条，按时签收 ${w.promptlyAcknowledged} 条` +
+          (w.meanAckDays !== null ? `，平均 ${w.meanAckDays} 天签收` : ''),
+      };
+    }
+    case 'rectification': {
+      const r = s.rectifications;
+      if (!r.due) return { score: 100, detail: r.open ? `整改中 ${r.open} 项，均未到期` : '无到期整改事项' };
+      return { score: share(r.closedOnTime, r.due), detail: `到期整改 ${r.due} 项，按期完成 ${r.closedOnTime} 项，逾期未完成 ${r.overdue} 项` };
+    }
+    case 'term':
+      return {
+        score: s.term.status === 'unknown' ? null : s.term.status === 'ok' ? 100 : s.term.status === 'due-soon' ? 80 : 0,
+        detail:
+          s.term.status === 'unknown'
+            ? '无换届日期，未评'
+            : `本届任期至 ${s.term.endDate}` + (s.term.status === 'overdue' ? '，已到期未换届' : s.term.status === 'due-soon' ? '，即将届满' : ''),
+      };
+  }
+}
+
+/** Weighted mean over entries with data; `zero` mode counts missing ones as 0. Null if nothing counts. */
+function weightedMean(entries: { weight: number; score: number | null }[], mode: 'reweight' | 'zero'): number | null {
+  let sum = 0;
+  let w = 0;
+  for (const e of entries) {
+    if (e.weight <= 0) continue;
+    if (e.score === null && mode === 'reweight') continue;
+    sum += e.weight * (e.score ?? 0);
+    w += e.weight;
+  }
+  const anyData = entries.some((e) => e.weight > 0 && e.score !== null);
+  return w > 0 && anyData ? sum / w : null;
+}
+
+/** The five category scores of one branch, with their indicators. */
+export function categoryScores(f: BranchFacts, config: Config): CategoryScore[] {
+  const cfg = config.reports;
+  const weights = categoryWeightsFor(cfg, f.org.domain);
+  const byCategory = new Map<CategoryId, IndicatorScore[]>(CATEGORY_IDS.map((c) => [c, []]));
+  for (const id of RECORD_INDICATOR_IDS) {
+    const weight = cfg.record_indicators[id];
+    if (weight <= 0) continue;
+    const def = RECORD_INDICATORS[id];
+    byCategory.get(def.category)!.push({ id, name: def.name, source: 'records', weight, ...recordIndicator(id, f.stats) });
+  }
+  for (const [name, def] of Object.entries(cfg.imported_indicators)) {
+    if (def.weight <= 0) continue;
+    const score = f.assessments[name];
+    byCategory.get(def.category)!.push({
+      id: name,
+      name,
+      source: 'imported',
+      weight: def.weight,
+      score: score ?? null,
+      detail: score === undefined ? '未导入考核结果' : `导入得分 ${score}`,
+    });
+  }
+  return CATEGORY_IDS.map((id) => {
+    const indicators = byCategory.get(id)!;
+    // A record indicator without data is not applicable (nothing required): always left out.
+    const s = weightedMean(indicators.filter((i) => i.source === 'imported' || i.score !== null), cfg.missing_data);
+    return { id, name: CATEGORY_NAMES_ZH[id], weight: weights[id], score: s === null ? null : round(s, 1), indicators };
+  });
+}
+
+/** The total score (0–100, one decimal) of the categories; null = not rated. */
+export function totalScore(f: BranchFacts, categories: CategoryScore[], config: Config): number | null {
+  if (f.stats.required === 0) return null;
+  const s = weightedMean(categories, config.reports.missing_data);
+  return s === null ? null : round(s, 1);
+}
+
+/** The band a score falls in (bands are listed highest first; the last starts at 0). */
+export function bandOf(score: number, bands: Band[]): Band {
+  return bands.find((b) => score >= b.min) ?? bands[bands.length - 1]!;
+}
+
+/** Grade and stars of a score, with the negative-list cap. */
+export function gradeOf(
+  score: number | null,
+  vetoed: boolean,
+  config: Config,
+): { grade: string | null; stars: number | null; starsBeforeVeto: number | null } {
+  if (score === null) return { grade: null, stars: null, starsBeforeVeto: null };
+  const bands = config.reports.bands;
+  const band = bandOf(score, bands);
+  const cap = config.reports.veto_max_stars;
+  if (!vetoed || band.stars <= cap) return { grade: band.grade, stars: band.stars, starsBeforeVeto: band.stars };
+  // The highest band within the cap gives the grade (良好 for 4 stars by default).
+  const capped = bands.find((b) => b.stars <= cap);
+  return { grade: capped?.grade ?? band.grade, stars: cap, starsBeforeVeto: band.stars };
+}

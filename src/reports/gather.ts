@@ -1,0 +1,142 @@
+/**
+ * Loads what the reports of one period need, in bulk, and runs the pure computation. Per chunk
+ * of branches one covering-index query reads their meetings (store/facts.ts); assessments,
+ * vetoes, rectification items and earlier reports are one query each for the whole city.
+ */
+import { parseDate, periodOf, previousPeriod, type Period } from '../domain/calendar.js';
+import { MEETING_TYPES, type MeetingType } from '../domain/types.js';
+import type { Config } from '../config/schema.js';
+import type { Db } from '../store/db.js';
+import { recordIdsOf, windowMeetings } from '../store/facts.js';
+import {
+  hasStoredReports,
+  loadAssessments,
+  loadHistory,
+  loadRectifications,
+  loadReportAlerts,
+  loadReportOrgs,
+  loadVetoes,
+  type OrgRow,
+} from '../store/reports.js';
+import { branchFacts } from './compute-facts.js';
+import { computeBranchReports, recentPeriods } from './compute.js';
+import { computeCommitteeSummaries } from './compute-committee.js';
+import type { BranchFacts, BranchReport, CommitteeSummary, HistoryPoint, MeetingInfo } from './types.js';
+
+/** A report request that cannot be served; the message is for people (中文 / English). */
+export class ReportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportError';
+  }
+}
+
+export interface BuildResult {
+  reports: BranchReport[];
+  summaries: CommitteeSummary[];
+  orgs: OrgRow[];
+}
+
+export interface BuildOptions {
+  /** Branches per meetings query (bounded memory per query). */
+  chunk?: number;
+  /** Compute the previous period when none of its reports is stored (for rank change). Default true. */
+  previous?: boolean;
+  /** Called after each chunk with (done, total) branches. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Period labels whose assessments or vetoes can apply to p: those enclosing it and those inside it. */
+export function relatedLabels(p: Period): string[] {
+  const out = new Set<string>();
+  for (const kind of ['month', 'quarter', 'year'] as const) {
+    const enclosing = periodOf(kind, p.start);
+    if (enclosing.end >= p.end) out.add(enclosing.label);
+    else for (let t = p.start; t < p.end; t = periodOf(kind, t).end) out.add(periodOf(kind, t).label);
+  }
+  return [...out];
+}
+
+/** Reports of all branches for period p (which must have ended by `now`), and committee summaries. */
+export function buildReports(db: Db, config: Config, p: Period, now: number, opts: BuildOptions = {}): BuildResult {
+  if (p.end > now) throw new ReportError(`期间 ${p.label} 尚未结束，不能生成体检报告 / period ${p.label} has not ended yet`);
+  const orgs = loadReportOrgs(db);
+  const names = new Map(orgs.map((o) => [o.code, o.name]));
+  const branches = orgs.filter((o) => o.kind === 'branch' && !foundedAfter(o.establishedOn, p));
+
+  const labels = relatedLabels(p);
+  const assessments = loadAssessments(db, labels);
+  const vetoes = loadVetoes(db, labels);
+  const items = loadRectifications(db, p.start, p.end);
+  const alerts = loadReportAlerts(db, p.start);
+  const since = new Map<MeetingType, number>(MEETING_TYPES.map((t) => [t, p.start]));
+
+  const facts: BranchFacts[] = [];
+  const chunk = opts.chunk ?? 2000;
+  for (let i = 0; i < branches.length; i += chunk) {
+    const part = branches.slice(i, i + chunk);
+    const meetings = windowMeetings(db, part.map((b) => b.id), since, p.end - 1);
+    const made: BranchFacts[] = [];
+    for (const b of part) {
+      const own: MeetingInfo[] = (meetings.get(b.id) ?? []).map((m) => ({ ...m, id: String(m.id) }));
+      made.push(
+        branchFacts(
+          {
+            org: b,
+            parentName: b.parent ? (names.get(b.parent) ?? null) : null,
+            meetings: own,
+            alerts: alerts.get(b.code) ?? [],
+            items: items.get(b.code) ?? [],
+            assessments: assessments.get(b.code) ?? [],
+            vetoes: vetoes.get(b.code) ?? [],
+          },
+          p,
+          config,
+          now,
+        ),
+      );
+    }
+    remapMeetingIds(db, made);
+    facts.push(...made);
+    opts.onProgress?.(Math.min(i + chunk, branches.length), branches.length);
+  }
+
+  const history = loadHistory(db, recentPeriods(p, config.reports.trend_periods).slice(0, -1));
+  const prev = previousPeriod(p);
+  if ((opts.previous ?? true) && !hasStoredReports(db, prev.label)) {
+    // No stored reports of the previous period: compute its headlines so rank changes show.
+    for (const r of buildReports(db, config, prev, now, { ...opts, previous: false, onProgress: undefined }).reports) {
+      addHistory(history, r.org, { period: r.period, score: r.score, stars: r.stars, rank: r.rank, committeeRank: r.committeeRank });
+    }
+  }
+  const reports = computeBranchReports(facts, history, p, config, now);
+  const summaries = computeCommitteeSummaries(reports, orgs, config, now);
+  return { reports, summaries, orgs };
+}
+
+function foundedAfter(establishedOn: string | null, p: Period): boolean {
+  const t = establishedOn ? parseDate(establishedOn) : null;
+  return t !== null && t >= p.end;
+}
+
+function addHistory(history: Map<string, HistoryPoint[]>, org: string, h: HistoryPoint): void {
+  const list = history.get(org);
+  if (!list) history.set(org, [h]);
+  else if (!list.some((x) => x.period === h.period)) list.push(h);
+}
+
+/** Meetings were loaded by row id; evidence shows the record ids of the interchange format. */
+function remapMeetingIds(db: Db, facts: BranchFacts[]): void {
+  const rowIds = new Set<number>();
+  for (const f of facts) for (const id of Object.keys(f.meetings)) rowIds.add(Number(id));
+  if (!rowIds.size) return;
+  const map = recordIdsOf(db, [...rowIds]);
+  const to = (id: string) => map.get(Number(id)) ?? id;
+  for (const f of facts) {
+    const meetings: Record<string, MeetingInfo> = {};
+    for (const m of Object.values(f.meetings)) meetings[to(m.id)] = { ...m, id: to(m.id) };
+    f.meetings = meetings;
+    for (const o of f.stats.obligations) o.meetingIds = o.meetingIds.map(to);
+    for (const x of f.findings) if (x.meetingIds) x.meetingIds = x.meetingIds.map(to);
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * Queries of the health-check reports: what a report reads (orgs, assessments, vetoes,
+ * rectification items, earlier reports) in a few bulk statements over all branches, and what it
+ * writes (stored reports, rectification items, the once-per-report mail claim). Meetings are read
+ * with the rules' covering-index query (store/facts.ts).
+ */
+import type { Statement } from 'better-sqlite3';
+import { DOMAINS, type Domain } from '../domain/types.js';
+import type {
+  AlertFact,
+  AssessmentFact,
+  BranchReport,
+  CommitteeSummary,
+  HistoryPoint,
+  OrgInfo,
+  RectificationFact,
+  VetoFact,
+} from '../reports/types.js';
+import type { Db } from './db.js';
+
+const cache = new WeakMap<object, Map<string, Statement>>();
+function stmt(db: Db, sql: string): Statement {
+  let byDb = cache.get(db.$client);
+  if (!byDb) cache.set(db.$client, (byDb = new Map()));
+  let s = byDb.get(sql);
+  if (!s) byDb.set(sql, (s = db.$client.prepare(sql)));
+  return s;
+}
+
+const DOMAIN_SET = new Set<string>(DOMAINS);
+
+/** An org with its row id (meetings.org_id). */
+export type OrgRow = OrgInfo & { id: number };
+
+/** Every organization (committees and branches), ascending by row id. */
+export function loadReportOrgs(db: Db): OrgRow[] {
+  const rows = stmt(
+    db,
+    `SELECT id, code, name, kind, parent, domain, groups, established_on, elected_on, term_years, secretary_email, clerk_email
+     FROM orgs ORDER BY id`,
+  ).raw().all() as unknown[][];
+  return rows.map((r) => ({
+    id: r[0] as number,
+    code: r[1] as string,
+    name: r[2] as string,
+    kind: r[3] as 'committee' | 'branch',
+    parent: r[4] as string | null,
+    domain: DOMAIN_SET.has(r[5] as string) ? (r[5] as Domain) : null,
+    groups: (r[6] as number | null) ?? 0,
+    establishedOn: r[7] as string | null,
+    electedOn: r[8] as string | null,
+    termYears: r[9] as number | null,
+    secretaryEmail: r[10] as string | null,
+    clerkEmail: r[11] as string | null,
+  }));
+}
+
+/** Assessments whose period label is one of `periods`, grouped by org code. */
+export function loadAssessments(db: Db, periods: readonly string[]): Map<string, AssessmentFact[]> {
+  const rows = stmt(db, 'SELECT org, indicator, period, score FROM assessments WHERE period IN (SELECT value FROM json_each(?))').all(
+    JSON.stringify(periods),
+  ) as AssessmentFact[];
+  return groupBy(rows);
+}
+
+/** Negative-list entries whose period label is one of `periods`, grouped by org code. */
+export function loadVetoes(db: Db, periods: readonly string[]): Map<string, VetoFact[]> {
+  const rows = stmt(db, 'SELECT org, period, item FROM vetoes WHERE period IN (SELECT value FROM json_each(?))').all(
+    JSON.stringify(periods),
+  ) as VetoFact[];
+  return groupBy(rows);
+}
+
+/** Rectification items that are open, or were due within [from, to): grouped by org code. */
+export function loadRectifications(db: Db, from: number, to: number): Map<string, RectificationFact[]> {
+  const rows = stmt(
+    db,
+    `SELECT id, org, rule, problem_period AS problemPeriod, report_period AS reportPeriod, title, due_at AS dueAt, status, closed_at AS closedAt
+     FROM rectification_items WHERE status = 'open' OR (due_at >= ? AND due_at < ?)`,
+  ).all(from, to) as RectificationFact[];
+  return groupBy(rows);
+}
+
+/** Headlines of stored branch reports for the given periods, grouped by org code. */
+export function loadHistory(db: Db, periods: readonly string[]): Map<string, HistoryPoint[]> {
+  const rows = stmt(
+    db,
+    `SELECT org, period, score, stars, rank, committee_rank AS committeeRank FROM reports
+     WHERE kind = 'branch' AND period IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(periods)) as (HistoryPoint & { org: string })[];
+  const out = new Map<string, HistoryPoint[]>();
+  for (const { org, ...h } of rows) {
+    const list = out.get(org);
+    if (list) list.push(h);
+    else out.set(org, [h]);
+  }
+  return out;
+}
+
+/** Whether any branch report of a period is stored. */
+export function hasStoredReports(db: Db, period: string): boolean {
+  return !!stmt(db, "SELECT 1 FROM reports WHERE kind = 'branch' AND period = ? LIMIT 1").get(period);
+}
+
+/**
+ * Store reports (insert or replace the data of (org, period, kind)), keeping their mail state:
+ * a report regenerated after a crash is not mailed again. One transaction.
+ */
+export function saveReports(db: Db, branch: readonly BranchReport[], committees: readonly CommitteeSummary[], now: number): void {
+  const upsert = stmt(
+    db,
+    `INSERT INTO reports (org, period, kind, generated_at, score, grade, stars, rank, committee_rank, data)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (org, period, kind) DO UPDATE SET generated_at = excluded.generated_at, score = excluded.score,
+       grade = excluded.grade, stars = excluded.stars, rank = excluded.rank, committee_rank = excluded.committee_rank,
+       data = excluded.data`,
+  );
+  db.$client.transaction(() => {
+    for (const r of branch) upsert.run(r.org, r.period, 'branch', now, r.score, r.grade, r.stars, r.rank, r.committeeRank, JSON.stringify(r));
+    for (const s of committees) upsert.run(s.org, s.period, 'committee', now, s.averageScore, null, null, null, null, JSON.stringify(s));
+  })();
+}
+
+/** A stored report's data, or undefined. */
+export function loadStoredReport(db: Db, org: string, period: string, kind: 'branch'): BranchReport | undefined;
+export function loadStoredReport(db: Db, org: string, period: string, kind: 'committee'): CommitteeSummary | undefined;
+export function loadStoredReport(db: Db, org: string, period: string, kind: 'branch' | 'committee'): BranchReport | CommitteeSummary | undefined {
+  const row = stmt(db, 'SELECT data FROM reports WHERE org = ? AND period = ? AND kind = ?').get(org, period, kind) as { data: string } | undefined;
+  return row ? (JSON.parse(row.data) as BranchReport | CommitteeSummary) : undefined;
+}
+
+/**
+ * Create the rectification item of every problem of the reports (except overdue-rectification
+ * problems themselves). An item that exists for (org, rule, problem period) is kept as it is, so
+ * regenerating a report never moves a deadline. Returns how many were created.
+ */
+export function createRectificationItems(db: Db, reports: readonly BranchReport[], now: number): number {
+  const insert = stmt(
+    db,
+    `INSERT INTO rectification_items (org, rule, problem_period, report_period, title, created_at, due_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org, rule, problem_period) DO NOTHING`,
+  );
+  let created = 0;
+  db.$client.transaction(() => {
+    for (const r of reports) {
+      for (const p of r.problems) {
+        if (p.rule === 'rectification-overdue') continue;
+        created += insert.run(r.org, p.rule, p.period, r.period, p.title, now, r.rectification.dueAt).changes;
+      }
+    }
+  })();
+  return created;
+}
+
+/** Close a rectification item (整改完成). Returns false when it does not exist or is already closed. */
+export function closeRectification(db: Db, id: number, note: string | null, now: number): boolean {
+  return (
+    stmt(db, "UPDATE rectification_items SET status = 'closed', closed_at = ?, note = ? WHERE id = ? AND status = 'open'").run(now, note, id)
+      .changes === 1
+  );
+}
+
+/** Open rectification items of an org. */
+export function openRectifications(db: Db, org: string): RectificationFact[] {
+  return stmt(
+    db,
+    `SELECT id, org, rule, problem_period AS problemPeriod, report_period AS reportPeriod, title, due_at AS dueAt, status, closed_at AS closedAt
+     FROM rectification_items WHERE org = ? AND status = 'open' ORDER BY due_at, id`,
+  ).all(org) as RectificationFact[];
+}
+
+/** A stored report waiting for its email. */
+export interface PendingReportMail {
+  id: number;
+  org: string;
+  period: string;
+  kind: 'branch' | 'committee';
+}
+
+/** Reports of a period whose email is not yet sent (pending, or claimed by someone who went away). */
+export function pendingReportMails(db: Db, period: string, now: number, staleMs: number): PendingReportMail[] {
+  return stmt(
+    db,
+    `SELECT id, org, period, kind FROM reports WHERE period = ?
+     AND (mail_status = 'pending' OR (mail_status = 'sending' AND mail_claimed_at < ?)) ORDER BY kind, id`,
+  ).all(period, now - staleMs) as PendingReportMail[];
+}
+
+/**
+ * Claim one report's email for `claimer`: true for exactly one caller, across processes and
+ * replicas sharing the database (a single conditional UPDATE). A claim older than `staleMs` (its
+ * holder died mid-send) may be taken over.
+ */
+export function claimReportMail(db: Db, id: number, claimer: string, now: number, staleMs: number): boolean {
+  return (
+    stmt(
+      db,
+      `UPDATE reports SET mail_status = 'sending', mail_claimed_by = ?, mail_claimed_at = ?
+       WHERE id = ? AND (mail_status = 'pending' OR (mail_status = 'sending' AND mail_claimed_at < ?))`,
+    ).run(claimer, now, id, now - staleMs).changes === 1
+  );
+}
+
+/** Record the outcome of a claimed report email: sent, failed (a permanent error) or skipped (no address). */
+export function finishReportMail(db: Db, id: number, claimer: string, status: 'sent' | 'failed' | 'skipped' | 'pending', error: string | null, now: number): void {
+  stmt(
+    db,
+    `UPDATE reports SET mail_status = ?, mailed_at = ?, mail_error = ?, mail_claimed_by = CASE WHEN ? = 'pending' THEN NULL ELSE mail_claimed_by END
+     WHERE id = ? AND mail_claimed_by = ?`,
+  ).run(status, status === 'sent' ? now : null, error, status, id, claimer);
+}
+
+/** Mail state of a stored report (for tests and `report` output). */
+export function reportMailState(db: Db, org: string, period: string, kind: 'branch' | 'committee'): { status: string; mailedAt: number | null; error: string | null } | undefined {
+  return stmt(db, 'SELECT mail_status AS status, mailed_at AS mailedAt, mail_error AS error FROM reports WHERE org = ? AND period = ? AND kind = ?').get(
+    org,
+    period,
+    kind,
+  ) as { status: string; mailedAt: number | null; error: string | null } | undefined;
+}
+
+/** Upsert imported assessments (keyed by org, indicator, period). Returns [inserted, updated, unchanged]. */
+export function upsertAssessment(db: Db, a: AssessmentFact, now: number): 'inserted' | 'updated' | 'unchanged' {
+  const old = stmt(db, 'SELECT score FROM assessments WHERE org = ? AND indicator = ? AND period = ?').get(a.org, a.indicator, a.period) as
+    | { score: number }
+    | undefined;
+  if (old && old.score === a.score) return 'unchanged';
+  stmt(
+    db,
+    `INSERT INTO assessments (org, indicator, period, score, imported_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (org, indicator, period) DO UPDATE SET score = excluded.score, imported_at = excluded.imported_at`,
+  ).run(a.org, a.indicator, a.period, a.score, now);
+  return old ? 'updated' : 'inserted';
+}
+
+/** Insert a negative-list entry (keyed by org, period, item): 'inserted' or 'unchanged'. */
+export function upsertVeto(db: Db, v: VetoFact, now: number): 'inserted' | 'unchanged' {
+  return stmt(db, 'INSERT INTO vetoes (org, period, item, imported_at) VALUES (?, ?, ?, ?) ON CONFLICT (org, period, item) DO NOTHING').run(
+    v.org,
+    v.period,
+    v.item,
+    now,
+  ).changes
+    ? 'inserted'
+    : 'unchanged';
+}
+
+/**
+ * Alerts of the warning system raised since `since`, plus every still-open escalation, grouped by
+ * org code. Reads nothing until the alerts tables exist (src/alerts lands them).
+ */
+export function loadReportAlerts(db: Db, _since: number): Map<string, AlertFact[]> {
+  const exists = stmt(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").get();
+  if (!exists) return new Map();
+  return new Map();
+}
+
+function groupBy<T extends { org: string }>(rows: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.org);
+    if (list) list.push(r);
+    else out.set(r.org, [r]);
+  }
+  return out;
+}
