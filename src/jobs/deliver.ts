@@ -1,0 +1,99 @@
+/**
+ * The delivery job: send one delivery through its channel's notifier, exactly as often as needed.
+ *   1. Already sent (or given up) in SQLite → done, never twice (a re-enqueued or stalled job lands here).
+ *   2. Send; mark sent in SQLite right after the provider's answer, with the attempt.
+ *   3. Temporary error → record the attempt and rethrow (BullMQ retries with exponential backoff).
+ *   4. Permanent error, or the last attempt failed → record, mark failed, create the fallback delivery
+ *      on the route's next channel (idempotent) and enqueue it; permanent → UnrecoverableError.
+ * The remaining window: a crash after the provider accepted but before markSent commits (one SQLite
+ * write, well under a millisecond after the answer) sends that message again after restart.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { NotifierError } from '../notifiers/errors.js';
+import type { Notifiers } from '../notifiers/registry.js';
+import type { Db } from '../store/db.js';
+import type { AttemptRecord, Outbox, PendingDelivery } from './outbox.js';
+
+/** Data of a delivery job (the rest lives in SQLite). */
+export interface DeliveryJobData {
+  deliveryId: number;
+}
+
+export interface DeliverDeps {
+  db: Db;
+  outbox: Outbox;
+  notifiers: Notifiers;
+  log: Logger;
+  /** Wall clock for attempt times. */
+  clock: () => number;
+  /** Enqueue a fallback delivery right away (best effort: the drainer catches it otherwise). */
+  enqueue(d: PendingDelivery): Promise<void>;
+}
+
+export type DeliverOutcome = { result: 'sent'; providerMessageId: string | null } | { result: 'skipped'; status: string };
+
+/** Build the processor of delivery jobs. */
+export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>) => Promise<DeliverOutcome> {
+  return async (job) => {
+    const { db, outbox, log } = deps;
+    const id = job.data.deliveryId;
+    const d = outbox.get(db, id);
+    if (!d) {
+      log.warn({ deliveryId: id, jobId: job.id }, 'delivery job for an unknown delivery; dropped');
+      return { result: 'skipped', status: 'missing' };
+    }
+    if (d.status !== 'pending') return { result: 'skipped', status: d.status };
+
+    const attemptNo = job.attemptsMade + 1;
+    const lastAttempt = attemptNo >= (job.opts.attempts ?? 1);
+    const startedAt = deps.clock();
+    const t0 = performance.now();
+    const base = { deliveryId: id, attempt: attemptNo, channel: d.channel, recipient: d.recipient, startedAt };
+    const notifier = deps.notifiers.get(d.channel);
+    try {
+      if (!notifier) {
+        throw new NotifierError(d.channel, `渠道 ${d.channel} 未启用 / channel ${d.channel} is not enabled`, {
+          permanent: true,
+          code: 'channel_disabled',
+        });
+      }
+      const res = await notifier.send(d.message);
+      // Mark sent before anything else can fail: this write closes the double-send window.
+      outbox.markSent(db, { ...base, durationMs: elapsed(t0), providerMessageId: res.providerMessageId, error: null, errorCode: null, permanent: false }, deps.clock());
+      log.info({ deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, providerMessageId: res.providerMessageId }, 'delivery sent');
+      return { result: 'sent', providerMessageId: res.providerMessageId };
+    } catch (e) {
+      const permanent = e instanceof NotifierError && e.permanent;
+      const attempt: AttemptRecord = {
+        ...base,
+        durationMs: elapsed(t0),
+        providerMessageId: null,
+        error: e instanceof Error ? e.message : String(e),
+        errorCode: e instanceof NotifierError ? (e.code ?? null) : null,
+        permanent,
+      };
+      if (!permanent && !lastAttempt) {
+        outbox.recordFailure(db, attempt, deps.clock());
+        log.warn({ deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, err: attempt.error }, 'delivery attempt failed; will retry');
+        throw e;
+      }
+      const fallback = outbox.giveUp(db, attempt, deps.clock());
+      log.warn(
+        { deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, permanent, err: attempt.error, fallback: fallback?.id ?? null },
+        permanent ? 'delivery failed permanently' : 'delivery failed after the last attempt',
+      );
+      if (fallback) {
+        await deps.enqueue(fallback).catch((err: unknown) =>
+          log.warn({ deliveryId: fallback.id, err }, 'could not enqueue the fallback delivery now; the drainer will'),
+        );
+      }
+      if (permanent) throw new UnrecoverableError(attempt.error ?? 'permanent error');
+      throw e;
+    }
+  };
+}
+
+function elapsed(t0: number): number {
+  return Math.round(performance.now() - t0);
+}

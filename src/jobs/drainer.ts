@@ -1,0 +1,78 @@
+/**
+ * The outbox drainer: puts every pending delivery into its channel queue. Intents live in SQLite
+ * (written with the alert change), so this is the one path from "should be sent" to "queued".
+ * Re-adding is harmless (deterministic job id `delivery-<id>`, and the worker skips what is sent);
+ * the epoch marks only keep a stable Redis from being asked again for the same deliveries.
+ */
+import type { Queue } from 'bullmq';
+import type { Config } from '../config/schema.js';
+import type { ChannelName } from '../notifiers/types.js';
+import type { Db } from '../store/db.js';
+import { enqueuedIn, markEnqueued } from '../store/runs.js';
+import type { EpochKeeper } from './epoch.js';
+import type { Outbox, PendingDelivery } from './outbox.js';
+import { deliveryJobOptions } from './queues.js';
+import { deliveryJobId } from './ticks.js';
+
+export interface DrainerDeps {
+  db: Db;
+  config: Config;
+  outbox: Outbox;
+  epoch: EpochKeeper;
+  queueOf(channel: ChannelName): Queue;
+  /** Clock for delays: a delivery is delayed until notBefore − clock(). */
+  clock: () => number;
+}
+
+export interface DrainResult {
+  /** Deliveries added to Redis now. */
+  added: number;
+  /** Pending deliveries considered. */
+  pending: number;
+  epoch: string;
+}
+
+/** How many jobs one addBulk carries (keeps a single Redis call and its reply small). */
+const BULK = 1000;
+
+/**
+ * Add pending deliveries that the current Redis epoch has not acknowledged. `dueBy` restricts to
+ * deliveries due by then (`daemon --once` leaves later ones pending in SQLite for the next run);
+ * `force` re-adds all of them regardless of epoch marks.
+ */
+export async function drainOutbox(deps: DrainerDeps, opts: { dueBy?: number; force?: boolean } = {}): Promise<DrainResult> {
+  const epoch = await deps.epoch.current();
+  const pending = deps.outbox.pending(deps.db, opts.dueBy === undefined ? {} : { dueBy: opts.dueBy });
+  const known = opts.force ? new Set<number>() : enqueuedIn(deps.db, pending.map((p) => p.id), epoch);
+  const todo = pending.filter((p) => !known.has(p.id));
+  for (let i = 0; i < todo.length; i += BULK) {
+    const chunk = todo.slice(i, i + BULK);
+    await addDeliveries(deps, chunk);
+    // Marked only after Redis acknowledged the add: a crash in between just re-adds next time.
+    markEnqueued(deps.db, chunk.map((p) => p.id), epoch, deps.clock());
+  }
+  return { added: todo.length, pending: pending.length, epoch };
+}
+
+/** Add deliveries to their channel queues (grouped per queue, one addBulk per group). */
+export async function addDeliveries(deps: Pick<DrainerDeps, 'config' | 'queueOf' | 'clock'>, list: readonly PendingDelivery[]): Promise<void> {
+  const byChannel = new Map<ChannelName, PendingDelivery[]>();
+  for (const d of list) {
+    const group = byChannel.get(d.channel);
+    if (group) group.push(d);
+    else byChannel.set(d.channel, [d]);
+  }
+  const opts = deliveryJobOptions(deps.config.delivery);
+  const now = deps.clock();
+  await Promise.all(
+    [...byChannel].map(([channel, ds]) =>
+      deps.queueOf(channel).addBulk(
+        ds.map((d) => ({
+          name: 'deliver',
+          data: { deliveryId: d.id },
+          opts: { ...opts, jobId: deliveryJobId(d.id), delay: Math.max(0, d.notBefore - now) },
+        })),
+      ),
+    ),
+  );
+}

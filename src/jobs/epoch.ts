@@ -1,0 +1,33 @@
+/**
+ * The Redis epoch: a random id stored in Redis (SET NX). The machine's Redis keeps nothing on disk,
+ * so a restart (or a flush) loses the key with the queues; a new epoch then tells the drainer that
+ * every pending delivery must be added again, while in a stable epoch it adds only new ones.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Connections } from './queues.js';
+
+export interface EpochKeeper {
+  /** The current epoch (creating it if Redis has none). Rejects while Redis is unreachable. */
+  current(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Keep the epoch key `<prefix>:epoch` on its own small connection (fails fast while Redis is down). */
+export function epochKeeper(conn: Connections, onError: (e: Error) => void): EpochKeeper {
+  const { url, ...rest } = conn.producer as { url: string } & Record<string, unknown>;
+  const client = new Redis(url, { ...rest, lazyConnect: false });
+  client.on('error', onError);
+  const key = `${conn.prefix}:epoch`;
+  return {
+    async current() {
+      await client.set(key, randomUUID(), 'NX');
+      const v = await client.get(key);
+      if (!v) throw new Error('Redis epoch key vanished between SET and GET');
+      return v;
+    },
+    async close() {
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The registry of schedule job kinds: one handler per `schedules:` key. A cron tick of that kind
+ * enqueues a tick job; the tick worker claims the tick in SQLite and calls the handler with the
+ * tick's scheduled time as `now`. Add a kind: write a TickHandler, add one line to TICK_HANDLERS.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Env } from '../config/env.js';
+import type { Notifiers } from '../notifiers/registry.js';
+import type { Db } from '../store/db.js';
+import { evaluateTick } from './cycle.js';
+
+/** A schedule name from config `schedules:` ('evaluate', 'report_monthly', …). */
+export type ScheduleKind = keyof Config['schedules'];
+
+/** What a handler gets: the open database, config, environment, notifiers and the tick time. */
+export interface TickContext {
+  db: Db;
+  config: Config;
+  env: Env;
+  notifiers: Notifiers;
+  log: Logger;
+  /** The scheduled tick time (cron) or --at (once), epoch ms. Handlers must not read the clock. */
+  now: number;
+  kind: ScheduleKind;
+}
+
+/**
+ * Does the work of one tick. Must be idempotent for a given `now`: after a crash mid-run the tick
+ * runs again. The returned object is stored as the run's figures (cycle_runs.stats).
+ */
+export type TickHandler = (ctx: TickContext) => Promise<Record<string, unknown> | void>;
+
+/** Handlers by schedule kind. A kind without a handler is logged and marked done. */
+export const TICK_HANDLERS: Partial<Record<ScheduleKind, TickHandler>> = {
+  evaluate: evaluateTick,
+};
+
+/** The schedule kinds of a config, in config order. */
+export function scheduleKinds(config: Config): ScheduleKind[] {
+  return Object.keys(config.schedules) as ScheduleKind[];
+}

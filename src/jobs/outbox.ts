@@ -1,0 +1,56 @@
+/**
+ * What the delivery worker and the drainer need of the outbox (deliveries in SQLite, owned by
+ * src/alerts). Kept as one small interface so the worker reads as the steps it takes; the
+ * implementation over src/alerts' store functions is `alertsOutbox` in ./outbox-alerts.ts.
+ */
+import type { Db } from '../store/db.js';
+import type { ChannelName, OutgoingMessage } from '../notifiers/types.js';
+
+/** A delivery that should be in a queue: its id, channel and earliest send time. */
+export interface PendingDelivery {
+  id: number;
+  channel: ChannelName;
+  /** Earliest send time (quiet hours), epoch ms. */
+  notBefore: number;
+}
+
+/** A delivery as the worker sends it. */
+export interface DeliveryToSend extends PendingDelivery {
+  status: 'pending' | 'sent' | 'failed' | 'cancelled';
+  /** Email address, phone number or robot name (what `message.to` holds). */
+  recipient: string;
+  message: OutgoingMessage;
+}
+
+/** One send attempt, recorded whatever its outcome. */
+export interface AttemptRecord {
+  deliveryId: number;
+  attempt: number;
+  channel: ChannelName;
+  recipient: string;
+  startedAt: number;
+  durationMs: number;
+  providerMessageId: string | null;
+  /** null on success. */
+  error: string | null;
+  errorCode: string | null;
+  permanent: boolean;
+}
+
+/** The outbox operations of the delivery path. All synchronous (SQLite). */
+export interface Outbox {
+  /** Pending deliveries (not sent, failed or cancelled), oldest first; `dueBy` limits to notBefore ≤ dueBy. */
+  pending(db: Db, opts?: { dueBy?: number }): PendingDelivery[];
+  /** One delivery with its rendered message, or undefined if it does not exist. */
+  get(db: Db, id: number): DeliveryToSend | undefined;
+  /** Success: record the attempt and mark the delivery sent, in one transaction. */
+  markSent(db: Db, attempt: AttemptRecord, now: number): void;
+  /** A failed attempt that will be retried. */
+  recordFailure(db: Db, attempt: AttemptRecord, now: number): void;
+  /**
+   * Give up on this delivery (permanent error, or attempts exhausted): record the attempt, mark it
+   * failed and create the fallback delivery on the route's next channel, idempotently, in one
+   * transaction. Returns the fallback (existing or new), or null when the route has no next channel.
+   */
+  giveUp(db: Db, attempt: AttemptRecord, now: number): PendingDelivery | null;
+}

@@ -1,0 +1,166 @@
+/**
+ * The moving parts shared by the long-lived daemon and `daemon --once`: the database, notifiers,
+ * queues, workers (ticks + one per delivery channel), the epoch keeper and the drainer, plus an
+ * orderly close (stop taking jobs, let in-flight ones finish within a timeout, close Redis, SQLite).
+ */
+import { randomUUID } from 'node:crypto';
+import { Worker, type Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Env } from '../config/env.js';
+import { log as defaultLog } from '../log.js';
+import { createNotifiers, type Notifiers } from '../notifiers/registry.js';
+import { CHANNEL_NAMES, type ChannelName } from '../notifiers/types.js';
+import { closeDb, openDb, type Db } from '../store/db.js';
+import { deliveryProcessor } from './deliver.js';
+import { addDeliveries, drainOutbox, type DrainResult } from './drainer.js';
+import { epochKeeper } from './epoch.js';
+import { TICK_HANDLERS, type ScheduleKind, type TickHandler } from './kinds.js';
+import type { Outbox } from './outbox.js';
+import { alertsOutbox } from './outbox-alerts.js';
+import { CHANNEL_LIMITS, TICK_JOB_OPTIONS, TICK_QUEUE, connectionsFrom, deliveryQueueName, openQueue } from './queues.js';
+import { tickProcessor } from './tick-job.js';
+import { tickJobId } from './ticks.js';
+import { throttledLogger } from './throttle.js';
+
+export interface RuntimeOptions {
+  config: Config;
+  env: Env;
+  /** SQLite file; the runtime opens it and closes it in close(). */
+  dbPath: string;
+  /** As-of clock: delivery delays, attempt and sent times. Default Date.now. */
+  clock?: () => number;
+  log?: Logger;
+  instanceId?: string;
+  /** Override or add tick handlers (default TICK_HANDLERS). */
+  handlers?: Partial<Record<ScheduleKind, TickHandler>>;
+  /** Outbox implementation (default: src/alerts' deliveries). */
+  outbox?: Outbox;
+  /** In-flight jobs get this long to finish at close (default 30 s); then workers are closed by force. */
+  shutdownTimeoutMs?: number;
+  /** BullMQ lock duration of jobs (default 30 s): a killed daemon's active jobs are retried after it. */
+  lockDurationMs?: number;
+  /** Start the tick worker (default true; `--once` runs its cycle in-process). */
+  tickWorker?: boolean;
+  /** Called after a tick's handler finished. */
+  afterTick?: (kind: ScheduleKind) => Promise<void>;
+}
+
+export interface Runtime {
+  db: Db;
+  config: Config;
+  env: Env;
+  log: Logger;
+  notifiers: Notifiers;
+  outbox: Outbox;
+  instanceId: string;
+  clock: () => number;
+  handlers: Partial<Record<ScheduleKind, TickHandler>>;
+  ticks: Queue;
+  queueOf(channel: ChannelName): Queue;
+  /** Enqueue a tick job (idempotent by id); `replaceFailed` first removes a failed job of that id. */
+  enqueueTick(kind: ScheduleKind, tickAt: number, opts?: { replaceFailed?: boolean }): Promise<string>;
+  /** Run the drainer (serialised: concurrent calls share one run). */
+  drain(opts?: { dueBy?: number; force?: boolean }): Promise<DrainResult>;
+  close(): Promise<void>;
+}
+
+/** Open everything; workers start taking jobs immediately. */
+export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
+  const log = o.log ?? defaultLog;
+  const clock = o.clock ?? Date.now;
+  const instanceId = o.instanceId ?? randomUUID();
+  const handlers = { ...TICK_HANDLERS, ...o.handlers };
+  const db = openDb(o.dbPath);
+  let notifiers: Notifiers;
+  try {
+    notifiers = createNotifiers(o.config.channels, o.env, { log });
+  } catch (e) {
+    closeDb(db);
+    throw e;
+  }
+  const outbox = o.outbox ?? alertsOutbox(o.config);
+  const conn = connectionsFrom(o.env);
+  const redisError = throttledLogger(log, 'Redis connection problem; retrying');
+
+  const queues = new Map<string, Queue>();
+  const queue = (name: string) => {
+    let q = queues.get(name);
+    if (!q) queues.set(name, (q = openQueue(name, conn, redisError)));
+    return q;
+  };
+  const queueOf = (channel: ChannelName) => queue(deliveryQueueName(channel));
+  const ticks = queue(TICK_QUEUE);
+  const epoch = epochKeeper(conn, redisError);
+  const drainDeps = { db, config: o.config, outbox, epoch, queueOf, clock };
+
+  const workers: Worker[] = [];
+  const workerOpts = { connection: conn.worker, prefix: conn.prefix, ...(o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs } : {}) };
+  const watch = (w: Worker, what: string) => {
+    w.on('error', redisError);
+    w.on('failed', (job, err) => {
+      if (!job) return;
+      log.warn({ queue: what, jobId: job.id, attemptsMade: job.attemptsMade, err: err.message }, 'job attempt failed');
+    });
+    workers.push(w);
+  };
+
+  if (o.tickWorker ?? true) {
+    const processor = tickProcessor({ db, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.afterTick ? { afterTick: o.afterTick } : {}) });
+    watch(new Worker(TICK_QUEUE, processor, { ...workerOpts, concurrency: 1 }), TICK_QUEUE);
+  }
+  const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);
+  const deliver = deliveryProcessor({ db, outbox, notifiers, log, clock, enqueue: enqueueOne });
+  for (const channel of CHANNEL_NAMES) {
+    const lim = CHANNEL_LIMITS[channel];
+    watch(new Worker(deliveryQueueName(channel), deliver, { ...workerOpts, concurrency: lim.concurrency, ...(lim.limiter ? { limiter: lim.limiter } : {}) }), deliveryQueueName(channel));
+  }
+
+  let draining: Promise<DrainResult> | null = null;
+  let closed = false;
+  const rt: Runtime = {
+    db,
+    config: o.config,
+    env: o.env,
+    log,
+    notifiers,
+    outbox,
+    instanceId,
+    clock,
+    handlers,
+    ticks,
+    queueOf,
+    async enqueueTick(kind, tickAt, opts = {}) {
+      const jobId = tickJobId(kind, tickAt);
+      if (opts.replaceFailed) {
+        const old = await ticks.getJob(jobId);
+        if (old && (await old.isFailed())) await old.remove();
+      }
+      await ticks.add(kind, { kind, tickAt }, { ...TICK_JOB_OPTIONS, jobId });
+      return jobId;
+    },
+    drain(opts = {}) {
+      // Serialise: a periodic drain and an after-cycle drain must not add the same list twice at once.
+      const run = (draining ?? Promise.resolve()).catch(() => undefined).then(() => drainOutbox(drainDeps, opts));
+      draining = run;
+      return run;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      const timeout = o.shutdownTimeoutMs ?? 30_000;
+      const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
+      const timer = new Promise<false>((r) => setTimeout(() => r(false), timeout).unref());
+      if (!(await Promise.race([graceful, timer]))) {
+        log.warn({ timeoutMs: timeout }, 'in-flight jobs did not finish in time; closing workers by force (they will be retried)');
+        await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
+      }
+      await draining?.catch(() => undefined);
+      await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
+      await epoch.close();
+      await notifiers.close().catch(() => undefined);
+      closeDb(db);
+    },
+  };
+  return rt;
+}
