@@ -16,7 +16,9 @@ export interface EpochKeeper {
 /** Keep the epoch key `<prefix>:epoch` on its own small connection (fails fast while Redis is down). */
 export function epochKeeper(conn: Connections, onError: (e: Error) => void): EpochKeeper {
   const { url, ...rest } = conn.producer as { url: string } & Record<string, unknown>;
-  const client = new Redis(url, { ...rest, lazyConnect: false });
+  // The offline queue lets the first call wait for the initial connect; maxRetriesPerRequest (1)
+  // still fails calls fast while Redis is away, so the drainer logs and tries again next period.
+  const client = new Redis(url, { ...rest, enableOfflineQueue: true });
   client.on('error', onError);
   const key = `${conn.prefix}:epoch`;
   return {

@@ -4,6 +4,7 @@ import { registerConfig } from './config.js';
 import { registerDb } from './db.js';
 import { registerImport } from './import.js';
 import { registerCheck } from './check.js';
+import { registerDaemon } from './daemon.js';
 import { registerNotify } from './notify.js';
 
 export function registerCommands(program: Command): void {
@@ -11,5 +12,6 @@ export function registerCommands(program: Command): void {
   registerCheck(program);
   registerConfig(program);
   registerDb(program);
+  registerDaemon(program);
   registerNotify(program);
 }

@@ -1,0 +1,104 @@
+/**
+ * `orglife daemon`: the warning service. Runs the schedules (node-cron, Asia/Shanghai), the tick
+ * and delivery workers and the outbox drainer until SIGTERM/SIGINT, then shuts down gracefully.
+ * `orglife daemon --once [--at ISO]`: one whole cycle as of that time, its due deliveries, exit.
+ */
+import { Option, type Command } from 'commander';
+import { readEnv } from '../../config/env.js';
+import { defaultConfigPath, loadConfig } from '../../config/load.js';
+import { parseTimestamp, shanghaiDateTime } from '../../domain/calendar.js';
+import { startDaemon } from '../../jobs/daemon.js';
+import type { ScheduleKind } from '../../jobs/kinds.js';
+import { runOnce, type OnceReport } from '../../jobs/once.js';
+import { log } from '../../log.js';
+import { defaultDbPath } from '../../store/db.js';
+import { UserError } from '../errors.js';
+
+interface DaemonCliOptions {
+  once?: boolean;
+  at?: string;
+  kind: string;
+  config?: string;
+  timeout: string;
+  lockMs?: string;
+  drainIntervalMs?: string;
+}
+
+const KINDS = ['evaluate', 'report_monthly', 'report_quarterly', 'report_yearly'];
+
+export function registerDaemon(program: Command): void {
+  program
+    .command('daemon')
+    .description('运行预警服务（定时检查、发送提醒）/ run the warning service (schedules, deliveries)')
+    .option('--once', '只运行一个周期（检查、生成预警、发送到期消息）后退出 / run one cycle, deliver what is due, exit')
+    .option('--at <time>', '与 --once 一起：以该时间为准运行（ISO 8601，无时区即北京时间）/ with --once: as of this time')
+    .option('--kind <kind>', `与 --once 一起：运行的任务 / with --once: which job (${KINDS.join(', ')})`, 'evaluate')
+    .option('--config <path>', '配置文件或目录（默认 ORGLIFE_CONFIG 或 ./config）')
+    .option('--timeout <seconds>', '与 --once 一起：最多等待消息发送的秒数 / with --once: max seconds to wait for deliveries', '900')
+    .addOption(new Option('--lock-ms <ms>', 'BullMQ job lock duration (tests)').hideHelp())
+    .addOption(new Option('--drain-interval-ms <ms>', 'drainer period (tests)').hideHelp())
+    .action(async (opts: DaemonCliOptions) => {
+      if (opts.at && !opts.once) throw new UserError('--at 只能与 --once 一起使用 / --at requires --once', 2);
+      if (!KINDS.includes(opts.kind)) throw new UserError(`未知任务 / unknown --kind: ${opts.kind} (${KINDS.join(', ')})`, 2);
+      const at = opts.at === undefined ? undefined : parseTimestamp(opts.at);
+      if (at === null) throw new UserError(`--at 时间无效 / invalid --at time: "${opts.at}" (例如 2026-11-02T08:30)`, 2);
+      const { config } = loadConfig(opts.config ?? defaultConfigPath());
+      const env = readEnv();
+      const base = {
+        config,
+        env,
+        dbPath: env.dbPath ?? defaultDbPath(),
+        log,
+        ...(opts.lockMs ? { lockDurationMs: positive(opts.lockMs, '--lock-ms') } : {}),
+      };
+      installProcessGuards();
+
+      if (opts.once) {
+        const report = await runOnce({ ...base, kind: opts.kind as ScheduleKind, ...(at !== undefined ? { at } : {}), waitTimeoutMs: positive(opts.timeout, '--timeout') * 1000 });
+        process.stdout.write(describe(report));
+        if (report.unfinished > 0) process.exitCode = 3;
+        return;
+      }
+
+      const daemon = await startDaemon({ ...base, ...(opts.drainIntervalMs ? { drainIntervalMs: positive(opts.drainIntervalMs, '--drain-interval-ms') } : {}) });
+      let signals = 0;
+      const onSignal = (sig: NodeJS.Signals) => {
+        signals++;
+        if (signals > 1) {
+          log.warn({ signal: sig }, 'second signal: exiting now');
+          process.exit(130);
+        }
+        log.info({ signal: sig }, 'shutting down');
+        void daemon.stop();
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      await daemon.stopped;
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    });
+}
+
+/** Log unhandled rejections instead of dying on them (a stray promise must not stop the service). */
+function installProcessGuards(): void {
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
+}
+
+function positive(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${name} 必须是正数 / must be a positive number: ${v}`, 2);
+  return n;
+}
+
+/** The Chinese summary printed by --once. */
+function describe(r: OnceReport): string {
+  const lines = [
+    `周期完成 / cycle done: ${r.kind} @ ${shanghaiDateTime(r.at)}（北京时间）run #${r.runId}`,
+    `  统计 / stats: ${JSON.stringify(r.stats)}`,
+    `  到期消息 / due deliveries: ${r.queued}，已发送 / sent ${r.sent}，失败 / failed ${r.failed}，未完成 / unfinished ${r.unfinished}`,
+  ];
+  if (r.held > 0 && r.heldUntil !== null) {
+    lines.push(`  免打扰暂缓 / held by quiet hours: ${r.held}（最早 ${shanghaiDateTime(r.heldUntil)} 发送 / earliest send time）`);
+  }
+  return `${lines.join('\n')}\n`;
+}
