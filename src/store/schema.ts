@@ -2,3 +2,4 @@
 export * from './schema/records.js';
 export * from './schema/jobs.js';
 export * from './schema/reports.js';
+export * from './schema/alerts.js';
