@@ -1,6 +1,7 @@
 /**
  * The delivery job: send one delivery through its channel's notifier, exactly as often as needed.
- *   1. Already sent (or given up) in SQLite → done, never twice (a re-enqueued or stalled job lands here).
+ *   1. Claim it in SQLite: already sent (or given up) → done, never twice (a re-enqueued or stalled job
+ *      lands here); claimed by another live job attempt → look again later.
  *   2. Send; mark sent in SQLite right after the provider's answer, with the attempt.
  *   3. Temporary error → record the attempt and rethrow (BullMQ retries with exponential backoff).
  *   4. Permanent error, or the last attempt failed → record, mark failed, create the fallback delivery
@@ -8,7 +9,7 @@
  * The remaining window: a crash after the provider accepted but before markSent commits (one SQLite
  * write, well under a millisecond after the answer) sends that message again after restart.
  */
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { NotifierError } from '../notifiers/errors.js';
 import type { Notifiers } from '../notifiers/registry.js';
@@ -25,26 +26,39 @@ export interface DeliverDeps {
   outbox: Outbox;
   notifiers: Notifiers;
   log: Logger;
-  /** Wall clock for attempt times. */
+  /** As-of clock for attempt and sent times. */
   clock: () => number;
+  /** Owner prefix of delivery claims (the daemon's instance id). */
+  instanceId: string;
+  /** A claim expires after this long (default 90 s; longer than any notifier timeout). */
+  claimLeaseMs?: number;
   /** Enqueue a fallback delivery right away (best effort: the drainer catches it otherwise). */
   enqueue(d: PendingDelivery): Promise<void>;
 }
 
+/** Notifier timeouts are at most 30 s (SMTP) and 10 s (HTTP) by default: a claim outlives any send. */
+const DEFAULT_CLAIM_LEASE_MS = 90_000;
+
 export type DeliverOutcome = { result: 'sent'; providerMessageId: string | null } | { result: 'skipped'; status: string };
 
 /** Build the processor of delivery jobs. */
-export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>) => Promise<DeliverOutcome> {
-  return async (job) => {
+export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>, token?: string) => Promise<DeliverOutcome> {
+  const leaseMs = deps.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+  return async (job, token) => {
     const { db, outbox, log } = deps;
     const id = job.data.deliveryId;
-    const d = outbox.get(db, id);
-    if (!d) {
-      log.warn({ deliveryId: id, jobId: job.id }, 'delivery job for an unknown delivery; dropped');
-      return { result: 'skipped', status: 'missing' };
+    const claim = outbox.claim(db, id, `${deps.instanceId}:${token ?? job.id}`, Date.now(), leaseMs);
+    if (claim.outcome === 'done') {
+      if (claim.status === 'missing') log.warn({ deliveryId: id, jobId: job.id }, 'delivery job for an unknown delivery; dropped');
+      return { result: 'skipped', status: claim.status };
     }
-    if (d.status !== 'pending') return { result: 'skipped', status: d.status };
-
+    if (claim.outcome === 'busy') {
+      // Another job attempt is sending it right now (Redis lost the queue mid-send and it was re-added):
+      // look again when that claim expires, without spending one of this job's attempts.
+      await job.moveToDelayed(Math.max(claim.until, Date.now() + 1000), token);
+      throw new DelayedError();
+    }
+    const d = claim.delivery;
     const attemptNo = job.attemptsMade + 1;
     const lastAttempt = attemptNo >= (job.opts.attempts ?? 1);
     const startedAt = deps.clock();

@@ -9,6 +9,7 @@ import type { Outbox } from './outbox.js';
 export function alertsOutbox(_config: Config): Outbox {
   return {
     pending: () => [],
+    claim: () => ({ outcome: 'done', status: 'missing' }),
     get: () => undefined,
     markSent: () => undefined,
     recordFailure: () => undefined,

@@ -37,8 +37,21 @@ export interface AttemptRecord {
   permanent: boolean;
 }
 
+/** What a claim says: send it (this owner holds it now), it is finished, or another live owner holds it. */
+export type DeliveryClaim =
+  | { outcome: 'send'; delivery: DeliveryToSend }
+  | { outcome: 'done'; status: 'sent' | 'failed' | 'cancelled' | 'missing' }
+  | { outcome: 'busy'; until: number };
+
 /** The outbox operations of the delivery path. All synchronous (SQLite). */
 export interface Outbox {
+  /**
+   * Claim a pending delivery for `owner` (one job attempt: instance id + BullMQ token) until
+   * now + leaseMs, BEFORE calling the provider. A claim of another owner whose lease has not
+   * expired → busy (two jobs for one delivery exist only after Redis lost its queue mid-send).
+   * markSent / recordFailure / giveUp release the claim.
+   */
+  claim(db: Db, id: number, owner: string, now: number, leaseMs: number): DeliveryClaim;
   /** Pending deliveries (not sent, failed or cancelled), oldest first; `dueBy` limits to notBefore ≤ dueBy. */
   pending(db: Db, opts?: { dueBy?: number }): PendingDelivery[];
   /** One delivery with its rendered message, or undefined if it does not exist. */

@@ -40,6 +40,8 @@ export interface RuntimeOptions {
   shutdownTimeoutMs?: number;
   /** BullMQ lock duration of jobs (default 30 s): a killed daemon's active jobs are retried after it. */
   lockDurationMs?: number;
+  /** Delivery claims expire after this long (default 90 s): a killed daemon's deliveries wait this long. */
+  claimLeaseMs?: number;
   /** Start the tick worker (default true; `--once` runs its cycle in-process). */
   tickWorker?: boolean;
   /** Called after a tick's handler finished. */
@@ -110,7 +112,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     watch(new Worker(TICK_QUEUE, processor, { ...workerOpts, concurrency: 1 }), TICK_QUEUE);
   }
   const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);
-  const deliver = deliveryProcessor({ db, outbox, notifiers, log, clock, enqueue: enqueueOne });
+  const deliver = deliveryProcessor({ db, outbox, notifiers, log, clock, instanceId, enqueue: enqueueOne, ...(o.claimLeaseMs ? { claimLeaseMs: o.claimLeaseMs } : {}) });
   for (const channel of CHANNEL_NAMES) {
     const lim = CHANNEL_LIMITS[channel];
     watch(new Worker(deliveryQueueName(channel), deliver, { ...workerOpts, concurrency: lim.concurrency, ...(lim.limiter ? { limiter: lim.limiter } : {}) }), deliveryQueueName(channel));

@@ -21,6 +21,7 @@ interface DaemonCliOptions {
   config?: string;
   timeout: string;
   lockMs?: string;
+  claimLeaseMs?: string;
   drainIntervalMs?: string;
 }
 
@@ -36,6 +37,7 @@ export function registerDaemon(program: Command): void {
     .option('--config <path>', '配置文件或目录（默认 ORGLIFE_CONFIG 或 ./config）')
     .option('--timeout <seconds>', '与 --once 一起：最多等待消息发送的秒数 / with --once: max seconds to wait for deliveries', '900')
     .addOption(new Option('--lock-ms <ms>', 'BullMQ job lock duration (tests)').hideHelp())
+    .addOption(new Option('--claim-lease-ms <ms>', 'delivery claim lease (tests)').hideHelp())
     .addOption(new Option('--drain-interval-ms <ms>', 'drainer period (tests)').hideHelp())
     .action(async (opts: DaemonCliOptions) => {
       if (opts.at && !opts.once) throw new UserError('--at 只能与 --once 一起使用 / --at requires --once', 2);
@@ -50,6 +52,7 @@ export function registerDaemon(program: Command): void {
         dbPath: env.dbPath ?? defaultDbPath(),
         log,
         ...(opts.lockMs ? { lockDurationMs: positive(opts.lockMs, '--lock-ms') } : {}),
+        ...(opts.claimLeaseMs ? { claimLeaseMs: positive(opts.claimLeaseMs, '--claim-lease-ms') } : {}),
       };
       installProcessGuards();
 
