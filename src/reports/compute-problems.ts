@@ -51,7 +51,8 @@ function whenOf(f: Finding): string {
 // Frequency messages are written for the warning of the day ("…，已逾期3天；如已召开，请尽快补录");
 // a report about a closed period keeps only what was missed and the requirement.
 function reportMessage(f: Finding): string {
-  return isFrequencyRule(f.rule) ? f.message.replace(/，已逾期\d+天.*$/, '') : f.message;
+  const msg = f.message.replace('，已转上级党委督办', '');
+  return isFrequencyRule(f.rule) ? msg.replace(/，已逾期\d+天.*$/, '') : msg;
 }
 
 const ORDER: Record<string, number> = Object.fromEntries([...RULE_IDS, 'rectification-overdue', 'veto'].map((r, i) => [r, i]));
@@ -61,16 +62,19 @@ export function problemsOf(facts: BranchFacts, config: Config, now: number): Pro
   const sug = config.reports.suggestions;
   const out: (Problem & { rankKey: number })[] = [];
   for (const f of facts.findings) {
+    // Escalation (督办) means a warning went unacknowledged; the rules evaluated at the period's end
+    // cannot know that, so a report shows its lapses as warnings (open escalations come from alerts).
+    const level = f.level === 'escalation' ? 'warning' : f.level;
     out.push({
       rule: f.rule,
       title: RULE_NAMES_ZH[f.rule],
-      level: f.level,
+      level,
       period: f.period,
       when: whenOf(f),
       message: reportMessage(f),
       evidence: evidenceOf(f, facts),
       suggestion: sug[f.rule],
-      rankKey: LEVEL_RANK[f.level],
+      rankKey: LEVEL_RANK[level],
     });
   }
   for (const v of facts.vetoes) {

@@ -6,6 +6,8 @@ import { registerImport } from './import.js';
 import { registerCheck } from './check.js';
 import { registerDaemon } from './daemon.js';
 import { registerNotify } from './notify.js';
+import { registerReport } from './report.js';
+import { registerRanking } from './ranking.js';
 
 export function registerCommands(program: Command): void {
   registerImport(program);
@@ -14,4 +16,6 @@ export function registerCommands(program: Command): void {
   registerDb(program);
   registerDaemon(program);
   registerNotify(program);
+  registerReport(program);
+  registerRanking(program);
 }

@@ -1,0 +1,192 @@
+/**
+ * `orglife report`: health-check reports (体检报告).
+ *   orglife report --org CODE --period 2026-10 [--format html|md|json] [--out PATH]
+ *   orglife report --all --period 2026-Q3 --out DIR [--format …]
+ * A branch code gives its report; a committee code gives its summary. Ranks are always computed
+ * over the whole city. --save stores the reports and their rectification items (the daemon does
+ * this on schedule); without it nothing is written to the database.
+ */
+import type { Command } from 'commander';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { defaultConfigPath, loadConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { parsePeriod, parseTimestamp, type Period } from '../../domain/calendar.js';
+import { closeDb, defaultDbPath, openDb, type Db } from '../../store/db.js';
+import { createRectificationItems, saveReports } from '../../store/reports.js';
+import { buildReports, ReportError, type BuildResult } from '../../reports/gather.js';
+import { renderBranch, renderCommittee, type ReportFormat, REPORT_FORMATS } from '../../reports/render/index.js';
+import { rankingXlsx } from '../../reports/xlsx.js';
+import { UserError } from '../errors.js';
+
+interface ReportFlags {
+  org?: string;
+  all?: boolean;
+  period?: string;
+  format?: string;
+  out?: string;
+  at?: string;
+  save?: boolean;
+}
+
+/** Parse --at (default: the clock). */
+export function parseAt(at: string | undefined): number {
+  if (at === undefined) return Date.now();
+  const t = parseTimestamp(at);
+  if (t === null) throw new UserError(`无效的时间 --at "${at}"：请使用 ISO 8601 格式，如 2026-11-02T09:00 / invalid --at time`);
+  return t;
+}
+
+/** Parse a period label with a clear error. */
+export function parsePeriodFlag(label: string | undefined): Period {
+  if (!label) throw new UserError('请用 --period 指定期间，如 2026-10（月）、2026-Q3（季度）或 2026（年度） / --period is required');
+  const p = parsePeriod(label.trim());
+  if (!p) {
+    throw new UserError(
+      `无效的期间 "${label}"：请使用 2026-10（月）、2026-Q3（季度）或 2026（年度） / invalid period label (expected YYYY-MM, YYYY-Qn or YYYY)`,
+    );
+  }
+  return p;
+}
+
+/** Open the database (it must exist) and load the configuration. */
+export function openForReports(): { db: Db; config: Config } {
+  const { config } = loadConfig(defaultConfigPath());
+  const dbPath = defaultDbPath();
+  if (!existsSync(dbPath)) {
+    throw new UserError(`数据库不存在：${dbPath}，请先导入数据（orglife import）或设置 ORGLIFE_DB / database not found`);
+  }
+  return { db: openDb(dbPath), config };
+}
+
+/** Build reports, turning report errors into user errors. */
+export function buildOrFail(db: Db, config: Config, p: Period, now: number, onProgress?: (done: number, total: number) => void): BuildResult {
+  try {
+    return buildReports(db, config, p, now, { onProgress });
+  } catch (e) {
+    if (e instanceof ReportError) throw new UserError(e.message);
+    throw e;
+  }
+}
+
+function formatOf(flag: string | undefined, out: string | undefined, fallback: ReportFormat): ReportFormat {
+  if (flag !== undefined) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(flag)) {
+      throw new UserError(`无效的格式 --format "${flag}"：可选 ${REPORT_FORMATS.join(' | ')} / invalid format`);
+    }
+    return flag as ReportFormat;
+  }
+  const ext = out ? extname(out).slice(1).toLowerCase() : '';
+  if (ext === 'htm' || ext === 'html') return 'html';
+  if (ext === 'md' || ext === 'txt') return 'md';
+  if (ext === 'json') return 'json';
+  return fallback;
+}
+
+const EXT: Record<ReportFormat, string> = { html: 'html', md: 'md', json: 'json' };
+/** A file name from an org code: codes are free text, paths are not. */
+const safeName = (code: string) => code.replace(/[^\p{L}\p{N}._-]/gu, '_');
+
+function progressBar(label: string): { update(done: number, total: number): void; stop(): void } {
+  if (!process.stderr.isTTY) return { update() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {percentage}% | {value}/{total}`, stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.setTotal(total);
+      bar.update(done);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('生成组织生活体检报告 / health-check reports')
+    .option('--org <code>', '支部编码（生成该支部报告）或党委编码（生成党委汇总） / branch or committee code')
+    .option('--all', '生成全部支部报告与党委汇总，写入 --out 目录 / all branches and committees into --out DIR')
+    .option('--period <label>', '期间：2026-10（月）、2026-Q3（季度）、2026（年度） / period label')
+    .option('--format <format>', '格式：html | md | json（默认按 --out 扩展名，否则 --all 为 html、单份为 md）')
+    .option('--out <path>', '输出文件（单份）或目录（--all）；不指定则输出到屏幕 / output file or folder')
+    .option('--at <time>', '生成时间（默认当前时间），ISO 8601，无时区即北京时间 / generation time')
+    .option('--save', '保存报告并建立整改事项（定时任务会自动保存） / store reports and rectification items')
+    .action(async (flags: ReportFlags) => runReport(flags));
+}
+
+async function runReport(flags: ReportFlags): Promise<void> {
+  if (!!flags.all === !!flags.org) throw new UserError('请指定 --org CODE 或 --all 之一 / give either --org CODE or --all');
+  const p = parsePeriodFlag(flags.period);
+  const now = parseAt(flags.at);
+  if (flags.all && !flags.out) throw new UserError('--all 需要用 --out 指定输出目录 / --all needs --out DIR');
+  const { db, config } = openForReports();
+  try {
+    const bar = progressBar('计算');
+    let built: BuildResult;
+    try {
+      built = buildOrFail(db, config, p, now, flags.all ? bar.update : undefined);
+    } finally {
+      bar.stop();
+    }
+    if (flags.org) {
+      const code = flags.org.trim();
+      const org = built.orgs.find((o) => o.code === code);
+      if (!org) throw new UserError(`未找到组织编码 "${code}"，请检查编码或先导入组织 / unknown org code`);
+      const format = formatOf(flags.format, flags.out, 'md');
+      let text: string;
+      if (org.kind === 'branch') {
+        const r = built.reports.find((x) => x.org === code);
+        if (!r) throw new UserError(`支部 "${code}" 在 ${p.label} 尚未成立（成立日期 ${org.establishedOn}），无体检报告 / branch founded after the period`);
+        text = renderBranch(r, format);
+      } else {
+        const s = built.summaries.find((x) => x.org === code);
+        if (!s) throw new UserError(`党委 "${code}" 下没有支部，无汇总 / committee has no branches`);
+        text = renderCommittee(s, format);
+      }
+      if (flags.save) save(db, built, now);
+      if (flags.out) {
+        writeFileSync(flags.out, text);
+        process.stderr.write(`已写出 / written: ${flags.out}\n`);
+      } else process.stdout.write(text);
+      return;
+    }
+    const format = formatOf(flags.format, undefined, 'html');
+    const dir = flags.out!;
+    mkdirSync(join(dir, 'branches'), { recursive: true });
+    mkdirSync(join(dir, 'committees'), { recursive: true });
+    const write = progressBar('写出');
+    const total = built.reports.length + built.summaries.length;
+    let done = 0;
+    for (const r of built.reports) {
+      writeFileSync(join(dir, 'branches', `${safeName(r.org)}.${EXT[format]}`), renderBranch(r, format));
+      if (++done % 200 === 0) write.update(done, total);
+    }
+    for (const s of built.summaries) {
+      writeFileSync(join(dir, 'committees', `${safeName(s.org)}.${EXT[format]}`), renderCommittee(s, format));
+      if (++done % 200 === 0) write.update(done, total);
+    }
+    write.update(done, total);
+    write.stop();
+    writeFileSync(join(dir, 'ranking.xlsx'), await rankingXlsx(built.reports, built.reports[0]?.periodName ?? p.label));
+    if (flags.save) save(db, built, now);
+    process.stdout.write(
+      `已生成 ${p.label} 体检报告 ${built.reports.length} 份、党委汇总 ${built.summaries.length} 份，排名表 ranking.xlsx：${dir}\n`,
+    );
+  } finally {
+    closeDb(db);
+  }
+}
+
+function save(db: Db, built: BuildResult, now: number): void {
+  saveReports(db, built.reports, built.summaries, now);
+  const created = createRectificationItems(db, built.reports, now);
+  process.stderr.write(`已保存报告；新建整改事项 ${created} 项 / reports stored\n`);
+}

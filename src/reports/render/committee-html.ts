@@ -1,0 +1,72 @@
+/**
+ * The committee summary (党委汇总) as HTML: grade and star distribution (inline SVG bars), most
+ * common problems, branches needing attention, and the ranking of its branches. Pure.
+ */
+import type { CommitteeSummary } from '../types.js';
+import { htmlDocument, h2, table } from './html.js';
+import { scoreColor } from './svg.js';
+import { changeText, escapeHtml as e, generatedText, scoreText, starsText } from './text.js';
+
+function distributionChart(title: string, bars: { label: string; count: number }[]): string {
+  const max = Math.max(1, ...bars.map((b) => b.count));
+  const width = 520;
+  const rowH = 26;
+  const left = 70;
+  const plot = width - left - 60;
+  const height = bars.length * rowH + 10;
+  const rows = bars
+    .map((b, i) => {
+      const y = 5 + i * rowH;
+      const w = b.count ? Math.max(2, (plot * b.count) / max) : 0;
+      return (
+        `<text x="${left - 8}" y="${y + 16}" text-anchor="end" font-size="13" fill="#333">${e(b.label)}</text>` +
+        `<rect class="bar" x="${left}" y="${y + 3}" width="${w.toFixed(1)}" height="18" fill="#c62828"/>` +
+        `<text x="${(left + w + 6).toFixed(1)}" y="${y + 16}" font-size="13" fill="#333">${b.count}</text>`
+      );
+    })
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" style="max-width:100%;height:auto"><title>${e(title)}</title>${rows}</svg>`;
+}
+
+/** The committee summary as an HTML document. */
+export function renderCommitteeHtml(c: CommitteeSummary): string {
+  const title = `${c.name} ${c.periodName}党支部组织生活体检汇总`;
+  const overview = table(
+    ['支部数', '参评支部', '平均分', '需重点关注'],
+    [[e(c.branchCount), e(c.ratedCount), e(scoreText(c.averageScore)), e(c.attention.length)]],
+  );
+  const grades = distributionChart('等次分布', c.grades.map((g) => ({ label: g.grade, count: g.count })));
+  const stars = distributionChart('星级分布', c.stars.map((s) => ({ label: `${s.stars}星`, count: s.count })));
+  const common = c.commonProblems.length
+    ? table(['问题', '规则', '涉及支部数'], c.commonProblems.map((p) => [e(p.title), e(p.rule), e(p.branches)]))
+    : '<p>本期各支部未发现问题。</p>';
+  const attention = c.attention.length
+    ? table(
+        ['组织编码', '支部名称', '未办结督办', '逾期整改'],
+        c.attention.map((a) => [e(a.org), e(a.name), e(a.openEscalations), e(a.overdueRectifications)]),
+      )
+    : '<p>无未办结督办或逾期整改的支部。</p>';
+  const ranking = table(
+    ['排名', '组织编码', '支部名称', '得分', '等次', '星级', '较上期', '问题数'],
+    c.branches.map((b) => [
+      e(b.rank ?? '—'),
+      e(b.org),
+      e(b.name) + (b.vetoed ? ' <span style="color:#b71c1c">（负面清单）</span>' : ''),
+      `<span style="color:${scoreColor(b.score)};font-weight:bold">${e(scoreText(b.score))}</span>`,
+      e(b.grade ?? '未评定'),
+      `<span style="color:#e65100">${starsText(b.stars)}</span>`,
+      e(changeText(b.scoreChange)),
+      e(b.problems),
+    ]),
+  );
+  const body =
+    `<h1 style="font-size:22px;text-align:center;color:#b71c1c;margin:8px 0">${e(title)}</h1>` +
+    `<p style="text-align:center;font-size:13px;color:#666">组织编码：${e(c.org)}　生成时间：${e(generatedText(c.generatedAt))}</p>` +
+    `<section>${h2('总体情况')}${overview}</section>` +
+    `<section>${h2('等次分布')}${grades}</section>` +
+    `<section>${h2('星级分布')}${stars}</section>` +
+    `<section>${h2('常见问题')}${common}</section>` +
+    `<section>${h2('需重点关注的支部')}${attention}</section>` +
+    `<section>${h2('支部排名')}${ranking}</section>`;
+  return htmlDocument(title, body);
+}

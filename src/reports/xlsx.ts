@@ -1,0 +1,89 @@
+/**
+ * Rankings (大比武) as an XLSX workbook for the organization department: one sheet per domain
+ * (city-wide ranking within the domain), plus a sheet of all branches. exceljs writes it.
+ */
+import ExcelJS from 'exceljs';
+import { DOMAINS, DOMAIN_NAMES_ZH, type Domain } from '../domain/types.js';
+import type { BranchReport } from './types.js';
+import { CATEGORY_IDS, CATEGORY_NAMES_ZH } from './config.js';
+
+/** One row of a ranking. */
+export interface RankingRow {
+  rank: number | null;
+  org: string;
+  name: string;
+  parentName: string | null;
+  domain: Domain | null;
+  score: number | null;
+  grade: string | null;
+  stars: number | null;
+  vetoed: boolean;
+  rankChange: number | null;
+  scoreChange: number | null;
+  problems: number;
+  categories: (number | null)[];
+}
+
+/** Ranking rows of the reports (optionally one domain), best first; unrated at the end. */
+export function rankingRows(reports: readonly BranchReport[], domain?: Domain): RankingRow[] {
+  return reports
+    .filter((r) => !domain || r.domain === domain)
+    .map((r) => ({
+      rank: r.rank,
+      org: r.org,
+      name: r.name,
+      parentName: r.parentName,
+      domain: r.domain,
+      score: r.score,
+      grade: r.grade,
+      stars: r.stars,
+      vetoed: r.vetoed,
+      rankChange: r.change.rank,
+      scoreChange: r.change.score,
+      problems: r.problems.length,
+      categories: CATEGORY_IDS.map((id) => r.categories.find((c) => c.id === id)?.score ?? null),
+    }))
+    .sort((a, b) => (a.domain ?? '').localeCompare(b.domain ?? '') || (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.org.localeCompare(b.org));
+}
+
+const HEADERS = ['排名', '组织编码', '支部名称', '上级党组织', '领域', '得分', '等次', '星级', '负面清单', '排名变化', '得分变化', '问题数', ...CATEGORY_IDS.map((c) => CATEGORY_NAMES_ZH[c])];
+
+function addSheet(wb: ExcelJS.Workbook, name: string, title: string, rows: RankingRow[]): void {
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 2 }] });
+  ws.addRow([title]).font = { bold: true, size: 14 };
+  const head = ws.addRow(HEADERS);
+  head.font = { bold: true };
+  head.eachCell((c) => {
+    c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
+  });
+  for (const r of rows) {
+    ws.addRow([
+      r.rank ?? '未参与排名',
+      r.org,
+      r.name,
+      r.parentName ?? '',
+      r.domain ? DOMAIN_NAMES_ZH[r.domain] : '',
+      r.score,
+      r.grade ?? '未评定',
+      r.stars,
+      r.vetoed ? '是' : '否',
+      r.rankChange,
+      r.scoreChange,
+      r.problems,
+      ...r.categories,
+    ]);
+  }
+  ws.columns.forEach((col, i) => {
+    col.width = [8, 14, 28, 22, 10][i] ?? 10;
+  });
+}
+
+/** The ranking workbook: a sheet per domain present (or the one asked for), then 全部. */
+export async function rankingXlsx(reports: readonly BranchReport[], periodName: string, domain?: Domain): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'orglife';
+  const domains = domain ? [domain] : DOMAINS.filter((d) => reports.some((r) => r.domain === d));
+  for (const d of domains) addSheet(wb, DOMAIN_NAMES_ZH[d], `${periodName} ${DOMAIN_NAMES_ZH[d]}领域党支部排名`, rankingRows(reports, d));
+  if (!domain) addSheet(wb, '全部', `${periodName} 全市党支部排名（按领域）`, rankingRows(reports));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
