@@ -4,7 +4,7 @@
  * quarterly assembly and lecture; a yearly secretary lecture, life meeting and review); the
  * branch's health decides how often they lapse.
  */
-import { SHANGHAI_OFFSET_MS, nextPeriod, periodOf, shanghaiMidnight, shanghaiParts, type Period, type PeriodKind } from '../domain/calendar.js';
+import { SHANGHAI_OFFSET_MS, nextPeriod, periodOf, previousPeriod, shanghaiMidnight, shanghaiParts, type Period, type PeriodKind } from '../domain/calendar.js';
 import type { FrequencyRuleId, MeetingType } from '../domain/types.js';
 import { topicFor } from './names.js';
 import type { BranchProfile, CityPlan } from './org-tree.js';
@@ -89,7 +89,12 @@ export function branchMeetings(plan: CityPlan, p: BranchProfile): { meetings: Me
   for (const f of FREQUENCY) {
     const required = f.rule === 'group-monthly' ? p.groups : 1;
     if (required === 0) continue;
-    for (let per = periodOf(f.kind, plan.windowStartMs); per.start <= plan.nowMs; per = nextPeriod(per)) {
+    // Also the periods a check at `now` may look at that began before the record window (a short
+    // window): they have no records, and the manifest must say so to match the data.
+    let first = periodOf(f.kind, plan.windowStartMs);
+    const twoBack = previousPeriod(previousPeriod(periodOf(f.kind, plan.nowMs)));
+    if (twoBack.start < first.start) first = twoBack;
+    for (let per = first; per.start <= plan.nowMs; per = nextPeriod(per)) {
       if (per.start < p.establishedMs) continue; // the branch did not exist when the period began
       const n = held.get(`${f.rule}|${per.label}`) ?? 0;
       if (n < required) lapses.push({ rule: f.rule, period: per.label, held: n, required });

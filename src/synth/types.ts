@@ -55,8 +55,8 @@ export type BranchHealth = 'good' | 'occasional' | 'lax';
 /**
  * Something the generator left undone (or flagged) on purpose, as of the generation `now`:
  * a frequency rule's period whose obligation is unmet by the generated records (including the
- * current period when not met yet), an assembly without quorum (per quarter), records without
- * minutes (per month).
+ * current period when not met yet, and periods a check at `now` may evaluate that began before the
+ * record window), an assembly without quorum (per quarter), records without minutes (per month).
  */
 export interface Lapse {
   rule: RuleId;
