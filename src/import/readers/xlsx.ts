@@ -1,0 +1,60 @@
+/**
+ * XLSX reader: exceljs's streaming WorkbookReader, first worksheet only. Cells become plain values:
+ * text, numbers, booleans; date cells become Shanghai wall-clock text ('2026-03-05' or
+ * '2026-03-05T14:30:00', no offset) because Excel stores no time zone.
+ */
+import { createReadStream } from 'node:fs';
+import ExcelJS from 'exceljs';
+import type { ByteTap, RowSink } from './sink.js';
+
+/** Stream the first worksheet of an XLSX file into the sink; `line` is the sheet's row number. */
+export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promise<void> {
+  const input = createReadStream(path, { highWaterMark: 1 << 20 });
+  input.on('data', (chunk) => tap(chunk as Buffer));
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache', // needed to tell date cells from numbers
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  try {
+    for await (const sheet of reader) {
+      for await (const row of sheet) {
+        if (sink.done) break;
+        const values = row.values as unknown[];
+        const cells = new Array<unknown>(Math.max(0, values.length - 1));
+        for (let i = 1; i < values.length; i++) cells[i - 1] = cellValue(values[i]);
+        sink.row(cells, row.number);
+      }
+      break; // first worksheet only
+    }
+  } catch (e) {
+    if (sink.done) return;
+    const msg = (e as Error).message;
+    sink.malformed(undefined, `无法读取 XLSX 文件（文件损坏或不是 .xlsx）：${msg}`, `cannot read the XLSX file (corrupt or not .xlsx): ${msg}`);
+  } finally {
+    input.destroy();
+  }
+}
+
+/** A cell as a plain value. */
+export function cellValue(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'object') return v;
+  if (v instanceof Date) return excelDateText(v);
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o.richText)) return (o.richText as { text: string }[]).map((r) => r.text).join('');
+  if ('result' in o) return cellValue(o.result);
+  if ('formula' in o || 'sharedFormula' in o) return null; // a formula without a cached result
+  if ('text' in o) return cellValue(o.text);
+  if ('error' in o) return String(o.error);
+  return String(v);
+}
+
+/** Excel date cells carry wall-clock time as if UTC: print it without an offset (= Shanghai). */
+function excelDateText(d: Date): string {
+  const t = Math.round(d.getTime() / 1000) * 1000; // serial fractions round to a few ms off
+  const iso = new Date(t).toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19);
+}

@@ -1,0 +1,100 @@
+/**
+ * What an importable table is. Each table lives in src/import/tables/<name>.ts and exports one
+ * TableSpec; src/import/tables/index.ts lists them. Readers, header matching, cell parsing, error
+ * reporting, the transaction and the CLI are shared: a table only says what its columns are, how a
+ * row is checked, and how valid rows are written (see .team/import.md, "Adding a table").
+ */
+import type { Db } from '../store/db.js';
+import type { OrgDirectory } from './directory.js';
+import type { ValueParser } from './values.js';
+
+/** One column of an interchange table. */
+export interface ColumnSpec {
+  /** English key, as in the interchange format and NDJSON ('held_at'). */
+  key: string;
+  /** The Chinese header ('召开时间'). */
+  zh: string;
+  /** More accepted headers (synonyms seen in the field). Matching ignores case and spaces. */
+  aliases?: readonly string[];
+  /** Property of the parsed record that receives the value ('heldAt'); defaults to `key`. */
+  field?: string;
+  /** The value must be present in every row (and so the column in every file). */
+  required?: boolean;
+  /** Raw cell → value | null (empty) | Invalid. */
+  parse: ValueParser<unknown>;
+}
+
+
+/** Counts of one file (or pushed batch) of a table, filled by the table's writer. */
+export interface FileTally {
+  readonly source: string;
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** The running import command, as tables see it. */
+export interface CommandContext {
+  readonly db: Db;
+  /** Epoch ms of the import (stamps, audit). */
+  readonly now: number;
+  /** Orgs known so far: the database plus org files of this command (complete once orgs have finished). */
+  readonly orgs: OrgDirectory;
+  /** True once any issue was reported: the command will be rolled back, writing is optional. */
+  readonly failed: boolean;
+}
+
+/** Where a row came from, kept to report problems found later (e.g. in TableWriter.finish). */
+export interface RowLocation {
+  readonly source: string;
+  readonly line: number | undefined;
+  readonly item: number | undefined;
+  /** Report a problem with this row; `key` names the column (English key), undefined for the row. */
+  fail(key: string | undefined, zh: string, en: string, value?: unknown): void;
+}
+
+/** The row being processed. Valid only during the call: use locate() to keep its location. */
+export interface RowContext extends RowLocation {
+  readonly cmd: CommandContext;
+  readonly file: FileTally;
+  /** A copy of this row's location that stays valid after the call. */
+  locate(): RowLocation;
+}
+
+/** Writes one table's valid records for one command. */
+export interface TableWriter<R> {
+  /** A new file (or pushed batch) of this table begins. */
+  beginFile(file: FileTally): void;
+  /** One valid record: write it (or stage it) and count it on row.file. May report issues. */
+  add(rec: R, row: RowContext): void;
+  /** After the last file of this table in the command: cross-row checks and staged writes. */
+  finish(): void;
+}
+
+/** An importable table. */
+export interface TableSpec<R = unknown> {
+  /** Registry name ('orgs'); also what importRecords takes. */
+  readonly name: string;
+  /** Chinese name for messages ('组织'). */
+  readonly nameZh: string;
+  /** Apply order within one command: lower first (orgs 10, meetings 20). */
+  readonly order: number;
+  readonly columns: readonly ColumnSpec[];
+  /** Keys whose headers all present identify a file of this table. */
+  readonly signature: readonly string[];
+  /**
+   * Cross-field checks of one parsed row (single-column checks are done by the parsers, required
+   * values by the column flags). Report through row.fail; return the record, or null if invalid.
+   * In `rec`, an empty cell is null and a cell that failed to parse (already reported) is undefined:
+   * skip checks on undefined fields. The return value is ignored when a cell failed.
+   */
+  validate(rec: Record<string, unknown>, row: RowContext): R | null;
+  /** Open the writer for one command (prepare statements, load lookups). */
+  openWriter(cmd: CommandContext): TableWriter<R>;
+}
+
+/** Field name of a column (its `field`, else its key). */
+export function fieldOf(c: ColumnSpec): string {
+  return c.field ?? c.key;
+}

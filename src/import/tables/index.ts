@@ -1,0 +1,15 @@
+/**
+ * The registry of importable tables. To add a table: write src/import/tables/<name>.ts exporting a
+ * TableSpec, and add it to TABLES below (see .team/import.md, "Adding a table").
+ */
+import type { TableSpec } from '../table.js';
+import { orgsTable } from './orgs.js';
+import { meetingsTable } from './meetings.js';
+
+/** Every importable table. A file's headers pick one; importRecords names one. */
+export const TABLES: readonly TableSpec<any>[] = [orgsTable, meetingsTable];
+
+/** The table registered under `name`, or undefined. */
+export function tableByName(name: string): TableSpec<any> | undefined {
+  return TABLES.find((t) => t.name === name);
+}

@@ -1,0 +1,115 @@
+/**
+ * The meeting records table (会议记录), keyed by `id`. Rows are validated and upserted as they
+ * stream in, so a file of millions of rows never sits in memory.
+ */
+import { MEETING_TYPES, MEETING_TYPE_NAMES_ZH, type LecturerRole, type Meeting, type MeetingType } from '../../domain/types.js';
+import { KeyedUpserter } from '../../store/imports.js';
+import { MEETING_UPSERT, meetingUpsertParams } from '../../store/meetings.js';
+import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
+import { count, Invalid, oneOf, text, timestamp, yesNo } from '../values.js';
+
+const typeAliases: Record<string, MeetingType> = {
+  党员大会: 'assembly',
+  支委会: 'committee',
+  支部委员会: 'committee',
+  主题党日活动: 'theme_day',
+};
+for (const t of MEETING_TYPES) {
+  typeAliases[t] = t;
+  typeAliases[MEETING_TYPE_NAMES_ZH[t]] = t;
+}
+
+/** 会议类型: English code or Chinese name (党员大会/支部党员大会, 支委会/支部委员会会议, 党小组会, 党课, …). */
+export const parseMeetingType = oneOf<MeetingType>({ zh: '会议类型', en: 'meeting type' }, typeAliases);
+
+/** 授课人: secretary (书记) or other (其他). */
+export const parseLecturerRole = oneOf<LecturerRole>(
+  { zh: '授课人', en: 'lecturer role' },
+  { secretary: 'secretary', 书记: 'secretary', 支部书记: 'secretary', other: 'other', 其他: 'other' },
+);
+
+class MeetingsWriter implements TableWriter<Meeting> {
+  private readonly upserter: KeyedUpserter;
+  private readonly params: unknown[] = [];
+
+  constructor(private readonly cmd: CommandContext) {
+    this.upserter = new KeyedUpserter(cmd.db.$client, MEETING_UPSERT);
+  }
+
+  beginFile(): void {
+    this.upserter.beginFile();
+  }
+
+  add(m: Meeting, row: RowContext): void {
+    const orgId = this.cmd.orgs.get(m.org)?.id;
+    // No id: the org's own row was bad, so the command is already failing; nothing to write.
+    if (orgId === null || orgId === undefined) return;
+    const outcome = this.upserter.upsert(meetingUpsertParams(this.params, m, orgId), row.line ?? row.item ?? 0);
+    if (outcome === 'conflict') {
+      const at = this.upserter.conflictLine;
+      const unit = row.line !== undefined ? '行' : '项';
+      row.fail(
+        'id',
+        `记录编号「${m.id}」${at !== undefined ? `在第 ${at} ${unit}` : '在本文件前面'}已出现且内容不同`,
+        `record id "${m.id}" already appears ${at !== undefined ? `at ${row.line !== undefined ? 'line' : 'item'} ${at}` : 'earlier in this file'} with different content`,
+        m.id,
+      );
+      return;
+    }
+    row.file[outcome]++;
+  }
+
+  finish(): void {}
+}
+
+/** 会议记录: one row per meeting held. */
+export const meetingsTable: TableSpec<Meeting> = {
+  name: 'meetings',
+  nameZh: '会议记录',
+  order: 20,
+  signature: ['id', 'org', 'type', 'held_at'],
+  columns: [
+    { key: 'id', zh: '记录编号', aliases: ['会议编号', '记录ID'], required: true, parse: text },
+    { key: 'org', zh: '组织编码', aliases: ['支部编码', '党支部编码'], required: true, parse: text },
+    { key: 'type', zh: '会议类型', aliases: ['类型'], required: true, parse: parseMeetingType },
+    { key: 'held_at', zh: '召开时间', field: 'heldAt', aliases: ['会议时间', '开会时间'], required: true, parse: timestamp },
+    { key: 'expected', zh: '应到人数', required: true, parse: count },
+    { key: 'attended', zh: '实到人数', required: true, parse: count },
+    { key: 'minutes', zh: '有无记录', aliases: ['有无会议记录', '会议记录'], parse: yesNo },
+    // Parsed in validate: only lectures care, so a stray value on another meeting is not an error.
+    { key: 'lecturer_role', zh: '授课人', field: 'lecturerRole', aliases: ['授课人身份'], parse: text },
+    { key: 'topic', zh: '主题', aliases: ['会议主题', '内容'], parse: text },
+  ],
+
+  validate(rec, row) {
+    const m = rec as unknown as { [K in keyof Meeting]: Meeting[K] | undefined };
+    if (typeof m.expected === 'number' && typeof m.attended === 'number' && m.attended > m.expected) {
+      row.fail('attended', `实到人数 ${m.attended} 大于应到人数 ${m.expected}`, `attended ${m.attended} exceeds expected ${m.expected}`, m.attended);
+    }
+    if (typeof m.org === 'string') {
+      const org = row.cmd.orgs.get(m.org);
+      if (!org) {
+        row.fail(
+          'org',
+          `组织编码「${m.org}」不存在（数据库和本次导入的组织文件中都没有）`,
+          `org "${m.org}" is unknown (neither in the database nor in the org files of this import)`,
+          m.org,
+        );
+      } else if (org.kind !== 'branch' && !org.invalid) {
+        row.fail('org', `「${m.org}」是党委，会议记录应属于党支部`, `"${m.org}" is a committee; meetings belong to branches`, m.org);
+      }
+    }
+    let role: LecturerRole | null = null;
+    if (m.type === 'lecture' && m.lecturerRole !== undefined) {
+      const r = parseLecturerRole(m.lecturerRole);
+      if (r instanceof Invalid) row.fail('lecturer_role', r.zh, r.en, m.lecturerRole);
+      else role = r;
+    }
+    m.lecturerRole = role;
+    return m as Meeting;
+  },
+
+  openWriter(cmd) {
+    return new MeetingsWriter(cmd);
+  },
+};

@@ -1,0 +1,173 @@
+/**
+ * Cell parsers: raw cell (string from CSV/XLSX, or any JSON value) → typed value, null for empty,
+ * or an Invalid saying why in Chinese and English. Parsers never throw and allocate only on failure,
+ * because they run once per cell of files with millions of rows.
+ */
+import { parseDate, parseTimestamp } from '../domain/calendar.js';
+
+/** Why a cell value was refused. */
+export class Invalid {
+  constructor(
+    readonly zh: string,
+    readonly en: string,
+  ) {}
+}
+
+/** A parsed cell: the value, null when empty, or why it is invalid. */
+export type Parsed<T> = T | null | Invalid;
+
+/** Turns one raw cell into a typed value. */
+export type ValueParser<T> = (raw: unknown) => Parsed<T>;
+
+/** The trimmed text of a cell; null when empty. Numbers and booleans become their text. */
+export function cellText(raw: unknown): string | null {
+  if (typeof raw === 'string') {
+    const s = raw.trim();
+    return s === '' ? null : s;
+  }
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'number') return Number.isFinite(raw) ? String(raw) : null;
+  if (typeof raw === 'boolean') return raw ? 'true' : 'false';
+  return null;
+}
+
+const NOT_TEXT = new Invalid('应为文本', 'expected text');
+
+/** Free text. */
+export const text: ValueParser<string> = (raw) => {
+  const s = cellText(raw);
+  if (s === null && raw !== null && raw !== undefined && typeof raw === 'object') return NOT_TEXT;
+  return s;
+};
+
+/** Show a raw value in an issue: trimmed, at most 60 characters. */
+export function showValue(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const s = typeof raw === 'string' ? raw.trim() : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}
+
+const INTEGER = /^\+?\d+(?:\.0*)?$/;
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/** A count: a whole number ≥ 0. */
+export const count: ValueParser<number> = (raw) => {
+  if (typeof raw === 'number') return checkCount(raw);
+  const s = cellText(raw);
+  if (s === null) return typeof raw === 'object' && raw !== null ? new Invalid('应为整数', 'expected a whole number') : null;
+  if (INTEGER.test(s)) return checkCount(Number(s));
+  if (NUMBER.test(s)) return checkCount(Number(s));
+  return new Invalid(`「${showValue(s)}」不是数字`, `"${showValue(s)}" is not a number`);
+};
+
+function checkCount(n: number): number | Invalid {
+  if (!Number.isFinite(n)) return new Invalid('不是有效数字', 'not a finite number');
+  if (n < 0) return new Invalid(`不能为负数（${n}）`, `must not be negative (${n})`);
+  if (!Number.isInteger(n)) return new Invalid(`应为整数（${n}）`, `must be a whole number (${n})`);
+  if (n > 2_147_483_647) return new Invalid(`数值过大（${n}）`, `too large (${n})`);
+  return n;
+}
+
+/** A whole number ≥ 1 (term_years). */
+export const positiveInt: ValueParser<number> = (raw) => {
+  const n = count(raw);
+  if (n === 0) return new Invalid('应为正整数（不能为 0）', 'must be a positive whole number (not 0)');
+  return n;
+};
+
+const LOOSE_DATE =
+  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:(?:\s+|T)(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/** '2026/3/5 9:30' or '2026年3月5日' → '2026-03-05T09:30:00'; null if it does not look like a date. */
+export function normalizeDateText(s: string): string | null {
+  const m = LOOSE_DATE.exec(s);
+  if (!m) return null;
+  let out = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+  if (m[4] !== undefined) out += `T${m[4].padStart(2, '0')}:${m[5]}:${m[6] ?? '00'}${m[7] ?? ''}`;
+  return out + (m[8] ?? '');
+}
+
+/** A calendar date, returned as 'YYYY-MM-DD'. Also accepts 2026/3/5, 2026-3-5 and 2026年3月5日. */
+export const date: ValueParser<string> = (raw) => {
+  const s = cellText(raw);
+  if (s === null) return null;
+  if (parseDate(s) !== null) return s;
+  const n = normalizeDateText(s);
+  if (n !== null && n.length === 10 && parseDate(n) !== null) return n;
+  return new Invalid(`日期「${showValue(s)}」无效，应为 YYYY-MM-DD`, `invalid date "${showValue(s)}", expected YYYY-MM-DD`);
+};
+
+/** An instant (epoch ms): ISO 8601, no offset = Asia/Shanghai; also 2026/3/5 14:30. */
+export const timestamp: ValueParser<number> = (raw) => {
+  const s = cellText(raw);
+  if (s === null) return null;
+  if (typeof raw === 'string') {
+    const t = parseTimestamp(s);
+    if (t !== null) return t;
+    const n = normalizeDateText(s);
+    const t2 = n === null ? null : parseTimestamp(n);
+    if (t2 !== null) return t2;
+  }
+  return new Invalid(
+    `时间「${showValue(s)}」无效，应为 ISO 8601（如 2026-03-05 14:30，不带时区即北京时间）`,
+    `invalid timestamp "${showValue(s)}", expected ISO 8601 (e.g. 2026-03-05T14:30; no offset = Asia/Shanghai)`,
+  );
+};
+
+/** A parser for a closed set of codes, accepting the English code (any case) or a Chinese alias. */
+export function oneOf<T extends string>(what: { zh: string; en: string }, aliases: Record<string, T>): ValueParser<T> {
+  const map = new Map<string, T>();
+  for (const [k, v] of Object.entries(aliases)) map.set(k.toLowerCase(), v);
+  const allowed = [...new Set(Object.values(aliases))]
+    .map((v) => {
+      const zh = Object.keys(aliases).find((k) => aliases[k] === v && /[^\x00-\x7f]/.test(k));
+      return zh ? `${v}（${zh}）` : v;
+    })
+    .join('、');
+  return (raw) => {
+    const s = cellText(raw);
+    if (s === null) return null;
+    const v = map.get(s) ?? map.get(s.toLowerCase());
+    if (v !== undefined) return v;
+    return new Invalid(
+      `未知的${what.zh}「${showValue(s)}」，可选：${allowed}`,
+      `unknown ${what.en} "${showValue(s)}"; expected one of: ${allowed}`,
+    );
+  };
+}
+
+const YES_NO: Record<string, boolean> = {
+  yes: true, no: false, y: true, n: false, true: true, false: false, '1': true, '0': false,
+  是: true, 否: false, 有: true, 无: false,
+};
+
+/** yes/no: yes, no, true, false, 1, 0, 是, 否, 有, 无 (any case); JSON booleans too. */
+export const yesNo: ValueParser<boolean> = (raw) => {
+  if (typeof raw === 'boolean') return raw;
+  const s = cellText(raw);
+  if (s === null) return null;
+  const v = YES_NO[s.toLowerCase()];
+  if (v !== undefined) return v;
+  return new Invalid(`「${showValue(s)}」应为 是/否`, `"${showValue(s)}" should be yes/no (是/否)`);
+};
+
+const PHONE = /^\+?[\d()]{5,20}$/;
+
+/** A phone number; spaces and hyphens are dropped ('138 1234-5678' → '13812345678'). */
+export const phone: ValueParser<string> = (raw) => {
+  const s = cellText(raw);
+  if (s === null) return null;
+  const compact = s.replace(/[\s-]/g, '');
+  if (PHONE.test(compact)) return compact;
+  return new Invalid(`电话号码「${showValue(s)}」无效`, `invalid phone number "${showValue(s)}"`);
+};
+
+const EMAIL = /^[^\s@,;，；]+@[^\s@,;，；]+\.[^\s@,;，；]+$/;
+
+/** An email address. */
+export const email: ValueParser<string> = (raw) => {
+  const s = cellText(raw);
+  if (s === null) return null;
+  if (EMAIL.test(s)) return s;
+  return new Invalid(`邮箱「${showValue(s)}」无效`, `invalid email address "${showValue(s)}"`);
+};

@@ -1,0 +1,143 @@
+/**
+ * Writes of the importer: a generic keyed upsert (one prepared statement, counts inserted / updated /
+ * unchanged without extra queries) and the `imports` audit table.
+ */
+import type Database from 'better-sqlite3';
+import { desc } from 'drizzle-orm';
+import type { Db } from './db.js';
+import { imports } from './schema.js';
+
+/** What a keyed upsert writes: the table, its unique key columns and the other columns. */
+export interface UpsertSpec {
+  table: string;
+  /** Columns of the UNIQUE key the upsert targets (there must be a unique index on exactly these). */
+  key: readonly string[];
+  /** Other columns, replaced when the row exists and compared to tell "unchanged". */
+  columns: readonly string[];
+  /** A column set on insert and on real change but never compared (e.g. updated_at). */
+  stamp?: string;
+}
+
+/** What one upsert did. 'conflict' = the key was already written earlier in the same file with other content. */
+export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged' | 'conflict';
+
+/**
+ * Upserts rows keyed by a unique key, counting inserted / updated / unchanged from better-sqlite3's
+ * `changes` and `lastInsertRowid` (an UPSERT that updates leaves last_insert_rowid alone), so the
+ * hot path is one statement per row. It also notices a key written twice in one file with different
+ * content: the earlier row was inserted in this file (rowid above the file's starting max) or
+ * updated in this file (kept in a small map — updates are rare next to inserts and no-ops).
+ */
+export class KeyedUpserter {
+  private readonly upsertStmt: Database.Statement;
+  private readonly rowidStmt: Database.Statement;
+  private readonly maxRowidStmt: Database.Statement;
+  private readonly resetStmt: Database.Statement;
+  private lastRowid = -1;
+  private fileStartRowid = 0;
+  /** Lines of the rows inserted in this file, by insertion order (rowid − fileStartRowid − 1). */
+  private insertedLines = new LineLog();
+  private updatedInFile = new Map<string, number>();
+  /** After a 'conflict': the line of the earlier row with the same key, when known. */
+  conflictLine: number | undefined;
+
+  constructor(
+    private readonly client: Database.Database,
+    readonly spec: UpsertSpec,
+  ) {
+    const all = [...spec.key, ...spec.columns, ...(spec.stamp ? [spec.stamp] : [])];
+    const q = (c: string) => `"${c}"`;
+    const t = q(spec.table);
+    const set = [...spec.columns, ...(spec.stamp ? [spec.stamp] : [])].map((c) => `${q(c)} = excluded.${q(c)}`);
+    const changed = spec.columns.map((c) => `${t}.${q(c)} IS NOT excluded.${q(c)}`);
+    this.upsertStmt = client.prepare(
+      `INSERT INTO ${t} (${all.map(q).join(', ')}) VALUES (${all.map(() => '?').join(', ')})
+       ON CONFLICT (${spec.key.map(q).join(', ')}) DO ` +
+        (changed.length ? `UPDATE SET ${set.join(', ')} WHERE ${changed.join(' OR ')}` : 'NOTHING'),
+    );
+    this.rowidStmt = client
+      .prepare(`SELECT rowid AS r FROM ${t} WHERE ${spec.key.map((c) => `${q(c)} = ?`).join(' AND ')}`)
+      .pluck();
+    this.maxRowidStmt = client.prepare(`SELECT coalesce(max(rowid), 0) FROM ${t}`).pluck();
+    client.exec('CREATE TEMP TABLE IF NOT EXISTS import_rowid_reset (x INTEGER)');
+    // Inserting rowid -1 sets last_insert_rowid() to -1, a value no real insert here produces.
+    this.resetStmt = client.prepare('INSERT OR REPLACE INTO temp.import_rowid_reset (rowid, x) VALUES (-1, 0)');
+  }
+
+  /** Start a new file (or batch): duplicate detection is per file. */
+  beginFile(): void {
+    this.resetStmt.run();
+    this.lastRowid = -1;
+    this.fileStartRowid = this.maxRowidStmt.get() as number;
+    this.insertedLines = new LineLog();
+    this.updatedInFile.clear();
+  }
+
+  /**
+   * Write one row. `params`: key values, then `columns`, then the stamp, in spec order.
+   * `line` is remembered to name the earlier row of a conflicting duplicate.
+   */
+  upsert(params: unknown[], line: number): UpsertOutcome {
+    const r = this.upsertStmt.run(params);
+    if (r.changes === 0) return 'unchanged';
+    const rowid = r.lastInsertRowid as number;
+    if (rowid !== this.lastRowid) {
+      this.lastRowid = rowid;
+      this.insertedLines.push(line);
+      return 'inserted';
+    }
+    // An update: was this key already written in this file?
+    const keyValues = params.slice(0, this.spec.key.length);
+    const keyText = keyValues.length === 1 ? String(keyValues[0]) : JSON.stringify(keyValues);
+    const earlierUpdate = this.updatedInFile.get(keyText);
+    if (earlierUpdate !== undefined) {
+      this.conflictLine = earlierUpdate;
+      return 'conflict';
+    }
+    const existing = this.rowidStmt.get(keyValues) as number;
+    if (existing > this.fileStartRowid) {
+      this.conflictLine = this.insertedLines.get(existing - this.fileStartRowid - 1);
+      return 'conflict';
+    }
+    this.updatedInFile.set(keyText, line);
+    return 'updated';
+  }
+}
+
+/** An append-only list of line numbers in 64k-entry Uint32Array chunks (4 bytes a row, no big copies). */
+class LineLog {
+  private chunks: Uint32Array[] = [];
+  private n = 0;
+  push(line: number): void {
+    const i = this.n & 0xffff;
+    if (i === 0) this.chunks.push(new Uint32Array(0x10000));
+    this.chunks[this.chunks.length - 1]![i] = line;
+    this.n++;
+  }
+  get(index: number): number | undefined {
+    if (index < 0 || index >= this.n) return undefined;
+    return this.chunks[index >>> 16]![index & 0xffff];
+  }
+}
+
+/** One accepted import, for the audit trail. */
+export interface ImportRecord {
+  file: string;
+  sha256: string;
+  table: string;
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  importedAt: number;
+}
+
+/** Record an accepted file (call inside the import's transaction). */
+export function recordImport(db: Db, rec: ImportRecord): void {
+  db.insert(imports).values(rec).run();
+}
+
+/** The most recent imports, newest first. */
+export function listImports(db: Db, limit = 50): (ImportRecord & { id: number })[] {
+  return db.select().from(imports).orderBy(desc(imports.id)).limit(limit).all();
+}

@@ -1,0 +1,81 @@
+/** Queries on the organization tree (committees and branches). */
+import { asc, eq } from 'drizzle-orm';
+import type { Db } from './db.js';
+import { orgs } from './schema.js';
+import type { UpsertSpec } from './imports.js';
+import type { Domain, Org, OrgKind } from '../domain/types.js';
+
+/** The keyed upsert of orgs: by `code`; updated_at is stamped only when something changed. */
+export const ORG_UPSERT: UpsertSpec = {
+  table: 'orgs',
+  key: ['code'],
+  columns: [
+    'name', 'kind', 'parent', 'domain', 'members', 'groups',
+    'secretary', 'secretary_phone', 'secretary_email', 'clerk', 'clerk_phone', 'clerk_email',
+    'elected_on', 'term_years', 'established_on',
+  ],
+  stamp: 'updated_at',
+};
+
+/** Parameters of ORG_UPSERT for one org, in spec order. */
+export function orgUpsertParams(o: Org, now: number): unknown[] {
+  return [
+    o.code, o.name, o.kind, o.parent, o.domain, o.members, o.groups,
+    o.secretary, o.secretaryPhone, o.secretaryEmail, o.clerk, o.clerkPhone, o.clerkEmail,
+    o.electedOn, o.termYears, o.establishedOn, now,
+  ];
+}
+
+/** What the importer needs to know of an existing org. */
+export interface OrgRef {
+  id: number;
+  kind: OrgKind;
+  parent: string | null;
+}
+
+/** Every org's id, kind and parent, by code (a few thousand rows: kept in memory by the importer). */
+export function loadOrgRefs(db: Db): Map<string, OrgRef> {
+  const rows = db.$client.prepare('SELECT id, code, kind, parent FROM orgs').all() as (OrgRef & { code: string })[];
+  const map = new Map<string, OrgRef>();
+  for (const r of rows) map.set(r.code, { id: r.id, kind: r.kind, parent: r.parent });
+  return map;
+}
+
+type OrgRow = typeof orgs.$inferSelect;
+
+function toOrg(r: OrgRow): Org {
+  return {
+    code: r.code,
+    name: r.name,
+    kind: r.kind,
+    parent: r.parent,
+    domain: r.domain as Domain | null,
+    members: r.members,
+    groups: r.groups,
+    secretary: r.secretary,
+    secretaryPhone: r.secretaryPhone,
+    secretaryEmail: r.secretaryEmail,
+    clerk: r.clerk,
+    clerkPhone: r.clerkPhone,
+    clerkEmail: r.clerkEmail,
+    electedOn: r.electedOn,
+    termYears: r.termYears,
+    establishedOn: r.establishedOn,
+  };
+}
+
+/** All orgs, ordered by code. */
+export function listOrgs(db: Db): Org[] {
+  return db.select().from(orgs).orderBy(asc(orgs.code)).all().map(toOrg);
+}
+
+/** One org by code, or undefined. */
+export function getOrg(db: Db, code: string): Org | undefined {
+  const r = db.select().from(orgs).where(eq(orgs.code, code)).get();
+  return r ? toOrg(r) : undefined;
+}
+
+/** How many orgs there are. */
+export function countOrgs(db: Db): number {
+  return db.$client.prepare('SELECT count(*) FROM orgs').pluck().get() as number;
+}
