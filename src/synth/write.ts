@@ -4,7 +4,7 @@
  * branch by branch with synchronous buffered writes, so memory stays flat at any size.
  */
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { LEVELS, type Level, type RuleId } from '../domain/types.js';
 import { iterateCity, type ResolvedCityOptions } from './city.js';
 import { countByLevel, expectedFindings } from './expected.js';
@@ -19,7 +19,7 @@ export const MEETING_KEYS = [
 ] as const satisfies readonly (keyof MeetingRow)[];
 
 export interface WriteCityOptions extends CityOptions {
-  /** Output folder (created). */
+  /** Output folder (created); paths in the result are absolute. */
   out: string;
   format?: 'csv' | 'ndjson';
   /** Meeting rows per file (default 1,000,000). */
@@ -73,8 +73,9 @@ export function writeCityFiles(opts: WriteCityOptions): CityFilesInfo {
   const format = opts.format ?? 'csv';
   const partRows = opts.partRows ?? 1_000_000;
   const stream = iterateCity(opts);
-  mkdirSync(opts.out, { recursive: true });
-  const orgsFile = join(opts.out, `orgs.${format}`);
+  const out = resolve(opts.out);
+  mkdirSync(out, { recursive: true });
+  const orgsFile = join(out, `orgs.${format}`);
   const orgSink = new Sink(orgsFile);
   const line = format === 'csv' ? csvLine : ndjsonLine;
   if (format === 'csv') orgSink.write(ORG_KEYS.join(',') + '\n');
@@ -94,7 +95,7 @@ export function writeCityFiles(opts: WriteCityOptions): CityFilesInfo {
     for (const m of b.meetings) {
       if (!part || inPart >= partRows) {
         part?.close();
-        const file = join(opts.out, `meetings-${String(meetingFiles.length + 1).padStart(4, '0')}.${format}`);
+        const file = join(out, `meetings-${String(meetingFiles.length + 1).padStart(4, '0')}.${format}`);
         meetingFiles.push(file);
         part = new Sink(file);
         if (format === 'csv') part.write(MEETING_KEYS.join(',') + '\n');
@@ -117,14 +118,14 @@ export function writeCityFiles(opts: WriteCityOptions): CityFilesInfo {
 
   const { nowMs: _nowMs, ...options } = stream.options;
   const info: CityFilesInfo = {
-    dir: opts.out, format, options, orgsFile, meetingFiles,
+    dir: out, format, options, orgsFile, meetingFiles,
     counts: { orgs: committees.length + branches, committees: committees.length, branches, meetings },
     health, expected, expectedByRule,
   };
   // city.json is written last, via rename, so its presence means the folder is complete.
-  const tmp = join(opts.out, 'city.json.tmp');
+  const tmp = join(out, 'city.json.tmp');
   writeFileSync(tmp, JSON.stringify(info, null, 2) + '\n');
-  renameSync(tmp, join(opts.out, 'city.json'));
+  renameSync(tmp, join(out, 'city.json'));
   return info;
 }
 
