@@ -57,6 +57,9 @@ export const reports = sqliteTable(
     mailClaimedAt: integer('mail_claimed_at'),
     mailedAt: integer('mailed_at'),
     mailError: text('mail_error'),
+    /** JSON list of addresses already sent to: a retry after a crash skips them. */
+    mailSentTo: text('mail_sent_to'),
+    mailAttempts: integer('mail_attempts').notNull().default(0),
   },
   (t) => [uniqueIndex('reports_key').on(t.org, t.period, t.kind), index('reports_period').on(t.period, t.kind)],
 );
