@@ -136,6 +136,8 @@ export const deliveries = sqliteTable(
     createdAt: integer('created_at').notNull(),
     /** A worker holds it until then (claim lease); after that another worker may take it over. */
     claimedUntil: integer('claimed_until'),
+    /** Who holds the claim (a worker's instance id + job token). */
+    claimedBy: text('claimed_by'),
     attempts: integer('attempts').notNull().default(0),
     sentAt: integer('sent_at'),
     providerMessageId: text('provider_message_id'),
