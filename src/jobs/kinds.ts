@@ -9,6 +9,7 @@ import type { Env } from '../config/env.js';
 import type { Notifiers } from '../notifiers/registry.js';
 import type { Db } from '../store/db.js';
 import { evaluateTick } from './cycle.js';
+import { reportTick } from './report-job.js';
 
 /** A schedule name from config `schedules:` ('evaluate', 'report_monthly', …). */
 export type ScheduleKind = keyof Config['schedules'];
@@ -34,6 +35,9 @@ export type TickHandler = (ctx: TickContext) => Promise<Record<string, unknown> 
 /** Handlers by schedule kind. A kind without a handler is logged and marked done. */
 export const TICK_HANDLERS: Partial<Record<ScheduleKind, TickHandler>> = {
   evaluate: evaluateTick,
+  report_monthly: reportTick('month'),
+  report_quarterly: reportTick('quarter'),
+  report_yearly: reportTick('year'),
 };
 
 /** The schedule kinds of a config, in config order. */

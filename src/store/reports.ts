@@ -121,11 +121,25 @@ export function saveReports(db: Db, branch: readonly BranchReport[], committees:
   })();
 }
 
+/** Store reports and create their rectification items in one transaction; returns items created. */
+export function storeReports(db: Db, branch: readonly BranchReport[], committees: readonly CommitteeSummary[], now: number): number {
+  return db.$client.transaction(() => {
+    saveReports(db, branch, committees, now);
+    return createRectificationItems(db, branch, now);
+  })();
+}
+
 /** A stored report's data, or undefined. */
 export function loadStoredReport(db: Db, org: string, period: string, kind: 'branch'): BranchReport | undefined;
 export function loadStoredReport(db: Db, org: string, period: string, kind: 'committee'): CommitteeSummary | undefined;
 export function loadStoredReport(db: Db, org: string, period: string, kind: 'branch' | 'committee'): BranchReport | CommitteeSummary | undefined {
   const row = stmt(db, 'SELECT data FROM reports WHERE org = ? AND period = ? AND kind = ?').get(org, period, kind) as { data: string } | undefined;
+  return row ? (JSON.parse(row.data) as BranchReport | CommitteeSummary) : undefined;
+}
+
+/** A stored report's data by row id, or undefined. */
+export function loadStoredReportById(db: Db, id: number): BranchReport | CommitteeSummary | undefined {
+  const row = stmt(db, 'SELECT data FROM reports WHERE id = ?').get(id) as { data: string } | undefined;
   return row ? (JSON.parse(row.data) as BranchReport | CommitteeSummary) : undefined;
 }
 
@@ -187,36 +201,65 @@ export function pendingReportMails(db: Db, period: string, now: number, staleMs:
 }
 
 /**
- * Claim one report's email for `claimer`: true for exactly one caller, across processes and
- * replicas sharing the database (a single conditional UPDATE). A claim older than `staleMs` (its
- * holder died mid-send) may be taken over.
+ * Claim one report's email for `claimer`: exactly one caller wins, across processes and replicas
+ * sharing the database (a single conditional UPDATE). A claim older than `staleMs` (its holder
+ * died mid-send) may be taken over. Returns the addresses already sent to, or null if not claimed.
  */
-export function claimReportMail(db: Db, id: number, claimer: string, now: number, staleMs: number): boolean {
-  return (
-    stmt(
-      db,
-      `UPDATE reports SET mail_status = 'sending', mail_claimed_by = ?, mail_claimed_at = ?
-       WHERE id = ? AND (mail_status = 'pending' OR (mail_status = 'sending' AND mail_claimed_at < ?))`,
-    ).run(claimer, now, id, now - staleMs).changes === 1
-  );
+export function claimReportMail(db: Db, id: number, claimer: string, now: number, staleMs: number): { sentTo: string[] } | null {
+  const row = stmt(
+    db,
+    `UPDATE reports SET mail_status = 'sending', mail_claimed_by = ?, mail_claimed_at = ?
+     WHERE id = ? AND (mail_status = 'pending' OR (mail_status = 'sending' AND mail_claimed_at < ?)) RETURNING mail_sent_to`,
+  ).get(claimer, now, id, now - staleMs) as { mail_sent_to: string | null } | undefined;
+  return row ? { sentTo: row.mail_sent_to ? (JSON.parse(row.mail_sent_to) as string[]) : [] } : null;
 }
 
-/** Record the outcome of a claimed report email: sent, failed (a permanent error) or skipped (no address). */
-export function finishReportMail(db: Db, id: number, claimer: string, status: 'sent' | 'failed' | 'skipped' | 'pending', error: string | null, now: number): void {
+/** Record one address a claimed report email reached (before the next one is tried). */
+export function recordReportMailSent(db: Db, id: number, claimer: string, address: string): void {
   stmt(
     db,
-    `UPDATE reports SET mail_status = ?, mailed_at = ?, mail_error = ?, mail_claimed_by = CASE WHEN ? = 'pending' THEN NULL ELSE mail_claimed_by END
+    `UPDATE reports SET mail_sent_to = json_insert(coalesce(mail_sent_to, '[]'), '$[#]', ?), mail_attempts = mail_attempts + 1
      WHERE id = ? AND mail_claimed_by = ?`,
-  ).run(status, status === 'sent' ? now : null, error, status, id, claimer);
+  ).run(address, id, claimer);
+}
+
+/**
+ * Record the outcome of a claimed report email: sent, failed (permanent error), skipped (no
+ * address or no email channel), or pending again (a temporary error: the next run retries).
+ */
+export function finishReportMail(
+  db: Db,
+  id: number,
+  claimer: string,
+  status: 'sent' | 'failed' | 'skipped' | 'pending',
+  error: string | null,
+  now: number,
+): void {
+  stmt(
+    db,
+    `UPDATE reports SET mail_status = ?, mailed_at = ?, mail_error = ?, mail_attempts = mail_attempts + ?,
+       mail_claimed_by = CASE WHEN ? = 'pending' THEN NULL ELSE mail_claimed_by END
+     WHERE id = ? AND mail_claimed_by = ?`,
+  ).run(status, status === 'sent' ? now : null, error, error ? 1 : 0, status, id, claimer);
 }
 
 /** Mail state of a stored report (for tests and `report` output). */
-export function reportMailState(db: Db, org: string, period: string, kind: 'branch' | 'committee'): { status: string; mailedAt: number | null; error: string | null } | undefined {
-  return stmt(db, 'SELECT mail_status AS status, mailed_at AS mailedAt, mail_error AS error FROM reports WHERE org = ? AND period = ? AND kind = ?').get(
-    org,
-    period,
-    kind,
-  ) as { status: string; mailedAt: number | null; error: string | null } | undefined;
+export function reportMailState(db: Db, org: string, period: string, kind: 'branch' | 'committee'): ReportMailState | undefined {
+  const row = stmt(
+    db,
+    `SELECT mail_status AS status, mailed_at AS mailedAt, mail_error AS error, mail_sent_to AS sentTo, mail_attempts AS attempts
+     FROM reports WHERE org = ? AND period = ? AND kind = ?`,
+  ).get(org, period, kind) as (Omit<ReportMailState, 'sentTo'> & { sentTo: string | null }) | undefined;
+  return row ? { ...row, sentTo: row.sentTo ? (JSON.parse(row.sentTo) as string[]) : [] } : undefined;
+}
+
+/** Where a stored report's email stands. */
+export interface ReportMailState {
+  status: string;
+  mailedAt: number | null;
+  error: string | null;
+  sentTo: string[];
+  attempts: number;
 }
 
 /** Upsert imported assessments (keyed by org, indicator, period). Returns [inserted, updated, unchanged]. */
