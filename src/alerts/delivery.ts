@@ -1,0 +1,163 @@
+/**
+ * What the delivery worker and the drainer use: claim a delivery before sending (a sent one is
+ * never sent again), its message composed from the stored digest, attempts, sent/failed, and the
+ * fallback to the next channel of the route after a permanent error (SMS invalid number → email).
+ *
+ * At-least-once window: if the provider accepted a message and the process died before markSent
+ * committed, the claim lease expires and the delivery is sent again. markSent is one small
+ * transaction right after `send` resolves, so the window is a few milliseconds of a crash.
+ */
+import type { Config } from '../config/schema.js';
+import { shanghaiDate } from '../domain/calendar.js';
+import { physicalChannel } from '../notifiers/config.js';
+import type { ChannelName, OutgoingMessage } from '../notifiers/types.js';
+import type { Db } from '../store/db.js';
+import { inTransaction } from '../store/alerts.js';
+import {
+  claimDeliveryRow,
+  deliveryByKey,
+  deliveryRecord,
+  insertFallback,
+  markFailed,
+  markSent,
+  pendingDeliveries,
+  recordAttempt,
+  releaseClaim,
+  smsCountsOn,
+  type DeliveryStatus,
+} from '../store/deliveries.js';
+import { composeMessage } from './compose.js';
+import { deliveryKey, sendOn } from './plan.js';
+import { sendTime, type PlanConfig } from './planner.js';
+
+/** A delivery that should be in a queue. */
+export interface PendingDelivery {
+  id: number;
+  channel: ChannelName;
+  notBefore: number;
+}
+
+/** A delivery ready to send: its address and the composed message. */
+export interface DeliveryToSend extends PendingDelivery {
+  status: DeliveryStatus;
+  recipient: string;
+  message: OutgoingMessage;
+}
+
+/** A claim's outcome: send it now, it is finished (never send again), or another worker holds it. */
+export type DeliveryClaim =
+  | { outcome: 'send'; delivery: DeliveryToSend }
+  | { outcome: 'done'; status: Exclude<DeliveryStatus, 'pending'> | 'missing' }
+  | { outcome: 'busy'; until: number };
+
+/** One attempt as the worker reports it (the shape of src/jobs/outbox.ts AttemptRecord). */
+export interface WorkerAttempt {
+  deliveryId: number;
+  attempt?: number;
+  channel: ChannelName;
+  recipient: string;
+  startedAt: number;
+  durationMs: number;
+  providerMessageId: string | null;
+  error: string | null;
+  errorCode: string | null;
+  permanent: boolean;
+}
+
+/** One delivery with its message composed from the stored digest, or undefined. */
+export function getDelivery(db: Db, id: number): DeliveryToSend | undefined {
+  const r = deliveryRecord(db, id);
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    channel: r.channel,
+    notBefore: r.notBefore,
+    status: r.status,
+    recipient: r.recipient,
+    message: composeMessage(r.model, r.logical, r.recipient),
+  };
+}
+
+/**
+ * Claim delivery `id` for `owner` until now + leaseMs, BEFORE calling the provider. Only a pending
+ * delivery can be claimed; another owner's unexpired claim → busy.
+ */
+export function claimDelivery(db: Db, id: number, owner: string, now: number, leaseMs = 120_000): DeliveryClaim {
+  const c = claimDeliveryRow(db, id, owner, now, leaseMs);
+  if (c.outcome !== 'send') return c;
+  return { outcome: 'send', delivery: getDelivery(db, id)! };
+}
+
+/**
+ * The fallback of a delivery that failed for good: the next channel of its digest's route the
+ * recipient can get. Idempotent: a delivery on that channel that already exists (the email copy
+ * of an SMS, or a fallback made before a crash) is returned instead of a new one; one that failed
+ * too is skipped. SMS fallbacks respect the daily cap. Returns null when the route is exhausted.
+ */
+export function nextFallback(db: Db, deliveryId: number, config: PlanConfig, now: number): PendingDelivery | null {
+  return inTransaction(db, () => {
+    const d = deliveryRecord(db, deliveryId);
+    if (!d) return null;
+    const smsChannel = physicalChannel(config.channels, 'sms');
+    const rest = d.route.slice(d.route.indexOf(d.logical) + 1);
+    const notBefore = sendTime(config, now);
+    const sendDay = shanghaiDate(notBefore);
+    for (const logical of rest) {
+      const send = sendOn(logical, d.contacts, smsChannel);
+      if (!send.recipient) continue;
+      const key = deliveryKey(d.recipientKey, send.channel, d.eventIds);
+      const existing = deliveryByKey(db, key);
+      if (existing) {
+        if (existing.status === 'failed' || existing.status === 'cancelled') continue;
+        return { id: existing.id, channel: existing.channel, notBefore: existing.notBefore };
+      }
+      if (logical === 'sms' && (smsCountsOn(db, [send.recipient], sendDay).get(send.recipient) ?? 0) >= config.delivery.sms_daily_cap) continue;
+      const { id } = insertFallback(db, { dedupKey: key, digestId: d.digestId, send, notBefore, sendDay, fallbackOf: d.id }, now);
+      return { id, channel: send.channel, notBefore };
+    }
+    return null;
+  });
+}
+
+/**
+ * The outbox operations of the delivery path over this module (structurally the `Outbox` of
+ * src/jobs/outbox.ts): claim, pending, get, markSent, recordFailure, giveUp.
+ */
+export function deliveryOutbox(config: PlanConfig) {
+  const attempt = (db: Db, a: WorkerAttempt) =>
+    recordAttempt(db, {
+      deliveryId: a.deliveryId,
+      channel: a.channel,
+      recipient: a.recipient,
+      providerMessageId: a.providerMessageId,
+      error: a.error,
+      errorCode: a.errorCode,
+      permanent: a.permanent,
+      durationMs: a.durationMs,
+      at: a.startedAt,
+    });
+  return {
+    claim: (db: Db, id: number, owner: string, now: number, leaseMs: number): DeliveryClaim => claimDelivery(db, id, owner, now, leaseMs),
+    pending: (db: Db, opts?: { dueBy?: number }): PendingDelivery[] => pendingDeliveries(db, opts),
+    get: (db: Db, id: number): DeliveryToSend | undefined => getDelivery(db, id),
+    markSent(db: Db, a: WorkerAttempt, now: number): void {
+      inTransaction(db, () => {
+        attempt(db, a);
+        markSent(db, a.deliveryId, a.providerMessageId, now);
+      });
+    },
+    recordFailure(db: Db, a: WorkerAttempt, _now: number): void {
+      inTransaction(db, () => {
+        attempt(db, a);
+        releaseClaim(db, a.deliveryId);
+      });
+    },
+    giveUp(db: Db, a: WorkerAttempt, now: number): PendingDelivery | null {
+      return inTransaction(db, () => {
+        attempt(db, a);
+        markFailed(db, a.deliveryId, a.error, now);
+        return nextFallback(db, a.deliveryId, config, now);
+      });
+    },
+  };
+}

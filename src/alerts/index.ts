@@ -1,0 +1,32 @@
+/** The alert pipeline: reconcile findings into alerts + outbox, acknowledge, plan digests, deliver. Import from here. */
+export { reconcile, lifecyclePolicy, type ReconcileResult } from './reconcile.js';
+export { evaluationScope, explicitScope, type EvaluationScope, type ScopeBranch } from './scope.js';
+export { decideWithFinding, decideWithoutFinding, repeatDue, type LifecyclePolicy, type ScopeVerdict, type Change } from './lifecycle.js';
+export { acknowledge, type Acknowledgement, type AckTarget } from './acknowledge.js';
+export { planDeliveries, planPolicy, sendTime, type PlanConfig, type PlanResult } from './planner.js';
+export { planDigests, chooseSends, deliveryKey, normalizePhone, type PlannedDigest, type PlannedSend, type OrgContacts, type PlanPolicy } from './plan.js';
+export { composeMessage, composeSubject, composeText, composeHtml, composeSms, composeRobotText, escapeHtml } from './compose.js';
+export type { DigestModel, DigestItem, DigestBranch, DigestCommittee } from './digest-model.js';
+export {
+  claimDelivery,
+  getDelivery,
+  nextFallback,
+  deliveryOutbox,
+  type DeliveryClaim,
+  type DeliveryToSend,
+  type PendingDelivery,
+  type WorkerAttempt,
+} from './delivery.js';
+export * from './types.js';
+export { openAlertPeriods, listAlerts, getAlert, alertHistory, countAlertsByState, type AlertListRow, type AlertEventRow } from '../store/alerts.js';
+export {
+  deliveriesDue,
+  pendingDeliveries,
+  recordAttempt,
+  markSent,
+  markFailed,
+  releaseClaim,
+  listDeliveries,
+  type AttemptInput,
+  type DeliveryStatus,
+} from '../store/deliveries.js';

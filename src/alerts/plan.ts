@@ -1,0 +1,326 @@
+/**
+ * Planning as pure decisions: who is told what, on which channel. Items (outbox rows) become ONE
+ * digest per recipient per run: a person — identified by phone or email, so the same secretary of
+ * two branches gets one message — or a committee's chat robot. Routing (level × role → ordered
+ * logical channels) picks the channels; an SMS carries only a pointer ("详见邮件") and the full list
+ * goes by email; the per-recipient daily SMS cap moves further messages to email.
+ */
+import { createHash } from 'node:crypto';
+import { LEVEL_RANK, type Level } from '../domain/types.js';
+import type { RecipientRole, RoutingConfig } from '../notifiers/config.js';
+import type { ChannelName, LogicalChannel } from '../notifiers/types.js';
+import type { DigestBranch, DigestCommittee, DigestItem, DigestModel } from './digest-model.js';
+
+/** What planning needs of an org (branch or committee). */
+export interface OrgContacts {
+  code: string;
+  name: string;
+  kind: 'committee' | 'branch';
+  parent: string | null;
+  secretary: string | null;
+  secretaryPhone: string | null;
+  secretaryEmail: string | null;
+  clerk: string | null;
+  clerkPhone: string | null;
+  clerkEmail: string | null;
+}
+
+/** Routing, available channels and robots: the parts of config planning reads. */
+export interface PlanPolicy {
+  routing: Pick<RoutingConfig, Level>;
+  /** The physical channel behind logical 'sms' (channels.sms_provider). */
+  smsChannel: ChannelName;
+  /** Channels with a working notifier; others are skipped. */
+  available: ReadonlySet<ChannelName>;
+  /** Robot names of a chat channel serving a committee. */
+  robotsFor(channel: 'wecom' | 'dingtalk', committee: string): string[];
+}
+
+/** Where a recipient can be reached. */
+export interface Contacts {
+  phone: string | null;
+  email: string | null;
+  robot: { channel: 'wecom' | 'dingtalk'; name: string } | null;
+}
+
+/** One carried event, as stored for stats. */
+export interface DigestItemRow {
+  eventId: number;
+  alertId: number;
+  org: string;
+  committee: string | null;
+  level: Level;
+  role: RecipientRole;
+}
+
+/** One recipient's digest of a run. */
+export interface PlannedDigest {
+  /** sha256 of recipient key + sorted event ids. */
+  key: string;
+  recipientKey: string;
+  recipientName: string | null;
+  contacts: Contacts;
+  /** Logical channels in fallback order, filtered to what this recipient can get. */
+  route: LogicalChannel[];
+  level: Level;
+  model: DigestModel;
+  items: DigestItemRow[];
+}
+
+/** One message to send: a channel of the route and the address on it. */
+export interface PlannedSend {
+  logical: LogicalChannel;
+  channel: ChannelName;
+  recipient: string;
+}
+
+const ROLE_ORDER: Record<RecipientRole, number> = { secretary: 0, clerk: 1, committee: 2 };
+
+/** '+86 138-1234-5678' → '13812345678'; other strings are only stripped of separators. */
+export function normalizePhone(raw: string): string {
+  const compact = raw.replace(/[\s()-]/g, '');
+  const m = /^(?:\+86|0086|86)?(1\d{10})$/.exec(compact);
+  return m ? m[1]! : compact;
+}
+
+function normalizeEmail(raw: string): string {
+  return raw.trim().toLowerCase();
+}
+
+/** The dedup key of a delivery: (recipient, channel, sorted event ids). */
+export function deliveryKey(recipientKey: string, channel: string, eventIds: readonly number[]): string {
+  const ids = [...eventIds].sort((a, b) => a - b).join(',');
+  return createHash('sha256').update(`${recipientKey}|${channel}|${ids}`).digest('hex');
+}
+
+function digestKey(recipientKey: string, eventIds: readonly number[]): string {
+  return deliveryKey(recipientKey, '*', eventIds);
+}
+
+/** One (recipient, item) pair before grouping. */
+interface Entry {
+  tokens: string[];
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  robot: Contacts['robot'];
+  role: RecipientRole;
+  item: DigestItem;
+  committee: OrgContacts | null;
+  branch: OrgContacts;
+  route: LogicalChannel[];
+}
+
+/** Union-find over contact tokens (phone / email): two entries sharing one are the same person. */
+class Tokens {
+  readonly #parent = new Map<string, string>();
+  find(t: string): string {
+    let p = this.#parent.get(t) ?? t;
+    if (p !== t) {
+      p = this.find(p);
+      this.#parent.set(t, p);
+    }
+    return p;
+  }
+  union(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.#parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  }
+}
+
+function personEntry(
+  name: string | null,
+  phone: string | null,
+  email: string | null,
+  base: Omit<Entry, 'tokens' | 'name' | 'phone' | 'email' | 'robot'>,
+): Entry | null {
+  const p = phone?.trim() ? normalizePhone(phone) : null;
+  const e = email?.trim() ? normalizeEmail(email) : null;
+  const tokens = [...(p ? [`phone:${p}`] : []), ...(e ? [`email:${e}`] : [])];
+  if (!tokens.length) return null;
+  return { ...base, tokens, name: name?.trim() || null, phone: p, email: e, robot: null };
+}
+
+/** The entries of one item: branch secretary and clerk, the parent committee's contacts and robots. */
+function entriesOf(item: DigestItem, orgs: ReadonlyMap<string, OrgContacts>, policy: PlanPolicy): Entry[] {
+  const branch = orgs.get(item.org);
+  if (!branch) return [];
+  const routes = policy.routing[item.level];
+  const out: Entry[] = [];
+  const add = (e: Entry | null) => e && out.push(e);
+  const committee = branch.parent ? (orgs.get(branch.parent) ?? null) : null;
+  for (const role of ['secretary', 'clerk'] as const) {
+    const route = routes[role];
+    if (!route.length) continue;
+    const base = { role, item, committee, branch, route };
+    if (role === 'secretary') add(personEntry(branch.secretary, branch.secretaryPhone, branch.secretaryEmail, base));
+    else add(personEntry(branch.clerk, branch.clerkPhone, branch.clerkEmail, base));
+  }
+  const route = routes.committee;
+  if (route.length && committee && committee.kind === 'committee') {
+    const base = { role: 'committee' as const, item, committee, branch, route };
+    add(personEntry(committee.secretary, committee.secretaryPhone, committee.secretaryEmail, base));
+    add(personEntry(committee.clerk, committee.clerkPhone, committee.clerkEmail, base));
+    for (const channel of ['wecom', 'dingtalk'] as const) {
+      if (!route.includes(channel) || !policy.available.has(channel)) continue;
+      for (const name of policy.robotsFor(channel, committee.code)) {
+        out.push({ ...base, tokens: [`robot:${channel}:${name}`], name: null, phone: null, email: null, robot: { channel, name }, route: [channel] });
+      }
+    }
+  }
+  return out;
+}
+
+/** Merge the routes of a recipient's entries, most severe item first, and keep what they can get. */
+function mergedRoute(entries: Entry[], contacts: Contacts, policy: PlanPolicy): LogicalChannel[] {
+  const sorted = [...entries].sort(
+    (a, b) => LEVEL_RANK[b.item.level] - LEVEL_RANK[a.item.level] || ROLE_ORDER[a.role] - ROLE_ORDER[b.role],
+  );
+  const out: LogicalChannel[] = [];
+  for (const e of sorted) {
+    for (const l of e.route) {
+      if (out.includes(l)) continue;
+      const ok = contacts.robot
+        ? l === contacts.robot.channel && policy.available.has(l)
+        : l === 'sms'
+          ? contacts.phone !== null && policy.available.has(policy.smsChannel)
+          : l === 'email'
+            ? contacts.email !== null && policy.available.has('email')
+            : false; // chat robots are not personal channels
+      if (ok) out.push(l);
+    }
+  }
+  return out;
+}
+
+const byItemOrder = (a: DigestItem, b: DigestItem) =>
+  LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || a.dueAt - b.dueAt || a.rule.localeCompare(b.rule) || a.eventId - b.eventId;
+
+function branchList(map: Map<string, DigestBranch>): DigestBranch[] {
+  const list = [...map.values()].sort((a, b) => a.code.localeCompare(b.code));
+  for (const b of list) b.items.sort(byItemOrder);
+  return list;
+}
+
+/** The digest of one recipient's entries. */
+function buildDigest(recipientKey: string, entries: Entry[], policy: PlanPolicy, now: number): PlannedDigest {
+  const first = (f: (e: Entry) => string | null) =>
+    entries.map(f).filter((v): v is string => v !== null).sort()[0] ?? null;
+  const robot = entries[0]!.robot;
+  const contacts: Contacts = { phone: first((e) => e.phone), email: first((e) => e.email), robot };
+  const name = entries.find((e) => e.name)?.name ?? null;
+  const route = mergedRoute(entries, contacts, policy);
+
+  const own = new Map<string, DigestBranch>();
+  const committees = new Map<string, { c: OrgContacts; branches: Map<string, DigestBranch> }>();
+  const items = new Map<number, DigestItemRow>();
+  // Own items first, so an event a person sees both as secretary and as committee counts as theirs.
+  const ordered = [...entries].sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
+  for (const e of ordered) {
+    let target: Map<string, DigestBranch>;
+    if (e.role === 'committee') {
+      const code = e.committee!.code;
+      let c = committees.get(code);
+      if (!c) committees.set(code, (c = { c: e.committee!, branches: new Map() }));
+      target = c.branches;
+    } else target = own;
+    let b = target.get(e.branch.code);
+    if (!b) target.set(e.branch.code, (b = { code: e.branch.code, name: e.branch.name, items: [] }));
+    if (!b.items.some((i) => i.eventId === e.item.eventId)) b.items.push(e.item);
+    if (!items.has(e.item.eventId)) {
+      items.set(e.item.eventId, {
+        eventId: e.item.eventId,
+        alertId: e.item.alertId,
+        org: e.item.org,
+        committee: e.branch.parent,
+        level: e.item.level,
+        role: e.role,
+      });
+    }
+  }
+  const committeeList: DigestCommittee[] = [...committees.values()]
+    .sort((a, b) => a.c.code.localeCompare(b.c.code))
+    .map(({ c, branches }) => ({ code: c.code, name: c.name, branches: branchList(branches) }));
+  const level = entries.reduce<Level>((m, e) => (LEVEL_RANK[e.item.level] > LEVEL_RANK[m] ? e.item.level : m), 'reminder');
+  const model: DigestModel = {
+    recipientName: robot ? null : name,
+    robot: robot !== null,
+    at: now,
+    own: branchList(own),
+    committees: committeeList,
+    emailCopy: route[0] === 'sms' && route.includes('email'),
+  };
+  const eventIds = [...items.keys()];
+  return { key: digestKey(recipientKey, eventIds), recipientKey, recipientName: model.recipientName, contacts, route, level, model, items: [...items.values()] };
+}
+
+/**
+ * Group the run's items into one digest per recipient. Returns the digests (in a stable order)
+ * and the ids of the events that reach nobody (no contact, or no usable channel).
+ */
+export function planDigests(
+  items: readonly DigestItem[],
+  orgs: ReadonlyMap<string, OrgContacts>,
+  policy: PlanPolicy,
+  now: number,
+): { digests: PlannedDigest[]; unreachable: number[] } {
+  const entries = items.flatMap((i) => entriesOf(i, orgs, policy));
+  const tokens = new Tokens();
+  for (const e of entries) for (const t of e.tokens.slice(1)) tokens.union(e.tokens[0]!, t);
+  const groups = new Map<string, Entry[]>();
+  for (const e of entries) {
+    const root = tokens.find(e.tokens[0]!);
+    let g = groups.get(root);
+    if (!g) groups.set(root, (g = []));
+    g.push(e);
+  }
+  const digests: PlannedDigest[] = [];
+  const reached = new Set<number>();
+  for (const [root, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const key = root.startsWith('robot:') ? root : `person:${root.replace(/^(phone|email):/, '')}`;
+    const d = buildDigest(key, group, policy, now);
+    if (!d.route.length) continue;
+    digests.push(d);
+    for (const i of d.items) reached.add(i.eventId);
+  }
+  const unreachable = [...new Set(items.map((i) => i.eventId))].filter((id) => !reached.has(id));
+  return { digests, unreachable };
+}
+
+/**
+ * The messages of one digest: the first channel of its route; when that is SMS, also the email
+ * with the full list (if the route has email). `smsToday` = SMS already sent or planned to this
+ * phone on the send day; at `cap` the SMS is dropped and the email carries the message alone.
+ */
+export function chooseSends(
+  d: Pick<PlannedDigest, 'route' | 'contacts'>,
+  smsChannel: ChannelName,
+  smsToday: number,
+  cap: number,
+): { sends: PlannedSend[]; smsCapped: boolean } {
+  const sends: PlannedSend[] = [];
+  let smsCapped = false;
+  for (let i = 0; i < d.route.length; i++) {
+    const l = d.route[i]!;
+    if (l === 'sms') {
+      if (smsToday >= cap) {
+        smsCapped = true;
+        continue;
+      }
+      sends.push({ logical: 'sms', channel: smsChannel, recipient: d.contacts.phone! });
+      if (d.route.slice(i + 1).includes('email')) sends.push({ logical: 'email', channel: 'email', recipient: d.contacts.email! });
+      break;
+    }
+    sends.push(sendOn(l, d.contacts, smsChannel));
+    break;
+  }
+  return { sends, smsCapped };
+}
+
+/** The send of logical channel `l` to these contacts. */
+export function sendOn(l: LogicalChannel, contacts: Contacts, smsChannel: ChannelName): PlannedSend {
+  if (l === 'sms') return { logical: l, channel: smsChannel, recipient: contacts.phone! };
+  if (l === 'email') return { logical: l, channel: 'email', recipient: contacts.email! };
+  return { logical: l, channel: l, recipient: contacts.robot!.name };
+}

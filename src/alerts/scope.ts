@@ -1,0 +1,76 @@
+/**
+ * Which (org, rule, period) a run evaluated. Reconcile resolves an alert only when its period was
+ * actually judged and produced no finding: a period that merely left the evaluation window proves
+ * nothing, so its alert stays as it is until the evaluator re-checks it (see openAlertPeriods).
+ */
+import type { Config } from '../config/schema.js';
+import { rulesFor } from '../config/load.js';
+import type { RulesConfig } from '../config/rules-schema.js';
+import type { Domain, RuleId } from '../domain/types.js';
+import { windowFor, type EvalRequest } from '../rules/index.js';
+import type { ScopeVerdict } from './lifecycle.js';
+
+/** Answers "was this (org, rule, period) evaluated in this run?". */
+export interface EvaluationScope {
+  verdict(org: string, rule: RuleId, period: string): ScopeVerdict;
+}
+
+/** A branch the run evaluated (an org row or a BranchRow satisfies it). */
+export interface ScopeBranch {
+  code: string;
+  domain: Domain | string | null;
+}
+
+type RuleCoverage = ReadonlySet<string> | 'any-period' | 'disabled';
+
+/**
+ * The scope of a run that evaluated `branches` as of `now` with `config`, re-checking the
+ * `alsoEvaluate` requests (the same map given to the evaluator). term-expiry judges the current
+ * term of every evaluated branch, so any other term's alert of that branch counts as evaluated.
+ */
+export function evaluationScope(
+  branches: Iterable<ScopeBranch>,
+  config: Config,
+  now: number,
+  alsoEvaluate?: ReadonlyMap<string, readonly EvalRequest[]>,
+): EvaluationScope {
+  const domainOf = new Map<string, string | null>();
+  for (const b of branches) domainOf.set(b.code, b.domain ?? null);
+  const byDomain = new Map<string | null, Map<RuleId, RuleCoverage>>();
+  const coverage = (domain: string | null, rule: RuleId): RuleCoverage => {
+    let rules = byDomain.get(domain);
+    if (!rules) {
+      rules = new Map();
+      byDomain.set(domain, rules);
+    }
+    let c = rules.get(rule);
+    if (c === undefined) {
+      const cfg = (rulesFor(config, domain as Domain | null) as RulesConfig)[rule];
+      if (!cfg || !cfg.enabled) c = 'disabled';
+      else if (rule === 'term-expiry') c = 'any-period';
+      else c = new Set(windowFor(rule, cfg, now).map((p) => p.label));
+      rules.set(rule, c);
+    }
+    return c;
+  };
+  const extra = new Map<string, Set<string>>();
+  for (const [org, reqs] of alsoEvaluate ?? []) {
+    extra.set(org, new Set(reqs.map((r) => `${r.rule}\u0000${r.period}`)));
+  }
+  return {
+    verdict(org, rule, period) {
+      if (!domainOf.has(org)) return null;
+      const c = coverage(domainOf.get(org)!, rule);
+      if (c === 'disabled') return 'rule-disabled';
+      if (c === 'any-period' || c.has(period)) return 'evaluated';
+      return extra.get(org)?.has(`${rule}\u0000${period}`) ? 'evaluated' : null;
+    },
+  };
+}
+
+/** A scope naming exactly the evaluated (org, rule, period) keys (tools and tests). */
+export function explicitScope(keys: Iterable<{ org: string; rule: RuleId | string; period: string }>): EvaluationScope {
+  const set = new Set<string>();
+  for (const k of keys) set.add(`${k.org}\u0000${k.rule}\u0000${k.period}`);
+  return { verdict: (org, rule, period) => (set.has(`${org}\u0000${rule}\u0000${period}`) ? 'evaluated' : null) };
+}

@@ -1,0 +1,199 @@
+/**
+ * Queries of the alert lifecycle: open alerts in one read, a writer of alert changes, events and
+ * outbox rows over prepared statements (reconcile writes tens of thousands of rows in one
+ * transaction; drizzle's builder per row would cost more than the writes), and the read side of
+ * `orglife alerts`. All synchronous.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './db.js';
+import type { AlertRow, AlertState, NewEvent } from '../alerts/types.js';
+import type { Level, RuleId } from '../domain/types.js';
+import type { EvalRequest } from '../rules/index.js';
+
+/** Columns of `alerts` as AlertRow fields. */
+const ALERT_COLUMNS = {
+  id: 'id',
+  org: 'org',
+  rule: 'rule',
+  period: 'period',
+  state: 'state',
+  level: 'level',
+  ruleLevel: 'rule_level',
+  dueAt: 'due_at',
+  message: 'message',
+  openedAt: 'opened_at',
+  updatedAt: 'updated_at',
+  resolvedAt: 'resolved_at',
+  lastNotifiedAt: 'last_notified_at',
+  notifications: 'notifications',
+  repeats: 'repeats',
+  ackPlan: 'ack_plan',
+  ackBy: 'ack_by',
+  ackDeadline: 'ack_deadline',
+  ackWho: 'ack_who',
+  ackAt: 'ack_at',
+} as const satisfies Record<keyof AlertRow, string>;
+
+const SELECT_ALERT = `SELECT ${Object.entries(ALERT_COLUMNS)
+  .map(([f, c]) => `a.${c} AS ${f}`)
+  .join(', ')} FROM alerts a`;
+
+/**
+ * Run `fn` in one IMMEDIATE transaction (the write lock is taken at the start, so a concurrent
+ * writer waits on busy_timeout instead of failing half-way). `fn` must be synchronous.
+ */
+export function inTransaction<T>(db: Db, fn: () => T): T {
+  const client = db.$client;
+  if (client.inTransaction) return client.transaction(fn)();
+  return client.transaction(fn).immediate();
+}
+
+/** Every open or acknowledged alert, keyed by `alertKey(org, rule, period)`. */
+export function loadOpenAlerts(db: Db, keyOf: (a: AlertRow) => string): Map<string, AlertRow> {
+  const rows = db.$client.prepare(`${SELECT_ALERT} WHERE a.state IN ('open', 'acknowledged')`).all() as AlertRow[];
+  const map = new Map<string, AlertRow>();
+  for (const r of rows) map.set(keyOf(r), r);
+  return map;
+}
+
+/** (rule, period) of every open or acknowledged alert by org code, for the evaluator to re-check. */
+export function openAlertPeriods(db: Db): Map<string, EvalRequest[]> {
+  const rows = db.$client
+    .prepare(`SELECT org, rule, period FROM alerts WHERE state IN ('open', 'acknowledged') ORDER BY org, rule, period`)
+    .all() as { org: string; rule: RuleId; period: string }[];
+  const map = new Map<string, EvalRequest[]>();
+  for (const r of rows) {
+    let list = map.get(r.org);
+    if (!list) map.set(r.org, (list = []));
+    list.push({ rule: r.rule, period: r.period });
+  }
+  return map;
+}
+
+/** Prepared writes of reconcile and acknowledge; create one per transaction. */
+export interface AlertWriter {
+  /** Insert a new alert; null when (org, rule, period) already exists (a resolved alert). */
+  insert(row: Omit<AlertRow, 'id'>): number | null;
+  /** The alert of an identity, whatever its state. */
+  byKey(org: string, rule: string, period: string): AlertRow | undefined;
+  /** Write changed columns (updated_at = now). */
+  update(id: number, patch: Partial<AlertRow>, now: number): void;
+  /** Append an event; returns its id. */
+  event(alertId: number, ev: NewEvent, now: number): number;
+  /** Queue the notification intent of an event. */
+  outbox(eventId: number, alertId: number, now: number): void;
+}
+
+/** A writer over prepared statements of `db`. */
+export function alertWriter(db: Db): AlertWriter {
+  const c = db.$client;
+  const fields = Object.keys(ALERT_COLUMNS).filter((f) => f !== 'id') as (keyof Omit<AlertRow, 'id'>)[];
+  const insert = c.prepare(
+    `INSERT INTO alerts (${fields.map((f) => ALERT_COLUMNS[f]).join(', ')}) VALUES (${fields.map((f) => `@${f}`).join(', ')})
+     ON CONFLICT (org, rule, period) DO NOTHING`,
+  );
+  const byKey = c.prepare(`${SELECT_ALERT} WHERE a.org = ? AND a.rule = ? AND a.period = ?`);
+  const event = c.prepare('INSERT INTO alert_events (alert_id, at, kind, level, from_level, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const outbox = c.prepare('INSERT INTO alert_outbox (event_id, alert_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  // One statement per distinct set of changed columns (a handful of shapes in practice).
+  const updates = new Map<string, Statement>();
+  return {
+    insert(row) {
+      const info = insert.run(row);
+      return info.changes ? Number(info.lastInsertRowid) : null;
+    },
+    byKey: (org, rule, period) => byKey.get(org, rule, period) as AlertRow | undefined,
+    update(id, patch, now) {
+      const keys = (Object.keys(patch) as (keyof AlertRow)[]).filter((k) => k !== 'id' && k !== 'updatedAt').sort();
+      const shape = keys.join(',');
+      let stmt = updates.get(shape);
+      if (!stmt) {
+        const sets = [...keys.map((k) => `${ALERT_COLUMNS[k]} = @${k}`), 'updated_at = @updatedAt'];
+        stmt = c.prepare(`UPDATE alerts SET ${sets.join(', ')} WHERE id = @id`);
+        updates.set(shape, stmt);
+      }
+      const params: Record<string, unknown> = { id, updatedAt: now };
+      for (const k of keys) params[k] = patch[k];
+      stmt.run(params);
+    },
+    event(alertId, ev, now) {
+      const info = event.run(alertId, now, ev.kind, ev.level, ev.fromLevel, ev.reason, ev.detail ? JSON.stringify(ev.detail) : null);
+      return Number(info.lastInsertRowid);
+    },
+    outbox(eventId, alertId, now) {
+      outbox.run(eventId, alertId, now);
+    },
+  };
+}
+
+/** An alert by id. */
+export function getAlert(db: Db, id: number): AlertRow | undefined {
+  return db.$client.prepare(`${SELECT_ALERT} WHERE a.id = ?`).get(id) as AlertRow | undefined;
+}
+
+/** Open and acknowledged alerts of one org. */
+export function activeAlertsOf(db: Db, org: string): AlertRow[] {
+  return db.$client
+    .prepare(`${SELECT_ALERT} WHERE a.org = ? AND a.state IN ('open', 'acknowledged') ORDER BY a.id`)
+    .all(org) as AlertRow[];
+}
+
+/** An alert with the names people read. */
+export interface AlertListRow extends AlertRow {
+  orgName: string | null;
+  parent: string | null;
+}
+
+/** Alerts for `orglife alerts list`, newest first. */
+export function listAlerts(db: Db, opts: { open?: boolean; org?: string; limit?: number } = {}): AlertListRow[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (opts.open) where.push(`a.state IN ('open', 'acknowledged')`);
+  if (opts.org) {
+    where.push('a.org = ?');
+    params.push(opts.org);
+  }
+  const sql =
+    `${SELECT_ALERT.replace(' FROM alerts a', ', o.name AS orgName, o.parent AS parent FROM alerts a')} LEFT JOIN orgs o ON o.code = a.org` +
+    (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+    ` ORDER BY a.id DESC` +
+    (opts.limit ? ` LIMIT ${Math.floor(opts.limit)}` : '');
+  return db.$client.prepare(sql).all(...params) as AlertListRow[];
+}
+
+/** One stored event. */
+export interface AlertEventRow {
+  id: number;
+  alertId: number;
+  at: number;
+  kind: NewEvent['kind'];
+  level: Level;
+  fromLevel: Level | null;
+  reason: NewEvent['reason'];
+  detail: Record<string, unknown> | null;
+}
+
+/** The history of an alert, oldest first. */
+export function alertHistory(db: Db, alertId: number): AlertEventRow[] {
+  const rows = db.$client
+    .prepare(
+      'SELECT id, alert_id AS alertId, at, kind, level, from_level AS fromLevel, reason, detail FROM alert_events WHERE alert_id = ? ORDER BY id',
+    )
+    .all(alertId) as (Omit<AlertEventRow, 'detail'> & { detail: string | null })[];
+  return rows.map((r) => ({ ...r, detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null }));
+}
+
+/** Whether an org code exists, and its kind. */
+export function orgKindOf(db: Db, code: string): 'committee' | 'branch' | undefined {
+  const row = db.$client.prepare('SELECT kind FROM orgs WHERE code = ?').get(code) as { kind: 'committee' | 'branch' } | undefined;
+  return row?.kind;
+}
+
+/** Counts of alerts by state (for status output). */
+export function countAlertsByState(db: Db): Record<AlertState, number> {
+  const out: Record<AlertState, number> = { open: 0, acknowledged: 0, resolved: 0 };
+  for (const r of db.$client.prepare('SELECT state, count(*) AS n FROM alerts GROUP BY state').all() as { state: AlertState; n: number }[]) {
+    out[r.state] = r.n;
+  }
+  return out;
+}

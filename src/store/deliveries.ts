@@ -1,0 +1,319 @@
+/**
+ * Queries of the delivery side: the unplanned outbox, contacts of the orgs involved, per-day SMS
+ * counts, writing a plan (digests, their items, deliveries; outbox rows marked planned), the
+ * worker's claim/attempt/sent/failed writes, fallbacks, and the figures of `orglife stats`.
+ * All synchronous; lists go to SQLite as one JSON parameter (json_each), never one query per row.
+ */
+import type { Db } from './db.js';
+import type { DigestItem, DigestModel } from '../alerts/digest-model.js';
+import type { Contacts, DigestItemRow, OrgContacts, PlannedDigest, PlannedSend } from '../alerts/plan.js';
+import type { Level } from '../domain/types.js';
+import type { ChannelName, LogicalChannel } from '../notifiers/types.js';
+
+/** Delivery states. */
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
+
+/** An unplanned outbox row with what its message needs, and the alert's state now. */
+export interface OutboxEntry {
+  item: DigestItem;
+  alertState: 'open' | 'acknowledged' | 'resolved';
+}
+
+/** Outbox rows not yet planned, oldest first. */
+export function unplannedOutbox(db: Db): OutboxEntry[] {
+  const rows = db.$client
+    .prepare(
+      `SELECT o.event_id AS eventId, o.alert_id AS alertId, e.kind, e.reason, e.level, e.detail,
+              a.org, a.rule, a.period, a.due_at AS dueAt, a.message, a.state AS alertState
+         FROM alert_outbox o
+         JOIN alert_events e ON e.id = o.event_id
+         JOIN alerts a ON a.id = o.alert_id
+        WHERE o.planned_at IS NULL
+        ORDER BY o.event_id`,
+    )
+    .all() as (Omit<DigestItem, 'repeat'> & { detail: string | null; alertState: OutboxEntry['alertState'] })[];
+  return rows.map(({ detail, alertState, ...r }) => {
+    const d = detail ? (JSON.parse(detail) as { repeat?: number }) : null;
+    return { alertState, item: d?.repeat ? { ...r, repeat: d.repeat } : r };
+  });
+}
+
+const ORG_CONTACT_COLUMNS = `code, name, kind, parent, secretary, secretary_phone AS secretaryPhone, secretary_email AS secretaryEmail,
+  clerk, clerk_phone AS clerkPhone, clerk_email AS clerkEmail`;
+
+/** Contacts of the given orgs and of their parents, by code. */
+export function orgContacts(db: Db, codes: readonly string[]): Map<string, OrgContacts> {
+  const rows = db.$client
+    .prepare(
+      `SELECT ${ORG_CONTACT_COLUMNS} FROM orgs
+        WHERE code IN (SELECT value FROM json_each(@codes))
+           OR code IN (SELECT parent FROM orgs WHERE code IN (SELECT value FROM json_each(@codes)))`,
+    )
+    .all({ codes: JSON.stringify([...new Set(codes)]) }) as OrgContacts[];
+  return new Map(rows.map((r) => [r.code, r]));
+}
+
+/** SMS already sent or planned per phone on a Shanghai day ('YYYY-MM-DD'). */
+export function smsCountsOn(db: Db, phones: readonly string[], day: string): Map<string, number> {
+  const rows = db.$client
+    .prepare(
+      `SELECT recipient, count(*) AS n FROM deliveries
+        WHERE logical = 'sms' AND send_day = @day AND status IN ('pending', 'sent')
+          AND recipient IN (SELECT value FROM json_each(@phones))
+        GROUP BY recipient`,
+    )
+    .all({ day, phones: JSON.stringify([...new Set(phones)]) }) as { recipient: string; n: number }[];
+  return new Map(rows.map((r) => [r.recipient, r.n]));
+}
+
+/** One digest of a plan with the deliveries chosen for it. */
+export interface DigestPlan {
+  digest: PlannedDigest;
+  sends: PlannedSend[];
+  /** Dedup key per send (same order as sends). */
+  keys: string[];
+}
+
+/** What writing a plan created (existing digests/deliveries are left as they are). */
+export interface PlanWriteResult {
+  digests: number;
+  deliveries: number;
+}
+
+/**
+ * Write a plan: digests (keyed, so a re-plan reuses them), their items, deliveries (dedup key:
+ * never a second one), and mark the outbox rows planned with their note. Call inside the
+ * planner's transaction.
+ */
+export function writePlan(
+  db: Db,
+  plans: readonly DigestPlan[],
+  notBefore: number,
+  sendDay: string,
+  notes: ReadonlyMap<number, string>,
+  now: number,
+): PlanWriteResult {
+  const c = db.$client;
+  const insDigest = c.prepare(
+    `INSERT INTO alert_digests (key, recipient_key, recipient_name, contacts, route, level, model, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+  );
+  const digestId = c.prepare('SELECT id FROM alert_digests WHERE key = ?').pluck();
+  const insItem = c.prepare(
+    `INSERT INTO alert_digest_items (digest_id, event_id, alert_id, org, committee, level, role)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const insDelivery = c.prepare(
+    `INSERT INTO deliveries (dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at)
+     VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
+  );
+  const planned = c.prepare('UPDATE alert_outbox SET planned_at = ?, note = ? WHERE event_id = ? AND planned_at IS NULL');
+  const out: PlanWriteResult = { digests: 0, deliveries: 0 };
+  for (const { digest: d, sends, keys } of plans) {
+    const info = insDigest.run(d.key, d.recipientKey, d.recipientName, JSON.stringify(d.contacts), JSON.stringify(d.route), d.level, JSON.stringify(d.model), now);
+    const id = info.changes ? Number(info.lastInsertRowid) : (digestId.get(d.key) as number);
+    if (info.changes) {
+      out.digests++;
+      for (const i of d.items) insItem.run(id, i.eventId, i.alertId, i.org, i.committee, i.level, i.role);
+    }
+    sends.forEach((s, n) => {
+      out.deliveries += insDelivery.run(keys[n], id, s.channel, s.logical, s.recipient, notBefore, sendDay, now).changes;
+    });
+  }
+  for (const [eventId, note] of notes) planned.run(now, note, eventId);
+  return out;
+}
+
+/** A delivery with its digest, as the worker and fallbacks need it. */
+export interface DeliveryRecord {
+  id: number;
+  dedupKey: string;
+  digestId: number;
+  channel: ChannelName;
+  logical: LogicalChannel;
+  recipient: string;
+  status: DeliveryStatus;
+  notBefore: number;
+  sendDay: string;
+  attempts: number;
+  claimedUntil: number | null;
+  claimedBy: string | null;
+  sentAt: number | null;
+  providerMessageId: string | null;
+  lastError: string | null;
+  fallbackOf: number | null;
+  recipientKey: string;
+  contacts: Contacts;
+  route: LogicalChannel[];
+  model: DigestModel;
+  level: Level;
+  /** Event ids the digest carries, ascending. */
+  eventIds: number[];
+}
+
+/** One delivery with its digest, or undefined. */
+export function deliveryRecord(db: Db, id: number): DeliveryRecord | undefined {
+  const r = db.$client
+    .prepare(
+      `SELECT d.id, d.dedup_key AS dedupKey, d.digest_id AS digestId, d.channel, d.logical, d.recipient, d.status,
+              d.not_before AS notBefore, d.send_day AS sendDay, d.attempts, d.claimed_until AS claimedUntil,
+              d.claimed_by AS claimedBy, d.sent_at AS sentAt, d.provider_message_id AS providerMessageId,
+              d.last_error AS lastError, d.fallback_of AS fallbackOf,
+              g.recipient_key AS recipientKey, g.contacts, g.route, g.model, g.level,
+              (SELECT json_group_array(event_id) FROM (SELECT event_id FROM alert_digest_items WHERE digest_id = g.id ORDER BY event_id)) AS eventIds
+         FROM deliveries d JOIN alert_digests g ON g.id = d.digest_id
+        WHERE d.id = ?`,
+    )
+    .get(id) as (Record<string, unknown> & { contacts: string; route: string; model: string; eventIds: string }) | undefined;
+  if (!r) return undefined;
+  return {
+    ...(r as unknown as DeliveryRecord),
+    contacts: JSON.parse(r.contacts) as Contacts,
+    route: JSON.parse(r.route) as LogicalChannel[],
+    model: JSON.parse(r.model) as DigestModel,
+    eventIds: JSON.parse(r.eventIds) as number[],
+  };
+}
+
+/** A delivery that should be queued: id, channel and earliest send time. */
+export interface PendingDeliveryRow {
+  id: number;
+  channel: ChannelName;
+  notBefore: number;
+}
+
+/** Pending deliveries, oldest first; with `dueBy`, only those whose not_before ≤ dueBy. */
+export function pendingDeliveries(db: Db, opts: { dueBy?: number } = {}): PendingDeliveryRow[] {
+  const due = opts.dueBy !== undefined ? ' AND not_before <= @dueBy' : '';
+  return db.$client
+    .prepare(`SELECT id, channel, not_before AS notBefore FROM deliveries WHERE status = 'pending'${due} ORDER BY not_before, id`)
+    .all(opts.dueBy !== undefined ? { dueBy: opts.dueBy } : {}) as PendingDeliveryRow[];
+}
+
+/** Deliveries to send now: pending and not_before ≤ now. */
+export function deliveriesDue(db: Db, now: number): PendingDeliveryRow[] {
+  return pendingDeliveries(db, { dueBy: now });
+}
+
+/** Outcome of a claim at the store level. */
+export type ClaimRow =
+  | { outcome: 'send' }
+  | { outcome: 'done'; status: Exclude<DeliveryStatus, 'pending'> | 'missing' }
+  | { outcome: 'busy'; until: number };
+
+/**
+ * Claim a pending delivery for `owner` until now + leaseMs (atomic UPDATE … WHERE: two workers can
+ * never both win). A sent, failed or cancelled delivery is never claimed again.
+ */
+export function claimDeliveryRow(db: Db, id: number, owner: string, now: number, leaseMs: number): ClaimRow {
+  const c = db.$client;
+  const won = c
+    .prepare(
+      `UPDATE deliveries SET claimed_by = @owner, claimed_until = @until
+        WHERE id = @id AND status = 'pending' AND (claimed_until IS NULL OR claimed_until <= @now OR claimed_by = @owner)`,
+    )
+    .run({ id, owner, now, until: now + leaseMs }).changes;
+  if (won) return { outcome: 'send' };
+  const row = c.prepare('SELECT status, claimed_until AS claimedUntil FROM deliveries WHERE id = ?').get(id) as
+    | { status: DeliveryStatus; claimedUntil: number | null }
+    | undefined;
+  if (!row) return { outcome: 'done', status: 'missing' };
+  if (row.status !== 'pending') return { outcome: 'done', status: row.status };
+  return { outcome: 'busy', until: row.claimedUntil ?? now };
+}
+
+/** One send attempt as recorded. */
+export interface AttemptInput {
+  deliveryId: number;
+  channel: ChannelName | string;
+  recipient: string;
+  providerMessageId: string | null;
+  /** null on success. */
+  error: string | null;
+  errorCode?: string | null;
+  permanent: boolean;
+  durationMs: number;
+  /** When the attempt started, epoch ms. */
+  at: number;
+}
+
+/** Record an attempt (whatever its outcome); returns its number (1 = first). */
+export function recordAttempt(db: Db, a: AttemptInput): number {
+  const c = db.$client;
+  const n = (c.prepare('SELECT count(*) FROM delivery_attempts WHERE delivery_id = ?').pluck().get(a.deliveryId) as number) + 1;
+  c.prepare(
+    `INSERT INTO delivery_attempts (delivery_id, attempt, channel, recipient, started_at, duration_ms, provider_message_id, error, error_code, permanent)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(a.deliveryId, n, a.channel, a.recipient, a.at, Math.round(a.durationMs), a.providerMessageId, a.error, a.errorCode ?? null, a.permanent ? 1 : 0);
+  c.prepare('UPDATE deliveries SET attempts = ?, last_error = coalesce(?, last_error) WHERE id = ?').run(n, a.error, a.deliveryId);
+  return n;
+}
+
+/** Mark a delivery sent (idempotent: the first provider id stays) and release its claim. */
+export function markSent(db: Db, id: number, providerMessageId: string | null, now: number): void {
+  db.$client
+    .prepare(
+      `UPDATE deliveries SET status = 'sent', sent_at = coalesce(sent_at, @now),
+              provider_message_id = coalesce(provider_message_id, @pid), claimed_until = NULL, claimed_by = NULL
+        WHERE id = @id AND status IN ('pending', 'failed')`,
+    )
+    .run({ id, now, pid: providerMessageId });
+}
+
+/** Release a claim after a failed attempt that will be retried. */
+export function releaseClaim(db: Db, id: number): void {
+  db.$client.prepare(`UPDATE deliveries SET claimed_until = NULL, claimed_by = NULL WHERE id = ? AND status = 'pending'`).run(id);
+}
+
+/** Give up on a pending delivery: failed, with its error (a sent one stays sent). */
+export function markFailed(db: Db, id: number, error: string | null, now: number): void {
+  db.$client
+    .prepare(
+      `UPDATE deliveries SET status = 'failed', last_error = coalesce(@error, last_error), claimed_until = NULL, claimed_by = NULL
+        WHERE id = @id AND status = 'pending'`,
+    )
+    .run({ id, error, now });
+}
+
+/** The digest's delivery on a channel, if any (fallbacks look before they create). */
+export function deliveryByKey(db: Db, dedupKey: string): { id: number; channel: ChannelName; status: DeliveryStatus; notBefore: number } | undefined {
+  return db.$client
+    .prepare('SELECT id, channel, status, not_before AS notBefore FROM deliveries WHERE dedup_key = ?')
+    .get(dedupKey) as { id: number; channel: ChannelName; status: DeliveryStatus; notBefore: number } | undefined;
+}
+
+/** Insert a fallback delivery (no-op if its dedup key exists); returns its id and whether it is new. */
+export function insertFallback(
+  db: Db,
+  f: { dedupKey: string; digestId: number; send: PlannedSend; notBefore: number; sendDay: string; fallbackOf: number },
+  now: number,
+): { id: number; created: boolean } {
+  const c = db.$client;
+  const info = c
+    .prepare(
+      `INSERT INTO deliveries (dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at, fallback_of)
+       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
+    )
+    .run(f.dedupKey, f.digestId, f.send.channel, f.send.logical, f.send.recipient, f.notBefore, f.sendDay, now, f.fallbackOf);
+  if (info.changes) return { id: Number(info.lastInsertRowid), created: true };
+  return { id: deliveryByKey(db, f.dedupKey)!.id, created: false };
+}
+
+/** The digest items of a delivery's digest (for tests and tools). */
+export function digestItemsOf(db: Db, digestId: number): DigestItemRow[] {
+  return db.$client
+    .prepare('SELECT event_id AS eventId, alert_id AS alertId, org, committee, level, role FROM alert_digest_items WHERE digest_id = ? ORDER BY event_id')
+    .all(digestId) as DigestItemRow[];
+}
+
+/** Every delivery (tests, tools), oldest first. */
+export function listDeliveries(db: Db): Omit<DeliveryRecord, 'contacts' | 'route' | 'model' | 'eventIds' | 'level' | 'recipientKey'>[] {
+  return db.$client
+    .prepare(
+      `SELECT id, dedup_key AS dedupKey, digest_id AS digestId, channel, logical, recipient, status, not_before AS notBefore,
+              send_day AS sendDay, attempts, claimed_until AS claimedUntil, claimed_by AS claimedBy, sent_at AS sentAt,
+              provider_message_id AS providerMessageId, last_error AS lastError, fallback_of AS fallbackOf
+         FROM deliveries ORDER BY id`,
+    )
+    .all() as Omit<DeliveryRecord, 'contacts' | 'route' | 'model' | 'eventIds' | 'level' | 'recipientKey'>[];
+}
