@@ -289,13 +289,29 @@ export function upsertVeto(db: Db, v: VetoFact, now: number): 'inserted' | 'unch
 }
 
 /**
- * Alerts of the warning system raised since `since`, plus every still-open escalation, grouped by
- * org code. Reads nothing until the alerts tables exist (src/alerts lands them).
+ * Alerts of the warning system (src/store/schema/alerts.ts) that reached warning or escalation
+ * at or after `since` (raisedAt = the first such event), plus every still-open escalation, grouped
+ * by org code.
  */
-export function loadReportAlerts(db: Db, _since: number): Map<string, AlertFact[]> {
-  const exists = stmt(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").get();
-  if (!exists) return new Map();
-  return new Map();
+export function loadReportAlerts(db: Db, since: number): Map<string, AlertFact[]> {
+  const rows = stmt(
+    db,
+    `WITH w AS (SELECT alert_id, min(at) AS warned_at FROM alert_events WHERE level IN ('warning', 'escalation') GROUP BY alert_id)
+     SELECT a.org, a.rule, a.period, a.level, a.state, a.ack_at, w.warned_at
+     FROM alerts a JOIN w ON w.alert_id = a.id
+     WHERE w.warned_at >= ? OR (a.state = 'open' AND a.level = 'escalation')`,
+  ).raw().all(since) as [string, string, string, AlertFact['level'], string, number | null, number][];
+  return groupBy(
+    rows.map(([org, rule, period, level, state, ackAt, warnedAt]) => ({
+      org,
+      rule,
+      period,
+      level,
+      raisedAt: warnedAt,
+      acknowledgedAt: ackAt,
+      open: state === 'open',
+    })),
+  );
 }
 
 function groupBy<T extends { org: string }>(rows: T[]): Map<string, T[]> {

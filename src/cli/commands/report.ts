@@ -14,7 +14,7 @@ import { defaultConfigPath, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { parsePeriod, parseTimestamp, type Period } from '../../domain/calendar.js';
 import { closeDb, defaultDbPath, openDb, type Db } from '../../store/db.js';
-import { createRectificationItems, saveReports } from '../../store/reports.js';
+import { storeReports } from '../../store/reports.js';
 import { buildReports, ReportError, type BuildResult } from '../../reports/gather.js';
 import { renderBranch, renderCommittee, type ReportFormat, REPORT_FORMATS } from '../../reports/render/index.js';
 import { rankingXlsx } from '../../reports/xlsx.js';
@@ -186,7 +186,6 @@ async function runReport(flags: ReportFlags): Promise<void> {
 }
 
 function save(db: Db, built: BuildResult, now: number): void {
-  saveReports(db, built.reports, built.summaries, now);
-  const created = createRectificationItems(db, built.reports, now);
+  const created = storeReports(db, built.reports, built.summaries, now);
   process.stderr.write(`已保存报告；新建整改事项 ${created} 项 / reports stored\n`);
 }
