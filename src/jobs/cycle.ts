@@ -1,13 +1,43 @@
 /**
- * The evaluate tick: evaluate the rules as of `now`, reconcile findings into alerts + outbox,
- * plan deliveries. It only writes SQLite; the drainer puts the planned deliveries into queues.
- * PLACEHOLDER until src/alerts lands: evaluates and reports counts only.
+ * The evaluate tick — the daemon's daily cycle as of `now`:
+ *   evaluate the rules (chunk by chunk, on worker threads for big cities) → reconcile each chunk's
+ *   findings into alerts + events + outbox (one transaction per chunk) → plan digests and deliveries
+ *   (one transaction). It only writes SQLite; the drainer then puts the planned deliveries in queues.
+ * Idempotent for a given `now`: reconcile and planning are keyed, so a re-run after a crash adds nothing.
  */
-import { forEachBranchFindings } from '../evaluation/index.js';
+import { evaluationScope, openAlertPeriods, planDeliveries, reconcile, type ReconcileResult } from '../alerts/index.js';
+import { forEachBranchFindingsParallel, type BranchFindings } from '../evaluation/index.js';
 import type { TickContext } from './kinds.js';
+
+type Counts = Omit<ReconcileResult, 'findings'>;
 
 /** The `evaluate` schedule kind's handler. */
 export async function evaluateTick(ctx: TickContext): Promise<Record<string, unknown>> {
-  const stats = forEachBranchFindings(ctx.db, ctx.config, ctx.now, () => undefined);
-  return { branches: stats.branches, findings: stats.findings };
+  const { db, config, now } = ctx;
+  const t0 = performance.now();
+  // Open alerts' periods are re-judged even after they left the window, so late records resolve them.
+  const also = openAlertPeriods(db);
+  const totals: Counts = { opened: 0, raised: 0, lowered: 0, repeated: 0, reopened: 0, resolved: 0, unchanged: 0, outbox: 0 };
+  const onChunk = (chunk: BranchFindings[]) => {
+    const scope = evaluationScope(
+      chunk.map((b) => b.branch),
+      config,
+      now,
+      also,
+    );
+    const r = reconcile(db, chunk.flatMap((b) => b.findings), scope, config, now);
+    for (const k of Object.keys(totals) as (keyof Counts)[]) totals[k] += r[k];
+  };
+  const stats = ctx.dbPath
+    ? await forEachBranchFindingsParallel(db, ctx.dbPath, config, now, onChunk, { alsoEvaluate: also })
+    : await forEachBranchFindingsParallel(db, '', config, now, onChunk, { alsoEvaluate: also, workers: 1 });
+  const evaluatedMs = performance.now() - t0;
+  const plan = planDeliveries(db, config, ctx.notifiers.enabled, now);
+  return {
+    branches: stats.branches,
+    findings: stats.findings,
+    alerts: totals,
+    plan,
+    ms: { evaluate: Math.round(evaluatedMs), plan: Math.round(performance.now() - t0 - evaluatedMs) },
+  };
 }

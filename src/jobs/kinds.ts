@@ -17,6 +17,8 @@ export type ScheduleKind = keyof Config['schedules'];
 /** What a handler gets: the open database, config, environment, notifiers and the tick time. */
 export interface TickContext {
   db: Db;
+  /** The file behind `db` (worker threads open their own connections to it). */
+  dbPath: string;
   config: Config;
   env: Env;
   notifiers: Notifiers;

@@ -48,7 +48,7 @@ export async function runOnce(o: OnceOptions): Promise<OnceReport> {
     let stats: Record<string, unknown>;
     try {
       const handler = rt.handlers[kind];
-      stats = (handler ? await handler({ db, config: rt.config, env: rt.env, notifiers: rt.notifiers, log, now: at, kind }) : { handler: 'none' }) ?? {};
+      stats = (handler ? await handler({ db, dbPath: rt.dbPath, config: rt.config, env: rt.env, notifiers: rt.notifiers, log, now: at, kind }) : { handler: 'none' }) ?? {};
       finishRun(db, runId, { status: 'done', now: Date.now(), stats });
     } catch (e) {
       finishRun(db, runId, { status: 'failed', now: Date.now(), error: e instanceof Error ? e.message : String(e) });

@@ -50,6 +50,7 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   db: Db;
+  dbPath: string;
   config: Config;
   env: Env;
   log: Logger;
@@ -108,7 +109,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   };
 
   if (o.tickWorker ?? true) {
-    const processor = tickProcessor({ db, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.afterTick ? { afterTick: o.afterTick } : {}) });
+    const processor = tickProcessor({ db, dbPath: o.dbPath, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.afterTick ? { afterTick: o.afterTick } : {}) });
     watch(new Worker(TICK_QUEUE, processor, { ...workerOpts, concurrency: 1 }), TICK_QUEUE);
   }
   const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);
@@ -122,6 +123,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   let closed = false;
   const rt: Runtime = {
     db,
+    dbPath: o.dbPath,
     config: o.config,
     env: o.env,
     log,

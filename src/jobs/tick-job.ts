@@ -21,6 +21,7 @@ export interface TickJobData {
 
 export interface TickDeps {
   db: Db;
+  dbPath: string;
   config: Config;
   env: Env;
   notifiers: Notifiers;
@@ -67,7 +68,7 @@ export function tickProcessor(deps: TickDeps): (job: Job<TickJobData>) => Promis
       const handler = deps.handlers[kind];
       let stats: Record<string, unknown> = {};
       if (handler) {
-        stats = (await handler({ db, config: deps.config, env: deps.env, notifiers: deps.notifiers, log, now: tickAt, kind })) ?? {};
+        stats = (await handler({ db, dbPath: deps.dbPath, config: deps.config, env: deps.env, notifiers: deps.notifiers, log, now: tickAt, kind })) ?? {};
       } else {
         log.warn({ kind }, 'no handler registered for this schedule kind; tick marked done');
         stats = { handler: 'none' };

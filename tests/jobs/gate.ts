@@ -1,0 +1,70 @@
+/**
+ * A TCP gate in front of a provider stand-in, for the kill -9 test. Open: bytes pass both ways.
+ * Closed: requests from clients are HELD (not forwarded), so the provider never sees them and has
+ * not accepted them; when the client dies (SIGKILL), its held bytes are discarded. Reopening
+ * forwards what is held. This makes "killed mid-dispatch" deterministic: we know exactly which
+ * messages the provider accepted before the kill.
+ */
+import { createServer, connect, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export interface Gate {
+  /** http://127.0.0.1:PORT — point the notifier here instead of at the stand-in. */
+  url: string;
+  port: number;
+  /** Hold every further client → provider byte. */
+  close(): void;
+  /** Forward held and further bytes. */
+  open(): void;
+  /** Client connections currently holding bytes (requests in flight that the provider has not seen). */
+  holding(): number;
+  shutdown(): Promise<void>;
+}
+
+/** Start a gate forwarding to 127.0.0.1:targetPort; it starts open. */
+export async function startGate(targetPort: number): Promise<Gate> {
+  let isOpen = true;
+  const pipes = new Set<{ client: Socket; upstream: Socket; held: Buffer[] }>();
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    const pipe = { client, upstream, held: [] as Buffer[] };
+    pipes.add(pipe);
+    client.on('data', (b: Buffer) => {
+      if (isOpen) upstream.write(b);
+      else pipe.held.push(b);
+    });
+    upstream.on('data', (b: Buffer) => client.write(b));
+    const end = () => {
+      pipes.delete(pipe);
+      pipe.held = [];
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end);
+    upstream.on('close', end);
+    client.on('error', end);
+    upstream.on('error', end);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close() {
+      isOpen = false;
+    },
+    open() {
+      isOpen = true;
+      for (const p of pipes) for (const b of p.held.splice(0)) p.upstream.write(b);
+    },
+    holding: () => [...pipes].filter((p) => p.held.length > 0).length,
+    shutdown: () =>
+      new Promise<void>((r) => {
+        for (const p of pipes) {
+          p.client.destroy();
+          p.upstream.destroy();
+        }
+        server.close(() => r());
+      }),
+  };
+}
