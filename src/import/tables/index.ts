@@ -5,9 +5,11 @@
 import type { TableSpec } from '../table.js';
 import { orgsTable } from './orgs.js';
 import { meetingsTable } from './meetings.js';
+import { assessmentsTable } from './assessments.js';
+import { vetoesTable } from './vetoes.js';
 
 /** Every importable table. A file's headers pick one; importRecords names one. */
-export const TABLES: readonly TableSpec<any>[] = [orgsTable, meetingsTable];
+export const TABLES: readonly TableSpec<any>[] = [orgsTable, meetingsTable, assessmentsTable, vetoesTable];
 
 /** The table registered under `name`, or undefined. */
 export function tableByName(name: string): TableSpec<any> | undefined {
