@@ -317,3 +317,69 @@ export function listDeliveries(db: Db): Omit<DeliveryRecord, 'contacts' | 'route
     )
     .all() as Omit<DeliveryRecord, 'contacts' | 'route' | 'model' | 'eventIds' | 'level' | 'recipientKey'>[];
 }
+
+/** Figures of sent notifications in one period (a month, or the period asked for). */
+export interface PeriodStats {
+  period: string;
+  /** Messages sent (deliveries), and alert items they carried. */
+  messages: number;
+  items: number;
+  /** Messages by physical channel. */
+  byChannel: Record<string, number>;
+  /** Messages by their most severe level. */
+  byLevel: Record<Level, number>;
+  committees: { code: string | null; name: string | null; messages: number; items: number; itemsByLevel: Record<Level, number> }[];
+}
+
+const SHANGHAI_MONTH = `strftime('%Y-%m', (d.sent_at + 28800000) / 1000, 'unixepoch')`;
+const zeroLevels = (): Record<Level, number> => ({ reminder: 0, warning: 0, escalation: 0 });
+
+/**
+ * Sent notifications grouped by period and committee (and by channel and level), from the
+ * delivery records. With `range`, everything sent in [start, end) is one period named `label`;
+ * without it, periods are Shanghai calendar months.
+ */
+export function deliveryStats(db: Db, range?: { label: string; start: number; end: number }): PeriodStats[] {
+  const c = db.$client;
+  const bucket = range ? '@label' : SHANGHAI_MONTH;
+  const where = `d.status = 'sent'` + (range ? ' AND d.sent_at >= @start AND d.sent_at < @end' : '');
+  const params = range ? { label: range.label, start: range.start, end: range.end } : {};
+  const periods = new Map<string, PeriodStats>();
+  const get = (p: string) => {
+    let s = periods.get(p);
+    if (!s) periods.set(p, (s = { period: p, messages: 0, items: 0, byChannel: {}, byLevel: zeroLevels(), committees: [] }));
+    return s;
+  };
+  const messages = c
+    .prepare(
+      `SELECT ${bucket} AS period, d.channel, g.level, count(*) AS n FROM deliveries d JOIN alert_digests g ON g.id = d.digest_id
+        WHERE ${where} GROUP BY 1, 2, 3`,
+    )
+    .all(params) as { period: string; channel: string; level: Level; n: number }[];
+  for (const r of messages) {
+    const s = get(r.period);
+    s.messages += r.n;
+    s.byChannel[r.channel] = (s.byChannel[r.channel] ?? 0) + r.n;
+    s.byLevel[r.level] += r.n;
+  }
+  const committees = c
+    .prepare(
+      `SELECT ${bucket} AS period, i.committee, o.name, count(DISTINCT d.id) AS messages, count(*) AS items,
+              sum(i.level = 'reminder') AS reminder, sum(i.level = 'warning') AS warning, sum(i.level = 'escalation') AS escalation
+         FROM deliveries d JOIN alert_digest_items i ON i.digest_id = d.digest_id LEFT JOIN orgs o ON o.code = i.committee
+        WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`,
+    )
+    .all(params) as { period: string; committee: string | null; name: string | null; messages: number; items: number; reminder: number; warning: number; escalation: number }[];
+  for (const r of committees) {
+    const s = get(r.period);
+    s.items += r.items;
+    s.committees.push({
+      code: r.committee,
+      name: r.name,
+      messages: r.messages,
+      items: r.items,
+      itemsByLevel: { reminder: r.reminder, warning: r.warning, escalation: r.escalation },
+    });
+  }
+  return [...periods.values()].sort((a, b) => a.period.localeCompare(b.period));
+}

@@ -8,6 +8,8 @@ import { registerDaemon } from './daemon.js';
 import { registerNotify } from './notify.js';
 import { registerReport } from './report.js';
 import { registerRanking } from './ranking.js';
+import { registerAlerts } from './alerts.js';
+import { registerStats } from './stats.js';
 
 export function registerCommands(program: Command): void {
   registerImport(program);
@@ -18,4 +20,6 @@ export function registerCommands(program: Command): void {
   registerNotify(program);
   registerReport(program);
   registerRanking(program);
+  registerAlerts(program);
+  registerStats(program);
 }
