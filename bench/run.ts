@@ -7,6 +7,7 @@
  */
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -77,7 +78,10 @@ for (const size of sizes) {
       const scratchDir = mkdtempSync(join(DATA_DIR, 'scratch', `${suite.id}-${step.id}-${size}-`));
       const ctx: BenchContext = { size, seed, now: BENCH_NOW, repoRoot: REPO_ROOT, city, dbPath, scratchDir };
       log(`${size}: ${suite.id}/${step.id} — ${step.title}`);
+      const loadBefore = loadavg()[0]!;
       const outcome = await runStep(file, step.id, ctx);
+      // Other work on the machine skews timings: keep the load average beside every step.
+      outcome.metrics.loadavg1 = Math.max(loadBefore, loadavg()[0]!);
       log(`  ${(outcome.wallMs / 1000).toFixed(1)} s, peak RSS ${Math.round(outcome.rssBytes / 2 ** 20)} MiB${outcome.error ? `, FAILED: ${outcome.error.split('\n')[0]}` : ''}`);
       if (outcome.error) {
         failures++;

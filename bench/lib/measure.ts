@@ -57,6 +57,16 @@ export async function runOrglife(
   return { code, wallMs, peakRssBytes, stderr };
 }
 
+/**
+ * Start-up cost of the CLI: the quicker of two `orglife --version` runs (node, tsx and every command
+ * module loaded, nothing done), to tell a command's own work from its start-up.
+ */
+export async function orglifeStartupMs(): Promise<number> {
+  const a = await runOrglife(['--version']);
+  const b = await runOrglife(['--version']);
+  return Math.min(a.wallMs, b.wallMs);
+}
+
 /** Run fn and return its result with the elapsed milliseconds. */
 export async function timed<T>(fn: () => T | Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
