@@ -114,25 +114,29 @@ export const timestamp: ValueParser<number> = (raw) => {
   );
 };
 
-/** A parser for a closed set of codes, accepting the English code (any case) or a Chinese alias. */
-export function oneOf<T extends string>(what: { zh: string; en: string }, aliases: Record<string, T>): ValueParser<T> {
+/**
+ * A parser for a closed set of codes: accepts the English code (any case), its Chinese name, or an
+ * extra alias. The error lists the choices.
+ */
+export function oneOf<T extends string>(
+  what: { zh: string; en: string },
+  names: Record<T, string>,
+  aliases: Record<string, T> = {},
+): ValueParser<T> {
   const map = new Map<string, T>();
-  for (const [k, v] of Object.entries(aliases)) map.set(k.toLowerCase(), v);
-  const allowed = [...new Set(Object.values(aliases))]
-    .map((v) => {
-      const zh = Object.keys(aliases).find((k) => aliases[k] === v && /[^\x00-\x7f]/.test(k));
-      return zh ? `${v}（${zh}）` : v;
-    })
-    .join('、');
+  for (const code of Object.keys(names) as T[]) {
+    map.set(code.toLowerCase(), code);
+    map.set(names[code], code);
+  }
+  for (const [alias, code] of Object.entries(aliases)) map.set(alias.toLowerCase(), code);
+  const zhList = (Object.keys(names) as T[]).map((c) => `${names[c]}（${c}）`).join('、');
+  const enList = Object.keys(names).join(', ');
   return (raw) => {
     const s = cellText(raw);
     if (s === null) return null;
     const v = map.get(s) ?? map.get(s.toLowerCase());
     if (v !== undefined) return v;
-    return new Invalid(
-      `未知的${what.zh}「${showValue(s)}」，可选：${allowed}`,
-      `unknown ${what.en} "${showValue(s)}"; expected one of: ${allowed}`,
-    );
+    return new Invalid(`未知的${what.zh}「${showValue(s)}」，可选：${zhList}`, `unknown ${what.en} "${showValue(s)}"; expected one of: ${enList}`);
   };
 }
 

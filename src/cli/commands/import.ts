@@ -1,6 +1,91 @@
-/** `orglife import FILE...` — placeholder until the importer lands. */
+/**
+ * `orglife import FILE...` — import organizations and meeting records (CSV UTF-8/BOM/GBK, XLSX,
+ * NDJSON). All files are validated; if any row of any file is bad nothing is written and every
+ * problem is listed (file:line, column, reason in Chinese and English).
+ */
 import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { closeDb, defaultDbPath, openDb } from '../../store/db.js';
+import { formatIssue, ImportRejected, importFiles, type ImportProgress, type ImportResult } from '../../import/index.js';
+import { UserError } from '../errors.js';
+
+/** Issues printed before "还有 N 处错误". */
+const MAX_PRINTED_ISSUES = 200;
+/** Files smaller than this finish too fast for a progress bar to help. */
+const PROGRESS_MIN_BYTES = 4 << 20;
 
 export function registerImport(program: Command): void {
-  program.command('import').description('导入组织与会议记录 / import records').argument('<files...>');
+  program
+    .command('import')
+    .description(
+      '导入组织与会议记录（CSV：UTF-8/GBK，XLSX，NDJSON；中文或英文表头）。任一行有误则整批不导入。\n' +
+        'Import organizations and meeting records; a file with any bad row is rejected whole.',
+    )
+    .argument('<files...>', '文件 / files (.csv .xlsx .ndjson)')
+    .action(async (files: string[]) => {
+      const dbPath = defaultDbPath();
+      const db = openDb(dbPath);
+      const progress = process.stderr.isTTY ? new ProgressBar() : undefined;
+      try {
+        const results = await importFiles(db, files, { onProgress: progress && ((p) => progress.update(p)) });
+        progress?.stop();
+        process.stdout.write(results.map(summaryLine).join('\n') + '\n');
+      } catch (e) {
+        progress?.stop();
+        if (e instanceof ImportRejected) throw new UserError(rejectionText(e), 1);
+        throw e;
+      } finally {
+        closeDb(db);
+      }
+    });
+}
+
+/** "orgs.csv：组织 1,024 行，新增 1,000，更新 24，未变 0" (+ ignored columns). */
+export function summaryLine(r: ImportResult): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  let line = `${r.source}：${r.tableZh} ${n(r.rows)} 行，新增 ${n(r.inserted)}，更新 ${n(r.updated)}，未变 ${n(r.unchanged)}`;
+  if (r.ignoredColumns.length) line += `（已忽略无法识别的列：${r.ignoredColumns.join('、')}）`;
+  return line;
+}
+
+/** The rejection as printed: a headline, the first issues, and how many more there are. */
+export function rejectionText(e: ImportRejected): string {
+  const lines = [`导入被拒绝，未写入任何数据：共 ${e.total.toLocaleString('en-US')} 处错误 / import rejected, nothing was written: ${e.total} issue${e.total === 1 ? '' : 's'}`];
+  const shown = e.issues.slice(0, MAX_PRINTED_ISSUES);
+  for (const i of shown) lines.push(`  ${formatIssue(i)}${i.value !== undefined && !i.reasonZh.includes(i.value) ? `（值：${i.value}）` : ''}`);
+  const more = e.total - shown.length;
+  if (more > 0) lines.push(`  …… 还有 ${more.toLocaleString('en-US')} 处错误 / ${more} more`);
+  return lines.join('\n');
+}
+
+/** One cli-progress bar on stderr, by bytes, shown only for large files. */
+class ProgressBar {
+  private bar: cliProgress.SingleBar | undefined;
+  private source: string | undefined;
+
+  update(p: ImportProgress): void {
+    if (p.bytesTotal < PROGRESS_MIN_BYTES) return;
+    const mib = (b: number) => (b / 1048576).toFixed(1);
+    if (p.source !== this.source) {
+      this.stop();
+      this.source = p.source;
+      this.bar = new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          format: '{file} [{bar}] {percentage}% {done}/{size} MiB 剩余 {eta_formatted}',
+          hideCursor: true,
+          clearOnComplete: true,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      this.bar.start(p.bytesTotal, 0, { file: p.source, done: '0.0', size: mib(p.bytesTotal) });
+    }
+    this.bar?.update(p.bytesRead, { done: mib(p.bytesRead) });
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = undefined;
+    this.source = undefined;
+  }
 }

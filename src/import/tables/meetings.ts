@@ -2,30 +2,25 @@
  * The meeting records table (会议记录), keyed by `id`. Rows are validated and upserted as they
  * stream in, so a file of millions of rows never sits in memory.
  */
-import { MEETING_TYPES, MEETING_TYPE_NAMES_ZH, type LecturerRole, type Meeting, type MeetingType } from '../../domain/types.js';
+import { MEETING_TYPE_NAMES_ZH, type LecturerRole, type Meeting, type MeetingType } from '../../domain/types.js';
 import { KeyedUpserter } from '../../store/imports.js';
 import { MEETING_UPSERT, meetingUpsertParams } from '../../store/meetings.js';
 import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
 import { count, Invalid, oneOf, text, timestamp, yesNo } from '../values.js';
 
-const typeAliases: Record<string, MeetingType> = {
+/** 会议类型: English code or Chinese name (党员大会/支部党员大会, 支委会/支部委员会会议, 党小组会, 党课, …). */
+export const parseMeetingType = oneOf<MeetingType>({ zh: '会议类型', en: 'meeting type' }, MEETING_TYPE_NAMES_ZH, {
   党员大会: 'assembly',
   支委会: 'committee',
   支部委员会: 'committee',
   主题党日活动: 'theme_day',
-};
-for (const t of MEETING_TYPES) {
-  typeAliases[t] = t;
-  typeAliases[MEETING_TYPE_NAMES_ZH[t]] = t;
-}
-
-/** 会议类型: English code or Chinese name (党员大会/支部党员大会, 支委会/支部委员会会议, 党小组会, 党课, …). */
-export const parseMeetingType = oneOf<MeetingType>({ zh: '会议类型', en: 'meeting type' }, typeAliases);
+});
 
 /** 授课人: secretary (书记) or other (其他). */
 export const parseLecturerRole = oneOf<LecturerRole>(
   { zh: '授课人', en: 'lecturer role' },
-  { secretary: 'secretary', 书记: 'secretary', 支部书记: 'secretary', other: 'other', 其他: 'other' },
+  { secretary: '书记', other: '其他' },
+  { 支部书记: 'secretary' },
 );
 
 class MeetingsWriter implements TableWriter<Meeting> {

@@ -3,25 +3,23 @@
  * memory (a city has a few thousand orgs) because parents may come later in the file or in another
  * org file of the same command; the tree is checked and written in finish().
  */
-import { DOMAINS, DOMAIN_NAMES_ZH, type Domain, type Org, type OrgKind } from '../../domain/types.js';
+import { DOMAIN_NAMES_ZH, type Domain, type Org, type OrgKind } from '../../domain/types.js';
 import { KeyedUpserter } from '../../store/imports.js';
 import { ORG_UPSERT, orgUpsertParams } from '../../store/orgs.js';
 import type { CommandContext, FileTally, RowContext, RowLocation, TableSpec, TableWriter } from '../table.js';
 import { count, date, email, oneOf, phone, positiveInt, text } from '../values.js';
 
-const domainAliases: Record<string, Domain> = { 非公有制经济组织: 'private_enterprise', 非公: 'private_enterprise', 国企: 'soe' };
-for (const d of DOMAINS) {
-  domainAliases[d] = d;
-  domainAliases[DOMAIN_NAMES_ZH[d]] = d;
-}
-
-/** 领域: English code or Chinese name. */
-export const parseDomain = oneOf<Domain>({ zh: '领域', en: 'domain' }, domainAliases);
+/** 领域: English code or Chinese name (非公有制经济组织 and 国企 too). */
+export const parseDomain = oneOf<Domain>({ zh: '领域', en: 'domain' }, DOMAIN_NAMES_ZH, {
+  非公有制经济组织: 'private_enterprise',
+  国企: 'soe',
+});
 
 /** 组织类别: committee (党委) or branch (党支部). */
 export const parseOrgKind = oneOf<OrgKind>(
   { zh: '组织类别', en: 'org kind' },
-  { committee: 'committee', 党委: 'committee', branch: 'branch', 党支部: 'branch', 支部: 'branch' },
+  { committee: '党委', branch: '党支部' },
+  { 支部: 'branch' },
 );
 
 interface Staged {
