@@ -11,6 +11,7 @@ export const ENV_VARS = {
   ORGLIFE_QUEUE_PREFIX: 'BullMQ key prefix (default orglife)',
   SMTP_URL: 'smtp://user:pass@host:port — when set, the email channel sends through it',
   ORGLIFE_HTTP_PORT: 'port of the HTTP API (overrides http.port)',
+  ORGLIFE_API_TOKENS: 'API bearer tokens: name:scope+scope:token,… (scopes ingest, read, admin)',
   LOG_LEVEL: 'pino log level (default info)',
 } as const;
 

@@ -1,0 +1,95 @@
+/**
+ * The running service as the readiness check and the scrape-time metrics see it: a Redis ping
+ * over a small connection of its own, a trivial SQLite query, the last evaluation's finish time
+ * (cycle_runs), alert counts, and queue depths read from the daemon's own queues.
+ */
+import { Redis } from 'ioredis';
+import { listAlerts } from '../store/alerts.js';
+import type { Db } from '../store/db.js';
+import { recentRuns } from '../store/runs.js';
+import type { ScrapeSource } from '../metrics.js';
+import type { ReadinessProbes } from './readiness.js';
+
+/** A Redis client for PING only: fails fast, never queues commands while disconnected. */
+export function pingClient(redisUrl: string): { ping(): Promise<void>; close(): Promise<void> } {
+  const client = new Redis(redisUrl, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(200 * times, 5000),
+  });
+  client.on('error', () => undefined); // reported through /readyz, not as crashes or log floods
+  return {
+    async ping() {
+      if (client.status === 'wait' || client.status === 'end') await client.connect().catch(() => undefined);
+      const answer = await client.ping();
+      if (answer !== 'PONG') throw new Error(`unexpected PING answer: ${answer}`);
+    },
+    async close() {
+      client.disconnect();
+    },
+  };
+}
+
+/** Wall-clock finish time of the last successful evaluate run, or null. */
+export function lastEvaluationFinishedAt(db: Db): number | null {
+  const done = recentRuns(db, 50, 'evaluate').find((r) => r.status === 'done' && r.finishedAt !== null);
+  return done?.finishedAt ?? null;
+}
+
+/** Unresolved alerts counted by (level, state) and by (level, rule). */
+export function alertCounts(db: Db): { byState: Array<{ level: string; state: string; count: number }>; byRule: Array<{ level: string; rule: string; count: number }> } {
+  const byState = new Map<string, { level: string; state: string; count: number }>();
+  const byRule = new Map<string, { level: string; rule: string; count: number }>();
+  for (const a of listAlerts(db, { open: true })) {
+    const s = `${a.level}|${a.state}`;
+    const r = `${a.level}|${a.rule}`;
+    (byState.get(s) ?? byState.set(s, { level: a.level, state: a.state, count: 0 }).get(s)!).count++;
+    (byRule.get(r) ?? byRule.set(r, { level: a.level, rule: a.rule, count: 0 }).get(r)!).count++;
+  }
+  return { byState: [...byState.values()], byRule: [...byRule.values()] };
+}
+
+/** Something with BullMQ-style job counts (a Queue). */
+export interface CountableQueue {
+  readonly name: string;
+  getJobCounts(...states: string[]): Promise<Record<string, number>>;
+}
+
+/** Scrape-time source over a database and the daemon's queues (as they are at scrape time). */
+export function scrapeSource(db: () => Db, queues: () => CountableQueue[]): ScrapeSource {
+  return {
+    alertCounts: () => alertCounts(db()).byState,
+    async queueDepths() {
+      const out: Array<{ queue: string; state: string; count: number }> = [];
+      for (const q of queues()) {
+        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+        for (const [state, count] of Object.entries(counts)) out.push({ queue: q.name, state, count });
+      }
+      return out;
+    },
+  };
+}
+
+/** Readiness probes from plain parts. */
+export function readinessProbes(p: {
+  db: () => Db;
+  redis: { ping(): Promise<void> };
+  workersRunning: () => boolean;
+  evaluateCron: () => string;
+  startedAt: number;
+  now?: () => number;
+}): ReadinessProbes {
+  return {
+    pingRedis: () => p.redis.ping(),
+    pingSqlite: () => {
+      p.db().$client.prepare('SELECT 1').get();
+    },
+    workersRunning: p.workersRunning,
+    lastEvaluationFinishedAt: () => lastEvaluationFinishedAt(p.db()),
+    evaluateCron: p.evaluateCron,
+    startedAt: p.startedAt,
+    now: p.now ?? Date.now,
+  };
+}

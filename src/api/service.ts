@@ -1,0 +1,255 @@
+/**
+ * The long-lived service `orglife daemon` runs: the job daemon (src/jobs) plus the HTTP API, with
+ * a configuration reload (SIGHUP) and an orderly shutdown (SIGTERM/SIGINT).
+ *
+ * Reload: the new configuration is validated first (loadConfig, and the channels it enables must
+ * have their secrets in the environment); a bad one is logged with every error and the running one
+ * kept. A good one replaces the daemon (stop: in-flight jobs finish; start: schedules re-armed).
+ * The HTTP server keeps listening throughout and reads the configuration in force per request.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ConfigError, loadConfig, type ConfigIssue } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { startDaemon, type DaemonHandle, type DaemonOptions } from '../jobs/daemon.js';
+import { TICK_HANDLERS, type TickHandler } from '../jobs/kinds.js';
+import { alertsOutbox } from '../jobs/outbox-alerts.js';
+import type { Outbox } from '../jobs/outbox.js';
+import { log as defaultLog } from '../log.js';
+import { countConfigReload, countDelivery, observeEvaluation, setFindingCounts, setScrapeSource } from '../metrics.js';
+import { createNotifiers } from '../notifiers/registry.js';
+import { CHANNEL_NAMES } from '../notifiers/types.js';
+import { closeDb, openDb } from '../store/db.js';
+import { parseApiTokens } from './auth.js';
+import { alertCounts, pingClient, readinessProbes, scrapeSource } from './probes.js';
+import { buildApi, type ReloadOutcome } from './server.js';
+
+export interface ServiceOptions extends DaemonOptions {
+  /** Configuration file or folder, read again on reload. */
+  configPath: string;
+  /** Serve HTTP (default config.http.enabled). */
+  http?: boolean;
+  /** Port override (default env ORGLIFE_HTTP_PORT, else http.port; 0 = any free port). */
+  httpPort?: number;
+}
+
+export interface Service {
+  /** The daemon in force (a reload replaces it). */
+  readonly daemon: DaemonHandle;
+  /** The configuration in force. */
+  readonly config: Config;
+  /** Where HTTP listens, or null without HTTP. */
+  readonly address: { host: string; port: number } | null;
+  /** The HTTP server (tests use inject), or null. */
+  readonly app: FastifyInstance | null;
+  /** Validate and swap in the configuration at configPath; a bad one changes nothing. */
+  reload(): Promise<ReloadOutcome>;
+  /** Stop: readiness fails, HTTP and the daemon close (in-flight work finishes), SQLite closes. Idempotent. */
+  stop(): Promise<void>;
+  readonly stopped: Promise<void>;
+}
+
+/** Start the daemon and the HTTP API. Throws ConfigError for bad API tokens or channel secrets. */
+export async function startService(o: ServiceOptions): Promise<Service> {
+  const log: Logger = o.log ?? defaultLog;
+  const tokens = parseApiTokens(o.env.get('ORGLIFE_API_TOKENS'));
+  const startedAt = Date.now();
+  let config = o.config;
+  let state: 'running' | 'reloading' | 'stopping' = 'running';
+
+  const daemonOptions = (cfg: Config): DaemonOptions => ({
+    ...o,
+    config: cfg,
+    log,
+    outbox: countingOutbox(o.outbox ?? alertsOutbox(cfg)),
+    handlers: { ...o.handlers, evaluate: observedEvaluate(o.handlers?.evaluate ?? TICK_HANDLERS.evaluate) },
+  });
+  let daemon = await startDaemon(daemonOptions(config));
+
+  // The API has its own connection: a reload or shutdown of the daemon never pulls SQLite from under a request.
+  const db = openDb(o.dbPath);
+  const redis = pingClient(o.env.redisUrl);
+  const probes = readinessProbes({
+    db: () => db,
+    redis,
+    workersRunning: () => state === 'running',
+    evaluateCron: () => config.schedules.evaluate,
+    startedAt,
+    ...(o.clock ? { now: o.clock } : {}),
+  });
+  setScrapeSource(scrapeSource(() => db, () => [daemon.runtime.ticks, ...CHANNEL_NAMES.map((c) => daemon.runtime.queueOf(c))]));
+
+  let reloading: Promise<ReloadOutcome> | null = null;
+  const doReload = async (): Promise<ReloadOutcome> => {
+    let next: { config: Config; files: string[] };
+    try {
+      next = loadConfig(o.configPath);
+      // Channels the new config enables need their secrets now, not at the first send.
+      await createNotifiers(next.config.channels, o.env, { log }).close();
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      countConfigReload('failure');
+      log.error({ issues: e.issues }, `config reload rejected; the running configuration is kept\n${e.message}`);
+      return { ok: false, issues: e.issues };
+    }
+    state = 'reloading';
+    try {
+      await daemon.stop();
+      try {
+        daemon = await startDaemon(daemonOptions(next.config));
+      } catch (e) {
+        log.error({ err: e }, 'daemon did not start with the new configuration; restarting with the previous one');
+        daemon = await startDaemon(daemonOptions(config));
+        countConfigReload('failure');
+        return { ok: false, issues: [issueOf(e)] };
+      }
+      warnIfHttpChanged(log, config, next.config);
+      config = next.config;
+      countConfigReload('success');
+      log.info({ files: next.files, schedules: config.schedules }, 'configuration reloaded; schedules re-armed');
+      return { ok: true, files: next.files };
+    } finally {
+      if (state === 'reloading') state = 'running';
+    }
+  };
+  const reload = () => {
+    // One reload at a time; a SIGHUP during a reload waits for it and then reloads again.
+    const run = (reloading ?? Promise.resolve()).catch(() => undefined).then(() => (state === 'stopping' ? notRunning() : doReload()));
+    reloading = run;
+    return run;
+  };
+
+  let app: FastifyInstance | null = null;
+  let address: { host: string; port: number } | null = null;
+  if (o.http ?? config.http.enabled) {
+    if (tokens.length === 0) log.warn('ORGLIFE_API_TOKENS is empty: API routes answer 401; /healthz, /readyz and /metrics work');
+    app = await buildApi(
+      { db, config: () => config, tokens, log, clock: o.clock ?? Date.now, readiness: probes, reload },
+      { bodyLimitBytes: config.http.body_limit_bytes, rateLimitPerMinute: config.http.rate_limit_per_minute },
+    );
+    const port = o.httpPort ?? o.env.httpPort ?? config.http.port;
+    try {
+      await app.listen({ host: config.http.host, port });
+    } catch (e) {
+      await app.close().catch(() => undefined);
+      await daemon.stop();
+      closeDb(db);
+      await redis.close();
+      throw e;
+    }
+    const a = app.server.address();
+    address = a && typeof a === 'object' ? { host: a.address, port: a.port } : null;
+    log.info({ address }, 'HTTP API listening');
+  }
+
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  let stopping: Promise<void> | null = null;
+
+  return {
+    get daemon() {
+      return daemon;
+    },
+    get config() {
+      return config;
+    },
+    address,
+    app,
+    reload,
+    stop() {
+      stopping ??= (async () => {
+        state = 'stopping';
+        log.info('service stopping');
+        await reloading?.catch(() => undefined);
+        await Promise.allSettled([app?.close(), daemon.stop()]);
+        setScrapeSource(null);
+        await redis.close();
+        closeDb(db);
+        log.info('service stopped');
+        resolveStopped();
+      })();
+      return stopping;
+    },
+    stopped,
+  };
+}
+
+/** SIGTERM/SIGINT stop the service (a second one exits at once); SIGHUP reloads. Returns an uninstaller. */
+export function installSignalHandlers(service: Service, log: Logger = defaultLog, exit: (code: number) => void = process.exit): () => void {
+  let signals = 0;
+  const onStop = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      log.warn({ signal }, 'second signal: exiting now');
+      exit(130);
+      return;
+    }
+    log.info({ signal }, 'shutting down: no new jobs, in-flight ones finish');
+    void service.stop();
+  };
+  const onHup = () => {
+    log.info({ signal: 'SIGHUP' }, 'reloading configuration');
+    service.reload().catch((e: unknown) => log.error({ err: e }, 'config reload failed'));
+  };
+  process.on('SIGTERM', onStop);
+  process.on('SIGINT', onStop);
+  process.on('SIGHUP', onHup);
+  return () => {
+    process.off('SIGTERM', onStop);
+    process.off('SIGINT', onStop);
+    process.off('SIGHUP', onHup);
+  };
+}
+
+/** Count delivery outcomes on their way into SQLite (the outbox is the one place every outcome passes). */
+function countingOutbox(inner: Outbox): Outbox {
+  return {
+    claim: (db, id, owner, now, leaseMs) => inner.claim(db, id, owner, now, leaseMs),
+    pending: (db, opts) => inner.pending(db, opts),
+    get: (db, id) => inner.get(db, id),
+    markSent(db, attempt, now) {
+      inner.markSent(db, attempt, now);
+      countDelivery(attempt.channel, 'sent');
+    },
+    recordFailure(db, attempt, now) {
+      inner.recordFailure(db, attempt, now);
+      countDelivery(attempt.channel, 'retry');
+    },
+    giveUp(db, attempt, now) {
+      const fallback = inner.giveUp(db, attempt, now);
+      countDelivery(attempt.channel, 'failed');
+      return fallback;
+    },
+  };
+}
+
+/** Time the evaluate handler and publish its outcome as metrics. */
+function observedEvaluate(inner: TickHandler | undefined): TickHandler {
+  return async (ctx) => {
+    const startedAt = Date.now();
+    try {
+      const stats = inner ? await inner(ctx) : undefined;
+      observeEvaluation({ startedAt, finishedAt: Date.now() });
+      // The unresolved alerts after reconcile are the current findings, by level and rule.
+      setFindingCounts(alertCounts(ctx.db).byRule);
+      return stats;
+    } catch (e) {
+      observeEvaluation({ startedAt, finishedAt: Date.now(), failed: true });
+      throw e;
+    }
+  };
+}
+
+function warnIfHttpChanged(log: Logger, before: Config, after: Config): void {
+  if (JSON.stringify(before.http) !== JSON.stringify(after.http)) {
+    log.warn({ before: before.http, after: after.http }, 'http settings changed: they take effect at the next restart');
+  }
+}
+
+function issueOf(e: unknown): ConfigIssue {
+  return { file: '(start)', line: null, path: '', message: e instanceof Error ? e.message : String(e) };
+}
+
+async function notRunning(): Promise<ReloadOutcome> {
+  return { ok: false, issues: [{ file: '(service)', line: null, path: '', message: '服务正在停止 / the service is stopping' }] };
+}
