@@ -2,7 +2,8 @@
  * Applies every configured rule to one branch: the one entry point of the rules engine.
  * Pure: findings depend only on (branch, meetings, rules, now, alsoEvaluate). See README.md here.
  */
-import { parseDate, parsePeriod, type Period } from '../domain/calendar.js';
+import { parsePeriod, type Period } from '../domain/calendar.js';
+import { dateStart } from './dates.js';
 import { FREQUENCY_RULE_IDS, RECORD_RULE_IDS, type Finding, type MeetingType, type RuleId } from '../domain/types.js';
 import type { RulesConfig } from '../config/rules-schema.js';
 import { FREQUENCY_MEETING_TYPE, type BranchFacts, type EvalRequest, type MeetingFacts } from './types.js';
@@ -28,7 +29,7 @@ export function evaluateBranch(
   now: number,
   alsoEvaluate?: readonly EvalRequest[],
 ): Finding[] {
-  const establishedAt = branch.establishedOn ? parseDate(branch.establishedOn) : null;
+  const establishedAt = branch.establishedOn ? dateStart(branch.establishedOn) : null;
   const byType = new Map<MeetingType, MeetingFacts[]>();
   for (const m of meetings) {
     const list = byType.get(m.type);
@@ -36,12 +37,14 @@ export function evaluateBranch(
     else byType.set(m.type, [m]);
   }
   const extra = alsoEvaluate?.length ? extraPeriods(alsoEvaluate) : undefined;
-  const periodsOf = (id: RuleId): Period[] => {
-    const periods = windowFor(id, rules[id], now);
+  const windows = windowsOf(rules, now);
+  const periodsOf = (id: RuleId): readonly Period[] => {
+    const periods = windows.get(id)!;
     const more = extra?.get(id);
     if (!more) return periods;
-    for (const p of more) if (!periods.some((q) => q.label === p.label)) periods.push(p);
-    return periods;
+    const out = [...periods];
+    for (const p of more) if (!out.some((q) => q.label === p.label)) out.push(p);
+    return out;
   };
 
   const out: Finding[] = [];
@@ -60,6 +63,21 @@ export function evaluateBranch(
   }
   out.push(...evaluateTerm(rules['term-expiry'], branch, now));
   return out;
+}
+
+/**
+ * The windows of every rule of one configuration as of `now`, memoized: a check evaluates many
+ * branches with the same configuration and clock, and computing calendar periods per branch showed
+ * up in profiles. Transparent to callers (same inputs, same result).
+ */
+const windowMemo = new WeakMap<RulesConfig, { now: number; windows: Map<RuleId, readonly Period[]> }>();
+function windowsOf(rules: RulesConfig, now: number): Map<RuleId, readonly Period[]> {
+  const hit = windowMemo.get(rules);
+  if (hit && hit.now === now) return hit.windows;
+  const windows = new Map<RuleId, readonly Period[]>();
+  for (const id of Object.keys(rules) as RuleId[]) windows.set(id, windowFor(id, rules[id], now));
+  windowMemo.set(rules, { now, windows });
+  return windows;
 }
 
 function extraPeriods(requests: readonly EvalRequest[]): Map<RuleId, Period[]> {

@@ -3,7 +3,8 @@
  * The last day of the term is the anniversary of the election (an election on that day is on
  * time); a term elected on 29 February ends on 28 February of a common year.
  */
-import { DAY_MS, parseDate } from '../domain/calendar.js';
+import { DAY_MS } from '../domain/calendar.js';
+import { dateStart } from './dates.js';
 import type { Finding } from '../domain/types.js';
 import type { TermRuleConfig } from '../config/rules-schema.js';
 import type { BranchFacts } from './types.js';
@@ -12,10 +13,9 @@ import { termMessage } from './messages.js';
 
 /** 'YYYY-MM-DD' plus whole years, clamping 29 February to 28 February; null if `date` is malformed. */
 export function addYearsToDate(date: string, years: number): string | null {
-  if (parseDate(date) === null) return null;
-  const [y, m, d] = date.split('-') as [string, string, string];
-  const shifted = `${String(Number(y) + years).padStart(4, '0')}-${m}-${d}`;
-  return parseDate(shifted) === null ? `${shifted.slice(0, 8)}28` : shifted;
+  if (dateStart(date) === null) return null;
+  const shifted = `${String(Number(date.slice(0, 4)) + years).padStart(4, '0')}${date.slice(4)}`;
+  return dateStart(shifted) === null ? `${shifted.slice(0, 8)}28` : shifted;
 }
 
 /**
@@ -28,7 +28,7 @@ export function evaluateTerm(cfg: TermRuleConfig, branch: BranchFacts, now: numb
   const termYears = branch.termYears ?? cfg.default_term_years;
   const lastDay = addYearsToDate(branch.electedOn, termYears);
   if (!lastDay) return [];
-  const dueAt = parseDate(lastDay)! + DAY_MS;
+  const dueAt = dateStart(lastDay)! + DAY_MS;
   const state = lapseState(dueAt, now, { reminder: cfg.reminder_days, grace: 0, escalation: cfg.escalation_days });
   if (!state) return [];
   const days = state.phase === 'due-soon' ? daysLeft(dueAt, now) : daysOverdue(dueAt, now);

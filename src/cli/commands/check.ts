@@ -1,6 +1,113 @@
-/** `orglife check` — placeholder until the rules land. */
+/**
+ * `orglife check [--at TIME] [--org CODE] [--json] [--fail-on LEVEL]`: evaluate the rules as of now
+ * (or --at) and print the findings. Changes nothing and sends nothing. Exit code 0 even with
+ * findings (it is a report, not a gate) unless --fail-on asks for 3 at or above a level.
+ */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { defaultConfigPath, loadConfig } from '../../config/load.js';
+import { parseTimestamp } from '../../domain/calendar.js';
+import { LEVEL_RANK, LEVELS, type Level } from '../../domain/types.js';
+import { closeDb, defaultDbPath, openDb } from '../../store/db.js';
+import { orgHeadersByCode } from '../../store/facts.js';
+import { forEachBranchFindings, UnknownOrgError } from '../../evaluation/index.js';
+import { findingLine, renderCheckText, summaryLine, type BranchReportLines } from '../../evaluation/format.js';
+import { UserError } from '../errors.js';
+
+/** Exit code of --fail-on when a finding at or above the level exists (1 = error, 2 = bad config). */
+export const EXIT_FINDINGS = 3;
+
+interface CheckFlags {
+  at?: string;
+  org?: string;
+  json?: boolean;
+  failOn?: string;
+}
 
 export function registerCheck(program: Command): void {
-  program.command('check').description('检查组织生活落实情况 / evaluate the rules');
+  program
+    .command('check')
+    .description('检查组织生活落实情况并列出问题（不发送任何消息）/ evaluate the rules and print the findings')
+    .option('--at <time>', '按此时间检查，ISO 8601，无时区即北京时间，如 2026-11-28T08:30 / evaluate as of this time')
+    .option('--org <code>', '只检查此支部，或此党委下的全部支部 / only this branch or the branches under this committee')
+    .option('--json', '每行输出一个 JSON 对象 / one JSON object per line')
+    .option('--fail-on <level>', `有此级别及以上问题时以退出码 ${EXIT_FINDINGS} 结束：reminder | warning | escalation`)
+    .action((flags: CheckFlags) => runCheckCommand(flags));
+}
+
+function parseFlags(flags: CheckFlags): { now: number; failOn: Level | null } {
+  let now = Date.now();
+  if (flags.at !== undefined) {
+    const t = parseTimestamp(flags.at);
+    if (t === null) {
+      throw new UserError(
+        `无效的时间 --at "${flags.at}"：请使用 ISO 8601 格式，如 2026-11-28 或 2026-11-28T08:30+08:00 / invalid --at time`,
+      );
+    }
+    now = t;
+  }
+  let failOn: Level | null = null;
+  if (flags.failOn !== undefined) {
+    if (!(LEVELS as readonly string[]).includes(flags.failOn)) {
+      throw new UserError(`无效的级别 --fail-on "${flags.failOn}"：可选 ${LEVELS.join(' | ')} / invalid level`);
+    }
+    failOn = flags.failOn as Level;
+  }
+  return { now, failOn };
+}
+
+function runCheckCommand(flags: CheckFlags): void {
+  const { now, failOn } = parseFlags(flags);
+  const { config } = loadConfig(defaultConfigPath());
+  const dbPath = defaultDbPath();
+  if (!existsSync(dbPath)) {
+    throw new UserError(`数据库不存在：${dbPath}，请先导入数据（orglife import）或设置 ORGLIFE_DB / database not found`);
+  }
+  // `orglife check | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  const db = openDb(dbPath);
+  try {
+    const committeeNames = new Map<string, string | null>();
+    const nameOf = (codes: (string | null)[]) => {
+      const missing = [...new Set(codes.filter((c): c is string => c !== null && !committeeNames.has(c)))];
+      if (!missing.length) return;
+      const found = orgHeadersByCode(db, missing);
+      for (const c of missing) committeeNames.set(c, found.get(c)?.name ?? null);
+    };
+    const lagging: BranchReportLines[] = [];
+    let worst = 0;
+    const stats = forEachBranchFindings(
+      db,
+      config,
+      now,
+      (chunk) => {
+        const withFindings = chunk.filter((b) => b.findings.length);
+        nameOf(withFindings.map((b) => b.branch.parent));
+        let text = '';
+        for (const { branch, findings } of withFindings) {
+          const committeeName = branch.parent ? (committeeNames.get(branch.parent) ?? null) : null;
+          for (const f of findings) worst = Math.max(worst, LEVEL_RANK[f.level]);
+          if (flags.json) {
+            for (const f of findings) text += JSON.stringify(findingLine(f, branch, committeeName)) + '\n';
+          } else {
+            lagging.push({ code: branch.code, name: branch.name, committee: branch.parent, committeeName, findings });
+          }
+        }
+        // One write per chunk: a line-by-line write is the slowest part of printing a big city.
+        if (text) process.stdout.write(text);
+      },
+      { org: flags.org },
+    );
+    if (!flags.json) process.stdout.write(renderCheckText(lagging, stats.branches, now));
+    else process.stderr.write(summaryLine(stats.branchesWithFindings, stats.branches, stats.findings) + '\n');
+    if (failOn && worst >= LEVEL_RANK[failOn]) process.exitCode = EXIT_FINDINGS;
+  } catch (e) {
+    if (e instanceof UnknownOrgError) throw new UserError(e.message);
+    throw e;
+  } finally {
+    closeDb(db);
+  }
 }

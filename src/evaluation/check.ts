@@ -1,0 +1,202 @@
+/**
+ * The glue store → rules, shared by `orglife check`, the daemon and the reports: loads each chunk
+ * of branches with only the meetings inside the rules' windows, applies the pure rules, and hands
+ * the findings on chunk by chunk, so memory stays bounded however many branches there are.
+ */
+import type { Config } from '../config/schema.js';
+import { rulesFor } from '../config/load.js';
+import type { RulesConfig } from '../config/rules-schema.js';
+import { parsePeriod } from '../domain/calendar.js';
+import { DOMAINS, LEVELS, type Domain, type Finding, type Level, type MeetingType } from '../domain/types.js';
+import { evaluateBranch, loadWindow, type EvalRequest } from '../rules/index.js';
+import {
+  allBranchIds,
+  branchIdsUnder,
+  branchMeetingsBetween,
+  branchesByIds,
+  findOrgHeader,
+  recordIdsOf,
+  windowMeetings,
+  type BranchRow,
+  type LoadedMeeting,
+  type OrgHeader,
+} from '../store/facts.js';
+import type { Db } from '../store/db.js';
+
+/** One evaluated branch and its findings (empty when all is well). */
+export interface BranchFindings {
+  branch: BranchRow;
+  findings: Finding[];
+}
+
+export interface CheckOptions {
+  /** Only this branch, or every branch under this committee (code). */
+  org?: string;
+  /** Older (rule, period) pairs to re-evaluate per org code, e.g. open alerts. */
+  alsoEvaluate?: ReadonlyMap<string, readonly EvalRequest[]>;
+  /** Branches per chunk (default 500). */
+  chunkSize?: number;
+}
+
+/** Totals of one check run. */
+export interface CheckStats {
+  branches: number;
+  branchesWithFindings: number;
+  findings: Record<Level, number>;
+}
+
+/** The --org code names no organization. */
+export class UnknownOrgError extends Error {
+  constructor(readonly code: string) {
+    super(`未找到组织编码 ${code} / unknown organization code: ${code}`);
+    this.name = 'UnknownOrgError';
+  }
+}
+
+/** Branches per chunk: small chunks keep rows young for the GC (measured faster than 2,000 or 5,000). */
+export const DEFAULT_CHUNK = 500;
+
+/** The effective rules of every domain (and of branches without one), computed once per run. */
+function rulesByDomain(config: Config): Map<Domain | null, RulesConfig> {
+  const map = new Map<Domain | null, RulesConfig>([[null, rulesFor(config, null)]]);
+  for (const d of DOMAINS) map.set(d, rulesFor(config, d));
+  return map;
+}
+
+/** Branch ids in scope, ascending; throws UnknownOrgError for an unknown code. */
+export function branchIdsInScope(db: Db, org?: string): number[] {
+  if (org === undefined) return allBranchIds(db);
+  if (!findOrgHeader(db, org)) throw new UnknownOrgError(org);
+  return branchIdsUnder(db, org);
+}
+
+/** The organization named by a code (for callers that show it), or throws UnknownOrgError. */
+export function resolveOrg(db: Db, code: string): OrgHeader {
+  const org = findOrgHeader(db, code);
+  if (!org) throw new UnknownOrgError(code);
+  return org;
+}
+
+/** Everything a chunk evaluation needs besides the database: computed once per run. */
+export interface EvalContext {
+  now: number;
+  rules: ReadonlyMap<Domain | null, RulesConfig>;
+  /** Per meeting type, the earliest instant any rule of any domain reads (loadWindow). */
+  since: ReadonlyMap<MeetingType, number>;
+  alsoEvaluate?: ReadonlyMap<string, readonly EvalRequest[]>;
+}
+
+/** The context of one check run as of `now`. */
+export function evalContext(config: Config, now: number, alsoEvaluate?: ReadonlyMap<string, readonly EvalRequest[]>): EvalContext {
+  const rules = rulesByDomain(config);
+  return { now, rules, since: loadWindow([...rules.values()], now), alsoEvaluate };
+}
+
+/** Evaluate the branches with these ids (ascending), loading only their window meetings. */
+export function evaluateChunk(db: Db, ids: readonly number[], ctx: EvalContext): BranchFindings[] {
+  const branches = branchesByIds(db, ids);
+  const meetings = windowMeetings(db, ids, ctx.since, ctx.now);
+  const chunk: BranchFindings[] = [];
+  for (const branch of branches) {
+    const also = ctx.alsoEvaluate?.get(branch.code);
+    let own = meetings.get(branch.id) ?? [];
+    if (also?.length) own = withOlderMeetings(db, branch.id, own, also, ctx.since, ctx.now);
+    chunk.push({ branch, findings: evaluateBranch(branch, own, ctx.rules.get(branch.domain)!, ctx.now, also) });
+  }
+  translateMeetingIds(db, chunk);
+  return chunk;
+}
+
+/** Empty totals. */
+export function emptyStats(): CheckStats {
+  return {
+    branches: 0,
+    branchesWithFindings: 0,
+    findings: Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>,
+  };
+}
+
+/** Add a chunk to the totals. */
+export function addToStats(stats: CheckStats, chunk: readonly BranchFindings[]): void {
+  for (const { findings } of chunk) {
+    stats.branches++;
+    if (findings.length) stats.branchesWithFindings++;
+    for (const f of findings) stats.findings[f.level]++;
+  }
+}
+
+/** Split ascending ids into chunks. */
+export function chunksOf(ids: readonly number[], size: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Evaluate every branch in scope as of `now`, calling `onChunk` with each chunk of evaluated
+ * branches (all of them, in id order, including those without findings: a caller reconciling
+ * alerts needs to know what was judged clean). Meeting ids in findings are record ids.
+ * Synchronous, on this thread; see parallel.ts for the multi-core variant.
+ */
+export function forEachBranchFindings(
+  db: Db,
+  config: Config,
+  now: number,
+  onChunk: (chunk: BranchFindings[]) => void,
+  opts: CheckOptions = {},
+): CheckStats {
+  const ids = branchIdsInScope(db, opts.org);
+  const ctx = evalContext(config, now, opts.alsoEvaluate);
+  const stats = emptyStats();
+  for (const chunkIds of chunksOf(ids, opts.chunkSize ?? DEFAULT_CHUNK)) {
+    const chunk = evaluateChunk(db, chunkIds, ctx);
+    addToStats(stats, chunk);
+    onChunk(chunk);
+  }
+  return stats;
+}
+
+/** All findings in scope as of `now` (collected; prefer forEachBranchFindings for big scopes). */
+export function runCheck(db: Db, config: Config, now: number, opts: CheckOptions = {}): Finding[] {
+  const out: Finding[] = [];
+  forEachBranchFindings(db, config, now, (chunk) => {
+    for (const b of chunk) out.push(...b.findings);
+  }, opts);
+  return out;
+}
+
+/**
+ * Add the meetings an older requested period needs: everything of the branch from the earliest
+ * requested period start that the window does not already hold.
+ */
+function withOlderMeetings(
+  db: Db,
+  orgId: number,
+  own: LoadedMeeting[],
+  also: readonly EvalRequest[],
+  since: ReadonlyMap<MeetingType, number>,
+  now: number,
+): LoadedMeeting[] {
+  let earliest = Infinity;
+  for (const r of also) {
+    const p = parsePeriod(r.period);
+    if (p && p.start < earliest) earliest = p.start;
+  }
+  if (earliest === Infinity) return own;
+  const older = branchMeetingsBetween(db, orgId, earliest, now).filter((m) => {
+    const s = since.get(m.type);
+    return s === undefined || m.heldAt < s;
+  });
+  return older.length ? [...own, ...older] : own;
+}
+
+/** Replace store row ids in findings' meetingIds by the records' own ids. */
+function translateMeetingIds(db: Db, chunk: BranchFindings[]): void {
+  const rowIds: number[] = [];
+  for (const b of chunk) for (const f of b.findings) if (f.meetingIds) for (const id of f.meetingIds) rowIds.push(Number(id));
+  if (!rowIds.length) return;
+  const ids = recordIdsOf(db, rowIds);
+  for (const b of chunk) {
+    for (const f of b.findings) if (f.meetingIds) f.meetingIds = f.meetingIds.map((id) => ids.get(Number(id)) ?? id);
+  }
+}

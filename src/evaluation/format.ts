@@ -1,0 +1,105 @@
+/**
+ * How check results read: one JSON object a line for machines, a Chinese table grouped by
+ * committee and branch for people. Pure (data in, text out).
+ */
+import { shanghaiDateTime } from '../domain/calendar.js';
+import { LEVEL_NAMES_ZH, LEVELS, RULE_NAMES_ZH, type Finding, type Level } from '../domain/types.js';
+import { dueDate } from '../rules/index.js';
+import type { BranchRow } from '../store/facts.js';
+
+/** One line of `check --json`: the finding with its organization's and committee's names. */
+export interface FindingLine {
+  org: string;
+  orgName: string;
+  committee: string | null;
+  committeeName: string | null;
+  rule: Finding['rule'];
+  ruleName: string;
+  level: Level;
+  levelName: string;
+  period: string;
+  /** Last day to meet the obligation on time, 'YYYY-MM-DD' (Shanghai). */
+  due: string;
+  message: string;
+  meetingIds?: string[];
+}
+
+/** The JSON-line form of a finding. */
+export function findingLine(f: Finding, branch: Pick<BranchRow, 'name' | 'parent'>, committeeName: string | null): FindingLine {
+  const line: FindingLine = {
+    org: f.org,
+    orgName: branch.name,
+    committee: branch.parent,
+    committeeName,
+    rule: f.rule,
+    ruleName: RULE_NAMES_ZH[f.rule],
+    level: f.level,
+    levelName: LEVEL_NAMES_ZH[f.level],
+    period: f.period,
+    due: dueDate(f),
+    message: f.message,
+  };
+  if (f.meetingIds) line.meetingIds = f.meetingIds;
+  return line;
+}
+
+/** A branch with findings, as the text report lists it. */
+export interface BranchReportLines {
+  code: string;
+  name: string;
+  committee: string | null;
+  committeeName: string | null;
+  findings: Finding[];
+}
+
+/** Display width in a terminal: CJK and full-width characters take two columns. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  return w;
+}
+
+function pad(s: string, width: number): string {
+  return s + ' '.repeat(Math.max(0, width - displayWidth(s)));
+}
+
+/** "共 N 个支部存在问题：提醒 a 条，预警 b 条，督办 c 条" (or that all is well). */
+export function summaryLine(branchesWithFindings: number, branches: number, byLevel: Record<Level, number>): string {
+  if (branchesWithFindings === 0) return `共检查 ${branches} 个支部，均未发现问题。`;
+  const counts = LEVELS.map((l) => `${LEVEL_NAMES_ZH[l]} ${byLevel[l]} 条`).join('，');
+  return `共 ${branchesWithFindings} 个支部存在问题：${counts}（共检查 ${branches} 个支部）`;
+}
+
+/**
+ * The human report: a heading with the evaluation time, then per committee (by code) each lagging
+ * branch (by code) with a table of its findings, most severe first, then the summary line.
+ */
+export function renderCheckText(branches: BranchReportLines[], totalBranches: number, now: number): string {
+  const byLevel = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
+  const sorted = [...branches].sort(
+    (a, b) => (a.committee ?? '').localeCompare(b.committee ?? '') || a.code.localeCompare(b.code),
+  );
+  const out = [`组织生活检查结果（截至 ${shanghaiDateTime(now)}，北京时间）`, ''];
+  const rowsOf = (b: BranchReportLines) =>
+    [...b.findings]
+      .sort((x, y) => LEVELS.indexOf(y.level) - LEVELS.indexOf(x.level))
+      .map((f) => {
+        byLevel[f.level]++;
+        return [LEVEL_NAMES_ZH[f.level], RULE_NAMES_ZH[f.rule], f.period, `截止 ${dueDate(f)}`, f.message];
+      });
+  const tables = sorted.map(rowsOf);
+  // One set of column widths for the whole report, so every table lines up with the others.
+  const widths = [0, 1, 2, 3].map((i) => Math.max(0, ...tables.flatMap((rows) => rows.map((r) => displayWidth(r[i]!)))));
+  let committee: string | null | undefined;
+  sorted.forEach((b, n) => {
+    if (b.committee !== committee) {
+      committee = b.committee;
+      out.push(`【${b.committeeName ?? '（无上级党委）'}】${b.committee ? `（${b.committee}）` : ''}`);
+    }
+    out.push(`  ${b.name}（${b.code}）`);
+    for (const r of tables[n]!) out.push(`    ${r.slice(0, 4).map((c, i) => pad(c, widths[i]!)).join('  ')}  ${r[4]}`);
+  });
+  if (sorted.length) out.push('');
+  out.push(summaryLine(sorted.length, totalBranches, byLevel));
+  return out.join('\n') + '\n';
+}

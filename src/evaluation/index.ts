@@ -1,0 +1,13 @@
+/** Store → rules glue used by `orglife check`, the daemon and the reports. */
+export {
+  forEachBranchFindings,
+  runCheck,
+  branchIdsInScope,
+  resolveOrg,
+  UnknownOrgError,
+  type BranchFindings,
+  type CheckOptions,
+  type CheckStats,
+} from './check.js';
+export { forEachBranchFindingsParallel, type ParallelOptions } from './parallel.js';
+export type { BranchRow, OrgHeader } from '../store/facts.js';

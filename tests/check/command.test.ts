@@ -1,0 +1,141 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDb, type TempDb } from '../helpers/db.js';
+import { CONFIG_DIR } from '../helpers/config.js';
+import { closeDb } from '../../src/store/db.js';
+import { insertMeetings, meeting, NOW, orglife, seedCity, type RunResult } from './seed.js';
+
+let t: TempDb;
+let configDir: string;
+const runs: Record<string, RunResult> = {};
+
+/** All read-only runs at once: each is a child process that takes a moment to start. */
+beforeAll(async () => {
+  t = tempDb();
+  seedCity(t.db);
+  closeDb(t.db);
+  configDir = mkdtempSync(join(tmpdir(), 'orglife-check-config-'));
+  copyFileSync(join(CONFIG_DIR, 'default.yaml'), join(configDir, 'default.yaml'));
+  writeFileSync(join(configDir, 'local.yaml'), 'domains:\n  organ:\n    rules:\n      committee-monthly: { enabled: false }\n');
+  const db = { db: t.path };
+  const cases: Record<string, [string[], { db: string; config?: string }]> = {
+    text: [['check', '--at', NOW], db],
+    json: [['check', '--json', '--at', NOW], db],
+    underC2: [['check', '--json', '--at', NOW, '--org', 'C2'], db],
+    unknownOrg: [['check', '--at', NOW, '--org', 'NOPE'], db],
+    badAt: [['check', '--at', '2026-02-30T10:00'], db],
+    failOnEscalation: [['check', '--at', NOW, '--fail-on', 'escalation'], db],
+    failOnEscalationB201: [['check', '--at', NOW, '--org', 'B201', '--fail-on', 'escalation'], db],
+    organCommitteeOff: [['check', '--json', '--at', NOW, '--org', 'C1'], { db: t.path, config: configDir }],
+    noDb: [['check', '--at', NOW], { db: join(t.dir, 'missing.db') }],
+  };
+  await Promise.all(Object.entries(cases).map(async ([name, [args, env]]) => (runs[name] = await orglife(args, env))));
+}, 120_000);
+
+afterAll(() => {
+  t.cleanup();
+  rmSync(configDir, { recursive: true, force: true });
+});
+
+const lines = (r: RunResult) => r.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('orglife check', () => {
+  it('prints a Chinese table grouped by committee and branch, then counts by level, and exits 0', () => {
+    const r = runs.text!;
+    expect(r.code).toBe(0);
+    const out = r.stdout.split('\n');
+    expect(out[0]).toBe('组织生活检查结果（截至 2026-11-28 10:00，北京时间）');
+    const headings = out.filter((l) => /^【|^ {2}\S/.test(l));
+    expect(headings).toEqual([
+      '【城关镇党委】（C1）',
+      '  城关镇机关党支部（B101）',
+      '【东街街道党委】（C2）',
+      '  东街第一党支部（B201）',
+      '【幸福社区党委】（C2A）',
+      '  幸福社区党支部（B2A1）',
+    ]);
+    expect(r.stdout).toMatch(
+      /督办 {2}每月召开支委会 +2026-10 +截止 2026-10-31 {2}2026年10月未召开支部委员会会议（每月至少1次），已逾期28天，已转上级党委督办/,
+    );
+    expect(r.stdout).toMatch(/提醒 {2}支部委员会按期换届 +2027-03-01 +截止 2027-03-01 {2}支部委员会任期将于2027-03-01届满/);
+    expect(r.stdout).not.toContain('B102');
+    expect(out.filter((l) => l).at(-1)).toBe('共 3 个支部存在问题：提醒 1 条，预警 1 条，督办 2 条（共检查 4 个支部）');
+  });
+
+  it('prints one JSON object per line with codes, names, level, period, due date and message', () => {
+    const r = runs.json!;
+    expect(r.code).toBe(0);
+    const found = lines(r);
+    expect(found.map((f) => [f.org, f.rule, f.level, f.period, f.due])).toEqual([
+      ['B101', 'committee-monthly', 'escalation', '2026-10', '2026-10-31'],
+      ['B201', 'assembly-quorum', 'warning', '2026-Q4', '2026-12-31'],
+      ['B2A1', 'group-monthly', 'escalation', '2026-10', '2026-10-31'],
+      ['B2A1', 'term-expiry', 'reminder', '2027-03-01', '2027-03-01'],
+    ]);
+    expect(found[1]).toEqual({
+      org: 'B201',
+      orgName: '东街第一党支部',
+      committee: 'C2',
+      committeeName: '东街街道党委',
+      rule: 'assembly-quorum',
+      ruleName: '党员大会到会人数过半',
+      level: 'warning',
+      levelName: '预警',
+      period: '2026-Q4',
+      due: '2026-12-31',
+      message: '2026年第四季度有1次支部党员大会到会人数未过半（11月5日应到10人、实到5人），会议无效，不计入党员大会次数',
+      meetingIds: ['B201-q4-as2'],
+    });
+    expect(found[2]!.message).toBe('2026年10月党小组会仅召开1次，尚差1次（2个党小组每月各至少1次），已逾期28天，已转上级党委督办');
+    expect(r.stderr).toContain('共 3 个支部存在问题');
+  });
+
+  it('checks only the branches under a committee given with --org, sub-committees included', () => {
+    expect(lines(runs.underC2!).map((f) => f.org)).toEqual(['B201', 'B2A1', 'B2A1']);
+  });
+
+  it('refuses an unknown --org with a clear error and a non-zero exit', () => {
+    expect(runs.unknownOrg!.code).toBe(1);
+    expect(runs.unknownOrg!.stderr).toContain('未找到组织编码 NOPE');
+    expect(runs.unknownOrg!.stdout).toBe('');
+  });
+
+  it('refuses an impossible --at time', () => {
+    expect(runs.badAt!.code).toBe(1);
+    expect(runs.badAt!.stderr).toContain('无效的时间 --at "2026-02-30T10:00"');
+  });
+
+  it('exits 3 with --fail-on when a finding reaches that level, 0 otherwise', () => {
+    expect(runs.failOnEscalation!.code).toBe(3);
+    expect(runs.failOnEscalationB201!.code).toBe(0);
+    expect(runs.failOnEscalationB201!.stdout).toContain('预警');
+  });
+
+  it('applies per-domain overrides from the configuration folder', () => {
+    expect(runs.organCommitteeOff!.code).toBe(0);
+    expect(lines(runs.organCommitteeOff!)).toEqual([]);
+  });
+
+  it('says so when the database does not exist', () => {
+    expect(runs.noDb!.code).toBe(1);
+    expect(runs.noDb!.stderr).toContain('数据库不存在');
+  });
+});
+
+describe('orglife check after a late record', () => {
+  it('no longer reports the lapse once the meeting is recorded', async () => {
+    const late = tempDb();
+    try {
+      const ids = seedCity(late.db);
+      insertMeetings(late.db, [meeting('B101-late-cm', ids.get('B101')!, 'committee', '2026-10-31T16:00')]);
+      const r = await orglife(['check', '--json', '--at', NOW, '--org', 'B101'], { db: late.path });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('共检查 1 个支部，均未发现问题');
+    } finally {
+      late.cleanup();
+    }
+  });
+});
