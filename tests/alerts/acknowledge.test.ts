@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acknowledge, alertHistory, explicitScope, listAlerts, reconcile, AlertError } from '../../src/alerts/index.js';
+import type { Finding } from '../../src/domain/types.js';
+import { tempDb, type TempDb } from '../helpers/db.js';
+import { at, count, finding, seedCity, testConfig } from './fixtures.js';
+
+let t: TempDb;
+beforeEach(() => {
+  t = tempDb();
+  seedCity(t.db);
+});
+afterEach(() => t.cleanup());
+
+const config = testConfig((c) => Object.assign(c.alerts, { repeat_interval_days: 2, max_repeats: 10 }));
+const outbox = () => count(t.db, 'SELECT count(*) FROM alert_outbox');
+/** Every (org, rule, period) these tests use counts as evaluated: an absent finding means "resolved". */
+const scope = explicitScope(
+  ['B1', 'B2'].flatMap((org) => ['committee-monthly', 'theme-day-monthly'].map((rule) => ({ org, rule, period: '2026-10' }))),
+);
+const run = (f: Finding[], iso: string) => reconcile(t.db, f, scope, config, at(iso));
+const alert = () => listAlerts(t.db, { org: 'B1' })[0]!;
+
+describe('acknowledging an alert with a rectification plan (限期整改)', () => {
+  const warning = [finding('B1', 'committee-monthly', '2026-10', 'warning')];
+  const escalation = [finding('B1', 'committee-monthly', '2026-10', 'escalation')];
+
+  it('stops repeats and escalation until the deadline, then reopens the alert if the problem is still there', () => {
+    run(warning, '2026-11-04T08:30');
+    const [acked] = acknowledge(t.db, { id: alert().id }, { plan: '11月15日前召开支委会并补录', by: '2026-11-20', who: '张三' }, at('2026-11-05T10:00'));
+    expect(acked).toMatchObject({ state: 'acknowledged', level: 'warning', ackBy: '2026-11-20', ackWho: '张三' });
+    const before = outbox();
+
+    // The rule escalates on the 11th; until the end of the 20th nobody is told anything.
+    for (const d of ['06', '07', '09', '11', '13', '15', '17', '19', '20']) {
+      run(Number(d) >= 11 ? escalation : warning, `2026-11-${d}T08:30`);
+      expect(alert(), `on 11-${d}`).toMatchObject({ state: 'acknowledged', level: 'warning' });
+    }
+    expect(outbox()).toBe(before);
+
+    const r = run(escalation, '2026-11-21T08:30');
+    expect(r).toMatchObject({ reopened: 1, outbox: 1 });
+    expect(alert()).toMatchObject({ state: 'open', level: 'escalation' });
+    expect(alertHistory(t.db, alert().id).map((e) => `${e.kind}:${e.reason}:${e.level}`)).toEqual([
+      'opened:new:warning',
+      'acknowledged:acknowledged:warning',
+      'reopened:deadline-passed:escalation',
+    ]);
+    // Reopened and open again: repeats resume on the usual interval.
+    expect(run(escalation, '2026-11-22T08:30').repeated).toBe(0);
+    expect(run(escalation, '2026-11-23T08:30').repeated).toBe(1);
+  });
+
+  it('resolves an acknowledged alert when the record arrives before the deadline', () => {
+    run(warning, '2026-11-04T08:30');
+    acknowledge(t.db, { id: alert().id }, { plan: '补开支委会', by: '2026-11-20' }, at('2026-11-05T10:00'));
+    run([], '2026-11-10T08:30');
+    expect(alert().state).toBe('resolved');
+    expect(run(escalation, '2026-11-21T08:30')).toMatchObject({ reopened: 1 }); // it came back: that is news again
+  });
+
+  it('caps an escalated alert at warning when it is acknowledged', () => {
+    run(escalation, '2026-11-12T08:30');
+    const [a] = acknowledge(t.db, { id: alert().id }, { plan: '补开', by: '2026-11-30' }, at('2026-11-12T09:00'));
+    expect(a).toMatchObject({ state: 'acknowledged', level: 'warning' });
+    expect(alertHistory(t.db, a!.id).at(-1)).toMatchObject({ kind: 'acknowledged', fromLevel: 'escalation', level: 'warning' });
+  });
+
+  it('acknowledges every open alert of a branch when given its code', () => {
+    const both = [...warning, finding('B1', 'theme-day-monthly', '2026-10', 'warning'), finding('B2', 'theme-day-monthly', '2026-10', 'warning')];
+    run(both, '2026-11-04T08:30');
+    const done = acknowledge(t.db, { org: 'B1' }, { plan: '本月内全部补开', by: '2026-11-30' }, at('2026-11-05T10:00'));
+    expect(done.map((a) => a.rule).sort()).toEqual(['committee-monthly', 'theme-day-monthly']);
+    expect(listAlerts(t.db, { org: 'B2' })[0]!.state).toBe('open');
+  });
+
+  it('accepts today as the deadline (the end of today)', () => {
+    run(warning, '2026-11-04T08:30');
+    expect(acknowledge(t.db, { id: alert().id }, { plan: '今天补录', by: '2026-11-05' }, at('2026-11-05T23:00'))[0]!.ackDeadline).toBe(at('2026-11-06T00:00'));
+  });
+
+  it.each([
+    [{ id: 999 }, { plan: '补开', by: '2026-11-30' }, /预警编号 999 不存在.*no alert with id 999/],
+    [{ org: 'NOPE' }, { plan: '补开', by: '2026-11-30' }, /未找到组织编码 NOPE.*unknown organization/],
+    [{ org: 'B3' }, { plan: '补开', by: '2026-11-30' }, /B3 没有未处理的预警.*no open alerts/],
+    ['first', { plan: '补开', by: '2026-11-04' }, /整改期限 2026-11-04 已过.*in the past/],
+    ['first', { plan: '  ', by: '2026-11-30' }, /缺少整改计划.*plan is required/],
+    ['first', { plan: '补开', by: '2026-11-31' }, /YYYY-MM-DD.*2026-11-31/],
+  ] as const)('refuses %j %j with a clear bilingual error', (target, ack, message) => {
+    run(warning, '2026-11-04T08:30');
+    const tgt = target === 'first' ? { id: alert().id } : target;
+    expect(() => acknowledge(t.db, tgt, ack, at('2026-11-05T10:00'))).toThrow(AlertError);
+    expect(() => acknowledge(t.db, tgt, ack, at('2026-11-05T10:00'))).toThrow(message);
+    expect(alert().state).toBe('open');
+  });
+
+  it('refuses to acknowledge a resolved alert', () => {
+    run(warning, '2026-11-04T08:30');
+    run([], '2026-11-05T08:30');
+    expect(() => acknowledge(t.db, { id: alert().id }, { plan: '补开', by: '2026-11-30' }, at('2026-11-05T10:00'))).toThrow(/已解除.*already resolved/);
+  });
+});

@@ -1,0 +1,186 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rulesFor } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { evaluationScope, explicitScope, openAlertPeriods, reconcile, alertHistory, listAlerts } from '../../src/alerts/index.js';
+import type { Finding } from '../../src/domain/types.js';
+import { evaluateBranch, type MeetingFacts } from '../../src/rules/index.js';
+import { tempDb, type TempDb } from '../helpers/db.js';
+import { at, count, finding, rows, seedCity, testConfig } from './fixtures.js';
+
+let t: TempDb;
+beforeEach(() => {
+  t = tempDb();
+  seedCity(t.db);
+});
+afterEach(() => t.cleanup());
+
+const outboxRows = () => count(t.db, 'SELECT count(*) FROM alert_outbox');
+const eventRows = () => count(t.db, 'SELECT count(*) FROM alert_events');
+const alertOf = (org: string, rule: string, period: string) =>
+  listAlerts(t.db, { org }).find((a) => a.rule === rule && a.period === period)!;
+
+/** Only committee-monthly switched on, so the real rules produce just the findings under test. */
+function onlyCommitteeMonthly(): Config {
+  return testConfig((c) => {
+    for (const [id, r] of Object.entries(c.rules)) (r as { enabled: boolean }).enabled = id === 'committee-monthly';
+  });
+}
+
+const B1 = { code: 'B1', groups: 0, establishedOn: '2000-01-01', electedOn: null, termYears: null, domain: 'organ' as const };
+const committeeMeeting = (id: string, heldAt: string): MeetingFacts => ({
+  id, type: 'committee', heldAt: at(heldAt), expected: 7, attended: 7, minutes: true, lecturerRole: null,
+});
+
+/** One daily cycle for B1 with the real rules: evaluate (with open alerts re-checked) and reconcile. */
+function cycle(config: Config, meetings: MeetingFacts[], iso: string) {
+  const now = at(iso);
+  const also = openAlertPeriods(t.db);
+  const findings = evaluateBranch(B1, meetings, rulesFor(config, 'organ'), now, also.get('B1'));
+  return reconcile(t.db, findings, evaluationScope([B1], config, now, also), config, now);
+}
+
+describe('the alert lifecycle with the real rules', () => {
+  it('opens a reminder, raises it to a warning, resolves it when the late record arrives and never warns again', () => {
+    const config = onlyCommitteeMonthly();
+    const held = [committeeMeeting('m-sep', '2026-09-10T09:00')];
+
+    const r1 = cycle(config, held, '2026-10-25T08:30');
+    expect(r1).toMatchObject({ opened: 1, outbox: 1 });
+    expect(alertOf('B1', 'committee-monthly', '2026-10')).toMatchObject({ state: 'open', level: 'reminder' });
+
+    const r2 = cycle(config, held, '2026-11-04T08:30');
+    expect(r2).toMatchObject({ opened: 0, raised: 1, outbox: 1 });
+    expect(alertOf('B1', 'committee-monthly', '2026-10')).toMatchObject({ state: 'open', level: 'warning' });
+
+    // The October meeting was held on the 20th but recorded only now.
+    const late = [...held, committeeMeeting('m-oct', '2026-10-20T09:00')];
+    const r3 = cycle(config, late, '2026-11-05T08:30');
+    expect(r3).toMatchObject({ resolved: 1, outbox: 0 });
+    const a = alertOf('B1', 'committee-monthly', '2026-10');
+    expect(a).toMatchObject({ state: 'resolved', resolvedAt: at('2026-11-05T08:30') });
+
+    for (const day of ['2026-11-06', '2026-11-09', '2026-11-12', '2026-11-20']) {
+      expect(cycle(config, late, `${day}T08:30`)).toMatchObject({ opened: 0, reopened: 0, repeated: 0, outbox: 0 });
+    }
+    expect(outboxRows()).toBe(2);
+    expect(alertHistory(t.db, a.id).map((e) => `${e.kind}:${e.reason}:${e.level}`)).toEqual([
+      'opened:new:reminder',
+      'raised:level-raised:warning',
+      'resolved:late-record:warning',
+    ]);
+  });
+
+  it('resolves a reminder as met on time when the meeting is recorded before the period ends', () => {
+    const config = onlyCommitteeMonthly();
+    const held = [committeeMeeting('m-sep', '2026-09-10T09:00')];
+    cycle(config, held, '2026-10-26T08:30');
+    cycle(config, [...held, committeeMeeting('m-oct', '2026-10-27T15:00')], '2026-10-28T08:30');
+    const a = alertOf('B1', 'committee-monthly', '2026-10');
+    expect(a.state).toBe('resolved');
+    expect(alertHistory(t.db, a.id).at(-1)).toMatchObject({ kind: 'resolved', reason: 'met-on-time' });
+  });
+
+  it('keeps an alert whose period left the evaluation window open until its period is re-checked', () => {
+    const config = onlyCommitteeMonthly();
+    reconcile(t.db, [finding('B1', 'committee-monthly', '2026-08', 'warning')], explicitScope([]), config, at('2026-09-05T08:30'));
+    // On 5 November the window of committee-monthly is November and October only.
+    const now = at('2026-11-05T08:30');
+    const r = reconcile(t.db, [], evaluationScope([B1], config, now), config, now);
+    expect(r.resolved).toBe(0);
+    expect(alertOf('B1', 'committee-monthly', '2026-08').state).toBe('open');
+    // Re-checked through alsoEvaluate (what openAlertPeriods feeds the evaluator) and clean: resolved.
+    const also = openAlertPeriods(t.db);
+    expect(also.get('B1')).toEqual([{ rule: 'committee-monthly', period: '2026-08' }]);
+    const r2 = reconcile(t.db, [], evaluationScope([B1], config, now, also), config, now);
+    expect(r2.resolved).toBe(1);
+    expect(alertOf('B1', 'committee-monthly', '2026-08').state).toBe('resolved');
+  });
+
+  it('does not resolve the alerts of a branch that was not evaluated in this run', () => {
+    const config = testConfig();
+    reconcile(t.db, [finding('B3', 'theme-day-monthly', '2026-10', 'warning')], explicitScope([]), config, at('2026-11-04T08:30'));
+    const now = at('2026-11-05T08:30');
+    reconcile(t.db, [], evaluationScope([B1], config, now), config, now);
+    expect(alertOf('B3', 'theme-day-monthly', '2026-10').state).toBe('open');
+  });
+
+  it('resolves the alerts of a rule an admin switched off, saying so', () => {
+    const config = testConfig((c) => (c.rules['theme-day-monthly'].enabled = false));
+    reconcile(t.db, [finding('B1', 'theme-day-monthly', '2026-10', 'warning')], explicitScope([]), config, at('2026-11-04T08:30'));
+    const now = at('2026-11-05T08:30');
+    reconcile(t.db, [], evaluationScope([B1], config, now), config, now);
+    const a = alertOf('B1', 'theme-day-monthly', '2026-10');
+    expect(a.state).toBe('resolved');
+    expect(alertHistory(t.db, a.id).at(-1)?.reason).toBe('rule-disabled');
+  });
+});
+
+describe('reconcile', () => {
+  const config = testConfig();
+  const findings: Finding[] = [
+    finding('B1', 'committee-monthly', '2026-10', 'warning'),
+    finding('B1', 'theme-day-monthly', '2026-10', 'warning'),
+    finding('B2', 'assembly-quarterly', '2026-Q3', 'escalation'),
+  ];
+  const scope = explicitScope(findings);
+
+  it('is idempotent: the same findings at the same time change nothing the second time', () => {
+    const now = at('2026-11-04T08:30');
+    expect(reconcile(t.db, findings, scope, config, now)).toMatchObject({ opened: 3, outbox: 3 });
+    const before = { events: eventRows(), outbox: outboxRows(), alerts: rows(t.db, 'SELECT * FROM alerts ORDER BY id') };
+    expect(reconcile(t.db, findings, scope, config, now)).toEqual({
+      findings: 3, opened: 0, raised: 0, lowered: 0, repeated: 0, reopened: 0, resolved: 0, unchanged: 3, outbox: 0,
+    });
+    expect({ events: eventRows(), outbox: outboxRows(), alerts: rows(t.db, 'SELECT * FROM alerts ORDER BY id') }).toEqual(before);
+  });
+
+  it('writes the alert, its event and its outbox row together, or none of them', () => {
+    // A finding for a rule id the events table cannot take would fail mid-run; nothing of the run may stay.
+    const bad = { ...finding('B1', 'review-yearly', '2026', 'warning'), level: 'nonsense' } as unknown as Finding;
+    t.db.$client.exec(`CREATE TRIGGER reject_nonsense BEFORE INSERT ON alert_events WHEN NEW.level = 'nonsense' BEGIN SELECT RAISE(ABORT, 'bad level'); END`);
+    expect(() => reconcile(t.db, [...findings, bad], explicitScope([]), config, at('2026-11-04T08:30'))).toThrow(/bad level/);
+    expect([count(t.db, 'SELECT count(*) FROM alerts'), eventRows(), outboxRows()]).toEqual([0, 0, 0]);
+  });
+
+  it('repeats an open, unacknowledged alert every repeat_interval_days, at most max_repeats times', () => {
+    const cfg = testConfig((c) => Object.assign(c.alerts, { repeat_interval_days: 3, max_repeats: 2 }));
+    const f = [finding('B1', 'committee-monthly', '2026-10', 'warning')];
+    const days = ['04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14', '15', '16'];
+    const repeatedOn: string[] = [];
+    for (const d of days) {
+      // A tick a few seconds earlier than the day before still counts as a new calendar day.
+      const r = reconcile(t.db, f, explicitScope(f), cfg, at(`2026-11-${d}T08:29:5${d === '07' ? 0 : 9}`));
+      if (r.repeated) repeatedOn.push(d);
+    }
+    expect(repeatedOn).toEqual(['07', '10']);
+    expect(outboxRows()).toBe(3);
+    expect(alertOf('B1', 'committee-monthly', '2026-10')).toMatchObject({ notifications: 3, repeats: 2 });
+  });
+
+  it('notifies again when the level rises, and restarts the repeat count for the new level', () => {
+    const cfg = testConfig((c) => Object.assign(c.alerts, { repeat_interval_days: 1, max_repeats: 1 }));
+    const warn = [finding('B1', 'committee-monthly', '2026-10', 'warning')];
+    const esc = [finding('B1', 'committee-monthly', '2026-10', 'escalation')];
+    const kinds = [
+      reconcile(t.db, warn, explicitScope(warn), cfg, at('2026-11-04T08:30')),
+      reconcile(t.db, warn, explicitScope(warn), cfg, at('2026-11-05T08:30')),
+      reconcile(t.db, warn, explicitScope(warn), cfg, at('2026-11-06T08:30')),
+      reconcile(t.db, esc, explicitScope(esc), cfg, at('2026-11-11T08:30')),
+      reconcile(t.db, esc, explicitScope(esc), cfg, at('2026-11-12T08:30')),
+      reconcile(t.db, esc, explicitScope(esc), cfg, at('2026-11-13T08:30')),
+    ].map((r) => (r.opened ? 'opened' : r.repeated ? 'repeat' : r.raised ? 'raised' : '-'));
+    expect(kinds).toEqual(['opened', 'repeat', '-', 'raised', 'repeat', '-']);
+  });
+
+  it('reopens a resolved alert whose problem comes back, and tells the branch', () => {
+    const f = [finding('B1', 'minutes-missing', '2026-10', 'reminder')];
+    reconcile(t.db, f, explicitScope(f), config, at('2026-10-20T08:30'));
+    reconcile(t.db, [], explicitScope(f), config, at('2026-10-21T08:30'));
+    expect(alertOf('B1', 'minutes-missing', '2026-10').state).toBe('resolved');
+    const r = reconcile(t.db, f, explicitScope(f), config, at('2026-10-25T08:30'));
+    expect(r).toMatchObject({ reopened: 1, outbox: 1 });
+    const a = alertOf('B1', 'minutes-missing', '2026-10');
+    expect(a).toMatchObject({ state: 'open', resolvedAt: null });
+    expect(alertHistory(t.db, a.id).map((e) => `${e.kind}:${e.reason}`)).toEqual(['opened:new', 'resolved:record-corrected', 'reopened:reappeared']);
+  });
+});
