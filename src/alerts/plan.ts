@@ -172,26 +172,31 @@ function entriesOf(item: DigestItem, orgs: ReadonlyMap<string, OrgContacts>, pol
   return out;
 }
 
-/** Merge the routes of a recipient's entries, most severe item first, and keep what they can get. */
+/**
+ * A recipient's route: the union of what each of their items deserves. Channels that are the first
+ * usable choice of some item come first (SMS ahead, since an SMS always brings the email copy
+ * along), then the others in order of the most severe items' routes, as fallbacks.
+ */
 function mergedRoute(entries: Entry[], contacts: Contacts, policy: PlanPolicy): LogicalChannel[] {
+  const usable = (l: LogicalChannel) =>
+    contacts.robot
+      ? l === contacts.robot.channel && policy.available.has(l)
+      : l === 'sms'
+        ? contacts.phone !== null && policy.available.has(policy.smsChannel)
+        : l === 'email'
+          ? contacts.email !== null && policy.available.has('email')
+          : false; // chat robots are not personal channels
   const sorted = [...entries].sort(
     (a, b) => LEVEL_RANK[b.item.level] - LEVEL_RANK[a.item.level] || ROLE_ORDER[a.role] - ROLE_ORDER[b.role],
   );
-  const out: LogicalChannel[] = [];
+  const primaries = new Set<LogicalChannel>();
   for (const e of sorted) {
-    for (const l of e.route) {
-      if (out.includes(l)) continue;
-      const ok = contacts.robot
-        ? l === contacts.robot.channel && policy.available.has(l)
-        : l === 'sms'
-          ? contacts.phone !== null && policy.available.has(policy.smsChannel)
-          : l === 'email'
-            ? contacts.email !== null && policy.available.has('email')
-            : false; // chat robots are not personal channels
-      if (ok) out.push(l);
-    }
+    const first = e.route.find(usable);
+    if (first) primaries.add(first);
   }
-  return out;
+  const rest = sorted.flatMap((e) => e.route).filter((l) => usable(l) && !primaries.has(l));
+  const ordered = [...primaries].sort((a, b) => (a === 'sms' ? -1 : b === 'sms' ? 1 : 0));
+  return [...new Set([...ordered, ...rest])];
 }
 
 const byItemOrder = (a: DigestItem, b: DigestItem) =>
