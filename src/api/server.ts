@@ -102,6 +102,13 @@ export async function buildApi(deps: ApiDeps, limits: ApiLimits): Promise<Fastif
     );
   });
 
+  // What fastify actually registered, for the test that holds /openapi.json to the truth.
+  const registered: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') registered.push({ method: m, url: r.url });
+  });
+  app.decorate('registeredRoutes', registered);
+
   for (const r of apiRoutes(deps)) {
     app.route({
       method: r.method,

@@ -55,7 +55,7 @@ export interface TestApi {
 }
 
 /** Build the server over a fresh database (with the town unless `empty`). */
-export async function startTestApi(opts: { empty?: boolean; config?: Config; reload?: () => Promise<ReloadOutcome>; rateLimitPerMinute?: number; bodyLimitBytes?: number } = {}): Promise<TestApi> {
+export async function startTestApi(opts: { empty?: boolean; config?: Config; reload?: () => Promise<ReloadOutcome>; rateLimitPerMinute?: number; bodyLimitBytes?: number; startedAt?: number } = {}): Promise<TestApi> {
   const tmp = tempDb();
   const config = opts.config ?? shippedConfig();
   if (!opts.empty) importRecords(tmp.db, 'orgs', TOWN_ORGS, 'test', { now: NOW });
@@ -67,7 +67,7 @@ export async function startTestApi(opts: { empty?: boolean; config?: Config; rel
       tokens: parseApiTokens(TOKENS_ENV),
       log: quietLog,
       clock: () => NOW,
-      readiness: readinessProbes({ db: () => tmp.db, redis, workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: NOW, now: () => NOW }),
+      readiness: readinessProbes({ db: () => tmp.db, redis, workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: opts.startedAt ?? NOW, now: () => NOW }),
       ...(opts.reload ? { reload: opts.reload } : {}),
     },
     { bodyLimitBytes: opts.bodyLimitBytes ?? config.http.body_limit_bytes, rateLimitPerMinute: opts.rateLimitPerMinute ?? config.http.rate_limit_per_minute },

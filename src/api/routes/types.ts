@@ -57,6 +57,10 @@ export interface ApiDeps {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Method and URL of every route fastify registered (HEAD twins left out). */
+    registeredRoutes: ReadonlyArray<{ method: string; url: string }>;
+  }
   interface FastifyRequest {
     /** The authenticated token's name (undefined on public routes). */
     tokenName?: string;
