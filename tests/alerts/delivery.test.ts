@@ -1,0 +1,187 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  claimDelivery,
+  deliveriesDue,
+  deliveryOutbox,
+  explicitScope,
+  getDelivery,
+  listDeliveries,
+  markSent,
+  planDeliveries,
+  reconcile,
+  type WorkerAttempt,
+} from '../../src/alerts/index.js';
+import { readEnv } from '../../src/config/env.js';
+import type { Config } from '../../src/config/schema.js';
+import type { Finding } from '../../src/domain/types.js';
+import { NotifierError } from '../../src/notifiers/errors.js';
+import { createNotifiers, type Notifiers } from '../../src/notifiers/registry.js';
+import { tempDb, type TempDb } from '../helpers/db.js';
+import { startHttpStandin, replies, type HttpStandin } from '../helpers/http-standin.js';
+import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
+import { at, branch, committee, count, finding, insertOrgs, rows, testConfig } from './fixtures.js';
+
+let smtp: SmtpStandin;
+let standin: HttpStandin;
+let t: TempDb;
+let notifiers: Notifiers;
+
+beforeAll(async () => {
+  smtp = await startSmtpServer({ rejectRecipient: (a) => (a.startsWith('gone@') ? { code: 550, message: 'No such user' } : null) });
+  standin = await startHttpStandin();
+});
+afterAll(async () => {
+  await smtp.close();
+  await standin.close();
+});
+beforeEach(() => {
+  t = tempDb();
+  smtp.messages.length = 0;
+  standin.reset();
+  insertOrgs(t.db, [
+    committee('C1', '城关镇党委'),
+    branch('B1', '城关镇机关第一党支部', 'C1', { secretary: '张三', secretaryPhone: '13800000001', secretaryEmail: 'zhang@example.cn' }),
+    branch('B2', '错号党支部', 'C1', { secretary: '错号', secretaryPhone: '12345', secretaryEmail: 'cuohao@example.cn' }),
+    branch('B3', '邮箱失效党支部', 'C1', { secretary: '失效', secretaryPhone: '13800000005', secretaryEmail: 'gone@example.cn' }),
+  ]);
+});
+afterEach(async () => {
+  await notifiers?.close();
+  t.cleanup();
+});
+
+function configWith(edit: (c: Config) => void = () => undefined): Config {
+  return testConfig((c) => {
+    c.channels.sms_provider = 'http_sms';
+    c.channels.http_sms.enabled = true;
+    (c.channels.http_sms as { url?: string }).url = `${standin.url}/sms/send`;
+    edit(c);
+  });
+}
+
+function plan(config: Config, findings: Finding[], iso: string): void {
+  notifiers = createNotifiers(config.channels, readEnv({ SMTP_URL: smtp.url }));
+  reconcile(t.db, findings, explicitScope(findings), config, at(iso));
+  planDeliveries(t.db, config, notifiers.enabled, at(iso));
+}
+
+/** What the delivery worker does with one delivery (claim → send → record), at `now`. */
+async function work(config: Config, id: number, now: number): Promise<string> {
+  const outbox = deliveryOutbox(config);
+  const claim = outbox.claim(t.db, id, 'test-worker', now, 60_000);
+  if (claim.outcome !== 'send') return claim.outcome;
+  const d = claim.delivery;
+  const attempt = (over: Partial<WorkerAttempt>): WorkerAttempt => ({
+    deliveryId: id, channel: d.channel, recipient: d.recipient, startedAt: now, durationMs: 3,
+    providerMessageId: null, error: null, errorCode: null, permanent: false, ...over,
+  });
+  try {
+    const r = await notifiers.get(d.channel)!.send(d.message);
+    outbox.markSent(t.db, attempt({ providerMessageId: r.providerMessageId }), now);
+    return 'sent';
+  } catch (e) {
+    if (!(e instanceof NotifierError)) throw e;
+    const a = attempt({ error: e.message, errorCode: e.code ?? null, permanent: e.permanent });
+    if (!e.permanent) {
+      outbox.recordFailure(t.db, a, now);
+      return 'retry';
+    }
+    const next = outbox.giveUp(t.db, a, now);
+    return next ? `fallback:${next.id}` : 'gave-up';
+  }
+}
+
+async function workAll(config: Config, iso: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of deliveriesDue(t.db, at(iso))) out.push(`${d.channel}:${await work(config, d.id, at(iso))}`);
+  return out;
+}
+
+describe('delivering planned messages through the real notifiers', () => {
+  it('sends the SMS pointer and the full email once each, and never sends a sent delivery again', async () => {
+    const config = configWith();
+    plan(config, [finding('B1', 'committee-monthly', '2026-10', 'warning', '2026年10月未召开支委会')], '2026-11-04T08:30');
+    expect(await workAll(config, '2026-11-04T08:30')).toEqual(['http_sms:sent', 'email:sent']);
+    const [sms] = standin.requestsTo('http_sms');
+    expect(sms!.json).toMatchObject({ phone: '13800000001', template: 'warning', params: { count: '1', level: '预警', deadline: '2026-10-31' } });
+    expect(sms!.json.text).toContain('详见邮件');
+    const [mail] = smtp.messages;
+    expect(mail!.to).toContain('zhang@example.cn');
+    expect(mail!.subject).toBe('【组织生活预警】城关镇机关第一党支部有1项待办（预警1项）');
+    expect(mail!.text).toContain('2026年10月未召开支委会');
+    // A second pass (a re-delivered job) finds them sent and sends nothing.
+    for (const d of listDeliveries(t.db)) expect(await work(config, d.id, at('2026-11-04T08:40'))).toBe('done');
+    expect(standin.requestsTo('http_sms')).toHaveLength(1);
+    expect(smtp.messages).toHaveLength(1);
+    expect(listDeliveries(t.db).map((d) => [d.status, d.attempts])).toEqual([['sent', 1], ['sent', 1]]);
+  });
+
+  it('falls back from an invalid mobile number to email without sending the email twice', async () => {
+    const config = configWith();
+    plan(config, [finding('B2', 'committee-monthly', '2026-10', 'warning')], '2026-11-04T08:30');
+    const [sms, email] = listDeliveries(t.db);
+    // The email copy already exists: the fallback is that delivery, not a new one.
+    expect(await work(config, sms!.id, at('2026-11-04T08:30'))).toBe(`fallback:${email!.id}`);
+    expect(await work(config, email!.id, at('2026-11-04T08:30'))).toBe('sent');
+    expect(listDeliveries(t.db).map((d) => `${d.channel}:${d.status}`)).toEqual(['http_sms:failed', 'email:sent']);
+    expect(rows(t.db, 'SELECT channel, error_code AS code, permanent FROM delivery_attempts ORDER BY id')).toEqual([
+      { channel: 'http_sms', code: 'invalid_phone', permanent: 1 },
+      { channel: 'email', code: null, permanent: 0 },
+    ]);
+    expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('follows the route order on permanent errors: email rejected → SMS, created once however often it is asked', async () => {
+    const config = configWith((c) => (c.routing.warning.secretary = ['email', 'sms']));
+    plan(config, [finding('B3', 'committee-monthly', '2026-10', 'warning')], '2026-11-04T08:30');
+    const [email] = listDeliveries(t.db);
+    expect(email!.channel).toBe('email');
+    const result = await work(config, email!.id, at('2026-11-04T08:30'));
+    expect(result).toMatch(/^fallback:\d+$/);
+    // giveUp again (a retried job after a crash) returns the same fallback.
+    const again = deliveryOutbox(config).giveUp(
+      t.db,
+      { deliveryId: email!.id, channel: 'email', recipient: 'gone@example.cn', startedAt: at('2026-11-04T08:31'), durationMs: 1, providerMessageId: null, error: 'x', errorCode: '550', permanent: true },
+      at('2026-11-04T08:31'),
+    );
+    expect(`fallback:${again!.id}`).toBe(result);
+    expect(await workAll(config, '2026-11-04T08:32')).toEqual(['http_sms:sent']);
+    expect(listDeliveries(t.db).map((d) => `${d.channel}:${d.status}:${d.fallbackOf ?? '-'}`)).toEqual(['email:failed:-', `http_sms:sent:${email!.id}`]);
+    // The SMS was the last channel of the route: nothing after it.
+    expect(count(t.db, 'SELECT count(*) FROM deliveries')).toBe(2);
+  });
+
+  it('keeps a delivery pending after a temporary error and sends it on the next attempt', async () => {
+    const config = configWith();
+    plan(config, [finding('B1', 'committee-monthly', '2026-10', 'warning')], '2026-11-04T08:30');
+    standin.replyOnce('http_sms', replies.status(503));
+    const [sms] = listDeliveries(t.db);
+    expect(await work(config, sms!.id, at('2026-11-04T08:30'))).toBe('retry');
+    expect(listDeliveries(t.db)[0]).toMatchObject({ status: 'pending', attempts: 1, claimedBy: null });
+    expect(await work(config, sms!.id, at('2026-11-04T08:31'))).toBe('sent');
+    expect(listDeliveries(t.db)[0]).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+});
+
+describe('claiming a delivery', () => {
+  it('lets one worker hold it, another take it over only after the lease, and nobody after it is sent', () => {
+    const config = configWith();
+    plan(config, [finding('B1', 'committee-monthly', '2026-10', 'warning')], '2026-11-04T08:30');
+    const [d] = listDeliveries(t.db);
+    const now = at('2026-11-04T08:30');
+    expect(claimDelivery(t.db, d!.id, 'a', now, 60_000).outcome).toBe('send');
+    expect(claimDelivery(t.db, d!.id, 'b', now + 1_000, 60_000)).toEqual({ outcome: 'busy', until: now + 60_000 });
+    expect(claimDelivery(t.db, d!.id, 'b', now + 60_000, 60_000).outcome).toBe('send');
+    markSent(t.db, d!.id, 'msg-1', now + 61_000);
+    expect(claimDelivery(t.db, d!.id, 'c', now + 200_000, 60_000)).toEqual({ outcome: 'done', status: 'sent' });
+    expect(claimDelivery(t.db, 9999, 'c', now, 60_000)).toEqual({ outcome: 'done', status: 'missing' });
+    expect(getDelivery(t.db, d!.id)).toMatchObject({ status: 'sent', channel: 'http_sms', recipient: '13800000001' });
+  });
+
+  it('lists only the deliveries whose quiet-hours time has come', () => {
+    const config = configWith();
+    plan(config, [finding('B1', 'committee-monthly', '2026-10', 'warning')], '2026-11-06T21:00'); // Friday evening
+    expect(deliveriesDue(t.db, at('2026-11-07T12:00'))).toEqual([]);
+    expect(deliveriesDue(t.db, at('2026-11-09T08:00')).map((d) => d.channel)).toEqual(['http_sms', 'email']);
+  });
+});
