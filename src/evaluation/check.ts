@@ -8,7 +8,7 @@ import { rulesFor } from '../config/load.js';
 import type { RulesConfig } from '../config/rules-schema.js';
 import { parsePeriod } from '../domain/calendar.js';
 import { DOMAINS, LEVELS, type Domain, type Finding, type Level, type MeetingType } from '../domain/types.js';
-import { evaluateBranch, loadWindow, type EvalRequest } from '../rules/index.js';
+import { evaluateBranch, inLoadWindow, loadWindow, type EvalRequest, type TypeWindow } from '../rules/index.js';
 import {
   allBranchIds,
   branchIdsUnder,
@@ -81,26 +81,26 @@ export function resolveOrg(db: Db, code: string): OrgHeader {
 export interface EvalContext {
   now: number;
   rules: ReadonlyMap<Domain | null, RulesConfig>;
-  /** Per meeting type, the earliest instant any rule of any domain reads (loadWindow). */
-  since: ReadonlyMap<MeetingType, number>;
+  /** Per meeting type, what any rule of any domain reads (loadWindow). */
+  window: ReadonlyMap<MeetingType, TypeWindow>;
   alsoEvaluate?: ReadonlyMap<string, readonly EvalRequest[]>;
 }
 
 /** The context of one check run as of `now`. */
 export function evalContext(config: Config, now: number, alsoEvaluate?: ReadonlyMap<string, readonly EvalRequest[]>): EvalContext {
   const rules = rulesByDomain(config);
-  return { now, rules, since: loadWindow([...rules.values()], now), alsoEvaluate };
+  return { now, rules, window: loadWindow([...rules.values()], now), alsoEvaluate };
 }
 
 /** Evaluate the branches with these ids (ascending), loading only their window meetings. */
 export function evaluateChunk(db: Db, ids: readonly number[], ctx: EvalContext): BranchFindings[] {
   const branches = branchesByIds(db, ids);
-  const meetings = windowMeetings(db, ids, ctx.since, ctx.now);
+  const meetings = windowMeetings(db, ids, ctx.window, ctx.now);
   const chunk: BranchFindings[] = [];
   for (const branch of branches) {
     const also = ctx.alsoEvaluate?.get(branch.code);
     let own = meetings.get(branch.id) ?? [];
-    if (also?.length) own = withOlderMeetings(db, branch.id, own, also, ctx.since, ctx.now);
+    if (also?.length) own = withOlderMeetings(db, branch.id, own, also, ctx.window, ctx.now);
     chunk.push({ branch, findings: evaluateBranch(branch, own, ctx.rules.get(branch.domain)!, ctx.now, also) });
   }
   translateMeetingIds(db, chunk);
@@ -167,14 +167,14 @@ export function runCheck(db: Db, config: Config, now: number, opts: CheckOptions
 
 /**
  * Add the meetings an older requested period needs: everything of the branch from the earliest
- * requested period start that the window does not already hold.
+ * requested period start that the load window did not already bring.
  */
 function withOlderMeetings(
   db: Db,
   orgId: number,
   own: LoadedMeeting[],
   also: readonly EvalRequest[],
-  since: ReadonlyMap<MeetingType, number>,
+  window: ReadonlyMap<MeetingType, TypeWindow>,
   now: number,
 ): LoadedMeeting[] {
   let earliest = Infinity;
@@ -183,10 +183,7 @@ function withOlderMeetings(
     if (p && p.start < earliest) earliest = p.start;
   }
   if (earliest === Infinity) return own;
-  const older = branchMeetingsBetween(db, orgId, earliest, now).filter((m) => {
-    const s = since.get(m.type);
-    return s === undefined || m.heldAt < s;
-  });
+  const older = branchMeetingsBetween(db, orgId, earliest, now).filter((m) => !inLoadWindow(window, m));
   return older.length ? [...own, ...older] : own;
 }
 

@@ -14,7 +14,7 @@ import {
   type RuleId,
 } from '../domain/types.js';
 import type { FrequencyRuleConfig, RecordRuleConfig, RulesConfig } from '../config/rules-schema.js';
-import { FREQUENCY_MEETING_TYPE } from './types.js';
+import { FREQUENCY_MEETING_TYPE, type MeetingFacts } from './types.js';
 
 /** Safety bound on how many completed periods a huge grace time can pull into the window. */
 const MAX_COMPLETED_PERIODS = 36;
@@ -57,21 +57,40 @@ export function windowFor(ruleId: RuleId, ruleConfig: RulesConfig[RuleId], now: 
   return [];
 }
 
-/** Meeting types a rule reads. */
-export function meetingTypesOf(ruleId: RuleId): readonly MeetingType[] {
-  if (isFrequencyRule(ruleId)) return [FREQUENCY_MEETING_TYPE[ruleId]];
-  if (ruleId === 'assembly-quorum') return ['assembly'];
-  if (ruleId === 'minutes-missing' || ruleId === 'attendance-low') return MEETING_TYPES;
+/** Which meetings a rule reads: of a type, all of them or only lectures given by the secretary. */
+export interface MeetingRead {
+  type: MeetingType;
+  secretaryOnly: boolean;
+}
+
+/** The meetings a rule reads (secretary-lecture-yearly looks at nothing but the secretary's lectures). */
+export function meetingReadsOf(ruleId: RuleId): readonly MeetingRead[] {
+  if (ruleId === 'secretary-lecture-yearly') return [{ type: 'lecture', secretaryOnly: true }];
+  if (isFrequencyRule(ruleId)) return [{ type: FREQUENCY_MEETING_TYPE[ruleId], secretaryOnly: false }];
+  if (ruleId === 'assembly-quorum') return [{ type: 'assembly', secretaryOnly: false }];
+  if (ruleId === 'minutes-missing' || ruleId === 'attendance-low') return MEETING_TYPES.map((type) => ({ type, secretaryOnly: false }));
   return [];
 }
 
+/** From when meetings of one type must be loaded. */
+export interface TypeWindow {
+  /** The earliest instant any rule reads a meeting of this type. */
+  from: number;
+  /**
+   * Every meeting of the type from here (Infinity: none beyond the secretary's lectures). Between
+   * `from` and `all` only lectures given by the secretary are read: in a whole year of lectures the
+   * yearly rule needs only those, and lectures are the bulk of a year's window.
+   */
+  all: number;
+}
+
 /**
- * For each meeting type, the earliest instant any enabled rule of any of the given effective
- * configurations (one per domain) needs meetings from, as of `now`. Types no rule reads are absent.
- * The store glue loads exactly `since ≤ held_at ≤ now` per type.
+ * For each meeting type, what the enabled rules of the given effective configurations (one per
+ * domain) read as of `now`. Types no rule reads are absent. The store glue loads exactly the
+ * meetings `inLoadWindow` accepts (and held_at ≤ now).
  */
-export function loadWindow(configs: readonly RulesConfig[], now: number): Map<MeetingType, number> {
-  const since = new Map<MeetingType, number>();
+export function loadWindow(configs: readonly RulesConfig[], now: number): Map<MeetingType, TypeWindow> {
+  const out = new Map<MeetingType, TypeWindow>();
   for (const rules of configs) {
     for (const id of Object.keys(rules) as RuleId[]) {
       const cfg = rules[id];
@@ -79,11 +98,20 @@ export function loadWindow(configs: readonly RulesConfig[], now: number): Map<Me
       const periods = windowFor(id, cfg, now);
       if (!periods.length) continue;
       const start = periods[periods.length - 1]!.start;
-      for (const type of meetingTypesOf(id)) {
-        const cur = since.get(type);
-        if (cur === undefined || start < cur) since.set(type, start);
+      for (const read of meetingReadsOf(id)) {
+        const w = out.get(read.type) ?? { from: Infinity, all: Infinity };
+        w.from = Math.min(w.from, start);
+        if (!read.secretaryOnly) w.all = Math.min(w.all, start);
+        out.set(read.type, w);
       }
     }
   }
-  return since;
+  return out;
+}
+
+/** Whether a meeting falls inside the load window (ignoring the upper bound `now`). */
+export function inLoadWindow(window: ReadonlyMap<MeetingType, TypeWindow>, m: Pick<MeetingFacts, 'type' | 'heldAt' | 'lecturerRole'>): boolean {
+  const w = window.get(m.type);
+  if (!w || m.heldAt < w.from) return false;
+  return m.heldAt >= w.all || m.lecturerRole === 'secretary';
 }

@@ -6,7 +6,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { DOMAINS, MEETING_TYPES, type Domain, type LecturerRole, type MeetingType, type OrgKind } from '../domain/types.js';
-import type { MeetingFacts } from '../rules/index.js';
+import type { MeetingFacts, TypeWindow } from '../rules/index.js';
 import type { Db } from './db.js';
 
 /** A branch as the rules and the check output need it. `id` is orgs.id (meetings.org_id). */
@@ -115,28 +115,34 @@ function push(map: Map<number, LoadedMeeting[]>, orgId: number, m: LoadedMeeting
 }
 
 /**
- * Meetings of the given branches inside the rules' windows: per meeting type, `since[type] ≤
- * held_at ≤ until` (types absent from `since` are not loaded). One statement per call: SQLite seeks
- * the covering index once per (branch, type), so only window rows are read. Grouped by org id.
+ * Meetings of the given branches inside the rules' load window (rules/window.ts: per type, every
+ * meeting from `all`, and lectures by the secretary from the earlier `from`), up to `until`.
+ * Types absent from `window` are not loaded. One statement per call: SQLite seeks the covering
+ * index once per (branch, type), so only window rows are read. Grouped by org id.
  */
 export function windowMeetings(
   db: Db,
   orgIds: readonly number[],
-  since: ReadonlyMap<MeetingType, number>,
+  window: ReadonlyMap<MeetingType, TypeWindow>,
   until: number,
 ): Map<number, LoadedMeeting[]> {
   const out = new Map<number, LoadedMeeting[]>();
-  const types = MEETING_TYPES.filter((t) => since.has(t));
+  const types = MEETING_TYPES.filter((t) => window.has(t));
   if (!types.length || !orgIds.length) return out;
-  // The window table is a VALUES list of (type number, type, since); CROSS JOIN keeps the nested
-  // loop order branch → type → index range, which is what makes each lookup a single seek.
-  const values = types.map(() => '(?, ?, ?)').join(', ');
-  const sql = `WITH w(k, type, since) AS (VALUES ${values})
+  // The window table is a VALUES list of (type number, type, from, all); CROSS JOIN keeps the
+  // nested loop order branch → type → index range, which is what makes each lookup a single seek.
+  const values = types.map(() => '(?, ?, ?, ?)').join(', ');
+  const sql = `WITH w(k, type, from_at, all_at) AS (VALUES ${values})
     SELECT j.value, w.k, ${MEETING_COLS}
     FROM json_each(?) j CROSS JOIN w CROSS JOIN meetings m
-    WHERE m.org_id = j.value AND m.type = w.type AND m.held_at >= w.since AND m.held_at <= ?`;
+    WHERE m.org_id = j.value AND m.type = w.type AND m.held_at >= w.from_at AND m.held_at <= ?
+      AND (m.held_at >= w.all_at OR m.lecturer_role = 'secretary')`;
   const params: unknown[] = [];
-  types.forEach((t, k) => params.push(k, t, since.get(t)));
+  types.forEach((t, k) => {
+    const w = window.get(t)!;
+    // No `all` window (only the secretary's lectures are read): a bound no timestamp reaches.
+    params.push(k, t, w.from, Number.isFinite(w.all) ? w.all : Number.MAX_SAFE_INTEGER);
+  });
   params.push(JSON.stringify(orgIds), until);
   const rows = stmt(db, sql).raw().all(...params) as unknown[][];
   for (const r of rows) push(out, r[0] as number, toMeeting(types[r[1] as number]!, r, 2));

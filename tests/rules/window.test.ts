@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { at, branch, config, meeting, rules } from './build.js';
-import { evaluateBranch, loadWindow, windowFor, type MeetingFacts } from '../../src/rules/index.js';
+import { evaluateBranch, inLoadWindow, loadWindow, windowFor, type MeetingFacts } from '../../src/rules/index.js';
 import { DOMAINS, MEETING_TYPES } from '../../src/domain/types.js';
 import { shanghaiDate } from '../../src/domain/calendar.js';
 
@@ -37,33 +37,43 @@ describe('windowFor', () => {
 
 describe('loadWindow', () => {
   it('starts each meeting type at the earliest period any enabled rule needs', () => {
-    const since = loadWindow([rules()], at('2026-11-15T10:00'));
-    const dates = Object.fromEntries([...since].map(([type, t]) => [type, shanghaiDate(t)]));
+    const window = loadWindow([rules()], at('2026-11-15T10:00'));
+    const dates = Object.fromEntries([...window].map(([type, w]) => [type, [shanghaiDate(w.from), shanghaiDate(w.all)]]));
     expect(dates).toEqual({
-      committee: '2026-10-01',
-      group: '2026-10-01',
-      theme_day: '2026-10-01',
-      assembly: '2026-07-01',
-      lecture: '2025-01-01',
-      life_meeting: '2025-01-01',
-      review: '2025-01-01',
+      committee: ['2026-10-01', '2026-10-01'],
+      group: ['2026-10-01', '2026-10-01'],
+      theme_day: ['2026-10-01', '2026-10-01'],
+      assembly: ['2026-07-01', '2026-07-01'],
+      // The secretary's lectures since last year (yearly rule), every lecture since last quarter.
+      lecture: ['2025-01-01', '2026-07-01'],
+      life_meeting: ['2025-01-01', '2025-01-01'],
+      review: ['2025-01-01', '2025-01-01'],
     });
   });
 
   it('takes the earliest start over the configurations of all domains', () => {
     const cfg = config({ domains: { school: { rules: { 'committee-monthly': { period: 'quarter' } } } } });
-    const since = loadWindow([rules('organ', cfg), rules('school', cfg)], at('2026-11-15T10:00'));
-    expect(shanghaiDate(since.get('committee')!)).toBe('2026-07-01');
+    const window = loadWindow([rules('organ', cfg), rules('school', cfg)], at('2026-11-15T10:00'));
+    expect(shanghaiDate(window.get('committee')!.all)).toBe('2026-07-01');
   });
 
   it('leaves out the types no enabled rule reads', () => {
     const off = Object.fromEntries(
-      ['committee-monthly', 'group-monthly', 'theme-day-monthly', 'minutes-missing', 'attendance-low', 'lecture-quarterly', 'secretary-lecture-yearly'].map(
+      ['committee-monthly', 'group-monthly', 'theme-day-monthly', 'minutes-missing', 'attendance-low', 'lecture-quarterly'].map(
         (id) => [id, { enabled: false }],
       ),
     );
-    const since = loadWindow([rules('organ', config({ rules: off }))], at('2026-11-15T10:00'));
-    expect([...since.keys()].sort()).toEqual(['assembly', 'life_meeting', 'review']);
+    const window = loadWindow([rules('organ', config({ rules: off }))], at('2026-11-15T10:00'));
+    expect([...window.keys()].sort()).toEqual(['assembly', 'lecture', 'life_meeting', 'review']);
+    expect(window.get('lecture')!.all).toBe(Infinity);
+  });
+
+  it('loads older lectures only when the secretary gave them', () => {
+    const window = loadWindow([rules()], at('2026-11-15T10:00'));
+    expect(inLoadWindow(window, meeting('lecture', '2025-03-01', { lecturerRole: 'secretary' }))).toBe(true);
+    expect(inLoadWindow(window, meeting('lecture', '2025-03-01', { lecturerRole: 'other' }))).toBe(false);
+    expect(inLoadWindow(window, meeting('lecture', '2026-08-01', { lecturerRole: 'other' }))).toBe(true);
+    expect(inLoadWindow(window, meeting('lecture', '2024-12-31', { lecturerRole: 'secretary' }))).toBe(false);
   });
 
   it('gives the same findings from the window’s meetings as from the whole history', () => {
@@ -80,8 +90,9 @@ describe('loadWindow', () => {
     for (const now of ['2025-01-02T10:00', '2025-04-03T12:00', '2025-11-30T23:00', '2026-03-01T00:00', '2026-07-15T08:00']) {
       for (const domain of DOMAINS) {
         const r = rules(domain, cfg);
-        const since = loadWindow([r], at(now));
-        const windowed = all.filter((m) => m.heldAt >= (since.get(m.type) ?? Infinity) && m.heldAt <= at(now));
+        const window = loadWindow([r], at(now));
+        const windowed = all.filter((m) => inLoadWindow(window, m) && m.heldAt <= at(now));
+        expect(windowed.length).toBeLessThan(all.length);
         const full = evaluateBranch(b, all, r, at(now));
         expect(evaluateBranch(b, windowed, r, at(now))).toEqual(full);
         for (const f of full) seen.add(`${f.rule} ${f.level}`);
