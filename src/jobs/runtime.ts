@@ -85,6 +85,9 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   const outbox = o.outbox ?? alertsOutbox(o.config);
   const conn = connectionsFrom(o.env);
   const redisError = throttledLogger(log, 'Redis connection problem; retrying');
+  // Worker errors also cover jobs that vanished under a worker (Redis restarted empty mid-job):
+  // harmless here, the outcome is in SQLite and the drainer re-adds what is still pending.
+  const workerError = throttledLogger(log, 'queue worker error (Redis away or a job lost with it); continuing');
 
   const queues = new Map<string, Queue>();
   const queue = (name: string) => {
@@ -100,7 +103,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   const workers: Worker[] = [];
   const workerOpts = { connection: conn.worker, prefix: conn.prefix, ...(o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs } : {}) };
   const watch = (w: Worker, what: string) => {
-    w.on('error', redisError);
+    w.on('error', workerError);
     w.on('failed', (job, err) => {
       if (!job) return;
       log.warn({ queue: what, jobId: job.id, attemptsMade: job.attemptsMade, err: err.message }, 'job attempt failed');

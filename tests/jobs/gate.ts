@@ -1,9 +1,10 @@
 /**
  * A TCP gate in front of a provider stand-in, for the kill -9 test. Open: bytes pass both ways.
  * Closed: requests from clients are HELD (not forwarded), so the provider never sees them and has
- * not accepted them; when the client dies (SIGKILL), its held bytes are discarded. Reopening
- * forwards what is held. This makes "killed mid-dispatch" deterministic: we know exactly which
- * messages the provider accepted before the kill.
+ * not accepted them; when the client dies (SIGKILL), its held bytes are discarded. `admit(n)` lets
+ * exactly n held HTTP requests through (one per connection: HTTP/1.1 clients do not pipeline);
+ * reopening forwards everything. This makes "killed mid-dispatch" deterministic: we know exactly
+ * which messages the provider accepted before the kill. Answers (provider → client) always pass.
  */
 import { createServer, connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,8 @@ export interface Gate {
   close(): void;
   /** Forward held and further bytes. */
   open(): void;
+  /** While closed: forward n complete held requests (one per connection); returns how many went. */
+  admit(n: number): number;
   /** Client connections currently holding bytes (requests in flight that the provider has not seen). */
   holding(): number;
   shutdown(): Promise<void>;
@@ -57,7 +60,19 @@ export async function startGate(targetPort: number): Promise<Gate> {
       isOpen = true;
       for (const p of pipes) for (const b of p.held.splice(0)) p.upstream.write(b);
     },
-    holding: () => [...pipes].filter((p) => p.held.length > 0).length,
+    admit(n) {
+      let sent = 0;
+      for (const p of pipes) {
+        if (sent >= n) break;
+        const buf = Buffer.concat(p.held);
+        if (!isCompleteRequest(buf)) continue;
+        p.held = [];
+        p.upstream.write(buf);
+        sent++;
+      }
+      return sent;
+    },
+    holding: () => [...pipes].filter((p) => isCompleteRequest(Buffer.concat(p.held))).length,
     shutdown: () =>
       new Promise<void>((r) => {
         for (const p of pipes) {
@@ -67,4 +82,12 @@ export async function startGate(targetPort: number): Promise<Gate> {
         server.close(() => r());
       }),
   };
+}
+
+/** Whether `buf` holds one whole HTTP/1.1 request (headers and a Content-Length body). */
+function isCompleteRequest(buf: Buffer): boolean {
+  const end = buf.indexOf('\r\n\r\n');
+  if (end < 0) return false;
+  const m = /\r\ncontent-length:\s*(\d+)/i.exec(buf.subarray(0, end).toString('latin1'));
+  return buf.length >= end + 4 + (m ? Number(m[1]) : 0);
 }

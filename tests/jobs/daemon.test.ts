@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listDeliveries } from '../../src/alerts/index.js';
+import { startDaemon, type DaemonHandle } from '../../src/jobs/daemon.js';
+import { recentRuns } from '../../src/store/runs.js';
+import { tempDb, type TempDb } from '../helpers/db.js';
+import { startHttpStandin, type HttpStandin } from '../helpers/http-standin.js';
+import { SHARED_REDIS_URL, cleanupPrefix, startPrivateRedis, uniquePrefix, type PrivateRedis } from '../helpers/redis.js';
+import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
+import { startGate, type Gate } from './gate.js';
+import { deliveryConfig, seedCity, type SeedBranch } from './seed.js';
+import { at, quietLog, testEnv, waitFor } from './setup.js';
+
+const TICK = at('2026-11-02T08:30');
+
+/** n branches whose secretaries have a phone and an email each. */
+function branches(n: number): SeedBranch[] {
+  return Array.from({ length: n }, (_, i) => ({
+    code: `B${String(i + 1).padStart(2, '0')}`,
+    secretaryPhone: `1390000${String(i + 1).padStart(4, '0')}`,
+    secretaryEmail: `sec${i + 1}@example.cn`,
+  }));
+}
+
+/** How often each value occurs. */
+function tally(values: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
+  return m;
+}
+
+describe('the daemon delivers every planned message exactly once', () => {
+  let tdb: TempDb;
+  let prefix: string;
+  let smtp: SmtpStandin;
+  let sms: HttpStandin;
+  const daemons: DaemonHandle[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
+
+  const start = async (redisUrl: string, smsUrl: string) => {
+    const d = await startDaemon({
+      config: deliveryConfig(smsUrl),
+      env: testEnv({ redisUrl, prefix, smtpUrl: smtp.url }),
+      dbPath: tdb.path,
+      clock: () => TICK + 60_000,
+      log: quietLog,
+      cron: false,
+      drainIntervalMs: 150,
+      claimLeaseMs: 2_000,
+      shutdownTimeoutMs: 5_000,
+    });
+    daemons.push(d);
+    return d;
+  };
+  const allSent = () => {
+    const ds = listDeliveries(tdb.db);
+    return ds.length > 0 && ds.every((d) => d.status === 'sent');
+  };
+
+  beforeEach(async () => {
+    tdb = tempDb();
+    prefix = uniquePrefix('daemon');
+    smtp = await startSmtpServer();
+    sms = await startHttpStandin();
+  });
+  afterEach(async () => {
+    await Promise.all(daemons.splice(0).map((d) => d.stop()));
+    for (const c of cleanups.splice(0)) await c();
+    await cleanupPrefix(SHARED_REDIS_URL, prefix);
+    await Promise.all([smtp.close(), sms.close()]);
+    tdb.cleanup();
+  });
+
+  it('runs a tick fired by two daemons on one Redis and one database once, and each message arrives once', async () => {
+    seedCity(tdb.db, branches(6));
+    const [a, b] = [await start(SHARED_REDIS_URL, `${sms.url}/sms/send`), await start(SHARED_REDIS_URL, `${sms.url}/sms/send`)];
+    await Promise.all([a.fireTick('evaluate', TICK), b.fireTick('evaluate', TICK)]);
+    await waitFor('every delivery sent', allSent);
+
+    expect(recentRuns(tdb.db, 10, 'evaluate')).toHaveLength(1);
+    const ds = listDeliveries(tdb.db);
+    expect(ds.filter((d) => d.channel === 'http_sms')).toHaveLength(6);
+    expect(ds.filter((d) => d.channel === 'email')).toHaveLength(6);
+    const phones = tally(sms.requestsTo('http_sms').map((r) => r.json.phone as string));
+    expect([...phones.values()]).toEqual(Array(6).fill(1));
+    const mails = await smtp.waitForMessages(6);
+    expect([...tally(mails.map((m) => m.envelope.to[0]!)).values()]).toEqual(Array(6).fill(1));
+  });
+
+  it('loses nothing and sends nothing twice when Redis restarts empty in the middle of dispatch', async () => {
+    const redis: PrivateRedis = await startPrivateRedis();
+    cleanups.push(() => redis.close());
+    const gate: Gate = await startGate(sms.port);
+    cleanups.push(() => gate.shutdown());
+    // 40 SMS against 32 workers: while the gate holds the first requests, 8 jobs wait in Redis.
+    seedCity(tdb.db, branches(40));
+    gate.close();
+    const d = await start(redis.url, `${gate.url}/sms/send`);
+    await d.fireTick('evaluate', TICK);
+    await waitFor('SMS requests held at the gate', () => gate.holding() >= 20);
+    expect(sms.requestsTo('http_sms')).toHaveLength(0);
+
+    await redis.stop(); // SIGKILL: the queues (waiting, active, delayed jobs) are gone
+    await redis.start();
+    gate.open();
+    await waitFor('every delivery sent', allSent, 20_000);
+
+    const smsCount = listDeliveries(tdb.db).filter((x) => x.channel === 'http_sms').length;
+    expect(smsCount).toBe(40);
+    const phones = tally(sms.requestsTo('http_sms').map((r) => r.json.phone as string));
+    expect(phones.size).toBe(40);
+    expect([...phones.values()].every((n) => n === 1)).toBe(true);
+    const mails = await smtp.waitForMessages(40);
+    expect(mails).toHaveLength(40);
+    expect(tally(mails.map((m) => m.envelope.to[0]!)).size).toBe(40);
+  });
+});
