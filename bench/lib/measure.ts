@@ -14,6 +14,9 @@ export interface CommandRun {
   wallMs: number;
   /** Highest peak RSS among the command's node processes (0 if unknown). */
   peakRssBytes: number;
+  /** CPU time (user + system) of the command's node processes, ms (0 if unknown). Unlike wall time,
+   * it barely moves when other work competes for the cores. */
+  cpuMs: number;
   stderr: string;
 }
 
@@ -47,14 +50,16 @@ export async function runOrglife(
   const wallMs = performance.now() - started;
   closeSync(out);
   let peakRssBytes = 0;
+  let cpuMs = 0;
   if (existsSync(rssFile)) {
     for (const line of readFileSync(rssFile, 'utf8').split('\n')) {
-      const bytes = Number(line.split(' ')[1]);
-      if (bytes > peakRssBytes) peakRssBytes = bytes;
+      const [, bytes, cpu] = line.split(' ').map(Number);
+      if (bytes! > peakRssBytes) peakRssBytes = bytes!;
+      if (cpu) cpuMs += cpu;
     }
     rmSync(rssFile, { force: true });
   }
-  return { code, wallMs, peakRssBytes, stderr };
+  return { code, wallMs, peakRssBytes, cpuMs, stderr };
 }
 
 /**
@@ -72,6 +77,12 @@ export async function timed<T>(fn: () => T | Promise<T>): Promise<{ value: T; ms
   const started = performance.now();
   const value = await fn();
   return { value, ms: performance.now() - started };
+}
+
+/** CPU time (user + system) of this process so far, ms. */
+export function cpuMsSelf(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 /** Peak RSS of this process so far, in bytes. */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shanghaiMidnight, shanghaiParts, parseTimestamp } from '../../src/domain/calendar.js';
 import { GiB, info, rssUnder, timeVsFloor } from '../lib/figures.js';
-import { orglifeStartupMs, runOrglife } from '../lib/measure.js';
+import { cpuMsSelf, orglifeStartupMs, runOrglife } from '../lib/measure.js';
 import type { BenchContext, BenchSuite, Figure, StepResult } from '../lib/types.js';
 import { LEVELS } from '../../src/domain/types.js';
 
@@ -56,6 +56,9 @@ record of the window once. The query plan is recorded below.
         out.push(timeVsFloor('check time net of start-up', net, floorRef, 2, limit));
       } else out.push(info('check time (wall)', c.metrics.seconds!, 's', 'floor failed'));
       out.push(info('CLI start-up', c.metrics.startupSeconds!, 's', 'orglife --version'));
+      if (f?.metrics.cpuSeconds && c.metrics.cpuSeconds) {
+        out.push(info('check CPU time', c.metrics.cpuSeconds, 'CPU-s', `${(c.metrics.cpuSeconds / f.metrics.cpuSeconds).toFixed(2)}× floor; less sensitive to other load (includes start-up)`, { label: 'SQL aggregate', value: f.metrics.cpuSeconds }));
+      }
       out.push(rssUnder('check peak RSS', c.rssBytes, GiB));
       const got = LEVELS.map((l) => c.metrics[l] ?? 0);
       const want = LEVELS.map((l) => city.expected[l]);
@@ -83,6 +86,7 @@ async function floor(ctx: BenchContext): Promise<StepResult> {
   db.pragma('cache_size = -65536'); // as openDb sets it
   const plan = (db.prepare(`EXPLAIN QUERY PLAN ${FLOOR_SQL}`).all(0, 0) as { detail: string }[]).map((r) => r.detail);
   const started = performance.now();
+  const cpuStarted = cpuMsSelf();
   let groups = 0;
   let records = 0;
   for (const r of db.prepare(FLOOR_SQL).raw().iterate(windowStart(now), now) as Iterable<[number, string, number]>) {
@@ -91,7 +95,7 @@ async function floor(ctx: BenchContext): Promise<StepResult> {
   }
   const seconds = (performance.now() - started) / 1000;
   db.close();
-  return { metrics: { seconds, groups, records }, notes: [`floor query plan: ${plan.join('; ')}; ${records.toLocaleString('en-US')} records in window`] };
+  return { metrics: { seconds, cpuSeconds: (cpuMsSelf() - cpuStarted) / 1000, groups, records }, notes: [`floor query plan: ${plan.join('; ')}; ${records.toLocaleString('en-US')} records in window`] };
 }
 
 async function check(ctx: BenchContext): Promise<StepResult> {
@@ -109,7 +113,7 @@ async function check(ctx: BenchContext): Promise<StepResult> {
   // check exits non-zero when it reports findings (like a linter); a crash prints no findings.
   if (run.code !== 0 && findings === 0) throw new Error(`orglife check exited with ${run.code}: ${run.stderr.slice(0, 1500)}`);
   return {
-    metrics: { seconds: run.wallMs / 1000, startupSeconds: startup / 1000, findings, exitCode: run.code, ...counts },
+    metrics: { seconds: run.wallMs / 1000, cpuSeconds: run.cpuMs / 1000, startupSeconds: startup / 1000, findings, exitCode: run.code, ...counts },
     peakRssBytes: run.peakRssBytes,
   };
 }
