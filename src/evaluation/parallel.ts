@@ -1,10 +1,11 @@
 /**
- * The check on several cores: the main thread resolves the scope and hands chunks of branch ids to
- * worker threads (each with its own SQLite connection), then passes their findings on in id order,
- * exactly as forEachBranchFindings would. Below a size where starting workers costs more than it
- * saves, it simply runs forEachBranchFindings on this thread.
+ * The check on several cores: this thread and helper worker threads (each with its own SQLite
+ * connection) take chunks of branch ids as they become free; the findings are passed on in id
+ * order, exactly as forEachBranchFindings would. This thread works too, so the helpers' start-up
+ * overlaps with useful work and a machine whose second core is busy loses next to nothing.
  */
 import { availableParallelism } from 'node:os';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../store/db.js';
@@ -14,6 +15,8 @@ import {
   chunksOf,
   DEFAULT_CHUNK,
   emptyStats,
+  evalContext,
+  evaluateChunk,
   forEachBranchFindings,
   type BranchFindings,
   type CheckOptions,
@@ -22,19 +25,24 @@ import {
 import type { WorkerInit, WorkerRequest } from './worker.js';
 
 export interface ParallelOptions extends CheckOptions {
-  /** Worker threads (default: the machine's cores, at most 4). 1 = evaluate on this thread. */
+  /** Threads evaluating, this one included (default: the machine's cores, at most 4). 1 = only this thread. */
   workers?: number;
-  /** Fewer branches than this are evaluated on this thread (default 10,000). */
+  /** Fewer branches than this are evaluated on this thread alone (default 20,000). */
   minBranches?: number;
+  /** Whether this thread evaluates chunks too (default true; false leaves all to the helpers). */
+  evaluateHere?: boolean;
 }
 
-/** Chunks queued per worker, so a worker never waits for the main thread between chunks. */
-const IN_FLIGHT_PER_WORKER = 2;
-const DEFAULT_MIN_BRANCHES = 10_000;
+/** Chunks queued per helper, so a helper never waits for this thread between chunks. */
+const IN_FLIGHT_PER_HELPER = 2;
+const DEFAULT_MIN_BRANCHES = 20_000;
+
+type Reply = { ready: true } | { seq: number; chunk?: BranchFindings[]; error?: string };
 
 /**
- * Like forEachBranchFindings (same chunks, same order, same findings), spread over worker threads.
- * `dbPath` is the file behind `db` (workers open their own connections; `db` resolves the scope).
+ * Like forEachBranchFindings (same chunks, same order, same findings), spread over threads.
+ * `dbPath` is the file behind `db` (helpers open their own connections; `db` resolves the scope
+ * and evaluates this thread's share).
  */
 export async function forEachBranchFindingsParallel(
   db: Db,
@@ -45,58 +53,85 @@ export async function forEachBranchFindingsParallel(
   opts: ParallelOptions = {},
 ): Promise<CheckStats> {
   const ids = branchIdsInScope(db, opts.org);
-  const workers = Math.max(1, opts.workers ?? Math.min(4, availableParallelism()));
-  if (workers === 1 || ids.length < (opts.minBranches ?? DEFAULT_MIN_BRANCHES)) {
+  const threads = Math.max(1, opts.workers ?? Math.min(4, availableParallelism()));
+  const evaluateHere = opts.evaluateHere ?? true;
+  if (threads === 1 || ids.length < (opts.minBranches ?? DEFAULT_MIN_BRANCHES)) {
     return forEachBranchFindings(db, config, now, onChunk, opts);
   }
   const chunks = chunksOf(ids, opts.chunkSize ?? DEFAULT_CHUNK);
-  const init: WorkerInit = { dbPath, config, now, alsoEvaluate: opts.alsoEvaluate ? [...opts.alsoEvaluate].map(([k, v]) => [k, [...v]]) : undefined };
-  const pool = Array.from({ length: Math.min(workers, chunks.length) }, () => startWorker(init));
+  const ctx = evalContext(config, now, opts.alsoEvaluate);
+  const init: WorkerInit = {
+    dbPath,
+    config,
+    now,
+    alsoEvaluate: opts.alsoEvaluate ? [...opts.alsoEvaluate].map(([k, v]) => [k, [...v]]) : undefined,
+  };
   const stats = emptyStats();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let sent = 0;
-      let delivered = 0;
-      const ready = new Map<number, BranchFindings[]>();
-      const feed = (w: Worker) => {
-        if (sent < chunks.length) w.postMessage({ seq: sent, ids: chunks[sent++]! } satisfies WorkerRequest);
-      };
-      for (const w of pool) {
-        w.on('message', (msg: { seq: number; chunk?: BranchFindings[]; error?: string }) => {
-          if (msg.error !== undefined) return reject(new Error(`check worker failed: ${msg.error}`));
-          ready.set(msg.seq, msg.chunk!);
-          feed(w);
-          try {
-            // Pass chunks on in order; a fast worker's later chunk waits for the one before it.
-            for (let c = ready.get(delivered); c; c = ready.get(delivered)) {
-              ready.delete(delivered++);
-              addToStats(stats, c);
-              onChunk(c);
-            }
-          } catch (e) {
-            return reject(e);
-          }
-          if (delivered === chunks.length) resolve();
-        });
-        w.on('error', reject);
-        w.on('exit', (code) => {
-          if (delivered < chunks.length) reject(new Error(`check worker exited early (code ${code})`));
-        });
-        for (let n = 0; n < IN_FLIGHT_PER_WORKER; n++) feed(w);
+  const ready = new Map<number, BranchFindings[]>();
+  let sent = 0;
+  let delivered = 0;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+
+  const helpers = Array.from({ length: Math.min(evaluateHere ? threads - 1 : threads, chunks.length) }, () => startWorker(init));
+  const feed = (w: Worker) => {
+    if (sent < chunks.length) w.postMessage({ seq: sent, ids: chunks[sent++]! } satisfies WorkerRequest);
+  };
+  for (const w of helpers) {
+    w.on('message', (msg: Reply) => {
+      // Fed only once started: this thread never waits for a helper that is still loading.
+      if ('ready' in msg) for (let n = 0; n < IN_FLIGHT_PER_HELPER; n++) feed(w);
+      else if (msg.error !== undefined) failure ??= new Error(`check worker failed: ${msg.error}`);
+      else {
+        ready.set(msg.seq, msg.chunk!);
+        feed(w);
       }
+      notify();
     });
+    w.on('error', (e) => {
+      failure ??= e;
+      notify();
+    });
+    w.on('exit', (code) => {
+      if (delivered < chunks.length) failure ??= new Error(`check worker exited early (code ${code})`);
+      notify();
+    });
+  }
+
+  try {
+    while (delivered < chunks.length) {
+      if (failure) throw failure;
+      // Pass chunks on in order; a later chunk waits for the one before it.
+      for (let c = ready.get(delivered); c; c = ready.get(delivered)) {
+        ready.delete(delivered++);
+        addToStats(stats, c);
+        onChunk(c);
+      }
+      if (delivered === chunks.length) break;
+      if (evaluateHere && sent < chunks.length) {
+        const seq = sent++;
+        ready.set(seq, evaluateChunk(db, chunks[seq]!, ctx));
+        await yieldToEvents(); // let the helpers' replies in
+      } else {
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    }
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await Promise.all(helpers.map((w) => w.terminate()));
   }
   return stats;
 }
 
 /**
- * Start a worker on worker.ts. Under tsx (running the TypeScript sources) the worker must register
+ * Start a helper on worker.ts. Under tsx (running the TypeScript sources) the worker must register
  * tsx itself, as bin/orglife.js does for the main thread; the compiled build runs worker.js directly.
  */
 function startWorker(init: WorkerInit): Worker {
-  const opts = { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 64 } };
+  const opts = { workerData: init };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), opts);
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./worker.ts', import.meta.url).href;

@@ -16,7 +16,7 @@ export interface WorkerInit {
   alsoEvaluate?: [string, EvalRequest[]][];
 }
 
-/** A request (`ids` to evaluate, or `stop`) and its reply. */
+/** A request: `ids` to evaluate, or `stop`. The worker says `{ready: true}` once, then replies `{seq, chunk}` or `{seq, error}`. */
 export type WorkerRequest = { seq: number; ids: number[] } | { stop: true };
 
 const init = workerData as WorkerInit;
@@ -35,3 +35,4 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     parentPort!.postMessage({ seq: msg.seq, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }
 });
+parentPort!.postMessage({ ready: true });

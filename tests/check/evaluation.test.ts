@@ -81,7 +81,7 @@ describe('runCheck on a real SQLite file', () => {
     expect(stats).toEqual({ branches: 4, branchesWithFindings: 3, findings: { reminder: 1, warning: 1, escalation: 2 } });
   });
 
-  it('gives the same chunks on worker threads as on this thread', async () => {
+  it('gives the same chunks, in the same order, when worker threads evaluate them', async () => {
     const config = shippedConfig();
     const serial: BranchFindings[][] = [];
     forEachBranchFindings(t.db, config, now, (c) => serial.push(c), { chunkSize: 1 });
@@ -90,6 +90,7 @@ describe('runCheck on a real SQLite file', () => {
       chunkSize: 1,
       workers: 2,
       minBranches: 0,
+      evaluateHere: false,
     });
     expect(parallel).toEqual(serial);
     expect(stats.findings).toEqual({ reminder: 1, warning: 1, escalation: 2 });
