@@ -42,6 +42,8 @@ export interface RuntimeOptions {
   lockDurationMs?: number;
   /** Delivery claims expire after this long (default 90 s): a killed daemon's deliveries wait this long. */
   claimLeaseMs?: number;
+  /** Create workers paused (default false): nothing is taken until startWorkers() (benchmarks, tools). */
+  paused?: boolean;
   /** Start the tick worker (default true; `--once` runs its cycle in-process). */
   tickWorker?: boolean;
   /** Called after a tick's handler finished. */
@@ -63,6 +65,8 @@ export interface Runtime {
   queueOf(channel: ChannelName): Queue;
   /** Enqueue a tick job (idempotent by id); `replaceFailed` first removes a failed job of that id. */
   enqueueTick(kind: ScheduleKind, tickAt: number, opts?: { replaceFailed?: boolean }): Promise<string>;
+  /** Start workers created with `paused: true`. */
+  startWorkers(): void;
   /** Run the drainer (serialised: concurrent calls share one run). */
   drain(opts?: { dueBy?: number; force?: boolean }): Promise<DrainResult>;
   close(): Promise<void>;
@@ -101,7 +105,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   const drainDeps = { db, config: o.config, outbox, epoch, queueOf, clock };
 
   const workers: Worker[] = [];
-  const workerOpts = { connection: conn.worker, prefix: conn.prefix, ...(o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs } : {}) };
+  const workerOpts = { connection: conn.worker, prefix: conn.prefix, autorun: !o.paused, ...(o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs } : {}) };
   const watch = (w: Worker, what: string) => {
     w.on('error', workerError);
     w.on('failed', (job, err) => {
@@ -145,6 +149,9 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
       }
       await ticks.add(kind, { kind, tickAt }, { ...TICK_JOB_OPTIONS, jobId });
       return jobId;
+    },
+    startWorkers() {
+      for (const w of workers) if (!w.isRunning()) void w.run().catch((e: unknown) => log.error({ err: e }, 'worker stopped with an error'));
     },
     drain(opts = {}) {
       // Serialise: a periodic drain and an after-cycle drain must not add the same list twice at once.
