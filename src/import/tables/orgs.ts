@@ -101,7 +101,6 @@ class OrgsWriter implements TableWriter<Org> {
           'kind',
           `「${org.code}」为党支部，但仍是 ${kids.slice(0, 3).join('、')}${kids.length > 3 ? ' 等' : ''} 的上级组织`,
           `"${org.code}" is a branch but still the parent of ${kids.slice(0, 3).join(', ')}${kids.length > 3 ? ', …' : ''}`,
-          org.kind,
         );
       }
     }
