@@ -7,7 +7,7 @@ import { Option, type Command } from 'commander';
 import { readEnv } from '../../config/env.js';
 import { defaultConfigPath, loadConfig } from '../../config/load.js';
 import { parseTimestamp, shanghaiDateTime } from '../../domain/calendar.js';
-import { startDaemon } from '../../jobs/daemon.js';
+import { installSignalHandlers, startService } from '../../api/service.js';
 import type { ScheduleKind } from '../../jobs/kinds.js';
 import { runOnce, type OnceReport } from '../../jobs/once.js';
 import { log } from '../../log.js';
@@ -63,22 +63,11 @@ export function registerDaemon(program: Command): void {
         return;
       }
 
-      const daemon = await startDaemon({ ...base, ...(opts.drainIntervalMs ? { drainIntervalMs: positive(opts.drainIntervalMs, '--drain-interval-ms') } : {}) });
-      let signals = 0;
-      const onSignal = (sig: NodeJS.Signals) => {
-        signals++;
-        if (signals > 1) {
-          log.warn({ signal: sig }, 'second signal: exiting now');
-          process.exit(130);
-        }
-        log.info({ signal: sig }, 'shutting down');
-        void daemon.stop();
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
-      await daemon.stopped;
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
+      // Long-lived: the daemon plus the HTTP API, SIGTERM/SIGINT → graceful stop, SIGHUP → config reload (src/api/service.ts).
+      const service = await startService({ ...base, configPath: opts.config ?? defaultConfigPath(), ...(opts.drainIntervalMs ? { drainIntervalMs: positive(opts.drainIntervalMs, '--drain-interval-ms') } : {}) });
+      const uninstall = installSignalHandlers(service, log);
+      await service.stopped;
+      uninstall();
     });
 }
 
