@@ -6,6 +6,10 @@
 import type { ScheduleKind } from './kinds.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 import { createScheduler } from './scheduler.js';
+import { pruneEnqueued } from '../store/runs.js';
+
+/** Epoch marks older than this are pruned after each tick (a still-pending delivery is just re-added). */
+const MARK_TTL_MS = 7 * 86_400_000;
 
 export interface DaemonOptions extends RuntimeOptions {
   /** Period of the drainer and of the missed-tick check (default 30 s). */
@@ -38,6 +42,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     afterTick: async (kind) => {
       await opts.afterTick?.(kind);
       await rt.drain();
+      pruneEnqueued(rt.db, rt.clock() - MARK_TTL_MS);
     },
   });
   const { log } = rt;

@@ -59,12 +59,15 @@ export async function runOnce(o: OnceOptions): Promise<OnceReport> {
     // Deliver what is due by --at; fallbacks created meanwhile are picked up by the next drain.
     const seen = new Set<number>();
     const deadline = Date.now() + (o.waitTimeoutMs ?? 15 * 60_000);
-    for (;;) {
+    let pollMs = o.pollMs ?? 100;
+    for (let round = 0; ; round++) {
       const due = rt.outbox.pending(db, { dueBy: at });
       for (const d of due) seen.add(d.id);
       if (due.length === 0 || Date.now() > deadline) break;
-      await rt.drain({ dueBy: at });
-      await new Promise((r) => setTimeout(r, o.pollMs ?? 100));
+      // Re-drain now and then: it adds fallbacks created meanwhile (the epoch marks skip the rest).
+      if (round % 10 === 0) await rt.drain({ dueBy: at });
+      await new Promise((r) => setTimeout(r, pollMs));
+      pollMs = Math.min(pollMs * 1.25, 1000);
     }
     const stillDue = rt.outbox.pending(db, { dueBy: at });
     const held = rt.outbox.pending(db).filter((d) => d.notBefore > at);

@@ -2,7 +2,7 @@
  * Queries of the job machinery: schedule ticks (claim / heartbeat / finish), schedule first sight
  * (for catch-up), cycle runs, and the epoch marks of enqueued deliveries. All synchronous.
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { cycleRuns, deliveryEnqueues, scheduleState, scheduleTicks } from './schema.js';
 
@@ -157,11 +157,12 @@ export function enqueuedIn(db: Db, deliveryIds: readonly number[], epoch: string
   return out;
 }
 
-/** Forget epoch marks of deliveries that are no longer pending (keeps the table small). */
-export function forgetEnqueued(db: Db, deliveryIds: readonly number[]): void {
-  for (let i = 0; i < deliveryIds.length; i += 500) {
-    db.delete(deliveryEnqueues).where(inArray(deliveryEnqueues.deliveryId, deliveryIds.slice(i, i + 500) as number[])).run();
-  }
+/**
+ * Forget epoch marks older than `before` (keeps the table small). Harmless for a delivery still
+ * pending: without its mark it is simply added again (same job id) at the next drain.
+ */
+export function pruneEnqueued(db: Db, before: number): number {
+  return db.delete(deliveryEnqueues).where(lt(deliveryEnqueues.enqueuedAt, before)).run().changes;
 }
 
 /** Count of rows per tick status (status output, tests). */

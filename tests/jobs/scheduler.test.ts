@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDaemon, type DaemonHandle, type DaemonOptions } from '../../src/jobs/daemon.js';
-import { TICK_QUEUE } from '../../src/jobs/queues.js';
+import { tickStamp } from '../../src/jobs/ticks.js';
 import { listTicks, recentRuns } from '../../src/store/runs.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
@@ -88,7 +88,23 @@ describe('schedule ticks on one Redis and one database', () => {
     expect(listTicks(tdb.db).map((r) => r.kind)).toEqual(['evaluate']);
   });
 
-  it('enqueues nothing but the tick job itself: the tick queue holds one job per fired tick', async () => {
+  it('lets node-cron fire real ticks on two daemons and runs each tick once', async () => {
+    // A schedule firing every second (node-cron accepts a seconds field; config validation would not).
+    const config = shippedConfig();
+    config.schedules.evaluate = '* * * * * *';
+    const opts = { config, clock: Date.now, cron: true } as const;
+    await Promise.all([start(Date.now(), opts), start(Date.now(), opts)]);
+    await waitFor('three ticks done', () => listTicks(tdb.db, 'evaluate').filter((r) => r.status === 'done').length >= 3);
+    await Promise.all(daemons.splice(0).map((d) => d.stop()));
+
+    const ticks = listTicks(tdb.db, 'evaluate');
+    const runs = evaluateRuns();
+    expect(new Set(runs.map((r) => r.asOf)).size).toBe(runs.length);
+    expect(runs.map((r) => r.asOf).sort()).toEqual(ticks.filter((t) => t.status === 'done').map((t) => t.tickAt).sort());
+    expect(ticks.every((t) => t.tickAt % 1000 === 0 && t.jobId === `tick-evaluate-${tickStamp(t.tickAt)}`)).toBe(true);
+  });
+
+  it('runs the ticks of different days as separate cycles, each as of its own scheduled time', async () => {
     const t1 = at('2026-11-02T08:30');
     const t2 = at('2026-11-03T08:30');
     const a = await start(t2);
@@ -96,6 +112,6 @@ describe('schedule ticks on one Redis and one database', () => {
     await a.fireTick('evaluate', t2);
     await waitFor('both ticks done', () => listTicks(tdb.db, 'evaluate').filter((r) => r.status === 'done').length === 2);
     expect(evaluateRuns().map((r) => r.asOf).sort()).toEqual([t1, t2]);
-    expect(TICK_QUEUE).toBe('ticks');
+    expect(await a.runtime.ticks.getJobCounts('completed')).toEqual({ completed: 2 });
   });
 });
