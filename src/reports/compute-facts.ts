@@ -7,7 +7,8 @@
  * period says the same whenever it is generated (records that arrive later still count).
  */
 import { DAY_MS, parseDate, parsePeriod, periodOf, type Period, type PeriodKind } from '../domain/calendar.js';
-import { FREQUENCY_RULE_IDS, RECORD_RULE_IDS, type Finding, type RuleId } from '../domain/types.js';
+import { FREQUENCY_RULE_IDS, RECORD_RULE_IDS, type Domain, type Finding, type FrequencyRuleId, type MeetingType, type RuleId } from '../domain/types.js';
+import type { FrequencyRuleConfig, RulesConfig } from '../config/rules-schema.js';
 import type { Config } from '../config/schema.js';
 import { rulesFor } from '../config/load.js';
 import { countsFor, evaluateBranch, FREQUENCY_MEETING_TYPE, hasQuorum, requiredCount, addYearsToDate, type EvalRequest } from '../rules/index.js';
@@ -54,6 +55,13 @@ export function subPeriods(kind: PeriodKind, p: Period): Period[] {
   return out;
 }
 
+/** Where the meetings a report of p judges begin: the start of its longest sub-period. */
+export function meetingsFrom(p: Period): number {
+  let from = p.start;
+  for (const kind of ['month', 'quarter', 'year'] as const) from = Math.min(from, subPeriods(kind, p)[0]?.start ?? from);
+  return from;
+}
+
 /** The instant a closed period's rules are evaluated at: its end plus the longest grace time. */
 export function evaluationInstant(p: Period, config: Config): number {
   let grace = 0;
@@ -64,14 +72,26 @@ export function evaluationInstant(p: Period, config: Config): number {
   return p.end + grace * DAY_MS;
 }
 
-/** Build the facts of one branch for report period `p`. */
-export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: number): BranchFacts {
-  const org = raw.org;
-  const rules = rulesFor(config, org.domain);
-  const asOf = evaluationInstant(p, config);
-  const establishedAt = org.establishedOn ? parseDate(org.establishedOn) : null;
+/** What a report period asks of the branches of one domain: computed once, shared by all of them. */
+interface DomainPlan {
+  rules: RulesConfig;
+  /** 'rule|period' of every (rule, sub-period) judged in the report. */
+  wanted: Set<string>;
+  requests: EvalRequest[];
+  frequency: { id: FrequencyRuleId; cfg: FrequencyRuleConfig; type: MeetingType; subs: Period[] }[];
+}
 
-  // Which (rule, sub-period) pairs belong to this report.
+// Plans per (config, period label, domain). Config objects are immutable once loaded, so a
+// WeakMap keyed by them is a pure memo: same inputs, same plan.
+const plans = new WeakMap<Config, Map<string, DomainPlan>>();
+
+function planFor(config: Config, p: Period, domain: string | null): DomainPlan {
+  let byKey = plans.get(config);
+  if (!byKey) plans.set(config, (byKey = new Map()));
+  const key = `${p.label}|${domain ?? ''}`;
+  let plan = byKey.get(key);
+  if (plan) return plan;
+  const rules = rulesFor(config, domain as Domain | null);
   const wanted = new Set<string>();
   const requests: EvalRequest[] = [];
   for (const id of [...FREQUENCY_RULE_IDS, ...RECORD_RULE_IDS]) {
@@ -82,28 +102,58 @@ export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: numb
       requests.push({ rule: id, period: s.label });
     }
   }
-  const meetings = raw.meetings.filter((m) => m.heldAt >= p.start && m.heldAt < p.end);
-  const all = evaluateBranch(org, meetings, rules, asOf, requests);
+  const frequency = FREQUENCY_RULE_IDS.filter((id) => rules[id].enabled).map((id) => ({
+    id,
+    cfg: rules[id],
+    type: FREQUENCY_MEETING_TYPE[id],
+    subs: subPeriods(rules[id].period, p),
+  }));
+  plan = { rules, wanted, requests, frequency };
+  byKey.set(key, plan);
+  return plan;
+}
+
+/** Build the facts of one branch for report period `p`. */
+export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: number): BranchFacts {
+  const org = raw.org;
+  const { rules, wanted, requests, frequency } = planFor(config, p, org.domain);
+  const asOf = evaluationInstant(p, config);
+  const establishedAt = org.establishedOn ? parseDate(org.establishedOn) : null;
+
+  // Obligations of a longer kind (the quarter in a quarter-ending month's report) read meetings
+  // from before p; the organizational-life figures count only those held in p.
+  const from = meetingsFrom(p);
+  const judged = raw.meetings.filter((m) => m.heldAt >= from && m.heldAt < p.end).sort((a, b) => a.heldAt - b.heldAt);
+  const meetings = judged.filter((m) => m.heldAt >= p.start);
+  const all = evaluateBranch(org, judged, rules, asOf, requests);
   const findings = all.filter((f) => f.rule === 'term-expiry' || wanted.has(`${f.rule}|${f.period}`));
 
+  const byType = new Map<MeetingType, MeetingInfo[]>();
+  for (const m of judged) {
+    const list = byType.get(m.type);
+    if (list) list.push(m);
+    else byType.set(m.type, [m]);
+  }
   const obligations: ObligationStatus[] = [];
-  for (const id of FREQUENCY_RULE_IDS) {
-    const cfg = rules[id];
-    if (!cfg.enabled) continue;
+  for (const { id, cfg, type, subs } of frequency) {
     const required = requiredCount(id, cfg, org);
     if (required <= 0) continue;
-    const type = FREQUENCY_MEETING_TYPE[id];
-    for (const s of subPeriods(cfg.period, p)) {
+    const ofType = byType.get(type) ?? [];
+    for (const s of subs) {
       if (establishedAt !== null && establishedAt > s.start) continue;
-      const own = raw.meetings.filter((m) => m.type === type && m.heldAt >= s.start && m.heldAt < s.end).sort((a, b) => a.heldAt - b.heldAt);
-      const counting = own.filter((m) => countsFor(id, m));
-      const metBy = counting[required - 1];
+      const own = ofType.filter((m) => m.heldAt >= s.start && m.heldAt < s.end);
+      let counted = 0;
+      let metBy: MeetingInfo | undefined;
+      for (const m of own) {
+        if (!countsFor(id, m)) continue;
+        if (++counted === required) metBy = m;
+      }
       const lateness = metBy ? (metBy.heldAt - s.start) / (s.end - s.start) : null;
       obligations.push({
         rule: id,
         period: s.label,
         required,
-        counted: counting.length,
+        counted,
         met: !!metBy,
         meetingIds: metBy ? [] : own.map((m) => m.id),
         lateness: lateness === null ? null : round(lateness, 3),
@@ -112,7 +162,7 @@ export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: numb
     }
   }
 
-  const stats = computeStats(raw, meetings, obligations, findings, p, config, now);
+  const stats = computeStats(raw, meetings, obligations, findings, p, rules, now);
   const resolved = resolveAssessments(raw.assessments, p);
   const configured = config.reports.imported_indicators;
   const assessments: Record<string, number> = {};
@@ -146,7 +196,7 @@ function computeStats(
   obligations: ObligationStatus[],
   findings: Finding[],
   p: Period,
-  config: Config,
+  rules: RulesConfig,
   now: number,
 ): BranchStats {
   let expected = 0;
@@ -169,7 +219,6 @@ function computeStats(
   const met = obligations.filter((o) => o.met);
   const latenesses = met.map((o) => o.lateness ?? 0);
 
-  const rules = rulesFor(config, raw.org.domain);
   const warned = raw.alerts.filter((a) => a.level !== 'reminder' && a.raisedAt >= p.start && a.raisedAt < p.end);
   const ackDays = warned.filter((a) => a.acknowledgedAt !== null).map((a) => (a.acknowledgedAt! - a.raisedAt) / DAY_MS);
   const prompt = warned.filter((a) => {

@@ -4,10 +4,9 @@
  * vetoes, rectification items and earlier reports are one query each for the whole city.
  */
 import { parseDate, periodOf, previousPeriod, type Period } from '../domain/calendar.js';
-import { MEETING_TYPES, type MeetingType } from '../domain/types.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../store/db.js';
-import { recordIdsOf, windowMeetings } from '../store/facts.js';
+import { recordIdsOf } from '../store/facts.js';
 import {
   hasStoredReports,
   loadAssessments,
@@ -16,9 +15,10 @@ import {
   loadReportAlerts,
   loadReportOrgs,
   loadVetoes,
+  periodMeetings,
   type OrgRow,
 } from '../store/reports.js';
-import { branchFacts } from './compute-facts.js';
+import { branchFacts, meetingsFrom } from './compute-facts.js';
 import { computeBranchReports, recentPeriods } from './compute.js';
 import { computeCommitteeSummaries } from './compute-committee.js';
 import type { BranchFacts, BranchReport, CommitteeSummary, HistoryPoint, MeetingInfo } from './types.js';
@@ -69,13 +69,13 @@ export function buildReports(db: Db, config: Config, p: Period, now: number, opt
   const vetoes = loadVetoes(db, labels);
   const items = loadRectifications(db, p.start, p.end);
   const alerts = loadReportAlerts(db, p.start);
-  const since = new Map<MeetingType, number>(MEETING_TYPES.map((t) => [t, p.start]));
 
+  const from = meetingsFrom(p);
   const facts: BranchFacts[] = [];
   const chunk = opts.chunk ?? 2000;
   for (let i = 0; i < branches.length; i += chunk) {
     const part = branches.slice(i, i + chunk);
-    const meetings = windowMeetings(db, part.map((b) => b.id), since, p.end - 1);
+    const meetings = periodMeetings(db, part.map((b) => b.id), from, p.end);
     const made: BranchFacts[] = [];
     for (const b of part) {
       const own: MeetingInfo[] = (meetings.get(b.id) ?? []).map((m) => ({ ...m, id: String(m.id) }));

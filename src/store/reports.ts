@@ -5,13 +5,14 @@
  * with the rules' covering-index query (store/facts.ts).
  */
 import type { Statement } from 'better-sqlite3';
-import { DOMAINS, type Domain } from '../domain/types.js';
+import { DOMAINS, MEETING_TYPES, type Domain } from '../domain/types.js';
 import type {
   AlertFact,
   AssessmentFact,
   BranchReport,
   CommitteeSummary,
   HistoryPoint,
+  MeetingInfo,
   OrgInfo,
   RectificationFact,
   VetoFact,
@@ -53,6 +54,38 @@ export function loadReportOrgs(db: Db): OrgRow[] {
     secretaryEmail: r[10] as string | null,
     clerkEmail: r[11] as string | null,
   }));
+}
+
+/**
+ * Meetings held in [from, to) by the given branches, grouped by org row id; `id` is the meetings
+ * row id (translate with recordIdsOf in store/facts.ts). The VALUES list of types and CROSS JOINs
+ * keep the loop order branch → type → index range, so each lookup is one seek in the covering
+ * index meetings(org_id, type, held_at, …) and the table itself is never read.
+ */
+export function periodMeetings(db: Db, orgIds: readonly number[], from: number, to: number): Map<number, (Omit<MeetingInfo, 'id'> & { id: number })[]> {
+  const out = new Map<number, (Omit<MeetingInfo, 'id'> & { id: number })[]>();
+  if (!orgIds.length) return out;
+  const values = MEETING_TYPES.map((_, k) => `(${k}, '${MEETING_TYPES[k]}')`).join(', ');
+  const sql = `WITH w(k, type) AS (VALUES ${values})
+    SELECT j.value, w.k, m.held_at, m.expected, m.attended, m.minutes, m.lecturer_role, m.id
+    FROM json_each(?) j CROSS JOIN w CROSS JOIN meetings m
+    WHERE m.org_id = j.value AND m.type = w.type AND m.held_at >= ? AND m.held_at < ?`;
+  const rows = stmt(db, sql).raw().all(JSON.stringify(orgIds), from, to) as [number, number, number, number, number, number | null, string | null, number][];
+  for (const [org, k, heldAt, expected, attended, minutes, role, id] of rows) {
+    const m = {
+      id,
+      type: MEETING_TYPES[k]!,
+      heldAt,
+      expected,
+      attended,
+      minutes: minutes === null ? null : minutes !== 0,
+      lecturerRole: role === 'secretary' || role === 'other' ? role : null,
+    } as Omit<MeetingInfo, 'id'> & { id: number };
+    const list = out.get(org);
+    if (list) list.push(m);
+    else out.set(org, [m]);
+  }
+  return out;
 }
 
 /** Assessments whose period label is one of `periods`, grouped by org code. */

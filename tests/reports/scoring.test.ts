@@ -181,3 +181,26 @@ describe('scoring a month on literal data', () => {
     expect(r.rectification.deadline).toBe('2026-12-02');
   });
 });
+
+describe('a month that ends a quarter', () => {
+  it('judges the quarter in its report with the meetings of the whole quarter', () => {
+    const config = shippedConfig();
+    const sep = parsePeriod('2026-09')!;
+    const ms = [
+      meeting('A-a', 'assembly', '2026-07-10T09:00', { expected: 20, attended: 15 }),
+      meeting('A-l', 'lecture', '2026-08-10T09:00'),
+      meeting('A-c', 'committee', '2026-09-05T09:00'),
+      meeting('A-t', 'theme_day', '2026-09-05T14:00'),
+    ];
+    const f = branchFacts(raw(branch('A'), ms), sep, config, parseTimestamp('2026-10-02T09:00')!);
+    expect(f.stats.obligations.map((o) => `${o.rule} ${o.period} ${o.met}`)).toEqual([
+      'committee-monthly 2026-09 true',
+      'theme-day-monthly 2026-09 true',
+      'assembly-quarterly 2026-Q3 true',
+      'lecture-quarterly 2026-Q3 true',
+    ]);
+    expect(f.findings).toEqual([]);
+    // The month's own figures count only September's meetings.
+    expect(f.stats.meetings).toBe(2);
+  });
+});
