@@ -97,13 +97,18 @@ function digestKey(recipientKey: string, eventIds: readonly number[]): string {
   return deliveryKey(recipientKey, '*', eventIds);
 }
 
-/** One (recipient, item) pair before grouping. */
-interface Entry {
+/** A contact point: a person (phone and/or email) or a robot. Shared by all their entries. */
+interface Contact {
   tokens: string[];
   name: string | null;
   phone: string | null;
   email: string | null;
   robot: Contacts['robot'];
+}
+
+/** One (recipient, item) pair before grouping. */
+interface Entry {
+  contact: Contact;
   role: RecipientRole;
   item: DigestItem;
   committee: OrgContacts | null;
@@ -111,7 +116,7 @@ interface Entry {
   route: LogicalChannel[];
 }
 
-/** Union-find over contact tokens (phone / email): two entries sharing one are the same person. */
+/** Union-find over contact tokens (phone / email): two contacts sharing one are the same person. */
 class Tokens {
   readonly #parent = new Map<string, string>();
   find(t: string): string {
@@ -129,47 +134,59 @@ class Tokens {
   }
 }
 
-function personEntry(
-  name: string | null,
-  phone: string | null,
-  email: string | null,
-  base: Omit<Entry, 'tokens' | 'name' | 'phone' | 'email' | 'robot'>,
-): Entry | null {
+function personContact(name: string | null, phone: string | null, email: string | null): Contact | null {
   const p = phone?.trim() ? normalizePhone(phone) : null;
   const e = email?.trim() ? normalizeEmail(email) : null;
-  const tokens = [...(p ? [`phone:${p}`] : []), ...(e ? [`email:${e}`] : [])];
-  if (!tokens.length) return null;
-  return { ...base, tokens, name: name?.trim() || null, phone: p, email: e, robot: null };
+  if (!p && !e) return null;
+  const tokens = p && e ? [`phone:${p}`, `email:${e}`] : [p ? `phone:${p}` : `email:${e}`];
+  return { tokens, name: name?.trim() || null, phone: p, email: e, robot: null };
 }
 
-/** The entries of one item: branch secretary and clerk, the parent committee's contacts and robots. */
-function entriesOf(item: DigestItem, orgs: ReadonlyMap<string, OrgContacts>, policy: PlanPolicy): Entry[] {
-  const branch = orgs.get(item.org);
-  if (!branch) return [];
-  const routes = policy.routing[item.level];
-  const out: Entry[] = [];
-  const add = (e: Entry | null) => e && out.push(e);
-  const committee = branch.parent ? (orgs.get(branch.parent) ?? null) : null;
-  for (const role of ['secretary', 'clerk'] as const) {
-    const route = routes[role];
-    if (!route.length) continue;
-    const base = { role, item, committee, branch, route };
-    if (role === 'secretary') add(personEntry(branch.secretary, branch.secretaryPhone, branch.secretaryEmail, base));
-    else add(personEntry(branch.clerk, branch.clerkPhone, branch.clerkEmail, base));
+/** Builds entries, normalising each org's contacts once (tens of thousands of items share them). */
+class EntryBuilder {
+  readonly #contacts = new Map<string, Contact | null>();
+  constructor(
+    private readonly orgs: ReadonlyMap<string, OrgContacts>,
+    private readonly policy: PlanPolicy,
+  ) {}
+
+  #person(org: OrgContacts, who: 'secretary' | 'clerk'): Contact | null {
+    const key = `${org.code}\u0000${who}`;
+    let c = this.#contacts.get(key);
+    if (c === undefined) {
+      c = who === 'secretary' ? personContact(org.secretary, org.secretaryPhone, org.secretaryEmail) : personContact(org.clerk, org.clerkPhone, org.clerkEmail);
+      this.#contacts.set(key, c);
+    }
+    return c;
   }
-  const route = routes.committee;
-  if (route.length && committee && committee.kind === 'committee') {
-    const base = { role: 'committee' as const, item, committee, branch, route };
-    add(personEntry(committee.secretary, committee.secretaryPhone, committee.secretaryEmail, base));
-    add(personEntry(committee.clerk, committee.clerkPhone, committee.clerkEmail, base));
+
+  #robot(channel: 'wecom' | 'dingtalk', name: string): Contact {
+    const key = `robot:${channel}:${name}`;
+    let c = this.#contacts.get(key);
+    if (!c) this.#contacts.set(key, (c = { tokens: [key], name: null, phone: null, email: null, robot: { channel, name } }));
+    return c;
+  }
+
+  /** The entries of one item: branch secretary and clerk, the parent committee's contacts and robots. */
+  entriesOf(item: DigestItem, out: Entry[]): void {
+    const branch = this.orgs.get(item.org);
+    if (!branch) return;
+    const routes = this.policy.routing[item.level];
+    const committee = branch.parent ? (this.orgs.get(branch.parent) ?? null) : null;
+    const add = (contact: Contact | null, role: RecipientRole, route: LogicalChannel[]) => {
+      if (contact) out.push({ contact, role, item, committee, branch, route });
+    };
+    if (routes.secretary.length) add(this.#person(branch, 'secretary'), 'secretary', routes.secretary);
+    if (routes.clerk.length) add(this.#person(branch, 'clerk'), 'clerk', routes.clerk);
+    const route = routes.committee;
+    if (!route.length || !committee || committee.kind !== 'committee') return;
+    add(this.#person(committee, 'secretary'), 'committee', route);
+    add(this.#person(committee, 'clerk'), 'committee', route);
     for (const channel of ['wecom', 'dingtalk'] as const) {
-      if (!route.includes(channel) || !policy.available.has(channel)) continue;
-      for (const name of policy.robotsFor(channel, committee.code)) {
-        out.push({ ...base, tokens: [`robot:${channel}:${name}`], name: null, phone: null, email: null, robot: { channel, name }, route: [channel] });
-      }
+      if (!route.includes(channel) || !this.policy.available.has(channel)) continue;
+      for (const name of this.policy.robotsFor(channel, committee.code)) add(this.#robot(channel, name), 'committee', [channel]);
     }
   }
-  return out;
 }
 
 /**
@@ -210,11 +227,12 @@ function branchList(map: Map<string, DigestBranch>): DigestBranch[] {
 
 /** The digest of one recipient's entries. */
 function buildDigest(recipientKey: string, entries: Entry[], policy: PlanPolicy, now: number): PlannedDigest {
-  const first = (f: (e: Entry) => string | null) =>
-    entries.map(f).filter((v): v is string => v !== null).sort()[0] ?? null;
-  const robot = entries[0]!.robot;
-  const contacts: Contacts = { phone: first((e) => e.phone), email: first((e) => e.email), robot };
-  const name = entries.find((e) => e.name)?.name ?? null;
+  const people = [...new Set(entries.map((e) => e.contact))];
+  const first = (f: (c: Contact) => string | null) =>
+    people.map(f).filter((v): v is string => v !== null).sort()[0] ?? null;
+  const robot = people[0]!.robot;
+  const contacts: Contacts = { phone: first((c) => c.phone), email: first((c) => c.email), robot };
+  const name = people.find((c) => c.name)?.name ?? null;
   const route = mergedRoute(entries, contacts, policy);
 
   const own = new Map<string, DigestBranch>();
@@ -270,12 +288,19 @@ export function planDigests(
   policy: PlanPolicy,
   now: number,
 ): { digests: PlannedDigest[]; unreachable: number[] } {
-  const entries = items.flatMap((i) => entriesOf(i, orgs, policy));
+  const builder = new EntryBuilder(orgs, policy);
+  const entries: Entry[] = [];
+  for (const i of items) builder.entriesOf(i, entries);
   const tokens = new Tokens();
-  for (const e of entries) for (const t of e.tokens.slice(1)) tokens.union(e.tokens[0]!, t);
+  const seen = new Set<Contact>();
+  for (const e of entries) {
+    if (seen.has(e.contact)) continue;
+    seen.add(e.contact);
+    if (e.contact.tokens.length === 2) tokens.union(e.contact.tokens[0]!, e.contact.tokens[1]!);
+  }
   const groups = new Map<string, Entry[]>();
   for (const e of entries) {
-    const root = tokens.find(e.tokens[0]!);
+    const root = tokens.find(e.contact.tokens[0]!);
     let g = groups.get(root);
     if (!g) groups.set(root, (g = []));
     g.push(e);

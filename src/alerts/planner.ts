@@ -80,9 +80,10 @@ export function planDeliveries(db: Db, config: PlanConfig, available: Iterable<C
       plans.push({ digest: d, sends, keys: sends.map((s) => deliveryKey(d.recipientKey, s.channel, ids)) });
       for (const id of ids) if (sends.length) planned.add(id);
     }
+    const nobody = new Set(unreachable);
     for (const i of live) {
       if (planned.has(i.eventId)) notes.set(i.eventId, 'planned');
-      else if (unreachable.includes(i.eventId)) notes.set(i.eventId, 'unreachable: no contact or channel');
+      else if (nobody.has(i.eventId)) notes.set(i.eventId, 'unreachable: no contact or channel');
       else notes.set(i.eventId, 'not sent: daily SMS cap reached and no other channel');
     }
     const written = writePlan(db, plans, notBefore, sendDay, notes, now);

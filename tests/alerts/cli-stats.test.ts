@@ -58,7 +58,7 @@ describe('notification statistics', () => {
 });
 
 // Each CLI run starts a Node process with tsx; on a busy machine that takes seconds, so runs are few and parallel.
-describe('orglife stats and orglife alerts (the real CLI)', { timeout: 120_000 }, () => {
+describe('orglife stats and orglife alerts (the real CLI)', { timeout: 180_000 }, () => {
   it('prints the statistics of a month as a Chinese table and as JSON', async () => {
     history();
     const [text, json, bad] = await Promise.all([
