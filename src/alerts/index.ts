@@ -18,7 +18,17 @@ export {
   type WorkerAttempt,
 } from './delivery.js';
 export * from './types.js';
-export { openAlertPeriods, listAlerts, getAlert, alertHistory, countAlertsByState, type AlertListRow, type AlertEventRow } from '../store/alerts.js';
+export {
+  openAlertPeriods,
+  listAlerts,
+  getAlert,
+  alertHistory,
+  countAlertsByState,
+  alertSummaryByOrg,
+  type AlertListRow,
+  type AlertEventRow,
+  type OrgAlertSummary,
+} from '../store/alerts.js';
 export {
   deliveriesDue,
   pendingDeliveries,
@@ -27,6 +37,8 @@ export {
   markFailed,
   releaseClaim,
   listDeliveries,
+  deliveryStats,
+  type PeriodStats,
   type AttemptInput,
   type DeliveryStatus,
 } from '../store/deliveries.js';

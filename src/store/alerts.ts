@@ -197,3 +197,43 @@ export function countAlertsByState(db: Db): Record<AlertState, number> {
   }
   return out;
 }
+
+/** How a branch dealt with its alerts in a span of time (for reports). */
+export interface OrgAlertSummary {
+  org: string;
+  /** Alerts opened in the span. */
+  opened: number;
+  /** Of those, how many reached warning or escalation, and escalation. */
+  warnings: number;
+  escalations: number;
+  /** How many were acknowledged with a rectification plan, and the mean hours from opening to that. */
+  acknowledged: number;
+  meanHoursToAck: number | null;
+  /** How many are still open or acknowledged now. */
+  unresolved: number;
+}
+
+/**
+ * Per org, the alerts opened in [start, end): how severe they became, how many were acknowledged
+ * and how fast, how many are not resolved yet. Orgs without alerts are absent.
+ */
+export function alertSummaryByOrg(db: Db, start: number, end: number): Map<string, OrgAlertSummary> {
+  const rows = db.$client
+    .prepare(
+      `SELECT a.org,
+              count(*) AS opened,
+              sum(m.r >= 2) AS warnings,
+              sum(m.r = 3) AS escalations,
+              sum(a.ack_at IS NOT NULL) AS acknowledged,
+              avg(CASE WHEN a.ack_at IS NOT NULL THEN (a.ack_at - a.opened_at) / 3600000.0 END) AS meanHoursToAck,
+              sum(a.state <> 'resolved') AS unresolved
+         FROM alerts a
+         JOIN (SELECT e.alert_id, max(CASE e.level WHEN 'escalation' THEN 3 WHEN 'warning' THEN 2 ELSE 1 END) AS r
+                 FROM alert_events e JOIN alerts x ON x.id = e.alert_id
+                WHERE x.opened_at >= @start AND x.opened_at < @end
+                GROUP BY e.alert_id) m ON m.alert_id = a.id
+        GROUP BY a.org`,
+    )
+    .all({ start, end }) as OrgAlertSummary[];
+  return new Map(rows.map((r) => [r.org, { ...r, meanHoursToAck: r.meanHoursToAck === null ? null : Math.round(r.meanHoursToAck * 10) / 10 }]));
+}

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acknowledge, alertHistory, explicitScope, listAlerts, reconcile, AlertError } from '../../src/alerts/index.js';
+import { acknowledge, alertHistory, alertSummaryByOrg, explicitScope, listAlerts, reconcile, AlertError } from '../../src/alerts/index.js';
 import type { Finding } from '../../src/domain/types.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { at, count, finding, seedCity, testConfig } from './fixtures.js';
@@ -97,5 +97,17 @@ describe('acknowledging an alert with a rectification plan (限期整改)', () =
     run(warning, '2026-11-04T08:30');
     run([], '2026-11-05T08:30');
     expect(() => acknowledge(t.db, { id: alert().id }, { plan: '补开', by: '2026-11-30' }, at('2026-11-05T10:00'))).toThrow(/已解除.*already resolved/);
+  });
+});
+
+describe('the alert summary reports read', () => {
+  it('counts per branch the alerts opened in a span, how severe they became and how fast they were acknowledged', () => {
+    const f = [finding('B1', 'committee-monthly', '2026-10', 'warning'), finding('B1', 'theme-day-monthly', '2026-10', 'reminder'), finding('B2', 'committee-monthly', '2026-10', 'escalation')];
+    run(f, '2026-11-04T08:30');
+    acknowledge(t.db, { org: 'B1' }, { plan: '补开', by: '2026-11-30' }, at('2026-11-05T20:30'));
+    const s = alertSummaryByOrg(t.db, at('2026-11-01'), at('2026-12-01'));
+    expect(s.get('B1')).toEqual({ org: 'B1', opened: 2, warnings: 1, escalations: 0, acknowledged: 2, meanHoursToAck: 36, unresolved: 2 });
+    expect(s.get('B2')).toMatchObject({ opened: 1, escalations: 1, acknowledged: 0, meanHoursToAck: null });
+    expect(alertSummaryByOrg(t.db, at('2026-10-01'), at('2026-11-01')).size).toBe(0);
   });
 });
