@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listDeliveries } from '../../src/alerts/index.js';
+import { loadConfig } from '../../src/config/load.js';
+import { TICK_HANDLERS } from '../../src/jobs/kinds.js';
+import { createNotifiers } from '../../src/notifiers/registry.js';
+import { tempDb, type TempDb } from '../helpers/db.js';
+import { cleanupPrefix, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { quietLog, testEnv, waitFor } from '../jobs/setup.js';
+import { startHeldSmtp, type HeldSmtp } from './held-smtp.js';
+import { ANY_TIME, BIN, configDir, logLines, seedTown, TICK_AT } from './setup.js';
+
+interface Child {
+  proc: ChildProcess;
+  log(): Array<Record<string, unknown>>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+describe('orglife daemon as a process', () => {
+  let tdb: TempDb;
+  let prefix: string;
+  let smtp: HeldSmtp;
+  let cfg: ReturnType<typeof configDir>;
+  const children: ChildProcess[] = [];
+
+  const spawnDaemon = (): Child => {
+    const proc = spawn(process.execPath, [BIN, 'daemon', '--drain-interval-ms', '200'], {
+      env: {
+        ...process.env,
+        ORGLIFE_DB: tdb.path,
+        ORGLIFE_CONFIG: cfg.dir,
+        REDIS_URL: SHARED_REDIS_URL,
+        ORGLIFE_QUEUE_PREFIX: prefix,
+        SMTP_URL: smtp.url,
+        ORGLIFE_HTTP_PORT: '0',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.push(proc);
+    let stderr = '';
+    proc.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+    return { proc, log: () => logLines(stderr), exited };
+  };
+  const logged = async (c: Child, msg: string): Promise<Record<string, unknown>> =>
+    (await waitFor(`log line "${msg}"`, () => c.log().find((l) => String(l.msg).startsWith(msg)), 30_000))!;
+
+  beforeEach(async () => {
+    tdb = tempDb();
+    prefix = uniquePrefix('signals');
+    smtp = await startHeldSmtp();
+    cfg = configDir(ANY_TIME);
+  });
+  afterEach(async () => {
+    for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await cleanupPrefix(SHARED_REDIS_URL, prefix);
+    await smtp.close();
+    cfg.cleanup();
+    tdb.cleanup();
+  });
+
+  it('finishes the in-flight deliveries on SIGTERM, exits 0, and leaves the rest pending for the next start', async () => {
+    seedTown(tdb.db, 8);
+    const { config } = loadConfig(cfg.dir);
+    const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
+    const notifiers = createNotifiers(config.channels, env, { log: quietLog });
+    await TICK_HANDLERS.evaluate!({ db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: TICK_AT, kind: 'evaluate' });
+    await notifiers.close();
+    const planned = listDeliveries(tdb.db);
+    expect(planned.length).toBe(8);
+
+    smtp.hold();
+    const first = spawnDaemon();
+    await waitFor('a message in flight at the SMTP server', () => smtp.held() >= 1, 30_000);
+    first.proc.kill('SIGTERM');
+    await logged(first, 'shutting down');
+    expect(smtp.accepted).toEqual([]);
+    smtp.release();
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+
+    // The in-flight ones finished and were recorded; nothing failed; the SMTP server got exactly those.
+    const after = listDeliveries(tdb.db);
+    const sent = after.filter((d) => d.status === 'sent');
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+    expect(sent.length).toBeLessThan(planned.length);
+    expect(after.every((d) => d.status === 'sent' || d.status === 'pending')).toBe(true);
+    expect(smtp.accepted).toHaveLength(sent.length);
+    expect(first.log().some((l) => l.msg === 'service stopped')).toBe(true);
+
+    // Nothing lost: the next start sends the rest, each recipient once.
+    const second = spawnDaemon();
+    await waitFor('every delivery sent after the restart', () => listDeliveries(tdb.db).every((d) => d.status === 'sent'), 30_000);
+    expect(new Set(smtp.accepted).size).toBe(8);
+    expect(smtp.accepted).toHaveLength(8);
+    second.proc.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('keeps the old configuration on SIGHUP with a bad file and re-arms the schedules with a good one', async () => {
+    const child = spawnDaemon();
+    const listening = await logged(child, 'HTTP API listening');
+    const port = (listening.address as { port: number }).port;
+
+    cfg.write(`${ANY_TIME}schedules:\n  evaluate: "every morning"\n`);
+    child.proc.kill('SIGHUP');
+    const rejected = await logged(child, 'config reload rejected');
+    expect(rejected.issues).toEqual([expect.objectContaining({ path: 'schedules.evaluate', line: 5 })]);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+
+    cfg.write(`${ANY_TIME}schedules:\n  evaluate: "0 7 * * 1-5"\n`);
+    child.proc.kill('SIGHUP');
+    const reloaded = await logged(child, 'configuration reloaded');
+    expect(reloaded.schedules).toMatchObject({ evaluate: '0 7 * * 1-5' });
+    const armed = child.log().filter((l) => l.msg === 'scheduler started');
+    expect(armed.map((l) => (l.schedules as { evaluate: string }).evaluate)).toEqual(['30 8 * * *', '0 7 * * 1-5']);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/^orglife_config_reloads_total\{result="failure"\} 1$/m);
+    expect(metrics).toMatch(/^orglife_config_reloads_total\{result="success"\} 1$/m);
+
+    child.proc.kill('SIGTERM');
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+  });
+});
