@@ -52,7 +52,9 @@ export function reconcile(db: Db, findings: readonly Finding[], scope: Evaluatio
   };
   inTransaction(db, () => {
     // Read inside the transaction: an acknowledgement committed meanwhile is seen, never overwritten.
-    const open = loadOpenAlerts(db, (a) => alertKey(a.org, a.rule, a.period));
+    const scoped = scope.orgs();
+    const orgs = scoped === null ? null : [...new Set([...scoped, ...findings.map((f) => f.org)])];
+    const open = loadOpenAlerts(db, (a) => alertKey(a.org, a.rule, a.period), orgs);
     const w = alertWriter(db);
     const seen = new Set<string>();
     const apply = (a: AlertRow, c: Change) => {

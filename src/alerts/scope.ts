@@ -13,6 +13,8 @@ import type { ScopeVerdict } from './lifecycle.js';
 /** Answers "was this (org, rule, period) evaluated in this run?". */
 export interface EvaluationScope {
   verdict(org: string, rule: RuleId, period: string): ScopeVerdict;
+  /** The orgs whose alerts this run may touch (findings of other orgs are still reconciled); null = every org. */
+  orgs(): readonly string[] | null;
 }
 
 /** A branch the run evaluated (an org row or a BranchRow satisfies it). */
@@ -57,7 +59,9 @@ export function evaluationScope(
   for (const [org, reqs] of alsoEvaluate ?? []) {
     extra.set(org, new Set(reqs.map((r) => `${r.rule}\u0000${r.period}`)));
   }
+  const codes = [...domainOf.keys()];
   return {
+    orgs: () => codes,
     verdict(org, rule, period) {
       if (!domainOf.has(org)) return null;
       const c = coverage(domainOf.get(org)!, rule);
@@ -71,6 +75,13 @@ export function evaluationScope(
 /** A scope naming exactly the evaluated (org, rule, period) keys (tools and tests). */
 export function explicitScope(keys: Iterable<{ org: string; rule: RuleId | string; period: string }>): EvaluationScope {
   const set = new Set<string>();
-  for (const k of keys) set.add(`${k.org}\u0000${k.rule}\u0000${k.period}`);
-  return { verdict: (org, rule, period) => (set.has(`${org}\u0000${rule}\u0000${period}`) ? 'evaluated' : null) };
+  const orgs = new Set<string>();
+  for (const k of keys) {
+    set.add(`${k.org}\u0000${k.rule}\u0000${k.period}`);
+    orgs.add(k.org);
+  }
+  return {
+    orgs: () => [...orgs],
+    verdict: (org, rule, period) => (set.has(`${org}\u0000${rule}\u0000${period}`) ? 'evaluated' : null),
+  };
 }

@@ -4,11 +4,25 @@
  * transaction; drizzle's builder per row would cost more than the writes), and the read side of
  * `orglife alerts`. All synchronous.
  */
-import type { Statement } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { AlertRow, AlertState, NewEvent } from '../alerts/types.js';
 import type { Level, RuleId } from '../domain/types.js';
 import type { EvalRequest } from '../rules/index.js';
+
+const STATEMENTS = new WeakMap<Database, Map<string, Statement>>();
+
+/**
+ * The prepared statement of `sql` on this connection, prepared once and reused: the delivery
+ * worker calls these queries for every message, and preparing costs more than running them.
+ */
+export function prepared(db: Db, sql: string): Statement {
+  let cache = STATEMENTS.get(db.$client);
+  if (!cache) STATEMENTS.set(db.$client, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) cache.set(sql, (stmt = db.$client.prepare(sql)));
+  return stmt;
+}
 
 /** Columns of `alerts` as AlertRow fields. */
 const ALERT_COLUMNS = {
@@ -48,9 +62,16 @@ export function inTransaction<T>(db: Db, fn: () => T): T {
   return client.transaction(fn).immediate();
 }
 
-/** Every open or acknowledged alert, keyed by `alertKey(org, rule, period)`. */
-export function loadOpenAlerts(db: Db, keyOf: (a: AlertRow) => string): Map<string, AlertRow> {
-  const rows = db.$client.prepare(`${SELECT_ALERT} WHERE a.state IN ('open', 'acknowledged')`).all() as AlertRow[];
+/**
+ * Open or acknowledged alerts, keyed by `keyOf`: of the given orgs only (one indexed read per
+ * chunk of a streamed run), or of every org when `orgs` is null.
+ */
+export function loadOpenAlerts(db: Db, keyOf: (a: AlertRow) => string, orgs: readonly string[] | null = null): Map<string, AlertRow> {
+  const rows = (
+    orgs === null
+      ? prepared(db, `${SELECT_ALERT} WHERE a.state IN ('open', 'acknowledged')`).all()
+      : prepared(db, `${SELECT_ALERT} WHERE a.state IN ('open', 'acknowledged') AND a.org IN (SELECT value FROM json_each(?))`).all(JSON.stringify(orgs))
+  ) as AlertRow[];
   const map = new Map<string, AlertRow>();
   for (const r of rows) map.set(keyOf(r), r);
   return map;
@@ -58,8 +79,7 @@ export function loadOpenAlerts(db: Db, keyOf: (a: AlertRow) => string): Map<stri
 
 /** (rule, period) of every open or acknowledged alert by org code, for the evaluator to re-check. */
 export function openAlertPeriods(db: Db): Map<string, EvalRequest[]> {
-  const rows = db.$client
-    .prepare(`SELECT org, rule, period FROM alerts WHERE state IN ('open', 'acknowledged') ORDER BY org, rule, period`)
+  const rows = prepared(db, `SELECT org, rule, period FROM alerts WHERE state IN ('open', 'acknowledged') ORDER BY org, rule, period`)
     .all() as { org: string; rule: RuleId; period: string }[];
   const map = new Map<string, EvalRequest[]>();
   for (const r of rows) {
@@ -86,15 +106,14 @@ export interface AlertWriter {
 
 /** A writer over prepared statements of `db`. */
 export function alertWriter(db: Db): AlertWriter {
-  const c = db.$client;
   const fields = Object.keys(ALERT_COLUMNS).filter((f) => f !== 'id') as (keyof Omit<AlertRow, 'id'>)[];
-  const insert = c.prepare(
+  const insert = prepared(db, 
     `INSERT INTO alerts (${fields.map((f) => ALERT_COLUMNS[f]).join(', ')}) VALUES (${fields.map((f) => `@${f}`).join(', ')})
      ON CONFLICT (org, rule, period) DO NOTHING`,
   );
-  const byKey = c.prepare(`${SELECT_ALERT} WHERE a.org = ? AND a.rule = ? AND a.period = ?`);
-  const event = c.prepare('INSERT INTO alert_events (alert_id, at, kind, level, from_level, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const outbox = c.prepare('INSERT INTO alert_outbox (event_id, alert_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const byKey = prepared(db, `${SELECT_ALERT} WHERE a.org = ? AND a.rule = ? AND a.period = ?`);
+  const event = prepared(db, 'INSERT INTO alert_events (alert_id, at, kind, level, from_level, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const outbox = prepared(db, 'INSERT INTO alert_outbox (event_id, alert_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   // One statement per distinct set of changed columns (a handful of shapes in practice).
   const updates = new Map<string, Statement>();
   return {
@@ -109,7 +128,7 @@ export function alertWriter(db: Db): AlertWriter {
       let stmt = updates.get(shape);
       if (!stmt) {
         const sets = [...keys.map((k) => `${ALERT_COLUMNS[k]} = @${k}`), 'updated_at = @updatedAt'];
-        stmt = c.prepare(`UPDATE alerts SET ${sets.join(', ')} WHERE id = @id`);
+        stmt = prepared(db, `UPDATE alerts SET ${sets.join(', ')} WHERE id = @id`);
         updates.set(shape, stmt);
       }
       const params: Record<string, unknown> = { id, updatedAt: now };
@@ -128,13 +147,12 @@ export function alertWriter(db: Db): AlertWriter {
 
 /** An alert by id. */
 export function getAlert(db: Db, id: number): AlertRow | undefined {
-  return db.$client.prepare(`${SELECT_ALERT} WHERE a.id = ?`).get(id) as AlertRow | undefined;
+  return prepared(db, `${SELECT_ALERT} WHERE a.id = ?`).get(id) as AlertRow | undefined;
 }
 
 /** Open and acknowledged alerts of one org. */
 export function activeAlertsOf(db: Db, org: string): AlertRow[] {
-  return db.$client
-    .prepare(`${SELECT_ALERT} WHERE a.org = ? AND a.state IN ('open', 'acknowledged') ORDER BY a.id`)
+  return prepared(db, `${SELECT_ALERT} WHERE a.org = ? AND a.state IN ('open', 'acknowledged') ORDER BY a.id`)
     .all(org) as AlertRow[];
 }
 
@@ -158,7 +176,7 @@ export function listAlerts(db: Db, opts: { open?: boolean; org?: string; limit?:
     (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
     ` ORDER BY a.id DESC` +
     (opts.limit ? ` LIMIT ${Math.floor(opts.limit)}` : '');
-  return db.$client.prepare(sql).all(...params) as AlertListRow[];
+  return prepared(db, sql).all(...params) as AlertListRow[];
 }
 
 /** One stored event. */
@@ -175,8 +193,7 @@ export interface AlertEventRow {
 
 /** The history of an alert, oldest first. */
 export function alertHistory(db: Db, alertId: number): AlertEventRow[] {
-  const rows = db.$client
-    .prepare(
+  const rows = prepared(db, 
       'SELECT id, alert_id AS alertId, at, kind, level, from_level AS fromLevel, reason, detail FROM alert_events WHERE alert_id = ? ORDER BY id',
     )
     .all(alertId) as (Omit<AlertEventRow, 'detail'> & { detail: string | null })[];
@@ -185,14 +202,14 @@ export function alertHistory(db: Db, alertId: number): AlertEventRow[] {
 
 /** Whether an org code exists, and its kind. */
 export function orgKindOf(db: Db, code: string): 'committee' | 'branch' | undefined {
-  const row = db.$client.prepare('SELECT kind FROM orgs WHERE code = ?').get(code) as { kind: 'committee' | 'branch' } | undefined;
+  const row = prepared(db, 'SELECT kind FROM orgs WHERE code = ?').get(code) as { kind: 'committee' | 'branch' } | undefined;
   return row?.kind;
 }
 
 /** Counts of alerts by state (for status output). */
 export function countAlertsByState(db: Db): Record<AlertState, number> {
   const out: Record<AlertState, number> = { open: 0, acknowledged: 0, resolved: 0 };
-  for (const r of db.$client.prepare('SELECT state, count(*) AS n FROM alerts GROUP BY state').all() as { state: AlertState; n: number }[]) {
+  for (const r of prepared(db, 'SELECT state, count(*) AS n FROM alerts GROUP BY state').all() as { state: AlertState; n: number }[]) {
     out[r.state] = r.n;
   }
   return out;
@@ -218,8 +235,7 @@ export interface OrgAlertSummary {
  * and how fast, how many are not resolved yet. Orgs without alerts are absent.
  */
 export function alertSummaryByOrg(db: Db, start: number, end: number): Map<string, OrgAlertSummary> {
-  const rows = db.$client
-    .prepare(
+  const rows = prepared(db, 
       `SELECT a.org,
               count(*) AS opened,
               sum(m.r >= 2) AS warnings,

@@ -5,6 +5,7 @@
  * All synchronous; lists go to SQLite as one JSON parameter (json_each), never one query per row.
  */
 import type { Db } from './db.js';
+import { prepared } from './alerts.js';
 import type { DigestItem, DigestModel } from '../alerts/digest-model.js';
 import type { Contacts, DigestItemRow, OrgContacts, PlannedDigest, PlannedSend } from '../alerts/plan.js';
 import type { Level } from '../domain/types.js';
@@ -21,8 +22,7 @@ export interface OutboxEntry {
 
 /** Outbox rows not yet planned, oldest first. */
 export function unplannedOutbox(db: Db): OutboxEntry[] {
-  const rows = db.$client
-    .prepare(
+  const rows = prepared(db, 
       `SELECT o.event_id AS eventId, o.alert_id AS alertId, e.kind, e.reason, e.level, e.detail,
               a.org, a.rule, a.period, a.due_at AS dueAt, a.message, a.state AS alertState
          FROM alert_outbox o
@@ -43,8 +43,7 @@ const ORG_CONTACT_COLUMNS = `code, name, kind, parent, secretary, secretary_phon
 
 /** Contacts of the given orgs and of their parents, by code. */
 export function orgContacts(db: Db, codes: readonly string[]): Map<string, OrgContacts> {
-  const rows = db.$client
-    .prepare(
+  const rows = prepared(db, 
       `SELECT ${ORG_CONTACT_COLUMNS} FROM orgs
         WHERE code IN (SELECT value FROM json_each(@codes))
            OR code IN (SELECT parent FROM orgs WHERE code IN (SELECT value FROM json_each(@codes)))`,
@@ -55,8 +54,7 @@ export function orgContacts(db: Db, codes: readonly string[]): Map<string, OrgCo
 
 /** SMS already sent or planned per phone on a Shanghai day ('YYYY-MM-DD'). */
 export function smsCountsOn(db: Db, phones: readonly string[], day: string): Map<string, number> {
-  const rows = db.$client
-    .prepare(
+  const rows = prepared(db, 
       `SELECT recipient, count(*) AS n FROM deliveries
         WHERE logical = 'sms' AND send_day = @day AND status IN ('pending', 'sent')
           AND recipient IN (SELECT value FROM json_each(@phones))
@@ -93,21 +91,20 @@ export function writePlan(
   notes: ReadonlyMap<number, string>,
   now: number,
 ): PlanWriteResult {
-  const c = db.$client;
-  const insDigest = c.prepare(
+  const insDigest = prepared(db, 
     `INSERT INTO alert_digests (key, recipient_key, recipient_name, contacts, route, level, model, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
   );
-  const digestId = c.prepare('SELECT id FROM alert_digests WHERE key = ?').pluck();
-  const insItem = c.prepare(
+  const digestId = prepared(db, 'SELECT id FROM alert_digests WHERE key = ?').pluck();
+  const insItem = prepared(db, 
     `INSERT INTO alert_digest_items (digest_id, event_id, alert_id, org, committee, level, role)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
-  const insDelivery = c.prepare(
+  const insDelivery = prepared(db, 
     `INSERT INTO deliveries (dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at)
      VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
   );
-  const planned = c.prepare('UPDATE alert_outbox SET planned_at = ?, note = ? WHERE event_id = ? AND planned_at IS NULL');
+  const planned = prepared(db, 'UPDATE alert_outbox SET planned_at = ?, note = ? WHERE event_id = ? AND planned_at IS NULL');
   const out: PlanWriteResult = { digests: 0, deliveries: 0 };
   for (const { digest: d, sends, keys } of plans) {
     const info = insDigest.run(d.key, d.recipientKey, d.recipientName, JSON.stringify(d.contacts), JSON.stringify(d.route), d.level, JSON.stringify(d.model), now);
@@ -153,8 +150,7 @@ export interface DeliveryRecord {
 
 /** One delivery with its digest, or undefined. */
 export function deliveryRecord(db: Db, id: number): DeliveryRecord | undefined {
-  const r = db.$client
-    .prepare(
+  const r = prepared(db, 
       `SELECT d.id, d.dedup_key AS dedupKey, d.digest_id AS digestId, d.channel, d.logical, d.recipient, d.status,
               d.not_before AS notBefore, d.send_day AS sendDay, d.attempts, d.claimed_until AS claimedUntil,
               d.claimed_by AS claimedBy, d.sent_at AS sentAt, d.provider_message_id AS providerMessageId,
@@ -185,8 +181,7 @@ export interface PendingDeliveryRow {
 /** Pending deliveries, oldest first; with `dueBy`, only those whose not_before ≤ dueBy. */
 export function pendingDeliveries(db: Db, opts: { dueBy?: number } = {}): PendingDeliveryRow[] {
   const due = opts.dueBy !== undefined ? ' AND not_before <= @dueBy' : '';
-  return db.$client
-    .prepare(`SELECT id, channel, not_before AS notBefore FROM deliveries WHERE status = 'pending'${due} ORDER BY not_before, id`)
+  return prepared(db, `SELECT id, channel, not_before AS notBefore FROM deliveries WHERE status = 'pending'${due} ORDER BY not_before, id`)
     .all(opts.dueBy !== undefined ? { dueBy: opts.dueBy } : {}) as PendingDeliveryRow[];
 }
 
@@ -206,15 +201,13 @@ export type ClaimRow =
  * never both win). A sent, failed or cancelled delivery is never claimed again.
  */
 export function claimDeliveryRow(db: Db, id: number, owner: string, now: number, leaseMs: number): ClaimRow {
-  const c = db.$client;
-  const won = c
-    .prepare(
+  const won = prepared(db, 
       `UPDATE deliveries SET claimed_by = @owner, claimed_until = @until
         WHERE id = @id AND status = 'pending' AND (claimed_until IS NULL OR claimed_until <= @now OR claimed_by = @owner)`,
     )
     .run({ id, owner, now, until: now + leaseMs }).changes;
   if (won) return { outcome: 'send' };
-  const row = c.prepare('SELECT status, claimed_until AS claimedUntil FROM deliveries WHERE id = ?').get(id) as
+  const row = prepared(db, 'SELECT status, claimed_until AS claimedUntil FROM deliveries WHERE id = ?').get(id) as
     | { status: DeliveryStatus; claimedUntil: number | null }
     | undefined;
   if (!row) return { outcome: 'done', status: 'missing' };
@@ -239,20 +232,18 @@ export interface AttemptInput {
 
 /** Record an attempt (whatever its outcome); returns its number (1 = first). */
 export function recordAttempt(db: Db, a: AttemptInput): number {
-  const c = db.$client;
-  const n = (c.prepare('SELECT count(*) FROM delivery_attempts WHERE delivery_id = ?').pluck().get(a.deliveryId) as number) + 1;
-  c.prepare(
+  const n = (prepared(db, 'SELECT count(*) FROM delivery_attempts WHERE delivery_id = ?').pluck().get(a.deliveryId) as number) + 1;
+  prepared(db, 
     `INSERT INTO delivery_attempts (delivery_id, attempt, channel, recipient, started_at, duration_ms, provider_message_id, error, error_code, permanent)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(a.deliveryId, n, a.channel, a.recipient, a.at, Math.round(a.durationMs), a.providerMessageId, a.error, a.errorCode ?? null, a.permanent ? 1 : 0);
-  c.prepare('UPDATE deliveries SET attempts = ?, last_error = coalesce(?, last_error) WHERE id = ?').run(n, a.error, a.deliveryId);
+  prepared(db, 'UPDATE deliveries SET attempts = ?, last_error = coalesce(?, last_error) WHERE id = ?').run(n, a.error, a.deliveryId);
   return n;
 }
 
 /** Mark a delivery sent (idempotent: the first provider id stays) and release its claim. */
 export function markSent(db: Db, id: number, providerMessageId: string | null, now: number): void {
-  db.$client
-    .prepare(
+  prepared(db, 
       `UPDATE deliveries SET status = 'sent', sent_at = coalesce(sent_at, @now),
               provider_message_id = coalesce(provider_message_id, @pid), claimed_until = NULL, claimed_by = NULL
         WHERE id = @id AND status IN ('pending', 'failed')`,
@@ -262,13 +253,12 @@ export function markSent(db: Db, id: number, providerMessageId: string | null, n
 
 /** Release a claim after a failed attempt that will be retried. */
 export function releaseClaim(db: Db, id: number): void {
-  db.$client.prepare(`UPDATE deliveries SET claimed_until = NULL, claimed_by = NULL WHERE id = ? AND status = 'pending'`).run(id);
+  prepared(db, `UPDATE deliveries SET claimed_until = NULL, claimed_by = NULL WHERE id = ? AND status = 'pending'`).run(id);
 }
 
 /** Give up on a pending delivery: failed, with its error (a sent one stays sent). */
 export function markFailed(db: Db, id: number, error: string | null, now: number): void {
-  db.$client
-    .prepare(
+  prepared(db, 
       `UPDATE deliveries SET status = 'failed', last_error = coalesce(@error, last_error), claimed_until = NULL, claimed_by = NULL
         WHERE id = @id AND status = 'pending'`,
     )
@@ -277,8 +267,7 @@ export function markFailed(db: Db, id: number, error: string | null, now: number
 
 /** The digest's delivery on a channel, if any (fallbacks look before they create). */
 export function deliveryByKey(db: Db, dedupKey: string): { id: number; channel: ChannelName; status: DeliveryStatus; notBefore: number } | undefined {
-  return db.$client
-    .prepare('SELECT id, channel, status, not_before AS notBefore FROM deliveries WHERE dedup_key = ?')
+  return prepared(db, 'SELECT id, channel, status, not_before AS notBefore FROM deliveries WHERE dedup_key = ?')
     .get(dedupKey) as { id: number; channel: ChannelName; status: DeliveryStatus; notBefore: number } | undefined;
 }
 
@@ -288,9 +277,7 @@ export function insertFallback(
   f: { dedupKey: string; digestId: number; send: PlannedSend; notBefore: number; sendDay: string; fallbackOf: number },
   now: number,
 ): { id: number; created: boolean } {
-  const c = db.$client;
-  const info = c
-    .prepare(
+  const info = prepared(db, 
       `INSERT INTO deliveries (dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at, fallback_of)
        VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
     )
@@ -301,15 +288,13 @@ export function insertFallback(
 
 /** The digest items of a delivery's digest (for tests and tools). */
 export function digestItemsOf(db: Db, digestId: number): DigestItemRow[] {
-  return db.$client
-    .prepare('SELECT event_id AS eventId, alert_id AS alertId, org, committee, level, role FROM alert_digest_items WHERE digest_id = ? ORDER BY event_id')
+  return prepared(db, 'SELECT event_id AS eventId, alert_id AS alertId, org, committee, level, role FROM alert_digest_items WHERE digest_id = ? ORDER BY event_id')
     .all(digestId) as DigestItemRow[];
 }
 
 /** Every delivery (tests, tools), oldest first. */
 export function listDeliveries(db: Db): Omit<DeliveryRecord, 'contacts' | 'route' | 'model' | 'eventIds' | 'level' | 'recipientKey'>[] {
-  return db.$client
-    .prepare(
+  return prepared(db, 
       `SELECT id, dedup_key AS dedupKey, digest_id AS digestId, channel, logical, recipient, status, not_before AS notBefore,
               send_day AS sendDay, attempts, claimed_until AS claimedUntil, claimed_by AS claimedBy, sent_at AS sentAt,
               provider_message_id AS providerMessageId, last_error AS lastError, fallback_of AS fallbackOf
@@ -340,7 +325,6 @@ const zeroLevels = (): Record<Level, number> => ({ reminder: 0, warning: 0, esca
  * without it, periods are Shanghai calendar months.
  */
 export function deliveryStats(db: Db, range?: { label: string; start: number; end: number }): PeriodStats[] {
-  const c = db.$client;
   const bucket = range ? '@label' : SHANGHAI_MONTH;
   const where = `d.status = 'sent'` + (range ? ' AND d.sent_at >= @start AND d.sent_at < @end' : '');
   const params = range ? { label: range.label, start: range.start, end: range.end } : {};
@@ -350,8 +334,7 @@ export function deliveryStats(db: Db, range?: { label: string; start: number; en
     if (!s) periods.set(p, (s = { period: p, messages: 0, items: 0, byChannel: {}, byLevel: zeroLevels(), committees: [] }));
     return s;
   };
-  const messages = c
-    .prepare(
+  const messages = prepared(db, 
       `SELECT ${bucket} AS period, d.channel, g.level, count(*) AS n FROM deliveries d JOIN alert_digests g ON g.id = d.digest_id
         WHERE ${where} GROUP BY 1, 2, 3`,
     )
@@ -362,8 +345,7 @@ export function deliveryStats(db: Db, range?: { label: string; start: number; en
     s.byChannel[r.channel] = (s.byChannel[r.channel] ?? 0) + r.n;
     s.byLevel[r.level] += r.n;
   }
-  const committees = c
-    .prepare(
+  const committees = prepared(db, 
       `SELECT ${bucket} AS period, i.committee, o.name, count(DISTINCT d.id) AS messages, count(*) AS items,
               sum(i.level = 'reminder') AS reminder, sum(i.level = 'warning') AS warning, sum(i.level = 'escalation') AS escalation
          FROM deliveries d JOIN alert_digest_items i ON i.digest_id = d.digest_id LEFT JOIN orgs o ON o.code = i.committee
