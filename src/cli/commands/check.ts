@@ -11,7 +11,7 @@ import { LEVEL_RANK, LEVELS, type Level } from '../../domain/types.js';
 import { closeDb, defaultDbPath, openDb } from '../../store/db.js';
 import { orgHeadersByCode } from '../../store/facts.js';
 import { forEachBranchFindingsParallel, UnknownOrgError } from '../../evaluation/index.js';
-import { findingLine, renderCheckText, summaryLine, type BranchReportLines } from '../../evaluation/format.js';
+import { findingJsonLines, renderCheckText, summaryLine, type BranchReportLines } from '../../evaluation/format.js';
 import { UserError } from '../errors.js';
 
 /** Exit code of --fail-on when a finding at or above the level exists (1 = error, 2 = bad config). */
@@ -101,7 +101,7 @@ async function runCheckCommand(flags: CheckFlags): Promise<void> {
           const committeeName = branch.parent ? (committeeNames.get(branch.parent) ?? null) : null;
           for (const f of findings) worst = Math.max(worst, LEVEL_RANK[f.level]);
           if (flags.json) {
-            for (const f of findings) text += JSON.stringify(findingLine(f, branch, committeeName)) + '\n';
+            text += findingJsonLines(findings, branch, committeeName);
           } else {
             lagging.push({ code: branch.code, name: branch.name, committee: branch.parent, committeeName, findings });
           }
