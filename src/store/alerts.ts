@@ -107,7 +107,8 @@ export interface AlertWriter {
 /** A writer over prepared statements of `db`. */
 export function alertWriter(db: Db): AlertWriter {
   const fields = Object.keys(ALERT_COLUMNS).filter((f) => f !== 'id') as (keyof Omit<AlertRow, 'id'>)[];
-  const insert = prepared(db, 
+  const insert = prepared(
+    db,
     `INSERT INTO alerts (${fields.map((f) => ALERT_COLUMNS[f]).join(', ')}) VALUES (${fields.map((f) => `@${f}`).join(', ')})
      ON CONFLICT (org, rule, period) DO NOTHING`,
   );
@@ -193,7 +194,8 @@ export interface AlertEventRow {
 
 /** The history of an alert, oldest first. */
 export function alertHistory(db: Db, alertId: number): AlertEventRow[] {
-  const rows = prepared(db, 
+  const rows = prepared(
+      db,
       'SELECT id, alert_id AS alertId, at, kind, level, from_level AS fromLevel, reason, detail FROM alert_events WHERE alert_id = ? ORDER BY id',
     )
     .all(alertId) as (Omit<AlertEventRow, 'detail'> & { detail: string | null })[];
@@ -235,8 +237,9 @@ export interface OrgAlertSummary {
  * and how fast, how many are not resolved yet. Orgs without alerts are absent.
  */
 export function alertSummaryByOrg(db: Db, start: number, end: number): Map<string, OrgAlertSummary> {
-  const rows = prepared(db, 
-      `SELECT a.org,
+  const rows = prepared(
+    db,
+    `SELECT a.org,
               count(*) AS opened,
               sum(m.r >= 2) AS warnings,
               sum(m.r = 3) AS escalations,
@@ -249,7 +252,6 @@ export function alertSummaryByOrg(db: Db, start: number, end: number): Map<strin
                 WHERE x.opened_at >= @start AND x.opened_at < @end
                 GROUP BY e.alert_id) m ON m.alert_id = a.id
         GROUP BY a.org`,
-    )
-    .all({ start, end }) as OrgAlertSummary[];
+  ).all({ start, end }) as OrgAlertSummary[];
   return new Map(rows.map((r) => [r.org, { ...r, meanHoursToAck: r.meanHoursToAck === null ? null : Math.round(r.meanHoursToAck * 10) / 10 }]));
 }

@@ -22,16 +22,16 @@ export interface OutboxEntry {
 
 /** Outbox rows not yet planned, oldest first. */
 export function unplannedOutbox(db: Db): OutboxEntry[] {
-  const rows = prepared(db, 
-      `SELECT o.event_id AS eventId, o.alert_id AS alertId, e.kind, e.reason, e.level, e.detail,
+  const rows = prepared(
+    db,
+    `SELECT o.event_id AS eventId, o.alert_id AS alertId, e.kind, e.reason, e.level, e.detail,
               a.org, a.rule, a.period, a.due_at AS dueAt, a.message, a.state AS alertState
          FROM alert_outbox o
          JOIN alert_events e ON e.id = o.event_id
          JOIN alerts a ON a.id = o.alert_id
         WHERE o.planned_at IS NULL
         ORDER BY o.event_id`,
-    )
-    .all() as (Omit<DigestItem, 'repeat'> & { detail: string | null; alertState: OutboxEntry['alertState'] })[];
+  ).all() as (Omit<DigestItem, 'repeat'> & { detail: string | null; alertState: OutboxEntry['alertState'] })[];
   return rows.map(({ detail, alertState, ...r }) => {
     const d = detail ? (JSON.parse(detail) as { repeat?: number }) : null;
     return { alertState, item: d?.repeat ? { ...r, repeat: d.repeat } : r };
@@ -43,24 +43,24 @@ const ORG_CONTACT_COLUMNS = `code, name, kind, parent, secretary, secretary_phon
 
 /** Contacts of the given orgs and of their parents, by code. */
 export function orgContacts(db: Db, codes: readonly string[]): Map<string, OrgContacts> {
-  const rows = prepared(db, 
-      `SELECT ${ORG_CONTACT_COLUMNS} FROM orgs
+  const rows = prepared(
+    db,
+    `SELECT ${ORG_CONTACT_COLUMNS} FROM orgs
         WHERE code IN (SELECT value FROM json_each(@codes))
            OR code IN (SELECT parent FROM orgs WHERE code IN (SELECT value FROM json_each(@codes)))`,
-    )
-    .all({ codes: JSON.stringify([...new Set(codes)]) }) as OrgContacts[];
+  ).all({ codes: JSON.stringify([...new Set(codes)]) }) as OrgContacts[];
   return new Map(rows.map((r) => [r.code, r]));
 }
 
 /** SMS already sent or planned per phone on a Shanghai day ('YYYY-MM-DD'). */
 export function smsCountsOn(db: Db, phones: readonly string[], day: string): Map<string, number> {
-  const rows = prepared(db, 
-      `SELECT recipient, count(*) AS n FROM deliveries
+  const rows = prepared(
+    db,
+    `SELECT recipient, count(*) AS n FROM deliveries
         WHERE logical = 'sms' AND send_day = @day AND status IN ('pending', 'sent')
           AND recipient IN (SELECT value FROM json_each(@phones))
         GROUP BY recipient`,
-    )
-    .all({ day, phones: JSON.stringify([...new Set(phones)]) }) as { recipient: string; n: number }[];
+  ).all({ day, phones: JSON.stringify([...new Set(phones)]) }) as { recipient: string; n: number }[];
   return new Map(rows.map((r) => [r.recipient, r.n]));
 }
 
@@ -91,16 +91,19 @@ export function writePlan(
   notes: ReadonlyMap<number, string>,
   now: number,
 ): PlanWriteResult {
-  const insDigest = prepared(db, 
+  const insDigest = prepared(
+    db,
     `INSERT INTO alert_digests (key, recipient_key, recipient_name, contacts, route, level, model, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
   );
   const digestId = prepared(db, 'SELECT id FROM alert_digests WHERE key = ?').pluck();
-  const insItem = prepared(db, 
+  const insItem = prepared(
+    db,
     `INSERT INTO alert_digest_items (digest_id, event_id, alert_id, org, committee, level, role)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
-  const insDelivery = prepared(db, 
+  const insDelivery = prepared(
+    db,
     `INSERT INTO deliveries (dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at)
      VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
   );
@@ -150,8 +153,9 @@ export interface DeliveryRecord {
 
 /** One delivery with its digest, or undefined. */
 export function deliveryRecord(db: Db, id: number): DeliveryRecord | undefined {
-  const r = prepared(db, 
-      `SELECT d.id, d.dedup_key AS dedupKey, d.digest_id AS digestId, d.channel, d.logical, d.recipient, d.status,
+  const r = prepared(
+    db,
+    `SELECT d.id, d.dedup_key AS dedupKey, d.digest_id AS digestId, d.channel, d.logical, d.recipient, d.status,
               d.not_before AS notBefore, d.send_day AS sendDay, d.attempts, d.claimed_until AS claimedUntil,
               d.claimed_by AS claimedBy, d.sent_at AS sentAt, d.provider_message_id AS providerMessageId,
               d.last_error AS lastError, d.fallback_of AS fallbackOf,
@@ -159,8 +163,7 @@ export function deliveryRecord(db: Db, id: number): DeliveryRecord | undefined {
               (SELECT json_group_array(event_id) FROM (SELECT event_id FROM alert_digest_items WHERE digest_id = g.id ORDER BY event_id)) AS eventIds
          FROM deliveries d JOIN alert_digests g ON g.id = d.digest_id
         WHERE d.id = ?`,
-    )
-    .get(id) as (Record<string, unknown> & { contacts: string; route: string; model: string; eventIds: string }) | undefined;
+  ).get(id) as (Record<string, unknown> & { contacts: string; route: string; model: string; eventIds: string }) | undefined;
   if (!r) return undefined;
   return {
     ...(r as unknown as DeliveryRecord),
@@ -198,14 +201,25 @@ export type ClaimRow =
 
 /**
  * Claim a pending delivery for `owner` until now + leaseMs (atomic UPDATE … WHERE: two workers can
- * never both win). A sent, failed or cancelled delivery is never claimed again.
+ * never both win). A sent, failed or cancelled delivery is never claimed again; one whose alerts
+ * are all resolved or acknowledged by now is cancelled instead.
  */
 export function claimDeliveryRow(db: Db, id: number, owner: string, now: number, leaseMs: number): ClaimRow {
-  const won = prepared(db, 
-      `UPDATE deliveries SET claimed_by = @owner, claimed_until = @until
+  // A message held by quiet hours (a week of holidays, say) may be stale by the time it is due: when
+  // none of the alerts it carries is still open (all resolved or acknowledged), it is cancelled.
+  const stale = prepared(
+    db,
+    `UPDATE deliveries SET status = 'cancelled', last_error = 'alerts no longer open before sending', claimed_until = NULL, claimed_by = NULL
+      WHERE id = @id AND status = 'pending'
+        AND NOT EXISTS (SELECT 1 FROM alert_digest_items i JOIN alerts a ON a.id = i.alert_id
+                         WHERE i.digest_id = deliveries.digest_id AND a.state = 'open')`,
+  ).run({ id }).changes;
+  if (stale) return { outcome: 'done', status: 'cancelled' };
+  const won = prepared(
+    db,
+    `UPDATE deliveries SET claimed_by = @owner, claimed_until = @until
         WHERE id = @id AND status = 'pending' AND (claimed_until IS NULL OR claimed_until <= @now OR claimed_by = @owner)`,
-    )
-    .run({ id, owner, now, until: now + leaseMs }).changes;
+  ).run({ id, owner, now, until: now + leaseMs }).changes;
   if (won) return { outcome: 'send' };
   const row = prepared(db, 'SELECT status, claimed_until AS claimedUntil FROM deliveries WHERE id = ?').get(id) as
     | { status: DeliveryStatus; claimedUntil: number | null }
@@ -233,7 +247,8 @@ export interface AttemptInput {
 /** Record an attempt (whatever its outcome); returns its number (1 = first). */
 export function recordAttempt(db: Db, a: AttemptInput): number {
   const n = (prepared(db, 'SELECT count(*) FROM delivery_attempts WHERE delivery_id = ?').pluck().get(a.deliveryId) as number) + 1;
-  prepared(db, 
+  prepared(
+    db,
     `INSERT INTO delivery_attempts (delivery_id, attempt, channel, recipient, started_at, duration_ms, provider_message_id, error, error_code, permanent)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(a.deliveryId, n, a.channel, a.recipient, a.at, Math.round(a.durationMs), a.providerMessageId, a.error, a.errorCode ?? null, a.permanent ? 1 : 0);
@@ -243,12 +258,12 @@ export function recordAttempt(db: Db, a: AttemptInput): number {
 
 /** Mark a delivery sent (idempotent: the first provider id stays) and release its claim. */
 export function markSent(db: Db, id: number, providerMessageId: string | null, now: number): void {
-  prepared(db, 
-      `UPDATE deliveries SET status = 'sent', sent_at = coalesce(sent_at, @now),
+  prepared(
+    db,
+    `UPDATE deliveries SET status = 'sent', sent_at = coalesce(sent_at, @now),
               provider_message_id = coalesce(provider_message_id, @pid), claimed_until = NULL, claimed_by = NULL
         WHERE id = @id AND status IN ('pending', 'failed')`,
-    )
-    .run({ id, now, pid: providerMessageId });
+  ).run({ id, now, pid: providerMessageId });
 }
 
 /** Release a claim after a failed attempt that will be retried. */
@@ -258,11 +273,11 @@ export function releaseClaim(db: Db, id: number): void {
 
 /** Give up on a pending delivery: failed, with its error (a sent one stays sent). */
 export function markFailed(db: Db, id: number, error: string | null, now: number): void {
-  prepared(db, 
-      `UPDATE deliveries SET status = 'failed', last_error = coalesce(@error, last_error), claimed_until = NULL, claimed_by = NULL
+  prepared(
+    db,
+    `UPDATE deliveries SET status = 'failed', last_error = coalesce(@error, last_error), claimed_until = NULL, claimed_by = NULL
         WHERE id = @id AND status = 'pending'`,
-    )
-    .run({ id, error, now });
+  ).run({ id, error, now });
 }
 
 /** The digest's delivery on a channel, if any (fallbacks look before they create). */
@@ -277,11 +292,11 @@ export function insertFallback(
   f: { dedupKey: string; digestId: number; send: PlannedSend; notBefore: number; sendDay: string; fallbackOf: number },
   now: number,
 ): { id: number; created: boolean } {
-  const info = prepared(db, 
-      `INSERT INTO deliveries (dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at, fallback_of)
+  const info = prepared(
+    db,
+    `INSERT INTO deliveries (dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at, fallback_of)
        VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
-    )
-    .run(f.dedupKey, f.digestId, f.send.channel, f.send.logical, f.send.recipient, f.notBefore, f.sendDay, now, f.fallbackOf);
+  ).run(f.dedupKey, f.digestId, f.send.channel, f.send.logical, f.send.recipient, f.notBefore, f.sendDay, now, f.fallbackOf);
   if (info.changes) return { id: Number(info.lastInsertRowid), created: true };
   return { id: deliveryByKey(db, f.dedupKey)!.id, created: false };
 }
@@ -294,13 +309,13 @@ export function digestItemsOf(db: Db, digestId: number): DigestItemRow[] {
 
 /** Every delivery (tests, tools), oldest first. */
 export function listDeliveries(db: Db): Omit<DeliveryRecord, 'contacts' | 'route' | 'model' | 'eventIds' | 'level' | 'recipientKey'>[] {
-  return prepared(db, 
-      `SELECT id, dedup_key AS dedupKey, digest_id AS digestId, channel, logical, recipient, status, not_before AS notBefore,
+  return prepared(
+    db,
+    `SELECT id, dedup_key AS dedupKey, digest_id AS digestId, channel, logical, recipient, status, not_before AS notBefore,
               send_day AS sendDay, attempts, claimed_until AS claimedUntil, claimed_by AS claimedBy, sent_at AS sentAt,
               provider_message_id AS providerMessageId, last_error AS lastError, fallback_of AS fallbackOf
          FROM deliveries ORDER BY id`,
-    )
-    .all() as Omit<DeliveryRecord, 'contacts' | 'route' | 'model' | 'eventIds' | 'level' | 'recipientKey'>[];
+  ).all() as Omit<DeliveryRecord, 'contacts' | 'route' | 'model' | 'eventIds' | 'level' | 'recipientKey'>[];
 }
 
 /** Figures of sent notifications in one period (a month, or the period asked for). */
@@ -334,24 +349,24 @@ export function deliveryStats(db: Db, range?: { label: string; start: number; en
     if (!s) periods.set(p, (s = { period: p, messages: 0, items: 0, byChannel: {}, byLevel: zeroLevels(), committees: [] }));
     return s;
   };
-  const messages = prepared(db, 
-      `SELECT ${bucket} AS period, d.channel, g.level, count(*) AS n FROM deliveries d JOIN alert_digests g ON g.id = d.digest_id
+  const messages = prepared(
+    db,
+    `SELECT ${bucket} AS period, d.channel, g.level, count(*) AS n FROM deliveries d JOIN alert_digests g ON g.id = d.digest_id
         WHERE ${where} GROUP BY 1, 2, 3`,
-    )
-    .all(params) as { period: string; channel: string; level: Level; n: number }[];
+  ).all(params) as { period: string; channel: string; level: Level; n: number }[];
   for (const r of messages) {
     const s = get(r.period);
     s.messages += r.n;
     s.byChannel[r.channel] = (s.byChannel[r.channel] ?? 0) + r.n;
     s.byLevel[r.level] += r.n;
   }
-  const committees = prepared(db, 
-      `SELECT ${bucket} AS period, i.committee, o.name, count(DISTINCT d.id) AS messages, count(*) AS items,
+  const committees = prepared(
+    db,
+    `SELECT ${bucket} AS period, i.committee, o.name, count(DISTINCT d.id) AS messages, count(*) AS items,
               sum(i.level = 'reminder') AS reminder, sum(i.level = 'warning') AS warning, sum(i.level = 'escalation') AS escalation
          FROM deliveries d JOIN alert_digest_items i ON i.digest_id = d.digest_id LEFT JOIN orgs o ON o.code = i.committee
         WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`,
-    )
-    .all(params) as { period: string; committee: string | null; name: string | null; messages: number; items: number; reminder: number; warning: number; escalation: number }[];
+  ).all(params) as { period: string; committee: string | null; name: string | null; messages: number; items: number; reminder: number; warning: number; escalation: number }[];
   for (const r of committees) {
     const s = get(r.period);
     s.items += r.items;

@@ -185,3 +185,16 @@ describe('claiming a delivery', () => {
     expect(deliveriesDue(t.db, at('2026-11-09T08:00')).map((d) => d.channel)).toEqual(['http_sms', 'email']);
   });
 });
+
+describe('a delivery held over a weekend', () => {
+  it('is cancelled instead of sent when every alert it carries was resolved meanwhile', async () => {
+    const config = configWith();
+    const f = [finding('B1', 'committee-monthly', '2026-10', 'warning')];
+    plan(config, f, '2026-11-06T21:00'); // Friday evening: held until Monday 08:00
+    reconcile(t.db, [], explicitScope(f), config, at('2026-11-07T08:30')); // the late record arrived on Saturday
+    expect(await workAll(config, '2026-11-09T08:00')).toEqual(['http_sms:done', 'email:done']);
+    expect(listDeliveries(t.db).map((d) => d.status)).toEqual(['cancelled', 'cancelled']);
+    expect(standin.requestsTo('http_sms')).toHaveLength(0);
+    expect(smtp.messages).toHaveLength(0);
+  });
+});
