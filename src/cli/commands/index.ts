@@ -10,6 +10,7 @@ import { registerReport } from './report.js';
 import { registerRanking } from './ranking.js';
 import { registerAlerts } from './alerts.js';
 import { registerStats } from './stats.js';
+import { registerDemo } from './demo.js';
 
 export function registerCommands(program: Command): void {
   registerImport(program);
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerRanking(program);
   registerAlerts(program);
   registerStats(program);
+  registerDemo(program);
 }
