@@ -38,30 +38,32 @@ export function evaluateBranch(
   }
   const extra = alsoEvaluate?.length ? extraPeriods(alsoEvaluate) : undefined;
   const windows = windowsOf(rules, now);
-  const periodsOf = (id: RuleId): readonly Period[] => {
-    const periods = windows.get(id)!;
-    const more = extra?.get(id);
-    if (!more) return periods;
-    const out = [...periods];
-    for (const p of more) if (!out.some((q) => q.label === p.label)) out.push(p);
-    return out;
-  };
 
   const out: Finding[] = [];
   for (const id of FREQUENCY_RULE_IDS) {
     const cfg = rules[id];
     if (!cfg.enabled) continue;
     const own = byType.get(FREQUENCY_MEETING_TYPE[id]) ?? NONE;
-    out.push(...evaluateFrequency(id, cfg, branch, own, periodsOf(id), now, establishedAt));
+    out.push(...evaluateFrequency(id, cfg, branch, own, periodsOf(windows, extra, id), now, establishedAt));
   }
   for (const id of RECORD_RULE_IDS) {
     const cfg = rules[id];
     if (!cfg.enabled) continue;
     const read = id === 'assembly-quorum' ? (byType.get('assembly') ?? NONE) : meetings;
     if (!read.length) continue;
-    out.push(...evaluateRecords(id, cfg, branch, read, periodsOf(id), now));
+    out.push(...evaluateRecords(id, cfg, branch, read, periodsOf(windows, extra, id), now));
   }
   out.push(...evaluateTerm(rules['term-expiry'], branch, now));
+  return out;
+}
+
+/** A rule's window plus the requested older periods not already in it. */
+function periodsOf(windows: Map<RuleId, readonly Period[]>, extra: Map<RuleId, Period[]> | undefined, id: RuleId): readonly Period[] {
+  const periods = windows.get(id)!;
+  const more = extra?.get(id);
+  if (!more) return periods;
+  const out = [...periods];
+  for (const p of more) if (!out.some((q) => q.label === p.label)) out.push(p);
   return out;
 }
 

@@ -26,6 +26,14 @@ const ESCALATED_ZH = '，已转上级党委督办';
 /** Flagged records listed by name before "等". */
 const MAX_LISTED = 3;
 
+const periodNames = new Map<string, string>();
+/** periodNameZh, memoized: the same few periods are named for many branches. */
+function nameOf(p: Period): string {
+  let name = periodNames.get(p.label);
+  if (name === undefined) periodNames.set(p.label, (name = periodNameZh(p)));
+  return name;
+}
+
 /** Facts a recurring-obligation message is built from. */
 export interface FrequencyMessageFacts {
   rule: FrequencyRuleId;
@@ -63,7 +71,7 @@ export function frequencyMessage(f: FrequencyMessageFacts): string {
         : `${THIS_PERIOD_ZH[f.period.kind]}${noun}已${verb}${f.count}次，尚差${short}次`;
     return `${head}（${req}），距截止还有${f.days}天`;
   }
-  const name = periodNameZh(f.period);
+  const name = nameOf(f.period);
   const head = f.count === 0 ? `${name}未${verb}${noun}` : `${name}${noun}仅${verb}${f.count}次，尚差${short}次`;
   let msg = `${head}（${req}），已逾期${f.days}天`;
   if (f.phase === 'in-grace') msg += `；如已${verb}，请尽快补录`;
@@ -92,7 +100,7 @@ export function recordMessage(
   level: Level,
   threshold?: number,
 ): string {
-  const name = periodNameZh(period);
+  const name = nameOf(period);
   const n = flagged.length;
   let msg: string;
   if (rule === 'assembly-quorum') {
