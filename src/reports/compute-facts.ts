@@ -11,6 +11,7 @@ import { FREQUENCY_RULE_IDS, RECORD_RULE_IDS, type Domain, type Finding, type Fr
 import type { FrequencyRuleConfig, RulesConfig } from '../config/rules-schema.js';
 import type { Config } from '../config/schema.js';
 import { rulesFor } from '../config/load.js';
+import { evaluateTerm } from '../rules/term.js';
 import { countsFor, evaluateBranch, FREQUENCY_MEETING_TYPE, hasQuorum, requiredCount, addYearsToDate, type EvalRequest } from '../rules/index.js';
 import type {
   AlertFact,
@@ -113,8 +114,11 @@ function planFor(config: Config, p: Period, domain: string | null): DomainPlan {
   return plan;
 }
 
-/** Build the facts of one branch for report period `p`. */
-export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: number): BranchFacts {
+/**
+ * Build the facts of one branch for report period `p`. `headline` leaves out what only the
+ * report's text needs (rule findings and their messages, evidence): enough to score and rank.
+ */
+export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: number, headline = false): BranchFacts {
   const org = raw.org;
   const { rules, wanted, requests, frequency } = planFor(config, p, org.domain);
   const asOf = evaluationInstant(p, config);
@@ -125,8 +129,9 @@ export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: numb
   const from = meetingsFrom(p);
   const judged = raw.meetings.filter((m) => m.heldAt >= from && m.heldAt < p.end).sort((a, b) => a.heldAt - b.heldAt);
   const meetings = judged.filter((m) => m.heldAt >= p.start);
-  const all = evaluateBranch(org, judged, rules, asOf, requests);
-  const findings = all.filter((f) => f.rule === 'term-expiry' || wanted.has(`${f.rule}|${f.period}`));
+  const findings = headline
+    ? evaluateTerm(rules['term-expiry'], org, asOf)
+    : evaluateBranch(org, judged, rules, asOf, requests).filter((f) => f.rule === 'term-expiry' || wanted.has(`${f.rule}|${f.period}`));
 
   const byType = new Map<MeetingType, MeetingInfo[]>();
   for (const m of judged) {

@@ -21,6 +21,8 @@ import {
 import { branchFacts, meetingsFrom } from './compute-facts.js';
 import { computeBranchReports, recentPeriods } from './compute.js';
 import { computeCommitteeSummaries } from './compute-committee.js';
+import { categoryScores, gradeOf, totalScore } from './compute-score.js';
+import { rankWithin } from './compute-rank.js';
 import type { BranchFacts, BranchReport, CommitteeSummary, HistoryPoint, MeetingInfo } from './types.js';
 
 /** A report request that cannot be served; the message is for people (中文 / English). */
@@ -61,18 +63,67 @@ export function relatedLabels(p: Period): string[] {
 export function buildReports(db: Db, config: Config, p: Period, now: number, opts: BuildOptions = {}): BuildResult {
   if (p.end > now) throw new ReportError(`期间 ${p.label} 尚未结束，不能生成体检报告 / period ${p.label} has not ended yet`);
   const orgs = loadReportOrgs(db);
+  // History first: the previous period's headlines are small, its facts are dropped chunk by chunk
+  // before the current period's facts are gathered (peak memory = one period's facts).
+  const history = loadHistory(db, recentPeriods(p, config.reports.trend_periods).slice(0, -1));
+  const prev = previousPeriod(p);
+  if ((opts.previous ?? true) && !hasStoredReports(db, prev.label)) {
+    for (const h of computeHeadlines(db, config, orgs, prev, now, opts.chunk)) addHistory(history, h.org, h);
+  }
+  const facts: BranchFacts[] = [];
+  forEachFactsChunk(db, config, orgs, p, now, opts.chunk ?? 2000, false, (chunk, done, total) => {
+    facts.push(...chunk);
+    opts.onProgress?.(done, total);
+  });
+  const reports = computeBranchReports(facts, history, p, config, now);
+  facts.length = 0;
+  const summaries = computeCommitteeSummaries(reports, orgs, config, now);
+  return { reports, summaries, orgs };
+}
+
+/**
+ * Score, stars and ranks of every branch for period p, without problems, evidence or summaries:
+ * what the next period's report needs to show changes when p's reports were never stored.
+ */
+export function computeHeadlines(db: Db, config: Config, orgs: OrgRow[], p: Period, now: number, chunk = 2000): (HistoryPoint & { org: string })[] {
+  const rows: { org: string; domain: string; parent: string | null; score: number | null; stars: number | null }[] = [];
+  forEachFactsChunk(db, config, orgs, p, now, chunk, true, (part) => {
+    for (const f of part) {
+      const score = totalScore(f, categoryScores(f, config), config);
+      rows.push({ org: f.org.code, domain: f.org.domain ?? '', parent: f.org.parent, score, stars: gradeOf(score, f.vetoes.length > 0, config).stars });
+    }
+  });
+  const byDomain = rankWithin(rows, (r) => r.score, (r) => r.domain);
+  const byParent = rankWithin(rows, (r) => r.score, (r) => r.parent);
+  return rows.map((r) => ({
+    org: r.org,
+    period: p.label,
+    score: r.score,
+    stars: r.stars,
+    rank: byDomain.get(r)!.rank,
+    committeeRank: byParent.get(r)!.rank,
+  }));
+}
+
+/** Gather the facts of every branch that existed in p, a chunk of branches at a time. */
+function forEachFactsChunk(
+  db: Db,
+  config: Config,
+  orgs: OrgRow[],
+  p: Period,
+  now: number,
+  chunk: number,
+  headline: boolean,
+  cb: (facts: BranchFacts[], done: number, total: number) => void,
+): void {
   const names = new Map(orgs.map((o) => [o.code, o.name]));
   const branches = orgs.filter((o) => o.kind === 'branch' && !foundedAfter(o.establishedOn, p));
-
   const labels = relatedLabels(p);
   const assessments = loadAssessments(db, labels);
   const vetoes = loadVetoes(db, labels);
   const items = loadRectifications(db, p.start, p.end);
   const alerts = loadReportAlerts(db, p.start);
-
   const from = meetingsFrom(p);
-  const facts: BranchFacts[] = [];
-  const chunk = opts.chunk ?? 2000;
   for (let i = 0; i < branches.length; i += chunk) {
     const part = branches.slice(i, i + chunk);
     const meetings = periodMeetings(db, part.map((b) => b.id), from, p.end);
@@ -93,27 +144,14 @@ export function buildReports(db: Db, config: Config, p: Period, now: number, opt
           p,
           config,
           now,
+          headline,
         ),
       );
     }
-    remapMeetingIds(db, made);
-    facts.push(...made);
-    opts.onProgress?.(Math.min(i + chunk, branches.length), branches.length);
+    if (!headline) remapMeetingIds(db, made);
+    cb(made, Math.min(i + chunk, branches.length), branches.length);
   }
-
-  const history = loadHistory(db, recentPeriods(p, config.reports.trend_periods).slice(0, -1));
-  const prev = previousPeriod(p);
-  if ((opts.previous ?? true) && !hasStoredReports(db, prev.label)) {
-    // No stored reports of the previous period: compute its headlines so rank changes show.
-    for (const r of buildReports(db, config, prev, now, { ...opts, previous: false, onProgress: undefined }).reports) {
-      addHistory(history, r.org, { period: r.period, score: r.score, stars: r.stars, rank: r.rank, committeeRank: r.committeeRank });
-    }
-  }
-  const reports = computeBranchReports(facts, history, p, config, now);
-  const summaries = computeCommitteeSummaries(reports, orgs, config, now);
-  return { reports, summaries, orgs };
 }
-
 function foundedAfter(establishedOn: string | null, p: Period): boolean {
   const t = establishedOn ? parseDate(establishedOn) : null;
   return t !== null && t >= p.end;

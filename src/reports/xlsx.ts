@@ -3,6 +3,8 @@
  * (city-wide ranking within the domain), plus a sheet of all branches. exceljs writes it.
  */
 import ExcelJS from 'exceljs';
+import { createWriteStream } from 'node:fs';
+import { PassThrough, type Writable } from 'node:stream';
 import { DOMAINS, DOMAIN_NAMES_ZH, type Domain } from '../domain/types.js';
 import type { BranchReport } from './types.js';
 import { CATEGORY_IDS, CATEGORY_NAMES_ZH } from './config.js';
@@ -48,14 +50,13 @@ export function rankingRows(reports: readonly BranchReport[], domain?: Domain): 
 
 const HEADERS = ['排名', '组织编码', '支部名称', '上级党组织', '领域', '得分', '等次', '星级', '负面清单', '排名变化', '得分变化', '问题数', ...CATEGORY_IDS.map((c) => CATEGORY_NAMES_ZH[c])];
 
-function addSheet(wb: ExcelJS.Workbook, name: string, title: string, rows: RankingRow[]): void {
+type StreamWorkbook = InstanceType<typeof ExcelJS.stream.xlsx.WorkbookWriter>;
+
+function addSheet(wb: StreamWorkbook, name: string, title: string, rows: RankingRow[]): void {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 2 }] });
-  ws.addRow([title]).font = { bold: true, size: 14 };
-  const head = ws.addRow(HEADERS);
-  head.font = { bold: true };
-  head.eachCell((c) => {
-    c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
-  });
+  ws.columns = HEADERS.map((_, i) => ({ width: [8, 14, 28, 22, 10][i] ?? 10 }));
+  ws.addRow([title]).commit();
+  ws.addRow(HEADERS).commit();
   for (const r of rows) {
     ws.addRow([
       r.rank ?? '未参与排名',
@@ -71,19 +72,43 @@ function addSheet(wb: ExcelJS.Workbook, name: string, title: string, rows: Ranki
       r.scoreChange,
       r.problems,
       ...r.categories,
-    ]);
+    ]).commit();
   }
-  ws.columns.forEach((col, i) => {
-    col.width = [8, 14, 28, 22, 10][i] ?? 10;
-  });
+  ws.commit();
 }
 
-/** The ranking workbook: a sheet per domain present (or the one asked for), then 全部. */
-export async function rankingXlsx(reports: readonly BranchReport[], periodName: string, domain?: Domain): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+/**
+ * Write the ranking workbook (a sheet per domain present, or the one asked for, then 全部) to a
+ * stream. exceljs's streaming writer keeps memory flat for tens of thousands of rows.
+ */
+export async function writeRankingXlsx(out: Writable, reports: readonly BranchReport[], periodName: string, domain?: Domain): Promise<void> {
+  // No cell styles: with them exceljs is several times slower per row, for a bold header only.
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false });
   wb.creator = 'orglife';
   const domains = domain ? [domain] : DOMAINS.filter((d) => reports.some((r) => r.domain === d));
   for (const d of domains) addSheet(wb, DOMAIN_NAMES_ZH[d], `${periodName} ${DOMAIN_NAMES_ZH[d]}领域党支部排名`, rankingRows(reports, d));
   if (!domain) addSheet(wb, '全部', `${periodName} 全市党支部排名（按领域）`, rankingRows(reports));
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  await wb.commit();
+}
+
+/** Write the ranking workbook to a file. */
+export async function saveRankingXlsx(file: string, reports: readonly BranchReport[], periodName: string, domain?: Domain): Promise<void> {
+  const out = createWriteStream(file);
+  const closed = new Promise<void>((resolve, reject) => {
+    out.on('close', () => resolve());
+    out.on('error', reject);
+  });
+  await writeRankingXlsx(out, reports, periodName, domain);
+  await closed;
+}
+
+/** The ranking workbook in memory (tests, small cities). */
+export async function rankingXlsx(reports: readonly BranchReport[], periodName: string, domain?: Domain): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const out = new PassThrough();
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve) => out.on('end', () => resolve()));
+  await writeRankingXlsx(out, reports, periodName, domain);
+  await ended;
+  return Buffer.concat(chunks);
 }

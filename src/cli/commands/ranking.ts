@@ -3,10 +3,9 @@
  * ranking (大比武) of branches per domain, printed as a table and optionally exported to XLSX.
  */
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { DOMAINS, DOMAIN_NAMES_ZH, type Domain } from '../../domain/types.js';
 import { closeDb } from '../../store/db.js';
-import { rankingRows, rankingXlsx } from '../../reports/xlsx.js';
+import { rankingRows, saveRankingXlsx } from '../../reports/xlsx.js';
 import { rankChangeText, scoreText, starsText } from '../../reports/render/text.js';
 import { UserError } from '../errors.js';
 import { buildOrFail, openForReports, parseAt, parsePeriodFlag } from './report.js';
@@ -66,7 +65,7 @@ export function registerRanking(program: Command): void {
         if (!lines.length) lines.push(`${periodName} 无参评支部 / no branches`);
         process.stdout.write(`${lines.join('\n')}\n`);
         if (flags.xlsx) {
-          writeFileSync(flags.xlsx, await rankingXlsx(reports, periodName, domain));
+          await saveRankingXlsx(flags.xlsx, reports, periodName, domain);
           process.stderr.write(`已导出 / written: ${flags.xlsx}\n`);
         }
       } finally {

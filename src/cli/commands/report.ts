@@ -17,7 +17,7 @@ import { closeDb, defaultDbPath, openDb, type Db } from '../../store/db.js';
 import { storeReports } from '../../store/reports.js';
 import { buildReports, ReportError, type BuildResult } from '../../reports/gather.js';
 import { renderBranch, renderCommittee, type ReportFormat, REPORT_FORMATS } from '../../reports/render/index.js';
-import { rankingXlsx } from '../../reports/xlsx.js';
+import { saveRankingXlsx } from '../../reports/xlsx.js';
 import { UserError } from '../errors.js';
 
 interface ReportFlags {
@@ -175,7 +175,7 @@ async function runReport(flags: ReportFlags): Promise<void> {
     }
     write.update(done, total);
     write.stop();
-    writeFileSync(join(dir, 'ranking.xlsx'), await rankingXlsx(built.reports, built.reports[0]?.periodName ?? p.label));
+    await saveRankingXlsx(join(dir, 'ranking.xlsx'), built.reports, built.reports[0]?.periodName ?? p.label);
     if (flags.save) save(db, built, now);
     process.stdout.write(
       `已生成 ${p.label} 体检报告 ${built.reports.length} 份、党委汇总 ${built.summaries.length} 份，排名表 ranking.xlsx：${dir}\n`,

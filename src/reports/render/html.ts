@@ -106,16 +106,27 @@ function orgLife(r: BranchReport): string {
     ['收到预警', `${s.warnings.received} 条，已签收 ${s.warnings.acknowledged} 条${s.warnings.meanAckDays !== null ? `，平均 ${s.warnings.meanAckDays} 天签收` : ''}；未办结督办 ${s.openEscalations} 条`],
     ['整改事项', `未完成 ${s.rectifications.open} 项，其中逾期 ${s.rectifications.overdue} 项`],
   ].map(([k, v]) => [e(k), e(v)]);
-  const obligations = s.obligations.map((o) => [
-    e(RULE_NAMES_ZH[o.rule]),
-    e(o.period),
-    e(`${o.counted}/${o.required}`),
-    o.met ? '<span style="color:#2e7d32">已落实</span>' : '<span style="color:#c62828;font-weight:bold">未落实</span>',
-    e(o.met ? (o.onTime ? '按时' : '临近期末') : '—'),
-  ]);
+  // One row per rule (a year has 12 monthly periods per rule): what was due, met, and when not.
+  const byRule = new Map<string, typeof s.obligations>();
+  for (const o of s.obligations) {
+    const list = byRule.get(o.rule);
+    if (list) list.push(o);
+    else byRule.set(o.rule, [o]);
+  }
+  const obligations = [...byRule].map(([rule, list]) => {
+    const missed = list.filter((o) => !o.met);
+    const late = list.filter((o) => o.met && !o.onTime).length;
+    return [
+      e(RULE_NAMES_ZH[rule as keyof typeof RULE_NAMES_ZH]),
+      e(list.length),
+      e(list.length - missed.length),
+      missed.length ? `<span style="color:#c62828;font-weight:bold">${e(missed.map((o) => o.period).join('、'))}</span>` : '<span style="color:#2e7d32">全部落实</span>',
+      e(late ? `${late} 项临近期末完成` : '—'),
+    ];
+  });
   return (
     `<section>${h2('组织生活情况')}${table(['项目', '情况'], facts)}` +
-    (obligations.length ? table(['应开展事项', '期间', '符合要求/应开展', '状态', '时效'], obligations) : '<p>本期无应开展事项。</p>') +
+    (obligations.length ? table(['应开展事项', '应开展（期）', '已落实', '未落实期间', '时效'], obligations) : '<p>本期无应开展事项。</p>') +
     `</section>`
   );
 }

@@ -3,7 +3,10 @@ import { shanghaiDateTime } from '../../domain/calendar.js';
 
 /** Escape text for HTML element content and attribute values. */
 export function escapeHtml(s: unknown): string {
-  return String(s ?? '')
+  const t = String(s ?? '');
+  // Most text has nothing to escape; skip the five replace passes then.
+  if (!/[&<>"']/.test(t)) return t;
+  return t
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
