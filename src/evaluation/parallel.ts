@@ -27,7 +27,7 @@ import type { WorkerInit, WorkerRequest } from './worker.js';
 export interface ParallelOptions extends CheckOptions {
   /** Threads evaluating, this one included (default: the machine's cores, at most 4). 1 = only this thread. */
   workers?: number;
-  /** Fewer branches than this are evaluated on this thread alone (default 20,000). */
+  /** Fewer branches than this are evaluated on this thread alone (default 50,000). */
   minBranches?: number;
   /** Whether this thread evaluates chunks too (default true; false leaves all to the helpers). */
   evaluateHere?: boolean;
@@ -35,7 +35,8 @@ export interface ParallelOptions extends CheckOptions {
 
 /** Chunks queued per helper, so a helper never waits for this thread between chunks. */
 const IN_FLIGHT_PER_HELPER = 2;
-const DEFAULT_MIN_BRANCHES = 20_000;
+// Starting a helper under tsx takes a second or more; below this size this thread alone is as quick.
+const DEFAULT_MIN_BRANCHES = 50_000;
 
 type Reply = { ready: true } | { seq: number; chunk?: BranchFindings[]; error?: string };
 

@@ -33,7 +33,7 @@ export function registerCheck(program: Command): void {
     .option('--org <code>', '只检查此支部，或此党委下的全部支部 / only this branch or the branches under this committee')
     .option('--json', '每行输出一个 JSON 对象 / one JSON object per line')
     .option('--fail-on <level>', `有此级别及以上问题时以退出码 ${EXIT_FINDINGS} 结束：reminder | warning | escalation`)
-    .option('--workers <n>', '并行线程数，默认为 CPU 核数（支部数达 2 万时才启用）/ threads evaluating')
+    .option('--workers <n>', '并行线程数，默认为 CPU 核数（支部数达 5 万时才启用）/ threads evaluating')
     .addHelpText(
       'after',
       `\n只读取数据、不改变任何数据、不发送任何消息。\n退出码：0 = 检查完成（即使发现问题）；${EXIT_FINDINGS} = 存在 --fail-on 指定级别及以上的问题；1 = 参数或数据错误；2 = 配置无效。\n` +
