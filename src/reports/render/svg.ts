@@ -50,7 +50,7 @@ export function trendChart(title: string, points: { period: string; score: numbe
   const width = 520;
   const height = 200;
   const left = 40;
-  const right = 20;
+  const right = 32;
   const top = 15;
   const bottom = 40;
   const plotW = width - left - right;
