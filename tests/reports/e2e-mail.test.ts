@@ -12,6 +12,7 @@ import { listTicks } from '../../src/store/runs.js';
 import { reportMailState, loadStoredReport, openRectifications } from '../../src/store/reports.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
 import { runReportTick } from '../../src/reports/generate.js';
+import { closeDb, openDb } from '../../src/store/db.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { SHARED_REDIS_URL, cleanupPrefix, uniquePrefix } from '../helpers/redis.js';
@@ -19,6 +20,7 @@ import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
 import { at, quietLog, testEnv, waitFor } from '../jobs/setup.js';
 
 const CITY = join(import.meta.dirname, '../fixtures/reports/city');
+const tempDbHandle = (path: string) => openDb(path);
 
 describe('monthly reports from import to inbox', () => {
   let tdb: TempDb;
@@ -97,5 +99,25 @@ describe('monthly reports from import to inbox', () => {
     }
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.messages).toHaveLength(4);
+  });
+
+  it('sends each report once when two replicas run the same report period at the same time', async () => {
+    await importFiles(tdb.db, ['orgs.csv', 'meetings.csv'].map((f) => join(CITY, f)), { now: at('2026-11-01T10:00') });
+    const tick = at('2026-11-02T09:00');
+    const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
+    const replicas = [tempDbHandle(tdb.path), tempDbHandle(tdb.path)];
+    const notifiers = replicas.map(() => createNotifiers(shippedConfig().channels, env));
+    try {
+      const stats = await Promise.all(
+        replicas.map((db, i) => runReportTick({ db, config: shippedConfig(), notifiers: notifiers[i]!, log: quietLog, claimer: `replica-${i}` }, 'month', tick)),
+      );
+      expect(stats[0]!.sent + stats[1]!.sent).toBe(3); // the reports of B1, B2 and T1 (B1's goes to two addresses)
+      await smtp.waitForMessages(4);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(smtp.messages.map((m) => m.envelope.to[0]).sort()).toEqual(['b1@example.com', 'b1clerk@example.com', 'b2@example.com', 't1@example.com']);
+    } finally {
+      await Promise.all(notifiers.map((n) => n.close()));
+      replicas.forEach((db) => closeDb(db));
+    }
   });
 });
