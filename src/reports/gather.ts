@@ -129,7 +129,7 @@ function forEachFactsChunk(
     const meetings = periodMeetings(db, part.map((b) => b.id), from, p.end);
     const made: BranchFacts[] = [];
     for (const b of part) {
-      const own: MeetingInfo[] = (meetings.get(b.id) ?? []).map((m) => ({ ...m, id: String(m.id) }));
+      const own: MeetingInfo[] = meetings.get(b.id) ?? [];
       made.push(
         branchFacts(
           {

@@ -58,12 +58,12 @@ export function loadReportOrgs(db: Db): OrgRow[] {
 
 /**
  * Meetings held in [from, to) by the given branches, grouped by org row id; `id` is the meetings
- * row id (translate with recordIdsOf in store/facts.ts). The VALUES list of types and CROSS JOINs
+ * row id as a string (translate with recordIdsOf in store/facts.ts). The VALUES list of types and CROSS JOINs
  * keep the loop order branch → type → index range, so each lookup is one seek in the covering
  * index meetings(org_id, type, held_at, …) and the table itself is never read.
  */
-export function periodMeetings(db: Db, orgIds: readonly number[], from: number, to: number): Map<number, (Omit<MeetingInfo, 'id'> & { id: number })[]> {
-  const out = new Map<number, (Omit<MeetingInfo, 'id'> & { id: number })[]>();
+export function periodMeetings(db: Db, orgIds: readonly number[], from: number, to: number): Map<number, MeetingInfo[]> {
+  const out = new Map<number, MeetingInfo[]>();
   if (!orgIds.length) return out;
   const values = MEETING_TYPES.map((_, k) => `(${k}, '${MEETING_TYPES[k]}')`).join(', ');
   const sql = `WITH w(k, type) AS (VALUES ${values})
@@ -72,15 +72,15 @@ export function periodMeetings(db: Db, orgIds: readonly number[], from: number, 
     WHERE m.org_id = j.value AND m.type = w.type AND m.held_at >= ? AND m.held_at < ?`;
   const rows = stmt(db, sql).raw().all(JSON.stringify(orgIds), from, to) as [number, number, number, number, number, number | null, string | null, number][];
   for (const [org, k, heldAt, expected, attended, minutes, role, id] of rows) {
-    const m = {
-      id,
+    const m: MeetingInfo = {
+      id: String(id),
       type: MEETING_TYPES[k]!,
       heldAt,
       expected,
       attended,
       minutes: minutes === null ? null : minutes !== 0,
       lecturerRole: role === 'secretary' || role === 'other' ? role : null,
-    } as Omit<MeetingInfo, 'id'> & { id: number };
+    };
     const list = out.get(org);
     if (list) list.push(m);
     else out.set(org, [m]);
