@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { closeDb } from '../../src/store/db.js';
 import { openRectifications } from '../../src/store/reports.js';
 import { CONFIG_DIR } from '../helpers/config.js';
@@ -23,6 +23,9 @@ const run = async (args: string[]) => {
     return { code: x.code, stdout: x.stdout, stderr: x.stderr };
   }
 };
+
+// Each test spawns the CLI (node + tsx start-up), which takes seconds on a busy 2-core machine.
+vi.setConfig({ testTimeout: 90_000 });
 
 let t: TempDb;
 beforeAll(() => {
@@ -51,13 +54,19 @@ describe('orglife report', () => {
     expect(j.problems.length).toBeGreaterThan(0);
   });
 
-  it('explains a bad period label, an unknown org and a period not yet over in Chinese', async () => {
+  it('explains a bad period label in Chinese', async () => {
     const bad = await run(['report', '--org', 'B1', '--period', '2026-13']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('无效的期间 "2026-13"');
+  });
+
+  it('explains an unknown org in Chinese', async () => {
     const unknown = await run(['report', '--org', 'NOPE', '--period', '2026-Q3', '--at', '2026-10-02T09:00']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('未找到组织编码 "NOPE"');
+  });
+
+  it('refuses a period that is not over yet', async () => {
     const early = await run(['report', '--org', 'B1', '--period', '2026-10', '--at', '2026-10-20T09:00']);
     expect(early.code).toBe(1);
     expect(early.stderr).toContain('期间 2026-10 尚未结束');
