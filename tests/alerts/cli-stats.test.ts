@@ -58,7 +58,7 @@ describe('notification statistics', () => {
 });
 
 // Each CLI run starts a Node process with tsx; on a busy machine that takes seconds, so runs are few and parallel.
-describe('orglife stats and orglife alerts (the real CLI)', { timeout: 180_000 }, () => {
+describe('orglife stats and orglife alerts (the real CLI)', { timeout: 300_000 }, () => {
   it('prints the statistics of a month as a Chinese table and as JSON', async () => {
     history();
     const [text, json, bad] = await Promise.all([
@@ -66,7 +66,7 @@ describe('orglife stats and orglife alerts (the real CLI)', { timeout: 180_000 }
       orglife(['stats', '--period', '2026-11', '--json'], t.path),
       orglife(['stats', '--period', '2026-13'], t.path),
     ]);
-    expect(text.code).toBe(0);
+    expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('2026-11：共发送预警消息 6 条，涉及预警事项 6 项');
     expect(text.stdout).toContain('按渠道（消息）：阿里云短信 2，电子邮件 4');
     expect(text.stdout).toMatch(/城关镇党委（C1）\s+6\s+6\s+0\s+0\s+6/);
@@ -85,7 +85,7 @@ describe('orglife stats and orglife alerts (the real CLI)', { timeout: 180_000 }
       orglife(['alerts', 'ack', 'B3', '--plan', '补开', '--by', '2026-11-01', '--at', '2026-11-13T10:00'], t.path),
       orglife(['alerts', 'ack', 'B3', '--by', '2026-11-30'], t.path),
     ]);
-    expect(list.code).toBe(0);
+    expect(list.code, list.stderr).toBe(0);
     const header = list.stdout.split('\n')[0]!;
     for (const h of ['编号', '支部', '规则', '期间', '级别', '状态', '发起时间', '最近通知']) expect(header).toContain(h);
     expect(list.stdout).toMatch(/城关镇机关第一党支部（B1）\s+每月召开支委会\s+2026年10月\s+督办\s+待处理\s+2026-11-12 08:30\s+2026-11-12 08:30/);

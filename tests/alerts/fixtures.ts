@@ -76,7 +76,7 @@ const BIN = join(resolve(import.meta.dirname, '../..'), 'bin/orglife.js');
 export function orglife(args: string[], dbPath: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SMTP_URL|ORGLIFE_)/.test(k))) as Record<string, string>;
   return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...env, LOG_LEVEL: 'silent', ORGLIFE_DB: dbPath, ORGLIFE_CONFIG: resolve(import.meta.dirname, '../../config') }, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...env, LOG_LEVEL: 'silent', ORGLIFE_DB: dbPath, ORGLIFE_CONFIG: resolve(import.meta.dirname, '../../config') }, timeout: 150_000 }, (err, stdout, stderr) => {
       done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
     });
   });
