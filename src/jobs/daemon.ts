@@ -10,6 +10,8 @@ import { pruneEnqueued } from '../store/runs.js';
 
 /** Epoch marks older than this are pruned after each tick (a still-pending delivery is just re-added). */
 const MARK_TTL_MS = 7 * 86_400_000;
+/** The stuck-delivery sweep runs every this many drain periods (every 5 minutes by default). */
+const SWEEP_EVERY = 10;
 
 export interface DaemonOptions extends RuntimeOptions {
   /** Period of the drainer and of the missed-tick check (default 30 s). */
@@ -60,8 +62,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   if (opts.cron ?? true) scheduler.start();
 
   let periodic: Promise<unknown> = Promise.resolve();
+  let rounds = 0;
   const timer = setInterval(() => {
-    periodic = periodic.then(() => safely('periodic drain', drain)).then(() => safely('missed-tick check', () => scheduler.catchUp()));
+    const sweepNow = rounds++ % SWEEP_EVERY === 0;
+    periodic = periodic
+      .then(() => safely('periodic drain', drain))
+      .then(() => safely('missed-tick check', () => scheduler.catchUp()))
+      .then(() => sweepNow && safely('stuck-delivery sweep', async () => {
+        const n = await rt.sweep();
+        if (n) log.warn({ readded: n }, 'overdue deliveries whose jobs were lost or failed were added again');
+      }));
   }, opts.drainIntervalMs ?? 30_000);
 
   let resolveStopped!: () => void;

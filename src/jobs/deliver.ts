@@ -6,14 +6,17 @@
  *   3. Temporary error → record the attempt and rethrow (BullMQ retries with exponential backoff).
  *   4. Permanent error, or the last attempt failed → record, mark failed, create the fallback delivery
  *      on the route's next channel (idempotent) and enqueue it; permanent → UnrecoverableError.
- * The remaining window: a crash after the provider accepted but before markSent commits (one SQLite
- * write, well under a millisecond after the answer) sends that message again after restart.
+ * The remaining window: a crash after the provider accepted but before markSent commits (the next
+ * group commit, well under a millisecond after the answer) sends that message again after restart.
+ * SQLite writes of concurrent jobs share one transaction per event-loop turn (./group-commit.ts).
  */
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { NotifierError } from '../notifiers/errors.js';
 import type { Notifiers } from '../notifiers/registry.js';
+import type { SendResult } from '../notifiers/types.js';
 import type { Db } from '../store/db.js';
+import { GroupCommit } from './group-commit.js';
 import type { AttemptRecord, Outbox, PendingDelivery } from './outbox.js';
 
 /** Data of a delivery job (the rest lives in SQLite). */
@@ -44,10 +47,11 @@ export type DeliverOutcome = { result: 'sent'; providerMessageId: string | null 
 /** Build the processor of delivery jobs. */
 export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>, token?: string) => Promise<DeliverOutcome> {
   const leaseMs = deps.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+  const commit = new GroupCommit(deps.db);
   return async (job, token) => {
     const { db, outbox, log } = deps;
     const id = job.data.deliveryId;
-    const claim = outbox.claim(db, id, `${deps.instanceId}:${token ?? job.id}`, Date.now(), leaseMs);
+    const claim = await commit.run(() => outbox.claim(db, id, `${deps.instanceId}:${token ?? job.id}`, Date.now(), leaseMs));
     if (claim.outcome === 'done') {
       if (claim.status === 'missing') log.warn({ deliveryId: id, jobId: job.id }, 'delivery job for an unknown delivery; dropped');
       return { result: 'skipped', status: claim.status };
@@ -65,6 +69,7 @@ export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>
     const t0 = performance.now();
     const base = { deliveryId: id, attempt: attemptNo, channel: d.channel, recipient: d.recipient, startedAt };
     const notifier = deps.notifiers.get(d.channel);
+    let res: SendResult;
     try {
       if (!notifier) {
         throw new NotifierError(d.channel, `渠道 ${d.channel} 未启用 / channel ${d.channel} is not enabled`, {
@@ -72,12 +77,19 @@ export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>
           code: 'channel_disabled',
         });
       }
-      const res = await notifier.send(d.message);
-      // Mark sent before anything else can fail: this write closes the double-send window.
-      outbox.markSent(db, { ...base, durationMs: elapsed(t0), providerMessageId: res.providerMessageId, error: null, errorCode: null, permanent: false }, deps.clock());
-      log.info({ deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, providerMessageId: res.providerMessageId }, 'delivery sent');
-      return { result: 'sent', providerMessageId: res.providerMessageId };
+      res = await notifier.send(d.message);
     } catch (e) {
+      return failed(e);
+    }
+    // Mark sent before anything else: this write closes the double-send window. Should SQLite fail
+    // here the job fails too; its retry finds the claim held and waits for the lease (then resends:
+    // the database could not say it was sent).
+    const done = { ...base, durationMs: elapsed(t0), providerMessageId: res.providerMessageId, error: null, errorCode: null, permanent: false };
+    await commit.run(() => outbox.markSent(db, done, deps.clock()));
+    log.info({ deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, providerMessageId: res.providerMessageId }, 'delivery sent');
+    return { result: 'sent', providerMessageId: res.providerMessageId };
+
+    async function failed(e: unknown): Promise<never> {
       const permanent = e instanceof NotifierError && e.permanent;
       const attempt: AttemptRecord = {
         ...base,
@@ -88,11 +100,11 @@ export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>
         permanent,
       };
       if (!permanent && !lastAttempt) {
-        outbox.recordFailure(db, attempt, deps.clock());
+        await commit.run(() => outbox.recordFailure(db, attempt, deps.clock()));
         log.warn({ deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, err: attempt.error }, 'delivery attempt failed; will retry');
         throw e;
       }
-      const fallback = outbox.giveUp(db, attempt, deps.clock());
+      const fallback = await commit.run(() => outbox.giveUp(db, attempt, deps.clock()));
       log.warn(
         { deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, permanent, err: attempt.error, fallback: fallback?.id ?? null },
         permanent ? 'delivery failed permanently' : 'delivery failed after the last attempt',

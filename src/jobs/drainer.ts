@@ -76,3 +76,32 @@ export async function addDeliveries(deps: Pick<DrainerDeps, 'config' | 'queueOf'
     ),
   );
 }
+
+/** A pending delivery this long past its send time is looked at by the sweeper. */
+const OVERDUE_MS = 10 * 60_000;
+/** At most this many overdue deliveries are looked at per sweep (oldest first). */
+const SWEEP_LIMIT = 1000;
+
+/**
+ * The safety net behind the epoch marks: a delivery still pending in SQLite well after its send
+ * time whose job Redis no longer has, or has as failed (stalled too often, an error outside the
+ * send, removed by age), is added again. Jobs that wait, run or are delayed are left alone.
+ * Returns how many were re-added.
+ */
+export async function sweepStuck(deps: DrainerDeps): Promise<number> {
+  const now = deps.clock();
+  const overdue = deps.outbox.pending(deps.db, { dueBy: now - OVERDUE_MS }).slice(0, SWEEP_LIMIT);
+  const stuck: PendingDelivery[] = [];
+  for (const d of overdue) {
+    const q = deps.queueOf(d.channel);
+    const id = deliveryJobId(d.id);
+    const state = await q.getJobState(id);
+    if (state === 'failed') await q.remove(id);
+    if (state === 'failed' || state === 'unknown' || state === 'completed') {
+      if (state === 'completed') await q.remove(id);
+      stuck.push(d);
+    }
+  }
+  if (stuck.length) await addDeliveries(deps, stuck);
+  return stuck.length;
+}

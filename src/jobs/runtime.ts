@@ -13,7 +13,7 @@ import { createNotifiers, type Notifiers } from '../notifiers/registry.js';
 import { CHANNEL_NAMES, type ChannelName } from '../notifiers/types.js';
 import { closeDb, openDb, type Db } from '../store/db.js';
 import { deliveryProcessor } from './deliver.js';
-import { addDeliveries, drainOutbox, type DrainResult } from './drainer.js';
+import { addDeliveries, drainOutbox, sweepStuck, type DrainResult } from './drainer.js';
 import { epochKeeper } from './epoch.js';
 import { TICK_HANDLERS, type ScheduleKind, type TickHandler } from './kinds.js';
 import type { Outbox } from './outbox.js';
@@ -69,6 +69,8 @@ export interface Runtime {
   startWorkers(): void;
   /** Run the drainer (serialised: concurrent calls share one run). */
   drain(opts?: { dueBy?: number; force?: boolean }): Promise<DrainResult>;
+  /** Re-add overdue pending deliveries whose job Redis lost or failed (see sweepStuck). */
+  sweep(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -105,7 +107,9 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   const drainDeps = { db, config: o.config, outbox, epoch, queueOf, clock };
 
   const workers: Worker[] = [];
-  const workerOpts = { connection: conn.worker, prefix: conn.prefix, autorun: !o.paused, ...(o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs } : {}) };
+  // Stalls (a killed process, an event loop blocked past the lock) are harmless here: the SQLite
+  // claims stop a second send, so a stalled job may be recovered many times instead of failing.
+  const workerOpts = { connection: conn.worker, prefix: conn.prefix, autorun: !o.paused, maxStalledCount: 20, ...(o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs } : {}) };
   const watch = (w: Worker, what: string) => {
     w.on('error', workerError);
     w.on('failed', (job, err) => {
@@ -152,6 +156,11 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     },
     startWorkers() {
       for (const w of workers) if (!w.isRunning()) void w.run().catch((e: unknown) => log.error({ err: e }, 'worker stopped with an error'));
+    },
+    sweep() {
+      const run = (draining ?? Promise.resolve()).catch(() => undefined).then(() => sweepStuck(drainDeps));
+      draining = run.then(() => ({ added: 0, pending: 0, epoch: '' }));
+      return run;
     },
     drain(opts = {}) {
       // Serialise: a periodic drain and an after-cycle drain must not add the same list twice at once.

@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../src/alerts/index.js';
 import { startDaemon, type DaemonHandle } from '../../src/jobs/daemon.js';
-import { recentRuns } from '../../src/store/runs.js';
+import { Redis } from 'ioredis';
+import { evaluateTick } from '../../src/jobs/cycle.js';
+import { createNotifiers } from '../../src/notifiers/registry.js';
+import { markEnqueued, recentRuns } from '../../src/store/runs.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { startHttpStandin, type HttpStandin } from '../helpers/http-standin.js';
 import { SHARED_REDIS_URL, cleanupPrefix, startPrivateRedis, uniquePrefix, type PrivateRedis } from '../helpers/redis.js';
@@ -84,6 +87,32 @@ describe('the daemon delivers every planned message exactly once', () => {
     expect([...phones.values()]).toEqual(Array(6).fill(1));
     const mails = await smtp.waitForMessages(6);
     expect([...tally(mails.map((m) => m.envelope.to[0]!)).values()]).toEqual(Array(6).fill(1));
+  });
+
+  it('re-adds an overdue pending delivery whose job Redis no longer has, even though its epoch mark says queued', async () => {
+    seedCity(tdb.db, branches(1));
+    const config = deliveryConfig(`${sms.url}/sms/send`);
+    const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
+    const notifiers = createNotifiers(config.channels, env);
+    await evaluateTick({ db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: TICK, kind: 'evaluate' });
+    await notifiers.close();
+    // As if the jobs had been queued in this Redis and later removed (by age) without being sent.
+    const redis = new Redis(SHARED_REDIS_URL);
+    await redis.set(`${prefix}:epoch`, 'epoch-under-test');
+    await redis.quit();
+    const pending = listDeliveries(tdb.db).map((d) => d.id);
+    expect(pending).toHaveLength(2);
+    markEnqueued(tdb.db, pending, 'epoch-under-test', TICK);
+
+    const d = await startDaemon({
+      config, env, dbPath: tdb.path, clock: () => TICK + 15 * 60_000, log: quietLog, cron: false, drainIntervalMs: 60_000,
+    });
+    daemons.push(d);
+    expect(await d.drain()).toBe(0); // the marks say "queued": the drainer alone would wait forever
+    expect(await d.runtime.sweep()).toBe(2);
+    await waitFor('every delivery sent', allSent);
+    expect(sms.requestsTo('http_sms')).toHaveLength(1);
+    await smtp.waitForMessages(1);
   });
 
   it('loses nothing and sends nothing twice when Redis restarts empty in the middle of dispatch', async () => {

@@ -115,7 +115,8 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
     // The gate holds every SMS request; 10 are let through to the gateway, which accepts them.
     gate.close();
     const first = spawnDaemon();
-    const withLog = <T>(p: Promise<T>) => p.catch((e: Error) => Promise.reject(new Error(`${e.message}\n--- daemon stderr ---\n${(first as unknown as { log: string }).log}`)));
+    const withLog = <T>(p: Promise<T>, c: ChildProcess = first) =>
+      p.catch((e: Error) => Promise.reject(new Error(`${e.message}\n--- daemon stderr ---\n${(c as unknown as { log: string }).log.slice(-5000)}`)));
     await withLog(waitFor('SMS requests held at the closed gate', () => gate.holding() >= 20, 30_000));
     expect(gate.admit(10)).toBe(10);
     await withLog(waitFor('the 10 accepted SMS recorded as sent', () => sms.requestsTo('http_sms').length === 10 && sentSms() === 10));
@@ -131,7 +132,7 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
 
     gate.open();
     const second = spawnDaemon();
-    await waitFor('every delivery sent after the restart', () => listDeliveries(tdb.db).every((d) => d.status === 'sent'), 45_000);
+    await withLog(waitFor('every delivery sent after the restart', () => listDeliveries(tdb.db).every((d) => d.status === 'sent'), 45_000), second);
 
     const perPhone = new Map<string, number>();
     for (const r of sms.requestsTo('http_sms')) perPhone.set(r.json.phone, (perPhone.get(r.json.phone) ?? 0) + 1);

@@ -112,6 +112,6 @@ describe('schedule ticks on one Redis and one database', () => {
     await a.fireTick('evaluate', t2);
     await waitFor('both ticks done', () => listTicks(tdb.db, 'evaluate').filter((r) => r.status === 'done').length === 2);
     expect(evaluateRuns().map((r) => r.asOf).sort()).toEqual([t1, t2]);
-    expect(await a.runtime.ticks.getJobCounts('completed')).toEqual({ completed: 2 });
+    await waitFor('both tick jobs completed', async () => (await a.runtime.ticks.getJobCounts('completed')).completed === 2);
   });
 });
