@@ -47,7 +47,9 @@ export async function importFiles(db: Db, paths: readonly string[], opts: Import
   const client = db.$client;
   const cmd = new CommandRuntime(db, now, issues);
   const results = new Map<FilePlan, ImportResult>();
-  client.exec('BEGIN IMMEDIATE');
+  // A caller already inside a transaction gets a savepoint, so the import still rolls back alone.
+  const nested = client.inTransaction;
+  client.exec(nested ? 'SAVEPOINT orglife_import' : 'BEGIN IMMEDIATE');
   try {
     let table: TableSpec<unknown> | undefined;
     let writer: TableWriter<unknown> | undefined;
@@ -84,9 +86,10 @@ export async function importFiles(db: Db, paths: readonly string[], opts: Import
       recordImport(db, { file: resolve(plan.path), sha256: result.sha256, table: result.table, rows: result.rows,
         inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, importedAt: now });
     }
-    client.exec('COMMIT');
+    client.exec(nested ? 'RELEASE orglife_import' : 'COMMIT');
   } catch (e) {
-    if (client.inTransaction) client.exec('ROLLBACK');
+    if (nested) client.exec('ROLLBACK TO orglife_import; RELEASE orglife_import');
+    else if (client.inTransaction) client.exec('ROLLBACK');
     throw e;
   }
   return plans.map((p) => results.get(p)!);

@@ -52,6 +52,9 @@ export async function planFile(path: string, index: number, issues: IssueLog): P
   if (ext === '.xls' || sample.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
     return fail('不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV', 'old Excel .xls files are not supported; save as .xlsx or CSV');
   }
+  if ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff)) {
+    return fail('不支持 UTF-16（“Unicode 文本”）文件，请另存为“CSV UTF-8”或 CSV', 'UTF-16 text is not supported; save as CSV (UTF-8 or GBK)');
+  }
   const isZip = sample.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
   if (ext === '.xlsx' && !isZip) return fail('不是有效的 XLSX 文件（不是 zip 格式）', 'not a valid XLSX file (not a zip archive)');
   const format: FilePlan['format'] = isZip

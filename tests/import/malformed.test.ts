@@ -46,6 +46,12 @@ describe('a malformed file', () => {
     expect((await only(path))[0]!.reasonZh).toMatch(/另存为 .xlsx 或 CSV/);
   });
 
+  it('is rejected when it is UTF-16 text (Excel "Unicode text")', async () => {
+    const path = join(t.dir, 'meetings-utf16.bad.txt');
+    writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('记录编号\t组织编码\n', 'utf16le')]));
+    expect((await only(path))[0]!.reasonZh).toMatch(/UTF-16/);
+  });
+
   it('is rejected when it is empty, holds only blank lines, or does not exist', async () => {
     const empty = join(t.dir, 'empty.csv');
     writeFileSync(empty, '');

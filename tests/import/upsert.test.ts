@@ -156,3 +156,21 @@ describe('one command with several files', () => {
     expect(getOrg(t.db, 'C0')?.name).toBe('新名');
   });
 });
+
+describe('an import inside a caller transaction', () => {
+  it('rolls back only its own savepoint when rejected, and joins the caller when accepted', async () => {
+    const t = tempDb();
+    try {
+      const c = t.db.$client;
+      c.exec('BEGIN');
+      c.prepare("INSERT INTO orgs (code, name, kind, groups, updated_at) VALUES ('X0', '调用方写入', 'committee', 0, 1)").run();
+      await rejected(importFiles(t.db, [fixture('orgs-unknown-domain.bad.csv')]));
+      expect(c.inTransaction).toBe(true);
+      await importFiles(t.db, [fixture('orgs.csv')], { now: NOW });
+      c.exec('COMMIT');
+      expect(countOrgs(t.db)).toBe(6);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
