@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
+import { createLogger } from '../../src/log.js';
 import { listDeliveries } from '../../src/alerts/index.js';
 import { deliveryQueueName } from '../../src/jobs/queues.js';
 import { runOnce, type OnceOptions } from '../../src/jobs/once.js';
@@ -138,6 +140,18 @@ describe('daemon --once: one cycle from the database to the providers', () => {
     }
     const [mail] = await smtp.waitForMessages(1);
     expect(mail!.envelope.to).toEqual(['sec2@example.cn']);
+  });
+
+  it('logs deliveries with phone numbers masked', async () => {
+    seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000001' }]);
+    sms.replyOnce('http_sms', { status: 503, text: 'busy: 13800000001' });
+    let out = '';
+    const sink = new Writable({ write: (c: Buffer, _e, done) => ((out += c.toString()), done()) });
+    await once(at('2026-11-02T08:30'), { log: createLogger({ level: 'info', destination: sink }) });
+    expect(out).toContain('138****0001');
+    expect(out).toContain('delivery sent');
+    expect(out).toContain('will retry');
+    expect(out).not.toMatch(/13800000001/);
   });
 
   it('retries an SMS after a temporary gateway error and records both attempts', async () => {
