@@ -7,7 +7,6 @@ import { Option, type Command } from 'commander';
 import { readEnv } from '../../config/env.js';
 import { defaultConfigPath, loadConfig } from '../../config/load.js';
 import { parseTimestamp, shanghaiDateTime } from '../../domain/calendar.js';
-import { installSignalHandlers, startService } from '../../api/service.js';
 import type { ScheduleKind } from '../../jobs/kinds.js';
 import { runOnce, type OnceReport } from '../../jobs/once.js';
 import { log } from '../../log.js';
@@ -64,6 +63,8 @@ export function registerDaemon(program: Command): void {
       }
 
       // Long-lived: the daemon plus the HTTP API, SIGTERM/SIGINT → graceful stop, SIGHUP → config reload (src/api/service.ts).
+      // Loaded here, not at the top: other commands need not load fastify and prom-client.
+      const { installSignalHandlers, startService } = await import('../../api/service.js');
       const service = await startService({ ...base, configPath: opts.config ?? defaultConfigPath(), ...(opts.drainIntervalMs ? { drainIntervalMs: positive(opts.drainIntervalMs, '--drain-interval-ms') } : {}) });
       const uninstall = installSignalHandlers(service, log);
       await service.stopped;

@@ -8,9 +8,7 @@ import { readEnv } from '../../config/env.js';
 import { defaultConfigPath } from '../../config/load.js';
 import { parseTimestamp } from '../../domain/calendar.js';
 import { createLogger } from '../../log.js';
-import { DemoError } from '../../demo/redis.js';
-import { DEMO_AT, runDemo } from '../../demo/run.js';
-import { demoSummary } from '../../demo/summary.js';
+import type { DemoResult } from '../../demo/run.js';
 import { UserError } from '../errors.js';
 
 interface DemoFlags {
@@ -22,6 +20,9 @@ interface DemoFlags {
   verbose?: boolean;
 }
 
+/** The demo's fixed as-of time (the same as src/demo/run.ts DEMO_AT, kept here so --help loads nothing heavy). */
+const DEMO_AT = '2026-11-27T09:00';
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
@@ -29,7 +30,7 @@ export function registerDemo(program: Command): void {
     .option('--out <dir>', '输出目录 / output folder', 'demo-out')
     .option('--branches <n>', '党支部数量 / number of branches', '300')
     .option('--seed <n>', '随机种子（相同种子结果相同）/ random seed', '42')
-    .option('--at <time>', '检查时间（北京时间）/ as-of time', DEMO_AT.slice(0, 16))
+    .option('--at <time>', '检查时间（北京时间）/ as-of time', DEMO_AT)
     .option('--config <path>', '配置文件或目录（默认 ORGLIFE_CONFIG 或 ./config；渠道会替换为本机模拟服务）')
     .option('--verbose', '输出服务日志 / show the service log')
     .action(async (flags: DemoFlags) => {
@@ -42,8 +43,12 @@ export function registerDemo(program: Command): void {
       const at = parseTimestamp(flags.at);
       if (at === null) throw new UserError(`--at 时间无效 / invalid --at time: "${flags.at}"`, 2);
       const env = readEnv();
+      // Loaded on use: the demo pulls in the synthetic city, the job runtime and an SMTP server.
+      const { runDemo } = await import('../../demo/run.js');
+      const { DemoError } = await import('../../demo/redis.js');
+      const { demoSummary } = await import('../../demo/summary.js');
       try {
-        const result = await runDemo({
+        const result: DemoResult = await runDemo({
           out: flags.out,
           branches,
           seed,
