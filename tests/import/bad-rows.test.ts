@@ -23,6 +23,7 @@ const CASES: [string, { line?: number; key?: string }[], RegExp?][] = [
   ['meetings-more-fields-than-headers.bad.csv', [{ line: 2 }], /多于表头/],
   ['meetings-invalid-json-line.bad.ndjson', [{ line: 2 }], /不是有效的 JSON/],
   ['orgs-unknown-parent.bad.csv', [{ line: 2, key: 'parent' }], /上级组织编码「C9」不存在/],
+  ['orgs-second-root-without-parent.bad.csv', [{ line: 2, key: 'parent' }], /只有顶级组织（C0）可以不填/],
   ['orgs-self-parent.bad.csv', [{ line: 2, key: 'parent' }], /自身/],
   ['orgs-parent-cycle.bad.csv', [{ line: 2, key: 'parent' }, { line: 3, key: 'parent' }], /循环：C5 → C6 → C5/],
   ['orgs-parent-is-branch.bad.csv', [{ line: 2, key: 'parent' }], /是党支部/],

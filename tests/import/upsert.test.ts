@@ -163,12 +163,13 @@ describe('an import inside a caller transaction', () => {
     try {
       const c = t.db.$client;
       c.exec('BEGIN');
-      c.prepare("INSERT INTO orgs (code, name, kind, groups, updated_at) VALUES ('X0', '调用方写入', 'committee', 0, 1)").run();
+      c.prepare("INSERT INTO imports (file, sha256, \"table\", rows, inserted, updated, unchanged, imported_at) VALUES ('caller', '-', 'orgs', 0, 0, 0, 0, 1)").run();
       await rejected(importFiles(t.db, [fixture('orgs-unknown-domain.bad.csv')]));
       expect(c.inTransaction).toBe(true);
       await importFiles(t.db, [fixture('orgs.csv')], { now: NOW });
       c.exec('COMMIT');
-      expect(countOrgs(t.db)).toBe(6);
+      expect(countOrgs(t.db)).toBe(5);
+      expect(listImports(t.db).map((i) => i.file)).toEqual([fixture('orgs.csv'), 'caller']);
     } finally {
       t.cleanup();
     }

@@ -73,8 +73,25 @@ class OrgsWriter implements TableWriter<Org> {
       if (list) list.push(code);
       else children.set(o.parent, [code]);
     }
+    // One tree, one root: an org already in the database that stays parentless, else the first parentless
+    // committee of this command. Any other committee without a parent has simply forgotten it.
+    let root: string | undefined;
+    for (const [code, o] of dir.entries()) {
+      if (o.parent === null && o.id !== null && !o.invalid) {
+        root = code;
+        break;
+      }
+    }
+    root ??= this.staged.find((s) => s.org.parent === null && s.org.kind === 'committee')?.org.code;
     for (const { org, loc } of this.staged) {
       const parentCode = org.parent;
+      if (parentCode === null && org.kind === 'committee' && root !== undefined && org.code !== root) {
+        loc.fail(
+          'parent',
+          `缺少上级组织编码：只有顶级组织（${root}）可以不填`,
+          `parent is missing: only the root org (${root}) may have none`,
+        );
+      }
       if (parentCode !== null && parentCode !== org.code) {
         const parent = dir.get(parentCode);
         if (!parent) {
