@@ -124,6 +124,12 @@ export function observeEvaluation(r: { startedAt: number; finishedAt: number; fi
   if (r.findings) setFindingCounts(countFindings(r.findings));
 }
 
+/** Set the last-evaluation gauges from a stored run (at start: a restart must not look like a stalled schedule). */
+export function restoreLastEvaluation(r: { startedAt: number; finishedAt: number }): void {
+  lastEvaluation.set(r.finishedAt / 1000);
+  lastEvaluationDuration.set(Math.max(0, r.finishedAt - r.startedAt) / 1000);
+}
+
 /** Replace the findings gauge with counts keyed by level and rule. */
 export function setFindingCounts(counts: Array<{ level: string; rule: string; count: number }>): void {
   findings.reset();

@@ -32,10 +32,15 @@ export function pingClient(redisUrl: string): { ping(): Promise<void>; close(): 
   };
 }
 
+/** Wall-clock start and finish of the last successful evaluate run, or null. */
+export function lastEvaluationRun(db: Db): { startedAt: number; finishedAt: number } | null {
+  const done = recentRuns(db, 50, 'evaluate').find((r) => r.status === 'done' && r.finishedAt !== null);
+  return done ? { startedAt: done.startedAt, finishedAt: done.finishedAt! } : null;
+}
+
 /** Wall-clock finish time of the last successful evaluate run, or null. */
 export function lastEvaluationFinishedAt(db: Db): number | null {
-  const done = recentRuns(db, 50, 'evaluate').find((r) => r.status === 'done' && r.finishedAt !== null);
-  return done?.finishedAt ?? null;
+  return lastEvaluationRun(db)?.finishedAt ?? null;
 }
 
 /** Unresolved alerts counted by (level, state) and by (level, rule). */
@@ -57,10 +62,18 @@ export interface CountableQueue {
   getJobCounts(...states: string[]): Promise<Record<string, number>>;
 }
 
+/** Alert counts are reused this long: scrapes come every few seconds, alerts change once a cycle. */
+const ALERT_COUNTS_TTL_MS = 30_000;
+
 /** Scrape-time source over a database and the daemon's queues (as they are at scrape time). */
 export function scrapeSource(db: () => Db, queues: () => CountableQueue[]): ScrapeSource {
+  let cached: { at: number; rows: Array<{ level: string; state: string; count: number }> } | null = null;
   return {
-    alertCounts: () => alertCounts(db()).byState,
+    alertCounts() {
+      const now = Date.now();
+      if (!cached || now - cached.at > ALERT_COUNTS_TTL_MS) cached = { at: now, rows: alertCounts(db()).byState };
+      return cached.rows;
+    },
     async queueDepths() {
       const out: Array<{ queue: string; state: string; count: number }> = [];
       for (const q of queues()) {

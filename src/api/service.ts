@@ -16,12 +16,12 @@ import { TICK_HANDLERS, type TickHandler } from '../jobs/kinds.js';
 import { alertsOutbox } from '../jobs/outbox-alerts.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { log as defaultLog } from '../log.js';
-import { countConfigReload, countDelivery, observeEvaluation, setFindingCounts, setScrapeSource } from '../metrics.js';
+import { countConfigReload, countDelivery, observeEvaluation, restoreLastEvaluation, setFindingCounts, setScrapeSource } from '../metrics.js';
 import { createNotifiers } from '../notifiers/registry.js';
 import { CHANNEL_NAMES } from '../notifiers/types.js';
 import { closeDb, openDb } from '../store/db.js';
 import { parseApiTokens } from './auth.js';
-import { alertCounts, pingClient, readinessProbes, scrapeSource } from './probes.js';
+import { alertCounts, lastEvaluationRun, pingClient, readinessProbes, scrapeSource } from './probes.js';
 import { buildApi, type ReloadOutcome } from './server.js';
 
 export interface ServiceOptions extends DaemonOptions {
@@ -77,6 +77,10 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     startedAt,
     ...(o.clock ? { now: o.clock } : {}),
   });
+  // Metrics start from what the database knows, so a restart does not look like a stalled schedule.
+  const last = lastEvaluationRun(db);
+  if (last) restoreLastEvaluation(last);
+  setFindingCounts(alertCounts(db).byRule);
   setScrapeSource(scrapeSource(() => db, () => [daemon.runtime.ticks, ...CHANNEL_NAMES.map((c) => daemon.runtime.queueOf(c))]));
 
   let reloading: Promise<ReloadOutcome> | null = null;

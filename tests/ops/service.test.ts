@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startService, type Service } from '../../src/api/service.js';
 import { loadConfig } from '../../src/config/load.js';
 import { listDeliveries } from '../../src/alerts/index.js';
-import { recentRuns } from '../../src/store/runs.js';
+import { finishRun, recentRuns, startRun } from '../../src/store/runs.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { cleanupPrefix, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
@@ -103,5 +103,34 @@ describe('the service (daemon + HTTP API) in one process', () => {
     const good = await service!.app!.inject({ method: 'POST', url: '/api/v1/admin/reload', headers });
     expect(good.statusCode).toBe(200);
     expect(good.json()).toMatchObject({ status: 'reloaded' });
+  });
+});
+
+describe('the service after a restart', () => {
+  it('reports the last evaluation stored in the database before its first cycle', async () => {
+    const tdb = tempDb();
+    const prefix = uniquePrefix('ops');
+    const cfg = configDir(ANY_TIME);
+    const finishedAt = Date.parse('2026-11-27T08:30:42+08:00');
+    finishRun(tdb.db, startRun(tdb.db, { kind: 'evaluate', trigger: 'tick', asOf: finishedAt - 42_000, now: finishedAt - 12_000 }), { status: 'done', now: finishedAt });
+    const service = await startService({
+      config: loadConfig(cfg.dir).config,
+      configPath: cfg.dir,
+      env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix }),
+      dbPath: tdb.path,
+      log: quietLog,
+      cron: false,
+      httpPort: 0,
+    });
+    try {
+      const text = (await service.app!.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(text).toMatch(new RegExp(`^orglife_last_evaluation_timestamp_seconds ${finishedAt / 1000}$`, 'm'));
+      expect(text).toMatch(/^orglife_last_evaluation_duration_seconds 12$/m);
+    } finally {
+      await service.stop();
+      await cleanupPrefix(SHARED_REDIS_URL, prefix);
+      cfg.cleanup();
+      tdb.cleanup();
+    }
   });
 });
