@@ -53,12 +53,17 @@ number of jobs, concurrency and job options (attempts, backoff, removeOnComplete
 
 **Target:** dispatch rate ≥ 50% of the bare worker's.
 
+**Second reference (information):** the same bare worker whose job is one POST of a typical SMS body to the
+same stand-in with the global \`fetch\` the http_sms notifier uses — what the HTTP send alone costs; the SMS
+dispatch rate is shown as a share of it.
+
 **Measured (daily cycle, every size):** a copy of the imported city's database; the evaluate tick as of the
 city's "now" (rules on worker threads, reconcile per chunk, plan digests and deliveries with quiet hours),
 then the drainer enqueues every planned delivery (delayed to the next send window). Seconds per phase and
 the peak RSS of the process (worker threads included). Reported for information; peak RSS target < 1 GiB.`,
   steps: [
     { id: 'bare', title: `bare BullMQ worker: ${N.toLocaleString('en-US')} no-op jobs`, run: bare },
+    { id: 'bareHttp', title: `bare BullMQ worker: ${N.toLocaleString('en-US')} jobs, one POST each to the stand-in`, run: bareHttp },
     { id: 'sms', title: `${N.toLocaleString('en-US')} queued SMS through the delivery workers to the HTTP stand-in`, run: dispatchSms },
     { id: 'cycle', title: 'daily cycle: evaluate, reconcile, plan, enqueue', run: cycle },
   ],
@@ -71,6 +76,11 @@ the peak RSS of the process (worker threads included). Reported for information;
       out.push(floor ? rateVsFloor('SMS dispatch rate', smsStep.metrics.rate!, 'msg/s', floor, 0.5) : info('SMS dispatch rate', smsStep.metrics.rate!, 'msg/s', 'floor failed'));
       out.push(info('enqueue rate (drainer)', smsStep.metrics.enqueueRate!, 'msg/s', `${smsStep.metrics.sent} sent, ${smsStep.metrics.requests} requests at the stand-in`));
       out.push(rssUnder('dispatch peak RSS', smsStep.rssBytes, GiB));
+    }
+    const httpStep = o.bareHttp && !o.bareHttp.metrics.skipped ? o.bareHttp : undefined;
+    if (httpStep) {
+      const r = httpStep.metrics.rate!;
+      out.push(info('bare worker + one POST (fetch)', r, 'msg/s', smsStep ? `SMS dispatch = ${((smsStep.metrics.rate! / r) * 100).toFixed(0)}% of this` : undefined));
     }
     if (bareStep) out.push(info('bare BullMQ add rate', bareStep.metrics.addRate!, 'jobs/s'));
     const c = o.cycle;
@@ -108,6 +118,27 @@ function smsConfig(url: string): Config {
 async function bare(ctx: BenchContext): Promise<StepResult> {
   const skipped = skip(ctx);
   if (skipped) return skipped;
+  return bareRun(async () => undefined);
+}
+
+/** The bare worker whose job is one POST to the stand-in, as the http_sms notifier sends it (global fetch). */
+async function bareHttp(ctx: BenchContext): Promise<StepResult> {
+  const skipped = skip(ctx);
+  if (skipped) return skipped;
+  const standin = await startStandinProcess();
+  const body = JSON.stringify({ phone: '13900000001', template: 'reminder', params: { name: '第一党支部', count: '3', level: '提醒', deadline: '2026-11-30' }, text: '【提醒】第一党支部有 3 项组织生活待完成，请于 2026-11-30 前补录。' });
+  try {
+    return await bareRun(async () => {
+      const res = await fetch(standin.url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body, signal: AbortSignal.timeout(10_000) });
+      await res.text();
+    });
+  } finally {
+    standin.proc.disconnect();
+  }
+}
+
+/** N jobs added beforehand, then a bare BullMQ worker with `processor`, same concurrency and job options as http_sms. */
+async function bareRun(processor: () => Promise<void>): Promise<StepResult> {
   const prefix = uniquePrefix('bench-bare');
   const connection = { url: REDIS_URL, maxRetriesPerRequest: null };
   const q = new Queue('bare', { connection, prefix });
@@ -123,7 +154,7 @@ async function bare(ctx: BenchContext): Promise<StepResult> {
     let finish!: () => void;
     const all = new Promise<void>((r) => (finish = r));
     const t1 = performance.now();
-    const w = new Worker('bare', async () => undefined, { connection, prefix, concurrency: CHANNEL_LIMITS.http_sms.concurrency });
+    const w = new Worker('bare', processor, { connection, prefix, concurrency: CHANNEL_LIMITS.http_sms.concurrency });
     w.on('completed', () => {
       if (++done === N) finish();
     });
