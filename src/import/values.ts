@@ -110,26 +110,43 @@ function digits(s: string, from: number, n: number): number {
 }
 
 /**
- * The common shapes 'YYYY-MM-DD HH:mm' and 'YYYY-MM-DDTHH:mm:ss' (no offset = Shanghai) without a
- * regex; same result as parseTimestamp (a test holds them equal), or undefined for anything else.
+ * The common shapes 'YYYY-MM-DD HH:mm[:ss]' or 'YYYY-MM-DDTHH:mm[:ss]', optionally followed by 'Z' or
+ * '±HH:MM' (none = Shanghai), without a regex: the same result as parseTimestamp (a test holds them
+ * equal), or undefined for any other shape (then parseTimestamp decides).
  */
 export function fastLocalTimestamp(s: string): number | null | undefined {
   const len = s.length;
-  if (len !== 16 && len !== 19) return undefined;
+  let base = len;
+  let offsetMs = SHANGHAI_OFFSET_MS;
+  const last = s.charCodeAt(len - 1);
+  if (last === 90 /* Z */) {
+    base = len - 1;
+    offsetMs = 0;
+  } else if (len >= 22 && s.charCodeAt(len - 3) === 58 /* : */) {
+    const sign = s.charCodeAt(len - 6);
+    if (sign !== 43 /* + */ && sign !== 45 /* - */) return undefined;
+    const oh = digits(s, len - 5, 2);
+    const om = digits(s, len - 2, 2);
+    if (oh < 0 || om < 0) return undefined;
+    if (oh > 14 || om > 59) return null;
+    base = len - 6;
+    offsetMs = (sign === 45 ? -1 : 1) * (oh * 3600_000 + om * 60_000);
+  }
+  if (base !== 16 && base !== 19) return undefined;
   const sep = s.charCodeAt(10);
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (sep !== 84 && sep !== 32) || s.charCodeAt(13) !== 58) return undefined;
-  if (len === 19 && s.charCodeAt(16) !== 58) return undefined;
+  if (base === 19 && s.charCodeAt(16) !== 58) return undefined;
   const y = digits(s, 0, 4);
   const mo = digits(s, 5, 2);
   const d = digits(s, 8, 2);
   const h = digits(s, 11, 2);
   const mi = digits(s, 14, 2);
-  const sec = len === 19 ? digits(s, 17, 2) : 0;
+  const sec = base === 19 ? digits(s, 17, 2) : 0;
   if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return undefined;
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return null;
   const dim = mo === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
   if (d > dim) return null;
-  return Date.UTC(y, mo - 1, d, h, mi, sec) - SHANGHAI_OFFSET_MS;
+  return Date.UTC(y, mo - 1, d, h, mi, sec) - offsetMs;
 }
 
 /** An instant (epoch ms): ISO 8601, no offset = Asia/Shanghai; also 2026/3/5 14:30. */

@@ -12,13 +12,22 @@ describe('cell values', () => {
         for (let d = 0; d <= 32; d += 1) {
           const h = (d * 7) % 25;
           const mi = (d * 13) % 61;
-          for (const s of [`${y}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}`, `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(mi)}`]) {
+          const base = [`${y}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)}`, `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(mi)}`];
+          const offsets = ['', 'Z', '+08:00', '-05:30', '+14:00', '+15:00', '+08:60', '+0800', '+08'];
+          for (const s of base.flatMap((b) => offsets.map((o) => b + o))) {
             const fast = fastLocalTimestamp(s);
             expect(fast === undefined ? parseTimestamp(s) : fast, s).toBe(parseTimestamp(s));
           }
         }
       }
     }
+  });
+
+  it('takes the fast path for the shapes real files use', () => {
+    for (const s of ['2026-10-01 07:30', '2026-10-01T07:30:00', '2026-10-01T07:30:00Z', '2026-10-01T07:30:00+08:00', '2026-10-01 07:30-05:00']) {
+      expect(typeof fastLocalTimestamp(s), s).toBe('number');
+    }
+    expect(fastLocalTimestamp('2026-10-01T07:30:00+08:00')).toBe(Date.parse('2026-09-30T23:30:00Z'));
   });
 
   it('reads held_at in ISO 8601 with and without offset, and Excel-style dates, as Shanghai time', () => {

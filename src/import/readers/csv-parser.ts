@@ -61,7 +61,33 @@ export class CsvParser {
   private parse(text: string, final: boolean): number {
     const len = text.length;
     let pos = 0;
+    // Fast path for the usual record, one line without quotes or stray CRs: find the line end and
+    // the commas with indexOf (native, vectorised) instead of looking at every character.
+    let nextQuote = -1;
+    let nextCr = -1;
     records: while (pos < len) {
+      const lf = text.indexOf('\n', pos);
+      if (lf >= 0) {
+        if (nextQuote !== Infinity && nextQuote < pos) nextQuote = indexOrInfinity(text, '"', pos);
+        if (nextCr !== Infinity && nextCr < pos) nextCr = indexOrInfinity(text, '\r', pos);
+        if (nextQuote > lf && nextCr >= lf - 1) {
+          const end = nextCr === lf - 1 ? lf - 1 : lf;
+          const fields: string[] = [];
+          for (let p = pos; ; ) {
+            const comma = text.indexOf(',', p);
+            if (comma < 0 || comma >= end) {
+              fields.push(text.slice(p, end));
+              break;
+            }
+            fields.push(text.slice(p, comma));
+            p = comma + 1;
+          }
+          const line = this.line++;
+          pos = lf + 1;
+          this.onRecord(fields, line);
+          continue;
+        }
+      }
       const recordStart = pos;
       const startLine = this.line;
       let line = startLine;
@@ -143,4 +169,10 @@ export class CsvParser {
     }
     return pos;
   }
+}
+
+/** Position of `ch` in `text` from `from`, or Infinity when absent (so "beyond any line end"). */
+function indexOrInfinity(text: string, ch: string, from: number): number {
+  const i = text.indexOf(ch, from);
+  return i < 0 ? Infinity : i;
 }
