@@ -67,6 +67,8 @@ export interface Runtime {
   enqueueTick(kind: ScheduleKind, tickAt: number, opts?: { replaceFailed?: boolean }): Promise<string>;
   /** Start workers created with `paused: true`. */
   startWorkers(): void;
+  /** Whether every worker is running (false while paused, closing or closed) — for readiness probes. */
+  workersRunning(): boolean;
   /** Run the drainer (serialised: concurrent calls share one run). */
   drain(opts?: { dueBy?: number; force?: boolean }): Promise<DrainResult>;
   /** Re-add overdue pending deliveries whose job Redis lost or failed (see sweepStuck). */
@@ -153,6 +155,9 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
       }
       await ticks.add(kind, { kind, tickAt }, { ...TICK_JOB_OPTIONS, jobId });
       return jobId;
+    },
+    workersRunning() {
+      return !closed && workers.length > 0 && workers.every((w) => w.isRunning());
     },
     startWorkers() {
       for (const w of workers) if (!w.isRunning()) void w.run().catch((e: unknown) => log.error({ err: e }, 'worker stopped with an error'));

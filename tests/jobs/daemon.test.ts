@@ -76,6 +76,7 @@ describe('the daemon delivers every planned message exactly once', () => {
   it('runs a tick fired by two daemons on one Redis and one database once, and each message arrives once', async () => {
     seedCity(tdb.db, branches(6));
     const [a, b] = [await start(SHARED_REDIS_URL, `${sms.url}/sms/send`), await start(SHARED_REDIS_URL, `${sms.url}/sms/send`)];
+    expect(a.runtime.workersRunning()).toBe(true);
     await Promise.all([a.fireTick('evaluate', TICK), b.fireTick('evaluate', TICK)]);
     await waitFor('every delivery sent', allSent);
 
@@ -87,6 +88,8 @@ describe('the daemon delivers every planned message exactly once', () => {
     expect([...phones.values()]).toEqual(Array(6).fill(1));
     const mails = await smtp.waitForMessages(6);
     expect([...tally(mails.map((m) => m.envelope.to[0]!)).values()]).toEqual(Array(6).fill(1));
+    await a.stop();
+    expect(a.runtime.workersRunning()).toBe(false);
   });
 
   it('re-adds an overdue pending delivery whose job Redis no longer has, even though its epoch mark says queued', async () => {

@@ -17,6 +17,11 @@ export interface Gate {
   close(): void;
   /** Forward held and further bytes. */
   open(): void;
+  /**
+   * Drop every current connection with its held bytes, then open. Use after killing the client:
+   * its sockets' 'close' may not have been processed yet, and open() would forward a dead process's request.
+   */
+  dropAllAndOpen(): void;
   /** While closed: forward n complete held requests (one per connection); returns how many went. */
   admit(n: number): number;
   /** Client connections currently holding bytes (requests in flight that the provider has not seen). */
@@ -59,6 +64,15 @@ export async function startGate(targetPort: number): Promise<Gate> {
     open() {
       isOpen = true;
       for (const p of pipes) for (const b of p.held.splice(0)) p.upstream.write(b);
+    },
+    dropAllAndOpen() {
+      for (const p of [...pipes]) {
+        p.held = [];
+        pipes.delete(p);
+        p.client.destroy();
+        p.upstream.destroy();
+      }
+      isOpen = true;
     },
     admit(n) {
       let sent = 0;

@@ -51,6 +51,7 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
         ORGLIFE_QUEUE_PREFIX: prefix,
         SMTP_URL: smtp.url,
         LOG_LEVEL: 'warn',
+        ORGLIFE_HTTP_PORT: '0', // the service's HTTP API: any free port, so parallel runs never collide
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -130,7 +131,7 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
     expect(sentSms()).toBe(accepted);
     expect(accepted).toBeLessThan(BRANCHES);
 
-    gate.open();
+    gate.dropAllAndOpen();
     const second = spawnDaemon();
     await withLog(waitFor('every delivery sent after the restart', () => listDeliveries(tdb.db).every((d) => d.status === 'sent'), 45_000), second);
 
