@@ -19,6 +19,7 @@ import {
   formatTable, gitRevision, machine, readResults, recordResult, stepsOf, writeBenchmarksMd, writeResults,
 } from './lib/report.js';
 import type { BenchContext, BenchSuite, StepOutcome } from './lib/types.js';
+import { closeDb, openDb } from '../src/store/db.js';
 
 const SUITES_DIR = join(REPO_ROOT, 'bench/suites');
 const CHILD = join(REPO_ROOT, 'bench/lib/child.ts');
@@ -48,6 +49,14 @@ const wanted = values.suites?.split(',').map((s) => s.trim());
 const unknown = wanted?.filter((w) => !all.some((s) => s.suite.id === w)) ?? [];
 if (unknown.length) throw new Error(`unknown suite(s): ${unknown.join(', ')}; known: ${all.map((s) => s.suite.id).join(', ')}`);
 const suites = all.filter((s) => !wanted || wanted.includes(s.suite.id));
+
+// Fail fast when the schema itself does not build (another engineer's migration in progress, say).
+try {
+  closeDb(openDb(':memory:'));
+} catch (e) {
+  log(`the database schema does not build, nothing measured: ${(e as Error).message.split('\n')[0]}`);
+  process.exit(1);
+}
 
 const results = readResults();
 const sqliteVersion = (new Database(':memory:').prepare('select sqlite_version() as v').get() as { v: string }).v;
@@ -97,6 +106,13 @@ for (const size of sizes) {
     process.stdout.write(formatTable(suite.id, size, figures, notes) + '\n');
     const steps = stepsOf(outcomes);
     for (const step of suite.steps) if (!outcomes[step.id]) steps[step.id] = { wallMs: 0, rssBytes: 0, metrics: {}, error: notes.find((n) => n.startsWith(step.id)) ?? 'not run' };
+    const failed = suite.steps.some((st) => !outcomes[st.id]);
+    const previous = results.entries[`${suite.id}@${size}`];
+    if (failed && previous?.figures.length) {
+      // A broken tree (say, a migration in progress) must not wipe a good measurement.
+      log(`${suite.id}@${size}: not recorded (a step failed); keeping the measurement of ${previous.date.slice(0, 16)}`);
+      continue;
+    }
     recordResult(results, {
       suite: suite.id, size, seed, date: new Date().toISOString(), revision, machine: host,
       city: { orgs: city.counts.orgs, branches: city.counts.branches, meetings: city.counts.meetings },

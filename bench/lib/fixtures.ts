@@ -54,9 +54,9 @@ export function dbFixturePath(size: number, seed: number): string {
 export function adoptDb(size: number, seed: number, path: string): boolean {
   const target = dbFixturePath(size, seed);
   if (existsSync(target) || !existsSync(path)) return false;
-  removeStaleDbs(size, seed);
   for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix);
   renameSync(path, target);
+  removeStaleDbs(size, seed, target);
   return true;
 }
 
@@ -64,7 +64,6 @@ export function adoptDb(size: number, seed: number, path: string): boolean {
 export async function ensureDb(city: CityFilesInfo, size: number, seed: number, log: (s: string) => void): Promise<string> {
   const target = dbFixturePath(size, seed);
   if (existsSync(target)) return target;
-  removeStaleDbs(size, seed);
   mkdirSync(DATA_DIR, { recursive: true });
   const tmp = `${target}.partial`;
   for (const suffix of ['', '-wal', '-shm']) rmSync(tmp + suffix, { force: true });
@@ -74,15 +73,17 @@ export async function ensureDb(city: CityFilesInfo, size: number, seed: number, 
   if (!existsSync(tmp)) throw new Error(`orglife import exited 0 but wrote no database at ${tmp}`);
   for (const suffix of ['-wal', '-shm']) if (existsSync(tmp + suffix)) renameSync(tmp + suffix, target + suffix);
   renameSync(tmp, target);
+  removeStaleDbs(size, seed, target);
   log(`  imported in ${(run.wallMs / 1000).toFixed(1)} s`);
   return target;
 }
 
-/** Databases of an older schema only take disk space. */
-function removeStaleDbs(size: number, seed: number): void {
-  if (!existsSync(DATA_DIR)) return;
+/** Databases of an older schema only take disk space; removed once the new one is in place. */
+function removeStaleDbs(size: number, seed: number, keep: string): void {
   const prefix = `db-${size}-s${seed}-`;
-  for (const f of readdirSync(DATA_DIR)) if (f.startsWith(prefix)) rmSync(join(DATA_DIR, f), { force: true });
+  for (const f of readdirSync(DATA_DIR)) {
+    if (f.startsWith(prefix) && !join(DATA_DIR, f).startsWith(keep)) rmSync(join(DATA_DIR, f), { force: true });
+  }
 }
 
 function spawnChecked(cmd: string, args: string[]): Promise<void> {
