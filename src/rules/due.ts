@@ -8,5 +8,13 @@ import type { Finding } from '../domain/types.js';
  * ('2026-10-31' for October; the last day of the term for term-expiry).
  */
 export function dueDate(f: Pick<Finding, 'dueAt'>): string {
-  return shanghaiDate(f.dueAt - 1);
+  let date = memo.get(f.dueAt);
+  if (date === undefined) {
+    // A check prints the same few due instants for every branch: remember them (bounded).
+    if (memo.size >= 10_000) memo.clear();
+    memo.set(f.dueAt, (date = shanghaiDate(f.dueAt - 1)));
+  }
+  return date;
 }
+
+const memo = new Map<number, string>();
