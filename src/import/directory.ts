@@ -23,14 +23,23 @@ export class OrgDirectory {
     return this.map;
   }
 
+  // Meeting files usually list one branch's records together, and each row is looked up twice
+  // (validate, then write): remembering the last answer skips most hash lookups of fresh strings.
+  private lastCode: string | undefined;
+  private lastOrg: KnownOrg | undefined;
+
   /** The org with this code, or undefined. */
   get(code: string): KnownOrg | undefined {
-    return this.load().get(code);
+    if (code === this.lastCode) return this.lastOrg;
+    this.lastCode = code;
+    this.lastOrg = this.load().get(code);
+    return this.lastOrg;
   }
 
   /** Record (or replace) an org of the running command. Used by the orgs table. */
   put(code: string, org: KnownOrg): void {
     this.load().set(code, org);
+    this.lastCode = undefined;
   }
 
   /** Every known org (for tree checks). */
@@ -40,6 +49,7 @@ export class OrgDirectory {
 
   /** Re-read ids from the database after the orgs table has written its rows. */
   refreshIds(): void {
+    this.lastCode = undefined;
     for (const [code, ref] of loadOrgRefs(this.db)) {
       const known = this.load().get(code);
       if (known) known.id = ref.id;
