@@ -2,6 +2,8 @@
 import { shanghaiDate } from '../domain/calendar.js';
 import type { Finding } from '../domain/types.js';
 
+const memo = new Map<number, string>();
+
 /**
  * The last day on which the obligation could still be met on time, 'YYYY-MM-DD' in Shanghai:
  * `dueAt` is an exclusive end (midnight starting the next period), so this is the day before it
@@ -17,4 +19,3 @@ export function dueDate(f: Pick<Finding, 'dueAt'>): string {
   return date;
 }
 
-const memo = new Map<number, string>();
