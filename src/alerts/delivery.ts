@@ -1,7 +1,8 @@
 /**
  * What the delivery worker and the drainer use: claim a delivery before sending (a sent one is
- * never sent again), its message composed from the stored digest, attempts, sent/failed, and the
- * fallback to the next channel of the route after a permanent error (SMS invalid number → email).
+ * never sent again), its message composed from the stored digest — or, for a report delivery, from
+ * the stored report —, attempts, sent/failed, and the fallback to the next channel of the route
+ * after a permanent error (SMS invalid number → email). Warnings and report mail share all of it.
  *
  * At-least-once window: if the provider accepted a message and the process died before markSent
  * committed, the claim lease expires and the delivery is sent again. markSent is one small
@@ -13,6 +14,8 @@ import { physicalChannel } from '../notifiers/config.js';
 import type { ChannelName, OutgoingMessage } from '../notifiers/types.js';
 import type { Db } from '../store/db.js';
 import { inTransaction } from '../store/alerts.js';
+import { reportDeliveryRecord } from '../store/report-mails.js';
+import { reportDeliveryKey, reportMessage } from '../reports/mail.js';
 import {
   claimDeliveryRow,
   deliveryByKey,
@@ -24,6 +27,7 @@ import {
   recordAttempt,
   releaseClaim,
   smsCountsOn,
+  type DeliverySource,
   type DeliveryStatus,
 } from '../store/deliveries.js';
 import { composeMessage } from './compose.js';
@@ -64,10 +68,10 @@ export interface WorkerAttempt {
   permanent: boolean;
 }
 
-/** One delivery with its message composed from the stored digest, or undefined. */
+/** One delivery with its message composed from the stored digest (or report), or undefined. */
 export function getDelivery(db: Db, id: number): DeliveryToSend | undefined {
   const r = deliveryRecord(db, id);
-  if (!r) return undefined;
+  if (!r) return getReportDelivery(db, id);
   return {
     id: r.id,
     channel: r.channel,
@@ -76,6 +80,14 @@ export function getDelivery(db: Db, id: number): DeliveryToSend | undefined {
     recipient: r.recipient,
     message: composeMessage(r.model, r.logical, r.recipient),
   };
+}
+
+/** A report delivery with the message of its stored report, or undefined. */
+function getReportDelivery(db: Db, id: number): DeliveryToSend | undefined {
+  const r = reportDeliveryRecord(db, id);
+  // No report any more (deleted by hand): nothing to compose; a claim cancels such a delivery.
+  if (!r?.report) return undefined;
+  return { id: r.id, channel: r.channel, notBefore: r.notBefore, status: r.status, recipient: r.recipient, message: reportMessage(r.report, r.logical, r.recipient) };
 }
 
 /**
@@ -96,8 +108,13 @@ export function claimDelivery(db: Db, id: number, owner: string, now: number, le
  */
 export function nextFallback(db: Db, deliveryId: number, config: PlanConfig, now: number): PendingDelivery | null {
   return inTransaction(db, () => {
-    const d = deliveryRecord(db, deliveryId);
+    const alert = deliveryRecord(db, deliveryId);
+    const report = alert ? undefined : reportDeliveryRecord(db, deliveryId);
+    const d = alert ?? report;
     if (!d) return null;
+    const source: DeliverySource = alert ? { digestId: alert.digestId } : { reportId: report!.reportId, route: report!.route, contacts: report!.contacts };
+    const keyOf = (channel: ChannelName, recipient: string) =>
+      alert ? deliveryKey(alert.recipientKey, channel, alert.eventIds) : reportDeliveryKey(report!.reportId, channel, recipient);
     const smsChannel = physicalChannel(config.channels, 'sms');
     const rest = d.route.slice(d.route.indexOf(d.logical) + 1);
     const notBefore = sendTime(config, now);
@@ -105,14 +122,14 @@ export function nextFallback(db: Db, deliveryId: number, config: PlanConfig, now
     for (const logical of rest) {
       const send = sendOn(logical, d.contacts, smsChannel);
       if (!send.recipient) continue;
-      const key = deliveryKey(d.recipientKey, send.channel, d.eventIds);
+      const key = keyOf(send.channel, send.recipient);
       const existing = deliveryByKey(db, key);
       if (existing) {
         if (existing.status === 'failed' || existing.status === 'cancelled') continue;
         return { id: existing.id, channel: existing.channel, notBefore: existing.notBefore };
       }
       if (logical === 'sms' && (smsCountsOn(db, [send.recipient], sendDay).get(send.recipient) ?? 0) >= config.delivery.sms_daily_cap) continue;
-      const { id } = insertFallback(db, { dedupKey: key, digestId: d.digestId, send, notBefore, sendDay, fallbackOf: d.id }, now);
+      const { id } = insertFallback(db, { dedupKey: key, source, send, notBefore, sendDay, fallbackOf: d.id }, now);
       return { id, channel: send.channel, notBefore };
     }
     return null;

@@ -74,27 +74,36 @@ export function historyLines(events: AlertEventRow[]): string[] {
   });
 }
 
-/** Notification figures as Chinese tables, one block per period. */
+function channelList(byChannel: Record<string, number>): string {
+  return Object.entries(byChannel)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([c, n]) => `${CHANNEL_NAMES_ZH[c as ChannelName] ?? c} ${n}`)
+    .join('，');
+}
+
+/** Notification figures as Chinese tables, one block per period (report mails counted apart). */
 export function statsText(stats: PeriodStats[]): string {
-  if (!stats.length) return '该期间没有已发送的预警消息。';
+  if (!stats.length) return '该期间没有已发送的预警消息或体检报告。';
   return stats
     .map((s) => {
       const levels = LEVELS.map((l) => `${LEVEL_NAMES_ZH[l]} ${s.byLevel[l]}`).join('，');
-      const channels = Object.entries(s.byChannel)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([c, n]) => `${CHANNEL_NAMES_ZH[c as ChannelName] ?? c} ${n}`)
-        .join('，');
+      const channels = channelList(s.byChannel);
       const rows = s.committees.map((c) => [
         c.code ? (c.name ? `${c.name}（${c.code}）` : c.code) : '（无上级党委）',
         String(c.messages),
         String(c.items),
         ...LEVELS.map((l) => String(c.itemsByLevel[l])),
       ]);
+      const r = s.reports;
+      const reportLine = r.messages
+        ? `  体检报告（另计）：共发送 ${r.messages} 条（支部报告 ${r.branch}，党委汇总 ${r.committee}；${channelList(r.byChannel)}）`
+        : '  体检报告（另计）：0 条';
       return [
         `${s.period}：共发送预警消息 ${s.messages} 条，涉及预警事项 ${s.items} 项`,
         `  按级别（消息）：${levels}`,
         `  按渠道（消息）：${channels || '-'}`,
-        table(['党委', '消息数', '事项数', ...LEVELS.map((l) => `${LEVEL_NAMES_ZH[l]}事项`)], rows),
+        reportLine,
+        ...(rows.length ? [table(['党委', '消息数', '事项数', ...LEVELS.map((l) => `${LEVEL_NAMES_ZH[l]}事项`)], rows)] : []),
       ].join('\n');
     })
     .join('\n\n');

@@ -1,34 +1,48 @@
 /**
  * The scheduled report run (daemon): on the 2nd of the month at 09:00 the reports of the period
- * that just ended are computed, stored with their rectification items, and emailed, once per
- * (org, period, kind). Idempotent: a period whose reports are stored is not recomputed (its
- * stored reports are what was and will be sent), and mail already sent is never sent again.
+ * that just ended are computed, then — in ONE SQLite transaction — stored with their
+ * rectification items and their mail deliveries written to the delivery log (transactional
+ * outbox). The daemon's drainer and delivery workers send them like warnings: quiet hours and
+ * holidays (not_before), retries with backoff, every attempt recorded, fallbacks along
+ * `routing.report`. Idempotent: a period whose reports are stored is not recomputed, and a report
+ * whose deliveries are planned is never planned again (across restarts and replicas).
  */
 import type { Logger } from 'pino';
-import { periodOf, previousPeriod, type PeriodKind } from '../domain/calendar.js';
 import type { Config } from '../config/schema.js';
+import { periodOf, previousPeriod, shanghaiDate, type PeriodKind } from '../domain/calendar.js';
+import { nextAllowedTime, workCalendar } from '../domain/workdays.js';
+import { physicalChannel } from '../notifiers/config.js';
+import type { ChannelName } from '../notifiers/types.js';
+import { inTransaction } from '../store/alerts.js';
 import type { Db } from '../store/db.js';
-import { hasStoredReports, loadReportOrgs, storeReports } from '../store/reports.js';
-import type { Notifiers } from '../notifiers/registry.js';
+import { orgContacts, smsCountsOn } from '../store/deliveries.js';
+import { unplannedReports, writeReportPlan } from '../store/report-mails.js';
+import { hasStoredReports, storeReports } from '../store/reports.js';
 import { buildReports } from './gather.js';
-import { mailReports, type MailStats } from './deliver.js';
+import { planReportMails, reportPeople, type ReportMailPolicy } from './mail.js';
 
 export interface ReportRunDeps {
   db: Db;
   config: Config;
-  notifiers: Pick<Notifiers, 'route'> | null;
+  /** Channels with a working notifier (the daemon's `notifiers.enabled`). */
+  available: Iterable<ChannelName>;
   log: Logger;
-  /** Who claims the emails (daemon instance id). */
-  claimer: string;
 }
 
-export interface ReportRunStats extends MailStats {
+export interface ReportRunStats {
   period: string;
-  /** False when the period's reports were already stored (a re-run): only pending mail was sent. */
+  /** False when the period's reports were already stored (a re-run, or another replica was first). */
   generated: boolean;
   branches: number;
   committees: number;
   rectificationItems: number;
+  /** Reports whose mail was planned by this run, and the deliveries written for them. */
+  planned: number;
+  deliveries: number;
+  /** Planned reports nobody could be sent (no address, no usable channel, or disabled in config). */
+  skipped: number;
+  /** When the deliveries may go out (quiet hours, working days), ISO. */
+  notBefore: string;
 }
 
 /** The period a report run at `now` covers: the one of `kind` that ended last. */
@@ -36,32 +50,47 @@ export function reportPeriodAt(kind: PeriodKind, now: number) {
   return previousPeriod(periodOf(kind, now));
 }
 
-/** Generate, store and email the reports of the `kind` period that ended before `now`. */
-export async function runReportTick(deps: ReportRunDeps, kind: PeriodKind, now: number): Promise<ReportRunStats> {
+/** The report-mail policy of a config and the channels that can send. */
+export function reportMailPolicy(config: Config, available: Iterable<ChannelName>): ReportMailPolicy {
+  return {
+    route: config.routing.report,
+    smsChannel: physicalChannel(config.channels, 'sms'),
+    available: new Set(available),
+    send: config.reports.email,
+    smsDailyCap: config.delivery.sms_daily_cap,
+  };
+}
+
+/** Generate and store the reports of the `kind` period that ended before `now`, with their deliveries. */
+export function runReportTick(deps: ReportRunDeps, kind: PeriodKind, now: number): ReportRunStats {
   const { db, config, log } = deps;
   const p = reportPeriodAt(kind, now);
-  let generated = false;
-  let branches = 0;
-  let committees = 0;
-  let items = 0;
-  if (!hasStoredReports(db, p.label)) {
-    const built = buildReports(db, config, p, now);
-    items = storeReports(db, built.reports, built.summaries, now);
-    generated = true;
-    branches = built.reports.length;
-    committees = built.summaries.length;
-    log.info({ period: p.label, branches, committees, rectificationItems: items }, 'reports generated and stored');
-  }
-  const contacts = new Map(loadReportOrgs(db).map((o) => [o.code, o]));
-  const mail = await mailReports(
-    { db, notifiers: deps.notifiers, log, claimer: deps.claimer, contacts, send: config.reports.email },
-    p.label,
-    now,
-  );
-  const stats = { period: p.label, generated, branches, committees, rectificationItems: items, ...mail };
-  if (mail.retry) {
-    // Let the tick fail so its retry sends what is still pending (sent mail is never repeated).
-    throw Object.assign(new Error(`${mail.retry} report emails hit temporary errors; will retry`), { stats });
-  }
+  // Computing takes long (tens of seconds for a city): outside the write transaction.
+  const built = hasStoredReports(db, p.label) ? null : buildReports(db, config, p, now);
+  const policy = reportMailPolicy(config, deps.available);
+  const notBefore = nextAllowedTime(now, config.delivery.quiet_hours, workCalendar(config.calendar));
+  const sendDay = shanghaiDate(notBefore);
+  const stats = inTransaction(db, () => {
+    // Immediate transaction: a replica that stored the period meanwhile is seen here, and wins.
+    const stored = built !== null && !hasStoredReports(db, p.label) ? built : null;
+    const rectificationItems = stored ? storeReports(db, stored.reports, stored.summaries, now) : 0;
+    const todo = unplannedReports(db, p.label);
+    const orgs = orgContacts(db, todo.map((r) => r.org));
+    const phones = todo.flatMap((r) => (orgs.has(r.org) ? reportPeople(orgs.get(r.org)!) : [])).flatMap((c) => (c.phone ? [c.phone] : []));
+    const plan = planReportMails(todo, orgs, policy, smsCountsOn(db, phones, sendDay));
+    const deliveries = writeReportPlan(db, plan.sends, plan.notes, notBefore, sendDay, now);
+    return {
+      period: p.label,
+      generated: stored !== null,
+      branches: stored?.reports.length ?? 0,
+      committees: stored?.summaries.length ?? 0,
+      rectificationItems,
+      planned: todo.length,
+      deliveries,
+      skipped: [...plan.notes.values()].filter((n) => n.startsWith('skipped')).length,
+      notBefore: new Date(notBefore).toISOString(),
+    };
+  });
+  log.info(stats, stats.generated ? 'reports generated and stored; mail planned' : 'reports already stored; pending mail planned');
   return stats;
 }

@@ -2,6 +2,8 @@
  * Queries of the delivery side: the unplanned outbox, contacts of the orgs involved, per-day SMS
  * counts, writing a plan (digests, their items, deliveries; outbox rows marked planned), the
  * worker's claim/attempt/sent/failed writes, fallbacks, and the figures of `orglife stats`.
+ * The deliveries table is the one log of warnings (digest_id) and report mail (report_id; written
+ * by ./report-mails.ts); claim, attempts, sent/failed and fallbacks here serve both.
  * All synchronous; lists go to SQLite as one JSON parameter (json_each), never one query per row.
  */
 import type { Db } from './db.js';
@@ -124,7 +126,7 @@ export function writePlan(
   return out;
 }
 
-/** A delivery with its digest, as the worker and fallbacks need it. */
+/** An alert delivery with its digest, as the worker and fallbacks need it. */
 export interface DeliveryRecord {
   id: number;
   dedupKey: string;
@@ -151,7 +153,7 @@ export interface DeliveryRecord {
   eventIds: number[];
 }
 
-/** One delivery with its digest, or undefined. */
+/** One alert delivery with its digest, or undefined (no such delivery, or a report delivery). */
 export function deliveryRecord(db: Db, id: number): DeliveryRecord | undefined {
   const r = prepared(
     db,
@@ -201,18 +203,22 @@ export type ClaimRow =
 
 /**
  * Claim a pending delivery for `owner` until now + leaseMs (atomic UPDATE … WHERE: two workers can
- * never both win). A sent, failed or cancelled delivery is never claimed again; one whose alerts
- * are all resolved or acknowledged by now is cancelled instead.
+ * never both win). A sent, failed or cancelled delivery is never claimed again; an alert delivery
+ * whose alerts are all resolved or acknowledged by now, or a report delivery whose report is gone,
+ * is cancelled instead.
  */
 export function claimDeliveryRow(db: Db, id: number, owner: string, now: number, leaseMs: number): ClaimRow {
   // A message held by quiet hours (a week of holidays, say) may be stale by the time it is due: when
-  // none of the alerts it carries is still open (all resolved or acknowledged), it is cancelled.
+  // none of the alerts it carries is still open (all resolved or acknowledged), it is cancelled; so
+  // is a report delivery whose stored report was deleted.
   const stale = prepared(
     db,
-    `UPDATE deliveries SET status = 'cancelled', last_error = 'alerts no longer open before sending', claimed_until = NULL, claimed_by = NULL
+    `UPDATE deliveries SET status = 'cancelled', claimed_until = NULL, claimed_by = NULL,
+            last_error = CASE WHEN digest_id IS NULL THEN 'report no longer stored' ELSE 'alerts no longer open before sending' END
       WHERE id = @id AND status = 'pending'
-        AND NOT EXISTS (SELECT 1 FROM alert_digest_items i JOIN alerts a ON a.id = i.alert_id
-                         WHERE i.digest_id = deliveries.digest_id AND a.state = 'open')`,
+        AND ((digest_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM alert_digest_items i JOIN alerts a ON a.id = i.alert_id
+                                                     WHERE i.digest_id = deliveries.digest_id AND a.state = 'open'))
+          OR (report_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = deliveries.report_id)))`,
   ).run({ id }).changes;
   if (stale) return { outcome: 'done', status: 'cancelled' };
   const won = prepared(
@@ -280,23 +286,41 @@ export function markFailed(db: Db, id: number, error: string | null, now: number
   ).run({ id, error, now });
 }
 
-/** The digest's delivery on a channel, if any (fallbacks look before they create). */
+/** The delivery of a dedup key, if any (fallbacks look before they create). */
 export function deliveryByKey(db: Db, dedupKey: string): { id: number; channel: ChannelName; status: DeliveryStatus; notBefore: number } | undefined {
   return prepared(db, 'SELECT id, channel, status, not_before AS notBefore FROM deliveries WHERE dedup_key = ?')
     .get(dedupKey) as { id: number; channel: ChannelName; status: DeliveryStatus; notBefore: number } | undefined;
 }
 
+/** What a delivery carries: an alert digest, or a stored report with the recipient's route and contacts. */
+export type DeliverySource = { digestId: number } | { reportId: number; route: LogicalChannel[]; contacts: Contacts };
+
 /** Insert a fallback delivery (no-op if its dedup key exists); returns its id and whether it is new. */
 export function insertFallback(
   db: Db,
-  f: { dedupKey: string; digestId: number; send: PlannedSend; notBefore: number; sendDay: string; fallbackOf: number },
+  f: { dedupKey: string; source: DeliverySource; send: PlannedSend; notBefore: number; sendDay: string; fallbackOf: number },
   now: number,
 ): { id: number; created: boolean } {
+  const src = f.source;
+  const report = 'reportId' in src ? src : null;
   const info = prepared(
     db,
-    `INSERT INTO deliveries (dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at, fallback_of)
-       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
-  ).run(f.dedupKey, f.digestId, f.send.channel, f.send.logical, f.send.recipient, f.notBefore, f.sendDay, now, f.fallbackOf);
+    `INSERT INTO deliveries (dedup_key, digest_id, report_id, route, contacts, channel, logical, recipient, status, not_before, send_day, created_at, fallback_of)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
+  ).run(
+    f.dedupKey,
+    'digestId' in src ? src.digestId : null,
+    report?.reportId ?? null,
+    report ? JSON.stringify(report.route) : null,
+    report ? JSON.stringify(report.contacts) : null,
+    f.send.channel,
+    f.send.logical,
+    f.send.recipient,
+    f.notBefore,
+    f.sendDay,
+    now,
+    f.fallbackOf,
+  );
   if (info.changes) return { id: Number(info.lastInsertRowid), created: true };
   return { id: deliveryByKey(db, f.dedupKey)!.id, created: false };
 }
@@ -307,21 +331,27 @@ export function digestItemsOf(db: Db, digestId: number): DigestItemRow[] {
     .all(digestId) as DigestItemRow[];
 }
 
+/** A row of the delivery log: an alert delivery (digestId) or a report delivery (reportId). */
+export type DeliveryListRow = Omit<DeliveryRecord, 'contacts' | 'route' | 'model' | 'eventIds' | 'level' | 'recipientKey' | 'digestId'> & {
+  digestId: number | null;
+  reportId: number | null;
+};
+
 /** Every delivery (tests, tools), oldest first. */
-export function listDeliveries(db: Db): Omit<DeliveryRecord, 'contacts' | 'route' | 'model' | 'eventIds' | 'level' | 'recipientKey'>[] {
+export function listDeliveries(db: Db): DeliveryListRow[] {
   return prepared(
     db,
-    `SELECT id, dedup_key AS dedupKey, digest_id AS digestId, channel, logical, recipient, status, not_before AS notBefore,
+    `SELECT id, dedup_key AS dedupKey, digest_id AS digestId, report_id AS reportId, channel, logical, recipient, status, not_before AS notBefore,
               send_day AS sendDay, attempts, claimed_until AS claimedUntil, claimed_by AS claimedBy, sent_at AS sentAt,
               provider_message_id AS providerMessageId, last_error AS lastError, fallback_of AS fallbackOf
          FROM deliveries ORDER BY id`,
-  ).all() as Omit<DeliveryRecord, 'contacts' | 'route' | 'model' | 'eventIds' | 'level' | 'recipientKey'>[];
+  ).all() as DeliveryListRow[];
 }
 
 /** Figures of sent notifications in one period (a month, or the period asked for). */
 export interface PeriodStats {
   period: string;
-  /** Messages sent (deliveries), and alert items they carried. */
+  /** Warning messages sent (alert deliveries), and alert items they carried. */
   messages: number;
   items: number;
   /** Messages by physical channel. */
@@ -329,6 +359,13 @@ export interface PeriodStats {
   /** Messages by their most severe level. */
   byLevel: Record<Level, number>;
   committees: { code: string | null; name: string | null; messages: number; items: number; itemsByLevel: Record<Level, number> }[];
+  /** Health-check report messages sent (report deliveries), counted apart from warnings. */
+  reports: { messages: number; byChannel: Record<string, number>; branch: number; committee: number };
+}
+
+/** The figures of a period in which nothing was sent. */
+export function emptyPeriodStats(period: string): PeriodStats {
+  return { period, messages: 0, items: 0, byChannel: {}, byLevel: zeroLevels(), committees: [], reports: { messages: 0, byChannel: {}, branch: 0, committee: 0 } };
 }
 
 const SHANGHAI_MONTH = `strftime('%Y-%m', (d.sent_at + 28800000) / 1000, 'unixepoch')`;
@@ -336,8 +373,8 @@ const zeroLevels = (): Record<Level, number> => ({ reminder: 0, warning: 0, esca
 
 /**
  * Sent notifications grouped by period and committee (and by channel and level), from the
- * delivery records. With `range`, everything sent in [start, end) is one period named `label`;
- * without it, periods are Shanghai calendar months.
+ * delivery records; report mail is counted apart (`reports`). With `range`, everything sent in
+ * [start, end) is one period named `label`; without it, periods are Shanghai calendar months.
  */
 export function deliveryStats(db: Db, range?: { label: string; start: number; end: number }): PeriodStats[] {
   const bucket = range ? '@label' : SHANGHAI_MONTH;
@@ -346,7 +383,7 @@ export function deliveryStats(db: Db, range?: { label: string; start: number; en
   const periods = new Map<string, PeriodStats>();
   const get = (p: string) => {
     let s = periods.get(p);
-    if (!s) periods.set(p, (s = { period: p, messages: 0, items: 0, byChannel: {}, byLevel: zeroLevels(), committees: [] }));
+    if (!s) periods.set(p, (s = emptyPeriodStats(p)));
     return s;
   };
   const messages = prepared(
@@ -377,6 +414,17 @@ export function deliveryStats(db: Db, range?: { label: string; start: number; en
       items: r.items,
       itemsByLevel: { reminder: r.reminder, warning: r.warning, escalation: r.escalation },
     });
+  }
+  const reportMails = prepared(
+    db,
+    `SELECT ${bucket} AS period, d.channel, r.kind, count(*) AS n FROM deliveries d JOIN reports r ON r.id = d.report_id
+        WHERE ${where} GROUP BY 1, 2, 3`,
+  ).all(params) as { period: string; channel: string; kind: 'branch' | 'committee'; n: number }[];
+  for (const r of reportMails) {
+    const s = get(r.period).reports;
+    s.messages += r.n;
+    s.byChannel[r.channel] = (s.byChannel[r.channel] ?? 0) + r.n;
+    s[r.kind] += r.n;
   }
   return [...periods.values()].sort((a, b) => a.period.localeCompare(b.period));
 }

@@ -1,8 +1,8 @@
 /**
  * Queries of the health-check reports: what a report reads (orgs, assessments, vetoes,
  * rectification items, earlier reports) in a few bulk statements over all branches, and what it
- * writes (stored reports, rectification items, the once-per-report mail claim). Meetings are read
- * with the rules' covering-index query (store/facts.ts).
+ * writes (stored reports, rectification items and closing them). Meetings are read with the rules'
+ * covering-index query (store/facts.ts); report mail lives in the delivery log (store/report-mails.ts).
  */
 import type { Statement } from 'better-sqlite3';
 import { DOMAINS, MEETING_TYPES, type Domain } from '../domain/types.js';
@@ -136,8 +136,8 @@ export function hasStoredReports(db: Db, period: string): boolean {
 }
 
 /**
- * Store reports (insert or replace the data of (org, period, kind)), keeping their mail state:
- * a report regenerated after a crash is not mailed again. One transaction.
+ * Store reports (insert or replace the data of (org, period, kind)), keeping their mail marker
+ * (mail_planned_at): a report regenerated after a crash is not mailed again. One transaction.
  */
 export function saveReports(db: Db, branch: readonly BranchReport[], committees: readonly CommitteeSummary[], now: number): void {
   const upsert = stmt(
@@ -207,6 +207,36 @@ export function closeRectification(db: Db, id: number, note: string | null, now:
   );
 }
 
+/** A rectification item as listed: the fact plus its org's name, when it was created and the closing note. */
+export interface RectificationRow extends RectificationFact {
+  orgName: string | null;
+  createdAt: number;
+  note: string | null;
+}
+
+const RECTIFICATION_ROW = `SELECT i.id, i.org, o.name AS orgName, i.rule, i.problem_period AS problemPeriod, i.report_period AS reportPeriod,
+  i.title, i.created_at AS createdAt, i.due_at AS dueAt, i.status, i.closed_at AS closedAt, i.note
+  FROM rectification_items i LEFT JOIN orgs o ON o.code = i.org`;
+
+/**
+ * Rectification items, earliest deadline first: open ones (default), or all with `all`; of one org
+ * with `org`; with `overdueAt`, only open items whose deadline had passed by then (due_at ≤ it).
+ */
+export function listRectifications(db: Db, opts: { org?: string; all?: boolean; overdueAt?: number } = {}): RectificationRow[] {
+  return stmt(
+    db,
+    `${RECTIFICATION_ROW}
+     WHERE (@org IS NULL OR i.org = @org) AND (@all = 1 OR i.status = 'open')
+       AND (@overdueAt IS NULL OR (i.status = 'open' AND i.due_at <= @overdueAt))
+     ORDER BY i.due_at, i.id`,
+  ).all({ org: opts.org ?? null, all: opts.all && opts.overdueAt === undefined ? 1 : 0, overdueAt: opts.overdueAt ?? null }) as RectificationRow[];
+}
+
+/** One rectification item, or undefined. */
+export function getRectification(db: Db, id: number): RectificationRow | undefined {
+  return stmt(db, `${RECTIFICATION_ROW} WHERE i.id = ?`).get(id) as RectificationRow | undefined;
+}
+
 /** Open rectification items of an org. */
 export function openRectifications(db: Db, org: string): RectificationFact[] {
   return stmt(
@@ -214,85 +244,6 @@ export function openRectifications(db: Db, org: string): RectificationFact[] {
     `SELECT id, org, rule, problem_period AS problemPeriod, report_period AS reportPeriod, title, due_at AS dueAt, status, closed_at AS closedAt
      FROM rectification_items WHERE org = ? AND status = 'open' ORDER BY due_at, id`,
   ).all(org) as RectificationFact[];
-}
-
-/** A stored report waiting for its email. */
-export interface PendingReportMail {
-  id: number;
-  org: string;
-  period: string;
-  kind: 'branch' | 'committee';
-}
-
-/** Reports of a period whose email is not yet sent (pending, or claimed by someone who went away). */
-export function pendingReportMails(db: Db, period: string, now: number, staleMs: number): PendingReportMail[] {
-  return stmt(
-    db,
-    `SELECT id, org, period, kind FROM reports WHERE period = ?
-     AND (mail_status = 'pending' OR (mail_status = 'sending' AND mail_claimed_at < ?)) ORDER BY kind, id`,
-  ).all(period, now - staleMs) as PendingReportMail[];
-}
-
-/**
- * Claim one report's email for `claimer`: exactly one caller wins, across processes and replicas
- * sharing the database (a single conditional UPDATE). A claim older than `staleMs` (its holder
- * died mid-send) may be taken over. Returns the addresses already sent to, or null if not claimed.
- */
-export function claimReportMail(db: Db, id: number, claimer: string, now: number, staleMs: number): { sentTo: string[] } | null {
-  const row = stmt(
-    db,
-    `UPDATE reports SET mail_status = 'sending', mail_claimed_by = ?, mail_claimed_at = ?
-     WHERE id = ? AND (mail_status = 'pending' OR (mail_status = 'sending' AND mail_claimed_at < ?)) RETURNING mail_sent_to`,
-  ).get(claimer, now, id, now - staleMs) as { mail_sent_to: string | null } | undefined;
-  return row ? { sentTo: row.mail_sent_to ? (JSON.parse(row.mail_sent_to) as string[]) : [] } : null;
-}
-
-/** Record one address a claimed report email reached (before the next one is tried). */
-export function recordReportMailSent(db: Db, id: number, claimer: string, address: string): void {
-  stmt(
-    db,
-    `UPDATE reports SET mail_sent_to = json_insert(coalesce(mail_sent_to, '[]'), '$[#]', ?), mail_attempts = mail_attempts + 1
-     WHERE id = ? AND mail_claimed_by = ?`,
-  ).run(address, id, claimer);
-}
-
-/**
- * Record the outcome of a claimed report email: sent, failed (permanent error), skipped (no
- * address or no email channel), or pending again (a temporary error: the next run retries).
- */
-export function finishReportMail(
-  db: Db,
-  id: number,
-  claimer: string,
-  status: 'sent' | 'failed' | 'skipped' | 'pending',
-  error: string | null,
-  now: number,
-): void {
-  stmt(
-    db,
-    `UPDATE reports SET mail_status = ?, mailed_at = ?, mail_error = ?, mail_attempts = mail_attempts + ?,
-       mail_claimed_by = CASE WHEN ? = 'pending' THEN NULL ELSE mail_claimed_by END
-     WHERE id = ? AND mail_claimed_by = ?`,
-  ).run(status, status === 'sent' ? now : null, error, error ? 1 : 0, status, id, claimer);
-}
-
-/** Mail state of a stored report (for tests and `report` output). */
-export function reportMailState(db: Db, org: string, period: string, kind: 'branch' | 'committee'): ReportMailState | undefined {
-  const row = stmt(
-    db,
-    `SELECT mail_status AS status, mailed_at AS mailedAt, mail_error AS error, mail_sent_to AS sentTo, mail_attempts AS attempts
-     FROM reports WHERE org = ? AND period = ? AND kind = ?`,
-  ).get(org, period, kind) as (Omit<ReportMailState, 'sentTo'> & { sentTo: string | null }) | undefined;
-  return row ? { ...row, sentTo: row.sentTo ? (JSON.parse(row.sentTo) as string[]) : [] } : undefined;
-}
-
-/** Where a stored report's email stands. */
-export interface ReportMailState {
-  status: string;
-  mailedAt: number | null;
-  error: string | null;
-  sentTo: string[];
-  attempts: number;
 }
 
 /** Upsert imported assessments (keyed by org, indicator, period). Returns [inserted, updated, unchanged]. */

@@ -1,16 +1,18 @@
 /**
  * From import to an emailed report: CSV files imported with the real importer, the daemon's
- * monthly report tick (real Redis queue) computes, stores and emails the reports through the
- * email notifier to a real SMTP server on loopback, once per (org, period, kind), also when the
- * tick runs again on another daemon and when the report run is repeated.
+ * monthly report tick (real Redis queue) computes and stores the reports with their deliveries in
+ * the delivery log, and the daemon's drainer and delivery workers send them through the email
+ * notifier to a real SMTP server on loopback, once per (org, period, kind), also when the tick runs
+ * again on another daemon, when the report run is repeated, and when two replicas run it at once.
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/import/index.js';
 import { startDaemon, type DaemonHandle } from '../../src/jobs/daemon.js';
 import { listTicks } from '../../src/store/runs.js';
-import { reportMailState, loadStoredReport, openRectifications } from '../../src/store/reports.js';
-import { createNotifiers } from '../../src/notifiers/registry.js';
+import { loadStoredReport, openRectifications } from '../../src/store/reports.js';
+import { reportMailState } from '../../src/store/report-mails.js';
+import { listDeliveries } from '../../src/store/deliveries.js';
 import { runReportTick } from '../../src/reports/generate.js';
 import { closeDb, openDb } from '../../src/store/db.js';
 import { shippedConfig } from '../helpers/config.js';
@@ -26,24 +28,26 @@ describe('monthly reports from import to inbox', () => {
   let tdb: TempDb;
   let smtp: SmtpStandin;
   let prefix: string;
+  const prefixes: string[] = [];
   const daemons: DaemonHandle[] = [];
 
   beforeEach(async () => {
     tdb = tempDb();
     smtp = await startSmtpServer();
     prefix = uniquePrefix('reports');
+    prefixes.push(prefix);
   });
   afterEach(async () => {
     await Promise.all(daemons.splice(0).map((d) => d.stop()));
-    await cleanupPrefix(SHARED_REDIS_URL, prefix);
+    await Promise.all(prefixes.splice(0).map((p) => cleanupPrefix(SHARED_REDIS_URL, p)));
     await smtp.close();
     tdb.cleanup();
   });
 
-  const start = async (now: number) => {
+  const start = async (now: number, queuePrefix = prefix) => {
     const d = await startDaemon({
       config: shippedConfig(),
-      env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url }),
+      env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix: queuePrefix, smtpUrl: smtp.url }),
       dbPath: tdb.path,
       clock: () => now,
       log: quietLog,
@@ -79,6 +83,7 @@ describe('monthly reports from import to inbox', () => {
     expect(byRecipient.get('t1@example.com')!.subject).toContain('【组织生活体检汇总】甲镇党委 2026年10月');
 
     // Stored, with mail state and rectification items; B3 has no address, CITY no contacts.
+    await waitFor('every report delivery recorded as sent', () => listDeliveries(tdb.db).every((d) => d.status === 'sent'));
     expect(reportMailState(tdb.db, 'B1', '2026-10', 'branch')).toMatchObject({ status: 'sent', sentTo: ['b1@example.com', 'b1clerk@example.com'] });
     expect(reportMailState(tdb.db, 'B3', '2026-10', 'branch')?.status).toBe('skipped');
     expect(reportMailState(tdb.db, 'CITY', '2026-10', 'committee')?.status).toBe('skipped');
@@ -89,14 +94,12 @@ describe('monthly reports from import to inbox', () => {
     // Another daemon fires the same tick (restart / replica): done is remembered, nothing is resent.
     const b = await start(tick);
     await b.fireTick('report_monthly', tick);
-    // And the report run itself, repeated directly, finds everything sent.
-    const notifiers = createNotifiers(shippedConfig().channels, testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url }));
-    try {
-      const again = await runReportTick({ db: tdb.db, config: shippedConfig(), notifiers, log: quietLog, claimer: 'manual' }, 'month', tick);
-      expect(again).toMatchObject({ period: '2026-10', generated: false, sent: 0, retry: 0 });
-    } finally {
-      await notifiers.close();
-    }
+    await b.drain();
+    // And the report run itself, repeated directly, finds everything planned: no second delivery.
+    const again = runReportTick({ db: tdb.db, config: shippedConfig(), available: ['email'], log: quietLog }, 'month', tick);
+    expect(again).toMatchObject({ period: '2026-10', generated: false, planned: 0, deliveries: 0 });
+    expect(listDeliveries(tdb.db)).toHaveLength(4);
+    await b.drain();
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.messages).toHaveLength(4);
   });
@@ -104,20 +107,26 @@ describe('monthly reports from import to inbox', () => {
   it('sends each report once when two replicas run the same report period at the same time', async () => {
     await importFiles(tdb.db, ['orgs.csv', 'meetings.csv'].map((f) => join(CITY, f)), { now: at('2026-11-01T10:00') });
     const tick = at('2026-11-02T09:00');
-    const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
     const replicas = [tempDbHandle(tdb.path), tempDbHandle(tdb.path)];
-    const notifiers = replicas.map(() => createNotifiers(shippedConfig().channels, env));
     try {
       const stats = await Promise.all(
-        replicas.map((db, i) => runReportTick({ db, config: shippedConfig(), notifiers: notifiers[i]!, log: quietLog, claimer: `replica-${i}` }, 'month', tick)),
+        replicas.map(async (db) => runReportTick({ db, config: shippedConfig(), available: ['email'], log: quietLog }, 'month', tick)),
       );
-      expect(stats[0]!.sent + stats[1]!.sent).toBe(3); // the reports of B1, B2 and T1 (B1's goes to two addresses)
-      await smtp.waitForMessages(4);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(smtp.messages.map((m) => m.envelope.to[0]).sort()).toEqual(['b1@example.com', 'b1clerk@example.com', 'b2@example.com', 't1@example.com']);
+      expect(stats.filter((s) => s.generated)).toHaveLength(1);
+      expect(stats[0]!.deliveries + stats[1]!.deliveries).toBe(4); // the reports of B1 (two addresses), B2 and T1
     } finally {
-      await Promise.all(notifiers.map((n) => n.close()));
       replicas.forEach((db) => closeDb(db));
     }
+    // Both replicas' workers take every delivery — even from queues of their own (a second Redis
+    // prefix, the worst case): the SQLite claim and sent-check let each through once.
+    const other = uniquePrefix('reports');
+    prefixes.push(other);
+    await Promise.all([start(tick), start(tick, other)]);
+    await smtp.waitForMessages(4);
+    await waitFor('every report delivery recorded as sent', () => listDeliveries(tdb.db).every((d) => d.status === 'sent'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.messages.map((m) => m.envelope.to[0]).sort()).toEqual(['b1@example.com', 'b1clerk@example.com', 'b2@example.com', 't1@example.com']);
+    const attempts = tdb.db.$client.prepare('SELECT delivery_id, count(*) AS n FROM delivery_attempts GROUP BY delivery_id').all();
+    expect(attempts).toEqual(listDeliveries(tdb.db).map((d) => ({ delivery_id: d.id, n: 1 })));
   });
 });

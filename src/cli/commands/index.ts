@@ -11,6 +11,7 @@ import { registerRanking } from './ranking.js';
 import { registerAlerts } from './alerts.js';
 import { registerStats } from './stats.js';
 import { registerDemo } from './demo.js';
+import { registerRectify } from './rectify.js';
 
 export function registerCommands(program: Command): void {
   registerImport(program);
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerAlerts(program);
   registerStats(program);
   registerDemo(program);
+  registerRectify(program);
 }

@@ -1,19 +1,20 @@
 /**
  * `orglife stats [--period 2026-11] [--json]`: how many warnings (notifications) were sent, per
- * period and committee, by level and channel, from the delivery records.
+ * period and committee, by level and channel, and apart from them the report mails, from the
+ * delivery records.
  */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { statsText } from '../../alerts/format.js';
 import { parsePeriod } from '../../domain/calendar.js';
 import { closeDb, defaultDbPath, openDb } from '../../store/db.js';
-import { deliveryStats } from '../../store/deliveries.js';
+import { deliveryStats, emptyPeriodStats } from '../../store/deliveries.js';
 import { UserError } from '../errors.js';
 
 export function registerStats(program: Command): void {
   program
     .command('stats')
-    .description('预警消息发送统计（按期间、党委、级别、渠道）/ notifications sent per period and committee')
+    .description('预警消息发送统计（按期间、党委、级别、渠道），另计体检报告邮件 / notifications sent per period and committee, report mails apart')
     .option('--period <label>', '期间：月 2026-11、季度 2026-Q4 或年 2026；默认按月列出全部 / a month, quarter or year')
     .option('--json', '输出 JSON（每个期间一行）/ one JSON object per period')
     .action((flags: { period?: string; json?: boolean }) => {
@@ -29,7 +30,7 @@ export function registerStats(program: Command): void {
       try {
         const stats = deliveryStats(db, range);
         if (flags.json) {
-          const list = stats.length || !range ? stats : [{ period: range.label, messages: 0, items: 0, byChannel: {}, byLevel: { reminder: 0, warning: 0, escalation: 0 }, committees: [] }];
+          const list = stats.length || !range ? stats : [emptyPeriodStats(range.label)];
           process.stdout.write(list.map((s) => `${JSON.stringify(s)}\n`).join(''));
         } else process.stdout.write(`${statsText(stats)}\n`);
       } finally {

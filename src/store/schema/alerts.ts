@@ -4,7 +4,8 @@
  * with every send attempt. The outbox row is written in the same transaction as the event it
  * announces, so a crash at any moment loses nothing and sends nothing twice.
  */
-import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { sqliteTable, integer, text, index, uniqueIndex, primaryKey, check } from 'drizzle-orm/sqlite-core';
 
 const LEVEL = ['reminder', 'warning', 'escalation'] as const;
 
@@ -115,13 +116,24 @@ export const alertDigestItems = sqliteTable(
   (t) => [primaryKey({ columns: [t.digestId, t.eventId] })],
 );
 
-/** One message to one recipient on one channel. `dedup_key` = (recipient, channel, sorted event ids). */
+/**
+ * One message to one recipient on one channel: the one delivery log of warnings AND health-check
+ * reports. A delivery carries either an alert digest (`digest_id`; dedup key = recipient, channel,
+ * sorted event ids) or a stored report (`report_id`; dedup key = report id, channel, address).
+ */
 export const deliveries = sqliteTable(
   'deliveries',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     dedupKey: text('dedup_key').notNull(),
-    digestId: integer('digest_id').notNull(),
+    /** The alert digest this message carries (null for a report delivery). */
+    digestId: integer('digest_id'),
+    /** The stored report (reports.id) this message carries (null for an alert delivery). */
+    reportId: integer('report_id'),
+    /** Report deliveries only: JSON logical channels in fallback order (an alert delivery's is on its digest). */
+    route: text('route'),
+    /** Report deliveries only: JSON {phone, email, robot} of the recipient, for fallbacks. */
+    contacts: text('contacts'),
     /** Physical channel (email, aliyun_sms, …). */
     channel: text('channel').notNull(),
     /** Logical channel of the route (sms, email, wecom, dingtalk). */
@@ -151,6 +163,8 @@ export const deliveries = sqliteTable(
     index('deliveries_recipient_day').on(t.recipient, t.sendDay),
     index('deliveries_sent_at').on(t.sentAt),
     index('deliveries_digest').on(t.digestId),
+    index('deliveries_report').on(t.reportId),
+    check('deliveries_one_source', sql`(digest_id IS NULL) <> (report_id IS NULL)`),
   ],
 );
 

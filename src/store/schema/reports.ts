@@ -1,6 +1,6 @@
 /**
  * Tables of the health-check reports: imported assessments and the negative list (inputs the
- * records cannot show), stored reports (one per org, period and kind, with their mail state), and
+ * records cannot show), stored reports (one per org, period and kind), and
  * the rectification items (限期整改) reports create.
  */
 import { sqliteTable, integer, real, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
@@ -33,9 +33,9 @@ export const vetoes = sqliteTable(
 );
 
 /**
- * Stored reports. Identity (org, period, kind) — kind 'branch' (体检报告) or 'committee' (汇总) —
- * also keys the one email per report: a replica claims it (mail_claimed_by/at) before sending and
- * marks it mailed after, so restarts and other replicas never send it twice.
+ * Stored reports. Identity (org, period, kind) — kind 'branch' (体检报告) or 'committee' (汇总).
+ * Their mail goes through the one delivery log (deliveries.report_id), planned in the same
+ * transaction that stores the report; `mail_planned_at` marks a report planned (its outbox marker).
  */
 export const reports = sqliteTable(
   'reports',
@@ -52,14 +52,10 @@ export const reports = sqliteTable(
     committeeRank: integer('committee_rank'),
     /** The report as JSON (renderers read it back). */
     data: text('data').notNull(),
-    mailStatus: text('mail_status', { enum: ['pending', 'sending', 'sent', 'failed', 'skipped'] }).notNull().default('pending'),
-    mailClaimedBy: text('mail_claimed_by'),
-    mailClaimedAt: integer('mail_claimed_at'),
-    mailedAt: integer('mailed_at'),
-    mailError: text('mail_error'),
-    /** JSON list of addresses already sent to: a retry after a crash skips them. */
-    mailSentTo: text('mail_sent_to'),
-    mailAttempts: integer('mail_attempts').notNull().default(0),
+    /** When this report's deliveries were planned (its outbox marker); null = not yet. */
+    mailPlannedAt: integer('mail_planned_at'),
+    /** How planning went: what was planned, or why nobody is sent it. */
+    mailNote: text('mail_note'),
   },
   (t) => [uniqueIndex('reports_key').on(t.org, t.period, t.kind), index('reports_period').on(t.period, t.kind)],
 );

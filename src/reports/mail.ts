@@ -1,0 +1,170 @@
+/**
+ * Report mail as pure decisions and text: who is sent a stored report on which channel (each
+ * branch its report — secretary and Party-affairs worker —, each committee its summary), and the
+ * message of each channel. The deliveries themselves go through the one delivery log with the
+ * warnings (src/store/report-mails.ts writes them; the delivery worker composes with
+ * `reportMessage` at send time), so quiet hours, retries, attempts and fallbacks are shared.
+ */
+import type { Contacts, OrgContacts } from '../alerts/plan.js';
+import { normalizePhone, sendOn } from '../alerts/plan.js';
+import { truncateSmsParam } from '../notifiers/sms-params.js';
+import type { ChannelName, LogicalChannel, OutgoingMessage } from '../notifiers/types.js';
+import { renderBranchHtml, renderBranchMarkdown, renderCommitteeHtml, renderCommitteeMarkdown } from './render/index.js';
+import { scoreText } from './render/text.js';
+import type { BranchReport, CommitteeSummary } from './types.js';
+
+/** A stored report whose deliveries are to be planned. */
+export interface ReportToPlan {
+  id: number;
+  org: string;
+  kind: 'branch' | 'committee';
+}
+
+/** What planning report mail reads of config and the running notifiers. */
+export interface ReportMailPolicy {
+  /** `routing.report`: logical channels in fallback order (chat robots are not used for reports). */
+  route: readonly LogicalChannel[];
+  /** The physical channel behind logical 'sms' (channels.sms_provider). */
+  smsChannel: ChannelName;
+  /** Channels with a working notifier. */
+  available: ReadonlySet<ChannelName>;
+  /** `reports.email`: which kinds are sent at all. */
+  send: { branches: boolean; committees: boolean };
+  /** `delivery.sms_daily_cap`: SMS per phone per send day (then the email alone carries it). */
+  smsDailyCap: number;
+}
+
+/** One delivery to write: a stored report to one address on one channel. */
+export interface ReportSend {
+  reportId: number;
+  /** report:<id>:<channel>:<address> — the same report never reaches one address twice on a channel. */
+  dedupKey: string;
+  logical: LogicalChannel;
+  channel: ChannelName;
+  recipient: string;
+  /** The recipient's route (for fallbacks) and contacts. */
+  route: LogicalChannel[];
+  contacts: Contacts;
+}
+
+/** The plan of a batch of reports: deliveries, and a note per report (what was planned, or why nothing). */
+export interface ReportMailPlan {
+  sends: ReportSend[];
+  notes: Map<number, string>;
+}
+
+/** Dedup key of a report delivery: (report id, channel, address; email case-insensitive). */
+export function reportDeliveryKey(reportId: number, channel: string, recipient: string): string {
+  return `report:${reportId}:${channel}:${recipient.trim().toLowerCase()}`;
+}
+
+/** The people who get an org's report: its secretary and Party-affairs worker, with their contacts. */
+export function reportPeople(org: OrgContacts): Contacts[] {
+  const people: Contacts[] = [];
+  for (const [phone, email] of [
+    [org.secretaryPhone, org.secretaryEmail],
+    [org.clerkPhone, org.clerkEmail],
+  ] as const) {
+    const c: Contacts = { phone: phone?.trim() ? normalizePhone(phone) : null, email: email?.trim() || null, robot: null };
+    if (c.phone || c.email) people.push(c);
+  }
+  return people;
+}
+
+/** The logical channels of `route` this person can get now, in order. */
+export function personRoute(route: readonly LogicalChannel[], c: Contacts, policy: Pick<ReportMailPolicy, 'available' | 'smsChannel'>): LogicalChannel[] {
+  return route.filter((l) =>
+    l === 'sms' ? !!c.phone && policy.available.has(policy.smsChannel) : l === 'email' ? !!c.email && policy.available.has('email') : false,
+  );
+}
+
+/**
+ * Plan the deliveries of stored reports. Per person the first usable channel of the route is
+ * sent; when that is SMS (a short pointer), the full report goes by email too. An SMS over the
+ * daily cap is dropped for the email. `smsCounts` = SMS already counted per phone on the send day
+ * (updated as this plan adds some).
+ */
+export function planReportMails(
+  reports: readonly ReportToPlan[],
+  orgs: ReadonlyMap<string, OrgContacts>,
+  policy: ReportMailPolicy,
+  smsCounts: Map<string, number>,
+): ReportMailPlan {
+  const sends: ReportSend[] = [];
+  const notes = new Map<number, string>();
+  for (const r of reports) {
+    if (!(r.kind === 'branch' ? policy.send.branches : policy.send.committees)) {
+      notes.set(r.id, `skipped: 配置为不发送 / disabled in config (reports.email.${r.kind === 'branch' ? 'branches' : 'committees'})`);
+      continue;
+    }
+    const org = orgs.get(r.org);
+    const keys = new Set<string>();
+    for (const c of org ? reportPeople(org) : []) {
+      const route = personRoute(policy.route, c, policy);
+      const first = route[0];
+      if (!first) continue;
+      const chosen: LogicalChannel[] = first === 'sms' && route.includes('email') ? ['sms', 'email'] : [first];
+      for (const l of chosen) {
+        if (l === 'sms') {
+          const n = smsCounts.get(c.phone!) ?? 0;
+          if (n >= policy.smsDailyCap) {
+            if (!route.includes('email')) break; // nothing else can carry it today
+            continue;
+          }
+          smsCounts.set(c.phone!, n + 1);
+        }
+        const s = sendOn(l, c, policy.smsChannel);
+        const dedupKey = reportDeliveryKey(r.id, s.channel, s.recipient);
+        if (keys.has(dedupKey)) continue; // secretary and worker share an address
+        keys.add(dedupKey);
+        sends.push({ reportId: r.id, dedupKey, logical: l, channel: s.channel, recipient: s.recipient, route, contacts: c });
+      }
+    }
+    notes.set(
+      r.id,
+      keys.size
+        ? `planned: ${keys.size}`
+        : !org || !reportPeople(org).length
+          ? 'skipped: 无联系方式 / no address'
+          : 'skipped: 无可用渠道 / no usable channel (routing.report, enabled channels, SMS cap)',
+    );
+  }
+  return { sends, notes };
+}
+
+/** Subject, text and HTML of a branch report email (without the recipient). */
+export function branchMail(r: BranchReport): Omit<OutgoingMessage, 'to'> {
+  return { subject: `【组织生活体检报告】${r.name} ${r.periodName}：${branchHeadline(r)}`, text: renderBranchMarkdown(r), html: renderBranchHtml(r) };
+}
+
+/** Subject, text and HTML of a committee summary email. */
+export function committeeMail(s: CommitteeSummary): Omit<OutgoingMessage, 'to'> {
+  return {
+    subject: `【组织生活体检汇总】${s.name} ${s.periodName}：${s.branchCount} 个支部，平均 ${scoreText(s.averageScore)} 分`,
+    text: renderCommitteeMarkdown(s),
+    html: renderCommitteeHtml(s),
+  };
+}
+
+/** The message of a stored report on a channel: the whole report by email, a pointer by SMS. */
+export function reportMessage(report: BranchReport | CommitteeSummary, logical: LogicalChannel, to: string): OutgoingMessage {
+  const mail = report.kind === 'branch' ? branchMail(report) : committeeMail(report);
+  if (logical !== 'sms') return { to, ...mail };
+  const score = report.kind === 'branch' ? report.score : report.averageScore;
+  const name = report.kind === 'branch' ? report.name : `${report.name}（${report.branchCount}个支部）`;
+  const grade = report.kind === 'branch' ? (report.grade ?? '不评定') : '平均分';
+  const text = `${mail.subject}。详见邮件。`;
+  return {
+    to,
+    subject: mail.subject,
+    text,
+    sms: {
+      template: 'report',
+      params: { name: truncateSmsParam(name), period: report.periodName, score: score === null ? '—' : scoreText(score), grade },
+    },
+  };
+}
+
+function branchHeadline(r: BranchReport): string {
+  return r.score === null ? '本期不评定' : `${scoreText(r.score)}分，${r.grade}，预估${r.stars}星`;
+}
