@@ -59,9 +59,12 @@ export async function planFile(path: string, index: number, issues: IssueLog): P
   if (ext === '.xlsx' && !isZip) return fail('不是有效的 XLSX 文件（不是 zip 格式）', 'not a valid XLSX file (not a zip archive)');
   const format: FilePlan['format'] = isZip
     ? 'xlsx'
-    : ['.ndjson', '.jsonl', '.json'].includes(ext) || /^(\ufeff)?\s*\{/.test(sample.subarray(0, 64).toString('latin1').replace(/^\xef\xbb\xbf/, ''))
+    : ['.ndjson', '.jsonl', '.json'].includes(ext) || /^(\xef\xbb\xbf)?\s*\{/.test(sample.subarray(0, 64).toString('latin1'))
       ? 'ndjson'
       : 'csv';
+  if (format === 'ndjson' && /^(\xef\xbb\xbf)?\s*\[/.test(sample.subarray(0, 64).toString('latin1'))) {
+    return fail('这是一个 JSON 数组：请改为每行一个 JSON 对象（NDJSON）', 'this is a JSON array; write one JSON object per line (NDJSON)', 1);
+  }
   const encoding = format === 'xlsx' ? undefined : detectEncoding(sample, size <= sample.length);
 
   const peek = new HeaderPeek(format === 'ndjson');

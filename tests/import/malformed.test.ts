@@ -94,6 +94,12 @@ describe('a malformed file', () => {
     expect((await only(path)).map((i) => [i.line, i.key])).toEqual([[2, undefined], [4, 'attended']]);
   });
 
+  it('explains that a JSON array must be one object per line', async () => {
+    const path = join(t.dir, 'meetings-array.bad.json');
+    writeFileSync(path, '[{"id":"M1"}]\n');
+    expect((await only(path))[0]).toMatchObject({ line: 1, reasonZh: expect.stringMatching(/每行一个 JSON 对象/) });
+  });
+
   it('lists the expected headers of every table when an NDJSON object matches none', async () => {
     const path = join(t.dir, 'unknown.ndjson');
     writeFileSync(path, '{"foo":1,"bar":2}\n');
