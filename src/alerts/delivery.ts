@@ -87,7 +87,7 @@ function getReportDelivery(db: Db, id: number): DeliveryToSend | undefined {
   const r = reportDeliveryRecord(db, id);
   // No report any more (deleted by hand): nothing to compose; a claim cancels such a delivery.
   if (!r?.report) return undefined;
-  return { id: r.id, channel: r.channel, notBefore: r.notBefore, status: r.status, recipient: r.recipient, message: reportMessage(r.report, r.logical, r.recipient) };
+  return { id: r.id, channel: r.channel, notBefore: r.notBefore, status: r.status, recipient: r.recipient, message: reportMessage(r.report, r.logical, r.recipient, !!r.contacts.email && r.route.includes('email')) };
 }
 
 /**

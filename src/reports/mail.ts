@@ -132,39 +132,44 @@ export function planReportMails(
   return { sends, notes };
 }
 
+/** Subject of a branch report message. */
+export function branchSubject(r: BranchReport): string {
+  const head = r.score === null ? '本期不评定' : `${scoreText(r.score)}分，${r.grade}，预估${r.stars}星`;
+  return `【组织生活体检报告】${r.name} ${r.periodName}：${head}`;
+}
+
+/** Subject of a committee summary message. */
+export function committeeSubject(s: CommitteeSummary): string {
+  return `【组织生活体检汇总】${s.name} ${s.periodName}：${s.branchCount} 个支部，平均 ${scoreText(s.averageScore)} 分`;
+}
+
 /** Subject, text and HTML of a branch report email (without the recipient). */
 export function branchMail(r: BranchReport): Omit<OutgoingMessage, 'to'> {
-  return { subject: `【组织生活体检报告】${r.name} ${r.periodName}：${branchHeadline(r)}`, text: renderBranchMarkdown(r), html: renderBranchHtml(r) };
+  return { subject: branchSubject(r), text: renderBranchMarkdown(r), html: renderBranchHtml(r) };
 }
 
 /** Subject, text and HTML of a committee summary email. */
 export function committeeMail(s: CommitteeSummary): Omit<OutgoingMessage, 'to'> {
-  return {
-    subject: `【组织生活体检汇总】${s.name} ${s.periodName}：${s.branchCount} 个支部，平均 ${scoreText(s.averageScore)} 分`,
-    text: renderCommitteeMarkdown(s),
-    html: renderCommitteeHtml(s),
-  };
+  return { subject: committeeSubject(s), text: renderCommitteeMarkdown(s), html: renderCommitteeHtml(s) };
 }
 
-/** The message of a stored report on a channel: the whole report by email, a pointer by SMS. */
-export function reportMessage(report: BranchReport | CommitteeSummary, logical: LogicalChannel, to: string): OutgoingMessage {
-  const mail = report.kind === 'branch' ? branchMail(report) : committeeMail(report);
-  if (logical !== 'sms') return { to, ...mail };
+/**
+ * The message of a stored report on a channel: the whole report by email, a pointer by SMS (its
+ * text says 详见邮件 when `emailCopy`: the recipient is also sent the email).
+ */
+export function reportMessage(report: BranchReport | CommitteeSummary, logical: LogicalChannel, to: string, emailCopy = true): OutgoingMessage {
+  if (logical !== 'sms') return { to, ...(report.kind === 'branch' ? branchMail(report) : committeeMail(report)) };
+  const subject = report.kind === 'branch' ? branchSubject(report) : committeeSubject(report);
   const score = report.kind === 'branch' ? report.score : report.averageScore;
   const name = report.kind === 'branch' ? report.name : `${report.name}（${report.branchCount}个支部）`;
   const grade = report.kind === 'branch' ? (report.grade ?? '不评定') : '平均分';
-  const text = `${mail.subject}。详见邮件。`;
   return {
     to,
-    subject: mail.subject,
-    text,
+    subject,
+    text: emailCopy ? `${subject}。详见邮件。` : `${subject}。`,
     sms: {
       template: 'report',
       params: { name: truncateSmsParam(name), period: report.periodName, score: score === null ? '—' : scoreText(score), grade },
     },
   };
-}
-
-function branchHeadline(r: BranchReport): string {
-  return r.score === null ? '本期不评定' : `${scoreText(r.score)}分，${r.grade}，预估${r.stars}星`;
 }
