@@ -132,7 +132,9 @@ export async function forEachBranchFindingsParallel(
  * tsx itself, as bin/orglife.js does for the main thread; the compiled build runs worker.js directly.
  */
 function startWorker(init: WorkerInit): Worker {
-  const opts = { workerData: init };
+  // A larger young generation: the rows of a chunk die young, and a small one promotes them to the
+  // old generation (measured 9% less CPU for the whole check, as with --max-semi-space-size=32).
+  const opts = { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: 96 } };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), opts);
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./worker.ts', import.meta.url).href;
