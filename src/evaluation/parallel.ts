@@ -56,7 +56,9 @@ export async function forEachBranchFindingsParallel(
   const ids = branchIdsInScope(db, opts.org);
   const threads = Math.max(1, opts.workers ?? Math.min(4, availableParallelism()));
   const evaluateHere = opts.evaluateHere ?? true;
-  if (threads === 1 || ids.length < (opts.minBranches ?? DEFAULT_MIN_BRANCHES)) {
+  // Helpers need a file to open: an in-memory database is only visible to this connection.
+  const shareable = dbPath !== '' && dbPath !== ':memory:' && !dbPath.startsWith('file::memory:');
+  if (threads === 1 || !shareable || ids.length < (opts.minBranches ?? DEFAULT_MIN_BRANCHES)) {
     return forEachBranchFindings(db, config, now, onChunk, opts);
   }
   const chunks = chunksOf(ids, opts.chunkSize ?? DEFAULT_CHUNK);
