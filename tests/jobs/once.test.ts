@@ -142,6 +142,16 @@ describe('daemon --once: one cycle from the database to the providers', () => {
     expect(mail!.envelope.to).toEqual(['sec2@example.cn']);
   });
 
+  it('runs a report schedule kind too: the monthly reports are stored and mailed through the same delivery path', async () => {
+    seedCity(tdb.db, [{ code: 'B01', secretaryEmail: 'sec1@example.cn' }]);
+    const report = await once(at('2026-11-02T09:00'), { kind: 'report_monthly' });
+    expect(report).toMatchObject({ kind: 'report_monthly', failed: 0, unfinished: 0 });
+    expect(report.sent).toBeGreaterThan(0);
+    const mails = await smtp.waitForMessages(report.sent);
+    expect(mails.some((m) => m.envelope.to[0] === 'sec1@example.cn')).toBe(true);
+    expect(listDeliveries(tdb.db).every((d) => d.status === 'sent')).toBe(true);
+  });
+
   it('logs deliveries with phone numbers masked', async () => {
     seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000001' }]);
     sms.replyOnce('http_sms', { status: 503, text: 'busy: 13800000001' });
