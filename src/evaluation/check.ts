@@ -145,10 +145,19 @@ export function forEachBranchFindings(
   onChunk: (chunk: BranchFindings[]) => void,
   opts: CheckOptions = {},
 ): CheckStats {
-  const ids = branchIdsInScope(db, opts.org);
-  const ctx = evalContext(config, now, opts.alsoEvaluate);
+  return evaluateIds(db, branchIdsInScope(db, opts.org), evalContext(config, now, opts.alsoEvaluate), onChunk, opts.chunkSize);
+}
+
+/** forEachBranchFindings over given branch ids (ascending), on this thread. */
+export function evaluateIds(
+  db: Db,
+  ids: readonly number[],
+  ctx: EvalContext,
+  onChunk: (chunk: BranchFindings[]) => void,
+  chunkSize = DEFAULT_CHUNK,
+): CheckStats {
   const stats = emptyStats();
-  for (const chunkIds of chunksOf(ids, opts.chunkSize ?? DEFAULT_CHUNK)) {
+  for (const chunkIds of chunksOf(ids, chunkSize)) {
     const chunk = evaluateChunk(db, chunkIds, ctx);
     addToStats(stats, chunk);
     onChunk(chunk);

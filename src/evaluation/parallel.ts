@@ -17,7 +17,7 @@ import {
   emptyStats,
   evalContext,
   evaluateChunk,
-  forEachBranchFindings,
+  evaluateIds,
   type BranchFindings,
   type CheckOptions,
   type CheckStats,
@@ -58,11 +58,11 @@ export async function forEachBranchFindingsParallel(
   const evaluateHere = opts.evaluateHere ?? true;
   // Helpers need a file to open: an in-memory database is only visible to this connection.
   const shareable = dbPath !== '' && dbPath !== ':memory:' && !dbPath.startsWith('file::memory:');
+  const ctx = evalContext(config, now, opts.alsoEvaluate);
   if (threads === 1 || !shareable || ids.length < (opts.minBranches ?? DEFAULT_MIN_BRANCHES)) {
-    return forEachBranchFindings(db, config, now, onChunk, opts);
+    return evaluateIds(db, ids, ctx, onChunk, opts.chunkSize);
   }
   const chunks = chunksOf(ids, opts.chunkSize ?? DEFAULT_CHUNK);
-  const ctx = evalContext(config, now, opts.alsoEvaluate);
   const init: WorkerInit = {
     dbPath,
     config,
