@@ -3,7 +3,7 @@
  * committee and branch for people. Pure (data in, text out).
  */
 import { shanghaiDateTime } from '../domain/calendar.js';
-import { LEVEL_NAMES_ZH, LEVELS, RULE_NAMES_ZH, type Finding, type Level } from '../domain/types.js';
+import { LEVEL_NAMES_ZH, LEVEL_RANK, LEVELS, RULE_NAMES_ZH, type Finding, type Level } from '../domain/types.js';
 import { dueDate } from '../rules/index.js';
 import type { BranchRow } from '../store/facts.js';
 
@@ -89,36 +89,58 @@ export function summaryLine(branchesWithFindings: number, branches: number, byLe
   return `共 ${branchesWithFindings} 个支部存在问题：${counts}（共检查 ${branches} 个支部）`;
 }
 
+/** The first lines of the human report. */
+export function checkHeading(now: number): string {
+  return `组织生活检查结果（截至 ${shanghaiDateTime(now)}，北京时间）\n\n`;
+}
+
 /**
- * The human report: a heading with the evaluation time, then per committee (by code) each lagging
- * branch (by code) with a table of its findings, most severe first, then the summary line.
+ * Fixed column widths (level, rule, period, due), so that reports printed committee by committee
+ * line up with each other without knowing what comes next.
+ */
+const WIDTHS = [
+  Math.max(...LEVELS.map((l) => displayWidth(LEVEL_NAMES_ZH[l]))),
+  Math.max(...Object.values(RULE_NAMES_ZH).map(displayWidth)),
+  displayWidth('2026-12-31'),
+  displayWidth('截止 2026-12-31'),
+];
+
+/**
+ * One committee's part of the human report: its heading, then each lagging branch (by code) with a
+ * table of its findings, most severe first. `byLevel` is incremented with the findings shown.
+ */
+export function renderCommittee(
+  code: string | null,
+  name: string | null,
+  branches: readonly BranchReportLines[],
+  byLevel: Record<Level, number>,
+): string {
+  const out = [`【${name ?? '（无上级党委）'}】${code ? `（${code}）` : ''}`];
+  for (const b of [...branches].sort((x, y) => x.code.localeCompare(y.code))) {
+    out.push(`  ${b.name}（${b.code}）`);
+    const findings = [...b.findings].sort((x, y) => LEVEL_RANK[y.level] - LEVEL_RANK[x.level]);
+    for (const f of findings) {
+      byLevel[f.level]++;
+      const cells = [LEVEL_NAMES_ZH[f.level], RULE_NAMES_ZH[f.rule], f.period, `截止 ${dueDate(f)}`];
+      out.push(`    ${cells.map((c, i) => pad(c, WIDTHS[i]!)).join('  ')}  ${f.message}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+/**
+ * The whole human report at once: heading, committees (by code) with their lagging branches, then
+ * the summary line. (`orglife check` prints the same, committee by committee.)
  */
 export function renderCheckText(branches: BranchReportLines[], totalBranches: number, now: number): string {
   const byLevel = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
-  const sorted = [...branches].sort(
-    (a, b) => (a.committee ?? '').localeCompare(b.committee ?? '') || a.code.localeCompare(b.code),
-  );
-  const out = [`组织生活检查结果（截至 ${shanghaiDateTime(now)}，北京时间）`, ''];
-  const rowsOf = (b: BranchReportLines) =>
-    [...b.findings]
-      .sort((x, y) => LEVELS.indexOf(y.level) - LEVELS.indexOf(x.level))
-      .map((f) => {
-        byLevel[f.level]++;
-        return [LEVEL_NAMES_ZH[f.level], RULE_NAMES_ZH[f.rule], f.period, `截止 ${dueDate(f)}`, f.message];
-      });
-  const tables = sorted.map(rowsOf);
-  // One set of column widths for the whole report, so every table lines up with the others.
-  const widths = [0, 1, 2, 3].map((i) => Math.max(0, ...tables.flatMap((rows) => rows.map((r) => displayWidth(r[i]!)))));
-  let committee: string | null | undefined;
-  sorted.forEach((b, n) => {
-    if (b.committee !== committee) {
-      committee = b.committee;
-      out.push(`【${b.committeeName ?? '（无上级党委）'}】${b.committee ? `（${b.committee}）` : ''}`);
-    }
-    out.push(`  ${b.name}（${b.code}）`);
-    for (const r of tables[n]!) out.push(`    ${r.slice(0, 4).map((c, i) => pad(c, widths[i]!)).join('  ')}  ${r[4]}`);
-  });
-  if (sorted.length) out.push('');
-  out.push(summaryLine(sorted.length, totalBranches, byLevel));
-  return out.join('\n') + '\n';
+  const committees = new Map<string | null, BranchReportLines[]>();
+  for (const b of branches) committees.set(b.committee, [...(committees.get(b.committee) ?? []), b]);
+  let out = checkHeading(now);
+  for (const code of [...committees.keys()].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) {
+    const list = committees.get(code)!;
+    out += renderCommittee(code, list[0]!.committeeName, list, byLevel);
+  }
+  if (branches.length) out += '\n';
+  return out + summaryLine(branches.length, totalBranches, byLevel) + '\n';
 }

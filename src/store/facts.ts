@@ -74,6 +74,12 @@ export function branchIdsUnder(db: Db, code: string): number[] {
   return stmt(db, sql).pluck().all(code) as number[];
 }
 
+/** The parent committee code of each branch, by id (ids in any order). */
+export function branchParents(db: Db, ids: readonly number[]): Map<number, string | null> {
+  const sql = 'SELECT id, parent FROM orgs WHERE id IN (SELECT value FROM json_each(?))';
+  return new Map(stmt(db, sql).raw().all(JSON.stringify(ids)) as [number, string | null][]);
+}
+
 /** Branch rows by id, ascending by id. */
 export function branchesByIds(db: Db, ids: readonly number[]): BranchRow[] {
   const sql = `SELECT id, code, name, parent, domain, groups, established_on, elected_on, term_years

@@ -1,17 +1,30 @@
 /**
- * `orglife check [--at TIME] [--org CODE] [--json] [--fail-on LEVEL]`: evaluate the rules as of now
- * (or --at) and print the findings. Changes nothing and sends nothing. Exit code 0 even with
- * findings (it is a report, not a gate) unless --fail-on asks for 3 at or above a level.
+ * `orglife check [--at TIME] [--org CODE] [--json] [--fail-on LEVEL] [--workers N]`: evaluate the
+ * rules as of now (or --at) and print the findings. Changes nothing and sends nothing. Exit code 0
+ * even with findings (it is a report, not a gate) unless --fail-on asks for 3 at or above a level.
+ * Both forms stream: --json chunk by chunk, the table committee by committee, so memory stays
+ * bounded however big the city.
  */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { defaultConfigPath, loadConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
 import { parseTimestamp } from '../../domain/calendar.js';
 import { LEVEL_RANK, LEVELS, type Level } from '../../domain/types.js';
-import { closeDb, defaultDbPath, openDb } from '../../store/db.js';
-import { orgHeadersByCode } from '../../store/facts.js';
-import { forEachBranchFindingsParallel, UnknownOrgError } from '../../evaluation/index.js';
-import { findingJsonLines, renderCheckText, summaryLine, type BranchReportLines } from '../../evaluation/format.js';
+import { closeDb, defaultDbPath, openDb, type Db } from '../../store/db.js';
+import { branchParents, orgHeadersByCode } from '../../store/facts.js';
+import {
+  addToStats,
+  branchIdsInScope,
+  emptyStats,
+  evalContext,
+  evaluateIds,
+  forEachBranchFindingsParallel,
+  UnknownOrgError,
+  type BranchFindings,
+  type CheckStats,
+} from '../../evaluation/index.js';
+import { checkHeading, findingJsonLines, renderCommittee, summaryLine, type BranchReportLines } from '../../evaluation/format.js';
 import { UserError } from '../errors.js';
 
 /** Exit code of --fail-on when a finding at or above the level exists (1 = error, 2 = bad config). */
@@ -23,6 +36,12 @@ interface CheckFlags {
   json?: boolean;
   failOn?: string;
   workers?: string;
+}
+
+interface Parsed {
+  now: number;
+  failOn: Level | null;
+  workers?: number;
 }
 
 export function registerCheck(program: Command): void {
@@ -42,7 +61,7 @@ export function registerCheck(program: Command): void {
     .action((flags: CheckFlags) => runCheckCommand(flags));
 }
 
-function parseFlags(flags: CheckFlags): { now: number; failOn: Level | null; workers?: number } {
+function parseFlags(flags: CheckFlags): Parsed {
   let now = Date.now();
   if (flags.at !== undefined) {
     const t = parseTimestamp(flags.at);
@@ -71,7 +90,7 @@ function parseFlags(flags: CheckFlags): { now: number; failOn: Level | null; wor
 }
 
 async function runCheckCommand(flags: CheckFlags): Promise<void> {
-  const { now, failOn, workers } = parseFlags(flags);
+  const parsed = parseFlags(flags);
   const { config } = loadConfig(defaultConfigPath());
   const dbPath = defaultDbPath();
   if (!existsSync(dbPath)) {
@@ -84,45 +103,76 @@ async function runCheckCommand(flags: CheckFlags): Promise<void> {
   });
   const db = openDb(dbPath);
   try {
-    const committeeNames = new Map<string, string | null>();
-    const nameOf = (codes: (string | null)[]) => {
-      const missing = [...new Set(codes.filter((c): c is string => c !== null && !committeeNames.has(c)))];
-      if (!missing.length) return;
-      const found = orgHeadersByCode(db, missing);
-      for (const c of missing) committeeNames.set(c, found.get(c)?.name ?? null);
-    };
-    const lagging: BranchReportLines[] = [];
-    let worst = 0;
-    const stats = await forEachBranchFindingsParallel(
-      db,
-      dbPath,
-      config,
-      now,
-      (chunk) => {
-        const withFindings = chunk.filter((b) => b.findings.length);
-        nameOf(withFindings.map((b) => b.branch.parent));
-        let text = '';
-        for (const { branch, findings } of withFindings) {
-          const committeeName = branch.parent ? (committeeNames.get(branch.parent) ?? null) : null;
-          for (const f of findings) worst = Math.max(worst, LEVEL_RANK[f.level]);
-          if (flags.json) {
-            text += findingJsonLines(findings, branch, committeeName);
-          } else {
-            lagging.push({ code: branch.code, name: branch.name, committee: branch.parent, committeeName, findings });
-          }
-        }
-        // One write per chunk: a line-by-line write is the slowest part of printing a big city.
-        if (text) process.stdout.write(text);
-      },
-      { org: flags.org, workers },
-    );
-    if (!flags.json) process.stdout.write(renderCheckText(lagging, stats.branches, now));
-    else process.stderr.write(summaryLine(stats.branchesWithFindings, stats.branches, stats.findings) + '\n');
-    if (failOn && worst >= LEVEL_RANK[failOn]) process.exitCode = EXIT_FINDINGS;
+    const stats = flags.json
+      ? await printJson(db, dbPath, config, parsed, flags.org)
+      : printTable(db, config, parsed.now, flags.org);
+    const worst = Math.max(0, ...LEVELS.filter((l) => stats.findings[l] > 0).map((l) => LEVEL_RANK[l]));
+    if (parsed.failOn && worst >= LEVEL_RANK[parsed.failOn]) process.exitCode = EXIT_FINDINGS;
   } catch (e) {
     if (e instanceof UnknownOrgError) throw new UserError(e.message);
     throw e;
   } finally {
     closeDb(db);
   }
+}
+
+/** Committee names by code, looked up once each. */
+function committeeNames(db: Db): (code: string | null) => string | null {
+  const names = new Map<string, string | null>();
+  return (code) => {
+    if (code === null) return null;
+    if (!names.has(code)) names.set(code, orgHeadersByCode(db, [code]).get(code)?.name ?? null);
+    return names.get(code)!;
+  };
+}
+
+/** --json: one line per finding, written chunk by chunk (on helper threads for big cities). */
+async function printJson(db: Db, dbPath: string, config: Config, p: Parsed, org?: string): Promise<CheckStats> {
+  const nameOf = committeeNames(db);
+  const stats = await forEachBranchFindingsParallel(
+    db,
+    dbPath,
+    config,
+    p.now,
+    (chunk) => {
+      let text = '';
+      for (const { branch, findings } of chunk) text += findingJsonLines(findings, branch, nameOf(branch.parent));
+      // One write per chunk: a write per line is the slowest part of printing a big city.
+      if (text) process.stdout.write(text);
+    },
+    { org, workers: p.workers },
+  );
+  process.stderr.write(summaryLine(stats.branchesWithFindings, stats.branches, stats.findings) + '\n');
+  return stats;
+}
+
+/** The table: committee by committee (by code), each evaluated and printed before the next. */
+function printTable(db: Db, config: Config, now: number, org?: string): CheckStats {
+  const ids = branchIdsInScope(db, org);
+  const parents = branchParents(db, ids);
+  const byCommittee = new Map<string | null, number[]>();
+  for (const id of ids) {
+    const parent = parents.get(id) ?? null;
+    const list = byCommittee.get(parent);
+    if (list) list.push(id);
+    else byCommittee.set(parent, [id]);
+  }
+  const ctx = evalContext(config, now);
+  const nameOf = committeeNames(db);
+  const stats = emptyStats();
+  const shown = emptyStats().findings;
+  process.stdout.write(checkHeading(now));
+  for (const code of [...byCommittee.keys()].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) {
+    const lagging: BranchReportLines[] = [];
+    evaluateIds(db, byCommittee.get(code)!, ctx, (chunk: BranchFindings[]) => {
+      addToStats(stats, chunk);
+      for (const { branch, findings } of chunk) {
+        if (findings.length) lagging.push({ code: branch.code, name: branch.name, committee: code, committeeName: nameOf(code), findings });
+      }
+    });
+    if (lagging.length) process.stdout.write(renderCommittee(code, nameOf(code), lagging, shown));
+  }
+  if (stats.branchesWithFindings) process.stdout.write('\n');
+  process.stdout.write(summaryLine(stats.branchesWithFindings, stats.branches, stats.findings) + '\n');
+  return stats;
 }
