@@ -13,7 +13,7 @@ const program = new Command('orglife')
   .showHelpAfterError('（使用 --help 查看用法）')
   .exitOverride();
 
-registerCommands(program);
+await registerCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,29 +1,32 @@
-/** Every command of the program. Add a command: one file here, one line below. */
+/**
+ * Every command of the program. Add a command: one file here, one line in COMMANDS.
+ *
+ * Commands are loaded lazily: `orglife check` imports only the check command's module graph, not the
+ * SMS SDKs, fastify or exceljs that other commands need. That keeps start-up (paid by every cron run
+ * and every CLI test) to what the command uses. Top-level help loads them all.
+ */
 import type { Command } from 'commander';
-import { registerConfig } from './config.js';
-import { registerDb } from './db.js';
-import { registerImport } from './import.js';
-import { registerCheck } from './check.js';
-import { registerDaemon } from './daemon.js';
-import { registerNotify } from './notify.js';
-import { registerReport } from './report.js';
-import { registerRanking } from './ranking.js';
-import { registerAlerts } from './alerts.js';
-import { registerStats } from './stats.js';
-import { registerDemo } from './demo.js';
-import { registerRectify } from './rectify.js';
 
-export function registerCommands(program: Command): void {
-  registerImport(program);
-  registerCheck(program);
-  registerConfig(program);
-  registerDb(program);
-  registerDaemon(program);
-  registerNotify(program);
-  registerReport(program);
-  registerRanking(program);
-  registerAlerts(program);
-  registerStats(program);
-  registerDemo(program);
-  registerRectify(program);
+type Register = (program: Command) => void;
+
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  import: async () => (await import('./import.js')).registerImport,
+  check: async () => (await import('./check.js')).registerCheck,
+  alerts: async () => (await import('./alerts.js')).registerAlerts,
+  rectify: async () => (await import('./rectify.js')).registerRectify,
+  stats: async () => (await import('./stats.js')).registerStats,
+  report: async () => (await import('./report.js')).registerReport,
+  ranking: async () => (await import('./ranking.js')).registerRanking,
+  daemon: async () => (await import('./daemon.js')).registerDaemon,
+  notify: async () => (await import('./notify.js')).registerNotify,
+  demo: async () => (await import('./demo.js')).registerDemo,
+  config: async () => (await import('./config.js')).registerConfig,
+  db: async () => (await import('./db.js')).registerDb,
+};
+
+/** Register the command named in argv (the first non-option word), or all of them when none matches. */
+export async function registerCommands(program: Command, argv: string[] = process.argv.slice(2)): Promise<void> {
+  const name = argv.find((a) => !a.startsWith('-'));
+  const loaders = name && COMMANDS[name] ? [COMMANDS[name]] : Object.values(COMMANDS);
+  for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
 }
