@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,9 +121,12 @@ describe('orglife check', () => {
     expect(lines(runs.organCommitteeOff!)).toEqual([]);
   });
 
-  it('says so when the database does not exist', () => {
-    expect(runs.noDb!.code).toBe(1);
-    expect(runs.noDb!.stderr).toContain('数据库不存在');
+  it('creates the database on a first run and says there is nothing to check yet', () => {
+    expect(runs.noDb!.code).toBe(0);
+    expect(runs.noDb!.stdout).toContain('共检查 0 个支部，均未发现问题。');
+    expect(runs.noDb!.stderr).toContain('已新建数据库');
+    expect(runs.noDb!.stderr).toContain('请先导入组织与会议记录');
+    expect(existsSync(join(t.dir, 'missing.db'))).toBe(true);
   });
 });
 

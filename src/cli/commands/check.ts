@@ -93,9 +93,8 @@ async function runCheckCommand(flags: CheckFlags): Promise<void> {
   const parsed = parseFlags(flags);
   const { config } = loadConfig(defaultConfigPath());
   const dbPath = defaultDbPath();
-  if (!existsSync(dbPath)) {
-    throw new UserError(`数据库不存在：${dbPath}，请先导入数据（orglife import）或设置 ORGLIFE_DB / database not found`);
-  }
+  // A fresh install creates its database on the first check (README quick start); say what is missing.
+  const existed = existsSync(dbPath);
   // `orglife check | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -106,6 +105,11 @@ async function runCheckCommand(flags: CheckFlags): Promise<void> {
     const stats = flags.json
       ? await printJson(db, dbPath, config, parsed, flags.org)
       : printTable(db, config, parsed.now, flags.org);
+    if (stats.branches === 0 && !flags.org) {
+      process.stderr.write(
+        `${existed ? '数据库中还没有支部' : `已新建数据库 ${dbPath}`}，请先导入组织与会议记录（orglife import）/ no branches yet: import records first\n`,
+      );
+    }
     const worst = Math.max(0, ...LEVELS.filter((l) => stats.findings[l] > 0).map((l) => LEVEL_RANK[l]));
     if (parsed.failOn && worst >= LEVEL_RANK[parsed.failOn]) process.exitCode = EXIT_FINDINGS;
   } catch (e) {
