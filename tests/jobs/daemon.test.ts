@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../src/alerts/index.js';
 import { startDaemon, type DaemonHandle } from '../../src/jobs/daemon.js';
+import { CHANNEL_LIMITS } from '../../src/jobs/queues.js';
 import { Redis } from 'ioredis';
 import { evaluateTick } from '../../src/jobs/cycle.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
@@ -123,12 +124,14 @@ describe('the daemon delivers every planned message exactly once', () => {
     cleanups.push(() => redis.close());
     const gate: Gate = await startGate(sms.port);
     cleanups.push(() => gate.shutdown());
-    // 40 SMS against 32 workers: while the gate holds the first requests, 8 jobs wait in Redis.
-    seedCity(tdb.db, branches(40));
+    // More SMS than workers: while the gate holds the first requests, the rest wait in Redis.
+    const n = CHANNEL_LIMITS.http_sms.concurrency + 16;
+    seedCity(tdb.db, branches(n));
     gate.close();
     const d = await start(redis.url, `${gate.url}/sms/send`);
     await d.fireTick('evaluate', TICK);
     await waitFor('SMS requests held at the gate', () => gate.holding() >= 20);
+    expect(await d.runtime.queueOf('http_sms').getWaitingCount()).toBeGreaterThan(0);
     expect(sms.requestsTo('http_sms')).toHaveLength(0);
 
     await redis.stop(); // SIGKILL: the queues (waiting, active, delayed jobs) are gone
@@ -137,12 +140,12 @@ describe('the daemon delivers every planned message exactly once', () => {
     await waitFor('every delivery sent', allSent, 20_000);
 
     const smsCount = listDeliveries(tdb.db).filter((x) => x.channel === 'http_sms').length;
-    expect(smsCount).toBe(40);
+    expect(smsCount).toBe(n);
     const phones = tally(sms.requestsTo('http_sms').map((r) => r.json.phone as string));
-    expect(phones.size).toBe(40);
-    expect([...phones.values()].every((n) => n === 1)).toBe(true);
-    const mails = await smtp.waitForMessages(40);
-    expect(mails).toHaveLength(40);
-    expect(tally(mails.map((m) => m.envelope.to[0]!)).size).toBe(40);
+    expect(phones.size).toBe(n);
+    expect([...phones.values()].every((k) => k === 1)).toBe(true);
+    const mails = await smtp.waitForMessages(n);
+    expect(mails).toHaveLength(n);
+    expect(tally(mails.map((m) => m.envelope.to[0]!)).size).toBe(n);
   });
 });
