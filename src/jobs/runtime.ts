@@ -132,7 +132,14 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     watch(new Worker(deliveryQueueName(channel), deliver, { ...workerOpts, concurrency: lim.concurrency, ...(lim.limiter ? { limiter: lim.limiter } : {}) }), deliveryQueueName(channel));
   }
 
-  let draining: Promise<DrainResult> | null = null;
+  // Drains and sweeps run one at a time: a periodic drain and an after-cycle drain must not add the
+  // same list twice at once. `outboxWork` is the tail of that chain (close() waits for it).
+  let outboxWork: Promise<unknown> = Promise.resolve();
+  const serial = <T>(f: () => Promise<T>): Promise<T> => {
+    const run = outboxWork.catch(() => undefined).then(f);
+    outboxWork = run;
+    return run;
+  };
   let closed = false;
   const rt: Runtime = {
     db,
@@ -162,17 +169,8 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     startWorkers() {
       for (const w of workers) if (!w.isRunning()) void w.run().catch((e: unknown) => log.error({ err: e }, 'worker stopped with an error'));
     },
-    sweep() {
-      const run = (draining ?? Promise.resolve()).catch(() => undefined).then(() => sweepStuck(drainDeps));
-      draining = run.then(() => ({ added: 0, pending: 0, epoch: '' }));
-      return run;
-    },
-    drain(opts = {}) {
-      // Serialise: a periodic drain and an after-cycle drain must not add the same list twice at once.
-      const run = (draining ?? Promise.resolve()).catch(() => undefined).then(() => drainOutbox(drainDeps, opts));
-      draining = run;
-      return run;
-    },
+    sweep: () => serial(() => sweepStuck(drainDeps)),
+    drain: (opts = {}) => serial(() => drainOutbox(drainDeps, opts)),
     async close() {
       if (closed) return;
       closed = true;
@@ -183,7 +181,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
         log.warn({ timeoutMs: timeout }, 'in-flight jobs did not finish in time; closing workers by force (they will be retried)');
         await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
       }
-      await draining?.catch(() => undefined);
+      await outboxWork.catch(() => undefined);
       await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
       await epoch.close();
       await notifiers.close().catch(() => undefined);
