@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { closeDb, openDb } from '../../src/store/db.js';
+import { closeRectificationItem, RectificationError, rectificationView } from '../../src/reports/rectification.js';
 import { getRectification, listRectifications } from '../../src/store/reports.js';
 import { orgs, rectificationItems } from '../../src/store/schema.js';
 import { CONFIG_DIR } from '../helpers/config.js';
@@ -94,6 +95,31 @@ describe('orglife rectify', () => {
       expect(listRectifications(db, { overdueAt: at('2026-11-10T09:00') })).toEqual([]);
     } finally {
       closeDb(db);
+    }
+  });
+});
+
+describe('closing a rectification item in process (what the CLI and an API call)', () => {
+  it('returns the closed item, and refuses unknown, closed or note-less ones with a code and a bilingual message', () => {
+    const u = tempDb();
+    try {
+      u.db.insert(rectificationItems).values({ org: 'B9', rule: 'committee-monthly', title: '每月召开支委会', problemPeriod: '2026-09', reportPeriod: '2026-Q3', createdAt: 0, dueAt: at('2026-11-02T00:00') }).run();
+      const codeOf = (f: () => unknown) => {
+        try {
+          f();
+          return 'none';
+        } catch (e) {
+          return e instanceof RectificationError ? `${e.code}: ${e.message}` : String(e);
+        }
+      };
+      expect(codeOf(() => closeRectificationItem(u.db, 1, '  ', at('2026-10-20T09:00')))).toMatch(/^note_required: 缺少整改说明.* \/ a note/);
+      expect(codeOf(() => closeRectificationItem(u.db, 7, '已整改', at('2026-10-20T09:00')))).toBe('not_found: 整改事项 7 不存在 / no rectification item with id 7');
+      const closed = closeRectificationItem(u.db, 1, ' 已补开 ', at('2026-10-20T09:00'));
+      expect(rectificationView(closed, at('2026-11-10T09:00'))).toMatchObject({ status: 'closed', overdue: false, note: '已补开', deadline: '2026-11-01', closedAt: '2026-10-20T01:00:00.000Z' });
+      expect(codeOf(() => closeRectificationItem(u.db, 1, '再次', at('2026-10-21T09:00')))).toMatch(/^already_closed: 整改事项 1 已于 2026-10-20 09:00 销号/);
+      expect(listRectifications(u.db, { all: true }).map((r) => [r.id, r.status, r.note])).toEqual([[1, 'closed', '已补开']]);
+    } finally {
+      u.cleanup();
     }
   });
 });

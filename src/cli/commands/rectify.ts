@@ -6,10 +6,10 @@
  */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { table } from '../../alerts/format.js';
-import { parsePeriod, parseTimestamp, periodNameZh, shanghaiDate, shanghaiDateTime } from '../../domain/calendar.js';
+import { parseTimestamp } from '../../domain/calendar.js';
+import { closeRectificationItem, RectificationError, rectificationTable, rectificationView } from '../../reports/rectification.js';
 import { closeDb, defaultDbPath, openDb, type Db } from '../../store/db.js';
-import { closeRectification, getRectification, listRectifications, type RectificationRow } from '../../store/reports.js';
+import { listRectifications } from '../../store/reports.js';
 import { UserError } from '../errors.js';
 
 function withDb<T>(fn: (db: Db) => T): T {
@@ -18,6 +18,9 @@ function withDb<T>(fn: (db: Db) => T): T {
   const db = openDb(path);
   try {
     return fn(db);
+  } catch (e) {
+    if (e instanceof RectificationError) throw new UserError(e.message);
+    throw e;
   } finally {
     closeDb(db);
   }
@@ -28,60 +31,6 @@ function parseAt(at: string | undefined): number {
   const t = parseTimestamp(at);
   if (t === null) throw new UserError(`无效的时间 --at "${at}"：请使用 ISO 8601 格式，如 2026-11-28T08:30 / invalid --at time`);
   return t;
-}
-
-/** '2026-10' → '2026年10月' (a label that does not parse is shown as it is). */
-function periodZh(label: string): string {
-  const p = parsePeriod(label);
-  return p ? periodNameZh(p) : label;
-}
-
-/** The deadline date shown: the last day of the item (due_at is the midnight ending it). */
-const deadlineOf = (r: RectificationRow) => shanghaiDate(r.dueAt - 1);
-
-/** 整改中 / 已逾期 (open past its deadline) / 已销号. */
-export function rectificationStatusZh(r: RectificationRow, now: number): string {
-  if (r.status === 'closed') return '已销号';
-  return r.dueAt <= now ? '已逾期' : '整改中';
-}
-
-/** The items as a Chinese table. */
-export function rectificationTable(rows: RectificationRow[], now: number): string {
-  if (!rows.length) return '没有符合条件的整改事项。';
-  return table(
-    ['编号', '组织', '问题', '问题期间', '报告期间', '整改期限', '状态', '销号时间', '整改说明'],
-    rows.map((r) => [
-      String(r.id),
-      r.orgName ? `${r.orgName}（${r.org}）` : r.org,
-      r.title,
-      periodZh(r.problemPeriod),
-      periodZh(r.reportPeriod),
-      deadlineOf(r),
-      rectificationStatusZh(r, now),
-      r.closedAt === null ? '-' : shanghaiDateTime(r.closedAt),
-      r.note ?? '-',
-    ]),
-  );
-}
-
-/** One item as a JSON line (times ISO, deadline as the Shanghai date). */
-export function rectificationJson(r: RectificationRow, now: number): string {
-  return JSON.stringify({
-    id: r.id,
-    org: r.org,
-    orgName: r.orgName,
-    rule: r.rule,
-    title: r.title,
-    problemPeriod: r.problemPeriod,
-    reportPeriod: r.reportPeriod,
-    deadline: deadlineOf(r),
-    dueAt: new Date(r.dueAt).toISOString(),
-    status: r.status,
-    overdue: r.status === 'open' && r.dueAt <= now,
-    createdAt: new Date(r.createdAt).toISOString(),
-    closedAt: r.closedAt === null ? null : new Date(r.closedAt).toISOString(),
-    note: r.note,
-  });
 }
 
 export function registerRectify(program: Command): void {
@@ -98,7 +47,7 @@ export function registerRectify(program: Command): void {
       const now = parseAt(flags.at);
       withDb((db) => {
         const rows = listRectifications(db, { org: flags.org, all: flags.all, overdueAt: flags.overdue ? now : undefined });
-        process.stdout.write(flags.json ? rows.map((r) => `${rectificationJson(r, now)}\n`).join('') : `${rectificationTable(rows, now)}\n`);
+        process.stdout.write(flags.json ? rows.map((r) => `${JSON.stringify(rectificationView(r, now))}\n`).join('') : `${rectificationTable(rows, now)}\n`);
       });
     });
   rectify
@@ -108,19 +57,12 @@ export function registerRectify(program: Command): void {
     .option('--note <text>', '整改说明：做了什么、何时完成 / what was done')
     .option('--at <time>', '按此时间销号（测试用），默认当前时间 / close as of this time')
     .action((id: string, flags: { note?: string; at?: string }) => {
-      const note = flags.note?.trim();
-      if (!note) throw new UserError('缺少整改说明：请用 --note 说明整改情况 / --note is required');
+      if (!flags.note?.trim()) throw new UserError('缺少整改说明：请用 --note 说明整改情况 / --note is required');
       if (!/^\d+$/.test(id)) throw new UserError(`无效的整改事项编号 "${id}"：应为数字，见 orglife rectify list / invalid item id`);
       const now = parseAt(flags.at);
       withDb((db) => {
-        const item = getRectification(db, Number(id));
-        if (!item) throw new UserError(`整改事项 ${id} 不存在 / no rectification item with id ${id}`);
-        if (item.status === 'closed') {
-          throw new UserError(`整改事项 ${id} 已于 ${shanghaiDateTime(item.closedAt!)} 销号，无需重复销号 / item ${id} is already closed`);
-        }
-        if (!closeRectification(db, item.id, note, now)) throw new UserError(`整改事项 ${id} 已被销号 / item ${id} was closed meanwhile`);
-        const closed = getRectification(db, item.id)!;
-        const late = item.dueAt <= now ? '（超过期限后完成）' : '（按期完成）';
+        const closed = closeRectificationItem(db, Number(id), flags.note!, now);
+        const late = closed.dueAt <= now ? '（超过期限后完成）' : '（按期完成）';
         process.stdout.write(`已销号：整改事项 ${id}${late}\n${rectificationTable([closed], now)}\n`);
       });
     });
