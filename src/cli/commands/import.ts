@@ -33,6 +33,12 @@ export function registerImport(program: Command): void {
       } catch (e) {
         progress?.stop();
         if (e instanceof ImportRejected) throw new UserError(rejectionText(e), 1);
+        if ((e as { code?: string }).code === 'SQLITE_BUSY') {
+          throw new UserError(
+            `数据库正被其他进程写入（可能另一个导入正在进行），未写入任何数据，请稍后重试 / the database is busy (another import running?); nothing was written, try again later: ${dbPath}`,
+            1,
+          );
+        }
         throw e;
       } finally {
         closeDb(db);
