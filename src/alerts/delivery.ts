@@ -86,8 +86,22 @@ export function getDelivery(db: Db, id: number): DeliveryToSend | undefined {
 function getReportDelivery(db: Db, id: number): DeliveryToSend | undefined {
   const r = reportDeliveryRecord(db, id);
   // No report any more (deleted by hand): nothing to compose; a claim cancels such a delivery.
-  if (!r?.report) return undefined;
-  return { id: r.id, channel: r.channel, notBefore: r.notBefore, status: r.status, recipient: r.recipient, message: reportMessage(r.report, r.logical, r.recipient, !!r.contacts.email && r.route.includes('email')) };
+  const report = r?.report;
+  if (!r || !report) return undefined;
+  const emailCopy = !!r.contacts.email && r.route.includes('email');
+  let message: OutgoingMessage | undefined;
+  return {
+    id: r.id,
+    channel: r.channel,
+    notBefore: r.notBefore,
+    status: r.status,
+    recipient: r.recipient,
+    // Rendered on first use: a full report's HTML costs about a millisecond, and callers that only
+    // read the status (`daemon --once` counting a city's sent reports) should not pay it.
+    get message() {
+      return (message ??= reportMessage(report, r.logical, r.recipient, emailCopy));
+    },
+  };
 }
 
 /**

@@ -170,12 +170,6 @@ export function loadStoredReport(db: Db, org: string, period: string, kind: 'bra
   return row ? (JSON.parse(row.data) as BranchReport | CommitteeSummary) : undefined;
 }
 
-/** A stored report's data by row id, or undefined. */
-export function loadStoredReportById(db: Db, id: number): BranchReport | CommitteeSummary | undefined {
-  const row = stmt(db, 'SELECT data FROM reports WHERE id = ?').get(id) as { data: string } | undefined;
-  return row ? (JSON.parse(row.data) as BranchReport | CommitteeSummary) : undefined;
-}
-
 /**
  * Create the rectification item of every problem of the reports (except overdue-rectification
  * problems themselves). An item that exists for (org, rule, problem period) is kept as it is, so
