@@ -3,6 +3,7 @@
  * messages and fields alike — because delivery logs otherwise leak secretaries' numbers.
  */
 import { pino, type Logger } from 'pino';
+import { readEnv } from './config/env.js';
 
 const PHONE = /(?<!\d)(\+?86[- ]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)/g;
 
@@ -25,7 +26,7 @@ export function createLogger(opts: { level?: string; destination?: NodeJS.Writab
   return pino(
     {
       name: 'orglife',
-      level: opts.level ?? process.env.LOG_LEVEL ?? 'info',
+      level: opts.level ?? readEnv().logLevel,
       formatters: { log: (obj) => maskDeep(obj) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {

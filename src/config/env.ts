@@ -22,6 +22,7 @@ export interface Env {
   queuePrefix: string;
   smtpUrl: string | undefined;
   httpPort: number | undefined;
+  logLevel: string;
   /** Look up any other variable by name (provider keys, webhook secrets named in config). */
   get(name: string): string | undefined;
 }
@@ -39,6 +40,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
     queuePrefix: env.ORGLIFE_QUEUE_PREFIX || 'orglife',
     smtpUrl: env.SMTP_URL || undefined,
     httpPort: port,
+    logLevel: env.LOG_LEVEL || 'info',
     get: (name) => env[name] || undefined,
   };
 }

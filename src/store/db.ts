@@ -9,14 +9,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
+import { readEnv, type Env } from '../config/env.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** The database file: ORGLIFE_DB, else ./data/orglife.db. */
-export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.ORGLIFE_DB || 'data/orglife.db');
+export function defaultDbPath(env: Pick<Env, 'dbPath'> = readEnv()): string {
+  return resolve(env.dbPath || 'data/orglife.db');
 }
 
 export interface OpenOptions {
