@@ -19,7 +19,6 @@ export function demoSummary(r: DemoResult, cwd: string = process.cwd()): string 
   const grades = Object.entries(r.reports.grades)
     .map(([g, n]) => `${g} ${n}`)
     .join('，');
-  const reportMail = r.report.stats as { sent?: number };
   const lines = [
     '',
     '══════════ 演示完成 ══════════',
@@ -28,7 +27,7 @@ export function demoSummary(r: DemoResult, cwd: string = process.cwd()): string 
     `当前未解除的预警：${levels}`,
     `消息发送：${channels || '无'}`,
     `体检报告：${r.reports.period.label} 共 ${r.reports.branches} 份支部报告、${r.reports.committees} 份党委汇总（${grades}）` +
-      (typeof reportMail.sent === 'number' ? `，已邮件发送 ${reportMail.sent} 份` : ''),
+      `，报告消息已发送 ${r.report.sent} 条${r.report.held ? `，${r.report.held} 条待发` : ''}`,
     '',
     '去哪里看：',
     `  邮件（每封一个 .eml 文件，可用邮件客户端打开）：${rel(r.mail.dir)}/  共 ${r.mail.files} 封`,
