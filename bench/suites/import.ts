@@ -22,7 +22,7 @@ const suite: BenchSuite = {
   needs: ['city'],
   method: `
 **Measured:** \`orglife import orgs.csv meetings-0001.csv …\` (the CLI as users run it, through \`bin/orglife.js\`,
-so node + tsx start-up is included; the rate net of start-up, measured as the quicker of two \`orglife --version\`
+so node + tsx start-up is included; the rate net of start-up, measured as the quicker of two \`orglife import --help\`
 runs, is shown too) into a fresh SQLite file; rate = (org rows + meeting rows) / wall time.
 Peak RSS is the CLI process's own (\`process.resourceUsage().maxRSS\`, via a preloaded probe).
 After the import the number of stored meetings is compared with the number generated.
@@ -80,7 +80,7 @@ export default suite;
 
 async function importCli(ctx: BenchContext): Promise<StepResult> {
   const dbPath = join(ctx.scratchDir, 'import.db');
-  const startup = await orglifeStartup();
+  const startup = await orglifeStartup('import');
   const run = await runOrglife(['import', ctx.city.orgsFile, ...ctx.city.meetingFiles], { env: { ORGLIFE_DB: dbPath } });
   if (run.code !== 0) throw new Error(`orglife import exited with ${run.code}: ${run.stderr.slice(0, 1500)}`);
   if (!existsSync(dbPath)) throw new Error(`orglife import exited 0 but wrote no database at ${dbPath}`);
