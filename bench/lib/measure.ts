@@ -1,6 +1,6 @@
 /** Measuring helpers for steps: run the orglife CLI with its peak RSS, time a function, read own peak RSS. */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -86,6 +86,23 @@ export async function timed<T>(fn: () => T | Promise<T>): Promise<{ value: T; ms
   const started = performance.now();
   const value = await fn();
   return { value, ms: performance.now() - started };
+}
+
+/**
+ * Read files through once, untimed, so the OS page cache holds them. Whichever step of a pair runs
+ * first would otherwise pay the cold reads and make the second look faster than it is.
+ */
+export function warmFiles(paths: readonly string[]): void {
+  const buf = Buffer.allocUnsafe(8 << 20);
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    const fd = openSync(path, 'r');
+    try {
+      while (readSync(fd, buf, 0, buf.length, null) > 0);
+    } finally {
+      closeSync(fd);
+    }
+  }
 }
 
 /** CPU time (user + system) of this process so far, ms. */
