@@ -34,6 +34,8 @@ export interface DrainResult {
 
 /** How many jobs one addBulk carries (keeps a single Redis call and its reply small). */
 const BULK = 1000;
+/** addBulk calls in flight at once. */
+const LANES = 4;
 
 /**
  * Add pending deliveries that the current Redis epoch has not acknowledged. `dueBy` restricts to
@@ -45,12 +47,17 @@ export async function drainOutbox(deps: DrainerDeps, opts: { dueBy?: number; for
   const pending = deps.outbox.pending(deps.db, opts.dueBy === undefined ? {} : { dueBy: opts.dueBy });
   const known = opts.force ? new Set<number>() : enqueuedIn(deps.db, pending.map((p) => p.id), epoch);
   const todo = pending.filter((p) => !known.has(p.id));
-  for (let i = 0; i < todo.length; i += BULK) {
-    const chunk = todo.slice(i, i + BULK);
-    await addDeliveries(deps, chunk);
-    // Marked only after Redis acknowledged the add: a crash in between just re-adds next time.
-    markEnqueued(deps.db, chunk.map((p) => p.id), epoch, deps.clock());
-  }
+  // A few bulks in flight at once: Redis runs them one after another, but the round trips overlap.
+  let next = 0;
+  const lane = async () => {
+    while (next < todo.length) {
+      const chunk = todo.slice(next, (next += BULK));
+      await addDeliveries(deps, chunk);
+      // Marked only after Redis acknowledged the add: a crash in between just re-adds next time.
+      markEnqueued(deps.db, chunk.map((p) => p.id), epoch, deps.clock());
+    }
+  };
+  await Promise.all(Array.from({ length: LANES }, lane));
   return { added: todo.length, pending: pending.length, epoch };
 }
 
