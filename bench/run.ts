@@ -58,7 +58,6 @@ try {
   process.exit(1);
 }
 
-const results = readResults();
 const sqliteVersion = (new Database(':memory:').prepare('select sqlite_version() as v').get() as { v: string }).v;
 const host = machine(sqliteVersion);
 const revision = gitRevision();
@@ -107,6 +106,8 @@ for (const size of sizes) {
     const steps = stepsOf(outcomes);
     for (const step of suite.steps) if (!outcomes[step.id]) steps[step.id] = { wallMs: 0, rssBytes: 0, metrics: {}, error: notes.find((n) => n.startsWith(step.id)) ?? 'not run' };
     const failed = suite.steps.some((st) => !outcomes[st.id]);
+    // Re-read before every write: other people's bench runs may have recorded their suites meanwhile.
+    const results = readResults();
     const previous = results.entries[`${suite.id}@${size}`];
     if (failed && previous?.figures.length) {
       // A broken tree (say, a migration in progress) must not wipe a good measurement.
@@ -122,7 +123,7 @@ for (const size of sizes) {
   }
 }
 if (!values['no-write']) {
-  writeBenchmarksMd(results, all.map((s) => s.suite));
+  writeBenchmarksMd(readResults(), all.map((s) => s.suite));
   log('updated bench/results.json and BENCHMARKS.md');
 }
 process.exit(failures ? 1 : 0);
