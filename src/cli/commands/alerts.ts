@@ -4,35 +4,16 @@
  * alerts (认领整改). Acknowledging stops repeats and escalation until the deadline.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { acknowledge } from '../../alerts/acknowledge.js';
 import { alertJson, alertsTable, historyLines } from '../../alerts/format.js';
 import { AlertError } from '../../alerts/types.js';
-import { parseTimestamp } from '../../domain/calendar.js';
 import { alertHistory, getAlert, listAlerts } from '../../store/alerts.js';
-import { closeDb, defaultDbPath, openDb, type Db } from '../../store/db.js';
+import type { Db } from '../../store/db.js';
+import { parseAtOption, withExistingDb } from '../existing-db.js';
 import { UserError } from '../errors.js';
 
-function withDb<T>(fn: (db: Db) => T): T {
-  const path = defaultDbPath();
-  if (!existsSync(path)) throw new UserError(`数据库不存在：${path}，请先导入数据或设置 ORGLIFE_DB / database not found`);
-  const db = openDb(path);
-  try {
-    return fn(db);
-  } catch (e) {
-    if (e instanceof AlertError) throw new UserError(e.message);
-    throw e;
-  } finally {
-    closeDb(db);
-  }
-}
-
-function parseAt(at: string | undefined): number {
-  if (at === undefined) return Date.now();
-  const t = parseTimestamp(at);
-  if (t === null) throw new UserError(`无效的时间 --at "${at}"：请使用 ISO 8601 格式，如 2026-11-28T08:30 / invalid --at time`);
-  return t;
-}
+const withDb = <T>(fn: (db: Db) => T): T => withExistingDb(fn, [AlertError]);
+const parseAt = parseAtOption;
 
 export function registerAlerts(program: Command): void {
   const alerts = program.command('alerts').description('预警列表与认领整改 / list and acknowledge alerts');

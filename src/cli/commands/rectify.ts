@@ -5,33 +5,14 @@
  * past its deadline shows as 整改逾期 in later reports and lowers 整改落实 until it is closed here.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { parseTimestamp } from '../../domain/calendar.js';
 import { closeRectificationItem, RectificationError, rectificationTable, rectificationView } from '../../reports/rectification.js';
-import { closeDb, defaultDbPath, openDb, type Db } from '../../store/db.js';
+import type { Db } from '../../store/db.js';
+import { parseAtOption, withExistingDb } from '../existing-db.js';
 import { listRectifications } from '../../store/reports.js';
 import { UserError } from '../errors.js';
 
-function withDb<T>(fn: (db: Db) => T): T {
-  const path = defaultDbPath();
-  if (!existsSync(path)) throw new UserError(`数据库不存在：${path}，请先导入数据或设置 ORGLIFE_DB / database not found`);
-  const db = openDb(path);
-  try {
-    return fn(db);
-  } catch (e) {
-    if (e instanceof RectificationError) throw new UserError(e.message);
-    throw e;
-  } finally {
-    closeDb(db);
-  }
-}
-
-function parseAt(at: string | undefined): number {
-  if (at === undefined) return Date.now();
-  const t = parseTimestamp(at);
-  if (t === null) throw new UserError(`无效的时间 --at "${at}"：请使用 ISO 8601 格式，如 2026-11-28T08:30 / invalid --at time`);
-  return t;
-}
+const withDb = <T>(fn: (db: Db) => T): T => withExistingDb(fn, [RectificationError]);
+const parseAt = parseAtOption;
 
 export function registerRectify(program: Command): void {
   const rectify = program.command('rectify').description('体检报告的整改事项（限期整改）：查看与销号 / rectification items of the reports');
