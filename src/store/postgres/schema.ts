@@ -1,0 +1,5 @@
+/** The PostgreSQL drizzle schema: one file per family of tables under ./schema/, re-exported here. */
+export * from './schema/records.js';
+export * from './schema/jobs.js';
+export * from './schema/reports.js';
+export * from './schema/alerts.js';

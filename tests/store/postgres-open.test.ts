@@ -1,0 +1,38 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { closePg, maskPgUrl, migratePg, openPg, isPostgresUrl } from '../../src/store/postgres/db.js';
+import { createPgDatabase, type TempPgDatabase } from '../helpers/pg.js';
+
+const made: TempPgDatabase[] = [];
+afterAll(async () => {
+  for (const d of made) await d.drop();
+});
+
+describe('opening the PostgreSQL store', () => {
+  it('migrates an empty database once even when several processes open it at the same moment', async () => {
+    delete process.env.ORGLIFE_TEST_PG_TEMPLATE; // an empty database, not the run's migrated copy
+    const d = await createPgDatabase('open');
+    made.push(d);
+    const dbs = await Promise.all([openPg(d.url, { max: 2 }), openPg(d.url, { max: 2 }), openPg(d.url, { max: 2 })]);
+    try {
+      const applied = await dbs[0]!.$client.query('SELECT count(*) AS n FROM drizzle.__drizzle_migrations');
+      expect(applied.rows[0].n).toBeGreaterThan(0);
+      expect(await migratePg(dbs[1]!)).toBe(0);
+      // int8 columns come back as JavaScript numbers, the way SQLite's do.
+      const r = await dbs[2]!.$client.query('SELECT 1700000000000::bigint AS t, count(*) AS n FROM orgs');
+      expect(r.rows[0]).toEqual({ t: 1700000000000, n: 0 });
+    } finally {
+      for (const db of dbs) await closePg(db);
+    }
+  });
+
+  it('fails in bounded time with a clear error when the server does not answer', async () => {
+    await expect(openPg('postgres://postgres@127.0.0.1:1/none')).rejects.toThrow(/ECONNREFUSED|connect/);
+  });
+
+  it('masks the password of a URL and tells URLs from paths', () => {
+    expect(maskPgUrl('postgres://app:s3cret@db.example:5432/orglife')).toBe('postgres://app:***@db.example:5432/orglife');
+    expect(maskPgUrl('postgres://db.example/orglife')).toBe('postgres://db.example/orglife');
+    expect(isPostgresUrl('postgresql://x/y')).toBe(true);
+    expect(isPostgresUrl('./data/orglife.db')).toBe(false);
+  });
+});
