@@ -81,9 +81,9 @@ describe('orglife stats and orglife alerts (the real CLI)', { timeout: 300_000 }
     const [list, json, ...errors] = await Promise.all([
       orglife(['alerts', 'list', '--open'], t.path),
       orglife(['alerts', 'list', '--org', 'B3', '--json'], t.path),
-      orglife(['alerts', 'ack', '9999', '--plan', '补开', '--by', '2026-11-30'], t.path),
+      orglife(['alerts', 'ack', '9999', '--plan', '补开', '--by', '2026-11-30', '--at', '2026-11-13T10:00'], t.path),
       orglife(['alerts', 'ack', 'B3', '--plan', '补开', '--by', '2026-11-01', '--at', '2026-11-13T10:00'], t.path),
-      orglife(['alerts', 'ack', 'B3', '--by', '2026-11-30'], t.path),
+      orglife(['alerts', 'ack', 'B3', '--by', '2026-11-30', '--at', '2026-11-13T10:00'], t.path),
     ]);
     expect(list.code, list.stderr).toBe(0);
     const header = list.stdout.split('\n')[0]!;
