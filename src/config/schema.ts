@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { domainOverridesSchema, rulesSchema } from './rules-schema.js';
 import { channelsSchema, routingSchema } from '../notifiers/config.js';
 import { reportsSchema } from '../reports/config.js';
+import { ratingSchema } from '../rating/config.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM, 24-hour clock, for example 08:00');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
@@ -84,6 +85,7 @@ export const configSchema = z
     routing: routingSchema,
     schedules: schedulesSchema,
     reports: reportsSchema,
+    rating: ratingSchema,
     http: httpSchema,
   })
   .strict();

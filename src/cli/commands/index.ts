@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   rectify: async () => (await import('./rectify.js')).registerRectify,
   stats: async () => (await import('./stats.js')).registerStats,
   report: async () => (await import('./report.js')).registerReport,
+  rating: async () => (await import('./rating.js')).registerRating,
   ranking: async () => (await import('./ranking.js')).registerRanking,
   daemon: async () => (await import('./daemon.js')).registerDaemon,
   notify: async () => (await import('./notify.js')).registerNotify,

@@ -7,9 +7,11 @@ import { orgsTable } from './orgs.js';
 import { meetingsTable } from './meetings.js';
 import { assessmentsTable } from './assessments.js';
 import { vetoesTable } from './vetoes.js';
+import { ratingsTable } from './ratings.js';
+import { starChangesTable } from './star-changes.js';
 
 /** Every importable table. A file's headers pick one; importRecords names one. */
-export const TABLES: readonly TableSpec<any>[] = [orgsTable, meetingsTable, assessmentsTable, vetoesTable];
+export const TABLES: readonly TableSpec<any>[] = [orgsTable, meetingsTable, assessmentsTable, vetoesTable, ratingsTable, starChangesTable];
 
 /** The table registered under `name`, or undefined. */
 export function tableByName(name: string): TableSpec<any> | undefined {

@@ -1,0 +1,116 @@
+/**
+ * Queries of filed star ratings and star changes (评星定级 / 摘星降级): the importer's keyed upserts,
+ * and what the rating computations read (branches with their secretary and committee, ratings
+ * and changes grouped by branch). The campaign and the weak-branch tables live in
+ * store/rating-campaign.ts and store/weak-branches.ts.
+ */
+import type { Statement } from 'better-sqlite3';
+import { DOMAINS, type Domain } from '../domain/types.js';
+import type { Channel, RatingBranch, RatingFact, StarChangeFact } from '../rating/types.js';
+import type { Db } from './db.js';
+import type { UpsertSpec } from './imports.js';
+
+const cache = new WeakMap<object, Map<string, Statement>>();
+/** A prepared statement, cached per connection. */
+export function stmt(db: Db, sql: string): Statement {
+  let byDb = cache.get(db.$client);
+  if (!byDb) cache.set(db.$client, (byDb = new Map()));
+  let s = byDb.get(sql);
+  if (!s) byDb.set(sql, (s = db.$client.prepare(sql)));
+  return s;
+}
+
+/** Ratings keyed by (org, year); imported_at is stamped only when something changed. */
+export const RATING_UPSERT: UpsertSpec = { table: 'ratings', key: ['org', 'year'], columns: ['stars', 'rated_on'], stamp: 'imported_at' };
+
+export function ratingUpsertParams(r: RatingFact, now: number): unknown[] {
+  return [r.org, r.year, r.stars, r.ratedOn, now];
+}
+
+/** Star changes keyed by their id. */
+export const STAR_CHANGE_UPSERT: UpsertSpec = {
+  table: 'star_changes',
+  key: ['change_id'],
+  columns: ['org', 'effective_on', 'stars', 'channel', 'reason', 'evidence'],
+  stamp: 'imported_at',
+};
+
+export function starChangeUpsertParams(c: StarChangeFact, now: number): unknown[] {
+  return [c.id, c.org, c.effectiveOn, c.stars, c.channel, c.reason, c.evidence, now];
+}
+
+const DOMAIN_SET = new Set<string>(DOMAINS);
+
+/** Every branch with its committee's name and its secretary, by code. */
+export function loadRatingBranches(db: Db): RatingBranch[] {
+  const rows = stmt(
+    db,
+    `SELECT b.code, b.name, b.parent, p.name, b.domain, b.secretary FROM orgs b LEFT JOIN orgs p ON p.code = b.parent
+     WHERE b.kind = 'branch' ORDER BY b.code`,
+  ).raw().all() as [string, string, string | null, string | null, string | null, string | null][];
+  return rows.map(([code, name, parent, parentName, domain, secretary]) => ({
+    code,
+    name,
+    parent,
+    parentName,
+    domain: domain !== null && DOMAIN_SET.has(domain) ? (domain as Domain) : null,
+    secretary,
+  }));
+}
+
+/** Filed ratings (optionally of one branch), grouped by branch code. */
+export function loadRatings(db: Db, org?: string): Map<string, RatingFact[]> {
+  const rows = stmt(db, 'SELECT org, year, stars, rated_on AS ratedOn FROM ratings WHERE (@org IS NULL OR org = @org) ORDER BY org, year').all({
+    org: org ?? null,
+  }) as RatingFact[];
+  return groupBy(rows);
+}
+
+/** Star changes (optionally of one branch), grouped by branch code, in date order. */
+export function loadStarChanges(db: Db, org?: string): Map<string, StarChangeFact[]> {
+  const rows = stmt(
+    db,
+    `SELECT change_id AS id, org, effective_on AS effectiveOn, stars, channel, reason, evidence FROM star_changes
+     WHERE (@org IS NULL OR org = @org) ORDER BY org, effective_on, change_id`,
+  ).all({ org: org ?? null }) as (StarChangeFact & { channel: Channel })[];
+  return groupBy(rows);
+}
+
+/** File final stars of a year (a campaign's last step): upsert each (org, year). One transaction. */
+export function fileRatings(db: Db, rows: readonly RatingFact[], now: number): void {
+  const upsert = stmt(
+    db,
+    `INSERT INTO ratings (org, year, stars, rated_on, imported_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (org, year) DO UPDATE SET stars = excluded.stars, rated_on = excluded.rated_on, imported_at = excluded.imported_at`,
+  );
+  db.$client.transaction(() => {
+    for (const r of rows) upsert.run(r.org, r.year, r.stars, r.ratedOn, now);
+  })();
+}
+
+/** Record a star change (摘星降级) entered by hand: 'inserted', 'updated' or 'unchanged'. */
+export function saveStarChange(db: Db, c: StarChangeFact, now: number): 'inserted' | 'updated' | 'unchanged' {
+  const old = stmt(db, 'SELECT org, effective_on AS effectiveOn, stars, channel, reason, evidence FROM star_changes WHERE change_id = ?').get(c.id) as
+    | Omit<StarChangeFact, 'id'>
+    | undefined;
+  if (old && old.org === c.org && old.effectiveOn === c.effectiveOn && old.stars === c.stars && old.channel === c.channel && old.reason === c.reason && old.evidence === c.evidence) {
+    return 'unchanged';
+  }
+  stmt(
+    db,
+    `INSERT INTO star_changes (change_id, org, effective_on, stars, channel, reason, evidence, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (change_id) DO UPDATE SET org = excluded.org, effective_on = excluded.effective_on, stars = excluded.stars,
+       channel = excluded.channel, reason = excluded.reason, evidence = excluded.evidence, imported_at = excluded.imported_at`,
+  ).run(...starChangeUpsertParams(c, now));
+  return old ? 'updated' : 'inserted';
+}
+
+export function groupBy<T extends { org: string }>(rows: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.org);
+    if (list) list.push(r);
+    else out.set(r.org, [r]);
+  }
+  return out;
+}
