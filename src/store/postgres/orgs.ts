@@ -1,0 +1,55 @@
+/** PostgreSQL queries on the organization tree and meeting records (mirror of the SQLite modules). */
+import type { Domain, LecturerRole, Meeting, MeetingType, Org } from '../../domain/types.js';
+import type { OrgRef } from '../orgs.js';
+import { arrays, one, rows, type Q } from './q.js';
+
+const ORG_COLS = `code, name, kind, parent, domain, members, groups, secretary, secretary_phone AS "secretaryPhone",
+  secretary_email AS "secretaryEmail", clerk, clerk_phone AS "clerkPhone", clerk_email AS "clerkEmail",
+  elected_on AS "electedOn", term_years AS "termYears", established_on AS "establishedOn"`;
+
+export async function loadOrgRefs(q: Q): Promise<Map<string, OrgRef>> {
+  const map = new Map<string, OrgRef>();
+  for (const [id, code, kind, parent] of await arrays<[number, string, OrgRef['kind'], string | null]>(q, 'SELECT id, code, kind, parent FROM orgs')) {
+    map.set(code, { id, kind, parent });
+  }
+  return map;
+}
+
+export async function listOrgs(q: Q): Promise<Org[]> {
+  return (await rows<Org>(q, `SELECT ${ORG_COLS} FROM orgs ORDER BY code COLLATE "C"`)).map(fixDomain);
+}
+
+export async function getOrg(q: Q, code: string): Promise<Org | undefined> {
+  const r = await one<Org>(q, `SELECT ${ORG_COLS} FROM orgs WHERE code = $1`, [code]);
+  return r ? fixDomain(r) : undefined;
+}
+
+export async function countOrgs(q: Q): Promise<number> {
+  return (await one<{ n: number }>(q, 'SELECT count(*) AS n FROM orgs'))!.n;
+}
+
+const fixDomain = (o: Org): Org => ({ ...o, domain: o.domain as Domain | null });
+
+const MEETING_SELECT = `SELECT m.record_id AS id, o.code AS org, m.type, m.held_at AS "heldAt", m.expected, m.attended,
+  m.minutes, m.lecturer_role AS "lecturerRole", m.topic FROM meetings m JOIN orgs o ON o.id = m.org_id`;
+
+type MeetingRow = Omit<Meeting, 'minutes'> & { minutes: number | null };
+const toMeeting = (r: MeetingRow): Meeting => ({
+  ...r,
+  type: r.type as MeetingType,
+  lecturerRole: r.lecturerRole as LecturerRole | null,
+  minutes: r.minutes === null ? null : r.minutes === 1,
+});
+
+export async function listMeetingsOf(q: Q, orgCode: string): Promise<Meeting[]> {
+  return (await rows<MeetingRow>(q, `${MEETING_SELECT} WHERE o.code = $1 ORDER BY m.held_at, m.record_id COLLATE "C"`, [orgCode])).map(toMeeting);
+}
+
+export async function getMeeting(q: Q, id: string): Promise<Meeting | undefined> {
+  const r = await one<MeetingRow>(q, `${MEETING_SELECT} WHERE m.record_id = $1`, [id]);
+  return r ? toMeeting(r) : undefined;
+}
+
+export async function countMeetings(q: Q): Promise<number> {
+  return (await one<{ n: number }>(q, 'SELECT count(*) AS n FROM meetings'))!.n;
+}

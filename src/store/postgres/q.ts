@@ -1,0 +1,100 @@
+/**
+ * The few primitives every PostgreSQL repository uses: a query target (the pool, or the client of
+ * an open transaction), row helpers, and transactions with an optional advisory transaction lock
+ * (the named lock that stands in for SQLite's whole-database write lock), retried on
+ * serialization failures and deadlocks.
+ */
+import type pg from 'pg';
+
+/** Something queries run on: the pool (autocommit) or a transaction's client. */
+export interface Q {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/** Rows of a query. */
+export async function rows<R extends pg.QueryResultRow>(q: Q, text: string, values: unknown[] = []): Promise<R[]> {
+  return (await q.query<R>(text, values)).rows;
+}
+
+/** The first row of a query, or undefined. */
+export async function one<R extends pg.QueryResultRow>(q: Q, text: string, values: unknown[] = []): Promise<R | undefined> {
+  return (await q.query<R>(text, values)).rows[0];
+}
+
+/** Rows as arrays (no per-row object): the hot read paths. */
+export async function arrays<R extends unknown[]>(q: Q, text: string, values: unknown[] = []): Promise<R[]> {
+  return (await q.query({ text, values, rowMode: 'array' } as pg.QueryConfig)).rows as unknown as R[];
+}
+
+/** How many rows a statement changed. */
+export async function changes(q: Q, text: string, values: unknown[] = []): Promise<number> {
+  return (await q.query(text, values)).rowCount ?? 0;
+}
+
+const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+
+export interface TxOptions {
+  /** Advisory lock key held for the whole transaction (pg_advisory_xact_lock): one at a time across every host. */
+  lock?: number;
+  /** Attempts on serialization failure / deadlock (default 5). */
+  attempts?: number;
+}
+
+/** A transaction's client; nested `tx` calls on it become savepoints. */
+export type Tx = pg.PoolClient & { readonly __tx: true };
+
+const inTx = new WeakSet<object>();
+
+/**
+ * Run `fn` in one transaction on a client of `pool` (or as a savepoint when `pool` is already a
+ * transaction's client). Commits when `fn` resolves, rolls back when it throws.
+ */
+export async function tx<T>(pool: pg.Pool | Tx, fn: (c: Tx) => Promise<T>, opts: TxOptions = {}): Promise<T> {
+  if (inTx.has(pool)) {
+    const c = pool as Tx;
+    await c.query('SAVEPOINT orglife_nested');
+    try {
+      if (opts.lock !== undefined) await c.query('SELECT pg_advisory_xact_lock($1)', [opts.lock]);
+      const out = await fn(c);
+      await c.query('RELEASE SAVEPOINT orglife_nested');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK TO SAVEPOINT orglife_nested');
+      await c.query('RELEASE SAVEPOINT orglife_nested');
+      throw e;
+    }
+  }
+  const attempts = opts.attempts ?? 5;
+  for (let n = 1; ; n++) {
+    const client = (await (pool as pg.Pool).connect()) as Tx;
+    inTx.add(client);
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      if (opts.lock !== undefined) await client.query('SELECT pg_advisory_xact_lock($1)', [opts.lock]);
+      const out = await fn(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (e) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true; // the connection itself failed: do not return it to the pool
+      }
+      const code = (e as { code?: string }).code;
+      if (n < attempts && code && RETRYABLE.has(code)) {
+        await new Promise((r) => setTimeout(r, 5 * n + Math.random() * 20));
+        continue;
+      }
+      throw e;
+    } finally {
+      inTx.delete(client);
+      client.release(broken);
+    }
+  }
+}
+
+/** Whether `q` is a transaction's client (so writes are already atomic with the caller's). */
+export function isTx(q: Q): boolean {
+  return inTx.has(q as object);
+}

@@ -1,0 +1,209 @@
+/**
+ * PostgreSQL queries of the health-check reports (mirror of the SQLite module): what a report
+ * reads in a few bulk statements, and what it writes (stored reports, rectification items).
+ */
+import { DOMAINS, MEETING_TYPES, type Domain } from '../../domain/types.js';
+import type {
+  AlertFact,
+  AssessmentFact,
+  BranchReport,
+  CommitteeSummary,
+  HistoryPoint,
+  MeetingInfo,
+  RectificationFact,
+  VetoFact,
+} from '../../reports/types.js';
+import type { OrgRow, RectificationRow } from '../reports.js';
+import { arrays, changes, one, rows, type Q } from './q.js';
+
+const DOMAIN_SET = new Set<string>(DOMAINS);
+
+export async function loadReportOrgs(q: Q): Promise<OrgRow[]> {
+  const r = await arrays<unknown[]>(
+    q,
+    `SELECT id, code, name, kind, parent, domain, groups, established_on, elected_on, term_years, secretary_email, clerk_email FROM orgs ORDER BY id`,
+  );
+  return r.map((x) => ({
+    id: x[0] as number,
+    code: x[1] as string,
+    name: x[2] as string,
+    kind: x[3] as 'committee' | 'branch',
+    parent: x[4] as string | null,
+    domain: DOMAIN_SET.has(x[5] as string) ? (x[5] as Domain) : null,
+    groups: (x[6] as number | null) ?? 0,
+    establishedOn: x[7] as string | null,
+    electedOn: x[8] as string | null,
+    termYears: x[9] as number | null,
+    secretaryEmail: x[10] as string | null,
+    clerkEmail: x[11] as string | null,
+  }));
+}
+
+export async function periodMeetings(q: Q, orgIds: readonly number[], from: number, to: number): Promise<Map<number, MeetingInfo[]>> {
+  const out = new Map<number, MeetingInfo[]>();
+  if (!orgIds.length) return out;
+  const r = await arrays<[number, string, number, number, number, number | null, string | null, number]>(
+    q,
+    `SELECT m.org_id, m.type, m.held_at, m.expected, m.attended, m.minutes, m.lecturer_role, m.id
+       FROM meetings m WHERE m.org_id = ANY($1::int[]) AND m.type = ANY($2::text[]) AND m.held_at >= $3 AND m.held_at < $4
+      ORDER BY m.org_id, array_position($2::text[], m.type), m.held_at, m.id`,
+    [orgIds, MEETING_TYPES, from, to],
+  );
+  for (const [org, type, heldAt, expected, attended, minutes, role, id] of r) {
+    const m: MeetingInfo = {
+      id: String(id),
+      type: type as MeetingInfo['type'],
+      heldAt,
+      expected,
+      attended,
+      minutes: minutes === null ? null : minutes !== 0,
+      lecturerRole: role === 'secretary' || role === 'other' ? role : null,
+    };
+    const list = out.get(org);
+    if (list) list.push(m);
+    else out.set(org, [m]);
+  }
+  return out;
+}
+
+export async function loadAssessments(q: Q, periods: readonly string[]): Promise<Map<string, AssessmentFact[]>> {
+  return groupBy(await rows<AssessmentFact>(q, 'SELECT org, indicator, period, score FROM assessments WHERE period = ANY($1::text[])', [periods]));
+}
+
+export async function loadVetoes(q: Q, periods: readonly string[]): Promise<Map<string, VetoFact[]>> {
+  return groupBy(await rows<VetoFact>(q, 'SELECT org, period, item FROM vetoes WHERE period = ANY($1::text[])', [periods]));
+}
+
+const RECT_FACT = `id, org, rule, problem_period AS "problemPeriod", report_period AS "reportPeriod", title, due_at AS "dueAt", status, closed_at AS "closedAt"`;
+
+export async function loadRectifications(q: Q, from: number, to: number): Promise<Map<string, RectificationFact[]>> {
+  return groupBy(await rows<RectificationFact>(q, `SELECT ${RECT_FACT} FROM rectification_items WHERE status = 'open' OR (due_at >= $1 AND due_at < $2)`, [from, to]));
+}
+
+export async function loadHistory(q: Q, periods: readonly string[]): Promise<Map<string, HistoryPoint[]>> {
+  const r = await rows<HistoryPoint & { org: string }>(
+    q,
+    `SELECT org, period, score, stars, rank, committee_rank AS "committeeRank" FROM reports WHERE kind = 'branch' AND period = ANY($1::text[])`,
+    [periods],
+  );
+  const out = new Map<string, HistoryPoint[]>();
+  for (const { org, ...h } of r) {
+    const list = out.get(org);
+    if (list) list.push(h);
+    else out.set(org, [h]);
+  }
+  return out;
+}
+
+export async function hasStoredReports(q: Q, period: string): Promise<boolean> {
+  return !!(await one(q, "SELECT 1 FROM reports WHERE kind = 'branch' AND period = $1 LIMIT 1", [period]));
+}
+
+/** Store reports (insert or replace the data of (org, period, kind)), keeping their mail marker. Batched. */
+export async function saveReports(q: Q, branch: readonly BranchReport[], committees: readonly CommitteeSummary[], now: number): Promise<void> {
+  const all = [
+    ...branch.map((r) => [r.org, r.period, 'branch', r.score, r.grade, r.stars, r.rank, r.committeeRank, JSON.stringify(r)] as const),
+    ...committees.map((s) => [s.org, s.period, 'committee', s.averageScore, null, null, null, null, JSON.stringify(s)] as const),
+  ];
+  for (let i = 0; i < all.length; i += 5000) {
+    const chunk = all.slice(i, i + 5000);
+    const cols = Array.from({ length: 9 }, (_, k) => chunk.map((r) => r[k]));
+    await q.query(
+      `INSERT INTO reports (org, period, kind, generated_at, score, grade, stars, rank, committee_rank, data)
+       SELECT o, p, k, $10, s, g, st, r, cr, d FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::int[], $7::int[], $8::int[], $9::text[])
+         AS t(o, p, k, s, g, st, r, cr, d)
+       ON CONFLICT (org, period, kind) DO UPDATE SET generated_at = excluded.generated_at, score = excluded.score,
+         grade = excluded.grade, stars = excluded.stars, rank = excluded.rank, committee_rank = excluded.committee_rank, data = excluded.data`,
+      [...cols, now],
+    );
+  }
+}
+
+export async function loadStoredReport(q: Q, org: string, period: string, kind: 'branch' | 'committee'): Promise<BranchReport | CommitteeSummary | undefined> {
+  const r = await one<{ data: string }>(q, 'SELECT data FROM reports WHERE org = $1 AND period = $2 AND kind = $3', [org, period, kind]);
+  return r ? (JSON.parse(r.data) as BranchReport | CommitteeSummary) : undefined;
+}
+
+/** Create the rectification item of every problem (existing ones kept as they are). Returns how many were created. */
+export async function createRectificationItems(q: Q, reports: readonly BranchReport[], now: number): Promise<number> {
+  const cols: unknown[][] = [[], [], [], [], [], []];
+  for (const r of reports) {
+    for (const p of r.problems) {
+      if (p.rule === 'rectification-overdue') continue;
+      [r.org, p.rule, p.period, r.period, p.title, r.rectification.dueAt].forEach((v, k) => cols[k]!.push(v));
+    }
+  }
+  if (!cols[0]!.length) return 0;
+  return changes(
+    q,
+    `INSERT INTO rectification_items (org, rule, problem_period, report_period, title, created_at, due_at)
+     SELECT o, r, pp, rp, t, $7, d FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[]) AS x(o, r, pp, rp, t, d)
+     ON CONFLICT (org, rule, problem_period) DO NOTHING`,
+    [...cols, now],
+  );
+}
+
+export async function closeRectification(q: Q, id: number, note: string | null, now: number): Promise<boolean> {
+  return (await changes(q, "UPDATE rectification_items SET status = 'closed', closed_at = $2, note = $3 WHERE id = $1 AND status = 'open'", [id, now, note])) === 1;
+}
+
+const RECTIFICATION_ROW = `SELECT i.id, i.org, o.name AS "orgName", i.rule, i.problem_period AS "problemPeriod", i.report_period AS "reportPeriod",
+  i.title, i.created_at AS "createdAt", i.due_at AS "dueAt", i.status, i.closed_at AS "closedAt", i.note
+  FROM rectification_items i LEFT JOIN orgs o ON o.code = i.org`;
+
+export async function listRectifications(q: Q, opts: { org?: string; all?: boolean; overdueAt?: number } = {}): Promise<RectificationRow[]> {
+  return rows<RectificationRow>(
+    q,
+    `${RECTIFICATION_ROW}
+      WHERE ($1::text IS NULL OR i.org = $1) AND ($2::int = 1 OR i.status = 'open')
+        AND ($3::int8 IS NULL OR (i.status = 'open' AND i.due_at <= $3))
+      ORDER BY i.due_at, i.id`,
+    [opts.org ?? null, opts.all && opts.overdueAt === undefined ? 1 : 0, opts.overdueAt ?? null],
+  );
+}
+
+export async function getRectification(q: Q, id: number): Promise<RectificationRow | undefined> {
+  return one<RectificationRow>(q, `${RECTIFICATION_ROW} WHERE i.id = $1`, [id]);
+}
+
+export async function openRectifications(q: Q, org: string): Promise<RectificationFact[]> {
+  return rows<RectificationFact>(q, `SELECT ${RECT_FACT} FROM rectification_items WHERE org = $1 AND status = 'open' ORDER BY due_at, id`, [org]);
+}
+
+export async function upsertAssessment(q: Q, a: AssessmentFact, now: number): Promise<'inserted' | 'updated' | 'unchanged'> {
+  const r = await one<{ inserted: boolean }>(
+    q,
+    `INSERT INTO assessments AS s (org, indicator, period, score, imported_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (org, indicator, period) DO UPDATE SET score = excluded.score, imported_at = excluded.imported_at WHERE s.score <> excluded.score
+     RETURNING (xmax = 0) AS inserted`,
+    [a.org, a.indicator, a.period, a.score, now],
+  );
+  return !r ? 'unchanged' : r.inserted ? 'inserted' : 'updated';
+}
+
+export async function upsertVeto(q: Q, v: VetoFact, now: number): Promise<'inserted' | 'unchanged'> {
+  const n = await changes(q, 'INSERT INTO vetoes (org, period, item, imported_at) VALUES ($1, $2, $3, $4) ON CONFLICT (org, period, item) DO NOTHING', [v.org, v.period, v.item, now]);
+  return n ? 'inserted' : 'unchanged';
+}
+
+export async function loadReportAlerts(q: Q, since: number): Promise<Map<string, AlertFact[]>> {
+  const r = await arrays<[string, string, string, AlertFact['level'], string, number | null, number]>(
+    q,
+    `WITH w AS (SELECT alert_id, min(at) AS warned_at FROM alert_events WHERE level IN ('warning', 'escalation') GROUP BY alert_id)
+     SELECT a.org, a.rule, a.period, a.level, a.state, a.ack_at, w.warned_at
+       FROM alerts a JOIN w ON w.alert_id = a.id
+      WHERE w.warned_at >= $1 OR (a.state = 'open' AND a.level = 'escalation')`,
+    [since],
+  );
+  return groupBy(r.map(([org, rule, period, level, state, ackAt, warnedAt]) => ({ org, rule, period, level, raisedAt: warnedAt, acknowledgedAt: ackAt, open: state === 'open' })));
+}
+
+function groupBy<T extends { org: string }>(list: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of list) {
+    const l = out.get(r.org);
+    if (l) l.push(r);
+    else out.set(r.org, [r]);
+  }
+  return out;
+}
