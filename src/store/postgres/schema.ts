@@ -3,3 +3,4 @@ export * from './schema/records.js';
 export * from './schema/jobs.js';
 export * from './schema/reports.js';
 export * from './schema/alerts.js';
+export * from './schema/rating.js';
