@@ -3,11 +3,15 @@
  * (rating-*.ts); this one only groups them.
  */
 import type { Command } from 'commander';
+import { registerRatingCampaign } from './rating-campaign.js';
+import { registerRatingSteps } from './rating-steps.js';
 import { registerRatingSubsidies } from './rating-subsidies.js';
 
 export function registerRating(program: Command): void {
   const rating = program
     .command('rating')
     .description('评星定级：年度四步走、星级历程与摘星降级、激励保障、软弱涣散整顿 / the star-rating year');
+  registerRatingCampaign(rating);
+  registerRatingSteps(rating);
   registerRatingSubsidies(rating);
 }

@@ -1,0 +1,131 @@
+/**
+ * Queries of weak-and-lax designations (软弱涣散) and their items (problem list, reserve cadres,
+ * progress notes), and of demonstration sites (示范点).
+ */
+import type { WeakCategory, WeakDesignation, WeakItem, WeakItemKind } from '../rating/weak.js';
+import type { Db } from './db.js';
+import { stmt } from './ratings.js';
+
+const DESIGNATION = `SELECT id, org, category, reason, designated_on AS designatedOn, designated_by AS designatedBy, city_leader AS cityLeader,
+  township_leader AS townshipLeader, township_leader_phone AS townshipLeaderPhone, township_leader_email AS townshipLeaderEmail,
+  first_secretary AS firstSecretary, paired_department AS pairedDepartment, removed_on AS removedOn, removal_note AS removalNote
+  FROM weak_designations`;
+
+function withItems(db: Db, rows: Omit<WeakDesignation, 'items'>[]): WeakDesignation[] {
+  if (!rows.length) return [];
+  const items = stmt(
+    db,
+    `SELECT id, designation_id AS d, kind, text, resolution, resolved_on AS resolvedOn, at FROM weak_items
+     WHERE designation_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+  ).all(JSON.stringify(rows.map((r) => r.id))) as (WeakItem & { d: number })[];
+  const by = new Map<number, WeakItem[]>();
+  for (const { d, ...i } of items) by.set(d, [...(by.get(d) ?? []), i]);
+  return rows.map((r) => ({ ...r, items: by.get(r.id) ?? [] }));
+}
+
+/** Designations: open ones (default) or all, optionally of one org; oldest first. */
+export function listWeak(db: Db, opts: { org?: string; all?: boolean } = {}): WeakDesignation[] {
+  const rows = stmt(db, `${DESIGNATION} WHERE (@org IS NULL OR org = @org) AND (@all = 1 OR removed_on IS NULL) ORDER BY designated_on, id`).all({
+    org: opts.org ?? null,
+    all: opts.all ? 1 : 0,
+  }) as Omit<WeakDesignation, 'items'>[];
+  return withItems(db, rows);
+}
+
+export function getWeak(db: Db, id: number): WeakDesignation | undefined {
+  const row = stmt(db, `${DESIGNATION} WHERE id = ?`).get(id) as Omit<WeakDesignation, 'items'> | undefined;
+  return row ? withItems(db, [row])[0] : undefined;
+}
+
+/** Branches designated weak on `day` (designated on or before it, not removed by then). */
+export function weakOrgsOn(db: Db, day: string): Set<string> {
+  const rows = stmt(db, 'SELECT org FROM weak_designations WHERE designated_on <= ? AND (removed_on IS NULL OR removed_on > ?)').pluck().all(day, day) as string[];
+  return new Set(rows);
+}
+
+export interface NewDesignation {
+  org: string;
+  category: WeakCategory;
+  reason: string | null;
+  designatedOn: string;
+  by: string;
+}
+
+export function insertWeak(db: Db, d: NewDesignation, at: number): number {
+  return Number(
+    stmt(db, 'INSERT INTO weak_designations (org, category, reason, designated_on, designated_by, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      d.org, d.category, d.reason, d.designatedOn, d.by, at,
+    ).lastInsertRowid,
+  );
+}
+
+/** Set (some of) the "四个一" measures. */
+export function updateMeasures(
+  db: Db,
+  id: number,
+  m: Partial<Pick<WeakDesignation, 'cityLeader' | 'townshipLeader' | 'townshipLeaderPhone' | 'townshipLeaderEmail' | 'firstSecretary' | 'pairedDepartment'>>,
+): void {
+  stmt(
+    db,
+    `UPDATE weak_designations SET city_leader = coalesce(@cityLeader, city_leader), township_leader = coalesce(@townshipLeader, township_leader),
+       township_leader_phone = coalesce(@townshipLeaderPhone, township_leader_phone), township_leader_email = coalesce(@townshipLeaderEmail, township_leader_email),
+       first_secretary = coalesce(@firstSecretary, first_secretary), paired_department = coalesce(@pairedDepartment, paired_department)
+     WHERE id = @id`,
+  ).run({
+    id,
+    cityLeader: m.cityLeader ?? null,
+    townshipLeader: m.townshipLeader ?? null,
+    townshipLeaderPhone: m.townshipLeaderPhone ?? null,
+    townshipLeaderEmail: m.townshipLeaderEmail ?? null,
+    firstSecretary: m.firstSecretary ?? null,
+    pairedDepartment: m.pairedDepartment ?? null,
+  });
+}
+
+export function insertWeakItem(db: Db, designationId: number, kind: WeakItemKind, text: string, at: number): number {
+  return Number(stmt(db, 'INSERT INTO weak_items (designation_id, kind, text, at) VALUES (?, ?, ?, ?)').run(designationId, kind, text, at).lastInsertRowid);
+}
+
+/** Record a problem's resolution; false when the item is not an open problem. */
+export function resolveWeakItem(db: Db, itemId: number, resolution: string, on: string): boolean {
+  return stmt(db, "UPDATE weak_items SET resolution = ?, resolved_on = ? WHERE id = ? AND kind = 'problem' AND resolution IS NULL").run(resolution, on, itemId).changes === 1;
+}
+
+export function weakItemDesignation(db: Db, itemId: number): number | undefined {
+  return stmt(db, 'SELECT designation_id FROM weak_items WHERE id = ?').pluck().get(itemId) as number | undefined;
+}
+
+/** Remove a designation when rectified (摘帽); false when already removed. */
+export function removeWeak(db: Db, id: number, on: string, note: string): boolean {
+  return stmt(db, 'UPDATE weak_designations SET removed_on = ?, removal_note = ? WHERE id = ? AND removed_on IS NULL').run(on, note, id).changes === 1;
+}
+
+export interface DemoSiteRow {
+  org: string;
+  year: number;
+  level: 'city' | 'prefecture';
+  note: string | null;
+}
+
+/** Choose (or re-level) a demonstration site; 'inserted', 'updated' or 'unchanged'. */
+export function saveDemoSite(db: Db, s: DemoSiteRow, at: number): 'inserted' | 'updated' | 'unchanged' {
+  const old = stmt(db, 'SELECT level, note FROM demo_sites WHERE org = ? AND year = ?').get(s.org, s.year) as { level: string; note: string | null } | undefined;
+  if (old && old.level === s.level && old.note === s.note) return 'unchanged';
+  stmt(
+    db,
+    `INSERT INTO demo_sites (org, year, level, note, created_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (org, year) DO UPDATE SET level = excluded.level, note = excluded.note`,
+  ).run(s.org, s.year, s.level, s.note, at);
+  return old ? 'updated' : 'inserted';
+}
+
+export function deleteDemoSite(db: Db, org: string, year: number): boolean {
+  return stmt(db, 'DELETE FROM demo_sites WHERE org = ? AND year = ?').run(org, year).changes === 1;
+}
+
+export function listDemoSites(db: Db, opts: { year?: number; org?: string } = {}): DemoSiteRow[] {
+  return stmt(db, 'SELECT org, year, level, note FROM demo_sites WHERE (@year IS NULL OR year = @year) AND (@org IS NULL OR org = @org) ORDER BY year, org').all({
+    year: opts.year ?? null,
+    org: opts.org ?? null,
+  }) as DemoSiteRow[];
+}
