@@ -38,3 +38,12 @@ for (const from of found) {
   cpSync(from, to, { recursive: true });
   console.log(`copied ${from} -> ${to}`);
 }
+
+// The console's templates and its own script and stylesheet sit next to dist/console/plugin.js.
+for (const dir of ['views', 'assets']) {
+  const from = resolve(src, 'console', dir);
+  const to = resolve(outDir, 'console', dir);
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true });
+  console.log(`copied ${from} -> ${to}`);
+}

@@ -21,7 +21,8 @@ import { createNotifiers } from '../notifiers/registry.js';
 import { CHANNEL_NAMES } from '../notifiers/types.js';
 import { closeDb, openDb } from '../store/db.js';
 import { parseApiTokens } from './auth.js';
-import { alertCounts, lastEvaluationRun, pingClient, readinessProbes, scrapeSource } from './probes.js';
+import { alertCounts, lastEvaluationRun, pingClient, readinessProbes, scrapeSource, type CountableQueue } from './probes.js';
+import type { DaemonHealth } from '../console/context.js';
 import { buildApi, type ReloadOutcome } from './server.js';
 
 export interface ServiceOptions extends DaemonOptions {
@@ -131,6 +132,15 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       { db, config: () => config, tokens, log, clock: o.clock ?? Date.now, readiness: probes, reload },
       { bodyLimitBytes: config.http.body_limit_bytes, rateLimitPerMinute: config.http.rate_limit_per_minute },
     );
+    // The web console (src/console) on the same server, reading through the API's connection.
+    const { consolePlugin } = await import('../console/plugin.js');
+    await app.register(consolePlugin, {
+      db,
+      config: () => config,
+      log,
+      clock: o.clock ?? Date.now,
+      health: () => daemonHealth(redis, [daemon.runtime.ticks, ...CHANNEL_NAMES.map((c) => daemon.runtime.queueOf(c))]),
+    });
     const port = o.httpPort ?? o.env.httpPort ?? config.http.port;
     try {
       await app.listen({ host: config.http.host, port });
@@ -242,6 +252,21 @@ function observedEvaluate(inner: TickHandler | undefined): TickHandler {
       throw e;
     }
   };
+}
+
+/** Redis reachability and queue depths for the console's overview. */
+async function daemonHealth(redis: { ping(): Promise<void> }, queues: CountableQueue[]): Promise<DaemonHealth> {
+  const redisUp = await redis.ping().then(
+    () => true,
+    () => false,
+  );
+  if (!redisUp) return { redisUp, queues: [] };
+  const out: DaemonHealth['queues'] = [];
+  for (const q of queues) {
+    const c = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+    out.push({ queue: q.name, waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 });
+  }
+  return { redisUp, queues: out };
 }
 
 function warnIfHttpChanged(log: Logger, before: Config, after: Config): void {

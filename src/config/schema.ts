@@ -70,6 +70,13 @@ export const httpSchema = z
     port: z.number().int().min(0).max(65535).default(8080).describe('port (ORGLIFE_HTTP_PORT overrides)'),
     body_limit_bytes: z.number().int().min(1024).default(5 * 1024 * 1024).describe('largest request body'),
     rate_limit_per_minute: z.number().int().min(1).default(600).describe('requests per token per minute'),
+    public_url: z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'expected http(s)://host[/path]')
+      .optional()
+      .describe('address people reach the console at, e.g. https://dj.example.gov.cn; warning messages carry a one-tap acknowledgement link under it (no link when unset)'),
+    ack_link_days: z.number().int().min(1).max(90).default(14).describe('days a one-tap acknowledgement link in a warning message stays valid'),
+    session_hours: z.number().int().min(1).max(720).default(12).describe('console sign-in lasts this many hours without activity'),
   })
   .strict()
   .prefault({});

@@ -23,6 +23,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: async () => (await import('./demo.js')).registerDemo,
   config: async () => (await import('./config.js')).registerConfig,
   db: async () => (await import('./db.js')).registerDb,
+  users: async () => (await import('./users.js')).registerUsers,
+  console: async () => (await import('./console.js')).registerConsole,
+  preview: async () => (await import('./preview.js')).registerPreview,
 };
 
 /** Register the command named in argv (the first non-option word), or all of them when none matches. */

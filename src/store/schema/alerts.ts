@@ -113,7 +113,8 @@ export const alertDigestItems = sqliteTable(
     level: text('level', { enum: LEVEL }).notNull(),
     role: text('role', { enum: ['secretary', 'clerk', 'committee'] }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.digestId, t.eventId] })],
+  // alert and org indexes: the console shows an alert's or a branch's deliveries.
+  (t) => [primaryKey({ columns: [t.digestId, t.eventId] }), index('alert_digest_items_alert').on(t.alertId), index('alert_digest_items_org').on(t.org)],
 );
 
 /**

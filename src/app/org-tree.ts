@@ -1,0 +1,89 @@
+/**
+ * The organization tree as the console and the API scope things: a user belongs to an org and
+ * sees its subtree (a township committee its branches, the county everything). Loaded from the
+ * store and kept until an import changes the orgs table (a cheap version query per request).
+ */
+import type { Db } from '../store/db.js';
+import { orgTreeRows, orgTreeVersion, type TreeOrg } from '../store/console-reads.js';
+
+export class OrgTree {
+  readonly byCode = new Map<string, TreeOrg>();
+  readonly children = new Map<string, string[]>();
+  readonly roots: string[] = [];
+  private subtreeCache = new Map<string, string[]>();
+
+  constructor(rows: readonly TreeOrg[]) {
+    for (const r of rows) this.byCode.set(r.code, r);
+    for (const r of rows) {
+      if (r.parent && this.byCode.has(r.parent)) {
+        const list = this.children.get(r.parent);
+        if (list) list.push(r.code);
+        else this.children.set(r.parent, [r.code]);
+      } else this.roots.push(r.code);
+    }
+  }
+
+  /** Whether `code` is `scope` or below it. */
+  within(scope: string, code: string): boolean {
+    for (let c: string | null | undefined = code, guard = 0; c && guard < 64; c = this.byCode.get(c)?.parent, guard++) {
+      if (c === scope) return true;
+    }
+    return false;
+  }
+
+  /** Whether `scope` sees the whole tree (it is the only root, or the root of every org). */
+  isWhole(scope: string): boolean {
+    return this.roots.length === 1 && this.roots[0] === scope;
+  }
+
+  /** Codes of every branch in the subtree of `scope`. */
+  branchesUnder(scope: string): string[] {
+    let out = this.subtreeCache.get(scope);
+    if (out) return out;
+    out = [];
+    const stack = [scope];
+    while (stack.length) {
+      const c = stack.pop()!;
+      const o = this.byCode.get(c);
+      if (o?.kind === 'branch') out.push(c);
+      for (const k of this.children.get(c) ?? []) stack.push(k);
+    }
+    out.sort();
+    this.subtreeCache.set(scope, out);
+    return out;
+  }
+
+  /** Committees in the subtree of `scope` (scope included when it is one). */
+  committeesUnder(scope: string): TreeOrg[] {
+    const out: TreeOrg[] = [];
+    const stack = [scope];
+    while (stack.length) {
+      const c = stack.pop()!;
+      const o = this.byCode.get(c);
+      if (o?.kind === 'committee') out.push(o);
+      for (const k of this.children.get(c) ?? []) stack.push(k);
+    }
+    return out.sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  /** The SQL scope of a user: null for the whole tree, else the branch codes they may see. */
+  scopeOf(scope: string): string[] | null {
+    return this.isWhole(scope) ? null : this.branchesUnder(scope);
+  }
+
+  name(code: string | null | undefined): string {
+    return (code && this.byCode.get(code)?.name) || code || '—';
+  }
+}
+
+const cache = new WeakMap<object, { version: string; tree: OrgTree }>();
+
+/** The tree of this database, rebuilt only when the orgs table changed. */
+export function orgTreeOf(db: Db): OrgTree {
+  const version = orgTreeVersion(db);
+  const hit = cache.get(db.$client);
+  if (hit && hit.version === version) return hit.tree;
+  const tree = new OrgTree(orgTreeRows(db));
+  cache.set(db.$client, { version, tree });
+  return tree;
+}

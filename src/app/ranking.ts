@@ -1,0 +1,148 @@
+/**
+ * The 大比武 ranking board from stored branch reports: per domain (the city-wide rank), per
+ * committee, sortable by total score, a category or an indicator, with the rank change since
+ * the previous period. Stored reports are parsed once per (period, version) and kept in memory:
+ * a 20,000-branch city is a few MB of numbers, and every page after the first is a sort.
+ */
+import type { Db } from '../store/db.js';
+import { branchReportsData, reportPeriods, reportsVersion } from '../store/console-reads.js';
+import type { BranchReport } from '../reports/types.js';
+
+export interface BoardRow {
+  org: string;
+  name: string;
+  parent: string | null;
+  parentName: string | null;
+  domain: string | null;
+  score: number | null;
+  grade: string | null;
+  stars: number | null;
+  vetoed: boolean;
+  rank: number | null;
+  rankOf: number;
+  committeeRank: number | null;
+  rankChange: number | null;
+  scoreChange: number | null;
+  /** Category id → score. */
+  categories: Record<string, number | null>;
+  /** Indicator id → score. */
+  indicators: Record<string, number | null>;
+}
+
+export interface Board {
+  period: string;
+  periodName: string;
+  rows: BoardRow[];
+  categories: { id: string; name: string }[];
+  indicators: { id: string; name: string; category: string }[];
+}
+
+const cache = new WeakMap<object, Map<string, { version: string; board: Board }>>();
+
+export function boardPeriods(db: Db): string[] {
+  return reportPeriods(db);
+}
+
+/** The board of a period (null when no report of it is stored). */
+export function rankingBoard(db: Db, period: string): Board | null {
+  const version = reportsVersion(db, period);
+  if (version.startsWith('0:')) return null;
+  let byDb = cache.get(db.$client);
+  if (!byDb) cache.set(db.$client, (byDb = new Map()));
+  const hit = byDb.get(period);
+  if (hit && hit.version === version) return hit.board;
+  const board = buildBoard(period, branchReportsData(db, period));
+  byDb.set(period, { version, board });
+  if (byDb.size > 8) byDb.delete(byDb.keys().next().value!);
+  return board;
+}
+
+function buildBoard(period: string, data: string[]): Board {
+  const categories = new Map<string, string>();
+  const indicators = new Map<string, { name: string; category: string }>();
+  let periodName = period;
+  const rows: BoardRow[] = data.map((json) => {
+    const r = JSON.parse(json) as BranchReport;
+    periodName = r.periodName;
+    const cats: Record<string, number | null> = {};
+    const inds: Record<string, number | null> = {};
+    for (const c of r.categories) {
+      categories.set(c.id, c.name);
+      cats[c.id] = c.score;
+      for (const i of c.indicators) {
+        indicators.set(i.id, { name: i.name, category: c.id });
+        inds[i.id] = i.score;
+      }
+    }
+    return {
+      org: r.org,
+      name: r.name,
+      parent: r.parent,
+      parentName: r.parentName,
+      domain: r.domain,
+      score: r.score,
+      grade: r.grade,
+      stars: r.stars,
+      vetoed: r.vetoed,
+      rank: r.rank,
+      rankOf: r.rankOf,
+      committeeRank: r.committeeRank,
+      rankChange: r.change.rank,
+      scoreChange: r.change.score,
+      categories: cats,
+      indicators: inds,
+    };
+  });
+  return {
+    period,
+    periodName,
+    rows,
+    categories: [...categories].map(([id, name]) => ({ id, name })),
+    indicators: [...indicators].map(([id, v]) => ({ id, ...v })),
+  };
+}
+
+export interface BoardQuery {
+  domain?: string;
+  committee?: string;
+  /** 'score' (default), 'category:<id>' or 'indicator:<id>'. */
+  sort?: string;
+  /** Only these branch codes (the user's scope), or null. */
+  orgs: ReadonlySet<string> | null;
+}
+
+/** Rows of the board filtered and sorted, with each row's position in that order (ties share it). */
+export function boardRows(board: Board, q: BoardQuery): (BoardRow & { position: number | null; value: number | null })[] {
+  const [kind, id] = (q.sort ?? 'score').split(':') as [string, string | undefined];
+  const valueOf = (r: BoardRow): number | null =>
+    kind === 'category' && id ? (r.categories[id] ?? null) : kind === 'indicator' && id ? (r.indicators[id] ?? null) : r.score;
+  const list = board.rows
+    .filter((r) => (!q.domain || r.domain === q.domain) && (!q.committee || r.parent === q.committee) && (!q.orgs || q.orgs.has(r.org)))
+    .map((r) => ({ ...r, value: valueOf(r), position: null as number | null }));
+  list.sort((a, b) => (b.value ?? -1) - (a.value ?? -1) || a.org.localeCompare(b.org));
+  let pos = 0;
+  let last: number | null = null;
+  list.forEach((r, i) => {
+    if (r.value === null) return;
+    if (r.value !== last) (pos = i + 1), (last = r.value);
+    r.position = pos;
+  });
+  return list;
+}
+
+/** Per committee: branches, average score and grade counts (the committee board). */
+export function committeeBoard(board: Board, q: Pick<BoardQuery, 'domain' | 'orgs'>): { code: string; name: string; branches: number; rated: number; average: number | null; grades: Record<string, number> }[] {
+  const by = new Map<string, { code: string; name: string; branches: number; rated: number; sum: number; grades: Record<string, number> }>();
+  for (const r of board.rows) {
+    if ((q.domain && r.domain !== q.domain) || (q.orgs && !q.orgs.has(r.org))) continue;
+    const code = r.parent ?? '—';
+    let c = by.get(code);
+    if (!c) by.set(code, (c = { code, name: r.parentName ?? code, branches: 0, rated: 0, sum: 0, grades: {} }));
+    c.branches++;
+    if (r.score !== null) (c.rated++, (c.sum += r.score));
+    if (r.grade) c.grades[r.grade] = (c.grades[r.grade] ?? 0) + 1;
+  }
+  return [...by.values()]
+    .map((c) => ({ code: c.code, name: c.name, branches: c.branches, rated: c.rated, average: c.rated ? Math.round((c.sum / c.rated) * 10) / 10 : null, grades: c.grades }))
+    .sort((a, b) => (b.average ?? -1) - (a.average ?? -1) || a.code.localeCompare(b.code));
+}

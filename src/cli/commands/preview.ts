@@ -1,0 +1,2 @@
+import type { Command } from 'commander';
+export function registerPreview(_program: Command): void {}

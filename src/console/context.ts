@@ -1,0 +1,107 @@
+/**
+ * What every console page handler gets: the dependencies of the running service, the signed-in
+ * user with their scope, and helpers to render a page, refuse (403/404) and write the audit log.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Db } from '../store/db.js';
+import { orgTreeOf, type OrgTree } from '../app/org-tree.js';
+import { writeAudit, type AuditEntry } from '../store/accounts.js';
+import type { SignedIn } from './session.js';
+
+/** The daemon's health as the overview shows it (absent in `orglife console`, which has no Redis). */
+export interface DaemonHealth {
+  queues: { queue: string; waiting: number; active: number; delayed: number; failed: number }[];
+  redisUp: boolean;
+}
+
+export interface ConsoleDeps {
+  db: Db;
+  config(): Config;
+  log: Logger;
+  clock(): number;
+  /** `orglife console`: pages only, every action refused. */
+  readOnly?: boolean;
+  health?: () => Promise<DaemonHealth>;
+}
+
+/** A page refusal with a Chinese message (rendered as an error page with that status). */
+export class PageError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PageError';
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    signedIn?: SignedIn | null;
+  }
+}
+
+export class PageContext {
+  constructor(readonly deps: ConsoleDeps) {}
+
+  get db(): Db {
+    return this.deps.db;
+  }
+
+  tree(): OrgTree {
+    return orgTreeOf(this.deps.db);
+  }
+
+  user(request: FastifyRequest): SignedIn {
+    const s = request.signedIn;
+    if (!s) throw new PageError(401, '请先登录 / please sign in');
+    return s;
+  }
+
+  /** Branch codes the user may see, or null for everything. */
+  scope(request: FastifyRequest): string[] | null {
+    return this.tree().scopeOf(this.user(request).user.org);
+  }
+
+  /** 403 unless `code` is in the user's subtree; 404 when it does not exist. */
+  mustSee(request: FastifyRequest, code: string): void {
+    const tree = this.tree();
+    if (!tree.byCode.has(code)) throw new PageError(404, `未找到组织 ${code} / no such organization`);
+    if (!tree.within(this.user(request).user.org, code)) throw new PageError(403, `无权查看 ${tree.name(code)}：不在您所属组织的范围内 / outside your organization`);
+  }
+
+  /** 403 unless the user may act (admin, and not the read-only console). */
+  mustAct(request: FastifyRequest): SignedIn {
+    const s = this.user(request);
+    if (this.deps.readOnly) throw new PageError(403, '只读控制台（orglife console）不能修改数据，请在运行中的服务上操作 / read-only console');
+    if (s.user.role !== 'admin') throw new PageError(403, '只读账号不能执行此操作 / viewers cannot do this');
+    return s;
+  }
+
+  audit(e: AuditEntry): void {
+    writeAudit(this.deps.db, e, this.deps.clock());
+  }
+
+  /** Render a page inside the layout. */
+  async page(request: FastifyRequest, reply: FastifyReply, view: string, title: string, data: Record<string, unknown> = {}, status = 200): Promise<FastifyReply> {
+    const s = request.signedIn ?? null;
+    const html = await reply.viewAsync(view, {
+      ...data,
+      title,
+      user: s ? { name: s.user.username, org: s.user.org, orgName: this.tree().name(s.user.org), role: s.user.role } : null,
+      csrf: s?.csrf ?? '',
+      readOnly: !!this.deps.readOnly,
+      path: request.url.split('?')[0],
+    });
+    return reply.code(status).type('text/html; charset=utf-8').send(html);
+  }
+}
+
+/** The requested 1-based page and its offset (a page past the end simply shows nothing). */
+export function pageOf(q: Record<string, unknown>, size: number): { page: number; offset: number } {
+  const n = Math.floor(Number(q.page ?? 1));
+  const page = Number.isFinite(n) && n >= 1 ? Math.min(n, 100_000) : 1;
+  return { page, offset: (page - 1) * size };
+}

@@ -1,0 +1,3 @@
+import type { FastifyInstance } from 'fastify';
+import type { PageContext } from '../context.js';
+export function ackLinkPages(_app: FastifyInstance, _ctx: PageContext): void {}

@@ -1,0 +1,80 @@
+/**
+ * 总览: open items by level and committee, alert messages sent today and this year, messages
+ * per month (chart), the daemon's health (last runs, queue depth, failed deliveries) and how far
+ * the holiday calendar reaches.
+ */
+import type { FastifyInstance } from 'fastify';
+import { LEVELS } from '../../domain/types.js';
+import { shanghaiMidnight, shanghaiParts } from '../../domain/calendar.js';
+import { alertMessagesPerMonth, alertMessagesSent, deliveryStatusCounts, lastRuns, openAlertsByCommittee } from '../../store/console-reads.js';
+import { LEVEL_NAMES_ZH } from '../../domain/types.js';
+import type { PageContext } from '../context.js';
+
+export function overviewRoutes(app: FastifyInstance, ctx: PageContext): void {
+  app.get('/console/overview', async (request, reply) => {
+    const now = ctx.deps.clock();
+    const tree = ctx.tree();
+    const scope = ctx.scope(request);
+    const p = shanghaiParts(now);
+    const today = shanghaiMidnight(p.year, p.month, p.day);
+    const yearStart = shanghaiMidnight(p.year, 1, 1);
+
+    // Open items per committee and level.
+    const byCommittee = new Map<string, { code: string; name: string; counts: Record<string, number>; acknowledged: number; total: number }>();
+    const totals: Record<string, number> = { reminder: 0, warning: 0, escalation: 0, acknowledged: 0 };
+    for (const r of openAlertsByCommittee(ctx.db, scope)) {
+      const code = r.committee ?? '—';
+      let row = byCommittee.get(code);
+      if (!row) byCommittee.set(code, (row = { code, name: tree.name(r.committee), counts: { reminder: 0, warning: 0, escalation: 0 }, acknowledged: 0, total: 0 }));
+      if (r.state === 'acknowledged') {
+        row.acknowledged += r.n;
+        totals.acknowledged! += r.n;
+      } else {
+        row.counts[r.level] = (row.counts[r.level] ?? 0) + r.n;
+        totals[r.level] = (totals[r.level] ?? 0) + r.n;
+      }
+      row.total += r.n;
+    }
+    const committees = [...byCommittee.values()].sort((a, b) => b.total - a.total || a.code.localeCompare(b.code));
+
+    // Messages per month over the last twelve months.
+    const from = shanghaiMidnight(p.month === 12 ? p.year : p.year - 1, p.month === 12 ? 1 : p.month + 1, 1);
+    const months: string[] = [];
+    for (let y = p.month === 12 ? p.year : p.year - 1, m = p.month === 12 ? 1 : p.month + 1, i = 0; i < 12; i++) {
+      months.push(`${y}-${String(m).padStart(2, '0')}`);
+      if (++m > 12) (m = 1), y++;
+    }
+    const perMonth = alertMessagesPerMonth(ctx.db, from);
+    const chart = {
+      type: 'bar',
+      stack: true,
+      x: months.map((m) => `${Number(m.slice(5))}月`),
+      series: LEVELS.map((l) => ({ name: LEVEL_NAMES_ZH[l], data: months.map((m) => perMonth.filter((r) => r.month === m && r.level === l).reduce((s, r) => s + r.n, 0)) })),
+    };
+
+    const holidays = ctx.deps.config().calendar.holidays;
+    const years = [...new Set(holidays.map((d) => Number(d.slice(0, 4))))].sort();
+    const lastYear = years.at(-1) ?? null;
+    let health = null;
+    if (ctx.deps.health) {
+      try {
+        health = await ctx.deps.health();
+      } catch {
+        health = null;
+      }
+    }
+    return ctx.page(request, reply, 'overview', '总览', {
+      charts: true,
+      committees,
+      totals,
+      sentToday: alertMessagesSent(ctx.db, today, now + 1),
+      sentYear: alertMessagesSent(ctx.db, yearStart, now + 1),
+      year: p.year,
+      chart,
+      runs: lastRuns(ctx.db),
+      deliveries: deliveryStatusCounts(ctx.db),
+      health,
+      holidays: { years, lastYear, nextYearMissing: lastYear === null || lastYear < p.year + (p.month >= 11 ? 1 : 0) },
+    });
+  });
+}

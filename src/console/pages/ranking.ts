@@ -1,0 +1,107 @@
+/**
+ * 大比武: the ranking board of stored reports, by domain or by committee, sorted by total score,
+ * a category or an indicator, with rank change and colour grade; the table is an htmx partial
+ * that reloads when the server-sent event stream says reports were recomputed or records arrived.
+ * `?screen=1` is the full-screen wall display (大屏).
+ */
+import type { FastifyInstance } from 'fastify';
+import { DOMAINS, DOMAIN_NAMES_ZH } from '../../domain/types.js';
+import { boardPeriods, boardRows, committeeBoard, rankingBoard } from '../../app/ranking.js';
+import { reportsVersion } from '../../store/console-reads.js';
+import { countMeetings } from '../../store/meetings.js';
+import { pageOf, PageError, type PageContext } from '../context.js';
+
+const PAGE_SIZE = 50;
+/** How often the event stream looks for new reports or records. */
+export const RANKING_POLL_MS = 2000;
+
+interface RankingQuery {
+  period?: string;
+  domain?: string;
+  committee?: string;
+  sort?: string;
+  view?: string;
+  screen?: string;
+  page?: string;
+}
+
+export function rankingRoutes(app: FastifyInstance, ctx: PageContext): void {
+  // Open event streams, ended when the server closes (else close() would wait for them).
+  const streams = new Set<() => void>();
+  app.addHook('onClose', async () => {
+    for (const end of streams) end();
+  });
+  app.get('/console/ranking', async (request, reply) => {
+    const q = request.query as RankingQuery;
+    const periods = boardPeriods(ctx.db);
+    const period = q.period && periods.includes(q.period) ? q.period : periods[0];
+    const screen = q.screen === '1';
+    const base = { period, domain: q.domain, committee: q.committee, sort: q.sort, view: q.view, screen: screen ? '1' : undefined };
+    if (!period) return ctx.page(request, reply, 'ranking', '大比武', { none: true, periods, q: base, domains: [] });
+    const board = rankingBoard(ctx.db, period)!;
+    const scope = ctx.scope(request);
+    const orgs = scope ? new Set(scope) : null;
+    if (q.domain && !(DOMAINS as readonly string[]).includes(q.domain)) throw new PageError(400, `无效的领域 ${q.domain} / invalid domain`);
+    if (q.committee) ctx.mustSee(request, q.committee);
+    const size = screen ? 20 : PAGE_SIZE;
+    const { page, offset } = pageOf(q as Record<string, unknown>, size);
+    const byCommittee = q.view === 'committee';
+    const rows = byCommittee ? [] : boardRows(board, { domain: q.domain, committee: q.committee, sort: q.sort, orgs });
+    const committees = byCommittee ? committeeBoard(board, { domain: q.domain, orgs }) : [];
+    const total = byCommittee ? committees.length : rows.length;
+    const data = {
+      q: base,
+      periods,
+      board: { period: board.period, periodName: board.periodName, categories: board.categories, indicators: board.indicators },
+      domains: DOMAINS.map((d) => ({ id: d, name: DOMAIN_NAMES_ZH[d] })),
+      rows: rows.slice(offset, offset + size),
+      committees: committees.slice(offset, offset + size),
+      committeeName: q.committee ? ctx.tree().name(q.committee) : null,
+      total,
+      page,
+      pages: Math.max(1, Math.ceil(total / size)),
+      byCommittee,
+      screen,
+    };
+    if (request.headers['hx-request']) {
+      const html = await reply.viewAsync('ranking-table', data);
+      return reply.type('text/html; charset=utf-8').send(html);
+    }
+    return ctx.page(request, reply, 'ranking', screen ? '大比武 · 大屏' : '大比武', { ...data, bodyClass: screen ? 'screen' : '', bare: screen });
+  });
+
+  // Server-sent events: `ranking-changed` whenever the period's reports or the meeting records change.
+  app.get('/console/ranking/events', async (request, reply) => {
+    const q = request.query as RankingQuery;
+    const period = q.period ?? '';
+    const versionNow = () => `${reportsVersion(ctx.db, period)}|${countMeetings(ctx.db)}`;
+    let last = versionNow();
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-content-type-options': 'nosniff',
+    });
+    res.write(`retry: 5000\n\n`);
+    const timer = setInterval(() => {
+      try {
+        const v = versionNow();
+        if (v !== last) {
+          last = v;
+          res.write(`event: ranking-changed\ndata: ${JSON.stringify({ period })}\n\n`);
+        } else res.write(`: keep-alive\n\n`);
+      } catch {
+        end();
+      }
+    }, RANKING_POLL_MS);
+    const end = () => {
+      clearInterval(timer);
+      streams.delete(end);
+      if (!res.writableEnded) res.end();
+    };
+    streams.add(end);
+    request.raw.on('close', end);
+  });
+}

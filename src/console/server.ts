@@ -1,0 +1,22 @@
+/**
+ * The console on a server of its own, for `orglife console`: a look at a database without Redis
+ * or the daemon (no schedules, no deliveries). Every action is refused (read-only); signing in
+ * still records the session in the database.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Db } from '../store/db.js';
+import { consolePlugin } from './plugin.js';
+
+export async function buildConsoleServer(o: { db: Db; config: Config; log: Logger; clock?: () => number; readOnly?: boolean }): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: o.log.child({ component: 'console' }) as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: o.config.http.body_limit_bytes,
+    return503OnClosing: true,
+  });
+  await app.register(consolePlugin, { db: o.db, config: () => o.config, log: o.log, clock: o.clock ?? Date.now, readOnly: o.readOnly ?? true });
+  app.get('/', async (_request, reply) => reply.redirect('/console/overview', 303));
+  return app;
+}

@@ -1,0 +1,64 @@
+/**
+ * Queries of one-tap acknowledgement links (src/store/schema/console.ts). The token itself is never
+ * stored: callers pass its SHA-256. All synchronous.
+ */
+import { prepared } from './alerts.js';
+import type { Db } from './db.js';
+
+export interface AckLinkRow {
+  id: number;
+  tokenHash: string;
+  deliveryId: number | null;
+  recipientName: string | null;
+  recipientKey: string;
+  alertIds: number[];
+  orgs: string[];
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+  usedAt: number | null;
+}
+
+export interface NewAckLink {
+  tokenHash: string;
+  deliveryId: number | null;
+  recipientName: string | null;
+  recipientKey: string;
+  alertIds: readonly number[];
+  orgs: readonly string[];
+  expiresAt: number;
+}
+
+export function insertAckLink(db: Db, l: NewAckLink, now: number): number {
+  return Number(
+    prepared(
+      db,
+      'INSERT INTO ack_links (token_hash, delivery_id, recipient_name, recipient_key, alert_ids, orgs, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(l.tokenHash, l.deliveryId, l.recipientName, l.recipientKey, JSON.stringify(l.alertIds), JSON.stringify(l.orgs), now, l.expiresAt).lastInsertRowid,
+  );
+}
+
+const COLS = `id, token_hash AS tokenHash, delivery_id AS deliveryId, recipient_name AS recipientName, recipient_key AS recipientKey,
+  alert_ids AS alertIds, orgs, created_at AS createdAt, expires_at AS expiresAt, revoked_at AS revokedAt, used_at AS usedAt`;
+
+type Raw = Omit<AckLinkRow, 'alertIds' | 'orgs'> & { alertIds: string; orgs: string };
+const parse = (r: Raw | undefined): AckLinkRow | undefined => (r ? { ...r, alertIds: JSON.parse(r.alertIds), orgs: JSON.parse(r.orgs) } : undefined);
+
+export function findAckLink(db: Db, tokenHash: string): AckLinkRow | undefined {
+  return parse(prepared(db, `SELECT ${COLS} FROM ack_links WHERE token_hash = ?`).get(tokenHash) as Raw | undefined);
+}
+
+export function ackLinksOfDelivery(db: Db, deliveryId: number): AckLinkRow[] {
+  return (prepared(db, `SELECT ${COLS} FROM ack_links WHERE delivery_id = ? ORDER BY id`).all(deliveryId) as Raw[]).map((r) => parse(r)!);
+}
+
+export function markAckLinkUsed(db: Db, id: number, now: number): void {
+  prepared(db, 'UPDATE ack_links SET used_at = ? WHERE id = ?').run(now, id);
+}
+
+/** Revoke a link (or every link of a recipient key). Returns how many were revoked. */
+export function revokeAckLinks(db: Db, by: { id: number } | { recipientKey: string }, now: number): number {
+  return 'id' in by
+    ? prepared(db, 'UPDATE ack_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, by.id).changes
+    : prepared(db, 'UPDATE ack_links SET revoked_at = ? WHERE recipient_key = ? AND revoked_at IS NULL').run(now, by.recipientKey).changes;
+}
