@@ -4,3 +4,4 @@ export * from './schema/jobs.js';
 export * from './schema/reports.js';
 export * from './schema/alerts.js';
 export * from './schema/rating.js';
+export * from './schema/console.js';

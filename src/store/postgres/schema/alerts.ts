@@ -90,7 +90,7 @@ export const alertDigestItems = pgTable(
     level: text('level', { enum: LEVEL }).notNull(),
     role: text('role', { enum: ['secretary', 'clerk', 'committee'] }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.digestId, t.eventId] })],
+  (t) => [primaryKey({ columns: [t.digestId, t.eventId] }), index('alert_digest_items_alert').on(t.alertId), index('alert_digest_items_org').on(t.org)],
 );
 
 export const deliveries = pgTable(
