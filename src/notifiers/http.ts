@@ -3,6 +3,9 @@
  * JSON, and turn transport failures into temporary NotifierErrors whose text never includes the
  * URL (webhook URLs carry secrets in their query string).
  */
+import { request as httpRequest, type ClientRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { keepAliveAgent } from './agent.js';
 import { NotifierError } from './errors.js';
 import type { ChannelName } from './types.js';
 
@@ -14,37 +17,83 @@ export interface JsonResponse {
   snippet: string;
 }
 
-/** POST `body` as JSON. Network errors and timeouts reject with a temporary NotifierError. */
-export async function postJson(
+/** Answers are read up to this size (provider answers are a few hundred bytes; a runaway body is cut). */
+const MAX_BODY = 1 << 20;
+
+/**
+ * POST `body` as JSON over the shared keep-alive agent (./agent.ts). Network errors and timeouts
+ * (the whole exchange, connect to last byte, within `timeoutMs`) reject with a temporary NotifierError.
+ */
+export function postJson(
   channel: ChannelName,
   url: string,
   body: unknown,
   opts: { headers?: Record<string, string>; timeoutMs: number; secrets: readonly string[] },
 ): Promise<JsonResponse> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', ...opts.headers },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(opts.timeoutMs),
-    });
-  } catch (e) {
-    throw networkError(channel, e, opts.secrets);
-  }
-  let text: string;
-  try {
-    text = await res.text();
-  } catch (e) {
-    throw networkError(channel, e, opts.secrets);
-  }
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, snippet: text.slice(0, 500) };
+  return new Promise<JsonResponse>((resolve, reject) => {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch (e) {
+      reject(networkError(channel, e, opts.secrets));
+      return;
+    }
+    const payload = Buffer.from(JSON.stringify(body), 'utf8');
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const fail = (e: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(networkError(channel, e, opts.secrets));
+    };
+    let req: ClientRequest;
+    try {
+      req = send(
+        target,
+        {
+          method: 'POST',
+          agent: keepAliveAgent(target.protocol),
+          headers: { 'content-type': 'application/json; charset=utf-8', ...opts.headers, 'content-length': String(payload.length) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            if (size < MAX_BODY) chunks.push(c);
+            size += c.length;
+          });
+          res.on('error', fail);
+          res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+          res.on('end', () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            const text = Buffer.concat(chunks).toString('utf8');
+            let json: unknown;
+            try {
+              json = text ? JSON.parse(text) : undefined;
+            } catch {
+              json = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, json, snippet: text.slice(0, 500) });
+          });
+        },
+      );
+    } catch (e) {
+      // Invalid header values (a token with a line break) throw before anything is sent.
+      fail(e);
+      return;
+    }
+    timer = setTimeout(() => {
+      const e = Object.assign(new Error('request timed out'), { name: 'TimeoutError' });
+      fail(e);
+      req.destroy(e);
+    }, opts.timeoutMs);
+    req.on('error', fail);
+    req.end(payload);
+  });
 }
 
 /** A temporary error for a failed connection, naming only the low-level code (never the URL). */

@@ -29,6 +29,8 @@ export interface RecordedRequest {
   body: string;
   /** Parsed JSON body, or undefined. */
   json: any;
+  /** The client's port: requests sharing it came over one kept-alive connection. */
+  remotePort: number;
 }
 
 /** An answer: status (default 200) with a JSON or text body, or a dropped connection. */
@@ -139,7 +141,7 @@ export async function startHttpStandin(): Promise<HttpStandin> {
         json = undefined;
       }
       const provider = detect(u.pathname, query, req.headers);
-      const rec: RecordedRequest = { provider, method: req.method ?? '', path: u.pathname, query, headers: req.headers, body, json };
+      const rec: RecordedRequest = { provider, method: req.method ?? '', path: u.pathname, query, headers: req.headers, body, json, remotePort: req.socket.remotePort ?? 0 };
       requests.push(rec);
       const n = requests.filter((r) => r.provider === provider).length;
       const queued = once.get(provider);

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createNotifiers } from '../../src/notifiers/registry.js';
 import type { Notifier, OutgoingMessage } from '../../src/notifiers/types.js';
@@ -60,6 +62,43 @@ describe('HTTP SMS gateway notifier', () => {
     const err = await rejection(sms.send(ESCALATION));
     expect(err.permanent).toBe(permanent);
     expect(err.code).toBe(`http_${status}`);
+  });
+
+  it('sends one message after another over one kept-alive connection', async () => {
+    for (let i = 0; i < 5; i++) await sms.send(ESCALATION);
+    const ports = new Set(standin.requestsTo('http_sms').map((r) => r.remotePort));
+    expect(standin.requestsTo('http_sms')).toHaveLength(5);
+    expect(ports.size).toBe(1);
+  });
+
+  it('gives up after timeout_ms on a gateway that never answers (temporary ETIMEDOUT)', async () => {
+    const silent = createServer(() => undefined); // reads the request, never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/sms/send`;
+    const slow = createNotifiers(channels({ http_sms: { enabled: true, url, timeout_ms: 300 } }), envOf()).get('http_sms')!;
+    try {
+      const t0 = performance.now();
+      const err = await rejection(slow.send(ESCALATION));
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      expect(err.permanent).toBe(false);
+      expect(err.code).toBe('ETIMEDOUT');
+      expect(err.message).not.toContain(url);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
+  it('treats a refused connection as temporary, naming only the error code', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const gone = createNotifiers(channels({ http_sms: { enabled: true, url: `http://127.0.0.1:${port}/sms/send` } }), envOf()).get('http_sms')!;
+    const err = await rejection(gone.send(ESCALATION));
+    expect(err.permanent).toBe(false);
+    expect(err.code).toBe('ECONNREFUSED');
+    expect(err.message).not.toContain(String(port));
   });
 
   it('treats a dropped connection as temporary', async () => {

@@ -4,6 +4,7 @@
  */
 import { sms as tencentSms } from 'tencentcloud-sdk-nodejs-sms';
 import type { Logger } from 'pino';
+import { keepAliveAgent } from '../agent.js';
 import { NotifierError } from '../errors.js';
 import { mainlandMobile } from '../phone.js';
 import { prepareSmsParams, requireSms } from '../sms-params.js';
@@ -57,6 +58,9 @@ export class TencentSmsNotifier implements Notifier {
           endpoint: cfg.endpoint,
           protocol: `${cfg.protocol}://`,
           reqTimeout: Math.max(1, Math.ceil(cfg.timeout_ms / 1000)),
+          // The SDK's node-fetch would otherwise use Node's global agent; the shared one keeps
+          // connections alive with an idle timeout below the server's (see ../agent.ts).
+          agent: keepAliveAgent(cfg.protocol),
         },
       },
     });
