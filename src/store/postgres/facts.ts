@@ -93,13 +93,19 @@ export async function windowMeetings(
     froms.push(w.from);
     alls.push(Number.isFinite(w.all) ? w.all : Number.MAX_SAFE_INTEGER);
   }
+  // One index-only scan of the chunk's range of the covering index (the ids' min..max bound helps the
+  // planner see it is a range), the types joined as a four-row table.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const id of orgIds) {
+    if (id < lo) lo = id;
+    if (id > hi) hi = id;
+  }
   const sql = `SELECT m.org_id, m.held_at, ${PACKED}, m.id
-    FROM unnest($1::int[]) AS o(id)
-    CROSS JOIN unnest($2::text[], $3::int8[], $4::int8[]) WITH ORDINALITY AS w0(type, from_at, all_at, n)
-    CROSS JOIN LATERAL (SELECT w0.n - 1 AS k) w
-    JOIN meetings m ON m.org_id = o.id AND m.type = w0.type AND m.held_at >= w0.from_at AND m.held_at <= $5
-      AND (m.held_at >= w0.all_at OR m.lecturer_role = 'secretary')`;
-  const r = await arrays<[number, number, number, number]>(q, sql, [orgIds, types, froms, alls, until]);
+    FROM meetings m JOIN unnest($2::text[], $3::int8[], $4::int8[], $7::int[]) AS w(type, from_at, all_at, k) ON m.type = w.type
+    WHERE m.org_id BETWEEN $5 AND $6 AND m.org_id = ANY($1::int[]) AND m.held_at >= w.from_at AND m.held_at <= $8
+      AND (m.held_at >= w.all_at OR m.lecturer_role = 'secretary')`;
+  const r = await arrays<[number, number, number, number]>(q, sql, [orgIds, types, froms, alls, lo, hi, types.map((_, k) => k), until]);
   for (const [org, heldAt, packed, id] of r) {
     const m = unpack(types, heldAt, packed, id);
     const list = out.get(org);

@@ -35,9 +35,10 @@ export const orgs = pgTable(
 );
 
 /**
- * Meeting records; `org_id` points at orgs.id. The (org_id, type, held_at) index serves the rules'
- * per-branch windows and INCLUDEs the columns they read, so loading a window is an index-only scan
- * once the table is vacuumed (the same covering idea as SQLite's wider index).
+ * Meeting records; `org_id` points at orgs.id. The (org_id, type, held_at, …) index serves the rules'
+ * per-branch windows and carries every column they read (id included), so loading a chunk of
+ * branches is an index-only scan of that chunk's range once the table is vacuumed (the covering
+ * idea of SQLite's index; without `id` PostgreSQL fell back to scanning the whole table per chunk).
  */
 export const meetings = pgTable(
   'meetings',
@@ -56,7 +57,8 @@ export const meetings = pgTable(
   },
   (t) => [
     uniqueIndex('meetings_record_id').on(t.recordId),
-    index('meetings_org_type_held').on(t.orgId, t.type, t.heldAt, t.expected, t.attended, t.minutes, t.lecturerRole),
+    // `id` last: unlike SQLite's rowid, PostgreSQL's row id is not in every index, and the rules read it.
+    index('meetings_org_type_held').on(t.orgId, t.type, t.heldAt, t.expected, t.attended, t.minutes, t.lecturerRole, t.id),
   ],
 );
 

@@ -1,0 +1,2 @@
+DROP INDEX "meetings_org_type_held";--> statement-breakpoint
+CREATE INDEX "meetings_org_type_held" ON "meetings" USING btree ("org_id","type","held_at","expected","attended","minutes","lecturer_role","id");
