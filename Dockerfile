@@ -12,9 +12,10 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# The prepare script (scripts/build.mjs --if-possible) skips the build here: src/ comes later.
+COPY scripts ./scripts
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/copy-build-assets.mjs ./scripts/
 COPY src ./src
 # tsc -p tsconfig.build.json → dist/, then the migrations are copied next to dist/store (they are not TypeScript).
 RUN npm run build \

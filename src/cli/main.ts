@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { UserError } from './errors.js';
-import { ConfigError } from '../config/load.js';
+import { ConfigError } from '../config/issues.js';
 
 const program = new Command('orglife')
   .description('组织生活工作预警系统 — 三会一课检查、预警提醒与体检报告\nOrganizational-life work-warning system.')

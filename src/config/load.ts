@@ -14,23 +14,8 @@ import { configSchema, type Config } from './schema.js';
 import type { Domain } from '../domain/types.js';
 import type { RulesConfig } from './rules-schema.js';
 
-export interface ConfigIssue {
-  file: string;
-  line: number | null;
-  path: string;
-  message: string;
-}
-
-/** Thrown when a configuration is invalid; `issues` lists every problem. */
-export class ConfigError extends Error {
-  constructor(readonly issues: ConfigIssue[]) {
-    super(
-      `配置无效 / invalid configuration (${issues.length} error${issues.length === 1 ? '' : 's'}):\n` +
-        issues.map((i) => `  ${i.file}${i.line ? `:${i.line}` : ''}: ${i.path || '(root)'}: ${i.message}`).join('\n'),
-    );
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError, type ConfigIssue } from './issues.js';
+import { ConfigError, type ConfigIssue } from './issues.js';
 
 export interface LoadedConfig {
   config: Config;

@@ -2,7 +2,7 @@
  * What an importable table is. Each table lives in src/import/tables/<name>.ts and exports one
  * TableSpec; src/import/tables/index.ts lists them. Readers, header matching, cell parsing, error
  * reporting, the transaction and the CLI are shared: a table only says what its columns are, how a
- * row is checked, and how valid rows are written (see .team/import.md, "Adding a table").
+ * row is checked, and how valid rows are written.
  */
 import type { Db } from '../store/db.js';
 import type { OrgDirectory } from './directory.js';

@@ -50,7 +50,7 @@ const levelRoutes = (level: Level, d: Record<RecipientRole, LogicalChannel[]>) =
     .strict()
     .prefault({});
 
-/** Default routes per level and role (see .team/notifiers.md). */
+/** Default routes per level and role. */
 export const DEFAULT_ROUTES: Record<Level, Record<RecipientRole, LogicalChannel[]>> = {
   reminder: { secretary: ['sms', 'email'], clerk: ['email'], committee: [] },
   warning: { secretary: ['sms', 'email'], clerk: ['sms', 'email'], committee: [] },

@@ -1,4 +1,4 @@
-/** The notifiers: one interface, one implementation per channel, a typed registry. See .team/notifiers.md. */
+/** The notifiers: one interface, one implementation per channel, a typed registry. Channel contracts: README (Configuration reference, channels). */
 export * from './types.js';
 export { NotifierError } from './errors.js';
 export * from './sms-params.js';

@@ -1,6 +1,6 @@
 /**
  * The findings the DEFAULT rules should report for a generated branch at the generation `now`,
- * derived from its manifest alone. Written from ../shared/domain.md and .team/rules.md, independently
+ * derived from its manifest alone. Written from the domain reference (the rules as specified), independently
  * of src/rules, so the end-to-end test compares two readings of the same contract.
  */
 import { DAY_MS, parseDate, parsePeriod, periodOf, previousPeriod, type Period } from '../domain/calendar.js';

@@ -6,25 +6,8 @@
  * bounded however big the city.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { defaultConfigPath, loadConfig } from '../../config/load.js';
-import type { Config } from '../../config/schema.js';
 import { parseTimestamp } from '../../domain/calendar.js';
-import { LEVEL_RANK, LEVELS, type Level } from '../../domain/types.js';
-import { closeDb, defaultDbPath, openDb, type Db } from '../../store/db.js';
-import { branchParents, orgHeadersByCode } from '../../store/facts.js';
-import {
-  addToStats,
-  branchIdsInScope,
-  emptyStats,
-  evalContext,
-  evaluateIds,
-  forEachBranchFindingsParallel,
-  UnknownOrgError,
-  type BranchFindings,
-  type CheckStats,
-} from '../../evaluation/index.js';
-import { checkHeading, findingJsonLines, renderCommittee, summaryLine, type BranchReportLines } from '../../evaluation/format.js';
+import { LEVELS, type Level } from '../../domain/types.js';
 import { UserError } from '../errors.js';
 
 /** Exit code of --fail-on when a finding at or above the level exists (1 = error, 2 = bad config). */
@@ -38,7 +21,7 @@ interface CheckFlags {
   workers?: string;
 }
 
-interface Parsed {
+export interface Parsed {
   now: number;
   failOn: Level | null;
   workers?: number;
@@ -58,7 +41,11 @@ export function registerCheck(program: Command): void {
       `\n只读取数据、不改变任何数据、不发送任何消息。\n退出码：0 = 检查完成（即使发现问题）；${EXIT_FINDINGS} = 存在 --fail-on 指定级别及以上的问题；1 = 参数或数据错误；2 = 配置无效。\n` +
         'Read-only: changes nothing, sends nothing. Exit 0 even with findings (unless --fail-on).',
     )
-    .action((flags: CheckFlags) => runCheckCommand(flags));
+    .action(async (flags: CheckFlags) => {
+      const parsed = parseFlags(flags);
+      // Loaded only to run: `check --help` stays fast (see check-run.ts).
+      await (await import('./check-run.js')).runCheckCommand(flags, parsed);
+    });
 }
 
 function parseFlags(flags: CheckFlags): Parsed {
@@ -87,96 +74,4 @@ function parseFlags(flags: CheckFlags): Parsed {
     }
   }
   return { now, failOn, workers };
-}
-
-async function runCheckCommand(flags: CheckFlags): Promise<void> {
-  const parsed = parseFlags(flags);
-  const { config } = loadConfig(defaultConfigPath());
-  const dbPath = defaultDbPath();
-  // A fresh install creates its database on the first check (README quick start); say what is missing.
-  const existed = existsSync(dbPath);
-  // `orglife check | head` closes the pipe early: that is the reader's choice, not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-  const db = openDb(dbPath);
-  try {
-    const stats = flags.json
-      ? await printJson(db, dbPath, config, parsed, flags.org)
-      : printTable(db, config, parsed.now, flags.org);
-    if (stats.branches === 0 && !flags.org) {
-      process.stderr.write(
-        `${existed ? '数据库中还没有支部' : `已新建数据库 ${dbPath}`}，请先导入组织与会议记录（orglife import）/ no branches yet: import records first\n`,
-      );
-    }
-    const worst = Math.max(0, ...LEVELS.filter((l) => stats.findings[l] > 0).map((l) => LEVEL_RANK[l]));
-    if (parsed.failOn && worst >= LEVEL_RANK[parsed.failOn]) process.exitCode = EXIT_FINDINGS;
-  } catch (e) {
-    if (e instanceof UnknownOrgError) throw new UserError(e.message);
-    throw e;
-  } finally {
-    closeDb(db);
-  }
-}
-
-/** Committee names by code, looked up once each. */
-function committeeNames(db: Db): (code: string | null) => string | null {
-  const names = new Map<string, string | null>();
-  return (code) => {
-    if (code === null) return null;
-    if (!names.has(code)) names.set(code, orgHeadersByCode(db, [code]).get(code)?.name ?? null);
-    return names.get(code)!;
-  };
-}
-
-/** --json: one line per finding, written chunk by chunk (on helper threads for big cities). */
-async function printJson(db: Db, dbPath: string, config: Config, p: Parsed, org?: string): Promise<CheckStats> {
-  const nameOf = committeeNames(db);
-  const stats = await forEachBranchFindingsParallel(
-    db,
-    dbPath,
-    config,
-    p.now,
-    (chunk) => {
-      let text = '';
-      for (const { branch, findings } of chunk) text += findingJsonLines(findings, branch, nameOf(branch.parent));
-      // One write per chunk: a write per line is the slowest part of printing a big city.
-      if (text) process.stdout.write(text);
-    },
-    { org, workers: p.workers },
-  );
-  process.stderr.write(summaryLine(stats.branchesWithFindings, stats.branches, stats.findings) + '\n');
-  return stats;
-}
-
-/** The table: committee by committee (by code), each evaluated and printed before the next. */
-function printTable(db: Db, config: Config, now: number, org?: string): CheckStats {
-  const ids = branchIdsInScope(db, org);
-  const parents = branchParents(db, ids);
-  const byCommittee = new Map<string | null, number[]>();
-  for (const id of ids) {
-    const parent = parents.get(id) ?? null;
-    const list = byCommittee.get(parent);
-    if (list) list.push(id);
-    else byCommittee.set(parent, [id]);
-  }
-  const ctx = evalContext(config, now);
-  const nameOf = committeeNames(db);
-  const stats = emptyStats();
-  const shown = emptyStats().findings;
-  process.stdout.write(checkHeading(now));
-  for (const code of [...byCommittee.keys()].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) {
-    const lagging: BranchReportLines[] = [];
-    evaluateIds(db, byCommittee.get(code)!, ctx, (chunk: BranchFindings[]) => {
-      addToStats(stats, chunk);
-      for (const { branch, findings } of chunk) {
-        if (findings.length) lagging.push({ code: branch.code, name: branch.name, committee: code, committeeName: nameOf(code), findings });
-      }
-    });
-    if (lagging.length) process.stdout.write(renderCommittee(code, nameOf(code), lagging, shown));
-  }
-  if (stats.branchesWithFindings) process.stdout.write('\n');
-  process.stdout.write(summaryLine(stats.branchesWithFindings, stats.branches, stats.findings) + '\n');
-  return stats;
 }

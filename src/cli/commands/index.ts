@@ -3,7 +3,9 @@
  *
  * Commands are loaded lazily: `orglife check` imports only the check command's module graph, not the
  * SMS SDKs, fastify or exceljs that other commands need. That keeps start-up (paid by every cron run
- * and every CLI test) to what the command uses. Top-level help loads them all.
+ * and every CLI test) to what the command uses. Top-level help loads them all; --version none. A
+ * command's module should itself import its heavy parts only inside its action (see check.ts), so
+ * that `orglife <command> --help` stays fast too.
  */
 import type { Command } from 'commander';
 
@@ -31,6 +33,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 /** Register the command named in argv (the first non-option word), or all of them when none matches. */
 export async function registerCommands(program: Command, argv: string[] = process.argv.slice(2)): Promise<void> {
   const name = argv.find((a) => !a.startsWith('-'));
+  // `orglife --version` needs no command at all.
+  if (!name && argv.some((a) => a === '-V' || a === '--version')) return;
   const loaders = name && COMMANDS[name] ? [COMMANDS[name]] : Object.values(COMMANDS);
   for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
 }

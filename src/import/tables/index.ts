@@ -1,6 +1,6 @@
 /**
  * The registry of importable tables. To add a table: write src/import/tables/<name>.ts exporting a
- * TableSpec, and add it to TABLES below (see .team/import.md, "Adding a table").
+ * TableSpec, and add it to TABLES below.
  */
 import type { TableSpec } from '../table.js';
 import { orgsTable } from './orgs.js';
