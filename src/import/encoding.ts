@@ -1,8 +1,11 @@
 /**
- * Text encoding of CSV/NDJSON files: a UTF-8 BOM means UTF-8; otherwise a large leading sample that
- * decodes as strict UTF-8 means UTF-8; anything else is taken as GBK (what Excel writes on a Chinese
- * desktop; decoded as GB18030, its superset). UTF-8 files are then checked chunk by chunk so a
- * stray GBK byte further down is an error naming its line, not silent mojibake.
+ * Text encoding of CSV/NDJSON files, one policy for every text input: decoded exactly or rejected,
+ * naming the line. A UTF-8 BOM means UTF-8; otherwise a large leading sample that decodes as strict
+ * UTF-8 means UTF-8; a sample that is mostly well-formed UTF-8 with a few bytes that are not (a UTF-8
+ * file with one field pasted from a GBK source) is still UTF-8, so the strict checker rejects it at
+ * the first bad line instead of the whole file being read as GBK mojibake; anything else is GBK
+ * (what Excel writes on a Chinese desktop; decoded as GB18030, its superset), and a GBK byte sequence
+ * that does not decode (a character cut at the end of the file, a stray 0x80/0xFF) is rejected too.
  */
 import { isUtf8 } from 'node:buffer';
 import type { TextEncoding } from './types.js';
@@ -15,7 +18,34 @@ export function detectEncoding(sample: Buffer, complete: boolean): TextEncoding 
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf-8-bom';
   // A sample cut inside a multibyte character must not count against UTF-8.
   const end = complete ? sample.length : completeUtf8Prefix(sample);
-  return isUtf8(sample.subarray(0, end)) ? 'utf-8' : 'gbk';
+  const head = sample.subarray(0, end);
+  if (isUtf8(head)) return 'utf-8';
+  const { valid, invalid } = utf8Sequences(head);
+  // In GBK text, byte pairs only now and then happen to form a UTF-8 sequence (about one character
+  // in seven); in UTF-8 text with a foreign field, nearly every non-ASCII byte does.
+  return valid > invalid ? 'utf-8' : 'gbk';
+}
+
+/** Counts of well-formed multibyte UTF-8 sequences and of bytes that start none, in `buf`. */
+export function utf8Sequences(buf: Uint8Array): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const need = b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (need > 0 && i + need <= buf.length && isUtf8(buf.subarray(i, i + need))) {
+      valid++;
+      i += need;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  return { valid, invalid };
 }
 
 /** Length of the longest prefix that does not end inside a UTF-8 sequence. */

@@ -88,7 +88,10 @@ export function describeColumns(table: TableSpec<unknown>, lang: 'zh' | 'en'): s
 
 /** The reason for headers that match no table, listing what each table expects. */
 export function unknownHeadersReason(headers: readonly unknown[]): { zh: string; en: string } {
-  const seen = headers.map(cellText).filter((h): h is string => h !== null).slice(0, 12).join('、') || '（空）';
+  // Headers as written, each and all of them shortened: a hostile file must not echo megabytes back.
+  const shown = headers.slice(0, 12).map(cellText).filter((h): h is string => h !== null).map((h) => (h.length > 30 ? `${h.slice(0, 29)}…` : h));
+  let seen = shown.join('、') || '（空）';
+  if (seen.length > 200) seen = `${seen.slice(0, 199)}…`;
   return {
     zh:
       `无法识别表头（${seen}）。应为以下之一（* 为必需，英文键名亦可）：` +

@@ -98,3 +98,18 @@ export interface TableSpec<R = unknown> {
 export function fieldOf(c: ColumnSpec): string {
   return c.field ?? c.key;
 }
+
+/**
+ * "at line 12" / "在第 12 行" for an earlier row of the same key, naming its file when it was
+ * another file of the command ("meetings-2025.csv:12" / "在 meetings-2025.csv 第 12 行").
+ */
+export function earlierRow(row: RowLocation, source: string | undefined, at: number | undefined): { zh: string; en: string } {
+  const unitZh = row.line !== undefined ? '行' : '项';
+  const unitEn = row.line !== undefined ? 'line' : 'item';
+  if (source !== undefined && source !== row.source) {
+    return at !== undefined
+      ? { zh: `在 ${source} 第 ${at} ${unitZh}`, en: `at ${source}:${at}` }
+      : { zh: `在 ${source} 中`, en: `in ${source}` };
+  }
+  return at !== undefined ? { zh: `在第 ${at} ${unitZh}`, en: `at ${unitEn} ${at}` } : { zh: '在本文件前面', en: 'earlier in this file' };
+}

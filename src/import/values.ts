@@ -33,17 +33,42 @@ export function cellText(raw: unknown): string | null {
 
 const NOT_TEXT = new Invalid('应为文本', 'expected text');
 
-/** Free text. */
-export const text: ValueParser<string> = (raw) => {
-  const s = cellText(raw);
-  if (s === null && raw !== null && raw !== undefined && typeof raw === 'object') return NOT_TEXT;
-  return s;
-};
+/** Length limits of text cells, in characters (documented in the README's import columns). */
+export const TEXT_LIMITS = { code: 64, name: 100, text: 10_000 } as const;
 
-/** Show a raw value in an issue: trimmed, at most 60 characters. */
+/** C0 control characters other than tab, line feed and carriage return (NUL included). */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** A text parser with a length limit; NUL and other control characters are refused. */
+function limitedText(max: number, singleLine: boolean): ValueParser<string> {
+  const tooLong = (n: number) => new Invalid(`文本过长（${n} 字，最多 ${max} 字）`, `text too long (${n} characters, at most ${max})`);
+  return (raw) => {
+    const s = cellText(raw);
+    if (s === null) return raw !== null && raw !== undefined && typeof raw === 'object' ? NOT_TEXT : null;
+    if (s.length > max) return tooLong(s.length);
+    if (CONTROL.test(s)) return new Invalid('含有不可见的控制字符（如 NUL），请删除', 'contains a control character (such as NUL); remove it');
+    if (singleLine && /[\r\n\t]/.test(s)) return new Invalid('编码中不能含有换行或制表符', 'a code must not contain line breaks or tabs');
+    return s;
+  };
+}
+
+/** Free text (topics, agendas, notes): at most TEXT_LIMITS.text characters. */
+export const text: ValueParser<string> = limitedText(TEXT_LIMITS.text, false);
+
+/** A code or record id (组织编码, 记录编号 …): one line, at most TEXT_LIMITS.code characters. */
+export const code: ValueParser<string> = limitedText(TEXT_LIMITS.code, true);
+
+/** A name (of an org or a person): one line, at most TEXT_LIMITS.name characters. */
+export const name: ValueParser<string> = limitedText(TEXT_LIMITS.name, true);
+
+/** Show a raw value in an issue: trimmed, at most 60 characters, control characters made visible. */
 export function showValue(raw: unknown): string | undefined {
   if (raw === undefined || raw === null) return undefined;
-  const s = typeof raw === 'string' ? raw.trim() : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+  let s: string;
+  if (typeof raw === 'string') s = raw.length > 200 ? raw.slice(0, 200).trim() : raw.trim();
+  else if (typeof raw === 'object') s = Array.isArray(raw) ? '[…]' : '{…}'; // never stringify a hostile tree
+  else s = String(raw);
+  s = s.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\u0000' ? '\\0' : ' '));
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }
 
@@ -68,12 +93,30 @@ function checkCount(n: number): number | Invalid {
   return n;
 }
 
-/** A whole number ≥ 1 (term_years). */
+/** A whole number ≥ 1. */
 export const positiveInt: ValueParser<number> = (raw) => {
   const n = count(raw);
   if (n === 0) return new Invalid('应为正整数（不能为 0）', 'must be a positive whole number (not 0)');
   return n;
 };
+
+/**
+ * A branch committee's term in years: 3 or 5, the two terms the Regulations on the Work of Party
+ * Branches allow (支部委员会每届任期三年或者五年). Anything else is a typing error.
+ */
+export const termYears: ValueParser<number> = (raw) => {
+  const n = positiveInt(raw);
+  if (typeof n === 'number' && n !== 3 && n !== 5) return new Invalid(`任期年限应为 3 或 5（不是 ${n}）`, `term_years must be 3 or 5 (not ${n})`);
+  return n;
+};
+
+/** Years accepted in dates and timestamps: from the founding of the Party to the end of the century. */
+export const YEAR_RANGE = { min: 1921, max: 2100 } as const;
+
+function yearOutOfRange(y: number): Invalid | null {
+  if (y >= YEAR_RANGE.min && y <= YEAR_RANGE.max) return null;
+  return new Invalid(`年份 ${y} 超出范围（${YEAR_RANGE.min}–${YEAR_RANGE.max}）`, `year ${y} is out of range (${YEAR_RANGE.min}-${YEAR_RANGE.max})`);
+}
 
 const LOOSE_DATE =
   /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:(?:\s+|T)(\d{1,2})[:：](\d{2})(?:[:：](\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/;
@@ -91,13 +134,22 @@ export function normalizeDateText(s: string): string | null {
 export const date: ValueParser<string> = (raw) => {
   const s = cellText(raw);
   if (s === null) return null;
-  if (parseDate(s) !== null) return s;
+  if (parseDate(s) !== null) return yearOutOfRange(Number(s.slice(0, 4))) ?? s;
   const n = normalizeDateText(s);
-  if (n !== null && n.length === 10 && parseDate(n) !== null) return n;
+  if (n !== null && n.length === 10 && parseDate(n) !== null) return yearOutOfRange(Number(n.slice(0, 4))) ?? n;
   return new Invalid(`日期「${showValue(s)}」无效，应为 YYYY-MM-DD`, `invalid date "${showValue(s)}", expected YYYY-MM-DD`);
 };
 
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+/** First and past-last instants of the accepted years, Shanghai time. */
+const MIN_TS = Date.UTC(YEAR_RANGE.min, 0, 1) - SHANGHAI_OFFSET_MS;
+const MAX_TS = Date.UTC(YEAR_RANGE.max + 1, 0, 1) - SHANGHAI_OFFSET_MS;
+/** t, or why its year is refused (the year as written: Date.UTC maps years 0–99 to 1900–1999). */
+function inRange(t: number, s: string): number | Invalid {
+  if (t >= MIN_TS && t < MAX_TS) return t;
+  const written = /^\d{4}/.test(s) ? Number(s.slice(0, 4)) : new Date(t + SHANGHAI_OFFSET_MS).getUTCFullYear();
+  return yearOutOfRange(written) ?? yearOutOfRange(t < MIN_TS ? YEAR_RANGE.min - 1 : YEAR_RANGE.max + 1)!;
+}
 
 function digits(s: string, from: number, n: number): number {
   let v = 0;
@@ -155,12 +207,12 @@ export const timestamp: ValueParser<number> = (raw) => {
   if (s === null) return null;
   if (typeof raw === 'string') {
     const fast = fastLocalTimestamp(s);
-    if (typeof fast === 'number') return fast;
+    if (typeof fast === 'number') return inRange(fast, s);
     const t = fast === null ? null : parseTimestamp(s);
-    if (t !== null) return t;
+    if (t !== null) return inRange(t, s);
     const n = normalizeDateText(s);
     const t2 = n === null ? null : parseTimestamp(n);
-    if (t2 !== null) return t2;
+    if (t2 !== null) return inRange(t2, s);
   }
   return new Invalid(
     `时间「${showValue(s)}」无效，应为 ISO 8601（如 2026-03-05 14:30，不带时区即北京时间）`,

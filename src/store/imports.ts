@@ -18,15 +18,16 @@ export interface UpsertSpec {
   stamp?: string;
 }
 
-/** What one upsert did. 'conflict' = the key was already written earlier in the same file with other content. */
+/** What one upsert did. 'conflict' = the key was already written earlier in the same command with other content. */
 export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged' | 'conflict';
 
 /**
  * Upserts rows keyed by a unique key, counting inserted / updated / unchanged from better-sqlite3's
  * `changes` and `lastInsertRowid` (an UPSERT that updates leaves last_insert_rowid alone), so the
- * hot path is one statement per row. It also notices a key written twice in one file with different
- * content: the earlier row was inserted in this file (rowid above the file's starting max) or
- * updated in this file (kept in a small map — updates are rare next to inserts and no-ops).
+ * hot path is one statement per row. It also notices a key written twice in one command (in one file
+ * or in two) with different content: the earlier row was inserted in this command (rowid above the
+ * command's starting max) or updated in it (kept in a small map — updates are rare next to inserts
+ * and no-ops). Which file the earlier row came from is found from the files' first insert indexes.
  */
 export class KeyedUpserter {
   private readonly upsertStmt: Database.Statement;
@@ -35,11 +36,16 @@ export class KeyedUpserter {
   private readonly resetStmt: Database.Statement;
   private lastRowid = -1;
   private fileStartRowid = 0;
-  /** Lines of the rows inserted in this file, by insertion order (rowid − fileStartRowid − 1). */
+  private started = false;
+  /** Lines of the rows inserted in this command, by insertion order (rowid − fileStartRowid − 1). */
   private insertedLines = new LineLog();
-  private updatedInFile = new Map<string, number>();
+  /** Each file of the command: its source and the insertion index of its first insert. */
+  private readonly files: { source: string; from: number }[] = [];
+  private updatedInCommand = new Map<string, { line: number; source: string }>();
   /** After a 'conflict': the line of the earlier row with the same key, when known. */
   conflictLine: number | undefined;
+  /** After a 'conflict': the source (file) of that earlier row. */
+  conflictSource: string | undefined;
 
   constructor(
     private readonly client: Database.Database,
@@ -64,13 +70,26 @@ export class KeyedUpserter {
     this.resetStmt = client.prepare('INSERT OR REPLACE INTO temp.import_rowid_reset (rowid, x) VALUES (-1, 0)');
   }
 
-  /** Start a new file (or batch): duplicate detection is per file. */
-  beginFile(): void {
-    this.resetStmt.run();
-    this.lastRowid = -1;
-    this.fileStartRowid = this.maxRowidStmt.get() as number;
-    this.insertedLines = new LineLog();
-    this.updatedInFile.clear();
+  /** Start a file (or batch) of the command: duplicate detection spans all files of one upserter. */
+  beginFile(source = ''): void {
+    if (!this.started) {
+      this.started = true;
+      this.resetStmt.run();
+      this.lastRowid = -1;
+      this.fileStartRowid = this.maxRowidStmt.get() as number;
+    }
+    this.files.push({ source, from: this.insertedLines.length });
+  }
+
+  private get source(): string {
+    return this.files[this.files.length - 1]?.source ?? '';
+  }
+
+  /** The source of the row inserted at insertion index `index`. */
+  private sourceOfInsert(index: number): string {
+    let found = '';
+    for (const f of this.files) if (f.from <= index) found = f.source;
+    return found;
   }
 
   /**
@@ -89,17 +108,20 @@ export class KeyedUpserter {
     // An update: was this key already written in this file?
     const keyValues = params.slice(0, this.spec.key.length);
     const keyText = keyValues.length === 1 ? String(keyValues[0]) : JSON.stringify(keyValues);
-    const earlierUpdate = this.updatedInFile.get(keyText);
+    const earlierUpdate = this.updatedInCommand.get(keyText);
     if (earlierUpdate !== undefined) {
-      this.conflictLine = earlierUpdate;
+      this.conflictLine = earlierUpdate.line;
+      this.conflictSource = earlierUpdate.source;
       return 'conflict';
     }
     const existing = this.rowidStmt.get(keyValues) as number;
     if (existing > this.fileStartRowid) {
-      this.conflictLine = this.insertedLines.get(existing - this.fileStartRowid - 1);
+      const index = existing - this.fileStartRowid - 1;
+      this.conflictLine = this.insertedLines.get(index);
+      this.conflictSource = this.sourceOfInsert(index);
       return 'conflict';
     }
-    this.updatedInFile.set(keyText, line);
+    this.updatedInCommand.set(keyText, { line, source: this.source });
     return 'updated';
   }
 }
@@ -113,6 +135,9 @@ class LineLog {
     if (i === 0) this.chunks.push(new Uint32Array(0x10000));
     this.chunks[this.chunks.length - 1]![i] = line;
     this.n++;
+  }
+  get length(): number {
+    return this.n;
   }
   get(index: number): number | undefined {
     if (index < 0 || index >= this.n) return undefined;

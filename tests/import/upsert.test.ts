@@ -148,12 +148,30 @@ describe('one command with several files', () => {
     expect(countOrgs(t.db)).toBe(0);
   });
 
-  it('lets a later file override an earlier one in the same command', async () => {
+  it('rejects a code repeated with other content in another file of the same command, naming both files:lines', async () => {
     const a = writeCsv(join(t.dir, 'a.csv'), [['code', 'name', 'kind', 'parent'], ['C0', '旧名', 'committee', '']]);
     const b = writeCsv(join(t.dir, 'b.csv'), [['code', 'name', 'kind', 'parent'], ['C0', '新名', 'committee', '']]);
-    const results = await importFiles(t.db, [a, b], { now: NOW });
-    expect(results.map((r) => [r.inserted, r.updated])).toEqual([[1, 0], [0, 1]]);
-    expect(getOrg(t.db, 'C0')?.name).toBe('新名');
+    const e = await rejected(importFiles(t.db, [a, b], { now: NOW }));
+    expect(e.issues).toHaveLength(1);
+    expect(e.issues[0]).toMatchObject({ source: b, line: 2, key: 'code' });
+    expect(e.issues[0]!.reasonEn).toContain(`${a}:2`);
+    expect(getOrg(t.db, 'C0')).toBeUndefined();
+  });
+
+  it('rejects a meeting id repeated with other content in another file of the same command, and accepts an identical repeat', async () => {
+    await importFiles(t.db, [fixture('orgs.csv')], { now: NOW });
+    const header = ['id', 'org', 'type', 'held_at', 'expected', 'attended'];
+    const a = writeCsv(join(t.dir, 'ma.csv'), [header, ['M1', 'B1', 'committee', '2026-03-05 09:00', '7', '6']]);
+    const same = writeCsv(join(t.dir, 'mb.csv'), [header, ['M1', 'B1', 'committee', '2026-03-05 09:00', '7', '6']]);
+    const ok = await importFiles(t.db, [a, same], { now: NOW });
+    expect(ok.map((r) => [r.inserted, r.unchanged])).toEqual([[1, 0], [0, 1]]);
+    const fresh = writeCsv(join(t.dir, 'md.csv'), [header, ['M9', 'B1', 'committee', '2026-04-05 09:00', '7', '6']]);
+    const fresh2 = writeCsv(join(t.dir, 'me.csv'), [header, ['M8', 'B1', 'committee', '2026-04-01 09:00', '7', '6'], ['M9', 'B1', 'committee', '2026-04-05 09:00', '7', '2']]);
+    const e2 = await rejected(importFiles(t.db, [fresh, fresh2], { now: NOW }));
+    expect(e2.issues).toHaveLength(1);
+    expect(e2.issues[0]).toMatchObject({ source: fresh2, line: 3, key: 'id' });
+    expect(e2.issues[0]!.reasonEn).toContain(`${fresh}:2`);
+    expect(e2.issues[0]!.reasonZh).toContain(`${fresh} 第 2 行`);
   });
 });
 

@@ -3,7 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { TextEncoding } from '../types.js';
 import { CsvParser, CsvSyntaxError } from './csv-parser.js';
 import type { ByteTap, RowSink } from './sink.js';
-import { BadUtf8Error, badUtf8Reason, lineAtOffset, textChunks } from './text.js';
+import { BadGbkError, badGbkReason, BadUtf8Error, badUtf8Reason, lineAtOffset, textChunks } from './text.js';
 
 /** Stream a CSV file into the sink; `line` is the physical line a record starts on. */
 export async function readCsv(path: string, encoding: TextEncoding, sink: RowSink, tap: ByteTap): Promise<void> {
@@ -23,6 +23,9 @@ export async function readCsv(path: string, encoding: TextEncoding, sink: RowSin
     if (e instanceof BadUtf8Error) {
       const r = badUtf8Reason();
       sink.malformed(lineAtOffset(path, e.offset), r.zh, r.en);
+    } else if (e instanceof BadGbkError) {
+      const r = badGbkReason();
+      sink.malformed(e.line, r.zh, r.en);
     } else if (e instanceof CsvSyntaxError) {
       sink.malformed(e.line, `CSV 格式错误：${e.zh}`, `malformed CSV: ${e.en}`);
     } else {

@@ -1,8 +1,9 @@
 /** NDJSON reader: one JSON object a line, streamed; a line that is not JSON is reported and skipped. */
 import { StringDecoder } from 'node:string_decoder';
+import { nestedTooDeep, tooDeepReason } from '../depth.js';
 import type { TextEncoding } from '../types.js';
 import type { ByteTap, RowSink } from './sink.js';
-import { BadUtf8Error, badUtf8Reason, lineAtOffset, textChunks } from './text.js';
+import { BadGbkError, badGbkReason, BadUtf8Error, badUtf8Reason, lineAtOffset, textChunks } from './text.js';
 
 /** Longest line accepted, so a binary file cannot make us buffer it whole. */
 const MAX_LINE_CHARS = 16 << 20;
@@ -20,7 +21,14 @@ export async function readNdjson(path: string, encoding: TextEncoding, sink: Row
     try {
       value = JSON.parse(text);
     } catch (e) {
-      sink.malformed(line, `不是有效的 JSON：${(e as Error).message}`, `invalid JSON: ${(e as Error).message}`);
+      // V8's message quotes the input: keep it short.
+      const msg = (e as Error).message.slice(0, 120);
+      sink.malformed(line, `不是有效的 JSON：${msg}`, `invalid JSON: ${msg}`);
+      return;
+    }
+    if (nestedTooDeep(value)) {
+      const r = tooDeepReason();
+      sink.malformed(line, r.zh, r.en);
       return;
     }
     sink.object(value, line);
@@ -44,6 +52,11 @@ export async function readNdjson(path: string, encoding: TextEncoding, sink: Row
     pending += utf8.end();
     if (pending !== '') handle(pending);
   } catch (e) {
+    if (e instanceof BadGbkError) {
+      const r = badGbkReason();
+      sink.malformed(e.line, r.zh, r.en);
+      return;
+    }
     if (!(e instanceof BadUtf8Error)) throw e;
     const r = badUtf8Reason();
     sink.malformed(lineAtOffset(path, e.offset), r.zh, r.en);

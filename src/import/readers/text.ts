@@ -15,6 +15,13 @@ export class BadUtf8Error extends Error {
   }
 }
 
+/** Thrown (internally) when a GBK file holds a byte sequence that is not GBK (decoded as U+FFFD). */
+export class BadGbkError extends Error {
+  constructor(readonly line: number) {
+    super(`invalid GBK at line ${line}`);
+  }
+}
+
 /** Chunks of the file as Buffers (UTF-8, checked) or strings (GBK, decoded). */
 export async function* textChunks(
   path: string,
@@ -27,15 +34,24 @@ export async function* textChunks(
   const input = createReadStream(path, { highWaterMark: 1 << 16 });
   try {
     if (encoding === 'gbk') {
+      // iconv-lite turns a sequence it cannot decode into U+FFFD: that is never stored. Line feeds
+      // are single bytes in GBK (never a trail byte), so counting them in the decoded text is exact.
       const decoder = iconv.getDecoder('gb18030');
+      let line = 1;
+      const checked = (s: string): string => {
+        const bad = s.indexOf('\uFFFD');
+        if (bad >= 0) throw new BadGbkError(line + countLf(s, bad));
+        line += countLf(s, s.length);
+        return s;
+      };
       for await (const chunk of input as AsyncIterable<Buffer>) {
         tap(chunk);
         const s = decoder.write(chunk);
-        if (s) yield s;
+        if (s) yield checked(s);
         if (stop()) return;
       }
       const rest = decoder.end();
-      if (rest) yield rest;
+      if (rest) yield checked(rest);
       return;
     }
     const checker = new Utf8Checker();
@@ -51,6 +67,12 @@ export async function* textChunks(
   } finally {
     input.destroy();
   }
+}
+
+function countLf(s: string, end: number): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0 && i < end; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** The 1-based line holding byte `offset` of the file (rare error path: reads the prefix again). */
@@ -69,6 +91,14 @@ export function lineAtOffset(path: string, offset: number): number {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Message for a BadGbkError. */
+export function badGbkReason(): { zh: string; en: string } {
+  return {
+    zh: '此处的字节无法按 GBK 解码（字符被截断或文件混有其他编码）。请整个文件另存为 UTF-8 或 GBK',
+    en: 'bytes here do not decode as GBK (a cut character, or mixed encodings); save the whole file as UTF-8 or GBK',
+  };
 }
 
 /** Message for a BadUtf8Error. */

@@ -6,9 +6,15 @@
 import { createReadStream } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { ByteTap, RowSink } from './sink.js';
+import { checkXlsxArchive } from './zip-limits.js';
 
 /** Stream the first worksheet of an XLSX file into the sink; `line` is the sheet's row number. */
 export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promise<void> {
+  const problem = checkXlsxArchive(path);
+  if (problem) {
+    sink.malformed(undefined, problem.zh, problem.en);
+    return;
+  }
   const input = createReadStream(path, { highWaterMark: 1 << 20 });
   input.on('data', (chunk) => tap(chunk as Buffer));
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
@@ -31,7 +37,8 @@ export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promi
     }
   } catch (e) {
     if (sink.done) return;
-    const msg = (e as Error).message;
+    // exceljs may quote the document in its message: keep a short head of it.
+    const msg = String((e as Error).message).slice(0, 160);
     sink.malformed(undefined, `无法读取 XLSX 文件（文件损坏或不是 .xlsx）：${msg}`, `cannot read the XLSX file (corrupt or not .xlsx): ${msg}`);
   } finally {
     input.destroy();

@@ -6,8 +6,8 @@
  */
 import type { AssessmentFact } from '../../reports/types.js';
 import { upsertAssessment } from '../../store/reports.js';
-import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
-import { cellText, Invalid, showValue, text, type ValueParser } from '../values.js';
+import { earlierRow, type CommandContext, type RowContext, type TableSpec, type TableWriter } from '../table.js';
+import { cellText, code, Invalid, showValue, text, type ValueParser } from '../values.js';
 import { parsePeriod } from '../../domain/calendar.js';
 
 /** A period label: 2026-10 (month), 2026-Q3 (quarter) or 2026 (year). */
@@ -46,23 +46,23 @@ export function checkBranch(code: unknown, row: RowContext): boolean {
 }
 
 class AssessmentsWriter implements TableWriter<AssessmentFact> {
-  private seen = new Map<string, { score: number; at: number | undefined }>();
+  /** Every row of the command (all its files), to refuse a key repeated with another score. */
+  private readonly seen = new Map<string, { score: number; at: number | undefined; source: string }>();
   constructor(private readonly cmd: CommandContext) {}
 
-  beginFile(): void {
-    this.seen = new Map();
-  }
+  beginFile(): void {}
 
   add(a: AssessmentFact, row: RowContext): void {
     const key = `${a.org}\u0000${a.indicator}\u0000${a.period}`;
     const before = this.seen.get(key);
     if (before) {
       if (before.score !== a.score) {
-        row.fail('score', `「${a.org}」的指标「${a.indicator}」在 ${a.period} 已在第 ${before.at ?? '?'} 行出现且得分不同`, `duplicate (org, indicator, period) with a different score`, a.score);
+        const at = earlierRow(row, before.source, before.at);
+        row.fail('score', `「${a.org}」的指标「${a.indicator}」在 ${a.period} ${at.zh}已出现且得分不同`, `duplicate (org, indicator, period) with a different score (first ${at.en})`, a.score);
       } else row.file.unchanged++;
       return;
     }
-    this.seen.set(key, { score: a.score, at: row.line ?? row.item });
+    this.seen.set(key, { score: a.score, at: row.line ?? row.item, source: row.source });
     if (this.cmd.failed) return;
     row.file[upsertAssessment(this.cmd.db, a, this.cmd.now)]++;
   }
@@ -77,7 +77,7 @@ export const assessmentsTable: TableSpec<AssessmentFact> = {
   order: 30,
   signature: ['org', 'indicator', 'period', 'score'],
   columns: [
-    { key: 'org', zh: '组织编码', aliases: ['支部编码', '党支部编码'], required: true, parse: text },
+    { key: 'org', zh: '组织编码', aliases: ['支部编码', '党支部编码'], required: true, parse: code },
     { key: 'indicator', zh: '指标', aliases: ['指标名称', '考核指标'], required: true, parse: text },
     { key: 'period', zh: '期间', aliases: ['考核期间', '周期'], required: true, parse: periodLabel },
     { key: 'score', zh: '得分', aliases: ['分数', '考核得分'], required: true, parse: score },

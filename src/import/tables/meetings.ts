@@ -5,8 +5,8 @@
 import { MEETING_TYPE_NAMES_ZH, type LecturerRole, type Meeting, type MeetingType } from '../../domain/types.js';
 import { KeyedUpserter } from '../../store/imports.js';
 import { MEETING_UPSERT, meetingUpsertParams } from '../../store/meetings.js';
-import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
-import { count, Invalid, oneOf, text, timestamp, yesNo } from '../values.js';
+import { earlierRow, type CommandContext, type FileTally, type RowContext, type TableSpec, type TableWriter } from '../table.js';
+import { code, count, Invalid, oneOf, text, timestamp, yesNo } from '../values.js';
 
 /** 会议类型: English code or Chinese name (党员大会/支部党员大会, 支委会/支部委员会会议, 党小组会, 党课, …). */
 export const parseMeetingType = oneOf<MeetingType>({ zh: '会议类型', en: 'meeting type' }, MEETING_TYPE_NAMES_ZH, {
@@ -31,8 +31,8 @@ class MeetingsWriter implements TableWriter<Meeting> {
     this.upserter = new KeyedUpserter(cmd.db.$client, MEETING_UPSERT);
   }
 
-  beginFile(): void {
-    this.upserter.beginFile();
+  beginFile(file: FileTally): void {
+    this.upserter.beginFile(file.source);
   }
 
   add(m: Meeting, row: RowContext): void {
@@ -41,14 +41,8 @@ class MeetingsWriter implements TableWriter<Meeting> {
     if (orgId === null || orgId === undefined) return;
     const outcome = this.upserter.upsert(meetingUpsertParams(this.params, m, orgId), row.line ?? row.item ?? 0);
     if (outcome === 'conflict') {
-      const at = this.upserter.conflictLine;
-      const unit = row.line !== undefined ? '行' : '项';
-      row.fail(
-        'id',
-        `记录编号「${m.id}」${at !== undefined ? `在第 ${at} ${unit}` : '在本文件前面'}已出现且内容不同`,
-        `record id "${m.id}" already appears ${at !== undefined ? `at ${row.line !== undefined ? 'line' : 'item'} ${at}` : 'earlier in this file'} with different content`,
-        m.id,
-      );
+      const at = earlierRow(row, this.upserter.conflictSource, this.upserter.conflictLine);
+      row.fail('id', `记录编号「${m.id}」${at.zh}已出现且内容不同`, `record id "${m.id}" already appears ${at.en} with different content`, m.id);
       return;
     }
     row.file[outcome]++;
@@ -64,8 +58,8 @@ export const meetingsTable: TableSpec<Meeting> = {
   order: 20,
   signature: ['id', 'org', 'type', 'held_at'],
   columns: [
-    { key: 'id', zh: '记录编号', aliases: ['会议编号', '记录ID'], required: true, parse: text },
-    { key: 'org', zh: '组织编码', aliases: ['支部编码', '党支部编码'], required: true, parse: text },
+    { key: 'id', zh: '记录编号', aliases: ['会议编号', '记录ID'], required: true, parse: code },
+    { key: 'org', zh: '组织编码', aliases: ['支部编码', '党支部编码'], required: true, parse: code },
     { key: 'type', zh: '会议类型', aliases: ['类型'], required: true, parse: parseMeetingType },
     { key: 'held_at', zh: '召开时间', field: 'heldAt', aliases: ['会议时间', '开会时间'], required: true, parse: timestamp },
     { key: 'expected', zh: '应到人数', required: true, parse: count },

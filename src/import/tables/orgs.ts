@@ -6,8 +6,8 @@
 import { DOMAIN_NAMES_ZH, type Domain, type Org, type OrgKind } from '../../domain/types.js';
 import { KeyedUpserter } from '../../store/imports.js';
 import { ORG_UPSERT, orgUpsertParams } from '../../store/orgs.js';
-import type { CommandContext, FileTally, RowContext, RowLocation, TableSpec, TableWriter } from '../table.js';
-import { count, date, email, oneOf, phone, positiveInt, text } from '../values.js';
+import { earlierRow, type CommandContext, type FileTally, type RowContext, type RowLocation, type TableSpec, type TableWriter } from '../table.js';
+import { code, count, date, email, name, oneOf, phone, termYears, text } from '../values.js';
 
 /** 领域: English code or Chinese name (非公有制经济组织 and 国企 too). */
 export const parseDomain = oneOf<Domain>({ zh: '领域', en: 'domain' }, DOMAIN_NAMES_ZH, {
@@ -30,29 +30,23 @@ interface Staged {
 
 class OrgsWriter implements TableWriter<Org> {
   private readonly staged: Staged[] = [];
-  /** This file's rows by code, to refuse a code repeated with other content. */
-  private inFile = new Map<string, Staged>();
+  /** This command's rows by code (all its org files), to refuse a code repeated with other content. */
+  private readonly inCommand = new Map<string, Staged>();
 
   constructor(private readonly cmd: CommandContext) {}
 
-  beginFile(): void {
-    this.inFile = new Map();
-  }
+  beginFile(): void {}
 
   add(org: Org, row: RowContext): void {
-    const earlier = this.inFile.get(org.code);
+    const earlier = this.inCommand.get(org.code);
     if (earlier && !sameOrg(earlier.org, org)) {
-      row.fail(
-        'code',
-        `组织编码「${org.code}」在第 ${earlier.loc.line ?? earlier.loc.item} ${row.line !== undefined ? '行' : '项'}已出现且内容不同`,
-        `org code "${org.code}" already appears at ${row.line !== undefined ? 'line' : 'item'} ${earlier.loc.line ?? earlier.loc.item} with different content`,
-        org.code,
-      );
+      const at = earlierRow(row, earlier.loc.source, earlier.loc.line ?? earlier.loc.item);
+      row.fail('code', `组织编码「${org.code}」${at.zh}已出现且内容不同`, `org code "${org.code}" already appears ${at.en} with different content`, org.code);
       return;
     }
     const s: Staged = { org, file: row.file, loc: row.locate() };
     this.staged.push(s);
-    this.inFile.set(org.code, s);
+    this.inCommand.set(org.code, s);
     const known = this.cmd.orgs.get(org.code);
     this.cmd.orgs.put(org.code, { id: known?.id ?? null, kind: org.kind, parent: org.parent });
   }
@@ -130,7 +124,7 @@ class OrgsWriter implements TableWriter<Org> {
     for (const s of this.staged) {
       if (s.file !== file) {
         file = s.file;
-        upserter.beginFile();
+        upserter.beginFile(file.source);
       }
       const outcome = upserter.upsert(orgUpsertParams(s.org, this.cmd.now), s.loc.line ?? s.loc.item ?? 0);
       if (outcome === 'conflict') continue; // already refused in add()
@@ -168,21 +162,21 @@ export const orgsTable: TableSpec<Org> = {
   order: 10,
   signature: ['code', 'name', 'kind'],
   columns: [
-    { key: 'code', zh: '组织编码', required: true, parse: text },
-    { key: 'name', zh: '组织名称', required: true, parse: text },
+    { key: 'code', zh: '组织编码', required: true, parse: code },
+    { key: 'name', zh: '组织名称', required: true, parse: name },
     { key: 'kind', zh: '组织类别', aliases: ['组织类型'], required: true, parse: parseOrgKind },
-    { key: 'parent', zh: '上级组织编码', aliases: ['上级组织', '上级党组织编码'], parse: text },
+    { key: 'parent', zh: '上级组织编码', aliases: ['上级组织', '上级党组织编码'], parse: code },
     { key: 'domain', zh: '领域', aliases: ['所属领域'], parse: parseDomain },
     { key: 'members', zh: '党员人数', aliases: ['正式党员人数'], parse: count },
     { key: 'groups', zh: '党小组数', aliases: ['党小组数量'], parse: count },
-    { key: 'secretary', zh: '书记姓名', aliases: ['书记'], parse: text },
+    { key: 'secretary', zh: '书记姓名', aliases: ['书记'], parse: name },
     { key: 'secretary_phone', zh: '书记手机', field: 'secretaryPhone', aliases: ['书记手机号', '书记电话'], parse: phone },
     { key: 'secretary_email', zh: '书记邮箱', field: 'secretaryEmail', parse: email },
-    { key: 'clerk', zh: '党务干部', aliases: ['党务干部姓名'], parse: text },
+    { key: 'clerk', zh: '党务干部', aliases: ['党务干部姓名'], parse: name },
     { key: 'clerk_phone', zh: '党务干部手机', field: 'clerkPhone', aliases: ['党务干部手机号', '党务干部电话'], parse: phone },
     { key: 'clerk_email', zh: '党务干部邮箱', field: 'clerkEmail', parse: email },
     { key: 'elected_on', zh: '换届日期', field: 'electedOn', aliases: ['换届时间'], parse: date },
-    { key: 'term_years', zh: '任期年限', field: 'termYears', aliases: ['任期'], parse: positiveInt },
+    { key: 'term_years', zh: '任期年限', field: 'termYears', aliases: ['任期'], parse: termYears },
     { key: 'established_on', zh: '成立日期', field: 'establishedOn', aliases: ['成立时间'], parse: date },
   ],
 

@@ -5,16 +5,15 @@
 import type { VetoFact } from '../../reports/types.js';
 import { upsertVeto } from '../../store/reports.js';
 import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
-import { text } from '../values.js';
+import { code, text } from '../values.js';
 import { checkBranch, periodLabel } from './assessments.js';
 
 class VetoesWriter implements TableWriter<VetoFact> {
-  private seen = new Set<string>();
+  /** Every row of the command (all its files): a repeat is the same fact, counted unchanged. */
+  private readonly seen = new Set<string>();
   constructor(private readonly cmd: CommandContext) {}
 
-  beginFile(): void {
-    this.seen = new Set();
-  }
+  beginFile(): void {}
 
   add(v: VetoFact, row: RowContext): void {
     const key = `${v.org}\u0000${v.period}\u0000${v.item}`;
@@ -37,7 +36,7 @@ export const vetoesTable: TableSpec<VetoFact> = {
   order: 30,
   signature: ['org', 'period', 'item'],
   columns: [
-    { key: 'org', zh: '组织编码', aliases: ['支部编码', '党支部编码'], required: true, parse: text },
+    { key: 'org', zh: '组织编码', aliases: ['支部编码', '党支部编码'], required: true, parse: code },
     { key: 'period', zh: '期间', aliases: ['考核期间', '周期'], required: true, parse: periodLabel },
     { key: 'item', zh: '事项', aliases: ['原因', 'reason', '否决事项', '负面清单事项', '情形'], required: true, parse: text },
   ],

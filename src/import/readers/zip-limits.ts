@@ -1,0 +1,94 @@
+/**
+ * Bounded memory for XLSX: before exceljs unzips anything, the zip's central directory is read and
+ * checked. exceljs keeps the whole shared-strings table in memory, and a small file can inflate to
+ * gigabytes (a zip bomb), so an archive whose entries are too large, or compress too well to be a
+ * real spreadsheet, is refused with a clear reason instead of driving the importer out of memory.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+/** Limits on the uncompressed entries of an XLSX archive. */
+export const XLSX_LIMITS = {
+  /** xl/sharedStrings.xml, held in memory whole by the reader. */
+  sharedStringsBytes: 64 << 20,
+  /** Any other entry (worksheets are streamed, but reading 1 GiB of XML is already minutes). */
+  entryBytes: 2 ** 30,
+  /** All entries together. */
+  totalBytes: 2 * 2 ** 30,
+  /** Uncompressed / compressed, for entries above ratioFromBytes: real sheets stay well under 100. */
+  ratio: 200,
+  ratioFromBytes: 64 << 20,
+  entries: 10_000,
+} as const;
+
+export interface ZipProblem {
+  zh: string;
+  en: string;
+}
+
+const MiB = 1 << 20;
+
+/** Check the archive at `path`; null when it is within the limits. */
+export function checkXlsxArchive(path: string): ZipProblem | null {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    // The end-of-central-directory record is within the last 64 KiB + 22 bytes.
+    const tailLen = Math.min(size, 65_557);
+    const tail = Buffer.alloc(tailLen);
+    readSync(fd, tail, 0, tailLen, size - tailLen);
+    let eocd = -1;
+    for (let i = tailLen - 22; i >= 0; i--) {
+      if (tail.readUInt32LE(i) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
+    }
+    if (eocd < 0) return { zh: '无法读取 XLSX 文件（文件损坏或不是 .xlsx）：zip 目录缺失', en: 'cannot read the XLSX file (corrupt or not .xlsx): no zip directory' };
+    const count = tail.readUInt16LE(eocd + 10);
+    const dirSize = tail.readUInt32LE(eocd + 12);
+    const dirOffset = tail.readUInt32LE(eocd + 16);
+    if (count === 0xffff || dirOffset === 0xffffffff || dirSize === 0xffffffff) {
+      return { zh: 'XLSX 文件过大（ZIP64 格式）', en: 'XLSX file too large (ZIP64 archive)' };
+    }
+    if (count > XLSX_LIMITS.entries) return { zh: `XLSX 文件包含的条目过多（${count} 个）`, en: `XLSX archive has too many entries (${count})` };
+    if (dirOffset + dirSize > size) return { zh: '无法读取 XLSX 文件（文件损坏或不是 .xlsx）：zip 目录损坏', en: 'cannot read the XLSX file (corrupt or not .xlsx): corrupt zip directory' };
+    const dir = Buffer.alloc(dirSize);
+    readSync(fd, dir, 0, dirSize, dirOffset);
+    let total = 0;
+    for (let p = 0, n = 0; n < count; n++) {
+      if (p + 46 > dir.length || dir.readUInt32LE(p) !== 0x02014b50) {
+        return { zh: '无法读取 XLSX 文件（文件损坏或不是 .xlsx）：zip 目录损坏', en: 'cannot read the XLSX file (corrupt or not .xlsx): corrupt zip directory' };
+      }
+      const compressed = dir.readUInt32LE(p + 20);
+      const uncompressed = dir.readUInt32LE(p + 24);
+      const nameLen = dir.readUInt16LE(p + 28);
+      const extraLen = dir.readUInt16LE(p + 30);
+      const commentLen = dir.readUInt16LE(p + 32);
+      const name = dir.toString('utf8', p + 46, Math.min(dir.length, p + 46 + Math.min(nameLen, 200)));
+      p += 46 + nameLen + extraLen + commentLen;
+      if (uncompressed === 0xffffffff || compressed === 0xffffffff) {
+        return { zh: 'XLSX 文件过大（ZIP64 条目）', en: 'XLSX file too large (ZIP64 entry)' };
+      }
+      total += uncompressed;
+      const limit = /sharedStrings\.xml$/i.test(name) ? XLSX_LIMITS.sharedStringsBytes : XLSX_LIMITS.entryBytes;
+      if (uncompressed > limit) {
+        return {
+          zh: `XLSX 文件中的 ${name} 解压后过大（${Math.round(uncompressed / MiB)} MiB，上限 ${Math.round(limit / MiB)} MiB）：请拆分为多个文件或另存为 CSV`,
+          en: `${name} inside the XLSX is too large uncompressed (${Math.round(uncompressed / MiB)} MiB, limit ${Math.round(limit / MiB)} MiB); split the file or save it as CSV`,
+        };
+      }
+      if (uncompressed > XLSX_LIMITS.ratioFromBytes && uncompressed > compressed * XLSX_LIMITS.ratio) {
+        return {
+          zh: `XLSX 文件中的 ${name} 压缩比异常（${Math.round(uncompressed / Math.max(1, compressed))}:1），疑似压缩炸弹，已拒绝`,
+          en: `${name} inside the XLSX compresses ${Math.round(uncompressed / Math.max(1, compressed))}:1, like a zip bomb; refused`,
+        };
+      }
+    }
+    if (total > XLSX_LIMITS.totalBytes) {
+      return { zh: `XLSX 文件解压后过大（${Math.round(total / MiB)} MiB）`, en: `XLSX file too large uncompressed (${Math.round(total / MiB)} MiB)` };
+    }
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
