@@ -14,12 +14,20 @@ export class NotifierError extends Error {
   readonly code?: string;
 
   constructor(channel: ChannelName, message: string, opts: { permanent: boolean; code?: string; secrets?: readonly string[] }) {
-    super(redact(message, opts.secrets ?? []));
+    // Mask first, cut after: cutting first could leave the head of a secret that straddles the cut.
+    super(cut(redact(message, opts.secrets ?? []), MAX_MESSAGE_CHARS));
     this.name = 'NotifierError';
     this.channel = channel;
     this.permanent = opts.permanent;
     if (opts.code !== undefined) this.code = opts.code;
   }
+}
+
+/** Longest error message kept (logs, the deliveries table). Provider text is passed in whole. */
+export const MAX_MESSAGE_CHARS = 400;
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /**
@@ -41,8 +49,8 @@ export function describeCause(e: unknown, secrets: readonly string[]): string {
   if (e instanceof Error) {
     const cause = (e as { cause?: unknown }).cause;
     const code = (e as { code?: unknown }).code ?? (cause as { code?: unknown } | undefined)?.code;
-    const base = `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`.split('\n')[0]!.slice(0, 300);
-    return redact(code && !base.includes(String(code)) ? `${base} (${String(code)})` : base, secrets);
+    const base = `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`.split('\n')[0]!;
+    return cut(redact(code && !base.includes(String(code)) ? `${base} (${String(code)})` : base, secrets), 300);
   }
-  return redact(String(e).slice(0, 300), secrets);
+  return cut(redact(String(e), secrets), 300);
 }

@@ -77,7 +77,7 @@ export function postJson(
             } catch {
               json = undefined;
             }
-            resolve({ status: res.statusCode ?? 0, json, snippet: text.slice(0, 500) });
+            resolve({ status: res.statusCode ?? 0, json, snippet: text.slice(0, 4096) });
           });
         },
       );

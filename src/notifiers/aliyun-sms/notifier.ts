@@ -64,7 +64,8 @@ export class AliyunSmsNotifier implements Notifier {
 
   constructor(cfg: AliyunSmsConfig, keys: { accessKeyId: string; accessKeySecret: string }, log?: Logger) {
     this.#cfg = cfg;
-    this.#secrets = [keys.accessKeySecret];
+    // The AccessKey ID is not a secret to Aliyun, but it names the account: it is masked in logs too.
+    this.#secrets = [keys.accessKeySecret, keys.accessKeyId];
     this.#log = log;
     const sdkConfig = new OpenApiConfig({
       accessKeyId: keys.accessKeyId,
@@ -111,7 +112,7 @@ export class AliyunSmsNotifier implements Notifier {
   #fromCode(code: string, message: string | undefined, httpStatus?: number): NotifierError {
     const permanent = aliyunIsPermanent(code, httpStatus);
     const hint = HINTS[code] ?? (permanent ? '阿里云拒绝发送' : '阿里云暂时不可用，稍后重试');
-    return new NotifierError('aliyun_sms', `${hint} / Aliyun SMS error ${code}: ${(message ?? '').slice(0, 200)}`, {
+    return new NotifierError('aliyun_sms', `${hint} / Aliyun SMS error ${code}: ${message ?? ''}`, {
       permanent,
       code,
       secrets: this.#secrets,

@@ -72,7 +72,7 @@ export class DingtalkNotifier implements Notifier {
     const permanent = !TEMPORARY.has(errcode) && res.status !== 429;
     const zh =
       errcode === 310000 ? '钉钉机器人签名、关键词或 IP 校验失败' : errcode === 300001 ? '钉钉机器人 access_token 无效' : permanent ? '钉钉拒绝发送' : '钉钉发送过于频繁，稍后重试';
-    throw new NotifierError('dingtalk', `${zh} / DingTalk errcode ${errcode}: ${(answer?.errmsg ?? res.snippet).slice(0, 200)}`, {
+    throw new NotifierError('dingtalk', `${zh} / DingTalk errcode ${errcode}: ${answer?.errmsg ?? res.snippet}`, {
       permanent,
       code: String(errcode),
       secrets,

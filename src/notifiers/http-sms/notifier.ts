@@ -44,7 +44,7 @@ export class HttpSmsNotifier implements Notifier {
     }
     const permanent = res.status < 500 && res.status !== 408 && res.status !== 429;
     const zh = permanent ? (res.status === 401 || res.status === 403 ? '短信网关认证失败' : '短信网关拒绝请求') : '短信网关暂时不可用，稍后重试';
-    throw new NotifierError('http_sms', `${zh} / SMS gateway answered HTTP ${res.status}: ${res.snippet.slice(0, 200)}`, {
+    throw new NotifierError('http_sms', `${zh} / SMS gateway answered HTTP ${res.status}: ${res.snippet}`, {
       permanent,
       code: `http_${res.status}`,
       secrets,

@@ -48,7 +48,7 @@ export class TencentSmsNotifier implements Notifier {
 
   constructor(cfg: TencentSmsConfig, keys: { secretId: string; secretKey: string }, log?: Logger) {
     this.#cfg = cfg;
-    this.#secrets = [keys.secretKey];
+    this.#secrets = [keys.secretKey, keys.secretId];
     this.#log = log;
     this.#client = new Client({
       credential: { secretId: keys.secretId, secretKey: keys.secretKey },
@@ -100,7 +100,7 @@ export class TencentSmsNotifier implements Notifier {
   #fromCode(code: string, message: string): NotifierError {
     const permanent = tencentIsPermanent(code);
     const hint = HINTS[code] ?? (permanent ? '腾讯云拒绝发送' : '腾讯云暂时不可用，稍后重试');
-    return new NotifierError('tencent_sms', `${hint} / Tencent SMS error ${code}: ${message.slice(0, 200)}`, { permanent, code, secrets: this.#secrets });
+    return new NotifierError('tencent_sms', `${hint} / Tencent SMS error ${code}: ${message}`, { permanent, code, secrets: this.#secrets });
   }
 
   /** The SDK throws with `code` for API errors, `httpCode` for HTTP errors, neither for network failures. */

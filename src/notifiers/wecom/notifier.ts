@@ -58,7 +58,7 @@ export class WecomNotifier implements Notifier {
     const errcode = answer?.errcode ?? -2;
     const permanent = !TEMPORARY.has(errcode) && res.status !== 429;
     const zh = errcode === 45009 ? '企业微信机器人发送过于频繁，稍后重试' : errcode === 93000 ? '企业微信机器人 key 无效' : permanent ? '企业微信拒绝发送' : '企业微信暂时不可用，稍后重试';
-    throw new NotifierError('wecom', `${zh} / WeCom errcode ${errcode}: ${(answer?.errmsg ?? res.snippet).slice(0, 200)}`, {
+    throw new NotifierError('wecom', `${zh} / WeCom errcode ${errcode}: ${answer?.errmsg ?? res.snippet}`, {
       permanent,
       code: String(errcode),
       secrets,
