@@ -5,6 +5,7 @@
 import ExcelJS from 'exceljs';
 import { createWriteStream } from 'node:fs';
 import { PassThrough, type Writable } from 'node:stream';
+import { safeRow } from '../domain/safe-cell.js';
 import { DOMAINS, DOMAIN_NAMES_ZH, type Domain } from '../domain/types.js';
 import type { BranchReport } from './types.js';
 import { CATEGORY_IDS, CATEGORY_NAMES_ZH } from './config.js';
@@ -55,10 +56,11 @@ type StreamWorkbook = InstanceType<typeof ExcelJS.stream.xlsx.WorkbookWriter>;
 function addSheet(wb: StreamWorkbook, name: string, title: string, rows: RankingRow[]): void {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 2 }] });
   ws.columns = HEADERS.map((_, i) => ({ width: [8, 14, 28, 22, 10][i] ?? 10 }));
-  ws.addRow([title]).commit();
+  ws.addRow(safeRow([title])).commit();
   ws.addRow(HEADERS).commit();
   for (const r of rows) {
-    ws.addRow([
+    // Names and codes come from imports: neutralised like every exported cell (src/domain/safe-cell.ts).
+    ws.addRow(safeRow([
       r.rank ?? '未参与排名',
       r.org,
       r.name,
@@ -72,7 +74,7 @@ function addSheet(wb: StreamWorkbook, name: string, title: string, rows: Ranking
       r.scoreChange,
       r.problems,
       ...r.categories,
-    ]).commit();
+    ])).commit();
   }
   ws.commit();
 }
