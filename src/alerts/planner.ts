@@ -1,7 +1,12 @@
 /**
- * planDeliveries: turn the unplanned outbox into digests and deliveries, in ONE synchronous
- * transaction with marking the outbox rows planned (a crash re-plans the same rows, and the
- * dedup keys make that harmless). Quiet hours set every delivery's not_before.
+ * planDeliveries: turn the unplanned outbox into digests and deliveries, chunk by chunk: the rows of
+ * the branches under a group of committees (about PLAN_CHUNK_ROWS rows) in ONE synchronous
+ * transaction with marking them planned (a crash re-plans the chunk's rows, and the dedup keys make
+ * that harmless; finished chunks stay planned). A province's 200,000 alerts planned at once held
+ * over a GiB; a chunk holds a few tens of MiB. A committee's branches never straddle chunks, so its
+ * secretary and robots get one digest as before; only a person reached through branches of two
+ * committees in different chunks gets two digests (each event still exactly once). Quiet hours set
+ * every delivery's not_before.
  */
 import type { Config } from '../config/schema.js';
 import { shanghaiDate } from '../domain/calendar.js';
@@ -10,7 +15,8 @@ import { physicalChannel, robotsFor } from '../notifiers/config.js';
 import type { ChannelName } from '../notifiers/types.js';
 import type { Db } from '../store/db.js';
 import { inTransaction } from '../store/alerts.js';
-import { orgContacts, smsCountsOn, unplannedOutbox, writePlan, type DigestPlan } from '../store/deliveries.js';
+import { orgContacts, smsCountsOn, writePlan, type DigestPlan, type OutboxEntry } from '../store/deliveries.js';
+import { committeeChunks, unplannedByCommittee, unplannedOutboxUnder } from '../store/plan-chunks.js';
 import { chooseSends, deliveryKey, planDigests, type PlanPolicy } from './plan.js';
 
 /** The config sections planning reads. */
@@ -47,54 +53,63 @@ export function sendTime(config: Pick<Config, 'delivery' | 'calendar'>, now: num
   return nextAllowedTime(now, config.delivery.quiet_hours, workCalendar(config.calendar));
 }
 
+/** Outbox rows planned per transaction (rounded to whole committees). */
+export const PLAN_CHUNK_ROWS = 20_000;
+
 /**
  * Plan deliveries for every unplanned outbox row as of `now`: one digest per recipient, channels
- * from routing among `available`, SMS capped per recipient and day.
+ * from routing among `available`, SMS capped per recipient and day (counted across chunks: each
+ * chunk sees the deliveries the earlier ones planned).
  */
-export function planDeliveries(db: Db, config: PlanConfig, available: Iterable<ChannelName>, now: number): PlanResult {
+export function planDeliveries(db: Db, config: PlanConfig, available: Iterable<ChannelName>, now: number, chunkRows = PLAN_CHUNK_ROWS): PlanResult {
   const policy = planPolicy(config, available);
   const notBefore = sendTime(config, now);
+  const total: PlanResult = { outbox: 0, stale: 0, digests: 0, deliveries: 0, cappedSms: 0, unreachable: 0, notBefore };
+  for (const committees of committeeChunks(unplannedByCommittee(db), chunkRows)) {
+    const r = inTransaction(db, () => planChunk(db, unplannedOutboxUnder(db, committees), policy, config.delivery.sms_daily_cap, notBefore, now));
+    for (const k of ['outbox', 'stale', 'digests', 'deliveries', 'cappedSms', 'unreachable'] as const) total[k] += r[k];
+  }
+  return total;
+}
+
+/** Plan one chunk's outbox rows (inside the caller's transaction). */
+function planChunk(db: Db, entries: readonly OutboxEntry[], policy: PlanPolicy, cap: number, notBefore: number, now: number): Omit<PlanResult, 'notBefore'> {
   const sendDay = shanghaiDate(notBefore);
-  const cap = config.delivery.sms_daily_cap;
-  return inTransaction(db, () => {
-    const entries = unplannedOutbox(db);
-    const notes = new Map<number, string>();
-    const live = [];
-    for (const e of entries) {
-      if (e.alertState === 'open') live.push(e.item);
-      else notes.set(e.item.eventId, `skipped: alert ${e.alertState} before planning`);
-    }
-    const orgs = orgContacts(db, live.map((i) => i.org));
-    const { digests, unreachable } = planDigests(live, orgs, policy, now);
-    const phones = digests.map((d) => d.contacts.phone).filter((p): p is string => p !== null);
-    const counts = smsCountsOn(db, phones, sendDay);
-    let cappedSms = 0;
-    const planned = new Set<number>();
-    const plans: DigestPlan[] = [];
-    for (const d of digests) {
-      const phone = d.contacts.phone;
-      const { sends, smsCapped } = chooseSends(d, policy.smsChannel, phone ? (counts.get(phone) ?? 0) : 0, cap);
-      if (smsCapped) cappedSms++;
-      if (phone && sends.some((s) => s.logical === 'sms')) counts.set(phone, (counts.get(phone) ?? 0) + 1);
-      const ids = d.items.map((i) => i.eventId);
-      plans.push({ digest: d, sends, keys: sends.map((s) => deliveryKey(d.recipientKey, s.channel, ids)) });
-      for (const id of ids) if (sends.length) planned.add(id);
-    }
-    const nobody = new Set(unreachable);
-    for (const i of live) {
-      if (planned.has(i.eventId)) notes.set(i.eventId, 'planned');
-      else if (nobody.has(i.eventId)) notes.set(i.eventId, 'unreachable: no contact or channel');
-      else notes.set(i.eventId, 'not sent: daily SMS cap reached and no other channel');
-    }
-    const written = writePlan(db, plans, notBefore, sendDay, notes, now);
-    return {
-      outbox: entries.length,
-      stale: entries.length - live.length,
-      digests: written.digests,
-      deliveries: written.deliveries,
-      cappedSms,
-      unreachable: unreachable.length,
-      notBefore,
-    };
-  });
+  const notes = new Map<number, string>();
+  const live = [];
+  for (const e of entries) {
+    if (e.alertState === 'open') live.push(e.item);
+    else notes.set(e.item.eventId, `skipped: alert ${e.alertState} before planning`);
+  }
+  const orgs = orgContacts(db, live.map((i) => i.org));
+  const { digests, unreachable } = planDigests(live, orgs, policy, now);
+  const phones = digests.map((d) => d.contacts.phone).filter((p): p is string => p !== null);
+  const counts = smsCountsOn(db, phones, sendDay);
+  let cappedSms = 0;
+  const planned = new Set<number>();
+  const plans: DigestPlan[] = [];
+  for (const d of digests) {
+    const phone = d.contacts.phone;
+    const { sends, smsCapped } = chooseSends(d, policy.smsChannel, phone ? (counts.get(phone) ?? 0) : 0, cap);
+    if (smsCapped) cappedSms++;
+    if (phone && sends.some((s) => s.logical === 'sms')) counts.set(phone, (counts.get(phone) ?? 0) + 1);
+    const ids = d.items.map((i) => i.eventId);
+    plans.push({ digest: d, sends, keys: sends.map((s) => deliveryKey(d.recipientKey, s.channel, ids)) });
+    for (const id of ids) if (sends.length) planned.add(id);
+  }
+  const nobody = new Set(unreachable);
+  for (const i of live) {
+    if (planned.has(i.eventId)) notes.set(i.eventId, 'planned');
+    else if (nobody.has(i.eventId)) notes.set(i.eventId, 'unreachable: no contact or channel');
+    else notes.set(i.eventId, 'not sent: daily SMS cap reached and no other channel');
+  }
+  const written = writePlan(db, plans, notBefore, sendDay, notes, now);
+  return {
+    outbox: entries.length,
+    stale: entries.length - live.length,
+    digests: written.digests,
+    deliveries: written.deliveries,
+    cappedSms,
+    unreachable: unreachable.length,
+  };
 }

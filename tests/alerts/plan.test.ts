@@ -174,3 +174,46 @@ describe('planning digests', () => {
     expect(listAlerts(t.db, { org: 'B8' })[0]!.state).toBe('open');
   });
 });
+
+describe('planning a big city in chunks', () => {
+  const NOW = '2026-11-04T08:30';
+  const findings = [
+    finding('B1', 'committee-monthly', '2026-09', 'escalation'),
+    finding('B1', 'theme-day-monthly', '2026-11', 'reminder'),
+    finding('B2', 'minutes-missing', '2026-10', 'warning'),
+    finding('B3', 'committee-monthly', '2026-09', 'escalation'),
+    finding('B3', 'lecture-quarterly', '2026-Q3', 'warning'),
+  ];
+  const deliveries = (db: TempDb['db']) =>
+    rows(db, 'SELECT dedup_key AS k, channel, recipient, not_before AS notBefore FROM deliveries ORDER BY dedup_key');
+
+  it('plans committee by committee with exactly the deliveries of one pass, and a re-run plans nothing', () => {
+    const onePass = tempDb();
+    try {
+      seedCity(onePass.db);
+      reconcile(onePass.db, findings, explicitScope(findings), baseConfig, at(NOW));
+      const whole = planDeliveries(onePass.db, baseConfig, AVAILABLE, at(NOW));
+      reconcile(t.db, findings, explicitScope(findings), baseConfig, at(NOW));
+      const chunked = planDeliveries(t.db, baseConfig, AVAILABLE, at(NOW), 1); // one committee per chunk
+      expect(chunked).toEqual(whole);
+      expect(whole.deliveries).toBeGreaterThan(3);
+      expect(deliveries(t.db)).toEqual(deliveries(onePass.db));
+      expect(planDeliveries(t.db, baseConfig, AVAILABLE, at(NOW), 1)).toMatchObject({ outbox: 0, digests: 0, deliveries: 0 });
+      expect(count(t.db, 'SELECT count(*) FROM alert_outbox WHERE planned_at IS NULL')).toBe(0);
+    } finally {
+      onePass.cleanup();
+    }
+  });
+
+  it('counts the daily SMS cap across chunks (a secretary of branches under two committees)', () => {
+    insertOrgs(t.db, [branch('B4', '东城第二党支部', 'C2', { secretary: '张三', secretaryPhone: '13800000001' })]);
+    const config = testConfig((c) => {
+      c.delivery.sms_daily_cap = 1;
+    });
+    const two = [finding('B1', 'committee-monthly', '2026-10', 'warning'), finding('B4', 'committee-monthly', '2026-10', 'warning')];
+    reconcile(t.db, two, explicitScope(two), config, at(NOW));
+    const p = planDeliveries(t.db, config, AVAILABLE, at(NOW), 1);
+    expect(p.cappedSms).toBe(1);
+    expect(count(t.db, "SELECT count(*) FROM deliveries WHERE logical = 'sms' AND recipient = '13800000001'")).toBe(1);
+  });
+});
