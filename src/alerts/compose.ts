@@ -8,6 +8,7 @@ import { LEVEL_NAMES_ZH, LEVEL_RANK, RULE_NAMES_ZH, type Level, type RuleId } fr
 import { truncateSmsParam, type SmsContent } from '../notifiers/sms-params.js';
 import type { LogicalChannel, OutgoingMessage } from '../notifiers/types.js';
 import { digestItems, type DigestBranch, type DigestItem, type DigestModel } from './digest-model.js';
+import { composeBacklog } from './backlog.js';
 
 const PREFIX = '【组织生活预警】';
 const FOOTER = '本消息由组织生活工作预警系统自动发送，请勿直接回复。';
@@ -203,6 +204,7 @@ export function composeRobotText(m: DigestModel): string {
 
 /** The message for one channel of a digest. */
 export function composeMessage(m: DigestModel, logical: LogicalChannel, to: string): OutgoingMessage {
+  if (m.backlog) return composeBacklog(m, logical, to, escapeHtml);
   const subject = composeSubject(m);
   if (logical === 'email') return { to, subject, text: composeText(m), html: composeHtml(m) };
   if (logical === 'sms') {

@@ -5,6 +5,7 @@
  */
 import type { Level, RuleId } from '../domain/types.js';
 import type { EventKind, EventReason } from './types.js';
+import type { BacklogModel } from './backlog.js';
 
 /** One alert event the message announces. */
 export interface DigestItem {
@@ -51,6 +52,8 @@ export interface DigestModel {
   committees: DigestCommittee[];
   /** Whether an email with the full list goes to this recipient too (SMS then says "详见邮件"). */
   emailCopy: boolean;
+  /** The go-live backlog summary to an admin (then own and committees are empty). */
+  backlog?: BacklogModel;
 }
 
 /** Every item of a model, own branches first. */

@@ -1,10 +1,17 @@
 /**
  * The alert lifecycle as pure decisions: given the stored alert (if any), this run's finding (if
- * any) and the clock, what changes, which event records it and whether the branch is told.
+ * any), the facts of the alert's own history (when its warning reached the branch) and the clock,
+ * what changes, which event records it and whether the branch is told.
  * healthchecks-style: notifications follow state changes, plus deliberate, configured repeats.
+ *
+ * Escalation (督办) is decided here and only here: a warning becomes an escalation when it has been
+ * DELIVERED to the branch (a sent message to its secretary or Party-affairs worker) and then stayed
+ * open and unacknowledged for the rule's `escalation_days` (working or calendar days). The rules
+ * never escalate by the calendar, so a lapse nobody was told about is never escalated.
  */
-import { DAY_MS, SHANGHAI_OFFSET_MS } from '../domain/calendar.js';
+import { DAY_MS, SHANGHAI_OFFSET_MS, shanghaiDate } from '../domain/calendar.js';
 import { LEVEL_RANK, RECORD_RULE_IDS, type Finding, type Level } from '../domain/types.js';
+import { addDays, type DayCount, type WorkCalendar } from '../domain/workdays.js';
 import type { AlertRow, NewEvent } from './types.js';
 
 /** What reconcile needs of `alerts:` config. */
@@ -13,6 +20,50 @@ export interface LifecyclePolicy {
   repeatIntervalDays: number;
   /** At most this many repeats per level (the count restarts when the level rises or the alert reopens). */
   maxRepeats: number;
+  /** How a rule's escalation_days are counted (alerts.escalation_count). */
+  escalationCount: DayCount;
+  /** The holiday calendar working days are counted on. */
+  calendar: WorkCalendar;
+}
+
+/** What the store knows of an alert's past that the decisions need (reconcile loads it). */
+export interface AlertHistoryFacts {
+  /**
+   * When a message carrying this alert at warning level (or above) was first sent to the branch
+   * (secretary or Party-affairs worker) since the alert last opened or reopened; null = not yet
+   * (not planned, held by quiet hours, failed, or no contact).
+   */
+  warnedAt: number | null;
+}
+
+/** No history: nothing delivered yet. */
+export const NO_HISTORY: AlertHistoryFacts = { warnedAt: null };
+
+/**
+ * The Shanghai date ('YYYY-MM-DD') from which a warning delivered at `warnedAt` escalates if still
+ * open and unacknowledged: `days` working (or calendar) days after the day it was delivered.
+ */
+export function escalationDate(warnedAt: number, days: number, policy: Pick<LifecyclePolicy, 'escalationCount' | 'calendar'>): string {
+  return addDays(policy.calendar, shanghaiDate(warnedAt), days, policy.escalationCount);
+}
+
+/** Whether a warning delivered at `warnedAt` is due for escalation at `now`. */
+export function escalationDue(warnedAt: number, days: number, policy: Pick<LifecyclePolicy, 'escalationCount' | 'calendar'>, now: number): boolean {
+  return shanghaiDate(now) >= escalationDate(warnedAt, days, policy);
+}
+
+/**
+ * The level an open alert should have this run: the rule's level, except that a warning delivered
+ * and left open for escalation_days is an escalation — and stays one while it is open (a finding
+ * of a warning again does not lower it).
+ */
+export function openLevel(a: Pick<AlertRow, 'level'>, f: Finding, policy: LifecyclePolicy, facts: AlertHistoryFacts, now: number): Level {
+  if (f.level !== 'warning') return f.level;
+  if (a.level === 'escalation') return 'escalation';
+  if (facts.warnedAt !== null && f.escalationDays !== undefined && escalationDue(facts.warnedAt, f.escalationDays, policy, now)) {
+    return 'escalation';
+  }
+  return 'warning';
 }
 
 /** Why an alert without a finding this run may be resolved; null = its period was not evaluated. */
@@ -94,7 +145,13 @@ export function repeatDue(a: AlertRow, policy: LifecyclePolicy, now: number): bo
 }
 
 /** Decide what a finding this run means for a stored alert (open, acknowledged or resolved). */
-export function decideWithFinding(a: AlertRow, f: Finding, policy: LifecyclePolicy, now: number): Change {
+export function decideWithFinding(
+  a: AlertRow,
+  f: Finding,
+  policy: LifecyclePolicy,
+  now: number,
+  facts: AlertHistoryFacts = NO_HISTORY,
+): Change {
   const fresh = refresh(a, f);
   if (a.state === 'resolved') {
     return {
@@ -124,17 +181,21 @@ export function decideWithFinding(a: AlertRow, f: Finding, policy: LifecyclePoli
     }
     return { patch: fresh, event: null, notify: false };
   }
-  if (LEVEL_RANK[f.level] > LEVEL_RANK[a.level]) {
+  const level = openLevel(a, f, policy, facts, now);
+  if (LEVEL_RANK[level] > LEVEL_RANK[a.level]) {
+    const escalated = level === 'escalation' && f.level === 'warning';
     return {
-      patch: { ...fresh, level: f.level, ...notified(a, now, 0) },
-      event: { kind: 'raised', level: f.level, fromLevel: a.level, reason: 'level-raised' },
+      patch: { ...fresh, level, ...notified(a, now, 0) },
+      event: escalated
+        ? { kind: 'raised', level, fromLevel: a.level, reason: 'escalated', detail: { warnedAt: facts.warnedAt, days: f.escalationDays, count: policy.escalationCount } }
+        : { kind: 'raised', level, fromLevel: a.level, reason: 'level-raised' },
       notify: true,
     };
   }
-  if (LEVEL_RANK[f.level] < LEVEL_RANK[a.level]) {
+  if (LEVEL_RANK[level] < LEVEL_RANK[a.level]) {
     return {
-      patch: { ...fresh, level: f.level },
-      event: { kind: 'lowered', level: f.level, fromLevel: a.level, reason: 'level-lowered' },
+      patch: { ...fresh, level },
+      event: { kind: 'lowered', level, fromLevel: a.level, reason: 'level-lowered' },
       notify: false,
     };
   }

@@ -18,9 +18,34 @@ import { inTransaction } from '../store/alerts.js';
 import { orgContacts, smsCountsOn, writePlan, type DigestPlan, type OutboxEntry } from '../store/deliveries.js';
 import { committeeChunks, unplannedByCommittee, unplannedOutboxUnder } from '../store/plan-chunks.js';
 import { chooseSends, deliveryKey, planDigests, type PlanPolicy } from './plan.js';
+import { backlogDue, planBacklog, type BacklogCounter } from './backlog.js';
+import { orgHeadersByCode } from '../store/facts.js';
 
 /** The config sections planning reads. */
 export type PlanConfig = Pick<Config, 'routing' | 'channels' | 'delivery' | 'calendar'>;
+
+/**
+ * Plan the go-live backlog summary to the admins when due (see backlog.ts); returns the deliveries
+ * written — 0 on every later cycle, since the summary's keys exist by then.
+ */
+export function planBacklogSummary(
+  db: Db,
+  config: PlanConfig & Pick<Config, 'alerts'>,
+  available: Iterable<ChannelName>,
+  counter: BacklogCounter,
+  now: number,
+): number {
+  if (!backlogDue(config, counter, now)) return 0;
+  const names = new Map<string | null, string | null>();
+  const nameOf = (code: string | null) => {
+    if (code === null) return null;
+    if (!names.has(code)) names.set(code, orgHeadersByCode(db, [code]).get(code)?.name ?? null);
+    return names.get(code)!;
+  };
+  const plans = planBacklog(config, counter.model(config.alerts.start_from!, nameOf), planPolicy(config, available), now);
+  const notBefore = sendTime(config, now);
+  return inTransaction(db, () => writePlan(db, plans, notBefore, shanghaiDate(notBefore), new Map(), now).deliveries);
+}
 
 /** What a planning run did. */
 export interface PlanResult {

@@ -8,7 +8,10 @@ import type { Config } from '../config/schema.js';
 import type { Finding } from '../domain/types.js';
 import type { Db } from '../store/db.js';
 import { alertWriter, inTransaction, loadOpenAlerts } from '../store/alerts.js';
+import { warningsDeliveredAt } from '../store/alert-history.js';
+import { workCalendar } from '../domain/workdays.js';
 import { decideWithFinding, decideWithoutFinding, isNoop, newAlert, openedEvent, type Change, type LifecyclePolicy } from './lifecycle.js';
+import { goLive, isHistory } from './go-live.js';
 import type { EvaluationScope } from './scope.js';
 import { alertKey, type AlertRow } from './types.js';
 
@@ -25,11 +28,21 @@ export interface ReconcileResult {
   unchanged: number;
   /** Outbox rows written (notification intents). */
   outbox: number;
+  /** Findings of periods that ended before alerts.start_from (history: no alert, never sent). */
+  history: number;
 }
 
+/** The config sections reconcile reads. */
+export type ReconcileConfig = Pick<Config, 'alerts' | 'calendar'>;
+
 /** The lifecycle policy of a config. */
-export function lifecyclePolicy(config: Pick<Config, 'alerts'>): LifecyclePolicy {
-  return { repeatIntervalDays: config.alerts.repeat_interval_days, maxRepeats: config.alerts.max_repeats };
+export function lifecyclePolicy(config: ReconcileConfig): LifecyclePolicy {
+  return {
+    repeatIntervalDays: config.alerts.repeat_interval_days,
+    maxRepeats: config.alerts.max_repeats,
+    escalationCount: config.alerts.escalation_count,
+    calendar: workCalendar(config.calendar),
+  };
 }
 
 /**
@@ -37,8 +50,9 @@ export function lifecyclePolicy(config: Pick<Config, 'alerts'>): LifecyclePolicy
  * Idempotent: the same findings at the same `now` change nothing the second time.
  * Duplicate findings of one (org, rule, period) count once (the first wins).
  */
-export function reconcile(db: Db, findings: readonly Finding[], scope: EvaluationScope, config: Pick<Config, 'alerts'>, now: number): ReconcileResult {
+export function reconcile(db: Db, findings: readonly Finding[], scope: EvaluationScope, config: ReconcileConfig, now: number): ReconcileResult {
   const policy = lifecyclePolicy(config);
+  const startFrom = goLive(config);
   const result: ReconcileResult = {
     findings: findings.length,
     opened: 0,
@@ -49,12 +63,16 @@ export function reconcile(db: Db, findings: readonly Finding[], scope: Evaluatio
     resolved: 0,
     unchanged: 0,
     outbox: 0,
+    history: 0,
   };
   inTransaction(db, () => {
     // Read inside the transaction: an acknowledgement committed meanwhile is seen, never overwritten.
     const scoped = scope.orgs();
     const orgs = scoped === null ? null : [...new Set([...scoped, ...findings.map((f) => f.org)])];
     const open = loadOpenAlerts(db, (a) => alertKey(a.org, a.rule, a.period), orgs);
+    // Only open warnings can escalate: read when their warning reached the branch, in one query.
+    const warned = warningsDeliveredAt(db, [...open.values()].filter((a) => a.state === 'open' && a.level === 'warning').map((a) => a.id));
+    const factsOf = (a: AlertRow) => ({ warnedAt: warned.get(a.id) ?? null });
     const w = alertWriter(db);
     const seen = new Set<string>();
     const apply = (a: AlertRow, c: Change) => {
@@ -79,8 +97,14 @@ export function reconcile(db: Db, findings: readonly Finding[], scope: Evaluatio
       if (seen.has(key)) continue;
       seen.add(key);
       const existing = open.get(key);
+      if (isHistory(f, startFrom)) {
+        // Before go-live: shown by check and reports, never an alert, never sent. An alert that
+        // exists anyway (go-live moved later) is left as it is.
+        result.history++;
+        continue;
+      }
       if (existing) {
-        apply(existing, decideWithFinding(existing, f, policy, now));
+        apply(existing, decideWithFinding(existing, f, policy, now, factsOf(existing)));
         continue;
       }
       const row = newAlert(f, now);
@@ -94,7 +118,7 @@ export function reconcile(db: Db, findings: readonly Finding[], scope: Evaluatio
       }
       // The identity exists but is resolved (rare: a problem that came back); read it by key.
       const resolved = w.byKey(f.org, f.rule, f.period)!;
-      apply(resolved, decideWithFinding(resolved, f, policy, now));
+      apply(resolved, decideWithFinding(resolved, f, policy, now, NO_FACTS));
     }
     for (const [key, a] of open) {
       if (seen.has(key)) continue;
@@ -103,6 +127,8 @@ export function reconcile(db: Db, findings: readonly Finding[], scope: Evaluatio
   });
   return result;
 }
+
+const NO_FACTS = { warnedAt: null };
 
 function count(r: ReconcileResult, kind: string): void {
   if (kind === 'raised') r.raised++;

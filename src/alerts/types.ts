@@ -27,6 +27,7 @@ export const NOTIFYING_EVENTS: ReadonlySet<EventKind> = new Set(['opened', 'rais
 export const EVENT_REASONS_ZH = {
   new: '首次发现',
   'level-raised': '级别提升',
+  escalated: '预警送达后逾期未整改，转上级党委督办',
   'level-lowered': '级别降低（规则配置变化）',
   'repeat-due': '仍未处理，按间隔再次提醒',
   'met-on-time': '已按期完成',

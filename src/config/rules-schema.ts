@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { DOMAINS, LEVELS, type FrequencyRuleId, type RuleId } from '../domain/types.js';
 
 const periodKind = z.enum(['month', 'quarter', 'year']).describe('calendar period: month | quarter | year');
+const ESCALATION_DAYS =
+  'days a warning may stay open and unacknowledged after it was delivered to the branch before it becomes an escalation (督办); working or calendar days per alerts.escalation_count';
 const days = (what: string) => z.number().int().min(0).max(3660).describe(what);
 
 /** Fields of a recurring-obligation rule (committee-monthly, …), without defaults. */
@@ -15,7 +17,7 @@ const frequencyFields = {
   min_count: z.number().int().min(1).max(100).describe('meetings required per period'),
   reminder_days: days('remind when the period ends within this many days and the obligation is unmet'),
   grace_days: days('days after the period ends before a lapse becomes a warning (records arrive late)'),
-  escalation_days: days('days a warning may stay unacknowledged before it becomes an escalation (督办)'),
+  escalation_days: days(ESCALATION_DAYS),
 };
 
 /** Fields of a single-record rule (assembly-quorum, minutes-missing, attendance-low). */
@@ -23,7 +25,7 @@ const recordFields = {
   enabled: z.boolean().describe('whether the rule is checked'),
   period: periodKind.describe('period a flagged record is grouped under (one finding per period)'),
   level: z.enum(['reminder', 'warning']).describe('level of the finding'),
-  escalation_days: days('days a warning may stay unacknowledged before it becomes an escalation'),
+  escalation_days: days(ESCALATION_DAYS),
 };
 
 const attendanceFields = {
@@ -34,7 +36,7 @@ const attendanceFields = {
 const termFields = {
   enabled: z.boolean().describe('whether the rule is checked'),
   reminder_days: days('remind this many days before the branch committee term ends'),
-  escalation_days: days('days a warning may stay unacknowledged before it becomes an escalation'),
+  escalation_days: days(ESCALATION_DAYS),
   default_term_years: z.number().int().min(1).max(10).describe('term when the branch has no term_years'),
 };
 

@@ -4,6 +4,7 @@
  * Strict everywhere: an unknown key is an error, so a typo never silently falls back to a default.
  */
 import { z } from 'zod';
+import { parseDate } from '../domain/calendar.js';
 import { domainOverridesSchema, rulesSchema } from './rules-schema.js';
 import { channelsSchema, routingSchema } from '../notifiers/config.js';
 import { reportsSchema } from '../reports/config.js';
@@ -22,6 +23,26 @@ export const alertsSchema = z
       .number().int().min(0).max(365).default(3)
       .describe('re-send an open, unacknowledged alert every this many days (0 = never repeat)'),
     max_repeats: z.number().int().min(0).max(100).default(3).describe('at most this many repeats per alert'),
+    escalation_count: z
+      .enum(['working_days', 'calendar_days'])
+      .default('working_days')
+      .describe("how a rule's escalation_days are counted from the day its warning was delivered: working days (calendar:) or calendar days"),
+    start_from: isoDate
+      .refine((d) => parseDate(d) !== null, 'not a calendar date')
+      .optional()
+      .describe('go-live date: lapses of periods that ended before it are history — shown by check and reports, never sent; the first cycle after it mails the admins one backlog summary'),
+    admins: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).describe("admin's name"),
+            email: z.string().email().optional().describe('email address'),
+            phone: z.string().min(5).optional().describe('mobile number (an SMS pointer to the email)'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('system administrators (组织部管理员): they receive the go-live backlog summary'),
   })
   .strict()
   .prefault({});

@@ -138,6 +138,11 @@ export interface Finding {
   dueAt: number;
   /** Chinese, for secretaries. */
   message: string;
+  /**
+   * The rule's `escalation_days`: how long a warning, once delivered to the branch, may stay open
+   * and unacknowledged before the alert lifecycle escalates it (督办). Absent = never escalates.
+   */
+  escalationDays?: number;
   /** Ids of the meeting records the finding is about (record rules), for evidence in reports. */
   meetingIds?: string[];
 }

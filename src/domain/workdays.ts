@@ -67,3 +67,22 @@ export function nextAllowedTime(t: number, quiet: QuietHours, cal: WorkCalendar)
   }
   return t;
 }
+
+/** How a number of days is counted: working days of the calendar, or every calendar day. */
+export type DayCount = 'working_days' | 'calendar_days';
+
+/**
+ * The Shanghai date `n` days after `date` ('YYYY-MM-DD'), counting working days (the n-th working
+ * day after it) or calendar days. n = 0 is `date` itself. Searches at most ten years of days, so a
+ * calendar without working days cannot hang a caller.
+ */
+export function addDays(cal: WorkCalendar, date: string, n: number, count: DayCount): string {
+  const start = Date.parse(`${date}T00:00:00Z`);
+  if (count === 'calendar_days' || n <= 0) return new Date(start + Math.max(0, n) * DAY_MS).toISOString().slice(0, 10);
+  let left = n;
+  for (let t = start + DAY_MS, i = 0; i < 3660; t += DAY_MS, i++) {
+    const d = new Date(t).toISOString().slice(0, 10);
+    if (isWorkingDay(cal, d) && --left === 0) return d;
+  }
+  return new Date(start + n * DAY_MS).toISOString().slice(0, 10);
+}

@@ -6,6 +6,8 @@ import { shanghaiDateTime } from '../domain/calendar.js';
 import { LEVEL_NAMES_ZH, LEVEL_RANK, LEVELS, RULE_NAMES_ZH, type Finding, type Level } from '../domain/types.js';
 import { dueDate } from '../rules/index.js';
 import type { BranchRow } from '../store/facts.js';
+import { FINDING_STATE_NAMES_ZH, type FindingStateName } from '../alerts/finding-state.js';
+import type { ShownFinding } from './alert-states.js';
 
 /** One line of `check --json`: the finding with its organization's and committee's names. */
 export interface FindingLine {
@@ -22,10 +24,20 @@ export interface FindingLine {
   due: string;
   message: string;
   meetingIds?: string[];
+  /** From the alert store (when check looked it up): new, open, escalated, acknowledged, history. */
+  state?: FindingStateName;
+  stateName?: string;
+  /** e.g. "如仍未整改，将于2026-11-13转上级党委督办" or the rectification deadline. */
+  note?: string | null;
+  /** Date from which the delivered warning escalates if still open. */
+  escalatesOn?: string | null;
+  /** Rectification deadline (限期整改) of an acknowledged alert. */
+  ackBy?: string | null;
+  alertId?: number | null;
 }
 
 /** The JSON-line form of a finding. */
-export function findingLine(f: Finding, branch: Pick<BranchRow, 'name' | 'parent'>, committeeName: string | null): FindingLine {
+export function findingLine(f: ShownFinding, branch: Pick<BranchRow, 'name' | 'parent'>, committeeName: string | null): FindingLine {
   const line: FindingLine = {
     org: f.org,
     orgName: branch.name,
@@ -40,6 +52,10 @@ export function findingLine(f: Finding, branch: Pick<BranchRow, 'name' | 'parent
     message: f.message,
   };
   if (f.meetingIds) line.meetingIds = f.meetingIds;
+  if (f.shown) {
+    const s = f.shown;
+    Object.assign(line, { state: s.state, stateName: FINDING_STATE_NAMES_ZH[s.state], note: s.note, escalatesOn: s.escalatesOn, ackBy: s.ackBy, alertId: s.alertId });
+  }
   return line;
 }
 
@@ -51,13 +67,18 @@ const LEVEL_JSON = new Map(LEVELS.map((l) => [l, `"level":"${l}","levelName":${J
  * JSON.stringify(findingLine(…)) per finding, built from pieces shared by the branch, the rule and
  * the level (printing a big city spends most of its time here otherwise).
  */
-export function findingJsonLines(findings: readonly Finding[], branch: Pick<BranchRow, 'name' | 'parent'>, committeeName: string | null): string {
+export function findingJsonLines(findings: readonly ShownFinding[], branch: Pick<BranchRow, 'name' | 'parent'>, committeeName: string | null): string {
   if (!findings.length) return '';
   const org = `"orgName":${JSON.stringify(branch.name)},"committee":${JSON.stringify(branch.parent)},"committeeName":${JSON.stringify(committeeName)},`;
   let out = '';
   for (const f of findings) {
     out += `{"org":${JSON.stringify(f.org)},${org}${RULE_JSON.get(f.rule)}${LEVEL_JSON.get(f.level)}"period":${JSON.stringify(f.period)},"due":"${dueDate(f)}","message":${JSON.stringify(f.message)}`;
-    out += f.meetingIds ? `,"meetingIds":${JSON.stringify(f.meetingIds)}}\n` : '}\n';
+    if (f.meetingIds) out += `,"meetingIds":${JSON.stringify(f.meetingIds)}`;
+    if (f.shown) {
+      const s = f.shown;
+      out += `,"state":"${s.state}","stateName":${JSON.stringify(FINDING_STATE_NAMES_ZH[s.state])},"note":${JSON.stringify(s.note)},"escalatesOn":${JSON.stringify(s.escalatesOn)},"ackBy":${JSON.stringify(s.ackBy)},"alertId":${JSON.stringify(s.alertId)}`;
+    }
+    out += '}\n';
   }
   return out;
 }
@@ -68,7 +89,7 @@ export interface BranchReportLines {
   name: string;
   committee: string | null;
   committeeName: string | null;
-  findings: Finding[];
+  findings: ShownFinding[];
 }
 
 /** Display width in a terminal: CJK and full-width characters take two columns. */
@@ -99,7 +120,7 @@ export function checkHeading(now: number): string {
  * line up with each other without knowing what comes next.
  */
 const WIDTHS = [
-  Math.max(...LEVELS.map((l) => displayWidth(LEVEL_NAMES_ZH[l]))),
+  Math.max(...LEVELS.map((l) => displayWidth(LEVEL_NAMES_ZH[l])), ...Object.values(FINDING_STATE_NAMES_ZH).map(displayWidth)),
   Math.max(...Object.values(RULE_NAMES_ZH).map(displayWidth)),
   displayWidth('2026-12-31'),
   displayWidth('截止 2026-12-31'),
@@ -121,8 +142,9 @@ export function renderCommittee(
     const findings = [...b.findings].sort((x, y) => LEVEL_RANK[y.level] - LEVEL_RANK[x.level]);
     for (const f of findings) {
       byLevel[f.level]++;
-      const cells = [LEVEL_NAMES_ZH[f.level], RULE_NAMES_ZH[f.rule], f.period, `截止 ${dueDate(f)}`];
-      out.push(`    ${cells.map((c, i) => pad(c, WIDTHS[i]!)).join('  ')}  ${f.message}`);
+      const cells = [f.shown?.label ?? LEVEL_NAMES_ZH[f.level], RULE_NAMES_ZH[f.rule], f.period, `截止 ${dueDate(f)}`];
+      const note = f.shown?.note ? `（${f.shown.note}）` : '';
+      out.push(`    ${cells.map((c, i) => pad(c, WIDTHS[i]!)).join('  ')}  ${f.message}${note}`);
     }
   }
   return out.join('\n') + '\n';

@@ -6,6 +6,8 @@
  * Idempotent for a given `now`: reconcile and planning are keyed, so a re-run after a crash adds nothing.
  */
 import { evaluationScope, openAlertPeriods, planDeliveries, reconcile, type ReconcileResult } from '../alerts/index.js';
+import { BacklogCounter } from '../alerts/backlog.js';
+import { planBacklogSummary } from '../alerts/planner.js';
 import { forEachBranchFindingsParallel, type BranchFindings } from '../evaluation/index.js';
 import type { TickContext } from './kinds.js';
 
@@ -17,8 +19,10 @@ export async function evaluateTick(ctx: TickContext): Promise<Record<string, unk
   const t0 = performance.now();
   // Open alerts' periods are re-judged even after they left the window, so late records resolve them.
   const also = openAlertPeriods(db);
-  const totals: Counts = { opened: 0, raised: 0, lowered: 0, repeated: 0, reopened: 0, resolved: 0, unchanged: 0, outbox: 0 };
+  const totals: Counts = { opened: 0, raised: 0, lowered: 0, repeated: 0, reopened: 0, resolved: 0, unchanged: 0, outbox: 0, history: 0 };
+  const backlog = new BacklogCounter(config);
   const onChunk = (chunk: BranchFindings[]) => {
+    for (const b of chunk) backlog.add(b.branch, b.findings);
     const scope = evaluationScope(
       chunk.map((b) => b.branch),
       config,
@@ -33,7 +37,10 @@ export async function evaluateTick(ctx: TickContext): Promise<Record<string, unk
     : await forEachBranchFindingsParallel(db, '', config, now, onChunk, { alsoEvaluate: also, workers: 1 });
   const evaluatedMs = performance.now() - t0;
   const plan = planDeliveries(db, config, ctx.notifiers.enabled, now);
+  // The first cycle after go-live: one summary of the history to the admins (once: keyed).
+  const backlogMail = planBacklogSummary(db, config, ctx.notifiers.enabled, backlog, now);
   return {
+    backlog: { history: backlog.findings, deliveries: backlogMail },
     branches: stats.branches,
     findings: stats.findings,
     alerts: totals,

@@ -36,11 +36,7 @@ export function evaluateFrequency(
   for (const period of periods) {
     if (period.start > now) continue;
     if (establishedAt !== null && establishedAt > period.start) continue;
-    const state = lapseState(period.end, now, {
-      reminder: cfg.reminder_days,
-      grace: cfg.grace_days,
-      escalation: cfg.escalation_days,
-    });
+    const state = lapseState(period.end, now, { reminder: cfg.reminder_days, grace: cfg.grace_days });
     if (!state) continue;
     let count = 0;
     let withoutQuorum = 0;
@@ -57,6 +53,7 @@ export function evaluateFrequency(
       level: state.level,
       period: period.label,
       dueAt: period.end,
+      escalationDays: cfg.escalation_days,
       message: frequencyMessage({
         rule,
         period,

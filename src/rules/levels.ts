@@ -17,19 +17,16 @@ export interface LapseState {
  * Level of an obligation that is unmet as of `now`, or null when it is not yet worth a word.
  * - before `dueAt`: a reminder from `reminderDays` before it;
  * - from `dueAt` for `graceDays`: still a reminder (records arrive late);
- * - then a warning, which becomes an escalation (督办) `escalationDays` later.
+ * - then a warning. The rules never say "escalation": whether a warning becomes 督办 depends on the
+ *   alert's own history (was the warning delivered, was it acknowledged), which the alert lifecycle
+ *   decides (src/alerts/lifecycle.ts), not the calendar.
  * Bounds are inclusive at the start: at exactly dueAt + grace it is a warning.
  */
-export function lapseState(
-  dueAt: number,
-  now: number,
-  days: { reminder: number; grace: number; escalation: number },
-): LapseState | null {
+export function lapseState(dueAt: number, now: number, days: { reminder: number; grace: number }): LapseState | null {
   if (now < dueAt) return now >= dueAt - days.reminder * DAY_MS ? { level: 'reminder', phase: 'due-soon' } : null;
   const graceEnd = dueAt + days.grace * DAY_MS;
   if (now < graceEnd) return { level: 'reminder', phase: 'in-grace' };
-  if (now < graceEnd + days.escalation * DAY_MS) return { level: 'warning', phase: 'overdue' };
-  return { level: 'escalation', phase: 'overdue' };
+  return { level: 'warning', phase: 'overdue' };
 }
 
 /** Whole days until `dueAt`, a started day counting as one (at least 1). */

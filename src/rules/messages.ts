@@ -21,8 +21,6 @@ const OBLIGATION_ZH: Record<FrequencyRuleId, { noun: string; verb: string }> = {
 
 const UNIT_ZH: Record<PeriodKind, string> = { month: '月', quarter: '季度', year: '年' };
 const THIS_PERIOD_ZH: Record<PeriodKind, string> = { month: '本月', quarter: '本季度', year: '本年度' };
-/** Appended to every escalation, so the reader knows the parent committee is involved. */
-const ESCALATED_ZH = '，已转上级党委督办';
 /** Flagged records listed by name before "等". */
 const MAX_LISTED = 3;
 
@@ -75,7 +73,6 @@ export function frequencyMessage(f: FrequencyMessageFacts): string {
   const head = f.count === 0 ? `${name}未${verb}${noun}` : `${name}${noun}仅${verb}${f.count}次，尚差${short}次`;
   let msg = `${head}（${req}），已逾期${f.days}天`;
   if (f.phase === 'in-grace') msg += `；如已${verb}，请尽快补录`;
-  if (f.level === 'escalation') msg += ESCALATED_ZH;
   return msg;
 }
 
@@ -117,7 +114,7 @@ export function recordMessage(
     );
     msg = `${name}有${n}次会议参会率低于${percent(threshold ?? 0)}（${detail}）`;
   }
-  return level === 'escalation' ? msg + ESCALATED_ZH : msg;
+  return msg;
 }
 
 /** Message of the term rule. `lastDay` is the last day of the term, 'YYYY-MM-DD'. */
@@ -133,5 +130,5 @@ export function termMessage(facts: {
     return `支部委员会任期将于${facts.lastDay}届满${basis}，距届满还有${facts.days}天，请提前做好换届准备`;
   }
   const msg = `支部委员会任期已于${facts.lastDay}届满${basis}，已超期${facts.days}天未换届，请尽快组织换届选举`;
-  return facts.level === 'escalation' ? msg + ESCALATED_ZH : msg;
+  return msg;
 }

@@ -3,7 +3,7 @@
  * Flagged meetings are grouped by the rule's configured period: one finding per org, rule and
  * period, listing every flagged meeting.
  */
-import { DAY_MS, type Period } from '../domain/calendar.js';
+import type { Period } from '../domain/calendar.js';
 import type { Finding, Level, RecordRuleId } from '../domain/types.js';
 import type { AttendanceRuleConfig, RecordRuleConfig } from '../config/rules-schema.js';
 import { hasQuorum, type BranchFacts, type MeetingFacts } from './types.js';
@@ -18,11 +18,10 @@ export function isFlagged(rule: RecordRuleId, cfg: RecordRuleConfig, m: MeetingF
 }
 
 /**
- * Level of a record finding: the configured level; a configured warning becomes an escalation
- * once `escalation_days` have passed since the end of its period. A reminder never escalates.
+ * Level of a record finding: the configured level. A configured warning may become an escalation
+ * through the alert lifecycle (after it was delivered and left unacknowledged); a reminder never does.
  */
-export function recordLevel(cfg: RecordRuleConfig, period: Period, now: number): Level {
-  if (cfg.level === 'warning' && now >= period.end + cfg.escalation_days * DAY_MS) return 'escalation';
+export function recordLevel(cfg: RecordRuleConfig): Level {
   return cfg.level;
 }
 
@@ -48,13 +47,14 @@ export function evaluateRecords(
     }
     if (!flagged.length) continue;
     flagged.sort((a, b) => a.heldAt - b.heldAt);
-    const level = recordLevel(cfg, period, now);
+    const level = recordLevel(cfg);
     out.push({
       org: branch.code,
       rule,
       level,
       period: period.label,
       dueAt: period.end,
+      escalationDays: cfg.escalation_days,
       message: recordMessage(rule, period, flagged, level, (cfg as Partial<AttendanceRuleConfig>).threshold),
       meetingIds: flagged.map((m) => String(m.id)),
     });

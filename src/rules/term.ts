@@ -20,7 +20,7 @@ export function addYearsToDate(date: string, years: number): string | null {
 
 /**
  * The term finding of a branch, if any: reminder from `reminder_days` before the end of the last
- * day of the term, warning once that day is over, escalation `escalation_days` later. Skipped when
+ * day of the term, warning once that day is over (escalation: see the alert lifecycle). Skipped when
  * the branch has no (valid) elected_on. `period` is the last day of the term, 'YYYY-MM-DD'.
  */
 export function evaluateTerm(cfg: TermRuleConfig, branch: BranchFacts, now: number): Finding[] {
@@ -29,7 +29,7 @@ export function evaluateTerm(cfg: TermRuleConfig, branch: BranchFacts, now: numb
   const lastDay = addYearsToDate(branch.electedOn, termYears);
   if (!lastDay) return [];
   const dueAt = dateStart(lastDay)! + DAY_MS;
-  const state = lapseState(dueAt, now, { reminder: cfg.reminder_days, grace: 0, escalation: cfg.escalation_days });
+  const state = lapseState(dueAt, now, { reminder: cfg.reminder_days, grace: 0 });
   if (!state) return [];
   const days = state.phase === 'due-soon' ? daysLeft(dueAt, now) : daysOverdue(dueAt, now);
   return [
@@ -39,6 +39,7 @@ export function evaluateTerm(cfg: TermRuleConfig, branch: BranchFacts, now: numb
       level: state.level,
       period: lastDay,
       dueAt,
+      escalationDays: cfg.escalation_days,
       message: termMessage({ lastDay, electedOn: branch.electedOn, termYears, level: state.level, days }),
     },
   ];

@@ -24,7 +24,7 @@ export function expectedFindings(b: BranchManifest, now: number): ExpectedFindin
     const dueAt = parseDate(b.termLastDay)! + DAY_MS; // midnight after the term's last day
     const level: Level | null =
       now < dueAt - t.reminder_days * DAY_MS ? null : now < dueAt ? 'reminder'
-        : now < dueAt + t.escalation_days * DAY_MS ? 'warning' : 'escalation';
+        : 'warning';
     if (level) out.push({ org: b.code, rule: 'term-expiry', level, period: b.termLastDay });
   }
   return out;
@@ -40,7 +40,7 @@ export function countByLevel(findings: Iterable<{ level: Level }>): Record<Level
 /**
  * Frequency rules evaluate the current period and completed ones back to the newest whose grace is
  * over; before its end a period is a reminder inside the reminder window, after it a reminder during
- * grace, then a warning, then an escalation.
+ * grace, then a warning (escalation is the alert lifecycle's decision, from what was delivered).
  */
 function frequencyLevel(rule: FrequencyRuleId, p: Period, now: number): Level | null {
   const c = RULE_DEFAULTS[rule];
@@ -50,7 +50,7 @@ function frequencyLevel(rule: FrequencyRuleId, p: Period, now: number): Level | 
   if (now < p.end) return now >= p.end - c.reminder_days * DAY_MS ? 'reminder' : null;
   const graceEnd = p.end + c.grace_days * DAY_MS;
   if (now < graceEnd) return 'reminder';
-  return now < graceEnd + c.escalation_days * DAY_MS ? 'warning' : 'escalation';
+  return 'warning';
 }
 
 /** Record rules evaluate the current and the previous period, at their configured level. */
@@ -58,6 +58,5 @@ function recordLevel(rule: 'assembly-quorum' | 'minutes-missing', p: Period, now
   const c = RULE_DEFAULTS[rule];
   const current = periodOf(p.kind, now);
   if (p.label !== current.label && p.label !== previousPeriod(current).label) return null;
-  if (c.level === 'warning' && now >= p.end + c.escalation_days * DAY_MS) return 'escalation';
   return c.level;
 }

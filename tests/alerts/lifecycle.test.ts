@@ -129,7 +129,7 @@ describe('reconcile', () => {
     expect(reconcile(t.db, findings, scope, config, now)).toMatchObject({ opened: 3, outbox: 3 });
     const before = { events: eventRows(), outbox: outboxRows(), alerts: rows(t.db, 'SELECT * FROM alerts ORDER BY id') };
     expect(reconcile(t.db, findings, scope, config, now)).toEqual({
-      findings: 3, opened: 0, raised: 0, lowered: 0, repeated: 0, reopened: 0, resolved: 0, unchanged: 3, outbox: 0,
+      findings: 3, opened: 0, raised: 0, lowered: 0, repeated: 0, reopened: 0, resolved: 0, unchanged: 3, outbox: 0, history: 0,
     });
     expect({ events: eventRows(), outbox: outboxRows(), alerts: rows(t.db, 'SELECT * FROM alerts ORDER BY id') }).toEqual(before);
   });

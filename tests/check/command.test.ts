@@ -4,8 +4,35 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { CONFIG_DIR } from '../helpers/config.js';
-import { closeDb } from '../../src/store/db.js';
+import { closeDb, type Db } from '../../src/store/db.js';
+import { acknowledge, explicitScope, listAlerts, openAlertPeriods, planDeliveries, reconcile } from '../../src/alerts/index.js';
+import { parseTimestamp } from '../../src/domain/calendar.js';
+import { runCheck } from '../../src/evaluation/index.js';
+import { markSent } from '../../src/store/deliveries.js';
+import { shippedConfig } from '../helpers/config.js';
 import { insertMeetings, meeting, NOW, orglife, seedCity, type RunResult } from './seed.js';
+
+/**
+ * The alert history check reads: warnings of 4 November delivered that morning (so by NOW they are
+ * escalated after 7 working days), then B2A1's group-monthly acknowledged with a plan.
+ */
+function alertHistory(db: Db): void {
+  db.$client.exec(`UPDATE orgs SET secretary = '书记', secretary_email = lower(code) || '@example.cn' WHERE kind = 'branch'`);
+  const config = shippedConfig();
+  const cycle = (iso: string) => {
+    const now = parseTimestamp(iso)!;
+    const findings = runCheck(db, config, now, { alsoEvaluate: openAlertPeriods(db) });
+    reconcile(db, findings, explicitScope(findings), config, now);
+    planDeliveries(db, config, ['email'], now);
+  };
+  cycle('2026-11-04T08:30');
+  for (const { id } of db.$client.prepare(`SELECT id FROM deliveries WHERE status = 'pending'`).all() as { id: number }[]) {
+    markSent(db, id, null, parseTimestamp('2026-11-04T09:00')!);
+  }
+  cycle(NOW);
+  const group = listAlerts(db, { org: 'B2A1' }).find((a) => a.rule === 'group-monthly')!;
+  acknowledge(db, { id: group.id }, { plan: '12月10日前各党小组补开党小组会', by: '2026-12-10', who: '书记' }, parseTimestamp(NOW)!);
+}
 
 let t: TempDb;
 let configDir: string;
@@ -15,6 +42,7 @@ const runs: Record<string, RunResult> = {};
 beforeAll(async () => {
   t = tempDb();
   seedCity(t.db);
+  alertHistory(t.db);
   closeDb(t.db);
   configDir = mkdtempSync(join(tmpdir(), 'orglife-check-config-'));
   copyFileSync(join(CONFIG_DIR, 'default.yaml'), join(configDir, 'default.yaml'));
@@ -59,12 +87,17 @@ describe('orglife check', () => {
       '【幸福社区党委】（C2A）',
       '  幸福社区党支部（B2A1）',
     ]);
+    // The state comes from the alert store: escalated (delivered 4 Nov, 7 working days unanswered),
+    // acknowledged with its deadline, or a warning not delivered yet (no "已转督办" for it).
     expect(r.stdout).toMatch(
-      /督办 {2}每月召开支委会 +2026-10 +截止 2026-10-31 {2}2026年10月未召开支部委员会会议（每月至少1次），已逾期28天，已转上级党委督办/,
+      /督办 +每月召开支委会 +2026-10 +截止 2026-10-31 {2}2026年10月未召开支部委员会会议（每月至少1次），已逾期28天（已转上级党委督办）/,
     );
-    expect(r.stdout).toMatch(/提醒 {2}支部委员会按期换届 +2027-03-01 +截止 2027-03-01 {2}支部委员会任期将于2027-03-01届满/);
+    expect(r.stdout).toMatch(/限期整改 +每月召开党小组会 +2026-10 .*（已报送整改计划，限期2026-12-10前整改：12月10日前各党小组补开党小组会）/);
+    expect(r.stdout).toMatch(/预警 +党员大会到会人数过半 +2026-Q4 .*（预警送达后7个工作日内仍未整改的，将转上级党委督办）/);
+    expect(r.stdout.match(/已转上级党委督办/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/提醒 +支部委员会按期换届 +2027-03-01 +截止 2027-03-01 {2}支部委员会任期将于2027-03-01届满/);
     expect(r.stdout).not.toContain('B102');
-    expect(out.filter((l) => l).at(-1)).toBe('共 3 个支部存在问题：提醒 1 条，预警 1 条，督办 2 条（共检查 4 个支部）');
+    expect(out.filter((l) => l).at(-1)).toBe('共 3 个支部存在问题：提醒 1 条，预警 2 条，督办 1 条（共检查 4 个支部）');
   });
 
   it('prints one JSON object per line with codes, names, level, period, due date and message', () => {
@@ -74,7 +107,7 @@ describe('orglife check', () => {
     expect(found.map((f) => [f.org, f.rule, f.level, f.period, f.due])).toEqual([
       ['B101', 'committee-monthly', 'escalation', '2026-10', '2026-10-31'],
       ['B201', 'assembly-quorum', 'warning', '2026-Q4', '2026-12-31'],
-      ['B2A1', 'group-monthly', 'escalation', '2026-10', '2026-10-31'],
+      ['B2A1', 'group-monthly', 'warning', '2026-10', '2026-10-31'],
       ['B2A1', 'term-expiry', 'reminder', '2027-03-01', '2027-03-01'],
     ]);
     expect(found[1]).toEqual({
@@ -90,8 +123,16 @@ describe('orglife check', () => {
       due: '2026-12-31',
       message: '2026年第四季度有1次支部党员大会到会人数未过半（11月5日应到10人、实到5人），会议无效，不计入党员大会次数',
       meetingIds: ['B201-q4-as2'],
+      state: 'open',
+      stateName: '已提醒',
+      note: '预警送达后7个工作日内仍未整改的，将转上级党委督办',
+      escalatesOn: null,
+      ackBy: null,
+      alertId: expect.any(Number),
     });
-    expect(found[2]!.message).toBe('2026年10月党小组会仅召开1次，尚差1次（2个党小组每月各至少1次），已逾期28天，已转上级党委督办');
+    expect(found[2]!.message).toBe('2026年10月党小组会仅召开1次，尚差1次（2个党小组每月各至少1次），已逾期28天');
+    expect(found[2]).toMatchObject({ state: 'acknowledged', ackBy: '2026-12-10' });
+    expect(found[0]).toMatchObject({ state: 'escalated', note: '已转上级党委督办' });
     expect(r.stderr).toContain('共 3 个支部存在问题');
   });
 

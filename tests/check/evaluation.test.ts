@@ -29,9 +29,9 @@ describe('runCheck on a real SQLite file', () => {
   it('finds exactly the seeded lapses, with record ids as meeting ids', () => {
     const found = runCheck(t.db, shippedConfig(), now);
     expect(found.map(key)).toEqual([
-      'B101 committee-monthly escalation 2026-10',
+      'B101 committee-monthly warning 2026-10',
       'B201 assembly-quorum warning 2026-Q4',
-      'B2A1 group-monthly escalation 2026-10',
+      'B2A1 group-monthly warning 2026-10',
       'B2A1 term-expiry reminder 2027-03-01',
     ]);
     expect(found.find((f) => f.rule === 'assembly-quorum')!.meetingIds).toEqual(['B201-q4-as2']);
@@ -55,7 +55,7 @@ describe('runCheck on a real SQLite file', () => {
   it('limits the check to a branch, or to every branch under a committee and its sub-committees', () => {
     const config = shippedConfig();
     expect(new Set(runCheck(t.db, config, now, { org: 'C2' }).map((f) => f.org))).toEqual(new Set(['B201', 'B2A1']));
-    expect(runCheck(t.db, config, now, { org: 'B101' }).map(key)).toEqual(['B101 committee-monthly escalation 2026-10']);
+    expect(runCheck(t.db, config, now, { org: 'B101' }).map(key)).toEqual(['B101 committee-monthly warning 2026-10']);
     expect(runCheck(t.db, config, now, { org: 'B102' })).toEqual([]);
   });
 
@@ -70,7 +70,7 @@ describe('runCheck on a real SQLite file', () => {
       ['B101', [{ rule: 'committee-monthly' as const, period: '2026-05' }]],
     ]);
     const found = runCheck(t.db, config, now, { alsoEvaluate: also }).filter((f) => f.org === 'B101' || f.org === 'B102');
-    expect(found.map(key)).toEqual(['B101 committee-monthly escalation 2026-10', 'B102 committee-monthly escalation 2026-05']);
+    expect(found.map(key)).toEqual(['B101 committee-monthly warning 2026-10', 'B102 committee-monthly warning 2026-05']);
   });
 
   it('hands on every evaluated branch chunk by chunk, clean ones included, in id order', () => {
@@ -78,7 +78,7 @@ describe('runCheck on a real SQLite file', () => {
     const stats = forEachBranchFindings(t.db, shippedConfig(), now, (c) => seen.push(c), { chunkSize: 3 });
     expect(seen.map((c) => c.length)).toEqual([3, 1]);
     expect(seen.flat().map((b) => b.branch.code)).toEqual(['B101', 'B102', 'B201', 'B2A1']);
-    expect(stats).toEqual({ branches: 4, branchesWithFindings: 3, findings: { reminder: 1, warning: 1, escalation: 2 } });
+    expect(stats).toEqual({ branches: 4, branchesWithFindings: 3, findings: { reminder: 1, warning: 3, escalation: 0 } });
   });
 
   it('gives the same chunks, in the same order, when worker threads evaluate them', async () => {
@@ -93,6 +93,6 @@ describe('runCheck on a real SQLite file', () => {
       evaluateHere: false,
     });
     expect(parallel).toEqual(serial);
-    expect(stats.findings).toEqual({ reminder: 1, warning: 1, escalation: 2 });
+    expect(stats.findings).toEqual({ reminder: 1, warning: 3, escalation: 0 });
   });
 });

@@ -41,8 +41,8 @@ describe('check output', () => {
       parseTimestamp('2026-11-28T08:30')!,
     );
     const rows = text.split('\n').filter((l) => l.startsWith('    '));
-    expect(rows[0]).toMatch(/^ {4}督办 {2}党员大会到会人数过半 {4}2026-Q4 {5}截止 2026-12-31 {2}/);
-    expect(rows[1]).toMatch(/^ {4}提醒 {2}支部委员会按期换届 {6}2027-03-01 {2}截止 2027-03-01 {2}任期将届满$/);
+    expect(rows[0]).toMatch(/^ {4}督办 {6}党员大会到会人数过半 {4}2026-Q4 {5}截止 2026-12-31 {2}/);
+    expect(rows[1]).toMatch(/^ {4}提醒 {6}支部委员会按期换届 {6}2027-03-01 {2}截止 2027-03-01 {2}任期将届满$/);
     expect(text).toContain('共 1 个支部存在问题：提醒 1 条，预警 0 条，督办 1 条（共检查 3 个支部）');
   });
 });

@@ -20,6 +20,7 @@ describe('committee-monthly', () => {
       level: 'warning',
       period: '2026-10',
       dueAt: at('2026-11-01T00:00'),
+      escalationDays: 7,
       message: '2026年10月未召开支部委员会会议（每月至少1次），已逾期4天',
     });
   });
@@ -42,20 +43,18 @@ describe('committee-monthly', () => {
     expect(summary(after)).toEqual(['committee-monthly warning 2026-10']);
   });
 
-  it('escalates a warning exactly grace + escalation_days after the end of the period', () => {
+  it('never escalates by the calendar: however old, an unmet period is a warning (escalation is the alert lifecycle\'s, from what was delivered)', () => {
     const ms = [meeting('committee', '2026-09-10T10:00')];
-    const escalatesAt = at('2026-11-01T00:00') + (3 + 7) * DAY;
-    expect(summary(findingsOf('committee-monthly', branch(), ms, new Date(escalatesAt - MS).toISOString()))).toEqual([
-      'committee-monthly warning 2026-10',
-    ]);
-    const [f] = findingsOf('committee-monthly', branch(), ms, new Date(escalatesAt).toISOString());
-    expect(f).toMatchObject({ level: 'escalation', period: '2026-10' });
-    expect(f!.message).toBe('2026年10月未召开支部委员会会议（每月至少1次），已逾期10天，已转上级党委督办');
+    const long = at('2026-11-01T00:00') + 300 * DAY;
+    const also = [{ rule: 'committee-monthly' as const, period: '2026-10' }];
+    const [f] = findingsOf('committee-monthly', branch(), ms, new Date(long).toISOString(), rules(), also).filter((x) => x.period === '2026-10');
+    expect(f).toMatchObject({ level: 'warning', period: '2026-10', escalationDays: 7 });
+    expect(f!.message).not.toMatch(/督办/);
   });
 
   it('keeps the latest definite lapse in view while the newest month is still in its grace time', () => {
     const found = findingsOf('committee-monthly', branch(), [], '2026-11-02T10:00');
-    expect(summary(found)).toEqual(['committee-monthly reminder 2026-10', 'committee-monthly escalation 2026-09']);
+    expect(summary(found)).toEqual(['committee-monthly reminder 2026-10', 'committee-monthly warning 2026-09']);
   });
 
   it('ignores meetings recorded with a date after the evaluation time', () => {
@@ -70,7 +69,7 @@ describe('period boundaries in Asia/Shanghai', () => {
   it('counts a lecture at 07:30 on 1 October Shanghai time in Q4, although it is 30 September in UTC', () => {
     const ms = [meeting('lecture', '2026-10-01T07:30+08:00')];
     expect(summary(findingsOf('lecture-quarterly', branch(), ms, '2026-12-20T10:00'))).toEqual([
-      'lecture-quarterly escalation 2026-Q3',
+      'lecture-quarterly warning 2026-Q3',
     ]);
     expect(summary(findingsOf('lecture-quarterly', branch(), ms, '2026-10-08T10:00'))).toEqual(['lecture-quarterly warning 2026-Q3']);
   });
@@ -231,7 +230,7 @@ describe('late records and older periods', () => {
     const now = '2026-11-06T10:00';
     expect(summary(findingsOf('committee-monthly', branch(), [], now, rules(), also))).toEqual([
       'committee-monthly warning 2026-10',
-      'committee-monthly escalation 2026-07',
+      'committee-monthly warning 2026-07',
     ]);
     const july = [meeting('committee', '2026-07-20')];
     expect(summary(findingsOf('committee-monthly', branch(), july, now, rules(), also))).toEqual(['committee-monthly warning 2026-10']);

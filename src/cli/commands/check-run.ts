@@ -19,6 +19,7 @@ import {
   type BranchFindings,
   type CheckStats,
 } from '../../evaluation/index.js';
+import { annotateFindings } from '../../evaluation/alert-states.js';
 import { checkHeading, findingJsonLines, renderCommittee, summaryLine, type BranchReportLines } from '../../evaluation/format.js';
 import { UserError } from '../errors.js';
 import { EXIT_FINDINGS, type Parsed } from './check.js';
@@ -66,12 +67,17 @@ function committeeNames(db: Db): (code: string | null) => string | null {
 /** --json: one line per finding, written chunk by chunk (on helper threads for big cities). */
 async function printJson(db: Db, dbPath: string, config: Config, p: Parsed, org?: string): Promise<CheckStats> {
   const nameOf = committeeNames(db);
-  const stats = await forEachBranchFindingsParallel(
+  // Counted after annotation: a finding the lifecycle escalated counts as 督办 (for --fail-on too).
+  const stats = emptyStats();
+  await forEachBranchFindingsParallel(
     db,
     dbPath,
     config,
     p.now,
     (chunk) => {
+      // Each finding's standing in the alert store (told, escalated, acknowledged, history).
+      annotateFindings(db, config, chunk.flatMap((b) => b.findings));
+      addToStats(stats, chunk);
       let text = '';
       for (const { branch, findings } of chunk) text += findingJsonLines(findings, branch, nameOf(branch.parent));
       // One write per chunk: a write per line is the slowest part of printing a big city.
@@ -102,6 +108,7 @@ function printTable(db: Db, config: Config, now: number, org?: string): CheckSta
   for (const code of [...byCommittee.keys()].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) {
     const lagging: BranchReportLines[] = [];
     evaluateIds(db, byCommittee.get(code)!, ctx, (chunk: BranchFindings[]) => {
+      annotateFindings(db, config, chunk.flatMap((b) => b.findings));
       addToStats(stats, chunk);
       for (const { branch, findings } of chunk) {
         if (findings.length) lagging.push({ code: branch.code, name: branch.name, committee: code, committeeName: nameOf(code), findings });

@@ -1,0 +1,36 @@
+/**
+ * Findings as the alert store sees them (for `check` and reports): each finding of a chunk gets
+ * its FindingState (new / told / escalated / acknowledged / history), and its level becomes the
+ * level in force (an alert the lifecycle escalated is 督办 here too). Reads only.
+ */
+import type { Config } from '../config/schema.js';
+import type { Finding } from '../domain/types.js';
+import { findingState, type FindingState } from '../alerts/finding-state.js';
+import { goLive } from '../alerts/go-live.js';
+import { lifecyclePolicy } from '../alerts/reconcile.js';
+import { alertKey } from '../alerts/types.js';
+import { loadOpenAlerts } from '../store/alerts.js';
+import { warningsDeliveredAt } from '../store/alert-history.js';
+import type { Db } from '../store/db.js';
+
+/** A finding with its standing in the alert store. */
+export type ShownFinding = Finding & { shown?: FindingState };
+
+/** What annotation needs of the config. */
+export type StatesConfig = Pick<Config, 'alerts' | 'calendar'>;
+
+/** Attach each finding's state (in place) for the findings of the given orgs. */
+export function annotateFindings(db: Db, config: StatesConfig, findings: readonly ShownFinding[]): void {
+  if (!findings.length) return;
+  const policy = lifecyclePolicy(config);
+  const startFrom = goLive(config);
+  const orgs = [...new Set(findings.map((f) => f.org))];
+  const alerts = loadOpenAlerts(db, (a) => alertKey(a.org, a.rule, a.period), orgs);
+  const warned = warningsDeliveredAt(db, [...alerts.values()].filter((a) => a.state === 'open' && a.level === 'warning').map((a) => a.id));
+  for (const f of findings) {
+    const alert = alerts.get(alertKey(f.org, f.rule, f.period));
+    const shown = findingState(f, alert, alert ? (warned.get(alert.id) ?? null) : null, policy, startFrom);
+    f.shown = shown;
+    f.level = shown.level;
+  }
+}

@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { composeMessage, explicitScope, planDeliveries, reconcile } from '../../src/alerts/index.js';
+import { BacklogCounter } from '../../src/alerts/backlog.js';
+import { planBacklogSummary } from '../../src/alerts/planner.js';
+import type { DigestModel } from '../../src/alerts/digest-model.js';
+import { annotateFindings, type ShownFinding } from '../../src/evaluation/alert-states.js';
+import type { Config } from '../../src/config/schema.js';
+import type { Finding } from '../../src/domain/types.js';
+import { tempDb, type TempDb } from '../helpers/db.js';
+import { at, finding, rows, seedCity, testConfig } from './fixtures.js';
+
+let t: TempDb;
+beforeEach(() => {
+  t = tempDb();
+  seedCity(t.db);
+});
+afterEach(() => t.cleanup());
+
+const w = (f: Finding): Finding => ({ ...f, escalationDays: 7 });
+/** B1 and B3 with lapses of periods that ended before 1 December (go-live), and one current reminder. */
+const findings = (): Finding[] => [
+  w(finding('B1', 'committee-monthly', '2026-10', 'warning')),
+  w(finding('B1', 'lecture-quarterly', '2026-Q3', 'warning')),
+  w(finding('B3', 'committee-monthly', '2026-10', 'warning')),
+  w(finding('B3', 'committee-monthly', '2026-12', 'reminder')),
+];
+const BRANCHES = { B1: { code: 'B1', parent: 'C1' }, B3: { code: 'B3', parent: 'C2' } } as const;
+
+const goLive = (edit: (c: Config) => void = () => undefined) =>
+  testConfig((c) => {
+    c.alerts.start_from = '2026-12-01';
+    c.alerts.admins = [{ name: '组织部管理员', email: 'admin@zzb.gov.cn' }];
+    edit(c);
+  });
+
+/** One cycle's worth of go-live work at `iso`: reconcile, plan the alerts, plan the backlog summary. */
+function cycle(config: Config, iso: string): { reconciled: ReturnType<typeof reconcile>; backlog: number } {
+  const f = findings();
+  const reconciled = reconcile(t.db, f, explicitScope(f), config, at(iso));
+  planDeliveries(t.db, config, ['email'], at(iso));
+  const counter = new BacklogCounter(config);
+  for (const code of ['B1', 'B3'] as const) counter.add(BRANCHES[code], f.filter((x) => x.org === code));
+  return { reconciled, backlog: planBacklogSummary(t.db, config, ['email'], counter, at(iso)) };
+}
+
+describe('the first cycle after go-live', () => {
+  it('sends the admins ONE backlog summary and nothing about history to branches or committees; later cycles add nothing', () => {
+    const config = goLive();
+    const first = cycle(config, '2026-12-23T08:30');
+    expect(first.reconciled).toMatchObject({ history: 3, opened: 1 });
+    expect(first.backlog).toBe(1);
+    // Only the current reminder reached the branch; every delivery to a person of a branch is about it.
+    const items = rows<{ org: string; level: string; role: string }>(t.db, 'SELECT org, level, role FROM alert_digest_items');
+    expect(items).toEqual([{ org: 'B3', level: 'reminder', role: 'secretary' }]);
+    for (const iso of ['2026-12-24T08:30', '2026-12-25T08:30']) expect(cycle(config, iso).backlog).toBe(0);
+    const mails = rows<{ recipient: string; model: string }>(
+      t.db,
+      `SELECT d.recipient, g.model FROM deliveries d JOIN alert_digests g ON g.id = d.digest_id WHERE g.recipient_key LIKE 'backlog:%'`,
+    );
+    expect(mails.map((m) => m.recipient)).toEqual(['admin@zzb.gov.cn']);
+    const msg = composeMessage(JSON.parse(mails[0]!.model) as DigestModel, 'email', 'admin@zzb.gov.cn');
+    expect(msg.subject).toBe('【组织生活预警】系统上线前历史问题汇总：2个支部共3项（不向支部和上级党委发送）');
+    expect(msg.text).toContain('每月召开支委会 2项');
+    expect(msg.text).toContain('每季度上党课 1项');
+    expect(msg.text).toContain('城关镇党委（C1）：1个支部 2项');
+    expect(msg.text).not.toMatch(/committee-monthly|lecture-quarterly/);
+  });
+
+  it('sends no summary before go-live, without admins, or without history', () => {
+    expect(cycle(goLive(), '2026-11-30T08:30').backlog).toBe(0);
+    expect(cycle(goLive((c) => (c.alerts.admins = [])), '2026-12-23T08:30').backlog).toBe(0);
+    expect(cycle(testConfig(), '2026-12-23T08:30').backlog).toBe(0);
+  });
+
+  it('check shows history as 上线前, never as an escalation', () => {
+    const config = goLive();
+    const f: ShownFinding[] = findings();
+    annotateFindings(t.db, config, f);
+    expect(f.map((x) => x.shown!.state)).toEqual(['history', 'history', 'history', 'new']);
+    expect(f[0]!.shown).toMatchObject({ label: '上线前', note: '上线前的历史问题，仅供查看，不发送提醒' });
+  });
+});
