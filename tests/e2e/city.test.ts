@@ -18,7 +18,7 @@ import { countByLevel, expectedFindings, generateCity, writeCityFiles, type City
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/orglife.js');
-/** 7 December: November's lapses are warnings, Q3's and 2025's escalations, 2026's yearly duties reminders. */
+/** 7 December: November's lapses are reminders in grace, Q3's and 2025's warnings, 2026's yearly duties reminders. */
 const NOW = '2026-12-07T10:00:00+08:00';
 const OPTIONS = { branches: 60, seed: 23, now: NOW };
 
@@ -92,7 +92,9 @@ describe('a generated city imported and checked end to end', () => {
   it('counts findings by level as the generator does, with every level present', () => {
     const got = countByLevel(reported);
     expect(got).toEqual(countByLevel(expected));
-    for (const level of ['reminder', 'warning', 'escalation'] as Level[]) expect(got[level]).toBeGreaterThan(0);
+    for (const level of ['reminder', 'warning'] as Level[]) expect(got[level]).toBeGreaterThan(0);
+    // The rules never escalate by the calendar: 督办 comes only from a delivered, unanswered warning.
+    expect(got.escalation).toBe(0);
   });
 
   it('warns about last month for every chronically lax branch (长期不开展组织生活)', () => {

@@ -1,7 +1,7 @@
 /**
  * A tiny city for the delivery tests, imported through src/import (as an admin's file would be):
  * one town committee and branches with no meeting records at all, so on 2 November 2026 every
- * rule has something to say (September lapses are escalations, October ones reminders in grace).
+ * rule has something to say (September lapses are warnings, October ones reminders in grace).
  */
 import type { Config } from '../../src/config/schema.js';
 import { importRecords } from '../../src/import/index.js';
