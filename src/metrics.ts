@@ -61,6 +61,12 @@ const httpRequests = new Counter({
   labelNames: ['method', 'route', 'status'] as const,
   registers: [metricsRegistry],
 });
+const reportBuilds = new Counter({
+  name: 'orglife_report_builds_total',
+  help: 'Whole-city report computations for API report requests (cache misses), by period',
+  labelNames: ['period'] as const,
+  registers: [metricsRegistry],
+});
 const ingested = new Counter({
   name: 'orglife_ingested_rows_total',
   help: 'Rows accepted through the HTTP ingest API, by table and outcome',
@@ -161,6 +167,11 @@ export function countConfigReload(result: 'success' | 'failure'): void {
 /** Record one HTTP request (route = the route pattern, never the raw URL, to bound label values). */
 export function countHttpRequest(method: string, route: string, status: number): void {
   httpRequests.inc({ method, route, status: String(status) });
+}
+
+/** Count a whole-city report build made to answer an API request. */
+export function countReportBuild(period: string): void {
+  reportBuilds.inc({ period });
 }
 
 /** Record rows pushed through the ingest API. */

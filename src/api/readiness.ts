@@ -74,10 +74,12 @@ export function evaluationFreshness(expr: string, lastFinishedAt: number | null,
 
 /** Run every readiness check (never throws). */
 export async function checkReadiness(p: ReadinessProbes): Promise<Readiness> {
+  // Client library messages ("Stream isn't writeable and enableOfflineQueue options is false") mean
+  // nothing to an operator and describe internals: the answer says what failed, the log has the rest.
   const redis = await timed(async () => {
     await withTimeout(p.pingRedis(), REDIS_TIMEOUT_MS);
-  });
-  const sqlite = await timed(async () => p.pingSqlite());
+  }, `Redis 无应答（${REDIS_TIMEOUT_MS} ms 内）/ Redis is not answering (within ${REDIS_TIMEOUT_MS} ms)`);
+  const sqlite = await timed(async () => p.pingSqlite(), '数据库无应答 / the database is not answering');
   const workers: CheckResult = p.workersRunning() ? { ok: true } : { ok: false, detail: '任务进程未运行 / workers are not running' };
   let evaluation: CheckResult;
   try {
@@ -89,13 +91,13 @@ export async function checkReadiness(p: ReadinessProbes): Promise<Readiness> {
   return { ready: Object.values(checks).every((c) => c.ok), checks };
 }
 
-async function timed(f: () => Promise<void>): Promise<CheckResult> {
+async function timed(f: () => Promise<void>, failure: string): Promise<CheckResult> {
   const t0 = performance.now();
   try {
     await f();
     return { ok: true, ms: Math.round(performance.now() - t0) };
-  } catch (e) {
-    return { ok: false, detail: message(e) };
+  } catch {
+    return { ok: false, detail: failure };
   }
 }
 

@@ -1,13 +1,15 @@
 /**
  * The HTTP API (fastify 5): ingest, alerts, reports, health, metrics and the OpenAPI document.
- * Order of a request: rate limit (keyed by the bearer token, else the client address) → bearer
- * authentication and scope check → schema validation → handler → one log line and a metric.
+ * Order of a request: rate limit (keyed by a valid bearer token, else the client address, so failed
+ * attempts are throttled too) → bearer authentication and scope check → body parsing (JSON only,
+ * nesting bounded) → schema validation → handler → one log line and a metric.
  */
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { countHttpRequest } from '../metrics.js';
 import { allows, bearerOf, findToken, rateKeyOf } from './auth.js';
-import { ApiError, installErrorHandlers } from './errors.js';
+import { nestedTooDeep } from '../import/depth.js';
+import { ApiError, clientErrorHandler, frameworkErrors, installErrorHandlers } from './errors.js';
 import { buildOpenApi } from './openapi.js';
 import { alertRoutes } from './routes/alerts.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -57,16 +59,32 @@ export async function buildApi(deps: ApiDeps, limits: ApiLimits): Promise<Fastif
     // Unknown properties are errors (not silently dropped), and every problem is reported at once.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: true } },
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler,
   });
   installErrorHandlers(app);
+  // The API speaks JSON only: text/plain is refused with 415 (fastify would parse it as a string).
+  app.removeContentTypeParser('text/plain');
+  // JSON bodies nested deeper than any record can be are refused before validation walks them.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+    parseJson(request, text as string, (err: Error | null, value?: unknown) => {
+      if (err) return done(err, undefined);
+      if (nestedTooDeep(value)) {
+        return done(Object.assign(new Error('JSON nested too deep'), { code: 'FST_ERR_CTP_JSON_TOO_DEEP', statusCode: 400 }), undefined);
+      }
+      done(null, value);
+    });
+  });
 
   await app.register(rateLimit, {
     max: limits.rateLimitPerMinute,
     timeWindow: 60_000,
-    // Per token (hashed, never the token itself); requests without a token count per address.
+    // Per valid token (hashed, never the token itself); requests without a token, or with a wrong
+    // one, count per address, so guessing tokens is throttled like any other flood.
     keyGenerator: (request) => {
-      const token = bearerOf(request.headers.authorization);
-      return token ? rateKeyOf(token) : `ip:${request.ip}`;
+      const presented = bearerOf(request.headers.authorization);
+      return presented && findToken(deps.tokens, presented) ? rateKeyOf(presented) : `ip:${request.ip}`;
     },
     // Probes and scrapes come every few seconds from monitoring; they must never be throttled.
     allowList: (request) => request.routeOptions.config.scope === null,
@@ -76,7 +94,9 @@ export async function buildApi(deps: ApiDeps, limits: ApiLimits): Promise<Fastif
       }),
   });
 
-  app.addHook('onRequest', async (request) => {
+  // preParsing, not onRequest: the limiter's hook is a route-level onRequest, which runs after every
+  // instance-level onRequest; authenticating here lets the limiter count failed attempts first.
+  app.addHook('preParsing', async (request) => {
     const scope = request.routeOptions.config.scope;
     if (!scope) return;
     const presented = bearerOf(request.headers.authorization);

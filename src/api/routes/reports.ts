@@ -8,10 +8,40 @@ import { buildReports, ReportError } from '../../reports/gather.js';
 import { renderBranch, renderCommittee, type ReportFormat } from '../../reports/render/index.js';
 import type { BranchReport, CommitteeSummary } from '../../reports/types.js';
 import { orgKindOf } from '../../store/alerts.js';
+import { countReportBuild } from '../../metrics.js';
+import { dataVersion } from '../../store/data-version.js';
 import { loadStoredReport } from '../../store/reports.js';
 import { ApiError } from '../errors.js';
 import { unknownOrg } from './alerts.js';
 import type { ApiDeps, RouteSpec } from './types.js';
+
+/**
+ * Headers of every report answer: the HTML is a self-contained document (inline styles, no scripts,
+ * names from imports escaped), so it may load nothing, run nothing and be framed by nobody.
+ */
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'private, no-store',
+};
+
+/**
+ * Reports computed on the fly need the whole city (ranks compare every branch), so one build serves
+ * every org of a period until the data, the configuration or the day changes, or CACHE_MS passes;
+ * at most CACHE_PERIODS periods are kept.
+ */
+const CACHE_MS = 5 * 60_000;
+const CACHE_PERIODS = 2;
+
+interface CachedBuild {
+  at: number;
+  version: string;
+  config: unknown;
+  day: number;
+  built: ReturnType<typeof buildReports>;
+}
 
 const CONTENT_TYPES: Record<ReportFormat, string> = {
   json: 'application/json; charset=utf-8',
@@ -21,6 +51,20 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 
 /** The report route. */
 export function reportRoutes(deps: ApiDeps): RouteSpec[] {
+  const cache = new Map<string, CachedBuild>();
+  const buildFor = (period: NonNullable<ReturnType<typeof parsePeriod>>, now: number) => {
+    const config = deps.config();
+    const version = dataVersion(deps.db);
+    const day = Math.floor((now + 8 * 3600_000) / 86_400_000);
+    const hit = cache.get(period.label);
+    if (hit && hit.version === version && hit.config === config && hit.day === day && now - hit.at < CACHE_MS) return hit.built;
+    const built = buildReports(deps.db, config, period, now);
+    countReportBuild(period.label);
+    cache.delete(period.label);
+    cache.set(period.label, { at: now, version, config, day, built });
+    while (cache.size > CACHE_PERIODS) cache.delete(cache.keys().next().value!);
+    return built;
+  };
   return [
     {
       method: 'GET',
@@ -63,7 +107,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
           kind === 'branch' ? loadStoredReport(deps.db, org, period.label, 'branch') : loadStoredReport(deps.db, org, period.label, 'committee');
         if (!report) {
           try {
-            const built = buildReports(deps.db, deps.config(), period, now);
+            const built = buildFor(period, now);
             report = kind === 'branch' ? built.reports.find((r) => r.org === org) : built.summaries.find((s) => s.org === org);
           } catch (e) {
             if (e instanceof ReportError) throw new ApiError(422, 'report_unavailable', e.message);
@@ -74,7 +118,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
           throw new ApiError(404, 'report_not_found', `${org} 在 ${period.label} 没有体检报告（可能当时尚未成立）/ no report of ${org} for ${period.label}`);
         }
         const text = kind === 'branch' ? renderBranch(report as BranchReport, format) : renderCommittee(report as CommitteeSummary, format);
-        return reply.type(CONTENT_TYPES[format]).send(text);
+        return reply.headers(SECURITY_HEADERS).type(CONTENT_TYPES[format]).send(text);
       },
     },
   ];
