@@ -8,6 +8,8 @@
  *      on the route's next channel (idempotent) and enqueue it; permanent → UnrecoverableError.
  * The remaining window: a crash after the provider accepted but before markSent commits (the next
  * group commit, well under a millisecond after the answer) sends that message again after restart.
+ * A database that is busy or away at that moment (an import holding SQLite's write lock for minutes)
+ * does not open the window: the sent-mark is retried until it is stored (untilStored).
  * SQLite writes of concurrent jobs share one transaction per event-loop turn (./group-commit.ts).
  */
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
@@ -81,11 +83,11 @@ export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>
     } catch (e) {
       return failed(e);
     }
-    // Mark sent before anything else: this write closes the double-send window. Should SQLite fail
-    // here the job fails too; its retry finds the claim held and waits for the lease (then resends:
-    // the database could not say it was sent).
+    // Mark sent before anything else: this write closes the double-send window. The provider has
+    // the message now, so the mark is retried until the database takes it (a long import holding
+    // the write lock, a server restart) instead of failing the job into a resend.
     const done = { ...base, durationMs: elapsed(t0), providerMessageId: res.providerMessageId, error: null, errorCode: null, permanent: false };
-    await commit.run(() => outbox.markSent(db, done, deps.clock()));
+    await untilStored(() => commit.run(() => outbox.markSent(db, done, deps.clock())), log, id);
     log.info({ deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, providerMessageId: res.providerMessageId }, 'delivery sent');
     return { result: 'sent', providerMessageId: res.providerMessageId };
 
@@ -118,6 +120,33 @@ export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>
       throw e;
     }
   };
+}
+
+/** How long a sent-mark is retried: longer than the longest import holds the lock (minutes at 250,000 branches). */
+const SENT_MARK_RETRY_MS = 15 * 60_000;
+
+/**
+ * Run a write that must not be lost, retrying it with backoff (50 ms, doubling to 2 s) for up to
+ * SENT_MARK_RETRY_MS; rethrows the last error after that. Logs a warning every ~10 s it keeps failing.
+ */
+export async function untilStored<T>(write: () => Promise<T>, log: Logger, deliveryId: number, budgetMs = SENT_MARK_RETRY_MS): Promise<T> {
+  const started = Date.now();
+  let delay = 50;
+  let warnedAt = started;
+  for (;;) {
+    try {
+      return await write();
+    } catch (e) {
+      const now = Date.now();
+      if (now - started >= budgetMs) throw e;
+      if (now - warnedAt >= 10_000) {
+        warnedAt = now;
+        log.warn({ deliveryId, err: e instanceof Error ? e.message : String(e), waitedMs: now - started }, 'sent-mark not stored yet (database busy); retrying');
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 2_000);
+    }
+  }
 }
 
 function elapsed(t0: number): number {
