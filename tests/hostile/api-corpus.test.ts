@@ -29,7 +29,7 @@ const cases: Req[] = [];
 const add = (r: Req) => cases.push(r);
 
 // Authentication and scopes.
-for (const h of [{}, { authorization: 'Bearer' }, { authorization: 'Bearer ' }, { authorization: 'Basic YWRtaW46YWRtaW4=' }, { authorization: `Bearer ${TOKENS.admin}x` },
+for (const h of [{} as Record<string, string>, { authorization: 'Bearer' }, { authorization: 'Bearer ' }, { authorization: 'Basic YWRtaW46YWRtaW4=' }, { authorization: `Bearer ${TOKENS.admin}x` },
   { authorization: `Bearer ${TOKENS.admin.slice(0, -1)}` }, { authorization: `bearer  ${'x'.repeat(5000)}` }, { authorization: 'Bearer \u0000\u0001' }]) {
   add({ name: `alerts with ${JSON.stringify(h).slice(0, 40)}`, method: 'GET', url: '/api/v1/alerts', headers: h, status: 401 });
 }
