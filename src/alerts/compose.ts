@@ -110,7 +110,7 @@ function greeting(m: DigestModel): string {
 }
 
 /** Plain-text body (email text part). */
-export function composeText(m: DigestModel): string {
+export function composeText(m: DigestModel, link?: AckLinkRef): string {
   const lines: string[] = [greeting(m), ''];
   const when = shanghaiDateTime(m.at);
   for (const b of m.own) {
@@ -125,8 +125,22 @@ export function composeText(m: DigestModel): string {
     });
     lines.push('');
   }
-  lines.push(ACK_HINT, FOOTER);
+  lines.push(...(link ? [linkLine(link), ''] : []), ACK_HINT, FOOTER);
   return lines.join('\n');
+}
+
+/** A one-tap acknowledgement link of a message (src/app/ack-links.ts makes it). */
+export interface AckLinkRef {
+  /** The full URL under http.public_url. */
+  url: string;
+  /** The path after public_url (`a/<token>`), the SMS template variable. */
+  path: string;
+  /** Last day it works, YYYY-MM-DD. */
+  until: string;
+}
+
+function linkLine(l: AckLinkRef): string {
+  return `一键认领整改（手机打开，无需登录，填写整改措施和完成时限，${l.until}前有效）：${l.url}`;
 }
 
 function htmlItems(items: DigestItem[]): string {
@@ -146,7 +160,7 @@ function htmlItems(items: DigestItem[]): string {
 }
 
 /** HTML body (email HTML part). */
-export function composeHtml(m: DigestModel): string {
+export function composeHtml(m: DigestModel, link?: AckLinkRef): string {
   const when = escapeHtml(shanghaiDateTime(m.at));
   const parts: string[] = [`<p>${escapeHtml(greeting(m))}</p>`];
   for (const b of m.own) {
@@ -159,12 +173,18 @@ export function composeHtml(m: DigestModel): string {
       parts.push(`<p><strong>${escapeHtml(b.name)}</strong>（${escapeHtml(b.code)}）：${b.items.length}项</p>`, htmlItems(b.items));
     }
   }
+  if (link) {
+    parts.push(
+      `<p><a href="${escapeHtml(link.url)}" style="display:inline-block;background:#b71c1c;color:#fff;padding:10px 18px;border-radius:4px;text-decoration:none">一键认领整改</a></p>`,
+      `<p>${escapeHtml(linkLine(link))}</p>`,
+    );
+  }
   parts.push(`<p>${escapeHtml(ACK_HINT)}</p>`, `<p style="color:#888">${escapeHtml(FOOTER)}</p>`);
   return `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(composeSubject(m))}</title></head><body>${parts.join('\n')}</body></html>`;
 }
 
 /** Template SMS content and a short SMS text (what an HTTP gateway sends as text). */
-export function composeSms(m: DigestModel): { sms: SmsContent; text: string } {
+export function composeSms(m: DigestModel, link?: AckLinkRef): { sms: SmsContent; text: string } {
   const items = digestItems(m);
   const level = maxLevel(items);
   const name = m.own.length
@@ -180,10 +200,11 @@ export function composeSms(m: DigestModel): { sms: SmsContent; text: string } {
       count: String(items.length),
       level: LEVEL_NAMES_ZH[level],
       deadline,
+      ...(link ? { link: link.path } : {}),
     },
   };
   const more = m.emailCopy ? '详见邮件' : '请及时处理';
-  const text = `${PREFIX}${sms.params.name}有${items.length}项组织生活待办${severeSummary(items)}，最早截止${deadline}，${more}。`;
+  const text = `${PREFIX}${sms.params.name}有${items.length}项组织生活待办${severeSummary(items)}，最早截止${deadline}，${more}。${link ? `认领整改：${link.url}` : ''}`;
   return { sms, text };
 }
 
@@ -203,12 +224,12 @@ export function composeRobotText(m: DigestModel): string {
 }
 
 /** The message for one channel of a digest. */
-export function composeMessage(m: DigestModel, logical: LogicalChannel, to: string): OutgoingMessage {
+export function composeMessage(m: DigestModel, logical: LogicalChannel, to: string, link?: AckLinkRef): OutgoingMessage {
   if (m.backlog) return composeBacklog(m, logical, to, escapeHtml);
   const subject = composeSubject(m);
-  if (logical === 'email') return { to, subject, text: composeText(m), html: composeHtml(m) };
+  if (logical === 'email') return { to, subject, text: composeText(m, link), html: composeHtml(m, link) };
   if (logical === 'sms') {
-    const { sms, text } = composeSms(m);
+    const { sms, text } = composeSms(m, link);
     return { to, subject, text, sms };
   }
   return { to, subject, text: composeRobotText(m) };

@@ -31,6 +31,7 @@ import {
   type DeliveryStatus,
 } from '../store/deliveries.js';
 import { composeMessage } from './compose.js';
+import { createAckLink, type AckLinkSettings } from './ack-links.js';
 import { deliveryKey, sendOn } from './plan.js';
 import { sendTime, type PlanConfig } from './planner.js';
 
@@ -69,16 +70,21 @@ export interface WorkerAttempt {
 }
 
 /** One delivery with its message composed from the stored digest (or report), or undefined. */
-export function getDelivery(db: Db, id: number): DeliveryToSend | undefined {
+export function getDelivery(db: Db, id: number, links?: { settings: AckLinkSettings; now: number }): DeliveryToSend | undefined {
   const r = deliveryRecord(db, id);
   if (!r) return getReportDelivery(db, id);
+  // A person's email or SMS carries a one-tap acknowledgement link (made per send: only its hash is kept).
+  const link =
+    links && (r.logical === 'email' || r.logical === 'sms')
+      ? (createAckLink(db, links.settings, { deliveryId: r.id, recipientKey: r.recipientKey, model: r.model }, links.now) ?? undefined)
+      : undefined;
   return {
     id: r.id,
     channel: r.channel,
     notBefore: r.notBefore,
     status: r.status,
     recipient: r.recipient,
-    message: composeMessage(r.model, r.logical, r.recipient),
+    message: composeMessage(r.model, r.logical, r.recipient, link),
   };
 }
 
@@ -108,10 +114,10 @@ function getReportDelivery(db: Db, id: number): DeliveryToSend | undefined {
  * Claim delivery `id` for `owner` until now + leaseMs, BEFORE calling the provider. Only a pending
  * delivery can be claimed; another owner's unexpired claim → busy.
  */
-export function claimDelivery(db: Db, id: number, owner: string, now: number, leaseMs = 120_000): DeliveryClaim {
+export function claimDelivery(db: Db, id: number, owner: string, now: number, leaseMs = 120_000, links?: AckLinkSettings): DeliveryClaim {
   const c = claimDeliveryRow(db, id, owner, now, leaseMs);
   if (c.outcome !== 'send') return c;
-  return { outcome: 'send', delivery: getDelivery(db, id)! };
+  return { outcome: 'send', delivery: getDelivery(db, id, links ? { settings: links, now } : undefined)! };
 }
 
 /**
@@ -154,7 +160,7 @@ export function nextFallback(db: Db, deliveryId: number, config: PlanConfig, now
  * The outbox operations of the delivery path over this module (structurally the `Outbox` of
  * src/jobs/outbox.ts): claim, pending, get, markSent, recordFailure, giveUp.
  */
-export function deliveryOutbox(config: PlanConfig) {
+export function deliveryOutbox(config: PlanConfig & Partial<Pick<Config, 'http'>>) {
   const attempt = (db: Db, a: WorkerAttempt) =>
     recordAttempt(db, {
       deliveryId: a.deliveryId,
@@ -168,7 +174,7 @@ export function deliveryOutbox(config: PlanConfig) {
       at: a.startedAt,
     });
   return {
-    claim: (db: Db, id: number, owner: string, now: number, leaseMs: number): DeliveryClaim => claimDelivery(db, id, owner, now, leaseMs),
+    claim: (db: Db, id: number, owner: string, now: number, leaseMs: number): DeliveryClaim => claimDelivery(db, id, owner, now, leaseMs, linkSettings(config)),
     pending: (db: Db, opts?: { dueBy?: number }): PendingDelivery[] => pendingDeliveries(db, opts),
     get: (db: Db, id: number): DeliveryToSend | undefined => getDelivery(db, id),
     markSent(db: Db, a: WorkerAttempt, now: number): void {
@@ -191,4 +197,10 @@ export function deliveryOutbox(config: PlanConfig) {
       });
     },
   };
+}
+
+/** Link settings from the configuration, or undefined while http.public_url is unset. */
+function linkSettings(config: Partial<Pick<Config, 'http'>>): AckLinkSettings | undefined {
+  const url = config.http?.public_url;
+  return url ? { publicUrl: url, days: config.http!.ack_link_days } : undefined;
 }

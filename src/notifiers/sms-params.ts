@@ -21,8 +21,19 @@ export const SMS_TEMPLATE_PARAMS = {
   test: ['name', 'time'],
 } as const satisfies Record<SmsTemplateKey, readonly string[]>;
 
-/** The params object of one template: exactly its variables, all strings. */
-export type SmsParams<K extends SmsTemplateKey> = { [P in (typeof SMS_TEMPLATE_PARAMS)[K][number]]: string };
+/**
+ * Variables a template MAY take: `link` is the path of the one-tap acknowledgement link after
+ * http.public_url (e.g. `a/Xy12…`, 26 characters), present only when public_url is set. An approved
+ * template that shows it reads like `…一键认领：https://dj.example.gov.cn/${link}`.
+ */
+export const SMS_OPTIONAL_PARAMS: Partial<Record<SmsTemplateKey, readonly string[]>> = {
+  reminder: ['link'],
+  warning: ['link'],
+  escalation: ['link'],
+};
+
+/** The params object of one template: exactly its variables, all strings (plus `link` for alerts). */
+export type SmsParams<K extends SmsTemplateKey> = { [P in (typeof SMS_TEMPLATE_PARAMS)[K][number]]: string } & { link?: string };
 
 /** Template SMS content: a template key with its typed params (a missing param is a compile error). */
 export type SmsContent = { [K in SmsTemplateKey]: { template: K; params: SmsParams<K> } }[SmsTemplateKey];
@@ -59,7 +70,8 @@ export function prepareSmsParams(channel: ChannelName, sms: SmsContent, max: num
   }
   const given = (sms.params ?? {}) as Record<string, unknown>;
   const missing = expected.filter((k) => typeof given[k] !== 'string');
-  const extra = Object.keys(given).filter((k) => !expected.includes(k));
+  const optional = SMS_OPTIONAL_PARAMS[sms.template as SmsTemplateKey] ?? [];
+  const extra = Object.keys(given).filter((k) => !expected.includes(k) && !optional.includes(k));
   if (missing.length || extra.length) {
     throw new NotifierError(
       channel,
@@ -71,6 +83,11 @@ export function prepareSmsParams(channel: ChannelName, sms: SmsContent, max: num
   }
   const out: Record<string, string> = {};
   for (const k of expected) out[k] = truncateSmsParam(given[k] as string, max);
+  // A cut link would not open: an optional variable too long for the provider is left out.
+  for (const k of optional) {
+    const v = given[k];
+    if (typeof v === 'string' && Array.from(v).length <= max) out[k] = v;
+  }
   return out;
 }
 

@@ -35,7 +35,7 @@ const branch = (code: string, name: string, parent: string, extra: Record<string
   members: 30,
   groups: 0,
   secretary: `${name}书记`,
-  secretary_phone: '13812345678',
+  secretary_phone: code === 'B101' ? '13812345678' : `138000${code.slice(1)}01`,
   secretary_email: `${code.toLowerCase()}@example.org`,
   established_on: '2010-01-01',
   ...extra,
@@ -64,8 +64,8 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
-export async function evaluate(tmp: TempDb, config: Config, now = NOW): Promise<void> {
-  const env = readEnv({});
+export async function evaluate(tmp: TempDb, config: Config, now = NOW, envVars: Record<string, string> = {}): Promise<void> {
+  const env = readEnv(envVars);
   const notifiers = createNotifiers(config.channels, env, { log: quietLog });
   try {
     await TICK_HANDLERS.evaluate!({ db: tmp.db, dbPath: tmp.path, config, env, notifiers, log: quietLog, now, kind: 'evaluate' });
@@ -75,10 +75,10 @@ export async function evaluate(tmp: TempDb, config: Config, now = NOW): Promise<
 }
 
 /** The county with alerts and October's reports, users `county` (admin, C00), `town1` (admin, C01), `viewer` (viewer, C00). */
-export async function seedCounty(tmp: TempDb, config: Config): Promise<void> {
+export async function seedCounty(tmp: TempDb, config: Config, envVars: Record<string, string> = {}): Promise<void> {
   importRecords(tmp.db, 'orgs', COUNTY_ORGS, 'test', { now: NOW });
   importRecords(tmp.db, 'meetings', MEETINGS, 'test', { now: NOW });
-  await evaluate(tmp, config);
+  await evaluate(tmp, config, NOW, envVars);
   const built = buildReports(tmp.db, config, parsePeriod('2026-10')!, NOW);
   storeReports(tmp.db, built.reports, built.summaries, NOW);
   await addUser(tmp.db, { username: 'county', org: 'C00', role: 'admin', password: PASSWORD }, 'test', NOW);

@@ -84,7 +84,7 @@ export class TencentSmsNotifier implements Notifier {
         SmsSdkAppId: this.#cfg.sdk_app_id!,
         SignName: this.#cfg.sign_name!,
         TemplateId: template.id,
-        TemplateParamSet: template.params.map((p) => params[p]!),
+        TemplateParamSet: template.params.map((p) => params[p] ?? ''),
       });
       status = res.SendStatusSet?.[0];
     } catch (e) {

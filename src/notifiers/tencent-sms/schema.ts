@@ -4,16 +4,16 @@
  */
 import { z } from 'zod';
 import { envVarName, paramMaxChars, protocol, REQUIRED_TEMPLATES, requireWhenEnabled, timeoutMs } from '../schema-parts.js';
-import { SMS_TEMPLATE_KEYS, SMS_TEMPLATE_PARAMS, type SmsTemplateKey } from '../sms-params.js';
+import { SMS_OPTIONAL_PARAMS, SMS_TEMPLATE_KEYS, SMS_TEMPLATE_PARAMS, type SmsTemplateKey } from '../sms-params.js';
 
 const template = (key: SmsTemplateKey) =>
   z
     .object({
       id: z.string().regex(/^\d+$/, 'expected the numeric template ID').describe('approved template ID'),
       params: z
-        .array(z.enum(SMS_TEMPLATE_PARAMS[key] as unknown as [string, ...string[]]))
+        .array(z.enum([...SMS_TEMPLATE_PARAMS[key], ...(SMS_OPTIONAL_PARAMS[key] ?? [])] as unknown as [string, ...string[]]))
         .default(() => [...SMS_TEMPLATE_PARAMS[key]])
-        .describe(`variables in the order of {1}, {2}, …; any of: ${SMS_TEMPLATE_PARAMS[key].join(', ')}`),
+        .describe(`variables in the order of {1}, {2}, …; any of: ${[...SMS_TEMPLATE_PARAMS[key], ...(SMS_OPTIONAL_PARAMS[key] ?? [])].join(', ')}`),
     })
     .strict()
     .optional();

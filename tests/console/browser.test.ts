@@ -1,0 +1,217 @@
+/**
+ * The console in a real browser (Debian's Chromium through playwright-core): sign-in and lockout,
+ * ranking sort and drill-down, acknowledging from the alert page, the secretary's one-tap link on
+ * a phone-sized viewport taken from a mail the SMTP test server received, a township user denied
+ * another township's branch, a form without its CSRF token, and no CSP violation on any page.
+ * Screenshots go to test-artifacts/console/ (gitignored) for a person to look at.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertsOutbox } from '../../src/jobs/outbox-alerts.js';
+import { createNotifiers } from '../../src/notifiers/registry.js';
+import { buildConsoleServer } from '../../src/console/server.js';
+import { readEnv } from '../../src/config/env.js';
+import type { Config } from '../../src/config/schema.js';
+import { getAlert, listAlerts } from '../../src/store/alerts.js';
+import { listDeliveries } from '../../src/store/deliveries.js';
+import { shippedConfig } from '../helpers/config.js';
+import { tempDb, type TempDb } from '../helpers/db.js';
+import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
+import { NOW, PASSWORD, quietLog, seedCounty } from './setup.js';
+import type { FastifyInstance } from 'fastify';
+
+export const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts/console');
+
+let tmp: TempDb;
+let config: Config;
+let smtp: SmtpStandin;
+let app: FastifyInstance;
+let base: string;
+let browser: Browser;
+const cspViolations: string[] = [];
+
+/** Send every pending delivery the way the delivery worker does: claim (which makes the link), send, mark sent. */
+async function deliverAll(): Promise<void> {
+  const env = readEnv({ SMTP_URL: smtp.url });
+  const notifiers = createNotifiers(config.channels, env, { log: quietLog });
+  const outbox = alertsOutbox(config);
+  try {
+    for (const d of listDeliveries(tmp.db).filter((x) => x.status === 'pending')) {
+      const claim = outbox.claim(tmp.db, d.id, 'test', NOW, 60_000);
+      if (claim.outcome !== 'send') continue;
+      const n = notifiers.get(claim.delivery.channel);
+      if (!n) continue;
+      const res = await n.send(claim.delivery.message);
+      outbox.markSent(tmp.db, { deliveryId: d.id, attempt: 1, channel: claim.delivery.channel, recipient: claim.delivery.recipient, startedAt: NOW, durationMs: 1, providerMessageId: res.providerMessageId, error: null, errorCode: null, permanent: false }, NOW);
+    }
+  } finally {
+    await notifiers.close();
+  }
+}
+
+async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content.Security.Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+  });
+  return page;
+}
+
+async function signIn(page: Page, username: string, password = PASSWORD): Promise<void> {
+  await page.goto(`${base}/console/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: resolve(ARTIFACTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  smtp = await startSmtpServer();
+  tmp = tempDb();
+  config = shippedConfig();
+  app = await buildConsoleServer({ db: tmp.db, config, log: quietLog, clock: () => NOW, readOnly: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address() as { port: number };
+  base = `http://127.0.0.1:${addr.port}`;
+  // Links point at this server; the evaluate cycle plans email (SMTP_URL makes the channel available).
+  config.http.public_url = base;
+  await seedCounty(tmp, config, { SMTP_URL: smtp.url });
+  await deliverAll();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await smtp?.close();
+  tmp?.cleanup();
+});
+
+describe('the console in Chromium', () => {
+  it('signs in, and locks the account after five wrong passwords', async () => {
+    const page = await newPage();
+    await signIn(page, 'county');
+    await expect.poll(() => page.url()).toContain('/console/overview');
+    expect(await page.locator('h1').first().textContent()).toBe('总览');
+    await shot(page, 'overview');
+
+    const other = await newPage();
+    for (let i = 0; i < 5; i++) await signIn(other, 'viewer', 'not-the-password');
+    expect(await other.getByRole('alert').textContent()).toContain('锁定');
+    await signIn(other, 'viewer');
+    expect(await other.getByRole('alert').textContent()).toContain('锁定');
+    expect(other.url()).toContain('/console/login');
+    await shot(other, 'login-locked');
+  });
+
+  it('sorts the ranking by a category and drills down to a committee and a branch', async () => {
+    const page = await newPage();
+    await signIn(page, 'county');
+    await page.goto(`${base}/console/ranking`);
+    const names = async () => page.locator('#ranking-table tr[data-org] td:nth-child(2)').allTextContents();
+    expect((await names()).length).toBe(3);
+    await page.selectOption('select[name="sort"]', { label: '组织生活' });
+    await page.getByRole('button', { name: '查看' }).click();
+    expect(page.url()).toContain('sort=category%3Aorg_life');
+    const values = (await page.locator('#ranking-table tr[data-org] td:nth-child(5)').allTextContents()).map(Number);
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+    await shot(page, 'ranking-sorted');
+    // Drill down: the committee link filters to its branches, the branch link opens the branch page.
+    await page.locator('#ranking-table a', { hasText: '城关镇党委' }).first().click();
+    expect(page.url()).toContain('committee=C01');
+    expect((await names()).every((n) => n === '南街村党支部' || n.includes('村党支部'))).toBe(true);
+    expect(await names()).not.toContain('河口村党支部');
+    await page.locator('#ranking-table a', { hasText: '南街村党支部' }).click();
+    expect(page.url()).toContain('/console/orgs/B102');
+    expect(await page.locator('h1').textContent()).toBe('南街村党支部');
+    // The branch whose name is a <script> tag shows it as text.
+    await page.goto(`${base}/console/orgs/B101`);
+    expect(await page.locator('h1').textContent()).toBe('<script>alert(1)</script>村党支部');
+    await shot(page, 'branch-xss-name');
+  });
+
+  it('acknowledges from the alert page with a plan and a deadline', async () => {
+    const a = listAlerts(tmp.db, { org: 'B201', open: true }).find((x) => x.state === 'open')!;
+    const page = await newPage();
+    await signIn(page, 'county');
+    await page.goto(`${base}/console/alerts/${a.id}`);
+    await page.getByLabel('整改措施').fill('12月10日前召开支委会并补录记录');
+    await page.getByLabel('完成时限').fill('2026-12-15');
+    await page.getByRole('button', { name: '提交' }).click();
+    expect(await page.locator('#alert-state').textContent()).toBe('限期整改');
+    expect(getAlert(tmp.db, a.id)).toMatchObject({ state: 'acknowledged', ackBy: '2026-12-15', ackWho: 'county' });
+    await shot(page, 'alert-acknowledged');
+  });
+
+  it('opens the secretary link from a received mail on a phone and acknowledges that branch’s items', async () => {
+    const mail = smtp.messages.find((m) => m.envelope.to.includes('b102@example.org'))!;
+    expect(mail).toBeDefined();
+    const url = new RegExp(`${base}/a/[A-Za-z0-9_-]{24}`).exec(mail.text)![0];
+    expect(mail.html).toContain(url);
+    const open = listAlerts(tmp.db, { org: 'B102', open: true }).filter((x) => x.state === 'open');
+    expect(open.length).toBeGreaterThan(0);
+
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(url);
+    expect(await page.locator('h1').textContent()).toBe('认领整改');
+    await shot(page, 'secretary-link-phone');
+    await page.getByLabel('整改措施').fill('本月内补开支委会和主题党日');
+    await page.getByLabel('完成时限').fill('2026-12-20');
+    await page.getByRole('button', { name: '提交' }).click();
+    expect(await page.getByRole('status').textContent()).toContain('已提交');
+    await shot(page, 'secretary-link-done');
+    for (const a of open) expect(getAlert(tmp.db, a.id)).toMatchObject({ state: 'acknowledged', ackBy: '2026-12-20', ackPlan: '本月内补开支委会和主题党日' });
+    expect(getAlert(tmp.db, open[0]!.id)!.ackWho).toMatch(/链接 #\d+/);
+    // Other branches' alerts were not touched.
+    expect(listAlerts(tmp.db, { org: 'B101', open: true }).every((x) => x.state === 'open')).toBe(true);
+
+    // Reused: shows the state, no form.
+    await page.goto(url);
+    expect(await page.getByRole('button', { name: '提交' }).count()).toBe(0);
+    expect(await page.locator('body').textContent()).toContain('限期整改');
+
+    // Tampered: a clear Chinese 403 page.
+    const tampered = url.slice(0, -1) + (url.endsWith('A') ? 'B' : 'A');
+    const res = await page.goto(tampered);
+    expect(res!.status()).toBe(403);
+    expect(await page.getByRole('alert').textContent()).toContain('链接无效');
+    await shot(page, 'secretary-link-tampered');
+  });
+
+  it('denies a township user another township’s branch (403)', async () => {
+    const page = await newPage();
+    await signIn(page, 'town1');
+    const res = await page.goto(`${base}/console/orgs/B201`);
+    expect(res!.status()).toBe(403);
+    expect(await page.locator('body').textContent()).toContain('无权查看');
+    await shot(page, 'township-denied');
+  });
+
+  it('rejects a form whose CSRF token was removed', async () => {
+    const a = listAlerts(tmp.db, { org: 'B101', open: true }).find((x) => x.state === 'open')!;
+    const page = await newPage();
+    await signIn(page, 'county');
+    await page.goto(`${base}/console/alerts/${a.id}`);
+    await page.locator('form[action$="/ack"] input[name="_csrf"]').evaluate((el) => el.remove());
+    await page.getByLabel('整改措施').fill('整改');
+    await page.getByLabel('完成时限').fill('2026-12-15');
+    const responses: number[] = [];
+    page.on('response', (r) => {
+      if (r.request().method() === 'POST') responses.push(r.status());
+    });
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.waitForLoadState('load');
+    expect(responses).toEqual([403]);
+    expect(await page.locator('body').textContent()).toContain('安全令牌');
+    expect(getAlert(tmp.db, a.id)!.state).toBe('open');
+  });
+
+  it('raised no Content-Security-Policy violation on any page', () => {
+    expect(cspViolations).toEqual([]);
+  });
+});
