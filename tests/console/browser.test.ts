@@ -51,8 +51,12 @@ async function deliverAll(): Promise<void> {
   }
 }
 
-async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
+/** Signed-in browser state per user: sign-ins are limited to 10 a minute per address, so tests reuse them. */
+const sessions = new Map<string, Awaited<ReturnType<Awaited<ReturnType<Browser['newContext']>>['storageState']>>>();
+
+async function newPage(viewport = { width: 1280, height: 900 }, as?: string): Promise<Page> {
+  const state = as ? sessions.get(as) : undefined;
+  const ctx = await browser.newContext({ viewport, locale: 'zh-CN', ...(state ? { storageState: state } : {}) });
   const page = await ctx.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content.Security.Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
@@ -65,6 +69,16 @@ async function signIn(page: Page, username: string, password = PASSWORD): Promis
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForLoadState('load');
+  if (page.url().includes('/console/overview')) sessions.set(username, await page.context().storageState());
+}
+
+/** A page signed in as `username` (through the form the first time, then with the saved cookies). */
+async function pageAs(username: string): Promise<Page> {
+  if (sessions.has(username)) return newPage(undefined, username);
+  const page = await newPage();
+  await signIn(page, username);
+  return page;
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: resolve(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -92,7 +106,7 @@ afterAll(async () => {
   tmp?.cleanup();
 });
 
-describe('the console in Chromium', () => {
+describe('the console in Chromium', { timeout: 120_000 }, () => {
   it('signs in, and locks the account after five wrong passwords', async () => {
     const page = await newPage();
     await signIn(page, 'county');
@@ -110,8 +124,7 @@ describe('the console in Chromium', () => {
   });
 
   it('sorts the ranking by a category and drills down to a committee and a branch', async () => {
-    const page = await newPage();
-    await signIn(page, 'county');
+    const page = await pageAs('county');
     await page.goto(`${base}/console/ranking`);
     const names = async () => page.locator('#ranking-table tr[data-org] td:nth-child(2)').allTextContents();
     expect((await names()).length).toBe(3);
@@ -137,8 +150,7 @@ describe('the console in Chromium', () => {
 
   it('acknowledges from the alert page with a plan and a deadline', async () => {
     const a = listAlerts(tmp.db, { org: 'B201', open: true }).find((x) => x.state === 'open')!;
-    const page = await newPage();
-    await signIn(page, 'county');
+    const page = await pageAs('county');
     await page.goto(`${base}/console/alerts/${a.id}`);
     await page.getByLabel('整改措施').fill('12月10日前召开支委会并补录记录');
     await page.getByLabel('完成时限').fill('2026-12-15');
@@ -184,8 +196,7 @@ describe('the console in Chromium', () => {
   });
 
   it('denies a township user another township’s branch (403)', async () => {
-    const page = await newPage();
-    await signIn(page, 'town1');
+    const page = await pageAs('town1');
     const res = await page.goto(`${base}/console/orgs/B201`);
     expect(res!.status()).toBe(403);
     expect(await page.locator('body').textContent()).toContain('无权查看');
@@ -194,8 +205,7 @@ describe('the console in Chromium', () => {
 
   it('rejects a form whose CSRF token was removed', async () => {
     const a = listAlerts(tmp.db, { org: 'B101', open: true }).find((x) => x.state === 'open')!;
-    const page = await newPage();
-    await signIn(page, 'county');
+    const page = await pageAs('county');
     await page.goto(`${base}/console/alerts/${a.id}`);
     await page.locator('form[action$="/ack"] input[name="_csrf"]').evaluate((el) => el.remove());
     await page.getByLabel('整改措施').fill('整改');
