@@ -5,6 +5,9 @@
 import type { Command } from 'commander';
 import { registerRatingCampaign } from './rating-campaign.js';
 import { registerRatingSteps } from './rating-steps.js';
+import { registerRatingHistory } from './rating-history.js';
+import { registerRatingWeak } from './rating-weak.js';
+import { registerRatingDemoSites } from './rating-demo-sites.js';
 import { registerRatingSubsidies } from './rating-subsidies.js';
 
 export function registerRating(program: Command): void {
@@ -14,4 +17,7 @@ export function registerRating(program: Command): void {
   registerRatingCampaign(rating);
   registerRatingSteps(rating);
   registerRatingSubsidies(rating);
+  registerRatingHistory(rating);
+  registerRatingWeak(rating);
+  registerRatingDemoSites(rating);
 }
