@@ -24,6 +24,7 @@ import { computeCommitteeSummaries } from './compute-committee.js';
 import { categoryScores, gradeOf, totalScore } from './compute-score.js';
 import { rankWithin } from './compute-rank.js';
 import type { BranchFacts, BranchReport, CommitteeSummary, HistoryPoint, MeetingInfo } from './types.js';
+import { attachRatingSections } from './rating-sections.js';
 
 /** A report request that cannot be served; the message is for people (中文 / English). */
 export class ReportError extends Error {
@@ -78,6 +79,7 @@ export function buildReports(db: Db, config: Config, p: Period, now: number, opt
   const reports = computeBranchReports(facts, history, p, config, now);
   facts.length = 0;
   const summaries = computeCommitteeSummaries(reports, orgs, config, now);
+  attachRatingSections(db, config, p, reports, summaries);
   return { reports, summaries, orgs };
 }
 

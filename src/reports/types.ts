@@ -6,6 +6,7 @@
 import type { Period, PeriodKind } from '../domain/calendar.js';
 import type { Domain, Finding, FrequencyRuleId, Level, MeetingType } from '../domain/types.js';
 import type { CategoryId, ProblemRuleId } from './config.js';
+import type { BranchRatingSection, CommitteeRatingSection } from '../rating/report-section.js';
 
 /** What a report needs of an org (committee or branch). */
 export interface OrgInfo {
@@ -202,6 +203,8 @@ export interface BranchReport {
   rectification: { days: number; deadline: string; dueAt: number };
   trend: { period: string; score: number | null }[];
   notes: string[];
+  /** The star-rating year: star history, star and subsidy in effect, demonstration sites, weak-branch rectification. */
+  rating?: BranchRatingSection;
 }
 
 /** A committee's summary of its branches (all branches below it). */
@@ -235,6 +238,8 @@ export interface CommitteeSummary {
   stars: { stars: number; count: number }[];
   commonProblems: { rule: ProblemRuleId; title: string; branches: number }[];
   attention: { org: string; name: string; openEscalations: number; overdueRectifications: number }[];
+  /** The star-rating year: star distribution and change, five-star candidates, weak branches, subsidy total. */
+  rating?: CommitteeRatingSection;
 }
 
 /** The period a report covers, with the sub-periods its obligations are judged in. */

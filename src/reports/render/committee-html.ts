@@ -5,6 +5,7 @@
 import type { CommitteeSummary } from '../types.js';
 import { htmlDocument, h2, table } from './html.js';
 import { scoreColor } from './svg.js';
+import { committeeRatingHtml } from './rating.js';
 import { changeText, escapeHtml as e, generatedText, scoreText, starsText } from './text.js';
 
 function distributionChart(title: string, bars: { label: string; count: number }[]): string {
@@ -67,6 +68,7 @@ export function renderCommitteeHtml(c: CommitteeSummary): string {
     `<section>${h2('星级分布')}${stars}</section>` +
     `<section>${h2('常见问题')}${common}</section>` +
     `<section>${h2('需重点关注的支部')}${attention}</section>` +
+    (c.rating ? committeeRatingHtml(c.rating) : '') +
     `<section>${h2('支部排名')}${ranking}</section>`;
   return htmlDocument(title, body);
 }

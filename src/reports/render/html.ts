@@ -6,6 +6,7 @@
 import { LEVEL_NAMES_ZH, RULE_NAMES_ZH } from '../../domain/types.js';
 import type { BranchReport } from '../types.js';
 import { barChart, scoreColor, trendChart } from './svg.js';
+import { branchRatingHtml } from './rating.js';
 import {
   changeText,
   escapeHtml as e,
@@ -170,6 +171,7 @@ export function renderBranchHtml(r: BranchReport): string {
     orgLife(r) +
     problems(r) +
     rectification(r) +
+    (r.rating ? branchRatingHtml(r.rating) : '') +
     notes;
   return htmlDocument(title, body);
 }

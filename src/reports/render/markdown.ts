@@ -4,6 +4,7 @@
  */
 import { LEVEL_NAMES_ZH, RULE_NAMES_ZH } from '../../domain/types.js';
 import type { BranchReport, CommitteeSummary } from '../types.js';
+import { branchRatingMarkdown, committeeRatingMarkdown } from './rating.js';
 import { changeText, escapeMd as m, generatedText, percentText, rankChangeText, rankText, scoreText, starsText } from './text.js';
 
 function mdTable(headers: string[], rows: string[][]): string {
@@ -63,6 +64,7 @@ export function renderBranchMarkdown(r: BranchReport): string {
   if (r.problems.length) {
     out.push('', '## 限期整改', '', `请对照以上问题认真整改，于 **${r.rectification.deadline}** 前完成，并将整改情况报上级党组织。`);
   }
+  if (r.rating) out.push('', ...branchRatingMarkdown(r.rating));
   if (r.notes.length) out.push('', '## 说明', '', ...r.notes.map((n) => `- ${m(n)}`));
   out.push('', '——本报告由组织生活工作预警系统自动生成，星级为预估结果，以组织部门正式评定为准。', '');
   return out.join('\n');
@@ -81,6 +83,7 @@ export function renderCommitteeMarkdown(c: CommitteeSummary): string {
   out.push('', '## 需重点关注的支部', '');
   if (!c.attention.length) out.push('无未办结督办或逾期整改的支部。');
   for (const a of c.attention) out.push(`- ${m(a.name)}（${m(a.org)}）：未办结督办 ${a.openEscalations} 条，逾期整改 ${a.overdueRectifications} 项`);
+  if (c.rating) out.push('', ...committeeRatingMarkdown(c.rating));
   out.push('', '## 支部排名', '');
   out.push(
     mdTable(
