@@ -38,7 +38,7 @@ const resultSchema: JsonSchema = {
 
 /** The ingest routes. */
 export function ingestRoutes(deps: ApiDeps): RouteSpec[] {
-  const route = (table: 'orgs' | 'meetings', what: string, keyNote: string): RouteSpec => ({
+  const route = (table: 'orgs' | 'meetings' | 'ratings' | 'star_changes', what: string, keyNote: string): RouteSpec => ({
     method: 'POST',
     url: `/api/v1/${table}`,
     scope: 'ingest',
@@ -76,6 +76,8 @@ export function ingestRoutes(deps: ApiDeps): RouteSpec[] {
   return [
     route('orgs', '组织', 'Keyed by `code`: an existing code is replaced whole. Parents may come in the same batch.'),
     route('meetings', '会议记录', 'Keyed by `id`: an existing id is replaced whole. `org` must be a branch already known (push orgs first).'),
+    route('ratings', '评星定级结果', 'Keyed by (`org`, `year`): the final filed star (1–5) of a year, `rated_on` optional.'),
+    route('star_changes', '星级调整', 'Keyed by `id`: a star change during the year (摘星降级; `stars` 0 = removed) with `channel`, `reason`, `evidence`.'),
   ];
 }
 
