@@ -1,21 +1,21 @@
 /**
  * XLSX exports of the rating year for finance and the organization department: the payment roll
  * (发放名册: branch, secretary, star by month, subsidy, fund) with committee and city totals, and a
- * generic list writer the other rating lists use. Names come from imports, so every text cell that
- * a spreadsheet would read as a formula (starting with = + - @) gets a leading apostrophe.
+ * generic list writer the other rating lists use. Names come from imports, so every cell goes through
+ * the shared safeCell (text starting with = + - @, tab or CR gets a leading apostrophe).
  */
 import ExcelJS from 'exceljs';
 import { createWriteStream } from 'node:fs';
 import { PassThrough, type Writable } from 'node:stream';
 import { DOMAIN_NAMES_ZH } from '../domain/types.js';
+import { safeCell as sharedSafeCell } from '../domain/safe-cell.js';
 import type { SubsidyResult } from './subsidies.js';
 
 type CellValue = string | number | null;
 
-/** A text cell that cannot be read as a formula: = + - @ at the start gets a leading apostrophe. */
+/** A cell through the shared formula neutralisation (src/domain/safe-cell.ts). */
 export function safeCell(v: CellValue | undefined): CellValue {
-  if (typeof v !== 'string') return v ?? null;
-  return /^[=+\-@]/.test(v) ? `'${v}` : v;
+  return v === undefined ? null : (sharedSafeCell(v) as CellValue);
 }
 
 /** One sheet of a workbook: a title row, a header row, then the rows. */
