@@ -19,7 +19,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # tsc -p tsconfig.build.json → dist/, then the migrations are copied next to dist/store (they are not TypeScript).
 RUN npm run build \
- && test -f dist/store/migrations/meta/_journal.json \
+ && test -f dist/store/sqlite/migrations/meta/_journal.json \
  && test -f dist/store/postgres/migrations/meta/_journal.json \
  && npm prune --omit=dev
 

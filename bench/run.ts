@@ -19,7 +19,7 @@ import {
   formatTable, gitRevision, machine, readResults, recordResult, stepsOf, writeBenchmarksMd, writeResults,
 } from './lib/report.js';
 import type { BenchContext, BenchSuite, StepOutcome } from './lib/types.js';
-import { closeDb, openDb } from '../src/store/db.js';
+import { closeDb, openDb } from '../src/store/sqlite/db.js';
 
 const SUITES_DIR = join(REPO_ROOT, 'bench/suites');
 const CHILD = join(REPO_ROOT, 'bench/lib/child.ts');

@@ -1,8 +1,8 @@
-// A starting point for mirroring a SQLite schema file (src/store/schema/X.ts) in PostgreSQL
+// A starting point for mirroring a SQLite schema file (src/store/sqlite/schema/X.ts) in PostgreSQL
 // (src/store/postgres/schema/X.ts): sqliteTable → pgTable, autoincrement ids → identity columns,
 // integer columns named *_at / at / since / due_at… → epoch-ms bigint (`ms`), real → double precision,
 // boolean-mode integers → boolean. Review the output (which integers are times) before committing.
-// Usage: node scripts/pg-schema-from-sqlite.mjs src/store/schema/rating.ts > src/store/postgres/schema/rating.ts
+// Usage: node scripts/pg-schema-from-sqlite.mjs src/store/sqlite/schema/rating.ts > src/store/postgres/schema/rating.ts
 import { readFileSync } from 'node:fs';
 
 const src = readFileSync(process.argv[2], 'utf8');

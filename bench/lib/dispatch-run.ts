@@ -15,7 +15,7 @@ import { httpSmsSchema } from '../../src/notifiers/http-sms/schema.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
 import { tencentSmsSchema } from '../../src/notifiers/tencent-sms/schema.js';
 import type { OutgoingMessage } from '../../src/notifiers/types.js';
-import { closeDb, openDb } from '../../src/store/db.js';
+import { closeDb, openDb } from '../../src/store/sqlite/db.js';
 import { cleanupPrefix, uniquePrefix } from '../../tests/helpers/redis.js';
 import { shippedConfig } from '../../tests/helpers/config.js';
 import { peakRssSelf } from './measure.js';

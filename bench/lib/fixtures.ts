@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CityFilesInfo } from '../../src/synth/index.js';
-import { closeDb, openDb } from '../../src/store/db.js';
+import { closeDb, openDb } from '../../src/store/sqlite/db.js';
 import { REPO_ROOT, runOrglife } from './measure.js';
 
 export const DATA_DIR = join(REPO_ROOT, 'bench/.data');
@@ -42,7 +42,7 @@ export async function ensureCity(size: number, seed: number, log: (s: string) =>
 
 /** Short hash of the migrations journal: a new migration changes it. */
 export function schemaKey(): string {
-  const journal = readFileSync(join(REPO_ROOT, 'src/store/migrations/meta/_journal.json'));
+  const journal = readFileSync(join(REPO_ROOT, 'src/store/sqlite/migrations/meta/_journal.json'));
   return createHash('sha256').update(journal).digest('hex').slice(0, 8);
 }
 

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTimestamp } from '../../src/domain/calendar.js';
-import { closeDb, openDb } from '../../src/store/db.js';
+import { closeDb, openDb } from '../../src/store/sqlite/db.js';
 import { GiB, info, rateVsFloor, rssUnder } from '../lib/figures.js';
 import { forEachDataLine } from '../lib/lines.js';
 import { cpuMsSelf, orglifeStartup, runOrglife, warmFiles } from '../lib/measure.js';

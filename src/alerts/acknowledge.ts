@@ -5,8 +5,8 @@
  */
 import { DAY_MS, parseDate, shanghaiDate } from '../domain/calendar.js';
 import { LEVEL_RANK, type Level } from '../domain/types.js';
-import type { Db } from '../store/db.js';
-import { activeAlertsOf, alertWriter, getAlert, inTransaction, orgKindOf } from '../store/alerts.js';
+import type { Db } from '../store/sqlite/db.js';
+import { activeAlertsOf, alertWriter, getAlert, inTransaction, orgKindOf } from '../store/sqlite/alerts.js';
 import { AlertError, type AlertRow } from './types.js';
 
 /** What the branch commits to. */

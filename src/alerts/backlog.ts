@@ -12,18 +12,10 @@ import type { ChannelName, LogicalChannel, OutgoingMessage } from '../notifiers/
 import type { DigestModel } from './digest-model.js';
 import { goLive, isHistory } from './go-live.js';
 import { chooseSends, deliveryKey, type PlannedDigest, type PlanPolicy } from './plan.js';
-import type { DigestPlan } from '../store/deliveries.js';
+import type { DigestPlan } from '../store/sqlite/deliveries.js';
 
-/** What the backlog message says (stored in the digest model). */
-export interface BacklogModel {
-  startFrom: string;
-  findings: number;
-  branches: number;
-  /** Per rule id: how many history findings. */
-  byRule: Record<string, number>;
-  /** Per committee (code, name): how many history findings of its branches, most first. */
-  byCommittee: { code: string | null; name: string | null; findings: number; branches: number }[];
-}
+export type { BacklogModel } from '../domain/digest.js';
+import type { BacklogModel } from '../domain/digest.js';
 
 /** Accumulates history findings chunk by chunk (bounded: counts only). */
 export class BacklogCounter {

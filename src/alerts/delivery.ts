@@ -12,10 +12,11 @@ import type { Config } from '../config/schema.js';
 import { shanghaiDate } from '../domain/calendar.js';
 import { physicalChannel } from '../notifiers/config.js';
 import type { ChannelName, OutgoingMessage } from '../notifiers/types.js';
-import type { Db } from '../store/db.js';
-import { inTransaction } from '../store/alerts.js';
-import { reportDeliveryRecord } from '../store/report-mails.js';
+import type { Db } from '../store/sqlite/db.js';
+import { inTransaction } from '../store/sqlite/alerts.js';
+import { reportDeliveryRecord } from '../store/sqlite/report-mails.js';
 import { reportDeliveryKey, reportMessage } from '../reports/mail.js';
+import type { BranchReport, CommitteeSummary } from '../reports/types.js';
 import {
   claimDeliveryRow,
   deliveryByKey,
@@ -29,7 +30,7 @@ import {
   smsCountsOn,
   type DeliverySource,
   type DeliveryStatus,
-} from '../store/deliveries.js';
+} from '../store/sqlite/deliveries.js';
 import { composeMessage } from './compose.js';
 import { createAckLink, type AckLinkSettings } from './ack-links.js';
 import { deliveryKey, sendOn } from './plan.js';
@@ -105,7 +106,7 @@ function getReportDelivery(db: Db, id: number): DeliveryToSend | undefined {
     // Rendered on first use: a full report's HTML costs about a millisecond, and callers that only
     // read the status (`daemon --once` counting a city's sent reports) should not pay it.
     get message() {
-      return (message ??= reportMessage(report, r.logical, r.recipient, emailCopy));
+      return (message ??= reportMessage(report as BranchReport | CommitteeSummary, r.logical, r.recipient, emailCopy));
     },
   };
 }

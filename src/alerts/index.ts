@@ -28,7 +28,7 @@ export {
   type AlertListRow,
   type AlertEventRow,
   type OrgAlertSummary,
-} from '../store/alerts.js';
+} from '../store/sqlite/alerts.js';
 export {
   deliveriesDue,
   pendingDeliveries,
@@ -41,4 +41,4 @@ export {
   type PeriodStats,
   type AttemptInput,
   type DeliveryStatus,
-} from '../store/deliveries.js';
+} from '../store/sqlite/deliveries.js';

@@ -10,20 +10,9 @@ import { LEVEL_RANK, type Level } from '../domain/types.js';
 import type { RecipientRole, RoutingConfig } from '../notifiers/config.js';
 import type { ChannelName, LogicalChannel } from '../notifiers/types.js';
 import type { DigestBranch, DigestCommittee, DigestItem, DigestModel } from './digest-model.js';
+import type { Contacts, DigestItemRow, OrgContacts, PlannedDigest, PlannedSend } from '../domain/digest.js';
 
-/** What planning needs of an org (branch or committee). */
-export interface OrgContacts {
-  code: string;
-  name: string;
-  kind: 'committee' | 'branch';
-  parent: string | null;
-  secretary: string | null;
-  secretaryPhone: string | null;
-  secretaryEmail: string | null;
-  clerk: string | null;
-  clerkPhone: string | null;
-  clerkEmail: string | null;
-}
+export type { Contacts, DigestItemRow, OrgContacts, PlannedDigest, PlannedSend } from '../domain/digest.js';
 
 /** Routing, available channels and robots: the parts of config planning reads. */
 export interface PlanPolicy {
@@ -34,44 +23,6 @@ export interface PlanPolicy {
   available: ReadonlySet<ChannelName>;
   /** Robot names of a chat channel serving a committee. */
   robotsFor(channel: 'wecom' | 'dingtalk', committee: string): string[];
-}
-
-/** Where a recipient can be reached. */
-export interface Contacts {
-  phone: string | null;
-  email: string | null;
-  robot: { channel: 'wecom' | 'dingtalk'; name: string } | null;
-}
-
-/** One carried event, as stored for stats. */
-export interface DigestItemRow {
-  eventId: number;
-  alertId: number;
-  org: string;
-  committee: string | null;
-  level: Level;
-  role: RecipientRole;
-}
-
-/** One recipient's digest of a run. */
-export interface PlannedDigest {
-  /** sha256 of recipient key + sorted event ids. */
-  key: string;
-  recipientKey: string;
-  recipientName: string | null;
-  contacts: Contacts;
-  /** Logical channels in fallback order, filtered to what this recipient can get. */
-  route: LogicalChannel[];
-  level: Level;
-  model: DigestModel;
-  items: DigestItemRow[];
-}
-
-/** One message to send: a channel of the route and the address on it. */
-export interface PlannedSend {
-  logical: LogicalChannel;
-  channel: ChannelName;
-  recipient: string;
 }
 
 const ROLE_ORDER: Record<RecipientRole, number> = { secretary: 0, clerk: 1, committee: 2 };

@@ -13,13 +13,13 @@ import { shanghaiDate } from '../domain/calendar.js';
 import { nextAllowedTime, workCalendar } from '../domain/workdays.js';
 import { physicalChannel, robotsFor } from '../notifiers/config.js';
 import type { ChannelName } from '../notifiers/types.js';
-import type { Db } from '../store/db.js';
-import { inTransaction } from '../store/alerts.js';
-import { orgContacts, smsCountsOn, writePlan, type DigestPlan, type OutboxEntry } from '../store/deliveries.js';
+import type { Db } from '../store/sqlite/db.js';
+import { inTransaction } from '../store/sqlite/alerts.js';
+import { orgContacts, smsCountsOn, writePlan, type DigestPlan, type OutboxEntry } from '../store/sqlite/deliveries.js';
 import { committeeChunks, unplannedByCommittee, unplannedOutboxUnder } from '../store/plan-chunks.js';
 import { chooseSends, deliveryKey, planDigests, type PlanPolicy } from './plan.js';
 import { backlogDue, planBacklog, type BacklogCounter } from './backlog.js';
-import { orgHeadersByCode } from '../store/facts.js';
+import { orgHeadersByCode } from '../store/sqlite/facts.js';
 
 /** The config sections planning reads. */
 export type PlanConfig = Pick<Config, 'routing' | 'channels' | 'delivery' | 'calendar'>;

@@ -6,8 +6,8 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Finding } from '../domain/types.js';
-import type { Db } from '../store/db.js';
-import { alertWriter, inTransaction, loadOpenAlerts } from '../store/alerts.js';
+import type { Db } from '../store/sqlite/db.js';
+import { alertWriter, inTransaction, loadOpenAlerts } from '../store/sqlite/alerts.js';
 import { warningsDeliveredAt } from '../store/alert-history.js';
 import { workCalendar } from '../domain/workdays.js';
 import { decideWithFinding, decideWithoutFinding, isNoop, newAlert, openedEvent, type Change, type LifecyclePolicy } from './lifecycle.js';

@@ -4,9 +4,9 @@
  * (cycle_runs), alert counts, and queue depths read from the daemon's own queues.
  */
 import { Redis } from 'ioredis';
-import { listAlerts } from '../store/alerts.js';
-import type { Db } from '../store/db.js';
-import { recentRuns } from '../store/runs.js';
+import { listAlerts } from '../store/sqlite/alerts.js';
+import type { Db } from '../store/sqlite/db.js';
+import { recentRuns } from '../store/sqlite/runs.js';
 import type { ScrapeSource } from '../metrics.js';
 import type { ReadinessProbes } from './readiness.js';
 

@@ -19,7 +19,7 @@ import { log as defaultLog } from '../log.js';
 import { countConfigReload, countDelivery, observeEvaluation, restoreLastEvaluation, setFindingCounts, setScrapeSource } from '../metrics.js';
 import { createNotifiers } from '../notifiers/registry.js';
 import { CHANNEL_NAMES } from '../notifiers/types.js';
-import { closeDb, openDb } from '../store/db.js';
+import { closeDb, openDb } from '../store/sqlite/db.js';
 import { parseApiTokens } from './auth.js';
 import { alertCounts, lastEvaluationRun, pingClient, readinessProbes, scrapeSource, type CountableQueue } from './probes.js';
 import type { DaemonHealth } from '../console/context.js';

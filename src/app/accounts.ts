@@ -2,8 +2,8 @@
  * People's accounts, shared by `orglife users` and the console: add, change password, disable,
  * list, and sign-in with lockout. Every change is written to the audit log.
  */
-import type { Db } from '../store/db.js';
-import { inTransaction } from '../store/alerts.js';
+import type { Db } from '../store/sqlite/db.js';
+import { inTransaction } from '../store/sqlite/alerts.js';
 import {
   findUserById,
   findUserByName,
@@ -17,7 +17,7 @@ import {
   type UserRole,
   type UserRow,
 } from '../store/accounts.js';
-import { orgKindOf } from '../store/alerts.js';
+import { orgKindOf } from '../store/sqlite/alerts.js';
 import { DUMMY_HASH, MIN_PASSWORD_CHARS, hashPassword, verifyPassword } from '../console/passwords.js';
 
 /** A problem with an account request; the message is bilingual and safe to show. */

@@ -3,7 +3,7 @@
  * sees its subtree (a township committee its branches, the county everything). Loaded from the
  * store and kept until an import changes the orgs table (a cheap version query per request).
  */
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 import { orgTreeRows, orgTreeVersion, type TreeOrg } from '../store/console-reads.js';
 
 export class OrgTree {

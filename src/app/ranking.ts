@@ -4,7 +4,7 @@
  * the previous period. Stored reports are parsed once per (period, version) and kept in memory:
  * a 20,000-branch city is a few MB of numbers, and every page after the first is a sort.
  */
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 import { branchReportsData, reportPeriods, reportsVersion } from '../store/console-reads.js';
 import type { BranchReport } from '../reports/types.js';
 

@@ -1,7 +1,7 @@
 /** Helpers for commands that read an existing database and take an optional --at time. */
 import { existsSync } from 'node:fs';
 import { parseTimestamp } from '../domain/calendar.js';
-import { closeDb, defaultDbPath, openDb, type Db } from '../store/db.js';
+import { closeDb, defaultDbPath, openDb, type Db } from '../store/sqlite/db.js';
 import { UserError } from './errors.js';
 
 /**

@@ -5,7 +5,7 @@
 
 /** The environment variables orglife reads, with their meaning (for --help and the README). */
 export const ENV_VARS = {
-  ORGLIFE_DB: 'SQLite database file (default ./data/orglife.db)',
+  ORGLIFE_DB: 'the store: a SQLite database file (default ./data/orglife.db) or a postgres:// URL',
   ORGLIFE_CONFIG: 'config file or folder (default ./config)',
   REDIS_URL: 'Redis for the job queues (default redis://127.0.0.1:6379)',
   ORGLIFE_QUEUE_PREFIX: 'BullMQ key prefix (default orglife)',
@@ -16,6 +16,7 @@ export const ENV_VARS = {
 } as const;
 
 export interface Env {
+  /** ORGLIFE_DB: a SQLite file path or a postgres:// URL (the store spec; see src/store/open.ts). */
   dbPath: string | undefined;
   configPath: string | undefined;
   redisUrl: string;

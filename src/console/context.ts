@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 import { orgTreeOf, type OrgTree } from '../app/org-tree.js';
 import { writeAudit, type AuditEntry } from '../store/accounts.js';
 import type { SignedIn } from './session.js';

@@ -6,7 +6,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 import { consolePlugin } from './plugin.js';
 
 export async function buildConsoleServer(o: { db: Db; config: Config; log: Logger; clock?: () => number; readOnly?: boolean }): Promise<FastifyInstance> {

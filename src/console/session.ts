@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 import { deleteSession, findSession, findUserById, insertSession, touchSession, type UserRow } from '../store/accounts.js';
 
 export const SESSION_COOKIE = 'orglife_session';

@@ -11,7 +11,7 @@ import { renderBranch, renderCommittee } from '../reports/render/index.js';
 import { escapeHtml } from '../alerts/index.js';
 import type { BranchReport } from '../reports/types.js';
 import { saveRankingXlsx } from '../reports/xlsx.js';
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 
 /** What was written. */
 export interface RenderedReports {

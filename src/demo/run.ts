@@ -21,7 +21,7 @@ import type { Level } from '../domain/types.js';
 import { importRecords } from '../import/index.js';
 import { runOnce, type OnceReport } from '../jobs/once.js';
 import { reportPeriodAt } from '../reports/generate.js';
-import { closeDb, openDb } from '../store/db.js';
+import { closeDb, openDb } from '../store/sqlite/db.js';
 import { generateCity } from '../synth/index.js';
 import { startMailCapture, startSmsCapture } from './capture.js';
 import { assertRedis, demoPrefix, removePrefix } from './redis.js';

@@ -9,9 +9,9 @@ import { findingState, type FindingState } from '../alerts/finding-state.js';
 import { goLive } from '../alerts/go-live.js';
 import { lifecyclePolicy } from '../alerts/reconcile.js';
 import { alertKey } from '../alerts/types.js';
-import { loadOpenAlerts } from '../store/alerts.js';
+import { loadOpenAlerts } from '../store/sqlite/alerts.js';
 import { warningsDeliveredAt } from '../store/alert-history.js';
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 
 /** A finding with its standing in the alert store. */
 export type ShownFinding = Finding & { shown?: FindingState };

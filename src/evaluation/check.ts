@@ -20,8 +20,8 @@ import {
   type BranchRow,
   type LoadedMeeting,
   type OrgHeader,
-} from '../store/facts.js';
-import type { Db } from '../store/db.js';
+} from '../store/sqlite/facts.js';
+import type { Db } from '../store/sqlite/db.js';
 
 /** One evaluated branch and its findings (empty when all is well). */
 export interface BranchFindings {

@@ -15,4 +15,4 @@ export {
   type CheckStats,
 } from './check.js';
 export { forEachBranchFindingsParallel, type ParallelOptions } from './parallel.js';
-export type { BranchRow, OrgHeader } from '../store/facts.js';
+export type { BranchRow, OrgHeader } from '../store/sqlite/facts.js';

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import type { EvalRequest } from '../rules/index.js';
-import { closeDb, openDb } from '../store/db.js';
+import { closeDb, openDb } from '../store/sqlite/db.js';
 import { evalContext, evaluateChunk } from './check.js';
 
 /** What the main thread hands a worker at start. */

@@ -1,6 +1,6 @@
 /** The orgs an import command knows: the database's, overlaid with the org rows of the command. */
-import type { Db } from '../store/db.js';
-import { loadOrgRefs } from '../store/orgs.js';
+import type { Db } from '../store/sqlite/db.js';
+import { loadOrgRefs } from '../store/sqlite/orgs.js';
 import type { OrgKind } from '../domain/types.js';
 
 /** An org as the importer knows it; `id` is null until an org first seen in this command is written. */

@@ -6,8 +6,8 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { Db } from '../store/db.js';
-import { recordImport } from '../store/imports.js';
+import type { Db } from '../store/sqlite/db.js';
+import { recordImport } from '../store/sqlite/imports.js';
 import { bindHeaders } from './headers.js';
 import { IssueLog } from './issues.js';
 import { planFile, type FilePlan } from './plan.js';

@@ -3,8 +3,8 @@
  * validation and keyed upsert as files, all or nothing, synchronously in one transaction.
  */
 import { createHash } from 'node:crypto';
-import type { Db } from '../store/db.js';
-import { recordImport } from '../store/imports.js';
+import type { Db } from '../store/sqlite/db.js';
+import { recordImport } from '../store/sqlite/imports.js';
 import { IssueLog } from './issues.js';
 import { CommandRuntime, newTally, RowProcessor } from './rows.js';
 import { TABLES, tableByName } from './tables/index.js';

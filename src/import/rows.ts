@@ -4,7 +4,7 @@
  * key). The processor is its own RowContext, reused for every row so the hot path allocates only
  * the parsed record.
  */
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 import { OrgDirectory } from './directory.js';
 import { columnIndexOf, type HeaderBinding } from './headers.js';
 import type { IssueLog } from './issues.js';

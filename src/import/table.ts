@@ -4,7 +4,7 @@
  * reporting, the transaction and the CLI are shared: a table only says what its columns are, how a
  * row is checked, and how valid rows are written.
  */
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 import type { OrgDirectory } from './directory.js';
 import type { ValueParser } from './values.js';
 

@@ -6,7 +6,7 @@
 import type { ScheduleKind } from './kinds.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 import { createScheduler } from './scheduler.js';
-import { pruneEnqueued } from '../store/runs.js';
+import { pruneEnqueued } from '../store/sqlite/runs.js';
 
 /** Epoch marks older than this are pruned after each tick (a still-pending delivery is just re-added). */
 const MARK_TTL_MS = 7 * 86_400_000;

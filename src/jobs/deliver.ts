@@ -17,8 +17,8 @@ import type { Logger } from 'pino';
 import { NotifierError } from '../notifiers/errors.js';
 import type { Notifiers } from '../notifiers/registry.js';
 import type { SendResult } from '../notifiers/types.js';
-import type { Db } from '../store/db.js';
-import { GroupCommit } from './group-commit.js';
+import type { Db } from '../store/sqlite/db.js';
+import { GroupCommit } from '../store/sqlite/group-commit.js';
 import type { AttemptRecord, Outbox, PendingDelivery } from './outbox.js';
 
 /** Data of a delivery job (the rest lives in SQLite). */

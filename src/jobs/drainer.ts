@@ -7,8 +7,8 @@
 import type { Queue } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import type { ChannelName } from '../notifiers/types.js';
-import type { Db } from '../store/db.js';
-import { enqueuedIn, markEnqueued } from '../store/runs.js';
+import type { Db } from '../store/sqlite/db.js';
+import { enqueuedIn, markEnqueued } from '../store/sqlite/runs.js';
 import type { EpochKeeper } from './epoch.js';
 import type { Outbox, PendingDelivery } from './outbox.js';
 import { deliveryJobOptions } from './queues.js';

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/env.js';
 import type { Notifiers } from '../notifiers/registry.js';
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 import { evaluateTick } from './cycle.js';
 import { reportTick } from './report-job.js';
 

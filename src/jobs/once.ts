@@ -3,7 +3,7 @@
  * then deliver what is due by then through the same queues and workers, wait for it, and stop.
  * Deliveries held by quiet hours stay pending in SQLite (the next run or the daemon sends them).
  */
-import { finishRun, startRun } from '../store/runs.js';
+import { finishRun, startRun } from '../store/sqlite/runs.js';
 import type { ScheduleKind } from './kinds.js';
 import { openRuntime, type RuntimeOptions } from './runtime.js';
 

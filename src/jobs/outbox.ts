@@ -3,7 +3,7 @@
  * src/alerts). Kept as one small interface so the worker reads as the steps it takes; the
  * implementation over src/alerts' store functions is `alertsOutbox` in ./outbox-alerts.ts.
  */
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 import type { ChannelName, OutgoingMessage } from '../notifiers/types.js';
 
 /** A delivery that should be in a queue: its id, channel and earliest send time. */

@@ -11,7 +11,7 @@ import type { Env } from '../config/env.js';
 import { log as defaultLog } from '../log.js';
 import { createNotifiers, type Notifiers } from '../notifiers/registry.js';
 import { CHANNEL_NAMES, type ChannelName } from '../notifiers/types.js';
-import { closeDb, openDb, type Db } from '../store/db.js';
+import { closeDb, openDb, type Db } from '../store/sqlite/db.js';
 import { deliveryProcessor } from './deliver.js';
 import { addDeliveries, drainOutbox, sweepStuck, type DrainResult } from './drainer.js';
 import { epochKeeper } from './epoch.js';

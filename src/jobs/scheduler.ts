@@ -6,8 +6,8 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import type { Db } from '../store/db.js';
-import { getTick, noteSchedule } from '../store/runs.js';
+import type { Db } from '../store/sqlite/db.js';
+import { getTick, noteSchedule } from '../store/sqlite/runs.js';
 import { scheduleKinds, type ScheduleKind } from './kinds.js';
 import { SCHEDULE_TZ, latestTickAtOrBefore } from './ticks.js';
 

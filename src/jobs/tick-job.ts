@@ -8,8 +8,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/env.js';
 import type { Notifiers } from '../notifiers/registry.js';
-import type { Db } from '../store/db.js';
-import { claimTick, finishRun, finishTick, heartbeatTick, startRun } from '../store/runs.js';
+import type { Db } from '../store/sqlite/db.js';
+import { claimTick, finishRun, finishTick, heartbeatTick, startRun } from '../store/sqlite/runs.js';
 import type { ScheduleKind, TickHandler } from './kinds.js';
 
 /** Data of a tick job. */

@@ -28,9 +28,8 @@ export const channelsSchema = z
 
 export type ChannelsConfig = z.infer<typeof channelsSchema>;
 
-/** Who receives alerts of a level: the branch secretary, the Party-affairs worker, the parent committee. */
-export const RECIPIENT_ROLES = ['secretary', 'clerk', 'committee'] as const;
-export type RecipientRole = (typeof RECIPIENT_ROLES)[number];
+export { RECIPIENT_ROLES, type RecipientRole } from '../domain/channels.js';
+import { RECIPIENT_ROLES, type RecipientRole } from '../domain/channels.js';
 
 const route = (defaults: LogicalChannel[], who: string) =>
   z

@@ -4,17 +4,8 @@
  */
 import type { SmsContent } from './sms-params.js';
 
-/** The concrete channels (each has one implementation and one config block under `channels:`). */
-export const CHANNEL_NAMES = ['email', 'aliyun_sms', 'tencent_sms', 'http_sms', 'wecom', 'dingtalk'] as const;
-export type ChannelName = (typeof CHANNEL_NAMES)[number];
-
-/** The channels routing speaks of; 'sms' means whichever provider `channels.sms_provider` names. */
-export const LOGICAL_CHANNELS = ['sms', 'email', 'wecom', 'dingtalk'] as const;
-export type LogicalChannel = (typeof LOGICAL_CHANNELS)[number];
-
-/** The SMS providers `channels.sms_provider` may pick. */
-export const SMS_PROVIDERS = ['aliyun_sms', 'tencent_sms', 'http_sms'] as const;
-export type SmsProvider = (typeof SMS_PROVIDERS)[number];
+export { CHANNEL_NAMES, LOGICAL_CHANNELS, SMS_PROVIDERS, type ChannelName, type LogicalChannel, type SmsProvider } from '../domain/channels.js';
+import type { ChannelName } from '../domain/channels.js';
 
 /** Chinese channel names for people (CLI output, reports). */
 export const CHANNEL_NAMES_ZH: Record<ChannelName, string> = {

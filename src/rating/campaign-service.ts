@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { parsePeriod, shanghaiDate } from '../domain/calendar.js';
 import { workCalendar } from '../domain/workdays.js';
 import { computeHeadlines, relatedLabels } from '../reports/gather.js';
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 import {
   answerObjection as storeAnswer,
   campaignTransaction,
@@ -24,7 +24,7 @@ import {
   updateCampaignState,
 } from '../store/rating-campaign.js';
 import { fileRatings, loadRatingBranches } from '../store/ratings.js';
-import { loadReportOrgs, loadVetoes } from '../store/reports.js';
+import { loadReportOrgs, loadVetoes } from '../store/sqlite/reports.js';
 import { weakOrgsOn } from '../store/weak-branches.js';
 import {
   CAMPAIGN_STATE_NAMES_ZH,

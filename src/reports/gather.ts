@@ -5,8 +5,8 @@
  */
 import { parseDate, periodOf, previousPeriod, type Period } from '../domain/calendar.js';
 import type { Config } from '../config/schema.js';
-import type { Db } from '../store/db.js';
-import { recordIdsOf } from '../store/facts.js';
+import type { Db } from '../store/sqlite/db.js';
+import { recordIdsOf } from '../store/sqlite/facts.js';
 import {
   hasStoredReports,
   loadAssessments,
@@ -17,7 +17,7 @@ import {
   loadVetoes,
   periodMeetings,
   type OrgRow,
-} from '../store/reports.js';
+} from '../store/sqlite/reports.js';
 import { branchFacts, meetingsFrom } from './compute-facts.js';
 import { computeBranchReports, recentPeriods } from './compute.js';
 import { computeCommitteeSummaries } from './compute-committee.js';

@@ -13,11 +13,11 @@ import { periodOf, previousPeriod, shanghaiDate, type PeriodKind } from '../doma
 import { nextAllowedTime, workCalendar } from '../domain/workdays.js';
 import { physicalChannel } from '../notifiers/config.js';
 import type { ChannelName } from '../notifiers/types.js';
-import { inTransaction } from '../store/alerts.js';
-import type { Db } from '../store/db.js';
-import { orgContacts, smsCountsOn } from '../store/deliveries.js';
-import { unplannedReports, writeReportPlan } from '../store/report-mails.js';
-import { hasStoredReports, storeReports } from '../store/reports.js';
+import { inTransaction } from '../store/sqlite/alerts.js';
+import type { Db } from '../store/sqlite/db.js';
+import { orgContacts, smsCountsOn } from '../store/sqlite/deliveries.js';
+import { unplannedReports, writeReportPlan } from '../store/sqlite/report-mails.js';
+import { hasStoredReports, storeReports } from '../store/sqlite/reports.js';
 import { buildReports } from './gather.js';
 import { planReportMails, reportPeople, type ReportMailPolicy } from './mail.js';
 

@@ -12,13 +12,9 @@ import type { ChannelName, LogicalChannel, OutgoingMessage } from '../notifiers/
 import { renderBranchHtml, renderBranchMarkdown, renderCommitteeHtml, renderCommitteeMarkdown } from './render/index.js';
 import { scoreText } from './render/text.js';
 import type { BranchReport, CommitteeSummary } from './types.js';
+import type { ReportSend, ReportToPlan } from '../store/types/deliveries.js';
 
-/** A stored report whose deliveries are to be planned. */
-export interface ReportToPlan {
-  id: number;
-  org: string;
-  kind: 'branch' | 'committee';
-}
+export type { ReportSend, ReportToPlan } from '../store/types/deliveries.js';
 
 /** What planning report mail reads of config and the running notifiers. */
 export interface ReportMailPolicy {
@@ -32,19 +28,6 @@ export interface ReportMailPolicy {
   send: { branches: boolean; committees: boolean };
   /** `delivery.sms_daily_cap`: SMS per phone per send day (then the email alone carries it). */
   smsDailyCap: number;
-}
-
-/** One delivery to write: a stored report to one address on one channel. */
-export interface ReportSend {
-  reportId: number;
-  /** report:<id>:<channel>:<address> — the same report never reaches one address twice on a channel. */
-  dedupKey: string;
-  logical: LogicalChannel;
-  channel: ChannelName;
-  recipient: string;
-  /** The recipient's route (for fallbacks) and contacts. */
-  route: LogicalChannel[];
-  contacts: Contacts;
 }
 
 /** The plan of a batch of reports: deliveries, and a note per report (what was planned, or why nothing). */

@@ -6,8 +6,8 @@
  */
 import { table } from '../alerts/format.js';
 import { parsePeriod, periodNameZh, shanghaiDate, shanghaiDateTime } from '../domain/calendar.js';
-import type { Db } from '../store/db.js';
-import { closeRectification, getRectification, type RectificationRow } from '../store/reports.js';
+import type { Db } from '../store/sqlite/db.js';
+import { closeRectification, getRectification, type RectificationRow } from '../store/sqlite/reports.js';
 
 /** Why an item cannot be closed; `code` lets an API pick its status (404 / 409 / 422). */
 export class RectificationError extends Error {

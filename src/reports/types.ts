@@ -8,81 +8,8 @@ import type { Domain, Finding, FrequencyRuleId, Level, MeetingType } from '../do
 import type { CategoryId, ProblemRuleId } from './config.js';
 import type { BranchRatingSection, CommitteeRatingSection } from '../rating/report-section.js';
 
-/** What a report needs of an org (committee or branch). */
-export interface OrgInfo {
-  code: string;
-  name: string;
-  kind: 'committee' | 'branch';
-  parent: string | null;
-  domain: Domain | null;
-  groups: number;
-  establishedOn: string | null;
-  electedOn: string | null;
-  termYears: number | null;
-  secretaryEmail: string | null;
-  clerkEmail: string | null;
-}
-
-/** One meeting as the report reads it (`id` is the record id of the interchange format). */
-export interface MeetingInfo {
-  id: string;
-  type: MeetingType;
-  heldAt: number;
-  expected: number;
-  attended: number;
-  minutes: boolean | null;
-  lecturerRole: 'secretary' | 'other' | null;
-}
-
-/** An alert of the warning system, as far as reports care. */
-export interface AlertFact {
-  org: string;
-  rule: string;
-  period: string;
-  level: Level;
-  /** When the first warning (or worse) went out, epoch ms. */
-  raisedAt: number;
-  acknowledgedAt: number | null;
-  /** Whether it is still open (not resolved, not acknowledged). */
-  open: boolean;
-}
-
-/** A stored rectification item (限期整改). */
-export interface RectificationFact {
-  id: number;
-  org: string;
-  rule: string;
-  problemPeriod: string;
-  reportPeriod: string;
-  title: string;
-  dueAt: number;
-  status: 'open' | 'closed';
-  closedAt: number | null;
-}
-
-/** An imported indicator score. */
-export interface AssessmentFact {
-  org: string;
-  indicator: string;
-  period: string;
-  score: number;
-}
-
-/** A negative-list entry (一票否决). */
-export interface VetoFact {
-  org: string;
-  period: string;
-  item: string;
-}
-
-/** A previous report's headline, for rank change and the trend chart. */
-export interface HistoryPoint {
-  period: string;
-  score: number | null;
-  stars: number | null;
-  rank: number | null;
-  committeeRank: number | null;
-}
+export type { AlertFact, AssessmentFact, HistoryPoint, MeetingInfo, OrgInfo, RectificationFact, VetoFact } from '../store/types/reports.js';
+import type { AlertFact, AssessmentFact, HistoryPoint, MeetingInfo, OrgInfo, RectificationFact, VetoFact } from '../store/types/reports.js';
 
 /** Whether one recurring obligation was met in one sub-period of the report period. */
 export interface ObligationStatus {

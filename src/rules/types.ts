@@ -2,32 +2,13 @@
  * What the rules read and the fixed facts about each rule: which meetings it looks at and which of
  * them count. Everything here is pure data; the evaluation lives in the sibling files.
  */
-import type { FrequencyRuleId, LecturerRole, MeetingType, Org, RuleId } from '../domain/types.js';
+import type { FrequencyRuleId, MeetingType, Org } from '../domain/types.js';
+import type { MeetingFacts } from '../domain/facts.js';
+
+export type { EvalRequest, MeetingFacts } from '../domain/facts.js';
 
 /** What the rules need of a branch (an Org satisfies it). */
 export type BranchFacts = Pick<Org, 'code' | 'groups' | 'establishedOn' | 'electedOn' | 'termYears'>;
-
-/**
- * What the rules need of a meeting (a Meeting satisfies it). `id` may be a number when the caller
- * uses store row ids internally; findings carry `String(id)` in `meetingIds`.
- */
-export interface MeetingFacts {
-  id: string | number;
-  type: MeetingType;
-  /** Epoch ms. */
-  heldAt: number;
-  expected: number;
-  attended: number;
-  /** null = unknown (never flagged). */
-  minutes: boolean | null;
-  lecturerRole: LecturerRole | null;
-}
-
-/** Ask to re-evaluate one older (rule, period label) of an org, e.g. the identity of an open alert. */
-export interface EvalRequest {
-  rule: RuleId;
-  period: string;
-}
 
 /** The meeting type each recurring obligation counts. */
 export const FREQUENCY_MEETING_TYPE: Record<FrequencyRuleId, MeetingType> = {

@@ -15,6 +15,9 @@ import {
 } from '../domain/types.js';
 import type { FrequencyRuleConfig, RecordRuleConfig, RulesConfig } from '../config/rules-schema.js';
 import { FREQUENCY_MEETING_TYPE, type MeetingFacts } from './types.js';
+import type { TypeWindow } from '../domain/facts.js';
+
+export type { TypeWindow } from '../domain/facts.js';
 
 /** Safety bound on how many completed periods a huge grace time can pull into the window. */
 const MAX_COMPLETED_PERIODS = 36;
@@ -70,18 +73,6 @@ export function meetingReadsOf(ruleId: RuleId): readonly MeetingRead[] {
   if (ruleId === 'assembly-quorum') return [{ type: 'assembly', secretaryOnly: false }];
   if (ruleId === 'minutes-missing' || ruleId === 'attendance-low') return MEETING_TYPES.map((type) => ({ type, secretaryOnly: false }));
   return [];
-}
-
-/** From when meetings of one type must be loaded. */
-export interface TypeWindow {
-  /** The earliest instant any rule reads a meeting of this type. */
-  from: number;
-  /**
-   * Every meeting of the type from here (Infinity: none beyond the secretary's lectures). Between
-   * `from` and `all` only lectures given by the secretary are read: in a whole year of lectures the
-   * yearly rule needs only those, and lectures are the bulk of a year's window.
-   */
-  all: number;
 }
 
 /**

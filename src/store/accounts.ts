@@ -2,8 +2,8 @@
  * Queries of console accounts: users, their sessions and the audit log. Hashing happens in
  * src/console/passwords.ts; this file stores and reads what it is given. All synchronous.
  */
-import { prepared } from './alerts.js';
-import type { Db } from './db.js';
+import { prepared } from './sqlite/alerts.js';
+import type { Db } from './sqlite/db.js';
 
 export type UserRole = 'admin' | 'viewer';
 

@@ -1,9 +1,9 @@
 /**
- * Queries of one-tap acknowledgement links (src/store/schema/console.ts). The token itself is never
+ * Queries of one-tap acknowledgement links (src/store/sqlite/schema/console.ts). The token itself is never
  * stored: callers pass its SHA-256. All synchronous.
  */
-import { prepared } from './alerts.js';
-import type { Db } from './db.js';
+import { prepared } from './sqlite/alerts.js';
+import type { Db } from './sqlite/db.js';
 
 export interface AckLinkRow {
   id: number;

@@ -2,8 +2,8 @@
  * Facts of alerts' own history that the lifecycle decides on (src/alerts/lifecycle.ts): when a
  * warning of an alert was first delivered to its branch. Read per reconcile chunk in one query.
  */
-import type { Db } from './db.js';
-import { prepared } from './alerts.js';
+import type { Db } from './sqlite/db.js';
+import { prepared } from './sqlite/alerts.js';
 
 /**
  * Per alert id: the first sent_at of a delivery to the branch (role secretary or clerk) of a digest

@@ -4,9 +4,9 @@
  * `orgs` arguments are the branch codes a user may see, or null for everything (the county).
  * Each query is one statement over an index; pages never load a whole table into a template.
  */
-import { prepared } from './alerts.js';
-import type { Db } from './db.js';
-import type { AlertListRow } from './alerts.js';
+import { prepared } from './sqlite/alerts.js';
+import type { Db } from './sqlite/db.js';
+import type { AlertListRow } from './sqlite/alerts.js';
 
 /** One org of the tree, as the console scopes and names things. */
 export interface TreeOrg {

@@ -10,9 +10,9 @@ import { getTableConfig as sqliteTableConfig, SQLiteTable } from 'drizzle-orm/sq
 import { is } from 'drizzle-orm';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import * as sqliteSchema from './schema.js';
+import * as sqliteSchema from './sqlite/schema.js';
 import * as pgSchema from './postgres/schema.js';
-import { closeDb, openDb, type Db } from './db.js';
+import { closeDb, openDb, type Db } from './sqlite/db.js';
 import { closePg, isPostgresUrl, maskPgUrl, openPg, type PgDb } from './postgres/db.js';
 
 /** A table as both stores know it. */

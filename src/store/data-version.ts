@@ -3,7 +3,7 @@
  * SQLite's data_version moves when another connection commits, total_changes() when this one writes.
  * Equal tokens mean no row changed in between.
  */
-import type { Db } from './db.js';
+import type { Db } from './sqlite/db.js';
 
 export function dataVersion(db: Db): string {
   const c = db.$client;

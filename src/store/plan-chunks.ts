@@ -5,9 +5,9 @@
  * one digest; chunks are cut in committee-code order, so a re-run after a crash cuts the rest alike.
  */
 import type { DigestItem } from '../alerts/digest-model.js';
-import type { Db } from './db.js';
-import { prepared } from './alerts.js';
-import type { OutboxEntry } from './deliveries.js';
+import type { Db } from './sqlite/db.js';
+import { prepared } from './sqlite/alerts.js';
+import type { OutboxEntry } from './sqlite/deliveries.js';
 
 /** Unplanned outbox rows per parent committee code ('' for branches without one), in code order. */
 export function unplannedByCommittee(db: Db): { committee: string; rows: number }[] {

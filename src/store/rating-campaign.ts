@@ -4,7 +4,7 @@
  * and what it files) run in one transaction through `campaignTransaction`.
  */
 import type { Campaign, CampaignEntry, CampaignState } from '../rating/campaign.js';
-import type { Db } from './db.js';
+import type { Db } from './sqlite/db.js';
 import { stmt } from './ratings.js';
 
 export function getCampaign(db: Db, year: number): Campaign | undefined {

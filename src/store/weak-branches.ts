@@ -3,7 +3,7 @@
  * progress notes), and of demonstration sites (示范点).
  */
 import type { WeakCategory, WeakDesignation, WeakItem, WeakItemKind } from '../rating/weak.js';
-import type { Db } from './db.js';
+import type { Db } from './sqlite/db.js';
 import { stmt } from './ratings.js';
 
 const DESIGNATION = `SELECT id, org, category, reason, designated_on AS designatedOn, designated_by AS designatedBy, city_leader AS cityLeader,

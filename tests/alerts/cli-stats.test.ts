@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { explicitScope, listAlerts, listDeliveries, markSent, planDeliveries, reconcile } from '../../src/alerts/index.js';
 import { parsePeriod } from '../../src/domain/calendar.js';
-import { deliveryStats } from '../../src/store/deliveries.js';
+import { deliveryStats } from '../../src/store/sqlite/deliveries.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { at, finding, orglife, seedCity, testConfig } from './fixtures.js';
 

@@ -4,7 +4,7 @@ import { escalationDate } from '../../src/alerts/lifecycle.js';
 import { lifecyclePolicy } from '../../src/alerts/reconcile.js';
 import type { Config } from '../../src/config/schema.js';
 import type { Finding } from '../../src/domain/types.js';
-import { markSent } from '../../src/store/deliveries.js';
+import { markSent } from '../../src/store/sqlite/deliveries.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { at, finding, rows, seedCity, testConfig } from './fixtures.js';
 

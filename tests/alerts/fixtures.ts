@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import type { Config } from '../../src/config/schema.js';
 import { parsePeriod, parseTimestamp } from '../../src/domain/calendar.js';
 import type { Finding, Level, RuleId } from '../../src/domain/types.js';
-import type { Db } from '../../src/store/db.js';
-import { orgs } from '../../src/store/schema.js';
+import type { Db } from '../../src/store/sqlite/db.js';
+import { orgs } from '../../src/store/sqlite/schema.js';
 import { shippedConfig } from '../helpers/config.js';
 
 /** Epoch ms of an ISO timestamp (no offset = Shanghai); throws on a typo. */

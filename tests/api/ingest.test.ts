@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { countMeetings, getMeeting } from '../../src/store/meetings.js';
-import { countOrgs, getOrg } from '../../src/store/orgs.js';
+import { countMeetings, getMeeting } from '../../src/store/sqlite/meetings.js';
+import { countOrgs, getOrg } from '../../src/store/sqlite/orgs.js';
 import { auth, startTestApi, type TestApi } from './setup.js';
 
 const meeting = (id: string, extra: Record<string, unknown> = {}) => ({

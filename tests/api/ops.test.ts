@@ -4,7 +4,7 @@ import { openApiPath } from '../../src/api/openapi.js';
 import { pingClient, readinessProbes } from '../../src/api/probes.js';
 import { allowedEvaluationAgeMs, evaluationFreshness } from '../../src/api/readiness.js';
 import { buildApi } from '../../src/api/server.js';
-import { startRun, finishRun } from '../../src/store/runs.js';
+import { startRun, finishRun } from '../../src/store/sqlite/runs.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb } from '../helpers/db.js';
 import { freePort } from '../helpers/redis.js';

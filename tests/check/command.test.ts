@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { CONFIG_DIR } from '../helpers/config.js';
-import { closeDb, type Db } from '../../src/store/db.js';
+import { closeDb, type Db } from '../../src/store/sqlite/db.js';
 import { acknowledge, explicitScope, listAlerts, openAlertPeriods, planDeliveries, reconcile } from '../../src/alerts/index.js';
 import { parseTimestamp } from '../../src/domain/calendar.js';
 import { runCheck } from '../../src/evaluation/index.js';
-import { markSent } from '../../src/store/deliveries.js';
+import { markSent } from '../../src/store/sqlite/deliveries.js';
 import { shippedConfig } from '../helpers/config.js';
 import { insertMeetings, meeting, NOW, orglife, seedCity, type RunResult } from './seed.js';
 

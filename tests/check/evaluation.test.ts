@@ -12,7 +12,7 @@ import {
   UnknownOrgError,
   type BranchFindings,
 } from '../../src/evaluation/index.js';
-import { branchMeetingsBetween, branchesByIds, allBranchIds } from '../../src/store/facts.js';
+import { branchMeetingsBetween, branchesByIds, allBranchIds } from '../../src/store/sqlite/facts.js';
 import { NOW, seedCity } from './seed.js';
 
 const now = parseTimestamp(NOW)!;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { parseTimestamp } from '../../src/domain/calendar.js';
-import { branchMeetingsBetween, windowMeetings, recordIdsOf } from '../../src/store/facts.js';
+import { branchMeetingsBetween, windowMeetings, recordIdsOf } from '../../src/store/sqlite/facts.js';
 import { branch, committee, insertMeetings, insertOrgs, meeting } from './seed.js';
 
 let t: TempDb;

@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parseTimestamp } from '../../src/domain/calendar.js';
-import type { Db } from '../../src/store/db.js';
-import { meetings, orgs } from '../../src/store/schema.js';
+import type { Db } from '../../src/store/sqlite/db.js';
+import { meetings, orgs } from '../../src/store/sqlite/schema.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/orglife.js');

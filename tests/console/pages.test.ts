@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserByName } from '../../src/store/accounts.js';
-import { getAlert, listAlerts } from '../../src/store/alerts.js';
+import { getAlert, listAlerts } from '../../src/store/sqlite/alerts.js';
 import { PAGE_CSP } from '../../src/console/security.js';
 import { NOW, signIn, startTestConsole, XSS_NAME, type TestConsole } from './setup.js';
 

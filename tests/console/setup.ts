@@ -15,7 +15,7 @@ import { TICK_HANDLERS } from '../../src/jobs/kinds.js';
 import { createLogger } from '../../src/log.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
 import { buildReports } from '../../src/reports/gather.js';
-import { storeReports } from '../../src/store/reports.js';
+import { storeReports } from '../../src/store/sqlite/reports.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTimestamp, periodOf, shanghaiParts } from '../../src/domain/calendar.js';
 import type { Level } from '../../src/domain/types.js';
-import { closeDb, openDb } from '../../src/store/db.js';
+import { closeDb, openDb } from '../../src/store/sqlite/db.js';
 import { countByLevel, expectedFindings, generateCity, writeCityFiles, type City, type CityFilesInfo, type ExpectedFinding } from '../../src/synth/index.js';
 
 const run = promisify(execFile);

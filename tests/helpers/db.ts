@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeDb, openDb, type Db } from '../../src/store/db.js';
+import { closeDb, openDb, type Db } from '../../src/store/sqlite/db.js';
 
 export interface TempDb {
   db: Db;

@@ -3,8 +3,8 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_BYTES } from '../../src/import/encoding.js';
 import { importFiles } from '../../src/import/index.js';
-import { getMeeting } from '../../src/store/meetings.js';
-import { getOrg } from '../../src/store/orgs.js';
+import { getMeeting } from '../../src/store/sqlite/meetings.js';
+import { getOrg } from '../../src/store/sqlite/orgs.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { content, NOW, writeCsv, writeNdjson, writeXlsx } from './helpers.js';
 

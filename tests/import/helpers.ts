@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { expect } from 'vitest';
 import { ImportRejected, type ImportIssue } from '../../src/import/index.js';
-import type { Db } from '../../src/store/db.js';
+import type { Db } from '../../src/store/sqlite/db.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures/import');
 export const fixture = (name: string) => join(FIXTURES, name);

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importRecords } from '../../src/import/index.js';
-import { listImports } from '../../src/store/imports.js';
-import { getMeeting } from '../../src/store/meetings.js';
-import { getOrg } from '../../src/store/orgs.js';
+import { listImports } from '../../src/store/sqlite/imports.js';
+import { getMeeting } from '../../src/store/sqlite/meetings.js';
+import { getOrg } from '../../src/store/sqlite/orgs.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { expectBilingual, NOW, rejected, snapshot, where } from './helpers.js';
 

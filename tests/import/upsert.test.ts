@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importFiles } from '../../src/import/index.js';
-import { listImports } from '../../src/store/imports.js';
-import { countMeetings, getMeeting } from '../../src/store/meetings.js';
-import { countOrgs, getOrg } from '../../src/store/orgs.js';
+import { listImports } from '../../src/store/sqlite/imports.js';
+import { countMeetings, getMeeting } from '../../src/store/sqlite/meetings.js';
+import { countOrgs, getOrg } from '../../src/store/sqlite/orgs.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { fixture, NOW, rejected, snapshot, writeCsv } from './helpers.js';
 

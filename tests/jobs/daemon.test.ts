@@ -5,7 +5,7 @@ import { CHANNEL_LIMITS } from '../../src/jobs/queues.js';
 import { Redis } from 'ioredis';
 import { evaluateTick } from '../../src/jobs/cycle.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
-import { markEnqueued, recentRuns } from '../../src/store/runs.js';
+import { markEnqueued, recentRuns } from '../../src/store/sqlite/runs.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { startHttpStandin, type HttpStandin } from '../helpers/http-standin.js';
 import { SHARED_REDIS_URL, cleanupPrefix, startPrivateRedis, uniquePrefix, type PrivateRedis } from '../helpers/redis.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../src/jobs/group-commit.js';
+import { GroupCommit } from '../../src/store/sqlite/group-commit.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 
 describe('group commit of the delivery path', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDaemon, type DaemonHandle, type DaemonOptions } from '../../src/jobs/daemon.js';
 import { tickStamp } from '../../src/jobs/ticks.js';
-import { listTicks, recentRuns } from '../../src/store/runs.js';
+import { listTicks, recentRuns } from '../../src/store/sqlite/runs.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { SHARED_REDIS_URL, cleanupPrefix, uniquePrefix } from '../helpers/redis.js';

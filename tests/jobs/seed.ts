@@ -5,7 +5,7 @@
  */
 import type { Config } from '../../src/config/schema.js';
 import { importRecords } from '../../src/import/index.js';
-import type { Db } from '../../src/store/db.js';
+import type { Db } from '../../src/store/sqlite/db.js';
 import { shippedConfig } from '../helpers/config.js';
 
 export interface SeedBranch {

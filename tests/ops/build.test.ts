@@ -18,7 +18,7 @@ describe('the compiled build', () => {
     symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
     await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dist], { cwd: ROOT });
     await run(process.execPath, [join(ROOT, 'scripts/copy-build-assets.mjs'), dist], { cwd: ROOT });
-    expect(existsSync(join(dist, 'store/migrations/meta/_journal.json'))).toBe(true);
+    expect(existsSync(join(dist, 'store/sqlite/migrations/meta/_journal.json'))).toBe(true);
     expect(existsSync(join(dist, 'store/postgres/migrations/meta/_journal.json'))).toBe(true);
 
     const help = await run(process.execPath, [join(dist, 'cli/main.js'), '--help'], { cwd: out });

@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { importRecords } from '../../src/import/index.js';
-import type { Db } from '../../src/store/db.js';
+import type { Db } from '../../src/store/sqlite/db.js';
 import { CONFIG_DIR } from '../helpers/config.js';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/orglife.js');

@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { closeDb } from '../../src/store/db.js';
-import { openRectifications } from '../../src/store/reports.js';
+import { closeDb } from '../../src/store/sqlite/db.js';
+import { openRectifications } from '../../src/store/sqlite/reports.js';
 import { CONFIG_DIR } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { goodMonths, seed } from './seed.js';
@@ -81,7 +81,7 @@ describe('orglife report', () => {
     expect(readdirSync(join(out, 'committees')).sort()).toEqual(['CITY.html', 'T1.html']);
     expect(readFileSync(join(out, 'committees', 'T1.html'), 'utf8')).toContain('甲镇党委 2026年第三季度党支部组织生活体检汇总');
     expect(existsSync(join(out, 'ranking.xlsx'))).toBe(true);
-    const db = (await import('../../src/store/db.js')).openDb(t.path);
+    const db = (await import('../../src/store/sqlite/db.js')).openDb(t.path);
     try {
       expect(openRectifications(db, 'B2').length).toBeGreaterThan(0);
     } finally {

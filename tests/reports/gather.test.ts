@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePeriod, parseTimestamp } from '../../src/domain/calendar.js';
 import { importRecords } from '../../src/import/index.js';
 import { buildReports, ReportError } from '../../src/reports/gather.js';
-import { closeRectification, openRectifications, storeReports } from '../../src/store/reports.js';
+import { closeRectification, openRectifications, storeReports } from '../../src/store/sqlite/reports.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { goodMonths, seed } from './seed.js';

@@ -2,10 +2,10 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { closeDb, openDb } from '../../src/store/db.js';
+import { closeDb, openDb } from '../../src/store/sqlite/db.js';
 import { closeRectificationItem, RectificationError, rectificationView } from '../../src/reports/rectification.js';
-import { getRectification, listRectifications } from '../../src/store/reports.js';
-import { orgs, rectificationItems } from '../../src/store/schema.js';
+import { getRectification, listRectifications } from '../../src/store/sqlite/reports.js';
+import { orgs, rectificationItems } from '../../src/store/sqlite/schema.js';
 import { CONFIG_DIR } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { at } from '../jobs/setup.js';

@@ -4,8 +4,8 @@
  */
 import { parseTimestamp } from '../../src/domain/calendar.js';
 import type { MeetingType } from '../../src/domain/types.js';
-import type { Db } from '../../src/store/db.js';
-import { meetings, orgs } from '../../src/store/schema.js';
+import type { Db } from '../../src/store/sqlite/db.js';
+import { meetings, orgs } from '../../src/store/sqlite/schema.js';
 
 export interface OrgSeed {
   code: string;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { is } from 'drizzle-orm';
-import * as sqliteSchema from '../../src/store/schema.js';
+import * as sqliteSchema from '../../src/store/sqlite/schema.js';
 import { copyDatabase, schemaDifferences, schemaTables } from '../../src/store/copy.js';
-import { closeDb, openDb } from '../../src/store/db.js';
+import { closeDb, openDb } from '../../src/store/sqlite/db.js';
 import { createPgDatabase, type TempPgDatabase } from '../helpers/pg.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 
@@ -62,7 +62,7 @@ afterAll(async () => {
 
 describe('orglife db copy (SQLite ⇄ PostgreSQL)', () => {
   it('the two schemas have the same tables and columns', () => {
-    // A table added to src/store/schema/ needs its twin in src/store/postgres/schema/ (see
+    // A table added to src/store/sqlite/schema/ needs its twin in src/store/postgres/schema/ (see
     // scripts/pg-schema-from-sqlite.mjs) and a migration: npm run db:generate:pg.
     expect(schemaDifferences()).toEqual([]);
   });

@@ -5,7 +5,7 @@
 import { acknowledge } from '../../alerts/acknowledge.js';
 import { AlertError, type AlertRow } from '../../alerts/types.js';
 import { LEVEL_NAMES_ZH, RULE_NAMES_ZH, type RuleId } from '../../domain/types.js';
-import { getAlert, listAlerts, orgKindOf } from '../../store/alerts.js';
+import { getAlert, listAlerts, orgKindOf } from '../../store/sqlite/alerts.js';
 import { ApiError } from '../errors.js';
 import type { ApiDeps, JsonSchema, RouteSpec } from './types.js';
 

@@ -7,10 +7,10 @@ import { parsePeriod, periodOf, previousPeriod } from '../../domain/calendar.js'
 import { buildReports, ReportError } from '../../reports/gather.js';
 import { renderBranch, renderCommittee, type ReportFormat } from '../../reports/render/index.js';
 import type { BranchReport, CommitteeSummary } from '../../reports/types.js';
-import { orgKindOf } from '../../store/alerts.js';
+import { orgKindOf } from '../../store/sqlite/alerts.js';
 import { countReportBuild } from '../../metrics.js';
 import { dataVersion } from '../../store/data-version.js';
-import { loadStoredReport } from '../../store/reports.js';
+import { loadStoredReport } from '../../store/sqlite/reports.js';
 import { ApiError } from '../errors.js';
 import { unknownOrg } from './alerts.js';
 import type { ApiDeps, RouteSpec } from './types.js';

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import type { ConfigIssue } from '../../config/load.js';
-import type { Db } from '../../store/db.js';
+import type { Db } from '../../store/sqlite/db.js';
 import type { ApiToken, Scope } from '../auth.js';
 import type { ReadinessProbes } from '../readiness.js';
 

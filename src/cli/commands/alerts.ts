@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import { acknowledge } from '../../alerts/acknowledge.js';
 import { alertJson, alertsTable, historyLines } from '../../alerts/format.js';
 import { AlertError } from '../../alerts/types.js';
-import { alertHistory, getAlert, listAlerts } from '../../store/alerts.js';
-import type { Db } from '../../store/db.js';
+import { alertHistory, getAlert, listAlerts } from '../../store/sqlite/alerts.js';
+import type { Db } from '../../store/sqlite/db.js';
 import { parseAtOption, withExistingDb } from '../existing-db.js';
 import { UserError } from '../errors.js';
 

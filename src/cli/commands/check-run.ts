@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { defaultConfigPath, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { LEVEL_RANK, LEVELS } from '../../domain/types.js';
-import { closeDb, defaultDbPath, openDb, type Db } from '../../store/db.js';
-import { branchParents, orgHeadersByCode } from '../../store/facts.js';
+import { closeDb, defaultDbPath, openDb, type Db } from '../../store/sqlite/db.js';
+import { branchParents, orgHeadersByCode } from '../../store/sqlite/facts.js';
 import {
   addToStats,
   branchIdsInScope,

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readEnv } from '../../config/env.js';
 import { defaultConfigPath, loadConfig } from '../../config/load.js';
 import { log } from '../../log.js';
-import { closeDb, defaultDbPath, openDb } from '../../store/db.js';
+import { closeDb, defaultDbPath, openDb } from '../../store/sqlite/db.js';
 import { UserError } from '../errors.js';
 
 export function registerConsole(program: Command): void {

@@ -10,7 +10,7 @@ import { parseTimestamp, shanghaiDateTime } from '../../domain/calendar.js';
 import type { ScheduleKind } from '../../jobs/kinds.js';
 import { runOnce, type OnceReport } from '../../jobs/once.js';
 import { log } from '../../log.js';
-import { defaultDbPath } from '../../store/db.js';
+import { defaultDbPath } from '../../store/sqlite/db.js';
 import { UserError } from '../errors.js';
 
 interface DaemonCliOptions {

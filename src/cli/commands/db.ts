@@ -3,7 +3,7 @@
  * `orglife db copy`: move a whole database between SQLite and PostgreSQL (src/store/copy.ts).
  */
 import type { Command } from 'commander';
-import { closeDb, defaultDbPath, migrateDb, openDb } from '../../store/db.js';
+import { closeDb, defaultDbPath, migrateDb, openDb } from '../../store/sqlite/db.js';
 import { UserError } from '../errors.js';
 
 export function registerDb(program: Command): void {

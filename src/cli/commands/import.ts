@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { closeDb, defaultDbPath, openDb } from '../../store/db.js';
+import { closeDb, defaultDbPath, openDb } from '../../store/sqlite/db.js';
 import { formatIssue, ImportRejected, importFiles, type ImportProgress, type ImportResult } from '../../import/index.js';
 import { UserError } from '../errors.js';
 

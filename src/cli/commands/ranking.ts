@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { DOMAINS, DOMAIN_NAMES_ZH, type Domain } from '../../domain/types.js';
-import { closeDb } from '../../store/db.js';
+import { closeDb } from '../../store/sqlite/db.js';
 import { rankingRows, saveRankingXlsx } from '../../reports/xlsx.js';
 import { rankChangeText, scoreText, starsText } from '../../reports/render/text.js';
 import { UserError } from '../errors.js';

@@ -2,7 +2,7 @@
 import { defaultConfigPath, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { existsSync } from 'node:fs';
-import { closeDb, defaultDbPath, openDb, type Db } from '../../store/db.js';
+import { closeDb, defaultDbPath, openDb, type Db } from '../../store/sqlite/db.js';
 import { UserError } from '../errors.js';
 import { withExistingDb } from '../existing-db.js';
 import { RatingError } from '../../rating/errors.js';

@@ -6,9 +6,9 @@
  */
 import type { Command } from 'commander';
 import { closeRectificationItem, RectificationError, rectificationTable, rectificationView } from '../../reports/rectification.js';
-import type { Db } from '../../store/db.js';
+import type { Db } from '../../store/sqlite/db.js';
 import { parseAtOption, withExistingDb } from '../existing-db.js';
-import { listRectifications } from '../../store/reports.js';
+import { listRectifications } from '../../store/sqlite/reports.js';
 import { UserError } from '../errors.js';
 
 const withDb = <T>(fn: (db: Db) => T): T => withExistingDb(fn, [RectificationError]);

@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { statsText } from '../../alerts/format.js';
 import { parsePeriod } from '../../domain/calendar.js';
-import { closeDb, defaultDbPath, openDb } from '../../store/db.js';
-import { deliveryStats, emptyPeriodStats } from '../../store/deliveries.js';
+import { closeDb, defaultDbPath, openDb } from '../../store/sqlite/db.js';
+import { deliveryStats, emptyPeriodStats } from '../../store/sqlite/deliveries.js';
 import { UserError } from '../errors.js';
 
 export function registerStats(program: Command): void {

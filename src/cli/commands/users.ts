@@ -8,7 +8,7 @@ import { AccountError, ROLE_NAMES_ZH, addUser, changePassword, disableUser, list
 import { table } from '../../alerts/format.js';
 import { shanghaiDateTime } from '../../domain/calendar.js';
 import { generatePassword } from '../../console/passwords.js';
-import { closeDb, defaultDbPath, openDb, type Db } from '../../store/db.js';
+import { closeDb, defaultDbPath, openDb, type Db } from '../../store/sqlite/db.js';
 import { UserError } from '../errors.js';
 
 async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {

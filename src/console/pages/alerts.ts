@@ -8,9 +8,9 @@ import { acknowledge } from '../../alerts/acknowledge.js';
 import { AlertError } from '../../alerts/types.js';
 import { LEVELS, RULE_IDS, RULE_NAMES_ZH } from '../../domain/types.js';
 import { closeRectificationItem, RectificationError } from '../../reports/rectification.js';
-import { alertHistory, getAlert } from '../../store/alerts.js';
+import { alertHistory, getAlert } from '../../store/sqlite/alerts.js';
 import { alertPage, attemptsOf, deliveriesOfAlert } from '../../store/console-reads.js';
-import { getRectification } from '../../store/reports.js';
+import { getRectification } from '../../store/sqlite/reports.js';
 import { pageOf, PageError, type PageContext } from '../context.js';
 
 const PAGE_SIZE = 50;

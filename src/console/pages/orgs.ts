@@ -6,8 +6,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { renderBranchHtml, renderCommitteeHtml } from '../../reports/render/index.js';
-import { loadStoredReport, listRectifications } from '../../store/reports.js';
-import { getOrg } from '../../store/orgs.js';
+import { loadStoredReport, listRectifications } from '../../store/sqlite/reports.js';
+import { getOrg } from '../../store/sqlite/orgs.js';
 import { activeAlertCounts, alertsOfOrg, deliveriesOfOrg, recentMeetingsOf, reportsOf } from '../../store/console-reads.js';
 import { boardPeriods, rankingBoard } from '../../app/ranking.js';
 import { pageOf, PageError, type PageContext } from '../context.js';

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { DOMAINS, DOMAIN_NAMES_ZH } from '../../domain/types.js';
 import { boardPeriods, boardRows, committeeBoard, rankingBoard } from '../../app/ranking.js';
 import { reportsVersion } from '../../store/console-reads.js';
-import { countMeetings } from '../../store/meetings.js';
+import { countMeetings } from '../../store/sqlite/meetings.js';
 import { pageOf, PageError, type PageContext } from '../context.js';
 
 const PAGE_SIZE = 50;

@@ -5,7 +5,7 @@
  * scored in the report. Keyed upsert: re-importing a file changes nothing.
  */
 import type { AssessmentFact } from '../../reports/types.js';
-import { upsertAssessment } from '../../store/reports.js';
+import { upsertAssessment } from '../../store/sqlite/reports.js';
 import { earlierRow, type CommandContext, type RowContext, type TableSpec, type TableWriter } from '../table.js';
 import { cellText, code, Invalid, showValue, text, type ValueParser } from '../values.js';
 import { parsePeriod } from '../../domain/calendar.js';

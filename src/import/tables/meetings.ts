@@ -3,8 +3,8 @@
  * stream in, so a file of millions of rows never sits in memory.
  */
 import { MEETING_TYPE_NAMES_ZH, type LecturerRole, type Meeting, type MeetingType } from '../../domain/types.js';
-import { KeyedUpserter } from '../../store/imports.js';
-import { MEETING_UPSERT, meetingUpsertParams } from '../../store/meetings.js';
+import { KeyedUpserter } from '../../store/sqlite/imports.js';
+import { MEETING_UPSERT, meetingUpsertParams } from '../../store/sqlite/meetings.js';
 import { earlierRow, type CommandContext, type FileTally, type RowContext, type TableSpec, type TableWriter } from '../table.js';
 import { code, count, Invalid, oneOf, text, timestamp, yesNo } from '../values.js';
 

@@ -4,8 +4,8 @@
  * org file of the same command; the tree is checked and written in finish().
  */
 import { DOMAIN_NAMES_ZH, type Domain, type Org, type OrgKind } from '../../domain/types.js';
-import { KeyedUpserter } from '../../store/imports.js';
-import { ORG_UPSERT, orgUpsertParams } from '../../store/orgs.js';
+import { KeyedUpserter } from '../../store/sqlite/imports.js';
+import { ORG_UPSERT, orgUpsertParams } from '../../store/sqlite/orgs.js';
 import { earlierRow, type CommandContext, type FileTally, type RowContext, type RowLocation, type TableSpec, type TableWriter } from '../table.js';
 import { code, count, date, email, name, oneOf, phone, termYears, text } from '../values.js';
 

@@ -3,7 +3,7 @@
  * notice. Re-importing a file changes nothing; a key given twice in one file with a different
  * star is rejected. Also the rating-year value parsers shared with the star-change table.
  */
-import { KeyedUpserter } from '../../store/imports.js';
+import { KeyedUpserter } from '../../store/sqlite/imports.js';
 import { RATING_UPSERT, ratingUpsertParams } from '../../store/ratings.js';
 import type { RatingFact } from '../../rating/types.js';
 import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';

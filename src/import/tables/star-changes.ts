@@ -3,7 +3,7 @@
  * `effective_on` (0 = star removed), where the finding came from (channel), why, and evidence.
  * Re-importing a file changes nothing; an id given twice in one file with other content is rejected.
  */
-import { KeyedUpserter } from '../../store/imports.js';
+import { KeyedUpserter } from '../../store/sqlite/imports.js';
 import { STAR_CHANGE_UPSERT, starChangeUpsertParams } from '../../store/ratings.js';
 import { CHANNEL_NAMES_ZH, type Channel, type StarChangeFact } from '../../rating/types.js';
 import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';

@@ -3,7 +3,7 @@
  * overlapping a report's period cannot be rated five stars in it. Re-importing changes nothing.
  */
 import type { VetoFact } from '../../reports/types.js';
-import { upsertVeto } from '../../store/reports.js';
+import { upsertVeto } from '../../store/sqlite/reports.js';
 import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
 import { code, text } from '../values.js';
 import { checkBranch, periodLabel } from './assessments.js';

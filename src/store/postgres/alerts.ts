@@ -5,7 +5,7 @@
 import type { AlertRow, AlertState, NewEvent } from '../../alerts/types.js';
 import type { RuleId } from '../../domain/types.js';
 import type { EvalRequest } from '../../rules/index.js';
-import type { AlertEventRow, AlertListRow, OrgAlertSummary } from '../alerts.js';
+import type { AlertEventRow, AlertListRow, OrgAlertSummary } from '../sqlite/alerts.js';
 import { one, rows, type Q } from './q.js';
 
 export const ALERT_COLUMNS = {

@@ -20,8 +20,8 @@ import type {
   PendingDeliveryRow,
   PeriodStats,
   PlanWriteResult,
-} from '../deliveries.js';
-import { emptyPeriodStats } from '../deliveries.js';
+} from '../sqlite/deliveries.js';
+import { emptyPeriodStats } from '../sqlite/deliveries.js';
 import type { PlannedSend } from '../../alerts/plan.js';
 import { changes, one, rows, type Q } from './q.js';
 

@@ -7,7 +7,7 @@
  */
 import { DOMAINS, MEETING_TYPES, type Domain, type LecturerRole, type MeetingType } from '../../domain/types.js';
 import type { TypeWindow } from '../../rules/index.js';
-import type { BranchRow, LoadedMeeting, OrgHeader } from '../facts.js';
+import type { BranchRow, LoadedMeeting, OrgHeader } from '../sqlite/facts.js';
 import { arrays, one, rows, type Q } from './q.js';
 
 const DOMAIN_SET = new Set<string>(DOMAINS);

@@ -1,6 +1,6 @@
 /** PostgreSQL queries on the organization tree and meeting records (mirror of the SQLite modules). */
 import type { Domain, LecturerRole, Meeting, MeetingType, Org } from '../../domain/types.js';
-import type { OrgRef } from '../orgs.js';
+import type { OrgRef } from '../sqlite/orgs.js';
 import { arrays, one, rows, type Q } from './q.js';
 
 const ORG_COLS = `code, name, kind, parent, domain, members, groups, secretary, secretary_phone AS "secretaryPhone",

@@ -13,7 +13,7 @@ import type {
   RectificationFact,
   VetoFact,
 } from '../../reports/types.js';
-import type { OrgRow, RectificationRow } from '../reports.js';
+import type { OrgRow, RectificationRow } from '../sqlite/reports.js';
 import { arrays, changes, one, rows, type Q } from './q.js';
 
 const DOMAIN_SET = new Set<string>(DOMAINS);

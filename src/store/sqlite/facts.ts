@@ -5,34 +5,13 @@
  * loading a window never reads the meetings table itself.
  */
 import type { Statement } from 'better-sqlite3';
-import { DOMAINS, MEETING_TYPES, type Domain, type LecturerRole, type MeetingType, type OrgKind } from '../domain/types.js';
-import type { MeetingFacts, TypeWindow } from '../rules/index.js';
+import { DOMAINS, MEETING_TYPES, type Domain, type LecturerRole, type MeetingType, type OrgKind } from '../../domain/types.js';
+import type { TypeWindow } from '../../domain/facts.js';
 import type { Db } from './db.js';
 
-/** A branch as the rules and the check output need it. `id` is orgs.id (meetings.org_id). */
-export interface BranchRow {
-  id: number;
-  code: string;
-  name: string;
-  parent: string | null;
-  domain: Domain | null;
-  groups: number;
-  establishedOn: string | null;
-  electedOn: string | null;
-  termYears: number | null;
-}
+import type { BranchRow, LoadedMeeting, OrgHeader } from '../types/facts.js';
 
-/** The little the check needs of any organization (to resolve --org and name committees). */
-export interface OrgHeader {
-  id: number;
-  code: string;
-  name: string;
-  kind: OrgKind;
-  parent: string | null;
-}
-
-/** Meetings loaded for the rules: `id` is the meetings row id (translate with recordIdsOf). */
-export type LoadedMeeting = MeetingFacts & { id: number };
+export type { BranchRow, LoadedMeeting, OrgHeader } from '../types/facts.js';
 
 const DOMAIN_SET = new Set<string>(DOMAINS);
 const LECTURER: (LecturerRole | null)[] = [null, 'secretary', 'other'];

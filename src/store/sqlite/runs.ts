@@ -6,24 +6,9 @@ import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { cycleRuns, deliveryEnqueues, scheduleState, scheduleTicks } from './schema.js';
 
-export type TickClaim =
-  /** This runner owns the tick now. */
-  | { outcome: 'claimed'; attempts: number }
-  /** Someone already finished it: do nothing. */
-  | { outcome: 'done' }
-  /** Another live runner holds it (fresh heartbeat): try again later. */
-  | { outcome: 'busy'; claimedBy: string };
+import type { ClaimTickInput, RunRow, RunStart, TickClaim, TickRow } from '../types/runs.js';
 
-export interface ClaimTickInput {
-  kind: string;
-  tickAt: number;
-  jobId: string;
-  instanceId: string;
-  /** Wall-clock time of the claim (heartbeats compare against it). */
-  now: number;
-  /** A running claim whose heartbeat is older than this is taken over (its runner died). */
-  leaseMs: number;
-}
+export type { ClaimTickInput, RunRow, RunStart, TickClaim, TickRow } from '../types/runs.js';
 
 /** Claim a schedule tick, idempotently: done stays done, a live claim is respected, a dead one is taken over. */
 export function claimTick(db: Db, t: ClaimTickInput): TickClaim {
@@ -97,13 +82,6 @@ export function noteSchedule(db: Db, kind: string, expr: string, now: number): n
 /** Backdate when a schedule was first seen (tests and `db` maintenance: allow catching up older ticks). */
 export function setScheduleSince(db: Db, kind: string, expr: string, since: number): void {
   db.insert(scheduleState).values({ kind, expr, since }).onConflictDoUpdate({ target: scheduleState.kind, set: { expr, since } }).run();
-}
-
-export interface RunStart {
-  kind: string;
-  trigger: 'tick' | 'once';
-  asOf: number;
-  now: number;
 }
 
 /** Open a cycle_runs row; returns its id. */

@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { orgs } from './schema.js';
 import type { UpsertSpec } from './imports.js';
-import type { Domain, Org, OrgKind } from '../domain/types.js';
+import type { Domain, Org, OrgKind } from '../../domain/types.js';
 
 /** The keyed upsert of orgs: by `code`; updated_at is stamped only when something changed. */
 export const ORG_UPSERT: UpsertSpec = {
@@ -26,12 +26,9 @@ export function orgUpsertParams(o: Org, now: number): unknown[] {
   ];
 }
 
-/** What the importer needs to know of an existing org. */
-export interface OrgRef {
-  id: number;
-  kind: OrgKind;
-  parent: string | null;
-}
+import type { OrgRef } from '../types/facts.js';
+
+export type { OrgRef } from '../types/facts.js';
 
 /** Every org's id, kind and parent, by code (a few thousand rows: kept in memory by the importer). */
 export function loadOrgRefs(db: Db): Map<string, OrgRef> {

@@ -8,19 +8,12 @@
  */
 import type { Db } from './db.js';
 import { prepared } from './alerts.js';
-import type { DigestItem, DigestModel } from '../alerts/digest-model.js';
-import type { Contacts, DigestItemRow, OrgContacts, PlannedDigest, PlannedSend } from '../alerts/plan.js';
-import type { Level } from '../domain/types.js';
-import type { ChannelName, LogicalChannel } from '../notifiers/types.js';
+import type { DigestItem, DigestModel, Contacts, DigestItemRow, OrgContacts, PlannedSend } from '../../domain/digest.js';
+import type { Level } from '../../domain/types.js';
+import type { ChannelName, LogicalChannel } from '../../domain/channels.js';
+import type { DeliveryStatus, DigestPlan, OutboxEntry, PeriodStats, PlanWriteResult } from '../types/deliveries.js';
 
-/** Delivery states. */
-export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
-
-/** An unplanned outbox row with what its message needs, and the alert's state now. */
-export interface OutboxEntry {
-  item: DigestItem;
-  alertState: 'open' | 'acknowledged' | 'resolved';
-}
+export type { DeliveryStatus, DigestPlan, OutboxEntry, PeriodStats, PlanWriteResult } from '../types/deliveries.js';
 
 /** Outbox rows not yet planned, oldest first. */
 export function unplannedOutbox(db: Db): OutboxEntry[] {
@@ -64,20 +57,6 @@ export function smsCountsOn(db: Db, phones: readonly string[], day: string): Map
         GROUP BY recipient`,
   ).all({ day, phones: JSON.stringify([...new Set(phones)]) }) as { recipient: string; n: number }[];
   return new Map(rows.map((r) => [r.recipient, r.n]));
-}
-
-/** One digest of a plan with the deliveries chosen for it. */
-export interface DigestPlan {
-  digest: PlannedDigest;
-  sends: PlannedSend[];
-  /** Dedup key per send (same order as sends). */
-  keys: string[];
-}
-
-/** What writing a plan created (existing digests/deliveries are left as they are). */
-export interface PlanWriteResult {
-  digests: number;
-  deliveries: number;
 }
 
 /**
@@ -346,21 +325,6 @@ export function listDeliveries(db: Db): DeliveryListRow[] {
               provider_message_id AS providerMessageId, last_error AS lastError, fallback_of AS fallbackOf
          FROM deliveries ORDER BY id`,
   ).all() as DeliveryListRow[];
-}
-
-/** Figures of sent notifications in one period (a month, or the period asked for). */
-export interface PeriodStats {
-  period: string;
-  /** Warning messages sent (alert deliveries), and alert items they carried. */
-  messages: number;
-  items: number;
-  /** Messages by physical channel. */
-  byChannel: Record<string, number>;
-  /** Messages by their most severe level. */
-  byLevel: Record<Level, number>;
-  committees: { code: string | null; name: string | null; messages: number; items: number; itemsByLevel: Record<Level, number> }[];
-  /** Health-check report messages sent (report deliveries), counted apart from warnings. */
-  reports: { messages: number; byChannel: Record<string, number>; branch: number; committee: number };
 }
 
 /** The figures of a period in which nothing was sent. */

@@ -5,7 +5,7 @@
  * covering-index query (store/facts.ts); report mail lives in the delivery log (store/report-mails.ts).
  */
 import type { Statement } from 'better-sqlite3';
-import { DOMAINS, MEETING_TYPES, type Domain } from '../domain/types.js';
+import { DOMAINS, MEETING_TYPES, type Domain } from '../../domain/types.js';
 import type {
   AlertFact,
   AssessmentFact,
@@ -16,8 +16,10 @@ import type {
   OrgInfo,
   RectificationFact,
   VetoFact,
-} from '../reports/types.js';
+} from '../../reports/types.js';
 import type { Db } from './db.js';
+import type { RectificationRow } from '../types/reports.js';
+export type { RectificationRow } from '../types/reports.js';
 
 const cache = new WeakMap<object, Map<string, Statement>>();
 function stmt(db: Db, sql: string): Statement {
@@ -199,13 +201,6 @@ export function closeRectification(db: Db, id: number, note: string | null, now:
     stmt(db, "UPDATE rectification_items SET status = 'closed', closed_at = ?, note = ? WHERE id = ? AND status = 'open'").run(now, note, id)
       .changes === 1
   );
-}
-
-/** A rectification item as listed: the fact plus its org's name, when it was created and the closing note. */
-export interface RectificationRow extends RectificationFact {
-  orgName: string | null;
-  createdAt: number;
-  note: string | null;
 }
 
 const RECTIFICATION_ROW = `SELECT i.id, i.org, o.name AS orgName, i.rule, i.problem_period AS problemPeriod, i.report_period AS reportPeriod,

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
-import { readEnv, type Env } from '../config/env.js';
+import { readEnv, type Env } from '../../config/env.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 

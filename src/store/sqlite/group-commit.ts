@@ -8,7 +8,7 @@
  * (well under a millisecond), which is all it adds to the "provider accepted, not yet marked" window.
  */
 import type { Statement, Transaction } from 'better-sqlite3';
-import type { Db } from '../store/db.js';
+import type { Db } from './db.js';
 
 interface Op {
   fn: () => unknown;

@@ -4,10 +4,13 @@
  * transaction that stores the reports), a report delivery as the worker sends it, and where a
  * report's mail stands (derived from its deliveries).
  */
-import type { Contacts } from '../alerts/plan.js';
-import type { ReportSend, ReportToPlan } from '../reports/mail.js';
-import type { BranchReport, CommitteeSummary } from '../reports/types.js';
-import type { ChannelName, LogicalChannel } from '../notifiers/types.js';
+import type { Contacts } from '../../domain/digest.js';
+import type { ChannelName, LogicalChannel } from '../../domain/channels.js';
+import type { ReportData, ReportMailState, ReportSend, ReportToPlan } from '../types/deliveries.js';
+
+export type { ReportMailState } from '../types/deliveries.js';
+type BranchReport = ReportData;
+type CommitteeSummary = ReportData;
 import { prepared } from './alerts.js';
 import type { Db } from './db.js';
 import type { DeliveryStatus } from './deliveries.js';
@@ -77,21 +80,6 @@ export function reportDeliveryRecord(db: Db, id: number): ReportDeliveryRecord |
     contacts: contacts ? (JSON.parse(contacts) as Contacts) : { phone: null, email: null, robot: null },
     report: data ? (JSON.parse(data) as BranchReport | CommitteeSummary) : null,
   };
-}
-
-/** Where a stored report's mail stands, from its deliveries. */
-export interface ReportMailState {
-  /**
-   * unplanned: not yet planned; skipped: planned, nobody to send it to (see note); pending: a
-   * delivery still to go; sent: every delivery ended and at least one was sent; failed: none sent.
-   */
-  status: 'unplanned' | 'skipped' | 'pending' | 'sent' | 'failed';
-  plannedAt: number | null;
-  note: string | null;
-  /** Addresses it was sent to (in planning order). */
-  sentTo: string[];
-  /** Deliveries of the report (fallbacks included). */
-  deliveries: number;
 }
 
 /** The mail state of a stored report, or undefined if no such report is stored. */

@@ -6,9 +6,11 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
-import type { AlertRow, AlertState, NewEvent } from '../alerts/types.js';
-import type { Level, RuleId } from '../domain/types.js';
-import type { EvalRequest } from '../rules/index.js';
+import type { AlertState } from '../../domain/alerts.js';
+import type { AlertRow, NewEvent, AlertListRow, AlertEventRow, OrgAlertSummary } from '../types/alerts.js';
+export type { AlertListRow, AlertEventRow, OrgAlertSummary } from '../types/alerts.js';
+import type { Level, RuleId } from '../../domain/types.js';
+import type { EvalRequest } from '../../domain/facts.js';
 
 const STATEMENTS = new WeakMap<Database, Map<string, Statement>>();
 
@@ -48,7 +50,7 @@ const ALERT_COLUMNS = {
   ackAt: 'ack_at',
 } as const satisfies Record<keyof AlertRow, string>;
 
-const SELECT_ALERT = `SELECT ${Object.entries(ALERT_COLUMNS)
+export const SELECT_ALERT = `SELECT ${Object.entries(ALERT_COLUMNS)
   .map(([f, c]) => `a.${c} AS ${f}`)
   .join(', ')} FROM alerts a`;
 
@@ -157,12 +159,6 @@ export function activeAlertsOf(db: Db, org: string): AlertRow[] {
     .all(org) as AlertRow[];
 }
 
-/** An alert with the names people read. */
-export interface AlertListRow extends AlertRow {
-  orgName: string | null;
-  parent: string | null;
-}
-
 /** Alerts for `orglife alerts list`, newest first. */
 export function listAlerts(db: Db, opts: { open?: boolean; org?: string; limit?: number } = {}): AlertListRow[] {
   const where: string[] = [];
@@ -178,18 +174,6 @@ export function listAlerts(db: Db, opts: { open?: boolean; org?: string; limit?:
     ` ORDER BY a.id DESC` +
     (opts.limit ? ` LIMIT ${Math.floor(opts.limit)}` : '');
   return prepared(db, sql).all(...params) as AlertListRow[];
-}
-
-/** One stored event. */
-export interface AlertEventRow {
-  id: number;
-  alertId: number;
-  at: number;
-  kind: NewEvent['kind'];
-  level: Level;
-  fromLevel: Level | null;
-  reason: NewEvent['reason'];
-  detail: Record<string, unknown> | null;
 }
 
 /** The history of an alert, oldest first. */
@@ -215,21 +199,6 @@ export function countAlertsByState(db: Db): Record<AlertState, number> {
     out[r.state] = r.n;
   }
   return out;
-}
-
-/** How a branch dealt with its alerts in a span of time (for reports). */
-export interface OrgAlertSummary {
-  org: string;
-  /** Alerts opened in the span. */
-  opened: number;
-  /** Of those, how many reached warning or escalation, and escalation. */
-  warnings: number;
-  escalations: number;
-  /** How many were acknowledged with a rectification plan, and the mean hours from opening to that. */
-  acknowledged: number;
-  meanHoursToAck: number | null;
-  /** How many are still open or acknowledged now. */
-  unresolved: number;
 }
 
 /**

@@ -18,8 +18,9 @@ export interface UpsertSpec {
   stamp?: string;
 }
 
-/** What one upsert did. 'conflict' = the key was already written earlier in the same command with other content. */
-export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged' | 'conflict';
+import type { ImportRecord, UpsertOutcome } from '../types/imports.js';
+
+export type { ImportRecord, UpsertOutcome } from '../types/imports.js';
 
 /**
  * Upserts rows keyed by a unique key, counting inserted / updated / unchanged from better-sqlite3's
@@ -143,18 +144,6 @@ class LineLog {
     if (index < 0 || index >= this.n) return undefined;
     return this.chunks[index >>> 16]![index & 0xffff];
   }
-}
-
-/** One accepted import, for the audit trail. */
-export interface ImportRecord {
-  file: string;
-  sha256: string;
-  table: string;
-  rows: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  importedAt: number;
 }
 
 /** Record an accepted file (call inside the import's transaction). */

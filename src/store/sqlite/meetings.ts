@@ -1,7 +1,7 @@
 /** Queries on meeting records. */
 import type { Db } from './db.js';
 import type { UpsertSpec } from './imports.js';
-import type { LecturerRole, Meeting, MeetingType } from '../domain/types.js';
+import type { LecturerRole, Meeting, MeetingType } from '../../domain/types.js';
 
 /** The keyed upsert of meetings: by record id (`meetings.record_id`). */
 export const MEETING_UPSERT: UpsertSpec = {

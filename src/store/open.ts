@@ -1,0 +1,73 @@
+/**
+ * Opening the store from one spec: ORGLIFE_DB (through src/config/env.ts) is a SQLite file path
+ * (default ./data/orglife.db) or a postgres:// / postgresql:// URL. The PostgreSQL adapter is
+ * loaded only when asked for, so a SQLite deployment never loads its driver.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { readEnv } from '../config/env.js';
+import { StoreMissingError, StoreSpecError } from './errors.js';
+import type { Store } from './port.js';
+import { openSqliteStore } from './sqlite/index.js';
+
+export interface OpenStoreOptions {
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+  /** Read-only (worker threads). */
+  readonly?: boolean;
+  /** Fail with StoreMissingError instead of creating a new database. */
+  mustExist?: boolean;
+}
+
+/** What the PostgreSQL adapter module (./postgres/index.ts) exports. */
+export interface PostgresAdapterModule {
+  openPostgresStore(url: string, opts: OpenStoreOptions): Promise<Store>;
+}
+
+const isUrl = (spec: string) => /^postgres(ql)?:\/\//i.test(spec);
+
+/** The spec of ORGLIFE_DB, or the default SQLite file (resolved to an absolute path). */
+export function defaultStoreSpec(): string {
+  const spec = readEnv().dbPath;
+  if (spec && isUrl(spec)) return spec;
+  return resolve(spec || 'data/orglife.db');
+}
+
+/** A spec as people may read it (a URL's password masked). */
+export function describeSpec(spec: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) return spec;
+  try {
+    const u = new URL(spec);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return spec.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  }
+}
+
+/** Open the store named by `spec` (default: ORGLIFE_DB, else ./data/orglife.db). */
+export async function openStore(spec: string = defaultStoreSpec(), opts: OpenStoreOptions = {}): Promise<Store> {
+  if (isUrl(spec)) {
+    let mod: PostgresAdapterModule;
+    try {
+      const path = './postgres/index.js';
+      mod = (await import(path)) as PostgresAdapterModule;
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('postgres')) {
+        throw new StoreSpecError(
+          `此版本尚不支持 PostgreSQL（ORGLIFE_DB=${describeSpec(spec)}），请改用 SQLite 文件路径 / this build has no PostgreSQL store yet (ORGLIFE_DB=${describeSpec(spec)}); use a SQLite file path`,
+          e,
+        );
+      }
+      throw e;
+    }
+    return mod.openPostgresStore(spec, opts);
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) {
+    throw new StoreSpecError(`ORGLIFE_DB 不支持的地址：${describeSpec(spec)}（应为文件路径或 postgres:// 地址） / unsupported ORGLIFE_DB: expected a file path or a postgres:// URL`);
+  }
+  const memory = spec === ':memory:' || spec.startsWith('file::memory:');
+  const path = memory ? spec : resolve(spec);
+  if (opts.mustExist && !memory && !existsSync(path)) throw new StoreMissingError(path);
+  return openSqliteStore(path, { ...(opts.migrate !== undefined ? { migrate: opts.migrate } : {}), ...(opts.readonly !== undefined ? { readonly: opts.readonly } : {}) });
+}

@@ -1,0 +1,356 @@
+/**
+ * The store port: everything the rest of orglife asks of a database, as one `Store` with a
+ * repository per family. Async (a PostgreSQL adapter answers over the network), batch-shaped
+ * (arrays in, arrays out: no per-row round trips on hot paths), and transactional by shape:
+ * an operation that must read and write atomically takes a PURE synchronous `decide` callback and
+ * runs load → decide → apply inside one transaction of the adapter. Guarantees SQLite gave by
+ * locking the whole database are named operations here (see README.md next to this file):
+ * `alerts.reconcile` / `alerts.amend`, `outbox.plan`, `deliveries.claim` / `giveUp`,
+ * `reports.storeAndPlan`, `runs.claimTick`. Row types live in ./types/ or src/domain.
+ *
+ * Adapters: ./sqlite/ (better-sqlite3, the embedded default) and ./postgres/. Opened by
+ * `openStore()` in ./open.ts from ORGLIFE_DB.
+ */
+import type { AlertState } from '../domain/alerts.js';
+import type { EvalRequest, TypeWindow } from '../domain/facts.js';
+import type { OrgContacts } from '../domain/digest.js';
+import type { MeetingType, Meeting, Org, OrgKind } from '../domain/types.js';
+import type { AlertEventRow, AlertListRow, AlertRow, NewEvent, OrgAlertSummary } from './types/alerts.js';
+import type {
+  AttemptRow,
+  DeliveryClaimRow,
+  DeliveryListRow,
+  DigestItemRow,
+  FallbackPolicy,
+  OutboxPlanLoad,
+  OutboxPlanWrite,
+  PendingDeliveryRow,
+  PeriodStats,
+  PlanWriteResult,
+  ReportData,
+  ReportMailState,
+  ReportSend,
+  ReportToPlan,
+  StoredDelivery,
+} from './types/deliveries.js';
+import type { BranchRow, LoadedMeeting, OrgHeader, OrgRef } from './types/facts.js';
+import type { ImportRecord, ImportRows, ImportTable, UpsertBatchResult } from './types/imports.js';
+import type {
+  AlertFact,
+  AssessmentFact,
+  HistoryPoint,
+  MeetingInfo,
+  NewRectification,
+  OrgInfo,
+  RectificationFact,
+  RectificationRow,
+  StoredReportInput,
+  VetoFact,
+} from './types/reports.js';
+import type { ClaimTickInput, RunRow, RunStart, TickClaim, TickRow } from './types/runs.js';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+/**
+ * An opaque spec a worker thread (or another process) passes to openStore() to reach the same
+ * database read-only. Never parse it: it may be a file path or a URL.
+ */
+export type StoreWorkerSpec = string & { readonly __storeWorkerSpec: unique symbol };
+
+/** The database behind orglife. */
+export interface Store {
+  readonly kind: StoreKind;
+  /** Where the data is, for logs and /readyz: a file path, or a URL with its password masked. */
+  describe(): string;
+  /** True when this open created the database (a first run). */
+  readonly created: boolean;
+  readonly orgs: OrgsRepo;
+  readonly facts: FactsRepo;
+  readonly alerts: AlertsRepo;
+  readonly outbox: OutboxRepo;
+  readonly deliveries: DeliveriesRepo;
+  readonly reports: ReportsRepo;
+  readonly runs: RunsRepo;
+  readonly imports: ImportsRepo;
+  /** A cheap round trip (readiness probes); rejects when the database does not answer. */
+  ping(): Promise<void>;
+  /** Apply pending migrations; returns how many were applied. */
+  migrate(): Promise<number>;
+  /** The spec worker threads open (read-only) to read this database; null when they cannot (an in-memory database). */
+  workerSpec(): StoreWorkerSpec | null;
+  /** Finish pending writes and release connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- orgs
+
+export interface OrgsRepo {
+  /** All orgs, ordered by code. */
+  list(): Promise<Org[]>;
+  /** One org by code. */
+  get(code: string): Promise<Org | undefined>;
+  /** How many orgs there are. */
+  count(): Promise<number>;
+  /** Whether an org code exists, and its kind. */
+  kindOf(code: string): Promise<OrgKind | undefined>;
+  /** Header (id, code, name, kind, parent) of one org. */
+  header(code: string): Promise<OrgHeader | undefined>;
+  /** Headers by code; unknown codes are absent. */
+  headers(codes: readonly string[]): Promise<Map<string, OrgHeader>>;
+  /** Contacts of the given orgs and of their parents, by code. */
+  contacts(codes: readonly string[]): Promise<Map<string, OrgContacts>>;
+}
+
+// ---------------------------------------------------------------- facts (branches and meetings)
+
+export interface FactsRepo {
+  /** Ids of every branch, ascending. */
+  allBranchIds(): Promise<number[]>;
+  /** Ids of the branches at or under an org (itself if a branch; the subtree if a committee), ascending. */
+  branchIdsUnder(code: string): Promise<number[]>;
+  /** The parent committee code of each branch, by id. */
+  branchParents(ids: readonly number[]): Promise<Map<number, string | null>>;
+  /** Branch rows by id, ascending by id. */
+  branchesByIds(ids: readonly number[]): Promise<BranchRow[]>;
+  /** Meetings of the branches inside the rules' load window (types absent from `window` are not read), up to `until`; by org id. */
+  windowMeetings(orgIds: readonly number[], window: ReadonlyMap<MeetingType, TypeWindow>, until: number): Promise<Map<number, LoadedMeeting[]>>;
+  /** Every meeting of one branch with since ≤ held_at ≤ until. */
+  branchMeetingsBetween(orgId: number, since: number, until: number): Promise<LoadedMeeting[]>;
+  /** The record ids (interchange `id`) of meetings by row id. */
+  recordIdsOf(rowIds: readonly number[]): Promise<Map<number, string>>;
+  /** Meetings of one org (by code), oldest first. */
+  meetingsOf(orgCode: string): Promise<Meeting[]>;
+  /** One meeting by record id. */
+  meeting(recordId: string): Promise<Meeting | undefined>;
+  /** How many meeting records there are. */
+  countMeetings(): Promise<number>;
+}
+
+// ---------------------------------------------------------------- alerts and events
+
+/** An alert identity. */
+export interface AlertIdentity {
+  org: string;
+  rule: string;
+  period: string;
+}
+
+/** What reconcile reads in its transaction. */
+export interface ReconcileLoad {
+  /** Open or acknowledged alerts of the scope's orgs (every org when `orgs` is null). */
+  open: AlertRow[];
+  /** Alerts of the asked identities that are not open or acknowledged (resolved ones that may reopen). */
+  others: AlertRow[];
+}
+
+/** Alert writes of one transaction; the store assigns ids and writes events and outbox rows. */
+export interface AlertChanges {
+  /** New alerts, each with its first event; `notify` writes an outbox row for it. */
+  inserts: { row: Omit<AlertRow, 'id'>; event: NewEvent; notify: boolean }[];
+  /** Changes of existing alerts: changed columns (updated_at is set to `now`), an event, an outbox row. */
+  updates: { id: number; patch: Partial<AlertRow>; event: NewEvent | null; notify: boolean }[];
+}
+
+/** Which alerts `amend` loads: one by id, or the open and acknowledged alerts of an org. */
+export type AlertTarget = { id: number } | { org: string };
+
+/** What `amend` reads: the alerts of the target (the alert of an id whatever its state), and the org's kind for an org target. */
+export interface AmendLoad {
+  alerts: AlertRow[];
+  orgKind: OrgKind | undefined;
+}
+
+export interface AlertsRepo {
+  /**
+   * The reconcile transaction (named lock "alerts"): loads open alerts of `orgs` and the other
+   * alerts of `identities`, calls `decide` (pure), writes its changes with their events and
+   * outbox rows atomically, and returns decide's result. An acknowledgement committed meanwhile
+   * is seen, never overwritten.
+   */
+  reconcile<R>(input: { orgs: readonly string[] | null; identities: readonly AlertIdentity[]; now: number }, decide: (load: ReconcileLoad) => { changes: AlertChanges; result: R }): Promise<R>;
+  /** Change alerts of a target atomically (acknowledge): load → decide (pure; may throw to write nothing) → apply. Same lock as reconcile. */
+  amend<R>(target: AlertTarget, now: number, decide: (load: AmendLoad) => { changes: AlertChanges; result: R }): Promise<R>;
+  /** An alert by id. */
+  get(id: number): Promise<AlertRow | undefined>;
+  /** Open and acknowledged alerts of one org, by id. */
+  activeOf(org: string): Promise<AlertRow[]>;
+  /** Alerts with org names, newest first. */
+  list(opts?: { open?: boolean; org?: string; limit?: number }): Promise<AlertListRow[]>;
+  /** The history of an alert, oldest first. */
+  history(alertId: number): Promise<AlertEventRow[]>;
+  /** Counts of alerts by state. */
+  countByState(): Promise<Record<AlertState, number>>;
+  /** (rule, period) of every open or acknowledged alert by org code, for the evaluator to re-check. */
+  openPeriods(): Promise<Map<string, EvalRequest[]>>;
+  /** Per org, how the alerts opened in [start, end) went (for reports). */
+  summaryByOrg(start: number, end: number): Promise<Map<string, OrgAlertSummary>>;
+}
+
+// ---------------------------------------------------------------- alert outbox → digests and deliveries
+
+export interface OutboxRepo {
+  /**
+   * The planning transaction (named lock "sms-day", shared with every SMS count): loads the
+   * unplanned outbox, the contacts of its open alerts' orgs and the day's SMS counts of the phones
+   * `phonesOf` names (pure), calls `decide` (pure), then writes digests, their items and
+   * deliveries (dedup keys: never a second one) and marks the outbox rows planned.
+   */
+  plan<R>(
+    spec: { sendDay: string; now: number; phonesOf(contacts: ReadonlyMap<string, OrgContacts>): string[] },
+    decide: (load: OutboxPlanLoad) => { write: OutboxPlanWrite; result: R },
+  ): Promise<{ result: R; written: PlanWriteResult }>;
+}
+
+// ---------------------------------------------------------------- deliveries (alert digests and report mail)
+
+export interface DeliveriesRepo {
+  /**
+   * Claim a pending delivery for `owner` until now + leaseMs (compare-and-set: two workers never
+   * both win), BEFORE the provider is called. Sent/failed/cancelled is never claimed again; a
+   * digest whose alerts are no longer open, or a report that is gone, is cancelled instead.
+   */
+  claim(id: number, owner: string, now: number, leaseMs: number): Promise<DeliveryClaimRow>;
+  /** Success: record the attempt and mark the delivery sent (first provider id stays), releasing the claim; one transaction. */
+  markSent(attempt: AttemptRow, now: number): Promise<void>;
+  /** A failed attempt that will be retried: record it and release the claim. */
+  recordFailure(attempt: AttemptRow, now: number): Promise<void>;
+  /**
+   * Give up: record the attempt, mark failed, and create (or reuse) the fallback chosen by the pure
+   * `policy` over candidates loaded with their existing delivery and SMS count — one transaction,
+   * named lock "sms-day". Returns the fallback, or null.
+   */
+  giveUp(attempt: AttemptRow, now: number, policy: FallbackPolicy): Promise<PendingDeliveryRow | null>;
+  /** One delivery with what it carries. */
+  get(id: number): Promise<StoredDelivery | undefined>;
+  /** Pending deliveries, oldest first; with `dueBy`, only those with not_before ≤ dueBy. */
+  pending(opts?: { dueBy?: number }): Promise<PendingDeliveryRow[]>;
+  /** The delivery of a dedup key. */
+  byKey(dedupKey: string): Promise<PendingDeliveryRow & { status: StoredDelivery['status'] } | undefined>;
+  /** Every delivery, oldest first (tests, tools). */
+  list(): Promise<DeliveryListRow[]>;
+  /** The items of a digest, by event id. */
+  digestItems(digestId: number): Promise<DigestItemRow[]>;
+  /** SMS pending or sent per phone on a Shanghai day. */
+  smsCounts(phones: readonly string[], day: string): Promise<Map<string, number>>;
+  /** Sent notifications by period (Shanghai months, or one `range`) and committee; report mail apart. */
+  stats(range?: { label: string; start: number; end: number }): Promise<PeriodStats[]>;
+  /** Remember that these deliveries were acknowledged by the Redis of `epoch` (batch). */
+  markEnqueued(deliveryIds: readonly number[], epoch: string, now: number): Promise<void>;
+  /** Of these ids, those the Redis of `epoch` already acknowledged. */
+  enqueuedIn(deliveryIds: readonly number[], epoch: string): Promise<Set<number>>;
+  /** Forget epoch marks older than `before`; returns how many. */
+  pruneEnqueued(before: number): Promise<number>;
+}
+
+// ---------------------------------------------------------------- reports and rectification
+
+/** What planning report mail reads in the storeAndPlan transaction. */
+export interface ReportPlanLoad {
+  /** Stored reports of the period whose mail is not planned yet (branch reports first). */
+  todo: ReportToPlan[];
+  /** Contacts of their orgs (and parents). */
+  contacts: Map<string, OrgContacts>;
+  /** SMS per phone on the send day, of the phones `phonesOf` names. */
+  smsCounts: Map<string, number>;
+}
+
+export interface ReportsRepo {
+  /** Every org with what a report needs, ascending by row id. */
+  orgs(): Promise<(OrgInfo & { id: number })[]>;
+  /** Meetings held in [from, to) by the branches, by org row id (`id` = meeting row id as a string). */
+  periodMeetings(orgIds: readonly number[], from: number, to: number): Promise<Map<number, MeetingInfo[]>>;
+  /** Assessments of the period labels, by org code. */
+  assessments(periods: readonly string[]): Promise<Map<string, AssessmentFact[]>>;
+  /** Negative-list entries of the period labels, by org code. */
+  vetoes(periods: readonly string[]): Promise<Map<string, VetoFact[]>>;
+  /** Rectification items open, or due within [from, to), by org code. */
+  rectificationFacts(from: number, to: number): Promise<Map<string, RectificationFact[]>>;
+  /** Headlines of stored branch reports of the periods, by org code. */
+  history(periods: readonly string[]): Promise<Map<string, HistoryPoint[]>>;
+  /** Alerts that reached warning or worse since `since`, plus open escalations, by org code. */
+  alertFacts(since: number): Promise<Map<string, AlertFact[]>>;
+  /** Whether any branch report of the period is stored. */
+  hasStored(period: string): Promise<boolean>;
+  /**
+   * The report generation claim (named lock "reports:<period>"): if `built` is given and no report
+   * of the period is stored yet, store it with its rectification items; then plan the mail of the
+   * period's unplanned reports with the pure `decide` and write it. Returns decide's result and
+   * whether this call stored the reports.
+   */
+  storeAndPlan<R>(
+    input: {
+      period: string;
+      built: { reports: StoredReportInput[]; rectifications: NewRectification[] } | null;
+      sendDay: string;
+      notBefore: number;
+      now: number;
+      phonesOf(todo: readonly ReportToPlan[], contacts: ReadonlyMap<string, OrgContacts>): string[];
+    },
+    decide: (load: ReportPlanLoad) => { sends: ReportSend[]; notes: ReadonlyMap<number, string>; result: R },
+  ): Promise<{ result: R; stored: boolean; rectificationItems: number; deliveries: number }>;
+  /** Store reports (replacing the data of (org, period, kind); the mail marker stays) and create rectification items; returns items created. */
+  store(reports: readonly StoredReportInput[], rectifications: readonly NewRectification[], now: number): Promise<number>;
+  /** A stored report's data. */
+  stored(org: string, period: string, kind: 'branch' | 'committee'): Promise<ReportData | undefined>;
+  /** Where a stored report's mail stands. */
+  mailState(org: string, period: string, kind: 'branch' | 'committee'): Promise<ReportMailState | undefined>;
+  /** Rectification items, earliest deadline first (open by default; `all`; one `org`; `overdueAt`). */
+  rectifications(opts?: { org?: string; all?: boolean; overdueAt?: number }): Promise<RectificationRow[]>;
+  /** One rectification item. */
+  rectification(id: number): Promise<RectificationRow | undefined>;
+  /** Close an open item; false when it does not exist or is closed already. */
+  closeRectification(id: number, note: string | null, now: number): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------- runs: ticks, schedules, cycle runs
+
+export interface RunsRepo {
+  /** The tick claim (atomic): done stays done, a live claim is respected, a dead one (stale heartbeat) is taken over. */
+  claimTick(t: ClaimTickInput): Promise<TickClaim>;
+  /** Keep a running claim alive. */
+  heartbeatTick(kind: string, tickAt: number, instanceId: string, now: number): Promise<void>;
+  /** Record the end of a claimed tick. */
+  finishTick(kind: string, tickAt: number, status: 'done' | 'failed', now: number, error?: string): Promise<void>;
+  /** The stored state of one tick. */
+  getTick(kind: string, tickAt: number): Promise<TickRow | undefined>;
+  /** Claimed ticks (of a kind), newest first. */
+  listTicks(kind?: string): Promise<TickRow[]>;
+  /** Count of ticks per status. */
+  tickCounts(): Promise<Record<string, number>>;
+  /** Note that schedule `kind` runs `expr`; returns since when (a changed expression restarts it). */
+  noteSchedule(kind: string, expr: string, now: number): Promise<number>;
+  /** Backdate a schedule's first sight (tests, maintenance). */
+  setScheduleSince(kind: string, expr: string, since: number): Promise<void>;
+  /** Open a cycle run; returns its id. */
+  startRun(r: RunStart): Promise<number>;
+  /** Close a cycle run with its outcome and figures. */
+  finishRun(id: number, r: { status: 'done' | 'failed'; now: number; stats?: object; error?: string }): Promise<void>;
+  /** Recent runs (of a kind), newest first. */
+  recentRuns(limit?: number, kind?: string): Promise<RunRow[]>;
+}
+
+// ---------------------------------------------------------------- imports
+
+/**
+ * One import command, all or nothing: rows are written in batches as files stream, and nothing is
+ * visible to others until `commit`. `rollback` (or a failed commit) leaves the database as it was.
+ */
+export interface ImportSession {
+  /** Every org's id, kind and parent by code, as this session sees them (its own writes included). */
+  orgRefs(): Promise<Map<string, OrgRef>>;
+  /** A new file (or pushed batch) of `table` begins: duplicate keys are detected per file. */
+  beginFile(table: ImportTable): Promise<void>;
+  /** Upsert a batch of rows of `table` (with their source lines, for duplicate reports); outcomes in order. */
+  upsert<T extends ImportTable>(table: T, rows: readonly ImportRows[T][], lines: readonly number[], now: number): Promise<UpsertBatchResult>;
+  /** Record an accepted file in the audit trail. */
+  record(rec: ImportRecord): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+export interface ImportsRepo {
+  /** Start an import command (its own connection or transaction: other work of this process is not part of it). */
+  begin(): Promise<ImportSession>;
+  /** The most recent imports, newest first. */
+  list(limit?: number): Promise<(ImportRecord & { id: number })[]>;
+}

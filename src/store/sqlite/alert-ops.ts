@@ -1,0 +1,74 @@
+/**
+ * The alert transactions of the port on SQLite: reconcile and amend as load → decide (pure) →
+ * apply, in one IMMEDIATE transaction (the database write lock is the "alerts" lock). Writes go
+ * through the prepared statements of ./alerts.ts (tens of thousands of rows per transaction).
+ */
+import type { AlertChanges, AlertIdentity, AlertTarget, AmendLoad, ReconcileLoad } from '../port.js';
+import type { AlertRow } from '../types/alerts.js';
+import { activeAlertsOf, alertWriter, getAlert, inTransaction, loadOpenAlerts, orgKindOf, prepared, SELECT_ALERT } from './alerts.js';
+import type { Db } from './db.js';
+
+const keyOf = (a: { org: string; rule: string; period: string }) => `${a.org}\u0000${a.rule}\u0000${a.period}`;
+
+/** Alerts of the given identities (any state), in one statement. */
+function alertsByIdentity(db: Db, ids: readonly AlertIdentity[]): AlertRow[] {
+  if (!ids.length) return [];
+  const sql = `${SELECT_ALERT} JOIN json_each(?) j
+      ON a.org = json_extract(j.value, '$[0]') AND a.rule = json_extract(j.value, '$[1]') AND a.period = json_extract(j.value, '$[2]')`;
+  return prepared(db, sql).all(JSON.stringify(ids.map((i) => [i.org, i.rule, i.period]))) as AlertRow[];
+}
+
+/** Write decided alert changes: inserts (ids assigned here), updates, their events and outbox rows. */
+export function applyAlertChanges(db: Db, c: AlertChanges, now: number): void {
+  const w = alertWriter(db);
+  for (const ins of c.inserts) {
+    const id = w.insert(ins.row);
+    if (id === null) throw new Error(`alert (${ins.row.org}, ${ins.row.rule}, ${ins.row.period}) exists already; reconcile must see it`);
+    const eventId = w.event(id, ins.event, now);
+    if (ins.notify) w.outbox(eventId, id, now);
+  }
+  for (const u of c.updates) {
+    if (Object.keys(u.patch).length || u.event) w.update(u.id, u.patch, now);
+    if (!u.event) continue;
+    const eventId = w.event(u.id, u.event, now);
+    if (u.notify) w.outbox(eventId, u.id, now);
+  }
+}
+
+export function reconcileTx<R>(
+  db: Db,
+  input: { orgs: readonly string[] | null; identities: readonly AlertIdentity[]; now: number },
+  decide: (load: ReconcileLoad) => { changes: AlertChanges; result: R },
+): R {
+  return inTransaction(db, () => {
+    const openMap = loadOpenAlerts(db, keyOf, input.orgs);
+    const missing: AlertIdentity[] = [];
+    const asked = new Set<string>();
+    for (const i of input.identities) {
+      const k = keyOf(i);
+      if (openMap.has(k) || asked.has(k)) continue;
+      asked.add(k);
+      missing.push(i);
+    }
+    const others = alertsByIdentity(db, missing).filter((a) => a.state === 'resolved' || !openMap.has(keyOf(a)));
+    const { changes, result } = decide({ open: [...openMap.values()], others });
+    applyAlertChanges(db, changes, input.now);
+    return result;
+  });
+}
+
+export function amendTx<R>(db: Db, target: AlertTarget, now: number, decide: (load: AmendLoad) => { changes: AlertChanges; result: R }): R {
+  return inTransaction(db, () => {
+    let load: AmendLoad;
+    if ('id' in target) {
+      const a = getAlert(db, target.id);
+      load = { alerts: a ? [a] : [], orgKind: a ? orgKindOf(db, a.org) : undefined };
+    } else {
+      const kind = orgKindOf(db, target.org);
+      load = { alerts: kind ? activeAlertsOf(db, target.org) : [], orgKind: kind };
+    }
+    const { changes, result } = decide(load);
+    applyAlertChanges(db, changes, now);
+    return result;
+  });
+}

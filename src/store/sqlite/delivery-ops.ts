@@ -1,0 +1,183 @@
+/**
+ * The delivery transactions of the port on SQLite: a delivery with what it carries (one query:
+ * the row says digest or report), the worker's claim / sent / failure / give-up writes, and
+ * outbox planning as load → decide (pure) → apply. The database write lock is the "sms-day" lock:
+ * counting SMS and writing the deliveries that count happen in one IMMEDIATE transaction.
+ */
+import type { Contacts, OrgContacts } from '../../domain/digest.js';
+import type { LogicalChannel } from '../../domain/channels.js';
+import type { DigestModel } from '../../domain/digest.js';
+import type { Level } from '../../domain/types.js';
+import type {
+  AttemptRow,
+  DeliveryClaimRow,
+  FallbackPolicy,
+  LoadedFallbackCandidate,
+  OutboxPlanLoad,
+  OutboxPlanWrite,
+  PendingDeliveryRow,
+  PlanWriteResult,
+  StoredDelivery,
+} from '../types/deliveries.js';
+import { inTransaction, prepared } from './alerts.js';
+import type { Db } from './db.js';
+import {
+  claimDeliveryRow,
+  deliveryByKey,
+  insertFallback,
+  markFailed,
+  markSent,
+  orgContacts,
+  recordAttempt,
+  releaseClaim,
+  smsCountsOn,
+  unplannedOutbox,
+  writePlan,
+} from './deliveries.js';
+
+const NO_CONTACTS: Contacts = { phone: null, email: null, robot: null };
+
+/** One delivery with what it carries, read from its row (digest_id or report_id), or undefined. */
+export function storedDelivery(db: Db, id: number): StoredDelivery | undefined {
+  const r = prepared(
+    db,
+    `SELECT d.id, d.dedup_key AS dedupKey, d.channel, d.logical, d.recipient, d.status, d.not_before AS notBefore,
+            d.send_day AS sendDay, d.attempts, d.claimed_until AS claimedUntil, d.claimed_by AS claimedBy, d.sent_at AS sentAt,
+            d.provider_message_id AS providerMessageId, d.last_error AS lastError, d.fallback_of AS fallbackOf,
+            d.digest_id AS digestId, d.report_id AS reportId, d.route AS dRoute, d.contacts AS dContacts,
+            g.recipient_key AS recipientKey, g.contacts AS gContacts, g.route AS gRoute, g.model, g.level,
+            CASE WHEN g.id IS NULL THEN NULL ELSE
+              (SELECT json_group_array(event_id) FROM (SELECT event_id FROM alert_digest_items WHERE digest_id = g.id ORDER BY event_id)) END AS eventIds,
+            r.data AS reportData
+       FROM deliveries d
+       LEFT JOIN alert_digests g ON g.id = d.digest_id
+       LEFT JOIN reports r ON r.id = d.report_id
+      WHERE d.id = ?`,
+  ).get(id) as Record<string, unknown> | undefined;
+  if (!r) return undefined;
+  const base = {
+    id: r.id as number,
+    dedupKey: r.dedupKey as string,
+    channel: r.channel as StoredDelivery['channel'],
+    logical: r.logical as LogicalChannel,
+    recipient: r.recipient as string,
+    status: r.status as StoredDelivery['status'],
+    notBefore: r.notBefore as number,
+    sendDay: r.sendDay as string,
+    attempts: r.attempts as number,
+    claimedUntil: r.claimedUntil as number | null,
+    claimedBy: r.claimedBy as string | null,
+    sentAt: r.sentAt as number | null,
+    providerMessageId: r.providerMessageId as string | null,
+    lastError: r.lastError as string | null,
+    fallbackOf: r.fallbackOf as number | null,
+  };
+  if (r.digestId !== null) {
+    if (r.recipientKey === null) return undefined; // digest row gone (never happens: foreign key)
+    return {
+      ...base,
+      route: JSON.parse(r.gRoute as string) as LogicalChannel[],
+      contacts: JSON.parse(r.gContacts as string) as Contacts,
+      carries: {
+        kind: 'digest',
+        digestId: r.digestId as number,
+        recipientKey: r.recipientKey as string,
+        model: JSON.parse(r.model as string) as DigestModel,
+        level: r.level as Level,
+        eventIds: JSON.parse(r.eventIds as string) as number[],
+      },
+    };
+  }
+  return {
+    ...base,
+    route: r.dRoute ? (JSON.parse(r.dRoute as string) as LogicalChannel[]) : [base.logical],
+    contacts: r.dContacts ? (JSON.parse(r.dContacts as string) as Contacts) : NO_CONTACTS,
+    carries: { kind: 'report', reportId: r.reportId as number, report: r.reportData ? (JSON.parse(r.reportData as string) as object) : null },
+  };
+}
+
+/** Claim (see DeliveriesRepo.claim); the delivery is read in the same transaction as the claim. */
+export function claimTx(db: Db, id: number, owner: string, now: number, leaseMs: number): DeliveryClaimRow {
+  const c = claimDeliveryRow(db, id, owner, now, leaseMs);
+  if (c.outcome !== 'send') return c;
+  const delivery = storedDelivery(db, id);
+  if (!delivery) return { outcome: 'done', status: 'missing' };
+  return { outcome: 'send', delivery };
+}
+
+function attempt(db: Db, a: AttemptRow): number {
+  return recordAttempt(db, {
+    deliveryId: a.deliveryId,
+    channel: a.channel,
+    recipient: a.recipient,
+    providerMessageId: a.providerMessageId,
+    error: a.error,
+    errorCode: a.errorCode,
+    permanent: a.permanent,
+    durationMs: a.durationMs,
+    at: a.startedAt,
+  });
+}
+
+export function markSentTx(db: Db, a: AttemptRow, now: number): void {
+  inTransaction(db, () => {
+    attempt(db, a);
+    markSent(db, a.deliveryId, a.providerMessageId, now);
+  });
+}
+
+export function recordFailureTx(db: Db, a: AttemptRow): void {
+  inTransaction(db, () => {
+    attempt(db, a);
+    releaseClaim(db, a.deliveryId);
+  });
+}
+
+/** The fallback of a delivery chosen by `policy` (see DeliveriesRepo.giveUp); call inside a transaction. */
+export function fallbackOf(db: Db, deliveryId: number, policy: FallbackPolicy, now: number): PendingDeliveryRow | null {
+  const d = storedDelivery(db, deliveryId);
+  if (!d) return null;
+  const cands = policy.candidates(d);
+  const smsPhones = cands.filter((c) => c.send.logical === 'sms').map((c) => c.send.recipient);
+  const counts = smsPhones.length ? smsCountsOn(db, smsPhones, policy.sendDay) : new Map<string, number>();
+  const loaded: LoadedFallbackCandidate[] = cands.map((c) => ({
+    ...c,
+    existing: deliveryByKey(db, c.dedupKey) ?? null,
+    smsCount: c.send.logical === 'sms' ? (counts.get(c.send.recipient) ?? 0) : 0,
+  }));
+  const choice = policy.pick(loaded);
+  if (!choice) return null;
+  if ('use' in choice) {
+    const e = choice.use.existing!;
+    return { id: e.id, channel: e.channel, notBefore: e.notBefore };
+  }
+  const c = choice.insert;
+  const source =
+    d.carries.kind === 'digest' ? { digestId: d.carries.digestId } : { reportId: d.carries.reportId, route: d.route, contacts: d.contacts };
+  const { id } = insertFallback(db, { dedupKey: c.dedupKey, source, send: c.send, notBefore: policy.notBefore, sendDay: policy.sendDay, fallbackOf: d.id }, now);
+  return { id, channel: c.send.channel, notBefore: policy.notBefore };
+}
+
+export function giveUpTx(db: Db, a: AttemptRow, now: number, policy: FallbackPolicy): PendingDeliveryRow | null {
+  return inTransaction(db, () => {
+    attempt(db, a);
+    markFailed(db, a.deliveryId, a.error, now);
+    return fallbackOf(db, a.deliveryId, policy, now);
+  });
+}
+
+export function planOutboxTx<R>(
+  db: Db,
+  spec: { sendDay: string; now: number; phonesOf(contacts: ReadonlyMap<string, OrgContacts>): string[] },
+  decide: (load: OutboxPlanLoad) => { write: OutboxPlanWrite; result: R },
+): { result: R; written: PlanWriteResult } {
+  return inTransaction(db, () => {
+    const entries = unplannedOutbox(db);
+    const contacts = orgContacts(db, entries.filter((e) => e.alertState === 'open').map((e) => e.item.org));
+    const phones = spec.phonesOf(contacts);
+    const smsCounts = phones.length ? smsCountsOn(db, phones, spec.sendDay) : new Map<string, number>();
+    const { write, result } = decide({ entries, contacts, smsCounts });
+    const written = writePlan(db, write.plans, write.notBefore, write.sendDay, write.notes, spec.now);
+    return { result, written };
+  });
+}

@@ -1,0 +1,210 @@
+/**
+ * The SQLite adapter of the store port: today's synchronous better-sqlite3 modules (prepared
+ * statements, JSON list parameters, batched writes) wrapped as the async `Store`. The worker's
+ * per-message writes (claim, sent, failure, give-up) share one transaction per event-loop turn
+ * (./group-commit.ts). SQLite has one writer at a time: every named lock of the port is the
+ * database write lock here, taken at the start of an IMMEDIATE transaction.
+ */
+import type { Store, StoreWorkerSpec } from '../port.js';
+import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, openAlertPeriods, orgKindOf } from './alerts.js';
+import { amendTx, reconcileTx } from './alert-ops.js';
+import { closeDb, migrateDb, openDb, type Db, type OpenOptions } from './db.js';
+import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn } from './deliveries.js';
+import { claimTx, giveUpTx, markSentTx, planOutboxTx, recordFailureTx, storedDelivery } from './delivery-ops.js';
+import {
+  allBranchIds,
+  branchesByIds,
+  branchIdsUnder,
+  branchMeetingsBetween,
+  branchParents,
+  findOrgHeader,
+  orgHeadersByCode,
+  recordIdsOf,
+  windowMeetings,
+} from './facts.js';
+import { GroupCommit } from './group-commit.js';
+import { beginImport } from './import-session.js';
+import { listImports } from './imports.js';
+import { countMeetings, getMeeting, listMeetingsOf } from './meetings.js';
+import { countOrgs, getOrg, listOrgs } from './orgs.js';
+import { reportMailState } from './report-mails.js';
+import { storeAndPlanTx, storeReportRows } from './report-ops.js';
+import {
+  closeRectification,
+  getRectification,
+  hasStoredReports,
+  listRectifications,
+  loadAssessments,
+  loadHistory,
+  loadRectifications,
+  loadReportAlerts,
+  loadReportOrgs,
+  loadVetoes,
+  periodMeetings,
+} from './reports.js';
+import {
+  claimTick,
+  enqueuedIn,
+  finishRun,
+  finishTick,
+  getTick,
+  heartbeatTick,
+  listTicks,
+  markEnqueued,
+  noteSchedule,
+  pruneEnqueued,
+  recentRuns,
+  setScheduleSince,
+  startRun,
+  tickCounts,
+} from './runs.js';
+import { prepared } from './alerts.js';
+import { existsSync } from 'node:fs';
+import type { RunRow, TickRow } from '../types/runs.js';
+
+const HANDLES = new WeakMap<Store, Db>();
+
+/**
+ * The better-sqlite3 handle behind a SQLite store. Transitional, for code not yet on the port
+ * and for tests that seed rows directly; never for new code.
+ */
+export function sqliteHandle(store: Store): Db {
+  const db = HANDLES.get(store);
+  if (!db) throw new Error(`not a SQLite store: ${store.describe()}`);
+  return db;
+}
+
+/** Open the SQLite store at `path` (created and migrated unless told otherwise). */
+export function openSqliteStore(path: string, opts: OpenOptions = {}): Store {
+  const memory = path === ':memory:' || path.startsWith('file::memory:');
+  const created = memory || !existsSync(path);
+  const db = openDb(path, opts);
+  return storeOver(db, path, created, () => closeDb(db));
+}
+
+const BRIDGES = new WeakMap<Db, Store>();
+
+/**
+ * The Store over an already open handle (one per handle; closing it leaves the handle open).
+ * Transitional: lets code move to the port while its callers still hold a Db.
+ */
+export function storeFor(db: Db): Store {
+  let s = BRIDGES.get(db);
+  if (!s) BRIDGES.set(db, (s = storeOver(db, db.$client.name, false, () => undefined)));
+  return s;
+}
+
+function storeOver(db: Db, path: string, created: boolean, release: () => void): Store {
+  const memory = path === ':memory:' || path === '' || path.startsWith('file::memory:');
+  const commit = new GroupCommit(db);
+  let closed = false;
+  const store: Store = {
+    kind: 'sqlite',
+    created,
+    describe: () => path,
+    async ping() {
+      prepared(db, 'SELECT 1').get();
+    },
+    async migrate() {
+      return migrateDb(db);
+    },
+    workerSpec: () => (memory ? null : (path as StoreWorkerSpec)),
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Let an already scheduled group commit run before the connection goes.
+      await new Promise((r) => setImmediate(r));
+      release();
+    },
+    orgs: {
+      list: async () => listOrgs(db),
+      get: async (code) => getOrg(db, code),
+      count: async () => countOrgs(db),
+      kindOf: async (code) => orgKindOf(db, code),
+      header: async (code) => findOrgHeader(db, code),
+      headers: async (codes) => orgHeadersByCode(db, codes),
+      contacts: async (codes) => orgContacts(db, codes),
+    },
+    facts: {
+      allBranchIds: async () => allBranchIds(db),
+      branchIdsUnder: async (code) => branchIdsUnder(db, code),
+      branchParents: async (ids) => branchParents(db, ids),
+      branchesByIds: async (ids) => branchesByIds(db, ids),
+      windowMeetings: async (ids, window, until) => windowMeetings(db, ids, window, until),
+      branchMeetingsBetween: async (id, since, until) => branchMeetingsBetween(db, id, since, until),
+      recordIdsOf: async (ids) => recordIdsOf(db, ids),
+      meetingsOf: async (code) => listMeetingsOf(db, code),
+      meeting: async (id) => getMeeting(db, id),
+      countMeetings: async () => countMeetings(db),
+    },
+    alerts: {
+      reconcile: async (input, decide) => reconcileTx(db, input, decide),
+      amend: async (target, now, decide) => amendTx(db, target, now, decide),
+      get: async (id) => getAlert(db, id),
+      activeOf: async (org) => activeAlertsOf(db, org),
+      list: async (opts) => listAlerts(db, opts),
+      history: async (id) => alertHistory(db, id),
+      countByState: async () => countAlertsByState(db),
+      openPeriods: async () => openAlertPeriods(db),
+      summaryByOrg: async (start, end) => alertSummaryByOrg(db, start, end),
+    },
+    outbox: {
+      plan: async (spec, decide) => planOutboxTx(db, spec, decide),
+    },
+    deliveries: {
+      claim: (id, owner, now, leaseMs) => commit.run(() => claimTx(db, id, owner, now, leaseMs)),
+      markSent: (a, now) => commit.run(() => markSentTx(db, a, now)),
+      recordFailure: (a) => commit.run(() => recordFailureTx(db, a)),
+      giveUp: (a, now, policy) => commit.run(() => giveUpTx(db, a, now, policy)),
+      get: async (id) => storedDelivery(db, id),
+      pending: async (opts) => pendingDeliveries(db, opts),
+      byKey: async (key) => deliveryByKey(db, key),
+      list: async () => listDeliveries(db),
+      digestItems: async (id) => digestItemsOf(db, id),
+      smsCounts: async (phones, day) => smsCountsOn(db, phones, day),
+      stats: async (range) => deliveryStats(db, range),
+      markEnqueued: async (ids, epoch, now) => markEnqueued(db, ids, epoch, now),
+      enqueuedIn: async (ids, epoch) => enqueuedIn(db, ids, epoch),
+      pruneEnqueued: async (before) => pruneEnqueued(db, before),
+    },
+    reports: {
+      orgs: async () => loadReportOrgs(db),
+      periodMeetings: async (ids, from, to) => periodMeetings(db, ids, from, to),
+      assessments: async (periods) => loadAssessments(db, periods),
+      vetoes: async (periods) => loadVetoes(db, periods),
+      rectificationFacts: async (from, to) => loadRectifications(db, from, to),
+      history: async (periods) => loadHistory(db, periods),
+      alertFacts: async (since) => loadReportAlerts(db, since),
+      hasStored: async (period) => hasStoredReports(db, period),
+      storeAndPlan: async (input, decide) => storeAndPlanTx(db, input, decide),
+      store: async (reports, items, now) => storeReportRows(db, reports, items, now),
+      stored: async (org, period, kind) => {
+        const row = prepared(db, 'SELECT data FROM reports WHERE org = ? AND period = ? AND kind = ?').get(org, period, kind) as { data: string } | undefined;
+        return row ? (JSON.parse(row.data) as object) : undefined;
+      },
+      mailState: async (org, period, kind) => reportMailState(db, org, period, kind),
+      rectifications: async (opts) => listRectifications(db, opts),
+      rectification: async (id) => getRectification(db, id),
+      closeRectification: async (id, note, now) => closeRectification(db, id, note, now),
+    },
+    runs: {
+      claimTick: async (t) => claimTick(db, t),
+      heartbeatTick: async (kind, tickAt, who, now) => heartbeatTick(db, kind, tickAt, who, now),
+      finishTick: async (kind, tickAt, status, now, error) => finishTick(db, kind, tickAt, status, now, error),
+      getTick: async (kind, tickAt) => getTick(db, kind, tickAt) as TickRow | undefined,
+      listTicks: async (kind) => listTicks(db, kind) as TickRow[],
+      tickCounts: async () => tickCounts(db),
+      noteSchedule: async (kind, expr, now) => noteSchedule(db, kind, expr, now),
+      setScheduleSince: async (kind, expr, since) => setScheduleSince(db, kind, expr, since),
+      startRun: async (r) => startRun(db, r),
+      finishRun: async (id, r) => finishRun(db, id, r),
+      recentRuns: async (limit, kind) => recentRuns(db, limit, kind) as RunRow[],
+    },
+    imports: {
+      begin: async () => beginImport(db, path),
+      list: async (limit) => listImports(db, limit),
+    },
+  };
+  HANDLES.set(store, db);
+  return store;
+}

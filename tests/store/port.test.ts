@@ -1,0 +1,203 @@
+/**
+ * The store port's contract, through openStore() only: what every adapter must do. Runs on the
+ * store tempStore() gives (SQLite by default).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Org } from '../../src/domain/types.js';
+import type { Store } from '../../src/store/port.js';
+import type { AlertRow } from '../../src/store/types/alerts.js';
+import type { StoredDelivery } from '../../src/store/types/deliveries.js';
+import { openStore } from '../../src/store/open.js';
+import { StoreMissingError, StoreSpecError } from '../../src/store/errors.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
+
+const NOW = Date.UTC(2026, 10, 20, 2, 0);
+
+function org(code: string, over: Partial<Org> = {}): Org {
+  return {
+    code, name: `组织${code}`, kind: 'branch', parent: 'C1', domain: 'organ', members: 10, groups: 0,
+    secretary: '张三', secretaryPhone: '13800000001', secretaryEmail: 'zs@example.cn', clerk: null, clerkPhone: null, clerkEmail: null,
+    electedOn: null, termYears: null, establishedOn: '2000-01-01', ...over,
+  };
+}
+
+async function seed(store: Store): Promise<void> {
+  const s = await store.imports.begin();
+  await s.beginFile('orgs');
+  const rows = [org('C1', { kind: 'committee', parent: null, domain: null }), org('B1'), org('B2', { secretaryPhone: '13800000002' })];
+  const r = await s.upsert('orgs', rows, [2, 3, 4], NOW);
+  expect(r.outcomes).toEqual(['inserted', 'inserted', 'inserted']);
+  const refs = await s.orgRefs();
+  await s.beginFile('meetings');
+  await s.upsert('meetings', [{ meeting: { id: 'm1', org: 'B1', type: 'committee', heldAt: NOW - 86_400_000, expected: 10, attended: 9, minutes: true, lecturerRole: null, topic: null }, orgId: refs.get('B1')!.id }], [2], NOW);
+  await s.record({ file: 'seed', sha256: 'x', table: 'orgs', rows: 3, inserted: 3, updated: 0, unchanged: 0, importedAt: NOW });
+  await s.commit();
+}
+
+function newAlert(org: string, rule: AlertRow['rule'], period: string): Omit<AlertRow, 'id'> {
+  return {
+    org, rule, period, state: 'open', level: 'reminder', ruleLevel: 'reminder', dueAt: NOW + 86_400_000, message: '请按时召开',
+    openedAt: NOW, updatedAt: NOW, resolvedAt: null, lastNotifiedAt: NOW, notifications: 1, repeats: 0,
+    ackPlan: null, ackBy: null, ackDeadline: null, ackWho: null, ackAt: null,
+  };
+}
+
+describe('store port', () => {
+  let t: TempStore;
+  beforeEach(async () => {
+    t = await tempStore();
+    await seed(t.store);
+  });
+  afterEach(async () => t.cleanup());
+
+  it('opens, pings, describes and names its kind', async () => {
+    await t.store.ping();
+    expect(['sqlite', 'postgres']).toContain(t.store.kind);
+    expect(t.store.describe()).not.toMatch(/:[^/@:]+@/); // no password shown
+    expect(await t.store.orgs.count()).toBe(3);
+    expect((await t.store.orgs.get('B1'))?.secretary).toBe('张三');
+    expect((await t.store.facts.countMeetings())).toBe(1);
+  });
+
+  it('an import session rolled back writes nothing; duplicates in one file are conflicts', async () => {
+    const s = await t.store.imports.begin();
+    await s.beginFile('orgs');
+    const r = await s.upsert('orgs', [org('B3'), org('B3', { name: '别的名字' })], [2, 3], NOW);
+    expect(r.outcomes).toEqual(['inserted', 'conflict']);
+    expect(r.conflictLines[1]).toBe(2);
+    await s.rollback();
+    expect(await t.store.orgs.get('B3')).toBeUndefined();
+  });
+
+  it('reconcile: load → decide → apply, with events and outbox rows; amend sees the alert', async () => {
+    const opened = await t.store.alerts.reconcile({ orgs: ['B1'], identities: [{ org: 'B1', rule: 'committee-monthly', period: '2026-11' }], now: NOW }, (load) => {
+      expect(load.open).toEqual([]);
+      expect(load.others).toEqual([]);
+      return {
+        changes: { inserts: [{ row: newAlert('B1', 'committee-monthly', '2026-11'), event: { kind: 'opened', level: 'reminder', fromLevel: null, reason: 'new' }, notify: true }], updates: [] },
+        result: 1,
+      };
+    });
+    expect(opened).toBe(1);
+    const [a] = await t.store.alerts.activeOf('B1');
+    expect(a?.rule).toBe('committee-monthly');
+    // A decide that throws writes nothing.
+    await expect(
+      t.store.alerts.reconcile({ orgs: ['B1'], identities: [], now: NOW }, (load) => {
+        expect(load.open.map((x) => x.id)).toEqual([a!.id]);
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
+    const acked = await t.store.alerts.amend({ org: 'B1' }, NOW + 1, (load) => {
+      expect(load.orgKind).toBe('branch');
+      return {
+        changes: { inserts: [], updates: load.alerts.map((x) => ({ id: x.id, patch: { state: 'acknowledged' as const, ackAt: NOW + 1 }, event: { kind: 'acknowledged' as const, level: x.level, fromLevel: x.level, reason: 'acknowledged' as const }, notify: false })) },
+        result: load.alerts.length,
+      };
+    });
+    expect(acked).toBe(1);
+    expect((await t.store.alerts.get(a!.id))?.state).toBe('acknowledged');
+    expect((await t.store.alerts.history(a!.id)).map((e) => e.kind)).toEqual(['opened', 'acknowledged']);
+    expect(await t.store.alerts.countByState()).toEqual({ open: 0, acknowledged: 1, resolved: 0 });
+  });
+
+  it('outbox plan → claim → sent; a second claim is done; giveUp creates the fallback once', async () => {
+    await t.store.alerts.reconcile({ orgs: ['B1'], identities: [], now: NOW }, () => ({
+      changes: { inserts: [{ row: newAlert('B1', 'committee-monthly', '2026-11'), event: { kind: 'opened', level: 'reminder', fromLevel: null, reason: 'new' }, notify: true }], updates: [] },
+      result: null,
+    }));
+    const { written } = await t.store.outbox.plan({ sendDay: '2026-11-20', now: NOW, phonesOf: (c) => [...c.values()].flatMap((o) => (o.secretaryPhone ? [o.secretaryPhone] : [])) }, (load) => {
+      expect(load.entries).toHaveLength(1);
+      expect(load.contacts.get('B1')?.secretaryPhone).toBe('13800000001');
+      expect(load.contacts.has('C1')).toBe(true); // the parent too
+      expect(load.smsCounts.get('13800000001') ?? 0).toBe(0);
+      const item = load.entries[0]!.item;
+      const contacts = { phone: '13800000001', email: 'zs@example.cn', robot: null };
+      const model = { recipientName: '张三', robot: false, at: NOW, own: [{ code: 'B1', name: '组织B1', items: [item] }], committees: [], emailCopy: true };
+      return {
+        write: {
+          plans: [{
+            digest: { key: 'k1', recipientKey: 'p:13800000001', recipientName: '张三', contacts, route: ['sms', 'email'], level: 'reminder', model,
+              items: [{ eventId: item.eventId, alertId: item.alertId, org: 'B1', committee: 'C1', level: 'reminder', role: 'secretary' }] },
+            sends: [{ logical: 'sms', channel: 'http_sms', recipient: '13800000001' }],
+            keys: ['d1'],
+          }],
+          notes: new Map([[item.eventId, 'planned']]),
+          notBefore: NOW,
+          sendDay: '2026-11-20',
+        },
+        result: null,
+      };
+    });
+    expect(written).toEqual({ digests: 1, deliveries: 1 });
+    expect(await t.store.deliveries.smsCounts(['13800000001'], '2026-11-20')).toEqual(new Map([['13800000001', 1]]));
+    const [p] = await t.store.deliveries.pending();
+    const c = await t.store.deliveries.claim(p!.id, 'w1', NOW, 60_000);
+    expect(c.outcome).toBe('send');
+    const d = (c as { delivery: StoredDelivery }).delivery;
+    expect(d.carries.kind).toBe('digest');
+    expect(d.route).toEqual(['sms', 'email']);
+    expect(await t.store.deliveries.claim(p!.id, 'w2', NOW, 60_000)).toEqual({ outcome: 'busy', until: NOW + 60_000 });
+    const attempt = { deliveryId: p!.id, channel: 'http_sms' as const, recipient: '13800000001', startedAt: NOW, durationMs: 5, providerMessageId: null, error: 'bad number', errorCode: 'invalid', permanent: true };
+    const policy = {
+      notBefore: NOW,
+      sendDay: '2026-11-20',
+      candidates: (x: StoredDelivery) => [{ dedupKey: 'd2', send: { logical: 'email' as const, channel: 'email' as const, recipient: x.contacts.email! } }],
+      pick: (cands: readonly { existing: unknown }[]) => (cands[0]!.existing ? { use: cands[0] as never } : { insert: cands[0] as never }),
+    };
+    const fb = await t.store.deliveries.giveUp(attempt, NOW, policy);
+    expect(fb?.channel).toBe('email');
+    const again = await t.store.deliveries.giveUp(attempt, NOW, policy); // idempotent: the existing one
+    expect(again?.id).toBe(fb!.id);
+    expect((await t.store.deliveries.get(p!.id))?.status).toBe('failed');
+    expect(await t.store.deliveries.claim(p!.id, 'w1', NOW, 60_000)).toEqual({ outcome: 'done', status: 'failed' });
+    const c2 = await t.store.deliveries.claim(fb!.id, 'w1', NOW, 60_000);
+    expect(c2.outcome).toBe('send');
+    await t.store.deliveries.markSent({ ...attempt, deliveryId: fb!.id, channel: 'email', recipient: 'zs@example.cn', error: null, errorCode: null, permanent: false, providerMessageId: 'pm1' }, NOW + 5);
+    expect((await t.store.deliveries.get(fb!.id))?.providerMessageId).toBe('pm1');
+    expect((await t.store.deliveries.list()).map((x) => x.status)).toEqual(['failed', 'sent']);
+  });
+
+  it('storeAndPlan stores a period once and plans its mail; the data reads back', async () => {
+    const built = {
+      reports: [{ org: 'B1', period: '2026-10', kind: 'branch' as const, score: 90, grade: 'A', stars: 4, rank: 1, committeeRank: 1, data: { org: 'B1', hello: '你好' } }],
+      rectifications: [{ org: 'B1', rule: 'committee-monthly', problemPeriod: '2026-10', reportPeriod: '2026-10', title: '整改', dueAt: NOW + 1 }],
+    };
+    const input = { period: '2026-10', built, sendDay: '2026-11-20', notBefore: NOW, now: NOW, phonesOf: () => [] };
+    const first = await t.store.reports.storeAndPlan(input, (load) => {
+      expect(load.todo.map((r) => r.org)).toEqual(['B1']);
+      const id = load.todo[0]!.id;
+      return {
+        sends: [{ reportId: id, dedupKey: `report:${id}:email:zs@example.cn`, logical: 'email', channel: 'email', recipient: 'zs@example.cn', route: ['email'], contacts: { phone: null, email: 'zs@example.cn', robot: null } }],
+        notes: new Map([[id, 'planned']]),
+        result: 'ok',
+      };
+    });
+    expect(first).toMatchObject({ result: 'ok', stored: true, rectificationItems: 1, deliveries: 1 });
+    const second = await t.store.reports.storeAndPlan(input, (load) => ({ sends: [], notes: new Map(), result: load.todo.length }));
+    expect(second).toMatchObject({ result: 0, stored: false, rectificationItems: 0, deliveries: 0 });
+    expect(await t.store.reports.stored('B1', '2026-10', 'branch')).toEqual({ org: 'B1', hello: '你好' });
+    expect((await t.store.reports.mailState('B1', '2026-10', 'branch'))?.status).toBe('pending');
+    const [p] = await t.store.deliveries.pending();
+    const c = await t.store.deliveries.claim(p!.id, 'w', NOW, 1000);
+    expect(c.outcome === 'send' && c.delivery.carries.kind).toBe('report');
+    expect((await t.store.reports.rectifications()).map((r) => r.title)).toEqual(['整改']);
+  });
+
+  it('claims a tick once', async () => {
+    const tick = { kind: 'evaluate', tickAt: NOW, jobId: 'j', instanceId: 'a', now: NOW, leaseMs: 60_000 };
+    expect(await t.store.runs.claimTick(tick)).toEqual({ outcome: 'claimed', attempts: 1 });
+    expect(await t.store.runs.claimTick({ ...tick, instanceId: 'b' })).toEqual({ outcome: 'busy', claimedBy: 'a' });
+    await t.store.runs.finishTick('evaluate', NOW, 'done', NOW + 1);
+    expect(await t.store.runs.claimTick({ ...tick, instanceId: 'b' })).toEqual({ outcome: 'done' });
+    expect((await t.store.runs.getTick('evaluate', NOW))?.status).toBe('done');
+  });
+});
+
+describe('openStore', () => {
+  it('refuses a missing database when told, and an unknown URL scheme', async () => {
+    await expect(openStore('/nonexistent-dir-orglife/x.db', { mustExist: true })).rejects.toBeInstanceOf(StoreMissingError);
+    await expect(openStore('mysql://u:secret@h/db')).rejects.toBeInstanceOf(StoreSpecError);
+    await expect(openStore('mysql://u:secret@h/db')).rejects.not.toThrow(/secret/);
+  });
+});
