@@ -10,7 +10,7 @@
  * group commit, well under a millisecond after the answer) sends that message again after restart.
  * A database that is busy or away at that moment (an import holding SQLite's write lock for minutes)
  * does not open the window: the sent-mark is retried until it is stored (untilStored).
- * SQLite writes of concurrent jobs share one transaction per event-loop turn (./group-commit.ts).
+ * SQLite writes of concurrent jobs share one transaction per event-loop turn (src/store/sqlite/group-commit.ts).
  */
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';

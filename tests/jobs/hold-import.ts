@@ -6,7 +6,7 @@
  *   node --import tsx tests/jobs/hold-import.ts <db> <file> <holdMs>
  */
 import { importFiles } from '../../src/import/index.js';
-import { closeDb, openDb } from '../../src/store/db.js';
+import { closeDb, openDb } from '../../src/store/sqlite/db.js';
 
 const [dbPath, file, holdMs] = process.argv.slice(2) as [string, string, string];
 const db = openDb(dbPath);

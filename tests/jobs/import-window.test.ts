@@ -12,7 +12,7 @@ import { listDeliveries } from '../../src/alerts/index.js';
 import { loadConfig } from '../../src/config/load.js';
 import { evaluateTick } from '../../src/jobs/cycle.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
-import { countMeetings } from '../../src/store/meetings.js';
+import { countMeetings } from '../../src/store/sqlite/meetings.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { startHttpStandin, type HttpStandin } from '../helpers/http-standin.js';
 import { SHARED_REDIS_URL, cleanupPrefix, uniquePrefix } from '../helpers/redis.js';
