@@ -11,9 +11,9 @@ import { digestItems, type DigestModel } from './digest-model.js';
 import type { AlertRow } from './types.js';
 import { DAY_MS, shanghaiDate } from '../domain/calendar.js';
 import { findAckLink, insertAckLink, markAckLinkUsed, type AckLinkRow } from '../store/ack-links.js';
-import { inTransaction } from '../store/alerts.js';
+import { inTransaction } from '../store/sqlite/alerts.js';
 import { writeAudit } from '../store/accounts.js';
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 
 /** Where links point and how long they live (http.public_url, http.ack_link_days). */
 export interface AckLinkSettings {

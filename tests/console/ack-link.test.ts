@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAckLink, tokenHash } from '../../src/alerts/ack-links.js';
 import { composeMessage } from '../../src/alerts/compose.js';
 import { revokeAckLinks } from '../../src/store/ack-links.js';
-import { getAlert } from '../../src/store/alerts.js';
+import { getAlert } from '../../src/store/sqlite/alerts.js';
 import { prepareSmsParams, SMS_PARAM_MAX_CHARS } from '../../src/notifiers/sms-params.js';
 import { DAY_MS } from '../../src/domain/calendar.js';
 import { NOW, startTestConsole, type TestConsole } from './setup.js';
