@@ -3,7 +3,7 @@
  * and the API: validate, write through the store, refuse with bilingual RatingErrors.
  */
 import { parseDate } from '../domain/calendar.js';
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 import { loadRatings } from '../store/ratings.js';
 import {
   getWeak,

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { shanghaiDate, type Period } from '../domain/calendar.js';
 import { branchRatingSection, committeeRatingSection, type RatingFacts } from '../rating/report-section.js';
 import type { WeakDesignation } from '../rating/weak.js';
-import type { Db } from '../store/db.js';
+import type { Db } from '../store/sqlite/db.js';
 import { listEntries } from '../store/rating-campaign.js';
 import { loadRatingBranches, loadRatings, loadStarChanges } from '../store/ratings.js';
 import { listDemoSites, listWeak } from '../store/weak-branches.js';
