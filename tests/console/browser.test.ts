@@ -5,7 +5,7 @@
  * another township's branch, a form without its CSRF token, and no CSP violation on any page.
  * Screenshots go to test-artifacts/console/ (gitignored) for a person to look at.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -219,6 +219,29 @@ describe('the console in Chromium', { timeout: 120_000 }, () => {
     expect(responses).toEqual([403]);
     expect(await page.locator('body').textContent()).toContain('安全令牌');
     expect(getAlert(tmp.db, a.id)!.state).toBe('open');
+  });
+
+  it('uploads a CSV with a bad row and shows its file, line, column and reason; writes nothing', async () => {
+    const dir = resolve(ARTIFACTS, 'upload');
+    mkdirSync(dir, { recursive: true });
+    const file = resolve(dir, 'meetings.csv');
+    writeFileSync(file, '记录编号,组织编码,会议类型,召开时间,应到人数,实到人数\nU1,B101,支委会,2026-11-20T09:00,5,5\nU2,B999,支委会,2026-11-21T09:00,5,5\n');
+    const page = await pageAs('county');
+    await page.goto(`${base}/console/import`);
+    await page.setInputFiles('#files', file);
+    await page.getByRole('button', { name: '上传并导入' }).click();
+    await page.waitForLoadState('load');
+    const row = page.locator('#import-issues tr', { hasText: 'B999' });
+    expect(await row.locator('td').allTextContents()).toEqual(['meetings.csv', '3', '组织编码', 'B999', expect.stringContaining('B999')]);
+    expect(tmp.db.$client.prepare("SELECT count(*) AS n FROM meetings WHERE record_id IN ('U1', 'U2')").get()).toEqual({ n: 0 });
+    await shot(page, 'import-rejected');
+    // The corrected file goes in, and the import is in the audit log.
+    writeFileSync(file, '记录编号,组织编码,会议类型,召开时间,应到人数,实到人数\nU1,B101,支委会,2026-11-20T09:00,5,5\n');
+    await page.setInputFiles('#files', file);
+    await page.getByRole('button', { name: '上传并导入' }).click();
+    expect(await page.getByRole('status').textContent()).toContain('导入成功');
+    await page.goto(`${base}/console/audit`);
+    expect(await page.locator('#audit-table').textContent()).toContain('导入数据');
   });
 
   it('raised no Content-Security-Policy violation on any page', () => {
