@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { importFiles, ImportRejected, TABLES, tableByName } from '../../import/index.js';
 import { DOMAIN_NAMES_ZH, MEETING_TYPE_NAMES_ZH } from '../../domain/types.js';
 import { PageError, type PageContext } from '../context.js';
-import { closeDb, openDb } from '../../store/db.js';
+import { closeDb, openDb } from '../../store/sqlite/db.js';
 
 /** Allowed values of the enumerated columns, as the docs page shows them. */
 const ALLOWED: Record<string, string> = {
