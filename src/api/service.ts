@@ -139,6 +139,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       config: () => config,
       log,
       clock: o.clock ?? Date.now,
+      env: o.env,
       health: () => daemonHealth(redis, [daemon.runtime.ticks, ...CHANNEL_NAMES.map((c) => daemon.runtime.queueOf(c))]),
     });
     const port = o.httpPort ?? o.env.httpPort ?? config.http.port;

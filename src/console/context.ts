@@ -5,6 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import type { Env } from '../config/env.js';
 import type { Db } from '../store/sqlite/db.js';
 import { orgTreeOf, type OrgTree } from '../app/org-tree.js';
 import { writeAudit, type AuditEntry } from '../store/accounts.js';
@@ -24,6 +25,8 @@ export interface ConsoleDeps {
   /** `orglife console`: pages only, every action refused. */
   readOnly?: boolean;
   health?: () => Promise<DaemonHealth>;
+  /** The environment (channel secrets), for the preview's dry run. */
+  env?: Env;
 }
 
 /** A page refusal with a Chinese message (rendered as an error page with that status). */

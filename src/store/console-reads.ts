@@ -226,3 +226,35 @@ export function activeAlertCounts(db: Db, orgs: readonly string[] | null): Map<s
   ).all(params) as { org: string; open: number; acknowledged: number; escalations: number }[];
   return new Map(rows.map((r) => [r.org, r]));
 }
+
+/** Copy the whole database to a new file (a consistent snapshot, even while others write). */
+export function snapshotDatabase(db: Db, path: string): void {
+  db.$client.prepare('VACUUM INTO ?').run(path);
+}
+
+export interface PendingSend {
+  id: number;
+  channel: string;
+  recipient: string;
+  recipientName: string | null;
+  level: string | null;
+  notBefore: number;
+  createdAt: number;
+  items: number;
+  /** Branch codes the message is about. */
+  orgs: string;
+  kind: 'alert' | 'report';
+}
+
+/** Every pending delivery (alert digests and report mail), earliest first, with what it carries. */
+export function pendingSends(db: Db): PendingSend[] {
+  return prepared(
+    db,
+    `SELECT d.id, d.channel, d.recipient, g.recipient_name AS recipientName, g.level, d.not_before AS notBefore, d.created_at AS createdAt,
+            (SELECT count(*) FROM alert_digest_items i WHERE i.digest_id = d.digest_id) AS items,
+            coalesce((SELECT group_concat(DISTINCT i.org) FROM alert_digest_items i WHERE i.digest_id = d.digest_id), (SELECT r.org FROM reports r WHERE r.id = d.report_id)) AS orgs,
+            CASE WHEN d.digest_id IS NULL THEN 'report' ELSE 'alert' END AS kind
+       FROM deliveries d LEFT JOIN alert_digests g ON g.id = d.digest_id
+      WHERE d.status = 'pending' ORDER BY d.not_before, d.id`,
+  ).all() as PendingSend[];
+}

@@ -27,7 +27,7 @@ export function registerConsole(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`端口无效 / invalid --port "${opts.port}"`);
       const db = openDb(path);
       const { buildConsoleServer } = await import('../../console/server.js');
-      const app = await buildConsoleServer({ db, config, log, readOnly: true });
+      const app = await buildConsoleServer({ db, config, log, readOnly: true, env });
       await app.listen({ host: opts.host ?? config.http.host, port });
       const a = app.server.address();
       const where = a && typeof a === 'object' ? `http://${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}/console` : '';
