@@ -14,6 +14,7 @@ import { findAckLink, insertAckLink, markAckLinkUsed, type AckLinkRow } from '..
 import { inTransaction } from '../store/sqlite/alerts.js';
 import { writeAudit } from '../store/accounts.js';
 import type { Db } from '../store/sqlite/db.js';
+import type { NewAckLinkRow } from '../store/types/deliveries.js';
 
 /** Where links point and how long they live (http.public_url, http.ack_link_days). */
 export interface AckLinkSettings {
@@ -27,35 +28,44 @@ export const tokenHash = (token: string) => createHash('sha256').update(`ack-lin
 export const TOKEN_RE = /^[A-Za-z0-9_-]{24}$/;
 
 /**
- * Make the link of one message to one person (null when the message carries no item). The token
- * exists only in the returned URL and the message it goes into.
+ * The link of one message to one person, made but not stored (pure but for the random token):
+ * the row to store and the reference the message carries; null when the message carries no item.
+ * The token exists only in the returned URL and the message it goes into.
  */
+export function ackLinkFor(
+  s: AckLinkSettings,
+  msg: { deliveryId: number; recipientKey: string; model: DigestModel },
+  now: number,
+): { row: NewAckLinkRow; ref: AckLinkRef } | null {
+  if (msg.model.robot) return null;
+  const items = digestItems(msg.model);
+  if (!items.length) return null;
+  const token = randomBytes(18).toString('base64url');
+  const expiresAt = now + s.days * DAY_MS;
+  const row: NewAckLinkRow = {
+    tokenHash: tokenHash(token),
+    deliveryId: msg.deliveryId,
+    recipientName: msg.model.recipientName,
+    recipientKey: msg.recipientKey,
+    alertIds: [...new Set(items.map((i) => i.alertId))],
+    orgs: [...new Set(items.map((i) => i.org))],
+    expiresAt,
+  };
+  const path = `a/${token}`;
+  return { row, ref: { url: `${s.publicUrl.replace(/\/+$/, '')}/${path}`, path, until: shanghaiDate(expiresAt - 1) } };
+}
+
+/** Make and store the link of one message to one person (null when the message carries no item). */
 export function createAckLink(
   db: Db,
   s: AckLinkSettings,
   msg: { deliveryId: number; recipientKey: string; model: DigestModel },
   now: number,
 ): AckLinkRef | null {
-  if (msg.model.robot) return null;
-  const items = digestItems(msg.model);
-  if (!items.length) return null;
-  const token = randomBytes(18).toString('base64url');
-  const expiresAt = now + s.days * DAY_MS;
-  insertAckLink(
-    db,
-    {
-      tokenHash: tokenHash(token),
-      deliveryId: msg.deliveryId,
-      recipientName: msg.model.recipientName,
-      recipientKey: msg.recipientKey,
-      alertIds: [...new Set(items.map((i) => i.alertId))],
-      orgs: [...new Set(items.map((i) => i.org))],
-      expiresAt,
-    },
-    now,
-  );
-  const path = `a/${token}`;
-  return { url: `${s.publicUrl.replace(/\/+$/, '')}/${path}`, path, until: shanghaiDate(expiresAt - 1) };
+  const l = ackLinkFor(s, msg, now);
+  if (!l) return null;
+  insertAckLink(db, l.row, now);
+  return l.ref;
 }
 
 export type LinkCheck = { ok: true; link: AckLinkRow } | { ok: false; reason: 'invalid' | 'expired' | 'revoked' };

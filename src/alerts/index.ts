@@ -10,7 +10,8 @@ export type { DigestModel, DigestItem, DigestBranch, DigestCommittee } from './d
 export {
   claimDelivery,
   getDelivery,
-  nextFallback,
+  fallbackPolicy,
+  toSend,
   deliveryOutbox,
   type DeliveryClaim,
   type DeliveryToSend,

@@ -219,19 +219,19 @@ export function installSignalHandlers(service: Service, log: Logger = defaultLog
 /** Count delivery outcomes on their way into SQLite (the outbox is the one place every outcome passes). */
 function countingOutbox(inner: Outbox): Outbox {
   return {
-    claim: (db, id, owner, now, leaseMs) => inner.claim(db, id, owner, now, leaseMs),
-    pending: (db, opts) => inner.pending(db, opts),
-    get: (db, id) => inner.get(db, id),
-    markSent(db, attempt, now) {
-      inner.markSent(db, attempt, now);
+    claim: (store, id, owner, now, leaseMs) => inner.claim(store, id, owner, now, leaseMs),
+    pending: (store, opts) => inner.pending(store, opts),
+    get: (store, id) => inner.get(store, id),
+    async markSent(store, attempt, now) {
+      await inner.markSent(store, attempt, now);
       countDelivery(attempt.channel, 'sent');
     },
-    recordFailure(db, attempt, now) {
-      inner.recordFailure(db, attempt, now);
+    async recordFailure(store, attempt, now) {
+      await inner.recordFailure(store, attempt, now);
       countDelivery(attempt.channel, 'retry');
     },
-    giveUp(db, attempt, now) {
-      const fallback = inner.giveUp(db, attempt, now);
+    async giveUp(store, attempt, now) {
+      const fallback = await inner.giveUp(store, attempt, now);
       countDelivery(attempt.channel, 'failed');
       return fallback;
     },

@@ -10,15 +10,15 @@
  * group commit, well under a millisecond after the answer) sends that message again after restart.
  * A database that is busy or away at that moment (an import holding SQLite's write lock for minutes)
  * does not open the window: the sent-mark is retried until it is stored (untilStored).
- * SQLite writes of concurrent jobs share one transaction per event-loop turn (src/store/sqlite/group-commit.ts).
+ * The store batches the writes of concurrent jobs (SQLite: one transaction per event-loop turn,
+ * src/store/sqlite/group-commit.ts).
  */
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { NotifierError } from '../notifiers/errors.js';
 import type { Notifiers } from '../notifiers/registry.js';
 import type { SendResult } from '../notifiers/types.js';
-import type { Db } from '../store/sqlite/db.js';
-import { GroupCommit } from '../store/sqlite/group-commit.js';
+import type { Store } from '../store/port.js';
 import type { AttemptRecord, Outbox, PendingDelivery } from './outbox.js';
 
 /** Data of a delivery job (the rest lives in SQLite). */
@@ -27,7 +27,7 @@ export interface DeliveryJobData {
 }
 
 export interface DeliverDeps {
-  db: Db;
+  store: Store;
   outbox: Outbox;
   notifiers: Notifiers;
   log: Logger;
@@ -49,11 +49,10 @@ export type DeliverOutcome = { result: 'sent'; providerMessageId: string | null 
 /** Build the processor of delivery jobs. */
 export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>, token?: string) => Promise<DeliverOutcome> {
   const leaseMs = deps.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
-  const commit = new GroupCommit(deps.db);
   return async (job, token) => {
-    const { db, outbox, log } = deps;
+    const { store, outbox, log } = deps;
     const id = job.data.deliveryId;
-    const claim = await commit.run(() => outbox.claim(db, id, `${deps.instanceId}:${token ?? job.id}`, Date.now(), leaseMs));
+    const claim = await outbox.claim(store, id, `${deps.instanceId}:${token ?? job.id}`, Date.now(), leaseMs);
     if (claim.outcome === 'done') {
       if (claim.status === 'missing') log.warn({ deliveryId: id, jobId: job.id }, 'delivery job for an unknown delivery; dropped');
       return { result: 'skipped', status: claim.status };
@@ -87,7 +86,7 @@ export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>
     // the message now, so the mark is retried until the database takes it (a long import holding
     // the write lock, a server restart) instead of failing the job into a resend.
     const done = { ...base, durationMs: elapsed(t0), providerMessageId: res.providerMessageId, error: null, errorCode: null, permanent: false };
-    await untilStored(() => commit.run(() => outbox.markSent(db, done, deps.clock())), log, id);
+    await untilStored(() => outbox.markSent(store, done, deps.clock()), log, id);
     log.info({ deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, providerMessageId: res.providerMessageId }, 'delivery sent');
     return { result: 'sent', providerMessageId: res.providerMessageId };
 
@@ -102,11 +101,11 @@ export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>
         permanent,
       };
       if (!permanent && !lastAttempt) {
-        await commit.run(() => outbox.recordFailure(db, attempt, deps.clock()));
+        await outbox.recordFailure(store, attempt, deps.clock());
         log.warn({ deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, err: attempt.error }, 'delivery attempt failed; will retry');
         throw e;
       }
-      const fallback = await commit.run(() => outbox.giveUp(db, attempt, deps.clock()));
+      const fallback = await outbox.giveUp(store, attempt, deps.clock());
       log.warn(
         { deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, permanent, err: attempt.error, fallback: fallback?.id ?? null },
         permanent ? 'delivery failed permanently' : 'delivery failed after the last attempt',

@@ -7,15 +7,14 @@
 import type { Queue } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import type { ChannelName } from '../notifiers/types.js';
-import type { Db } from '../store/sqlite/db.js';
-import { enqueuedIn, markEnqueued } from '../store/sqlite/runs.js';
+import type { Store } from '../store/port.js';
 import type { EpochKeeper } from './epoch.js';
 import type { Outbox, PendingDelivery } from './outbox.js';
 import { deliveryJobOptions } from './queues.js';
 import { deliveryJobId } from './ticks.js';
 
 export interface DrainerDeps {
-  db: Db;
+  store: Store;
   config: Config;
   outbox: Outbox;
   epoch: EpochKeeper;
@@ -44,8 +43,8 @@ const LANES = 4;
  */
 export async function drainOutbox(deps: DrainerDeps, opts: { dueBy?: number; force?: boolean } = {}): Promise<DrainResult> {
   const epoch = await deps.epoch.current();
-  const pending = deps.outbox.pending(deps.db, opts.dueBy === undefined ? {} : { dueBy: opts.dueBy });
-  const known = opts.force ? new Set<number>() : enqueuedIn(deps.db, pending.map((p) => p.id), epoch);
+  const pending = await deps.outbox.pending(deps.store, opts.dueBy === undefined ? {} : { dueBy: opts.dueBy });
+  const known = opts.force ? new Set<number>() : await deps.store.deliveries.enqueuedIn(pending.map((p) => p.id), epoch);
   const todo = pending.filter((p) => !known.has(p.id));
   // A few bulks in flight at once: Redis runs them one after another, but the round trips overlap.
   let next = 0;
@@ -54,7 +53,7 @@ export async function drainOutbox(deps: DrainerDeps, opts: { dueBy?: number; for
       const chunk = todo.slice(next, (next += BULK));
       await addDeliveries(deps, chunk);
       // Marked only after Redis acknowledged the add: a crash in between just re-adds next time.
-      markEnqueued(deps.db, chunk.map((p) => p.id), epoch, deps.clock());
+      await deps.store.deliveries.markEnqueued(chunk.map((p) => p.id), epoch, deps.clock());
     }
   };
   await Promise.all(Array.from({ length: LANES }, lane));
@@ -97,7 +96,7 @@ const SWEEP_LIMIT = 1000;
  */
 export async function sweepStuck(deps: DrainerDeps): Promise<number> {
   const now = deps.clock();
-  const overdue = deps.outbox.pending(deps.db, { dueBy: now - OVERDUE_MS }).slice(0, SWEEP_LIMIT);
+  const overdue = (await deps.outbox.pending(deps.store, { dueBy: now - OVERDUE_MS })).slice(0, SWEEP_LIMIT);
   const stuck: PendingDelivery[] = [];
   for (const d of overdue) {
     const q = deps.queueOf(d.channel);

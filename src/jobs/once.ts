@@ -61,7 +61,7 @@ export async function runOnce(o: OnceOptions): Promise<OnceReport> {
     const deadline = Date.now() + (o.waitTimeoutMs ?? 15 * 60_000);
     let pollMs = o.pollMs ?? 100;
     for (let round = 0; ; round++) {
-      const due = rt.outbox.pending(db, { dueBy: at });
+      const due = await rt.outbox.pending(rt.store, { dueBy: at });
       for (const d of due) seen.add(d.id);
       if (due.length === 0 || Date.now() > deadline) break;
       // Re-drain now and then: it adds fallbacks created meanwhile (the epoch marks skip the rest).
@@ -69,12 +69,12 @@ export async function runOnce(o: OnceOptions): Promise<OnceReport> {
       await new Promise((r) => setTimeout(r, pollMs));
       pollMs = Math.min(pollMs * 1.25, 1000);
     }
-    const stillDue = rt.outbox.pending(db, { dueBy: at });
-    const held = rt.outbox.pending(db).filter((d) => d.notBefore > at);
+    const stillDue = await rt.outbox.pending(rt.store, { dueBy: at });
+    const held = (await rt.outbox.pending(rt.store)).filter((d) => d.notBefore > at);
     let sent = 0;
     let failed = 0;
     for (const id of seen) {
-      const s = rt.outbox.get(db, id)?.status;
+      const s = (await rt.store.deliveries.get(id))?.status;
       if (s === 'sent') sent++;
       else if (s === 'failed') failed++;
     }

@@ -1,9 +1,9 @@
 /**
- * What the delivery worker and the drainer need of the outbox (deliveries in SQLite, owned by
+ * What the delivery worker and the drainer need of the outbox (deliveries in the store, owned by
  * src/alerts). Kept as one small interface so the worker reads as the steps it takes; the
  * implementation over src/alerts' store functions is `alertsOutbox` in ./outbox-alerts.ts.
  */
-import type { Db } from '../store/sqlite/db.js';
+import type { Store } from '../store/port.js';
 import type { ChannelName, OutgoingMessage } from '../notifiers/types.js';
 
 /** A delivery that should be in a queue: its id, channel and earliest send time. */
@@ -43,7 +43,7 @@ export type DeliveryClaim =
   | { outcome: 'done'; status: 'sent' | 'failed' | 'cancelled' | 'missing' }
   | { outcome: 'busy'; until: number };
 
-/** The outbox operations of the delivery path. All synchronous (SQLite). */
+/** The outbox operations of the delivery path, over the store port. */
 export interface Outbox {
   /**
    * Claim a pending delivery for `owner` (one job attempt: instance id + BullMQ token) until
@@ -51,19 +51,19 @@ export interface Outbox {
    * expired → busy (two jobs for one delivery exist only after Redis lost its queue mid-send).
    * markSent / recordFailure / giveUp release the claim.
    */
-  claim(db: Db, id: number, owner: string, now: number, leaseMs: number): DeliveryClaim;
+  claim(store: Store, id: number, owner: string, now: number, leaseMs: number): Promise<DeliveryClaim>;
   /** Pending deliveries (not sent, failed or cancelled), oldest first; `dueBy` limits to notBefore ≤ dueBy. */
-  pending(db: Db, opts?: { dueBy?: number }): PendingDelivery[];
+  pending(store: Store, opts?: { dueBy?: number }): Promise<PendingDelivery[]>;
   /** One delivery with its rendered message, or undefined if it does not exist. */
-  get(db: Db, id: number): DeliveryToSend | undefined;
+  get(store: Store, id: number): Promise<DeliveryToSend | undefined>;
   /** Success: record the attempt and mark the delivery sent, in one transaction. */
-  markSent(db: Db, attempt: AttemptRecord, now: number): void;
+  markSent(store: Store, attempt: AttemptRecord, now: number): Promise<void>;
   /** A failed attempt that will be retried. */
-  recordFailure(db: Db, attempt: AttemptRecord, now: number): void;
+  recordFailure(store: Store, attempt: AttemptRecord, now: number): Promise<void>;
   /**
    * Give up on this delivery (permanent error, or attempts exhausted): record the attempt, mark it
    * failed and create the fallback delivery on the route's next channel, idempotently, in one
    * transaction. Returns the fallback (existing or new), or null when the route has no next channel.
    */
-  giveUp(db: Db, attempt: AttemptRecord, now: number): PendingDelivery | null;
+  giveUp(store: Store, attempt: AttemptRecord, now: number): Promise<PendingDelivery | null>;
 }

@@ -12,6 +12,8 @@ import { log as defaultLog } from '../log.js';
 import { createNotifiers, type Notifiers } from '../notifiers/registry.js';
 import { CHANNEL_NAMES, type ChannelName } from '../notifiers/types.js';
 import { closeDb, openDb, type Db } from '../store/sqlite/db.js';
+import { storeFor } from '../store/sqlite/index.js';
+import type { Store } from '../store/port.js';
 import { deliveryProcessor } from './deliver.js';
 import { addDeliveries, drainOutbox, sweepStuck, type DrainResult } from './drainer.js';
 import { epochKeeper } from './epoch.js';
@@ -51,6 +53,8 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
+  /** The store (the port); `db` is its SQLite handle while callers move to the port. */
+  store: Store;
   db: Db;
   dbPath: string;
   config: Config;
@@ -83,6 +87,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   const instanceId = o.instanceId ?? randomUUID();
   const handlers = { ...TICK_HANDLERS, ...o.handlers };
   const db = openDb(o.dbPath);
+  const store = storeFor(db);
   let notifiers: Notifiers;
   try {
     notifiers = createNotifiers(o.config.channels, o.env, { log });
@@ -106,7 +111,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   const queueOf = (channel: ChannelName) => queue(deliveryQueueName(channel));
   const ticks = queue(TICK_QUEUE);
   const epoch = epochKeeper(conn, redisError);
-  const drainDeps = { db, config: o.config, outbox, epoch, queueOf, clock };
+  const drainDeps = { store, config: o.config, outbox, epoch, queueOf, clock };
 
   const workers: Worker[] = [];
   // Stalls (a killed process, an event loop blocked past the lock) are harmless here: the SQLite
@@ -126,7 +131,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     watch(new Worker(TICK_QUEUE, processor, { ...workerOpts, concurrency: 1 }), TICK_QUEUE);
   }
   const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);
-  const deliver = deliveryProcessor({ db, outbox, notifiers, log, clock, instanceId, enqueue: enqueueOne, ...(o.claimLeaseMs ? { claimLeaseMs: o.claimLeaseMs } : {}) });
+  const deliver = deliveryProcessor({ store, outbox, notifiers, log, clock, instanceId, enqueue: enqueueOne, ...(o.claimLeaseMs ? { claimLeaseMs: o.claimLeaseMs } : {}) });
   for (const channel of CHANNEL_NAMES) {
     const lim = CHANNEL_LIMITS[channel];
     watch(new Worker(deliveryQueueName(channel), deliver, { ...workerOpts, concurrency: lim.concurrency, ...(lim.limiter ? { limiter: lim.limiter } : {}) }), deliveryQueueName(channel));
@@ -142,6 +147,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   };
   let closed = false;
   const rt: Runtime = {
+    store,
     db,
     dbPath: o.dbPath,
     config: o.config,
@@ -185,6 +191,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
       await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
       await epoch.close();
       await notifiers.close().catch(() => undefined);
+      await store.close();
       closeDb(db);
     },
   };

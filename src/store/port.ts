@@ -22,6 +22,7 @@ import type {
   DeliveryListRow,
   DigestItemRow,
   FallbackPolicy,
+  NewAckLinkRow,
   OutboxPlanLoad,
   OutboxPlanWrite,
   PendingDeliveryRow,
@@ -208,8 +209,9 @@ export interface DeliveriesRepo {
    * Claim a pending delivery for `owner` until now + leaseMs (compare-and-set: two workers never
    * both win), BEFORE the provider is called. Sent/failed/cancelled is never claimed again; a
    * digest whose alerts are no longer open, or a report that is gone, is cancelled instead.
+   * `linkFor` (pure) may name a one-tap acknowledgement link to store with a won claim.
    */
-  claim(id: number, owner: string, now: number, leaseMs: number): Promise<DeliveryClaimRow>;
+  claim(id: number, owner: string, now: number, leaseMs: number, linkFor?: (d: StoredDelivery) => NewAckLinkRow | null): Promise<DeliveryClaimRow>;
   /** Success: record the attempt and mark the delivery sent (first provider id stays), releasing the claim; one transaction. */
   markSent(attempt: AttemptRow, now: number): Promise<void>;
   /** A failed attempt that will be retried: record it and release the claim. */

@@ -17,6 +17,7 @@ import type { Finding } from '../../src/domain/types.js';
 import { NotifierError } from '../../src/notifiers/errors.js';
 import { createNotifiers, type Notifiers } from '../../src/notifiers/registry.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { startHttpStandin, replies, type HttpStandin } from '../helpers/http-standin.js';
 import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
 import { at, branch, committee, count, finding, insertOrgs, rows, testConfig } from './fixtures.js';
@@ -68,7 +69,7 @@ function plan(config: Config, findings: Finding[], iso: string): void {
 /** What the delivery worker does with one delivery (claim → send → record), at `now`. */
 async function work(config: Config, id: number, now: number): Promise<string> {
   const outbox = deliveryOutbox(config);
-  const claim = outbox.claim(t.db, id, 'test-worker', now, 60_000);
+  const claim = await outbox.claim(storeFor(t.db), id, 'test-worker', now, 60_000);
   if (claim.outcome !== 'send') return claim.outcome;
   const d = claim.delivery;
   const attempt = (over: Partial<WorkerAttempt>): WorkerAttempt => ({
@@ -77,16 +78,16 @@ async function work(config: Config, id: number, now: number): Promise<string> {
   });
   try {
     const r = await notifiers.get(d.channel)!.send(d.message);
-    outbox.markSent(t.db, attempt({ providerMessageId: r.providerMessageId }), now);
+    await outbox.markSent(storeFor(t.db), attempt({ providerMessageId: r.providerMessageId }), now);
     return 'sent';
   } catch (e) {
     if (!(e instanceof NotifierError)) throw e;
     const a = attempt({ error: e.message, errorCode: e.code ?? null, permanent: e.permanent });
     if (!e.permanent) {
-      outbox.recordFailure(t.db, a, now);
+      await outbox.recordFailure(storeFor(t.db), a, now);
       return 'retry';
     }
-    const next = outbox.giveUp(t.db, a, now);
+    const next = await outbox.giveUp(storeFor(t.db), a, now);
     return next ? `fallback:${next.id}` : 'gave-up';
   }
 }
@@ -139,8 +140,8 @@ describe('delivering planned messages through the real notifiers', () => {
     const result = await work(config, email!.id, at('2026-11-04T08:30'));
     expect(result).toMatch(/^fallback:\d+$/);
     // giveUp again (a retried job after a crash) returns the same fallback.
-    const again = deliveryOutbox(config).giveUp(
-      t.db,
+    const again = await deliveryOutbox(config).giveUp(
+      storeFor(t.db),
       { deliveryId: email!.id, channel: 'email', recipient: 'gone@example.cn', startedAt: at('2026-11-04T08:31'), durationMs: 1, providerMessageId: null, error: 'x', errorCode: '550', permanent: true },
       at('2026-11-04T08:31'),
     );
@@ -164,18 +165,19 @@ describe('delivering planned messages through the real notifiers', () => {
 });
 
 describe('claiming a delivery', () => {
-  it('lets one worker hold it, another take it over only after the lease, and nobody after it is sent', () => {
+  it('lets one worker hold it, another take it over only after the lease, and nobody after it is sent', async () => {
     const config = configWith();
     plan(config, [finding('B1', 'committee-monthly', '2026-10', 'warning')], '2026-11-04T08:30');
     const [d] = listDeliveries(t.db);
     const now = at('2026-11-04T08:30');
-    expect(claimDelivery(t.db, d!.id, 'a', now, 60_000).outcome).toBe('send');
-    expect(claimDelivery(t.db, d!.id, 'b', now + 1_000, 60_000)).toEqual({ outcome: 'busy', until: now + 60_000 });
-    expect(claimDelivery(t.db, d!.id, 'b', now + 60_000, 60_000).outcome).toBe('send');
+    const s = storeFor(t.db);
+    expect((await claimDelivery(s, d!.id, 'a', now, 60_000)).outcome).toBe('send');
+    expect(await claimDelivery(s, d!.id, 'b', now + 1_000, 60_000)).toEqual({ outcome: 'busy', until: now + 60_000 });
+    expect((await claimDelivery(s, d!.id, 'b', now + 60_000, 60_000)).outcome).toBe('send');
     markSent(t.db, d!.id, 'msg-1', now + 61_000);
-    expect(claimDelivery(t.db, d!.id, 'c', now + 200_000, 60_000)).toEqual({ outcome: 'done', status: 'sent' });
-    expect(claimDelivery(t.db, 9999, 'c', now, 60_000)).toEqual({ outcome: 'done', status: 'missing' });
-    expect(getDelivery(t.db, d!.id)).toMatchObject({ status: 'sent', channel: 'http_sms', recipient: '13800000001' });
+    expect(await claimDelivery(s, d!.id, 'c', now + 200_000, 60_000)).toEqual({ outcome: 'done', status: 'sent' });
+    expect(await claimDelivery(s, 9999, 'c', now, 60_000)).toEqual({ outcome: 'done', status: 'missing' });
+    expect(await getDelivery(s, d!.id)).toMatchObject({ status: 'sent', channel: 'http_sms', recipient: '13800000001' });
   });
 
   it('lists only the deliveries whose quiet-hours time has come', () => {

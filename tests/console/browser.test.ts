@@ -18,6 +18,7 @@ import { getAlert, listAlerts } from '../../src/store/sqlite/alerts.js';
 import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
 import { NOW, PASSWORD, quietLog, seedCounty } from './setup.js';
 import type { FastifyInstance } from 'fastify';
@@ -39,12 +40,12 @@ async function deliverAll(): Promise<void> {
   const outbox = alertsOutbox(config);
   try {
     for (const d of listDeliveries(tmp.db).filter((x) => x.status === 'pending')) {
-      const claim = outbox.claim(tmp.db, d.id, 'test', NOW, 60_000);
+      const claim = await outbox.claim(storeFor(tmp.db), d.id, 'test', NOW, 60_000);
       if (claim.outcome !== 'send') continue;
       const n = notifiers.get(claim.delivery.channel);
       if (!n) continue;
       const res = await n.send(claim.delivery.message);
-      outbox.markSent(tmp.db, { deliveryId: d.id, attempt: 1, channel: claim.delivery.channel, recipient: claim.delivery.recipient, startedAt: NOW, durationMs: 1, providerMessageId: res.providerMessageId, error: null, errorCode: null, permanent: false }, NOW);
+      await outbox.markSent(storeFor(tmp.db), { deliveryId: d.id, attempt: 1, channel: claim.delivery.channel, recipient: claim.delivery.recipient, startedAt: NOW, durationMs: 1, providerMessageId: res.providerMessageId, error: null, errorCode: null, permanent: false }, NOW);
     }
   } finally {
     await notifiers.close();

@@ -26,6 +26,7 @@ import { deliveryStats, listDeliveries } from '../../src/store/sqlite/deliveries
 import { reportMailState, unplannedReports } from '../../src/store/sqlite/report-mails.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { startHttpStandin, type HttpStandin } from '../helpers/http-standin.js';
 import { SHARED_REDIS_URL, cleanupPrefix, uniquePrefix } from '../helpers/redis.js';
 import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
@@ -117,7 +118,7 @@ describe('report mail through daemon --once', () => {
 /** What the delivery worker does with one delivery (claim → send → record), at `now`. */
 async function work(notifiers: Notifiers, config: Config, id: number, now: number): Promise<string> {
   const outbox = deliveryOutbox(config);
-  const claim = outbox.claim(t.db, id, 'test-worker', now, 60_000);
+  const claim = await outbox.claim(storeFor(t.db), id, 'test-worker', now, 60_000);
   if (claim.outcome !== 'send') return claim.outcome === 'done' ? claim.status : claim.outcome;
   const d = claim.delivery;
   const attempt = (over: Partial<WorkerAttempt>): WorkerAttempt => ({
@@ -126,11 +127,11 @@ async function work(notifiers: Notifiers, config: Config, id: number, now: numbe
   });
   try {
     const r = await notifiers.get(d.channel)!.send(d.message);
-    outbox.markSent(t.db, attempt({ providerMessageId: r.providerMessageId }), now);
+    await outbox.markSent(storeFor(t.db), attempt({ providerMessageId: r.providerMessageId }), now);
     return 'sent';
   } catch (e) {
     if (!(e instanceof NotifierError)) throw e;
-    const next = outbox.giveUp(t.db, attempt({ error: e.message, errorCode: e.code ?? null, permanent: e.permanent }), now);
+    const next = await outbox.giveUp(storeFor(t.db), attempt({ error: e.message, errorCode: e.code ?? null, permanent: e.permanent }), now);
     return next ? `fallback:${next.id}` : 'gave-up';
   }
 }
@@ -158,7 +159,7 @@ describe('the delivery worker on report deliveries', () => {
     expect(result).toMatch(/^fallback:\d+$/);
     const fallbackId = Number(result.split(':')[1]);
     // Asked again (a crash before the worker enqueued it): the same fallback, not a second one.
-    expect(deliveryOutbox(config).giveUp(t.db, { deliveryId: b2.id, channel: 'email', recipient: 'b2@example.com', startedAt: tick, durationMs: 1, providerMessageId: null, error: 'again', errorCode: '550', permanent: true }, tick)).toMatchObject({ id: fallbackId });
+    expect(await deliveryOutbox(config).giveUp(storeFor(t.db), { deliveryId: b2.id, channel: 'email', recipient: 'b2@example.com', startedAt: tick, durationMs: 1, providerMessageId: null, error: 'again', errorCode: '550', permanent: true }, tick)).toMatchObject({ id: fallbackId });
     expect(await work(notifiers, config, fallbackId, tick)).toBe('sent');
     const [sms] = standin.requestsTo('http_sms');
     expect(sms!.json).toMatchObject({ phone: '13800004444', template: 'report', params: { period: '2026年10月', grade: expect.any(String) } });

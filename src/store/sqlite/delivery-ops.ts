@@ -13,6 +13,7 @@ import type {
   DeliveryClaimRow,
   FallbackPolicy,
   LoadedFallbackCandidate,
+  NewAckLinkRow,
   OutboxPlanLoad,
   OutboxPlanWrite,
   PendingDeliveryRow,
@@ -20,6 +21,7 @@ import type {
   StoredDelivery,
 } from '../types/deliveries.js';
 import { inTransaction, prepared } from './alerts.js';
+import { insertAckLink } from '../ack-links.js';
 import type { Db } from './db.js';
 import {
   claimDeliveryRow,
@@ -97,11 +99,13 @@ export function storedDelivery(db: Db, id: number): StoredDelivery | undefined {
 }
 
 /** Claim (see DeliveriesRepo.claim); the delivery is read in the same transaction as the claim. */
-export function claimTx(db: Db, id: number, owner: string, now: number, leaseMs: number): DeliveryClaimRow {
+export function claimTx(db: Db, id: number, owner: string, now: number, leaseMs: number, linkFor?: (d: StoredDelivery) => NewAckLinkRow | null): DeliveryClaimRow {
   const c = claimDeliveryRow(db, id, owner, now, leaseMs);
   if (c.outcome !== 'send') return c;
   const delivery = storedDelivery(db, id);
   if (!delivery) return { outcome: 'done', status: 'missing' };
+  const link = linkFor?.(delivery);
+  if (link) insertAckLink(db, link, now);
   return { outcome: 'send', delivery };
 }
 

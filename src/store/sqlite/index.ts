@@ -152,7 +152,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       plan: async (spec, decide) => planOutboxTx(db, spec, decide),
     },
     deliveries: {
-      claim: (id, owner, now, leaseMs) => commit.run(() => claimTx(db, id, owner, now, leaseMs)),
+      claim: (id, owner, now, leaseMs, linkFor) => commit.run(() => claimTx(db, id, owner, now, leaseMs, linkFor)),
       markSent: (a, now) => commit.run(() => markSentTx(db, a, now)),
       recordFailure: (a) => commit.run(() => recordFailureTx(db, a)),
       giveUp: (a, now, policy) => commit.run(() => giveUpTx(db, a, now, policy)),

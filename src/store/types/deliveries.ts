@@ -207,3 +207,14 @@ export interface ReportMailState {
   /** Deliveries of the report (fallbacks included). */
   deliveries: number;
 }
+
+/** A one-tap acknowledgement link to store with a claimed delivery (only the token's hash). */
+export interface NewAckLinkRow {
+  tokenHash: string;
+  deliveryId: number | null;
+  recipientName: string | null;
+  recipientKey: string;
+  alertIds: readonly number[];
+  orgs: readonly string[];
+  expiresAt: number;
+}
