@@ -149,6 +149,18 @@ describe('the console in Chromium', { timeout: 120_000 }, () => {
     await shot(page, 'branch-xss-name');
   });
 
+  it('reloads the ranking table by itself when reports are recomputed (server-sent events)', async () => {
+    const page = await pageAs('county');
+    await page.goto(`${base}/console/ranking`);
+    const reloaded = page.waitForRequest((r) => r.url().includes('/console/ranking') && r.headers()['hx-request'] === 'true', { timeout: 30_000 });
+    await page.waitForTimeout(500);
+    // A recomputed report (new generated_at) is what the event stream watches for.
+    tmp.db.$client.prepare("UPDATE reports SET generated_at = generated_at + 1 WHERE kind = 'branch' AND org = 'B102'").run();
+    await reloaded;
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('#ranking-table tr[data-org]').count()).toBe(3);
+  });
+
   it('acknowledges from the alert page with a plan and a deadline', async () => {
     const a = listAlerts(tmp.db, { org: 'B201', open: true }).find((x) => x.state === 'open')!;
     const page = await pageAs('county');
