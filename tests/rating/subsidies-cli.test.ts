@@ -6,7 +6,8 @@ import { tempDb, type TempDb } from '../helpers/db.js';
 import { NOW, writeCsv } from '../import/helpers.js';
 import { orglife } from './cli.js';
 
-describe('orglife rating subsidies (the real CLI)', () => {
+// Each case spawns the real CLI: on a loaded 2-core machine that takes longer than the default.
+describe('orglife rating subsidies (the real CLI)', { timeout: 120_000 }, () => {
   let t: TempDb;
   beforeEach(async () => {
     t = tempDb();
