@@ -5,6 +5,7 @@ import { parsePeriod } from '../../src/domain/calendar.js';
 import { buildReports } from '../../src/reports/gather.js';
 import { renderBranchHtml, renderBranchMarkdown, renderCommitteeHtml, renderCommitteeMarkdown } from '../../src/reports/render/index.js';
 import { addWeakItem, chooseDemoSite, designateWeak, setMeasures } from '../../src/rating/weak-service.js';
+import { ratingListSheets } from '../../src/rating/report-xlsx.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { NOW, writeCsv } from '../import/helpers.js';
@@ -70,5 +71,10 @@ describe('the star-rating sections of the reports', () => {
     expect(ch).toContain('&lt;b&gt;二村&lt;/b&gt;');
     expect(ch).toMatch(/2026 年度书记补贴合计 8,400 元，五星工作经费 10,000 元/);
     expect(renderCommitteeMarkdown(c1)).toMatch(/一村（2026 年度市级）/);
+
+    const sheets = Object.fromEntries(ratingListSheets(summaries, '2026年10月').map((x) => [x.name, x.rows]));
+    expect(sheets['软弱涣散']).toEqual([['市委', 'B2', '<b>二村</b>', '组织生活不经常、不规范', '2026-07-01', 1, 0, 1], ['城关镇党委', 'B2', '<b>二村</b>', '组织生活不经常、不规范', '2026-07-01', 1, 0, 1]]);
+    expect(sheets['示范点']).toContainEqual(['城关镇党委', 'B1', '一村', 2026, '市级']);
+    expect(sheets['星级激励']).toContainEqual(['C1', '城关镇党委', 2026, 8400, 10_000]);
   });
 });

@@ -81,6 +81,7 @@ describe('orglife report', () => {
     expect(readdirSync(join(out, 'committees')).sort()).toEqual(['CITY.html', 'T1.html']);
     expect(readFileSync(join(out, 'committees', 'T1.html'), 'utf8')).toContain('甲镇党委 2026年第三季度党支部组织生活体检汇总');
     expect(existsSync(join(out, 'ranking.xlsx'))).toBe(true);
+    expect(existsSync(join(out, 'rating.xlsx'))).toBe(true);
     const db = (await import('../../src/store/sqlite/db.js')).openDb(t.path);
     try {
       expect(openRectifications(db, 'B2').length).toBeGreaterThan(0);

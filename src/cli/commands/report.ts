@@ -18,6 +18,8 @@ import { storeReports } from '../../store/sqlite/reports.js';
 import { buildReports, ReportError, type BuildResult } from '../../reports/gather.js';
 import { renderBranch, renderCommittee, type ReportFormat, REPORT_FORMATS } from '../../reports/render/index.js';
 import { saveRankingXlsx } from '../../reports/xlsx.js';
+import { ratingListSheets } from '../../rating/report-xlsx.js';
+import { saveSheets } from '../../rating/xlsx.js';
 import { UserError } from '../errors.js';
 
 interface ReportFlags {
@@ -176,9 +178,10 @@ async function runReport(flags: ReportFlags): Promise<void> {
     write.update(done, total);
     write.stop();
     await saveRankingXlsx(join(dir, 'ranking.xlsx'), built.reports, built.reports[0]?.periodName ?? p.label);
+    await saveSheets(join(dir, 'rating.xlsx'), ratingListSheets(built.summaries, built.reports[0]?.periodName ?? p.label));
     if (flags.save) save(db, built, now);
     process.stdout.write(
-      `已生成 ${p.label} 体检报告 ${built.reports.length} 份、党委汇总 ${built.summaries.length} 份，排名表 ranking.xlsx：${dir}\n`,
+      `已生成 ${p.label} 体检报告 ${built.reports.length} 份、党委汇总 ${built.summaries.length} 份，排名表 ranking.xlsx、评星定级清单 rating.xlsx：${dir}\n`,
     );
   } finally {
     closeDb(db);
