@@ -259,6 +259,7 @@ function computeStats(
       open: warned.filter((a) => a.open).length,
     },
     openEscalations: raw.alerts.filter((a) => a.open && a.level === 'escalation').length,
+    openWarnings: raw.alerts.filter((a) => a.open && a.level === 'warning').length,
     rectifications: {
       due: due.length,
       closedOnTime: due.filter((i) => i.status === 'closed' && i.closedAt !== null && i.closedAt <= i.dueAt).length,

@@ -78,7 +78,8 @@ export function recordIndicator(id: RecordIndicatorId, s: BranchStats): { score:
       };
     case 'warning_response': {
       const w = s.warnings;
-      if (!w.received) return { score: 100, detail: '本期未收到预警' };
+      // No warning is no evidence: not full marks, just not scored.
+      if (!w.received) return { score: null, detail: '本期未收到预警，不计分' };
       return {
         score: share(w.promptlyAcknowledged, w.received),
         detail: `收到预警 ${w.received} 条，已签收 ${w.acknowledged} 条，按时签收 ${w.promptlyAcknowledged} 条` +
@@ -87,7 +88,7 @@ export function recordIndicator(id: RecordIndicatorId, s: BranchStats): { score:
     }
     case 'rectification': {
       const r = s.rectifications;
-      if (!r.due) return { score: 100, detail: r.open ? `整改中 ${r.open} 项，均未到期` : '无到期整改事项' };
+      if (!r.due) return { score: null, detail: (r.open ? `整改中 ${r.open} 项，均未到期` : '无到期整改事项') + '，不计分' };
       return { score: share(r.closedOnTime, r.due), detail: `到期整改 ${r.due} 项，按期完成 ${r.closedOnTime} 项，逾期未完成 ${r.overdue} 项` };
     }
     case 'term':
@@ -146,11 +147,41 @@ export function categoryScores(f: BranchFacts, config: Config): CategoryScore[] 
   });
 }
 
-/** The total score (0–100, one decimal) of the categories; null = not rated. */
+/** One deduction from the total (shown in the report's notes). */
+export interface Deduction {
+  reason: string;
+  points: number;
+}
+
+/** What is still open lowers the score: open escalations and warnings, overdue rectifications (capped). */
+export function deductionsOf(f: BranchFacts, config: Config): Deduction[] {
+  const p = config.reports.penalties;
+  const overdue = f.overdueItems.length;
+  const raw: Deduction[] = [
+    { reason: `未办结的督办 ${f.stats.openEscalations} 项`, points: f.stats.openEscalations * p.open_escalation },
+    { reason: `未处理的预警 ${f.stats.openWarnings} 项`, points: f.stats.openWarnings * p.open_warning },
+    { reason: `逾期未完成的整改 ${overdue} 项`, points: overdue * p.overdue_rectification },
+  ].filter((d) => d.points > 0);
+  let left = p.max;
+  return raw.map((d) => {
+    const points = Math.min(d.points, left);
+    left -= points;
+    return { ...d, points: round(points, 1) };
+  }).filter((d) => d.points > 0);
+}
+
+/**
+ * The total score (0–100, one decimal); null = not rated. The weighted mean of the categories,
+ * minus the deductions for what is still open, and at most `none_met_max_score` for a branch that
+ * met none of its obligations (so it can never reach the middle grades, whatever else it did).
+ */
 export function totalScore(f: BranchFacts, categories: CategoryScore[], config: Config): number | null {
   if (f.stats.required === 0) return null;
-  const s = weightedMean(categories, config.reports.missing_data);
-  return s === null ? null : round(s, 1);
+  const mean = weightedMean(categories, config.reports.missing_data);
+  if (mean === null) return null;
+  let s = mean - deductionsOf(f, config).reduce((a, d) => a + d.points, 0);
+  if (f.stats.met === 0) s = Math.min(s, config.reports.none_met_max_score);
+  return round(Math.max(0, s), 1);
 }
 
 /** The band a score falls in (bands are listed highest first; the last starts at 0). */

@@ -6,7 +6,7 @@
 import { periodNameZh, previousPeriod, type Period } from '../domain/calendar.js';
 import { DOMAIN_NAMES_ZH } from '../domain/types.js';
 import type { Config } from '../config/schema.js';
-import { categoryScores, gradeOf, totalScore } from './compute-score.js';
+import { categoryScores, deductionsOf, gradeOf, totalScore } from './compute-score.js';
 import { problemsOf, rectificationDeadline } from './compute-problems.js';
 import { rankWithin } from './compute-rank.js';
 import { round } from './compute-facts.js';
@@ -71,6 +71,11 @@ export function computeBranchReports(
     const missingImported = categories.flatMap((c) => c.indicators.filter((x) => x.source === 'imported' && x.score === null).map((x) => x.name));
     if (missingImported.length && score !== null) {
       notes.push(`未导入考核指标：${missingImported.join('、')}（${config.reports.missing_data === 'zero' ? '按 0 分计' : '不计分，权重由同类其他指标分担'}）。`);
+    }
+    if (score !== null) {
+      const off = deductionsOf(f, config);
+      if (off.length) notes.push(`扣分：${off.map((d) => `${d.reason}，扣 ${d.points} 分`).join('；')}。`);
+      if (f.stats.met === 0) notes.push(`本期应开展的 ${f.stats.required} 项组织生活均未落实，总分最高计 ${config.reports.none_met_max_score} 分。`);
     }
     if (f.unknownIndicators.length) notes.push(`以下导入指标未在配置中对应类别，未计分：${f.unknownIndicators.join('、')}。`);
     if (vetoed && starsBeforeVeto !== null && stars !== null && starsBeforeVeto > stars) {

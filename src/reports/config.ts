@@ -138,6 +138,19 @@ export const reportsSchema = z
       .refine((b) => b.every((x, i) => i === 0 || x.min < b[i - 1]!.min), 'bands must be listed highest min first')
       .refine((b) => b[b.length - 1]!.min === 0, 'the last band must start at 0')
       .describe('grade and star bands, highest first: a score ≥ min gets that grade and stars'),
+    penalties: z
+      .object({
+        open_escalation: z.number().min(0).max(100).default(8).describe('points off the total per open escalation (督办) of the branch'),
+        open_warning: z.number().min(0).max(100).default(5).describe('points off the total per open, unacknowledged warning (预警)'),
+        overdue_rectification: z.number().min(0).max(100).default(8).describe('points off the total per overdue rectification item (整改逾期)'),
+        max: z.number().min(0).max(100).default(40).describe('at most this many points off in all'),
+      })
+      .strict()
+      .prefault({})
+      .describe('deductions for what is still open when the report is made'),
+    none_met_max_score: z
+      .number().min(0).max(100).default(50)
+      .describe('a branch that met none of the obligations of the period scores at most this (below the middle grades)'),
     veto_max_stars: z
       .number().int().min(1).max(5).default(4)
       .describe('a branch on the negative list (一票否决) gets at most this many stars (and that band’s grade)'),

@@ -40,6 +40,8 @@ export interface BranchStats {
   warnings: { received: number; acknowledged: number; promptlyAcknowledged: number; meanAckDays: number | null; open: number };
   /** Open escalations (督办) of the branch at report time, any period. */
   openEscalations: number;
+  /** Open (unacknowledged) warnings of the branch at report time, any period. */
+  openWarnings: number;
   rectifications: { due: number; closedOnTime: number; open: number; overdue: number };
   term: { endDate: string | null; status: 'ok' | 'due-soon' | 'overdue' | 'unknown' };
 }

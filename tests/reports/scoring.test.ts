@@ -116,12 +116,13 @@ describe('scoring a month on literal data', () => {
 
   it('applies per-domain category weights', () => {
     const config = shippedConfig();
-    config.reports.domains = { school: { weights: { org_life: 0, leadership: 0, members: 0, support: 0 } } };
+    config.reports.domains = { school: { weights: { mechanism: 0, leadership: 0, members: 0, support: 0 } } };
     const meetings = [meeting('S-c', 'committee', '2026-10-05T10:00', { minutes: false })];
     const all = reports([raw(branch('R'), meetings), raw(branch('S', { domain: 'school' }), meetings)], config);
-    // Only the mechanism category (no warnings, no rectifications due) counts for the school branch.
-    expect(all.get('S')!.score).toBe(100);
-    expect(all.get('R')!.score! < 100).toBe(true);
+    // Only the organizational-life category counts for the school branch.
+    const s = all.get('S')!;
+    expect(s.score).toBe(s.categories.find((c) => c.id === 'org_life')!.score);
+    expect(all.get('R')!.score).not.toBe(s.score);
   });
 
   it('reports how late in the month obligations were met', () => {

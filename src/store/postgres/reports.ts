@@ -192,7 +192,7 @@ export async function loadReportAlerts(q: Q, since: number): Promise<Map<string,
     `WITH w AS (SELECT alert_id, min(at) AS warned_at FROM alert_events WHERE level IN ('warning', 'escalation') GROUP BY alert_id)
      SELECT a.org, a.rule, a.period, a.level, a.state, a.ack_at, w.warned_at
        FROM alerts a JOIN w ON w.alert_id = a.id
-      WHERE w.warned_at >= $1 OR (a.state = 'open' AND a.level = 'escalation')`,
+      WHERE w.warned_at >= $1 OR a.state = 'open'`,
     [since],
   );
   return groupBy(r.map(([org, rule, period, level, state, ackAt, warnedAt]) => ({ org, rule, period, level, raisedAt: warnedAt, acknowledgedAt: ackAt, open: state === 'open' })));

@@ -272,7 +272,7 @@ export function loadReportAlerts(db: Db, since: number): Map<string, AlertFact[]
     `WITH w AS (SELECT alert_id, min(at) AS warned_at FROM alert_events WHERE level IN ('warning', 'escalation') GROUP BY alert_id)
      SELECT a.org, a.rule, a.period, a.level, a.state, a.ack_at, w.warned_at
      FROM alerts a JOIN w ON w.alert_id = a.id
-     WHERE w.warned_at >= ? OR (a.state = 'open' AND a.level = 'escalation')`,
+     WHERE w.warned_at >= ? OR a.state = 'open'`,
   ).raw().all(since) as [string, string, string, AlertFact['level'], string, number | null, number][];
   return groupBy(
     rows.map(([org, rule, period, level, state, ackAt, warnedAt]) => ({
