@@ -96,14 +96,22 @@ function itemTitle(i: DigestItem): string {
   return `【${LEVEL_NAMES_ZH[i.level]}】${RULE_NAMES_ZH[i.rule]}（${periodLabelZh(i.rule, i.period)}，截止${dueDateOf(i)}）${noteOf(i)}`;
 }
 
-function textItems(items: DigestItem[], indent: string): string[] {
+/**
+ * The items as lines. To the branch: what happened and what to do (请您：…). To a committee: what
+ * happened only — the action text is the secretary's; the committee is asked to 督促 (see the header).
+ */
+function textItems(items: DigestItem[], indent: string, toCommittee = false): string[] {
   return items.flatMap((i, n) => [
     `${indent}${n + 1}. ${itemTitle(i)}`,
     `${indent}   情况：${i.message}`,
-    `${indent}   请您：${RULE_ACTIONS_ZH[i.rule]}`,
+    ...(toCommittee ? [] : [`${indent}   请您：${RULE_ACTIONS_ZH[i.rule]}`]),
     `${indent}   预警编号：${i.alertId}`,
   ]);
 }
+
+/** What a committee is asked to do about its lagging branches. */
+const COMMITTEE_ASK = '请贵党委督促以下支部限期整改，及时补开、补录相关会议活动，并向上级党组织报送整改计划和完成时限';
+const COMMITTEE_HINT = '支部完成整改或报送整改计划（限期整改）后，督办自动解除，不再提醒。';
 
 function greeting(m: DigestModel): string {
   return m.robot ? '各位同志：' : `${m.recipientName ? `${m.recipientName}同志` : '您好'}：`;
@@ -118,14 +126,14 @@ export function composeText(m: DigestModel, link?: AckLinkRef): string {
     lines.push(...textItems(b.items, ''), '');
   }
   for (const c of m.committees) {
-    lines.push(`【督办】截至${when}，${c.name}下辖以下${c.branches.length}个支部组织生活工作滞后，请督促整改：`, '');
+    lines.push(`【督办】截至${when}，${c.name}下辖以下${c.branches.length}个支部组织生活工作滞后，预警送达后逾期仍未整改。${COMMITTEE_ASK}：`, '');
     c.branches.forEach((b, n) => {
-      lines.push(`${n + 1}）${b.name}（${b.code}）：${b.items.length}项`);
-      lines.push(...textItems(b.items, '   '));
+      lines.push(`${n + 1}）${b.name}（${b.code}）：${b.items.length}项${severeSummary(b.items)}`);
+      lines.push(...textItems(b.items, '   ', true));
     });
     lines.push('');
   }
-  lines.push(...(link ? [linkLine(link), ''] : []), ACK_HINT, FOOTER);
+  lines.push(...(link ? [linkLine(link), ''] : []), m.own.length ? ACK_HINT : COMMITTEE_HINT, FOOTER);
   return lines.join('\n');
 }
 
@@ -143,18 +151,18 @@ function linkLine(l: AckLinkRef): string {
   return `一键认领整改（手机打开，无需登录，填写整改措施和完成时限，${l.until}前有效）：${l.url}`;
 }
 
-function htmlItems(items: DigestItem[]): string {
+function htmlItems(items: DigestItem[], toCommittee = false): string {
   const rows = items
     .map(
       (i) =>
         `<tr><td>${escapeHtml(LEVEL_NAMES_ZH[i.level])}</td><td>${escapeHtml(RULE_NAMES_ZH[i.rule])}${escapeHtml(noteOf(i))}</td>` +
         `<td>${escapeHtml(periodLabelZh(i.rule, i.period))}</td><td>${escapeHtml(dueDateOf(i))}</td>` +
-        `<td>${escapeHtml(i.message)}</td><td>${escapeHtml(RULE_ACTIONS_ZH[i.rule])}</td><td>${i.alertId}</td></tr>`,
+        `<td>${escapeHtml(i.message)}</td>${toCommittee ? '' : `<td>${escapeHtml(RULE_ACTIONS_ZH[i.rule])}</td>`}<td>${i.alertId}</td></tr>`,
     )
     .join('');
   return (
     '<table border="1" cellpadding="6" cellspacing="0" style="border-collapse:collapse">' +
-    '<thead><tr><th>级别</th><th>事项</th><th>期间</th><th>截止日期</th><th>情况</th><th>请您</th><th>预警编号</th></tr></thead>' +
+    `<thead><tr><th>级别</th><th>事项</th><th>期间</th><th>截止日期</th><th>情况</th>${toCommittee ? '' : '<th>请您</th>'}<th>预警编号</th></tr></thead>` +
     `<tbody>${rows}</tbody></table>`
   );
 }
@@ -168,9 +176,9 @@ export function composeHtml(m: DigestModel, link?: AckLinkRef): string {
     parts.push(htmlItems(b.items));
   }
   for (const c of m.committees) {
-    parts.push(`<h3>督办：${escapeHtml(c.name)}下辖${c.branches.length}个支部组织生活工作滞后，请督促整改</h3>`);
+    parts.push(`<h3>督办：${escapeHtml(c.name)}下辖${c.branches.length}个支部组织生活工作滞后，预警送达后逾期仍未整改</h3>`, `<p>${escapeHtml(COMMITTEE_ASK)}。</p>`);
     for (const b of c.branches) {
-      parts.push(`<p><strong>${escapeHtml(b.name)}</strong>（${escapeHtml(b.code)}）：${b.items.length}项</p>`, htmlItems(b.items));
+      parts.push(`<p><strong>${escapeHtml(b.name)}</strong>（${escapeHtml(b.code)}）：${b.items.length}项${escapeHtml(severeSummary(b.items))}</p>`, htmlItems(b.items, true));
     }
   }
   if (link) {
@@ -179,7 +187,7 @@ export function composeHtml(m: DigestModel, link?: AckLinkRef): string {
       `<p>${escapeHtml(linkLine(link))}</p>`,
     );
   }
-  parts.push(`<p>${escapeHtml(ACK_HINT)}</p>`, `<p style="color:#888">${escapeHtml(FOOTER)}</p>`);
+  parts.push(`<p>${escapeHtml(m.own.length ? ACK_HINT : COMMITTEE_HINT)}</p>`, `<p style="color:#888">${escapeHtml(FOOTER)}</p>`);
   return `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(composeSubject(m))}</title></head><body>${parts.join('\n')}</body></html>`;
 }
 

@@ -95,8 +95,16 @@ function summarize(c: OrgInfo, list: BranchReport[], config: Config, now: number
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, topN)
       .map(([rule, branches]) => ({ rule, title: problemTitle(rule), branches })),
+    // Most severe first: open escalations, then overdue rectifications, then the lower score.
     attention: sorted
       .filter((r) => r.stats.openEscalations > 0 || overdueOf(r) > 0)
+      .sort(
+        (a, b) =>
+          b.stats.openEscalations - a.stats.openEscalations ||
+          overdueOf(b) - overdueOf(a) ||
+          (a.score ?? -1) - (b.score ?? -1) ||
+          a.org.localeCompare(b.org),
+      )
       .map((r) => ({ org: r.org, name: r.name, openEscalations: r.stats.openEscalations, overdueRectifications: overdueOf(r) })),
   };
 }

@@ -115,9 +115,17 @@ describe('composing a committee escalation digest', () => {
   it('lists the lagging branches of the committee', () => {
     expect(composeSubject(committeeDigest)).toBe('【组织生活预警】城关镇党委下辖2个支部需督促整改（督办3项）');
     const text = composeText(committeeDigest);
-    expect(text).toContain('【督办】截至2026-11-12 08:30，城关镇党委下辖以下2个支部组织生活工作滞后，请督促整改：');
-    expect(text).toContain('1）城关镇机关第一党支部（B1）：1项');
-    expect(text).toContain('2）城关镇机关第二党支部 & <b>二支部</b>（B2）：2项');
+    expect(text).toContain(
+      '【督办】截至2026-11-12 08:30，城关镇党委下辖以下2个支部组织生活工作滞后，预警送达后逾期仍未整改。请贵党委督促以下支部限期整改，及时补开、补录相关会议活动，并向上级党组织报送整改计划和完成时限：',
+    );
+    expect(text).toContain('1）城关镇机关第一党支部（B1）：1项（督办1项）');
+    expect(text).toContain('2）城关镇机关第二党支部 & <b>二支部</b>（B2）：2项（督办2项）');
+    // The committee is asked to supervise; the secretary's action text is not repeated to it.
+    expect(text).not.toContain('请您：');
+    expect(text).toContain('督办自动解除');
+    const html = composeHtml(committeeDigest);
+    expect(html).not.toContain('<th>请您</th>');
+    expect(html).toContain('请贵党委督促以下支部限期整改');
     expect(text).toContain('【督办】每季度召开支部党员大会（2026年第三季度，截止2026-09-30）（整改期限已过）');
     expect(text).toContain('【督办】支部委员会按期换届（任期至2026-09-30，截止2026-09-30）');
     expect(composeSms(committeeDigest).sms).toMatchObject({ template: 'escalation', params: { name: '城关镇党委下辖支部', count: '3' } });

@@ -39,7 +39,7 @@ export function renderCommitteeHtml(c: CommitteeSummary): string {
   const grades = distributionChart('等次分布', c.grades.map((g) => ({ label: g.grade, count: g.count })));
   const stars = distributionChart('星级分布', c.stars.map((s) => ({ label: `${s.stars}星`, count: s.count })));
   const common = c.commonProblems.length
-    ? table(['问题', '规则', '涉及支部数'], c.commonProblems.map((p) => [e(p.title), e(p.rule), e(p.branches)]))
+    ? table(['问题', '涉及支部数'], c.commonProblems.map((p) => [e(p.title), e(p.branches)]))
     : '<p>本期各支部未发现问题。</p>';
   const attention = c.attention.length
     ? table(

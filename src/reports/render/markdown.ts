@@ -79,7 +79,7 @@ export function renderCommitteeMarkdown(c: CommitteeSummary): string {
   out.push('## 星级分布', '', mdTable(c.stars.map((s) => `${s.stars}星`), [c.stars.map((s) => String(s.count))]), '');
   out.push('## 常见问题', '');
   if (!c.commonProblems.length) out.push('本期各支部未发现问题。');
-  for (const p of c.commonProblems) out.push(`- ${m(p.title)} \`${p.rule}\`：${p.branches} 个支部`);
+  for (const p of c.commonProblems) out.push(`- ${m(p.title)}：${p.branches} 个支部`);
   out.push('', '## 需重点关注的支部', '');
   if (!c.attention.length) out.push('无未办结督办或逾期整改的支部。');
   for (const a of c.attention) out.push(`- ${m(a.name)}（${m(a.org)}）：未办结督办 ${a.openEscalations} 条，逾期整改 ${a.overdueRectifications} 项`);
