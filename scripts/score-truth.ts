@@ -4,7 +4,7 @@
  * Strongly negative is what a truthful score gives (BENCHMARKS.md states the figures).
  */
 import { parseTimestamp } from '../src/domain/calendar.js';
-import { closeDb, openDb } from '../src/store/db.js';
+import { closeDb, openDb } from '../src/store/sqlite/db.js';
 import { spearman } from '../src/reports/rank-correlation.js';
 import { scoresAndOpenItems } from '../src/store/score-truth.js';
 

@@ -2,8 +2,8 @@
  * The figures behind "scores tell the truth": per branch, its stored report score of a period and
  * the items it has open now (open or acknowledged warnings and escalations, overdue rectifications).
  */
-import type { Db } from './db.js';
-import { prepared } from './alerts.js';
+import type { Db } from './sqlite/db.js';
+import { prepared } from './sqlite/alerts.js';
 
 /** One branch: its score and its open items. */
 export interface ScoreAndOpenItems {

@@ -10,7 +10,7 @@ import { forEachBranchFindings } from '../../src/evaluation/index.js';
 import { importRecords } from '../../src/import/index.js';
 import { buildReports } from '../../src/reports/gather.js';
 import { ranks, spearman } from '../../src/reports/rank-correlation.js';
-import { storeReports } from '../../src/store/reports.js';
+import { storeReports } from '../../src/store/sqlite/reports.js';
 import { scoresAndOpenItems } from '../../src/store/score-truth.js';
 import { generateCity } from '../../src/synth/index.js';
 import { shippedConfig } from '../helpers/config.js';
