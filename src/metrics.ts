@@ -3,6 +3,7 @@
  * other parts call the small functions below (cheap, synchronous, never throwing), and the service
  * adds scrape-time gauges (open alerts, queue depths) through `setScrapeSource`.
  */
+import { holidayCalendarEnd } from './config/warnings.js';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The registry /metrics serves. */
@@ -60,6 +61,16 @@ const httpRequests = new Counter({
   help: 'HTTP API requests, by route and status code',
   labelNames: ['method', 'route', 'status'] as const,
   registers: [metricsRegistry],
+});
+let holidayCalendar: (() => { holidays: string[]; workdays: string[] }) | null = null;
+new Gauge({
+  name: 'orglife_holiday_calendar_days_left',
+  help: 'Days from now to the last day the holiday calendar covers (31 December of its last year); alert below 60',
+  registers: [metricsRegistry],
+  collect() {
+    const end = holidayCalendar ? holidayCalendarEnd(holidayCalendar()) : null;
+    if (holidayCalendar) this.set(end ? Math.floor((Date.parse(`${end}T23:59:59+08:00`) - Date.now()) / 86_400_000) : 0);
+  },
 });
 const reportBuilds = new Counter({
   name: 'orglife_report_builds_total',
@@ -167,6 +178,11 @@ export function countConfigReload(result: 'success' | 'failure'): void {
 /** Record one HTTP request (route = the route pattern, never the raw URL, to bound label values). */
 export function countHttpRequest(method: string, route: string, status: number): void {
   httpRequests.inc({ method, route, status: String(status) });
+}
+
+/** The holiday calendar in force, for orglife_holiday_calendar_days_left. */
+export function setHolidayCalendar(cal: () => { holidays: string[]; workdays: string[] }): void {
+  holidayCalendar = cal;
 }
 
 /** Count a whole-city report build made to answer an API request. */

@@ -93,8 +93,10 @@ export function readinessProbes(p: {
   evaluateCron: () => string;
   startedAt: number;
   now?: () => number;
+  calendar?: () => { holidays: string[]; workdays: string[] };
 }): ReadinessProbes {
   return {
+    ...(p.calendar ? { calendar: p.calendar } : {}),
     pingRedis: () => p.redis.ping(),
     pingSqlite: () => {
       p.db().$client.prepare('SELECT 1').get();

@@ -4,6 +4,7 @@
  * age is derived from the cron expression (one interval between its two latest ticks, plus a
  * margin for queueing and the run itself), so a config change of the schedule moves it along.
  */
+import { holidayCoverageWarning } from '../config/warnings.js';
 import { latestTickAtOrBefore } from '../jobs/ticks.js';
 
 /** One dependency's verdict. */
@@ -18,6 +19,8 @@ export interface CheckResult {
 export interface Readiness {
   ready: boolean;
   checks: Record<'redis' | 'sqlite' | 'workers' | 'evaluation', CheckResult>;
+  /** What does not make the instance unready but needs an operator (a holiday calendar running out). */
+  warnings: string[];
 }
 
 /** What the readiness probe needs of the running service. */
@@ -35,6 +38,8 @@ export interface ReadinessProbes {
   /** When this process started serving (a fresh install is not "late" before its first tick). */
   startedAt: number;
   now(): number;
+  /** The holiday calendar in force (its coverage of the next 60 days is reported as a warning). */
+  calendar?(): { holidays: string[]; workdays: string[] };
 }
 
 /** Extra time beyond one schedule interval before an evaluation counts as late. */
@@ -88,7 +93,10 @@ export async function checkReadiness(p: ReadinessProbes): Promise<Readiness> {
     evaluation = { ok: false, detail: message(e) };
   }
   const checks = { redis, sqlite, workers, evaluation };
-  return { ready: Object.values(checks).every((c) => c.ok), checks };
+  const warnings: string[] = [];
+  const holidays = p.calendar ? holidayCoverageWarning(p.calendar(), p.now()) : null;
+  if (holidays) warnings.push(holidays);
+  return { ready: Object.values(checks).every((c) => c.ok), checks, warnings };
 }
 
 async function timed(f: () => Promise<void>, failure: string): Promise<CheckResult> {

@@ -16,7 +16,7 @@ import { TICK_HANDLERS, type TickHandler } from '../jobs/kinds.js';
 import { alertsOutbox } from '../jobs/outbox-alerts.js';
 import type { Outbox } from '../jobs/outbox.js';
 import { log as defaultLog } from '../log.js';
-import { countConfigReload, countDelivery, observeEvaluation, restoreLastEvaluation, setFindingCounts, setScrapeSource } from '../metrics.js';
+import { countConfigReload, countDelivery, observeEvaluation, restoreLastEvaluation, setFindingCounts, setHolidayCalendar, setScrapeSource } from '../metrics.js';
 import { createNotifiers } from '../notifiers/registry.js';
 import { CHANNEL_NAMES } from '../notifiers/types.js';
 import { closeDb, openDb } from '../store/sqlite/db.js';
@@ -75,6 +75,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     redis,
     workersRunning: () => state === 'running',
     evaluateCron: () => config.schedules.evaluate,
+    calendar: () => config.calendar,
     startedAt,
     ...(o.clock ? { now: o.clock } : {}),
   });
@@ -82,6 +83,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const last = lastEvaluationRun(db);
   if (last) restoreLastEvaluation(last);
   setFindingCounts(alertCounts(db).byRule);
+  setHolidayCalendar(() => config.calendar);
   setScrapeSource(scrapeSource(() => db, () => [daemon.runtime.ticks, ...CHANNEL_NAMES.map((c) => daemon.runtime.queueOf(c))]));
 
   let reloading: Promise<ReloadOutcome> | null = null;

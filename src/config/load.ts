@@ -11,6 +11,7 @@ import { basename, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
+import { configWarnings } from './warnings.js';
 import type { Domain } from '../domain/types.js';
 import type { RulesConfig } from './rules-schema.js';
 
@@ -21,7 +22,12 @@ export interface LoadedConfig {
   config: Config;
   /** Files read, in merge order. */
   files: string[];
+  /** What is valid but would silently misbehave (a schedule that never fires, a short holiday calendar). */
+  warnings: ConfigIssue[];
 }
+
+/** Aliases a YAML document may expand: a few are normal, thousands are an alias bomb. */
+const MAX_YAML_ALIASES = 100;
 
 /** Where the configuration comes from: ORGLIFE_CONFIG, else ./config. */
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -35,7 +41,7 @@ interface Source {
 }
 
 /** Load and validate the configuration at `path` (file or folder). Throws ConfigError. */
-export function loadConfig(path: string = defaultConfigPath()): LoadedConfig {
+export function loadConfig(path: string = defaultConfigPath(), now: number = Date.now()): LoadedConfig {
   const files = listConfigFiles(path);
   const sources: Source[] = [];
   const issues: ConfigIssue[] = [];
@@ -43,7 +49,9 @@ export function loadConfig(path: string = defaultConfigPath()): LoadedConfig {
     const lines = new LineCounter();
     const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, uniqueKeys: true });
     for (const e of doc.errors) {
-      issues.push({ file, line: e.linePos?.[0]?.line ?? null, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` });
+      const first = e.message.split('\n')[0]!.slice(0, 200);
+      const what = /call stack/i.test(first) ? 'nested too deep' : first;
+      issues.push({ file, line: e.linePos?.[0]?.line ?? null, path: '', message: `YAML 语法错误 / YAML syntax: ${what}` });
     }
     sources.push({ file, doc, lines });
   }
@@ -53,9 +61,19 @@ export function loadConfig(path: string = defaultConfigPath()): LoadedConfig {
   const origin = new Map<string, Source>();
   let merged: unknown = {};
   for (const src of sources) {
-    const value = src.doc.toJS() ?? {};
+    let value: unknown;
+    try {
+      value = src.doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) ?? {};
+    } catch {
+      // yaml throws a ReferenceError on an alias bomb ("Excessive alias count …").
+      issues.push({
+        file: src.file, line: null, path: '',
+        message: `YAML 别名（*引用）展开过多，超过 ${MAX_YAML_ALIASES} 次，疑似别名炸弹 / too many YAML alias expansions (over ${MAX_YAML_ALIASES}): an alias bomb?`,
+      });
+      continue;
+    }
     if (typeof value !== 'object' || Array.isArray(value)) {
-      issues.push({ file: src.file, line: 1, path: '', message: 'expected a mapping of sections (rules:, channels:, …)' });
+      issues.push({ file: src.file, line: 1, path: '', message: '应为按节组织的映射（rules:、channels: …）/ expected a mapping of sections (rules:, channels:, …)' });
       continue;
     }
     merged = deepMerge(merged, value, [], src, origin);
@@ -64,15 +82,22 @@ export function loadConfig(path: string = defaultConfigPath()): LoadedConfig {
 
   const result = configSchema.safeParse(merged);
   if (!result.success) throw new ConfigError(result.error.issues.map((i) => toIssue(i, origin, sources)));
-  return { config: result.data, files };
+  const warnings = configWarnings(result.data, now).map((w) => {
+    const path = w.path.split('.');
+    let src: Source | undefined;
+    for (let n = path.length; n >= 0 && !src; n--) src = origin.get(path.slice(0, n).join('.'));
+    return { file: src?.file ?? '(defaults)', line: src ? lineOf(src, path, false) : null, path: w.path, message: w.message };
+  });
+  return { config: result.data, files, warnings };
 }
 
 /** Validate without throwing: the list of issues (empty when valid). For `orglife config check`. */
-export function checkConfig(path: string): { files: string[]; issues: ConfigIssue[] } {
+export function checkConfig(path: string, now: number = Date.now()): { files: string[]; issues: ConfigIssue[]; warnings: ConfigIssue[]; config?: Config } {
   try {
-    return { files: loadConfig(path).files, issues: [] };
+    const loaded = loadConfig(path, now);
+    return { files: loaded.files, issues: [], warnings: loaded.warnings, config: loaded.config };
   } catch (e) {
-    if (e instanceof ConfigError) return { files: listConfigFilesSafe(path), issues: e.issues };
+    if (e instanceof ConfigError) return { files: listConfigFilesSafe(path), issues: e.issues, warnings: [] };
     throw e;
   }
 }
@@ -125,23 +150,41 @@ function toIssue(i: z.core.$ZodIssue, origin: Map<string, Source>, sources: Sour
   let keyPath = path;
   if (i.code === 'unrecognized_keys') {
     const key = i.keys[0]!;
-    keyPath = [...path, key];
+    keyPath = [...path, key.length > 60 ? `${key.slice(0, 59)}…` : key];
     const keySrc = origin.get(keyPath.join('.')) ?? src;
     const allowed = allowedKeys(path);
     return {
       file: keySrc?.file ?? '(defaults)',
       line: keySrc ? lineOf(keySrc, keyPath, true) : null,
       path: keyPath.join('.'),
-      message: `未知配置项 / unknown key "${i.keys.join('", "')}"${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`,
+      message: `未知配置项 / unknown key "${i.keys.map((k) => (k.length > 60 ? `${k.slice(0, 59)}…` : k)).join('", "')}"${allowed.length ? `; allowed: ${allowed.join(', ')}` : ''}`,
     };
   }
   if (i.code === 'invalid_value' && 'values' in i) message = `${i.message}`;
+  message = bilingual(i.code, message);
   return {
     file: src?.file ?? '(defaults)',
     line: src ? lineOf(src, keyPath, false) : null,
     path: keyPath.join('.'),
     message,
   };
+}
+
+/** Chinese for zod's English messages, by issue code (messages already bilingual are kept). */
+const CODE_ZH: Record<string, string> = {
+  invalid_type: '类型不对',
+  too_small: '数值过小或内容过短',
+  too_big: '数值过大或内容过长',
+  invalid_value: '取值不在允许范围内',
+  invalid_format: '格式不对',
+  invalid_union: '取值无效',
+  not_multiple_of: '数值不符合倍数要求',
+  custom: '取值无效',
+};
+
+function bilingual(code: string, message: string): string {
+  if (/[\u4e00-\u9fff]/.test(message)) return message;
+  return `${CODE_ZH[code] ?? '取值无效'} / ${message}`;
 }
 
 /** The keys the schema allows at a path, to suggest on an unknown key. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDate } from '../domain/calendar.js';
+import { parseCron } from './cron.js';
 import { domainOverridesSchema, rulesSchema } from './rules-schema.js';
 import { channelsSchema, routingSchema } from '../notifiers/config.js';
 import { reportsSchema } from '../reports/config.js';
@@ -12,10 +13,13 @@ import { ratingSchema } from '../rating/config.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM, 24-hour clock, for example 08:00');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
-/** A 5-field cron expression (minute hour day month weekday), evaluated in Asia/Shanghai. */
-export const cronSchema = z
-  .string()
-  .regex(/^\S+(\s+\S+){4}$/, 'expected a 5-field cron expression such as "30 8 * * *"');
+/** A date that exists in the calendar (2026-02-30 does not). */
+const calendarDate = isoDate.refine((d) => parseDate(d) !== null, '不存在的日期 / not a calendar date');
+/** A 5-field cron expression (minute hour day month weekday), evaluated in Asia/Shanghai; each field in range. */
+export const cronSchema = z.string().superRefine((expr, ctx) => {
+  const parsed = parseCron(expr);
+  if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+});
 
 export const alertsSchema = z
   .object({
@@ -68,8 +72,8 @@ export const deliverySchema = z
 
 export const calendarSchema = z
   .object({
-    holidays: z.array(isoDate).default([]).describe('public holidays (no messages on these days)'),
-    workdays: z.array(isoDate).default([]).describe('make-up working days (调休上班) that fall on weekends'),
+    holidays: z.array(calendarDate).default([]).describe('public holidays (no messages on these days)'),
+    workdays: z.array(calendarDate).default([]).describe('make-up working days (调休上班) that fall on weekends'),
   })
   .strict()
   .prefault({});

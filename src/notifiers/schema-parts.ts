@@ -39,3 +39,25 @@ export const REQUIRED_TEMPLATES = ['reminder', 'warning', 'escalation'] as const
 export function requireWhenEnabled(ctx: z.RefinementCtx, path: (string | number)[], what: string): void {
   ctx.addIssue({ code: 'custom', path, message: `启用此通道时必填 / required when the channel is enabled: ${what}` });
 }
+
+/**
+ * A provider URL that must carry no secret: secrets come from environment variables only, so a
+ * webhook key, access token or password written into the URL is an error naming the setting.
+ */
+export function secretFreeUrl(envHint: string) {
+  return z.url({ protocol: /^https?$/ }).superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return;
+    }
+    const secretParam = [...url.searchParams.keys()].find((k) => /^(key|access_token|token|secret|sign|password|passwd|apikey|api_key)$/i.test(k));
+    if (url.username || url.password || secretParam) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `网址中不能写入密钥（${secretParam ? `?${secretParam}=…` : '用户名/密码'}）：请放入环境变量并用 ${envHint} 指定 / no secret in the URL (${secretParam ? `?${secretParam}=…` : 'user:password@'}): put it in an environment variable named by ${envHint}`,
+      });
+    }
+  });
+}

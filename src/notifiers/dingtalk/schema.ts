@@ -1,6 +1,6 @@
 /** Config of DingTalk group robots (`channels.dingtalk`): named robots with signed webhooks. */
 import { z } from 'zod';
-import { committeeCodes, envVarName, requireWhenEnabled, robotName, timeoutMs } from '../schema-parts.js';
+import { committeeCodes, envVarName, requireWhenEnabled, robotName, timeoutMs, secretFreeUrl } from '../schema-parts.js';
 
 const robot = z
   .object({
@@ -13,7 +13,7 @@ const robot = z
 export const dingtalkSchema = z
   .object({
     enabled: z.boolean().default(false).describe('post to DingTalk (钉钉) group robots'),
-    base_url: z.url({ protocol: /^https?$/ }).default('https://oapi.dingtalk.com/robot/send').describe('webhook endpoint'),
+    base_url: secretFreeUrl('robots.<name>.access_token_env').default('https://oapi.dingtalk.com/robot/send').describe('webhook endpoint'),
     msgtype: z.enum(['markdown', 'text']).default('markdown').describe('markdown or text'),
     robots: z
       .record(robotName, robot)

@@ -1,6 +1,6 @@
 /** Config of WeCom group robots (`channels.wecom`): named robots, each with the env var of its key. */
 import { z } from 'zod';
-import { committeeCodes, envVarName, requireWhenEnabled, robotName, timeoutMs } from '../schema-parts.js';
+import { committeeCodes, envVarName, requireWhenEnabled, robotName, timeoutMs, secretFreeUrl } from '../schema-parts.js';
 
 const robot = z
   .object({
@@ -12,7 +12,7 @@ const robot = z
 export const wecomSchema = z
   .object({
     enabled: z.boolean().default(false).describe('post to WeCom (企业微信) group robots'),
-    base_url: z.url({ protocol: /^https?$/ }).default('https://qyapi.weixin.qq.com/cgi-bin/webhook/send').describe('webhook endpoint; ?key= is appended'),
+    base_url: secretFreeUrl('robots.<name>.key_env').default('https://qyapi.weixin.qq.com/cgi-bin/webhook/send').describe('webhook endpoint; ?key= is appended'),
     msgtype: z.enum(['markdown', 'text']).default('markdown').describe('markdown (4096 bytes) or text (2048 bytes)'),
     robots: z.record(robotName, robot).default({}).describe('robots by name: { county: { key_env: WECOM_KEY_COUNTY, committees: [C01] } }'),
     timeout_ms: timeoutMs,
