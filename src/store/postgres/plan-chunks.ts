@@ -1,6 +1,6 @@
 /** PostgreSQL counterparts of the outbox chunking (src/store/plan-chunks.ts) and alert history reads. */
-import type { DigestItem } from '../../alerts/digest-model.js';
-import type { OutboxEntry } from '../deliveries.js';
+import type { DigestItem } from '../../domain/digest.js';
+import type { OutboxEntry } from '../types/deliveries.js';
 import { one, rows, type Q } from './q.js';
 
 export async function unplannedByCommittee(q: Q): Promise<{ committee: string; rows: number }[]> {

@@ -1,0 +1,178 @@
+/**
+ * The PostgreSQL adapter of the store port (loaded by ../open.ts for a postgres:// URL): one `pg`
+ * Pool, the schema migrated at open under an advisory lock, the repositories over the modules
+ * beside this file. Safe under concurrency from several processes on several hosts: the named
+ * operations take advisory transaction locks (./ops.ts), claims are compare-and-set, and a tick is
+ * claimed in one INSERT … ON CONFLICT (./runs.ts).
+ */
+import type { OpenStoreOptions } from '../open.js';
+import { StoreMissingError } from '../errors.js';
+import type { Store, StoreWorkerSpec } from '../port.js';
+import type { ImportRecord } from '../types/imports.js';
+import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, openAlertPeriods, orgKindOf } from './alerts.js';
+import { closePg, maskPgUrl, migratePg, openPg } from './db.js';
+import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn } from './deliveries.js';
+import { allBranchIds, branchesByIds, branchIdsUnder, branchMeetingsBetween, branchParents, findOrgHeader, orgHeadersByCode, recordIdsOf, windowMeetings } from './facts.js';
+import { beginPgImport } from './import-session.js';
+import { amendTx, claim, giveUpTx, markSentTx, planOutboxTx, reconcileTx, recordFailureTx, storeAndPlanTx, storedDelivery, storeReportsTx } from './ops.js';
+import { countMeetings, countOrgs, getMeeting, getOrg, listMeetingsOf, listOrgs } from './orgs.js';
+import { one, rows } from './q.js';
+import { reportMailState } from './report-mails.js';
+import {
+  closeRectification,
+  getRectification,
+  hasStoredReports,
+  listRectifications,
+  loadAssessments,
+  loadHistory,
+  loadRectifications,
+  loadReportAlerts,
+  loadReportOrgs,
+  loadVetoes,
+  periodMeetings,
+} from './reports.js';
+import {
+  claimTick,
+  enqueuedIn,
+  finishRun,
+  finishTick,
+  getTick,
+  heartbeatTick,
+  listTicks,
+  markEnqueued,
+  noteSchedule,
+  pruneEnqueued,
+  recentRuns,
+  setScheduleSince,
+  startRun,
+  tickCounts,
+} from './runs.js';
+
+
+/** Open the PostgreSQL store at `url` (migrated unless told otherwise). */
+export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
+  const where = maskPgUrl(url);
+  const pool = await openPg(url, { migrate: false, max: opts.readonly ? 4 : 10 });
+  const db = pool;
+  let created = false;
+  try {
+    const hasSchema = !!(await one<{ t: string | null }>(pool.$client, "SELECT to_regclass('public.orgs')::text AS t"))?.t;
+    if (!hasSchema && opts.mustExist) throw new StoreMissingError(where);
+    created = !hasSchema;
+    if (opts.migrate ?? !opts.readonly) await migratePg(db);
+  } catch (e) {
+    await closePg(db);
+    throw e;
+  }
+  const p = db.$client;
+  let closed = false;
+  const store: Store = {
+    kind: 'postgres',
+    created,
+    describe: () => where,
+    async ping() {
+      await p.query('SELECT 1');
+    },
+    migrate: () => migratePg(db),
+    workerSpec: () => url as StoreWorkerSpec,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await closePg(db);
+    },
+    orgs: {
+      list: () => listOrgs(p),
+      get: (code) => getOrg(p, code),
+      count: () => countOrgs(p),
+      kindOf: (code) => orgKindOf(p, code),
+      header: (code) => findOrgHeader(p, code),
+      headers: (codes) => orgHeadersByCode(p, codes),
+      contacts: (codes) => orgContacts(p, codes),
+    },
+    facts: {
+      allBranchIds: () => allBranchIds(p),
+      branchIdsUnder: (code) => branchIdsUnder(p, code),
+      branchParents: (ids) => branchParents(p, ids),
+      branchesByIds: (ids) => branchesByIds(p, ids),
+      windowMeetings: (ids, window, until) => windowMeetings(p, ids, window, until),
+      branchMeetingsBetween: (id, since, until) => branchMeetingsBetween(p, id, since, until),
+      recordIdsOf: (ids) => recordIdsOf(p, ids),
+      meetingsOf: (code) => listMeetingsOf(p, code),
+      meeting: (id) => getMeeting(p, id),
+      countMeetings: () => countMeetings(p),
+    },
+    alerts: {
+      reconcile: (input, decide) => reconcileTx(p, input, decide),
+      amend: (target, now, decide) => amendTx(p, target, now, decide),
+      get: (id) => getAlert(p, id),
+      activeOf: (org) => activeAlertsOf(p, org),
+      list: (opts) => listAlerts(p, opts),
+      history: (id) => alertHistory(p, id),
+      countByState: () => countAlertsByState(p),
+      openPeriods: () => openAlertPeriods(p),
+      summaryByOrg: (start, end) => alertSummaryByOrg(p, start, end),
+    },
+    outbox: {
+      plan: (spec, decide) => planOutboxTx(p, spec, decide),
+    },
+    deliveries: {
+      claim: (id, owner, now, leaseMs) => claim(p, id, owner, now, leaseMs),
+      markSent: (a, now) => markSentTx(p, a, now),
+      recordFailure: (a) => recordFailureTx(p, a),
+      giveUp: (a, now, policy) => giveUpTx(p, a, now, policy),
+      get: (id) => storedDelivery(p, id),
+      pending: (opts) => pendingDeliveries(p, opts),
+      byKey: (key) => deliveryByKey(p, key),
+      list: () => listDeliveries(p),
+      digestItems: (id) => digestItemsOf(p, id),
+      smsCounts: (phones, day) => smsCountsOn(p, phones, day),
+      stats: (range) => deliveryStats(p, range),
+      markEnqueued: (ids, epoch, now) => markEnqueued(p, ids, epoch, now),
+      enqueuedIn: (ids, epoch) => enqueuedIn(p, ids, epoch),
+      pruneEnqueued: (before) => pruneEnqueued(p, before),
+    },
+    reports: {
+      orgs: () => loadReportOrgs(p),
+      periodMeetings: (ids, from, to) => periodMeetings(p, ids, from, to),
+      assessments: (periods) => loadAssessments(p, periods),
+      vetoes: (periods) => loadVetoes(p, periods),
+      rectificationFacts: (from, to) => loadRectifications(p, from, to),
+      history: (periods) => loadHistory(p, periods),
+      alertFacts: (since) => loadReportAlerts(p, since),
+      hasStored: (period) => hasStoredReports(p, period),
+      storeAndPlan: (input, decide) => storeAndPlanTx(p, input, decide),
+      store: (reports, items, now) => storeReportsTx(p, reports, items, now),
+      stored: async (org, period, kind) => {
+        const r = await one<{ data: string }>(p, 'SELECT data FROM reports WHERE org = $1 AND period = $2 AND kind = $3', [org, period, kind]);
+        return r ? (JSON.parse(r.data) as object) : undefined;
+      },
+      mailState: (org, period, kind) => reportMailState(p, org, period, kind),
+      rectifications: (opts) => listRectifications(p, opts),
+      rectification: (id) => getRectification(p, id),
+      closeRectification: (id, note, now) => closeRectification(p, id, note, now),
+    },
+    runs: {
+      claimTick: (t) => claimTick(p, t),
+      heartbeatTick: (kind, tickAt, who, now) => heartbeatTick(p, kind, tickAt, who, now),
+      finishTick: (kind, tickAt, status, now, error) => finishTick(p, kind, tickAt, status, now, error),
+      getTick: (kind, tickAt) => getTick(p, kind, tickAt),
+      listTicks: (kind) => listTicks(p, kind),
+      tickCounts: () => tickCounts(p),
+      noteSchedule: (kind, expr, now) => noteSchedule(p, kind, expr, now),
+      setScheduleSince: (kind, expr, since) => setScheduleSince(p, kind, expr, since),
+      startRun: (r) => startRun(p, r),
+      finishRun: (id, r) => finishRun(p, id, r),
+      recentRuns: (limit, kind) => recentRuns(p, limit, kind),
+    },
+    imports: {
+      begin: () => beginPgImport(p, where),
+      list: (limit = 50) =>
+        rows<ImportRecord & { id: number }>(
+          p,
+          `SELECT id, file, sha256, "table", rows, inserted, updated, unchanged, imported_at AS "importedAt" FROM imports ORDER BY id DESC LIMIT $1`,
+          [limit],
+        ),
+    },
+  };
+  return store;
+}

@@ -1,0 +1,344 @@
+/**
+ * The transactions of the port on PostgreSQL: load → decide (pure) → apply, each under the named
+ * advisory transaction lock that stands in for SQLite's whole-database write lock, taken before
+ * the load so every daemon on every host decides on what the previous holder committed:
+ * "alerts" (reconcile, amend), "sms-day" (plan, give-up, report mail: SMS counted and the deliveries
+ * that count written under one lock, so the daily cap holds exactly), "reports:<period>".
+ */
+import type pg from 'pg';
+import type { Contacts, DigestModel, OrgContacts } from '../../domain/digest.js';
+import type { LogicalChannel } from '../../domain/channels.js';
+import type { Level } from '../../domain/types.js';
+import type { AlertChanges, AlertIdentity, AlertTarget, AmendLoad, ReconcileLoad, ReportPlanLoad } from '../port.js';
+import type { AlertRow } from '../types/alerts.js';
+import type {
+  AttemptRow,
+  DeliveryClaimRow,
+  FallbackPolicy,
+  LoadedFallbackCandidate,
+  OutboxPlanLoad,
+  OutboxPlanWrite,
+  PendingDeliveryRow,
+  PlanWriteResult,
+  ReportSend,
+  ReportToPlan,
+  StoredDelivery,
+} from '../types/deliveries.js';
+import type { NewRectification, StoredReportInput } from '../types/reports.js';
+import { activeAlertsOf, ALERT_COLUMNS, alertWrites, getAlert, loadOpenAlerts, orgKindOf } from './alerts.js';
+import { LOCKS } from './db.js';
+import {
+  claimDeliveryRow,
+  deliveryByKey,
+  insertFallback,
+  markFailed,
+  markSent,
+  orgContacts,
+  recordAttempt,
+  releaseClaim,
+  smsCountsOn,
+  unplannedOutbox,
+  writePlan,
+} from './deliveries.js';
+import { hasStoredReports } from './reports.js';
+import { unplannedReports, writeReportPlan } from './report-mails.js';
+import { one, rows, tx, type Q, type Tx } from './q.js';
+
+/** The lock of a report period: a key of its own per period (hashed by the server). */
+const reportsLock = async (c: Tx, period: string) => {
+  await c.query("SELECT pg_advisory_xact_lock(hashtextextended('orglife:reports:' || $1, 0))", [period]);
+};
+
+const keyOf = (a: { org: string; rule: string; period: string }) => `${a.org}\u0000${a.rule}\u0000${a.period}`;
+
+const SELECT_ALERT = `SELECT ${Object.entries(ALERT_COLUMNS)
+  .map(([f, c]) => `a.${c} AS "${f}"`)
+  .join(', ')} FROM alerts a`;
+
+async function alertsByIdentity(q: Q, ids: readonly AlertIdentity[]): Promise<AlertRow[]> {
+  if (!ids.length) return [];
+  return rows<AlertRow>(
+    q,
+    `${SELECT_ALERT} JOIN unnest($1::text[], $2::text[], $3::text[]) AS i(org, rule, period) ON a.org = i.org AND a.rule = i.rule AND a.period = i.period`,
+    [ids.map((i) => i.org), ids.map((i) => i.rule), ids.map((i) => i.period)],
+  );
+}
+
+/** Write decided alert changes: inserts (ids assigned here), updates, their events and outbox rows. */
+async function applyAlertChanges(c: Q, ch: AlertChanges, now: number): Promise<void> {
+  for (const ins of ch.inserts) {
+    const id = await alertWrites.insert(c, ins.row);
+    if (id === null) throw new Error(`alert (${ins.row.org}, ${ins.row.rule}, ${ins.row.period}) exists already; reconcile must see it`);
+    const eventId = await alertWrites.event(c, id, ins.event, now);
+    if (ins.notify) await alertWrites.outbox(c, eventId, id, now);
+  }
+  for (const u of ch.updates) {
+    if (Object.keys(u.patch).length || u.event) await alertWrites.update(c, u.id, u.patch, now);
+    if (!u.event) continue;
+    const eventId = await alertWrites.event(c, u.id, u.event, now);
+    if (u.notify) await alertWrites.outbox(c, eventId, u.id, now);
+  }
+}
+
+export function reconcileTx<R>(
+  pool: pg.Pool,
+  input: { orgs: readonly string[] | null; identities: readonly AlertIdentity[]; now: number },
+  decide: (load: ReconcileLoad) => { changes: AlertChanges; result: R },
+): Promise<R> {
+  return tx(
+    pool,
+    async (c) => {
+      const openMap = await loadOpenAlerts(c, keyOf, input.orgs);
+      const missing: AlertIdentity[] = [];
+      const asked = new Set<string>();
+      for (const i of input.identities) {
+        const k = keyOf(i);
+        if (openMap.has(k) || asked.has(k)) continue;
+        asked.add(k);
+        missing.push(i);
+      }
+      const others = (await alertsByIdentity(c, missing)).filter((a) => a.state === 'resolved' || !openMap.has(keyOf(a)));
+      const { changes, result } = decide({ open: [...openMap.values()], others });
+      await applyAlertChanges(c, changes, input.now);
+      return result;
+    },
+    { lock: LOCKS.reconcile },
+  );
+}
+
+export function amendTx<R>(pool: pg.Pool, target: AlertTarget, now: number, decide: (load: AmendLoad) => { changes: AlertChanges; result: R }): Promise<R> {
+  return tx(
+    pool,
+    async (c) => {
+      let load: AmendLoad;
+      if ('id' in target) {
+        const a = await getAlert(c, target.id);
+        load = { alerts: a ? [a] : [], orgKind: a ? await orgKindOf(c, a.org) : undefined };
+      } else {
+        const kind = await orgKindOf(c, target.org);
+        load = { alerts: kind ? await activeAlertsOf(c, target.org) : [], orgKind: kind };
+      }
+      const { changes, result } = decide(load);
+      await applyAlertChanges(c, changes, now);
+      return result;
+    },
+    { lock: LOCKS.reconcile },
+  );
+}
+
+const NO_CONTACTS: Contacts = { phone: null, email: null, robot: null };
+
+/** One delivery with what it carries, read from its row (digest_id or report_id). */
+export async function storedDelivery(q: Q, id: number): Promise<StoredDelivery | undefined> {
+  const r = await one<Record<string, unknown>>(
+    q,
+    `SELECT d.id, d.dedup_key AS "dedupKey", d.channel, d.logical, d.recipient, d.status, d.not_before AS "notBefore",
+            d.send_day AS "sendDay", d.attempts, d.claimed_until AS "claimedUntil", d.claimed_by AS "claimedBy", d.sent_at AS "sentAt",
+            d.provider_message_id AS "providerMessageId", d.last_error AS "lastError", d.fallback_of AS "fallbackOf",
+            d.digest_id AS "digestId", d.report_id AS "reportId", d.route AS "dRoute", d.contacts AS "dContacts",
+            g.recipient_key AS "recipientKey", g.contacts AS "gContacts", g.route AS "gRoute", g.model, g.level,
+            CASE WHEN g.id IS NULL THEN NULL ELSE ARRAY(SELECT event_id FROM alert_digest_items WHERE digest_id = g.id ORDER BY event_id) END AS "eventIds",
+            r.data AS "reportData"
+       FROM deliveries d
+       LEFT JOIN alert_digests g ON g.id = d.digest_id
+       LEFT JOIN reports r ON r.id = d.report_id
+      WHERE d.id = $1`,
+    [id],
+  );
+  if (!r) return undefined;
+  const base = {
+    id: r.id as number,
+    dedupKey: r.dedupKey as string,
+    channel: r.channel as StoredDelivery['channel'],
+    logical: r.logical as LogicalChannel,
+    recipient: r.recipient as string,
+    status: r.status as StoredDelivery['status'],
+    notBefore: r.notBefore as number,
+    sendDay: r.sendDay as string,
+    attempts: r.attempts as number,
+    claimedUntil: r.claimedUntil as number | null,
+    claimedBy: r.claimedBy as string | null,
+    sentAt: r.sentAt as number | null,
+    providerMessageId: r.providerMessageId as string | null,
+    lastError: r.lastError as string | null,
+    fallbackOf: r.fallbackOf as number | null,
+  };
+  if (r.digestId !== null) {
+    if (r.recipientKey === null) return undefined;
+    return {
+      ...base,
+      route: JSON.parse(r.gRoute as string) as LogicalChannel[],
+      contacts: JSON.parse(r.gContacts as string) as Contacts,
+      carries: {
+        kind: 'digest',
+        digestId: r.digestId as number,
+        recipientKey: r.recipientKey as string,
+        model: JSON.parse(r.model as string) as DigestModel,
+        level: r.level as Level,
+        eventIds: r.eventIds as number[],
+      },
+    };
+  }
+  return {
+    ...base,
+    route: r.dRoute ? (JSON.parse(r.dRoute as string) as LogicalChannel[]) : [base.logical],
+    contacts: r.dContacts ? (JSON.parse(r.dContacts as string) as Contacts) : NO_CONTACTS,
+    carries: { kind: 'report', reportId: r.reportId as number, report: r.reportData ? (JSON.parse(r.reportData as string) as object) : null },
+  };
+}
+
+/** Claim, then read the delivery (a claimed row is ours until the lease ends: reading it after is safe). */
+export async function claim(pool: pg.Pool, id: number, owner: string, now: number, leaseMs: number): Promise<DeliveryClaimRow> {
+  const c = await claimDeliveryRow(pool, id, owner, now, leaseMs);
+  if (c.outcome !== 'send') return c;
+  const delivery = await storedDelivery(pool, id);
+  if (!delivery) return { outcome: 'done', status: 'missing' };
+  return { outcome: 'send', delivery };
+}
+
+const attempt = (q: Q, a: AttemptRow) =>
+  recordAttempt(q, {
+    deliveryId: a.deliveryId,
+    channel: a.channel,
+    recipient: a.recipient,
+    providerMessageId: a.providerMessageId,
+    error: a.error,
+    errorCode: a.errorCode,
+    permanent: a.permanent,
+    durationMs: a.durationMs,
+    at: a.startedAt,
+  });
+
+export function markSentTx(pool: pg.Pool, a: AttemptRow, now: number): Promise<void> {
+  return tx(pool, async (c) => {
+    await attempt(c, a);
+    await markSent(c, a.deliveryId, a.providerMessageId, now);
+  });
+}
+
+export function recordFailureTx(pool: pg.Pool, a: AttemptRow): Promise<void> {
+  return tx(pool, async (c) => {
+    await attempt(c, a);
+    await releaseClaim(c, a.deliveryId);
+  });
+}
+
+export function giveUpTx(pool: pg.Pool, a: AttemptRow, now: number, policy: FallbackPolicy): Promise<PendingDeliveryRow | null> {
+  return tx(
+    pool,
+    async (c) => {
+      await attempt(c, a);
+      await markFailed(c, a.deliveryId, a.error, now);
+      const d = await storedDelivery(c, a.deliveryId);
+      if (!d) return null;
+      const cands = policy.candidates(d);
+      const smsPhones = cands.filter((x) => x.send.logical === 'sms').map((x) => x.send.recipient);
+      const counts = smsPhones.length ? await smsCountsOn(c, smsPhones, policy.sendDay) : new Map<string, number>();
+      const loaded: LoadedFallbackCandidate[] = [];
+      for (const x of cands) {
+        loaded.push({ ...x, existing: (await deliveryByKey(c, x.dedupKey)) ?? null, smsCount: x.send.logical === 'sms' ? (counts.get(x.send.recipient) ?? 0) : 0 });
+      }
+      const choice = policy.pick(loaded);
+      if (!choice) return null;
+      if ('use' in choice) {
+        const e = choice.use.existing!;
+        return { id: e.id, channel: e.channel, notBefore: e.notBefore };
+      }
+      const x = choice.insert;
+      const source = d.carries.kind === 'digest' ? { digestId: d.carries.digestId } : { reportId: d.carries.reportId, route: d.route, contacts: d.contacts };
+      const { id } = await insertFallback(c, { dedupKey: x.dedupKey, source, send: x.send, notBefore: policy.notBefore, sendDay: policy.sendDay, fallbackOf: d.id }, now);
+      return { id, channel: x.send.channel, notBefore: policy.notBefore };
+    },
+    { lock: LOCKS.plan },
+  );
+}
+
+export function planOutboxTx<R>(
+  pool: pg.Pool,
+  spec: { sendDay: string; now: number; phonesOf(contacts: ReadonlyMap<string, OrgContacts>): string[] },
+  decide: (load: OutboxPlanLoad) => { write: OutboxPlanWrite; result: R },
+): Promise<{ result: R; written: PlanWriteResult }> {
+  return tx(
+    pool,
+    async (c) => {
+      const entries = await unplannedOutbox(c);
+      const contacts = await orgContacts(c, entries.filter((e) => e.alertState === 'open').map((e) => e.item.org));
+      const phones = spec.phonesOf(contacts);
+      const smsCounts = phones.length ? await smsCountsOn(c, phones, spec.sendDay) : new Map<string, number>();
+      const { write, result } = decide({ entries, contacts, smsCounts });
+      const written = await writePlan(c, write.plans, write.notBefore, write.sendDay, write.notes, spec.now);
+      return { result, written };
+    },
+    { lock: LOCKS.plan },
+  );
+}
+
+/** Store reports (the mail marker of an existing (org, period, kind) stays) and their rectification items; batched. */
+export async function storeReportRows(q: Q, reports: readonly StoredReportInput[], items: readonly NewRectification[], now: number): Promise<number> {
+  for (let i = 0; i < reports.length; i += 5000) {
+    const c = reports.slice(i, i + 5000);
+    await q.query(
+      `INSERT INTO reports (org, period, kind, generated_at, score, grade, stars, rank, committee_rank, data)
+       SELECT o, p, k, $10, s, g, st, r, cr, d FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::int[], $7::int[], $8::int[], $9::text[])
+         AS t(o, p, k, s, g, st, r, cr, d)
+       ON CONFLICT (org, period, kind) DO UPDATE SET generated_at = excluded.generated_at, score = excluded.score,
+         grade = excluded.grade, stars = excluded.stars, rank = excluded.rank, committee_rank = excluded.committee_rank, data = excluded.data`,
+      [
+        c.map((r) => r.org),
+        c.map((r) => r.period),
+        c.map((r) => r.kind),
+        c.map((r) => r.score),
+        c.map((r) => r.grade),
+        c.map((r) => r.stars),
+        c.map((r) => r.rank),
+        c.map((r) => r.committeeRank),
+        c.map((r) => JSON.stringify(r.data)),
+        now,
+      ],
+    );
+  }
+  let created = 0;
+  for (let i = 0; i < items.length; i += 5000) {
+    const c = items.slice(i, i + 5000);
+    const r = await q.query(
+      `INSERT INTO rectification_items (org, rule, problem_period, report_period, title, created_at, due_at)
+       SELECT o, r, pp, rp, t, $7, d FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[]) AS x(o, r, pp, rp, t, d)
+       ON CONFLICT (org, rule, problem_period) DO NOTHING`,
+      [c.map((x) => x.org), c.map((x) => x.rule), c.map((x) => x.problemPeriod), c.map((x) => x.reportPeriod), c.map((x) => x.title), c.map((x) => x.dueAt), now],
+    );
+    created += r.rowCount ?? 0;
+  }
+  return created;
+}
+
+export function storeReportsTx(pool: pg.Pool, reports: readonly StoredReportInput[], items: readonly NewRectification[], now: number): Promise<number> {
+  return tx(pool, (c) => storeReportRows(c, reports, items, now));
+}
+
+export function storeAndPlanTx<R>(
+  pool: pg.Pool,
+  input: {
+    period: string;
+    built: { reports: StoredReportInput[]; rectifications: NewRectification[] } | null;
+    sendDay: string;
+    notBefore: number;
+    now: number;
+    phonesOf(todo: readonly ReportToPlan[], contacts: ReadonlyMap<string, OrgContacts>): string[];
+  },
+  decide: (load: ReportPlanLoad) => { sends: ReportSend[]; notes: ReadonlyMap<number, string>; result: R },
+): Promise<{ result: R; stored: boolean; rectificationItems: number; deliveries: number }> {
+  return tx(pool, async (c) => {
+    // Lock order everywhere: a period's lock, then the SMS-day lock (no two transactions wait on each other).
+    await reportsLock(c, input.period);
+    await c.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.plan]);
+    const stored = input.built !== null && !(await hasStoredReports(c, input.period));
+    const rectificationItems = stored ? await storeReportRows(c, input.built!.reports, input.built!.rectifications, input.now) : 0;
+    const todo = await unplannedReports(c, input.period);
+    const contacts = await orgContacts(c, todo.map((r) => r.org));
+    const phones = input.phonesOf(todo, contacts);
+    const smsCounts = phones.length ? await smsCountsOn(c, phones, input.sendDay) : new Map<string, number>();
+    const { sends, notes, result } = decide({ todo, contacts, smsCounts });
+    const deliveries = await writeReportPlan(c, sends, notes, input.notBefore, input.sendDay, input.now);
+    return { result, stored, rectificationItems, deliveries };
+  });
+}
