@@ -1,9 +1,27 @@
-// `npm test`: the whole suite on each store, SQLite first, then PostgreSQL (a fresh database per
-// test store on 127.0.0.1:5432, see tests/helpers/pg.ts). Extra arguments go to vitest (a file
-// filter, say). `--store sqlite` or `--store postgres` runs one store only.
+// `npm test`: the whole suite on SQLite, then again on PostgreSQL (ORGLIFE_TEST_STORE=postgres: a
+// fresh database per test store on 127.0.0.1:5432, see tests/helpers/pg.ts) for every test file that
+// reaches the database through the port (tempStore() in tests/helpers/store.ts) or PostgreSQL itself;
+// files still holding a SQLite handle would only repeat their SQLite run. Extra arguments go to vitest
+// (a file filter, say). `--store sqlite` or `--store postgres` runs one store only.
 // Exit status: non-zero when any store's run failed.
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** Test files that open their store through the port or talk to PostgreSQL. */
+function portTestFiles(root) {
+  const out = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.test.ts') && /helpers\/(store|pg)\.js/.test(readFileSync(p, 'utf8'))) out.push(relative(root, p));
+    }
+  };
+  walk(join(root, 'tests'));
+  return out.sort();
+}
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -22,7 +40,8 @@ for (const store of stores) {
   }
   console.log(`\n=== tests on ${store} ===\n`);
   const started = Date.now();
-  const r = spawnSync(process.execPath, [vitest, 'run', ...args], {
+  const files = store === 'postgres' && !args.some((a) => !a.startsWith('-')) ? portTestFiles(root) : [];
+  const r = spawnSync(process.execPath, [vitest, 'run', ...files, ...args], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, ORGLIFE_TEST_STORE: store },

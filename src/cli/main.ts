@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { UserError } from './errors.js';
 import { ConfigError } from '../config/issues.js';
+import { StoreBusyError, StoreMissingError, StoreSpecError } from '../store/errors.js';
 
 const program = new Command('orglife')
   .description('组织生活工作预警系统 — 三会一课检查、预警提醒与体检报告\nOrganizational-life work-warning system.')
@@ -19,6 +20,10 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
+  if (e instanceof StoreSpecError || e instanceof StoreMissingError || e instanceof StoreBusyError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(2);
+  }
   if (e instanceof ConfigError || e instanceof UserError) {
     process.stderr.write(`${e.message}\n`);
     process.exit(e instanceof UserError ? e.exitCode : 2);

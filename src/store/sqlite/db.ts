@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
+import { StoreSpecError } from '../errors.js';
 import { readEnv, type Env } from '../../config/env.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -17,7 +18,21 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.
 
 /** The database file: ORGLIFE_DB, else ./data/orglife.db. */
 export function defaultDbPath(env: Pick<Env, 'dbPath'> = readEnv()): string {
-  return resolve(env.dbPath || 'data/orglife.db');
+  const spec = env.dbPath || 'data/orglife.db';
+  notAUrl(spec);
+  return resolve(spec);
+}
+
+/**
+ * A postgres:// spec must never become a SQLite file named like a URL (a folder "postgres:" with a
+ * fresh empty database in it): code that opens SQLite directly refuses it, clearly.
+ */
+function notAUrl(spec: string): void {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) {
+    throw new StoreSpecError(
+      `此命令尚不能使用 PostgreSQL（ORGLIFE_DB=${spec.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@')}），请改用 SQLite 文件路径运行它 / this command does not run on PostgreSQL yet; run it with a SQLite file path`,
+    );
+  }
 }
 
 export interface OpenOptions {
@@ -28,6 +43,7 @@ export interface OpenOptions {
 
 /** Open (creating if needed) the database at `path` and bring its schema up to date. */
 export function openDb(path: string = defaultDbPath(), opts: OpenOptions = {}): Db {
+  notAUrl(path);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const client = new Database(path, { readonly: opts.readonly ?? false });
   client.pragma('journal_mode = WAL');
