@@ -22,10 +22,10 @@ import {
   saveEntryStep,
   setFinalStars,
   updateCampaignState,
-} from '../store/rating-campaign.js';
-import { fileRatings, loadRatingBranches } from '../store/ratings.js';
+} from '../store/sqlite/rating-campaign.js';
+import { fileRatings, loadRatingBranches } from '../store/sqlite/ratings.js';
 import { loadReportOrgs, loadVetoes } from '../store/sqlite/reports.js';
-import { weakOrgsOn } from '../store/weak-branches.js';
+import { weakOrgsOn } from '../store/sqlite/weak-branches.js';
 import {
   CAMPAIGN_STATE_NAMES_ZH,
   capError,

@@ -4,7 +4,7 @@
  */
 import { parseDate } from '../domain/calendar.js';
 import type { Db } from '../store/sqlite/db.js';
-import { loadRatings } from '../store/ratings.js';
+import { loadRatings } from '../store/sqlite/ratings.js';
 import {
   getWeak,
   insertWeak,
@@ -16,7 +16,7 @@ import {
   updateMeasures,
   weakItemDesignation,
   type DemoSiteRow,
-} from '../store/weak-branches.js';
+} from '../store/sqlite/weak-branches.js';
 import { requireBranch } from './campaign-service.js';
 import { RatingError } from './errors.js';
 import { parseWeakCategory, WEAK_CATEGORIES, WEAK_CATEGORY_IDS, type WeakDesignation, type WeakItemKind } from './weak.js';

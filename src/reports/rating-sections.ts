@@ -8,9 +8,9 @@ import { shanghaiDate, type Period } from '../domain/calendar.js';
 import { branchRatingSection, committeeRatingSection, type RatingFacts } from '../rating/report-section.js';
 import type { WeakDesignation } from '../rating/weak.js';
 import type { Db } from '../store/sqlite/db.js';
-import { listEntries } from '../store/rating-campaign.js';
-import { loadRatingBranches, loadRatings, loadStarChanges } from '../store/ratings.js';
-import { listDemoSites, listWeak } from '../store/weak-branches.js';
+import { listEntries } from '../store/sqlite/rating-campaign.js';
+import { loadRatingBranches, loadRatings, loadStarChanges } from '../store/sqlite/ratings.js';
+import { listDemoSites, listWeak } from '../store/sqlite/weak-branches.js';
 import type { BranchReport, CommitteeSummary } from './types.js';
 
 export function attachRatingSections(db: Db, config: Config, p: Period, reports: BranchReport[], summaries: CommitteeSummary[]): void {

@@ -49,6 +49,7 @@ import type {
   VetoFact,
 } from './types/reports.js';
 import type { ClaimTickInput, RunRow, RunStart, TickClaim, TickRow } from './types/runs.js';
+import type { DemoSiteRow, RatingBranch, RatingFact, StarChangeFact, WeakDesignation } from './types/rating.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -73,6 +74,7 @@ export interface Store {
   readonly reports: ReportsRepo;
   readonly runs: RunsRepo;
   readonly imports: ImportsRepo;
+  readonly rating: RatingRepo;
   /** A cheap round trip (readiness probes); rejects when the database does not answer. */
   ping(): Promise<void>;
   /** Apply pending migrations; returns how many were applied. */
@@ -355,4 +357,24 @@ export interface ImportsRepo {
   begin(): Promise<ImportSession>;
   /** The most recent imports, newest first. */
   list(limit?: number): Promise<(ImportRecord & { id: number })[]>;
+}
+
+/**
+ * The star-rating year (评星定级): filed ratings, star changes, weak-branch designations and
+ * demonstration sites as the read side of subsidies, movement, history and the reports need them.
+ * (The campaign's transactional steps still run on the SQLite handle: see src/rating/campaign-service.ts.)
+ */
+export interface RatingRepo {
+  /** Every branch with its committee's name and its secretary, by code. */
+  branches(): Promise<RatingBranch[]>;
+  /** Filed ratings (optionally of one branch), by branch code, oldest year first. */
+  ratings(org?: string): Promise<Map<string, RatingFact[]>>;
+  /** Star changes (optionally of one branch), by branch code, in date order. */
+  starChanges(org?: string): Promise<Map<string, StarChangeFact[]>>;
+  /** Record (or replace) a star change keyed by its id. */
+  saveStarChange(change: StarChangeFact, now: number): Promise<'inserted' | 'updated' | 'unchanged'>;
+  /** Weak-and-lax designations with their items: open ones, or all; optionally of one branch. */
+  weakDesignations(opts?: { org?: string; all?: boolean }): Promise<WeakDesignation[]>;
+  /** Demonstration sites, optionally of one year or branch. */
+  demoSites(opts?: { year?: number; org?: string }): Promise<DemoSiteRow[]>;
 }

@@ -15,8 +15,8 @@ import {
 } from '../../src/rating/campaign-service.js';
 import { ratingSchema } from '../../src/rating/config.js';
 import { RatingError } from '../../src/rating/errors.js';
-import { getCampaign, listEntries, listTransitions } from '../../src/store/rating-campaign.js';
-import { insertWeak } from '../../src/store/weak-branches.js';
+import { getCampaign, listEntries, listTransitions } from '../../src/store/sqlite/rating-campaign.js';
+import { insertWeak } from '../../src/store/sqlite/weak-branches.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { expectBilingual, NOW, rejected, where, writeCsv } from '../import/helpers.js';

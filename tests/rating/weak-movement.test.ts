@@ -7,8 +7,8 @@ import { computeMovement, movementCounts } from '../../src/rating/movement.js';
 import { weakReminders } from '../../src/rating/weak-reminders.js';
 import { addWeakItem, chooseDemoSite, designateWeak, removeDesignation, resolveProblem, setMeasures } from '../../src/rating/weak-service.js';
 import { weakCountsByCommittee } from '../../src/rating/weak.js';
-import { loadRatingBranches, loadRatings } from '../../src/store/ratings.js';
-import { listDemoSites, listWeak, weakOrgsOn } from '../../src/store/weak-branches.js';
+import { loadRatingBranches, loadRatings } from '../../src/store/sqlite/ratings.js';
+import { listDemoSites, listWeak, weakOrgsOn } from '../../src/store/sqlite/weak-branches.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { NOW, writeCsv } from '../import/helpers.js';
 

@@ -16,9 +16,9 @@ import { computeSubsidies } from '../../rating/subsidies.js';
 import { weakProgress } from '../../rating/weak.js';
 import { designateWeak } from '../../rating/weak-service.js';
 import { paymentRollSheets, sheetsBuffer } from '../../rating/xlsx.js';
-import { getCampaign, listEntries, listObjections, listTransitions } from '../../store/rating-campaign.js';
-import { loadRatingBranches, loadRatings, loadStarChanges } from '../../store/ratings.js';
-import { listDemoSites, listWeak } from '../../store/weak-branches.js';
+import { getCampaign, listEntries, listObjections, listTransitions } from '../../store/sqlite/rating-campaign.js';
+import { loadRatingBranches } from '../../store/sqlite/ratings.js';
+import { storeFor } from '../../store/sqlite/index.js';
 import { ApiError } from '../errors.js';
 import type { ApiDeps, JsonSchema, RouteSpec } from './types.js';
 
@@ -75,7 +75,8 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: 'per branch `org`, `subsidy_yuan`, `fund_yuan`, `starsByMonth` …; totals per committee and city' } },
       async handler(request, reply) {
         const { year } = request.params as { year: number };
-        const r = computeSubsidies(loadRatingBranches(deps.db), loadRatings(deps.db), loadStarChanges(deps.db), year, deps.config().rating);
+        const store = storeFor(deps.db);
+        const r = computeSubsidies(await store.rating.branches(), await store.rating.ratings(), await store.rating.starChanges(), year, deps.config().rating);
         if ((request.query as { format?: string }).format === 'xlsx') {
           return reply
             .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -95,9 +96,10 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: '{org, day, stars_in_effect, history}' }, 404: { description: 'unknown branch' } },
       async handler(request) {
         const { org } = request.params as { org: string };
-        if (!loadRatingBranches(deps.db).some((b) => b.code === org)) throw new ApiError(404, 'unknown_org', `未找到党支部 ${org} / unknown branch ${org}`);
-        const ratings = loadRatings(deps.db, org).get(org) ?? [];
-        const changes = loadStarChanges(deps.db, org).get(org) ?? [];
+        const store = storeFor(deps.db);
+        if (!(await store.rating.branches()).some((b) => b.code === org)) throw new ApiError(404, 'unknown_org', `未找到党支部 ${org} / unknown branch ${org}`);
+        const ratings = (await store.rating.ratings(org)).get(org) ?? [];
+        const changes = (await store.rating.starChanges(org)).get(org) ?? [];
         const day = shanghaiDate(deps.clock());
         return { org, day, stars_in_effect: starInEffect(ratings, changes, day), history: starHistory(ratings, changes) };
       },
@@ -112,7 +114,8 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: '{branches, committees, domains}' } },
       async handler(request) {
         const { year } = request.params as { year: number };
-        const rows = computeMovement(loadRatingBranches(deps.db), loadRatings(deps.db), year);
+        const store = storeFor(deps.db);
+        const rows = computeMovement(await store.rating.branches(), await store.rating.ratings(), year);
         return { year, branches: rows, committees: movementCounts(rows, 'committee'), domains: movementCounts(rows, 'domain') };
       },
     },
@@ -194,7 +197,7 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: '{designations}' } },
       async handler(request) {
         const all = (request.query as { all?: boolean }).all;
-        return { designations: listWeak(deps.db, { all }).map(({ townshipLeaderPhone: _p, ...d }) => ({ ...d, progress: weakProgress({ ...d, townshipLeaderPhone: null }) })) };
+        return { designations: (await storeFor(deps.db).rating.weakDesignations({ all })).map(({ townshipLeaderPhone: _p, ...d }) => ({ ...d, progress: weakProgress({ ...d, townshipLeaderPhone: null }) })) };
       },
     },
     post(
@@ -218,7 +221,7 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
       schema: { querystring: { type: 'object', additionalProperties: false, properties: { year: { type: 'integer' } } } },
       responses: { 200: { description: '{sites}' } },
       async handler(request) {
-        return { sites: listDemoSites(deps.db, { year: (request.query as { year?: number }).year }) };
+        return { sites: await storeFor(deps.db).rating.demoSites({ year: (request.query as { year?: number }).year }) };
       },
     },
   ];

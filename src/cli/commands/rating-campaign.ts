@@ -12,8 +12,8 @@ import { advanceCampaign, estimateStars, openCampaign, starLimits } from '../../
 import { campaignRows, campaignSheet, campaignText } from '../../rating/campaign-view.js';
 import { RatingError } from '../../rating/errors.js';
 import { saveSheets } from '../../rating/xlsx.js';
-import { getCampaign, listEntries, listObjections, listTransitions } from '../../store/rating-campaign.js';
-import { loadRatingBranches } from '../../store/ratings.js';
+import { getCampaign, listEntries, listObjections, listTransitions } from '../../store/sqlite/rating-campaign.js';
+import { loadRatingBranches } from '../../store/sqlite/ratings.js';
 import { parseAtOption } from '../existing-db.js';
 import { actorOf, parseYearFlag, withRatingDb, withRatingDbAsync } from './rating-options.js';
 

@@ -9,15 +9,22 @@ import { parseDate, shanghaiDate } from '../../domain/calendar.js';
 import { DOMAIN_NAMES_ZH } from '../../domain/types.js';
 import { parseChannel } from '../../import/tables/star-changes.js';
 import { Invalid } from '../../import/values.js';
-import { requireBranch } from '../../rating/campaign-service.js';
+import { RatingError } from '../../rating/errors.js';
+import type { Store } from '../../store/port.js';
 import { computeMovement, MOVE_NAMES_ZH, movementCounts, type MovementRow } from '../../rating/movement.js';
 import { starHistory, starInEffectDetail } from '../../rating/stars.js';
 import { CHANNEL_NAMES_ZH } from '../../rating/types.js';
 import { saveSheets, type Sheet } from '../../rating/xlsx.js';
-import { loadRatingBranches, loadRatings, loadStarChanges, saveStarChange } from '../../store/ratings.js';
 import { UserError } from '../errors.js';
 import { parseAtOption } from '../existing-db.js';
-import { parseYearFlag, withRatingDb, withRatingDbAsync } from './rating-options.js';
+import { parseYearFlag, withRatingStore } from './rating-options.js';
+
+/** The branch with this code, or a bilingual error. */
+async function branchOf(store: Store, org: string) {
+  const b = (await store.rating.branches()).find((x) => x.code === org);
+  if (!b) throw new RatingError(`组织编码「${org}」不存在或不是党支部`, `"${org}" is not a known branch`, 'not_found');
+  return b;
+}
 
 const s = (n: number | null) => (n === null ? '—' : n === 0 ? '无星' : `${n}星`);
 const signed = (n: number | null) => (n === null ? '—' : n > 0 ? `+${n}` : String(n));
@@ -50,7 +57,7 @@ export function registerRatingHistory(rating: Command): void {
     .option('--reason <text>', '原因 / reason')
     .option('--evidence <text>', '佐证材料（文号、文件名或链接）/ evidence')
     .option('--at <time>', '操作时间（测试用）/ time of the action')
-    .action((f: { id?: string; org?: string; on?: string; stars?: string; channel?: string; reason?: string; evidence?: string; at?: string }) => {
+    .action(async (f: { id?: string; org?: string; on?: string; stars?: string; channel?: string; reason?: string; evidence?: string; at?: string }) => {
       if (!f.id?.trim()) throw new UserError('请用 --id 指定调整编号 / --id is required');
       if (!f.on || parseDate(f.on) === null) throw new UserError(`无效的生效日期 --on "${f.on ?? ''}"：应为 YYYY-MM-DD / invalid --on date`);
       if (f.stars === undefined || !/^[0-5]$/.test(f.stars)) throw new UserError(`无效的星级 --stars "${f.stars ?? ''}"：应为 0–5（0 表示摘星）/ --stars must be 0–5`);
@@ -58,9 +65,9 @@ export function registerRatingHistory(rating: Command): void {
       if (channel === null || channel instanceof Invalid) throw new UserError(channel instanceof Invalid ? `${channel.zh} / ${channel.en}` : '请用 --channel 指定来源渠道 / --channel is required');
       if (!f.reason?.trim()) throw new UserError('请用 --reason 说明调整原因 / --reason is required');
       const now = parseAtOption(f.at);
-      withRatingDb((db) => {
-        requireBranch(db, f.org ?? '');
-        const what = saveStarChange(db, { id: f.id!.trim(), org: f.org!, effectiveOn: f.on!, stars: Number(f.stars), channel, reason: f.reason!.trim(), evidence: f.evidence?.trim() || null }, now);
+      await withRatingStore(async (store) => {
+        await branchOf(store, f.org ?? '');
+        const what = await store.rating.saveStarChange({ id: f.id!.trim(), org: f.org!, effectiveOn: f.on!, stars: Number(f.stars), channel, reason: f.reason!.trim(), evidence: f.evidence?.trim() || null }, now);
         const done = what === 'inserted' ? '已记录' : what === 'updated' ? '已更新' : '无变化';
         process.stdout.write(`${done}：「${f.org}」自 ${f.on} 起 ${s(Number(f.stars))}（${CHANNEL_NAMES_ZH[channel]}） / star change ${what}\n`);
       });
@@ -72,13 +79,13 @@ export function registerRatingHistory(rating: Command): void {
     .option('--org <code>', '党支部编码 / branch code')
     .option('--at <time>', '按此时间计算生效星级 / star in effect as of this time')
     .option('--json', '输出 JSON / JSON output')
-    .action((f: { org?: string; at?: string; json?: boolean }) => {
+    .action(async (f: { org?: string; at?: string; json?: boolean }) => {
       if (!f.org) throw new UserError('请用 --org 指定党支部编码 / --org is required');
       const day = shanghaiDate(parseAtOption(f.at));
-      withRatingDb((db) => {
-        const b = requireBranch(db, f.org!);
-        const ratings = loadRatings(db, b.code).get(b.code) ?? [];
-        const changes = loadStarChanges(db, b.code).get(b.code) ?? [];
+      await withRatingStore(async (store) => {
+        const b = await branchOf(store, f.org!);
+        const ratings = (await store.rating.ratings(b.code)).get(b.code) ?? [];
+        const changes = (await store.rating.starChanges(b.code)).get(b.code) ?? [];
         const history = starHistory(ratings, changes);
         const now = starInEffectDetail(ratings, changes, day);
         if (f.json) {
@@ -105,8 +112,8 @@ export function registerRatingHistory(rating: Command): void {
     .action(async (f: { year?: string; by?: string; json?: boolean; xlsx?: string }) => {
       const year = parseYearFlag(f.year);
       if (!['branch', 'committee', 'domain'].includes(f.by ?? '')) throw new UserError(`无效的 --by "${f.by}"：可选 branch、committee、domain / invalid --by`);
-      await withRatingDbAsync(async (db) => {
-        const rows = computeMovement(loadRatingBranches(db), loadRatings(db), year);
+      await withRatingStore(async (store) => {
+        const rows = computeMovement(await store.rating.branches(), await store.rating.ratings(), year);
         const out: object[] = f.by === 'branch' ? rows : movementCounts(rows, f.by as 'committee' | 'domain');
         if (f.json) process.stdout.write(out.map((r) => `${JSON.stringify(r)}\n`).join(''));
         else if (f.by === 'branch') {

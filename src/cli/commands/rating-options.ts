@@ -6,6 +6,9 @@ import { closeDb, defaultDbPath, openDb, type Db } from '../../store/sqlite/db.j
 import { UserError } from '../errors.js';
 import { withExistingDb } from '../existing-db.js';
 import { RatingError } from '../../rating/errors.js';
+import { StoreBusyError, StoreMissingError, StoreSpecError } from '../../store/errors.js';
+import { defaultStoreSpec, openStore } from '../../store/open.js';
+import type { Store } from '../../store/port.js';
 
 /** --year as a number, or a clear error. */
 export function parseYearFlag(flag: string | undefined): number {
@@ -40,5 +43,28 @@ export async function withRatingDbAsync<T>(fn: (db: Db, config: Config) => Promi
     throw e;
   } finally {
     closeDb(db);
+  }
+}
+
+/**
+ * Run fn with the configuration and the existing store (the port: a SQLite file or a postgres://
+ * URL in ORGLIFE_DB), closing it afterwards; store and rating errors become one-line user errors.
+ */
+export async function withRatingStore<T>(fn: (store: Store, config: Config) => Promise<T>): Promise<T> {
+  const { config } = loadConfig(defaultConfigPath());
+  let store: Store;
+  try {
+    store = await openStore(defaultStoreSpec(), { mustExist: true });
+  } catch (e) {
+    if (e instanceof StoreMissingError || e instanceof StoreSpecError) throw new UserError(e.message);
+    throw e;
+  }
+  try {
+    return await fn(store, config);
+  } catch (e) {
+    if (e instanceof RatingError || e instanceof StoreBusyError) throw new UserError(e.message);
+    throw e;
+  } finally {
+    await store.close();
   }
 }

@@ -7,8 +7,7 @@ import type { Command } from 'commander';
 import { DOMAIN_NAMES_ZH } from '../../domain/types.js';
 import { computeSubsidies, type SubsidyResult } from '../../rating/subsidies.js';
 import { paymentRollSheets, saveSheets } from '../../rating/xlsx.js';
-import { loadRatingBranches, loadRatings, loadStarChanges } from '../../store/ratings.js';
-import { parseYearFlag, withRatingDbAsync } from './rating-options.js';
+import { parseYearFlag, withRatingStore } from './rating-options.js';
 
 const yuan = (n: number) => n.toLocaleString('en-US');
 const stars = (months: number[]) => months.map((s) => (s ? String(s) : '-')).join('');
@@ -37,9 +36,9 @@ export function registerRatingSubsidies(rating: Command): void {
     .option('--xlsx <file>', '导出发放名册 XLSX / write the payment roll (发放名册) to an XLSX file')
     .action(async (flags: { year?: string; org?: string; json?: boolean; xlsx?: string }) => {
       const year = parseYearFlag(flags.year);
-      await withRatingDbAsync(async (db, config) => {
-        const branches = loadRatingBranches(db).filter((b) => !flags.org || b.code === flags.org);
-        const r = computeSubsidies(branches, loadRatings(db), loadStarChanges(db), year, config.rating);
+      await withRatingStore(async (store, config) => {
+        const branches = (await store.rating.branches()).filter((b) => !flags.org || b.code === flags.org);
+        const r = computeSubsidies(branches, await store.rating.ratings(), await store.rating.starChanges(), year, config.rating);
         if (flags.json) process.stdout.write(r.branches.map((b) => `${JSON.stringify(b)}\n`).join(''));
         else process.stdout.write(`${table(r)}\n`);
         if (flags.xlsx) {

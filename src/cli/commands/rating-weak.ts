@@ -16,8 +16,8 @@ import { MEASURES, MEASURE_KEYS, missingMeasures, WEAK_CATEGORIES, WEAK_ITEM_KIN
 import { weakReminders } from '../../rating/weak-reminders.js';
 import { addWeakItem, designateWeak, removeDesignation, requireWeak, resolveProblem, setMeasures } from '../../rating/weak-service.js';
 import { saveSheets, type Sheet } from '../../rating/xlsx.js';
-import { loadRatingBranches } from '../../store/ratings.js';
-import { listWeak } from '../../store/weak-branches.js';
+import { loadRatingBranches } from '../../store/sqlite/ratings.js';
+import { listWeak } from '../../store/sqlite/weak-branches.js';
 import { UserError } from '../errors.js';
 import { parseAtOption } from '../existing-db.js';
 import { actorOf, withRatingDb, withRatingDbAsync } from './rating-options.js';

@@ -4,7 +4,7 @@
  * star is rejected. Also the rating-year value parsers shared with the star-change table.
  */
 import { KeyedUpserter } from '../../store/sqlite/imports.js';
-import { RATING_UPSERT, ratingUpsertParams } from '../../store/ratings.js';
+import { RATING_UPSERT, ratingUpsertParams } from '../../store/sqlite/ratings.js';
 import type { RatingFact } from '../../rating/types.js';
 import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
 import { cellText, date, Invalid, showValue, text, type ValueParser } from '../values.js';

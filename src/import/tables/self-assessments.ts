@@ -5,8 +5,8 @@
  * written at the end of the command, replacing the branch's self-assessment; re-importing the
  * same file changes nothing.
  */
-import { getCampaign, getEntry, saveEntryStep } from '../../store/rating-campaign.js';
-import { insertTransition } from '../../store/rating-campaign.js';
+import { getCampaign, getEntry, saveEntryStep } from '../../store/sqlite/rating-campaign.js';
+import { insertTransition } from '../../store/sqlite/rating-campaign.js';
 import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
 import { text } from '../values.js';
 import { checkBranch, score } from './assessments.js';

@@ -4,7 +4,7 @@
  * Re-importing a file changes nothing; an id given twice in one file with other content is rejected.
  */
 import { KeyedUpserter } from '../../store/sqlite/imports.js';
-import { STAR_CHANGE_UPSERT, starChangeUpsertParams } from '../../store/ratings.js';
+import { STAR_CHANGE_UPSERT, starChangeUpsertParams } from '../../store/sqlite/ratings.js';
 import { CHANNEL_NAMES_ZH, type Channel, type StarChangeFact } from '../../rating/types.js';
 import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
 import { date, oneOf, text } from '../values.js';

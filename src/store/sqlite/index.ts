@@ -59,6 +59,8 @@ import {
   tickCounts,
 } from './runs.js';
 import { prepared } from './alerts.js';
+import { loadRatingBranches, loadRatings, loadStarChanges, saveStarChange } from './ratings.js';
+import { listDemoSites, listWeak } from './weak-branches.js';
 import { existsSync } from 'node:fs';
 import type { RunRow, TickRow } from '../types/runs.js';
 
@@ -115,6 +117,14 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       // Let an already scheduled group commit run before the connection goes.
       await new Promise((r) => setImmediate(r));
       release();
+    },
+    rating: {
+      branches: async () => loadRatingBranches(db),
+      ratings: async (org) => loadRatings(db, org),
+      starChanges: async (org) => loadStarChanges(db, org),
+      saveStarChange: async (c, now) => saveStarChange(db, c, now),
+      weakDesignations: async (opts) => listWeak(db, opts),
+      demoSites: async (opts) => listDemoSites(db, opts),
     },
     orgs: {
       list: async () => listOrgs(db),

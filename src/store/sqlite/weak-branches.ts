@@ -2,8 +2,11 @@
  * Queries of weak-and-lax designations (软弱涣散) and their items (problem list, reserve cadres,
  * progress notes), and of demonstration sites (示范点).
  */
-import type { WeakCategory, WeakDesignation, WeakItem, WeakItemKind } from '../rating/weak.js';
-import type { Db } from './sqlite/db.js';
+import type { WeakCategory, WeakDesignation, WeakItem, WeakItemKind } from '../../rating/weak.js';
+import type { Db } from './db.js';
+import type { DemoSiteRow } from '../types/rating.js';
+
+export type { DemoSiteRow };
 import { stmt } from './ratings.js';
 
 const DESIGNATION = `SELECT id, org, category, reason, designated_on AS designatedOn, designated_by AS designatedBy, city_leader AS cityLeader,
@@ -98,13 +101,6 @@ export function weakItemDesignation(db: Db, itemId: number): number | undefined 
 /** Remove a designation when rectified (摘帽); false when already removed. */
 export function removeWeak(db: Db, id: number, on: string, note: string): boolean {
   return stmt(db, 'UPDATE weak_designations SET removed_on = ?, removal_note = ? WHERE id = ? AND removed_on IS NULL').run(on, note, id).changes === 1;
-}
-
-export interface DemoSiteRow {
-  org: string;
-  year: number;
-  level: 'city' | 'prefecture';
-  note: string | null;
 }
 
 /** Choose (or re-level) a demonstration site; 'inserted', 'updated' or 'unchanged'. */

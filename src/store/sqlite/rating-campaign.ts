@@ -3,8 +3,8 @@
  * each branch's entry, and the public-notice objections. Writes that belong together (a transition
  * and what it files) run in one transaction through `campaignTransaction`.
  */
-import type { Campaign, CampaignEntry, CampaignState } from '../rating/campaign.js';
-import type { Db } from './sqlite/db.js';
+import type { Campaign, CampaignEntry, CampaignState } from '../../rating/campaign.js';
+import type { Db } from './db.js';
 import { stmt } from './ratings.js';
 
 export function getCampaign(db: Db, year: number): Campaign | undefined {

@@ -5,10 +5,10 @@
  * store/rating-campaign.ts and store/weak-branches.ts.
  */
 import type { Statement } from 'better-sqlite3';
-import { DOMAINS, type Domain } from '../domain/types.js';
-import type { Channel, RatingBranch, RatingFact, StarChangeFact } from '../rating/types.js';
-import type { Db } from './sqlite/db.js';
-import type { UpsertSpec } from './sqlite/imports.js';
+import { DOMAINS, type Domain } from '../../domain/types.js';
+import type { Channel, RatingBranch, RatingFact, StarChangeFact } from '../../rating/types.js';
+import type { Db } from './db.js';
+import type { UpsertSpec } from './imports.js';
 
 const cache = new WeakMap<object, Map<string, Statement>>();
 /** A prepared statement, cached per connection. */
