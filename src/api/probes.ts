@@ -3,6 +3,7 @@
  * over a small connection of its own, a trivial SQLite query, the last evaluation's finish time
  * (cycle_runs), alert counts, and queue depths read from the daemon's own queues.
  */
+import { storeFor } from '../store/sqlite/index.js';
 import { Redis } from 'ioredis';
 import { listAlerts } from '../store/sqlite/alerts.js';
 import type { Db } from '../store/sqlite/db.js';
@@ -97,6 +98,10 @@ export function readinessProbes(p: {
 }): ReadinessProbes {
   return {
     ...(p.calendar ? { calendar: p.calendar } : {}),
+    store: () => {
+      const s = storeFor(p.db());
+      return { kind: s.kind, url: s.describe() };
+    },
     pingRedis: () => p.redis.ping(),
     pingSqlite: () => {
       p.db().$client.prepare('SELECT 1').get();

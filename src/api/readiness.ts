@@ -21,6 +21,8 @@ export interface Readiness {
   checks: Record<'redis' | 'sqlite' | 'workers' | 'evaluation', CheckResult>;
   /** What does not make the instance unready but needs an operator (a holiday calendar running out). */
   warnings: string[];
+  /** The store this instance uses: its kind and where (a file path, or a URL with the password masked). */
+  store?: { kind: string; url: string };
 }
 
 /** What the readiness probe needs of the running service. */
@@ -40,6 +42,8 @@ export interface ReadinessProbes {
   now(): number;
   /** The holiday calendar in force (its coverage of the next 60 days is reported as a warning). */
   calendar?(): { holidays: string[]; workdays: string[] };
+  /** The store in use (kind, masked location). */
+  store?(): { kind: string; url: string };
 }
 
 /** Extra time beyond one schedule interval before an evaluation counts as late. */
@@ -96,7 +100,7 @@ export async function checkReadiness(p: ReadinessProbes): Promise<Readiness> {
   const warnings: string[] = [];
   const holidays = p.calendar ? holidayCoverageWarning(p.calendar(), p.now()) : null;
   if (holidays) warnings.push(holidays);
-  return { ready: Object.values(checks).every((c) => c.ok), checks, warnings };
+  return { ready: Object.values(checks).every((c) => c.ok), checks, warnings, ...(p.store ? { store: p.store() } : {}) };
 }
 
 async function timed(f: () => Promise<void>, failure: string): Promise<CheckResult> {

@@ -42,6 +42,9 @@ describe('/healthz and /readyz', () => {
     const res = await t.app.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'ready', checks: { redis: { ok: true }, sqlite: { ok: true }, workers: { ok: true }, evaluation: { ok: true } } });
+    // It names the store it uses (kind and where; a URL's password would be masked).
+    expect(res.json().store).toMatchObject({ kind: 'sqlite' });
+    expect(res.json().store.url).toMatch(/orglife/);
   });
 
   it('is not ready when Redis does not answer or the workers are stopped, and says which', async () => {

@@ -38,7 +38,7 @@ export function opsRoutes(deps: ApiDeps): RouteSpec[] {
       async handler(_request, reply) {
         const r = await checkReadiness(deps.readiness);
         for (const [name, c] of Object.entries(r.checks)) dependencyUp.set({ dependency: name }, c.ok ? 1 : 0);
-        return reply.code(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks, ...(r.warnings.length ? { warnings: r.warnings } : {}) });
+        return reply.code(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks, ...(r.store ? { store: r.store } : {}), ...(r.warnings.length ? { warnings: r.warnings } : {}) });
       },
     },
     {
