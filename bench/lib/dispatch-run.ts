@@ -2,6 +2,7 @@
  * The runs behind the dispatch suite: a bare BullMQ worker (no-op, or one notifier send per job),
  * and N pending SMS deliveries sent by the daemon's own delivery workers, on one SMS channel.
  */
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { Queue, Worker } from 'bullmq';
 import type { Config } from '../../src/config/schema.js';
 import { readEnv, type Env } from '../../src/config/env.js';
@@ -122,7 +123,7 @@ async function seedDeliveries(dbPath: string, config: Config, channel: SmsChanne
     ], 'bench');
     const env = benchEnv();
     const notifiers = createNotifiers(config.channels, env); // SMS only: no SMTP_URL, so one SMS per digest
-    await evaluateTick({ db, dbPath, config, env, notifiers, log, now: SEND_AT, kind: 'evaluate' });
+    await evaluateTick({ store: storeFor(db), db, dbPath, config, env, notifiers, log, now: SEND_AT, kind: 'evaluate' });
     await notifiers.close();
     db.$client
       .prepare(

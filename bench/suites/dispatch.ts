@@ -6,6 +6,7 @@
  * provider), beside a bare worker making the same call; and the daily cycle over the whole city
  * (evaluate, reconcile, plan digests and deliveries, enqueue) with its peak memory.
  */
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEnv } from '../../src/config/env.js';
@@ -159,7 +160,7 @@ async function cycle(ctx: BenchContext): Promise<StepResult> {
     let sampledPeak = 0;
     const sampler = setInterval(() => (sampledPeak = peakRssSelf()), 50);
     const t0 = performance.now();
-    const stats = (await evaluateTick({ db: rt.db, dbPath, config, env, notifiers: rt.notifiers, log, now, kind: 'evaluate' })) as {
+    const stats = (await evaluateTick({ store: storeFor(rt.db), db: rt.db, dbPath, config, env, notifiers: rt.notifiers, log, now, kind: 'evaluate' })) as {
       alerts: { opened: number };
       plan: { deliveries: number };
       ms: { evaluate: number; plan: number };

@@ -5,6 +5,7 @@
  * deliveries, nothing sent: the planner only writes rows), the copy's pending deliveries are read,
  * and the copy is deleted.
  */
+import { storeFor } from '../store/sqlite/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ export async function previewCycle(db: Db, o: { config: Config; env: Env; log: L
       const notifiers = createNotifiers(o.config.channels, o.env, { log: o.log });
       try {
         // A channel without its secret is treated as not available (as the daemon would refuse to start).
-        await TICK_HANDLERS.evaluate!({ db: copy, dbPath: path, config: o.config, env: o.env, notifiers, log: o.log, now: o.now, kind: 'evaluate' });
+        await TICK_HANDLERS.evaluate!({ store: storeFor(copy), db: copy, dbPath: path, config: o.config, env: o.env, notifiers, log: o.log, now: o.now, kind: 'evaluate' });
       } finally {
         await notifiers.close();
       }

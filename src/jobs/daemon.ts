@@ -6,7 +6,6 @@
 import type { ScheduleKind } from './kinds.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 import { createScheduler } from './scheduler.js';
-import { pruneEnqueued } from '../store/sqlite/runs.js';
 
 /** Epoch marks older than this are pruned after each tick (a still-pending delivery is just re-added). */
 const MARK_TTL_MS = 7 * 86_400_000;
@@ -44,11 +43,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     afterTick: async (kind) => {
       await opts.afterTick?.(kind);
       await rt.drain();
-      pruneEnqueued(rt.db, rt.clock() - MARK_TTL_MS);
+      await rt.store.deliveries.pruneEnqueued(rt.clock() - MARK_TTL_MS);
     },
   });
   const { log } = rt;
-  const scheduler = createScheduler({ db: rt.db, config: rt.config, log, clock: rt.clock, enqueue: rt.enqueueTick });
+  const scheduler = createScheduler({ store: rt.store, config: rt.config, log, clock: rt.clock, enqueue: rt.enqueueTick });
 
   const drain = async () => {
     const r = await rt.drain();

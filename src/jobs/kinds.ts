@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import type { Env } from '../config/env.js';
 import type { Notifiers } from '../notifiers/registry.js';
 import type { Db } from '../store/sqlite/db.js';
+import type { Store } from '../store/port.js';
 import { evaluateTick } from './cycle.js';
 import { reportTick } from './report-job.js';
 
@@ -16,6 +17,9 @@ export type ScheduleKind = keyof Config['schedules'];
 
 /** What a handler gets: the open database, config, environment, notifiers and the tick time. */
 export interface TickContext {
+  /** The store (the port). */
+  store: Store;
+  /** Transitional: its SQLite handle, for handlers not yet on the port. */
   db: Db;
   /** The file behind `db` (worker threads open their own connections to it). */
   dbPath: string;

@@ -3,7 +3,6 @@
  * then deliver what is due by then through the same queues and workers, wait for it, and stop.
  * Deliveries held by quiet hours stay pending in SQLite (the next run or the daemon sends them).
  */
-import { finishRun, startRun } from '../store/sqlite/runs.js';
 import type { ScheduleKind } from './kinds.js';
 import { openRuntime, type RuntimeOptions } from './runtime.js';
 
@@ -44,14 +43,14 @@ export async function runOnce(o: OnceOptions): Promise<OnceReport> {
   const rt = await openRuntime({ ...o, clock, tickWorker: false });
   const { db, log } = rt;
   try {
-    const runId = startRun(db, { kind, trigger: 'once', asOf: at, now: Date.now() });
+    const runId = await rt.store.runs.startRun({ kind, trigger: 'once', asOf: at, now: Date.now() });
     let stats: Record<string, unknown>;
     try {
       const handler = rt.handlers[kind];
-      stats = (handler ? await handler({ db, dbPath: rt.dbPath, config: rt.config, env: rt.env, notifiers: rt.notifiers, log, now: at, kind }) : { handler: 'none' }) ?? {};
-      finishRun(db, runId, { status: 'done', now: Date.now(), stats });
+      stats = (handler ? await handler({ store: rt.store, db, dbPath: rt.dbPath, config: rt.config, env: rt.env, notifiers: rt.notifiers, log, now: at, kind }) : { handler: 'none' }) ?? {};
+      await rt.store.runs.finishRun(runId, { status: 'done', now: Date.now(), stats });
     } catch (e) {
-      finishRun(db, runId, { status: 'failed', now: Date.now(), error: e instanceof Error ? e.message : String(e) });
+      await rt.store.runs.finishRun(runId, { status: 'failed', now: Date.now(), error: e instanceof Error ? e.message : String(e) });
       throw e;
     }
     log.info({ kind, at: new Date(at).toISOString(), runId, ...stats }, 'cycle done');

@@ -127,7 +127,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   };
 
   if (o.tickWorker ?? true) {
-    const processor = tickProcessor({ db, dbPath: o.dbPath, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.afterTick ? { afterTick: o.afterTick } : {}) });
+    const processor = tickProcessor({ store, db, dbPath: o.dbPath, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.afterTick ? { afterTick: o.afterTick } : {}) });
     watch(new Worker(TICK_QUEUE, processor, { ...workerOpts, concurrency: 1 }), TICK_QUEUE);
   }
   const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);

@@ -6,13 +6,12 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import type { Db } from '../store/sqlite/db.js';
-import { getTick, noteSchedule } from '../store/sqlite/runs.js';
+import type { Store } from '../store/port.js';
 import { scheduleKinds, type ScheduleKind } from './kinds.js';
 import { SCHEDULE_TZ, latestTickAtOrBefore } from './ticks.js';
 
 export interface SchedulerDeps {
-  db: Db;
+  store: Store;
   config: Config;
   log: Logger;
   clock: () => number;
@@ -34,7 +33,7 @@ export interface Scheduler {
 
 /** Create the scheduler of a daemon (stopped until start()). */
 export function createScheduler(deps: SchedulerDeps): Scheduler {
-  const { db, config, log } = deps;
+  const { store, config, log } = deps;
   const tasks: ScheduledTask[] = [];
 
   const fire = (kind: ScheduleKind, expr: string) => async (ctx: { date: Date }) => {
@@ -67,10 +66,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const now = deps.clock();
       for (const kind of scheduleKinds(config)) {
         const expr = config.schedules[kind];
-        const since = noteSchedule(db, kind, expr, now);
+        const since = await store.runs.noteSchedule(kind, expr, now);
         const tickAt = latestTickAtOrBefore(expr, now);
         if (tickAt === null || tickAt < since) continue;
-        const row = getTick(db, kind, tickAt);
+        const row = await store.runs.getTick(kind, tickAt);
         if (row?.status === 'done') continue;
         if (row?.status === 'failed' && !opts.atStart) continue; // retried at the next start, not every period
         if (row?.status === 'running' && !opts.atStart) continue; // a live runner has it (or its job will stall back)

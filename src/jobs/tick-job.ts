@@ -9,7 +9,7 @@ import type { Config } from '../config/schema.js';
 import type { Env } from '../config/env.js';
 import type { Notifiers } from '../notifiers/registry.js';
 import type { Db } from '../store/sqlite/db.js';
-import { claimTick, finishRun, finishTick, heartbeatTick, startRun } from '../store/sqlite/runs.js';
+import type { Store } from '../store/port.js';
 import type { ScheduleKind, TickHandler } from './kinds.js';
 
 /** Data of a tick job. */
@@ -20,6 +20,8 @@ export interface TickJobData {
 }
 
 export interface TickDeps {
+  store: Store;
+  /** Transitional: the SQLite handle tick handlers still read (until they are on the port). */
   db: Db;
   dbPath: string;
   config: Config;
@@ -51,37 +53,40 @@ export function tickProcessor(deps: TickDeps): (job: Job<TickJobData>) => Promis
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   return async (job) => {
     const { kind, tickAt } = job.data;
-    const { db, log } = deps;
+    const { store, db, log } = deps;
     // Leases compare wall-clock times: they are about live processes, not about the as-of time.
-    const claim = claimTick(db, { kind, tickAt, jobId: job.id ?? '', instanceId: deps.instanceId, now: Date.now(), leaseMs });
+    const claim = await store.runs.claimTick({ kind, tickAt, jobId: job.id ?? '', instanceId: deps.instanceId, now: Date.now(), leaseMs });
     if (claim.outcome === 'done') {
       log.info({ kind, tickAt: new Date(tickAt).toISOString() }, 'tick already done; skipped');
       return { result: 'skipped', reason: 'already-done' };
     }
     if (claim.outcome === 'busy') throw new TickBusyError(kind, tickAt, claim.claimedBy);
 
-    const heartbeat = setInterval(() => heartbeatTick(db, kind, tickAt, deps.instanceId, Date.now()), Math.max(1000, leaseMs / 4));
+    const heartbeat = setInterval(
+      () => void store.runs.heartbeatTick(kind, tickAt, deps.instanceId, Date.now()).catch((e: unknown) => log.warn({ err: e }, 'tick heartbeat not stored; retried at the next beat')),
+      Math.max(1000, leaseMs / 4),
+    );
     heartbeat.unref();
-    const runId = startRun(db, { kind, trigger: 'tick', asOf: tickAt, now: Date.now() });
+    const runId = await store.runs.startRun({ kind, trigger: 'tick', asOf: tickAt, now: Date.now() });
     log.info({ kind, tickAt: new Date(tickAt).toISOString(), attempt: claim.attempts, runId }, 'tick started');
     try {
       const handler = deps.handlers[kind];
       let stats: Record<string, unknown> = {};
       if (handler) {
-        stats = (await handler({ db, dbPath: deps.dbPath, config: deps.config, env: deps.env, notifiers: deps.notifiers, log, now: tickAt, kind })) ?? {};
+        stats = (await handler({ store, db, dbPath: deps.dbPath, config: deps.config, env: deps.env, notifiers: deps.notifiers, log, now: tickAt, kind })) ?? {};
       } else {
         log.warn({ kind }, 'no handler registered for this schedule kind; tick marked done');
         stats = { handler: 'none' };
       }
-      finishRun(db, runId, { status: 'done', now: Date.now(), stats });
-      finishTick(db, kind, tickAt, 'done', Date.now());
+      await store.runs.finishRun(runId, { status: 'done', now: Date.now(), stats });
+      await store.runs.finishTick(kind, tickAt, 'done', Date.now());
       log.info({ kind, tickAt: new Date(tickAt).toISOString(), runId, ...stats }, 'tick done');
       await deps.afterTick?.(kind).catch((e: unknown) => log.warn({ err: e }, 'after-tick step failed; the periodic drain will retry'));
       return { result: 'done', stats };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      finishRun(db, runId, { status: 'failed', now: Date.now(), error: msg });
-      finishTick(db, kind, tickAt, 'failed', Date.now(), msg);
+      await store.runs.finishRun(runId, { status: 'failed', now: Date.now(), error: msg });
+      await store.runs.finishTick(kind, tickAt, 'failed', Date.now(), msg);
       log.error({ kind, tickAt: new Date(tickAt).toISOString(), runId, err: e }, 'tick failed');
       throw e;
     } finally {

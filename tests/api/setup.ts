@@ -3,6 +3,7 @@
  * branches), the real server built with real readiness probes (shared Redis), tokens per scope,
  * and a helper that runs the real evaluate cycle so alerts exist.
  */
+import { storeFor } from '../../src/store/sqlite/index.js';
 import type { FastifyInstance } from 'fastify';
 import { parseApiTokens } from '../../src/api/auth.js';
 import { pingClient, readinessProbes } from '../../src/api/probes.js';
@@ -89,7 +90,7 @@ export async function evaluate(t: TestApi, now = NOW): Promise<Record<string, un
   const env = readEnv({});
   const notifiers = createNotifiers(t.config.channels, env, { log: quietLog });
   try {
-    return (await TICK_HANDLERS.evaluate!({ db: t.tmp.db, dbPath: t.tmp.path, config: t.config, env, notifiers, log: quietLog, now, kind: 'evaluate' })) ?? {};
+    return (await TICK_HANDLERS.evaluate!({ store: storeFor(t.tmp.db), db: t.tmp.db, dbPath: t.tmp.path, config: t.config, env, notifiers, log: quietLog, now, kind: 'evaluate' })) ?? {};
   } finally {
     await notifiers.close();
   }

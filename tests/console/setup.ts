@@ -4,6 +4,7 @@
  * reports computed and stored, accounts for the county and one township, and the console served
  * on its own fastify instance (the same plugin the daemon registers).
  */
+import { storeFor } from '../../src/store/sqlite/index.js';
 import type { FastifyInstance } from 'fastify';
 import { readEnv } from '../../src/config/env.js';
 import type { Config } from '../../src/config/schema.js';
@@ -68,7 +69,7 @@ export async function evaluate(tmp: TempDb, config: Config, now = NOW, envVars: 
   const env = readEnv(envVars);
   const notifiers = createNotifiers(config.channels, env, { log: quietLog });
   try {
-    await TICK_HANDLERS.evaluate!({ db: tmp.db, dbPath: tmp.path, config, env, notifiers, log: quietLog, now, kind: 'evaluate' });
+    await TICK_HANDLERS.evaluate!({ store: storeFor(tmp.db), db: tmp.db, dbPath: tmp.path, config, env, notifiers, log: quietLog, now, kind: 'evaluate' });
   } finally {
     await notifiers.close();
   }

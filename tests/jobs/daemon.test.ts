@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { listDeliveries } from '../../src/alerts/index.js';
 import { startDaemon, type DaemonHandle } from '../../src/jobs/daemon.js';
 import { CHANNEL_LIMITS } from '../../src/jobs/queues.js';
@@ -98,7 +99,7 @@ describe('the daemon delivers every planned message exactly once', () => {
     const config = deliveryConfig(`${sms.url}/sms/send`);
     const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
     const notifiers = createNotifiers(config.channels, env);
-    await evaluateTick({ db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: TICK, kind: 'evaluate' });
+    await evaluateTick({ store: storeFor(tdb.db), db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: TICK, kind: 'evaluate' });
     await notifiers.close();
     // As if the jobs had been queued in this Redis and later removed (by age) without being sent.
     const redis = new Redis(SHARED_REDIS_URL);

@@ -4,6 +4,7 @@
  * accepted a message must never be sent it again: the sent-mark waits for the lock (retried, not
  * dropped) instead of failing the job into a resend.
  */
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -84,7 +85,7 @@ describe('an import while deliveries are being sent', () => {
     const { config } = loadConfig(configFile);
     const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix });
     const notifiers = createNotifiers(config.channels, env);
-    const stats = await evaluateTick({ db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: Date.now(), kind: 'evaluate' });
+    const stats = await evaluateTick({ store: storeFor(tdb.db), db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: Date.now(), kind: 'evaluate' });
     await notifiers.close();
     expect(stats.plan).toMatchObject({ deliveries: BRANCHES });
 

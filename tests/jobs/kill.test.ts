@@ -12,6 +12,7 @@
  * kill while a mail is in its DATA phase would hit that same window (the server stored the mail, the
  * daemon had not yet heard "250 OK") — a first version of this test showed exactly one such duplicate.
  */
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -109,7 +110,7 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
     const { config } = loadConfig(configFile);
     const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
     const notifiers = createNotifiers(config.channels, env);
-    const stats = await evaluateTick({ db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: Date.now(), kind: 'evaluate' });
+    const stats = await evaluateTick({ store: storeFor(tdb.db), db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: Date.now(), kind: 'evaluate' });
     await notifiers.close();
     expect(stats.plan).toMatchObject({ deliveries: BRANCHES * 2 });
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../src/alerts/index.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -66,7 +67,7 @@ describe('orglife daemon as a process', () => {
     const { config } = loadConfig(cfg.dir);
     const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
     const notifiers = createNotifiers(config.channels, env, { log: quietLog });
-    await TICK_HANDLERS.evaluate!({ db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: TICK_AT, kind: 'evaluate' });
+    await TICK_HANDLERS.evaluate!({ store: storeFor(tdb.db), db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: TICK_AT, kind: 'evaluate' });
     await notifiers.close();
     const planned = listDeliveries(tdb.db);
     expect(planned.length).toBe(8);
