@@ -3,6 +3,7 @@
  * a running `orglife daemon` over the imported city after one evaluation and the last month's
  * reports, each requested 20 times by a signed-in user (median and worst).
  */
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
