@@ -1,25 +1,64 @@
 /**
- * Spearman's rank correlation between a branch's open items and its report score, on a database
- * (the demo's demo-out/demo.db, or a bench city): `npx tsx scripts/score-truth.ts DB PERIOD [AT]`.
- * Strongly negative is what a truthful score gives (BENCHMARKS.md states the figures).
+ * Spearman's rank correlation between a branch's open items (open or acknowledged warnings and
+ * escalations, overdue rectifications) and its report score. Strongly negative is what a truthful
+ * score gives (BENCHMARKS.md states the figures).
+ *   npx tsx scripts/score-truth.ts DB PERIOD [AT]        a database with stored reports (demo-out/demo.db)
+ *   npx tsx scripts/score-truth.ts --synth N [--seed S]  a synthetic city (the bench generator) through
+ *       import → one daily cycle at 2026-11-27 09:00 → October's reports at 2026-12-02 09:00, in a temp file
  */
-import { parseTimestamp } from '../src/domain/calendar.js';
-import { closeDb, openDb } from '../src/store/sqlite/db.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluationScope, openAlertPeriods, reconcile } from '../src/alerts/index.js';
+import { loadConfig, defaultConfigPath } from '../src/config/load.js';
+import { parsePeriod, parseTimestamp } from '../src/domain/calendar.js';
+import { forEachBranchFindings } from '../src/evaluation/index.js';
+import { importRecords } from '../src/import/index.js';
+import { buildReports } from '../src/reports/gather.js';
 import { spearman } from '../src/reports/rank-correlation.js';
+import { closeDb, openDb, type Db } from '../src/store/sqlite/db.js';
+import { storeReports } from '../src/store/sqlite/reports.js';
 import { scoresAndOpenItems } from '../src/store/score-truth.js';
+import { generateCity } from '../src/synth/index.js';
 
-const [dbPath, period, at] = process.argv.slice(2);
-if (!dbPath || !period) {
-  console.error('usage: tsx scripts/score-truth.ts DB PERIOD [AT]');
-  process.exit(2);
-}
-const now = at ? parseTimestamp(at)! : Date.now();
-const db = openDb(dbPath);
-try {
+function figure(db: Db, label: string, period: string, now: number): void {
   const rows = scoresAndOpenItems(db, period, now);
   const rho = spearman(rows.map((r) => r.openItems), rows.map((r) => r.score));
-  const withOpen = rows.filter((r) => r.openItems > 0).length;
-  console.log(JSON.stringify({ db: dbPath, period, branches: rows.length, withOpenItems: withOpen, spearman: Math.round(rho * 1000) / 1000 }));
-} finally {
-  closeDb(db);
+  console.log(JSON.stringify({ city: label, period, branches: rows.length, withOpenItems: rows.filter((r) => r.openItems > 0).length, spearman: Math.round(rho * 1000) / 1000 }));
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--synth') {
+  const branches = Number(args[1]);
+  const seed = args[2] === '--seed' ? Number(args[3]) : 42;
+  const dir = mkdtempSync(join(tmpdir(), 'orglife-score-truth-'));
+  const db = openDb(join(dir, 'city.db'));
+  try {
+    const { config } = loadConfig(defaultConfigPath());
+    const city = generateCity({ branches, seed, now: '2026-11-27', years: 2 });
+    const now = parseTimestamp('2026-11-27T09:00')!;
+    importRecords(db, 'orgs', city.orgs as unknown as Record<string, unknown>[], 'synth:orgs', { now });
+    importRecords(db, 'meetings', city.meetings as unknown as Record<string, unknown>[], 'synth:meetings', { now });
+    const also = openAlertPeriods(db);
+    forEachBranchFindings(db, config, now, (chunk) => {
+      reconcile(db, chunk.flatMap((b) => b.findings), evaluationScope(chunk.map((b) => b.branch), config, now, also), config, now);
+    });
+    const reportAt = parseTimestamp('2026-12-02T09:00')!;
+    const built = buildReports(db, config, parsePeriod('2026-10')!, reportAt);
+    storeReports(db, built.reports, built.summaries, reportAt);
+    figure(db, `synthetic ${branches} branches, seed ${seed}`, '2026-10', reportAt);
+  } finally {
+    closeDb(db);
+    rmSync(dir, { recursive: true, force: true });
+  }
+} else if (args.length >= 2) {
+  const db = openDb(args[0]!);
+  try {
+    figure(db, args[0]!, args[1]!, args[2] ? parseTimestamp(args[2])! : Date.now());
+  } finally {
+    closeDb(db);
+  }
+} else {
+  console.error('usage: tsx scripts/score-truth.ts DB PERIOD [AT] | --synth N [--seed S]');
+  process.exit(2);
 }

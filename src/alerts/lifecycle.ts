@@ -16,10 +16,13 @@ import type { AlertRow, NewEvent } from './types.js';
 
 /** What reconcile needs of `alerts:` config. */
 export interface LifecyclePolicy {
-  /** Re-notify an open, unacknowledged alert every this many Shanghai calendar days (0 = never). */
-  repeatIntervalDays: number;
-  /** At most this many repeats per level (the count restarts when the level rises or the alert reopens). */
-  maxRepeats: number;
+  /**
+   * Gaps (Shanghai calendar days since the last notification) before the 1st, 2nd, … repeat; the
+   * last gap is reused; empty = never repeat (alerts.repeat_after_days).
+   */
+  repeatAfterDays: readonly number[];
+  /** At most this many repeats at the current level (the count restarts when the level rises or the alert reopens). */
+  maxRepeats: Record<Level, number>;
   /** How a rule's escalation_days are counted (alerts.escalation_count). */
   escalationCount: DayCount;
   /** The holiday calendar working days are counted on. */
@@ -138,10 +141,13 @@ export function openedEvent(f: Finding): NewEvent {
 
 /** Whether an open alert is due for a repeat notification at `now`. */
 export function repeatDue(a: AlertRow, policy: LifecyclePolicy, now: number): boolean {
-  if (a.state !== 'open' || policy.repeatIntervalDays <= 0 || a.repeats >= policy.maxRepeats) return false;
+  const gaps = policy.repeatAfterDays;
+  if (a.state !== 'open' || !gaps.length || a.repeats >= policy.maxRepeats[a.level]) return false;
   if (a.lastNotifiedAt === null) return true;
+  // Repeats slow down: the n-th repeat waits the n-th gap (the last one is reused).
+  const gap = gaps[Math.min(a.repeats, gaps.length - 1)]!;
   // Calendar days, not 24h spans: a daily tick a few seconds earlier than last time still counts.
-  return shanghaiDay(now) - shanghaiDay(a.lastNotifiedAt) >= policy.repeatIntervalDays;
+  return shanghaiDay(now) - shanghaiDay(a.lastNotifiedAt) >= gap;
 }
 
 /** Decide what a finding this run means for a stored alert (open, acknowledged or resolved). */

@@ -38,8 +38,8 @@ export type ReconcileConfig = Pick<Config, 'alerts' | 'calendar'>;
 /** The lifecycle policy of a config. */
 export function lifecyclePolicy(config: ReconcileConfig): LifecyclePolicy {
   return {
-    repeatIntervalDays: config.alerts.repeat_interval_days,
-    maxRepeats: config.alerts.max_repeats,
+    repeatAfterDays: config.alerts.repeat_after_days,
+    maxRepeats: perLevel(config.alerts.max_repeats),
     escalationCount: config.alerts.escalation_count,
     calendar: workCalendar(config.calendar),
   };
@@ -129,6 +129,11 @@ export function reconcile(db: Db, findings: readonly Finding[], scope: Evaluatio
 }
 
 const NO_FACTS = { warnedAt: null };
+
+/** alerts.max_repeats as a per-level map (one number means every level). */
+function perLevel(m: number | { reminder: number; warning: number; escalation: number }): { reminder: number; warning: number; escalation: number } {
+  return typeof m === 'number' ? { reminder: m, warning: m, escalation: m } : m;
+}
 
 function count(r: ReconcileResult, kind: string): void {
   if (kind === 'raised') r.raised++;

@@ -23,10 +23,18 @@ export const cronSchema = z.string().superRefine((expr, ctx) => {
 
 export const alertsSchema = z
   .object({
-    repeat_interval_days: z
-      .number().int().min(0).max(365).default(3)
-      .describe('re-send an open, unacknowledged alert every this many days (0 = never repeat)'),
-    max_repeats: z.number().int().min(0).max(100).default(3).describe('at most this many repeats per alert'),
+    repeat_after_days: z
+      .array(z.number().int().min(1).max(365))
+      .max(20)
+      .default([3, 7, 14])
+      .describe('repeats that slow down: an open, unacknowledged alert is told again after the 1st gap (Shanghai calendar days since it was last told), then the 2nd, …; the last gap is reused; [] = never repeat'),
+    max_repeats: z
+      .union([
+        z.number().int().min(0).max(100),
+        z.object({ reminder: z.number().int().min(0).max(100), warning: z.number().int().min(0).max(100), escalation: z.number().int().min(0).max(100) }).strict(),
+      ])
+      .default({ reminder: 2, warning: 3, escalation: 3 })
+      .describe('at most this many repeats at the alert\'s current level: the count restarts at 0 whenever the level rises or the alert reopens; one number for every level or {reminder, warning, escalation}'),
     escalation_count: z
       .enum(['working_days', 'calendar_days'])
       .default('working_days')

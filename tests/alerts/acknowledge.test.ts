@@ -11,7 +11,7 @@ beforeEach(() => {
 });
 afterEach(() => t.cleanup());
 
-const config = testConfig((c) => Object.assign(c.alerts, { repeat_interval_days: 2, max_repeats: 10 }));
+const config = testConfig((c) => Object.assign(c.alerts, { repeat_after_days: [2], max_repeats: 10 }));
 const outbox = () => count(t.db, 'SELECT count(*) FROM alert_outbox');
 /** Every (org, rule, period) these tests use counts as evaluated: an absent finding means "resolved". */
 const scope = explicitScope(

@@ -46,14 +46,14 @@ const NOVEMBER = Array.from({ length: 26 }, (_, i) => `2026-11-${String(i + 5).p
 
 describe('escalation follows the alert’s own history', () => {
   it('never escalates a warning that was never delivered, however long it stays open', () => {
-    const config = testConfig((c) => (c.alerts.repeat_interval_days = 0));
+    const config = testConfig((c) => (c.alerts.repeat_after_days = []));
     cycle(config, '2026-11-04T08:30'); // planned, but nothing is ever sent
     expect(escalatedOn(config, NOVEMBER)).toEqual([]);
     expect(alertOfB3()).toMatchObject({ state: 'open', level: 'warning' });
   });
 
   it('escalates escalation_days WORKING days after the day the warning reached the branch', () => {
-    const config = testConfig((c) => (c.alerts.repeat_interval_days = 0));
+    const config = testConfig((c) => (c.alerts.repeat_after_days = []));
     cycle(config, '2026-11-04T08:30');
     expect(sendAll('2026-11-04T09:00')).toBe(1); // Wednesday
     // 7 working days after Wed 4 Nov: 5, 6, 9, 10, 11, 12, 13 → Friday 13 November.
@@ -69,7 +69,7 @@ describe('escalation follows the alert’s own history', () => {
   });
 
   it('counts calendar days when configured, and skips holidays of the calendar when counting working days', () => {
-    const calendarDays = testConfig((c) => Object.assign(c.alerts, { repeat_interval_days: 0, escalation_count: 'calendar_days' }));
+    const calendarDays = testConfig((c) => Object.assign(c.alerts, { repeat_after_days: [], escalation_count: 'calendar_days' }));
     cycle(calendarDays, '2026-11-04T08:30');
     sendAll('2026-11-04T09:00');
     expect(escalatedOn(calendarDays, NOVEMBER)).toEqual(['2026-11-11']);
@@ -80,7 +80,7 @@ describe('escalation follows the alert’s own history', () => {
   });
 
   it('does not count a message still held (pending) or sent only to the committee', () => {
-    const config = testConfig((c) => (c.alerts.repeat_interval_days = 0));
+    const config = testConfig((c) => (c.alerts.repeat_after_days = []));
     cycle(config, '2026-11-04T08:30');
     // The branch's own message never went out; a committee-only send must not start the clock.
     t.db.$client.exec(`UPDATE alert_digest_items SET role = 'committee'`);
@@ -89,7 +89,7 @@ describe('escalation follows the alert’s own history', () => {
   });
 
   it('never escalates an acknowledged warning before its deadline; after a missed deadline the clock starts again', () => {
-    const config = testConfig((c) => (c.alerts.repeat_interval_days = 0));
+    const config = testConfig((c) => (c.alerts.repeat_after_days = []));
     cycle(config, '2026-11-04T08:30');
     sendAll('2026-11-04T09:00');
     acknowledge(t.db, { id: alertOfB3().id }, { plan: '11月20日前召开支委会', by: '2026-11-20', who: '周七' }, at('2026-11-06T10:00'));
@@ -103,7 +103,7 @@ describe('escalation follows the alert’s own history', () => {
   });
 
   it('stays an escalation while open, even though the rule keeps saying "warning"', () => {
-    const config = testConfig((c) => (c.alerts.repeat_interval_days = 0));
+    const config = testConfig((c) => (c.alerts.repeat_after_days = []));
     cycle(config, '2026-11-04T08:30');
     sendAll('2026-11-04T09:00');
     escalatedOn(config, NOVEMBER);

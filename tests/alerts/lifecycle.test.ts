@@ -142,8 +142,8 @@ describe('reconcile', () => {
     expect([count(t.db, 'SELECT count(*) FROM alerts'), eventRows(), outboxRows()]).toEqual([0, 0, 0]);
   });
 
-  it('repeats an open, unacknowledged alert every repeat_interval_days, at most max_repeats times', () => {
-    const cfg = testConfig((c) => Object.assign(c.alerts, { repeat_interval_days: 3, max_repeats: 2 }));
+  it('repeats an open, unacknowledged alert after each repeat_after_days gap, at most max_repeats times', () => {
+    const cfg = testConfig((c) => Object.assign(c.alerts, { repeat_after_days: [3], max_repeats: 2 }));
     const f = [finding('B1', 'committee-monthly', '2026-10', 'warning')];
     const days = ['04', '05', '06', '07', '08', '09', '10', '11', '12', '13', '14', '15', '16'];
     const repeatedOn: string[] = [];
@@ -157,8 +157,28 @@ describe('reconcile', () => {
     expect(alertOf('B1', 'committee-monthly', '2026-10')).toMatchObject({ notifications: 3, repeats: 2 });
   });
 
+  it('slows repeats down: after 3, then 7, then every 14 days, up to the maximum of the current level', () => {
+    const cfg = testConfig((c) => Object.assign(c.alerts, { repeat_after_days: [3, 7, 14], max_repeats: { reminder: 1, warning: 4, escalation: 1 } }));
+    const f = [finding('B1', 'committee-monthly', '2026-10', 'warning')];
+    const repeatedOn: string[] = [];
+    // Told on 4 Nov; repeats on 7 Nov (+3), 14 Nov (+7), 28 Nov (+14), 12 Dec (+14), then the maximum (4) is reached.
+    for (let now = at('2026-11-04T08:30'); now <= at('2027-01-31T08:30'); now += 86_400_000) {
+      const r = reconcile(t.db, f, explicitScope(f), cfg, now);
+      if (r.repeated) repeatedOn.push(new Date(now + 8 * 3_600_000).toISOString().slice(0, 10));
+    }
+    expect(repeatedOn).toEqual(['2026-11-07', '2026-11-14', '2026-11-28', '2026-12-12']);
+    expect(alertOf('B1', 'committee-monthly', '2026-10')).toMatchObject({ repeats: 4, notifications: 5 });
+  });
+
+  it('takes max_repeats per level: a reminder stops after its own maximum', () => {
+    const cfg = testConfig((c) => Object.assign(c.alerts, { repeat_after_days: [1], max_repeats: { reminder: 1, warning: 5, escalation: 5 } }));
+    const f = [finding('B1', 'minutes-missing', '2026-11', 'reminder')];
+    const repeats = ['2026-11-10', '2026-11-11', '2026-11-12', '2026-11-13'].map((d) => reconcile(t.db, f, explicitScope(f), cfg, at(`${d}T08:30`)).repeated);
+    expect(repeats).toEqual([0, 1, 0, 0]);
+  });
+
   it('notifies again when the level rises, and restarts the repeat count for the new level', () => {
-    const cfg = testConfig((c) => Object.assign(c.alerts, { repeat_interval_days: 1, max_repeats: 1 }));
+    const cfg = testConfig((c) => Object.assign(c.alerts, { repeat_after_days: [1], max_repeats: 1 }));
     const warn = [finding('B1', 'committee-monthly', '2026-10', 'warning')];
     const esc = [finding('B1', 'committee-monthly', '2026-10', 'escalation')];
     const kinds = [
