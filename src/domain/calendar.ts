@@ -131,6 +131,22 @@ export function nextPeriod(p: Period): Period {
 
 /** Parse a period label ('2026-10', '2026-Q3', '2026'); null if malformed. */
 export function parsePeriod(label: string): Period | null {
+  // Reports and re-evaluations parse the same few hundred labels millions of times (4–5% of the
+  // CPU of a city's yearly reports went to these regular expressions): parse each label once. The cached
+  // periods are frozen, so a caller that changed one would fail loudly instead of corrupting others.
+  let p = parsedPeriods.get(label);
+  if (p === undefined) {
+    p = parsePeriodOnce(label);
+    if (p) Object.freeze(p);
+    if (parsedPeriods.size >= 10_000) parsedPeriods.clear();
+    parsedPeriods.set(label, p);
+  }
+  return p;
+}
+
+const parsedPeriods = new Map<string, Period | null>();
+
+function parsePeriodOnce(label: string): Period | null {
   let m = /^(\d{4})-(\d{2})$/.exec(label);
   if (m) {
     const month = Number(m[2]);
