@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 1000,20000 --suites import,check --seed 42 --no-write --fresh]`
+ * `npm run bench [-- --sizes 1000,20000 --suites import,check --seed 42 --years 5 --no-write --fresh]`
  *
  * Finds the suites in bench/suites/, prepares their fixtures (generated city, imported database;
  * cached in bench/.data/), runs every step in its own child process, prints a table per suite and
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import type { ChildReply, ChildRequest } from './lib/child.js';
-import { BENCH_NOW, DATA_DIR, adoptDb, cityDir, dbFixturePath, ensureCity, ensureDb } from './lib/fixtures.js';
+import { BENCH_NOW, DATA_DIR, DEFAULT_YEARS, adoptDb, cityDir, dbFixturePath, ensureCity, ensureDb } from './lib/fixtures.js';
 import { REPO_ROOT } from './lib/measure.js';
 import {
   formatTable, gitRevision, machine, readResults, recordResult, stepsOf, writeBenchmarksMd, writeResults,
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '1000,20000,250000' },
     suites: { type: 'string' },
     seed: { type: 'string', default: '42' },
+    /** Years of records in the generated city (default 2); a longer history is a separate fixture and result row. */
+    years: { type: 'string', default: String(DEFAULT_YEARS) },
     'no-write': { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
     list: { type: 'boolean', default: false },
@@ -37,6 +39,10 @@ const { values } = parseArgs({
 
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 const seed = Number(values.seed);
+const years = Number(values.years);
+if (!Number.isInteger(years) || years < 1 || years > 20) throw new Error(`--years: 1–20: ${values.years}`);
+/** Results of a longer-history city are kept apart: 'check (5 years)'. */
+const suiteKey = (id: string) => (years === DEFAULT_YEARS ? id : `${id} (${years} years)`);
 const sizes = values.sizes.split(',').map((s) => Number(s.trim().replaceAll('_', '')));
 if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes: positive integers, comma-separated: ${values.sizes}`);
 
@@ -65,10 +71,10 @@ let failures = 0;
 
 for (const size of sizes) {
   if (values.fresh) {
-    rmSync(cityDir(size, seed), { recursive: true, force: true });
-    rmSync(dbFixturePath(size, seed), { force: true });
+    rmSync(cityDir(size, seed, years), { recursive: true, force: true });
+    rmSync(dbFixturePath(size, seed, years), { force: true });
   }
-  const city = await ensureCity(size, seed, log);
+  const city = await ensureCity(size, seed, log, years);
   for (const { suite, file } of suites) {
     let dbPath: string | undefined;
     const outcomes: Record<string, StepOutcome> = {};
@@ -76,7 +82,7 @@ for (const size of sizes) {
     for (const step of suite.steps) {
       if (suite.needs?.includes('db') && !dbPath) {
         try {
-          dbPath = await ensureDb(city, size, seed, log);
+          dbPath = await ensureDb(city, size, seed, log, years);
         } catch (e) {
           notes.push(`fixture db unavailable: ${(e as Error).message.split('\n')[0]}`);
           break;
@@ -96,26 +102,26 @@ for (const size of sizes) {
         notes.push(`${step.id} failed: ${outcome.error.split('\n')[0]}`);
       } else {
         outcomes[step.id] = outcome;
-        if (outcome.provides?.db && adoptDb(size, seed, outcome.provides.db)) log(`  kept its database as the db fixture`);
+        if (outcome.provides?.db && adoptDb(size, seed, outcome.provides.db, years)) log(`  kept its database as the db fixture`);
       }
       for (const n of outcome.notes ?? []) notes.push(`${step.id}: ${n}`);
       rmSync(scratchDir, { recursive: true, force: true });
     }
     const figures = suite.figures(outcomes, { size, city });
-    process.stdout.write(formatTable(suite.id, size, figures, notes) + '\n');
+    process.stdout.write(formatTable(suiteKey(suite.id), size, figures, notes) + '\n');
     const steps = stepsOf(outcomes);
     for (const step of suite.steps) if (!outcomes[step.id]) steps[step.id] = { wallMs: 0, rssBytes: 0, metrics: {}, error: notes.find((n) => n.startsWith(step.id)) ?? 'not run' };
     const failed = suite.steps.some((st) => !outcomes[st.id]);
     // Re-read before every write: other people's bench runs may have recorded their suites meanwhile.
     const results = readResults();
-    const previous = results.entries[`${suite.id}@${size}`];
+    const previous = results.entries[`${suiteKey(suite.id)}@${size}`];
     if (failed && previous?.figures.length) {
       // A broken tree (say, a migration in progress) must not wipe a good measurement.
-      log(`${suite.id}@${size}: not recorded (a step failed); keeping the measurement of ${previous.date.slice(0, 16)}`);
+      log(`${suiteKey(suite.id)}@${size}: not recorded (a step failed); keeping the measurement of ${previous.date.slice(0, 16)}`);
       continue;
     }
     recordResult(results, {
-      suite: suite.id, size, seed, date: new Date().toISOString(), revision, machine: host,
+      suite: suiteKey(suite.id), size, seed, date: new Date().toISOString(), revision, machine: host,
       city: { orgs: city.counts.orgs, branches: city.counts.branches, meetings: city.counts.meetings },
       figures, steps,
     });
