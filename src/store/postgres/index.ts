@@ -18,6 +18,7 @@ import { amendTx, claim, giveUpTx, markSentTx, planOutboxTx, reconcileTx, record
 import { countMeetings, countOrgs, getMeeting, getOrg, listMeetingsOf, listOrgs } from './orgs.js';
 import { one, rows } from './q.js';
 import { reportMailState } from './report-mails.js';
+import { listDemoSites, listWeak, loadRatingBranches, loadRatings, loadStarChanges, saveStarChange } from './rating.js';
 import {
   closeRectification,
   getRectification,
@@ -79,6 +80,14 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       if (closed) return;
       closed = true;
       await closePg(db);
+    },
+    rating: {
+      branches: () => loadRatingBranches(p),
+      ratings: (org) => loadRatings(p, org),
+      starChanges: (org) => loadStarChanges(p, org),
+      saveStarChange: (c, now) => saveStarChange(p, c, now),
+      weakDesignations: (opts) => listWeak(p, opts),
+      demoSites: (opts) => listDemoSites(p, opts),
     },
     orgs: {
       list: () => listOrgs(p),
