@@ -53,6 +53,15 @@ export const CHANNEL_LIMITS: Record<ChannelName, { concurrency: number; limiter?
   dingtalk: { concurrency: 1, limiter: { max: 20, duration: 60_000 } },
 };
 
+/**
+ * The limits of each channel's queue under a config: email sends at most
+ * `channels.email.max_connections` at once (one per pooled SMTP connection; more in flight would
+ * only wait inside the pool, holding their delivery claims), the others as CHANNEL_LIMITS.
+ */
+export function channelLimits(config: Pick<Config, 'channels'>): Record<ChannelName, { concurrency: number; limiter?: RateLimiterOptions }> {
+  return { ...CHANNEL_LIMITS, email: { concurrency: config.channels.email.max_connections } };
+}
+
 /** Job options of a delivery: attempts and exponential backoff from config `delivery`. */
 export function deliveryJobOptions(delivery: Config['delivery']): JobsOptions {
   return {

@@ -20,7 +20,7 @@ import { epochKeeper } from './epoch.js';
 import { TICK_HANDLERS, type ScheduleKind, type TickHandler } from './kinds.js';
 import type { Outbox } from './outbox.js';
 import { alertsOutbox } from './outbox-alerts.js';
-import { CHANNEL_LIMITS, TICK_JOB_OPTIONS, TICK_QUEUE, connectionsFrom, deliveryQueueName, openQueue } from './queues.js';
+import { channelLimits, TICK_JOB_OPTIONS, TICK_QUEUE, connectionsFrom, deliveryQueueName, openQueue } from './queues.js';
 import { tickProcessor } from './tick-job.js';
 import { tickJobId } from './ticks.js';
 import { throttledLogger } from './throttle.js';
@@ -132,8 +132,9 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   }
   const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);
   const deliver = deliveryProcessor({ store, outbox, notifiers, log, clock, instanceId, enqueue: enqueueOne, ...(o.claimLeaseMs ? { claimLeaseMs: o.claimLeaseMs } : {}) });
+  const limits = channelLimits(o.config);
   for (const channel of CHANNEL_NAMES) {
-    const lim = CHANNEL_LIMITS[channel];
+    const lim = limits[channel];
     watch(new Worker(deliveryQueueName(channel), deliver, { ...workerOpts, concurrency: lim.concurrency, ...(lim.limiter ? { limiter: lim.limiter } : {}) }), deliveryQueueName(channel));
   }
 

@@ -15,7 +15,7 @@ export const emailSchema = z
       .describe('SMTP relay without authentication, used when SMTP_URL is not set (smtp://user:pass@host:port)'),
     port: z.number().int().min(1).max(65535).default(25).describe('port of `host` (ignored when SMTP_URL is set)'),
     secure: z.boolean().default(false).describe('implicit TLS to `host` (port 465); ignored when SMTP_URL is set'),
-    max_connections: z.number().int().min(1).max(20).default(2).describe('pooled SMTP connections'),
+    max_connections: z.number().int().min(1).max(20).default(2).describe('pooled SMTP connections; also the most emails the daemon sends at once'),
     timeout_ms: z.number().int().min(1000).max(300_000).default(30_000).describe('connection and greeting timeout'),
   })
   .strict()
