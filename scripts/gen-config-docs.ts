@@ -111,7 +111,8 @@ function table(rows: Row[]): string[] {
 /** An object whose every property is an object of plain leaves (rules, tencent templates …). */
 function isMatrix(node: Node): boolean {
   const kids = Object.values(node.properties ?? {});
-  return kids.length >= 3 && kids.every((k) => isObject(k) && k.properties && Object.values(k.properties).every((l) => !isObject(l)));
+  // A leaf may be a map keyed by an enum (minutes-incomplete.required): shown as its JSON default.
+  return kids.length >= 3 && kids.every((k) => isObject(k) && k.properties && Object.values(k.properties).every((l) => !isObject(l) || !l.properties));
 }
 
 function matrix(section: string, node: Node): string[] {

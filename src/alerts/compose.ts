@@ -28,6 +28,12 @@ export const RULE_ACTIONS_ZH: Record<RuleId, string> = {
   'minutes-missing': '请补齐会议记录（时间、地点、主持人、记录人、出席和缺席人员、议程、决议及表决情况）。',
   'attendance-low': '请做好缺席党员的补课工作，提高党员参会率。',
   'term-expiry': '请按规定启动换届选举并报上级党组织批准；确需延期换届的，请按程序报批。',
+  'member-absence': '请与长期未参加组织生活的党员谈心谈话、了解原因，督促其参加组织生活；确有正当理由的请做好请假登记。',
+  'probation-due': '请在预备期满时及时召开支部党员大会讨论预备党员转正问题，并报上级党组织审批。',
+  'attendance-mismatch': '请核实会议实到人数，或补录签到记录，确保实到人数与签到一致。',
+  'minutes-incomplete': '请补全会议记录要素（地点、主持人、记录人、议程、决议及表决情况）。',
+  'meeting-too-short': '请保证会议时长，确保会议内容充实、程序完整。',
+  'evidence-missing': '请按本地规定留存会议影像资料。',
 };
 
 /** Escape text for HTML element content and attribute values. */

@@ -10,7 +10,7 @@
  * never escalate by the calendar, so a lapse nobody was told about is never escalated.
  */
 import { DAY_MS, SHANGHAI_OFFSET_MS, shanghaiDate } from '../domain/calendar.js';
-import { LEVEL_RANK, RECORD_RULE_IDS, type Finding, type Level } from '../domain/types.js';
+import { findingSubject, LEVEL_RANK, RECORD_RULE_IDS, type Finding, type Level } from '../domain/types.js';
 import { addDays, type DayCount, type WorkCalendar } from '../domain/workdays.js';
 import type { AlertRow, NewEvent } from './types.js';
 
@@ -115,6 +115,7 @@ export function newAlert(f: Finding, now: number): Omit<AlertRow, 'id'> {
     org: f.org,
     rule: f.rule,
     period: f.period,
+    subject: findingSubject(f),
     state: 'open',
     level: f.level,
     ruleLevel: f.level,

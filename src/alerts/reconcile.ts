@@ -5,7 +5,7 @@
  * killed at any instant, the database holds either all of a run's changes or none of them).
  */
 import type { Config } from '../config/schema.js';
-import type { Finding } from '../domain/types.js';
+import { findingSubject, type Finding } from '../domain/types.js';
 import type { Db } from '../store/sqlite/db.js';
 import { alertWriter, inTransaction, loadOpenAlerts } from '../store/sqlite/alerts.js';
 import { warningsDeliveredAt } from '../store/alert-history.js';
@@ -48,7 +48,7 @@ export function lifecyclePolicy(config: ReconcileConfig): LifecyclePolicy {
 /**
  * Apply `findings` (one run, evaluated as of `now` over `scope`) to the stored alerts.
  * Idempotent: the same findings at the same `now` change nothing the second time.
- * Duplicate findings of one (org, rule, period) count once (the first wins).
+ * Duplicate findings of one (org, rule, period, subject) count once (the first wins).
  */
 export function reconcile(db: Db, findings: readonly Finding[], scope: EvaluationScope, config: ReconcileConfig, now: number): ReconcileResult {
   const policy = lifecyclePolicy(config);
@@ -69,7 +69,7 @@ export function reconcile(db: Db, findings: readonly Finding[], scope: Evaluatio
     // Read inside the transaction: an acknowledgement committed meanwhile is seen, never overwritten.
     const scoped = scope.orgs();
     const orgs = scoped === null ? null : [...new Set([...scoped, ...findings.map((f) => f.org)])];
-    const open = loadOpenAlerts(db, (a) => alertKey(a.org, a.rule, a.period), orgs);
+    const open = loadOpenAlerts(db, (a) => alertKey(a.org, a.rule, a.period, a.subject), orgs);
     // Only open warnings can escalate: read when their warning reached the branch, in one query.
     const warned = warningsDeliveredAt(db, [...open.values()].filter((a) => a.state === 'open' && a.level === 'warning').map((a) => a.id));
     const factsOf = (a: AlertRow) => ({ warnedAt: warned.get(a.id) ?? null });
@@ -93,7 +93,8 @@ export function reconcile(db: Db, findings: readonly Finding[], scope: Evaluatio
       }
     };
     for (const f of findings) {
-      const key = alertKey(f.org, f.rule, f.period);
+      const subject = findingSubject(f);
+      const key = alertKey(f.org, f.rule, f.period, subject);
       if (seen.has(key)) continue;
       seen.add(key);
       const existing = open.get(key);
@@ -117,7 +118,7 @@ export function reconcile(db: Db, findings: readonly Finding[], scope: Evaluatio
         continue;
       }
       // The identity exists but is resolved (rare: a problem that came back); read it by key.
-      const resolved = w.byKey(f.org, f.rule, f.period)!;
+      const resolved = w.byKey(f.org, f.rule, f.period, subject)!;
       apply(resolved, decideWithFinding(resolved, f, policy, now, NO_FACTS));
     }
     for (const [key, a] of open) {

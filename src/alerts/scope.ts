@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { rulesFor } from '../config/load.js';
 import type { RulesConfig } from '../config/rules-schema.js';
 import type { Domain, RuleId } from '../domain/types.js';
-import { windowFor, type EvalRequest } from '../rules/index.js';
+import { isMemberRule, windowFor, type EvalRequest } from '../rules/index.js';
 import type { ScopeVerdict } from './lifecycle.js';
 
 /** Answers "was this (org, rule, period) evaluated in this run?". */
@@ -28,7 +28,9 @@ type RuleCoverage = ReadonlySet<string> | 'any-period' | 'disabled';
 /**
  * The scope of a run that evaluated `branches` as of `now` with `config`, re-checking the
  * `alsoEvaluate` requests (the same map given to the evaluator). term-expiry judges the current
- * term of every evaluated branch, so any other term's alert of that branch counts as evaluated.
+ * term of every evaluated branch, and the member rules each member's current state, so any other
+ * period's alert of those rules counts as evaluated (member-absence moves to a new period every
+ * month while the member stays away; the old period's alert is resolved, the new one announced).
  */
 export function evaluationScope(
   branches: Iterable<ScopeBranch>,
@@ -49,7 +51,7 @@ export function evaluationScope(
     if (c === undefined) {
       const cfg = (rulesFor(config, domain as Domain | null) as RulesConfig)[rule];
       if (!cfg || !cfg.enabled) c = 'disabled';
-      else if (rule === 'term-expiry') c = 'any-period';
+      else if (rule === 'term-expiry' || isMemberRule(rule)) c = 'any-period';
       else c = new Set(windowFor(rule, cfg, now).map((p) => p.label));
       rules.set(rule, c);
     }

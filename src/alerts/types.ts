@@ -31,7 +31,7 @@ export class AlertError extends Error {
   }
 }
 
-/** Key of an alert identity, for maps. */
-export function alertKey(org: string, rule: string, period: string): string {
-  return `${org}\u0000${rule}\u0000${period}`;
+/** Key of an alert identity (org, rule, period, subject), for maps. */
+export function alertKey(org: string, rule: string, period: string, subject = ''): string {
+  return `${org}\u0000${rule}\u0000${period}\u0000${subject}`;
 }

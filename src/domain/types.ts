@@ -70,9 +70,15 @@ export const FREQUENCY_RULE_IDS = [
   'review-yearly',
 ] as const;
 export const RECORD_RULE_IDS = ['assembly-quorum', 'minutes-missing', 'attendance-low'] as const;
-export const RULE_IDS = [...FREQUENCY_RULE_IDS, ...RECORD_RULE_IDS, 'term-expiry'] as const;
+/** Rules on members (need a roster and sign-ins): findings carry `member`. */
+export const MEMBER_RULE_IDS = ['member-absence', 'probation-due'] as const;
+/** Checks on one meeting's details (sign-ins, minutes elements, duration, evidence): findings carry `meeting`. */
+export const MEETING_CHECK_RULE_IDS = ['attendance-mismatch', 'minutes-incomplete', 'meeting-too-short', 'evidence-missing'] as const;
+export const RULE_IDS = [...FREQUENCY_RULE_IDS, ...RECORD_RULE_IDS, 'term-expiry', ...MEMBER_RULE_IDS, ...MEETING_CHECK_RULE_IDS] as const;
 export type FrequencyRuleId = (typeof FREQUENCY_RULE_IDS)[number];
 export type RecordRuleId = (typeof RECORD_RULE_IDS)[number];
+export type MemberRuleId = (typeof MEMBER_RULE_IDS)[number];
+export type MeetingCheckRuleId = (typeof MEETING_CHECK_RULE_IDS)[number];
 export type RuleId = (typeof RULE_IDS)[number];
 
 export const RULE_NAMES_ZH: Record<RuleId, string> = {
@@ -88,6 +94,12 @@ export const RULE_NAMES_ZH: Record<RuleId, string> = {
   'minutes-missing': '会议应有记录',
   'attendance-low': '参会率达标',
   'term-expiry': '支部委员会按期换届',
+  'member-absence': '党员按期参加组织生活',
+  'probation-due': '预备党员按期转正',
+  'attendance-mismatch': '实到人数与签到一致',
+  'minutes-incomplete': '会议记录要素齐全',
+  'meeting-too-short': '会议时长达标',
+  'evidence-missing': '会议留存影像资料',
 };
 
 /** An organization: a Party committee (党委) or a branch (党支部). Dates are 'YYYY-MM-DD' (Shanghai). */
@@ -122,11 +134,21 @@ export interface Meeting {
   minutes: boolean | null;
   lecturerRole: LecturerRole | null;
   topic: string | null;
+  /** Optional minutes elements (会议记录要素) and evidence; absent or null = not recorded. */
+  place?: string | null;
+  chair?: string | null;
+  recorder?: string | null;
+  agenda?: string | null;
+  resolutions?: string | null;
+  durationMinutes?: number | null;
+  video?: boolean | null;
+  photos?: number | null;
 }
 
 /**
  * What a rule says about one org, rule and period. The one currency between rules, alerts and
- * reports. Identity is (org, rule, period).
+ * reports. Identity is (org, rule, period, subject): the subject is the member of a member rule or the
+ * meeting of a single-meeting check, empty otherwise (findingSubject).
  */
 export interface Finding {
   org: string;
@@ -145,4 +167,13 @@ export interface Finding {
   escalationDays?: number;
   /** Ids of the meeting records the finding is about (record rules), for evidence in reports. */
   meetingIds?: string[];
+  /** The member id, for member rules (member-absence, probation-due): part of the alert identity. */
+  member?: string;
+  /** The meeting record id, for single-meeting checks (attendance-mismatch, …): part of the alert identity. */
+  meeting?: string;
+}
+
+/** The part of an alert identity beyond (org, rule, period): the member or meeting id, '' for branch rules. */
+export function findingSubject(f: Pick<Finding, 'member' | 'meeting'>): string {
+  return f.member ?? f.meeting ?? '';
 }

@@ -8,7 +8,18 @@ import { rulesFor } from '../config/load.js';
 import type { RulesConfig } from '../config/rules-schema.js';
 import { parsePeriod } from '../domain/calendar.js';
 import { DOMAINS, LEVELS, type Domain, type Finding, type Level, type MeetingType } from '../domain/types.js';
-import { evaluateBranch, inLoadWindow, loadWindow, type EvalRequest, type TypeWindow } from '../rules/index.js';
+import {
+  evaluateBranch,
+  inLoadWindow,
+  isMeetingCheckRule,
+  loadWindow,
+  meetingCheckWindow,
+  type BranchExtras,
+  type EvalRequest,
+  type TypeWindow,
+} from '../rules/index.js';
+import { MEETING_CHECK_RULE_IDS, MEMBER_RULE_IDS } from '../domain/types.js';
+import { firstTrackedAt, meetingDetails, rostersOf, type MeetingDetail } from '../store/sqlite/members.js';
 import {
   allBranchIds,
   branchIdsUnder,
@@ -84,24 +95,41 @@ export interface EvalContext {
   /** Per meeting type, what any rule of any domain reads (loadWindow). */
   window: ReadonlyMap<MeetingType, TypeWindow>;
   alsoEvaluate?: ReadonlyMap<string, readonly EvalRequest[]>;
+  /** Whether any domain enables a member rule (then rosters are loaded). */
+  memberRules: boolean;
+  /** From when meeting details are loaded for the single-meeting checks; null = none enabled. */
+  detailsFrom: number | null;
 }
 
 /** The context of one check run as of `now`. */
 export function evalContext(config: Config, now: number, alsoEvaluate?: ReadonlyMap<string, readonly EvalRequest[]>): EvalContext {
   const rules = rulesByDomain(config);
-  return { now, rules, window: loadWindow([...rules.values()], now), alsoEvaluate };
+  const all = [...rules.values()];
+  const memberRules = all.some((r) => MEMBER_RULE_IDS.some((id) => r[id].enabled));
+  const checks = all.some((r) => MEETING_CHECK_RULE_IDS.some((id) => r[id].enabled));
+  const detailsFrom = checks ? meetingCheckWindow(now).at(-1)!.start : null;
+  return { now, rules, window: loadWindow(all, now), alsoEvaluate, memberRules, detailsFrom };
 }
 
 /** Evaluate the branches with these ids (ascending), loading only their window meetings. */
 export function evaluateChunk(db: Db, ids: readonly number[], ctx: EvalContext): BranchFindings[] {
   const branches = branchesByIds(db, ids);
   const meetings = windowMeetings(db, ids, ctx.window, ctx.now);
+  const rosters = ctx.memberRules ? rostersOf(db, ids) : undefined;
+  const first = rosters?.size ? firstTrackedAt(db, [...rosters.keys()], ctx.now) : undefined;
+  const details = ctx.detailsFrom !== null ? meetingDetails(db, ids, ctx.detailsFrom, ctx.now) : undefined;
   const chunk: BranchFindings[] = [];
   for (const branch of branches) {
     const also = ctx.alsoEvaluate?.get(branch.code);
     let own = meetings.get(branch.id) ?? [];
     if (also?.length) own = withOlderMeetings(db, branch.id, own, also, ctx.window, ctx.now);
-    chunk.push({ branch, findings: evaluateBranch(branch, own, ctx.rules.get(branch.domain)!, ctx.now, also) });
+    const extras: BranchExtras = {};
+    const roster = rosters?.get(branch.id);
+    if (roster) extras.members = { members: roster, firstTrackedAt: first?.get(branch.id) ?? null };
+    let detail = details?.get(branch.id);
+    if (details && also?.length) detail = withOlderDetails(db, branch.id, detail, also, ctx);
+    if (detail) extras.details = detail;
+    chunk.push({ branch, findings: evaluateBranch(branch, own, ctx.rules.get(branch.domain)!, ctx.now, also, extras) });
   }
   translateMeetingIds(db, chunk);
   return chunk;
@@ -196,13 +224,34 @@ function withOlderMeetings(
   return older.length ? [...own, ...older] : own;
 }
 
-/** Replace store row ids in findings' meetingIds by the records' own ids. */
+/** Meeting details of older requested months of the single-meeting checks, added to the window's. */
+function withOlderDetails(db: Db, orgId: number, own: MeetingDetail[] | undefined, also: readonly EvalRequest[], ctx: EvalContext): MeetingDetail[] | undefined {
+  let earliest = Infinity;
+  for (const r of also) {
+    if (!isMeetingCheckRule(r.rule)) continue;
+    const p = parsePeriod(r.period);
+    if (p && p.start < earliest) earliest = p.start;
+  }
+  if (earliest >= ctx.detailsFrom!) return own;
+  const older = meetingDetails(db, [orgId], earliest, ctx.detailsFrom! - 1).get(orgId) ?? [];
+  return older.length ? [...(own ?? []), ...older] : own;
+}
+
+/** Replace store row ids in findings' meetingIds and meeting by the records' own ids. */
 function translateMeetingIds(db: Db, chunk: BranchFindings[]): void {
   const rowIds: number[] = [];
-  for (const b of chunk) for (const f of b.findings) if (f.meetingIds) for (const id of f.meetingIds) rowIds.push(Number(id));
+  for (const b of chunk) {
+    for (const f of b.findings) {
+      if (f.meetingIds) for (const id of f.meetingIds) rowIds.push(Number(id));
+      if (f.meeting !== undefined) rowIds.push(Number(f.meeting));
+    }
+  }
   if (!rowIds.length) return;
   const ids = recordIdsOf(db, rowIds);
   for (const b of chunk) {
-    for (const f of b.findings) if (f.meetingIds) f.meetingIds = f.meetingIds.map((id) => ids.get(Number(id)) ?? id);
+    for (const f of b.findings) {
+      if (f.meetingIds) f.meetingIds = f.meetingIds.map((id) => ids.get(Number(id)) ?? id);
+      if (f.meeting !== undefined) f.meeting = ids.get(Number(f.meeting)) ?? f.meeting;
+    }
   }
 }

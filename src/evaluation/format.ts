@@ -34,6 +34,10 @@ export interface FindingLine {
   /** Rectification deadline (限期整改) of an acknowledged alert. */
   ackBy?: string | null;
   alertId?: number | null;
+  /** Member id (member rules). */
+  member?: string;
+  /** Meeting record id (single-meeting checks). */
+  meeting?: string;
 }
 
 /** The JSON-line form of a finding. */
@@ -56,6 +60,8 @@ export function findingLine(f: ShownFinding, branch: Pick<BranchRow, 'name' | 'p
     const s = f.shown;
     Object.assign(line, { state: s.state, stateName: FINDING_STATE_NAMES_ZH[s.state], note: s.note, escalatesOn: s.escalatesOn, ackBy: s.ackBy, alertId: s.alertId });
   }
+  if (f.member !== undefined) line.member = f.member;
+  if (f.meeting !== undefined) line.meeting = f.meeting;
   return line;
 }
 
@@ -78,6 +84,8 @@ export function findingJsonLines(findings: readonly ShownFinding[], branch: Pick
       const s = f.shown;
       out += `,"state":"${s.state}","stateName":${JSON.stringify(FINDING_STATE_NAMES_ZH[s.state])},"note":${JSON.stringify(s.note)},"escalatesOn":${JSON.stringify(s.escalatesOn)},"ackBy":${JSON.stringify(s.ackBy)},"alertId":${JSON.stringify(s.alertId)}`;
     }
+    if (f.member !== undefined) out += `,"member":${JSON.stringify(f.member)}`;
+    if (f.meeting !== undefined) out += `,"meeting":${JSON.stringify(f.meeting)}`;
     out += '}\n';
   }
   return out;

@@ -76,7 +76,8 @@ export class RowProcessor implements RowContext {
       const raw = pos >= 0 ? cells[pos] : undefined;
       const v = c.parse(raw);
       if (v instanceof Invalid) {
-        this.fail(c.key, v.zh, v.en, raw);
+        if (c.masked) this.fail(c.key, '手机号码格式无效', 'invalid phone number', maskDigits(raw));
+        else this.fail(c.key, v.zh, v.en, raw);
         rec[this.fields[i]!] = undefined;
         cellFailed = true;
       } else {
@@ -140,6 +141,12 @@ export class RowProcessor implements RowContext {
     if (v !== undefined) i.value = v;
     return i;
   }
+}
+
+/** A phone-like value with all but its first 3 and last 4 characters hidden. */
+function maskDigits(raw: unknown): string {
+  const s = typeof raw === 'string' ? raw.trim() : String(raw);
+  return s.length <= 7 ? '*'.repeat(s.length) : `${s.slice(0, 3)}${'*'.repeat(s.length - 7)}${s.slice(-4)}`;
 }
 
 /** A fresh tally for one file or batch. */

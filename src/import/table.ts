@@ -22,6 +22,8 @@ export interface ColumnSpec {
   required?: boolean;
   /** Raw cell → value | null (empty) | Invalid. */
   parse: ValueParser<unknown>;
+  /** A personal phone number: shown masked (138****1234) in errors. */
+  masked?: boolean;
 }
 
 

@@ -4,13 +4,23 @@
  */
 import { parsePeriod, type Period } from '../domain/calendar.js';
 import { dateStart } from './dates.js';
-import { FREQUENCY_RULE_IDS, RECORD_RULE_IDS, type Finding, type MeetingType, type RuleId } from '../domain/types.js';
+import { FREQUENCY_RULE_IDS, MEETING_CHECK_RULE_IDS, RECORD_RULE_IDS, type Finding, type MeetingType, type RuleId } from '../domain/types.js';
 import type { RulesConfig } from '../config/rules-schema.js';
 import { FREQUENCY_MEETING_TYPE, type BranchFacts, type EvalRequest, type MeetingFacts } from './types.js';
 import { windowFor } from './window.js';
 import { evaluateFrequency } from './frequency.js';
 import { evaluateRecords } from './records.js';
 import { evaluateTerm } from './term.js';
+import { evaluateAbsence, evaluateProbation, type MemberData } from './members.js';
+import { evaluateMeetingCheck, type MeetingDetailFacts } from './meeting-checks.js';
+
+/** Optional data of a branch beyond its meetings' totals: roster, sign-ins, meeting details. */
+export interface BranchExtras {
+  /** Roster and first tracked meeting; absent = no roster (member rules skipped). */
+  members?: MemberData;
+  /** Meetings of the single-meeting checks' window with their details; absent = those checks skipped. */
+  details?: readonly MeetingDetailFacts[];
+}
 
 const NONE: readonly MeetingFacts[] = [];
 
@@ -28,6 +38,7 @@ export function evaluateBranch(
   rules: RulesConfig,
   now: number,
   alsoEvaluate?: readonly EvalRequest[],
+  extras?: BranchExtras,
 ): Finding[] {
   const establishedAt = branch.establishedOn ? dateStart(branch.establishedOn) : null;
   const byType = new Map<MeetingType, MeetingFacts[]>();
@@ -54,6 +65,16 @@ export function evaluateBranch(
     out.push(...evaluateRecords(id, cfg, branch, read, periodsOf(windows, extra, id), now));
   }
   out.push(...evaluateTerm(rules['term-expiry'], branch, now));
+  if (extras?.members?.members.length) {
+    out.push(...evaluateAbsence(rules['member-absence'], branch.code, extras.members, now));
+    out.push(...evaluateProbation(rules['probation-due'], branch.code, extras.members.members, now));
+  }
+  if (extras?.details?.length) {
+    for (const id of MEETING_CHECK_RULE_IDS) {
+      if (!rules[id].enabled) continue;
+      out.push(...evaluateMeetingCheck(id, rules, branch.code, extras.details, periodsOf(windows, extra, id), now));
+    }
+  }
   return out;
 }
 
@@ -85,7 +106,7 @@ function windowsOf(rules: RulesConfig, now: number): Map<RuleId, readonly Period
 function extraPeriods(requests: readonly EvalRequest[]): Map<RuleId, Period[]> {
   const out = new Map<RuleId, Period[]>();
   for (const r of requests) {
-    if (r.rule === 'term-expiry') continue;
+    if (r.rule === 'term-expiry' || r.rule === 'member-absence' || r.rule === 'probation-due') continue;
     const p = parsePeriod(r.period);
     if (!p) continue;
     const list = out.get(r.rule);

@@ -1,5 +1,7 @@
 /** The rules engine: pure functions of (records, config, now). Import from here. */
-export { evaluateBranch } from './evaluate.js';
+export { evaluateBranch, type BranchExtras } from './evaluate.js';
+export { evaluateAbsence, evaluateProbation, lastCompletedMonth, lastTookPart, monthNumber, monthStart, monthLabel, isCurrentMember, type MemberFacts, type MemberData } from './members.js';
+export { evaluateMeetingCheck, meetingCheckWindow, type MeetingDetailFacts } from './meeting-checks.js';
 export {
   windowFor,
   loadWindow,
@@ -7,6 +9,8 @@ export {
   meetingReadsOf,
   isFrequencyRule,
   isRecordRule,
+  isMeetingCheckRule,
+  isMemberRule,
   type TypeWindow,
   type MeetingRead,
 } from './window.js';

@@ -5,6 +5,7 @@
 import { periodNameZh, shanghaiParts, type Period, type PeriodKind } from '../domain/calendar.js';
 import { MEETING_TYPE_NAMES_ZH, type FrequencyRuleId, type Level, type RecordRuleId } from '../domain/types.js';
 import type { MeetingFacts } from './types.js';
+import { MINUTES_ELEMENT_NAMES_ZH, type MinutesElement } from '../domain/members.js';
 import type { Phase } from './levels.js';
 
 /** What each obligation is called and the verb that goes with it ("召开支部委员会会议"). */
@@ -130,5 +131,47 @@ export function termMessage(facts: {
     return `支部委员会任期将于${facts.lastDay}届满${basis}，距届满还有${facts.days}天，请提前做好换届准备`;
   }
   const msg = `支部委员会任期已于${facts.lastDay}届满${basis}，已超期${facts.days}天未换届，请尽快组织换届选举`;
+  return msg;
+}
+
+/** e.g. "党员张三已连续6个月未参加组织生活（最近一次参加：2026年3月）…". Names the member, never a phone. */
+export function absenceMessage(f: { name: string; months: number; lastMonth: number | null; level: Level; warningMonths: number }): string {
+  const last = f.lastMonth === null ? '自开始签到以来未参加' : `最近一次参加：${Math.floor(f.lastMonth / 12)}年${(f.lastMonth % 12) + 1}月`;
+  let msg = `党员${f.name}已连续${f.months}个月未参加党的组织生活（${last}）`;
+  if (f.level === 'reminder') msg += '，请及时了解情况、督促其参加组织生活';
+  else {
+    msg += `；党章第九条规定，党员无正当理由连续${f.warningMonths}个月不参加党的组织生活，就被认为是自行脱党，请支部及时谈心谈话、查明原因并按规定处置`;
+  }
+  return msg;
+}
+
+/** Message of probation-due: the probationary year of a member ends or has ended without 转正. */
+export function probationMessage(f: { name: string; joinedOn: string; due: string; phase: Phase; level: Level; days: number }): string {
+  const basis = `（${f.joinedOn}接收为预备党员）`;
+  if (f.phase === 'due-soon') {
+    return `预备党员${f.name}预备期将于${f.due}届满${basis}，距届满还有${f.days}天，请按期召开支部党员大会讨论其转正问题`;
+  }
+  let msg = `预备党员${f.name}预备期已于${f.due}届满${basis}，已超过${f.days}天未讨论转正，请尽快召开支部党员大会讨论其转正问题`;
+  if (f.phase === 'in-grace') msg += '；如已转正，请及时补录转正日期';
+  return msg;
+}
+
+/** Message of a single-meeting check; `detail` is what flag() in meeting-checks.ts found. */
+export function meetingCheckMessage(
+  rule: 'attendance-mismatch' | 'minutes-incomplete' | 'meeting-too-short' | 'evidence-missing',
+  m: Pick<MeetingFacts, 'heldAt' | 'type'>,
+  detail: string,
+  level: Level,
+): string {
+  const what = `${dayZh(m.heldAt)}${MEETING_TYPE_NAMES_ZH[m.type]}`;
+  let msg: string;
+  if (rule === 'attendance-mismatch') msg = `${what}${detail}，请核实实到人数或补录签到`;
+  else if (rule === 'minutes-incomplete') {
+    const names = detail.split(',').map((e) => MINUTES_ELEMENT_NAMES_ZH[e as MinutesElement] ?? e);
+    msg = `${what}会议记录要素不全，缺少${names.join('、')}，请补全会议记录`;
+  } else if (rule === 'meeting-too-short') {
+    const [got, min] = detail.split(',');
+    msg = `${what}时长${got}分钟，少于规定的${min}分钟`;
+  } else msg = `${what}未留存录像或照片`;
   return msg;
 }

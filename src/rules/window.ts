@@ -6,7 +6,11 @@
 import { DAY_MS, periodOf, previousPeriod, type Period } from '../domain/calendar.js';
 import {
   FREQUENCY_RULE_IDS,
+  MEETING_CHECK_RULE_IDS,
+  MEMBER_RULE_IDS,
   MEETING_TYPES,
+  type MeetingCheckRuleId,
+  type MemberRuleId,
   RECORD_RULE_IDS,
   type FrequencyRuleId,
   type MeetingType,
@@ -18,6 +22,7 @@ import { FREQUENCY_MEETING_TYPE, type MeetingFacts } from './types.js';
 import type { TypeWindow } from '../domain/facts.js';
 
 export type { TypeWindow } from '../domain/facts.js';
+import { meetingCheckWindow } from './meeting-checks.js';
 
 /** Safety bound on how many completed periods a huge grace time can pull into the window. */
 const MAX_COMPLETED_PERIODS = 36;
@@ -25,6 +30,16 @@ const MAX_COMPLETED_PERIODS = 36;
 /** Whether a rule id names a recurring obligation. */
 export function isFrequencyRule(id: RuleId): id is FrequencyRuleId {
   return (FREQUENCY_RULE_IDS as readonly string[]).includes(id);
+}
+
+/** Whether a rule id names a check on one meeting's details (attendance-mismatch, …). */
+export function isMeetingCheckRule(id: RuleId): id is MeetingCheckRuleId {
+  return (MEETING_CHECK_RULE_IDS as readonly string[]).includes(id);
+}
+
+/** Whether a rule id names a rule on members (its alerts are judged on the member's current state). */
+export function isMemberRule(id: RuleId): id is MemberRuleId {
+  return (MEMBER_RULE_IDS as readonly string[]).includes(id);
 }
 
 /** Whether a rule id names a check on single records. */
@@ -57,6 +72,7 @@ export function windowFor(ruleId: RuleId, ruleConfig: RulesConfig[RuleId], now: 
     const current = periodOf((ruleConfig as RecordRuleConfig).period, now);
     return [current, previousPeriod(current)];
   }
+  if (isMeetingCheckRule(ruleId)) return meetingCheckWindow(now);
   return [];
 }
 

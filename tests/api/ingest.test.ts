@@ -37,6 +37,21 @@ describe('POST /api/v1/meetings and /api/v1/orgs', () => {
     expect(getMeeting(t.tmp.db, 'M9')).toMatchObject({ type: 'theme_day', attended: 18 });
   });
 
+  it('stores members and their sign-ins, and rejects a sign-in of a member of another branch', async () => {
+    const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: auth('ingest'), payload });
+    await post('/api/v1/meetings', [meeting('M1')]);
+    const members = await post('/api/v1/members', [
+      { 党员编号: 'P1', 组织编码: 'B001', 姓名: '张三', 党员类别: '正式党员', 入党日期: '2010-07-01' },
+      { id: 'P2', org: 'B002', name: '李四', status: 'probationary', joined_on: '2026-03-01' },
+    ]);
+    expect(members.json()).toMatchObject({ table: 'members', inserted: 2 });
+    const ok = await post('/api/v1/attendance', [{ meeting: 'M1', member: 'P1', status: 'present', method: 'face' }]);
+    expect(ok.json()).toMatchObject({ table: 'attendance', inserted: 1 });
+    const bad = await post('/api/v1/attendance', [{ meeting: 'M1', member: 'P2', status: 'present' }]);
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error.details.issues[0]).toMatchObject({ item: 0, field: 'member' });
+  });
+
   it('replaces an existing organization by code (keyed upsert) and adds a new one', async () => {
     const res = await t.app.inject({
       method: 'POST',

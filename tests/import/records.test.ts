@@ -63,7 +63,7 @@ describe('importRecords (pushed JSON rows)', () => {
   });
 
   it('refuses an unknown table', async () => {
-    const e = await rejected(() => importRecords(t.db, 'members', [], 'api'));
-    expect(e.issues[0]!.reasonEn).toMatch(/unknown table "members".*orgs, meetings/);
+    const e = await rejected(() => importRecords(t.db, 'unknown_table', [], 'api'));
+    expect(e.issues[0]!.reasonEn).toMatch(/unknown table "unknown_table".*orgs, members, meetings, attendance/);
   });
 });

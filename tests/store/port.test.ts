@@ -36,7 +36,7 @@ async function seed(store: Store): Promise<void> {
 
 function newAlert(org: string, rule: AlertRow['rule'], period: string): Omit<AlertRow, 'id'> {
   return {
-    org, rule, period, state: 'open', level: 'reminder', ruleLevel: 'reminder', dueAt: NOW + 86_400_000, message: '请按时召开',
+    org, rule, period, subject: '', state: 'open', level: 'reminder', ruleLevel: 'reminder', dueAt: NOW + 86_400_000, message: '请按时召开',
     openedAt: NOW, updatedAt: NOW, resolvedAt: null, lastNotifiedAt: NOW, notifications: 1, repeats: 0,
     ackPlan: null, ackBy: null, ackDeadline: null, ackWho: null, ackAt: null,
   };

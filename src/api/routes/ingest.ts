@@ -1,5 +1,5 @@
 /**
- * Ingest: push organizations and meeting records as JSON — one object, an array, or {records: […]}.
+ * Ingest: push organizations, meeting records, members and sign-ins as JSON — one object, an array, or {records: […]}.
  * Exactly the validation and keyed upsert of `orglife import` (importRecords), all or nothing per
  * request: one bad item rejects the whole request and nothing is written.
  */
@@ -38,7 +38,7 @@ const resultSchema: JsonSchema = {
 
 /** The ingest routes. */
 export function ingestRoutes(deps: ApiDeps): RouteSpec[] {
-  const route = (table: 'orgs' | 'meetings' | 'ratings' | 'star_changes', what: string, keyNote: string): RouteSpec => ({
+  const route = (table: 'orgs' | 'meetings' | 'ratings' | 'star_changes' | 'members' | 'attendance', what: string, keyNote: string): RouteSpec => ({
     method: 'POST',
     url: `/api/v1/${table}`,
     scope: 'ingest',
@@ -78,6 +78,8 @@ export function ingestRoutes(deps: ApiDeps): RouteSpec[] {
     route('meetings', '会议记录', 'Keyed by `id`: an existing id is replaced whole. `org` must be a branch already known (push orgs first).'),
     route('ratings', '评星定级结果', 'Keyed by (`org`, `year`): the final filed star (1–5) of a year, `rated_on` optional.'),
     route('star_changes', '星级调整', 'Keyed by `id`: a star change during the year (摘星降级; `stars` 0 = removed) with `channel`, `reason`, `evidence`.'),
+    route('members', '党员名册', 'Keyed by `id` (member id): an existing member is replaced whole. `org` must be a known branch; `phone` is optional.'),
+    route('attendance', '参会签到', 'Keyed by (`meeting`, `member`): an existing sign-in is replaced. The meeting and the member must be known (push them first) and the member must belong to the meeting\'s branch.'),
   ];
 }
 

@@ -4,7 +4,8 @@
  */
 import { MEETING_TYPE_NAMES_ZH, type LecturerRole, type Meeting, type MeetingType } from '../../domain/types.js';
 import { KeyedUpserter } from '../../store/sqlite/imports.js';
-import { MEETING_UPSERT, meetingUpsertParams } from '../../store/sqlite/meetings.js';
+import { MEETING_UPSERT, meetingRowIds, meetingUpsertParams } from '../../store/sqlite/meetings.js';
+import { refreshParticipation, syncAttendanceMeetings, trackedOrgsOf } from '../../store/sqlite/attendance.js';
 import { earlierRow, type CommandContext, type FileTally, type RowContext, type TableSpec, type TableWriter } from '../table.js';
 import { code, count, Invalid, oneOf, text, timestamp, yesNo } from '../values.js';
 
@@ -26,6 +27,8 @@ export const parseLecturerRole = oneOf<LecturerRole>(
 class MeetingsWriter implements TableWriter<Meeting> {
   private readonly upserter: KeyedUpserter;
   private readonly params: unknown[] = [];
+  /** Record ids of meetings replaced in this command: their sign-ins follow a new time or branch. */
+  private readonly updated: string[] = [];
 
   constructor(private readonly cmd: CommandContext) {
     this.upserter = new KeyedUpserter(cmd.db.$client, MEETING_UPSERT);
@@ -45,10 +48,18 @@ class MeetingsWriter implements TableWriter<Meeting> {
       row.fail('id', `记录编号「${m.id}」${at.zh}已出现且内容不同`, `record id "${m.id}" already appears ${at.en} with different content`, m.id);
       return;
     }
+    if (outcome === 'updated') this.updated.push(m.id);
     row.file[outcome]++;
   }
 
-  finish(): void {}
+  finish(): void {
+    if (this.cmd.failed || !this.updated.length) return;
+    const rows = meetingRowIds(this.cmd.db, this.updated);
+    const before = trackedOrgsOf(this.cmd.db, rows);
+    syncAttendanceMeetings(this.cmd.db, rows);
+    const after = trackedOrgsOf(this.cmd.db, rows);
+    if (before.length || after.length) refreshParticipation(this.cmd.db, [...before, ...after]);
+  }
 }
 
 /** 会议记录: one row per meeting held. */
@@ -68,6 +79,15 @@ export const meetingsTable: TableSpec<Meeting> = {
     // Parsed in validate: only lectures care, so a stray value on another meeting is not an error.
     { key: 'lecturer_role', zh: '授课人', field: 'lecturerRole', aliases: ['授课人身份'], parse: text },
     { key: 'topic', zh: '主题', aliases: ['会议主题', '内容'], parse: text },
+    // Optional minutes elements (会议记录要素) and evidence.
+    { key: 'place', zh: '地点', aliases: ['会议地点', '召开地点'], parse: text },
+    { key: 'chair', zh: '主持人', parse: text },
+    { key: 'recorder', zh: '记录人', parse: text },
+    { key: 'agenda', zh: '议程', aliases: ['会议议程'], parse: text },
+    { key: 'resolutions', zh: '决议', aliases: ['会议决议', '决议事项'], parse: text },
+    { key: 'duration_minutes', zh: '时长（分钟）', field: 'durationMinutes', aliases: ['时长', '会议时长', '时长分钟'], parse: count },
+    { key: 'video', zh: '有无录像', aliases: ['录像', '有无视频'], parse: yesNo },
+    { key: 'photos', zh: '照片数', aliases: ['照片数量', '照片'], parse: count },
   ],
 
   validate(rec, row) {

@@ -13,6 +13,7 @@ export const ALERT_COLUMNS = {
   org: 'org',
   rule: 'rule',
   period: 'period',
+  subject: 'subject',
   state: 'state',
   level: 'level',
   ruleLevel: 'rule_level',
@@ -48,7 +49,8 @@ export async function loadOpenAlerts(q: Q, keyOf: (a: AlertRow) => string, orgs:
 export async function openAlertPeriods(q: Q): Promise<Map<string, EvalRequest[]>> {
   const r = await rows<{ org: string; rule: RuleId; period: string }>(
     q,
-    `SELECT org, rule, period FROM alerts WHERE state IN ('open', 'acknowledged') ORDER BY org COLLATE "C", rule COLLATE "C", period COLLATE "C"`,
+    `SELECT DISTINCT org, rule, period FROM alerts WHERE state IN ('open', 'acknowledged') AND rule NOT IN ('member-absence', 'probation-due')
+      ORDER BY org COLLATE "C", rule COLLATE "C", period COLLATE "C"`,
   );
   const map = new Map<string, EvalRequest[]>();
   for (const x of r) {
@@ -67,12 +69,13 @@ export const alertWrites = {
     const r = await one<{ id: number }>(
       q,
       `INSERT INTO alerts (${INSERT_FIELDS.map((f) => ALERT_COLUMNS[f]).join(', ')}) VALUES (${INSERT_FIELDS.map((_, i) => `$${i + 1}`).join(', ')})
-       ON CONFLICT (org, rule, period) DO NOTHING RETURNING id`,
+       ON CONFLICT (org, rule, period, subject) DO NOTHING RETURNING id`,
       INSERT_FIELDS.map((f) => (row as Record<string, unknown>)[f]),
     );
     return r ? r.id : null;
   },
-  byKey: (q: Q, org: string, rule: string, period: string) => one<AlertRow>(q, `${SELECT_ALERT} WHERE a.org = $1 AND a.rule = $2 AND a.period = $3`, [org, rule, period]),
+  byKey: (q: Q, org: string, rule: string, period: string, subject = '') =>
+    one<AlertRow>(q, `${SELECT_ALERT} WHERE a.org = $1 AND a.rule = $2 AND a.period = $3 AND a.subject = $4`, [org, rule, period, subject]),
   async update(q: Q, id: number, patch: Partial<AlertRow>, now: number): Promise<void> {
     const keys = (Object.keys(patch) as (keyof AlertRow)[]).filter((k) => k !== 'id' && k !== 'updatedAt').sort();
     const sets = [...keys.map((k, i) => `${ALERT_COLUMNS[k]} = $${i + 3}`), 'updated_at = $2'];

@@ -32,6 +32,7 @@ const ALERT_COLUMNS = {
   org: 'org',
   rule: 'rule',
   period: 'period',
+  subject: 'subject',
   state: 'state',
   level: 'level',
   ruleLevel: 'rule_level',
@@ -81,7 +82,9 @@ export function loadOpenAlerts(db: Db, keyOf: (a: AlertRow) => string, orgs: rea
 
 /** (rule, period) of every open or acknowledged alert by org code, for the evaluator to re-check. */
 export function openAlertPeriods(db: Db): Map<string, EvalRequest[]> {
-  const rows = prepared(db, `SELECT org, rule, period FROM alerts WHERE state IN ('open', 'acknowledged') ORDER BY org, rule, period`)
+  // Member rules judge the member's current state whatever the period (like term-expiry): no request needed.
+  const rows = prepared(db, `SELECT DISTINCT org, rule, period FROM alerts WHERE state IN ('open', 'acknowledged')
+      AND rule NOT IN ('member-absence', 'probation-due') ORDER BY org, rule, period`)
     .all() as { org: string; rule: RuleId; period: string }[];
   const map = new Map<string, EvalRequest[]>();
   for (const r of rows) {
@@ -94,10 +97,10 @@ export function openAlertPeriods(db: Db): Map<string, EvalRequest[]> {
 
 /** Prepared writes of reconcile and acknowledge; create one per transaction. */
 export interface AlertWriter {
-  /** Insert a new alert; null when (org, rule, period) already exists (a resolved alert). */
+  /** Insert a new alert; null when (org, rule, period, subject) already exists (a resolved alert). */
   insert(row: Omit<AlertRow, 'id'>): number | null;
   /** The alert of an identity, whatever its state. */
-  byKey(org: string, rule: string, period: string): AlertRow | undefined;
+  byKey(org: string, rule: string, period: string, subject?: string): AlertRow | undefined;
   /** Write changed columns (updated_at = now). */
   update(id: number, patch: Partial<AlertRow>, now: number): void;
   /** Append an event; returns its id. */
@@ -112,9 +115,9 @@ export function alertWriter(db: Db): AlertWriter {
   const insert = prepared(
     db,
     `INSERT INTO alerts (${fields.map((f) => ALERT_COLUMNS[f]).join(', ')}) VALUES (${fields.map((f) => `@${f}`).join(', ')})
-     ON CONFLICT (org, rule, period) DO NOTHING`,
+     ON CONFLICT (org, rule, period, subject) DO NOTHING`,
   );
-  const byKey = prepared(db, `${SELECT_ALERT} WHERE a.org = ? AND a.rule = ? AND a.period = ?`);
+  const byKey = prepared(db, `${SELECT_ALERT} WHERE a.org = ? AND a.rule = ? AND a.period = ? AND a.subject = ?`);
   const event = prepared(db, 'INSERT INTO alert_events (alert_id, at, kind, level, from_level, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const outbox = prepared(db, 'INSERT INTO alert_outbox (event_id, alert_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   // One statement per distinct set of changed columns (a handful of shapes in practice).
@@ -124,7 +127,7 @@ export function alertWriter(db: Db): AlertWriter {
       const info = insert.run(row);
       return info.changes ? Number(info.lastInsertRowid) : null;
     },
-    byKey: (org, rule, period) => byKey.get(org, rule, period) as AlertRow | undefined,
+    byKey: (org, rule, period, subject = '') => byKey.get(org, rule, period, subject) as AlertRow | undefined,
     update(id, patch, now) {
       const keys = (Object.keys(patch) as (keyof AlertRow)[]).filter((k) => k !== 'id' && k !== 'updatedAt').sort();
       const shape = keys.join(',');

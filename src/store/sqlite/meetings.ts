@@ -7,7 +7,10 @@ import type { LecturerRole, Meeting, MeetingType } from '../../domain/types.js';
 export const MEETING_UPSERT: UpsertSpec = {
   table: 'meetings',
   key: ['record_id'],
-  columns: ['org_id', 'type', 'held_at', 'expected', 'attended', 'minutes', 'lecturer_role', 'topic'],
+  columns: [
+    'org_id', 'type', 'held_at', 'expected', 'attended', 'minutes', 'lecturer_role', 'topic',
+    'place', 'chair', 'recorder', 'agenda', 'resolutions', 'duration_minutes', 'video', 'photos',
+  ],
 };
 
 /** Fill `out` (reused across rows to spare an allocation) with MEETING_UPSERT parameters. */
@@ -21,6 +24,14 @@ export function meetingUpsertParams(out: unknown[], m: Meeting, orgId: number): 
   out[6] = m.minutes === null ? null : m.minutes ? 1 : 0;
   out[7] = m.lecturerRole;
   out[8] = m.topic;
+  out[9] = m.place ?? null;
+  out[10] = m.chair ?? null;
+  out[11] = m.recorder ?? null;
+  out[12] = m.agenda ?? null;
+  out[13] = m.resolutions ?? null;
+  out[14] = m.durationMinutes ?? null;
+  out[15] = m.video === undefined || m.video === null ? null : m.video ? 1 : 0;
+  out[16] = m.photos ?? null;
   return out;
 }
 
@@ -34,6 +45,14 @@ interface MeetingRow {
   minutes: number | null;
   lecturerRole: string | null;
   topic: string | null;
+  place: string | null;
+  chair: string | null;
+  recorder: string | null;
+  agenda: string | null;
+  resolutions: string | null;
+  durationMinutes: number | null;
+  video: number | null;
+  photos: number | null;
 }
 
 function toMeeting(r: MeetingRow): Meeting {
@@ -47,11 +66,20 @@ function toMeeting(r: MeetingRow): Meeting {
     minutes: r.minutes === null ? null : r.minutes === 1,
     lecturerRole: r.lecturerRole as LecturerRole | null,
     topic: r.topic,
+    place: r.place,
+    chair: r.chair,
+    recorder: r.recorder,
+    agenda: r.agenda,
+    resolutions: r.resolutions,
+    durationMinutes: r.durationMinutes,
+    video: r.video === null ? null : r.video === 1,
+    photos: r.photos,
   };
 }
 
 const SELECT = `SELECT m.record_id AS id, o.code AS org, m.type, m.held_at AS heldAt, m.expected, m.attended,
-  m.minutes, m.lecturer_role AS lecturerRole, m.topic FROM meetings m JOIN orgs o ON o.id = m.org_id`;
+  m.minutes, m.lecturer_role AS lecturerRole, m.topic, m.place, m.chair, m.recorder, m.agenda, m.resolutions,
+  m.duration_minutes AS durationMinutes, m.video, m.photos FROM meetings m JOIN orgs o ON o.id = m.org_id`;
 
 /** Meetings of one org (by code), oldest first. */
 export function listMeetingsOf(db: Db, orgCode: string): Meeting[] {
@@ -68,4 +96,13 @@ export function getMeeting(db: Db, id: string): Meeting | undefined {
 /** How many meeting records there are. */
 export function countMeetings(db: Db): number {
   return db.$client.prepare('SELECT count(*) FROM meetings').pluck().get() as number;
+}
+
+/** Row ids of meetings by record id (unknown ids are absent). */
+export function meetingRowIds(db: Db, recordIds: readonly string[]): number[] {
+  if (!recordIds.length) return [];
+  return db.$client
+    .prepare('SELECT id FROM meetings WHERE record_id IN (SELECT value FROM json_each(?))')
+    .pluck()
+    .all(JSON.stringify(recordIds)) as number[];
 }

@@ -5,3 +5,4 @@ export * from './schema/reports.js';
 export * from './schema/alerts.js';
 export * from './schema/rating.js';
 export * from './schema/console.js';
+export * from './schema/members.js';

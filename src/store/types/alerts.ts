@@ -8,6 +8,8 @@ export interface AlertRow {
   org: string;
   rule: RuleId;
   period: string;
+  /** Member id (member rules) or meeting record id (single-meeting checks); '' for branch rules. */
+  subject: string;
   state: AlertState;
   level: Level;
   ruleLevel: Level;

@@ -16,6 +16,7 @@ export const alerts = pgTable(
     org: text('org').notNull(),
     rule: text('rule').notNull(),
     period: text('period').notNull(),
+    subject: text('subject').notNull().default(''),
     state: text('state', { enum: ['open', 'acknowledged', 'resolved'] }).notNull(),
     level: text('level', { enum: LEVEL }).notNull(),
     ruleLevel: text('rule_level', { enum: LEVEL }).notNull(),
@@ -33,7 +34,7 @@ export const alerts = pgTable(
     ackWho: text('ack_who'),
     ackAt: ms('ack_at'),
   },
-  (t) => [uniqueIndex('alerts_key').on(t.org, t.rule, t.period), index('alerts_state_org').on(t.state, t.org)],
+  (t) => [uniqueIndex('alerts_key').on(t.org, t.rule, t.period, t.subject), index('alerts_state_org').on(t.state, t.org)],
 );
 
 export const alertEvents = pgTable(

@@ -9,7 +9,7 @@ import { sqliteTable, integer, text, index, uniqueIndex, primaryKey, check } fro
 
 const LEVEL = ['reminder', 'warning', 'escalation'] as const;
 
-/** One alert per (org, rule, period); its state and level change over time, each change an event. */
+/** One alert per (org, rule, period, subject); its state and level change over time, each change an event. */
 export const alerts = sqliteTable(
   'alerts',
   {
@@ -17,6 +17,8 @@ export const alerts = sqliteTable(
     org: text('org').notNull(),
     rule: text('rule').notNull(),
     period: text('period').notNull(),
+    /** The member (member rules) or meeting record (single-meeting checks) the alert is about; '' otherwise. */
+    subject: text('subject').notNull().default(''),
     state: text('state', { enum: ['open', 'acknowledged', 'resolved'] }).notNull(),
     /** The level in force (an acknowledged alert is capped at warning). */
     level: text('level', { enum: LEVEL }).notNull(),
@@ -42,7 +44,7 @@ export const alerts = sqliteTable(
     ackWho: text('ack_who'),
     ackAt: integer('ack_at'),
   },
-  (t) => [uniqueIndex('alerts_key').on(t.org, t.rule, t.period), index('alerts_state_org').on(t.state, t.org)],
+  (t) => [uniqueIndex('alerts_key').on(t.org, t.rule, t.period, t.subject), index('alerts_state_org').on(t.state, t.org)],
 );
 
 /** Every change of an alert, with its reason (the audit trail and the source of notifications). */

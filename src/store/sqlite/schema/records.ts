@@ -48,6 +48,17 @@ export const meetings = sqliteTable(
     minutes: integer('minutes'),
     lecturerRole: text('lecturer_role'),
     topic: text('topic'),
+    // Optional minutes elements and evidence (read only by the single-meeting checks, never by the
+    // frequency rules, so they stay out of the covering index).
+    place: text('place'),
+    chair: text('chair'),
+    recorder: text('recorder'),
+    agenda: text('agenda'),
+    resolutions: text('resolutions'),
+    durationMinutes: integer('duration_minutes'),
+    /** 1 = yes, 0 = no, null = unknown. */
+    video: integer('video'),
+    photos: integer('photos'),
   },
   (t) => [uniqueIndex('meetings_record_id').on(t.recordId), index('meetings_org_type_held').on(t.orgId, t.type, t.heldAt, t.expected, t.attended, t.minutes, t.lecturerRole)],
 );

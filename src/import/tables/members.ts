@@ -1,0 +1,101 @@
+/**
+ * The roster (党员名册), keyed by member `id`. Rows stream into a keyed upsert like meetings. A
+ * phone is optional (a roster may be imported without phones) and is never echoed in an error.
+ */
+import { MEMBER_STATUS_NAMES_ZH, type Member, type MemberStatus } from '../../domain/members.js';
+import { refreshParticipation } from '../../store/sqlite/attendance.js';
+import { KeyedUpserter } from '../../store/sqlite/imports.js';
+import { MEMBER_UPSERT, memberUpsertParams } from '../../store/sqlite/members.js';
+import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
+import { date, oneOf, phone, text, yesNo } from '../values.js';
+
+/** 党员类别: full (正式党员) or probationary (预备党员). */
+export const parseMemberStatus = oneOf<MemberStatus>({ zh: '党员类别', en: 'member status' }, MEMBER_STATUS_NAMES_ZH, {
+  正式: 'full',
+  预备: 'probationary',
+});
+
+class MembersWriter implements TableWriter<Member> {
+  private readonly upserter: KeyedUpserter;
+  private readonly params: unknown[] = [];
+  /** Branches whose members changed (a transfer changes whose meetings count): refreshed at the end. */
+  private readonly touched = new Set<number>();
+
+  constructor(private readonly cmd: CommandContext) {
+    this.upserter = new KeyedUpserter(cmd.db.$client, MEMBER_UPSERT);
+  }
+
+  beginFile(): void {
+    this.upserter.beginFile();
+  }
+
+  add(m: Member, row: RowContext): void {
+    const orgId = this.cmd.orgs.get(m.org)?.id;
+    if (orgId === null || orgId === undefined) return; // the org's own row was bad: already failing
+    const outcome = this.upserter.upsert(memberUpsertParams(this.params, m, orgId), row.line ?? row.item ?? 0);
+    if (outcome === 'conflict') {
+      const at = this.upserter.conflictLine;
+      const unit = row.line !== undefined ? '行' : '项';
+      row.fail(
+        'id',
+        `党员编号「${m.id}」${at !== undefined ? `在第 ${at} ${unit}` : '在本文件前面'}已出现且内容不同`,
+        `member id "${m.id}" already appears ${at !== undefined ? `at ${row.line !== undefined ? 'line' : 'item'} ${at}` : 'earlier in this file'} with different content`,
+        m.id,
+      );
+      return;
+    }
+    if (outcome === 'updated') this.touched.add(orgId);
+    row.file[outcome]++;
+  }
+
+  finish(): void {
+    if (!this.cmd.failed && this.touched.size) refreshParticipation(this.cmd.db, this.touched);
+  }
+}
+
+/** 党员名册: one row per member. */
+export const membersTable: TableSpec<Member> = {
+  name: 'members',
+  nameZh: '党员名册',
+  order: 15,
+  signature: ['id', 'org', 'name', 'status', 'joined_on'],
+  columns: [
+    { key: 'id', zh: '党员编号', aliases: ['党员ID', '编号'], required: true, parse: text },
+    { key: 'org', zh: '组织编码', aliases: ['支部编码', '党支部编码', '所在支部编码'], required: true, parse: text },
+    { key: 'name', zh: '姓名', aliases: ['党员姓名'], required: true, parse: text },
+    { key: 'status', zh: '党员类别', aliases: ['党员身份', '类别'], required: true, parse: parseMemberStatus },
+    { key: 'joined_on', zh: '入党日期', field: 'joinedOn', aliases: ['入党时间'], required: true, parse: date },
+    { key: 'full_on', zh: '转正日期', field: 'fullOn', aliases: ['转正时间'], parse: date },
+    { key: 'flowing', zh: '流动党员', aliases: ['是否流动党员'], parse: yesNo },
+    { key: 'phone', zh: '手机', aliases: ['手机号', '手机号码', '联系电话'], parse: phone, masked: true },
+    { key: 'left_on', zh: '离开日期', field: 'leftOn', aliases: ['转出日期', '离开时间'], parse: date },
+  ],
+
+  validate(rec, row) {
+    const m = rec as unknown as { [K in keyof Member]: Member[K] | undefined };
+    if (typeof m.org === 'string') {
+      const org = row.cmd.orgs.get(m.org);
+      if (!org) {
+        row.fail('org', `组织编码「${m.org}」不存在（数据库和本次导入的组织文件中都没有）`, `org "${m.org}" is unknown`, m.org);
+      } else if (org.kind !== 'branch' && !org.invalid) {
+        row.fail('org', `「${m.org}」是党委，党员应编入党支部`, `"${m.org}" is a committee; members belong to branches`, m.org);
+      }
+    }
+    if (typeof m.joinedOn === 'string') {
+      if (typeof m.fullOn === 'string' && m.fullOn < m.joinedOn) {
+        row.fail('full_on', `转正日期 ${m.fullOn} 早于入党日期 ${m.joinedOn}`, `full_on ${m.fullOn} is before joined_on ${m.joinedOn}`, m.fullOn);
+      }
+      if (typeof m.leftOn === 'string' && m.leftOn < m.joinedOn) {
+        row.fail('left_on', `离开日期 ${m.leftOn} 早于入党日期 ${m.joinedOn}`, `left_on ${m.leftOn} is before joined_on ${m.joinedOn}`, m.leftOn);
+      }
+    }
+    if (m.status === 'probationary' && typeof m.fullOn === 'string') {
+      row.fail('status', `党员类别为预备党员，但已填写转正日期 ${m.fullOn}`, `status is probationary but full_on is given (${m.fullOn})`, '预备党员');
+    }
+    return m as Member;
+  },
+
+  openWriter(cmd) {
+    return new MembersWriter(cmd);
+  },
+};

@@ -1,0 +1,200 @@
+/**
+ * Queries on the roster (党员名册) for the importer, the rules and the reports: the keyed upsert,
+ * and bulk loads per chunk of branches (raw statements, one per chunk, like facts.ts).
+ */
+import type { Statement } from 'better-sqlite3';
+import type { Member, MemberStatus } from '../../domain/members.js';
+import { MEETING_TYPES, type MeetingType } from '../../domain/types.js';
+import type { Db } from './db.js';
+import type { UpsertSpec } from './imports.js';
+import { unpackAttendance, unpackMonths, type PackedAttendance } from './attendance.js';
+
+/** The keyed upsert of members: by member id. `months` (derived) is left alone. */
+export const MEMBER_UPSERT: UpsertSpec = {
+  table: 'members',
+  key: ['member_id'],
+  columns: ['org_id', 'name', 'status', 'joined_on', 'full_on', 'flowing', 'phone', 'left_on'],
+};
+
+/** Fill `out` with MEMBER_UPSERT parameters. */
+export function memberUpsertParams(out: unknown[], m: Member, orgId: number): unknown[] {
+  out[0] = m.id;
+  out[1] = orgId;
+  out[2] = m.name;
+  out[3] = m.status;
+  out[4] = m.joinedOn;
+  out[5] = m.fullOn;
+  out[6] = m.flowing === null ? null : m.flowing ? 1 : 0;
+  out[7] = m.phone;
+  out[8] = m.leftOn;
+  return out;
+}
+
+/** A member as the rules read it. `row` is members.id (the key in sign-in blobs). */
+export interface RosterMember {
+  row: number;
+  id: string;
+  name: string;
+  status: MemberStatus;
+  joinedOn: string;
+  fullOn: string | null;
+  leftOn: string | null;
+  /** Month numbers (year·12 + month − 1) in which the member took part, ascending (all time). */
+  months: Uint16Array;
+}
+
+const cache = new WeakMap<object, Map<string, Statement>>();
+function stmt(db: Db, sql: string): Statement {
+  let byDb = cache.get(db.$client);
+  if (!byDb) cache.set(db.$client, (byDb = new Map()));
+  let s = byDb.get(sql);
+  if (!s) byDb.set(sql, (s = db.$client.prepare(sql)));
+  return s;
+}
+
+/** Rosters of the given branches (org ids), grouped by org id, by member id within each. */
+export function rostersOf(db: Db, orgIds: readonly number[]): Map<number, RosterMember[]> {
+  const out = new Map<number, RosterMember[]>();
+  if (!orgIds.length) return out;
+  const sql = `SELECT m.org_id, m.id, m.member_id, m.name, m.status, m.joined_on, m.full_on, m.left_on, m.months
+    FROM json_each(?) j JOIN members m ON m.org_id = j.value ORDER BY m.org_id, m.member_id`;
+  for (const r of stmt(db, sql).raw().all(JSON.stringify(orgIds)) as unknown[][]) {
+    const org = r[0] as number;
+    let list = out.get(org);
+    if (!list) out.set(org, (list = []));
+    list.push({
+      row: r[1] as number,
+      id: r[2] as string,
+      name: r[3] as string,
+      status: r[4] as MemberStatus,
+      joinedOn: r[5] as string,
+      fullOn: r[6] as string | null,
+      leftOn: r[7] as string | null,
+      months: unpackMonths(r[8] as string | null),
+    });
+  }
+  return out;
+}
+
+/** Per branch (org id), the time of its first tracked meeting held at or before `until`; absent = none. */
+export function firstTrackedAt(db: Db, orgIds: readonly number[], until: number): Map<number, number> {
+  if (!orgIds.length) return new Map();
+  const sql = `SELECT j.value, (SELECT min(a.held_at) FROM attendance a WHERE a.org_id = j.value AND a.held_at <= ?) AS first
+    FROM json_each(?) j`;
+  const out = new Map<number, number>();
+  for (const [org, first] of stmt(db, sql).raw().all(until, JSON.stringify(orgIds)) as [number, number | null][]) {
+    if (first !== null) out.set(org, first);
+  }
+  return out;
+}
+
+/** A meeting as the single-meeting checks read it (ids are meetings row ids). */
+export interface MeetingDetail {
+  id: number;
+  type: MeetingType;
+  heldAt: number;
+  attended: number;
+  minutes: boolean | null;
+  place: boolean;
+  chair: boolean;
+  recorder: boolean;
+  agenda: boolean;
+  resolutions: boolean;
+  durationMinutes: number | null;
+  video: boolean | null;
+  photos: number | null;
+  /** Present sign-ins; null when the meeting is not tracked. */
+  present: number | null;
+}
+
+/**
+ * Meetings of the given branches held in [from, until], with their minutes elements and sign-in
+ * counts, grouped by org id. One seek per (branch, type) on the covering index, as windowMeetings.
+ */
+export function meetingDetails(db: Db, orgIds: readonly number[], from: number, until: number): Map<number, MeetingDetail[]> {
+  const out = new Map<number, MeetingDetail[]>();
+  if (!orgIds.length || from > until) return out;
+  const values = MEETING_TYPES.map((t) => `('${t}')`).join(', ');
+  const sql = `WITH w(type) AS (VALUES ${values})
+    SELECT m.org_id, m.id, m.type, m.held_at, m.attended, m.minutes,
+      m.place IS NOT NULL, m.chair IS NOT NULL, m.recorder IS NOT NULL, m.agenda IS NOT NULL, m.resolutions IS NOT NULL,
+      m.duration_minutes, m.video, m.photos, a.present
+    FROM json_each(?) j CROSS JOIN w CROSS JOIN meetings m LEFT JOIN attendance a ON a.meeting_id = m.id
+    WHERE m.org_id = j.value AND m.type = w.type AND m.held_at >= ? AND m.held_at <= ?`;
+  for (const r of stmt(db, sql).raw().all(JSON.stringify(orgIds), from, until) as unknown[][]) {
+    const org = r[0] as number;
+    let list = out.get(org);
+    if (!list) out.set(org, (list = []));
+    const minutes = r[5] as number | null;
+    const video = r[12] as number | null;
+    list.push({
+      id: r[1] as number,
+      type: r[2] as MeetingType,
+      heldAt: r[3] as number,
+      attended: r[4] as number,
+      minutes: minutes === null ? null : minutes !== 0,
+      place: r[6] === 1,
+      chair: r[7] === 1,
+      recorder: r[8] === 1,
+      agenda: r[9] === 1,
+      resolutions: r[10] === 1,
+      durationMinutes: r[11] as number | null,
+      video: video === null ? null : video !== 0,
+      photos: r[13] as number | null,
+      present: r[14] as number | null,
+    });
+  }
+  return out;
+}
+
+/** Current roster sizes (members without left_on, or who left after `at` = 'YYYY-MM-DD'), by org code. */
+export function rosterCounts(db: Db, at: string): Map<string, number> {
+  const sql = `SELECT o.code, count(*) FROM members m JOIN orgs o ON o.id = m.org_id
+    WHERE (m.left_on IS NULL OR m.left_on > ?) AND m.joined_on <= ? GROUP BY o.code`;
+  return new Map(stmt(db, sql).raw().all(at, at) as [string, number][]);
+}
+
+/** One tracked meeting of a branch for the reports: its time, type and decoded sign-ins. */
+export interface TrackedMeeting {
+  id: number;
+  type: MeetingType;
+  heldAt: number;
+  attendance: PackedAttendance;
+}
+
+/** Tracked meetings of one branch (org id) held in [from, until), oldest first. */
+export function trackedMeetingsOf(db: Db, orgId: number, from: number, until: number): TrackedMeeting[] {
+  const sql = `SELECT a.meeting_id, m.type, a.held_at, a.entries, a.signed FROM attendance a JOIN meetings m ON m.id = a.meeting_id
+    WHERE a.org_id = ? AND a.held_at >= ? AND a.held_at < ? ORDER BY a.held_at`;
+  return (stmt(db, sql).raw().all(orgId, from, until) as [number, MeetingType, number, string, string | null][]).map((r) => ({
+    id: r[0],
+    type: r[1],
+    heldAt: r[2],
+    attendance: unpackAttendance(r[3], r[4]),
+  }));
+}
+
+/** Every member of a branch (org code) as stored, phones included (callers mask them), by member id. */
+export function listMembersOf(db: Db, orgCode: string): (Member & { row: number })[] {
+  const sql = `SELECT m.id, m.member_id, o.code, m.name, m.status, m.joined_on, m.full_on, m.flowing, m.phone, m.left_on
+    FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.code = ? ORDER BY m.member_id`;
+  return (stmt(db, sql).raw().all(orgCode) as unknown[][]).map((r) => ({
+    row: r[0] as number,
+    id: r[1] as string,
+    org: r[2] as string,
+    name: r[3] as string,
+    status: r[4] as MemberStatus,
+    joinedOn: r[5] as string,
+    fullOn: r[6] as string | null,
+    flowing: r[7] === null ? null : r[7] === 1,
+    phone: r[8] as string | null,
+    leftOn: r[9] as string | null,
+  }));
+}
+
+/** How many members and tracked meetings are stored (stats, bench). */
+export function countMembersAndTracked(db: Db): { members: number; tracked: number; signIns: number } {
+  const members = stmt(db, 'SELECT count(*) FROM members').pluck().get() as number;
+  const t = stmt(db, 'SELECT count(*), coalesce(sum(present + excused + absent), 0) FROM attendance').raw().get() as [number, number];
+  return { members, tracked: t[0], signIns: t[1] };
+}
