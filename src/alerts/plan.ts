@@ -11,6 +11,7 @@ import type { RecipientRole, RoutingConfig } from '../notifiers/config.js';
 import type { ChannelName, LogicalChannel } from '../notifiers/types.js';
 import type { DigestBranch, DigestCommittee, DigestItem, DigestModel } from './digest-model.js';
 import type { Contacts, DigestItemRow, OrgContacts, PlannedDigest, PlannedSend } from '../domain/digest.js';
+import { collapseMemberItems } from './digest-members.js';
 
 export type { Contacts, DigestItemRow, OrgContacts, PlannedDigest, PlannedSend } from '../domain/digest.js';
 
@@ -172,7 +173,7 @@ const byItemOrder = (a: DigestItem, b: DigestItem) =>
 
 function branchList(map: Map<string, DigestBranch>): DigestBranch[] {
   const list = [...map.values()].sort((a, b) => a.code.localeCompare(b.code));
-  for (const b of list) b.items.sort(byItemOrder);
+  for (const b of list) b.items = collapseMemberItems(b.items.sort(byItemOrder)).sort(byItemOrder);
   return list;
 }
 

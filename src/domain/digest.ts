@@ -22,6 +22,8 @@ export interface DigestItem {
   message: string;
   /** Repeat number for kind 'repeat'. */
   repeat?: number;
+  /** Member rules: how many members' alerts this one item stands for (src/alerts/digest-members.ts). */
+  members?: number;
 }
 
 /** A branch and its items. */

@@ -22,7 +22,7 @@ function orgsFile(): string {
   return writeCsv(f('orgs.csv'), [
     ['code', 'name', 'kind', 'parent', 'domain', 'members', 'established_on'],
     ['C0', '市委', 'committee', null, null, null, null],
-    ['B1', '一支部', 'branch', 'C0', 'organ', 3, '2010-01-01'],
+    ['B1', '一支部', 'branch', 'C0', 'organ', 5, '2010-01-01'],
     ['B2', '二支部', 'branch', 'C0', 'organ', 1, '2010-01-01'],
   ]);
 }
@@ -158,4 +158,14 @@ describe('bad rows', () => {
     const e = await rejected(importFiles(t.db, [bad], { now: NOW }));
     expect(where(e.issues)).toEqual([{ line: 2, key: 'duration_minutes' }, { line: 2, key: 'video' }, { line: 2, key: 'photos' }]);
   });
+});
+
+it("a branch's member count comes from its roster when it has one", async () => {
+  const { getOrg } = await import('../../src/store/sqlite/orgs.js');
+  await importFiles(t.db, [orgsFile(), await rosterXlsx()], { now: NOW });
+  expect(getOrg(t.db, 'B1')!.members).toBe(3); // 党员人数 5 in the org file, 3 on the roster
+  importRecords(t.db, 'members', [{ id: 'P9', org: 'B1', name: '新人', status: 'probationary', joined_on: '2026-01-01' }], 'api');
+  importRecords(t.db, 'members', [{ id: 'P3', org: 'B1', name: '王五', status: 'full', joined_on: '2012-07-01', full_on: '2013-07-01', left_on: '2020-01-01' }], 'api');
+  expect(getOrg(t.db, 'B1')!.members).toBe(3); // one joined, one left
+  expect(getOrg(t.db, 'C0')!.members).toBeNull();
 });

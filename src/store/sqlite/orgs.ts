@@ -61,15 +61,32 @@ function toOrg(r: OrgRow): Org {
   };
 }
 
+/**
+ * Current roster sizes by org id (members not marked as left by today, Beijing time): a branch with a
+ * roster counts its members from it rather than from the imported 党员人数.
+ */
+function rosterSizes(db: Db, orgId?: number): Map<number, number> {
+  const sql = `SELECT org_id, count(*) FROM members WHERE (left_on IS NULL OR left_on > date('now', '+8 hours'))
+    ${orgId === undefined ? '' : 'AND org_id = ?'} GROUP BY org_id`;
+  const stmt = db.$client.prepare(sql).raw();
+  return new Map((orgId === undefined ? stmt.all() : stmt.all(orgId)) as [number, number][]);
+}
+
+function withRoster(o: Org, id: number, sizes: Map<number, number>): Org {
+  const n = sizes.get(id);
+  return n === undefined ? o : { ...o, members: n };
+}
+
 /** All orgs, ordered by code. */
 export function listOrgs(db: Db): Org[] {
-  return db.select().from(orgs).orderBy(asc(orgs.code)).all().map(toOrg);
+  const sizes = rosterSizes(db);
+  return db.select().from(orgs).orderBy(asc(orgs.code)).all().map((r) => withRoster(toOrg(r), r.id, sizes));
 }
 
 /** One org by code, or undefined. */
 export function getOrg(db: Db, code: string): Org | undefined {
   const r = db.select().from(orgs).where(eq(orgs.code, code)).get();
-  return r ? toOrg(r) : undefined;
+  return r ? withRoster(toOrg(r), r.id, rosterSizes(db, r.id)) : undefined;
 }
 
 /** How many orgs there are. */
