@@ -9,6 +9,7 @@ import { findingState, type FindingState } from '../alerts/finding-state.js';
 import { goLive } from '../alerts/go-live.js';
 import { lifecyclePolicy } from '../alerts/reconcile.js';
 import { alertKey } from '../alerts/types.js';
+import { findingSubject } from '../domain/types.js';
 import { loadOpenAlerts } from '../store/sqlite/alerts.js';
 import { warningsDeliveredAt } from '../store/alert-history.js';
 import type { Db } from '../store/sqlite/db.js';
@@ -25,10 +26,10 @@ export function annotateFindings(db: Db, config: StatesConfig, findings: readonl
   const policy = lifecyclePolicy(config);
   const startFrom = goLive(config);
   const orgs = [...new Set(findings.map((f) => f.org))];
-  const alerts = loadOpenAlerts(db, (a) => alertKey(a.org, a.rule, a.period), orgs);
+  const alerts = loadOpenAlerts(db, (a) => alertKey(a.org, a.rule, a.period, a.subject), orgs);
   const warned = warningsDeliveredAt(db, [...alerts.values()].filter((a) => a.state === 'open' && a.level === 'warning').map((a) => a.id));
   for (const f of findings) {
-    const alert = alerts.get(alertKey(f.org, f.rule, f.period));
+    const alert = alerts.get(alertKey(f.org, f.rule, f.period, findingSubject(f)));
     const shown = findingState(f, alert, alert ? (warned.get(alert.id) ?? null) : null, policy, startFrom);
     f.shown = shown;
     f.level = shown.level;

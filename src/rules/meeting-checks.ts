@@ -88,6 +88,7 @@ export function evaluateMeetingCheck(
         level,
         period: period.label,
         dueAt: period.end,
+        escalationDays: cfg.escalation_days,
         meeting: String(m.id),
         message: meetingCheckMessage(rule, m, detail, level),
       });

@@ -90,6 +90,7 @@ export function evaluateAbsence(cfg: MemberAbsenceConfig, org: string, data: Mem
       level,
       period: monthLabel(lc),
       dueAt: monthStart(lc + 1),
+      escalationDays: cfg.escalation_days,
       member: m.id,
       message: absenceMessage({ name: m.name, months: k, lastMonth: took ? last : null, level, warningMonths: cfg.warning_months }),
     });
@@ -115,6 +116,7 @@ export function evaluateProbation(cfg: ProbationConfig, org: string, members: re
       level: state.level,
       period: due,
       dueAt,
+      escalationDays: cfg.escalation_days,
       member: m.id,
       message: probationMessage({ name: m.name, joinedOn: m.joinedOn, due, phase: state.phase, level: state.level, days }),
     });
