@@ -88,7 +88,9 @@ function summarize(c: OrgInfo, list: BranchReport[], config: Config, now: number
       problems: r.problems.length,
       openEscalations: r.stats.openEscalations,
       overdueRectifications: overdueOf(r),
+      ...(r.stats.members ? { members: r.stats.members } : {}),
     })),
+    ...memberTotals(sorted),
     grades,
     stars: [...starCounts].map(([stars, count]) => ({ stars, count })),
     commonProblems: [...problemBranches]
@@ -107,4 +109,12 @@ function summarize(c: OrgInfo, list: BranchReport[], config: Config, now: number
       )
       .map((r) => ({ org: r.org, name: r.name, openEscalations: r.stats.openEscalations, overdueRectifications: overdueOf(r) })),
   };
+}
+
+/** Roster totals of a committee's branches (only when some branch has a roster). */
+function memberTotals(reports: readonly BranchReport[]): { members?: NonNullable<CommitteeSummary['members']> } {
+  const with_ = reports.filter((r) => r.stats.members);
+  if (!with_.length) return {};
+  const sum = (k: 'roster' | 'absent3' | 'absent6' | 'probationDue') => with_.reduce((s, r) => s + r.stats.members![k], 0);
+  return { members: { branches: with_.length, roster: sum('roster'), absent3: sum('absent3'), absent6: sum('absent6'), probationDue: sum('probationDue') } };
 }

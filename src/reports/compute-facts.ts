@@ -6,6 +6,7 @@
  * The rules are applied "as of" the period's end plus its grace time, so a report for a closed
  * period says the same whenever it is generated (records that arrive later still count).
  */
+import { memberCounts, memberSection, type MemberRaw } from './compute-members.js';
 import { DAY_MS, parseDate, parsePeriod, periodOf, type Period, type PeriodKind } from '../domain/calendar.js';
 import { FREQUENCY_RULE_IDS, RECORD_RULE_IDS, type Domain, type Finding, type FrequencyRuleId, type MeetingType, type RuleId } from '../domain/types.js';
 import type { FrequencyRuleConfig, RulesConfig } from '../config/rules-schema.js';
@@ -34,6 +35,8 @@ export interface BranchRaw {
   items: RectificationFact[];
   assessments: AssessmentFact[];
   vetoes: VetoFact[];
+  /** Roster and sign-ins of the period, when the branch has a roster. */
+  members?: MemberRaw;
 }
 
 const KIND_ORDER: Record<PeriodKind, number> = { month: 0, quarter: 1, year: 2 };
@@ -168,6 +171,8 @@ export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: numb
   }
 
   const stats = computeStats(raw, meetings, obligations, findings, p, rules, now);
+  const memberPart = raw.members ? memberSection(raw.members, p, rules, asOf) : undefined;
+  if (memberPart) stats.members = memberCounts(memberPart);
   const resolved = resolveAssessments(raw.assessments, p);
   const configured = config.reports.imported_indicators;
   const assessments: Record<string, number> = {};
@@ -192,6 +197,7 @@ export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: numb
     vetoes: raw.vetoes.filter((v) => overlaps(v.period, p)),
     overdueItems: raw.items.filter((i) => i.status === 'open' && i.dueAt <= now),
     existedWholePeriod: establishedAt === null || establishedAt <= p.start,
+    ...(memberPart && !headline ? { memberSection: memberPart } : {}),
   };
 }
 

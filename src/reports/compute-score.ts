@@ -68,6 +68,14 @@ export function recordIndicator(id: RecordIndicatorId, s: BranchStats): { score:
         score: s.attendance.rate === null ? null : round(s.attendance.rate * 100, 1),
         detail: s.attendance.rate === null ? '本期无会议记录' : `应到 ${s.attendance.expected} 人次，实到 ${s.attendance.attended} 人次，参会率 ${pct(s.attendance.rate)}`,
       };
+    case 'participation': {
+      const m = s.members;
+      if (!m || m.meanRate === null) return { score: null, detail: m ? '本期无签到记录' : '无党员名册' };
+      return {
+        score: round(m.meanRate * 100, 1),
+        detail: `党员 ${m.roster} 名，签到会议 ${m.tracked} 次，人均参加率 ${pct(m.meanRate)}；连续3个月以上未参加 ${m.absent3} 名，6个月以上 ${m.absent6} 名`,
+      };
+    }
     case 'minutes':
       return {
         score: s.minutes.completeness === null ? null : round(s.minutes.completeness * 100, 1),

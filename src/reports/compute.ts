@@ -117,6 +117,7 @@ export function computeBranchReports(
       rectification: deadline,
       trend: trendLabels.map((label) => ({ period: label, score: label === p.label ? score : (trendScores.get(label) ?? null) })),
       notes,
+      ...(f.memberSection ? { members: f.memberSection } : {}),
     } satisfies BranchReport;
   });
 }

@@ -32,6 +32,7 @@ export const RECORD_INDICATORS = {
   timeliness: { category: 'org_life', name: '按时开展（不拖到期末）' },
   attendance: { category: 'members', name: '党员参会率' },
   review: { category: 'members', name: '民主评议党员' },
+  participation: { category: 'members', name: '党员参加组织生活（签到）' },
   minutes: { category: 'support', name: '会议记录完整' },
 } as const satisfies Record<string, { category: CategoryId; name: string }>;
 export type RecordIndicatorId = keyof typeof RECORD_INDICATORS;
@@ -89,6 +90,7 @@ const DEFAULT_RECORD_WEIGHTS: Record<RecordIndicatorId, number> = {
   timeliness: 20,
   attendance: 40,
   review: 20,
+  participation: 30,
   minutes: 60,
 };
 

@@ -18,7 +18,9 @@ import {
   periodMeetings,
   type OrgRow,
 } from '../store/sqlite/reports.js';
-import { branchFacts, meetingsFrom } from './compute-facts.js';
+import { branchFacts, evaluationInstant, meetingsFrom } from './compute-facts.js';
+import type { MemberRaw } from './compute-members.js';
+import { firstTrackedAt, rostersOf, trackedIn } from '../store/sqlite/members.js';
 import { computeBranchReports, recentPeriods } from './compute.js';
 import { computeCommitteeSummaries } from './compute-committee.js';
 import { categoryScores, gradeOf, totalScore } from './compute-score.js';
@@ -129,9 +131,11 @@ function forEachFactsChunk(
   for (let i = 0; i < branches.length; i += chunk) {
     const part = branches.slice(i, i + chunk);
     const meetings = periodMeetings(db, part.map((b) => b.id), from, p.end);
+    const members = memberRaws(db, part.map((b) => b.id), p, evaluationInstant(p, config));
     const made: BranchFacts[] = [];
     for (const b of part) {
       const own: MeetingInfo[] = meetings.get(b.id) ?? [];
+      const roster = members.get(b.id);
       made.push(
         branchFacts(
           {
@@ -142,6 +146,7 @@ function forEachFactsChunk(
             items: items.get(b.code) ?? [],
             assessments: assessments.get(b.code) ?? [],
             vetoes: vetoes.get(b.code) ?? [],
+            ...(roster ? { members: roster } : {}),
           },
           p,
           config,
@@ -154,6 +159,25 @@ function forEachFactsChunk(
     cb(made, Math.min(i + chunk, branches.length), branches.length);
   }
 }
+/** Roster, the period's tracked meetings and the first tracked meeting of the branches that have a roster. */
+function memberRaws(db: Db, ids: readonly number[], p: Period, asOf: number): Map<number, MemberRaw> {
+  const out = new Map<number, MemberRaw>();
+  const rosters = rostersOf(db, ids);
+  if (!rosters.size) return out;
+  const withRoster = [...rosters.keys()];
+  const first = firstTrackedAt(db, withRoster, asOf);
+  const tracked = trackedIn(db, withRoster, p.start, p.end);
+  for (const [org, list] of rosters) {
+    const idOf = new Map(list.map((m) => [m.row, m.id]));
+    out.set(org, {
+      members: list,
+      firstTrackedAt: first.get(org) ?? null,
+      tracked: (tracked.get(org) ?? []).map((t) => ({ heldAt: t.heldAt, tookPart: new Set(t.tookPart.map((r) => idOf.get(r)!).filter(Boolean)) })),
+    });
+  }
+  return out;
+}
+
 function foundedAfter(establishedOn: string | null, p: Period): boolean {
   const t = establishedOn ? parseDate(establishedOn) : null;
   return t !== null && t >= p.end;

@@ -7,6 +7,7 @@ import type { Period, PeriodKind } from '../domain/calendar.js';
 import type { Domain, Finding, FrequencyRuleId, Level, MeetingType } from '../domain/types.js';
 import type { CategoryId, ProblemRuleId } from './config.js';
 import type { BranchRatingSection, CommitteeRatingSection } from '../rating/report-section.js';
+import type { MemberCounts, MemberSection } from './compute-members.js';
 
 export type { AlertFact, AssessmentFact, HistoryPoint, MeetingInfo, OrgInfo, RectificationFact, VetoFact } from '../store/types/reports.js';
 import type { AlertFact, AssessmentFact, HistoryPoint, MeetingInfo, OrgInfo, RectificationFact, VetoFact } from '../store/types/reports.js';
@@ -44,6 +45,8 @@ export interface BranchStats {
   openWarnings: number;
   rectifications: { due: number; closedOnTime: number; open: number; overdue: number };
   term: { endDate: string | null; status: 'ok' | 'due-soon' | 'overdue' | 'unknown' };
+  /** Roster and sign-in counts (no names); absent when the branch has no roster. */
+  members?: MemberCounts;
 }
 
 /** Everything the scoring needs of one branch, gathered by the store glue (or written as literals in tests). */
@@ -63,6 +66,8 @@ export interface BranchFacts {
   overdueItems: RectificationFact[];
   /** False when the branch was founded after the period began: nothing or part of it was required. */
   existedWholePeriod: boolean;
+  /** The 党员管理 section (names) when the branch has a roster. */
+  memberSection?: MemberSection;
 }
 
 /** One indicator's score. `score` null = no data. */
@@ -134,6 +139,8 @@ export interface BranchReport {
   notes: string[];
   /** The star-rating year: star history, star and subsidy in effect, demonstration sites, weak-branch rectification. */
   rating?: BranchRatingSection;
+  /** 党员管理 from roster and sign-ins (member names: the branch's own report only); absent without a roster. */
+  members?: MemberSection;
 }
 
 /** A committee's summary of its branches (all branches below it). */
@@ -162,7 +169,11 @@ export interface CommitteeSummary {
     problems: number;
     openEscalations: number;
     overdueRectifications: number;
+    /** Roster counts (members absent 3+/6+ months, probationary members due); absent without a roster. */
+    members?: MemberCounts;
   }[];
+  /** Totals over the branches with rosters. */
+  members?: { branches: number; roster: number; absent3: number; absent6: number; probationDue: number };
   grades: { grade: string; count: number }[];
   stars: { stars: number; count: number }[];
   commonProblems: { rule: ProblemRuleId; title: string; branches: number }[];

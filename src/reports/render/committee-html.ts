@@ -2,6 +2,7 @@
  * The committee summary (党委汇总) as HTML: grade and star distribution (inline SVG bars), most
  * common problems, branches needing attention, and the ranking of its branches. Pure.
  */
+import { committeeMembersText } from './members.js';
 import type { CommitteeSummary } from '../types.js';
 import { htmlDocument, h2, table } from './html.js';
 import { scoreColor } from './svg.js';
@@ -66,6 +67,7 @@ export function renderCommitteeHtml(c: CommitteeSummary): string {
     `<section>${h2('总体情况')}${overview}</section>` +
     `<section>${h2('等次分布')}${grades}</section>` +
     `<section>${h2('星级分布')}${stars}</section>` +
+    (committeeMembersText(c) ? `<section>${h2('党员管理')}<p>${e(committeeMembersText(c))}</p></section>` : '') +
     `<section>${h2('常见问题')}${common}</section>` +
     `<section>${h2('需重点关注的支部')}${attention}</section>` +
     (c.rating ? committeeRatingHtml(c.rating) : '') +

@@ -3,6 +3,7 @@
  * document, styles in style attributes (mail clients drop <link> and often <style>), tables for
  * layout, charts as inline SVG. Every imported text is escaped. Pure: report data in, HTML out.
  */
+import { membersHtml } from './members.js';
 import { LEVEL_NAMES_ZH, RULE_NAMES_ZH } from '../../domain/types.js';
 import type { BranchReport } from '../types.js';
 import { barChart, scoreColor, trendChart } from './svg.js';
@@ -169,6 +170,7 @@ export function renderBranchHtml(r: BranchReport): string {
     categories(r) +
     trend(r) +
     orgLife(r) +
+    (r.members ? membersHtml(r.members, h2, table) : '') +
     problems(r) +
     rectification(r) +
     (r.rating ? branchRatingHtml(r.rating) : '') +

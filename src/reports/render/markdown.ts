@@ -2,6 +2,7 @@
  * Reports as Markdown, which also reads well as plain text (the text part of report emails and
  * `--format md`). Imported names and topics are escaped so they cannot inject markup. Pure.
  */
+import { committeeMembersText, membersMarkdown } from './members.js';
 import { LEVEL_NAMES_ZH, RULE_NAMES_ZH } from '../../domain/types.js';
 import type { BranchReport, CommitteeSummary } from '../types.js';
 import { branchRatingMarkdown, committeeRatingMarkdown } from './rating.js';
@@ -53,6 +54,7 @@ export function renderBranchMarkdown(r: BranchReport): string {
   );
   const missed = s.obligations.filter((o) => !o.met);
   if (missed.length) out.push(`未落实事项：${missed.map((o) => `${RULE_NAMES_ZH[o.rule]}（${o.period}）`).join('；')}`, '');
+  if (r.members) out.push(...membersMarkdown(r.members, m));
   out.push(`## 问题清单（${r.problems.length} 项）`, '');
   if (!r.problems.length) out.push('本期未发现问题，请继续保持。', '');
   r.problems.forEach((p, i) => {
@@ -77,6 +79,8 @@ export function renderCommitteeMarkdown(c: CommitteeSummary): string {
   out.push(`生成时间：${generatedText(c.generatedAt)}　支部数：${c.branchCount}　参评：${c.ratedCount}　平均分：${scoreText(c.averageScore)}`, '');
   out.push('## 等次分布', '', mdTable(c.grades.map((g) => m(g.grade)), [c.grades.map((g) => String(g.count))]), '');
   out.push('## 星级分布', '', mdTable(c.stars.map((s) => `${s.stars}星`), [c.stars.map((s) => String(s.count))]), '');
+  const roster = committeeMembersText(c);
+  if (roster) out.push('## 党员管理', '', roster, '');
   out.push('## 常见问题', '');
   if (!c.commonProblems.length) out.push('本期各支部未发现问题。');
   for (const p of c.commonProblems) out.push(`- ${m(p.title)}：${p.branches} 个支部`);

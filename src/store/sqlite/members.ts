@@ -198,3 +198,20 @@ export function countMembersAndTracked(db: Db): { members: number; tracked: numb
   const t = stmt(db, 'SELECT count(*), coalesce(sum(present + excused + absent), 0) FROM attendance').raw().get() as [number, number];
   return { members, tracked: t[0], signIns: t[1] };
 }
+
+/** Tracked meetings of the given branches held in [from, until), grouped by org id: time and who took part (member row ids). */
+export function trackedIn(db: Db, orgIds: readonly number[], from: number, until: number): Map<number, { heldAt: number; tookPart: number[] }[]> {
+  const out = new Map<number, { heldAt: number; tookPart: number[] }[]>();
+  if (!orgIds.length) return out;
+  const sql = `SELECT a.org_id, a.held_at, a.entries FROM json_each(?) j JOIN attendance a ON a.org_id = j.value
+    WHERE a.held_at >= ? AND a.held_at < ?`;
+  for (const [org, heldAt, entries] of stmt(db, sql).raw().all(JSON.stringify(orgIds), from, until) as [number, number, string][]) {
+    const a = unpackAttendance(entries, null);
+    const tookPart: number[] = [];
+    for (let i = 0; i < a.members.length; i++) if ((a.codes[i]! & 3) <= 1) tookPart.push(a.members[i]!);
+    let list = out.get(org);
+    if (!list) out.set(org, (list = []));
+    list.push({ heldAt, tookPart });
+  }
+  return out;
+}
