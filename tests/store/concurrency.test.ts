@@ -27,7 +27,7 @@ function org(code: string, over: Partial<Org> = {}): Org {
 
 function newAlert(org: string, period: string): Omit<AlertRow, 'id'> {
   return {
-    org, rule: 'committee-monthly', period, state: 'open', level: 'reminder', ruleLevel: 'reminder', dueAt: NOW, message: '请按时召开',
+    org, rule: 'committee-monthly', period, subject: '', state: 'open', level: 'reminder', ruleLevel: 'reminder', dueAt: NOW, message: '请按时召开',
     openedAt: NOW, updatedAt: NOW, resolvedAt: null, lastNotifiedAt: NOW, notifications: 1, repeats: 0,
     ackPlan: null, ackBy: null, ackDeadline: null, ackWho: null, ackAt: null,
   };
