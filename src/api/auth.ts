@@ -15,6 +15,8 @@ export type Scope = (typeof SCOPES)[number];
 export interface ApiToken {
   name: string;
   scopes: ReadonlySet<Scope>;
+  /** The org subtree the token may see and act on (`read@C01`), or null for everything. */
+  org: string | null;
   digest: Buffer;
 }
 
@@ -35,7 +37,12 @@ export function parseApiTokens(raw: string | undefined): ApiToken[] {
     const second = first < 0 ? -1 : e.indexOf(':', first + 1);
     if (first < 0 || second < 0) return issue('格式应为 名称:权限+权限:令牌 / expected name:scope+scope:token');
     const name = e.slice(0, first);
-    const scopeList = e.slice(first + 1, second).split('+').filter(Boolean);
+    // Scopes may end with @ORG: the token then sees and acts on that org's subtree only.
+    const scopePart = e.slice(first + 1, second);
+    const at = scopePart.indexOf('@');
+    const org = at < 0 ? null : scopePart.slice(at + 1);
+    if (org !== null && !/^[^\s@:,]+$/.test(org)) return issue(`令牌的组织编码无效 / invalid org after @ in "${e.slice(0, first)}"`);
+    const scopeList = (at < 0 ? scopePart : scopePart.slice(0, at)).split('+').filter(Boolean);
     const token = e.slice(second + 1);
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) return issue(`令牌名称无效 / invalid token name "${name}" (letters, digits, _ . -)`);
     if (names.has(name)) return issue(`令牌名称重复 / duplicate token name "${name}"`);
@@ -45,7 +52,7 @@ export function parseApiTokens(raw: string | undefined): ApiToken[] {
     }
     if (token.length < MIN_TOKEN_CHARS) return issue(`令牌 "${name}" 太短 / token "${name}" is shorter than ${MIN_TOKEN_CHARS} characters`);
     names.add(name);
-    out.push({ name, scopes: new Set(scopeList as Scope[]), digest: digestOf(token) });
+    out.push({ name, scopes: new Set(scopeList as Scope[]), org, digest: digestOf(token) });
   });
   if (issues.length) throw new ConfigError(issues);
   return out;

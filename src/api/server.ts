@@ -107,6 +107,7 @@ export async function buildApi(deps: ApiDeps, limits: ApiLimits): Promise<Fastif
     const token = findToken(deps.tokens, presented);
     if (!token) throw new ApiError(401, 'unauthorized', '访问令牌无效 / invalid token', undefined, { 'www-authenticate': 'Bearer error="invalid_token"' });
     request.tokenName = token.name;
+    request.tokenOrg = token.org;
     if (!allows(token, scope)) {
       throw new ApiError(403, 'forbidden', `令牌 ${token.name} 没有「${scope}」权限 / token ${token.name} lacks the "${scope}" scope`);
     }

@@ -7,6 +7,7 @@ import { AlertError, type AlertRow } from '../../alerts/types.js';
 import { LEVEL_NAMES_ZH, RULE_NAMES_ZH, type RuleId } from '../../domain/types.js';
 import { getAlert, listAlerts, orgKindOf } from '../../store/sqlite/alerts.js';
 import { ApiError } from '../errors.js';
+import { inScope, requireInScope } from '../scope.js';
 import type { ApiDeps, JsonSchema, RouteSpec } from './types.js';
 
 const MAX_LIMIT = 5000;
@@ -86,7 +87,11 @@ export function alertRoutes(deps: ApiDeps): RouteSpec[] {
       async handler(request) {
         const q = request.query as { org?: string; state: 'open' | 'all'; limit: number };
         if (q.org && !orgKindOf(deps.db, q.org)) throw unknownOrg(q.org);
-        const rows = listAlerts(deps.db, { open: q.state !== 'all', ...(q.org ? { org: q.org } : {}), limit: q.limit });
+        if (q.org) requireInScope(deps.db, request, q.org);
+        const visible = inScope(deps.db, request);
+        const rows = request.tokenOrg
+          ? listAlerts(deps.db, { open: q.state !== 'all', ...(q.org ? { org: q.org } : {}) }).filter((a) => visible(a.org)).slice(0, q.limit)
+          : listAlerts(deps.db, { open: q.state !== 'all', ...(q.org ? { org: q.org } : {}), limit: q.limit });
         return { alerts: rows.map(toJson) };
       },
     },
@@ -101,7 +106,9 @@ export function alertRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: 'the acknowledged alert' }, 404: { description: 'no such alert' }, 422: { description: 'bad plan or deadline, or the alert is resolved' } },
       async handler(request) {
         const { id } = request.params as { id: number };
-        if (!getAlert(deps.db, id)) throw new ApiError(404, 'unknown_alert', `预警编号 ${id} 不存在 / no alert with id ${id}`);
+        const alert = getAlert(deps.db, id);
+        if (!alert) throw new ApiError(404, 'unknown_alert', `预警编号 ${id} 不存在 / no alert with id ${id}`);
+        requireInScope(deps.db, request, alert.org);
         return ack({ id }, request.body as AckBody, request.tokenName);
       },
     },
@@ -116,6 +123,7 @@ export function alertRoutes(deps: ApiDeps): RouteSpec[] {
       async handler(request) {
         const { code } = request.params as { code: string };
         if (!orgKindOf(deps.db, code)) throw unknownOrg(code);
+        requireInScope(deps.db, request, code);
         return ack({ org: code }, request.body as AckBody, request.tokenName);
       },
     },

@@ -12,6 +12,7 @@ import { countReportBuild } from '../../metrics.js';
 import { dataVersion } from '../../store/data-version.js';
 import { loadStoredReport } from '../../store/sqlite/reports.js';
 import { ApiError } from '../errors.js';
+import { requireInScope } from '../scope.js';
 import { unknownOrg } from './alerts.js';
 import type { ApiDeps, RouteSpec } from './types.js';
 
@@ -101,6 +102,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
         }
         const kind = orgKindOf(deps.db, org);
         if (!kind) throw unknownOrg(org);
+        requireInScope(deps.db, request, org);
         const format = q.format ?? (/\btext\/html\b/.test(request.headers.accept ?? '') ? 'html' : 'json');
 
         let report: BranchReport | CommitteeSummary | undefined =

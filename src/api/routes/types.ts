@@ -64,6 +64,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated token's name (undefined on public routes). */
     tokenName?: string;
+    /** The org subtree the token is limited to (null: everything). */
+    tokenOrg?: string | null;
   }
   interface FastifyContextConfig {
     /** Scope the route needs (null = public). */

@@ -1,0 +1,25 @@
+/**
+ * Org scoping of API tokens: a token written `name:read@C01:secret` sees and acts on the subtree
+ * of C01 only (as a console user of that org would); anything outside is 403.
+ */
+import type { FastifyRequest } from 'fastify';
+import { orgTreeOf } from '../app/org-tree.js';
+import type { Db } from '../store/sqlite/db.js';
+import { ApiError } from './errors.js';
+
+/** 403 unless `code` is inside the token's subtree. */
+export function requireInScope(db: Db, request: FastifyRequest, code: string): void {
+  const scope = request.tokenOrg;
+  if (!scope) return;
+  if (!orgTreeOf(db).within(scope, code)) {
+    throw new ApiError(403, 'outside_scope', `令牌只能访问 ${scope} 及其下级组织 / token limited to the subtree of ${scope}: ${code}`);
+  }
+}
+
+/** Whether an org is inside the token's subtree (true without a scope). */
+export function inScope(db: Db, request: FastifyRequest): (code: string) => boolean {
+  const scope = request.tokenOrg;
+  if (!scope) return () => true;
+  const tree = orgTreeOf(db);
+  return (code) => tree.within(scope, code);
+}

@@ -1,0 +1,65 @@
+/** API tokens limited to an org subtree (`name:read@C01:secret`): 403 outside it, like the console. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseApiTokens } from '../../src/api/auth.js';
+import { pingClient, readinessProbes } from '../../src/api/probes.js';
+import { buildApi } from '../../src/api/server.js';
+import type { FastifyInstance } from 'fastify';
+import { listAlerts } from '../../src/store/sqlite/alerts.js';
+import { shippedConfig } from '../helpers/config.js';
+import { tempDb, type TempDb } from '../helpers/db.js';
+import { SHARED_REDIS_URL } from '../helpers/redis.js';
+import { NOW, quietLog, seedCounty } from './setup.js';
+
+const TOWN = 'town-token-0123456789abcdef';
+const ALL = 'county-token-0123456789abcdef';
+let tmp: TempDb;
+let app: FastifyInstance;
+let redis: ReturnType<typeof pingClient>;
+beforeAll(async () => {
+  tmp = tempDb();
+  const config = shippedConfig();
+  await seedCounty(tmp, config);
+  redis = pingClient(SHARED_REDIS_URL);
+  app = await buildApi(
+    {
+      db: tmp.db,
+      config: () => config,
+      tokens: parseApiTokens(`town:admin@C01:${TOWN},county:admin:${ALL}`),
+      log: quietLog,
+      clock: () => NOW,
+      readiness: readinessProbes({ db: () => tmp.db, redis, workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: NOW, now: () => NOW }),
+    },
+    { bodyLimitBytes: config.http.body_limit_bytes, rateLimitPerMinute: 1000 },
+  );
+}, 60_000);
+afterAll(async () => {
+  await app.close();
+  await redis.close();
+  tmp.cleanup();
+});
+
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('org-scoped API tokens', () => {
+  it('lists only the subtree, and refuses another township’s branch, alert and report (403)', async () => {
+    const list = await app.inject({ method: 'GET', url: '/api/v1/alerts', headers: as(TOWN) });
+    const orgs = new Set((list.json().alerts as { org: string }[]).map((a) => a.org));
+    expect([...orgs].sort()).toEqual(['B101', 'B102']);
+    const all = await app.inject({ method: 'GET', url: '/api/v1/alerts', headers: as(ALL) });
+    expect(new Set((all.json().alerts as { org: string }[]).map((a) => a.org)).has('B201')).toBe(true);
+
+    expect((await app.inject({ method: 'GET', url: '/api/v1/alerts?org=B201', headers: as(TOWN) })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/reports/B201?period=2026-10', headers: as(TOWN) })).statusCode).toBe(403);
+    const other = listAlerts(tmp.db, { org: 'B201', open: true })[0]!;
+    const ack = await app.inject({ method: 'POST', url: `/api/v1/alerts/${other.id}/acknowledge`, headers: as(TOWN), payload: { plan: '整改', by: '2026-12-15' } });
+    expect(ack.statusCode).toBe(403);
+    expect(ack.json().error.code).toBe('outside_scope');
+    expect((await app.inject({ method: 'POST', url: '/api/v1/orgs/B201/acknowledge', headers: as(TOWN), payload: { plan: '整改', by: '2026-12-15' } })).statusCode).toBe(403);
+    // Its own branch works.
+    expect((await app.inject({ method: 'GET', url: '/api/v1/reports/B102?period=2026-10', headers: as(TOWN) })).statusCode).toBe(200);
+  });
+
+  it('rejects a malformed org suffix without echoing the token', () => {
+    expect(() => parseApiTokens(`bad:read@:${TOWN}`)).toThrow(/组织编码无效/);
+  });
+});
