@@ -31,7 +31,7 @@ describe('rating repository', () => {
       { code: 'B1', name: '一支部', parent: 'C1', parentName: '镇党委', domain: 'rural', secretary: '张三' },
       { code: 'B2', name: '二支部', parent: 'C1', parentName: '镇党委', domain: 'organ', secretary: '李四' },
     ]);
-    const change = { id: 'S1', org: 'B1', effectiveOn: '2026-06-01', stars: 0, channel: 'import', reason: '摘星', evidence: null } as unknown as StarChangeFact;
+    const change = { id: 'S1', org: 'B1', effectiveOn: '2026-06-01', stars: 0, channel: 'inspection', reason: '摘星', evidence: null } satisfies StarChangeFact;
     expect(await t.store.rating.saveStarChange(change, NOW)).toBe('inserted');
     expect(await t.store.rating.saveStarChange(change, NOW + 1)).toBe('unchanged');
     expect(await t.store.rating.saveStarChange({ ...change, stars: 3 }, NOW + 2)).toBe('updated');
