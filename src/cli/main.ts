@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { UserError } from './errors.js';
+import { describeFault } from './faults.js';
 import { ConfigError } from '../config/issues.js';
 import { StoreBusyError, StoreMissingError, StoreSpecError } from '../store/errors.js';
 
@@ -27,6 +28,11 @@ try {
   if (e instanceof ConfigError || e instanceof UserError) {
     process.stderr.write(`${e.message}\n`);
     process.exit(e instanceof UserError ? e.exitCode : 2);
+  }
+  const fault = describeFault(e);
+  if (fault) {
+    process.stderr.write(`${fault.message}\n`);
+    process.exit(fault.exitCode);
   }
   throw e;
 }

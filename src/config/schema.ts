@@ -114,6 +114,15 @@ export const httpSchema = z
   .strict()
   .prefault({});
 
+export const redisSchema = z
+  .object({
+    connect_timeout_seconds: z
+      .number().int().min(1).max(3600).default(60)
+      .describe('`daemon --once` waits at most this long for Redis to answer, then exits with code 69'),
+  })
+  .strict()
+  .prefault({});
+
 export const configSchema = z
   .object({
     rules: rulesSchema,
@@ -127,6 +136,7 @@ export const configSchema = z
     reports: reportsSchema,
     rating: ratingSchema,
     http: httpSchema,
+    redis: redisSchema,
   })
   .strict();
 

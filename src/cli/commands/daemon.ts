@@ -12,6 +12,7 @@ import { runOnce, type OnceReport } from '../../jobs/once.js';
 import { log } from '../../log.js';
 import { defaultDbPath } from '../../store/sqlite/db.js';
 import { UserError } from '../errors.js';
+import { EXIT_REDIS_UNAVAILABLE, waitForRedis } from '../../jobs/redis-wait.js';
 
 interface DaemonCliOptions {
   once?: boolean;
@@ -57,6 +58,11 @@ export function registerDaemon(program: Command): void {
       installProcessGuards();
 
       if (opts.once) {
+        try {
+          await waitForRedis(env.redisUrl, config.redis.connect_timeout_seconds * 1000);
+        } catch (e) {
+          throw new UserError((e as Error).message, EXIT_REDIS_UNAVAILABLE);
+        }
         const report = await runOnce({ ...base, kind: opts.kind as ScheduleKind, ...(at !== undefined ? { at } : {}), waitTimeoutMs: positive(opts.timeout, '--timeout') * 1000 });
         process.stdout.write(describe(report));
         if (report.unfinished > 0) process.exitCode = 3;

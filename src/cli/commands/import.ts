@@ -8,6 +8,7 @@ import cliProgress from 'cli-progress';
 import { closeDb, defaultDbPath, openDb } from '../../store/sqlite/db.js';
 import { formatIssue, ImportRejected, importFiles, type ImportProgress, type ImportResult } from '../../import/index.js';
 import { UserError } from '../errors.js';
+import { EXIT_LOCKED } from '../faults.js';
 
 /** Issues printed before "还有 N 处错误". */
 const MAX_PRINTED_ISSUES = 200;
@@ -36,7 +37,7 @@ export function registerImport(program: Command): void {
         if ((e as { code?: string }).code === 'SQLITE_BUSY') {
           throw new UserError(
             `数据库正被其他进程写入（可能另一个导入正在进行），未写入任何数据，请稍后重试 / the database is busy (another import running?); nothing was written, try again later: ${dbPath}`,
-            1,
+            EXIT_LOCKED,
           );
         }
         throw e;
