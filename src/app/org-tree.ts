@@ -6,6 +6,11 @@
 import type { Db } from '../store/sqlite/db.js';
 import { orgTreeRows, orgTreeVersion, type TreeOrg } from '../store/console-reads.js';
 
+/** Codes in code-point order: localeCompare (ICU collation) made sorting a city's 20,000 rows take a second. */
+export function byCode(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export class OrgTree {
   readonly byCode = new Map<string, TreeOrg>();
   readonly children = new Map<string, string[]>();
@@ -63,7 +68,7 @@ export class OrgTree {
       if (o?.kind === 'committee') out.push(o);
       for (const k of this.children.get(c) ?? []) stack.push(k);
     }
-    return out.sort((a, b) => a.code.localeCompare(b.code));
+    return out.sort((a, b) => byCode(a.code, b.code));
   }
 
   /** The SQL scope of a user: null for the whole tree, else the branch codes they may see. */

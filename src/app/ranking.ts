@@ -7,6 +7,7 @@
 import type { Db } from '../store/sqlite/db.js';
 import { branchReportsData, reportPeriods, reportsVersion } from '../store/console-reads.js';
 import type { BranchReport } from '../reports/types.js';
+import { byCode } from './org-tree.js';
 
 export interface BoardRow {
   org: string;
@@ -119,7 +120,7 @@ export function boardRows(board: Board, q: BoardQuery): (BoardRow & { position: 
   const list = board.rows
     .filter((r) => (!q.domain || r.domain === q.domain) && (!q.committee || r.parent === q.committee) && (!q.orgs || q.orgs.has(r.org)))
     .map((r) => ({ ...r, value: valueOf(r), position: null as number | null }));
-  list.sort((a, b) => (b.value ?? -1) - (a.value ?? -1) || a.org.localeCompare(b.org));
+  list.sort((a, b) => (b.value ?? -1) - (a.value ?? -1) || byCode(a.org, b.org));
   let pos = 0;
   let last: number | null = null;
   list.forEach((r, i) => {
@@ -144,5 +145,5 @@ export function committeeBoard(board: Board, q: Pick<BoardQuery, 'domain' | 'org
   }
   return [...by.values()]
     .map((c) => ({ code: c.code, name: c.name, branches: c.branches, rated: c.rated, average: c.rated ? Math.round((c.sum / c.rated) * 10) / 10 : null, grades: c.grades }))
-    .sort((a, b) => (b.average ?? -1) - (a.average ?? -1) || a.code.localeCompare(b.code));
+    .sort((a, b) => (b.average ?? -1) - (a.average ?? -1) || byCode(a.code, b.code));
 }

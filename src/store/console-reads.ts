@@ -78,7 +78,9 @@ export function alertPage(db: Db, f: AlertFilter, orgs: readonly string[] | null
     limit,
     offset,
   }) as AlertListRow[];
-  const total = (prepared(db, `SELECT count(*) AS n FROM alerts a LEFT JOIN orgs o ON o.code = a.org ${sql}`).get(params) as { n: number }).n;
+  // The join is needed for the count only when filtering by committee (o.parent).
+  const join = f.committee ? 'LEFT JOIN orgs o ON o.code = a.org' : '';
+  const total = (prepared(db, `SELECT count(*) AS n FROM alerts a ${join} ${sql}`).get(params) as { n: number }).n;
   return { rows, total };
 }
 

@@ -35,7 +35,7 @@ export function overviewRoutes(app: FastifyInstance, ctx: PageContext): void {
       }
       row.total += r.n;
     }
-    const committees = [...byCommittee.values()].sort((a, b) => b.total - a.total || a.code.localeCompare(b.code));
+    const committees = [...byCommittee.values()].sort((a, b) => b.total - a.total || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 
     // Messages per month over the last twelve months.
     const from = shanghaiMidnight(p.month === 12 ? p.year : p.year - 1, p.month === 12 ? 1 : p.month + 1, 1);
