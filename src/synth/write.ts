@@ -9,6 +9,7 @@ import { LEVELS, type Level, type RuleId } from '../domain/types.js';
 import { iterateCity, type ResolvedCityOptions } from './city.js';
 import { countByLevel, expectedFindings } from './expected.js';
 import type { BranchHealth, CityOptions, MeetingRow, OrgRow } from './types.js';
+import { ATTENDANCE_KEYS, MEMBER_KEYS, branchRoster, branchSignIns } from './members.js';
 
 export const ORG_KEYS = [
   'code', 'name', 'kind', 'parent', 'domain', 'members', 'groups', 'secretary', 'secretary_phone', 'secretary_email',
@@ -24,6 +25,8 @@ export interface WriteCityOptions extends CityOptions {
   format?: 'csv' | 'ndjson';
   /** Meeting rows per file (default 1,000,000). */
   partRows?: number;
+  /** Also write rosters (members.csv) and sign-ins (attendance-NNNN.csv): off by default. */
+  members?: boolean;
   /** Called after every branch written, for progress display. */
   onProgress?: (branchesDone: number, meetingsDone: number) => void;
 }
@@ -35,6 +38,8 @@ export interface CityFilesInfo {
   options: Omit<ResolvedCityOptions, 'nowMs'>;
   orgsFile: string;
   meetingFiles: string[];
+  /** With `members`: the roster file and the sign-in files. */
+  memberFiles?: { roster: string; attendance: string[]; members: number; signIns: number };
   counts: { orgs: number; committees: number; branches: number; meetings: number };
   health: Record<BranchHealth, number>;
   /** Findings the default rules should report at `now`, by level and by rule. */
@@ -90,8 +95,33 @@ export function writeCityFiles(opts: WriteCityOptions): CityFilesInfo {
   const health: Record<BranchHealth, number> = { good: 0, occasional: 0, lax: 0 };
   const expected: Record<Level, number> = { reminder: 0, warning: 0, escalation: 0 };
   const expectedByRule: Partial<Record<RuleId, number>> = {};
+  const roster = opts.members ? new Sink(join(out, `members.${format}`)) : null;
+  if (roster && format === 'csv') roster.write(MEMBER_KEYS.join(',') + '\n');
+  const attendanceFiles: string[] = [];
+  let signSink: Sink | null = null;
+  let inSignPart = 0;
+  let memberCount = 0;
+  let signIns = 0;
   for (const b of stream.branches()) {
     orgSink.write(line(b.org, ORG_KEYS));
+    if (roster) {
+      const rows = branchRoster(stream.options.seed, branches, b.org, stream.options.now);
+      for (const r of rows) roster.write(line(r, MEMBER_KEYS));
+      memberCount += rows.length;
+      for (const a of branchSignIns(rows, b.meetings)) {
+        if (!signSink || inSignPart >= partRows) {
+          signSink?.close();
+          const file = join(out, `attendance-${String(attendanceFiles.length + 1).padStart(4, '0')}.${format}`);
+          attendanceFiles.push(file);
+          signSink = new Sink(file);
+          if (format === 'csv') signSink.write(ATTENDANCE_KEYS.join(',') + '\n');
+          inSignPart = 0;
+        }
+        signSink.write(line(a, ATTENDANCE_KEYS));
+        inSignPart++;
+        signIns++;
+      }
+    }
     for (const m of b.meetings) {
       if (!part || inPart >= partRows) {
         part?.close();
@@ -115,12 +145,15 @@ export function writeCityFiles(opts: WriteCityOptions): CityFilesInfo {
   }
   part?.close();
   orgSink.close();
+  roster?.close();
+  signSink?.close();
 
   const { nowMs: _nowMs, ...options } = stream.options;
   const info: CityFilesInfo = {
     dir: out, format, options, orgsFile, meetingFiles,
     counts: { orgs: committees.length + branches, committees: committees.length, branches, meetings },
     health, expected, expectedByRule,
+    ...(roster ? { memberFiles: { roster: join(out, `members.${format}`), attendance: attendanceFiles, members: memberCount, signIns } } : {}),
   };
   // city.json is written last, via rename, so its presence means the folder is complete.
   const tmp = join(out, 'city.json.tmp');
