@@ -103,9 +103,7 @@ export function readinessProbes(p: {
       return { kind: s.kind, url: s.describe() };
     },
     pingRedis: () => p.redis.ping(),
-    pingSqlite: () => {
-      p.db().$client.prepare('SELECT 1').get();
-    },
+    pingSqlite: () => storeFor(p.db()).ping(),
     workersRunning: p.workersRunning,
     lastEvaluationFinishedAt: () => lastEvaluationFinishedAt(p.db()),
     evaluateCron: p.evaluateCron,

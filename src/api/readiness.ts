@@ -30,7 +30,8 @@ export interface ReadinessProbes {
   /** Resolves when Redis answers PING; rejects otherwise. */
   pingRedis(): Promise<void>;
   /** Throws when the database does not answer a trivial query. */
-  pingSqlite(): void;
+  /** A round trip to the store (SQLite or PostgreSQL). */
+  pingSqlite(): void | Promise<void>;
   /** Whether this process's workers are running (false while stopping or reloading). */
   workersRunning(): boolean;
   /** Wall-clock finish time of the last successful evaluation, or null when none ever ran. */
