@@ -24,6 +24,7 @@ const NOT_YET_ON_THE_PORT = new Set([
   'src/api/routes/rating.ts',
   'src/api/routes/reports.ts',
   'src/api/routes/types.ts',
+  'src/api/scope.ts',
   'src/api/service.ts',
   'src/app/accounts.ts',
   'src/app/org-tree.ts',
