@@ -22,8 +22,16 @@ export function registerImport(program: Command): void {
       '导入组织与会议记录（CSV：UTF-8/GBK，XLSX，NDJSON；中文或英文表头）。任一行有误则整批不导入。\n' +
         'Import organizations and meeting records; a file with any bad row is rejected whole.',
     )
-    .argument('<files...>', '文件 / files (.csv .xlsx .ndjson)')
-    .action(async (files: string[]) => {
+    .argument('[files...]', '文件 / files (.csv .xlsx .ndjson)')
+    .option('--template <dir>', '在此目录写出各表的空白模板（CSV 与 XLSX，中文表头），不导入 / write blank CSV and XLSX templates with Chinese headers into DIR, import nothing')
+    .action(async (files: string[], opts: { template?: string }) => {
+      if (opts.template !== undefined) {
+        const { writeTemplates } = await import('../../import/templates.js');
+        const written = await writeTemplates(opts.template);
+        process.stdout.write(`已写出 ${written.length} 个模板文件 / wrote ${written.length} template files:\n${written.map((f) => `  ${f}`).join('\n')}\n`);
+        return;
+      }
+      if (files.length === 0) throw new UserError('请指定要导入的文件，或用 --template DIR 写出模板 / give the files to import, or --template DIR for blank templates', 1);
       const dbPath = defaultDbPath();
       const db = openDb(dbPath);
       const progress = process.stderr.isTTY ? new ProgressBar() : undefined;
