@@ -70,7 +70,7 @@ export function openLevel(a: Pick<AlertRow, 'level'>, f: Finding, policy: Lifecy
 }
 
 /** Why an alert without a finding this run may be resolved; null = its period was not evaluated. */
-export type ScopeVerdict = 'evaluated' | 'rule-disabled' | null;
+export type ScopeVerdict = 'evaluated' | 'rule-disabled' | 'period-changed' | null;
 
 /** One decided change: the columns to write, the event recording it, whether to notify. */
 export interface Change {
@@ -222,7 +222,9 @@ export function decideWithoutFinding(a: AlertRow, verdict: ScopeVerdict, now: nu
   const reason =
     verdict === 'rule-disabled'
       ? 'rule-disabled'
-      : RECORD_RULES.has(a.rule)
+      : verdict === 'period-changed'
+        ? 'period-changed'
+        : RECORD_RULES.has(a.rule)
         ? 'record-corrected'
         : now < a.dueAt
           ? 'met-on-time'

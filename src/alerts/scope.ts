@@ -8,6 +8,7 @@ import { rulesFor } from '../config/load.js';
 import type { RulesConfig } from '../config/rules-schema.js';
 import type { Domain, RuleId } from '../domain/types.js';
 import { isMemberRule, windowFor, type EvalRequest } from '../rules/index.js';
+import { parsePeriod } from '../domain/calendar.js';
 import type { ScopeVerdict } from './lifecycle.js';
 
 /** Answers "was this (org, rule, period) evaluated in this run?". */
@@ -23,7 +24,7 @@ export interface ScopeBranch {
   domain: Domain | string | null;
 }
 
-type RuleCoverage = ReadonlySet<string> | 'any-period' | 'disabled';
+type RuleCoverage = { labels: ReadonlySet<string>; kind: string | null } | 'any-period' | 'disabled';
 
 /**
  * The scope of a run that evaluated `branches` as of `now` with `config`, re-checking the
@@ -52,7 +53,7 @@ export function evaluationScope(
       const cfg = (rulesFor(config, domain as Domain | null) as RulesConfig)[rule];
       if (!cfg || !cfg.enabled) c = 'disabled';
       else if (rule === 'term-expiry' || isMemberRule(rule)) c = 'any-period';
-      else c = new Set(windowFor(rule, cfg, now).map((p) => p.label));
+      else c = { labels: new Set(windowFor(rule, cfg, now).map((p) => p.label)), kind: (cfg as { period?: string }).period ?? null };
       rules.set(rule, c);
     }
     return c;
@@ -68,7 +69,10 @@ export function evaluationScope(
       if (!domainOf.has(org)) return null;
       const c = coverage(domainOf.get(org)!, rule);
       if (c === 'disabled') return 'rule-disabled';
-      if (c === 'any-period' || c.has(period)) return 'evaluated';
+      if (c === 'any-period' || c.labels.has(period)) return 'evaluated';
+      // The rule's period kind changed (e.g. quarterly → monthly): its old alerts are not judged any more.
+      const kind = parsePeriod(period)?.kind;
+      if (kind && c.kind !== null && kind !== c.kind) return 'period-changed';
       return extra.get(org)?.has(`${rule}\u0000${period}`) ? 'evaluated' : null;
     },
   };

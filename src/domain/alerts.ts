@@ -19,6 +19,7 @@ export const EVENT_REASONS_ZH = {
   'late-record': '记录已补录，问题消除',
   'record-corrected': '记录已更正，问题消除',
   'rule-disabled': '规则已停用',
+  'period-changed': '规则的检查周期已调整，原周期不再检查',
   acknowledged: '已报送整改计划和完成时限',
   'deadline-passed': '整改期限已过，问题仍未解决',
   reappeared: '问题再次出现',

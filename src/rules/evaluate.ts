@@ -47,7 +47,7 @@ export function evaluateBranch(
     if (list) list.push(m);
     else byType.set(m.type, [m]);
   }
-  const extra = alsoEvaluate?.length ? extraPeriods(alsoEvaluate) : undefined;
+  const extra = alsoEvaluate?.length ? extraPeriods(alsoEvaluate, rules) : undefined;
   const windows = windowsOf(rules, now);
 
   const out: Finding[] = [];
@@ -103,12 +103,15 @@ function windowsOf(rules: RulesConfig, now: number): Map<RuleId, readonly Period
   return windows;
 }
 
-function extraPeriods(requests: readonly EvalRequest[]): Map<RuleId, Period[]> {
+function extraPeriods(requests: readonly EvalRequest[], rules: RulesConfig): Map<RuleId, Period[]> {
   const out = new Map<RuleId, Period[]>();
   for (const r of requests) {
     if (r.rule === 'term-expiry' || r.rule === 'member-absence' || r.rule === 'probation-due') continue;
     const p = parsePeriod(r.period);
-    if (!p) continue;
+    // A period of another kind than the rule now has (its period was changed in config) is no longer
+    // judged: the scope resolves its alert as 'period-changed' instead of leaving it open forever.
+    const kind = (rules[r.rule] as { period?: string } | undefined)?.period;
+    if (!p || (kind !== undefined && p.kind !== kind)) continue;
     const list = out.get(r.rule);
     if (list) list.push(p);
     else out.set(r.rule, [p]);

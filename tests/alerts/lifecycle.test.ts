@@ -70,6 +70,23 @@ describe('the alert lifecycle with the real rules', () => {
     ]);
   });
 
+  it('resolves the old alerts of a rule whose period changed (quarterly → monthly) instead of orphaning them', () => {
+    const only = (c: Config) => {
+      for (const [id, r] of Object.entries(c.rules)) (r as { enabled: boolean }).enabled = id === 'lecture-quarterly';
+    };
+    cycle(testConfig(only), [], '2026-10-08T08:30');
+    expect(alertOf('B1', 'lecture-quarterly', '2026-Q3')).toMatchObject({ state: 'open', level: 'warning' });
+    const monthly = testConfig((c) => {
+      only(c);
+      c.rules['lecture-quarterly'].period = 'month';
+    });
+    cycle(monthly, [], '2026-10-09T08:30');
+    const a = alertOf('B1', 'lecture-quarterly', '2026-Q3');
+    expect(a.state).toBe('resolved');
+    expect(alertHistory(t.db, a.id).at(-1)).toMatchObject({ kind: 'resolved', reason: 'period-changed' });
+    expect(alertOf('B1', 'lecture-quarterly', '2026-09')).toMatchObject({ state: 'open' });
+  });
+
   it('resolves a reminder as met on time when the meeting is recorded before the period ends', () => {
     const config = onlyCommitteeMonthly();
     const held = [committeeMeeting('m-sep', '2026-09-10T09:00')];
