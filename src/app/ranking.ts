@@ -40,13 +40,36 @@ export interface Board {
 
 const cache = new WeakMap<object, Map<string, { version: string; board: Board }>>();
 
+/**
+ * The version queries read every stored report row of the period (20,000 rows with large JSON
+ * beside them): re-checked at most every VERSION_TTL_MS, so a page is a sort, and the board is at
+ * most that much behind a recomputation (the event stream polls on its own).
+ */
+const VERSION_TTL_MS = 5000;
+const checked = new WeakMap<object, Map<string, { at: number; value: string | string[] }>>();
+function cachedCheck<T extends string | string[]>(db: Db, key: string, read: () => T): T {
+  let byDb = checked.get(db.$client);
+  if (!byDb) checked.set(db.$client, (byDb = new Map()));
+  const hit = byDb.get(key);
+  const now = Date.now();
+  if (hit && now - hit.at < VERSION_TTL_MS) return hit.value as T;
+  const value = read();
+  byDb.set(key, { at: now, value });
+  return value;
+}
+
+/** Forget the cached version checks (the event stream saw a change: the next page must see it too). */
+export function forgetBoardChecks(db: Db): void {
+  checked.delete(db.$client);
+}
+
 export function boardPeriods(db: Db): string[] {
-  return reportPeriods(db);
+  return cachedCheck(db, 'periods', () => reportPeriods(db));
 }
 
 /** The board of a period (null when no report of it is stored). */
 export function rankingBoard(db: Db, period: string): Board | null {
-  const version = reportsVersion(db, period);
+  const version = cachedCheck(db, `version:${period}`, () => reportsVersion(db, period));
   if (version.startsWith('0:')) return null;
   let byDb = cache.get(db.$client);
   if (!byDb) cache.set(db.$client, (byDb = new Map()));

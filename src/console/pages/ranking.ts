@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { DOMAINS, DOMAIN_NAMES_ZH } from '../../domain/types.js';
-import { boardPeriods, boardRows, committeeBoard, rankingBoard } from '../../app/ranking.js';
+import { boardPeriods, boardRows, committeeBoard, forgetBoardChecks, rankingBoard } from '../../app/ranking.js';
 import { reportsVersion } from '../../store/console-reads.js';
 import { countMeetings } from '../../store/sqlite/meetings.js';
 import { pageOf, PageError, type PageContext } from '../context.js';
@@ -90,6 +90,7 @@ export function rankingRoutes(app: FastifyInstance, ctx: PageContext): void {
         const v = versionNow();
         if (v !== last) {
           last = v;
+          forgetBoardChecks(ctx.db);
           res.write(`event: ranking-changed\ndata: ${JSON.stringify({ period })}\n\n`);
         } else res.write(`: keep-alive\n\n`);
       } catch {
