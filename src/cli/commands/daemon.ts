@@ -44,7 +44,8 @@ export function registerDaemon(program: Command): void {
       if (!KINDS.includes(opts.kind)) throw new UserError(`未知任务 / unknown --kind: ${opts.kind} (${KINDS.join(', ')})`, 2);
       const at = opts.at === undefined ? undefined : parseTimestamp(opts.at);
       if (at === null) throw new UserError(`--at 时间无效 / invalid --at time: "${opts.at}" (例如 2026-11-02T08:30)`, 2);
-      const { config, warnings } = loadConfig(opts.config ?? defaultConfigPath());
+      // Warnings (the holiday calendar's coverage, say) are judged as of the cycle's own time under --once --at.
+      const { config, warnings } = loadConfig(opts.config ?? defaultConfigPath(), at ?? Date.now());
       for (const w of warnings) log.warn({ file: w.file, line: w.line, path: w.path }, `configuration warning: ${w.message}`);
       const env = readEnv();
       const base = {
