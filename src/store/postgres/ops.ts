@@ -6,9 +6,7 @@
  * that count written under one lock, so the daily cap holds exactly), "reports:<period>".
  */
 import type pg from 'pg';
-import type { Contacts, DigestModel, OrgContacts } from '../../domain/digest.js';
-import type { LogicalChannel } from '../../domain/channels.js';
-import type { Level } from '../../domain/types.js';
+import type { OrgContacts } from '../../domain/digest.js';
 import type { AlertChanges, AlertIdentity, AlertTarget, AmendLoad, ReconcileLoad, ReportPlanLoad } from '../port.js';
 import type { AlertRow } from '../types/alerts.js';
 import type {
@@ -43,6 +41,7 @@ import {
 import { hasStoredReports } from './reports.js';
 import { unplannedReports, writeReportPlan } from './report-mails.js';
 import { one, rows, tx, type Q, type Tx } from './q.js';
+import { storedDeliveryFromRow } from '../rows/stored-delivery.js';
 
 /** The lock of a report period: a key of its own per period (hashed by the server). */
 const reportsLock = async (c: Tx, period: string) => {
@@ -126,8 +125,6 @@ export function amendTx<R>(pool: pg.Pool, target: AlertTarget, now: number, deci
   );
 }
 
-const NO_CONTACTS: Contacts = { phone: null, email: null, robot: null };
-
 /** One delivery with what it carries, read from its row (digest_id or report_id). */
 export async function storedDelivery(q: Q, id: number): Promise<StoredDelivery | undefined> {
   const r = await one<Record<string, unknown>>(
@@ -145,46 +142,7 @@ export async function storedDelivery(q: Q, id: number): Promise<StoredDelivery |
       WHERE d.id = $1`,
     [id],
   );
-  if (!r) return undefined;
-  const base = {
-    id: r.id as number,
-    dedupKey: r.dedupKey as string,
-    channel: r.channel as StoredDelivery['channel'],
-    logical: r.logical as LogicalChannel,
-    recipient: r.recipient as string,
-    status: r.status as StoredDelivery['status'],
-    notBefore: r.notBefore as number,
-    sendDay: r.sendDay as string,
-    attempts: r.attempts as number,
-    claimedUntil: r.claimedUntil as number | null,
-    claimedBy: r.claimedBy as string | null,
-    sentAt: r.sentAt as number | null,
-    providerMessageId: r.providerMessageId as string | null,
-    lastError: r.lastError as string | null,
-    fallbackOf: r.fallbackOf as number | null,
-  };
-  if (r.digestId !== null) {
-    if (r.recipientKey === null) return undefined;
-    return {
-      ...base,
-      route: JSON.parse(r.gRoute as string) as LogicalChannel[],
-      contacts: JSON.parse(r.gContacts as string) as Contacts,
-      carries: {
-        kind: 'digest',
-        digestId: r.digestId as number,
-        recipientKey: r.recipientKey as string,
-        model: JSON.parse(r.model as string) as DigestModel,
-        level: r.level as Level,
-        eventIds: r.eventIds as number[],
-      },
-    };
-  }
-  return {
-    ...base,
-    route: r.dRoute ? (JSON.parse(r.dRoute as string) as LogicalChannel[]) : [base.logical],
-    contacts: r.dContacts ? (JSON.parse(r.dContacts as string) as Contacts) : NO_CONTACTS,
-    carries: { kind: 'report', reportId: r.reportId as number, report: r.reportData ? (JSON.parse(r.reportData as string) as object) : null },
-  };
+  return r ? storedDeliveryFromRow(r, (raw) => raw as number[]) : undefined;
 }
 
 /** Claim, then read the delivery (a claimed row is ours until the lease ends: reading it after is safe). */

@@ -4,10 +4,7 @@
  * outbox planning as load → decide (pure) → apply. The database write lock is the "sms-day" lock:
  * counting SMS and writing the deliveries that count happen in one IMMEDIATE transaction.
  */
-import type { Contacts, OrgContacts } from '../../domain/digest.js';
-import type { LogicalChannel } from '../../domain/channels.js';
-import type { DigestModel } from '../../domain/digest.js';
-import type { Level } from '../../domain/types.js';
+import type { OrgContacts } from '../../domain/digest.js';
 import type {
   AttemptRow,
   DeliveryClaimRow,
@@ -23,6 +20,7 @@ import type {
 import { inTransaction, prepared } from './alerts.js';
 import { insertAckLink } from '../ack-links.js';
 import type { Db } from './db.js';
+import { storedDeliveryFromRow } from '../rows/stored-delivery.js';
 import {
   claimDeliveryRow,
   deliveryByKey,
@@ -36,8 +34,6 @@ import {
   unplannedOutbox,
   writePlan,
 } from './deliveries.js';
-
-const NO_CONTACTS: Contacts = { phone: null, email: null, robot: null };
 
 /** One delivery with what it carries, read from its row (digest_id or report_id), or undefined. */
 export function storedDelivery(db: Db, id: number): StoredDelivery | undefined {
@@ -56,46 +52,7 @@ export function storedDelivery(db: Db, id: number): StoredDelivery | undefined {
        LEFT JOIN reports r ON r.id = d.report_id
       WHERE d.id = ?`,
   ).get(id) as Record<string, unknown> | undefined;
-  if (!r) return undefined;
-  const base = {
-    id: r.id as number,
-    dedupKey: r.dedupKey as string,
-    channel: r.channel as StoredDelivery['channel'],
-    logical: r.logical as LogicalChannel,
-    recipient: r.recipient as string,
-    status: r.status as StoredDelivery['status'],
-    notBefore: r.notBefore as number,
-    sendDay: r.sendDay as string,
-    attempts: r.attempts as number,
-    claimedUntil: r.claimedUntil as number | null,
-    claimedBy: r.claimedBy as string | null,
-    sentAt: r.sentAt as number | null,
-    providerMessageId: r.providerMessageId as string | null,
-    lastError: r.lastError as string | null,
-    fallbackOf: r.fallbackOf as number | null,
-  };
-  if (r.digestId !== null) {
-    if (r.recipientKey === null) return undefined; // digest row gone (never happens: foreign key)
-    return {
-      ...base,
-      route: JSON.parse(r.gRoute as string) as LogicalChannel[],
-      contacts: JSON.parse(r.gContacts as string) as Contacts,
-      carries: {
-        kind: 'digest',
-        digestId: r.digestId as number,
-        recipientKey: r.recipientKey as string,
-        model: JSON.parse(r.model as string) as DigestModel,
-        level: r.level as Level,
-        eventIds: JSON.parse(r.eventIds as string) as number[],
-      },
-    };
-  }
-  return {
-    ...base,
-    route: r.dRoute ? (JSON.parse(r.dRoute as string) as LogicalChannel[]) : [base.logical],
-    contacts: r.dContacts ? (JSON.parse(r.dContacts as string) as Contacts) : NO_CONTACTS,
-    carries: { kind: 'report', reportId: r.reportId as number, report: r.reportData ? (JSON.parse(r.reportData as string) as object) : null },
-  };
+  return r ? storedDeliveryFromRow(r, (raw) => JSON.parse(raw as string) as number[]) : undefined;
 }
 
 /** Claim (see DeliveriesRepo.claim); the delivery is read in the same transaction as the claim. */
