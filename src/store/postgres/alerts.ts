@@ -2,35 +2,15 @@
  * PostgreSQL queries of the alert lifecycle (mirror of the SQLite module): open alerts in one
  * read, a writer of alert changes, events and outbox rows, and the read side of `orglife alerts`.
  */
-import type { AlertRow, AlertState, NewEvent } from '../../alerts/types.js';
+import type { AlertState } from '../../domain/alerts.js';
 import type { RuleId } from '../../domain/types.js';
-import type { EvalRequest } from '../../rules/index.js';
-import type { AlertEventRow, AlertListRow, OrgAlertSummary } from '../sqlite/alerts.js';
+import type { EvalRequest } from '../../domain/facts.js';
+import type { AlertEventRow, AlertListRow, AlertRow, NewEvent, OrgAlertSummary } from '../types/alerts.js';
+import { ALERT_COLUMNS } from '../rows/alert-columns.js';
+
+export { ALERT_COLUMNS };
 import { one, rows, type Q } from './q.js';
 
-export const ALERT_COLUMNS = {
-  id: 'id',
-  org: 'org',
-  rule: 'rule',
-  period: 'period',
-  subject: 'subject',
-  state: 'state',
-  level: 'level',
-  ruleLevel: 'rule_level',
-  dueAt: 'due_at',
-  message: 'message',
-  openedAt: 'opened_at',
-  updatedAt: 'updated_at',
-  resolvedAt: 'resolved_at',
-  lastNotifiedAt: 'last_notified_at',
-  notifications: 'notifications',
-  repeats: 'repeats',
-  ackPlan: 'ack_plan',
-  ackBy: 'ack_by',
-  ackDeadline: 'ack_deadline',
-  ackWho: 'ack_who',
-  ackAt: 'ack_at',
-} as const satisfies Record<keyof AlertRow, string>;
 
 const SELECT_ALERT = `SELECT ${Object.entries(ALERT_COLUMNS)
   .map(([f, c]) => `a.${c} AS "${f}"`)

@@ -11,6 +11,7 @@ import type { AlertRow, NewEvent, AlertListRow, AlertEventRow, OrgAlertSummary }
 export type { AlertListRow, AlertEventRow, OrgAlertSummary } from '../types/alerts.js';
 import type { Level, RuleId } from '../../domain/types.js';
 import type { EvalRequest } from '../../domain/facts.js';
+import { ALERT_COLUMNS } from '../rows/alert-columns.js';
 
 const STATEMENTS = new WeakMap<Database, Map<string, Statement>>();
 
@@ -26,30 +27,6 @@ export function prepared(db: Db, sql: string): Statement {
   return stmt;
 }
 
-/** Columns of `alerts` as AlertRow fields. */
-const ALERT_COLUMNS = {
-  id: 'id',
-  org: 'org',
-  rule: 'rule',
-  period: 'period',
-  subject: 'subject',
-  state: 'state',
-  level: 'level',
-  ruleLevel: 'rule_level',
-  dueAt: 'due_at',
-  message: 'message',
-  openedAt: 'opened_at',
-  updatedAt: 'updated_at',
-  resolvedAt: 'resolved_at',
-  lastNotifiedAt: 'last_notified_at',
-  notifications: 'notifications',
-  repeats: 'repeats',
-  ackPlan: 'ack_plan',
-  ackBy: 'ack_by',
-  ackDeadline: 'ack_deadline',
-  ackWho: 'ack_who',
-  ackAt: 'ack_at',
-} as const satisfies Record<keyof AlertRow, string>;
 
 export const SELECT_ALERT = `SELECT ${Object.entries(ALERT_COLUMNS)
   .map(([f, c]) => `a.${c} AS ${f}`)
