@@ -50,6 +50,7 @@ import type {
 } from './types/reports.js';
 import type { ClaimTickInput, RunRow, RunStart, TickClaim, TickRow } from './types/runs.js';
 import type { DemoSiteRow, RatingBranch, RatingFact, StarChangeFact, WeakDesignation } from './types/rating.js';
+import type { MeetingDetail, MemberCounts, RosterMember, StoredMember, TrackedMeeting, TrackedParticipation } from './types/members.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -75,6 +76,7 @@ export interface Store {
   readonly runs: RunsRepo;
   readonly imports: ImportsRepo;
   readonly rating: RatingRepo;
+  readonly members: MembersRepo;
   /** A cheap round trip (readiness probes); rejects when the database does not answer. */
   ping(): Promise<void>;
   /** Apply pending migrations; returns how many were applied. */
@@ -377,4 +379,26 @@ export interface RatingRepo {
   weakDesignations(opts?: { org?: string; all?: boolean }): Promise<WeakDesignation[]>;
   /** Demonstration sites, optionally of one year or branch. */
   demoSites(opts?: { year?: number; org?: string }): Promise<DemoSiteRow[]>;
+}
+
+// ---------------------------------------------------------------- members (roster and sign-ins)
+
+/** The roster (党员名册) and sign-ins (参会签到) as the member rules, the meeting checks and the reports read them. */
+export interface MembersRepo {
+  /** Rosters of the given branches (org ids), by org id, by member id within each; branches without a roster are absent. */
+  rosters(orgIds: readonly number[]): Promise<Map<number, RosterMember[]>>;
+  /** Per branch (org id), the time of its first tracked meeting held at or before `until`; absent = none. */
+  firstTrackedAt(orgIds: readonly number[], until: number): Promise<Map<number, number>>;
+  /** Meetings of the branches held in [from, until] with their minutes elements and present sign-ins, by org id. */
+  meetingDetails(orgIds: readonly number[], from: number, until: number): Promise<Map<number, MeetingDetail[]>>;
+  /** Roster sizes as of `at` ('YYYY-MM-DD': joined by then, not left by then), by org code. */
+  rosterCounts(at: string): Promise<Map<string, number>>;
+  /** Tracked meetings of the branches held in [from, until), oldest first, with their decoded sign-ins, by org id. */
+  trackedMeetings(orgIds: readonly number[], from: number, until: number): Promise<Map<number, TrackedMeeting[]>>;
+  /** Tracked meetings of the branches held in [from, until), by org id: time and who took part. */
+  trackedIn(orgIds: readonly number[], from: number, until: number): Promise<Map<number, TrackedParticipation[]>>;
+  /** Every member of one branch (org code) as stored, phones included (callers mask them), by member id. */
+  listOf(orgCode: string): Promise<StoredMember[]>;
+  /** How many members, tracked meetings and sign-ins are stored. */
+  counts(): Promise<MemberCounts>;
 }

@@ -14,6 +14,7 @@ import { closePg, maskPgUrl, migratePg, openPg } from './db.js';
 import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn } from './deliveries.js';
 import { allBranchIds, branchesByIds, branchIdsUnder, branchMeetingsBetween, branchParents, findOrgHeader, orgHeadersByCode, recordIdsOf, windowMeetings } from './facts.js';
 import { beginPgImport } from './import-session.js';
+import { countMembersAndTracked, firstTrackedAt, listMembersOf, meetingDetails, rosterCounts, rostersOf, trackedIn, trackedMeetings } from './members.js';
 import { amendTx, claim, giveUpTx, markSentTx, planOutboxTx, reconcileTx, recordFailureTx, storeAndPlanTx, storedDelivery, storeReportsTx } from './ops.js';
 import { countMeetings, countOrgs, getMeeting, getOrg, listMeetingsOf, listOrgs } from './orgs.js';
 import { one, rows } from './q.js';
@@ -88,6 +89,16 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       saveStarChange: (c, now) => saveStarChange(p, c, now),
       weakDesignations: (opts) => listWeak(p, opts),
       demoSites: (opts) => listDemoSites(p, opts),
+    },
+    members: {
+      rosters: (ids) => rostersOf(p, ids),
+      firstTrackedAt: (ids, until) => firstTrackedAt(p, ids, until),
+      meetingDetails: (ids, from, until) => meetingDetails(p, ids, from, until),
+      rosterCounts: (at) => rosterCounts(p, at),
+      trackedMeetings: (ids, from, until) => trackedMeetings(p, ids, from, until),
+      trackedIn: (ids, from, until) => trackedIn(p, ids, from, until),
+      listOf: (code) => listMembersOf(p, code),
+      counts: () => countMembersAndTracked(p),
     },
     orgs: {
       list: () => listOrgs(p),

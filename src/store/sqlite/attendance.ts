@@ -12,80 +12,21 @@
  * Only src/store touches SQL; the importer and the evaluation call these functions.
  */
 import type { Statement } from 'better-sqlite3';
-import { ATTENDANCE_STATUSES, SIGN_IN_METHODS, type AttendanceStatus, type SignInMethod } from '../../domain/members.js';
-import { SHANGHAI_OFFSET_MS } from '../../domain/calendar.js';
 import type { Db } from './db.js';
+import { int32s, monthOfInstant, packEntries, packMonths, tookPart, unpackAttendance, type PackedAttendance } from '../rows/attendance-codec.js';
 
-const STATUS_CODE: Record<AttendanceStatus, number> = { present: 0, excused: 1, absent: 2 };
-const METHOD_CODE: Record<SignInMethod, number> = { face: 1, qr: 2, manual: 3, remote: 4 };
-
-/** The low 8 bits of an entry code: status and method (what a re-import compares). */
-export function entryCode(status: AttendanceStatus, method: SignInMethod | null): number {
-  return STATUS_CODE[status] | ((method ? METHOD_CODE[method] : 0) << 2);
-}
-
-/** Status of an entry code. */
-export function entryStatus(code: number): AttendanceStatus {
-  return ATTENDANCE_STATUSES[code & 3] ?? 'absent';
-}
-
-/** Method of an entry code, or null. */
-export function entryMethod(code: number): SignInMethod | null {
-  const m = (code >> 2) & 7;
-  return m ? (SIGN_IN_METHODS[m - 1] ?? null) : null;
-}
-
-/** Whether an entry code means "took part" (present or excused). */
-export function tookPart(code: number): boolean {
-  return (code & 3) <= 1;
-}
-
-/** A meeting's sign-ins, decoded. `signed` is null when no entry has a time. */
-export interface PackedAttendance {
-  members: Int32Array;
-  codes: Int32Array;
-  signed: Float64Array | null;
-}
-
-/** A view of a blob as int32 (copied when SQLite's buffer is not 4-byte aligned). */
-function int32s(buf: Buffer): Int32Array {
-  if (buf.byteOffset % 4 === 0) return new Int32Array(buf.buffer, buf.byteOffset, buf.byteLength >> 2);
-  return new Int32Array(Uint8Array.from(buf).buffer);
-}
-
-function float64s(buf: Buffer): Float64Array {
-  if (buf.byteOffset % 8 === 0) return new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength >> 3);
-  return new Float64Array(Uint8Array.from(buf).buffer);
-}
-
-/** Decode the packed columns (base64) of one attendance row. */
-export function unpackAttendance(entries: string, signedText: string | null): PackedAttendance {
-  const pairs = int32s(Buffer.from(entries, 'base64'));
-  const signed = signedText ? Buffer.from(signedText, 'base64') : null;
-  const n = pairs.length >> 1;
-  const members = new Int32Array(n);
-  const codes = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    members[i] = pairs[2 * i]!;
-    codes[i] = pairs[2 * i + 1]!;
-  }
-  return { members, codes, signed: signed ? Float64Array.from(float64s(signed)) : null };
-}
-
-function packEntries(members: ArrayLike<number>, codes: ArrayLike<number>, n: number): string {
-  const pairs = new Int32Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    pairs[2 * i] = members[i]!;
-    pairs[2 * i + 1] = codes[i]!;
-  }
-  return Buffer.from(pairs.buffer, pairs.byteOffset, pairs.byteLength).toString('base64');
-}
-
-/** Shanghai month number (year·12 + month − 1) of an instant. */
-export function monthOfInstant(t: number): number {
-  const d = new Date(t + SHANGHAI_OFFSET_MS);
-  return d.getUTCFullYear() * 12 + d.getUTCMonth();
-}
+// The codec moved to ../rows/attendance-codec.ts (both adapters read it); re-exported for the importer.
+export {
+  entryCode,
+  entryMethod,
+  entryStatus,
+  monthOfInstant,
+  packMonths,
+  tookPart,
+  unpackAttendance,
+  unpackMonths,
+  type PackedAttendance,
+} from '../rows/attendance-codec.js';
 
 /** What the attendance importer looks up and writes, over prepared statements of one connection. */
 export class AttendanceStore {
@@ -204,18 +145,3 @@ export function refreshParticipation(db: Db, orgIds: Iterable<number>): void {
   }
 }
 
-/** Month numbers as little-endian uint16, base64 (month numbers of years up to 5461 fit). */
-export function packMonths(months: readonly number[]): string {
-  const b = Buffer.alloc(months.length * 2);
-  months.forEach((m, i) => b.writeUInt16LE(m, i * 2));
-  return b.toString('base64');
-}
-
-/** The month numbers of a `members.months` value, ascending. */
-export function unpackMonths(text: string | null): Uint16Array {
-  if (!text) return new Uint16Array(0);
-  const buf = Buffer.from(text, 'base64');
-  const out = new Uint16Array(buf.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = buf[2 * i]! | (buf[2 * i + 1]! << 8);
-  return out;
-}

@@ -61,6 +61,7 @@ import {
 import { prepared } from './alerts.js';
 import { loadRatingBranches, loadRatings, loadStarChanges, saveStarChange } from './ratings.js';
 import { listDemoSites, listWeak } from './weak-branches.js';
+import { countMembersAndTracked, firstTrackedAt, listMembersOf, meetingDetails, rosterCounts, rostersOf, trackedIn, trackedMeetings } from './members.js';
 import { existsSync } from 'node:fs';
 import type { RunRow, TickRow } from '../types/runs.js';
 
@@ -125,6 +126,16 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       saveStarChange: async (c, now) => saveStarChange(db, c, now),
       weakDesignations: async (opts) => listWeak(db, opts),
       demoSites: async (opts) => listDemoSites(db, opts),
+    },
+    members: {
+      rosters: async (ids) => rostersOf(db, ids),
+      firstTrackedAt: async (ids, until) => firstTrackedAt(db, ids, until),
+      meetingDetails: async (ids, from, until) => meetingDetails(db, ids, from, until),
+      rosterCounts: async (at) => rosterCounts(db, at),
+      trackedMeetings: async (ids, from, until) => trackedMeetings(db, ids, from, until),
+      trackedIn: async (ids, from, until) => trackedIn(db, ids, from, until),
+      listOf: async (code) => listMembersOf(db, code),
+      counts: async () => countMembersAndTracked(db),
     },
     orgs: {
       list: async () => listOrgs(db),

@@ -5,9 +5,12 @@
 import type { Statement } from 'better-sqlite3';
 import type { Member, MemberStatus } from '../../domain/members.js';
 import { MEETING_TYPES, type MeetingType } from '../../domain/types.js';
+import type { MeetingDetail, MemberCounts, RosterMember, StoredMember, TrackedMeeting, TrackedParticipation } from '../types/members.js';
 import type { Db } from './db.js';
 import type { UpsertSpec } from './imports.js';
-import { unpackAttendance, unpackMonths, type PackedAttendance } from './attendance.js';
+import { signInsOf, tookPartIn, unpackMonths } from '../rows/attendance-codec.js';
+
+export type { MeetingDetail, RosterMember, TrackedMeeting } from '../types/members.js';
 
 /** The keyed upsert of members: by member id. `months` (derived) is left alone. */
 export const MEMBER_UPSERT: UpsertSpec = {
@@ -28,19 +31,6 @@ export function memberUpsertParams(out: unknown[], m: Member, orgId: number): un
   out[7] = m.phone;
   out[8] = m.leftOn;
   return out;
-}
-
-/** A member as the rules read it. `row` is members.id (the key in sign-in blobs). */
-export interface RosterMember {
-  row: number;
-  id: string;
-  name: string;
-  status: MemberStatus;
-  joinedOn: string;
-  fullOn: string | null;
-  leftOn: string | null;
-  /** Month numbers (year·12 + month − 1) in which the member took part, ascending (all time). */
-  months: Uint16Array;
 }
 
 const cache = new WeakMap<object, Map<string, Statement>>();
@@ -86,25 +76,6 @@ export function firstTrackedAt(db: Db, orgIds: readonly number[], until: number)
     if (first !== null) out.set(org, first);
   }
   return out;
-}
-
-/** A meeting as the single-meeting checks read it (ids are meetings row ids). */
-export interface MeetingDetail {
-  id: number;
-  type: MeetingType;
-  heldAt: number;
-  attended: number;
-  minutes: boolean | null;
-  place: boolean;
-  chair: boolean;
-  recorder: boolean;
-  agenda: boolean;
-  resolutions: boolean;
-  durationMinutes: number | null;
-  video: boolean | null;
-  photos: number | null;
-  /** Present sign-ins; null when the meeting is not tracked. */
-  present: number | null;
 }
 
 /**
@@ -154,28 +125,23 @@ export function rosterCounts(db: Db, at: string): Map<string, number> {
   return new Map(stmt(db, sql).raw().all(at, at) as [string, number][]);
 }
 
-/** One tracked meeting of a branch for the reports: its time, type and decoded sign-ins. */
-export interface TrackedMeeting {
-  id: number;
-  type: MeetingType;
-  heldAt: number;
-  attendance: PackedAttendance;
-}
-
-/** Tracked meetings of one branch (org id) held in [from, until), oldest first. */
-export function trackedMeetingsOf(db: Db, orgId: number, from: number, until: number): TrackedMeeting[] {
-  const sql = `SELECT a.meeting_id, m.type, a.held_at, a.entries, a.signed FROM attendance a JOIN meetings m ON m.id = a.meeting_id
-    WHERE a.org_id = ? AND a.held_at >= ? AND a.held_at < ? ORDER BY a.held_at`;
-  return (stmt(db, sql).raw().all(orgId, from, until) as [number, MeetingType, number, string, string | null][]).map((r) => ({
-    id: r[0],
-    type: r[1],
-    heldAt: r[2],
-    attendance: unpackAttendance(r[3], r[4]),
-  }));
+/** Tracked meetings of the given branches (org ids) held in [from, until), oldest first, by org id. */
+export function trackedMeetings(db: Db, orgIds: readonly number[], from: number, until: number): Map<number, TrackedMeeting[]> {
+  const out = new Map<number, TrackedMeeting[]>();
+  if (!orgIds.length) return out;
+  const sql = `SELECT a.org_id, a.meeting_id, m.type, a.held_at, a.entries, a.signed
+    FROM json_each(?) j JOIN attendance a ON a.org_id = j.value JOIN meetings m ON m.id = a.meeting_id
+    WHERE a.held_at >= ? AND a.held_at < ? ORDER BY a.org_id, a.held_at, a.meeting_id`;
+  for (const r of stmt(db, sql).raw().all(JSON.stringify(orgIds), from, until) as [number, number, MeetingType, number, string, string | null][]) {
+    let list = out.get(r[0]);
+    if (!list) out.set(r[0], (list = []));
+    list.push({ id: r[1], type: r[2], heldAt: r[3], signIns: signInsOf(r[4], r[5]) });
+  }
+  return out;
 }
 
 /** Every member of a branch (org code) as stored, phones included (callers mask them), by member id. */
-export function listMembersOf(db: Db, orgCode: string): (Member & { row: number })[] {
+export function listMembersOf(db: Db, orgCode: string): StoredMember[] {
   const sql = `SELECT m.id, m.member_id, o.code, m.name, m.status, m.joined_on, m.full_on, m.flowing, m.phone, m.left_on
     FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.code = ? ORDER BY m.member_id`;
   return (stmt(db, sql).raw().all(orgCode) as unknown[][]).map((r) => ({
@@ -193,25 +159,22 @@ export function listMembersOf(db: Db, orgCode: string): (Member & { row: number 
 }
 
 /** How many members and tracked meetings are stored (stats, bench). */
-export function countMembersAndTracked(db: Db): { members: number; tracked: number; signIns: number } {
+export function countMembersAndTracked(db: Db): MemberCounts {
   const members = stmt(db, 'SELECT count(*) FROM members').pluck().get() as number;
   const t = stmt(db, 'SELECT count(*), coalesce(sum(present + excused + absent), 0) FROM attendance').raw().get() as [number, number];
   return { members, tracked: t[0], signIns: t[1] };
 }
 
 /** Tracked meetings of the given branches held in [from, until), grouped by org id: time and who took part (member row ids). */
-export function trackedIn(db: Db, orgIds: readonly number[], from: number, until: number): Map<number, { heldAt: number; tookPart: number[] }[]> {
-  const out = new Map<number, { heldAt: number; tookPart: number[] }[]>();
+export function trackedIn(db: Db, orgIds: readonly number[], from: number, until: number): Map<number, TrackedParticipation[]> {
+  const out = new Map<number, TrackedParticipation[]>();
   if (!orgIds.length) return out;
   const sql = `SELECT a.org_id, a.held_at, a.entries FROM json_each(?) j JOIN attendance a ON a.org_id = j.value
     WHERE a.held_at >= ? AND a.held_at < ?`;
   for (const [org, heldAt, entries] of stmt(db, sql).raw().all(JSON.stringify(orgIds), from, until) as [number, number, string][]) {
-    const a = unpackAttendance(entries, null);
-    const tookPart: number[] = [];
-    for (let i = 0; i < a.members.length; i++) if ((a.codes[i]! & 3) <= 1) tookPart.push(a.members[i]!);
     let list = out.get(org);
     if (!list) out.set(org, (list = []));
-    list.push({ heldAt, tookPart });
+    list.push({ heldAt, tookPart: tookPartIn(entries) });
   }
   return out;
 }
