@@ -10,6 +10,7 @@ import { domainOverridesSchema, rulesSchema } from './rules-schema.js';
 import { channelsSchema, routingSchema } from '../notifiers/config.js';
 import { reportsSchema } from '../reports/config.js';
 import { ratingSchema } from '../rating/config.js';
+import { gradesSchema } from '../grades/config.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM, 24-hour clock, for example 08:00');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
@@ -135,6 +136,7 @@ export const configSchema = z
     schedules: schedulesSchema,
     reports: reportsSchema,
     rating: ratingSchema,
+    grades: gradesSchema,
     http: httpSchema,
     redis: redisSchema,
   })

@@ -15,7 +15,7 @@ import type { AlertState } from '../domain/alerts.js';
 import type { EvalRequest, TypeWindow } from '../domain/facts.js';
 import type { OrgContacts } from '../domain/digest.js';
 import type { MeetingType, Meeting, Org, OrgKind } from '../domain/types.js';
-import type { AlertEventRow, AlertListRow, AlertRow, NewEvent, OrgAlertSummary } from './types/alerts.js';
+import type { AlertEventRow, AlertListRow, AlertRow, NewEvent, OrgAlertSummary, WarningSpan } from './types/alerts.js';
 import type {
   AttemptRow,
   DeliveryClaimRow,
@@ -189,6 +189,8 @@ export interface AlertsRepo {
   openPeriods(): Promise<Map<string, EvalRequest[]>>;
   /** Per org, how the alerts opened in [start, end) went (for reports). */
   summaryByOrg(start: number, end: number): Promise<Map<string, OrgAlertSummary>>;
+  /** Per org code, the alerts that stood at warning or worse at some time in [since, until) (colour grades). */
+  warningSpans(since: number, until: number): Promise<Map<string, WarningSpan[]>>;
 }
 
 // ---------------------------------------------------------------- alert outbox → digests and deliveries

@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   users: async () => (await import('./users.js')).registerUsers,
   console: async () => (await import('./console.js')).registerConsole,
   preview: async () => (await import('./preview.js')).registerPreview,
+  grades: async () => (await import('./grades.js')).registerGrades,
 };
 
 /** Register the command named in argv (the first non-option word), or all of them when none matches. */

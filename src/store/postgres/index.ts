@@ -5,6 +5,7 @@
  * operations take advisory transaction locks (./ops.ts), claims are compare-and-set, and a tick is
  * claimed in one INSERT … ON CONFLICT (./runs.ts).
  */
+import { warningSpans } from './grades.js';
 import type { OpenStoreOptions } from '../open.js';
 import { StoreMissingError } from '../errors.js';
 import type { Store, StoreWorkerSpec } from '../port.js';
@@ -131,6 +132,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       countByState: () => countAlertsByState(p),
       openPeriods: () => openAlertPeriods(p),
       summaryByOrg: (start, end) => alertSummaryByOrg(p, start, end),
+      warningSpans: (since, until) => warningSpans(p, since, until),
     },
     outbox: {
       plan: (spec, decide) => planOutboxTx(p, spec, decide),

@@ -5,6 +5,7 @@
  * (./group-commit.ts). SQLite has one writer at a time: every named lock of the port is the
  * database write lock here, taken at the start of an IMMEDIATE transaction.
  */
+import { warningSpans } from './grades.js';
 import type { Store, StoreWorkerSpec } from '../port.js';
 import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, openAlertPeriods, orgKindOf } from './alerts.js';
 import { amendTx, reconcileTx } from './alert-ops.js';
@@ -168,6 +169,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       countByState: async () => countAlertsByState(db),
       openPeriods: async () => openAlertPeriods(db),
       summaryByOrg: async (start, end) => alertSummaryByOrg(db, start, end),
+      warningSpans: async (since, until) => warningSpans(db, since, until),
     },
     outbox: {
       plan: async (spec, decide) => planOutboxTx(db, spec, decide),

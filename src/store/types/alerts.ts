@@ -69,3 +69,13 @@ export interface OrgAlertSummary {
   /** How many are still open or acknowledged now. */
   unresolved: number;
 }
+
+/** The time an alert stood at warning (预警) or worse: from its first such event to its resolution. */
+export interface WarningSpan {
+  rule: string;
+  period: string;
+  /** First warning-or-escalation event, epoch ms. */
+  from: number;
+  /** When it was resolved; null while it is open or acknowledged. */
+  to: number | null;
+}
