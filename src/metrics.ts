@@ -88,7 +88,7 @@ const ingested = new Counter({
 /** What scrape-time gauges read; the service sets it (null = those gauges stay empty). */
 export interface ScrapeSource {
   /** Open and acknowledged alerts by level and state. */
-  alertCounts(): Array<{ level: string; state: string; count: number }>;
+  alertCounts(): Array<{ level: string; state: string; count: number }> | Promise<Array<{ level: string; state: string; count: number }>>;
   /** Jobs per queue and state (waiting, active, delayed, failed). */
   queueDepths(): Promise<Array<{ queue: string; state: string; count: number }>>;
 }
@@ -105,11 +105,11 @@ new Gauge({
   help: 'Alerts not resolved, by level and state (open, acknowledged)',
   labelNames: ['level', 'state'] as const,
   registers: [metricsRegistry],
-  collect() {
+  async collect() {
     this.reset();
     if (!source) return;
     try {
-      for (const r of source.alertCounts()) this.set({ level: r.level, state: r.state }, r.count);
+      for (const r of await withTimeout(Promise.resolve(source.alertCounts()), 2000)) this.set({ level: r.level, state: r.state }, r.count);
     } catch {
       // A scrape must not fail because one source is unhappy; the gauge is empty this time.
     }

@@ -1,13 +1,10 @@
 /**
  * The running service as the readiness check and the scrape-time metrics see it: a Redis ping
- * over a small connection of its own, a trivial SQLite query, the last evaluation's finish time
- * (cycle_runs), alert counts, and queue depths read from the daemon's own queues.
+ * over a small connection of its own, a round trip to the store, the last evaluation's finish time
+ * (runs), alert counts, and queue depths read from the daemon's own queues. All through the port.
  */
-import { storeFor } from '../store/sqlite/index.js';
 import { Redis } from 'ioredis';
-import { listAlerts } from '../store/sqlite/alerts.js';
-import type { Db } from '../store/sqlite/db.js';
-import { recentRuns } from '../store/sqlite/runs.js';
+import type { Store } from '../store/port.js';
 import type { ScrapeSource } from '../metrics.js';
 import type { ReadinessProbes } from './readiness.js';
 
@@ -34,21 +31,21 @@ export function pingClient(redisUrl: string): { ping(): Promise<void>; close(): 
 }
 
 /** Wall-clock start and finish of the last successful evaluate run, or null. */
-export function lastEvaluationRun(db: Db): { startedAt: number; finishedAt: number } | null {
-  const done = recentRuns(db, 50, 'evaluate').find((r) => r.status === 'done' && r.finishedAt !== null);
+export async function lastEvaluationRun(store: Store): Promise<{ startedAt: number; finishedAt: number } | null> {
+  const done = (await store.runs.recentRuns(50, 'evaluate')).find((r) => r.status === 'done' && r.finishedAt !== null);
   return done ? { startedAt: done.startedAt, finishedAt: done.finishedAt! } : null;
 }
 
 /** Wall-clock finish time of the last successful evaluate run, or null. */
-export function lastEvaluationFinishedAt(db: Db): number | null {
-  return lastEvaluationRun(db)?.finishedAt ?? null;
+export async function lastEvaluationFinishedAt(store: Store): Promise<number | null> {
+  return (await lastEvaluationRun(store))?.finishedAt ?? null;
 }
 
 /** Unresolved alerts counted by (level, state) and by (level, rule). */
-export function alertCounts(db: Db): { byState: Array<{ level: string; state: string; count: number }>; byRule: Array<{ level: string; rule: string; count: number }> } {
+export async function alertCounts(store: Store): Promise<{ byState: Array<{ level: string; state: string; count: number }>; byRule: Array<{ level: string; rule: string; count: number }> }> {
   const byState = new Map<string, { level: string; state: string; count: number }>();
   const byRule = new Map<string, { level: string; rule: string; count: number }>();
-  for (const a of listAlerts(db, { open: true })) {
+  for (const a of await store.alerts.list({ open: true })) {
     const s = `${a.level}|${a.state}`;
     const r = `${a.level}|${a.rule}`;
     (byState.get(s) ?? byState.set(s, { level: a.level, state: a.state, count: 0 }).get(s)!).count++;
@@ -66,13 +63,18 @@ export interface CountableQueue {
 /** Alert counts are reused this long: scrapes come every few seconds, alerts change once a cycle. */
 const ALERT_COUNTS_TTL_MS = 30_000;
 
-/** Scrape-time source over a database and the daemon's queues (as they are at scrape time). */
-export function scrapeSource(db: () => Db, queues: () => CountableQueue[]): ScrapeSource {
-  let cached: { at: number; rows: Array<{ level: string; state: string; count: number }> } | null = null;
+/** Scrape-time source over a store and the daemon's queues (as they are at scrape time). */
+export function scrapeSource(store: () => Store, queues: () => CountableQueue[]): ScrapeSource {
+  let cached: { at: number; rows: Promise<Array<{ level: string; state: string; count: number }>> } | null = null;
   return {
     alertCounts() {
       const now = Date.now();
-      if (!cached || now - cached.at > ALERT_COUNTS_TTL_MS) cached = { at: now, rows: alertCounts(db()).byState };
+      if (!cached || now - cached.at > ALERT_COUNTS_TTL_MS) {
+        const rows = alertCounts(store()).then((c) => c.byState);
+        // A failed count is not cached: the next scrape asks again.
+        rows.catch(() => (cached = null));
+        cached = { at: now, rows };
+      }
       return cached.rows;
     },
     async queueDepths() {
@@ -88,7 +90,7 @@ export function scrapeSource(db: () => Db, queues: () => CountableQueue[]): Scra
 
 /** Readiness probes from plain parts. */
 export function readinessProbes(p: {
-  db: () => Db;
+  store: () => Store;
   redis: { ping(): Promise<void> };
   workersRunning: () => boolean;
   evaluateCron: () => string;
@@ -99,13 +101,13 @@ export function readinessProbes(p: {
   return {
     ...(p.calendar ? { calendar: p.calendar } : {}),
     store: () => {
-      const s = storeFor(p.db());
+      const s = p.store();
       return { kind: s.kind, url: s.describe() };
     },
     pingRedis: () => p.redis.ping(),
-    pingSqlite: () => storeFor(p.db()).ping(),
+    pingSqlite: () => p.store().ping(),
     workersRunning: p.workersRunning,
-    lastEvaluationFinishedAt: () => lastEvaluationFinishedAt(p.db()),
+    lastEvaluationFinishedAt: () => lastEvaluationFinishedAt(p.store()),
     evaluateCron: p.evaluateCron,
     startedAt: p.startedAt,
     now: p.now ?? Date.now,

@@ -35,7 +35,7 @@ export interface ReadinessProbes {
   /** Whether this process's workers are running (false while stopping or reloading). */
   workersRunning(): boolean;
   /** Wall-clock finish time of the last successful evaluation, or null when none ever ran. */
-  lastEvaluationFinishedAt(): number | null;
+  lastEvaluationFinishedAt(): number | null | Promise<number | null>;
   /** The evaluate schedule currently armed. */
   evaluateCron(): string;
   /** When this process started serving (a fresh install is not "late" before its first tick). */
@@ -93,7 +93,7 @@ export async function checkReadiness(p: ReadinessProbes): Promise<Readiness> {
   const workers: CheckResult = p.workersRunning() ? { ok: true } : { ok: false, detail: '任务进程未运行 / workers are not running' };
   let evaluation: CheckResult;
   try {
-    evaluation = evaluationFreshness(p.evaluateCron(), p.lastEvaluationFinishedAt(), p.startedAt, p.now());
+    evaluation = evaluationFreshness(p.evaluateCron(), await p.lastEvaluationFinishedAt(), p.startedAt, p.now());
   } catch (e) {
     evaluation = { ok: false, detail: message(e) };
   }

@@ -19,7 +19,10 @@ import { log as defaultLog } from '../log.js';
 import { countConfigReload, countDelivery, observeEvaluation, restoreLastEvaluation, setFindingCounts, setHolidayCalendar, setScrapeSource } from '../metrics.js';
 import { createNotifiers } from '../notifiers/registry.js';
 import { CHANNEL_NAMES } from '../notifiers/types.js';
-import { closeDb, openDb } from '../store/sqlite/db.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/port.js';
+import { sqliteHandle } from '../store/sqlite/index.js';
+import type { Db } from '../store/sqlite/db.js';
 import { parseApiTokens } from './auth.js';
 import { alertCounts, lastEvaluationRun, pingClient, readinessProbes, scrapeSource, type CountableQueue } from './probes.js';
 import type { DaemonHealth } from '../console/context.js';
@@ -45,7 +48,7 @@ export interface Service {
   readonly app: FastifyInstance | null;
   /** Validate and swap in the configuration at configPath; a bad one changes nothing. */
   reload(): Promise<ReloadOutcome>;
-  /** Stop: readiness fails, HTTP and the daemon close (in-flight work finishes), SQLite closes. Idempotent. */
+  /** Stop: readiness fails, HTTP and the daemon close (in-flight work finishes), the store closes. Idempotent. */
   stop(): Promise<void>;
   readonly stopped: Promise<void>;
 }
@@ -67,11 +70,16 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   });
   let daemon = await startDaemon(daemonOptions(config));
 
-  // The API has its own connection: a reload or shutdown of the daemon never pulls SQLite from under a request.
-  const db = openDb(o.dbPath);
+  // The API has its own store handle: a reload or shutdown of the daemon never pulls the store from under a request.
+  const given = o.db ?? o.dbPath;
+  const store: Store = typeof given === 'object' ? given : await openStore(given);
+  const ownStore = typeof given !== 'object';
+  const closeStore = async () => {
+    if (ownStore) await store.close();
+  };
   const redis = pingClient(o.env.redisUrl);
   const probes = readinessProbes({
-    db: () => db,
+    store: () => store,
     redis,
     workersRunning: () => state === 'running',
     evaluateCron: () => config.schedules.evaluate,
@@ -80,11 +88,11 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     ...(o.clock ? { now: o.clock } : {}),
   });
   // Metrics start from what the database knows, so a restart does not look like a stalled schedule.
-  const last = lastEvaluationRun(db);
+  const last = await lastEvaluationRun(store);
   if (last) restoreLastEvaluation(last);
-  setFindingCounts(alertCounts(db).byRule);
+  setFindingCounts((await alertCounts(store)).byRule);
   setHolidayCalendar(() => config.calendar);
-  setScrapeSource(scrapeSource(() => db, () => [daemon.runtime.ticks, ...CHANNEL_NAMES.map((c) => daemon.runtime.queueOf(c))]));
+  setScrapeSource(scrapeSource(() => store, () => [daemon.runtime.ticks, ...CHANNEL_NAMES.map((c) => daemon.runtime.queueOf(c))]));
 
   let reloading: Promise<ReloadOutcome> | null = null;
   const doReload = async (): Promise<ReloadOutcome> => {
@@ -131,13 +139,15 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   if (o.http ?? config.http.enabled) {
     if (tokens.length === 0) log.warn('ORGLIFE_API_TOKENS is empty: API routes answer 401; /healthz, /readyz and /metrics work');
     app = await buildApi(
-      { db, config: () => config, tokens, log, clock: o.clock ?? Date.now, readiness: probes, reload },
+      { store, get db() { return legacyDb(store); }, config: () => config, tokens, log, clock: o.clock ?? Date.now, readiness: probes, reload },
       { bodyLimitBytes: config.http.body_limit_bytes, rateLimitPerMinute: config.http.rate_limit_per_minute },
     );
     // The web console (src/console) on the same server, reading through the API's connection.
     const { consolePlugin } = await import('../console/plugin.js');
     await app.register(consolePlugin, {
-      db,
+      get db() {
+        return legacyDb(store);
+      },
       config: () => config,
       log,
       clock: o.clock ?? Date.now,
@@ -150,7 +160,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     } catch (e) {
       await app.close().catch(() => undefined);
       await daemon.stop();
-      closeDb(db);
+      await closeStore();
       await redis.close();
       throw e;
     }
@@ -181,7 +191,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
         await Promise.allSettled([app?.close(), daemon.stop()]);
         setScrapeSource(null);
         await redis.close();
-        closeDb(db);
+        await closeStore();
         log.info('service stopped');
         resolveStopped();
       })();
@@ -218,7 +228,7 @@ export function installSignalHandlers(service: Service, log: Logger = defaultLog
   };
 }
 
-/** Count delivery outcomes on their way into SQLite (the outbox is the one place every outcome passes). */
+/** Count delivery outcomes on their way into the store (the outbox is the one place every outcome passes). */
 function countingOutbox(inner: Outbox): Outbox {
   return {
     claim: (store, id, owner, now, leaseMs) => inner.claim(store, id, owner, now, leaseMs),
@@ -248,13 +258,23 @@ function observedEvaluate(inner: TickHandler | undefined): TickHandler {
       const stats = inner ? await inner(ctx) : undefined;
       observeEvaluation({ startedAt, finishedAt: Date.now() });
       // The unresolved alerts after reconcile are the current findings, by level and rule.
-      setFindingCounts(alertCounts(ctx.db).byRule);
+      setFindingCounts((await alertCounts(ctx.store)).byRule);
       return stats;
     } catch (e) {
       observeEvaluation({ startedAt, finishedAt: Date.now(), failed: true });
       throw e;
     }
   };
+}
+
+/**
+ * Transitional: the SQLite handle of the API's store, for routes and console pages not yet on the
+ * port; on another store they answer an error naming the store instead of touching it.
+ */
+function legacyDb(store: Store): Db {
+  const db = sqliteHandle(store);
+  if (!db) throw new Error(`此页面/接口尚不支持 ${store.kind} 数据库 / not on the store port yet (${store.kind} store ${store.describe()})`);
+  return db;
 }
 
 /** Redis reachability and queue depths for the console's overview. */

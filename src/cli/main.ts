@@ -13,7 +13,14 @@ const program = new Command('orglife')
   .description('组织生活工作预警系统 — 三会一课检查、预警提醒与体检报告\nOrganizational-life work-warning system.')
   .version('0.1.0')
   .showHelpAfterError('（使用 --help 查看用法）')
+  .option('--db <db>', '数据库：SQLite 文件路径或 postgres:// 地址（默认 ORGLIFE_DB，否则 ./data/orglife.db）/ the store: a SQLite file or a postgres:// URL (default ORGLIFE_DB)')
   .exitOverride();
+
+// `--db` names the store for every command: it stands in for ORGLIFE_DB (src/config/env.ts reads it).
+program.hook('preAction', () => {
+  const spec = program.opts<{ db?: string }>().db;
+  if (spec !== undefined) process.env.ORGLIFE_DB = spec;
+});
 
 await registerCommands(program);
 

@@ -1,9 +1,9 @@
 /**
  * `orglife daemon --once [--at ISO]`: one whole cycle as of a time (evaluate → reconcile → plan),
  * then deliver what is due by then through the same queues and workers, wait for it, and stop.
- * Deliveries held by quiet hours stay pending in SQLite (the next run or the daemon sends them).
+ * Deliveries held by quiet hours stay pending in the store (the next run or the daemon sends them).
  */
-import type { ScheduleKind } from './kinds.js';
+import { tickContext, type ScheduleKind } from './kinds.js';
 import { openRuntime, type RuntimeOptions } from './runtime.js';
 
 export interface OnceOptions extends Omit<RuntimeOptions, 'clock' | 'tickWorker'> {
@@ -41,13 +41,13 @@ export async function runOnce(o: OnceOptions): Promise<OnceReport> {
   // The as-of clock starts at --at and advances in real time (attempt and sent times stay after the cycle).
   const clock = () => at + (Date.now() - realStart);
   const rt = await openRuntime({ ...o, clock, tickWorker: false });
-  const { db, log } = rt;
+  const { log } = rt;
   try {
     const runId = await rt.store.runs.startRun({ kind, trigger: 'once', asOf: at, now: Date.now() });
     let stats: Record<string, unknown>;
     try {
       const handler = rt.handlers[kind];
-      stats = (handler ? await handler({ store: rt.store, db, dbPath: rt.dbPath, config: rt.config, env: rt.env, notifiers: rt.notifiers, log, now: at, kind }) : { handler: 'none' }) ?? {};
+      stats = (handler ? await handler(tickContext({ store: rt.store, config: rt.config, env: rt.env, notifiers: rt.notifiers, log, now: at, kind })) : { handler: 'none' }) ?? {};
       await rt.store.runs.finishRun(runId, { status: 'done', now: Date.now(), stats });
     } catch (e) {
       await rt.store.runs.finishRun(runId, { status: 'failed', now: Date.now(), error: e instanceof Error ? e.message : String(e) });

@@ -1,7 +1,7 @@
 /**
- * The moving parts shared by the long-lived daemon and `daemon --once`: the database, notifiers,
+ * The moving parts shared by the long-lived daemon and `daemon --once`: the store, notifiers,
  * queues, workers (ticks + one per delivery channel), the epoch keeper and the drainer, plus an
- * orderly close (stop taking jobs, let in-flight ones finish within a timeout, close Redis, SQLite).
+ * orderly close (stop taking jobs, let in-flight ones finish within a timeout, close Redis, the store).
  */
 import { randomUUID } from 'node:crypto';
 import { Worker, type Queue } from 'bullmq';
@@ -11,8 +11,9 @@ import type { Env } from '../config/env.js';
 import { log as defaultLog } from '../log.js';
 import { createNotifiers, type Notifiers } from '../notifiers/registry.js';
 import { CHANNEL_NAMES, type ChannelName } from '../notifiers/types.js';
-import { closeDb, openDb, type Db } from '../store/sqlite/db.js';
-import { storeFor } from '../store/sqlite/index.js';
+import type { Db } from '../store/sqlite/db.js';
+import { sqliteHandle } from '../store/sqlite/index.js';
+import { openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
 import { deliveryProcessor } from './deliver.js';
 import { addDeliveries, drainOutbox, sweepStuck, type DrainResult } from './drainer.js';
@@ -28,8 +29,13 @@ import { throttledLogger } from './throttle.js';
 export interface RuntimeOptions {
   config: Config;
   env: Env;
-  /** SQLite file; the runtime opens it and closes it in close(). */
-  dbPath: string;
+  /**
+   * The store: a SQLite file path or a postgres:// URL (default ORGLIFE_DB, else
+   * ./data/orglife.db), opened here and closed in close(); or an open Store, borrowed (left open).
+   */
+  db?: string | Store;
+  /** @deprecated the old name of `db` as a path or URL (callers move to `db`). */
+  dbPath?: string;
   /** As-of clock: delivery delays, attempt and sent times. Default Date.now. */
   clock?: () => number;
   log?: Logger;
@@ -53,10 +59,10 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
-  /** The store (the port); `db` is its SQLite handle while callers move to the port. */
+  /** The store (the port). */
   store: Store;
-  db: Db;
-  dbPath: string;
+  /** Transitional, SQLite only: the store's better-sqlite3 handle (throws on another store). */
+  readonly db: Db;
   config: Config;
   env: Env;
   log: Logger;
@@ -86,20 +92,21 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   const clock = o.clock ?? Date.now;
   const instanceId = o.instanceId ?? randomUUID();
   const handlers = { ...TICK_HANDLERS, ...o.handlers };
-  const db = openDb(o.dbPath);
-  const store = storeFor(db);
+  const given = o.db ?? o.dbPath;
+  const owned = typeof given !== 'object';
+  const store = typeof given === 'object' ? given : await openStore(given);
   let notifiers: Notifiers;
   try {
     notifiers = createNotifiers(o.config.channels, o.env, { log });
   } catch (e) {
-    closeDb(db);
+    if (owned) await store.close();
     throw e;
   }
   const outbox = o.outbox ?? alertsOutbox(o.config);
   const conn = connectionsFrom(o.env);
   const redisError = throttledLogger(log, 'Redis connection problem; retrying');
   // Worker errors also cover jobs that vanished under a worker (Redis restarted empty mid-job):
-  // harmless here, the outcome is in SQLite and the drainer re-adds what is still pending.
+  // harmless here, the outcome is in the store and the drainer re-adds what is still pending.
   const workerError = throttledLogger(log, 'queue worker error (Redis away or a job lost with it); continuing');
 
   const queues = new Map<string, Queue>();
@@ -114,8 +121,8 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   const drainDeps = { store, config: o.config, outbox, epoch, queueOf, clock };
 
   const workers: Worker[] = [];
-  // Stalls (a killed process, an event loop blocked past the lock) are harmless here: the SQLite
-  // claims stop a second send, so a stalled job may be recovered many times instead of failing.
+  // Stalls (a killed process, an event loop blocked past the lock) are harmless here: the store's
+  // delivery claims stop a second send, so a stalled job may be recovered many times instead of failing.
   const workerOpts = { connection: conn.worker, prefix: conn.prefix, autorun: !o.paused, maxStalledCount: 20, ...(o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs } : {}) };
   const watch = (w: Worker, what: string) => {
     w.on('error', workerError);
@@ -127,7 +134,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   };
 
   if (o.tickWorker ?? true) {
-    const processor = tickProcessor({ store, db, dbPath: o.dbPath, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.afterTick ? { afterTick: o.afterTick } : {}) });
+    const processor = tickProcessor({ store, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.afterTick ? { afterTick: o.afterTick } : {}) });
     watch(new Worker(TICK_QUEUE, processor, { ...workerOpts, concurrency: 1 }), TICK_QUEUE);
   }
   const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);
@@ -149,8 +156,11 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   let closed = false;
   const rt: Runtime = {
     store,
-    db,
-    dbPath: o.dbPath,
+    get db() {
+      const db = sqliteHandle(store);
+      if (!db) throw new Error(`runtime.db: not a SQLite store (${store.describe()}); use runtime.store`);
+      return db;
+    },
     config: o.config,
     env: o.env,
     log,
@@ -192,8 +202,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
       await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
       await epoch.close();
       await notifiers.close().catch(() => undefined);
-      await store.close();
-      closeDb(db);
+      if (owned) await store.close();
     },
   };
   return rt;

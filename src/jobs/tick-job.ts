@@ -1,16 +1,16 @@
 /**
- * The tick job: claim the (kind, tick time) in SQLite, run the kind's handler as of the tick's
- * scheduled time, and remember "done" in SQLite. The BullMQ job id stops duplicates while the job
- * exists; the SQLite claim stops them after it was removed (or Redis lost it).
+ * The tick job: claim the (kind, tick time) in the store, run the kind's handler as of the tick's
+ * scheduled time, and remember "done" in the store. The BullMQ job id stops duplicates while the
+ * job exists; the store's claim (runs.claimTick) stops them after it was removed (or Redis lost
+ * it), and between daemons on several hosts.
  */
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/env.js';
 import type { Notifiers } from '../notifiers/registry.js';
-import type { Db } from '../store/sqlite/db.js';
 import type { Store } from '../store/port.js';
-import type { ScheduleKind, TickHandler } from './kinds.js';
+import { tickContext, type ScheduleKind, type TickHandler } from './kinds.js';
 
 /** Data of a tick job. */
 export interface TickJobData {
@@ -21,9 +21,6 @@ export interface TickJobData {
 
 export interface TickDeps {
   store: Store;
-  /** Transitional: the SQLite handle tick handlers still read (until they are on the port). */
-  db: Db;
-  dbPath: string;
   config: Config;
   env: Env;
   notifiers: Notifiers;
@@ -53,7 +50,7 @@ export function tickProcessor(deps: TickDeps): (job: Job<TickJobData>) => Promis
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   return async (job) => {
     const { kind, tickAt } = job.data;
-    const { store, db, log } = deps;
+    const { store, log } = deps;
     // Leases compare wall-clock times: they are about live processes, not about the as-of time.
     const claim = await store.runs.claimTick({ kind, tickAt, jobId: job.id ?? '', instanceId: deps.instanceId, now: Date.now(), leaseMs });
     if (claim.outcome === 'done') {
@@ -73,7 +70,7 @@ export function tickProcessor(deps: TickDeps): (job: Job<TickJobData>) => Promis
       const handler = deps.handlers[kind];
       let stats: Record<string, unknown> = {};
       if (handler) {
-        stats = (await handler({ store, db, dbPath: deps.dbPath, config: deps.config, env: deps.env, notifiers: deps.notifiers, log, now: tickAt, kind })) ?? {};
+        stats = (await handler(tickContext({ store, config: deps.config, env: deps.env, notifiers: deps.notifiers, log, now: tickAt, kind }))) ?? {};
       } else {
         log.warn({ kind }, 'no handler registered for this schedule kind; tick marked done');
         stats = { handler: 'none' };

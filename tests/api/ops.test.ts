@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseApiTokens } from '../../src/api/auth.js';
 import { openApiPath } from '../../src/api/openapi.js';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { pingClient, readinessProbes } from '../../src/api/probes.js';
 import { allowedEvaluationAgeMs, evaluationFreshness } from '../../src/api/readiness.js';
 import { buildApi } from '../../src/api/server.js';
@@ -54,12 +55,13 @@ describe('/healthz and /readyz', () => {
     let workers = true;
     const app = await buildApi(
       {
+        store: storeFor(tmp.db),
         db: tmp.db,
         config: () => config,
         tokens: parseApiTokens(TOKENS_ENV),
         log: quietLog,
         clock: () => NOW,
-        readiness: readinessProbes({ db: () => tmp.db, redis: deadRedis, workersRunning: () => workers, evaluateCron: () => '30 8 * * *', startedAt: NOW, now: () => NOW }),
+        readiness: readinessProbes({ store: () => storeFor(tmp.db), redis: deadRedis, workersRunning: () => workers, evaluateCron: () => '30 8 * * *', startedAt: NOW, now: () => NOW }),
       },
       { bodyLimitBytes: 1 << 20, rateLimitPerMinute: 100 },
     );

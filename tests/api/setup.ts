@@ -63,12 +63,13 @@ export async function startTestApi(opts: { empty?: boolean; config?: Config; rel
   const redis = pingClient(SHARED_REDIS_URL);
   const app = await buildApi(
     {
+      store: storeFor(tmp.db),
       db: tmp.db,
       config: () => config,
       tokens: parseApiTokens(TOKENS_ENV),
       log: quietLog,
       clock: () => NOW,
-      readiness: readinessProbes({ db: () => tmp.db, redis, workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: opts.startedAt ?? NOW, now: () => NOW }),
+      readiness: readinessProbes({ store: () => storeFor(tmp.db), redis, workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: opts.startedAt ?? NOW, now: () => NOW }),
       ...(opts.reload ? { reload: opts.reload } : {}),
     },
     { bodyLimitBytes: opts.bodyLimitBytes ?? config.http.body_limit_bytes, rateLimitPerMinute: opts.rateLimitPerMinute ?? config.http.rate_limit_per_minute },

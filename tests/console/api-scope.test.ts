@@ -1,6 +1,7 @@
 /** API tokens limited to an org subtree (`name:read@C01:secret`): 403 outside it, like the console. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseApiTokens } from '../../src/api/auth.js';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { pingClient, readinessProbes } from '../../src/api/probes.js';
 import { buildApi } from '../../src/api/server.js';
 import type { FastifyInstance } from 'fastify';
@@ -22,12 +23,13 @@ beforeAll(async () => {
   redis = pingClient(SHARED_REDIS_URL);
   app = await buildApi(
     {
+      store: storeFor(tmp.db),
       db: tmp.db,
       config: () => config,
       tokens: parseApiTokens(`town:admin@C01:${TOWN},county:admin:${ALL}`),
       log: quietLog,
       clock: () => NOW,
-      readiness: readinessProbes({ db: () => tmp.db, redis, workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: NOW, now: () => NOW }),
+      readiness: readinessProbes({ store: () => storeFor(tmp.db), redis, workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: NOW, now: () => NOW }),
     },
     { bodyLimitBytes: config.http.body_limit_bytes, rateLimitPerMinute: 1000 },
   );

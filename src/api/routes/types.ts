@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import type { ConfigIssue } from '../../config/load.js';
 import type { Db } from '../../store/sqlite/db.js';
+import type { Store } from '../../store/port.js';
 import type { ApiToken, Scope } from '../auth.js';
 import type { ReadinessProbes } from '../readiness.js';
 
@@ -43,8 +44,10 @@ export type ReloadOutcome = { ok: true; files: string[] } | { ok: false; issues:
 
 /** What the routes need from the running service. */
 export interface ApiDeps {
-  /** The API's own database connection (the daemon has another). */
-  db: Db;
+  /** The API's own store handle (the daemon has another). */
+  store: Store;
+  /** Transitional, SQLite only: the store's SQLite handle for routes not yet on the port (throws on another store). */
+  readonly db: Db;
   /** The configuration currently in force (a reload swaps it). */
   config(): Config;
   tokens: readonly ApiToken[];

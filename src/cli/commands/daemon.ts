@@ -7,11 +7,11 @@ import { Option, type Command } from 'commander';
 import { readEnv } from '../../config/env.js';
 import { defaultConfigPath, loadConfig } from '../../config/load.js';
 import { parseTimestamp, shanghaiDateTime } from '../../domain/calendar.js';
-import type { ScheduleKind } from '../../jobs/kinds.js';
+import { NotOnThePortError, type ScheduleKind } from '../../jobs/kinds.js';
 import { runOnce, type OnceReport } from '../../jobs/once.js';
 import { log } from '../../log.js';
-import { defaultDbPath } from '../../store/sqlite/db.js';
 import { UserError } from '../errors.js';
+import { openOrCreateStore, storeSpec } from '../existing-db.js';
 import { EXIT_REDIS_UNAVAILABLE, waitForRedis } from '../../jobs/redis-wait.js';
 
 interface DaemonCliOptions {
@@ -48,10 +48,14 @@ export function registerDaemon(program: Command): void {
       const { config, warnings } = loadConfig(opts.config ?? defaultConfigPath(), at ?? Date.now());
       for (const w of warnings) log.warn({ file: w.file, line: w.line, path: w.path }, `configuration warning: ${w.message}`);
       const env = readEnv();
+      // The store (--db / ORGLIFE_DB: a SQLite file or a postgres:// URL) is opened once here, so a
+      // bad URL or a server that does not answer ends in one bilingual line; this open also migrates.
+      const db = storeSpec();
+      await (await openOrCreateStore({ spec: db })).close();
       const base = {
         config,
         env,
-        dbPath: env.dbPath ?? defaultDbPath(),
+        db,
         log,
         ...(opts.lockMs ? { lockDurationMs: positive(opts.lockMs, '--lock-ms') } : {}),
         ...(opts.claimLeaseMs ? { claimLeaseMs: positive(opts.claimLeaseMs, '--claim-lease-ms') } : {}),
@@ -64,7 +68,13 @@ export function registerDaemon(program: Command): void {
         } catch (e) {
           throw new UserError((e as Error).message, EXIT_REDIS_UNAVAILABLE);
         }
-        const report = await runOnce({ ...base, kind: opts.kind as ScheduleKind, ...(at !== undefined ? { at } : {}), waitTimeoutMs: positive(opts.timeout, '--timeout') * 1000 });
+        let report: OnceReport;
+        try {
+          report = await runOnce({ ...base, kind: opts.kind as ScheduleKind, ...(at !== undefined ? { at } : {}), waitTimeoutMs: positive(opts.timeout, '--timeout') * 1000 });
+        } catch (e) {
+          if (e instanceof NotOnThePortError) throw new UserError(e.message, 2);
+          throw e;
+        }
         process.stdout.write(describe(report));
         if (report.unfinished > 0) process.exitCode = 3;
         return;

@@ -3,21 +3,20 @@
  * `orglife db copy`: move a whole database between SQLite and PostgreSQL (src/store/copy.ts).
  */
 import type { Command } from 'commander';
-import { closeDb, defaultDbPath, migrateDb, openDb } from '../../store/sqlite/db.js';
 import { UserError } from '../errors.js';
+import { openOrCreateStore, storeSpec } from '../existing-db.js';
 
 export function registerDb(program: Command): void {
   const db = program.command('db').description('数据库维护 / database maintenance');
   db.command('migrate')
-    .description('应用数据库迁移 / apply pending migrations (database: ORGLIFE_DB, default ./data/orglife.db)')
-    .action(() => {
-      const path = defaultDbPath();
-      const handle = openDb(path, { migrate: false });
+    .description('应用数据库迁移 / apply pending migrations (database: --db or ORGLIFE_DB — a SQLite file, default ./data/orglife.db, or a postgres:// URL)')
+    .action(async () => {
+      const store = await openOrCreateStore({ migrate: false });
       try {
-        const applied = migrateDb(handle);
-        process.stdout.write(`数据库已是最新 / database up to date: ${path} (${applied} 个迁移已应用 / migrations applied)\n`);
+        const applied = await store.migrate();
+        process.stdout.write(`数据库已是最新 / database up to date: ${store.describe()} (${applied} 个迁移已应用 / migrations applied)\n`);
       } finally {
-        closeDb(handle);
+        await store.close();
       }
     });
   db.command('copy')
@@ -38,7 +37,7 @@ export function registerDb(program: Command): void {
     .action(async (opts: { to?: string; from?: string; replace: boolean }) => {
       if (!opts.to) throw new UserError('缺少 --to（目标数据库）/ missing --to (the target database)', 2);
       const { copyDatabase, CopyError } = await import('../../store/copy.js');
-      const from = opts.from ?? defaultDbPath();
+      const from = opts.from ?? storeSpec();
       try {
         const r = await copyDatabase(from, opts.to, {
           replace: opts.replace,
