@@ -31,7 +31,7 @@ type Exec = (sql: string, params: unknown[]) => Promise<unknown[][]>;
 /** `?` placeholders, run on the store's own database (a second connection on PostgreSQL). */
 async function withExec<T>(t: TempStore, fn: (exec: Exec) => Promise<T>): Promise<T> {
   if (t.store.kind === 'sqlite') {
-    const c = sqliteHandle(t.store).$client;
+    const c = sqliteHandle(t.store)!.$client;
     return fn(async (sql, params) => {
       const s = c.prepare(sql);
       return s.reader ? (s.raw().all(...params) as unknown[][]) : (s.run(...params), []);
