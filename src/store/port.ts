@@ -49,6 +49,7 @@ import type {
   VetoFact,
 } from './types/reports.js';
 import type { ClaimTickInput, RunRow, RunStart, TickClaim, TickRow } from './types/runs.js';
+import type { Exemption, NewExemption } from '../domain/exemptions.js';
 import type { DemoSiteRow, RatingBranch, RatingFact, StarChangeFact, WeakDesignation } from './types/rating.js';
 import type { MeetingDetail, MemberCounts, RosterMember, StoredMember, TrackedMeeting, TrackedParticipation } from './types/members.js';
 
@@ -76,6 +77,7 @@ export interface Store {
   readonly runs: RunsRepo;
   readonly imports: ImportsRepo;
   readonly rating: RatingRepo;
+  readonly exemptions: ExemptionsRepo;
   readonly members: MembersRepo;
   /** A cheap round trip (readiness probes); rejects when the database does not answer. */
   ping(): Promise<void>;
@@ -403,4 +405,17 @@ export interface MembersRepo {
   listOf(orgCode: string): Promise<StoredMember[]>;
   /** How many members, tracked meetings and sign-ins are stored. */
   counts(): Promise<MemberCounts>;
+}
+
+// ---------------------------------------------------------------- exemptions (豁免)
+
+export interface ExemptionsRepo {
+  /** Record a new exemption; returns it with its id. */
+  add(e: NewExemption, now: number): Promise<Exemption>;
+  /** One exemption by id. */
+  get(id: number): Promise<Exemption | undefined>;
+  /** Exemptions, newest first: those not ended whose last day is on or after `since` (YYYY-MM-DD) by default; `all` for every one; `org` for one org's own. */
+  list(opts?: { org?: string; all?: boolean; since?: string }): Promise<Exemption[]>;
+  /** End an exemption early (kept, with who and why); 'unknown' or 'ended' when it cannot be. */
+  end(id: number, by: string, note: string | null, now: number): Promise<Exemption | 'unknown' | 'ended'>;
 }

@@ -5,6 +5,7 @@
  * operations take advisory transaction locks (./ops.ts), claims are compare-and-set, and a tick is
  * claimed in one INSERT … ON CONFLICT (./runs.ts).
  */
+import { addExemption, endExemption, getExemption, listExemptions } from './exemptions.js';
 import { warningSpans } from './grades.js';
 import type { OpenStoreOptions } from '../open.js';
 import { StoreMissingError } from '../errors.js';
@@ -90,6 +91,12 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       saveStarChange: (c, now) => saveStarChange(p, c, now),
       weakDesignations: (opts) => listWeak(p, opts),
       demoSites: (opts) => listDemoSites(p, opts),
+    },
+    exemptions: {
+      add: (e, now) => addExemption(p, e, now),
+      get: (id) => getExemption(p, id),
+      list: (opts) => listExemptions(p, opts),
+      end: (id, by, note, now) => endExemption(p, id, by, note, now),
     },
     members: {
       rosters: (ids) => rostersOf(p, ids),

@@ -5,6 +5,7 @@
  * (./group-commit.ts). SQLite has one writer at a time: every named lock of the port is the
  * database write lock here, taken at the start of an IMMEDIATE transaction.
  */
+import { addExemption, endExemption, getExemption, listExemptions } from './exemptions.js';
 import { warningSpans } from './grades.js';
 import type { Store, StoreWorkerSpec } from '../port.js';
 import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, openAlertPeriods, orgKindOf } from './alerts.js';
@@ -126,6 +127,12 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       saveStarChange: async (c, now) => saveStarChange(db, c, now),
       weakDesignations: async (opts) => listWeak(db, opts),
       demoSites: async (opts) => listDemoSites(db, opts),
+    },
+    exemptions: {
+      add: async (e, now) => addExemption(db, e, now),
+      get: async (id) => getExemption(db, id),
+      list: async (opts) => listExemptions(db, opts),
+      end: async (id, by, note, now) => endExemption(db, id, by, note, now),
     },
     members: {
       rosters: async (ids) => rostersOf(db, ids),

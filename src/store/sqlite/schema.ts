@@ -6,3 +6,4 @@ export * from './schema/alerts.js';
 export * from './schema/rating.js';
 export * from './schema/console.js';
 export * from './schema/members.js';
+export * from './schema/exemptions.js';
