@@ -1,13 +1,13 @@
 /**
  * Rectification items (限期整改) as people see and close them: listing with an "overdue" view as of
- * a time (listRectifications in src/store/reports.ts), closing with a note (销号) with bilingual
+ * a time (store.reports.rectifications), closing with a note (销号) with bilingual
  * errors, and their Chinese table / JSON form. Shared by `orglife rectify` and, when it exposes
  * them, the HTTP API.
  */
 import { table } from '../alerts/format.js';
 import { parsePeriod, periodNameZh, shanghaiDate, shanghaiDateTime } from '../domain/calendar.js';
-import type { Db } from '../store/sqlite/db.js';
-import { closeRectification, getRectification, type RectificationRow } from '../store/sqlite/reports.js';
+import type { Store } from '../store/port.js';
+import type { RectificationRow } from '../store/types/reports.js';
 
 /** Why an item cannot be closed; `code` lets an API pick its status (404 / 409 / 422). */
 export class RectificationError extends Error {
@@ -25,19 +25,19 @@ export class RectificationError extends Error {
  * RectificationError (bilingual) for an unknown id, an item already closed, or an empty note.
  * Returns the closed item.
  */
-export function closeRectificationItem(db: Db, id: number, note: string, now: number): RectificationRow {
+export async function closeRectificationItem(store: Store, id: number, note: string, now: number): Promise<RectificationRow> {
   const text = note.trim();
   if (!text) throw new RectificationError('note_required', '缺少整改说明：请说明整改情况 / a note on what was done is required');
-  const item = getRectification(db, id);
+  const item = await store.reports.rectification(id);
   if (!item) throw new RectificationError('not_found', `整改事项 ${id} 不存在 / no rectification item with id ${id}`);
-  if (item.status === 'closed' || !closeRectification(db, id, text, now)) {
-    const at = getRectification(db, id)?.closedAt;
+  if (item.status === 'closed' || !(await store.reports.closeRectification(id, text, now))) {
+    const at = (await store.reports.rectification(id))?.closedAt;
     throw new RectificationError(
       'already_closed',
       `整改事项 ${id} 已于 ${at ? shanghaiDateTime(at) : '此前'} 销号，无需重复销号 / item ${id} is already closed`,
     );
   }
-  return getRectification(db, id)!;
+  return (await store.reports.rectification(id))!;
 }
 
 /** The deadline date people read: the last day of the item (due_at is the midnight ending it). */

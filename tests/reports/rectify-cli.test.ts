@@ -2,18 +2,17 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { closeDb, openDb } from '../../src/store/sqlite/db.js';
 import { closeRectificationItem, RectificationError, rectificationView } from '../../src/reports/rectification.js';
-import { getRectification, listRectifications } from '../../src/store/sqlite/reports.js';
-import { orgs, rectificationItems } from '../../src/store/sqlite/schema.js';
+import type { NewRectification } from '../../src/store/types/reports.js';
 import { CONFIG_DIR } from '../helpers/config.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { at } from '../jobs/setup.js';
+import { seedStore } from './seed.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/orglife.js');
 const run = (args: string[]) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ORGLIFE_DB: t.path, ORGLIFE_CONFIG: CONFIG_DIR, LOG_LEVEL: 'silent' } }, (err, stdout, stderr) =>
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ORGLIFE_DB: t.spec, ORGLIFE_CONFIG: CONFIG_DIR, LOG_LEVEL: 'silent' } }, (err, stdout, stderr) =>
       done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
   });
@@ -21,29 +20,29 @@ const run = (args: string[]) =>
 // Each test spawns the CLI (node + tsx start-up), which takes seconds on a busy 2-core machine.
 vi.setConfig({ testTimeout: 120_000 });
 
-let t: TempDb;
-beforeAll(() => {
-  t = tempDb();
-  t.db
-    .insert(orgs)
-    .values([
-      { code: 'T1', name: '甲镇党委', kind: 'committee', updatedAt: 0 },
-      { code: 'B1', name: '一村党支部', kind: 'branch', parent: 'T1', updatedAt: 0 },
-      { code: 'B2', name: '二村党支部', kind: 'branch', parent: 'T1', updatedAt: 0 },
-    ])
-    .run();
-  const item = (org: string, rule: string, title: string, problemPeriod: string, reportPeriod: string, due: string) => ({
-    org, rule, title, problemPeriod, reportPeriod, createdAt: at('2026-10-02T09:00'), dueAt: at(due),
-  });
-  t.db
-    .insert(rectificationItems)
-    .values([
+const item = (org: string, rule: string, title: string, problemPeriod: string, reportPeriod: string, due: string): NewRectification => ({
+  org, rule, title, problemPeriod, reportPeriod, dueAt: at(due),
+});
+
+let t: TempStore;
+beforeAll(async () => {
+  t = await tempStore();
+  await seedStore(t.store, [
+    { code: 'T1', name: '甲镇党委', kind: 'committee' },
+    { code: 'B1', name: '一村党支部', parent: 'T1' },
+    { code: 'B2', name: '二村党支部', parent: 'T1' },
+  ]);
+  const created = await t.store.reports.store(
+    [],
+    [
       item('B1', 'committee-monthly', '每月召开支委会', '2026-09', '2026-Q3', '2026-11-02T00:00'), // id 1: deadline 2026-11-01
       item('B2', 'theme-day-monthly', '每月开展主题党日', '2026-10', '2026-10', '2026-12-03T00:00'), // id 2: deadline 2026-12-02
-      { ...item('B1', 'lecture-yearly', '书记讲党课', '2025', '2026-Q3', '2026-11-02T00:00'), status: 'closed' as const, closedAt: at('2026-10-20T15:00'), note: '10月20日已讲党课' },
-    ])
-    .run();
-  closeDb(t.db);
+      item('B1', 'lecture-yearly', '书记讲党课', '2025', '2026-Q3', '2026-11-02T00:00'), // id 3: closed below
+    ],
+    at('2026-10-02T09:00'),
+  );
+  expect(created).toBe(3);
+  expect(await t.store.reports.closeRectification(3, '10月20日已讲党课', at('2026-10-20T15:00'))).toBe(true);
 });
 afterAll(() => t.cleanup());
 
@@ -88,38 +87,33 @@ describe('orglife rectify', () => {
     const ok = await run(['rectify', 'close', '1', '--note', '11月9日已补开支委会', '--at', '2026-11-10T10:00']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('已销号：整改事项 1（超过期限后完成）');
-    const db = openDb(t.path);
-    try {
-      expect(getRectification(db, 1)).toMatchObject({ status: 'closed', closedAt: at('2026-11-10T10:00'), note: '11月9日已补开支委会' });
-      expect(getRectification(db, 2)).toMatchObject({ status: 'open', closedAt: null });
-      expect(listRectifications(db, { overdueAt: at('2026-11-10T09:00') })).toEqual([]);
-    } finally {
-      closeDb(db);
-    }
+    expect(await t.store.reports.rectification(1)).toMatchObject({ status: 'closed', closedAt: at('2026-11-10T10:00'), note: '11月9日已补开支委会' });
+    expect(await t.store.reports.rectification(2)).toMatchObject({ status: 'open', closedAt: null });
+    expect(await t.store.reports.rectifications({ overdueAt: at('2026-11-10T09:00') })).toEqual([]);
   });
 });
 
 describe('closing a rectification item in process (what the CLI and an API call)', () => {
-  it('returns the closed item, and refuses unknown, closed or note-less ones with a code and a bilingual message', () => {
-    const u = tempDb();
+  it('returns the closed item, and refuses unknown, closed or note-less ones with a code and a bilingual message', async () => {
+    const u = await tempStore();
     try {
-      u.db.insert(rectificationItems).values({ org: 'B9', rule: 'committee-monthly', title: '每月召开支委会', problemPeriod: '2026-09', reportPeriod: '2026-Q3', createdAt: 0, dueAt: at('2026-11-02T00:00') }).run();
-      const codeOf = (f: () => unknown) => {
+      await u.store.reports.store([], [item('B9', 'committee-monthly', '每月召开支委会', '2026-09', '2026-Q3', '2026-11-02T00:00')], 0);
+      const codeOf = async (f: () => Promise<unknown>) => {
         try {
-          f();
+          await f();
           return 'none';
         } catch (e) {
           return e instanceof RectificationError ? `${e.code}: ${e.message}` : String(e);
         }
       };
-      expect(codeOf(() => closeRectificationItem(u.db, 1, '  ', at('2026-10-20T09:00')))).toMatch(/^note_required: 缺少整改说明.* \/ a note/);
-      expect(codeOf(() => closeRectificationItem(u.db, 7, '已整改', at('2026-10-20T09:00')))).toBe('not_found: 整改事项 7 不存在 / no rectification item with id 7');
-      const closed = closeRectificationItem(u.db, 1, ' 已补开 ', at('2026-10-20T09:00'));
+      expect(await codeOf(() => closeRectificationItem(u.store, 1, '  ', at('2026-10-20T09:00')))).toMatch(/^note_required: 缺少整改说明.* \/ a note/);
+      expect(await codeOf(() => closeRectificationItem(u.store, 7, '已整改', at('2026-10-20T09:00')))).toBe('not_found: 整改事项 7 不存在 / no rectification item with id 7');
+      const closed = await closeRectificationItem(u.store, 1, ' 已补开 ', at('2026-10-20T09:00'));
       expect(rectificationView(closed, at('2026-11-10T09:00'))).toMatchObject({ status: 'closed', overdue: false, note: '已补开', deadline: '2026-11-01', closedAt: '2026-10-20T01:00:00.000Z' });
-      expect(codeOf(() => closeRectificationItem(u.db, 1, '再次', at('2026-10-21T09:00')))).toMatch(/^already_closed: 整改事项 1 已于 2026-10-20 09:00 销号/);
-      expect(listRectifications(u.db, { all: true }).map((r) => [r.id, r.status, r.note])).toEqual([[1, 'closed', '已补开']]);
+      expect(await codeOf(() => closeRectificationItem(u.store, 1, '再次', at('2026-10-21T09:00')))).toMatch(/^already_closed: 整改事项 1 已于 2026-10-20 09:00 销号/);
+      expect((await u.store.reports.rectifications({ all: true })).map((r) => [r.id, r.status, r.note])).toEqual([[1, 'closed', '已补开']]);
     } finally {
-      u.cleanup();
+      await u.cleanup();
     }
   });
 });

@@ -1,9 +1,12 @@
 /**
  * Literal test data for the reports: a small city written straight into a real SQLite file
- * (orgs and meetings tables), plus the records a well-run branch keeps each month.
+ * (orgs and meetings tables) or through the store port's import session (`seedStore`: either
+ * store), plus the records a well-run branch keeps each month.
  */
 import { parseTimestamp } from '../../src/domain/calendar.js';
-import type { MeetingType } from '../../src/domain/types.js';
+import type { Domain, MeetingType, Org } from '../../src/domain/types.js';
+import type { Store } from '../../src/store/port.js';
+import type { AssessmentFact, VetoFact } from '../../src/store/types/reports.js';
 import type { Db } from '../../src/store/sqlite/db.js';
 import { meetings, orgs } from '../../src/store/sqlite/schema.js';
 
@@ -73,6 +76,76 @@ export function seed(db: Db, orgRows: OrgSeed[], meetingRows: MeetingSeed[] = []
         topic: m.topic ?? null,
       })
       .run();
+  }
+}
+
+/** The Org record of a seed row (the defaults `seed` writes). */
+export function orgOf(o: OrgSeed): Org {
+  return {
+    code: o.code,
+    name: o.name,
+    kind: o.kind ?? 'branch',
+    parent: o.parent ?? null,
+    domain: o.kind === 'committee' ? null : ((o.domain ?? 'rural') as Domain),
+    members: o.members ?? 20,
+    groups: o.groups ?? 0,
+    secretary: null,
+    secretaryPhone: null,
+    secretaryEmail: o.secretaryEmail ?? null,
+    clerk: null,
+    clerkPhone: null,
+    clerkEmail: o.clerkEmail ?? null,
+    electedOn: o.electedOn ?? null,
+    termYears: o.termYears ?? null,
+    establishedOn: o.establishedOn ?? '2020-01-01',
+  };
+}
+
+/** What `seedStore` writes besides orgs and meetings. */
+export interface StoreSeedExtras {
+  assessments?: AssessmentFact[];
+  vetoes?: VetoFact[];
+}
+
+/** Insert orgs (committees first), meetings and imported facts through the port: one import session, on either store. */
+export async function seedStore(store: Store, orgRows: OrgSeed[], meetingRows: MeetingSeed[] = [], extras: StoreSeedExtras = {}, now = 0): Promise<void> {
+  const s = await store.imports.begin();
+  try {
+    if (orgRows.length) {
+      await s.beginFile('orgs');
+      await s.upsert('orgs', orgRows.map(orgOf), orgRows.map((_, i) => i + 2), now);
+    }
+    if (meetingRows.length) {
+      const refs = await s.orgRefs();
+      await s.beginFile('meetings');
+      const rows = meetingRows.map((m) => ({
+        meeting: {
+          id: m.id,
+          org: m.org,
+          type: m.type,
+          heldAt: parseTimestamp(m.heldAt)!,
+          expected: m.expected ?? 20,
+          attended: m.attended ?? 18,
+          minutes: m.minutes === undefined ? true : m.minutes,
+          lecturerRole: m.type === 'lecture' ? (m.lecturerRole ?? 'secretary') : null,
+          topic: m.topic ?? null,
+        },
+        orgId: refs.get(m.org)!.id,
+      }));
+      await s.upsert('meetings', rows, rows.map((_, i) => i + 2), now);
+    }
+    if (extras.assessments?.length) {
+      await s.beginFile('assessments');
+      await s.upsert('assessments', extras.assessments, extras.assessments.map((_, i) => i + 2), now);
+    }
+    if (extras.vetoes?.length) {
+      await s.beginFile('vetoes');
+      await s.upsert('vetoes', extras.vetoes, extras.vetoes.map((_, i) => i + 2), now);
+    }
+    await s.commit();
+  } catch (e) {
+    await s.rollback();
+    throw e;
   }
 }
 

@@ -39,9 +39,7 @@ const NOT_YET_ON_THE_PORT = new Set([
   'src/cli/commands/rating-demo-sites.ts',
   'src/cli/commands/rating-options.ts',
   'src/cli/commands/rating-weak.ts',
-  'src/cli/commands/rectify.ts',
   'src/cli/commands/report.ts',
-  'src/cli/commands/stats.ts',
   'src/cli/commands/users.ts',
   'src/cli/existing-db.ts',
   'src/console/context.ts',
@@ -80,7 +78,6 @@ const NOT_YET_ON_THE_PORT = new Set([
   'src/reports/gather.ts',
   'src/reports/generate.ts',
   'src/reports/rating-sections.ts',
-  'src/reports/rectification.ts',
 ]);
 
 function sources(dir: string): string[] {

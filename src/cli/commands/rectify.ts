@@ -6,12 +6,12 @@
  */
 import type { Command } from 'commander';
 import { closeRectificationItem, RectificationError, rectificationTable, rectificationView } from '../../reports/rectification.js';
-import type { Db } from '../../store/sqlite/db.js';
-import { parseAtOption, withExistingDb } from '../existing-db.js';
-import { listRectifications } from '../../store/sqlite/reports.js';
+import type { Store } from '../../store/port.js';
+import { parseAtOption } from '../existing-db.js';
 import { UserError } from '../errors.js';
+import { withExistingStore } from './report.js';
 
-const withDb = <T>(fn: (db: Db) => T): T => withExistingDb(fn, [RectificationError]);
+const withStore = <T>(fn: (store: Store) => Promise<T>): Promise<T> => withExistingStore(fn, [RectificationError]);
 const parseAt = parseAtOption;
 
 export function registerRectify(program: Command): void {
@@ -24,10 +24,10 @@ export function registerRectify(program: Command): void {
     .option('--all', '包括已销号的 / include closed items')
     .option('--json', '每行输出一个 JSON 对象 / one JSON object per line')
     .option('--at <time>', '按此时间判断是否逾期（测试用），默认当前时间 / judge overdue as of this time')
-    .action((flags: { org?: string; overdue?: boolean; all?: boolean; json?: boolean; at?: string }) => {
+    .action(async (flags: { org?: string; overdue?: boolean; all?: boolean; json?: boolean; at?: string }) => {
       const now = parseAt(flags.at);
-      withDb((db) => {
-        const rows = listRectifications(db, { org: flags.org, all: flags.all, overdueAt: flags.overdue ? now : undefined });
+      await withStore(async (store) => {
+        const rows = await store.reports.rectifications({ org: flags.org, all: flags.all, overdueAt: flags.overdue ? now : undefined });
         process.stdout.write(flags.json ? rows.map((r) => `${JSON.stringify(rectificationView(r, now))}\n`).join('') : `${rectificationTable(rows, now)}\n`);
       });
     });
@@ -37,12 +37,12 @@ export function registerRectify(program: Command): void {
     .description('整改完成后销号，并记录整改说明 / close an item with a note on what was done')
     .option('--note <text>', '整改说明：做了什么、何时完成 / what was done')
     .option('--at <time>', '按此时间销号（测试用），默认当前时间 / close as of this time')
-    .action((id: string, flags: { note?: string; at?: string }) => {
+    .action(async (id: string, flags: { note?: string; at?: string }) => {
       if (!flags.note?.trim()) throw new UserError('缺少整改说明：请用 --note 说明整改情况 / --note is required');
       if (!/^\d+$/.test(id)) throw new UserError(`无效的整改事项编号 "${id}"：应为数字，见 orglife rectify list / invalid item id`);
       const now = parseAt(flags.at);
-      withDb((db) => {
-        const closed = closeRectificationItem(db, Number(id), flags.note!, now);
+      await withStore(async (store) => {
+        const closed = await closeRectificationItem(store, Number(id), flags.note!, now);
         const late = closed.dueAt <= now ? '（超过期限后完成）' : '（按期完成）';
         process.stdout.write(`已销号：整改事项 ${id}${late}\n${rectificationTable([closed], now)}\n`);
       });

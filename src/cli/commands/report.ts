@@ -15,6 +15,9 @@ import type { Config } from '../../config/schema.js';
 import { parsePeriod, parseTimestamp, type Period } from '../../domain/calendar.js';
 import { closeDb, defaultDbPath, openDb, type Db } from '../../store/sqlite/db.js';
 import { storeReports } from '../../store/sqlite/reports.js';
+import { defaultStoreSpec, openStore } from '../../store/open.js';
+import { StoreBusyError, StoreMissingError, StoreSpecError } from '../../store/errors.js';
+import type { Store } from '../../store/port.js';
 import { buildReports, ReportError, type BuildResult } from '../../reports/gather.js';
 import { renderBranch, renderCommittee, type ReportFormat, REPORT_FORMATS } from '../../reports/render/index.js';
 import { saveRankingXlsx } from '../../reports/xlsx.js';
@@ -60,6 +63,35 @@ export function openForReports(): { db: Db; config: Config } {
     throw new UserError(`数据库不存在：${dbPath}，请先导入数据（orglife import）或设置 ORGLIFE_DB / database not found`);
   }
   return { db: openDb(dbPath), config };
+}
+
+/**
+ * Run fn on the existing store (ORGLIFE_DB: a SQLite file or a postgres:// URL), closing it
+ * afterwards. A missing database, a bad spec, a busy store and errors of the listed domain classes
+ * become one-line user errors (no stack).
+ */
+export async function withExistingStore<T>(fn: (store: Store) => Promise<T>, userErrors: (new (...a: never[]) => Error)[] = []): Promise<T> {
+  let store: Store;
+  try {
+    store = await openStore(defaultStoreSpec(), { mustExist: true });
+  } catch (e) {
+    if (e instanceof StoreMissingError || e instanceof StoreSpecError) throw new UserError(e.message);
+    throw e;
+  }
+  try {
+    return await fn(store);
+  } catch (e) {
+    if (e instanceof StoreBusyError || userErrors.some((cls) => e instanceof cls)) throw new UserError((e as Error).message);
+    throw e;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Run fn with the configuration and the existing store (report errors become user errors). */
+export async function withReportStore<T>(fn: (store: Store, config: Config) => Promise<T>): Promise<T> {
+  const { config } = loadConfig(defaultConfigPath());
+  return withExistingStore((store) => fn(store, config), [ReportError]);
 }
 
 /** Build reports, turning report errors into user errors. */

@@ -4,12 +4,22 @@
  * delivery records.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { statsText } from '../../alerts/format.js';
 import { parsePeriod } from '../../domain/calendar.js';
-import { closeDb, defaultDbPath, openDb } from '../../store/sqlite/db.js';
-import { deliveryStats, emptyPeriodStats } from '../../store/sqlite/deliveries.js';
+import type { PeriodStats } from '../../store/types/deliveries.js';
 import { UserError } from '../errors.js';
+import { withExistingStore } from './report.js';
+
+/** The figures of a period in which nothing was sent. */
+const emptyPeriodStats = (period: string): PeriodStats => ({
+  period,
+  messages: 0,
+  items: 0,
+  byChannel: {},
+  byLevel: { reminder: 0, warning: 0, escalation: 0 },
+  committees: [],
+  reports: { messages: 0, byChannel: {}, branch: 0, committee: 0 },
+});
 
 export function registerStats(program: Command): void {
   program
@@ -17,24 +27,19 @@ export function registerStats(program: Command): void {
     .description('预警消息发送统计（按期间、党委、级别、渠道），另计体检报告邮件 / notifications sent per period and committee, report mails apart')
     .option('--period <label>', '期间：月 2026-11、季度 2026-Q4 或年 2026；默认按月列出全部 / a month, quarter or year')
     .option('--json', '输出 JSON（每个期间一行）/ one JSON object per period')
-    .action((flags: { period?: string; json?: boolean }) => {
+    .action(async (flags: { period?: string; json?: boolean }) => {
       let range: { label: string; start: number; end: number } | undefined;
       if (flags.period !== undefined) {
         const p = parsePeriod(flags.period);
         if (!p) throw new UserError(`无效的期间 --period "${flags.period}"：应为 2026-11、2026-Q4 或 2026 / invalid period`);
         range = { label: p.label, start: p.start, end: p.end };
       }
-      const path = defaultDbPath();
-      if (!existsSync(path)) throw new UserError(`数据库不存在：${path} / database not found`);
-      const db = openDb(path);
-      try {
-        const stats = deliveryStats(db, range);
+      await withExistingStore(async (store) => {
+        const stats = await store.deliveries.stats(range);
         if (flags.json) {
           const list = stats.length || !range ? stats : [emptyPeriodStats(range.label)];
           process.stdout.write(list.map((s) => `${JSON.stringify(s)}\n`).join(''));
         } else process.stdout.write(`${statsText(stats)}\n`);
-      } finally {
-        closeDb(db);
-      }
+      });
     });
 }

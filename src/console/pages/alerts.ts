@@ -11,6 +11,7 @@ import { closeRectificationItem, RectificationError } from '../../reports/rectif
 import { alertHistory, getAlert } from '../../store/sqlite/alerts.js';
 import { alertPage, attemptsOf, deliveriesOfAlert } from '../../store/console-reads.js';
 import { getRectification } from '../../store/sqlite/reports.js';
+import { storeFor } from '../../store/sqlite/index.js';
 import { pageOf, PageError, type PageContext } from '../context.js';
 
 const PAGE_SIZE = 50;
@@ -105,7 +106,7 @@ export function alertPages(app: FastifyInstance, ctx: PageContext): void {
     const s = ctx.mustAct(request);
     const note = text((request.body as Record<string, unknown> | undefined)?.note, 2000);
     try {
-      closeRectificationItem(ctx.db, item.id, note, ctx.deps.clock());
+      await closeRectificationItem(storeFor(ctx.db), item.id, note, ctx.deps.clock());
     } catch (e) {
       if (e instanceof RectificationError) throw new PageError(422, e.message);
       throw e;
