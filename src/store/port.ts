@@ -282,10 +282,11 @@ export interface ReportsRepo {
   /** Whether any branch report of the period is stored. */
   hasStored(period: string): Promise<boolean>;
   /**
-   * The report generation claim (named lock "reports:<period>"): if `built` is given and no report
-   * of the period is stored yet, store it with its rectification items; then plan the mail of the
-   * period's unplanned reports with the pure `decide` and write it. Returns decide's result and
-   * whether this call stored the reports.
+   * The report generation claim (named lock "reports:<period>"): store the reports of `built` whose
+   * (org, kind) is not stored for the period yet, with the rectification items of those branches
+   * (one stored before — another daemon, `report --save --org X` — stays as it is); then plan the
+   * mail of the period's unplanned reports with the pure `decide` and write it. Returns decide's
+   * result, whether this call stored any report and how many of each kind.
    */
   storeAndPlan<R>(
     input: {
@@ -297,7 +298,7 @@ export interface ReportsRepo {
       phonesOf(todo: readonly ReportToPlan[], contacts: ReadonlyMap<string, OrgContacts>): string[];
     },
     decide: (load: ReportPlanLoad) => { sends: ReportSend[]; notes: ReadonlyMap<number, string>; result: R },
-  ): Promise<{ result: R; stored: boolean; rectificationItems: number; deliveries: number }>;
+  ): Promise<{ result: R; stored: boolean; storedReports: { branch: number; committee: number }; rectificationItems: number; deliveries: number }>;
   /** Store reports (replacing the data of (org, period, kind); the mail marker stays) and create rectification items; returns items created. */
   store(reports: readonly StoredReportInput[], rectifications: readonly NewRectification[], now: number): Promise<number>;
   /** A stored report's data. */

@@ -38,7 +38,7 @@ import {
   unplannedOutbox,
   writePlan,
 } from './deliveries.js';
-import { hasStoredReports } from './reports.js';
+import { missingReports } from '../rows/missing-reports.js';
 import { unplannedReports, writeReportPlan } from './report-mails.js';
 import { one, rows, tx, type Q, type Tx } from './q.js';
 import { storedDeliveryFromRow } from '../rows/stored-delivery.js';
@@ -284,19 +284,22 @@ export function storeAndPlanTx<R>(
     phonesOf(todo: readonly ReportToPlan[], contacts: ReadonlyMap<string, OrgContacts>): string[];
   },
   decide: (load: ReportPlanLoad) => { sends: ReportSend[]; notes: ReadonlyMap<number, string>; result: R },
-): Promise<{ result: R; stored: boolean; rectificationItems: number; deliveries: number }> {
+): Promise<{ result: R; stored: boolean; storedReports: { branch: number; committee: number }; rectificationItems: number; deliveries: number }> {
   return tx(pool, async (c) => {
     // Lock order everywhere: a period's lock, then the SMS-day lock (no two transactions wait on each other).
     await reportsLock(c, input.period);
     await c.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.plan]);
-    const stored = input.built !== null && !(await hasStoredReports(c, input.period));
-    const rectificationItems = stored ? await storeReportRows(c, input.built!.reports, input.built!.rectifications, input.now) : 0;
+    // Loaded after the period's lock: what another daemon (or `report --save`) committed is seen and kept.
+    const existing = input.built ? await rows<{ org: string; kind: 'branch' | 'committee' }>(c, 'SELECT org, kind FROM reports WHERE period = $1', [input.period]) : [];
+    const add = input.built ? missingReports(input.built, existing) : null;
+    const stored = !!add && add.reports.length > 0;
+    const rectificationItems = stored ? await storeReportRows(c, add.reports, add.rectifications, input.now) : 0;
     const todo = await unplannedReports(c, input.period);
     const contacts = await orgContacts(c, todo.map((r) => r.org));
     const phones = input.phonesOf(todo, contacts);
     const smsCounts = phones.length ? await smsCountsOn(c, phones, input.sendDay) : new Map<string, number>();
     const { sends, notes, result } = decide({ todo, contacts, smsCounts });
     const deliveries = await writeReportPlan(c, sends, notes, input.notBefore, input.sendDay, input.now);
-    return { result, stored, rectificationItems, deliveries };
+    return { result, stored, storedReports: add?.counts ?? { branch: 0, committee: 0 }, rectificationItems, deliveries };
   });
 }

@@ -1,7 +1,8 @@
 /**
  * The report transactions of the port on SQLite: storing reports with their rectification items,
  * and the generation claim `storeAndPlan` (the IMMEDIATE transaction is the "reports:<period>"
- * lock: a replica that stored the period meanwhile is seen here, and wins).
+ * lock: a replica that stored the period meanwhile is seen here, and wins; a report stored before
+ * — `orglife report --save --org X` — stays, the others are added).
  */
 import type { OrgContacts } from '../../domain/digest.js';
 import type { ReportPlanLoad } from '../port.js';
@@ -11,7 +12,7 @@ import { inTransaction, prepared } from './alerts.js';
 import type { Db } from './db.js';
 import { orgContacts, smsCountsOn } from './deliveries.js';
 import { unplannedReports, writeReportPlan } from './report-mails.js';
-import { hasStoredReports } from './reports.js';
+import { missingReports } from '../rows/missing-reports.js';
 
 /** Store reports (the mail marker of an existing (org, period, kind) stays) and create their rectification items; returns items created. */
 export function storeReportRows(db: Db, reports: readonly StoredReportInput[], items: readonly NewRectification[], now: number): number {
@@ -47,16 +48,20 @@ export function storeAndPlanTx<R>(
     phonesOf(todo: readonly ReportToPlan[], contacts: ReadonlyMap<string, OrgContacts>): string[];
   },
   decide: (load: ReportPlanLoad) => { sends: ReportSend[]; notes: ReadonlyMap<number, string>; result: R },
-): { result: R; stored: boolean; rectificationItems: number; deliveries: number } {
+): { result: R; stored: boolean; storedReports: { branch: number; committee: number }; rectificationItems: number; deliveries: number } {
   return inTransaction(db, () => {
-    const stored = input.built !== null && !hasStoredReports(db, input.period);
-    const rectificationItems = stored ? storeReportRows(db, input.built!.reports, input.built!.rectifications, input.now) : 0;
+    const existing = input.built
+      ? (prepared(db, 'SELECT org, kind FROM reports WHERE period = ?').all(input.period) as { org: string; kind: 'branch' | 'committee' }[])
+      : [];
+    const add = input.built ? missingReports(input.built, existing) : null;
+    const stored = !!add && add.reports.length > 0;
+    const rectificationItems = stored ? storeReportRows(db, add.reports, add.rectifications, input.now) : 0;
     const todo = unplannedReports(db, input.period);
     const contacts = orgContacts(db, todo.map((r) => r.org));
     const phones = input.phonesOf(todo, contacts);
     const smsCounts = phones.length ? smsCountsOn(db, phones, input.sendDay) : new Map<string, number>();
     const { sends, notes, result } = decide({ todo, contacts, smsCounts });
     const deliveries = writeReportPlan(db, sends, notes, input.notBefore, input.sendDay, input.now);
-    return { result, stored, rectificationItems, deliveries };
+    return { result, stored, storedReports: add?.counts ?? { branch: 0, committee: 0 }, rectificationItems, deliveries };
   });
 }
