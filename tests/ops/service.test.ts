@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startService, type Service } from '../../src/api/service.js';
+import { startService, type Service } from '../../src/app/daemon.js';
 import { loadConfig } from '../../src/config/load.js';
 import { listDeliveries } from '../../src/alerts/index.js';
 import { finishRun, recentRuns, startRun } from '../../src/store/sqlite/runs.js';

@@ -80,9 +80,9 @@ export function registerDaemon(program: Command): void {
         return;
       }
 
-      // Long-lived: the daemon plus the HTTP API, SIGTERM/SIGINT → graceful stop, SIGHUP → config reload (src/api/service.ts).
+      // Long-lived: the daemon plus the HTTP API, SIGTERM/SIGINT → graceful stop, SIGHUP → config reload (src/app/daemon.ts).
       // Loaded here, not at the top: other commands need not load fastify and prom-client.
-      const { installSignalHandlers, startService } = await import('../../api/service.js');
+      const { installSignalHandlers, startService } = await import('../../app/daemon.js');
       const service = await startService({ ...base, configPath: opts.config ?? defaultConfigPath(), ...(opts.drainIntervalMs ? { drainIntervalMs: positive(opts.drainIntervalMs, '--drain-interval-ms') } : {}) });
       const uninstall = installSignalHandlers(service, log);
       await service.stopped;

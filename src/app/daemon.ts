@@ -1,6 +1,8 @@
 /**
- * The long-lived service `orglife daemon` runs: the job daemon (src/jobs) plus the HTTP API, with
- * a configuration reload (SIGHUP) and an orderly shutdown (SIGTERM/SIGINT).
+ * The composition root of `orglife daemon`: the store, the job daemon (src/jobs: runtime, workers,
+ * schedules), the HTTP API (src/api's server factory) and the web console plugin on it, with a
+ * configuration reload (SIGHUP) and an orderly shutdown (SIGTERM/SIGINT). src/api holds routes
+ * and the server only; everything is wired here.
  *
  * Reload: the new configuration is validated first (loadConfig, and the channels it enables must
  * have their secrets in the environment); a bad one is logged with every error and the running one
@@ -23,10 +25,10 @@ import { openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
 import { sqliteHandle } from '../store/sqlite/index.js';
 import type { Db } from '../store/sqlite/db.js';
-import { parseApiTokens } from './auth.js';
-import { alertCounts, lastEvaluationRun, pingClient, readinessProbes, scrapeSource, type CountableQueue } from './probes.js';
+import { parseApiTokens } from '../api/auth.js';
+import { alertCounts, lastEvaluationRun, pingClient, readinessProbes, scrapeSource, type CountableQueue } from '../api/probes.js';
 import type { DaemonHealth } from '../console/context.js';
-import { buildApi, type ReloadOutcome } from './server.js';
+import { buildApi, type ReloadOutcome } from '../api/server.js';
 
 export interface ServiceOptions extends DaemonOptions {
   /** Configuration file or folder, read again on reload. */
