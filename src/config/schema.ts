@@ -11,6 +11,7 @@ import { channelsSchema, routingSchema } from '../notifiers/config.js';
 import { reportsSchema } from '../reports/config.js';
 import { ratingSchema } from '../rating/config.js';
 import { gradesSchema } from '../grades/config.js';
+import { exemptionsSchema } from '../exemptions/config.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM, 24-hour clock, for example 08:00');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
@@ -137,6 +138,7 @@ export const configSchema = z
     reports: reportsSchema,
     rating: ratingSchema,
     grades: gradesSchema,
+    exemptions: exemptionsSchema,
     http: httpSchema,
     redis: redisSchema,
   })

@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   console: async () => (await import('./console.js')).registerConsole,
   preview: async () => (await import('./preview.js')).registerPreview,
   grades: async () => (await import('./grades.js')).registerGrades,
+  exempt: async () => (await import('./exempt.js')).registerExempt,
 };
 
 /** Register the command named in argv (the first non-option word), or all of them when none matches. */
