@@ -19,7 +19,9 @@ import { NotifierError } from '../notifiers/errors.js';
 import type { Notifiers } from '../notifiers/registry.js';
 import type { SendResult } from '../notifiers/types.js';
 import type { Store } from '../store/port.js';
+import type { ChannelName } from '../notifiers/types.js';
 import type { AttemptRecord, Outbox, PendingDelivery } from './outbox.js';
+import type { RobotRate } from './robot-rate.js';
 
 /** Data of a delivery job (the rest lives in SQLite). */
 export interface DeliveryJobData {
@@ -37,6 +39,8 @@ export interface DeliverDeps {
   instanceId: string;
   /** A claim expires after this long (default 90 s; longer than any notifier timeout). */
   claimLeaseMs?: number;
+  /** Per-robot rate limits (robot channels): a slot is taken before the claim, or the job waits. */
+  robots?: { rate: RobotRate; limit(channel: ChannelName, robot: string): number | null };
   /** Enqueue a fallback delivery right away (best effort: the drainer catches it otherwise). */
   enqueue(d: PendingDelivery): Promise<void>;
 }
@@ -52,6 +56,19 @@ export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>
   return async (job, token) => {
     const { store, outbox, log } = deps;
     const id = job.data.deliveryId;
+    const channel = job.queueName.replace(/^deliver-/, '') as ChannelName;
+    // Robot channels: take a slot of the robot's window before claiming (a delayed job then holds no claim).
+    const pending = deps.robots && (channel === 'wecom' || channel === 'dingtalk') ? await store.deliveries.get(id) : undefined;
+    const limit = pending && pending.status === 'pending' ? deps.robots!.limit(channel, pending.recipient) : null;
+    if (pending && limit !== null) {
+      const now = Date.now();
+      const wait = await deps.robots!.rate.acquire(channel, pending.recipient, limit, now, `${id}:${job.attemptsMade}:${token ?? job.id}:${now}`);
+      if (wait > 0) {
+        // The robot's 60-second window is full (on this or another daemon): wait for a slot, no attempt spent.
+        await job.moveToDelayed(now + wait, token);
+        throw new DelayedError();
+      }
+    }
     const claim = await outbox.claim(store, id, `${deps.instanceId}:${token ?? job.id}`, Date.now(), leaseMs);
     if (claim.outcome === 'done') {
       if (claim.status === 'missing') log.warn({ deliveryId: id, jobId: job.id }, 'delivery job for an unknown delivery; dropped');

@@ -49,8 +49,9 @@ export const CHANNEL_LIMITS: Record<ChannelName, { concurrency: number; limiter?
   aliyun_sms: { concurrency: 64 },
   tencent_sms: { concurrency: 64 },
   http_sms: { concurrency: 64 },
-  wecom: { concurrency: 1, limiter: { max: 20, duration: 60_000 } },
-  dingtalk: { concurrency: 1, limiter: { max: 20, duration: 60_000 } },
+  // Robots are limited per robot (channels.<robot channel>.per_minute, jobs/robot-rate.ts), not per queue.
+  wecom: { concurrency: 8 },
+  dingtalk: { concurrency: 8 },
 };
 
 /**

@@ -18,6 +18,7 @@ import type { Store } from '../store/port.js';
 import { deliveryProcessor } from './deliver.js';
 import { addDeliveries, drainOutbox, sweepStuck, type DrainResult } from './drainer.js';
 import { epochKeeper } from './epoch.js';
+import { robotLimit, robotRate } from './robot-rate.js';
 import { TICK_HANDLERS, type ScheduleKind, type TickHandler } from './kinds.js';
 import type { Outbox } from './outbox.js';
 import { alertsOutbox } from './outbox-alerts.js';
@@ -118,6 +119,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   const queueOf = (channel: ChannelName) => queue(deliveryQueueName(channel));
   const ticks = queue(TICK_QUEUE);
   const epoch = epochKeeper(conn, redisError);
+  const rate = robotRate(conn, redisError);
   const drainDeps = { store, config: o.config, outbox, epoch, queueOf, clock };
 
   const workers: Worker[] = [];
@@ -138,7 +140,8 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     watch(new Worker(TICK_QUEUE, processor, { ...workerOpts, concurrency: 1 }), TICK_QUEUE);
   }
   const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);
-  const deliver = deliveryProcessor({ store, outbox, notifiers, log, clock, instanceId, enqueue: enqueueOne, ...(o.claimLeaseMs ? { claimLeaseMs: o.claimLeaseMs } : {}) });
+  const robots = { rate, limit: (channel: ChannelName, robot: string) => robotLimit(o.config, channel, robot) };
+  const deliver = deliveryProcessor({ store, outbox, notifiers, log, clock, instanceId, robots, enqueue: enqueueOne, ...(o.claimLeaseMs ? { claimLeaseMs: o.claimLeaseMs } : {}) });
   const limits = channelLimits(o.config);
   for (const channel of CHANNEL_NAMES) {
     const lim = limits[channel];
@@ -201,6 +204,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
       await outboxWork.catch(() => undefined);
       await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
       await epoch.close();
+      await rate.close();
       await notifiers.close().catch(() => undefined);
       if (owned) await store.close();
     },

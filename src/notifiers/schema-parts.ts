@@ -8,6 +8,8 @@ export const envVarName = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the NAME of an environment variable, for example WECOM_KEY_CITY (never the secret itself)');
 
 export const timeoutMs = z.number().int().min(100).max(120_000).default(10_000).describe('request timeout in milliseconds');
+/** Messages per robot per 60 s: group robots refuse more (WeCom and DingTalk document 20 a minute). */
+export const robotPerMinute = z.number().int().min(1).max(600);
 
 export const paramMaxChars = z
   .number().int().min(1).max(500).default(SMS_PARAM_MAX_CHARS)

@@ -1,12 +1,13 @@
 /** Config of DingTalk group robots (`channels.dingtalk`): named robots with signed webhooks. */
 import { z } from 'zod';
-import { committeeCodes, envVarName, requireWhenEnabled, robotName, timeoutMs, secretFreeUrl } from '../schema-parts.js';
+import { committeeCodes, envVarName, requireWhenEnabled, robotName, robotPerMinute, timeoutMs, secretFreeUrl } from '../schema-parts.js';
 
 const robot = z
   .object({
     access_token_env: envVarName.describe('env var holding the access_token of the robot webhook'),
     secret_env: envVarName.describe('env var holding the signing secret (加签, SEC…)'),
     committees: committeeCodes,
+    per_minute: robotPerMinute.optional().describe('this robot\'s own limit (default: the channel\'s per_minute)'),
   })
   .strict();
 
@@ -19,6 +20,7 @@ export const dingtalkSchema = z
       .record(robotName, robot)
       .default({})
       .describe('robots by name: { county: { access_token_env: DINGTALK_TOKEN, secret_env: DINGTALK_SECRET, committees: ["*"] } }'),
+    per_minute: robotPerMinute.default(20).describe('at most this many messages per robot in any 60 seconds (WeCom and DingTalk group robots accept 20; more are refused), across every daemon'),
     timeout_ms: timeoutMs,
   })
   .strict()
