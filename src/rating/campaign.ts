@@ -10,9 +10,12 @@ import { isWorkingDay, type WorkCalendar } from '../domain/workdays.js';
 import type { RatingConfig } from './config.js';
 import { RatingError } from './errors.js';
 
+import type { Campaign, CampaignEntry, CampaignState } from '../store/types/rating.js';
+
+export type { Campaign, CampaignEntry, CampaignState };
+
 /** The campaign's states in order: the four steps, then filed (备案). */
-export const CAMPAIGN_STATES = ['self_assessment', 'committee_review', 'city_review', 'public_notice', 'filed'] as const;
-export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+export const CAMPAIGN_STATES = ['self_assessment', 'committee_review', 'city_review', 'public_notice', 'filed'] as const satisfies readonly CampaignState[];
 export const CAMPAIGN_STATE_NAMES_ZH: Record<CampaignState, string> = {
   self_assessment: '支部自评',
   committee_review: '党委考评',
@@ -20,31 +23,6 @@ export const CAMPAIGN_STATE_NAMES_ZH: Record<CampaignState, string> = {
   public_notice: '公示',
   filed: '已备案',
 };
-
-export interface Campaign {
-  year: number;
-  state: CampaignState;
-  openedAt: number;
-  openedBy: string;
-  noticeFrom: string | null;
-  noticeTo: string | null;
-  filedAt: number | null;
-}
-
-/** One branch's entry: what each step said. */
-export interface CampaignEntry {
-  year: number;
-  org: string;
-  selfStars: number | null;
-  selfScores: Record<string, number> | null;
-  committeeStars: number | null;
-  committeeScores: Record<string, number> | null;
-  cityStars: number | null;
-  fiveStarCancelled: boolean;
-  cityReason: string | null;
-  /** The engine's estimate (from the records) at each step: step → stars. */
-  estimates: Partial<Record<CampaignState, number | null>>;
-}
 
 /** The state after `s`, or null at the end. */
 export function nextState(s: CampaignState): CampaignState | null {

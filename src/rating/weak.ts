@@ -116,3 +116,8 @@ export function weakReminderText(d: WeakDesignation, orgName: string, month: str
     '请督促按期完成整顿，整顿销号后请在系统中办理摘帽。'
   );
 }
+
+/** Branches designated weak on `day` (designated on or before it, not removed by then). */
+export function weakOrgsOn(designations: readonly WeakDesignation[], day: string): Set<string> {
+  return new Set(designations.filter((d) => d.designatedOn <= day && (d.removedOn === null || d.removedOn > day)).map((d) => d.org));
+}

@@ -1,39 +1,93 @@
 /**
- * Adds the star-rating sections (src/rating/report-section.ts) to a period's reports: loads the
- * ratings, star changes, weak-branch designations, demonstration sites and the year's campaign in
- * a few bulk queries, and attaches one section per branch report and committee summary.
+ * Adds the star-rating sections (src/rating/report-section.ts) to a period's reports: the ratings,
+ * star changes, weak-branch designations, demonstration sites and the year's campaign, read in a
+ * few bulk queries through the store port (ratingSectionFacts), attached by the pure
+ * attachRatingSectionsFrom: one section per branch report and committee summary.
+ *
+ * attachRatingSections(db, …) is the synchronous path of reports/gather.ts while gather still
+ * reads the SQLite handle; once gather is on the port it calls the two functions above instead.
  */
 import type { Config } from '../config/schema.js';
 import { shanghaiDate, type Period } from '../domain/calendar.js';
 import { branchRatingSection, committeeRatingSection, type RatingFacts } from '../rating/report-section.js';
+import type { RatingBranch } from '../rating/types.js';
 import type { WeakDesignation } from '../rating/weak.js';
+import type { Store } from '../store/port.js';
+import type { DemoSiteRow } from '../store/types/rating.js';
 import type { Db } from '../store/sqlite/db.js';
 import { listEntries } from '../store/sqlite/rating-campaign.js';
 import { loadRatingBranches, loadRatings, loadStarChanges } from '../store/sqlite/ratings.js';
 import { listDemoSites, listWeak } from '../store/sqlite/weak-branches.js';
 import type { BranchReport, CommitteeSummary } from './types.js';
 
-export function attachRatingSections(db: Db, config: Config, p: Period, reports: BranchReport[], summaries: CommitteeSummary[]): void {
-  const asOf = shanghaiDate(p.end - 1);
+/** What the rating sections of a period's reports are made of. */
+export interface RatingSectionFacts {
+  facts: RatingFacts;
+  branches: Map<string, RatingBranch>;
+}
+
+const asOfOf = (p: Period) => shanghaiDate(p.end - 1);
+
+/** Pure: from every designation and site, and the stored ratings, what a period's sections need. */
+function sectionFacts(
+  p: Period,
+  rows: { designations: readonly WeakDesignation[]; sites: readonly DemoSiteRow[]; branches: readonly RatingBranch[] } & Pick<RatingFacts, 'ratings' | 'changes' | 'campaign'>,
+): RatingSectionFacts {
+  const asOf = asOfOf(p);
   const year = Number(asOf.slice(0, 4));
   const weak = new Map<string, WeakDesignation>();
   // The designation in force at the end of the period, else one removed during its year (to show the rectification).
-  for (const d of listWeak(db, { all: true })) {
+  for (const d of rows.designations) {
     if (d.designatedOn > asOf || (d.removedOn && d.removedOn < `${year}-01-01`)) continue;
     const had = weak.get(d.org);
     if (!had || (had.removedOn && (!d.removedOn || d.removedOn > had.removedOn))) weak.set(d.org, d);
   }
   const demoSites = new Map<string, { year: number; level: 'city' | 'prefecture' }[]>();
-  for (const s of listDemoSites(db)) if (s.year <= year) demoSites.set(s.org, [...(demoSites.get(s.org) ?? []), { year: s.year, level: s.level }]);
-  const facts: RatingFacts = { ratings: loadRatings(db), changes: loadStarChanges(db), weak, demoSites, campaign: listEntries(db, year) };
-  const branches = new Map(loadRatingBranches(db).map((b) => [b.code, b]));
+  for (const s of rows.sites) if (s.year <= year) demoSites.set(s.org, [...(demoSites.get(s.org) ?? []), { year: s.year, level: s.level }]);
+  return {
+    facts: { ratings: rows.ratings, changes: rows.changes, weak, demoSites, campaign: rows.campaign },
+    branches: new Map(rows.branches.map((b) => [b.code, b])),
+  };
+}
+
+/** The rating facts of period p, through the store port. */
+export async function ratingSectionFacts(store: Store, p: Period): Promise<RatingSectionFacts> {
+  const year = Number(asOfOf(p).slice(0, 4));
+  const [designations, sites, ratings, changes, campaign, branches] = await Promise.all([
+    store.rating.weakDesignations({ all: true }),
+    store.rating.demoSites(),
+    store.rating.ratings(),
+    store.rating.starChanges(),
+    store.rating.campaignEntries(year),
+    store.rating.branches(),
+  ]);
+  return sectionFacts(p, { designations, sites, ratings, changes, campaign, branches });
+}
+
+/** Attach one rating section per branch report and committee summary (pure). */
+export function attachRatingSectionsFrom(f: RatingSectionFacts, config: Config, p: Period, reports: BranchReport[], summaries: CommitteeSummary[]): void {
+  const asOf = asOfOf(p);
   for (const r of reports) {
-    const b = branches.get(r.org);
-    if (b) r.rating = branchRatingSection(b, asOf, facts, config.rating);
+    const b = f.branches.get(r.org);
+    if (b) r.rating = branchRatingSection(b, asOf, f.facts, config.rating);
   }
   const estimates = new Map(reports.map((r) => [r.org, r.stars]));
   for (const s of summaries) {
-    const list = s.branches.map((x) => branches.get(x.org)).filter((b) => b !== undefined);
-    s.rating = committeeRatingSection(list, asOf, facts, estimates, config.rating);
+    const list = s.branches.map((x) => f.branches.get(x.org)).filter((b) => b !== undefined);
+    s.rating = committeeRatingSection(list, asOf, f.facts, estimates, config.rating);
   }
+}
+
+/** The synchronous path of reports/gather.ts (SQLite handle): the same facts, then attachRatingSectionsFrom. */
+export function attachRatingSections(db: Db, config: Config, p: Period, reports: BranchReport[], summaries: CommitteeSummary[]): void {
+  const year = Number(asOfOf(p).slice(0, 4));
+  const f = sectionFacts(p, {
+    designations: listWeak(db, { all: true }),
+    sites: listDemoSites(db),
+    ratings: loadRatings(db),
+    changes: loadStarChanges(db),
+    campaign: listEntries(db, year),
+    branches: loadRatingBranches(db),
+  });
+  attachRatingSectionsFrom(f, config, p, reports, summaries);
 }

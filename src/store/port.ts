@@ -50,8 +50,26 @@ import type {
 } from './types/reports.js';
 import type { ClaimTickInput, RunRow, RunStart, TickClaim, TickRow } from './types/runs.js';
 import type { Exemption, NewExemption } from '../domain/exemptions.js';
-import type { DemoSiteRow, RatingBranch, RatingFact, StarChangeFact, WeakDesignation } from './types/rating.js';
 import type { MeetingDetail, MemberCounts, RosterMember, StoredMember, TrackedMeeting, TrackedParticipation } from './types/members.js';
+import type {
+  Campaign,
+  CampaignEntry,
+  CampaignLoad,
+  CampaignStepInput,
+  CampaignWrite,
+  DemoSiteLoad,
+  DemoSiteRow,
+  EstimateFacts,
+  ObjectionRow,
+  RatingBranch,
+  RatingFact,
+  StarChangeFact,
+  TransitionRow,
+  WeakDesignation,
+  WeakLoad,
+  WeakStepInput,
+  WeakWrite,
+} from './types/rating.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -367,13 +385,16 @@ export interface ImportsRepo {
 }
 
 /**
- * The star-rating year (评星定级): filed ratings, star changes, weak-branch designations and
- * demonstration sites as the read side of subsidies, movement, history and the reports need them.
- * (The campaign's transactional steps still run on the SQLite handle: see src/rating/campaign-service.ts.)
+ * The star-rating year (评星定级): filed ratings, star changes, the yearly campaign (四步走),
+ * weak-branch designations and demonstration sites. The campaign's and the designations' changes
+ * are load → decide (pure, src/rating) → apply transactions under the named lock "rating" (two
+ * admins acting at once: the second decides on what the first committed).
  */
 export interface RatingRepo {
   /** Every branch with its committee's name and its secretary, by code. */
   branches(): Promise<RatingBranch[]>;
+  /** One branch with its committee's name and its secretary (undefined: unknown or not a branch). */
+  branch(code: string): Promise<RatingBranch | undefined>;
   /** Filed ratings (optionally of one branch), by branch code, oldest year first. */
   ratings(org?: string): Promise<Map<string, RatingFact[]>>;
   /** Star changes (optionally of one branch), by branch code, in date order. */
@@ -382,8 +403,34 @@ export interface RatingRepo {
   saveStarChange(change: StarChangeFact, now: number): Promise<'inserted' | 'updated' | 'unchanged'>;
   /** Weak-and-lax designations with their items: open ones, or all; optionally of one branch. */
   weakDesignations(opts?: { org?: string; all?: boolean }): Promise<WeakDesignation[]>;
+  /** One designation with its items. */
+  weakDesignation(id: number): Promise<WeakDesignation | undefined>;
   /** Demonstration sites, optionally of one year or branch. */
   demoSites(opts?: { year?: number; org?: string }): Promise<DemoSiteRow[]>;
+  /** The campaign of a year. */
+  campaign(year: number): Promise<Campaign | undefined>;
+  /** A year's campaign entries, by org. */
+  campaignEntries(year: number): Promise<CampaignEntry[]>;
+  /** A year's transitions and step actions, in order. */
+  transitions(year: number): Promise<TransitionRow[]>;
+  /** A year's objections, by id. */
+  objections(year: number): Promise<ObjectionRow[]>;
+  /** One objection. */
+  objection(id: number): Promise<ObjectionRow | undefined>;
+  /**
+   * A campaign step (named lock "rating"): loads the year's campaign with the entries, objections,
+   * negative-list items and weak designations in scope, calls `decide` (pure; may throw to write
+   * nothing), writes its changes atomically. Returns decide's result and the new objection's id.
+   */
+  campaignStep<R>(input: CampaignStepInput, decide: (load: CampaignLoad) => { write: CampaignWrite; result: R }): Promise<{ result: R; objectionId: number | null }>;
+  /** A weak-designation change (named lock "rating"): load → decide (pure; may throw) → apply. Returns the new designation's or item's id. */
+  weakStep<R>(input: WeakStepInput, decide: (load: WeakLoad) => { write: WeakWrite; result: R }): Promise<{ result: R; id: number | null }>;
+  /** Choose (or re-level) a demonstration site after the pure `check` (may throw) of the branch and its filed rating, in one transaction. */
+  chooseDemoSite(site: DemoSiteRow, now: number, check: (load: DemoSiteLoad) => void): Promise<'inserted' | 'updated' | 'unchanged'>;
+  /** Remove a demonstration site; false when there was none. */
+  removeDemoSite(org: string, year: number): Promise<boolean>;
+  /** One branch's assessments, vetoes, rectification items and alerts as the reports read them (the estimate of a single branch without city-wide reads). */
+  estimateFacts(org: string, q: { periods: readonly string[]; from: number; to: number; alertsSince: number }): Promise<EstimateFacts>;
 }
 
 // ---------------------------------------------------------------- members (roster and sign-ins)

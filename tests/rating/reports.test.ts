@@ -6,6 +6,8 @@ import { buildReports } from '../../src/reports/gather.js';
 import { renderBranchHtml, renderBranchMarkdown, renderCommitteeHtml, renderCommitteeMarkdown } from '../../src/reports/render/index.js';
 import { addWeakItem, chooseDemoSite, designateWeak, setMeasures } from '../../src/rating/weak-service.js';
 import { ratingListSheets } from '../../src/rating/report-xlsx.js';
+import { attachRatingSectionsFrom, ratingSectionFacts } from '../../src/reports/rating-sections.js';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { NOW, writeCsv } from '../import/helpers.js';
@@ -24,17 +26,23 @@ describe('the star-rating sections of the reports', () => {
     const ratings = writeCsv(join(t.dir, 'ratings.csv'), [['org', 'year', 'stars'], ['B1', 2025, 5], ['B2', 2025, 4], ['B1', 2024, 3]]);
     const changes = writeCsv(join(t.dir, 'changes.csv'), [['id', 'org', 'effective_on', 'stars', 'channel', 'reason'], ['X1', 'B2', '2026-06-15', 2, 'petition', '<i>信访</i>属实']]);
     await importFiles(t.db, [orgs, ratings, changes], { now: NOW });
-    const id = designateWeak(t.db, { org: 'B2', category: 'org_life', on: '2026-07-01', reason: '组织生活长期不正常', by: '组织部' }, NOW);
-    setMeasures(t.db, id, { townshipLeader: '李镇长', firstSecretary: '王第一书记' });
-    addWeakItem(t.db, id, 'problem', '三会一课不落实', NOW);
-    addWeakItem(t.db, id, 'cadre', '赵六', NOW);
+    const store = storeFor(t.db);
+    const id = await designateWeak(store, { org: 'B2', category: 'org_life', on: '2026-07-01', reason: '组织生活长期不正常', by: '组织部' }, NOW);
+    await setMeasures(store, id, { townshipLeader: '李镇长', firstSecretary: '王第一书记' });
+    await addWeakItem(store, id, 'problem', '三会一课不落实', NOW);
+    await addWeakItem(store, id, 'cadre', '赵六', NOW);
     t.db.$client.prepare("INSERT INTO ratings (org, year, stars, rated_on, imported_at) VALUES ('B1', 2026, 5, '2027-01-20', 0)").run();
-    chooseDemoSite(t.db, { org: 'B1', year: 2026, level: 'city', note: null }, NOW);
+    await chooseDemoSite(store, { org: 'B1', year: 2026, level: 'city', note: null }, NOW);
   });
   afterEach(() => t.cleanup());
 
-  it('branch: star history, star and subsidy in effect, demonstration site, rectification; committee: distribution, weak branches, subsidy total', () => {
+  it('branch: star history, star and subsidy in effect, demonstration site, rectification; committee: distribution, weak branches, subsidy total', async () => {
     const { reports, summaries } = buildReports(t.db, shippedConfig(), parsePeriod('2026-10')!, Date.parse('2026-11-05T01:00:00Z'));
+    // The port's path (ratingSectionFacts + the pure attach) gives the same sections as gather's synchronous one.
+    const again = structuredClone({ reports, summaries });
+    for (const x of [...again.reports, ...again.summaries]) delete x.rating;
+    attachRatingSectionsFrom(await ratingSectionFacts(storeFor(t.db), parsePeriod('2026-10')!), shippedConfig(), parsePeriod('2026-10')!, again.reports, again.summaries);
+    expect(again).toEqual({ reports, summaries });
     const b2 = reports.find((r) => r.org === 'B2')!;
     expect(b2.rating).toMatchObject({
       asOf: '2026-10-31',

@@ -1,32 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { importFiles } from '../../src/import/index.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
-import { NOW, writeCsv } from '../import/helpers.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { orglife } from './cli.js';
+import { NOW, seedOrgs, seedRatings } from './seed.js';
 
 // Each case spawns the real CLI: on a loaded 2-core machine that takes longer than the default.
 describe('orglife rating subsidies (the real CLI)', { timeout: 120_000 }, () => {
-  let t: TempDb;
+  let t: TempStore;
   beforeEach(async () => {
-    t = tempDb();
-    const orgs = writeCsv(join(t.dir, 'orgs.csv'), [
-      ['code', 'name', 'kind', 'parent', 'domain', 'members', 'established_on', 'secretary'],
-      ['C0', '市委', 'committee', '', '', '', '', ''],
-      ['C1', '城关镇党委', 'committee', 'C0', '', '', '', ''],
-      ['B1', '=HYPERLINK("http://x","点我")', 'branch', 'C1', 'rural', 30, '2000-01-01', '+8613800000000'],
-      ['B2', '西村党支部', 'branch', 'C1', 'rural', 30, '2000-01-01', '王五'],
-      ['B3', '东街社区党支部', 'branch', 'C0', 'community', 30, '2000-01-01', '@张三'],
+    t = await tempStore();
+    await seedOrgs(t, [
+      ['C0', '市委', 'committee', null],
+      ['C1', '城关镇党委', 'committee', 'C0'],
+      ['B1', '=HYPERLINK("http://x","点我")', 'branch', 'C1', 'rural', { secretary: '+8613800000000' }],
+      ['B2', '西村党支部', 'branch', 'C1', 'rural', { secretary: '王五' }],
+      ['B3', '东街社区党支部', 'branch', 'C0', 'community', { secretary: '@张三' }],
     ]);
-    const ratings = writeCsv(join(t.dir, 'ratings.csv'), [['org', 'year', 'stars'], ['B1', 2025, 5], ['B2', 2025, 5], ['B3', 2025, 5]]);
-    const changes = writeCsv(join(t.dir, 'changes.csv'), [['id', 'org', 'effective_on', 'stars', 'channel'], ['X1', 'B2', '2026-06-15', 3, 'inspection']]);
-    await importFiles(t.db, [orgs, ratings, changes], { now: NOW });
+    await seedRatings(t, ['B1', 'B2', 'B3'].map((org) => ({ org, year: 2025, stars: 5, ratedOn: null })));
+    await t.store.rating.saveStarChange({ id: 'X1', org: 'B2', effectiveOn: '2026-06-15', stars: 3, channel: 'inspection', reason: null, evidence: null }, NOW);
   });
-  afterEach(() => t.cleanup());
+  afterEach(async () => t.cleanup());
 
   it('--json: one object per branch with org, subsidy_yuan and fund_yuan', async () => {
-    const r = await orglife(t.path, ['rating', 'subsidies', '--year', '2026', '--json']);
+    const r = await orglife(t.spec, ['rating', 'subsidies', '--year', '2026', '--json']);
     expect(r.code).toBe(0);
     const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(rows.map((x) => [x.org, x.subsidy_yuan, x.fund_yuan])).toEqual([
@@ -38,7 +35,7 @@ describe('orglife rating subsidies (the real CLI)', { timeout: 120_000 }, () => 
 
   it('prints totals per committee and city, and writes the payment roll with formula-like cells neutralised', async () => {
     const file = join(t.dir, 'roll.xlsx');
-    const r = await orglife(t.path, ['rating', 'subsidies', '--year', '2026', '--xlsx', file]);
+    const r = await orglife(t.spec, ['rating', 'subsidies', '--year', '2026', '--xlsx', file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/城关镇党委\t2\t2\t10,800\t10,000/);
     expect(r.stdout).toMatch(/全市合计：3 个支部，2 个享受激励，书记补贴 10,800 元，五星工作经费 10,000 元/);
@@ -58,7 +55,7 @@ describe('orglife rating subsidies (the real CLI)', { timeout: 120_000 }, () => 
   });
 
   it('a missing or bad --year is a bilingual one-line error', async () => {
-    const r = await orglife(t.path, ['rating', 'subsidies', '--year', '26']);
+    const r = await orglife(t.spec, ['rating', 'subsidies', '--year', '26']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/无效的年度.*invalid year/);
     expect(r.stderr).not.toMatch(/at .*\.ts/);

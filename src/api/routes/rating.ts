@@ -16,18 +16,15 @@ import { computeSubsidies } from '../../rating/subsidies.js';
 import { weakProgress } from '../../rating/weak.js';
 import { designateWeak } from '../../rating/weak-service.js';
 import { paymentRollSheets, sheetsBuffer } from '../../rating/xlsx.js';
-import { getCampaign, listEntries, listObjections, listTransitions } from '../../store/sqlite/rating-campaign.js';
-import { loadRatingBranches } from '../../store/sqlite/ratings.js';
-import { storeFor } from '../../store/sqlite/index.js';
 import { ApiError } from '../errors.js';
 import type { ApiDeps, JsonSchema, RouteSpec } from './types.js';
 
 const STATUS = { not_found: 404, conflict: 409, invalid: 422 } as const;
 
 /** Run an action, turning a RatingError into its HTTP answer. */
-function rated<T>(fn: () => T): T {
+async function rated<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (e) {
     if (e instanceof RatingError) throw new ApiError(STATUS[e.code], `rating_${e.code}`, e.message);
     throw e;
@@ -50,6 +47,7 @@ const starBody: JsonSchema = {
 };
 
 export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
+  const store = () => deps.store;
   const actor = (b: { by?: string } | undefined, token: string | undefined) => ({ by: b?.by ?? token ?? 'api', at: deps.clock() });
   const post = (url: string, summary: string, body: JsonSchema | undefined, params: JsonSchema, run: (p: { year: number; org?: string; id?: number }, b: any, token: string | undefined) => unknown): RouteSpec => ({
     method: 'POST',
@@ -75,8 +73,8 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: 'per branch `org`, `subsidy_yuan`, `fund_yuan`, `starsByMonth` …; totals per committee and city' } },
       async handler(request, reply) {
         const { year } = request.params as { year: number };
-        const store = storeFor(deps.db);
-        const r = computeSubsidies(await store.rating.branches(), await store.rating.ratings(), await store.rating.starChanges(), year, deps.config().rating);
+        const s = store();
+        const r = computeSubsidies(await s.rating.branches(), await s.rating.ratings(), await s.rating.starChanges(), year, deps.config().rating);
         if ((request.query as { format?: string }).format === 'xlsx') {
           return reply
             .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -96,10 +94,10 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: '{org, day, stars_in_effect, history}' }, 404: { description: 'unknown branch' } },
       async handler(request) {
         const { org } = request.params as { org: string };
-        const store = storeFor(deps.db);
-        if (!(await store.rating.branches()).some((b) => b.code === org)) throw new ApiError(404, 'unknown_org', `未找到党支部 ${org} / unknown branch ${org}`);
-        const ratings = (await store.rating.ratings(org)).get(org) ?? [];
-        const changes = (await store.rating.starChanges(org)).get(org) ?? [];
+        const s = store();
+        if (!(await s.rating.branches()).some((b) => b.code === org)) throw new ApiError(404, 'unknown_org', `未找到党支部 ${org} / unknown branch ${org}`);
+        const ratings = (await s.rating.ratings(org)).get(org) ?? [];
+        const changes = (await s.rating.starChanges(org)).get(org) ?? [];
         const day = shanghaiDate(deps.clock());
         return { org, day, stars_in_effect: starInEffect(ratings, changes, day), history: starHistory(ratings, changes) };
       },
@@ -114,8 +112,8 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: '{branches, committees, domains}' } },
       async handler(request) {
         const { year } = request.params as { year: number };
-        const store = storeFor(deps.db);
-        const rows = computeMovement(await store.rating.branches(), await store.rating.ratings(), year);
+        const s = store();
+        const rows = computeMovement(await s.rating.branches(), await s.rating.ratings(), year);
         return { year, branches: rows, committees: movementCounts(rows, 'committee'), domains: movementCounts(rows, 'domain') };
       },
     },
@@ -129,29 +127,30 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: '{campaign, entries, transitions, objections}' }, 404: { description: 'no campaign for the year' } },
       async handler(request) {
         const { year } = request.params as { year: number };
-        const c = getCampaign(deps.db, year);
+        const s = store();
+        const c = await s.rating.campaign(year);
         if (!c) throw new ApiError(404, 'rating_not_found', `${year} 年度评星定级尚未启动 / no rating campaign for ${year}`);
         const now = deps.clock();
         const config = deps.config();
-        const branches = new Map(loadRatingBranches(deps.db).map((b) => [b.code, b]));
-        const entries = campaignRows(listEntries(deps.db, year), branches, estimateStars(deps.db, config, year, now), starLimits(deps.db, year, shanghaiDate(now)), config.rating);
-        return { campaign: c, entries, transitions: listTransitions(deps.db, year), objections: listObjections(deps.db, year) };
+        const branches = new Map((await s.rating.branches()).map((b) => [b.code, b]));
+        const entries = campaignRows(await s.rating.campaignEntries(year), branches, await estimateStars(s, config, year, now), await starLimits(s, year, shanghaiDate(now)), config.rating);
+        return { campaign: c, entries, transitions: await s.rating.transitions(year), objections: await s.rating.objections(year) };
       },
     },
-    post('/api/v1/rating/:year/campaign', '启动评星定级 / open the campaign', { type: 'object', additionalProperties: false, properties: { by } }, yearParams, (p, b, t) => openCampaign(deps.db, p.year, actor(b, t))),
+    post('/api/v1/rating/:year/campaign', '启动评星定级 / open the campaign', { type: 'object', additionalProperties: false, properties: { by } }, yearParams, (p, b, t) => openCampaign(store(), p.year, actor(b, t))),
     post(
       '/api/v1/rating/:year/campaign/advance',
       '进入下一阶段 / move to the next step',
       { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', maxLength: 500 }, by } },
       yearParams,
-      (p, b, t) => advanceCampaign(deps.db, deps.config(), p.year, b.reason ?? null, actor(b, t)),
+      (p, b, t) => advanceCampaign(store(), deps.config(), p.year, b.reason ?? null, actor(b, t)),
     ),
-    post('/api/v1/rating/:year/entries/:org/self', '支部自评 / a branch’s self-assessment', starBody, yearOrgParams, (p, b, t) => {
-      recordSelfAssessment(deps.db, deps.config(), p.year, p.org!, b.stars, b.scores ?? null, actor(b, t));
+    post('/api/v1/rating/:year/entries/:org/self', '支部自评 / a branch’s self-assessment', starBody, yearOrgParams, async (p, b, t) => {
+      await recordSelfAssessment(store(), deps.config(), p.year, p.org!, b.stars, b.scores ?? null, actor(b, t));
       return { ok: true };
     }),
-    post('/api/v1/rating/:year/entries/:org/committee', '党委考评 / the committee’s scores and proposed star', starBody, yearOrgParams, (p, b, t) => {
-      recordCommitteeReview(deps.db, deps.config(), p.year, p.org!, b.stars, b.scores ?? null, actor(b, t));
+    post('/api/v1/rating/:year/entries/:org/committee', '党委考评 / the committee’s scores and proposed star', starBody, yearOrgParams, async (p, b, t) => {
+      await recordCommitteeReview(store(), deps.config(), p.year, p.org!, b.stars, b.scores ?? null, actor(b, t));
       return { ok: true };
     }),
     post(
@@ -164,9 +163,9 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
         required: ['reason'],
       },
       yearOrgParams,
-      (p, b, t) => {
+      async (p, b, t) => {
         if (!!b.cancel_five_star === (b.stars !== undefined)) throw new RatingError('请二选一：cancel_five_star 或 stars', 'give exactly one of cancel_five_star, stars', 'invalid');
-        recordCityReview(deps.db, deps.config(), p.year, p.org!, b.cancel_five_star ? { cancelFiveStar: true, reason: b.reason } : { stars: b.stars, reason: b.reason }, actor(b, t));
+        await recordCityReview(store(), deps.config(), p.year, p.org!, b.cancel_five_star ? { cancelFiveStar: true, reason: b.reason } : { stars: b.stars, reason: b.reason }, actor(b, t));
         return { ok: true };
       },
     ),
@@ -175,15 +174,15 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
       '登记公示异议 / record an objection',
       { type: 'object', additionalProperties: false, properties: { org: { type: 'string', minLength: 1 }, text: { type: 'string', minLength: 1, maxLength: 2000 }, by }, required: ['org', 'text'] },
       yearParams,
-      (p, b, t) => ({ id: raiseObjection(deps.db, p.year, b.org, b.text, actor(b, t)) }),
+      async (p, b, t) => ({ id: await raiseObjection(store(), p.year, b.org, b.text, actor(b, t)) }),
     ),
     post(
       '/api/v1/rating/objections/:id/answer',
       '答复公示异议 / answer an objection',
       { type: 'object', additionalProperties: false, properties: { text: { type: 'string', minLength: 1, maxLength: 2000 }, by }, required: ['text'] },
       { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
-      (p, b, t) => {
-        answerObjection(deps.db, p.id!, b.text, actor(b, t));
+      async (p, b, t) => {
+        await answerObjection(store(), p.id!, b.text, actor(b, t));
         return { ok: true };
       },
     ),
@@ -197,7 +196,7 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: '{designations}' } },
       async handler(request) {
         const all = (request.query as { all?: boolean }).all;
-        return { designations: (await storeFor(deps.db).rating.weakDesignations({ all })).map(({ townshipLeaderPhone: _p, ...d }) => ({ ...d, progress: weakProgress({ ...d, townshipLeaderPhone: null }) })) };
+        return { designations: (await store().rating.weakDesignations({ all })).map(({ townshipLeaderPhone: _p, ...d }) => ({ ...d, progress: weakProgress({ ...d, townshipLeaderPhone: null }) })) };
       },
     },
     post(
@@ -210,7 +209,7 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
         required: ['org', 'category', 'on'],
       },
       { type: 'object', properties: {} },
-      (_p, b, t) => ({ id: designateWeak(deps.db, { org: b.org, category: b.category, on: b.on, reason: b.reason ?? null, by: actor(b, t).by }, deps.clock()) }),
+      async (_p, b, t) => ({ id: await designateWeak(store(), { org: b.org, category: b.category, on: b.on, reason: b.reason ?? null, by: actor(b, t).by }, deps.clock()) }),
     ),
     {
       method: 'GET',
@@ -221,7 +220,7 @@ export function ratingRoutes(deps: ApiDeps): RouteSpec[] {
       schema: { querystring: { type: 'object', additionalProperties: false, properties: { year: { type: 'integer' } } } },
       responses: { 200: { description: '{sites}' } },
       async handler(request) {
-        return { sites: await storeFor(deps.db).rating.demoSites({ year: (request.query as { year?: number }).year }) };
+        return { sites: await store().rating.demoSites({ year: (request.query as { year?: number }).year }) };
       },
     },
   ];

@@ -12,10 +12,8 @@ import { advanceCampaign, estimateStars, openCampaign, starLimits } from '../../
 import { campaignRows, campaignSheet, campaignText } from '../../rating/campaign-view.js';
 import { RatingError } from '../../rating/errors.js';
 import { saveSheets } from '../../rating/xlsx.js';
-import { getCampaign, listEntries, listObjections, listTransitions } from '../../store/sqlite/rating-campaign.js';
-import { loadRatingBranches } from '../../store/sqlite/ratings.js';
 import { parseAtOption } from '../existing-db.js';
-import { actorOf, parseYearFlag, withRatingDb, withRatingDbAsync } from './rating-options.js';
+import { actorOf, parseYearFlag, withRatingStore } from './rating-options.js';
 
 interface Flags {
   year?: string;
@@ -35,11 +33,11 @@ export function registerRatingCampaign(rating: Command): void {
     .option('--year <year>', '年度 / the year rated')
     .option('--by <name>', '操作人（默认当前登录用户）/ who acts')
     .option('--at <time>', '操作时间（测试用）/ time of the action')
-    .action((f: Flags) => {
+    .action(async (f: Flags) => {
       const year = parseYearFlag(f.year);
       const a = { by: actorOf(f.by), at: parseAtOption(f.at) };
-      withRatingDb((db) => {
-        openCampaign(db, year, a);
+      await withRatingStore(async (store) => {
+        await openCampaign(store, year, a);
         process.stdout.write(`已启动 ${year} 年度评星定级，当前阶段：支部自评 / campaign opened\n`);
       });
     });
@@ -51,11 +49,11 @@ export function registerRatingCampaign(rating: Command): void {
     .option('--reason <text>', '说明 / why')
     .option('--by <name>', '操作人 / who acts')
     .option('--at <time>', '操作时间（测试用）/ time of the action')
-    .action((f: Flags) => {
+    .action(async (f: Flags) => {
       const year = parseYearFlag(f.year);
       const a = { by: actorOf(f.by), at: parseAtOption(f.at) };
-      withRatingDb((db, config) => {
-        const c = advanceCampaign(db, config, year, f.reason ?? null, a);
+      await withRatingStore(async (store, config) => {
+        const c = await advanceCampaign(store, config, year, f.reason ?? null, a);
         let msg = `${year} 年度评星定级已进入「${stateName(c.state)}」阶段`;
         if (c.state === 'public_notice') msg += `，公示期 ${c.noticeFrom} 至 ${c.noticeTo}（${config.rating.notice_working_days} 个工作日）`;
         if (c.state === 'filed') msg += `，最终星级已于 ${shanghaiDate(a.at)} 备案`;
@@ -73,13 +71,14 @@ export function registerRatingCampaign(rating: Command): void {
     .action(async (f: Flags) => {
       const year = parseYearFlag(f.year);
       const now = parseAtOption(f.at);
-      await withRatingDbAsync(async (db, config) => {
-        const c = getCampaign(db, year);
+      await withRatingStore(async (store, config) => {
+        const c = await store.rating.campaign(year);
         if (!c) throw new RatingError(`${year} 年度评星定级尚未启动`, `no rating campaign for ${year}`, 'not_found');
-        const branches = new Map(loadRatingBranches(db).map((b) => [b.code, b]));
-        const rows = campaignRows(listEntries(db, year), branches, estimateStars(db, config, year, now), starLimits(db, year, shanghaiDate(now)), config.rating);
-        const transitions = listTransitions(db, year);
-        const objections = listObjections(db, year);
+        const branches = new Map((await store.rating.branches()).map((b) => [b.code, b]));
+        const entries = await store.rating.campaignEntries(year);
+        const rows = campaignRows(entries, branches, await estimateStars(store, config, year, now), await starLimits(store, year, shanghaiDate(now)), config.rating);
+        const transitions = await store.rating.transitions(year);
+        const objections = await store.rating.objections(year);
         if (f.json) {
           process.stdout.write(`${JSON.stringify({ campaign: c, entries: rows, transitions, objections })}\n`);
         } else {

@@ -8,11 +8,9 @@ import type { Command } from 'commander';
 import { DOMAIN_NAMES_ZH } from '../../domain/types.js';
 import { chooseDemoSite } from '../../rating/weak-service.js';
 import { saveSheets } from '../../rating/xlsx.js';
-import { loadRatingBranches } from '../../store/sqlite/ratings.js';
-import { deleteDemoSite, listDemoSites } from '../../store/sqlite/weak-branches.js';
 import { UserError } from '../errors.js';
 import { parseAtOption } from '../existing-db.js';
-import { parseYearFlag, withRatingDb, withRatingDbAsync } from './rating-options.js';
+import { parseYearFlag, withRatingStore } from './rating-options.js';
 
 export const DEMO_LEVEL_NAMES_ZH = { city: '市级', prefecture: '地市级' } as const;
 
@@ -33,11 +31,11 @@ export function registerRatingDemoSites(rating: Command): void {
     .option('--level <level>', 'city（市级）或 prefecture（地市级）/ level')
     .option('--note <text>', '说明 / note')
     .option('--at <time>', '操作时间（测试用）/ time of the action')
-    .action((f: { org?: string; year?: string; level?: string; note?: string; at?: string }) => {
+    .action(async (f: { org?: string; year?: string; level?: string; note?: string; at?: string }) => {
       const year = parseYearFlag(f.year);
       if (!f.org) throw new UserError('请用 --org 指定党支部编码 / --org is required');
       const level = levelFlag(f.level);
-      const what = withRatingDb((db) => chooseDemoSite(db, { org: f.org!, year, level, note: f.note?.trim() || null }, parseAtOption(f.at)));
+      const what = await withRatingStore((store) => chooseDemoSite(store, { org: f.org!, year, level, note: f.note?.trim() || null }, parseAtOption(f.at)));
       process.stdout.write(`${what === 'unchanged' ? '无变化' : '已选树'}：「${f.org}」${year} 年度${DEMO_LEVEL_NAMES_ZH[level]}示范点 / demonstration site ${what}\n`);
     });
   demo
@@ -45,9 +43,9 @@ export function registerRatingDemoSites(rating: Command): void {
     .description('取消示范点 / remove a demonstration site')
     .option('--org <code>', '党支部编码 / branch code')
     .option('--year <year>', '年度 / year')
-    .action((f: { org?: string; year?: string }) => {
+    .action(async (f: { org?: string; year?: string }) => {
       const year = parseYearFlag(f.year);
-      const ok = withRatingDb((db) => deleteDemoSite(db, f.org ?? '', year));
+      const ok = await withRatingStore((store) => store.rating.removeDemoSite(f.org ?? '', year));
       if (!ok) throw new UserError(`「${f.org}」不是 ${year} 年度示范点 / not a demonstration site`);
       process.stdout.write(`已取消「${f.org}」${year} 年度示范点 / removed\n`);
     });
@@ -59,9 +57,9 @@ export function registerRatingDemoSites(rating: Command): void {
     .option('--xlsx <file>', '导出 XLSX / export to XLSX')
     .action(async (f: { year?: string; json?: boolean; xlsx?: string }) => {
       const year = f.year === undefined ? undefined : parseYearFlag(f.year);
-      await withRatingDbAsync(async (db) => {
-        const branches = new Map(loadRatingBranches(db).map((b) => [b.code, b]));
-        const rows = listDemoSites(db, { year }).map((s) => {
+      await withRatingStore(async (store) => {
+        const branches = new Map((await store.rating.branches()).map((b) => [b.code, b]));
+        const rows = (await store.rating.demoSites({ year })).map((s) => {
           const b = branches.get(s.org);
           return { ...s, name: b?.name ?? s.org, committee: b?.parentName ?? b?.parent ?? null, domain: b?.domain ?? null };
         });

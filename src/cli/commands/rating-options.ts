@@ -1,10 +1,7 @@
 /** Options shared by the `orglife rating …` commands: --year, --by, the config and the database. */
 import { defaultConfigPath, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { existsSync } from 'node:fs';
-import { closeDb, defaultDbPath, openDb, type Db } from '../../store/sqlite/db.js';
 import { UserError } from '../errors.js';
-import { withExistingDb } from '../existing-db.js';
 import { RatingError } from '../../rating/errors.js';
 import { StoreBusyError, StoreMissingError, StoreSpecError } from '../../store/errors.js';
 import { defaultStoreSpec, openStore } from '../../store/open.js';
@@ -22,28 +19,6 @@ export function actorOf(flag: string | undefined): string {
   const who = flag?.trim() || process.env.USER || process.env.LOGNAME || '';
   if (!who) throw new UserError('请用 --by 说明操作人 / --by is required (who is acting)');
   return who;
-}
-
-/** Run fn with the configuration and the existing database; rating errors become user errors. */
-export function withRatingDb<T>(fn: (db: Db, config: Config) => T): T {
-  const { config } = loadConfig(defaultConfigPath());
-  return withExistingDb((db) => fn(db, config), [RatingError]);
-}
-
-/** Like withRatingDb for async work (XLSX export). */
-export async function withRatingDbAsync<T>(fn: (db: Db, config: Config) => Promise<T>): Promise<T> {
-  const { config } = loadConfig(defaultConfigPath());
-  const path = defaultDbPath();
-  if (!existsSync(path)) throw new UserError(`数据库不存在：${path}，请先导入数据或设置 ORGLIFE_DB / database not found`);
-  const db = openDb(path);
-  try {
-    return await fn(db, config);
-  } catch (e) {
-    if (e instanceof RatingError) throw new UserError(e.message);
-    throw e;
-  } finally {
-    closeDb(db);
-  }
 }
 
 /**

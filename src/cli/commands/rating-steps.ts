@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { answerObjection, raiseObjection, recordCityReview, recordCommitteeReview, recordSelfAssessment } from '../../rating/campaign-service.js';
 import { UserError } from '../errors.js';
 import { parseAtOption } from '../existing-db.js';
-import { actorOf, parseYearFlag, withRatingDb } from './rating-options.js';
+import { actorOf, parseYearFlag, withRatingStore } from './rating-options.js';
 
 interface Flags {
   year?: string;
@@ -58,10 +58,10 @@ export function registerRatingSteps(rating: Command): void {
     .option('--org <code>', '党支部编码 / branch code')
     .option('--stars <n>', '自评星级 1–5 / claimed star')
     .option('--score <indicator=score>', '指标自评分，可重复 / per-indicator self-score (repeatable)', collect)
-    .action((f: Flags) => {
+    .action(async (f: Flags) => {
       const year = parseYearFlag(f.year);
       const a = { by: actorOf(f.by), at: parseAtOption(f.at) };
-      withRatingDb((db, config) => recordSelfAssessment(db, config, year, orgFlag(f.org), starsFlag(f.stars), scoresFlag(f.score), a));
+      await withRatingStore((store, config) => recordSelfAssessment(store, config, year, orgFlag(f.org), starsFlag(f.stars), scoresFlag(f.score), a));
       process.stdout.write(`已记录「${f.org}」${year} 年度支部自评 ${f.stars} 星 / self-assessment recorded\n`);
     });
 
@@ -69,10 +69,10 @@ export function registerRatingSteps(rating: Command): void {
     .option('--org <code>', '党支部编码 / branch code')
     .option('--stars <n>', '拟定星级 1–5 / proposed star')
     .option('--score <indicator=score>', '指标评分，可重复 / per-indicator score (repeatable)', collect)
-    .action((f: Flags) => {
+    .action(async (f: Flags) => {
       const year = parseYearFlag(f.year);
       const a = { by: actorOf(f.by), at: parseAtOption(f.at) };
-      withRatingDb((db, config) => recordCommitteeReview(db, config, year, orgFlag(f.org), starsFlag(f.stars), scoresFlag(f.score), a));
+      await withRatingStore((store, config) => recordCommitteeReview(store, config, year, orgFlag(f.org), starsFlag(f.stars), scoresFlag(f.score), a));
       process.stdout.write(`已记录「${f.org}」${year} 年度党委考评，拟定 ${f.stars} 星 / committee review recorded\n`);
     });
 
@@ -81,23 +81,23 @@ export function registerRatingSteps(rating: Command): void {
     .option('--cancel-five-star', '取消五星资格 / cancel five-star eligibility')
     .option('--stars <n>', '调整后的星级 / adjusted star')
     .option('--reason <text>', '理由（必填）/ reason (required)')
-    .action((f: Flags) => {
+    .action(async (f: Flags) => {
       const year = parseYearFlag(f.year);
       const a = { by: actorOf(f.by), at: parseAtOption(f.at) };
       if (!f.reason?.trim()) throw new UserError('请用 --reason 说明复核理由 / --reason is required');
       if (!!f.cancelFiveStar === (f.stars !== undefined)) throw new UserError('请二选一：--cancel-five-star 或 --stars N / give exactly one of --cancel-five-star, --stars');
       const v = f.cancelFiveStar ? { cancelFiveStar: true as const, reason: f.reason } : { stars: starsFlag(f.stars), reason: f.reason };
-      withRatingDb((db, config) => recordCityReview(db, config, year, orgFlag(f.org), v, a));
+      await withRatingStore((store, config) => recordCityReview(store, config, year, orgFlag(f.org), v, a));
       process.stdout.write(`已记录「${f.org}」市级复核：${f.cancelFiveStar ? '取消五星资格' : `调整为 ${f.stars} 星`} / city review recorded\n`);
     });
 
   common(rating.command('object').description('登记公示期间的异议 / record an objection during the public notice'))
     .option('--org <code>', '党支部编码 / branch code')
     .option('--text <text>', '异议内容 / the objection')
-    .action((f: Flags) => {
+    .action(async (f: Flags) => {
       const year = parseYearFlag(f.year);
       const a = { by: actorOf(f.by), at: parseAtOption(f.at) };
-      const id = withRatingDb((db) => raiseObjection(db, year, orgFlag(f.org), f.text ?? '', a));
+      const id = await withRatingStore((store) => raiseObjection(store, year, orgFlag(f.org), f.text ?? '', a));
       process.stdout.write(`已登记异议，编号 ${id} / objection ${id} recorded\n`);
     });
 
@@ -108,10 +108,10 @@ export function registerRatingSteps(rating: Command): void {
     .option('--text <text>', '答复内容 / the answer')
     .option('--by <name>', '操作人 / who acts')
     .option('--at <time>', '操作时间（测试用）/ time of the action')
-    .action((id: string, f: Flags) => {
+    .action(async (id: string, f: Flags) => {
       if (!/^\d+$/.test(id)) throw new UserError(`无效的异议编号 "${id}" / invalid objection id`);
       const a = { by: actorOf(f.by), at: parseAtOption(f.at) };
-      withRatingDb((db) => answerObjection(db, Number(id), f.text ?? '', a));
+      await withRatingStore((store) => answerObjection(store, Number(id), f.text ?? '', a));
       process.stdout.write(`已答复异议 ${id} / objection ${id} answered\n`);
     });
 }

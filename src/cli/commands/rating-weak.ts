@@ -16,11 +16,9 @@ import { MEASURES, MEASURE_KEYS, missingMeasures, WEAK_CATEGORIES, WEAK_ITEM_KIN
 import { weakReminders } from '../../rating/weak-reminders.js';
 import { addWeakItem, designateWeak, removeDesignation, requireWeak, resolveProblem, setMeasures } from '../../rating/weak-service.js';
 import { saveSheets, type Sheet } from '../../rating/xlsx.js';
-import { loadRatingBranches } from '../../store/sqlite/ratings.js';
-import { listWeak } from '../../store/sqlite/weak-branches.js';
 import { UserError } from '../errors.js';
 import { parseAtOption } from '../existing-db.js';
-import { actorOf, withRatingDb, withRatingDbAsync } from './rating-options.js';
+import { actorOf, withRatingStore } from './rating-options.js';
 
 function idArg(id: string): number {
   if (!/^\d+$/.test(id)) throw new UserError(`无效的编号 "${id}"：应为数字 / invalid id`);
@@ -75,10 +73,10 @@ export function registerRatingWeak(rating: Command): void {
     .option('--reason <text>', '具体原因 / details')
     .option('--by <name>', '操作人 / who acts')
     .option('--at <time>', '操作时间（测试用）/ time of the action')
-    .action((f: { org?: string; category?: string; on?: string; reason?: string; by?: string; at?: string }) => {
+    .action(async (f: { org?: string; category?: string; on?: string; reason?: string; by?: string; at?: string }) => {
       if (!f.org || !f.category) throw new UserError('请用 --org 和 --category 指定党支部和类别 / --org and --category are required');
       const by = actorOf(f.by);
-      const id = withRatingDb((db) => designateWeak(db, { org: f.org!, category: f.category!, on: f.on ?? '', reason: f.reason, by }, parseAtOption(f.at)));
+      const id = await withRatingStore((store) => designateWeak(store, { org: f.org!, category: f.category!, on: f.on ?? '', reason: f.reason, by }, parseAtOption(f.at)));
       process.stdout.write(`已确定「${f.org}」为软弱涣散基层党组织，整顿编号 ${id} / designation ${id} recorded\n`);
     });
 
@@ -92,8 +90,8 @@ export function registerRatingWeak(rating: Command): void {
     .option('--township-leader-email <email>', '包抓领导邮箱 / their email')
     .option('--first-secretary <name>', '选派的第一书记 / first secretary sent')
     .option('--paired-department <name>', '结对的市直部门 / city department paired')
-    .action((id: string, f: Record<string, string | undefined>) => {
-      const d = withRatingDb((db) => setMeasures(db, idArg(id), f));
+    .action(async (id: string, f: Record<string, string | undefined>) => {
+      const d = await withRatingStore((store) => setMeasures(store, idArg(id), f));
       const missing = missingMeasures(d).map((k) => MEASURES[k]);
       process.stdout.write(`已更新“四个一”措施${missing.length ? `，尚未落实：${missing.join('、')}` : '，已全部落实'} / measures recorded\n`);
     });
@@ -105,8 +103,8 @@ export function registerRatingWeak(rating: Command): void {
       .description(`${{ problem: '列入问题清单', cadre: '登记培养的后备干部', note: '记录整顿进展' }[kind]} / add a ${kind === 'problem' ? 'problem' : kind === 'cadre' ? 'reserve cadre' : 'progress note'}`)
       .option('--text <text>', kind === 'cadre' ? '后备干部姓名及情况 / name and details' : '内容 / text')
       .option('--at <time>', '操作时间（测试用）/ time of the action')
-      .action((id: string, f: { text?: string; at?: string }) => {
-        const item = withRatingDb((db) => addWeakItem(db, idArg(id), kind, f.text, parseAtOption(f.at)));
+      .action(async (id: string, f: { text?: string; at?: string }) => {
+        const item = await withRatingStore((store) => addWeakItem(store, idArg(id), kind, f.text, parseAtOption(f.at)));
         process.stdout.write(`已登记${WEAK_ITEM_KINDS[kind]}，编号 ${item} / item ${item} added\n`);
       });
   }
@@ -117,8 +115,8 @@ export function registerRatingWeak(rating: Command): void {
     .description('记录问题的解决情况 / record how a problem was resolved')
     .option('--resolution <text>', '解决情况 / resolution')
     .option('--on <date>', '解决日期 YYYY-MM-DD / date')
-    .action((item: string, f: { resolution?: string; on?: string }) => {
-      withRatingDb((db) => resolveProblem(db, idArg(item), f.resolution, f.on));
+    .action(async (item: string, f: { resolution?: string; on?: string }) => {
+      await withRatingStore((store) => resolveProblem(store, idArg(item), f.resolution, f.on));
       process.stdout.write(`问题 ${item} 已解决 / problem ${item} resolved\n`);
     });
 
@@ -128,8 +126,8 @@ export function registerRatingWeak(rating: Command): void {
     .description('整顿达标后摘帽（问题须全部解决）/ remove the designation when rectified')
     .option('--on <date>', '摘帽日期 YYYY-MM-DD / date')
     .option('--note <text>', '摘帽说明（验收情况）/ note')
-    .action((id: string, f: { on?: string; note?: string }) => {
-      const d = withRatingDb((db) => removeDesignation(db, idArg(id), f.on, f.note));
+    .action(async (id: string, f: { on?: string; note?: string }) => {
+      const d = await withRatingStore((store) => removeDesignation(store, idArg(id), f.on, f.note));
       process.stdout.write(`「${d.org}」已于 ${d.removedOn} 摘帽 / designation removed\n`);
     });
 
@@ -140,9 +138,9 @@ export function registerRatingWeak(rating: Command): void {
     .option('--json', '每行输出一个 JSON 对象 / one JSON object per line')
     .option('--xlsx <file>', '导出 XLSX / export to XLSX')
     .action(async (f: { all?: boolean; json?: boolean; xlsx?: string }) => {
-      await withRatingDbAsync(async (db) => {
-        const list = listWeak(db, { all: f.all });
-        const branches = loadRatingBranches(db);
+      await withRatingStore(async (store) => {
+        const list = await store.rating.weakDesignations({ all: f.all });
+        const branches = await store.rating.branches();
         const names = new Map<string, string>();
         const parents = new Map<string, string | null>();
         for (const b of branches) {
@@ -170,10 +168,10 @@ export function registerRatingWeak(rating: Command): void {
     .command('show')
     .argument('<id>', '整顿编号 / designation id')
     .description('查看一条整顿记录 / show one designation')
-    .action((id: string) => {
-      withRatingDb((db) => {
-        const d = requireWeak(db, idArg(id));
-        const name = loadRatingBranches(db).find((b) => b.code === d.org)?.name ?? d.org;
+    .action(async (id: string) => {
+      await withRatingStore(async (store) => {
+        const d = await requireWeak(store, idArg(id));
+        const name = (await store.rating.branch(d.org))?.name ?? d.org;
         process.stdout.write(`${weakText(d, name)}\n`);
       });
     });
@@ -183,12 +181,12 @@ export function registerRatingWeak(rating: Command): void {
     .description('本月应发给包抓镇（街）领导的整顿提醒（每条整顿中的记录每月一条）/ the monthly reminders due')
     .option('--month <label>', '月份，如 2026-12（默认本月）/ month')
     .option('--json', '每行输出一个 JSON 对象 / one JSON object per line')
-    .action((f: { month?: string; json?: boolean }) => {
-      withRatingDb((db, config) => {
-        const month = f.month ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
-        if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UserError(`无效的月份 --month "${month}"：应为 YYYY-MM / invalid month`);
-        const names = new Map(loadRatingBranches(db).map((b) => [b.code, b.name]));
-        const due = weakReminders(listWeak(db), names, month, config.rating);
+    .action(async (f: { month?: string; json?: boolean }) => {
+      const month = f.month ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UserError(`无效的月份 --month "${month}"：应为 YYYY-MM / invalid month`);
+      await withRatingStore(async (store, config) => {
+        const names = new Map((await store.rating.branches()).map((b) => [b.code, b.name]));
+        const due = weakReminders(await store.rating.weakDesignations(), names, month, config.rating);
         if (f.json) process.stdout.write(due.map((r) => `${JSON.stringify({ ...r, phone: r.phone ? maskPhone(r.phone) : null })}\n`).join(''));
         else {
           const lines = due.map((r) => `${r.dedupKey}\t${r.to ?? '（未指定包抓领导）'}\t${r.phone ? maskPhone(r.phone) : ''}\t${r.email ?? ''}\n  ${r.text}`);

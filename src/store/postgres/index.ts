@@ -21,7 +21,26 @@ import { amendTx, claim, giveUpTx, markSentTx, planOutboxTx, reconcileTx, record
 import { countMeetings, countOrgs, getMeeting, getOrg, listMeetingsOf, listOrgs } from './orgs.js';
 import { one, rows } from './q.js';
 import { reportMailState } from './report-mails.js';
-import { listDemoSites, listWeak, loadRatingBranches, loadRatings, loadStarChanges, saveStarChange } from './rating.js';
+import {
+  campaignStepTx,
+  chooseDemoSiteTx,
+  deleteDemoSite,
+  getCampaign,
+  getObjection,
+  getWeak,
+  listDemoSites,
+  listEntries,
+  listObjections,
+  listTransitions,
+  listWeak,
+  loadEstimateFacts,
+  loadRatingBranch,
+  loadRatingBranches,
+  loadRatings,
+  loadStarChanges,
+  saveStarChange,
+  weakStepTx,
+} from './rating.js';
 import {
   closeRectification,
   getRectification,
@@ -91,6 +110,18 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       saveStarChange: (c, now) => saveStarChange(p, c, now),
       weakDesignations: (opts) => listWeak(p, opts),
       demoSites: (opts) => listDemoSites(p, opts),
+      branch: (code) => loadRatingBranch(p, code),
+      weakDesignation: (id) => getWeak(p, id),
+      campaign: (year) => getCampaign(p, year),
+      campaignEntries: (year) => listEntries(p, year),
+      transitions: (year) => listTransitions(p, year),
+      objections: (year) => listObjections(p, year),
+      objection: (id) => getObjection(p, id),
+      campaignStep: (input, decide) => campaignStepTx(p, input, decide),
+      weakStep: (input, decide) => weakStepTx(p, input, decide),
+      chooseDemoSite: (site, now, check) => chooseDemoSiteTx(p, site, now, check),
+      removeDemoSite: (org, year) => deleteDemoSite(p, org, year),
+      estimateFacts: (org, q) => loadEstimateFacts(p, org, q),
     },
     exemptions: {
       add: (e, now) => addExemption(p, e, now),

@@ -61,9 +61,10 @@ import {
   tickCounts,
 } from './runs.js';
 import { prepared } from './alerts.js';
-import { loadRatingBranches, loadRatings, loadStarChanges, saveStarChange } from './ratings.js';
-import { listDemoSites, listWeak } from './weak-branches.js';
 import { countMembersAndTracked, firstTrackedAt, listMembersOf, meetingDetails, rosterCounts, rostersOf, trackedIn, trackedMeetings } from './members.js';
+import { campaignStepTx, getCampaign, getObjection, listEntries, listObjections, listTransitions } from './rating-campaign.js';
+import { loadEstimateFacts, loadRatingBranch, loadRatingBranches, loadRatings, loadStarChanges, saveStarChange } from './ratings.js';
+import { chooseDemoSiteTx, deleteDemoSite, getWeak, listDemoSites, listWeak, weakStepTx } from './weak-branches.js';
 import { existsSync } from 'node:fs';
 import type { RunRow, TickRow } from '../types/runs.js';
 
@@ -127,6 +128,18 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       saveStarChange: async (c, now) => saveStarChange(db, c, now),
       weakDesignations: async (opts) => listWeak(db, opts),
       demoSites: async (opts) => listDemoSites(db, opts),
+      branch: async (code) => loadRatingBranch(db, code),
+      weakDesignation: async (id) => getWeak(db, id),
+      campaign: async (year) => getCampaign(db, year),
+      campaignEntries: async (year) => listEntries(db, year),
+      transitions: async (year) => listTransitions(db, year),
+      objections: async (year) => listObjections(db, year),
+      objection: async (id) => getObjection(db, id),
+      campaignStep: async (input, decide) => campaignStepTx(db, input, decide),
+      weakStep: async (input, decide) => weakStepTx(db, input, decide),
+      chooseDemoSite: async (site, now, check) => chooseDemoSiteTx(db, site, now, check),
+      removeDemoSite: async (org, year) => deleteDemoSite(db, org, year),
+      estimateFacts: async (org, q) => loadEstimateFacts(db, org, q),
     },
     exemptions: {
       add: async (e, now) => addExemption(db, e, now),

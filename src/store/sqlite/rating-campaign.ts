@@ -3,9 +3,13 @@
  * each branch's entry, and the public-notice objections. Writes that belong together (a transition
  * and what it files) run in one transaction through `campaignTransaction`.
  */
-import type { Campaign, CampaignEntry, CampaignState } from '../../rating/campaign.js';
+import type { Campaign, CampaignEntry, CampaignLoad, CampaignState, CampaignStepInput, CampaignWrite, ObjectionRow, RatingBranch, TransitionRow } from '../types/rating.js';
 import type { Db } from './db.js';
-import { stmt } from './ratings.js';
+import { fileRatings, loadRatingBranch, loadRatingBranches, stmt } from './ratings.js';
+import { loadVetoes } from './reports.js';
+import { weakOrgsOn } from './weak-branches.js';
+
+export type { ObjectionRow, TransitionRow };
 
 export function getCampaign(db: Db, year: number): Campaign | undefined {
   return stmt(
@@ -47,15 +51,6 @@ export function updateCampaignState(
          filed_at = coalesce(@filedAt, filed_at) WHERE year = @year AND state = @from`,
     ).run({ year, from, to, noticeFrom: extra.noticeFrom ?? null, noticeTo: extra.noticeTo ?? null, filedAt: extra.filedAt ?? null }).changes === 1
   );
-}
-
-export interface TransitionRow {
-  year: number;
-  fromState: CampaignState | null;
-  toState: string;
-  actor: string;
-  at: number;
-  reason: string | null;
 }
 
 /** Record a transition or a step's action (toState names it, e.g. 'committee_review:score B1'). */
@@ -127,6 +122,20 @@ export function saveEntryStep(
   const estimates = getEntry(db, year, org)!.estimates;
   const key: CampaignState = step === 'self' ? 'self_assessment' : step === 'committee' ? 'committee_review' : 'city_review';
   estimates[key] = v.estimate;
+  writeEntryStep(db, year, org, step, v, estimates, by, at);
+}
+
+function writeEntryStep(
+  db: Db,
+  year: number,
+  org: string,
+  step: 'self' | 'committee' | 'city',
+  v: { stars: number | null; scores?: Record<string, number> | null; cancelled?: boolean; reason?: string | null },
+  estimates: CampaignEntry['estimates'],
+  by: string,
+  at: number,
+): void {
+  stmt(db, 'INSERT INTO rating_entries (year, org) VALUES (?, ?) ON CONFLICT (year, org) DO NOTHING').run(year, org);
   if (step === 'self') {
     stmt(db, 'UPDATE rating_entries SET self_stars = ?, self_scores = ?, self_by = ?, self_at = ?, estimates = ? WHERE year = ? AND org = ?').run(
       v.stars, v.scores ? JSON.stringify(v.scores) : null, by, at, JSON.stringify(estimates), year, org,
@@ -148,18 +157,6 @@ export function setFinalStars(db: Db, year: number, finals: readonly { org: stri
   for (const f of finals) s.run(f.stars, year, f.org);
 }
 
-export interface ObjectionRow {
-  id: number;
-  year: number;
-  org: string;
-  text: string;
-  raisedBy: string;
-  raisedAt: number;
-  answer: string | null;
-  answeredBy: string | null;
-  answeredAt: number | null;
-}
-
 const OBJECTION = `SELECT id, year, org, text, raised_by AS raisedBy, raised_at AS raisedAt, answer, answered_by AS answeredBy, answered_at AS answeredAt
   FROM rating_objections`;
 
@@ -178,4 +175,48 @@ export function listObjections(db: Db, year: number): ObjectionRow[] {
 /** Answer an open objection; false when it was already answered. */
 export function answerObjection(db: Db, id: number, answer: string, by: string, at: number): boolean {
   return stmt(db, 'UPDATE rating_objections SET answer = ?, answered_by = ?, answered_at = ? WHERE id = ? AND answer IS NULL').run(answer, by, at, id).changes === 1;
+}
+
+/**
+ * The campaign step transaction (port: rating.campaignStep): one IMMEDIATE transaction (the
+ * database write lock), load → decide → apply.
+ */
+export function campaignStepTx<R>(db: Db, input: CampaignStepInput, decide: (load: CampaignLoad) => { write: CampaignWrite; result: R }): { result: R; objectionId: number | null } {
+  return campaignTransaction(db, () => {
+    const branches = new Map<string, RatingBranch>();
+    if (input.org !== undefined) {
+      const b = loadRatingBranch(db, input.org);
+      if (b) branches.set(b.code, b);
+    } else for (const b of loadRatingBranches(db)) branches.set(b.code, b);
+    const entries = input.org !== undefined ? [getEntry(db, input.year, input.org)].filter((e) => e !== undefined) : listEntries(db, input.year);
+    const vetoes = new Map<string, string[]>();
+    for (const [org, list] of loadVetoes(db, input.vetoPeriods)) if (branches.has(org)) vetoes.set(org, list.map((v) => `${v.period} ${v.item}`));
+    const weak = new Set([...weakOrgsOn(db, input.day)].filter((o) => branches.has(o)));
+    const load: CampaignLoad = {
+      campaign: getCampaign(db, input.year),
+      branches,
+      entries,
+      objections: listObjections(db, input.year),
+      objection: input.objection !== undefined ? getObjection(db, input.objection) : undefined,
+      vetoes,
+      weak,
+    };
+    const { write, result } = decide(load);
+    const year = input.year;
+    if (write.open) insertCampaign(db, year, 'self_assessment', write.open.by, write.open.at);
+    if (write.move && !updateCampaignState(db, year, write.move.from, write.move.to, write.move)) throw new Error(`rating campaign ${year} is not at ${write.move.from}`);
+    if (write.entry) {
+      const e = write.entry;
+      writeEntryStep(db, year, e.org, e.step, e, e.estimates, e.by, e.at);
+    }
+    let objectionId: number | null = null;
+    if (write.objection) objectionId = insertObjection(db, { year, ...write.objection });
+    if (write.answer && !answerObjection(db, write.answer.id, write.answer.text, write.answer.by, write.answer.at)) throw new Error(`objection ${write.answer.id} is answered`);
+    if (write.file) {
+      fileRatings(db, write.file.ratings, write.file.at);
+      setFinalStars(db, year, write.file.ratings);
+    }
+    for (const t of write.transitions) insertTransition(db, { ...t, year, toState: t.toState.replace('{objection}', String(objectionId)) });
+    return { result, objectionId };
+  });
 }

@@ -6,7 +6,8 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { DOMAINS, type Domain } from '../../domain/types.js';
-import type { Channel, RatingBranch, RatingFact, StarChangeFact } from '../../rating/types.js';
+import type { Channel, EstimateFacts, RatingBranch, RatingFact, StarChangeFact } from '../types/rating.js';
+import type { AlertFact } from '../types/reports.js';
 import type { Db } from './db.js';
 import type { UpsertSpec } from './imports.js';
 
@@ -48,14 +49,21 @@ export function loadRatingBranches(db: Db): RatingBranch[] {
     `SELECT b.code, b.name, b.parent, p.name, b.domain, b.secretary FROM orgs b LEFT JOIN orgs p ON p.code = b.parent
      WHERE b.kind = 'branch' ORDER BY b.code`,
   ).raw().all() as [string, string, string | null, string | null, string | null, string | null][];
-  return rows.map(([code, name, parent, parentName, domain, secretary]) => ({
-    code,
-    name,
-    parent,
-    parentName,
-    domain: domain !== null && DOMAIN_SET.has(domain) ? (domain as Domain) : null,
-    secretary,
-  }));
+  return rows.map(toBranch);
+}
+
+/** One branch with its committee's name and its secretary. */
+export function loadRatingBranch(db: Db, code: string): RatingBranch | undefined {
+  const r = stmt(
+    db,
+    `SELECT b.code, b.name, b.parent, p.name, b.domain, b.secretary FROM orgs b LEFT JOIN orgs p ON p.code = b.parent
+     WHERE b.kind = 'branch' AND b.code = ?`,
+  ).raw().get(code) as [string, string, string | null, string | null, string | null, string | null] | undefined;
+  return r ? toBranch(r) : undefined;
+}
+
+function toBranch([code, name, parent, parentName, domain, secretary]: [string, string, string | null, string | null, string | null, string | null]): RatingBranch {
+  return { code, name, parent, parentName, domain: domain !== null && DOMAIN_SET.has(domain) ? (domain as Domain) : null, secretary };
 }
 
 /** Filed ratings (optionally of one branch), grouped by branch code. */
@@ -113,4 +121,27 @@ export function groupBy<T extends { org: string }>(rows: T[]): Map<string, T[]> 
     else out.set(r.org, [r]);
   }
   return out;
+}
+
+/** One branch's report inputs other than meetings (port: rating.estimateFacts); the same filters as ./reports.ts, for one org. */
+export function loadEstimateFacts(db: Db, org: string, q: { periods: readonly string[]; from: number; to: number; alertsSince: number }): EstimateFacts {
+  const periods = JSON.stringify(q.periods);
+  const alerts = stmt(
+    db,
+    `WITH w AS (SELECT e.alert_id, min(e.at) AS warned_at FROM alert_events e JOIN alerts x ON x.id = e.alert_id
+                WHERE x.org = ? AND e.level IN ('warning', 'escalation') GROUP BY e.alert_id)
+     SELECT a.org, a.rule, a.period, a.level, a.state, a.ack_at, w.warned_at
+     FROM alerts a JOIN w ON w.alert_id = a.id
+     WHERE w.warned_at >= ? OR a.state = 'open'`,
+  ).raw().all(org, q.alertsSince) as [string, string, string, AlertFact['level'], string, number | null, number][];
+  return {
+    assessments: stmt(db, 'SELECT org, indicator, period, score FROM assessments WHERE org = ? AND period IN (SELECT value FROM json_each(?))').all(org, periods) as EstimateFacts['assessments'],
+    vetoes: stmt(db, 'SELECT org, period, item FROM vetoes WHERE org = ? AND period IN (SELECT value FROM json_each(?))').all(org, periods) as EstimateFacts['vetoes'],
+    items: stmt(
+      db,
+      `SELECT id, org, rule, problem_period AS problemPeriod, report_period AS reportPeriod, title, due_at AS dueAt, status, closed_at AS closedAt
+       FROM rectification_items WHERE org = ? AND (status = 'open' OR (due_at >= ? AND due_at < ?))`,
+    ).all(org, q.from, q.to) as EstimateFacts['items'],
+    alerts: alerts.map(([o, rule, period, level, state, ackAt, warnedAt]) => ({ org: o, rule, period, level, raisedAt: warnedAt, acknowledgedAt: ackAt, open: state === 'open' })),
+  };
 }

@@ -2,12 +2,11 @@
  * Queries of weak-and-lax designations (软弱涣散) and their items (problem list, reserve cadres,
  * progress notes), and of demonstration sites (示范点).
  */
-import type { WeakCategory, WeakDesignation, WeakItem, WeakItemKind } from '../../rating/weak.js';
+import type { DemoSiteLoad, DemoSiteRow, WeakCategory, WeakDesignation, WeakItem, WeakItemKind, WeakLoad, WeakStepInput, WeakWrite } from '../types/rating.js';
 import type { Db } from './db.js';
-import type { DemoSiteRow } from '../types/rating.js';
+import { loadRatingBranch, stmt } from './ratings.js';
 
 export type { DemoSiteRow };
-import { stmt } from './ratings.js';
 
 const DESIGNATION = `SELECT id, org, category, reason, designated_on AS designatedOn, designated_by AS designatedBy, city_leader AS cityLeader,
   township_leader AS townshipLeader, township_leader_phone AS townshipLeaderPhone, township_leader_email AS townshipLeaderEmail,
@@ -124,4 +123,50 @@ export function listDemoSites(db: Db, opts: { year?: number; org?: string } = {}
     year: opts.year ?? null,
     org: opts.org ?? null,
   }) as DemoSiteRow[];
+}
+
+/** The weak-designation transaction (port: rating.weakStep): one IMMEDIATE transaction, load → decide → apply. */
+export function weakStepTx<R>(db: Db, input: WeakStepInput, decide: (load: WeakLoad) => { write: WeakWrite; result: R }): { result: R; id: number | null } {
+  return db.$client.transaction(() => {
+    const item =
+      input.item !== undefined
+        ? (stmt(db, 'SELECT id, designation_id AS designation, kind, text, resolution, resolved_on AS resolvedOn, at FROM weak_items WHERE id = ?').get(input.item) as
+            | (WeakItem & { designation: number })
+            | undefined)
+        : undefined;
+    const designationId = input.designation ?? item?.designation;
+    const load: WeakLoad = {
+      branch: input.org !== undefined ? loadRatingBranch(db, input.org) : undefined,
+      open: input.org !== undefined ? listWeak(db, { org: input.org }) : [],
+      designation: designationId !== undefined ? getWeak(db, designationId) : undefined,
+      item,
+    };
+    const { write, result } = decide(load);
+    let id: number | null = null;
+    if (write.designate) {
+      const d = write.designate;
+      id = insertWeak(db, { org: d.org, category: d.category, reason: d.reason, designatedOn: d.designatedOn, by: d.by }, d.at);
+    }
+    if (write.measures) {
+      const m = write.measures.values;
+      stmt(
+        db,
+        `UPDATE weak_designations SET city_leader = ?, township_leader = ?, township_leader_phone = ?, township_leader_email = ?, first_secretary = ?, paired_department = ?
+         WHERE id = ?`,
+      ).run(m.cityLeader, m.townshipLeader, m.townshipLeaderPhone, m.townshipLeaderEmail, m.firstSecretary, m.pairedDepartment, write.measures.id);
+    }
+    if (write.item) id = insertWeakItem(db, write.item.designation, write.item.kind, write.item.text, write.item.at);
+    if (write.resolve && !resolveWeakItem(db, write.resolve.item, write.resolve.resolution, write.resolve.on)) throw new Error(`item ${write.resolve.item} is not an open problem`);
+    if (write.remove && !removeWeak(db, write.remove.id, write.remove.on, write.remove.note)) throw new Error(`designation ${write.remove.id} is removed`);
+    return { result, id };
+  }).immediate();
+}
+
+/** Choose a demonstration site after the pure check, in one IMMEDIATE transaction. */
+export function chooseDemoSiteTx(db: Db, s: DemoSiteRow, at: number, check: (load: DemoSiteLoad) => void): 'inserted' | 'updated' | 'unchanged' {
+  return db.$client.transaction(() => {
+    const rating = stmt(db, 'SELECT org, year, stars, rated_on AS ratedOn FROM ratings WHERE org = ? AND year = ?').get(s.org, s.year) as DemoSiteLoad['rating'];
+    check({ branch: loadRatingBranch(db, s.org), rating });
+    return saveDemoSite(db, s, at);
+  }).immediate();
 }
