@@ -237,13 +237,15 @@ export function oneOf<T extends string>(
   for (const [alias, code] of Object.entries(aliases)) map.set(alias.toLowerCase(), code);
   const zhList = (Object.keys(names) as T[]).map((c) => `${names[c]}（${c}）`).join('、');
   const enList = Object.keys(names).join(', ');
-  return (raw) => {
+  const parse: ValueParser<T> = (raw) => {
     const s = cellText(raw);
     if (s === null) return null;
     const v = map.get(s) ?? map.get(s.toLowerCase());
     if (v !== undefined) return v;
     return new Invalid(`未知的${what.zh}「${showValue(s)}」，可选：${zhList}`, `unknown ${what.en} "${showValue(s)}"; expected one of: ${enList}`);
   };
+  // The choices, for the generated column reference (scripts/gen-columns-docs.ts).
+  return Object.assign(parse, { choices: (Object.keys(names) as T[]).map((c) => `${c} ${names[c]}`) });
 }
 
 const YES_NO: Record<string, boolean> = {
