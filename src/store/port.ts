@@ -70,6 +70,21 @@ import type {
   WeakStepInput,
   WeakWrite,
 } from './types/rating.js';
+import type { AckLinkRow, AuditEntry, AuditRow, NewUser, SessionRow, UserRow } from './types/accounts.js';
+import type {
+  ActiveAlertCounts,
+  AlertFilter,
+  AlertPage,
+  AttemptLine,
+  CommitteeLevelCount,
+  DeliveryLine,
+  MeetingLine,
+  MonthLevelCount,
+  PendingSend,
+  ReportLine,
+  RunLine,
+  TreeOrg,
+} from './types/console.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -97,6 +112,9 @@ export interface Store {
   readonly rating: RatingRepo;
   readonly exemptions: ExemptionsRepo;
   readonly members: MembersRepo;
+  readonly accounts: AccountsRepo;
+  readonly ackLinks: AckLinksRepo;
+  readonly console: ConsoleRepo;
   /** A cheap round trip (readiness probes); rejects when the database does not answer. */
   ping(): Promise<void>;
   /** Apply pending migrations; returns how many were applied. */
@@ -466,4 +484,103 @@ export interface ExemptionsRepo {
   list(opts?: { org?: string; all?: boolean; since?: string }): Promise<Exemption[]>;
   /** End an exemption early (kept, with who and why); 'unknown' or 'ended' when it cannot be. */
   end(id: number, by: string, note: string | null, now: number): Promise<Exemption | 'unknown' | 'ended'>;
+}
+
+// ---------------------------------------------------------------- accounts: console users, sessions, audit log
+
+export interface AccountsRepo {
+  /** Add a user (and its audit entry, same transaction); null when the username is taken. */
+  addUser(u: NewUser, now: number, audit?: AuditEntry): Promise<UserRow | null>;
+  /** A user by username. */
+  userByName(username: string): Promise<UserRow | undefined>;
+  /** A user by id. */
+  userById(id: number): Promise<UserRow | undefined>;
+  /** Every user, by username. */
+  users(): Promise<UserRow[]>;
+  /** Set a password hash (clears failures and lockout) and end the user's sessions; with its audit entry, one transaction. */
+  setPassword(id: number, passwordHash: string, now: number, audit?: AuditEntry): Promise<void>;
+  /** Disable (ending the user's sessions) or enable a user; with its audit entry, one transaction. */
+  setDisabled(id: number, disabled: boolean, now: number, audit?: AuditEntry): Promise<void>;
+  /**
+   * Count a failed sign-in, atomically (one statement: concurrent failures are all counted): at
+   * `maxFailures` the count restarts and the account is locked until `lockUntil`.
+   */
+  noteFailedLogin(id: number, maxFailures: number, lockUntil: number, now: number): Promise<{ locked: boolean }>;
+  /** A good sign-in: failures and lockout cleared. */
+  noteGoodLogin(id: number, now: number): Promise<void>;
+  /** Store a new session. */
+  startSession(s: SessionRow): Promise<void>;
+  /** A session by the hash of its id, with its user (absent when either is gone). */
+  session(idHash: string): Promise<{ session: SessionRow; user: UserRow } | undefined>;
+  /** Slide a session's expiry. */
+  touchSession(idHash: string, now: number, expiresAt: number): Promise<void>;
+  /** End a session. */
+  endSession(idHash: string): Promise<void>;
+  /** Delete expired sessions; returns how many. */
+  pruneSessions(now: number): Promise<number>;
+  /** Append audit entries (batch). */
+  audit(entries: readonly AuditEntry[], now: number): Promise<void>;
+  /** Audit entries newest first, a page at a time; with `orgs`, only entries of those org codes. */
+  auditPage(opts: { orgs: readonly string[] | null; limit: number; offset: number }): Promise<{ rows: AuditRow[]; total: number }>;
+}
+
+// ---------------------------------------------------------------- one-tap acknowledgement links
+
+export interface AckLinksRepo {
+  /** Store links (the token's hash only); returns their ids in order. (A won delivery claim stores its link itself: deliveries.claim.) */
+  insert(links: readonly NewAckLinkRow[], now: number): Promise<number[]>;
+  /** A link by its token's hash. */
+  byToken(tokenHash: string): Promise<AckLinkRow | undefined>;
+  /** The links a delivery carried, oldest first. */
+  ofDelivery(deliveryId: number): Promise<AckLinkRow[]>;
+  /** Note that a link was used, with the audit entries of what it did (one transaction). */
+  markUsed(id: number, now: number, audit: readonly AuditEntry[]): Promise<void>;
+  /** Revoke a link, or every link of a recipient key; returns how many were revoked. */
+  revoke(by: { id: number } | { recipientKey: string }, now: number): Promise<number>;
+}
+
+// ---------------------------------------------------------------- console: the web console's read queries
+
+/** `orgs` arguments: the branch codes a user may see, or null for everything (the county). One statement each. */
+export interface ConsoleRepo {
+  /** Every org as the tree needs it, by code. */
+  orgTree(): Promise<TreeOrg[]>;
+  /** Changes whenever an import touches the orgs (a cheap cache key for the tree). */
+  orgTreeVersion(): Promise<string>;
+  /** One page of alerts (newest first) matching the filter, with the total. */
+  alertPage(f: AlertFilter, orgs: readonly string[] | null, limit: number, offset: number): Promise<AlertPage>;
+  /** Open and acknowledged alerts counted by committee, level and state. */
+  openAlertsByCommittee(orgs: readonly string[] | null): Promise<CommitteeLevelCount[]>;
+  /** Open/acknowledged/escalated alert counts per branch. */
+  activeAlertCounts(orgs: readonly string[] | null): Promise<Map<string, ActiveAlertCounts>>;
+  /** Alert messages (digest deliveries) sent in [from, to). */
+  alertMessagesSent(from: number, to: number): Promise<number>;
+  /** Alert messages sent per Shanghai month and digest level since `from`. */
+  alertMessagesPerMonth(from: number): Promise<MonthLevelCount[]>;
+  /** Deliveries by status (pending, sent, failed, cancelled: all present). */
+  deliveryStatusCounts(): Promise<Record<string, number>>;
+  /** The newest cycle run of each kind. */
+  lastRuns(): Promise<RunLine[]>;
+  /** Periods with stored branch reports, newest first. */
+  reportPeriods(): Promise<string[]>;
+  /** A version of a period's stored branch reports (count and last generation): the ranking cache key. */
+  reportsVersion(period: string): Promise<string>;
+  /** The data (JSON text) of every stored branch report of a period. */
+  branchReportsData(period: string): Promise<string[]>;
+  /** Stored reports of one org, newest period first. */
+  reportsOf(org: string): Promise<ReportLine[]>;
+  /** The last `limit` meetings of a branch, newest first. */
+  recentMeetingsOf(org: string, limit: number): Promise<MeetingLine[]>;
+  /** Alerts of one org (any state), newest first. */
+  alertsOfOrg(org: string, limit: number): Promise<AlertListRow[]>;
+  /** Alerts by id (any state), by org then id. */
+  alertsByIds(ids: readonly number[]): Promise<AlertListRow[]>;
+  /** Deliveries that carried an alert, oldest first. */
+  deliveriesOfAlert(alertId: number): Promise<DeliveryLine[]>;
+  /** The last `limit` deliveries that carried alerts of a branch, newest first. */
+  deliveriesOfOrg(org: string, limit: number): Promise<DeliveryLine[]>;
+  /** Attempts of deliveries, by delivery then attempt. */
+  attemptsOf(deliveryIds: readonly number[]): Promise<AttemptLine[]>;
+  /** Every pending delivery (digests and report mail) with what it carries, earliest first. */
+  pendingSends(): Promise<PendingSend[]>;
 }

@@ -70,7 +70,9 @@ import {
   startRun,
   tickCounts,
 } from './runs.js';
-
+import * as accounts from './accounts.js';
+import * as links from './ack-links.js';
+import * as reads from './console-reads.js';
 
 /** Open the PostgreSQL store at `url` (migrated unless told otherwise). */
 export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
@@ -139,6 +141,52 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       listOf: (code) => listMembersOf(p, code),
       counts: () => countMembersAndTracked(p),
     },
+    accounts: {
+      addUser: (u, now, audit) => accounts.addUser(p, u, now, audit),
+      userByName: (name) => accounts.findUserByName(p, name),
+      userById: (id) => accounts.findUserById(p, id),
+      users: () => accounts.listUsers(p),
+      setPassword: (id, hash, now, audit) => accounts.setPassword(p, id, hash, now, audit),
+      setDisabled: (id, disabled, now, audit) => accounts.setDisabled(p, id, disabled, now, audit),
+      noteFailedLogin: (id, max, lockUntil, now) => accounts.noteFailedLogin(p, id, max, lockUntil, now),
+      noteGoodLogin: (id) => accounts.noteGoodLogin(p, id),
+      startSession: (s) => accounts.insertSession(p, s),
+      session: (idHash) => accounts.findSession(p, idHash),
+      touchSession: (idHash, now, expiresAt) => accounts.touchSession(p, idHash, now, expiresAt),
+      endSession: (idHash) => accounts.deleteSession(p, idHash),
+      pruneSessions: (now) => accounts.deleteExpiredSessions(p, now),
+      audit: (entries, now) => accounts.writeAudit(p, entries, now),
+      auditPage: (opts) => accounts.listAudit(p, opts),
+    },
+    ackLinks: {
+      insert: (list, now) => links.insertAckLinks(p, list, now),
+      byToken: (hash) => links.findAckLink(p, hash),
+      ofDelivery: (id) => links.ackLinksOfDelivery(p, id),
+      markUsed: (id, now, audit) => links.markAckLinkUsed(p, id, now, audit),
+      revoke: (by, now) => links.revokeAckLinks(p, by, now),
+    },
+    console: {
+      orgTree: () => reads.orgTreeRows(p),
+      orgTreeVersion: () => reads.orgTreeVersion(p),
+      alertPage: (f, orgs, limit, offset) => reads.alertPage(p, f, orgs, limit, offset),
+      openAlertsByCommittee: (orgs) => reads.openAlertsByCommittee(p, orgs),
+      activeAlertCounts: (orgs) => reads.activeAlertCounts(p, orgs),
+      alertMessagesSent: (from, to) => reads.alertMessagesSent(p, from, to),
+      alertMessagesPerMonth: (from) => reads.alertMessagesPerMonth(p, from),
+      deliveryStatusCounts: () => reads.deliveryStatusCounts(p),
+      lastRuns: () => reads.lastRuns(p),
+      reportPeriods: () => reads.reportPeriods(p),
+      reportsVersion: (period) => reads.reportsVersion(p, period),
+      branchReportsData: (period) => reads.branchReportsData(p, period),
+      reportsOf: (org) => reads.reportsOf(p, org),
+      recentMeetingsOf: (org, limit) => reads.recentMeetingsOf(p, org, limit),
+      alertsOfOrg: (org, limit) => reads.alertsOfOrg(p, org, limit),
+      alertsByIds: (ids) => reads.alertsByIds(p, ids),
+      deliveriesOfAlert: (id) => reads.deliveriesOfAlert(p, id),
+      deliveriesOfOrg: (org, limit) => reads.deliveriesOfOrg(p, org, limit),
+      attemptsOf: (ids) => reads.attemptsOf(p, ids),
+      pendingSends: () => reads.pendingSends(p),
+    },
     orgs: {
       list: () => listOrgs(p),
       get: (code) => getOrg(p, code),
@@ -176,7 +224,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       plan: (spec, decide) => planOutboxTx(p, spec, decide),
     },
     deliveries: {
-      claim: (id, owner, now, leaseMs) => claim(p, id, owner, now, leaseMs),
+      claim: (id, owner, now, leaseMs, linkFor) => claim(p, id, owner, now, leaseMs, linkFor),
       markSent: (a, now) => markSentTx(p, a, now),
       recordFailure: (a) => recordFailureTx(p, a),
       giveUp: (a, now, policy) => giveUpTx(p, a, now, policy),

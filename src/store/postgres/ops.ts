@@ -14,6 +14,7 @@ import type {
   DeliveryClaimRow,
   FallbackPolicy,
   LoadedFallbackCandidate,
+  NewAckLinkRow,
   OutboxPlanLoad,
   OutboxPlanWrite,
   PendingDeliveryRow,
@@ -39,6 +40,7 @@ import {
   writePlan,
 } from './deliveries.js';
 import { missingReports } from '../rows/missing-reports.js';
+import { insertAckLinks } from './ack-links.js';
 import { unplannedReports, writeReportPlan } from './report-mails.js';
 import { one, rows, tx, type Q, type Tx } from './q.js';
 import { storedDeliveryFromRow } from '../rows/stored-delivery.js';
@@ -146,12 +148,17 @@ export async function storedDelivery(q: Q, id: number): Promise<StoredDelivery |
 }
 
 /** Claim, then read the delivery (a claimed row is ours until the lease ends: reading it after is safe). */
-export async function claim(pool: pg.Pool, id: number, owner: string, now: number, leaseMs: number): Promise<DeliveryClaimRow> {
-  const c = await claimDeliveryRow(pool, id, owner, now, leaseMs);
-  if (c.outcome !== 'send') return c;
-  const delivery = await storedDelivery(pool, id);
-  if (!delivery) return { outcome: 'done', status: 'missing' };
-  return { outcome: 'send', delivery };
+/** Claim (see DeliveriesRepo.claim): the claim, the delivery's read and its one-tap link are one transaction. */
+export function claim(pool: pg.Pool, id: number, owner: string, now: number, leaseMs: number, linkFor?: (d: StoredDelivery) => NewAckLinkRow | null): Promise<DeliveryClaimRow> {
+  return tx(pool, async (q) => {
+    const c = await claimDeliveryRow(q, id, owner, now, leaseMs);
+    if (c.outcome !== 'send') return c;
+    const delivery = await storedDelivery(q, id);
+    if (!delivery) return { outcome: 'done', status: 'missing' };
+    const link = linkFor?.(delivery);
+    if (link) await insertAckLinks(q, [link], now);
+    return { outcome: 'send', delivery };
+  });
 }
 
 const attempt = (q: Q, a: AttemptRow) =>

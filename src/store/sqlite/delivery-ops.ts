@@ -18,7 +18,7 @@ import type {
   StoredDelivery,
 } from '../types/deliveries.js';
 import { inTransaction, prepared } from './alerts.js';
-import { insertAckLink } from '../ack-links.js';
+import { insertAckLink } from './ack-links.js';
 import type { Db } from './db.js';
 import { storedDeliveryFromRow } from '../rows/stored-delivery.js';
 import {

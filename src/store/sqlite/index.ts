@@ -66,6 +66,9 @@ import { campaignStepTx, getCampaign, getObjection, listEntries, listObjections,
 import { loadEstimateFacts, loadRatingBranch, loadRatingBranches, loadRatings, loadStarChanges, saveStarChange } from './ratings.js';
 import { chooseDemoSiteTx, deleteDemoSite, getWeak, listDemoSites, listWeak, weakStepTx } from './weak-branches.js';
 import { existsSync } from 'node:fs';
+import * as accounts from './accounts.js';
+import * as links from './ack-links.js';
+import * as reads from './console-reads.js';
 import type { RunRow, TickRow } from '../types/runs.js';
 
 const HANDLES = new WeakMap<Store, Db>();
@@ -156,6 +159,52 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       trackedIn: async (ids, from, until) => trackedIn(db, ids, from, until),
       listOf: async (code) => listMembersOf(db, code),
       counts: async () => countMembersAndTracked(db),
+    },
+    accounts: {
+      addUser: async (u, now, audit) => accounts.addUser(db, u, now, audit),
+      userByName: async (name) => accounts.findUserByName(db, name),
+      userById: async (id) => accounts.findUserById(db, id),
+      users: async () => accounts.listUsers(db),
+      setPassword: async (id, hash, now, audit) => accounts.setPassword(db, id, hash, now, audit),
+      setDisabled: async (id, disabled, now, audit) => accounts.setDisabled(db, id, disabled, now, audit),
+      noteFailedLogin: async (id, max, lockUntil, now) => accounts.noteFailedLogin(db, id, max, lockUntil, now),
+      noteGoodLogin: async (id, now) => accounts.noteGoodLogin(db, id, now),
+      startSession: async (s) => accounts.insertSession(db, s),
+      session: async (idHash) => accounts.findSession(db, idHash),
+      touchSession: async (idHash, now, expiresAt) => accounts.touchSession(db, idHash, now, expiresAt),
+      endSession: async (idHash) => accounts.deleteSession(db, idHash),
+      pruneSessions: async (now) => accounts.deleteExpiredSessions(db, now),
+      audit: async (entries, now) => accounts.writeAudit(db, entries, now),
+      auditPage: async (opts) => accounts.listAudit(db, opts),
+    },
+    ackLinks: {
+      insert: async (list, now) => links.insertAckLinks(db, list, now),
+      byToken: async (hash) => links.findAckLink(db, hash),
+      ofDelivery: async (id) => links.ackLinksOfDelivery(db, id),
+      markUsed: async (id, now, audit) => links.markAckLinkUsed(db, id, now, audit),
+      revoke: async (by, now) => links.revokeAckLinks(db, by, now),
+    },
+    console: {
+      orgTree: async () => reads.orgTreeRows(db),
+      orgTreeVersion: async () => reads.orgTreeVersion(db),
+      alertPage: async (f, orgs, limit, offset) => reads.alertPage(db, f, orgs, limit, offset),
+      openAlertsByCommittee: async (orgs) => reads.openAlertsByCommittee(db, orgs),
+      activeAlertCounts: async (orgs) => reads.activeAlertCounts(db, orgs),
+      alertMessagesSent: async (from, to) => reads.alertMessagesSent(db, from, to),
+      alertMessagesPerMonth: async (from) => reads.alertMessagesPerMonth(db, from),
+      deliveryStatusCounts: async () => reads.deliveryStatusCounts(db),
+      lastRuns: async () => reads.lastRuns(db),
+      reportPeriods: async () => reads.reportPeriods(db),
+      reportsVersion: async (period) => reads.reportsVersion(db, period),
+      branchReportsData: async (period) => reads.branchReportsData(db, period),
+      reportsOf: async (org) => reads.reportsOf(db, org),
+      recentMeetingsOf: async (org, limit) => reads.recentMeetingsOf(db, org, limit),
+      alertsOfOrg: async (org, limit) => reads.alertsOfOrg(db, org, limit),
+      alertsByIds: async (ids) => reads.alertsByIds(db, ids),
+      deliveriesOfAlert: async (id) => reads.deliveriesOfAlert(db, id),
+      deliveriesOfOrg: async (org, limit) => reads.deliveriesOfOrg(db, org, limit),
+      attemptsOf: async (ids) => reads.attemptsOf(db, ids),
+      pendingSends: async () => reads.pendingSends(db),
     },
     orgs: {
       list: async () => listOrgs(db),

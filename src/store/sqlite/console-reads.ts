@@ -1,21 +1,13 @@
 /**
- * Read queries of the web console: the org tree (for scoping), paginated alert lists with filters,
+ * Read queries of the web console on SQLite (ConsoleRepo): the org tree (for scoping), paginated alert lists with filters,
  * the overview's counts, stored-report headlines for the ranking board, and a branch's timeline.
  * `orgs` arguments are the branch codes a user may see, or null for everything (the county).
  * Each query is one statement over an index; pages never load a whole table into a template.
  */
-import { prepared } from './sqlite/alerts.js';
-import type { Db } from './sqlite/db.js';
-import type { AlertListRow } from './sqlite/alerts.js';
-
-/** One org of the tree, as the console scopes and names things. */
-export interface TreeOrg {
-  code: string;
-  name: string;
-  kind: 'committee' | 'branch';
-  parent: string | null;
-  domain: string | null;
-}
+import { prepared } from './alerts.js';
+import type { Db } from './db.js';
+import type { AlertListRow } from '../types/alerts.js';
+import type { ActiveAlertCounts, AlertFilter, AttemptLine, DeliveryLine, PendingSend, TreeOrg } from '../types/console.js';
 
 export function orgTreeRows(db: Db): TreeOrg[] {
   return prepared(db, 'SELECT code, name, kind, parent, domain FROM orgs ORDER BY code').all() as TreeOrg[];
@@ -25,16 +17,6 @@ export function orgTreeRows(db: Db): TreeOrg[] {
 export function orgTreeVersion(db: Db): string {
   const r = prepared(db, 'SELECT count(*) AS n, max(updated_at) AS t FROM orgs').get() as { n: number; t: number | null };
   return `${r.n}:${r.t ?? 0}`;
-}
-
-export interface AlertFilter {
-  level?: string;
-  state?: string;
-  rule?: string;
-  /** Branches whose parent committee is this code. */
-  committee?: string;
-  period?: string;
-  org?: string;
 }
 
 const ALERT_LIST_COLS = `a.id, a.org, a.rule, a.period, a.state, a.level, a.rule_level AS ruleLevel, a.due_at AS dueAt, a.message,
@@ -148,19 +130,6 @@ export function recentMeetingsOf(db: Db, org: string, limit: number): { recordId
   ).all(org, limit) as never;
 }
 
-export interface DeliveryLine {
-  id: number;
-  channel: string;
-  recipient: string;
-  status: string;
-  notBefore: number;
-  sentAt: number | null;
-  attempts: number;
-  lastError: string | null;
-  level: string | null;
-  recipientName: string | null;
-}
-
 const DELIVERY_LINE = `SELECT DISTINCT d.id, d.channel, d.recipient, d.status, d.not_before AS notBefore, d.sent_at AS sentAt, d.attempts,
   d.last_error AS lastError, g.level, g.recipient_name AS recipientName
   FROM alert_digest_items i JOIN alert_digests g ON g.id = i.digest_id JOIN deliveries d ON d.digest_id = g.id`;
@@ -173,16 +142,6 @@ export function deliveriesOfAlert(db: Db, alertId: number): DeliveryLine[] {
 /** The last `limit` deliveries that carried alerts of this branch, newest first. */
 export function deliveriesOfOrg(db: Db, org: string, limit: number): DeliveryLine[] {
   return prepared(db, `${DELIVERY_LINE} WHERE i.org = ? ORDER BY d.id DESC LIMIT ?`).all(org, limit) as DeliveryLine[];
-}
-
-export interface AttemptLine {
-  deliveryId: number;
-  attempt: number;
-  channel: string;
-  startedAt: number;
-  durationMs: number;
-  error: string | null;
-  permanent: number;
 }
 
 export function attemptsOf(db: Db, deliveryIds: readonly number[]): AttemptLine[] {
@@ -219,33 +178,19 @@ export function lastRuns(db: Db): { kind: string; status: string; asOf: number; 
 }
 
 /** Open and acknowledged alerts per branch (for a committee's branch list). */
-export function activeAlertCounts(db: Db, orgs: readonly string[] | null): Map<string, { open: number; acknowledged: number; escalations: number }> {
+export function activeAlertCounts(db: Db, orgs: readonly string[] | null): Map<string, ActiveAlertCounts> {
   const { sql, params } = alertWhere({ state: 'active' }, orgs);
   const rows = prepared(
     db,
     `SELECT a.org, sum(a.state = 'open') AS open, sum(a.state = 'acknowledged') AS acknowledged, sum(a.state = 'open' AND a.level = 'escalation') AS escalations
        FROM alerts a LEFT JOIN orgs o ON o.code = a.org ${sql} GROUP BY a.org`,
-  ).all(params) as { org: string; open: number; acknowledged: number; escalations: number }[];
+  ).all(params) as ActiveAlertCounts[];
   return new Map(rows.map((r) => [r.org, r]));
 }
 
 /** Copy the whole database to a new file (a consistent snapshot, even while others write). */
 export function snapshotDatabase(db: Db, path: string): void {
   db.$client.prepare('VACUUM INTO ?').run(path);
-}
-
-export interface PendingSend {
-  id: number;
-  channel: string;
-  recipient: string;
-  recipientName: string | null;
-  level: string | null;
-  notBefore: number;
-  createdAt: number;
-  items: number;
-  /** Branch codes the message is about. */
-  orgs: string;
-  kind: 'alert' | 'report';
 }
 
 /** Every pending delivery (alert digests and report mail), earliest first, with what it carries. */

@@ -1,41 +1,24 @@
 /**
- * Queries of one-tap acknowledgement links (src/store/sqlite/schema/console.ts). The token itself is never
- * stored: callers pass its SHA-256. All synchronous.
+ * One-tap acknowledgement links on SQLite (AckLinksRepo). The token itself is never stored:
+ * callers pass its SHA-256.
  */
-import { prepared } from './sqlite/alerts.js';
-import type { Db } from './sqlite/db.js';
+import { inTransaction, prepared } from './alerts.js';
+import type { Db } from './db.js';
+import { writeAudit } from './accounts.js';
+import type { AckLinkRow, AuditEntry } from '../types/accounts.js';
+import type { NewAckLinkRow } from '../types/deliveries.js';
 
-export interface AckLinkRow {
-  id: number;
-  tokenHash: string;
-  deliveryId: number | null;
-  recipientName: string | null;
-  recipientKey: string;
-  alertIds: number[];
-  orgs: string[];
-  createdAt: number;
-  expiresAt: number;
-  revokedAt: number | null;
-  usedAt: number | null;
-}
-
-export interface NewAckLink {
-  tokenHash: string;
-  deliveryId: number | null;
-  recipientName: string | null;
-  recipientKey: string;
-  alertIds: readonly number[];
-  orgs: readonly string[];
-  expiresAt: number;
-}
-
-export function insertAckLink(db: Db, l: NewAckLink, now: number): number {
+export function insertAckLink(db: Db, l: NewAckLinkRow, now: number): number {
   return Number(
     prepared(
       db,
       'INSERT INTO ack_links (token_hash, delivery_id, recipient_name, recipient_key, alert_ids, orgs, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(l.tokenHash, l.deliveryId, l.recipientName, l.recipientKey, JSON.stringify(l.alertIds), JSON.stringify(l.orgs), now, l.expiresAt).lastInsertRowid,
   );
+}
+
+export function insertAckLinks(db: Db, links: readonly NewAckLinkRow[], now: number): number[] {
+  return links.length ? inTransaction(db, () => links.map((l) => insertAckLink(db, l, now))) : [];
 }
 
 const COLS = `id, token_hash AS tokenHash, delivery_id AS deliveryId, recipient_name AS recipientName, recipient_key AS recipientKey,
@@ -52,8 +35,11 @@ export function ackLinksOfDelivery(db: Db, deliveryId: number): AckLinkRow[] {
   return (prepared(db, `SELECT ${COLS} FROM ack_links WHERE delivery_id = ? ORDER BY id`).all(deliveryId) as Raw[]).map((r) => parse(r)!);
 }
 
-export function markAckLinkUsed(db: Db, id: number, now: number): void {
-  prepared(db, 'UPDATE ack_links SET used_at = ? WHERE id = ?').run(now, id);
+export function markAckLinkUsed(db: Db, id: number, now: number, audit: readonly AuditEntry[]): void {
+  inTransaction(db, () => {
+    prepared(db, 'UPDATE ack_links SET used_at = ? WHERE id = ?').run(now, id);
+    writeAudit(db, audit, now);
+  });
 }
 
 /** Revoke a link (or every link of a recipient key). Returns how many were revoked. */
