@@ -81,7 +81,7 @@ async function pages(ctx: BenchContext): Promise<StepResult> {
     const root = db.$client.prepare('SELECT code FROM orgs WHERE parent IS NULL LIMIT 1').pluck().get() as string;
     branch = db.$client.prepare("SELECT org FROM alerts GROUP BY org ORDER BY count(*) DESC LIMIT 1").pluck().get() as string;
     alerts = db.$client.prepare('SELECT count(*) FROM alerts').pluck().get() as number;
-    await addUser(db, { username: 'bench', org: root, role: 'admin', password: PASSWORD }, 'bench', Date.now());
+    await addUser(storeFor(db), { username: 'bench', org: root, role: 'admin', password: PASSWORD }, 'bench', Date.now());
   } finally {
     closeDb(db);
   }

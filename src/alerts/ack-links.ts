@@ -5,15 +5,13 @@
  * acknowledge exactly those items, the same way `orglife alerts ack` does, and nothing else.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { acknowledge } from './acknowledge.js';
+import { acknowledgeIn } from './acknowledge.js';
 import type { AckLinkRef } from './compose.js';
 import { digestItems, type DigestModel } from './digest-model.js';
 import type { AlertRow } from './types.js';
 import { DAY_MS, shanghaiDate } from '../domain/calendar.js';
-import { findAckLink, insertAckLink, markAckLinkUsed, type AckLinkRow } from '../store/ack-links.js';
-import { inTransaction } from '../store/sqlite/alerts.js';
-import { writeAudit } from '../store/accounts.js';
-import type { Db } from '../store/sqlite/db.js';
+import type { Store } from '../store/port.js';
+import type { AckLinkRow } from '../store/types/accounts.js';
 import type { NewAckLinkRow } from '../store/types/deliveries.js';
 
 /** Where links point and how long they live (http.public_url, http.ack_link_days). */
@@ -56,24 +54,24 @@ export function ackLinkFor(
 }
 
 /** Make and store the link of one message to one person (null when the message carries no item). */
-export function createAckLink(
-  db: Db,
+export async function createAckLink(
+  store: Store,
   s: AckLinkSettings,
   msg: { deliveryId: number; recipientKey: string; model: DigestModel },
   now: number,
-): AckLinkRef | null {
+): Promise<AckLinkRef | null> {
   const l = ackLinkFor(s, msg, now);
   if (!l) return null;
-  insertAckLink(db, l.row, now);
+  await store.ackLinks.insert([l.row], now);
   return l.ref;
 }
 
 export type LinkCheck = { ok: true; link: AckLinkRow } | { ok: false; reason: 'invalid' | 'expired' | 'revoked' };
 
 /** Look a presented token up: unknown or malformed → invalid; past its expiry → expired; revoked. */
-export function checkAckLink(db: Db, token: string, now: number): LinkCheck {
+export async function checkAckLink(store: Store, token: string, now: number): Promise<LinkCheck> {
   if (!TOKEN_RE.test(token)) return { ok: false, reason: 'invalid' };
-  const link = findAckLink(db, tokenHash(token));
+  const link = await store.ackLinks.byToken(tokenHash(token));
   if (!link) return { ok: false, reason: 'invalid' };
   if (link.revokedAt !== null) return { ok: false, reason: 'revoked' };
   if (link.expiresAt <= now) return { ok: false, reason: 'expired' };
@@ -81,23 +79,26 @@ export function checkAckLink(db: Db, token: string, now: number): LinkCheck {
 }
 
 /**
- * Acknowledge the link's still-open alerts with a plan and deadline (acknowledge(), one
- * transaction), recording the recipient and the link as who, and an audit entry. Returns the
- * alerts acknowledged (none when all were acknowledged or resolved already).
+ * Acknowledge the link's still-open alerts with a plan and deadline exactly as `orglife alerts
+ * ack` does (one alerts.amend per branch: the alerts' state is read under the lock, so an item
+ * acknowledged or resolved meanwhile is left alone), recording the recipient and the link as who;
+ * then the link is marked used with an audit entry per branch. Returns the alerts acknowledged
+ * (none when all were acknowledged or resolved already).
  */
-export function acknowledgeThroughLink(db: Db, link: AckLinkRow, open: readonly AlertRow[], plan: string, by: string, now: number): AlertRow[] {
+export async function acknowledgeThroughLink(store: Store, link: AckLinkRow, plan: string, by: string, now: number): Promise<AlertRow[]> {
   const who = `${link.recipientName ?? '书记'}（链接 #${link.id}）`;
-  return inTransaction(db, () => {
-    const done: AlertRow[] = [];
-    for (const a of open) done.push(...acknowledge(db, { id: a.id }, { plan, by, who }, now));
-    markAckLinkUsed(db, link.id, now);
-    for (const org of new Set(done.map((a) => a.org))) {
-      writeAudit(
-        db,
-        { actor: `link:${link.id}`, action: 'link-acknowledge', target: org, detail: { recipient: link.recipientName, alerts: done.filter((a) => a.org === org).map((a) => a.id), plan, by }, org },
-        now,
-      );
-    }
-    return done;
-  });
+  const ids = new Set(link.alertIds);
+  const done: AlertRow[] = [];
+  for (const org of link.orgs) {
+    done.push(...(await acknowledgeIn(store, { org }, { plan, by, who }, now, (a) => ids.has(a.id) && a.state === 'open')));
+  }
+  const audit = [...new Set(done.map((a) => a.org))].map((org) => ({
+    actor: `link:${link.id}`,
+    action: 'link-acknowledge',
+    target: org,
+    detail: { recipient: link.recipientName, alerts: done.filter((a) => a.org === org).map((a) => a.id), plan, by },
+    org,
+  }));
+  await store.ackLinks.markUsed(link.id, now, audit);
+  return done;
 }

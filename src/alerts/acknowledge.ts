@@ -8,6 +8,8 @@ import { LEVEL_RANK, type Level } from '../domain/types.js';
 import type { Db } from '../store/sqlite/db.js';
 import { activeAlertsOf, alertWriter, getAlert, inTransaction, orgKindOf } from '../store/sqlite/alerts.js';
 import { AlertError, type AlertRow } from './types.js';
+import type { Store } from '../store/port.js';
+import type { NewEvent } from '../store/types/alerts.js';
 
 /** What the branch commits to. */
 export interface Acknowledgement {
@@ -29,6 +31,30 @@ export type AckTarget = { id: number } | { org: string };
  * a resolved alert, or a branch without open alerts.
  */
 export function acknowledge(db: Db, target: AckTarget, ack: Acknowledgement, now: number): AlertRow[] {
+  const checked = checkAcknowledgement(ack, now);
+  return inTransaction(db, () => {
+    const targets = resolveTargets(db, target);
+    const w = alertWriter(db);
+    const out: AlertRow[] = [];
+    for (const a of targets) {
+      const { patch, event } = acknowledgedChange(a, checked, now);
+      w.update(a.id, patch, now);
+      w.event(a.id, event, now);
+      out.push({ ...a, ...patch, updatedAt: now });
+    }
+    return out;
+  });
+}
+
+interface CheckedAck {
+  plan: string;
+  by: string;
+  deadline: number;
+  who: string | null;
+}
+
+/** Validate an acknowledgement as of `now` (AlertError, bilingual, for a missing plan or a bad or past deadline). */
+function checkAcknowledgement(ack: Acknowledgement, now: number): CheckedAck {
   const plan = ack.plan?.trim() ?? '';
   if (!plan) throw new AlertError('缺少整改计划（--plan） / a rectification plan is required (--plan)');
   const day = parseDate(ack.by ?? '');
@@ -37,21 +63,42 @@ export function acknowledge(db: Db, target: AckTarget, ack: Acknowledgement, now
   }
   const today = shanghaiDate(now);
   if (ack.by < today) throw new AlertError(`整改期限 ${ack.by} 已过（今天是 ${today}） / deadline ${ack.by} is in the past (today is ${today})`);
-  const deadline = day + DAY_MS;
-  const who = ack.who?.trim() || null;
+  return { plan, by: ack.by, deadline: day + DAY_MS, who: ack.who?.trim() || null };
+}
 
-  return inTransaction(db, () => {
-    const targets = resolveTargets(db, target);
-    const w = alertWriter(db);
-    const out: AlertRow[] = [];
-    for (const a of targets) {
-      const level: Level = LEVEL_RANK[a.level] > LEVEL_RANK.warning ? 'warning' : a.level;
-      const patch: Partial<AlertRow> = { state: 'acknowledged', level, ackPlan: plan, ackBy: ack.by, ackDeadline: deadline, ackWho: who, ackAt: now };
-      w.update(a.id, patch, now);
-      w.event(a.id, { kind: 'acknowledged', level, fromLevel: a.level, reason: 'acknowledged', detail: { who, plan, by: ack.by } }, now);
-      out.push({ ...a, ...patch, updatedAt: now });
+/** What acknowledging one alert changes (pure): at most a warning until the deadline. */
+function acknowledgedChange(a: AlertRow, c: CheckedAck, now: number): { patch: Partial<AlertRow>; event: NewEvent } {
+  const level: Level = LEVEL_RANK[a.level] > LEVEL_RANK.warning ? 'warning' : a.level;
+  return {
+    patch: { state: 'acknowledged', level, ackPlan: c.plan, ackBy: c.by, ackDeadline: c.deadline, ackWho: c.who, ackAt: now },
+    event: { kind: 'acknowledged', level, fromLevel: a.level, reason: 'acknowledged', detail: { who: c.who, plan: c.plan, by: c.by } },
+  };
+}
+
+/**
+ * acknowledge() through the store port (alerts.amend: load → decide → apply under the "alerts"
+ * lock, so a reconcile meanwhile is seen, never overwritten). With `only`, an org target
+ * acknowledges just the alerts it picks and an empty pick is no error (a link's items).
+ */
+export async function acknowledgeIn(store: Store, target: AckTarget, ack: Acknowledgement, now: number, only?: (a: AlertRow) => boolean): Promise<AlertRow[]> {
+  const checked = checkAcknowledgement(ack, now);
+  return store.alerts.amend(target, now, (load) => {
+    let targets: AlertRow[];
+    if ('id' in target) {
+      const a = load.alerts[0];
+      if (!a) throw new AlertError(`预警编号 ${target.id} 不存在 / no alert with id ${target.id}`);
+      if (a.state === 'resolved') throw new AlertError(`预警 ${target.id} 已解除，无需整改 / alert ${target.id} is already resolved`);
+      targets = [a];
+    } else {
+      if (!load.orgKind) throw new AlertError(`未找到组织编码 ${target.org} / unknown organization code: ${target.org}`);
+      targets = only ? load.alerts.filter(only) : load.alerts;
+      if (!targets.length && !only) throw new AlertError(`${target.org} 没有未处理的预警 / ${target.org} has no open alerts`);
     }
-    return out;
+    const updates = targets.map((a) => ({ a, ...acknowledgedChange(a, checked, now) }));
+    return {
+      changes: { inserts: [], updates: updates.map((u) => ({ id: u.a.id, patch: u.patch, event: u.event, notify: false })) },
+      result: updates.map((u) => ({ ...u.a, ...u.patch, updatedAt: now })),
+    };
   });
 }
 

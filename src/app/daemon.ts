@@ -147,9 +147,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     // The web console (src/console) on the same server, reading through the API's connection.
     const { consolePlugin } = await import('../console/plugin.js');
     await app.register(consolePlugin, {
-      get db() {
-        return legacyDb(store);
-      },
+      store,
       config: () => config,
       log,
       clock: o.clock ?? Date.now,

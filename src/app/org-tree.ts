@@ -3,8 +3,10 @@
  * sees its subtree (a township committee its branches, the county everything). Loaded from the
  * store and kept until an import changes the orgs table (a cheap version query per request).
  */
-import type { Db } from '../store/sqlite/db.js';
-import { orgTreeRows, orgTreeVersion, type TreeOrg } from '../store/console-reads.js';
+import type { Store } from '../store/port.js';
+import type { TreeOrg } from '../store/types/console.js';
+
+export type { TreeOrg };
 
 /** Codes in code-point order: localeCompare (ICU collation) made sorting a city's 20,000 rows take a second. */
 export function byCode(a: string, b: string): number {
@@ -81,14 +83,14 @@ export class OrgTree {
   }
 }
 
-const cache = new WeakMap<object, { version: string; tree: OrgTree }>();
+const cache = new WeakMap<Store, { version: string; tree: OrgTree }>();
 
-/** The tree of this database, rebuilt only when the orgs table changed. */
-export function orgTreeOf(db: Db): OrgTree {
-  const version = orgTreeVersion(db);
-  const hit = cache.get(db.$client);
+/** The tree of this store, rebuilt only when the orgs changed (one cheap version query per call). */
+export async function orgTreeOf(store: Store): Promise<OrgTree> {
+  const version = await store.console.orgTreeVersion();
+  const hit = cache.get(store);
   if (hit && hit.version === version) return hit.tree;
-  const tree = new OrgTree(orgTreeRows(db));
-  cache.set(db.$client, { version, tree });
+  const tree = new OrgTree(await store.console.orgTree());
+  cache.set(store, { version, tree });
   return tree;
 }

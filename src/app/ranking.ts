@@ -4,8 +4,7 @@
  * the previous period. Stored reports are parsed once per (period, version) and kept in memory:
  * a 20,000-branch city is a few MB of numbers, and every page after the first is a sort.
  */
-import type { Db } from '../store/sqlite/db.js';
-import { branchReportsData, reportPeriods, reportsVersion } from '../store/console-reads.js';
+import type { Store } from '../store/port.js';
 import type { BranchReport } from '../reports/types.js';
 import { byCode } from './org-tree.js';
 
@@ -38,7 +37,7 @@ export interface Board {
   indicators: { id: string; name: string; category: string }[];
 }
 
-const cache = new WeakMap<object, Map<string, { version: string; board: Board }>>();
+const cache = new WeakMap<Store, Map<string, { version: string; board: Board }>>();
 
 /**
  * The version queries read every stored report row of the period (20,000 rows with large JSON
@@ -46,38 +45,52 @@ const cache = new WeakMap<object, Map<string, { version: string; board: Board }>
  * most that much behind a recomputation (the event stream polls on its own).
  */
 const VERSION_TTL_MS = 5000;
-const checked = new WeakMap<object, Map<string, { at: number; value: string | string[] }>>();
-function cachedCheck<T extends string | string[]>(db: Db, key: string, read: () => T): T {
-  let byDb = checked.get(db.$client);
-  if (!byDb) checked.set(db.$client, (byDb = new Map()));
-  const hit = byDb.get(key);
+const checked = new WeakMap<Store, Map<string, { at: number; value: Promise<string | string[]> }>>();
+function cachedCheck<T extends string | string[]>(store: Store, key: string, read: () => Promise<T>): Promise<T> {
+  let byStore = checked.get(store);
+  if (!byStore) checked.set(store, (byStore = new Map()));
+  const hit = byStore.get(key);
   const now = Date.now();
-  if (hit && now - hit.at < VERSION_TTL_MS) return hit.value as T;
+  if (hit && now - hit.at < VERSION_TTL_MS) return hit.value as Promise<T>;
   const value = read();
-  byDb.set(key, { at: now, value });
+  byStore.set(key, { at: now, value });
+  // A failed read is not remembered.
+  value.catch(() => byStore.get(key)?.value === value && byStore.delete(key));
   return value;
 }
 
 /** Forget the cached version checks (the event stream saw a change: the next page must see it too). */
-export function forgetBoardChecks(db: Db): void {
-  checked.delete(db.$client);
+export function forgetBoardChecks(store: Store): void {
+  checked.delete(store);
 }
 
-export function boardPeriods(db: Db): string[] {
-  return cachedCheck(db, 'periods', () => reportPeriods(db));
+export function boardPeriods(store: Store): Promise<string[]> {
+  return cachedCheck(store, 'periods', () => store.console.reportPeriods());
 }
+
+/** Boards being built, so concurrent first requests parse the reports once. */
+const building = new WeakMap<Store, Map<string, Promise<Board>>>();
 
 /** The board of a period (null when no report of it is stored). */
-export function rankingBoard(db: Db, period: string): Board | null {
-  const version = cachedCheck(db, `version:${period}`, () => reportsVersion(db, period));
+export async function rankingBoard(store: Store, period: string): Promise<Board | null> {
+  const version = await cachedCheck(store, `version:${period}`, () => store.console.reportsVersion(period));
   if (version.startsWith('0:')) return null;
-  let byDb = cache.get(db.$client);
-  if (!byDb) cache.set(db.$client, (byDb = new Map()));
-  const hit = byDb.get(period);
+  let byStore = cache.get(store);
+  if (!byStore) cache.set(store, (byStore = new Map()));
+  const hit = byStore.get(period);
   if (hit && hit.version === version) return hit.board;
-  const board = buildBoard(period, branchReportsData(db, period));
-  byDb.set(period, { version, board });
-  if (byDb.size > 8) byDb.delete(byDb.keys().next().value!);
+  let inFlight = building.get(store);
+  if (!inFlight) building.set(store, (inFlight = new Map()));
+  const key = `${period}|${version}`;
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = store.console.branchReportsData(period).then((data) => buildBoard(period, data));
+    inFlight.set(key, pending);
+    void pending.finally(() => inFlight.delete(key)).catch(() => undefined);
+  }
+  const board = await pending;
+  byStore.set(period, { version, board });
+  if (byStore.size > 8) byStore.delete(byStore.keys().next().value!);
   return board;
 }
 

@@ -6,9 +6,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/env.js';
-import type { Db } from '../store/sqlite/db.js';
+import type { Store } from '../store/port.js';
+import type { AuditEntry } from '../store/types/accounts.js';
 import { orgTreeOf, type OrgTree } from '../app/org-tree.js';
-import { writeAudit, type AuditEntry } from '../store/accounts.js';
 import type { SignedIn } from './session.js';
 
 /** The daemon's health as the overview shows it (absent in `orglife console`, which has no Redis). */
@@ -18,7 +18,7 @@ export interface DaemonHealth {
 }
 
 export interface ConsoleDeps {
-  db: Db;
+  store: Store;
   config(): Config;
   log: Logger;
   clock(): number;
@@ -43,18 +43,21 @@ export class PageError extends Error {
 declare module 'fastify' {
   interface FastifyRequest {
     signedIn?: SignedIn | null;
+    /** The org tree as of this request (loaded once per request). */
+    orgTree?: OrgTree;
   }
 }
 
 export class PageContext {
   constructor(readonly deps: ConsoleDeps) {}
 
-  get db(): Db {
-    return this.deps.db;
+  get store(): Store {
+    return this.deps.store;
   }
 
-  tree(): OrgTree {
-    return orgTreeOf(this.deps.db);
+  /** The org tree (one version query per request; rebuilt only after an import changed the orgs). */
+  async tree(request: FastifyRequest): Promise<OrgTree> {
+    return (request.orgTree ??= await orgTreeOf(this.deps.store));
   }
 
   user(request: FastifyRequest): SignedIn {
@@ -64,13 +67,13 @@ export class PageContext {
   }
 
   /** Branch codes the user may see, or null for everything. */
-  scope(request: FastifyRequest): string[] | null {
-    return this.tree().scopeOf(this.user(request).user.org);
+  async scope(request: FastifyRequest): Promise<string[] | null> {
+    return (await this.tree(request)).scopeOf(this.user(request).user.org);
   }
 
   /** 403 unless `code` is in the user's subtree; 404 when it does not exist. */
-  mustSee(request: FastifyRequest, code: string): void {
-    const tree = this.tree();
+  async mustSee(request: FastifyRequest, code: string): Promise<void> {
+    const tree = await this.tree(request);
     if (!tree.byCode.has(code)) throw new PageError(404, `未找到组织 ${code} / no such organization`);
     if (!tree.within(this.user(request).user.org, code)) throw new PageError(403, `无权查看 ${tree.name(code)}：不在您所属组织的范围内 / outside your organization`);
   }
@@ -83,17 +86,25 @@ export class PageContext {
     return s;
   }
 
-  audit(e: AuditEntry): void {
-    writeAudit(this.deps.db, e, this.deps.clock());
+  audit(e: AuditEntry): Promise<void> {
+    return this.deps.store.accounts.audit([e], this.deps.clock());
   }
 
   /** Render a page inside the layout. */
   async page(request: FastifyRequest, reply: FastifyReply, view: string, title: string, data: Record<string, unknown> = {}, status = 200): Promise<FastifyReply> {
     const s = request.signedIn ?? null;
+    let orgName = '';
+    if (s) {
+      try {
+        orgName = (await this.tree(request)).name(s.user.org);
+      } catch {
+        orgName = s.user.org; // an error page while the store does not answer
+      }
+    }
     const html = await reply.viewAsync(view, {
       ...data,
       title,
-      user: s ? { name: s.user.username, org: s.user.org, orgName: this.tree().name(s.user.org), role: s.user.role } : null,
+      user: s ? { name: s.user.username, org: s.user.org, orgName, role: s.user.role } : null,
       csrf: s?.csrf ?? '',
       readOnly: !!this.deps.readOnly,
       path: request.url.split('?')[0],

@@ -64,7 +64,7 @@ export async function consolePlugin(app: FastifyInstance, deps: ConsoleDeps): Pr
     securityHeaders(reply);
     const path = request.url.split('?')[0]!;
     if (path.startsWith('/console/static/') || path.startsWith('/a/')) return;
-    request.signedIn = currentSession(deps.db, request, cookieOptions(), deps.clock());
+    request.signedIn = await currentSession(deps.store, request, cookieOptions(), deps.clock());
     if (!request.signedIn && !PUBLIC.some((re) => re.test(path))) {
       if (request.method === 'GET' && !request.headers['hx-request']) {
         return reply.redirect(`/console/login?next=${encodeURIComponent(request.url)}`, 303);

@@ -6,8 +6,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../store/sqlite/db.js';
-import { deleteSession, findSession, findUserById, insertSession, touchSession, type UserRow } from '../store/accounts.js';
+import type { Store } from '../store/port.js';
+import type { UserRow } from '../store/types/accounts.js';
 
 export const SESSION_COOKIE = 'orglife_session';
 export const LOGIN_CSRF_COOKIE = 'orglife_login_csrf';
@@ -37,26 +37,26 @@ export function cookieOpts(o: CookieOptions, maxAgeSec?: number) {
   return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: o.secure, ...(maxAgeSec !== undefined ? { maxAge: maxAgeSec } : {}) };
 }
 
-export function startSession(db: Db, reply: FastifyReply, user: UserRow, o: CookieOptions, now: number): SignedIn {
+export async function startSession(store: Store, reply: FastifyReply, user: UserRow, o: CookieOptions, now: number): Promise<SignedIn> {
   const id = randomToken();
   const s = { idHash: sha256(id), userId: user.id, csrf: randomToken(24), createdAt: now, lastSeenAt: now, expiresAt: now + o.sessionMs };
-  insertSession(db, s);
+  await store.accounts.startSession(s);
   void reply.setCookie(SESSION_COOKIE, id, cookieOpts(o, Math.floor(o.sessionMs / 1000)));
   return { user, idHash: s.idHash, csrf: s.csrf };
 }
 
 /** The signed-in user of a request, or null (unknown, expired or disabled). Slides the expiry. */
-export function currentSession(db: Db, request: FastifyRequest, o: CookieOptions, now: number): SignedIn | null {
+export async function currentSession(store: Store, request: FastifyRequest, o: CookieOptions, now: number): Promise<SignedIn | null> {
   const id = request.cookies[SESSION_COOKIE];
   if (!id || id.length > 100) return null;
   const idHash = sha256(id);
-  const s = findSession(db, idHash);
-  if (!s || s.expiresAt <= now) return null;
-  const user = findUserById(db, s.userId);
-  if (!user || user.disabled) return null;
+  const found = await store.accounts.session(idHash);
+  if (!found) return null;
+  const { session: s, user } = found;
+  if (s.expiresAt <= now || user.disabled) return null;
   if (now - s.lastSeenAt > 60_000) {
     try {
-      touchSession(db, idHash, now, now + o.sessionMs);
+      await store.accounts.touchSession(idHash, now, now + o.sessionMs);
     } catch {
       /* read-only database: the session keeps its first expiry */
     }
@@ -64,8 +64,8 @@ export function currentSession(db: Db, request: FastifyRequest, o: CookieOptions
   return { user, idHash, csrf: s.csrf };
 }
 
-export function endSession(db: Db, reply: FastifyReply, s: SignedIn | null): void {
-  if (s) deleteSession(db, s.idHash);
+export async function endSession(store: Store, reply: FastifyReply, s: SignedIn | null): Promise<void> {
+  if (s) await store.accounts.endSession(s.idHash);
   void reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 

@@ -583,4 +583,6 @@ export interface ConsoleRepo {
   attemptsOf(deliveryIds: readonly number[]): Promise<AttemptLine[]>;
   /** Every pending delivery (digests and report mail) with what it carries, earliest first. */
   pendingSends(): Promise<PendingSend[]>;
+  /** Copy the whole database into a new SQLite file at `path` (the preview's dry run runs on it; SQLite: one consistent snapshot). */
+  snapshotToSqlite(path: string): Promise<void>;
 }

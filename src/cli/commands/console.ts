@@ -4,11 +4,10 @@
  * with actions enabled.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { readEnv } from '../../config/env.js';
 import { defaultConfigPath, loadConfig } from '../../config/load.js';
 import { log } from '../../log.js';
-import { closeDb, defaultDbPath, openDb } from '../../store/sqlite/db.js';
+import { defaultStoreSpec, openStore } from '../../store/open.js';
 import { UserError } from '../errors.js';
 
 export function registerConsole(program: Command): void {
@@ -21,13 +20,12 @@ export function registerConsole(program: Command): void {
     .action(async (opts: { host?: string; port?: string; config?: string }) => {
       const env = readEnv();
       const { config } = loadConfig(opts.config ?? defaultConfigPath());
-      const path = env.dbPath ?? defaultDbPath();
-      if (!existsSync(path)) throw new UserError(`数据库不存在：${path}，请先导入数据或设置 ORGLIFE_DB / database not found`);
       const port = opts.port === undefined ? (env.httpPort ?? config.http.port) : Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`端口无效 / invalid --port "${opts.port}"`);
-      const db = openDb(path);
+      // A missing database is a bilingual StoreMissingError (the CLI shows its message).
+      const store = await openStore(defaultStoreSpec(), { mustExist: true });
       const { buildConsoleServer } = await import('../../console/server.js');
-      const app = await buildConsoleServer({ db, config, log, readOnly: true, env });
+      const app = await buildConsoleServer({ store, config, log, readOnly: true, env });
       await app.listen({ host: opts.host ?? config.http.host, port });
       const a = app.server.address();
       const where = a && typeof a === 'object' ? `http://${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}/console` : '';
@@ -38,6 +36,6 @@ export function registerConsole(program: Command): void {
         process.once('SIGTERM', stop);
       });
       await app.close();
-      closeDb(db);
+      await store.close();
     });
 }

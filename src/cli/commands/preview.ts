@@ -12,8 +12,7 @@ import { LEVEL_NAMES_ZH, type Level } from '../../domain/types.js';
 import { log } from '../../log.js';
 import { CHANNEL_NAMES_ZH, type ChannelName } from '../../notifiers/types.js';
 import { maskRecipient } from '../../console/security.js';
-import { closeDb, defaultDbPath, openDb } from '../../store/sqlite/db.js';
-import { existsSync } from 'node:fs';
+import { defaultStoreSpec, openStore } from '../../store/open.js';
 import { parseAtOption } from '../existing-db.js';
 import { UserError } from '../errors.js';
 
@@ -27,12 +26,11 @@ export function registerPreview(program: Command): void {
     .action(async (flags: { at?: string; config?: string; json?: boolean }) => {
       const now = parseAtOption(flags.at);
       const env = readEnv();
-      const path = env.dbPath ?? defaultDbPath();
-      if (!existsSync(path)) throw new UserError(`数据库不存在：${path}，请先导入数据或设置 ORGLIFE_DB / database not found`);
       const { config } = loadConfig(flags.config ?? defaultConfigPath());
-      const db = openDb(path, { migrate: false });
+      // Read only: the dry run works on a copy (a missing database is a bilingual StoreMissingError).
+      const store = await openStore(defaultStoreSpec(), { mustExist: true, migrate: false });
       try {
-        const rows = await previewCycle(db, { config, env, log, now });
+        const rows = await previewCycle(store, { config, env, log, now });
         if (flags.json) {
           for (const r of rows) process.stdout.write(`${JSON.stringify({ at: new Date(r.notBefore).toISOString(), channel: r.channel, to: maskRecipient(r.recipient), name: r.recipientName, kind: r.kind, level: r.level, items: r.items, orgs: (r.orgs ?? '').split(',').filter(Boolean), planned: r.planned })}\n`);
           return;
@@ -47,7 +45,7 @@ export function registerPreview(program: Command): void {
         process.stdout.write(`截至 ${shanghaiDateTime(now)}，下一次检查将发送 ${rows.length} 条消息（其中新增 ${rows.filter((r) => r.planned).length} 条；模拟，未写入、未发送）：\n`);
         if (body.length) process.stdout.write(`${table(['发送时间', '渠道', '收件人', '内容', ''], body)}\n`);
       } finally {
-        closeDb(db);
+        await store.close();
       }
     });
 }

@@ -8,18 +8,20 @@ import { AccountError, ROLE_NAMES_ZH, addUser, changePassword, disableUser, list
 import { table } from '../../alerts/format.js';
 import { shanghaiDateTime } from '../../domain/calendar.js';
 import { generatePassword } from '../../console/passwords.js';
-import { closeDb, defaultDbPath, openDb, type Db } from '../../store/sqlite/db.js';
+import { defaultStoreSpec, openStore } from '../../store/open.js';
+import type { Store } from '../../store/port.js';
 import { UserError } from '../errors.js';
 
-async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = openDb(defaultDbPath());
+/** Run fn on the existing store (ORGLIFE_DB: a SQLite file or a postgres:// URL), closing it afterwards. */
+async function withDb<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(defaultStoreSpec(), { mustExist: true });
   try {
-    return await fn(db);
+    return await fn(store);
   } catch (e) {
     if (e instanceof AccountError) throw new UserError(e.message);
     throw e;
   } finally {
-    closeDb(db);
+    await store.close();
   }
 }
 
@@ -58,7 +60,7 @@ export function registerUsers(program: Command): void {
     .description('列出账号 / list users')
     .action(() =>
       withDb(async (db) => {
-        const rows = listUsers(db).map((u) => [
+        const rows = (await listUsers(db)).map((u) => [
           u.username,
           u.org,
           ROLE_NAMES_ZH[u.role],
@@ -87,7 +89,7 @@ export function registerUsers(program: Command): void {
     .description('停用账号（立即退出登录）/ disable a user')
     .action((name: string, flags: { enable?: boolean }) =>
       withDb(async (db) => {
-        disableUser(db, name, !flags.enable, 'cli', Date.now());
+        await disableUser(db, name, !flags.enable, 'cli', Date.now());
         process.stdout.write(flags.enable ? `已启用 ${name} / enabled\n` : `已停用 ${name} / disabled\n`);
       }),
     );

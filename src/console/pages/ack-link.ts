@@ -9,7 +9,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { acknowledgeThroughLink, checkAckLink, type LinkCheck } from '../../alerts/ack-links.js';
 import { AlertError } from '../../alerts/types.js';
 import { shanghaiDate } from '../../domain/calendar.js';
-import { alertsByIds } from '../../store/console-reads.js';
 import type { PageContext } from '../context.js';
 import { sameToken, sha256 } from '../session.js';
 
@@ -24,11 +23,11 @@ const formToken = (token: string) => sha256(`ack-form:${token}`).slice(0, 32);
 export function ackLinkPages(app: FastifyInstance, ctx: PageContext): void {
   const show = async (request: FastifyRequest, reply: FastifyReply, token: string, extra: Record<string, unknown> = {}, status = 200) => {
     const now = ctx.deps.clock();
-    const check = checkAckLink(ctx.db, token, now);
+    const check = await checkAckLink(ctx.store, token, now);
     if (!check.ok) {
       return ctx.page(request, reply, 'ack-refused', '链接不可用', { message: REFUSED[check.reason], bodyClass: 'mobile', bare: true }, 403);
     }
-    const alerts = alertsByIds(ctx.db, check.link.alertIds);
+    const alerts = await ctx.store.console.alertsByIds(check.link.alertIds);
     const branches = new Map<string, { code: string; name: string; items: typeof alerts }>();
     for (const a of alerts) {
       const b = branches.get(a.org) ?? branches.set(a.org, { code: a.org, name: a.orgName ?? a.org, items: [] }).get(a.org)!;
@@ -62,7 +61,7 @@ export function ackLinkPages(app: FastifyInstance, ctx: PageContext): void {
   app.post('/a/:token', async (request, reply) => {
     const { token } = request.params as { token: string };
     const now = ctx.deps.clock();
-    const check = checkAckLink(ctx.db, token, now);
+    const check = await checkAckLink(ctx.store, token, now);
     if (!check.ok) return show(request, reply, token);
     const b = (request.body ?? {}) as Record<string, unknown>;
     const str = (v: unknown, max: number) => (typeof v === 'string' ? v.trim().slice(0, max) : '');
@@ -72,11 +71,10 @@ export function ackLinkPages(app: FastifyInstance, ctx: PageContext): void {
     if (ctx.deps.readOnly) return show(request, reply, token, { error: '系统当前为只读模式，暂不能提交，请稍后再试。' }, 403);
     const plan = str(b.plan, 2000);
     const by = str(b.by, 10);
-    const open = alertsByIds(ctx.db, check.link.alertIds).filter((a) => a.state === 'open');
     if (!plan) return show(request, reply, token, { error: '请填写整改措施。', plan, by }, 422);
     if (!by) return show(request, reply, token, { error: '请填写完成时限。', plan, by }, 422);
     try {
-      acknowledgeThroughLink(ctx.db, check.link, open, plan, by, now);
+      await acknowledgeThroughLink(ctx.store, check.link, plan, by, now);
     } catch (e) {
       if (e instanceof AlertError) return show(request, reply, token, { error: e.message.split(' / ')[0], plan, by }, 422);
       throw e;

@@ -4,14 +4,10 @@
  * (the same operation as `orglife alerts ack`), and closing rectification items (销号).
  */
 import type { FastifyInstance } from 'fastify';
-import { acknowledge } from '../../alerts/acknowledge.js';
+import { acknowledgeIn } from '../../alerts/acknowledge.js';
 import { AlertError } from '../../alerts/types.js';
 import { LEVELS, RULE_IDS, RULE_NAMES_ZH } from '../../domain/types.js';
 import { closeRectificationItem, RectificationError } from '../../reports/rectification.js';
-import { alertHistory, getAlert } from '../../store/sqlite/alerts.js';
-import { alertPage, attemptsOf, deliveriesOfAlert } from '../../store/console-reads.js';
-import { getRectification } from '../../store/sqlite/reports.js';
-import { storeFor } from '../../store/sqlite/index.js';
 import { pageOf, PageError, type PageContext } from '../context.js';
 
 const PAGE_SIZE = 50;
@@ -30,10 +26,10 @@ export function alertPages(app: FastifyInstance, ctx: PageContext): void {
       committee: text(q.committee, 64) || undefined,
       period: /^\d{4}(-Q[1-4]|-\d{2})?(-\d{2})?$/.test(q.period ?? '') ? q.period : undefined,
     };
-    if (f.committee) ctx.mustSee(request, f.committee);
+    if (f.committee) await ctx.mustSee(request, f.committee);
     const { page, offset } = pageOf(q, PAGE_SIZE);
-    const { rows, total } = alertPage(ctx.db, f, ctx.scope(request), PAGE_SIZE, offset);
-    const tree = ctx.tree();
+    const { rows, total } = await ctx.store.console.alertPage(f, await ctx.scope(request), PAGE_SIZE, offset);
+    const tree = await ctx.tree(request);
     const committees = tree.committeesUnder(ctx.user(request).user.org);
     return ctx.page(request, reply, 'alerts', '预警', {
       f,
@@ -48,19 +44,18 @@ export function alertPages(app: FastifyInstance, ctx: PageContext): void {
     });
   });
 
-  const alertOr404 = (request: Parameters<PageContext['user']>[0], id: string) => {
+  const alertOr404 = async (request: Parameters<PageContext['user']>[0], id: string) => {
     const n = Number(id);
-    const a = Number.isInteger(n) ? getAlert(ctx.db, n) : undefined;
+    const a = Number.isInteger(n) ? await ctx.store.alerts.get(n) : undefined;
     if (!a) throw new PageError(404, `预警编号 ${id} 不存在 / no such alert`);
-    ctx.mustSee(request, a.org);
+    await ctx.mustSee(request, a.org);
     return a;
   };
 
   const showAlert = async (request: Parameters<PageContext['user']>[0], reply: Parameters<PageContext['page']>[1], id: string, notice: { error?: string; ok?: string } = {}, status = 200) => {
-    const a = alertOr404(request, id);
-    const deliveries = deliveriesOfAlert(ctx.db, a.id);
-    const attempts = attemptsOf(ctx.db, deliveries.map((d) => d.id));
-    const tree = ctx.tree();
+    const a = await alertOr404(request, id);
+    const deliveries = await ctx.store.console.deliveriesOfAlert(a.id);
+    const [attempts, events, tree] = await Promise.all([ctx.store.console.attemptsOf(deliveries.map((d) => d.id)), ctx.store.alerts.history(a.id), ctx.tree(request)]);
     const org = tree.byCode.get(a.org);
     return ctx.page(
       request,
@@ -72,7 +67,7 @@ export function alertPages(app: FastifyInstance, ctx: PageContext): void {
         orgName: org?.name ?? a.org,
         parent: org?.parent ?? null,
         parentName: tree.name(org?.parent),
-        events: alertHistory(ctx.db, a.id),
+        events,
         deliveries: deliveries.map((d) => ({ ...d, attempts: attempts.filter((x) => x.deliveryId === d.id) })),
         canAct: !ctx.deps.readOnly && ctx.user(request).user.role === 'admin' && a.state !== 'resolved',
         ...notice,
@@ -85,33 +80,34 @@ export function alertPages(app: FastifyInstance, ctx: PageContext): void {
 
   app.post('/console/alerts/:id/ack', async (request, reply) => {
     const { id } = request.params as { id: string };
-    const a = alertOr404(request, id);
+    const a = await alertOr404(request, id);
     const s = ctx.mustAct(request);
     const b = (request.body ?? {}) as Record<string, unknown>;
     try {
-      acknowledge(ctx.db, { id: a.id }, { plan: text(b.plan, 2000), by: text(b.by, 10), who: s.user.username }, ctx.deps.clock());
+      await acknowledgeIn(ctx.store, { id: a.id }, { plan: text(b.plan, 2000), by: text(b.by, 10), who: s.user.username }, ctx.deps.clock());
     } catch (e) {
       if (e instanceof AlertError) return showAlert(request, reply, id, { error: e.message }, 422);
       throw e;
     }
-    ctx.audit({ actor: s.user.username, action: 'acknowledge', target: `alert:${a.id}`, detail: { org: a.org, plan: text(b.plan, 2000), by: text(b.by, 10) }, org: a.org });
+    await ctx.audit({ actor: s.user.username, action: 'acknowledge', target: `alert:${a.id}`, detail: { org: a.org, plan: text(b.plan, 2000), by: text(b.by, 10) }, org: a.org });
     return reply.redirect(`/console/alerts/${a.id}?done=1`, 303);
   });
 
   app.post('/console/rectifications/:id/close', async (request, reply) => {
     const { id } = request.params as { id: string };
-    const item = getRectification(ctx.db, Number(id));
+    const n = Number(id);
+    const item = Number.isInteger(n) ? await ctx.store.reports.rectification(n) : undefined;
     if (!item) throw new PageError(404, `整改事项 ${id} 不存在 / no such item`);
-    ctx.mustSee(request, item.org);
+    await ctx.mustSee(request, item.org);
     const s = ctx.mustAct(request);
     const note = text((request.body as Record<string, unknown> | undefined)?.note, 2000);
     try {
-      await closeRectificationItem(storeFor(ctx.db), item.id, note, ctx.deps.clock());
+      await closeRectificationItem(ctx.store, item.id, note, ctx.deps.clock());
     } catch (e) {
       if (e instanceof RectificationError) throw new PageError(422, e.message);
       throw e;
     }
-    ctx.audit({ actor: s.user.username, action: 'close-rectification', target: `rectification:${item.id}`, detail: { org: item.org, note }, org: item.org });
+    await ctx.audit({ actor: s.user.username, action: 'close-rectification', target: `rectification:${item.id}`, detail: { org: item.org, note }, org: item.org });
     return reply.redirect(`/console/orgs/${encodeURIComponent(item.org)}?closed=${item.id}#rectifications`, 303);
   });
 }

@@ -1,6 +1,5 @@
 /** 操作日志: every action (acknowledge, close, import, user change, sign-in) in the user's subtree. */
 import type { FastifyInstance } from 'fastify';
-import { listAudit } from '../../store/accounts.js';
 import { pageOf, type PageContext } from '../context.js';
 
 const PAGE_SIZE = 50;
@@ -20,11 +19,11 @@ const ACTIONS_ZH: Record<string, string> = {
 
 export function auditPages(app: FastifyInstance, ctx: PageContext): void {
   app.get('/console/audit', async (request, reply) => {
-    const tree = ctx.tree();
+    const tree = await ctx.tree(request);
     const scope = ctx.user(request).user.org;
     const codes = tree.isWhole(scope) ? null : [scope, ...tree.committeesUnder(scope).map((c) => c.code), ...tree.branchesUnder(scope)];
     const { page, offset } = pageOf(request.query as Record<string, unknown>, PAGE_SIZE);
-    const { rows, total } = listAudit(ctx.db, { orgs: codes, limit: PAGE_SIZE, offset });
+    const { rows, total } = await ctx.store.accounts.auditPage({ orgs: codes, limit: PAGE_SIZE, offset });
     return ctx.page(request, reply, 'audit', '操作日志', {
       rows: rows.map((r) => ({ ...r, actionZh: ACTIONS_ZH[r.action] ?? r.action, orgName: r.org ? tree.name(r.org) : '—', detail: r.detail ? summarize(r.detail) : '' })),
       total,

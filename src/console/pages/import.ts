@@ -58,7 +58,8 @@ export function importPages(app: FastifyInstance, ctx: PageContext): void {
   app.post('/console/import', async (request, reply) => {
     const s = ctx.mustAct(request);
     // Imports change the whole city's records: only accounts of the root organization may run them.
-    if (!ctx.tree().isWhole(s.user.org) && ctx.tree().byCode.size > 0) throw new PageError(403, '只有市（县）级管理员可以导入数据 / only county admins import');
+    const tree = await ctx.tree(request);
+    if (!tree.isWhole(s.user.org) && tree.byCode.size > 0) throw new PageError(403, '只有市（县）级管理员可以导入数据 / only county admins import');
     const files = await uploadedFiles(request.body);
     const tables = TABLES.map((t) => ({ name: t.name, nameZh: t.nameZh }));
     if (!files.length) return ctx.page(request, reply, 'import', '导入', { tables, error: '请选择要导入的文件。' }, 422);
@@ -72,14 +73,16 @@ export function importPages(app: FastifyInstance, ctx: PageContext): void {
       try {
         // The import holds a write transaction across awaits: on its own connection, so requests
         // served meanwhile neither see its rows nor join (and get rolled back with) its transaction.
-        const own = openDb(ctx.db.$client.name, { migrate: false });
+        // (Transitional: the importer runs on a SQLite handle until it is on the store port.)
+        if (ctx.store.kind !== 'sqlite') throw new PageError(501, '网页导入暂不支持 PostgreSQL 数据库，请使用命令 orglife import / upload is not available on PostgreSQL yet: use orglife import');
+        const own = openDb(ctx.store.describe(), { migrate: false });
         let results;
         try {
           results = await importFiles(own, paths, { now: ctx.deps.clock() });
         } finally {
           closeDb(own);
         }
-        ctx.audit({ actor: s.user.username, action: 'import', target: files.map((f) => f.filename).join(', ').slice(0, 200), detail: { files: results.map((r) => ({ file: basename(r.source), table: r.table, rows: r.rows, inserted: r.inserted, updated: r.updated })) }, org: s.user.org });
+        await ctx.audit({ actor: s.user.username, action: 'import', target: files.map((f) => f.filename).join(', ').slice(0, 200), detail: { files: results.map((r) => ({ file: basename(r.source), table: r.table, rows: r.rows, inserted: r.inserted, updated: r.updated })) }, org: s.user.org });
         return ctx.page(request, reply, 'import', '导入', { tables, results: results.map((r) => ({ ...r, source: basename(r.source) })) });
       } catch (e) {
         if (!(e instanceof ImportRejected)) throw e;

@@ -50,7 +50,7 @@ export function loginRoutes(app: FastifyInstance, ctx: PageContext, cookieOption
     if (limited(request.ip, now)) return form(request, reply, '登录尝试过于频繁，请一分钟后再试 / too many attempts, wait a minute', 429);
     const username = typeof b.username === 'string' ? b.username.slice(0, 64) : '';
     const password = typeof b.password === 'string' ? b.password.slice(0, 200) : '';
-    const out = await login(ctx.db, username, password, now, request.ip);
+    const out = await login(ctx.store, username, password, now, request.ip);
     if (!out.ok) {
       const msg =
         out.reason === 'locked'
@@ -60,13 +60,13 @@ export function loginRoutes(app: FastifyInstance, ctx: PageContext, cookieOption
             : '用户名或密码错误 / wrong username or password';
       return form(request, reply, msg, out.reason === 'locked' ? 423 : 401, username);
     }
-    startSession(ctx.db, reply, out.user, cookieOptions(), now);
+    await startSession(ctx.store, reply, out.user, cookieOptions(), now);
     void reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/' });
     return reply.redirect(safeNext(b.next), 303);
   });
 
   app.post('/console/logout', async (request, reply) => {
-    endSession(ctx.db, reply, request.signedIn ?? null);
+    await endSession(ctx.store, reply, request.signedIn ?? null);
     return reply.redirect('/console/login', 303);
   });
 }

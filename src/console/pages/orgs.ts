@@ -6,9 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { renderBranchHtml, renderCommitteeHtml } from '../../reports/render/index.js';
-import { loadStoredReport, listRectifications } from '../../store/sqlite/reports.js';
-import { getOrg } from '../../store/sqlite/orgs.js';
-import { activeAlertCounts, alertsOfOrg, deliveriesOfOrg, recentMeetingsOf, reportsOf } from '../../store/console-reads.js';
+import type { BranchReport, CommitteeSummary } from '../../reports/types.js';
 import { boardPeriods, rankingBoard } from '../../app/ranking.js';
 import { pageOf, PageError, type PageContext } from '../context.js';
 import { REPORT_CSP, securityHeaders } from '../security.js';
@@ -18,21 +16,27 @@ const PAGE_SIZE = 50;
 export function orgPages(app: FastifyInstance, ctx: PageContext): void {
   app.get('/console/orgs/:code', async (request, reply) => {
     const { code } = request.params as { code: string };
-    ctx.mustSee(request, code);
-    const org = getOrg(ctx.db, code)!;
-    const tree = ctx.tree();
-    const reports = reportsOf(ctx.db, code);
+    await ctx.mustSee(request, code);
+    const store = ctx.store;
+    const [org, tree, reports] = await Promise.all([store.orgs.get(code), ctx.tree(request), store.console.reportsOf(code)]);
+    if (!org) throw new PageError(404, `未找到组织 ${code} / no such organization`);
     const q = request.query as Record<string, string | undefined>;
     if (org.kind === 'branch') {
       const now = ctx.deps.clock();
+      const [meetings, alerts, deliveries, rectifications] = await Promise.all([
+        store.console.recentMeetingsOf(code, 30),
+        store.console.alertsOfOrg(code, 50),
+        store.console.deliveriesOfOrg(code, 30),
+        store.reports.rectifications({ org: code, all: true }),
+      ]);
       return ctx.page(request, reply, 'branch', org.name, {
         org,
         parentName: tree.name(org.parent),
-        meetings: recentMeetingsOf(ctx.db, code, 30),
-        alerts: alertsOfOrg(ctx.db, code, 50),
-        deliveries: deliveriesOfOrg(ctx.db, code, 30),
+        meetings,
+        alerts,
+        deliveries,
         reports: reports.filter((r) => r.kind === 'branch'),
-        rectifications: listRectifications(ctx.db, { org: code, all: true }),
+        rectifications,
         now,
         closed: q.closed,
         canAct: !ctx.deps.readOnly && ctx.user(request).user.role === 'admin',
@@ -40,10 +44,10 @@ export function orgPages(app: FastifyInstance, ctx: PageContext): void {
     }
     // A committee: its branches (all levels below it) with the newest stored period's grades.
     const branches = tree.branchesUnder(code);
-    const period = boardPeriods(ctx.db)[0];
-    const board = period ? rankingBoard(ctx.db, period) : null;
+    const period = (await boardPeriods(store))[0];
+    const board = period ? await rankingBoard(store, period) : null;
     const byOrg = new Map((board?.rows ?? []).map((r) => [r.org, r]));
-    const counts = activeAlertCounts(ctx.db, tree.isWhole(code) ? null : branches);
+    const counts = await store.console.activeAlertCounts(tree.isWhole(code) ? null : branches);
     const { page, offset } = pageOf(q, PAGE_SIZE);
     const list = branches.slice(offset, offset + PAGE_SIZE).map((b) => {
       const r = byOrg.get(b);
@@ -67,18 +71,10 @@ export function orgPages(app: FastifyInstance, ctx: PageContext): void {
 
   app.get('/console/reports/:code/:period', async (request, reply) => {
     const { code, period } = request.params as { code: string; period: string };
-    ctx.mustSee(request, code);
-    const kind = ctx.tree().byCode.get(code)?.kind;
-    const html =
-      kind === 'branch'
-        ? (() => {
-            const r = loadStoredReport(ctx.db, code, period, 'branch');
-            return r && renderBranchHtml(r);
-          })()
-        : (() => {
-            const r = loadStoredReport(ctx.db, code, period, 'committee');
-            return r && renderCommitteeHtml(r);
-          })();
+    await ctx.mustSee(request, code);
+    const kind = (await ctx.tree(request)).byCode.get(code)?.kind === 'branch' ? 'branch' : 'committee';
+    const data = await ctx.store.reports.stored(code, period, kind);
+    const html = data && (kind === 'branch' ? renderBranchHtml(data as BranchReport) : renderCommitteeHtml(data as CommitteeSummary));
     if (!html) throw new PageError(404, `没有 ${code} 在 ${period} 的报告 / no such report`);
     securityHeaders(reply, REPORT_CSP);
     return reply.type('text/html; charset=utf-8').send(html);

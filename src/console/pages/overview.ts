@@ -6,15 +6,15 @@
 import type { FastifyInstance } from 'fastify';
 import { LEVELS } from '../../domain/types.js';
 import { shanghaiMidnight, shanghaiParts } from '../../domain/calendar.js';
-import { alertMessagesPerMonth, alertMessagesSent, deliveryStatusCounts, lastRuns, openAlertsByCommittee } from '../../store/console-reads.js';
 import { LEVEL_NAMES_ZH } from '../../domain/types.js';
 import type { PageContext } from '../context.js';
 
 export function overviewRoutes(app: FastifyInstance, ctx: PageContext): void {
   app.get('/console/overview', async (request, reply) => {
     const now = ctx.deps.clock();
-    const tree = ctx.tree();
-    const scope = ctx.scope(request);
+    const store = ctx.store;
+    const tree = await ctx.tree(request);
+    const scope = await ctx.scope(request);
     const p = shanghaiParts(now);
     const today = shanghaiMidnight(p.year, p.month, p.day);
     const yearStart = shanghaiMidnight(p.year, 1, 1);
@@ -22,7 +22,7 @@ export function overviewRoutes(app: FastifyInstance, ctx: PageContext): void {
     // Open items per committee and level.
     const byCommittee = new Map<string, { code: string; name: string; counts: Record<string, number>; acknowledged: number; total: number }>();
     const totals: Record<string, number> = { reminder: 0, warning: 0, escalation: 0, acknowledged: 0 };
-    for (const r of openAlertsByCommittee(ctx.db, scope)) {
+    for (const r of await store.console.openAlertsByCommittee(scope)) {
       const code = r.committee ?? '—';
       let row = byCommittee.get(code);
       if (!row) byCommittee.set(code, (row = { code, name: tree.name(r.committee), counts: { reminder: 0, warning: 0, escalation: 0 }, acknowledged: 0, total: 0 }));
@@ -44,7 +44,7 @@ export function overviewRoutes(app: FastifyInstance, ctx: PageContext): void {
       months.push(`${y}-${String(m).padStart(2, '0')}`);
       if (++m > 12) (m = 1), y++;
     }
-    const perMonth = alertMessagesPerMonth(ctx.db, from);
+    const perMonth = await store.console.alertMessagesPerMonth(from);
     const chart = {
       type: 'bar',
       stack: true,
@@ -63,16 +63,22 @@ export function overviewRoutes(app: FastifyInstance, ctx: PageContext): void {
         health = null;
       }
     }
+    const [sentToday, sentYear, runs, deliveries] = await Promise.all([
+      store.console.alertMessagesSent(today, now + 1),
+      store.console.alertMessagesSent(yearStart, now + 1),
+      store.console.lastRuns(),
+      store.console.deliveryStatusCounts(),
+    ]);
     return ctx.page(request, reply, 'overview', '总览', {
       charts: true,
       committees,
       totals,
-      sentToday: alertMessagesSent(ctx.db, today, now + 1),
-      sentYear: alertMessagesSent(ctx.db, yearStart, now + 1),
+      sentToday,
+      sentYear,
       year: p.year,
       chart,
-      runs: lastRuns(ctx.db),
-      deliveries: deliveryStatusCounts(ctx.db),
+      runs,
+      deliveries,
       health,
       holidays: { years, lastYear, nextYearMissing: lastYear === null || lastYear < p.year + (p.month >= 11 ? 1 : 0) },
     });

@@ -13,16 +13,16 @@ export function previewPages(app: FastifyInstance, ctx: PageContext): void {
     if (q.run !== '1') return ctx.page(request, reply, 'preview', '预览', { at: q.at ?? '' });
     const now = q.at ? parseTimestamp(q.at) : ctx.deps.clock();
     if (now === null) throw new PageError(400, `时间无效：${q.at}（例如 2026-12-01T08:30）/ invalid time`);
-    const scope = ctx.scope(request);
+    const scope = await ctx.scope(request);
     const inScope = scope ? new Set(scope) : null;
     let rows;
     try {
-      rows = await previewCycle(ctx.db, { config: ctx.deps.config(), env: ctx.deps.env ?? readEnv({}), log: ctx.deps.log, now });
+      rows = await previewCycle(ctx.store, { config: ctx.deps.config(), env: ctx.deps.env ?? readEnv({}), log: ctx.deps.log, now });
     } catch (e) {
       ctx.deps.log.warn({ err: e }, 'preview failed');
       throw new PageError(500, '预览失败：请检查配置（如渠道密钥）后重试 / the preview failed, see the service log');
     }
     const visible = rows.filter((r) => !inScope || (r.orgs ?? '').split(',').some((o) => inScope.has(o)));
-    return ctx.page(request, reply, 'preview', '预览', { at: q.at ?? '', ran: true, rows: visible.slice(0, MAX_ROWS), total: visible.length, planned: visible.filter((r) => r.planned).length, tree: ctx.tree(), now });
+    return ctx.page(request, reply, 'preview', '预览', { at: q.at ?? '', ran: true, rows: visible.slice(0, MAX_ROWS), total: visible.length, planned: visible.filter((r) => r.planned).length, tree: await ctx.tree(request), now });
   });
 }

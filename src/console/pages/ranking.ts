@@ -7,8 +7,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DOMAINS, DOMAIN_NAMES_ZH } from '../../domain/types.js';
 import { boardPeriods, boardRows, committeeBoard, forgetBoardChecks, rankingBoard } from '../../app/ranking.js';
-import { reportsVersion } from '../../store/console-reads.js';
-import { countMeetings } from '../../store/sqlite/meetings.js';
 import { pageOf, PageError, type PageContext } from '../context.js';
 
 const PAGE_SIZE = 50;
@@ -33,16 +31,16 @@ export function rankingRoutes(app: FastifyInstance, ctx: PageContext): void {
   });
   app.get('/console/ranking', async (request, reply) => {
     const q = request.query as RankingQuery;
-    const periods = boardPeriods(ctx.db);
+    const periods = await boardPeriods(ctx.store);
     const period = q.period && periods.includes(q.period) ? q.period : periods[0];
     const screen = q.screen === '1';
     const base = { period, domain: q.domain, committee: q.committee, sort: q.sort, view: q.view, screen: screen ? '1' : undefined };
     if (!period) return ctx.page(request, reply, 'ranking', '大比武', { none: true, periods, q: base, domains: [] });
-    const board = rankingBoard(ctx.db, period)!;
-    const scope = ctx.scope(request);
+    const board = (await rankingBoard(ctx.store, period))!;
+    const scope = await ctx.scope(request);
     const orgs = scope ? new Set(scope) : null;
     if (q.domain && !(DOMAINS as readonly string[]).includes(q.domain)) throw new PageError(400, `无效的领域 ${q.domain} / invalid domain`);
-    if (q.committee) ctx.mustSee(request, q.committee);
+    if (q.committee) await ctx.mustSee(request, q.committee);
     const size = screen ? 20 : PAGE_SIZE;
     const { page, offset } = pageOf(q as Record<string, unknown>, size);
     const byCommittee = q.view === 'committee';
@@ -56,7 +54,7 @@ export function rankingRoutes(app: FastifyInstance, ctx: PageContext): void {
       domains: DOMAINS.map((d) => ({ id: d, name: DOMAIN_NAMES_ZH[d] })),
       rows: rows.slice(offset, offset + size),
       committees: committees.slice(offset, offset + size),
-      committeeName: q.committee ? ctx.tree().name(q.committee) : null,
+      committeeName: q.committee ? (await ctx.tree(request)).name(q.committee) : null,
       total,
       page,
       pages: Math.max(1, Math.ceil(total / size)),
@@ -74,8 +72,8 @@ export function rankingRoutes(app: FastifyInstance, ctx: PageContext): void {
   app.get('/console/ranking/events', async (request, reply) => {
     const q = request.query as RankingQuery;
     const period = q.period ?? '';
-    const versionNow = () => `${reportsVersion(ctx.db, period)}|${countMeetings(ctx.db)}`;
-    let last = versionNow();
+    const versionNow = async () => `${await ctx.store.console.reportsVersion(period)}|${await ctx.store.facts.countMeetings()}`;
+    let last = await versionNow();
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -85,17 +83,21 @@ export function rankingRoutes(app: FastifyInstance, ctx: PageContext): void {
       'x-content-type-options': 'nosniff',
     });
     res.write(`retry: 5000\n\n`);
+    let polling = false;
     const timer = setInterval(() => {
-      try {
-        const v = versionNow();
-        if (v !== last) {
-          last = v;
-          forgetBoardChecks(ctx.db);
-          res.write(`event: ranking-changed\ndata: ${JSON.stringify({ period })}\n\n`);
-        } else res.write(`: keep-alive\n\n`);
-      } catch {
-        end();
-      }
+      if (polling) return; // the previous check has not answered yet
+      polling = true;
+      versionNow()
+        .then((v) => {
+          if (res.writableEnded) return;
+          if (v !== last) {
+            last = v;
+            forgetBoardChecks(ctx.store);
+            res.write(`event: ranking-changed\ndata: ${JSON.stringify({ period })}\n\n`);
+          } else res.write(`: keep-alive\n\n`);
+        })
+        .catch(() => end())
+        .finally(() => (polling = false));
     }, RANKING_POLL_MS);
     const end = () => {
       clearInterval(timer);

@@ -186,6 +186,10 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       deliveriesOfOrg: (org, limit) => reads.deliveriesOfOrg(p, org, limit),
       attemptsOf: (ids) => reads.attemptsOf(p, ids),
       pendingSends: () => reads.pendingSends(p),
+      snapshotToSqlite: async (to) => {
+        const { copyDatabase } = await import('../copy.js');
+        await copyDatabase(url, to);
+      },
     },
     orgs: {
       list: () => listOrgs(p),

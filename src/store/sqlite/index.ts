@@ -205,6 +205,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       deliveriesOfOrg: async (org, limit) => reads.deliveriesOfOrg(db, org, limit),
       attemptsOf: async (ids) => reads.attemptsOf(db, ids),
       pendingSends: async () => reads.pendingSends(db),
+      snapshotToSqlite: async (to) => reads.snapshotDatabase(db, to),
     },
     orgs: {
       list: async () => listOrgs(db),
