@@ -1,13 +1,11 @@
 /**
  * One-tap acknowledgement links without a browser: the token is stored as a hash only, the SMS
  * carries the link path within the provider's variable limit, and an expired, revoked or
- * tampered link is a Chinese 403 page that acknowledges nothing.
+ * tampered link is a Chinese 403 page that acknowledges nothing. On the store tempStore() gives.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAckLink, tokenHash } from '../../src/alerts/ack-links.js';
 import { composeMessage } from '../../src/alerts/compose.js';
-import { revokeAckLinks } from '../../src/store/ack-links.js';
-import { getAlert } from '../../src/store/sqlite/alerts.js';
 import { prepareSmsParams, SMS_PARAM_MAX_CHARS } from '../../src/notifiers/sms-params.js';
 import { DAY_MS } from '../../src/domain/calendar.js';
 import { NOW, startTestConsole, type TestConsole } from './setup.js';
@@ -23,15 +21,17 @@ afterAll(async () => {
 const BASE_MODEL = { recipientName: '王书记', robot: false, at: NOW, committees: [], emailCopy: false };
 
 describe('one-tap links', () => {
-  it('puts the link in email and SMS; the SMS variable fits the provider limit; only the hash is stored', () => {
-    const alerts = t.tmp.db.$client.prepare("SELECT id, org, rule, period, level, due_at AS dueAt, message FROM alerts WHERE org = 'B102' AND state = 'open'").all() as never[];
-    const model = { ...BASE_MODEL, own: [{ code: 'B102', name: '南街村党支部', items: (alerts as { id: number; org: string; rule: never; period: string; level: never; dueAt: number; message: string }[]).map((a, i) => ({ eventId: i + 1, alertId: a.id, kind: 'opened' as const, reason: 'new' as const, level: a.level, org: a.org, rule: a.rule, period: a.period, dueAt: a.dueAt, message: a.message })) }] };
-    const link = createAckLink(t.tmp.db, { publicUrl: 'https://dj.example.gov.cn/', days: 14 }, { deliveryId: 999, recipientKey: 'person:13800010201', model }, NOW)!;
+  it('puts the link in email and SMS; the SMS variable fits the provider limit; only the hash is stored', async () => {
+    const alerts = (await t.store.alerts.list({ org: 'B102', open: true })).filter((a) => a.state === 'open');
+    expect(alerts.length).toBeGreaterThan(0);
+    const model = { ...BASE_MODEL, own: [{ code: 'B102', name: '南街村党支部', items: alerts.map((a, i) => ({ eventId: i + 1, alertId: a.id, kind: 'opened' as const, reason: 'new' as const, level: a.level, org: a.org, rule: a.rule, period: a.period, dueAt: a.dueAt, message: a.message })) }] };
+    const link = (await createAckLink(t.store, { publicUrl: 'https://dj.example.gov.cn/', days: 14 }, { deliveryId: 999, recipientKey: 'person:13800010201', model }, NOW))!;
     expect(link.url).toMatch(/^https:\/\/dj\.example\.gov\.cn\/a\/[A-Za-z0-9_-]{24}$/);
     const token = link.path.slice(2);
-    const stored = t.tmp.db.$client.prepare('SELECT token_hash FROM ack_links WHERE delivery_id = 999').get() as { token_hash: string };
-    expect(stored.token_hash).toBe(tokenHash(token));
-    expect(JSON.stringify(t.tmp.db.$client.prepare('SELECT * FROM ack_links').all())).not.toContain(token);
+    const stored = await t.store.ackLinks.ofDelivery(999);
+    expect(stored.map((l) => l.tokenHash)).toEqual([tokenHash(token)]);
+    expect(stored[0]).toMatchObject({ recipientKey: 'person:13800010201', alertIds: alerts.map((a) => a.id), orgs: ['B102'], expiresAt: NOW + 14 * DAY_MS, usedAt: null, revokedAt: null });
+    expect(JSON.stringify(stored)).not.toContain(token);
 
     const mail = composeMessage(model, 'email', 'x@example.org', link);
     expect(mail.text).toContain(link.url);
@@ -44,12 +44,14 @@ describe('one-tap links', () => {
   });
 
   it('answers 403 in Chinese to an expired, revoked or tampered link and acknowledges nothing', async () => {
-    const alerts = t.tmp.db.$client.prepare("SELECT id, org, rule, period, level, due_at AS dueAt, message FROM alerts WHERE org = 'B101' AND state = 'open'").all() as { id: number; org: string; rule: never; period: string; level: never; dueAt: number; message: string }[];
+    const alerts = (await t.store.alerts.list({ org: 'B101', open: true })).filter((a) => a.state === 'open');
+    expect(alerts.length).toBeGreaterThan(0);
     const model = { ...BASE_MODEL, own: [{ code: 'B101', name: 'x', items: alerts.map((a, i) => ({ eventId: i + 1, alertId: a.id, kind: 'opened' as const, reason: 'new' as const, level: a.level, org: a.org, rule: a.rule, period: a.period, dueAt: a.dueAt, message: a.message })) }] };
-    const expired = createAckLink(t.tmp.db, { publicUrl: 'http://x', days: 1 }, { deliveryId: 1001, recipientKey: 'k1', model }, NOW - 2 * DAY_MS)!;
-    const revoked = createAckLink(t.tmp.db, { publicUrl: 'http://x', days: 14 }, { deliveryId: 1002, recipientKey: 'k2', model }, NOW)!;
-    revokeAckLinks(t.tmp.db, { recipientKey: 'k2' }, NOW);
-    const good = createAckLink(t.tmp.db, { publicUrl: 'http://x', days: 14 }, { deliveryId: 1003, recipientKey: 'k3', model }, NOW)!;
+    const expired = (await createAckLink(t.store, { publicUrl: 'http://x', days: 1 }, { deliveryId: 1001, recipientKey: 'k1', model }, NOW - 2 * DAY_MS))!;
+    const revoked = (await createAckLink(t.store, { publicUrl: 'http://x', days: 14 }, { deliveryId: 1002, recipientKey: 'k2', model }, NOW))!;
+    expect(await t.store.ackLinks.revoke({ recipientKey: 'k2' }, NOW)).toBe(1);
+    expect(await t.store.ackLinks.revoke({ recipientKey: 'k2' }, NOW)).toBe(0);
+    const good = (await createAckLink(t.store, { publicUrl: 'http://x', days: 14 }, { deliveryId: 1003, recipientKey: 'k3', model }, NOW))!;
     const tampered = `/${good.path.slice(0, -2)}${good.path.endsWith('zz') ? 'yy' : 'zz'}`;
     for (const [path, text] of [[`/${expired.path}`, '已过期'], [`/${revoked.path}`, '已停用'], [tampered, '链接无效'], ['/a/short', '链接无效']] as const) {
       const page = await t.app.inject({ method: 'GET', url: path });
@@ -58,7 +60,7 @@ describe('one-tap links', () => {
       const post = await t.app.inject({ method: 'POST', url: path, payload: { plan: '整改', by: '2026-12-15', _csrf: 'x' } });
       expect(post.statusCode).toBe(403);
     }
-    for (const a of alerts) expect(getAlert(t.tmp.db, a.id)!.state).toBe('open');
+    for (const a of alerts) expect((await t.store.alerts.get(a.id))!.state).toBe('open');
     // The good link works, but not with a made-up form token.
     const page = await t.app.inject({ method: 'GET', url: `/${good.path}` });
     expect(page.statusCode).toBe(200);
@@ -67,6 +69,33 @@ describe('one-tap links', () => {
     expect(page.body).toContain('<button type="submit">提交</button>');
     const forged = await t.app.inject({ method: 'POST', url: `/${good.path}`, payload: { plan: '整改', by: '2026-12-15', _csrf: 'forged' } });
     expect(forged.statusCode).toBe(403);
-    for (const a of alerts) expect(getAlert(t.tmp.db, a.id)!.state).toBe('open');
+    for (const a of alerts) expect((await t.store.alerts.get(a.id))!.state).toBe('open');
+  });
+
+  it('acknowledges exactly the link\'s open items with its form token, records who, marks the link used and audits it', async () => {
+    const alerts = (await t.store.alerts.list({ org: 'B201', open: true })).filter((a) => a.state === 'open');
+    expect(alerts.length).toBeGreaterThan(0);
+    const model = { ...BASE_MODEL, recipientName: '河口村书记', own: [{ code: 'B201', name: '河口村党支部', items: alerts.map((a, i) => ({ eventId: i + 1, alertId: a.id, kind: 'opened' as const, reason: 'new' as const, level: a.level, org: a.org, rule: a.rule, period: a.period, dueAt: a.dueAt, message: a.message })) }] };
+    const link = (await createAckLink(t.store, { publicUrl: 'http://x', days: 14 }, { deliveryId: 2001, recipientKey: 'k4', model }, NOW))!;
+    const page = await t.app.inject({ method: 'GET', url: `/${link.path}` });
+    const formToken = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    const others = (await t.store.alerts.list({ open: true })).filter((a) => a.org !== 'B201' && a.state === 'open').map((a) => a.id);
+    const post = await t.app.inject({ method: 'POST', url: `/${link.path}`, payload: { plan: '本周召开支委会', by: '2026-12-20', _csrf: formToken } });
+    expect(post.statusCode).toBe(303);
+    for (const a of alerts) {
+      expect(await t.store.alerts.get(a.id)).toMatchObject({ state: 'acknowledged', ackPlan: '本周召开支委会', ackBy: '2026-12-20', ackAt: NOW });
+      expect((await t.store.alerts.get(a.id))!.ackWho).toMatch(/^河口村书记（链接 #\d+）$/);
+    }
+    for (const id of others) expect((await t.store.alerts.get(id))!.state).toBe('open');
+    const [stored] = await t.store.ackLinks.ofDelivery(2001);
+    expect(stored!.usedAt).toBe(NOW);
+    const audit = await t.store.accounts.auditPage({ orgs: ['B201'], limit: 10, offset: 0 });
+    expect(audit.rows[0]).toMatchObject({ actor: `link:${stored!.id}`, action: 'link-acknowledge', target: 'B201', org: 'B201' });
+    expect([...JSON.parse(audit.rows[0]!.detail!).alerts].sort((x: number, y: number) => x - y)).toEqual(alerts.map((a) => a.id).sort((x, y) => x - y));
+    // Reused: the items' state, no form, nothing acknowledged again.
+    const again = await t.app.inject({ method: 'GET', url: `/${link.path}` });
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain('限期整改');
+    expect(again.body).not.toContain('<button type="submit">提交</button>');
   });
 });

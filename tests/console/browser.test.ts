@@ -3,7 +3,8 @@
  * ranking sort and drill-down, acknowledging from the alert page, the secretary's one-tap link on
  * a phone-sized viewport taken from a mail the SMTP test server received, a township user denied
  * another township's branch, a form without its CSRF token, and no CSP violation on any page.
- * Screenshots go to test-artifacts/console/ (gitignored) for a person to look at.
+ * Screenshots go to test-artifacts/console/ (gitignored) for a person to look at. On the store
+ * tempStore() gives (SQLite, or PostgreSQL with ORGLIFE_TEST_STORE=postgres).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -14,18 +15,16 @@ import { createNotifiers } from '../../src/notifiers/registry.js';
 import { buildConsoleServer } from '../../src/console/server.js';
 import { readEnv } from '../../src/config/env.js';
 import type { Config } from '../../src/config/schema.js';
-import { getAlert, listAlerts } from '../../src/store/sqlite/alerts.js';
-import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
+import type { BranchReport } from '../../src/reports/types.js';
 import { shippedConfig } from '../helpers/config.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
-import { NOW, PASSWORD, quietLog, seedCounty } from './setup.js';
+import { addCountyUsers, NOW, PASSWORD, quietLog, seedRecords, seedVia } from './setup.js';
 import type { FastifyInstance } from 'fastify';
 
 export const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts/console');
 
-let tmp: TempDb;
+let t: TempStore;
 let config: Config;
 let smtp: SmtpStandin;
 let app: FastifyInstance;
@@ -39,13 +38,13 @@ async function deliverAll(): Promise<void> {
   const notifiers = createNotifiers(config.channels, env, { log: quietLog });
   const outbox = alertsOutbox(config);
   try {
-    for (const d of listDeliveries(tmp.db).filter((x) => x.status === 'pending')) {
-      const claim = await outbox.claim(storeFor(tmp.db), d.id, 'test', NOW, 60_000);
+    for (const d of (await t.store.deliveries.list()).filter((x) => x.status === 'pending')) {
+      const claim = await outbox.claim(t.store, d.id, 'test', NOW, 60_000);
       if (claim.outcome !== 'send') continue;
       const n = notifiers.get(claim.delivery.channel);
       if (!n) continue;
       const res = await n.send(claim.delivery.message);
-      await outbox.markSent(storeFor(tmp.db), { deliveryId: d.id, attempt: 1, channel: claim.delivery.channel, recipient: claim.delivery.recipient, startedAt: NOW, durationMs: 1, providerMessageId: res.providerMessageId, error: null, errorCode: null, permanent: false }, NOW);
+      await outbox.markSent(t.store, { deliveryId: d.id, attempt: 1, channel: claim.delivery.channel, recipient: claim.delivery.recipient, startedAt: NOW, durationMs: 1, providerMessageId: res.providerMessageId, error: null, errorCode: null, permanent: false }, NOW);
     }
   } finally {
     await notifiers.close();
@@ -87,15 +86,16 @@ const shot = (page: Page, name: string) => page.screenshot({ path: resolve(ARTIF
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   smtp = await startSmtpServer();
-  tmp = tempDb();
+  t = await tempStore();
   config = shippedConfig();
-  app = await buildConsoleServer({ db: tmp.db, config, log: quietLog, clock: () => NOW, readOnly: false });
+  app = await buildConsoleServer({ store: t.store, config, log: quietLog, clock: () => NOW, readOnly: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address() as { port: number };
   base = `http://127.0.0.1:${addr.port}`;
   // Links point at this server; the evaluate cycle plans email (SMTP_URL makes the channel available).
   config.http.public_url = base;
-  await seedCounty(tmp, config, { SMTP_URL: smtp.url });
+  await seedVia(t, (tmp) => seedRecords(tmp, config, { SMTP_URL: smtp.url }));
+  await addCountyUsers(t.store);
   await deliverAll();
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 }, 120_000);
@@ -104,7 +104,7 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
   await smtp?.close();
-  tmp?.cleanup();
+  await t?.cleanup();
 });
 
 describe('the console in Chromium', { timeout: 120_000 }, () => {
@@ -155,21 +155,22 @@ describe('the console in Chromium', { timeout: 120_000 }, () => {
     const reloaded = page.waitForRequest((r) => r.url().includes('/console/ranking') && r.headers()['hx-request'] === 'true', { timeout: 30_000 });
     await page.waitForTimeout(500);
     // A recomputed report (new generated_at) is what the event stream watches for.
-    tmp.db.$client.prepare("UPDATE reports SET generated_at = generated_at + 1 WHERE kind = 'branch' AND org = 'B102'").run();
+    const r = (await t.store.reports.stored('B102', '2026-10', 'branch')) as BranchReport;
+    await t.store.reports.store([{ org: 'B102', period: '2026-10', kind: 'branch', score: r.score, grade: r.grade, stars: r.stars, rank: r.rank, committeeRank: r.committeeRank, data: r }], [], NOW + 60_000);
     await reloaded;
     await page.waitForLoadState('networkidle');
     expect(await page.locator('#ranking-table tr[data-org]').count()).toBe(3);
   });
 
   it('acknowledges from the alert page with a plan and a deadline', async () => {
-    const a = listAlerts(tmp.db, { org: 'B201', open: true }).find((x) => x.state === 'open')!;
+    const a = (await t.store.alerts.list({ org: 'B201', open: true })).find((x) => x.state === 'open')!;
     const page = await pageAs('county');
     await page.goto(`${base}/console/alerts/${a.id}`);
     await page.getByLabel('整改措施').fill('12月10日前召开支委会并补录记录');
     await page.getByLabel('完成时限').fill('2026-12-15');
     await page.getByRole('button', { name: '提交' }).click();
     expect(await page.locator('#alert-state').textContent()).toBe('限期整改');
-    expect(getAlert(tmp.db, a.id)).toMatchObject({ state: 'acknowledged', ackBy: '2026-12-15', ackWho: 'county' });
+    expect((await t.store.alerts.get(a.id))).toMatchObject({ state: 'acknowledged', ackBy: '2026-12-15', ackWho: 'county' });
     await shot(page, 'alert-acknowledged');
   });
 
@@ -178,7 +179,7 @@ describe('the console in Chromium', { timeout: 120_000 }, () => {
     expect(mail).toBeDefined();
     const url = new RegExp(`${base}/a/[A-Za-z0-9_-]{24}`).exec(mail.text)![0];
     expect(mail.html).toContain(url);
-    const open = listAlerts(tmp.db, { org: 'B102', open: true }).filter((x) => x.state === 'open');
+    const open = (await t.store.alerts.list({ org: 'B102', open: true })).filter((x) => x.state === 'open');
     expect(open.length).toBeGreaterThan(0);
 
     const page = await newPage({ width: 390, height: 844 });
@@ -190,10 +191,10 @@ describe('the console in Chromium', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: '提交' }).click();
     expect(await page.getByRole('status').textContent()).toContain('已提交');
     await shot(page, 'secretary-link-done');
-    for (const a of open) expect(getAlert(tmp.db, a.id)).toMatchObject({ state: 'acknowledged', ackBy: '2026-12-20', ackPlan: '本月内补开支委会和主题党日' });
-    expect(getAlert(tmp.db, open[0]!.id)!.ackWho).toMatch(/链接 #\d+/);
+    for (const a of open) expect((await t.store.alerts.get(a.id))).toMatchObject({ state: 'acknowledged', ackBy: '2026-12-20', ackPlan: '本月内补开支委会和主题党日' });
+    expect((await t.store.alerts.get(open[0]!.id))!.ackWho).toMatch(/链接 #\d+/);
     // Other branches' alerts were not touched.
-    expect(listAlerts(tmp.db, { org: 'B101', open: true }).every((x) => x.state === 'open')).toBe(true);
+    expect((await t.store.alerts.list({ org: 'B101', open: true })).every((x) => x.state === 'open')).toBe(true);
 
     // Reused: shows the state, no form.
     await page.goto(url);
@@ -217,7 +218,7 @@ describe('the console in Chromium', { timeout: 120_000 }, () => {
   });
 
   it('rejects a form whose CSRF token was removed', async () => {
-    const a = listAlerts(tmp.db, { org: 'B101', open: true }).find((x) => x.state === 'open')!;
+    const a = (await t.store.alerts.list({ org: 'B101', open: true })).find((x) => x.state === 'open')!;
     const page = await pageAs('county');
     await page.goto(`${base}/console/alerts/${a.id}`);
     await page.locator('form[action$="/ack"] input[name="_csrf"]').evaluate((el) => el.remove());
@@ -231,7 +232,7 @@ describe('the console in Chromium', { timeout: 120_000 }, () => {
     await page.waitForLoadState('load');
     expect(responses).toEqual([403]);
     expect(await page.locator('body').textContent()).toContain('安全令牌');
-    expect(getAlert(tmp.db, a.id)!.state).toBe('open');
+    expect((await t.store.alerts.get(a.id))!.state).toBe('open');
   });
 
   it('uploads a CSV with a bad row and shows its file, line, column and reason; writes nothing', async () => {
@@ -244,9 +245,16 @@ describe('the console in Chromium', { timeout: 120_000 }, () => {
     await page.setInputFiles('#files', file);
     await page.getByRole('button', { name: '上传并导入' }).click();
     await page.waitForLoadState('load');
+    if (t.store.kind === 'postgres') {
+      // The importer is not on the store port yet: the upload is refused clearly and writes nothing.
+      expect(await page.locator('body').textContent()).toContain('网页导入暂不支持 PostgreSQL');
+      expect(await t.store.facts.meeting('U1')).toBeUndefined();
+      await shot(page, 'import-refused-postgres');
+      return;
+    }
     const row = page.locator('#import-issues tr', { hasText: 'B999' });
     expect(await row.locator('td').allTextContents()).toEqual(['meetings.csv', '3', '组织编码', 'B999', expect.stringContaining('B999')]);
-    expect(tmp.db.$client.prepare("SELECT count(*) AS n FROM meetings WHERE record_id IN ('U1', 'U2')").get()).toEqual({ n: 0 });
+    expect([await t.store.facts.meeting('U1'), await t.store.facts.meeting('U2')]).toEqual([undefined, undefined]);
     await shot(page, 'import-rejected');
     // The corrected file goes in, and the import is in the audit log.
     writeFileSync(file, '记录编号,组织编码,会议类型,召开时间,应到人数,实到人数\nU1,B101,支委会,2026-11-20T09:00,5,5\n');

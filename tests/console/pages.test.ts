@@ -1,10 +1,9 @@
 /**
  * The console over HTTP (inject): security headers, sign-in, CSRF, org scoping (403), escaping of
- * imported names, masking, acknowledging and closing through forms, and the audit log.
+ * imported names, masking, acknowledging and closing through forms, and the audit log. On the
+ * store tempStore() gives (SQLite, or PostgreSQL with ORGLIFE_TEST_STORE=postgres).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findUserByName } from '../../src/store/accounts.js';
-import { getAlert, listAlerts } from '../../src/store/sqlite/alerts.js';
 import { PAGE_CSP } from '../../src/console/security.js';
 import { NOW, signIn, startTestConsole, XSS_NAME, type TestConsole } from './setup.js';
 
@@ -75,7 +74,7 @@ describe('scope', () => {
     const other = await get('/console/orgs/B201', town);
     expect(other.statusCode).toBe(403);
     expect(other.body).toContain('无权查看');
-    const otherAlert = listAlerts(t.tmp.db, { org: 'B201' })[0]!;
+    const otherAlert = (await t.store.alerts.list({ org: 'B201' }))[0]!;
     expect((await get(`/console/alerts/${otherAlert.id}`, town)).statusCode).toBe(403);
     const list = await get('/console/alerts?state=all', town);
     expect(list.body).toContain('南街村党支部');
@@ -85,36 +84,36 @@ describe('scope', () => {
 
 describe('forms', () => {
   it('rejects a form without its CSRF token (403) and changes nothing', async () => {
-    const a = listAlerts(t.tmp.db, { org: 'B102', open: true }).find((x) => x.state === 'open')!;
+    const a = (await t.store.alerts.list({ org: 'B102', open: true })).find((x) => x.state === 'open')!;
     const res = await t.app.inject({ method: 'POST', url: `/console/alerts/${a.id}/ack`, headers: { cookie: county.cookie }, payload: { plan: '召开支委会', by: '2026-12-15' } });
     expect(res.statusCode).toBe(403);
     expect(res.body).toContain('安全令牌');
     const wrong = await t.app.inject({ method: 'POST', url: `/console/alerts/${a.id}/ack`, headers: { cookie: county.cookie }, payload: { plan: '召开支委会', by: '2026-12-15', _csrf: town.csrf } });
     expect(wrong.statusCode).toBe(403);
-    expect(getAlert(t.tmp.db, a.id)!.state).toBe('open');
+    expect((await t.store.alerts.get(a.id))!.state).toBe('open');
   });
 
   it('acknowledges an alert like `orglife alerts ack` and writes the audit log', async () => {
-    const a = listAlerts(t.tmp.db, { org: 'B102', open: true }).find((x) => x.state === 'open')!;
+    const a = (await t.store.alerts.list({ org: 'B102', open: true })).find((x) => x.state === 'open')!;
     const res = await t.app.inject({ method: 'POST', url: `/console/alerts/${a.id}/ack`, headers: { cookie: county.cookie }, payload: { plan: '12月10日前召开支委会', by: '2026-12-15', _csrf: county.csrf } });
     expect(res.statusCode).toBe(303);
-    expect(getAlert(t.tmp.db, a.id)).toMatchObject({ state: 'acknowledged', ackPlan: '12月10日前召开支委会', ackBy: '2026-12-15', ackWho: 'county', ackAt: NOW });
+    expect((await t.store.alerts.get(a.id))).toMatchObject({ state: 'acknowledged', ackPlan: '12月10日前召开支委会', ackBy: '2026-12-15', ackWho: 'county', ackAt: NOW });
     const audit = await get('/console/audit');
     expect(audit.body).toContain('认领整改');
     expect(audit.body).toContain(`alert:${a.id}`);
   });
 
   it('shows a bad deadline as a Chinese error (422) and acknowledges nothing', async () => {
-    const a = listAlerts(t.tmp.db, { org: 'B101', open: true }).find((x) => x.state === 'open')!;
+    const a = (await t.store.alerts.list({ org: 'B101', open: true })).find((x) => x.state === 'open')!;
     const res = await t.app.inject({ method: 'POST', url: `/console/alerts/${a.id}/ack`, headers: { cookie: county.cookie }, payload: { plan: '整改', by: '2026-01-01', _csrf: county.csrf } });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('已过');
-    expect(getAlert(t.tmp.db, a.id)!.state).toBe('open');
+    expect((await t.store.alerts.get(a.id))!.state).toBe('open');
   });
 
   it('refuses actions to a viewer (403)', async () => {
     const viewer = await signIn(t.app, 'viewer');
-    const a = listAlerts(t.tmp.db, { org: 'B101', open: true }).find((x) => x.state === 'open')!;
+    const a = (await t.store.alerts.list({ org: 'B101', open: true })).find((x) => x.state === 'open')!;
     const res = await t.app.inject({ method: 'POST', url: `/console/alerts/${a.id}/ack`, headers: { cookie: viewer.cookie }, payload: { plan: '整改', by: '2026-12-15', _csrf: viewer.csrf } });
     expect(res.statusCode).toBe(403);
   });
@@ -132,6 +131,6 @@ describe('sign-in', () => {
     expect(fifth.statusCode).toBe(423);
     expect(fifth.body).toContain('锁定');
     expect((await attempt('correct-horse-battery')).statusCode).toBe(423);
-    expect(findUserByName(t.tmp.db, 'viewer')!.lockedUntil).toBeGreaterThan(NOW);
+    expect((await t.store.accounts.userByName('viewer'))!.lockedUntil).toBeGreaterThan(NOW);
   });
 });

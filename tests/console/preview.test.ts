@@ -1,4 +1,4 @@
-/** The preview: the next cycle's messages from a dry run that writes nothing to the real database. */
+/** The preview: the next cycle's messages from a dry run that writes nothing to the real database (on the store tempStore() gives). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewCycle } from '../../src/app/preview.js';
 import { readEnv } from '../../src/config/env.js';
@@ -17,19 +17,28 @@ afterAll(async () => {
   await smtp.close();
 });
 
-const fingerprint = () =>
-  JSON.stringify(['alerts', 'alert_events', 'alert_outbox', 'deliveries', 'cycle_runs'].map((x) => t.tmp.db.$client.prepare(`SELECT count(*) AS n, max(rowid) AS m FROM ${x}`).get()));
+/** What a cycle would change: alerts (with their events' counts), deliveries and cycle runs. */
+const fingerprint = async () => {
+  const alerts = await t.store.alerts.list();
+  const events = await Promise.all(alerts.map((a) => t.store.alerts.history(a.id)));
+  return JSON.stringify([
+    alerts.map((a) => [a.id, a.state, a.level, a.updatedAt, a.notifications]),
+    events.map((e) => e.length),
+    (await t.store.deliveries.list()).map((d) => [d.id, d.status]),
+    (await t.store.runs.recentRuns(100)).map((r) => r.id),
+  ]);
+};
 
 describe('preview', () => {
   it('lists who would get which message on which channel and when, and writes nothing', async () => {
-    const before = fingerprint();
+    const before = await fingerprint();
     // Four days later (Tuesday 1 December, 09:00): the open alerts are due for a repeat, by email.
     const at = NOW + 4 * DAY_MS;
-    const rows = await previewCycle(t.tmp.db, { config: t.config, env: readEnv({ SMTP_URL: smtp.url }), log: quietLog, now: at });
+    const rows = await previewCycle(t.store, { config: t.config, env: readEnv({ SMTP_URL: smtp.url }), log: quietLog, now: at });
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.channel === 'email' && r.planned && r.notBefore >= at)).toBe(true);
     expect(rows.map((r) => r.recipient).sort()).toEqual(['b101@example.org', 'b102@example.org', 'b201@example.org']);
-    expect(fingerprint()).toBe(before);
+    expect(await fingerprint()).toBe(before);
     expect(smtp.messages).toEqual([]);
   });
 

@@ -1,10 +1,17 @@
 /**
- * Shared set-up of the console tests: a real SQLite file with a small county (two townships, a
- * branch whose name is a <script> tag), evaluated by the real cycle so alerts exist, October's
- * reports computed and stored, accounts for the county and one township, and the console served
- * on its own fastify instance (the same plugin the daemon registers).
+ * Shared set-up of the console tests: a store from tempStore() (SQLite, or PostgreSQL with
+ * ORGLIFE_TEST_STORE=postgres) holding a small county (two townships, a branch whose name is a
+ * <script> tag), evaluated by the real cycle so alerts exist, October's reports computed and
+ * stored, accounts for the county and one township (added through the port), and the console
+ * served on its own fastify instance (the same plugin the daemon registers).
+ *
+ * The evaluate cycle, the importer and report generation still run on a SQLite handle: on
+ * PostgreSQL the county is built in a SQLite file by them and moved with `db copy`
+ * (copyDatabase) before the console opens the PostgreSQL store.
  */
-import { storeFor } from '../../src/store/sqlite/index.js';
+import { sqliteHandle, storeFor } from '../../src/store/sqlite/index.js';
+import { copyDatabase } from '../../src/store/copy.js';
+import type { Store } from '../../src/store/port.js';
 import type { FastifyInstance } from 'fastify';
 import { readEnv } from '../../src/config/env.js';
 import type { Config } from '../../src/config/schema.js';
@@ -19,6 +26,7 @@ import { buildReports } from '../../src/reports/gather.js';
 import { storeReports } from '../../src/store/sqlite/reports.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 
 export const quietLog = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
 
@@ -60,7 +68,8 @@ const MEETINGS = [
 
 export interface TestConsole {
   app: FastifyInstance;
-  tmp: TempDb;
+  t: TempStore;
+  store: Store;
   config: Config;
   close(): Promise<void>;
 }
@@ -75,30 +84,71 @@ export async function evaluate(tmp: TempDb, config: Config, now = NOW, envVars: 
   }
 }
 
-/** The county with alerts and October's reports, users `county` (admin, C00), `town1` (admin, C01), `viewer` (viewer, C00). */
-export async function seedCounty(tmp: TempDb, config: Config, envVars: Record<string, string> = {}): Promise<void> {
+/** The county's records, alerts (the real cycle) and October's stored reports, in a SQLite database. */
+export async function seedRecords(tmp: TempDb, config: Config, envVars: Record<string, string> = {}): Promise<void> {
   importRecords(tmp.db, 'orgs', COUNTY_ORGS, 'test', { now: NOW });
   importRecords(tmp.db, 'meetings', MEETINGS, 'test', { now: NOW });
   await evaluate(tmp, config, NOW, envVars);
   const built = buildReports(tmp.db, config, parsePeriod('2026-10')!, NOW);
   storeReports(tmp.db, built.reports, built.summaries, NOW);
-  await addUser(tmp.db, { username: 'county', org: 'C00', role: 'admin', password: PASSWORD }, 'test', NOW);
-  await addUser(tmp.db, { username: 'town1', org: 'C01', role: 'admin', password: PASSWORD }, 'test', NOW);
-  await addUser(tmp.db, { username: 'viewer', org: 'C00', role: 'viewer', password: PASSWORD }, 'test', NOW);
+}
+
+/** Users `county` (admin, C00), `town1` (admin, C01), `viewer` (viewer, C00), through the port. */
+export async function addCountyUsers(store: Store): Promise<void> {
+  await addUser(store, { username: 'county', org: 'C00', role: 'admin', password: PASSWORD }, 'test', NOW);
+  await addUser(store, { username: 'town1', org: 'C01', role: 'admin', password: PASSWORD }, 'test', NOW);
+  await addUser(store, { username: 'viewer', org: 'C00', role: 'viewer', password: PASSWORD }, 'test', NOW);
+}
+
+/** The seeded county in a SQLite database of its own (the HTTP API is not on the store port yet). */
+export async function seedCounty(tmp: TempDb, config: Config, envVars: Record<string, string> = {}): Promise<void> {
+  await seedRecords(tmp, config, envVars);
+  await addCountyUsers(storeFor(tmp.db));
+}
+
+/**
+ * Run `seed` (app code on a SQLite handle) for the test store: in place on SQLite, on a SQLite
+ * seed file then copied with copyDatabase on PostgreSQL.
+ */
+export async function seedVia(t: TempStore, seed: (tmp: TempDb) => Promise<void>): Promise<void> {
+  if (t.store.kind === 'sqlite') {
+    await seed({ db: sqliteHandle(t.store), path: t.spec, dir: t.dir, cleanup() {} });
+    return;
+  }
+  const tmp = tempDb();
+  try {
+    await seed(tmp);
+    await copyDatabase(tmp.path, t.spec);
+  } finally {
+    tmp.cleanup();
+  }
+}
+
+/** A fresh test store holding the seeded county and its users. */
+export async function countyStore(config: Config, envVars: Record<string, string> = {}): Promise<TempStore> {
+  const t = await tempStore();
+  try {
+    await seedVia(t, (tmp) => seedRecords(tmp, config, envVars));
+    await addCountyUsers(t.store);
+  } catch (e) {
+    await t.cleanup();
+    throw e;
+  }
+  return t;
 }
 
 export async function startTestConsole(opts: { readOnly?: boolean; config?: Config; clock?: () => number } = {}): Promise<TestConsole> {
-  const tmp = tempDb();
   const config = opts.config ?? shippedConfig();
-  await seedCounty(tmp, config);
-  const app = await buildConsoleServer({ db: tmp.db, config, log: quietLog, clock: opts.clock ?? (() => NOW), readOnly: opts.readOnly ?? false });
+  const t = await countyStore(config);
+  const app = await buildConsoleServer({ store: t.store, config, log: quietLog, clock: opts.clock ?? (() => NOW), readOnly: opts.readOnly ?? false });
   return {
     app,
-    tmp,
+    t,
+    store: t.store,
     config,
     async close() {
       await app.close();
-      tmp.cleanup();
+      await t.cleanup();
     },
   };
 }
