@@ -4,16 +4,16 @@
  * VACUUM INTO on SQLite, a table-by-table copy from PostgreSQL), the real evaluate cycle runs on
  * the copy (rules → alerts → planned deliveries, nothing sent: the planner only writes rows), the
  * copy's pending deliveries are read, and the copy is deleted.
- * (Transitional: the evaluate tick still wants a SQLite handle, hence the SQLite copy.)
+ * (Transitional: parts of the evaluate tick still want a SQLite handle, hence a SQLite copy.)
  */
-import { openSqliteStore, sqliteHandle } from '../store/sqlite/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import type { Config } from '../config/schema.js';
-import { TICK_HANDLERS } from '../jobs/kinds.js';
+import { TICK_HANDLERS, tickContext } from '../jobs/kinds.js';
+import { openStore } from '../store/open.js';
 import { createNotifiers } from '../notifiers/registry.js';
 import type { Store } from '../store/port.js';
 import type { PendingSend } from '../store/types/console.js';
@@ -28,13 +28,13 @@ export async function previewCycle(store: Store, o: { config: Config; env: Env; 
   const path = join(dir, 'preview.db');
   try {
     await store.console.snapshotToSqlite(path);
-    const copy = openSqliteStore(path);
+    const copy = await openStore(path);
     try {
       const before = new Set((await copy.console.pendingSends()).map((r) => r.id));
       const notifiers = createNotifiers(o.config.channels, o.env, { log: o.log });
       try {
         // A channel without its secret is treated as not available (as the daemon would refuse to start).
-        await TICK_HANDLERS.evaluate!({ store: copy, db: sqliteHandle(copy), dbPath: path, config: o.config, env: o.env, notifiers, log: o.log, now: o.now, kind: 'evaluate' });
+        await TICK_HANDLERS.evaluate!(tickContext({ store: copy, config: o.config, env: o.env, notifiers, log: o.log, now: o.now, kind: 'evaluate' }));
       } finally {
         await notifiers.close();
       }

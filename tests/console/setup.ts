@@ -112,7 +112,7 @@ export async function seedCounty(tmp: TempDb, config: Config, envVars: Record<st
  */
 export async function seedVia(t: TempStore, seed: (tmp: TempDb) => Promise<void>): Promise<void> {
   if (t.store.kind === 'sqlite') {
-    await seed({ db: sqliteHandle(t.store), path: t.spec, dir: t.dir, cleanup() {} });
+    await seed({ db: sqliteHandle(t.store)!, path: t.spec, dir: t.dir, cleanup() {} });
     return;
   }
   const tmp = tempDb();

@@ -23,7 +23,6 @@ const NOT_YET_ON_THE_PORT = new Set([
   'src/api/routes/types.ts',
   'src/api/scope.ts',
   'src/app/daemon.ts',
-  'src/app/preview.ts',
   'src/cli/commands/alerts.ts',
   'src/cli/commands/check-run.ts',
   'src/cli/commands/import.ts',

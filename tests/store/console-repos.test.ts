@@ -40,7 +40,7 @@ async function seed(store: Store): Promise<void> {
         { row: newAlert('B1', 'committee-monthly'), event: { kind: 'opened', level: 'reminder', fromLevel: null, reason: 'new' }, notify: true },
         { row: newAlert('B1', 'theme-day-monthly', { level: 'escalation' }), event: { kind: 'opened', level: 'escalation', fromLevel: null, reason: 'new' }, notify: false },
         { row: newAlert('B2', 'committee-monthly', { state: 'acknowledged' }), event: { kind: 'opened', level: 'reminder', fromLevel: null, reason: 'new' }, notify: false },
-        { row: newAlert('B2', 'party-lecture-quarterly', { state: 'resolved', period: '2026-Q3' }), event: { kind: 'opened', level: 'reminder', fromLevel: null, reason: 'new' }, notify: false },
+        { row: newAlert('B2', 'lecture-quarterly', { state: 'resolved', period: '2026-Q3' }), event: { kind: 'opened', level: 'reminder', fromLevel: null, reason: 'new' }, notify: false },
       ],
       updates: [],
     },
@@ -201,7 +201,7 @@ describe('console reads', () => {
     expect(active.rows.map((r) => [r.org, r.state])).toEqual([['B2', 'acknowledged'], ['B1', 'open'], ['B1', 'open']]);
     expect(active.rows[0]).toMatchObject({ orgName: '组织B2', parent: 'C2', rule: 'committee-monthly' });
     expect((await t.store.console.alertPage({ state: 'all' }, null, 10, 0)).total).toBe(4);
-    expect((await t.store.console.alertPage({ state: 'resolved' }, null, 10, 0)).rows.map((r) => r.rule)).toEqual(['party-lecture-quarterly']);
+    expect((await t.store.console.alertPage({ state: 'resolved' }, null, 10, 0)).rows.map((r) => r.rule)).toEqual(['lecture-quarterly']);
     expect((await t.store.console.alertPage({ state: 'all', committee: 'C1' }, null, 10, 0)).total).toBe(2);
     expect((await t.store.console.alertPage({ level: 'escalation' }, null, 10, 0)).rows.map((r) => r.rule)).toEqual(['theme-day-monthly']);
     expect((await t.store.console.alertPage({ state: 'all' }, ['B2'], 10, 0)).total).toBe(2);
