@@ -4,6 +4,7 @@
  * bilingual issue naming the file (and the line where there is one), with no stack trace and no
  * echo of more than ~200 characters of input, and must leave the database unchanged.
  */
+import { deflateRawSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -112,12 +113,42 @@ add('zip whose directory points past the end', 'xlsx', () => {
 add('zip bomb: a sheet declaring 3 GiB', 'xlsx', () => fakeZip([['xl/worksheets/sheet1.xml', 1000, 3 * 2 ** 30 - 1]]), /过大|too large|ZIP64/);
 add('zip bomb: compression 100000:1', 'xlsx', () => fakeZip([['xl/worksheets/sheet1.xml', 1000, 100_000_000]]), /压缩|zip bomb/);
 add('huge shared-strings table', 'xlsx', () => fakeZip([['xl/sharedStrings.xml', 1_000_000, 200 << 20]]), /sharedStrings/);
+add('zip bomb: shared strings stating 1 KiB, inflating past 64 MiB', 'xlsx', () => lyingZip('xl/sharedStrings.xml', Buffer.alloc((64 << 20) + 10, 0x61), 1024), /声明的大小不实|stated size is false/);
+add('zip: shared strings whose stated size is wrong', 'xlsx', () => lyingZip('xl/sharedStrings.xml', Buffer.alloc(5000, 0x61), 1000), /实际大小与目录不符|does not match its stated size/);
 add('zip with too many entries', 'xlsx', () => fakeZip(Array.from({ length: 10_001 }, (_, i) => [`x/${i}`, 1, 1] as [string, number, number])), /条目|entries/);
 add('XLSX with a 1 MiB header cell', 'xlsx', async () => xlsxBytes([[big(1 << 20, 'h'), 'k'], ['a', 'b']]), /表头|headers/, 1);
 add('XLSX meeting with a 1 MiB topic', 'xlsx', async () => xlsxBytes([MEET_HEAD.split(','), meet({ topic: big(1 << 20) }).split(',')]), /过长|too long/, 2);
 
 // Cross-file: the same id with other content in two files of one command.
 const CROSS = 'cross-file duplicate';
+
+/** A zip of one deflated entry whose local header and central directory state `stated` as its uncompressed size. */
+function lyingZip(name: string, content: Buffer, stated: number): Buffer {
+  const data = deflateRawSync(content);
+  const nameBuf = Buffer.from(name);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(stated, 22);
+  local.writeUInt16LE(nameBuf.length, 26);
+  const dir = Buffer.alloc(46);
+  dir.writeUInt32LE(0x02014b50, 0);
+  dir.writeUInt16LE(8, 10);
+  dir.writeUInt32LE(data.length, 20);
+  dir.writeUInt32LE(stated, 24);
+  dir.writeUInt16LE(nameBuf.length, 28);
+  dir.writeUInt32LE(0, 42);
+  const dirOffset = local.length + nameBuf.length + data.length;
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(1, 8);
+  eocd.writeUInt16LE(1, 10);
+  eocd.writeUInt32LE(dir.length + nameBuf.length, 12);
+  eocd.writeUInt32LE(dirOffset, 16);
+  return Buffer.concat([local, nameBuf, data, dir, nameBuf, eocd]);
+}
 
 /** A zip of only a central directory whose entries declare the given (compressed, uncompressed) sizes. */
 function fakeZip(entries: [string, number, number][]): Buffer {

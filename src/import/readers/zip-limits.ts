@@ -5,6 +5,7 @@
  * real spreadsheet, is refused with a clear reason instead of driving the importer out of memory.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
 
 /** Limits on the uncompressed entries of an XLSX archive. */
 export const XLSX_LIMITS = {
@@ -64,6 +65,8 @@ export function checkXlsxArchive(path: string): ZipProblem | null {
       const nameLen = dir.readUInt16LE(p + 28);
       const extraLen = dir.readUInt16LE(p + 30);
       const commentLen = dir.readUInt16LE(p + 32);
+      const method = dir.readUInt16LE(p + 10);
+      const localOffset = dir.readUInt32LE(p + 42);
       const name = dir.toString('utf8', p + 46, Math.min(dir.length, p + 46 + Math.min(nameLen, 200)));
       p += 46 + nameLen + extraLen + commentLen;
       if (uncompressed === 0xffffffff || compressed === 0xffffffff) {
@@ -76,6 +79,12 @@ export function checkXlsxArchive(path: string): ZipProblem | null {
           zh: `XLSX 文件中的 ${name} 解压后过大（${Math.round(uncompressed / MiB)} MiB，上限 ${Math.round(limit / MiB)} MiB）：请拆分为多个文件或另存为 CSV`,
           en: `${name} inside the XLSX is too large uncompressed (${Math.round(uncompressed / MiB)} MiB, limit ${Math.round(limit / MiB)} MiB); split the file or save it as CSV`,
         };
+      }
+      // The directory's sizes are the archive's own claim: a crafted file can under-state them. The
+      // shared strings are held in memory whole, so inflate that entry here, at most to its limit.
+      if (limit === XLSX_LIMITS.sharedStringsBytes) {
+        const lie = checkInflatedSize(fd, size, localOffset, method, compressed, uncompressed, limit, name);
+        if (lie) return lie;
       }
       if (uncompressed > XLSX_LIMITS.ratioFromBytes && uncompressed > compressed * XLSX_LIMITS.ratio) {
         return {
@@ -91,4 +100,40 @@ export function checkXlsxArchive(path: string): ZipProblem | null {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Inflate one entry (bounded by `limit`) and compare with the size the directory states: an entry
+ * that inflates past its limit, or to another size than stated, is refused.
+ */
+function checkInflatedSize(fd: number, size: number, localOffset: number, method: number, compressed: number, stated: number, limit: number, name: string): ZipProblem | null {
+  const corrupt = { zh: `无法读取 XLSX 文件（文件损坏或不是 .xlsx）：${name} 条目损坏`, en: `cannot read the XLSX file (corrupt or not .xlsx): entry ${name} is corrupt` };
+  if (localOffset + 30 > size) return corrupt;
+  const header = Buffer.alloc(30);
+  readSync(fd, header, 0, 30, localOffset);
+  if (header.readUInt32LE(0) !== 0x04034b50) return corrupt;
+  const dataOffset = localOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+  if (dataOffset + compressed > size) return corrupt;
+  const data = Buffer.alloc(compressed);
+  readSync(fd, data, 0, compressed, dataOffset);
+  let actual: number;
+  if (method === 0) actual = compressed;
+  else if (method === 8) {
+    try {
+      actual = inflateRawSync(data, { maxOutputLength: limit + 1 }).length;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) actual = limit + 1;
+      else return corrupt;
+    }
+  } else return { zh: `XLSX 文件中的 ${name} 使用了不支持的压缩方式（${method}）`, en: `${name} inside the XLSX uses an unsupported compression method (${method})` };
+  if (actual > limit) {
+    return {
+      zh: `XLSX 文件中的 ${name} 解压后超过上限 ${Math.round(limit / MiB)} MiB（目录中声明的大小不实），疑似压缩炸弹，已拒绝`,
+      en: `${name} inside the XLSX inflates past the ${Math.round(limit / MiB)} MiB limit (its stated size is false), like a zip bomb; refused`,
+    };
+  }
+  if (actual !== stated) {
+    return { zh: `无法读取 XLSX 文件（文件损坏）：${name} 的实际大小与目录不符`, en: `cannot read the XLSX file (corrupt): ${name} does not match its stated size` };
+  }
+  return null;
 }
