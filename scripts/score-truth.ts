@@ -17,6 +17,7 @@ import { importRecords } from '../src/import/index.js';
 import { buildReports } from '../src/reports/gather.js';
 import { spearman } from '../src/reports/rank-correlation.js';
 import { closeDb, openDb, type Db } from '../src/store/sqlite/db.js';
+import { storeFor } from '../src/store/sqlite/index.js';
 import { storeReports } from '../src/store/sqlite/reports.js';
 import { scoresAndOpenItems } from '../src/store/score-truth.js';
 import { generateCity } from '../src/synth/index.js';
@@ -40,7 +41,7 @@ if (args[0] === '--synth') {
     importRecords(db, 'orgs', city.orgs as unknown as Record<string, unknown>[], 'synth:orgs', { now });
     importRecords(db, 'meetings', city.meetings as unknown as Record<string, unknown>[], 'synth:meetings', { now });
     const also = openAlertPeriods(db);
-    forEachBranchFindings(db, config, now, (chunk) => {
+    await forEachBranchFindings(storeFor(db), config, now, (chunk) => {
       reconcile(db, chunk.flatMap((b) => b.findings), evaluationScope(chunk.map((b) => b.branch), config, now, also), config, now);
     });
     const reportAt = parseTimestamp('2026-12-02T09:00')!;

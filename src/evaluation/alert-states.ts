@@ -10,9 +10,7 @@ import { goLive } from '../alerts/go-live.js';
 import { lifecyclePolicy } from '../alerts/reconcile.js';
 import { alertKey } from '../alerts/types.js';
 import { findingSubject } from '../domain/types.js';
-import { loadOpenAlerts } from '../store/sqlite/alerts.js';
-import { warningsDeliveredAt } from '../store/alert-history.js';
-import type { Db } from '../store/sqlite/db.js';
+import type { Store } from '../store/port.js';
 
 /** A finding with its standing in the alert store. */
 export type ShownFinding = Finding & { shown?: FindingState };
@@ -21,16 +19,18 @@ export type ShownFinding = Finding & { shown?: FindingState };
 export type StatesConfig = Pick<Config, 'alerts' | 'calendar'>;
 
 /** Attach each finding's state (in place) for the findings of the given orgs. */
-export function annotateFindings(db: Db, config: StatesConfig, findings: readonly ShownFinding[]): void {
+export async function annotateFindings(store: Store, config: StatesConfig, findings: readonly ShownFinding[]): Promise<void> {
   if (!findings.length) return;
   const policy = lifecyclePolicy(config);
   const startFrom = goLive(config);
   const orgs = [...new Set(findings.map((f) => f.org))];
-  const alerts = loadOpenAlerts(db, (a) => alertKey(a.org, a.rule, a.period, a.subject), orgs);
-  const warned = warningsDeliveredAt(db, [...alerts.values()].filter((a) => a.state === 'open' && a.level === 'warning').map((a) => a.id));
+  const standing = await store.alerts.standingOf(orgs);
+  const alerts = new Map(standing.alerts.map((a) => [alertKey(a.org, a.rule, a.period, a.subject), a]));
   for (const f of findings) {
     const alert = alerts.get(alertKey(f.org, f.rule, f.period, findingSubject(f)));
-    const shown = findingState(f, alert, alert ? (warned.get(alert.id) ?? null) : null, policy, startFrom);
+    // The delivered-warning time counts only for an open warning (its escalation clock).
+    const warnedAt = alert && alert.state === 'open' && alert.level === 'warning' ? (standing.warnedAt.get(alert.id) ?? null) : null;
+    const shown = findingState(f, alert, warnedAt, policy, startFrom);
     f.shown = shown;
     f.level = shown.level;
   }

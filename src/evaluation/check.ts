@@ -19,20 +19,9 @@ import {
   type TypeWindow,
 } from '../rules/index.js';
 import { MEETING_CHECK_RULE_IDS, MEMBER_RULE_IDS } from '../domain/types.js';
-import { firstTrackedAt, meetingDetails, rostersOf, type MeetingDetail } from '../store/sqlite/members.js';
-import {
-  allBranchIds,
-  branchIdsUnder,
-  branchMeetingsBetween,
-  branchesByIds,
-  findOrgHeader,
-  recordIdsOf,
-  windowMeetings,
-  type BranchRow,
-  type LoadedMeeting,
-  type OrgHeader,
-} from '../store/sqlite/facts.js';
-import type { Db } from '../store/sqlite/db.js';
+import type { Store } from '../store/port.js';
+import type { BranchRow, LoadedMeeting, OrgHeader } from '../store/types/facts.js';
+import type { MeetingDetail } from '../store/types/members.js';
 
 /** One evaluated branch and its findings (empty when all is well). */
 export interface BranchFindings {
@@ -74,16 +63,16 @@ function rulesByDomain(config: Config): Map<Domain | null, RulesConfig> {
   return map;
 }
 
-/** Branch ids in scope, ascending; throws UnknownOrgError for an unknown code. */
-export function branchIdsInScope(db: Db, org?: string): number[] {
-  if (org === undefined) return allBranchIds(db);
-  if (!findOrgHeader(db, org)) throw new UnknownOrgError(org);
-  return branchIdsUnder(db, org);
+/** Branch ids in scope, ascending; rejects with UnknownOrgError for an unknown code. */
+export async function branchIdsInScope(store: Store, org?: string): Promise<number[]> {
+  if (org === undefined) return store.facts.allBranchIds();
+  if (!(await store.orgs.header(org))) throw new UnknownOrgError(org);
+  return store.facts.branchIdsUnder(org);
 }
 
-/** The organization named by a code (for callers that show it), or throws UnknownOrgError. */
-export function resolveOrg(db: Db, code: string): OrgHeader {
-  const org = findOrgHeader(db, code);
+/** The organization named by a code (for callers that show it), or rejects with UnknownOrgError. */
+export async function resolveOrg(store: Store, code: string): Promise<OrgHeader> {
+  const org = await store.orgs.header(code);
   if (!org) throw new UnknownOrgError(code);
   return org;
 }
@@ -111,27 +100,39 @@ export function evalContext(config: Config, now: number, alsoEvaluate?: Readonly
   return { now, rules, window: loadWindow(all, now), alsoEvaluate, memberRules, detailsFrom };
 }
 
-/** Evaluate the branches with these ids (ascending), loading only their window meetings. */
-export function evaluateChunk(db: Db, ids: readonly number[], ctx: EvalContext): BranchFindings[] {
-  const branches = branchesByIds(db, ids);
-  const meetings = windowMeetings(db, ids, ctx.window, ctx.now);
-  const rosters = ctx.memberRules ? rostersOf(db, ids) : undefined;
-  const first = rosters?.size ? firstTrackedAt(db, [...rosters.keys()], ctx.now) : undefined;
-  const details = ctx.detailsFrom !== null ? meetingDetails(db, ids, ctx.detailsFrom, ctx.now) : undefined;
+/**
+ * Evaluate the branches with these ids (ascending), loading only their window meetings. A chunk
+ * costs a fixed handful of batch reads, issued together (a server store answers them in parallel),
+ * plus one per kind of older data when open alerts ask for older periods.
+ */
+export async function evaluateChunk(store: Store, ids: readonly number[], ctx: EvalContext): Promise<BranchFindings[]> {
+  const [branches, meetings, rosters, details] = await Promise.all([
+    store.facts.branchesByIds(ids),
+    store.facts.windowMeetings(ids, ctx.window, ctx.now),
+    ctx.memberRules ? store.members.rosters(ids) : undefined,
+    ctx.detailsFrom !== null ? store.members.meetingDetails(ids, ctx.detailsFrom, ctx.now) : undefined,
+  ]);
+  const [first, older, olderDetails] = await Promise.all([
+    rosters?.size ? store.members.firstTrackedAt([...rosters.keys()], ctx.now) : undefined,
+    olderMeetings(store, branches, ctx),
+    details ? olderMeetingDetails(store, branches, ctx) : undefined,
+  ]);
   const chunk: BranchFindings[] = [];
   for (const branch of branches) {
     const also = ctx.alsoEvaluate?.get(branch.code);
     let own = meetings.get(branch.id) ?? [];
-    if (also?.length) own = withOlderMeetings(db, branch.id, own, also, ctx.window, ctx.now);
+    const more = older.get(branch.id)?.filter((m) => !inLoadWindow(ctx.window, m));
+    if (more?.length) own = [...own, ...more];
     const extras: BranchExtras = {};
     const roster = rosters?.get(branch.id);
     if (roster) extras.members = { members: roster, firstTrackedAt: first?.get(branch.id) ?? null };
     let detail = details?.get(branch.id);
-    if (details && also?.length) detail = withOlderDetails(db, branch.id, detail, also, ctx);
+    const moreDetails = olderDetails?.get(branch.id);
+    if (moreDetails?.length) detail = [...(detail ?? []), ...moreDetails];
     if (detail) extras.details = detail;
     chunk.push({ branch, findings: evaluateBranch(branch, own, ctx.rules.get(branch.domain)!, ctx.now, also, extras) });
   }
-  translateMeetingIds(db, chunk);
+  await translateMeetingIds(store, chunk);
   return chunk;
 }
 
@@ -160,85 +161,100 @@ export function chunksOf(ids: readonly number[], size: number): number[][] {
   return out;
 }
 
+/** What receives each evaluated chunk; a returned promise is awaited before the next chunk is handed on. */
+export type ChunkHandler = (chunk: BranchFindings[]) => void | Promise<void>;
+
 /**
  * Evaluate every branch in scope as of `now`, calling `onChunk` with each chunk of evaluated
  * branches (all of them, in id order, including those without findings: a caller reconciling
  * alerts needs to know what was judged clean). Meeting ids in findings are record ids.
- * Synchronous, on this thread; see parallel.ts for the multi-core variant.
+ * On this thread; see parallel.ts for the multi-core variant.
  */
-export function forEachBranchFindings(
-  db: Db,
-  config: Config,
-  now: number,
-  onChunk: (chunk: BranchFindings[]) => void,
-  opts: CheckOptions = {},
-): CheckStats {
-  return evaluateIds(db, branchIdsInScope(db, opts.org), evalContext(config, now, opts.alsoEvaluate), onChunk, opts.chunkSize);
+export async function forEachBranchFindings(store: Store, config: Config, now: number, onChunk: ChunkHandler, opts: CheckOptions = {}): Promise<CheckStats> {
+  return evaluateIds(store, await branchIdsInScope(store, opts.org), evalContext(config, now, opts.alsoEvaluate), onChunk, opts.chunkSize);
 }
 
-/** forEachBranchFindings over given branch ids (ascending), on this thread. */
-export function evaluateIds(
-  db: Db,
-  ids: readonly number[],
-  ctx: EvalContext,
-  onChunk: (chunk: BranchFindings[]) => void,
-  chunkSize = DEFAULT_CHUNK,
-): CheckStats {
+/**
+ * forEachBranchFindings over given branch ids (ascending), on this thread. The next chunk's reads
+ * are under way while `onChunk` handles the current one (one chunk ahead, so memory stays bounded).
+ */
+export async function evaluateIds(store: Store, ids: readonly number[], ctx: EvalContext, onChunk: ChunkHandler, chunkSize = DEFAULT_CHUNK): Promise<CheckStats> {
   const stats = emptyStats();
-  for (const chunkIds of chunksOf(ids, chunkSize)) {
-    const chunk = evaluateChunk(db, chunkIds, ctx);
+  const chunks = chunksOf(ids, chunkSize);
+  const start = (k: number) => {
+    if (k >= chunks.length) return undefined;
+    const p = evaluateChunk(store, chunks[k]!, ctx);
+    p.catch(() => undefined); // awaited below; this only keeps a failure while onChunk runs from counting as unhandled
+    return p;
+  };
+  let next = start(0);
+  for (let k = 0; k < chunks.length; k++) {
+    const chunk = await next!;
+    next = start(k + 1);
     addToStats(stats, chunk);
-    onChunk(chunk);
+    await onChunk(chunk);
   }
   return stats;
 }
 
 /** All findings in scope as of `now` (collected; prefer forEachBranchFindings for big scopes). */
-export function runCheck(db: Db, config: Config, now: number, opts: CheckOptions = {}): Finding[] {
+export async function runCheck(store: Store, config: Config, now: number, opts: CheckOptions = {}): Promise<Finding[]> {
   const out: Finding[] = [];
-  forEachBranchFindings(db, config, now, (chunk) => {
+  await forEachBranchFindings(store, config, now, (chunk) => {
     for (const b of chunk) out.push(...b.findings);
   }, opts);
   return out;
 }
 
-/**
- * Add the meetings an older requested period needs: everything of the branch from the earliest
- * requested period start that the load window did not already bring.
- */
-function withOlderMeetings(
-  db: Db,
-  orgId: number,
-  own: LoadedMeeting[],
-  also: readonly EvalRequest[],
-  window: ReadonlyMap<MeetingType, TypeWindow>,
-  now: number,
-): LoadedMeeting[] {
+/** The earliest start of the requested periods (of the rules `which` accepts), or Infinity. */
+function earliestRequested(also: readonly EvalRequest[], which: (rule: EvalRequest['rule']) => boolean): number {
   let earliest = Infinity;
   for (const r of also) {
+    if (!which(r.rule)) continue;
     const p = parsePeriod(r.period);
     if (p && p.start < earliest) earliest = p.start;
   }
-  if (earliest === Infinity) return own;
-  const older = branchMeetingsBetween(db, orgId, earliest, now).filter((m) => !inLoadWindow(window, m));
-  return older.length ? [...own, ...older] : own;
+  return earliest;
 }
 
-/** Meeting details of older requested months of the single-meeting checks, added to the window's. */
-function withOlderDetails(db: Db, orgId: number, own: MeetingDetail[] | undefined, also: readonly EvalRequest[], ctx: EvalContext): MeetingDetail[] | undefined {
-  let earliest = Infinity;
-  for (const r of also) {
-    if (!isMeetingCheckRule(r.rule)) continue;
-    const p = parsePeriod(r.period);
-    if (p && p.start < earliest) earliest = p.start;
+/**
+ * The meetings older requested periods need, in one read for the chunk: everything of each such
+ * branch from its earliest requested period start (the caller drops what the load window already brought).
+ */
+async function olderMeetings(store: Store, branches: readonly BranchRow[], ctx: EvalContext): Promise<Map<number, LoadedMeeting[]>> {
+  const since = new Map<number, number>();
+  for (const b of branches) {
+    const also = ctx.alsoEvaluate?.get(b.code);
+    if (!also?.length) continue;
+    const earliest = earliestRequested(also, () => true);
+    if (earliest !== Infinity) since.set(b.id, earliest);
   }
-  if (earliest >= ctx.detailsFrom!) return own;
-  const older = meetingDetails(db, [orgId], earliest, ctx.detailsFrom! - 1).get(orgId) ?? [];
-  return older.length ? [...(own ?? []), ...older] : own;
+  return since.size ? store.facts.branchMeetingsSince(since, ctx.now) : new Map();
+}
+
+/**
+ * Meeting details of older requested months of the single-meeting checks (before the window's
+ * detailsFrom): one read per distinct earliest month among the chunk's branches (a handful at most).
+ */
+async function olderMeetingDetails(store: Store, branches: readonly BranchRow[], ctx: EvalContext): Promise<Map<number, MeetingDetail[]>> {
+  const byStart = new Map<number, number[]>();
+  for (const b of branches) {
+    const also = ctx.alsoEvaluate?.get(b.code);
+    if (!also?.length) continue;
+    const earliest = earliestRequested(also, isMeetingCheckRule);
+    if (earliest >= ctx.detailsFrom!) continue;
+    const list = byStart.get(earliest);
+    if (list) list.push(b.id);
+    else byStart.set(earliest, [b.id]);
+  }
+  const out = new Map<number, MeetingDetail[]>();
+  const reads = await Promise.all([...byStart].map(([from, ids]) => store.members.meetingDetails(ids, from, ctx.detailsFrom! - 1)));
+  for (const read of reads) for (const [org, list] of read) out.set(org, list);
+  return out;
 }
 
 /** Replace store row ids in findings' meetingIds and meeting by the records' own ids. */
-function translateMeetingIds(db: Db, chunk: BranchFindings[]): void {
+async function translateMeetingIds(store: Store, chunk: BranchFindings[]): Promise<void> {
   const rowIds: number[] = [];
   for (const b of chunk) {
     for (const f of b.findings) {
@@ -247,7 +263,7 @@ function translateMeetingIds(db: Db, chunk: BranchFindings[]): void {
     }
   }
   if (!rowIds.length) return;
-  const ids = recordIdsOf(db, rowIds);
+  const ids = await store.facts.recordIdsOf(rowIds);
   for (const b of chunk) {
     for (const f of b.findings) {
       if (f.meetingIds) f.meetingIds = f.meetingIds.map((id) => ids.get(Number(id)) ?? id);

@@ -5,7 +5,7 @@
 import { shanghaiDateTime } from '../domain/calendar.js';
 import { LEVEL_NAMES_ZH, LEVEL_RANK, LEVELS, RULE_NAMES_ZH, type Finding, type Level } from '../domain/types.js';
 import { dueDate } from '../rules/index.js';
-import type { BranchRow } from '../store/sqlite/facts.js';
+import type { BranchRow } from '../store/types/facts.js';
 import { FINDING_STATE_NAMES_ZH, type FindingStateName } from '../alerts/finding-state.js';
 import type { ShownFinding } from './alert-states.js';
 

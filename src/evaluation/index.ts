@@ -11,8 +11,9 @@ export {
   UnknownOrgError,
   type EvalContext,
   type BranchFindings,
+  type ChunkHandler,
   type CheckOptions,
   type CheckStats,
 } from './check.js';
 export { forEachBranchFindingsParallel, type ParallelOptions } from './parallel.js';
-export type { BranchRow, OrgHeader } from '../store/sqlite/facts.js';
+export type { BranchRow, OrgHeader } from '../store/types/facts.js';

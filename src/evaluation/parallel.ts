@@ -1,6 +1,6 @@
 /**
- * The check on several cores: this thread and helper worker threads (each with its own SQLite
- * connection) take chunks of branch ids as they become free; the findings are passed on in id
+ * The check on several cores: this thread and helper worker threads (each with its own read-only
+ * store, opened from store.workerSpec()) take chunks of branch ids as they become free; the findings are passed on in id
  * order, exactly as forEachBranchFindings would. This thread works too, so the helpers' start-up
  * overlaps with useful work and a machine whose second core is busy loses next to nothing.
  */
@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
-import type { Db } from '../store/sqlite/db.js';
+import type { Store } from '../store/port.js';
 import {
   addToStats,
   branchIdsInScope,
@@ -19,6 +19,7 @@ import {
   evaluateChunk,
   evaluateIds,
   type BranchFindings,
+  type ChunkHandler,
   type CheckOptions,
   type CheckStats,
 } from './check.js';
@@ -41,30 +42,28 @@ const DEFAULT_MIN_BRANCHES = 50_000;
 type Reply = { ready: true } | { seq: number; chunk?: BranchFindings[]; error?: string };
 
 /**
- * Like forEachBranchFindings (same chunks, same order, same findings), spread over threads.
- * `dbPath` is the file behind `db` (helpers open their own connections; `db` resolves the scope
- * and evaluates this thread's share).
+ * Like forEachBranchFindings (same chunks, same order, same findings), spread over threads. Helpers
+ * open their own read-only store from `store.workerSpec()`; a store without one (an in-memory
+ * database) is evaluated on this thread. `store` resolves the scope and evaluates this thread's share.
  */
 export async function forEachBranchFindingsParallel(
-  db: Db,
-  dbPath: string,
+  store: Store,
   config: Config,
   now: number,
-  onChunk: (chunk: BranchFindings[]) => void,
+  onChunk: ChunkHandler,
   opts: ParallelOptions = {},
 ): Promise<CheckStats> {
-  const ids = branchIdsInScope(db, opts.org);
+  const ids = await branchIdsInScope(store, opts.org);
   const threads = Math.max(1, opts.workers ?? Math.min(4, availableParallelism()));
   const evaluateHere = opts.evaluateHere ?? true;
-  // Helpers need a file to open: an in-memory database is only visible to this connection.
-  const shareable = dbPath !== '' && dbPath !== ':memory:' && !dbPath.startsWith('file::memory:');
+  const spec = store.workerSpec();
   const ctx = evalContext(config, now, opts.alsoEvaluate);
-  if (threads === 1 || !shareable || ids.length < (opts.minBranches ?? DEFAULT_MIN_BRANCHES)) {
-    return evaluateIds(db, ids, ctx, onChunk, opts.chunkSize);
+  if (threads === 1 || spec === null || ids.length < (opts.minBranches ?? DEFAULT_MIN_BRANCHES)) {
+    return evaluateIds(store, ids, ctx, onChunk, opts.chunkSize);
   }
   const chunks = chunksOf(ids, opts.chunkSize ?? DEFAULT_CHUNK);
   const init: WorkerInit = {
-    dbPath,
+    spec,
     config,
     now,
     alsoEvaluate: opts.alsoEvaluate ? [...opts.alsoEvaluate].map(([k, v]) => [k, [...v]]) : undefined,
@@ -112,21 +111,39 @@ export async function forEachBranchFindingsParallel(
       for (let c = ready.get(delivered); c; c = ready.get(delivered)) {
         ready.delete(delivered++);
         addToStats(stats, c);
-        onChunk(c);
+        await onChunk(c);
       }
       if (delivered === chunks.length) break;
       if (evaluateHere && sent < chunks.length) {
         const seq = sent++;
-        ready.set(seq, evaluateChunk(db, chunks[seq]!, ctx));
+        ready.set(seq, await evaluateChunk(store, chunks[seq]!, ctx));
         await yieldToEvents(); // let the helpers' replies in
       } else {
         await new Promise<void>((resolve) => (wake = resolve));
       }
     }
   } finally {
-    await Promise.all(helpers.map((w) => w.terminate()));
+    await Promise.all(helpers.map(stopWorker));
   }
   return stats;
+}
+
+/** How long a helper may take to close its store before it is terminated. */
+const STOP_GRACE_MS = 2_000;
+
+/** Ask a helper to close its store (a server store's connections end cleanly), then make sure it is gone. */
+async function stopWorker(w: Worker): Promise<void> {
+  if (w.threadId < 0) return; // already gone
+  const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+  try {
+    w.postMessage({ stop: true } satisfies WorkerRequest);
+  } catch {
+    // already gone
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_GRACE_MS)));
+  if ((await Promise.race([exited, late])) === 'late') await w.terminate();
+  clearTimeout(timer);
 }
 
 /**

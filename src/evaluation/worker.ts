@@ -1,16 +1,18 @@
 /**
- * Worker thread of the parallel check: opens its own read-only connection and evaluates the chunks
- * of branch ids the main thread sends, replying with their findings.
+ * Worker thread of the parallel check: opens its own read-only store from the main thread's
+ * workerSpec() and evaluates the chunks of branch ids the main thread sends, replying with their
+ * findings (one chunk at a time, in the order asked).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import type { EvalRequest } from '../rules/index.js';
-import { closeDb, openDb } from '../store/sqlite/db.js';
+import { openStore } from '../store/open.js';
+import type { StoreWorkerSpec } from '../store/port.js';
 import { evalContext, evaluateChunk } from './check.js';
 
 /** What the main thread hands a worker at start. */
 export interface WorkerInit {
-  dbPath: string;
+  spec: StoreWorkerSpec;
   config: Config;
   now: number;
   alsoEvaluate?: [string, EvalRequest[]][];
@@ -20,19 +22,25 @@ export interface WorkerInit {
 export type WorkerRequest = { seq: number; ids: number[] } | { stop: true };
 
 const init = workerData as WorkerInit;
-const db = openDb(init.dbPath, { migrate: false, readonly: true });
+const store = await openStore(init.spec, { readonly: true, migrate: false });
 const ctx = evalContext(init.config, init.now, init.alsoEvaluate ? new Map(init.alsoEvaluate) : undefined);
 
+// Requests are answered in arrival order: each waits for the one before it.
+let queue: Promise<unknown> = Promise.resolve();
 parentPort!.on('message', (msg: WorkerRequest) => {
   if ('stop' in msg) {
-    closeDb(db);
-    parentPort!.close();
+    queue = queue.then(async () => {
+      await store.close();
+      parentPort!.close();
+    });
     return;
   }
-  try {
-    parentPort!.postMessage({ seq: msg.seq, chunk: evaluateChunk(db, msg.ids, ctx) });
-  } catch (e) {
-    parentPort!.postMessage({ seq: msg.seq, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-  }
+  queue = queue.then(async () => {
+    try {
+      parentPort!.postMessage({ seq: msg.seq, chunk: await evaluateChunk(store, msg.ids, ctx) });
+    } catch (e) {
+      parentPort!.postMessage({ seq: msg.seq, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    }
+  });
 });
 parentPort!.postMessage({ ready: true });

@@ -5,7 +5,7 @@
  *   (one transaction). It only writes SQLite; the drainer then puts the planned deliveries in queues.
  * Idempotent for a given `now`: reconcile and planning are keyed, so a re-run after a crash adds nothing.
  */
-import { evaluationScope, openAlertPeriods, planDeliveries, reconcile, type ReconcileResult } from '../alerts/index.js';
+import { evaluationScope, planDeliveries, reconcile, type ReconcileResult } from '../alerts/index.js';
 import { BacklogCounter } from '../alerts/backlog.js';
 import { planBacklogSummary } from '../alerts/planner.js';
 import { forEachBranchFindingsParallel, type BranchFindings } from '../evaluation/index.js';
@@ -18,7 +18,7 @@ export async function evaluateTick(ctx: TickContext): Promise<Record<string, unk
   const { db, config, now } = ctx;
   const t0 = performance.now();
   // Open alerts' periods are re-judged even after they left the window, so late records resolve them.
-  const also = openAlertPeriods(db);
+  const also = await ctx.store.alerts.openPeriods();
   const totals: Counts = { opened: 0, raised: 0, lowered: 0, repeated: 0, reopened: 0, resolved: 0, unchanged: 0, outbox: 0, history: 0 };
   const backlog = new BacklogCounter(config);
   const onChunk = (chunk: BranchFindings[]) => {
@@ -32,9 +32,8 @@ export async function evaluateTick(ctx: TickContext): Promise<Record<string, unk
     const r = reconcile(db, chunk.flatMap((b) => b.findings), scope, config, now);
     for (const k of Object.keys(totals) as (keyof Counts)[]) totals[k] += r[k];
   };
-  const stats = ctx.dbPath
-    ? await forEachBranchFindingsParallel(db, ctx.dbPath, config, now, onChunk, { alsoEvaluate: also })
-    : await forEachBranchFindingsParallel(db, '', config, now, onChunk, { alsoEvaluate: also, workers: 1 });
+  // Helper threads open the store from ctx.store.workerSpec() (none for an in-memory database: this thread alone).
+  const stats = await forEachBranchFindingsParallel(ctx.store, config, now, onChunk, { alsoEvaluate: also });
   const evaluatedMs = performance.now() - t0;
   const plan = planDeliveries(db, config, ctx.notifiers.enabled, now);
   // The first cycle after go-live: one summary of the history to the admins (once: keyed).

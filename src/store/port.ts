@@ -159,6 +159,8 @@ export interface FactsRepo {
   windowMeetings(orgIds: readonly number[], window: ReadonlyMap<MeetingType, TypeWindow>, until: number): Promise<Map<number, LoadedMeeting[]>>;
   /** Every meeting of one branch with since ≤ held_at ≤ until. */
   branchMeetingsBetween(orgId: number, since: number, until: number): Promise<LoadedMeeting[]>;
+  /** Every meeting of each branch (org id → since) with since ≤ held_at ≤ until, any type, by org id (older periods re-judged). */
+  branchMeetingsSince(since: ReadonlyMap<number, number>, until: number): Promise<Map<number, LoadedMeeting[]>>;
   /** The record ids (interchange `id`) of meetings by row id. */
   recordIdsOf(rowIds: readonly number[]): Promise<Map<number, string>>;
   /** Meetings of one org (by code), oldest first. */
@@ -229,6 +231,8 @@ export interface AlertsRepo {
   summaryByOrg(start: number, end: number): Promise<Map<string, OrgAlertSummary>>;
   /** Per org code, the alerts that stood at warning or worse at some time in [since, until) (colour grades). */
   warningSpans(since: number, until: number): Promise<Map<string, WarningSpan[]>>;
+  /** Open and acknowledged alerts of the orgs, and per alert id when a warning of it was first delivered to its branch (absent = never): a finding's standing for `check`. */
+  standingOf(orgs: readonly string[]): Promise<{ alerts: AlertRow[]; warnedAt: Map<number, number> }>;
 }
 
 // ---------------------------------------------------------------- alert outbox → digests and deliveries

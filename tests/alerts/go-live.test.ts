@@ -4,6 +4,7 @@ import { BacklogCounter } from '../../src/alerts/backlog.js';
 import { planBacklogSummary } from '../../src/alerts/planner.js';
 import type { DigestModel } from '../../src/alerts/digest-model.js';
 import { annotateFindings, type ShownFinding } from '../../src/evaluation/alert-states.js';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import type { Config } from '../../src/config/schema.js';
 import type { Finding } from '../../src/domain/types.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
@@ -72,10 +73,10 @@ describe('the first cycle after go-live', () => {
     expect(cycle(testConfig(), '2026-12-23T08:30').backlog).toBe(0);
   });
 
-  it('check shows history as 上线前, never as an escalation', () => {
+  it('check shows history as 上线前, never as an escalation', async () => {
     const config = goLive();
     const f: ShownFinding[] = findings();
-    annotateFindings(t.db, config, f);
+    await annotateFindings(storeFor(t.db), config, f);
     expect(f.map((x) => x.shown!.state)).toEqual(['history', 'history', 'history', 'new']);
     expect(f[0]!.shown).toMatchObject({ label: '上线前', note: '上线前的历史问题，仅供查看，不发送提醒' });
   });

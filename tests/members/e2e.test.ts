@@ -6,6 +6,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { importFiles } from '../../src/import/index.js';
 import { runCheck } from '../../src/evaluation/check.js';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { runOnce } from '../../src/jobs/once.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { startHttpStandin, type HttpStandin } from '../helpers/http-standin.js';
@@ -64,7 +65,7 @@ it('imports a roster and sign-ins, checks them, and mails the secretary one item
   ], { now: NOW });
 
   const asOf = at('2026-11-02T08:30');
-  const absent = runCheck(tdb.db, deliveryConfig('http://127.0.0.1:1/unused'), asOf).filter((x) => x.rule === 'member-absence');
+  const absent = (await runCheck(storeFor(tdb.db), deliveryConfig('http://127.0.0.1:1/unused'), asOf)).filter((x) => x.rule === 'member-absence');
   // Sign-ins begin in March: P2–P4 never took part, March–September = 7 months (October completes on 4 November).
   expect(absent.map((x) => `${x.member} ${x.level} ${x.period}`)).toEqual(['P2 warning 2026-09', 'P3 warning 2026-09', 'P4 warning 2026-09']);
 

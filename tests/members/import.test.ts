@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { importFiles, importRecords } from '../../src/import/index.js';
 import { runCheck } from '../../src/evaluation/check.js';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { config } from '../rules/build.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { expectBilingual, NOW, rejected, where, writeCsv, writeNdjson, writeXlsx } from '../import/helpers.js';
@@ -65,7 +66,7 @@ describe('roster and sign-ins', () => {
     const again = await importFiles(t.db, files, { now: NOW });
     expect(again.map((r) => r.unchanged)).toEqual([4, 3, 4, 3]);
 
-    const findings = runCheck(t.db, config(), Date.parse('2026-11-20T01:00:00Z'));
+    const findings = await runCheck(storeFor(t.db), config(), Date.parse('2026-11-20T01:00:00Z'));
     const member = findings.filter((x) => x.member).map((x) => `${x.rule} ${x.level} ${x.period} ${x.member}`);
     // P1 and P3 (excused in November) took part; P2 never did: counted from the first tracked meeting
     // (May), May–October = 6 months. B2 has no tracked meeting, so Q1 is not judged. P2's
@@ -86,10 +87,10 @@ describe('roster and sign-ins', () => {
       { meeting: 'M2', member: 'P2', status: 'present', method: 'remote' },
     ])], { now: NOW });
     expect(r[0]).toMatchObject({ table: 'attendance', updated: 1, inserted: 1 });
-    const findings = runCheck(t.db, config(), Date.parse('2026-11-20T01:00:00Z'));
+    const findings = await runCheck(storeFor(t.db), config(), Date.parse('2026-11-20T01:00:00Z'));
     // P2 now took part in November; P3, absent in November, last took part in May: June–October = 5.
     expect(findings.filter((x) => x.rule === 'member-absence').map((x) => `${x.member} ${x.level}`)).toEqual(['P3 reminder']);
-    const p3 = runCheck(t.db, config(), Date.parse('2027-02-05T01:00:00Z')).filter((x) => x.rule === 'member-absence').map((x) => `${x.member} ${x.period}`);
+    const p3 = (await runCheck(storeFor(t.db), config(), Date.parse('2027-02-05T01:00:00Z'))).filter((x) => x.rule === 'member-absence').map((x) => `${x.member} ${x.period}`);
     expect(p3).toEqual(['P3 2027-01']); // P1 and P2 took part in November (2 months); P3 last in May (8)
   });
 

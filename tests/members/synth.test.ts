@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeCityFiles } from '../../src/synth/write.js';
 import { importFiles } from '../../src/import/index.js';
 import { runCheck } from '../../src/evaluation/check.js';
-import { countMembersAndTracked } from '../../src/store/sqlite/members.js';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { config } from '../rules/build.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { NOW } from '../import/helpers.js';
@@ -24,9 +24,9 @@ it('writes rosters and sign-ins only when asked, and they import and check clean
   const again = writeCityFiles({ branches: 12, out: join(t.dir, 'again'), members: true, partRows: 2000 });
   expect(again.memberFiles!.signIns).toBe(info.memberFiles!.signIns); // deterministic
   await importFiles(t.db, [info.orgsFile, ...info.meetingFiles, info.memberFiles!.roster, ...info.memberFiles!.attendance], { now: NOW });
-  const stored = countMembersAndTracked(t.db);
+  const stored = await storeFor(t.db).members.counts();
   expect(stored).toMatchObject({ members: info.memberFiles!.members, signIns: info.memberFiles!.signIns });
-  const findings = runCheck(t.db, config(), Date.parse('2026-11-28T01:00:00Z'));
+  const findings = await runCheck(storeFor(t.db), config(), Date.parse('2026-11-28T01:00:00Z'));
   // Sign-ins match the reported attendance, so no mismatch.
   expect(findings.filter((f) => f.rule === 'attendance-mismatch').map((f) => f.message)).toEqual([]);
   // Rotation reaches every member of a branch that keeps meeting: a warned member's whole branch has

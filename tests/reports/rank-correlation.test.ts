@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluationScope, openAlertPeriods, reconcile } from '../../src/alerts/index.js';
 import { parsePeriod, parseTimestamp } from '../../src/domain/calendar.js';
 import { forEachBranchFindings } from '../../src/evaluation/index.js';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { importRecords } from '../../src/import/index.js';
 import { buildReports } from '../../src/reports/gather.js';
 import { ranks, spearman } from '../../src/reports/rank-correlation.js';
@@ -29,14 +30,14 @@ describe('Spearman rank correlation', () => {
 });
 
 describe('scores on a synthetic city', () => {
-  it("fall as a branch's open items rise: Spearman rho strongly negative", () => {
+  it("fall as a branch's open items rise: Spearman rho strongly negative", async () => {
     const config = shippedConfig();
     const city = generateCity({ branches: 300, seed: 5, now: '2026-11-27', years: 2 });
     const now = parseTimestamp('2026-11-27T09:00')!;
     importRecords(t.db, 'orgs', city.orgs as unknown as Record<string, unknown>[], 'synth:orgs', { now });
     importRecords(t.db, 'meetings', city.meetings as unknown as Record<string, unknown>[], 'synth:meetings', { now });
     const also = openAlertPeriods(t.db);
-    forEachBranchFindings(t.db, config, now, (chunk) => {
+    await forEachBranchFindings(storeFor(t.db), config, now, (chunk) => {
       const f = chunk.flatMap((b) => b.findings);
       reconcile(t.db, f, evaluationScope(chunk.map((b) => b.branch), config, now, also), config, now);
     });

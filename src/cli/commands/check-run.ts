@@ -2,12 +2,11 @@
  * The work of `orglife check` (registered in ./check.ts). Kept apart so `orglife check --help` loads
  * only the option definitions, not the config schema, the store and the evaluator.
  */
-import { existsSync } from 'node:fs';
 import { defaultConfigPath, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { LEVEL_RANK, LEVELS } from '../../domain/types.js';
-import { closeDb, defaultDbPath, openDb, type Db } from '../../store/sqlite/db.js';
-import { branchParents, orgHeadersByCode } from '../../store/sqlite/facts.js';
+import { defaultStoreSpec, openStore } from '../../store/open.js';
+import type { Store } from '../../store/port.js';
 import {
   addToStats,
   branchIdsInScope,
@@ -26,22 +25,20 @@ import { EXIT_FINDINGS, type Parsed } from './check.js';
 
 export async function runCheckCommand(flags: { org?: string; json?: boolean }, parsed: Parsed): Promise<void> {
   const { config } = loadConfig(defaultConfigPath());
-  const dbPath = defaultDbPath();
-  // A fresh install creates its database on the first check (README quick start); say what is missing.
-  const existed = existsSync(dbPath);
   // `orglife check | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
-  const db = openDb(dbPath);
+  // A fresh install creates its database on the first check (README quick start); say what is missing.
+  const store = await openStore(defaultStoreSpec());
   try {
     const stats = flags.json
-      ? await printJson(db, dbPath, config, parsed, flags.org)
-      : printTable(db, config, parsed.now, flags.org);
+      ? await printJson(store, config, parsed, flags.org)
+      : await printTable(store, config, parsed.now, flags.org);
     if (stats.branches === 0 && !flags.org) {
       process.stderr.write(
-        `${existed ? '数据库中还没有支部' : `已新建数据库 ${dbPath}`}，请先导入组织与会议记录（orglife import）/ no branches yet: import records first\n`,
+        `${store.created ? `已新建数据库 ${store.describe()}` : '数据库中还没有支部'}，请先导入组织与会议记录（orglife import）/ no branches yet: import records first\n`,
       );
     }
     const worst = Math.max(0, ...LEVELS.filter((l) => stats.findings[l] > 0).map((l) => LEVEL_RANK[l]));
@@ -50,36 +47,40 @@ export async function runCheckCommand(flags: { org?: string; json?: boolean }, p
     if (e instanceof UnknownOrgError) throw new UserError(e.message);
     throw e;
   } finally {
-    closeDb(db);
+    await store.close();
   }
 }
 
-/** Committee names by code, looked up once each. */
-function committeeNames(db: Db): (code: string | null) => string | null {
+/** Committee names by code: `load` fetches the unknown ones of a chunk in one read, `nameOf` answers from what is loaded. */
+function committeeNames(store: Store): { load(codes: Iterable<string | null>): Promise<void>; nameOf(code: string | null): string | null } {
   const names = new Map<string, string | null>();
-  return (code) => {
-    if (code === null) return null;
-    if (!names.has(code)) names.set(code, orgHeadersByCode(db, [code]).get(code)?.name ?? null);
-    return names.get(code)!;
+  return {
+    async load(codes) {
+      const missing = [...new Set(codes)].filter((c): c is string => c !== null && !names.has(c));
+      if (!missing.length) return;
+      const headers = await store.orgs.headers(missing);
+      for (const c of missing) names.set(c, headers.get(c)?.name ?? null);
+    },
+    nameOf: (code) => (code === null ? null : (names.get(code) ?? null)),
   };
 }
 
 /** --json: one line per finding, written chunk by chunk (on helper threads for big cities). */
-async function printJson(db: Db, dbPath: string, config: Config, p: Parsed, org?: string): Promise<CheckStats> {
-  const nameOf = committeeNames(db);
+async function printJson(store: Store, config: Config, p: Parsed, org?: string): Promise<CheckStats> {
+  const committees = committeeNames(store);
   // Counted after annotation: a finding the lifecycle escalated counts as 督办 (for --fail-on too).
   const stats = emptyStats();
   await forEachBranchFindingsParallel(
-    db,
-    dbPath,
+    store,
     config,
     p.now,
-    (chunk) => {
+    async (chunk) => {
       // Each finding's standing in the alert store (told, escalated, acknowledged, history).
-      annotateFindings(db, config, chunk.flatMap((b) => b.findings));
+      await annotateFindings(store, config, chunk.flatMap((b) => b.findings));
+      await committees.load(chunk.filter((b) => b.findings.length).map((b) => b.branch.parent));
       addToStats(stats, chunk);
       let text = '';
-      for (const { branch, findings } of chunk) text += findingJsonLines(findings, branch, nameOf(branch.parent));
+      for (const { branch, findings } of chunk) text += findingJsonLines(findings, branch, committees.nameOf(branch.parent));
       // One write per chunk: a write per line is the slowest part of printing a big city.
       if (text) process.stdout.write(text);
     },
@@ -90,9 +91,9 @@ async function printJson(db: Db, dbPath: string, config: Config, p: Parsed, org?
 }
 
 /** The table: committee by committee (by code), each evaluated and printed before the next. */
-function printTable(db: Db, config: Config, now: number, org?: string): CheckStats {
-  const ids = branchIdsInScope(db, org);
-  const parents = branchParents(db, ids);
+async function printTable(store: Store, config: Config, now: number, org?: string): Promise<CheckStats> {
+  const ids = await branchIdsInScope(store, org);
+  const parents = await store.facts.branchParents(ids);
   const byCommittee = new Map<string | null, number[]>();
   for (const id of ids) {
     const parent = parents.get(id) ?? null;
@@ -101,14 +102,16 @@ function printTable(db: Db, config: Config, now: number, org?: string): CheckSta
     else byCommittee.set(parent, [id]);
   }
   const ctx = evalContext(config, now);
-  const nameOf = committeeNames(db);
+  const committees = committeeNames(store);
+  await committees.load(byCommittee.keys());
+  const nameOf = committees.nameOf;
   const stats = emptyStats();
   const shown = emptyStats().findings;
   process.stdout.write(checkHeading(now));
   for (const code of [...byCommittee.keys()].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) {
     const lagging: BranchReportLines[] = [];
-    evaluateIds(db, byCommittee.get(code)!, ctx, (chunk: BranchFindings[]) => {
-      annotateFindings(db, config, chunk.flatMap((b) => b.findings));
+    await evaluateIds(store, byCommittee.get(code)!, ctx, async (chunk: BranchFindings[]) => {
+      await annotateFindings(store, config, chunk.flatMap((b) => b.findings));
       addToStats(stats, chunk);
       for (const { branch, findings } of chunk) {
         if (findings.length) lagging.push({ code: branch.code, name: branch.name, committee: code, committeeName: nameOf(code), findings });

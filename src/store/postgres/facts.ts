@@ -134,6 +134,26 @@ export async function branchMeetingsBetween(q: Q, orgId: number, since: number, 
   }));
 }
 
+/** Every meeting of each branch (org id → since) with since ≤ held_at ≤ until, any type, by org id. */
+export async function branchMeetingsSince(q: Q, since: ReadonlyMap<number, number>, until: number): Promise<Map<number, LoadedMeeting[]>> {
+  const out = new Map<number, LoadedMeeting[]>();
+  if (!since.size) return out;
+  const r = await arrays<[number, MeetingType, number, number, number, number | null, number, number]>(
+    q,
+    `SELECT m.org_id, m.type, m.held_at, m.expected, m.attended, m.minutes,
+            CASE m.lecturer_role WHEN 'secretary' THEN 1 WHEN 'other' THEN 2 ELSE 0 END, m.id
+       FROM unnest($1::int[], $2::int8[]) AS j(o, since) JOIN meetings m ON m.org_id = j.o AND m.held_at >= j.since AND m.held_at <= $3`,
+    [[...since.keys()], [...since.values()], until],
+  );
+  for (const [org, type, heldAt, expected, attended, minutes, lecturer, id] of r) {
+    const m: LoadedMeeting = { id, type, heldAt, expected, attended, minutes: minutes === null ? null : minutes !== 0, lecturerRole: LECTURER[lecturer] ?? null };
+    const list = out.get(org);
+    if (list) list.push(m);
+    else out.set(org, [m]);
+  }
+  return out;
+}
+
 export async function recordIdsOf(q: Q, rowIds: readonly number[]): Promise<Map<number, string>> {
   return new Map(await arrays<[number, string]>(q, 'SELECT id, record_id FROM meetings WHERE id = ANY($1::int[])', [rowIds]));
 }

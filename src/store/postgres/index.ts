@@ -11,10 +11,11 @@ import type { OpenStoreOptions } from '../open.js';
 import { StoreMissingError } from '../errors.js';
 import type { Store, StoreWorkerSpec } from '../port.js';
 import type { ImportRecord } from '../types/imports.js';
-import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, openAlertPeriods, orgKindOf } from './alerts.js';
+import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, loadOpenAlerts, openAlertPeriods, orgKindOf } from './alerts.js';
+import { warningsDeliveredAt } from './alert-history.js';
 import { closePg, maskPgUrl, migratePg, openPg } from './db.js';
 import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn } from './deliveries.js';
-import { allBranchIds, branchesByIds, branchIdsUnder, branchMeetingsBetween, branchParents, findOrgHeader, orgHeadersByCode, recordIdsOf, windowMeetings } from './facts.js';
+import { allBranchIds, branchesByIds, branchIdsUnder, branchMeetingsBetween, branchMeetingsSince, branchParents, findOrgHeader, orgHeadersByCode, recordIdsOf, windowMeetings } from './facts.js';
 import { beginPgImport } from './import-session.js';
 import { countMembersAndTracked, firstTrackedAt, listMembersOf, meetingDetails, rosterCounts, rostersOf, trackedIn, trackedMeetings } from './members.js';
 import { amendTx, claim, giveUpTx, markSentTx, planOutboxTx, reconcileTx, recordFailureTx, storeAndPlanTx, storedDelivery, storeReportsTx } from './ops.js';
@@ -207,6 +208,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       branchesByIds: (ids) => branchesByIds(p, ids),
       windowMeetings: (ids, window, until) => windowMeetings(p, ids, window, until),
       branchMeetingsBetween: (id, since, until) => branchMeetingsBetween(p, id, since, until),
+      branchMeetingsSince: (since, until) => branchMeetingsSince(p, since, until),
       recordIdsOf: (ids) => recordIdsOf(p, ids),
       meetingsOf: (code) => listMeetingsOf(p, code),
       meeting: (id) => getMeeting(p, id),
@@ -223,6 +225,10 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       openPeriods: () => openAlertPeriods(p),
       summaryByOrg: (start, end) => alertSummaryByOrg(p, start, end),
       warningSpans: (since, until) => warningSpans(p, since, until),
+      standingOf: async (orgs) => {
+        const alerts = [...(await loadOpenAlerts(p, (a) => String(a.id), orgs)).values()];
+        return { alerts, warnedAt: await warningsDeliveredAt(p, alerts.map((a) => a.id)) };
+      },
     },
     outbox: {
       plan: (spec, decide) => planOutboxTx(p, spec, decide),

@@ -174,6 +174,23 @@ export function branchMeetingsBetween(db: Db, orgId: number, since: number, unti
   return rows.map((r) => toMeeting(r[0] as MeetingType, r, 1));
 }
 
+/** Every meeting of each branch (org id → since) with `since ≤ held_at ≤ until`, any type, by org id: one statement for a chunk. */
+export function branchMeetingsSince(db: Db, since: ReadonlyMap<number, number>, until: number): Map<number, LoadedMeeting[]> {
+  const out = new Map<number, LoadedMeeting[]>();
+  if (!since.size) return out;
+  // CROSS JOIN keeps the pairs as the outer loop: one seek per branch on meetings(org_id, …).
+  const sql = `SELECT m.org_id, m.type, ${MEETING_COLS} FROM json_each(?) j CROSS JOIN meetings m
+    WHERE m.org_id = json_extract(j.value, '$[0]') AND m.held_at >= json_extract(j.value, '$[1]') AND m.held_at <= ?`;
+  for (const r of stmt(db, sql).raw().all(JSON.stringify([...since]), until) as unknown[][]) {
+    const org = r[0] as number;
+    const m = toMeeting(r[1] as MeetingType, r, 2);
+    const list = out.get(org);
+    if (list) list.push(m);
+    else out.set(org, [m]);
+  }
+  return out;
+}
+
 /** The record ids (the interchange `id`) of meetings by row id. */
 export function recordIdsOf(db: Db, rowIds: readonly number[]): Map<number, string> {
   const sql = 'SELECT id, record_id FROM meetings WHERE id IN (SELECT value FROM json_each(?))';

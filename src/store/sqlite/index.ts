@@ -8,7 +8,8 @@
 import { addExemption, endExemption, getExemption, listExemptions } from './exemptions.js';
 import { warningSpans } from './grades.js';
 import type { Store, StoreWorkerSpec } from '../port.js';
-import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, openAlertPeriods, orgKindOf } from './alerts.js';
+import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, loadOpenAlerts, openAlertPeriods, orgKindOf } from './alerts.js';
+import { warningsDeliveredAt } from '../alert-history.js';
 import { amendTx, reconcileTx } from './alert-ops.js';
 import { closeDb, migrateDb, openDb, type Db, type OpenOptions } from './db.js';
 import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn } from './deliveries.js';
@@ -18,6 +19,7 @@ import {
   branchesByIds,
   branchIdsUnder,
   branchMeetingsBetween,
+  branchMeetingsSince,
   branchParents,
   findOrgHeader,
   orgHeadersByCode,
@@ -223,6 +225,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       branchesByIds: async (ids) => branchesByIds(db, ids),
       windowMeetings: async (ids, window, until) => windowMeetings(db, ids, window, until),
       branchMeetingsBetween: async (id, since, until) => branchMeetingsBetween(db, id, since, until),
+      branchMeetingsSince: async (since, until) => branchMeetingsSince(db, since, until),
       recordIdsOf: async (ids) => recordIdsOf(db, ids),
       meetingsOf: async (code) => listMeetingsOf(db, code),
       meeting: async (id) => getMeeting(db, id),
@@ -239,6 +242,10 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       openPeriods: async () => openAlertPeriods(db),
       summaryByOrg: async (start, end) => alertSummaryByOrg(db, start, end),
       warningSpans: async (since, until) => warningSpans(db, since, until),
+      standingOf: async (orgs) => {
+        const alerts = [...loadOpenAlerts(db, (a) => String(a.id), orgs).values()];
+        return { alerts, warnedAt: warningsDeliveredAt(db, alerts.map((a) => a.id)) };
+      },
     },
     outbox: {
       plan: async (spec, decide) => planOutboxTx(db, spec, decide),
