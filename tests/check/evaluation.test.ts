@@ -12,6 +12,7 @@ import {
   UnknownOrgError,
   type BranchFindings,
 } from '../../src/evaluation/index.js';
+import { annotateFindings, type ShownFinding } from '../../src/evaluation/alert-states.js';
 import { NOW, seedCity } from './seed.js';
 
 const now = parseTimestamp(NOW)!;
@@ -81,6 +82,21 @@ describe('runCheck on a real store', () => {
     expect(stats).toEqual({ branches: 4, branchesWithFindings: 3, findings: { reminder: 1, warning: 3, escalation: 0 } });
   });
 
+  it('awaits an async chunk handler before handing on the next chunk, on this thread and with helpers', async () => {
+    for (const workers of [1, 2]) {
+      let busy = false;
+      const order: string[] = [];
+      await forEachBranchFindingsParallel(t.store, shippedConfig(), now, async (c) => {
+        expect(busy).toBe(false);
+        busy = true;
+        await new Promise((r) => setTimeout(r, 20));
+        order.push(c[0]!.branch.code);
+        busy = false;
+      }, { chunkSize: 1, workers, minBranches: 0 });
+      expect(order).toEqual(['B101', 'B102', 'B201', 'B2A1']);
+    }
+  });
+
   it('gives the same chunks, in the same order, when worker threads evaluate them', async () => {
     const config = shippedConfig();
     const serial: BranchFindings[][] = [];
@@ -94,5 +110,46 @@ describe('runCheck on a real store', () => {
     });
     expect(parallel).toEqual(serial);
     expect(stats.findings).toEqual({ reminder: 1, warning: 3, escalation: 0 });
+  });
+});
+
+describe('findings with their standing in the alert store', () => {
+  it('marks a finding whose alert is open as told, one without an alert as new, and leaves other orgs alone', async () => {
+    const config = shippedConfig();
+    const found: ShownFinding[] = await runCheck(t.store, config, now);
+    const b101 = found.find((f) => f.org === 'B101')!;
+    const opened = await t.store.alerts.reconcile({ orgs: ['B101'], identities: [{ org: 'B101', rule: b101.rule, period: b101.period }], now }, () => ({
+      changes: {
+        inserts: [{
+          row: {
+            org: 'B101', rule: b101.rule, period: b101.period, subject: '', state: 'open', level: 'warning', ruleLevel: 'warning', dueAt: b101.dueAt,
+            message: b101.message, openedAt: now, updatedAt: now, resolvedAt: null, lastNotifiedAt: null, notifications: 0, repeats: 0,
+            ackPlan: null, ackBy: null, ackDeadline: null, ackWho: null, ackAt: null,
+          },
+          event: { kind: 'opened', level: 'warning', fromLevel: null, reason: 'new' },
+          notify: false,
+        }],
+        updates: [],
+      },
+      result: 1,
+    }));
+    expect(opened).toBe(1);
+    try {
+      await annotateFindings(t.store, config, found);
+      expect(found.map((f) => `${f.org} ${f.shown!.state}`)).toEqual(['B101 open', 'B201 new', 'B2A1 new', 'B2A1 new']);
+      expect(found[0]!.shown!.alertId).toEqual(expect.any(Number));
+      // An org not asked about is not read.
+      const standing = await t.store.alerts.standingOf(['B201']);
+      expect(standing.alerts).toEqual([]);
+      const mine = await t.store.alerts.standingOf(['B101', 'B201']);
+      expect(mine.alerts.map((a) => [a.org, a.rule, a.state])).toEqual([['B101', b101.rule, 'open']]);
+      expect(mine.warnedAt).toEqual(new Map()); // never delivered
+    } finally {
+      // Leave the store as the other tests expect it: resolve the alert again.
+      await t.store.alerts.amend({ org: 'B101' }, now, ({ alerts }) => ({
+        changes: { inserts: [], updates: alerts.map((a) => ({ id: a.id, patch: { state: 'resolved' as const, resolvedAt: now }, event: null, notify: false })) },
+        result: null,
+      }));
+    }
   });
 });
