@@ -158,6 +158,27 @@ describe('store port', () => {
     expect((await t.store.deliveries.list()).map((x) => x.status)).toEqual(['failed', 'sent']);
   });
 
+  it('claims a digest that carries no alert (the go-live backlog summary) for sending; it is never stale', async () => {
+    const contacts = { phone: null, email: 'admin@example.cn', robot: null };
+    const model = { recipientName: '管理员', robot: false, at: NOW, own: [], committees: [], emailCopy: false };
+    await t.store.outbox.plan({ sendDay: '2026-11-20', now: NOW, phonesOf: () => [] }, () => ({
+      write: {
+        plans: [{
+          digest: { key: 'backlog-k', recipientKey: 'backlog:2026-01-01:admin@example.cn', recipientName: '管理员', contacts, route: ['email'], level: 'reminder', model, items: [] },
+          sends: [{ logical: 'email', channel: 'email', recipient: 'admin@example.cn' }],
+          keys: ['backlog-d'],
+        }],
+        notes: new Map(),
+        notBefore: NOW,
+        sendDay: '2026-11-20',
+      },
+      result: null,
+    }));
+    const [p] = await t.store.deliveries.pending();
+    expect((await t.store.deliveries.claim(p!.id, 'w1', NOW, 60_000)).outcome).toBe('send');
+    expect((await t.store.deliveries.get(p!.id))?.status).toBe('pending');
+  });
+
   it('storeAndPlan stores a period once and plans its mail; the data reads back', async () => {
     const built = {
       reports: [{ org: 'B1', period: '2026-10', kind: 'branch' as const, score: 90, grade: 'A', stars: 4, rank: 1, committeeRank: 1, data: { org: 'B1', hello: '你好' } }],

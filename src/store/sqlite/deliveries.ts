@@ -196,7 +196,9 @@ export function claimDeliveryRow(db: Db, id: number, owner: string, now: number,
             last_error = CASE WHEN digest_id IS NULL THEN 'report no longer stored' ELSE 'alerts no longer open before sending' END
       WHERE id = @id AND status = 'pending'
         AND ((digest_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM alert_digest_items i JOIN alerts a ON a.id = i.alert_id
-                                                     WHERE i.digest_id = deliveries.digest_id AND a.state = 'open'))
+                                                     WHERE i.digest_id = deliveries.digest_id AND a.state = 'open')
+              -- a digest carrying no alert (the go-live backlog summary) is never stale
+              AND EXISTS (SELECT 1 FROM alert_digest_items i WHERE i.digest_id = deliveries.digest_id))
           OR (report_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = deliveries.report_id)))`,
   ).run({ id }).changes;
   if (stale) return { outcome: 'done', status: 'cancelled' };
