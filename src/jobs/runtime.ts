@@ -51,6 +51,8 @@ export interface RuntimeOptions {
   lockDurationMs?: number;
   /** Delivery claims expire after this long (default 90 s): a killed daemon's deliveries wait this long. */
   claimLeaseMs?: number;
+  /** A tick claim whose heartbeat is older than this belongs to a dead daemon and is taken over (default 2 min). */
+  tickLeaseMs?: number;
   /** Create workers paused (default false): nothing is taken until startWorkers() (benchmarks, tools). */
   paused?: boolean;
   /** Start the tick worker (default true; `--once` runs its cycle in-process). */
@@ -136,7 +138,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   };
 
   if (o.tickWorker ?? true) {
-    const processor = tickProcessor({ store, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.afterTick ? { afterTick: o.afterTick } : {}) });
+    const processor = tickProcessor({ store, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.tickLeaseMs ? { leaseMs: o.tickLeaseMs } : {}), ...(o.afterTick ? { afterTick: o.afterTick } : {}) });
     watch(new Worker(TICK_QUEUE, processor, { ...workerOpts, concurrency: 1 }), TICK_QUEUE);
   }
   const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);

@@ -22,6 +22,7 @@ interface DaemonCliOptions {
   timeout: string;
   lockMs?: string;
   claimLeaseMs?: string;
+  tickLeaseMs?: string;
   drainIntervalMs?: string;
 }
 
@@ -38,6 +39,7 @@ export function registerDaemon(program: Command): void {
     .option('--timeout <seconds>', '与 --once 一起：最多等待消息发送的秒数 / with --once: max seconds to wait for deliveries', '900')
     .addOption(new Option('--lock-ms <ms>', 'BullMQ job lock duration (tests)').hideHelp())
     .addOption(new Option('--claim-lease-ms <ms>', 'delivery claim lease (tests)').hideHelp())
+    .addOption(new Option('--tick-lease-ms <ms>', 'tick claim lease: a dead runner is taken over after this (tests)').hideHelp())
     .addOption(new Option('--drain-interval-ms <ms>', 'drainer period (tests)').hideHelp())
     .action(async (opts: DaemonCliOptions) => {
       if (opts.at && !opts.once) throw new UserError('--at 只能与 --once 一起使用 / --at requires --once', 2);
@@ -59,6 +61,7 @@ export function registerDaemon(program: Command): void {
         log,
         ...(opts.lockMs ? { lockDurationMs: positive(opts.lockMs, '--lock-ms') } : {}),
         ...(opts.claimLeaseMs ? { claimLeaseMs: positive(opts.claimLeaseMs, '--claim-lease-ms') } : {}),
+        ...(opts.tickLeaseMs ? { tickLeaseMs: positive(opts.tickLeaseMs, '--tick-lease-ms') } : {}),
       };
       installProcessGuards();
 
