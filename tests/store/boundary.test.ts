@@ -21,7 +21,6 @@ const NOT_YET_ON_THE_PORT = new Set([
   'src/api/routes/alerts.ts',
   'src/api/routes/reports.ts',
   'src/api/routes/types.ts',
-  'src/api/scope.ts',
   'src/app/daemon.ts',
   'src/cli/commands/alerts.ts',
   'src/cli/commands/import.ts',

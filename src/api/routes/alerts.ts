@@ -87,8 +87,8 @@ export function alertRoutes(deps: ApiDeps): RouteSpec[] {
       async handler(request) {
         const q = request.query as { org?: string; state: 'open' | 'all'; limit: number };
         if (q.org && !orgKindOf(deps.db, q.org)) throw unknownOrg(q.org);
-        if (q.org) requireInScope(deps.db, request, q.org);
-        const visible = inScope(deps.db, request);
+        if (q.org) await requireInScope(deps.store, request, q.org);
+        const visible = await inScope(deps.store, request);
         const rows = request.tokenOrg
           ? listAlerts(deps.db, { open: q.state !== 'all', ...(q.org ? { org: q.org } : {}) }).filter((a) => visible(a.org)).slice(0, q.limit)
           : listAlerts(deps.db, { open: q.state !== 'all', ...(q.org ? { org: q.org } : {}), limit: q.limit });
@@ -108,7 +108,7 @@ export function alertRoutes(deps: ApiDeps): RouteSpec[] {
         const { id } = request.params as { id: number };
         const alert = getAlert(deps.db, id);
         if (!alert) throw new ApiError(404, 'unknown_alert', `预警编号 ${id} 不存在 / no alert with id ${id}`);
-        requireInScope(deps.db, request, alert.org);
+        await requireInScope(deps.store, request, alert.org);
         return ack({ id }, request.body as AckBody, request.tokenName);
       },
     },
@@ -123,7 +123,7 @@ export function alertRoutes(deps: ApiDeps): RouteSpec[] {
       async handler(request) {
         const { code } = request.params as { code: string };
         if (!orgKindOf(deps.db, code)) throw unknownOrg(code);
-        requireInScope(deps.db, request, code);
+        await requireInScope(deps.store, request, code);
         return ack({ org: code }, request.body as AckBody, request.tokenName);
       },
     },

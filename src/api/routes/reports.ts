@@ -102,7 +102,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
         }
         const kind = orgKindOf(deps.db, org);
         if (!kind) throw unknownOrg(org);
-        requireInScope(deps.db, request, org);
+        await requireInScope(deps.store, request, org);
         const format = q.format ?? (/\btext\/html\b/.test(request.headers.accept ?? '') ? 'html' : 'json');
 
         let report: BranchReport | CommitteeSummary | undefined =
