@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { DOMAINS, DOMAIN_NAMES_ZH } from '../../domain/types.js';
-import { boardPeriods, boardRows, committeeBoard, forgetBoardChecks, rankingBoard } from '../../app/ranking.js';
+import { boardPage, boardPeriods, committeeBoardOf, forgetBoardChecks, rankingBoard } from '../../app/ranking.js';
 import { pageOf, PageError, type PageContext } from '../context.js';
 
 const PAGE_SIZE = 50;
@@ -44,15 +44,16 @@ export function rankingRoutes(app: FastifyInstance, ctx: PageContext): void {
     const size = screen ? 20 : PAGE_SIZE;
     const { page, offset } = pageOf(q as Record<string, unknown>, size);
     const byCommittee = q.view === 'committee';
-    const rows = byCommittee ? [] : boardRows(board, { domain: q.domain, committee: q.committee, sort: q.sort, orgs });
-    const committees = byCommittee ? committeeBoard(board, { domain: q.domain, orgs }) : [];
-    const total = byCommittee ? committees.length : rows.length;
+    const scopeKey = ctx.user(request).user.org;
+    const branchPage = byCommittee ? { total: 0, rows: [] } : boardPage(board, { domain: q.domain, committee: q.committee, sort: q.sort, orgs, scopeKey }, offset, size);
+    const committees = byCommittee ? committeeBoardOf(board, { domain: q.domain, orgs, scopeKey }) : [];
+    const total = byCommittee ? committees.length : branchPage.total;
     const data = {
       q: base,
       periods,
       board: { period: board.period, periodName: board.periodName, categories: board.categories, indicators: board.indicators },
       domains: DOMAINS.map((d) => ({ id: d, name: DOMAIN_NAMES_ZH[d] })),
-      rows: rows.slice(offset, offset + size),
+      rows: branchPage.rows,
       committees: committees.slice(offset, offset + size),
       committeeName: q.committee ? (await ctx.tree(request)).name(q.committee) : null,
       total,
@@ -69,10 +70,23 @@ export function rankingRoutes(app: FastifyInstance, ctx: PageContext): void {
   });
 
   // Server-sent events: `ranking-changed` whenever the period's reports or the meeting records change.
+  // Every open stream (a wall display, each user's page) asks this; one query per period serves them all.
+  const versions = new Map<string, { at: number; value: Promise<string> }>();
+  const sharedVersion = (period: string): Promise<string> => {
+    const now = Date.now();
+    const hit = versions.get(period);
+    if (hit && now - hit.at < RANKING_POLL_MS / 2) return hit.value;
+    const value = (async () => `${await ctx.store.console.reportsVersion(period)}|${await ctx.store.facts.countMeetings()}`)();
+    versions.set(period, { at: now, value });
+    value.catch(() => versions.get(period)?.value === value && versions.delete(period));
+    if (versions.size > 32) versions.delete(versions.keys().next().value!);
+    return value;
+  };
+
   app.get('/console/ranking/events', async (request, reply) => {
     const q = request.query as RankingQuery;
     const period = q.period ?? '';
-    const versionNow = async () => `${await ctx.store.console.reportsVersion(period)}|${await ctx.store.facts.countMeetings()}`;
+    const versionNow = () => sharedVersion(period);
     let last = await versionNow();
     reply.hijack();
     const res = reply.raw;
