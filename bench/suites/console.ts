@@ -76,7 +76,7 @@ async function pages(ctx: BenchContext): Promise<StepResult> {
     await TICK_HANDLERS.evaluate!({ store: storeFor(db), db, dbPath, config, env, notifiers, log, now, kind: 'evaluate' });
     await notifiers.close();
     const month = previousPeriod(periodOf('month', now));
-    const built = buildReports(db, config, month, now);
+    const built = await buildReports(storeFor(db), config, month, now);
     storeReports(db, built.reports, built.summaries, now);
     const root = db.$client.prepare('SELECT code FROM orgs WHERE parent IS NULL LIMIT 1').pluck().get() as string;
     branch = db.$client.prepare("SELECT org FROM alerts GROUP BY org ORDER BY count(*) DESC LIMIT 1").pluck().get() as string;

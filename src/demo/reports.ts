@@ -11,7 +11,7 @@ import { renderBranch, renderCommittee } from '../reports/render/index.js';
 import { escapeHtml } from '../alerts/index.js';
 import type { BranchReport } from '../reports/types.js';
 import { saveRankingXlsx } from '../reports/xlsx.js';
-import type { Db } from '../store/sqlite/db.js';
+import type { Store } from '../store/port.js';
 
 /** What was written. */
 export interface RenderedReports {
@@ -25,8 +25,8 @@ export interface RenderedReports {
 }
 
 /** Compute the reports of `period` as of `now` and write them under `dir`. */
-export async function renderDemoReports(db: Db, config: Config, period: Period, now: number, dir: string): Promise<RenderedReports> {
-  const { reports, summaries } = buildReports(db, config, period, now);
+export async function renderDemoReports(store: Store, config: Config, period: Period, now: number, dir: string): Promise<RenderedReports> {
+  const { reports, summaries } = await buildReports(store, config, period, now);
   mkdirSync(join(dir, 'branches'), { recursive: true });
   mkdirSync(join(dir, 'committees'), { recursive: true });
   for (const r of reports) writeFileSync(join(dir, 'branches', `${r.org}.html`), renderBranch(r, 'html'));

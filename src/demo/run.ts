@@ -22,6 +22,7 @@ import { importRecords } from '../import/index.js';
 import { runOnce, type OnceReport } from '../jobs/once.js';
 import { reportPeriodAt } from '../reports/generate.js';
 import { closeDb, openDb } from '../store/sqlite/db.js';
+import { storeFor } from '../store/sqlite/index.js';
 import { generateCity } from '../synth/index.js';
 import { startMailCapture, startSmsCapture } from './capture.js';
 import { assertRedis, demoPrefix, removePrefix } from './redis.js';
@@ -104,7 +105,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     o.print(`④ 生成 ${period.label} 体检报告文件…`);
     const rdb = openDb(dbPath);
     try {
-      const reports = await renderDemoReports(rdb, config, period, at, reportsDir);
+      const reports = await renderDemoReports(storeFor(rdb), config, period, at, reportsDir);
       return {
         out,
         at,

@@ -1,7 +1,8 @@
 /**
  * Tick handlers of the report schedules (report_monthly / report_quarterly / report_yearly):
  * generate and store the reports of the period that just ended, with their mail written to the
- * delivery log in the same transaction (src/reports/generate.ts); the drainer sends it after the tick.
+ * delivery log in the same transaction (src/reports/generate.ts, through the store port); the
+ * drainer sends it after the tick.
  */
 import type { PeriodKind } from '../domain/calendar.js';
 import { runReportTick } from '../reports/generate.js';
@@ -9,5 +10,5 @@ import type { TickHandler } from './kinds.js';
 
 /** The handler of one report schedule. `now` = the tick's scheduled time. */
 export function reportTick(kind: PeriodKind): TickHandler {
-  return async (ctx) => ({ ...runReportTick({ db: ctx.db, config: ctx.config, available: ctx.notifiers.enabled, log: ctx.log }, kind, ctx.now) });
+  return async (ctx) => ({ ...(await runReportTick({ store: ctx.store, config: ctx.config, available: ctx.notifiers.enabled, log: ctx.log }, kind, ctx.now)) });
 }

@@ -1,32 +1,21 @@
 /**
- * Loads what the reports of one period need, in bulk, and runs the pure computation. Per chunk
- * of branches one covering-index query reads their meetings (store/facts.ts); assessments,
- * vetoes, rectification items and earlier reports are one query each for the whole city.
+ * Loads what the reports of one period need through the store port, in bulk, and runs the pure
+ * computation. Per chunk of branches one query reads their meetings (store.reports.periodMeetings)
+ * and one each their rosters and sign-ins (store.members); assessments, vetoes, rectification
+ * items, alerts and earlier reports are one query each for the whole city.
  */
 import { parseDate, periodOf, previousPeriod, type Period } from '../domain/calendar.js';
 import type { Config } from '../config/schema.js';
-import type { Db } from '../store/sqlite/db.js';
-import { recordIdsOf } from '../store/sqlite/facts.js';
-import {
-  hasStoredReports,
-  loadAssessments,
-  loadHistory,
-  loadRectifications,
-  loadReportAlerts,
-  loadReportOrgs,
-  loadVetoes,
-  periodMeetings,
-  type OrgRow,
-} from '../store/sqlite/reports.js';
+import type { Store } from '../store/port.js';
+import type { OrgInfo } from '../store/types/reports.js';
 import { branchFacts, evaluationInstant, meetingsFrom } from './compute-facts.js';
 import type { MemberRaw } from './compute-members.js';
-import { firstTrackedAt, rostersOf, trackedIn } from '../store/sqlite/members.js';
 import { computeBranchReports, recentPeriods } from './compute.js';
 import { computeCommitteeSummaries } from './compute-committee.js';
 import { categoryScores, gradeOf, totalScore } from './compute-score.js';
 import { rankWithin } from './compute-rank.js';
 import type { BranchFacts, BranchReport, CommitteeSummary, HistoryPoint, MeetingInfo } from './types.js';
-import { attachRatingSections } from './rating-sections.js';
+import { attachRatingSectionsFrom, ratingSectionFacts } from './rating-sections.js';
 
 /** A report request that cannot be served; the message is for people (中文 / English). */
 export class ReportError extends Error {
@@ -35,6 +24,9 @@ export class ReportError extends Error {
     this.name = 'ReportError';
   }
 }
+
+/** An org with its row id (meetings are read by it). */
+export type OrgRow = OrgInfo & { id: number };
 
 export interface BuildResult {
   reports: BranchReport[];
@@ -63,25 +55,30 @@ export function relatedLabels(p: Period): string[] {
 }
 
 /** Reports of all branches for period p (which must have ended by `now`), and committee summaries. */
-export function buildReports(db: Db, config: Config, p: Period, now: number, opts: BuildOptions = {}): BuildResult {
+export async function buildReports(store: Store, config: Config, p: Period, now: number, opts: BuildOptions = {}): Promise<BuildResult> {
   if (p.end > now) throw new ReportError(`期间 ${p.label} 尚未结束，不能生成体检报告 / period ${p.label} has not ended yet`);
-  const orgs = loadReportOrgs(db);
+  const orgs = await store.reports.orgs();
   // History first: the previous period's headlines are small, its facts are dropped chunk by chunk
   // before the current period's facts are gathered (peak memory = one period's facts).
-  const history = loadHistory(db, recentPeriods(p, config.reports.trend_periods).slice(0, -1));
+  const labels = recentPeriods(p, config.reports.trend_periods).slice(0, -1);
+  const history = await store.reports.history(labels);
   const prev = previousPeriod(p);
-  if ((opts.previous ?? true) && !hasStoredReports(db, prev.label)) {
-    for (const h of computeHeadlines(db, config, orgs, prev, now, opts.chunk)) addHistory(history, h.org, h);
+  if (opts.previous ?? true) {
+    // Computed when a branch of the previous period has no stored report of it (never generated,
+    // or only some reports saved by hand): the stored headlines win, the computed fill the gaps.
+    const stored = labels.includes(prev.label) ? history : await store.reports.history([prev.label]);
+    const missing = reportBranches(orgs, prev).some((b) => !stored.get(b.code)?.some((h) => h.period === prev.label));
+    if (missing) for (const h of await computeHeadlines(store, config, orgs, prev, now, opts.chunk)) addHistory(history, h.org, h);
   }
   const facts: BranchFacts[] = [];
-  forEachFactsChunk(db, config, orgs, p, now, opts.chunk ?? 2000, false, (chunk, done, total) => {
+  await forEachFactsChunk(store, config, orgs, p, now, opts.chunk ?? 2000, false, (chunk, done, total) => {
     facts.push(...chunk);
     opts.onProgress?.(done, total);
   });
   const reports = computeBranchReports(facts, history, p, config, now);
   facts.length = 0;
   const summaries = computeCommitteeSummaries(reports, orgs, config, now);
-  attachRatingSections(db, config, p, reports, summaries);
+  attachRatingSectionsFrom(await ratingSectionFacts(store, p), config, p, reports, summaries);
   return { reports, summaries, orgs };
 }
 
@@ -89,9 +86,9 @@ export function buildReports(db: Db, config: Config, p: Period, now: number, opt
  * Score, stars and ranks of every branch for period p, without problems, evidence or summaries:
  * what the next period's report needs to show changes when p's reports were never stored.
  */
-export function computeHeadlines(db: Db, config: Config, orgs: OrgRow[], p: Period, now: number, chunk = 2000): (HistoryPoint & { org: string })[] {
+export async function computeHeadlines(store: Store, config: Config, orgs: OrgRow[], p: Period, now: number, chunk = 2000): Promise<(HistoryPoint & { org: string })[]> {
   const rows: { org: string; domain: string; parent: string | null; score: number | null; stars: number | null }[] = [];
-  forEachFactsChunk(db, config, orgs, p, now, chunk, true, (part) => {
+  await forEachFactsChunk(store, config, orgs, p, now, chunk, true, (part) => {
     for (const f of part) {
       const score = totalScore(f, categoryScores(f, config), config);
       rows.push({ org: f.org.code, domain: f.org.domain ?? '', parent: f.org.parent, score, stars: gradeOf(score, f.vetoes.length > 0, config).stars });
@@ -109,9 +106,14 @@ export function computeHeadlines(db: Db, config: Config, orgs: OrgRow[], p: Peri
   }));
 }
 
+/** The branches that get a report of period p: every branch except those founded after it. */
+export function reportBranches<O extends Pick<OrgInfo, 'kind' | 'establishedOn'>>(orgs: readonly O[], p: Period): O[] {
+  return orgs.filter((o) => o.kind === 'branch' && !foundedAfter(o.establishedOn, p));
+}
+
 /** Gather the facts of every branch that existed in p, a chunk of branches at a time. */
-function forEachFactsChunk(
-  db: Db,
+async function forEachFactsChunk(
+  store: Store,
   config: Config,
   orgs: OrgRow[],
   p: Period,
@@ -119,19 +121,21 @@ function forEachFactsChunk(
   chunk: number,
   headline: boolean,
   cb: (facts: BranchFacts[], done: number, total: number) => void,
-): void {
+): Promise<void> {
   const names = new Map(orgs.map((o) => [o.code, o.name]));
-  const branches = orgs.filter((o) => o.kind === 'branch' && !foundedAfter(o.establishedOn, p));
+  const branches = reportBranches(orgs, p);
   const labels = relatedLabels(p);
-  const assessments = loadAssessments(db, labels);
-  const vetoes = loadVetoes(db, labels);
-  const items = loadRectifications(db, p.start, p.end);
-  const alerts = loadReportAlerts(db, p.start);
+  const [assessments, vetoes, items, alerts] = await Promise.all([
+    store.reports.assessments(labels),
+    store.reports.vetoes(labels),
+    store.reports.rectificationFacts(p.start, p.end),
+    store.reports.alertFacts(p.start),
+  ]);
   const from = meetingsFrom(p);
   for (let i = 0; i < branches.length; i += chunk) {
     const part = branches.slice(i, i + chunk);
-    const meetings = periodMeetings(db, part.map((b) => b.id), from, p.end);
-    const members = memberRaws(db, part.map((b) => b.id), p, evaluationInstant(p, config));
+    const ids = part.map((b) => b.id);
+    const [meetings, members] = await Promise.all([store.reports.periodMeetings(ids, from, p.end), memberRaws(store, ids, p, evaluationInstant(p, config))]);
     const made: BranchFacts[] = [];
     for (const b of part) {
       const own: MeetingInfo[] = meetings.get(b.id) ?? [];
@@ -155,18 +159,17 @@ function forEachFactsChunk(
         ),
       );
     }
-    if (!headline) remapMeetingIds(db, made);
+    if (!headline) await remapMeetingIds(store, made);
     cb(made, Math.min(i + chunk, branches.length), branches.length);
   }
 }
 /** Roster, the period's tracked meetings and the first tracked meeting of the branches that have a roster. */
-function memberRaws(db: Db, ids: readonly number[], p: Period, asOf: number): Map<number, MemberRaw> {
+async function memberRaws(store: Store, ids: readonly number[], p: Period, asOf: number): Promise<Map<number, MemberRaw>> {
   const out = new Map<number, MemberRaw>();
-  const rosters = rostersOf(db, ids);
+  const rosters = await store.members.rosters(ids);
   if (!rosters.size) return out;
   const withRoster = [...rosters.keys()];
-  const first = firstTrackedAt(db, withRoster, asOf);
-  const tracked = trackedIn(db, withRoster, p.start, p.end);
+  const [first, tracked] = await Promise.all([store.members.firstTrackedAt(withRoster, asOf), store.members.trackedIn(withRoster, p.start, p.end)]);
   for (const [org, list] of rosters) {
     const idOf = new Map(list.map((m) => [m.row, m.id]));
     out.set(org, {
@@ -190,11 +193,11 @@ function addHistory(history: Map<string, HistoryPoint[]>, org: string, h: Histor
 }
 
 /** Meetings were loaded by row id; evidence shows the record ids of the interchange format. */
-function remapMeetingIds(db: Db, facts: BranchFacts[]): void {
+async function remapMeetingIds(store: Store, facts: BranchFacts[]): Promise<void> {
   const rowIds = new Set<number>();
   for (const f of facts) for (const id of Object.keys(f.meetings)) rowIds.add(Number(id));
   if (!rowIds.size) return;
-  const map = recordIdsOf(db, [...rowIds]);
+  const map = await store.facts.recordIdsOf([...rowIds]);
   const to = (id: string) => map.get(Number(id)) ?? id;
   for (const f of facts) {
     const meetings: Record<string, MeetingInfo> = {};

@@ -1,11 +1,13 @@
 /**
  * The scheduled report run (daemon): on the 2nd of the month at 09:00 the reports of the period
- * that just ended are computed, then — in ONE SQLite transaction — stored with their
- * rectification items and their mail deliveries written to the delivery log (transactional
- * outbox). The daemon's drainer and delivery workers send them like warnings: quiet hours and
- * holidays (not_before), retries with backoff, every attempt recorded, fallbacks along
- * `routing.report`. Idempotent: a period whose reports are stored is not recomputed, and a report
- * whose deliveries are planned is never planned again (across restarts and replicas).
+ * that just ended are computed — load through the store port, build (pure) — then the generation
+ * claim `store.reports.storeAndPlan` stores them with their rectification items and writes their
+ * mail deliveries to the delivery log in ONE transaction (transactional outbox; its planning
+ * decision is pure). The daemon's drainer and delivery workers send them like warnings: quiet
+ * hours and holidays (not_before), retries with backoff, every attempt recorded, fallbacks along
+ * `routing.report`. Idempotent: a report that is stored is kept (one saved before by `orglife
+ * report --save --org X` too: the others are added), and a report whose deliveries are planned is
+ * never planned again (across restarts, replicas and hosts).
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
@@ -13,16 +15,14 @@ import { periodOf, previousPeriod, shanghaiDate, type PeriodKind } from '../doma
 import { nextAllowedTime, workCalendar } from '../domain/workdays.js';
 import { physicalChannel } from '../notifiers/config.js';
 import type { ChannelName } from '../notifiers/types.js';
-import { inTransaction } from '../store/sqlite/alerts.js';
-import type { Db } from '../store/sqlite/db.js';
-import { orgContacts, smsCountsOn } from '../store/sqlite/deliveries.js';
-import { unplannedReports, writeReportPlan } from '../store/sqlite/report-mails.js';
-import { hasStoredReports, storeReports } from '../store/sqlite/reports.js';
-import { buildReports } from './gather.js';
+import type { Store } from '../store/port.js';
+import type { NewRectification, StoredReportInput } from '../store/types/reports.js';
+import { buildReports, reportBranches } from './gather.js';
 import { planReportMails, reportPeople, type ReportMailPolicy } from './mail.js';
+import type { BranchReport, CommitteeSummary } from './types.js';
 
 export interface ReportRunDeps {
-  db: Db;
+  store: Store;
   config: Config;
   /** Channels with a working notifier (the daemon's `notifiers.enabled`). */
   available: Iterable<ChannelName>;
@@ -31,8 +31,9 @@ export interface ReportRunDeps {
 
 export interface ReportRunStats {
   period: string;
-  /** False when the period's reports were already stored (a re-run, or another replica was first). */
+  /** False when every report of the period was already stored (a re-run, or another replica was first). */
   generated: boolean;
+  /** Reports this run stored (a report stored before is kept and not counted). */
   branches: number;
   committees: number;
   rectificationItems: number;
@@ -61,36 +62,67 @@ export function reportMailPolicy(config: Config, available: Iterable<ChannelName
   };
 }
 
+/** Built reports as the store keeps them: headline columns, the report as data, and the rectification item of each problem. */
+export function storedReports(branch: readonly BranchReport[], committees: readonly CommitteeSummary[]): { reports: StoredReportInput[]; rectifications: NewRectification[] } {
+  const reports: StoredReportInput[] = [
+    ...branch.map((r) => ({ org: r.org, period: r.period, kind: 'branch' as const, score: r.score, grade: r.grade, stars: r.stars, rank: r.rank, committeeRank: r.committeeRank, data: r })),
+    ...committees.map((s) => ({ org: s.org, period: s.period, kind: 'committee' as const, score: s.averageScore, grade: null, stars: null, rank: null, committeeRank: null, data: s })),
+  ];
+  // One item per problem (overdue-rectification problems are the items themselves); an item that
+  // exists for (org, rule, problem period) is kept, so regenerating never moves a deadline.
+  const rectifications: NewRectification[] = [];
+  for (const r of branch) {
+    for (const p of r.problems) {
+      if (p.rule === 'rectification-overdue') continue;
+      rectifications.push({ org: r.org, rule: p.rule, problemPeriod: p.period, reportPeriod: r.period, title: p.title, dueAt: r.rectification.dueAt });
+    }
+  }
+  return { reports, rectifications };
+}
+
+/** Store built reports (replacing the data of those stored; their mail marker stays) with their rectification items; returns items created. */
+export function saveReports(store: Store, branch: readonly BranchReport[], committees: readonly CommitteeSummary[], now: number): Promise<number> {
+  const s = storedReports(branch, committees);
+  return store.reports.store(s.reports, s.rectifications, now);
+}
+
 /** Generate and store the reports of the `kind` period that ended before `now`, with their deliveries. */
-export function runReportTick(deps: ReportRunDeps, kind: PeriodKind, now: number): ReportRunStats {
-  const { db, config, log } = deps;
+export async function runReportTick(deps: ReportRunDeps, kind: PeriodKind, now: number): Promise<ReportRunStats> {
+  const { store, config, log } = deps;
   const p = reportPeriodAt(kind, now);
-  // Computing takes long (tens of seconds for a city): outside the write transaction.
-  const built = hasStoredReports(db, p.label) ? null : buildReports(db, config, p, now);
+  // Computing takes long (tens of seconds for a city): outside the claim's transaction, and only
+  // when some branch of the period has no stored report yet.
+  const stored = await store.reports.history([p.label]);
+  const missing = reportBranches(await store.reports.orgs(), p).some((b) => !stored.has(b.code));
+  const built = missing ? await buildReports(store, config, p, now) : null;
   const policy = reportMailPolicy(config, deps.available);
   const notBefore = nextAllowedTime(now, config.delivery.quiet_hours, workCalendar(config.calendar));
   const sendDay = shanghaiDate(notBefore);
-  const stats = inTransaction(db, () => {
-    // Immediate transaction: a replica that stored the period meanwhile is seen here, and wins.
-    const stored = built !== null && !hasStoredReports(db, p.label) ? built : null;
-    const rectificationItems = stored ? storeReports(db, stored.reports, stored.summaries, now) : 0;
-    const todo = unplannedReports(db, p.label);
-    const orgs = orgContacts(db, todo.map((r) => r.org));
-    const phones = todo.flatMap((r) => (orgs.has(r.org) ? reportPeople(orgs.get(r.org)!) : [])).flatMap((c) => (c.phone ? [c.phone] : []));
-    const plan = planReportMails(todo, orgs, policy, smsCountsOn(db, phones, sendDay));
-    const deliveries = writeReportPlan(db, plan.sends, plan.notes, notBefore, sendDay, now);
-    return {
+  const r = await store.reports.storeAndPlan(
+    {
       period: p.label,
-      generated: stored !== null,
-      branches: stored?.reports.length ?? 0,
-      committees: stored?.summaries.length ?? 0,
-      rectificationItems,
-      planned: todo.length,
-      deliveries,
-      skipped: [...plan.notes.values()].filter((n) => n.startsWith('skipped')).length,
-      notBefore: new Date(notBefore).toISOString(),
-    };
-  });
+      built: built ? storedReports(built.reports, built.summaries) : null,
+      sendDay,
+      notBefore,
+      now,
+      phonesOf: (todo, contacts) => todo.flatMap((x) => (contacts.has(x.org) ? reportPeople(contacts.get(x.org)!) : [])).flatMap((c) => (c.phone ? [c.phone] : [])),
+    },
+    ({ todo, contacts, smsCounts }) => {
+      const plan = planReportMails(todo, contacts, policy, smsCounts);
+      return { sends: plan.sends, notes: plan.notes, result: { planned: todo.length, skipped: [...plan.notes.values()].filter((n) => n.startsWith('skipped')).length } };
+    },
+  );
+  const stats: ReportRunStats = {
+    period: p.label,
+    generated: r.stored,
+    branches: r.storedReports.branch,
+    committees: r.storedReports.committee,
+    rectificationItems: r.rectificationItems,
+    planned: r.result.planned,
+    deliveries: r.deliveries,
+    skipped: r.result.skipped,
+    notBefore: new Date(notBefore).toISOString(),
+  };
   log.info(stats, stats.generated ? 'reports generated and stored; mail planned' : 'reports already stored; pending mail planned');
   return stats;
 }

@@ -89,7 +89,7 @@ export async function seedRecords(tmp: TempDb, config: Config, envVars: Record<s
   importRecords(tmp.db, 'orgs', COUNTY_ORGS, 'test', { now: NOW });
   importRecords(tmp.db, 'meetings', MEETINGS, 'test', { now: NOW });
   await evaluate(tmp, config, NOW, envVars);
-  const built = buildReports(tmp.db, config, parsePeriod('2026-10')!, NOW);
+  const built = await buildReports(storeFor(tmp.db), config, parsePeriod('2026-10')!, NOW);
   storeReports(tmp.db, built.reports, built.summaries, NOW);
 }
 

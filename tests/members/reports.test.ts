@@ -12,6 +12,7 @@ import { parsePeriod } from '../../src/domain/calendar.js';
 import { config } from '../rules/build.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { NOW, writeCsv } from '../import/helpers.js';
+import { storeFor } from '../../src/store/sqlite/index.js';
 
 let t: TempDb;
 beforeEach(() => {
@@ -48,7 +49,7 @@ it('shows participation per member, absent and probationary members in the branc
       ['M3', 'P1', 'present'], ['M3', 'P3', 'present'],
     ]),
   ], { now: NOW });
-  const { reports, summaries } = buildReports(t.db, config(), parsePeriod('2026-11')!, Date.parse('2026-12-05T01:00:00Z'), { previous: false });
+  const { reports, summaries } = await buildReports(storeFor(t.db), config(), parsePeriod('2026-11')!, Date.parse('2026-12-05T01:00:00Z'), { previous: false });
   const b1 = reports.find((r) => r.org === 'B1')!;
   expect(b1.members!.lines.map((l) => `${l.id} ${l.tookPart}/${l.eligible} ${l.monthsAbsent}`)).toEqual(['P1 1/1 0', 'P2 0/1 8', 'P3 1/1 0']);
   expect(b1.members).toMatchObject({ roster: 3, tracked: 1, absent3: 1, absent6: 1 });

@@ -37,8 +37,8 @@ describe('the star-rating sections of the reports', () => {
   afterEach(() => t.cleanup());
 
   it('branch: star history, star and subsidy in effect, demonstration site, rectification; committee: distribution, weak branches, subsidy total', async () => {
-    const { reports, summaries } = buildReports(t.db, shippedConfig(), parsePeriod('2026-10')!, Date.parse('2026-11-05T01:00:00Z'));
-    // The port's path (ratingSectionFacts + the pure attach) gives the same sections as gather's synchronous one.
+    const { reports, summaries } = await buildReports(storeFor(t.db), shippedConfig(), parsePeriod('2026-10')!, Date.parse('2026-11-05T01:00:00Z'));
+    // Re-attached from the port's facts (ratingSectionFacts + the pure attach): the same sections.
     const again = structuredClone({ reports, summaries });
     for (const x of [...again.reports, ...again.summaries]) delete x.rating;
     attachRatingSectionsFrom(await ratingSectionFacts(storeFor(t.db), parsePeriod('2026-10')!), shippedConfig(), parsePeriod('2026-10')!, again.reports, again.summaries);

@@ -5,17 +5,15 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { closeDb } from '../../src/store/sqlite/db.js';
-import { openRectifications } from '../../src/store/sqlite/reports.js';
 import { CONFIG_DIR } from '../helpers/config.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
-import { goodMonths, seed } from './seed.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
+import { goodMonths, seedStore } from './seed.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/orglife.js');
 const run = async (args: string[]) => {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ORGLIFE_DB: t.path, ORGLIFE_CONFIG: CONFIG_DIR },
+      env: { ...process.env, ORGLIFE_DB: t.spec, ORGLIFE_CONFIG: CONFIG_DIR },
     });
     return { code: 0, stdout, stderr };
   } catch (e) {
@@ -27,11 +25,11 @@ const run = async (args: string[]) => {
 // Each test spawns the CLI (node + tsx start-up), which takes seconds on a busy 2-core machine.
 vi.setConfig({ testTimeout: 90_000 });
 
-let t: TempDb;
-beforeAll(() => {
-  t = tempDb();
-  seed(
-    t.db,
+let t: TempStore;
+beforeAll(async () => {
+  t = await tempStore();
+  await seedStore(
+    t.store,
     [
       { code: 'CITY', name: '市委', kind: 'committee' },
       { code: 'T1', name: '甲镇党委', kind: 'committee', parent: 'CITY' },
@@ -41,17 +39,23 @@ beforeAll(() => {
     ],
     [...goodMonths('B1', ['2026-07', '2026-08', '2026-09']), ...goodMonths('S1', ['2026-07'])],
   );
-  closeDb(t.db);
 });
 afterAll(() => t.cleanup());
 
 describe('orglife report', () => {
-  it('prints one branch report as JSON with its rank and problems', async () => {
-    const r = await run(['report', '--org', 'B2', '--period', '2026-Q3', '--format', 'json', '--at', '2026-10-02T09:00']);
-    expect(r.code).toBe(0);
+  it('prints one branch report as JSON with its rank and problems; --save stores that report alone', async () => {
+    const r = await run(['report', '--org', 'B2', '--period', '2026-08', '--format', 'json', '--at', '2026-09-02T09:00', '--save']);
+    expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ org: 'B2', period: '2026-Q3', rank: 2, rankOf: 2 });
+    expect(j).toMatchObject({ org: 'B2', period: '2026-08', rank: 2, rankOf: 2 });
     expect(j.problems.length).toBeGreaterThan(0);
+    const items = await t.store.reports.rectifications({ org: 'B2' });
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((i) => i.reportPeriod === '2026-08')).toBe(true);
+    expect(r.stderr).toContain(`新建整改事项 ${items.length} 项`);
+    expect(await t.store.reports.stored('B2', '2026-08', 'branch')).toEqual(j);
+    expect(await t.store.reports.stored('B1', '2026-08', 'branch')).toBeUndefined();
+    expect(await t.store.reports.stored('T1', '2026-08', 'committee')).toBeUndefined();
   });
 
   it('explains a bad period label in Chinese', async () => {
@@ -82,12 +86,8 @@ describe('orglife report', () => {
     expect(readFileSync(join(out, 'committees', 'T1.html'), 'utf8')).toContain('甲镇党委 2026年第三季度党支部组织生活体检汇总');
     expect(existsSync(join(out, 'ranking.xlsx'))).toBe(true);
     expect(existsSync(join(out, 'rating.xlsx'))).toBe(true);
-    const db = (await import('../../src/store/sqlite/db.js')).openDb(t.path);
-    try {
-      expect(openRectifications(db, 'B2').length).toBeGreaterThan(0);
-    } finally {
-      closeDb(db);
-    }
+    expect((await t.store.reports.rectifications({ org: 'B2' })).filter((i) => i.reportPeriod === '2026-Q3').length).toBeGreaterThan(0);
+    expect(await t.store.reports.stored('CITY', '2026-Q3', 'committee')).toMatchObject({ org: 'CITY', branchCount: 3 });
   });
 });
 

@@ -15,6 +15,7 @@ import { reportMailState } from '../../src/store/sqlite/report-mails.js';
 import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
 import { runReportTick } from '../../src/reports/generate.js';
 import { closeDb, openDb } from '../../src/store/sqlite/db.js';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { SHARED_REDIS_URL, cleanupPrefix, uniquePrefix } from '../helpers/redis.js';
@@ -96,7 +97,7 @@ describe('monthly reports from import to inbox', () => {
     await b.fireTick('report_monthly', tick);
     await b.drain();
     // And the report run itself, repeated directly, finds everything planned: no second delivery.
-    const again = runReportTick({ db: tdb.db, config: shippedConfig(), available: ['email'], log: quietLog }, 'month', tick);
+    const again = await runReportTick({ store: storeFor(tdb.db), config: shippedConfig(), available: ['email'], log: quietLog }, 'month', tick);
     expect(again).toMatchObject({ period: '2026-10', generated: false, planned: 0, deliveries: 0 });
     expect(listDeliveries(tdb.db)).toHaveLength(4);
     await b.drain();
@@ -110,7 +111,7 @@ describe('monthly reports from import to inbox', () => {
     const replicas = [tempDbHandle(tdb.path), tempDbHandle(tdb.path)];
     try {
       const stats = await Promise.all(
-        replicas.map(async (db) => runReportTick({ db, config: shippedConfig(), available: ['email'], log: quietLog }, 'month', tick)),
+        replicas.map(async (db) => runReportTick({ store: storeFor(db), config: shippedConfig(), available: ['email'], log: quietLog }, 'month', tick)),
       );
       expect(stats.filter((s) => s.generated)).toHaveLength(1);
       expect(stats[0]!.deliveries + stats[1]!.deliveries).toBe(4); // the reports of B1 (two addresses), B2 and T1

@@ -1,21 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePeriod, parseTimestamp } from '../../src/domain/calendar.js';
-import { importRecords } from '../../src/import/index.js';
 import { buildReports, ReportError } from '../../src/reports/gather.js';
-import { closeRectification, openRectifications, storeReports } from '../../src/store/sqlite/reports.js';
+import { saveReports } from '../../src/reports/generate.js';
 import { shippedConfig } from '../helpers/config.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
-import { goodMonths, seed } from './seed.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
+import { goodMonths, seedStore } from './seed.js';
 
 const Q3 = parsePeriod('2026-Q3')!;
 const Q3_MONTHS = ['2026-07', '2026-08', '2026-09'];
 
 describe('reports built from the store', () => {
-  let t: TempDb;
-  beforeEach(() => {
-    t = tempDb();
-    seed(
-      t.db,
+  let t: TempStore;
+  beforeEach(async () => {
+    t = await tempStore();
+    await seedStore(
+      t.store,
       [
         { code: 'CITY', name: '市委', kind: 'committee' },
         { code: 'T1', name: '甲镇党委', kind: 'committee', parent: 'CITY' },
@@ -28,12 +27,13 @@ describe('reports built from the store', () => {
       [...goodMonths('B1', ['2026-04', '2026-05', '2026-06', ...Q3_MONTHS]), ...goodMonths('B2', Q3_MONTHS), ...goodMonths('B3', ['2026-07'])],
     );
   });
-  afterEach(() => t.cleanup());
+  afterEach(async () => t.cleanup());
+  const openItems = async (org: string) => (await t.store.reports.rectifications({ org })).filter((i) => i.status === 'open');
 
   const at = (s: string) => parseTimestamp(s)!;
 
-  it('reads meetings of the whole quarter in bulk and ranks city-wide and within committees', () => {
-    const { reports, summaries } = buildReports(t.db, shippedConfig(), Q3, at('2026-10-02T09:00'));
+  it('reads meetings of the whole quarter in bulk and ranks city-wide and within committees', async () => {
+    const { reports, summaries } = await buildReports(t.store, shippedConfig(), Q3, at('2026-10-02T09:00'));
     const by = new Map(reports.map((r) => [r.org, r]));
     expect([...by.keys()].sort()).toEqual(['B1', 'B2', 'B3']); // B4 was founded after Q3
     expect(by.get('B1')!.stats.met).toBe(by.get('B1')!.stats.required);
@@ -43,30 +43,43 @@ describe('reports built from the store', () => {
     expect(summaries.find((s) => s.org === 'CITY')!.branchCount).toBe(3);
   });
 
-  it('computes the previous period when it was never stored, to show rank and score changes', () => {
-    const r = buildReports(t.db, shippedConfig(), Q3, at('2026-10-02T09:00')).reports.find((x) => x.org === 'B2')!;
+  it('computes the previous period when it was never stored, to show rank and score changes', async () => {
+    const r = (await buildReports(t.store, shippedConfig(), Q3, at('2026-10-02T09:00'))).reports.find((x) => x.org === 'B2')!;
     expect(r.previous).toMatchObject({ period: '2026-Q2', rank: 2 });
     expect(r.change.rank).toBe(1);
     expect(r.change.score! > 0).toBe(true);
   });
 
-  it('uses stored reports of earlier periods for the change and the trend', () => {
+  it('uses stored reports of earlier periods for the change and the trend', async () => {
     const config = shippedConfig();
-    const q2 = buildReports(t.db, config, parsePeriod('2026-Q2')!, at('2026-07-02T09:00'));
-    storeReports(t.db, q2.reports, q2.summaries, at('2026-07-02T09:00'));
-    const r = buildReports(t.db, config, Q3, at('2026-10-02T09:00')).reports.find((x) => x.org === 'B1')!;
+    const q2 = await buildReports(t.store, config, parsePeriod('2026-Q2')!, at('2026-07-02T09:00'));
+    await saveReports(t.store, q2.reports, q2.summaries, at('2026-07-02T09:00'));
+    const r = (await buildReports(t.store, config, Q3, at('2026-10-02T09:00'))).reports.find((x) => x.org === 'B1')!;
     const stored = q2.reports.find((x) => x.org === 'B1')!;
     expect(r.previous).toMatchObject({ period: '2026-Q2', score: stored.score, rank: stored.rank });
     expect(r.trend.at(-2)).toEqual({ period: '2026-Q2', score: stored.score });
   });
 
-  it('scores imported assessments and caps a vetoed branch at four stars', () => {
-    importRecords(t.db, 'assessments', [
-      { 组织编码: 'B1', 指标: '组织生活成效', 期间: '2026-Q3', 得分: 40 },
-      { org: 'B2', indicator: '组织生活成效', period: '2026', score: 100 },
-    ], 'test');
-    importRecords(t.db, 'vetoes', [{ 组织编码: 'B2', 期间: '2026-08', 事项: '发生安全责任事故' }], 'test');
-    const by = new Map(buildReports(t.db, shippedConfig(), Q3, at('2026-10-02T09:00')).reports.map((r) => [r.org, r]));
+  it('computes the previous period of the branches whose report of it was not stored (one saved by hand)', async () => {
+    const config = shippedConfig();
+    const q2 = await buildReports(t.store, config, parsePeriod('2026-Q2')!, at('2026-07-02T09:00'));
+    const b1 = { ...q2.reports.find((x) => x.org === 'B1')!, score: 12.3 }; // marked: the stored headline wins
+    await saveReports(t.store, [b1], [], at('2026-07-02T09:00'));
+    const by = new Map((await buildReports(t.store, config, Q3, at('2026-10-02T09:00'))).reports.map((r) => [r.org, r]));
+    expect(by.get('B1')!.previous).toMatchObject({ period: '2026-Q2', score: 12.3 });
+    expect(by.get('B2')!.previous).toMatchObject({ period: '2026-Q2', rank: 2 });
+    expect(by.get('B2')!.change.rank).toBe(1);
+  });
+
+  it('scores imported assessments and caps a vetoed branch at four stars', async () => {
+    await seedStore(t.store, [], [], {
+      assessments: [
+        { org: 'B1', indicator: '组织生活成效', period: '2026-Q3', score: 40 },
+        { org: 'B2', indicator: '组织生活成效', period: '2026', score: 100 },
+      ],
+      vetoes: [{ org: 'B2', period: '2026-08', item: '发生安全责任事故' }],
+    });
+    const by = new Map((await buildReports(t.store, shippedConfig(), Q3, at('2026-10-02T09:00'))).reports.map((r) => [r.org, r]));
     const imported = (org: string) => by.get(org)!.categories.find((c) => c.id === 'org_life')!.indicators.find((i) => i.id === '组织生活成效')!.score;
     expect(imported('B1')).toBe(40);
     expect(imported('B2')).toBe(100);
@@ -76,25 +89,25 @@ describe('reports built from the store', () => {
     expect(by.get('B2')!.problems[0]).toMatchObject({ rule: 'veto', message: '列入负面清单：发生安全责任事故' });
   });
 
-  it('refuses a period that has not ended', () => {
-    expect(() => buildReports(t.db, shippedConfig(), parsePeriod('2026-10')!, at('2026-10-20T09:00'))).toThrow(ReportError);
+  it('refuses a period that has not ended', async () => {
+    await expect(buildReports(t.store, shippedConfig(), parsePeriod('2026-10')!, at('2026-10-20T09:00'))).rejects.toThrow(ReportError);
   });
 
-  it('tracks rectification items: created once with the first deadline, overdue in the next report until closed', () => {
+  it('tracks rectification items: created once with the first deadline, overdue in the next report until closed', async () => {
     const config = shippedConfig();
-    const first = buildReports(t.db, config, Q3, at('2026-10-02T09:00'));
-    expect(storeReports(t.db, first.reports, first.summaries, at('2026-10-02T09:00'))).toBeGreaterThan(0);
-    expect(storeReports(t.db, first.reports, first.summaries, at('2026-10-05T09:00'))).toBe(0);
-    const items = openRectifications(t.db, 'B3');
+    const first = await buildReports(t.store, config, Q3, at('2026-10-02T09:00'));
+    expect(await saveReports(t.store, first.reports, first.summaries, at('2026-10-02T09:00'))).toBeGreaterThan(0);
+    expect(await saveReports(t.store, first.reports, first.summaries, at('2026-10-05T09:00'))).toBe(0);
+    const items = await openItems('B3');
     expect(items.length).toBe(first.reports.find((r) => r.org === 'B3')!.problems.length);
     expect(new Set(items.map((i) => i.dueAt))).toEqual(new Set([parseTimestamp('2026-11-02')!]));
 
-    const nov = buildReports(t.db, config, parsePeriod('2026-11')!, at('2026-12-02T09:00')).reports.find((r) => r.org === 'B3')!;
+    const nov = (await buildReports(t.store, config, parsePeriod('2026-11')!, at('2026-12-02T09:00'))).reports.find((r) => r.org === 'B3')!;
     expect(nov.stats.rectifications.overdue).toBe(items.length);
     expect(nov.problems.filter((p) => p.rule === 'rectification-overdue')).toHaveLength(items.length);
 
-    for (const i of items) expect(closeRectification(t.db, i.id, '已整改', at('2026-11-20T09:00'))).toBe(true);
-    const after = buildReports(t.db, config, parsePeriod('2026-11')!, at('2026-12-02T09:00')).reports.find((r) => r.org === 'B3')!;
+    for (const i of items) expect(await t.store.reports.closeRectification(i.id, '已整改', at('2026-11-20T09:00'))).toBe(true);
+    const after = (await buildReports(t.store, config, parsePeriod('2026-11')!, at('2026-12-02T09:00'))).reports.find((r) => r.org === 'B3')!;
     expect(after.problems.filter((p) => p.rule === 'rectification-overdue')).toEqual([]);
   });
 });

@@ -153,7 +153,7 @@ describe('the delivery worker on report deliveries', () => {
   it('falls back from a rejected report email to an SMS pointer along routing.report, created once', async () => {
     const config = setup(['email', 'sms']);
     rejectB2 = true;
-    runReportTick({ db: t.db, config, available: notifiers.enabled, log: quietLog }, 'month', tick);
+    await runReportTick({ store: storeFor(t.db), config, available: notifiers.enabled, log: quietLog }, 'month', tick);
     const b2 = listDeliveries(t.db).find((d) => d.recipient === 'b2@example.com')!;
     const result = await work(notifiers, config, b2.id, tick);
     expect(result).toMatch(/^fallback:\d+$/);
@@ -174,7 +174,7 @@ describe('the delivery worker on report deliveries', () => {
 
   it('sends an SMS pointer and the full report by email when routing.report starts with SMS', async () => {
     const config = setup(['sms', 'email']);
-    runReportTick({ db: t.db, config, available: notifiers.enabled, log: quietLog }, 'month', tick);
+    await runReportTick({ store: storeFor(t.db), config, available: notifiers.enabled, log: quietLog }, 'month', tick);
     expect(listDeliveries(t.db).map((d) => `${d.channel}:${d.recipient}`)).toEqual([
       'http_sms:13800002222', 'email:b1@example.com', 'http_sms:13800003333', 'email:b1clerk@example.com',
       'http_sms:13800004444', 'email:b2@example.com', 'http_sms:13800005555', 'http_sms:13800001111', 'email:t1@example.com',
@@ -183,7 +183,7 @@ describe('the delivery worker on report deliveries', () => {
 
   it('cancels a report delivery whose stored report was deleted instead of sending it', async () => {
     const config = setup(['email']);
-    runReportTick({ db: t.db, config, available: notifiers.enabled, log: quietLog }, 'month', tick);
+    await runReportTick({ store: storeFor(t.db), config, available: notifiers.enabled, log: quietLog }, 'month', tick);
     const [first] = listDeliveries(t.db);
     t.db.$client.prepare('DELETE FROM reports WHERE id = ?').run(first!.reportId);
     expect(await work(notifiers, config, first!.id, tick)).toBe('cancelled');
@@ -192,7 +192,7 @@ describe('the delivery worker on report deliveries', () => {
 
   it('counts report mails apart from warnings in the statistics', async () => {
     const config = setup(['email']);
-    runReportTick({ db: t.db, config, available: notifiers.enabled, log: quietLog }, 'month', tick);
+    await runReportTick({ store: storeFor(t.db), config, available: notifiers.enabled, log: quietLog }, 'month', tick);
     for (const d of listDeliveries(t.db)) await work(notifiers, config, d.id, tick);
     const [nov] = deliveryStats(t.db);
     expect(nov).toMatchObject({ period: '2026-11', messages: 0, items: 0, committees: [], reports: { messages: 4, branch: 3, committee: 1, byChannel: { email: 4 } } });

@@ -7,10 +7,8 @@ import { parsePeriod, periodOf, previousPeriod } from '../../domain/calendar.js'
 import { buildReports, ReportError } from '../../reports/gather.js';
 import { renderBranch, renderCommittee, type ReportFormat } from '../../reports/render/index.js';
 import type { BranchReport, CommitteeSummary } from '../../reports/types.js';
-import { orgKindOf } from '../../store/sqlite/alerts.js';
 import { countReportBuild } from '../../metrics.js';
 import { dataVersion } from '../../store/data-version.js';
-import { loadStoredReport } from '../../store/sqlite/reports.js';
 import { ApiError } from '../errors.js';
 import { requireInScope } from '../scope.js';
 import { unknownOrg } from './alerts.js';
@@ -41,7 +39,7 @@ interface CachedBuild {
   version: string;
   config: unknown;
   day: number;
-  built: ReturnType<typeof buildReports>;
+  built: Awaited<ReturnType<typeof buildReports>>;
 }
 
 const CONTENT_TYPES: Record<ReportFormat, string> = {
@@ -53,13 +51,14 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
 /** The report route. */
 export function reportRoutes(deps: ApiDeps): RouteSpec[] {
   const cache = new Map<string, CachedBuild>();
-  const buildFor = (period: NonNullable<ReturnType<typeof parsePeriod>>, now: number) => {
+  const store = deps.store;
+  const buildFor = async (period: NonNullable<ReturnType<typeof parsePeriod>>, now: number) => {
     const config = deps.config();
     const version = dataVersion(deps.db);
     const day = Math.floor((now + 8 * 3600_000) / 86_400_000);
     const hit = cache.get(period.label);
     if (hit && hit.version === version && hit.config === config && hit.day === day && now - hit.at < CACHE_MS) return hit.built;
-    const built = buildReports(deps.db, config, period, now);
+    const built = await buildReports(store, config, period, now);
     countReportBuild(period.label);
     cache.delete(period.label);
     cache.set(period.label, { at: now, version, config, day, built });
@@ -100,16 +99,15 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
         if (!period) {
           throw new ApiError(400, 'invalid_period', `期间格式无效 / invalid period "${q.period}" (expected 2026-10, 2026-Q3 or 2026)`);
         }
-        const kind = orgKindOf(deps.db, org);
+        const kind = await store.orgs.kindOf(org);
         if (!kind) throw unknownOrg(org);
         await requireInScope(deps.store, request, org);
         const format = q.format ?? (/\btext\/html\b/.test(request.headers.accept ?? '') ? 'html' : 'json');
 
-        let report: BranchReport | CommitteeSummary | undefined =
-          kind === 'branch' ? loadStoredReport(deps.db, org, period.label, 'branch') : loadStoredReport(deps.db, org, period.label, 'committee');
+        let report = (await store.reports.stored(org, period.label, kind)) as BranchReport | CommitteeSummary | undefined;
         if (!report) {
           try {
-            const built = buildFor(period, now);
+            const built = await buildFor(period, now);
             report = kind === 'branch' ? built.reports.find((r) => r.org === org) : built.summaries.find((s) => s.org === org);
           } catch (e) {
             if (e instanceof ReportError) throw new ApiError(422, 'report_unavailable', e.message);

@@ -4,11 +4,10 @@
  */
 import type { Command } from 'commander';
 import { DOMAINS, DOMAIN_NAMES_ZH, type Domain } from '../../domain/types.js';
-import { closeDb } from '../../store/sqlite/db.js';
 import { rankingRows, saveRankingXlsx } from '../../reports/xlsx.js';
 import { rankChangeText, scoreText, starsText } from '../../reports/render/text.js';
 import { UserError } from '../errors.js';
-import { buildOrFail, openForReports, parseAt, parsePeriodFlag } from './report.js';
+import { buildOrFail, parseAt, parsePeriodFlag, withReportStore } from './report.js';
 
 interface RankingFlags {
   period?: string;
@@ -44,9 +43,8 @@ export function registerRanking(program: Command): void {
       const now = parseAt(flags.at);
       const limit = flags.limit === undefined ? Infinity : Number(flags.limit);
       if (!(limit > 0)) throw new UserError(`无效的 --limit "${flags.limit}"：应为正整数 / invalid limit`);
-      const { db, config } = openForReports();
-      try {
-        const { reports } = buildOrFail(db, config, p, now);
+      await withReportStore(async (store, config) => {
+        const { reports } = await buildOrFail(store, config, p, now);
         const periodName = reports[0]?.periodName ?? p.label;
         const rows = rankingRows(reports, domain);
         const lines: string[] = [];
@@ -68,8 +66,6 @@ export function registerRanking(program: Command): void {
           await saveRankingXlsx(flags.xlsx, reports, periodName, domain);
           process.stderr.write(`已导出 / written: ${flags.xlsx}\n`);
         }
-      } finally {
-        closeDb(db);
-      }
+      });
     });
 }

@@ -7,9 +7,8 @@
 import type { Command } from 'commander';
 import { closeRectificationItem, RectificationError, rectificationTable, rectificationView } from '../../reports/rectification.js';
 import type { Store } from '../../store/port.js';
-import { parseAtOption } from '../existing-db.js';
+import { parseAtOption, withExistingStore } from '../existing-db.js';
 import { UserError } from '../errors.js';
-import { withExistingStore } from './report.js';
 
 const withStore = <T>(fn: (store: Store) => Promise<T>): Promise<T> => withExistingStore(fn, [RectificationError]);
 const parseAt = parseAtOption;

@@ -3,22 +3,22 @@
  *   orglife report --org CODE --period 2026-10 [--format html|md|json] [--out PATH]
  *   orglife report --all --period 2026-Q3 --out DIR [--format …]
  * A branch code gives its report; a committee code gives its summary. Ranks are always computed
- * over the whole city. --save stores the reports and their rectification items (the daemon does
- * this on schedule); without it nothing is written to the database.
+ * over the whole city. --save stores what is shown — the one report with --org, every report with
+ * --all — and its rectification items (the daemon does this on schedule and adds the reports not
+ * saved yet); without it nothing is written to the database.
  */
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { defaultConfigPath, loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { parsePeriod, parseTimestamp, type Period } from '../../domain/calendar.js';
-import { closeDb, defaultDbPath, openDb, type Db } from '../../store/sqlite/db.js';
-import { storeReports } from '../../store/sqlite/reports.js';
-import { defaultStoreSpec, openStore } from '../../store/open.js';
-import { StoreBusyError, StoreMissingError, StoreSpecError } from '../../store/errors.js';
 import type { Store } from '../../store/port.js';
+import { withExistingStore } from '../existing-db.js';
 import { buildReports, ReportError, type BuildResult } from '../../reports/gather.js';
+import { saveReports } from '../../reports/generate.js';
+import type { BranchReport, CommitteeSummary } from '../../reports/types.js';
 import { renderBranch, renderCommittee, type ReportFormat, REPORT_FORMATS } from '../../reports/render/index.js';
 import { saveRankingXlsx } from '../../reports/xlsx.js';
 import { ratingListSheets } from '../../rating/report-xlsx.js';
@@ -55,39 +55,6 @@ export function parsePeriodFlag(label: string | undefined): Period {
   return p;
 }
 
-/** Open the database (it must exist) and load the configuration. */
-export function openForReports(): { db: Db; config: Config } {
-  const { config } = loadConfig(defaultConfigPath());
-  const dbPath = defaultDbPath();
-  if (!existsSync(dbPath)) {
-    throw new UserError(`数据库不存在：${dbPath}，请先导入数据（orglife import）或设置 ORGLIFE_DB / database not found`);
-  }
-  return { db: openDb(dbPath), config };
-}
-
-/**
- * Run fn on the existing store (ORGLIFE_DB: a SQLite file or a postgres:// URL), closing it
- * afterwards. A missing database, a bad spec, a busy store and errors of the listed domain classes
- * become one-line user errors (no stack).
- */
-export async function withExistingStore<T>(fn: (store: Store) => Promise<T>, userErrors: (new (...a: never[]) => Error)[] = []): Promise<T> {
-  let store: Store;
-  try {
-    store = await openStore(defaultStoreSpec(), { mustExist: true });
-  } catch (e) {
-    if (e instanceof StoreMissingError || e instanceof StoreSpecError) throw new UserError(e.message);
-    throw e;
-  }
-  try {
-    return await fn(store);
-  } catch (e) {
-    if (e instanceof StoreBusyError || userErrors.some((cls) => e instanceof cls)) throw new UserError((e as Error).message);
-    throw e;
-  } finally {
-    await store.close();
-  }
-}
-
 /** Run fn with the configuration and the existing store (report errors become user errors). */
 export async function withReportStore<T>(fn: (store: Store, config: Config) => Promise<T>): Promise<T> {
   const { config } = loadConfig(defaultConfigPath());
@@ -95,9 +62,9 @@ export async function withReportStore<T>(fn: (store: Store, config: Config) => P
 }
 
 /** Build reports, turning report errors into user errors. */
-export function buildOrFail(db: Db, config: Config, p: Period, now: number, onProgress?: (done: number, total: number) => void): BuildResult {
+export async function buildOrFail(store: Store, config: Config, p: Period, now: number, onProgress?: (done: number, total: number) => void): Promise<BuildResult> {
   try {
-    return buildReports(db, config, p, now, { onProgress });
+    return await buildReports(store, config, p, now, { onProgress });
   } catch (e) {
     if (e instanceof ReportError) throw new UserError(e.message);
     throw e;
@@ -161,12 +128,11 @@ async function runReport(flags: ReportFlags): Promise<void> {
   const p = parsePeriodFlag(flags.period);
   const now = parseAt(flags.at);
   if (flags.all && !flags.out) throw new UserError('--all 需要用 --out 指定输出目录 / --all needs --out DIR');
-  const { db, config } = openForReports();
-  try {
+  await withReportStore(async (store, config) => {
     const bar = progressBar('计算');
     let built: BuildResult;
     try {
-      built = buildOrFail(db, config, p, now, flags.all ? bar.update : undefined);
+      built = await buildOrFail(store, config, p, now, flags.all ? bar.update : undefined);
     } finally {
       bar.stop();
     }
@@ -176,16 +142,19 @@ async function runReport(flags: ReportFlags): Promise<void> {
       if (!org) throw new UserError(`未找到组织编码 "${code}"，请检查编码或先导入组织 / unknown org code`);
       const format = formatOf(flags.format, flags.out, 'md');
       let text: string;
+      let shown: { branch: BranchReport[]; committees: CommitteeSummary[] };
       if (org.kind === 'branch') {
         const r = built.reports.find((x) => x.org === code);
         if (!r) throw new UserError(`支部 "${code}" 在 ${p.label} 尚未成立（成立日期 ${org.establishedOn}），无体检报告 / branch founded after the period`);
         text = renderBranch(r, format);
+        shown = { branch: [r], committees: [] };
       } else {
         const s = built.summaries.find((x) => x.org === code);
         if (!s) throw new UserError(`党委 "${code}" 下没有支部，无汇总 / committee has no branches`);
         text = renderCommittee(s, format);
+        shown = { branch: [], committees: [s] };
       }
-      if (flags.save) save(db, built, now);
+      if (flags.save) await save(store, shown.branch, shown.committees, now);
       if (flags.out) {
         writeFileSync(flags.out, text);
         process.stderr.write(`已写出 / written: ${flags.out}\n`);
@@ -211,16 +180,14 @@ async function runReport(flags: ReportFlags): Promise<void> {
     write.stop();
     await saveRankingXlsx(join(dir, 'ranking.xlsx'), built.reports, built.reports[0]?.periodName ?? p.label);
     await saveSheets(join(dir, 'rating.xlsx'), ratingListSheets(built.summaries, built.reports[0]?.periodName ?? p.label));
-    if (flags.save) save(db, built, now);
+    if (flags.save) await save(store, built.reports, built.summaries, now);
     process.stdout.write(
       `已生成 ${p.label} 体检报告 ${built.reports.length} 份、党委汇总 ${built.summaries.length} 份，排名表 ranking.xlsx、评星定级清单 rating.xlsx：${dir}\n`,
     );
-  } finally {
-    closeDb(db);
-  }
+  });
 }
 
-function save(db: Db, built: BuildResult, now: number): void {
-  const created = storeReports(db, built.reports, built.summaries, now);
+async function save(store: Store, branch: BranchReport[], committees: CommitteeSummary[], now: number): Promise<void> {
+  const created = await saveReports(store, branch, committees, now);
   process.stderr.write(`已保存报告；新建整改事项 ${created} 项 / reports stored\n`);
 }

@@ -8,7 +8,7 @@ import { statsText } from '../../alerts/format.js';
 import { parsePeriod } from '../../domain/calendar.js';
 import type { PeriodStats } from '../../store/types/deliveries.js';
 import { UserError } from '../errors.js';
-import { withExistingStore } from './report.js';
+import { withExistingStore } from '../existing-db.js';
 
 /** The figures of a period in which nothing was sent. */
 const emptyPeriodStats = (period: string): PeriodStats => ({
