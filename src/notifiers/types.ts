@@ -29,6 +29,15 @@ export interface OutgoingMessage {
   html?: string;
   /** Template SMS content; required by aliyun_sms and tencent_sms, sent along by http_sms. */
   sms?: SmsContent;
+  /** Files attached to an email (other channels ignore them). */
+  attachments?: MailAttachment[];
+}
+
+/** A file attached to an email. The content may be made only when the message is sent (an XLSX of a big committee). */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer | (() => Promise<Buffer>);
 }
 
 /** What a successful send returns: the provider's id, for tracing (null when it gives none). */

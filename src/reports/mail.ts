@@ -12,6 +12,7 @@ import type { ChannelName, LogicalChannel, OutgoingMessage } from '../notifiers/
 import { renderBranchHtml, renderBranchMarkdown, renderCommitteeHtml, renderCommitteeMarkdown } from './render/index.js';
 import { scoreText } from './render/text.js';
 import type { BranchReport, CommitteeSummary } from './types.js';
+import { committeeXlsx } from './committee-xlsx.js';
 import type { ReportSend, ReportToPlan } from '../store/types/deliveries.js';
 
 export type { ReportSend, ReportToPlan } from '../store/types/deliveries.js';
@@ -131,9 +132,47 @@ export function branchMail(r: BranchReport): Omit<OutgoingMessage, 'to'> {
   return { subject: branchSubject(r), text: renderBranchMarkdown(r), html: renderBranchHtml(r) };
 }
 
-/** Subject, text and HTML of a committee summary email. */
+/**
+ * Lists of a committee summary longer than this are cut to their first rows in its mail (the
+ * ranking best first, those needing attention most severe first); the full lists go along as an
+ * XLSX attachment. A city's root committee has every branch below it: 20,000 rows are no mail.
+ */
+export const MAIL_LIST_ROWS = 30;
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The file name of a summary's attachment (org codes are free text, file names are not). */
+export function committeeAttachmentName(s: Pick<CommitteeSummary, 'org' | 'period'>): string {
+  return `${s.org.replace(/[^\p{L}\p{N}._-]/gu, '_')}-${s.period}-党支部体检汇总.xlsx`;
+}
+
+/** The summary as its mail body shows it: null when every list fits, else the lists cut to `rows`. */
+export function committeeMailView(s: CommitteeSummary, rows = MAIL_LIST_ROWS): CommitteeSummary | null {
+  const r = s.rating;
+  const long = [s.branches, s.attention, ...(r ? [r.fiveStarCandidates, r.weakBranches, r.demoSites] : [])].some((l) => l.length > rows);
+  if (!long) return null;
+  return {
+    ...s,
+    branches: s.branches.slice(0, rows),
+    attention: s.attention.slice(0, rows),
+    ...(r ? { rating: { ...r, fiveStarCandidates: r.fiveStarCandidates.slice(0, rows), weakBranches: r.weakBranches.slice(0, rows), demoSites: r.demoSites.slice(0, rows) } } : {}),
+  };
+}
+
+/** Subject, text and HTML of a committee summary email; a summary with long lists carries them in full as an XLSX attachment. */
 export function committeeMail(s: CommitteeSummary): Omit<OutgoingMessage, 'to'> {
-  return { subject: committeeSubject(s), text: renderCommitteeMarkdown(s), html: renderCommitteeHtml(s) };
+  const view = committeeMailView(s);
+  if (!view) return { subject: committeeSubject(s), text: renderCommitteeMarkdown(s), html: renderCommitteeHtml(s) };
+  const filename = committeeAttachmentName(s);
+  const note =
+    `本汇总共 ${s.branchCount} 个支部（需重点关注 ${s.attention.length} 个），邮件正文中各名单只列前 ${MAIL_LIST_ROWS} 个` +
+    `（支部排名按得分、需重点关注按严重程度排序），完整名单见附件《${filename}》。`;
+  return {
+    subject: committeeSubject(s),
+    text: renderCommitteeMarkdown(view, { note }),
+    html: renderCommitteeHtml(view, { note }),
+    attachments: [{ filename, contentType: XLSX_TYPE, content: () => committeeXlsx(s) }],
+  };
 }
 
 /**

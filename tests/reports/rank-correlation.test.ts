@@ -12,7 +12,6 @@ import { importRecords } from '../../src/import/index.js';
 import { buildReports } from '../../src/reports/gather.js';
 import { ranks, spearman } from '../../src/reports/rank-correlation.js';
 import { saveReports } from '../../src/reports/generate.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { scoresAndOpenItems } from '../../src/store/score-truth.js';
 import { generateCity } from '../../src/synth/index.js';
 import { shippedConfig } from '../helpers/config.js';

@@ -52,12 +52,18 @@ export class EmailNotifier implements Notifier {
       throw new NotifierError('email', `邮箱地址无效 / invalid email address: "${to.slice(0, 80)}"`, { permanent: true, code: 'invalid_address' });
     }
     try {
+      const attachments = msg.attachments?.length
+        ? await Promise.all(
+            msg.attachments.map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: typeof a.content === 'function' ? await a.content() : a.content })),
+          )
+        : undefined;
       const info = await this.#transport.sendMail({
         from: this.#from,
         to,
         subject: msg.subject,
         text: msg.text,
         ...(msg.html ? { html: msg.html } : {}),
+        ...(attachments ? { attachments } : {}),
       });
       this.#log?.debug({ channel: 'email', to, messageId: info.messageId }, 'email sent');
       return { providerMessageId: info.messageId ?? null };

@@ -30,8 +30,8 @@ function distributionChart(title: string, bars: { label: string; count: number }
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" style="max-width:100%;height:auto"><title>${e(title)}</title>${rows}</svg>`;
 }
 
-/** The committee summary as an HTML document. */
-export function renderCommitteeHtml(c: CommitteeSummary): string {
+/** The committee summary as an HTML document; `note` (plain text) is shown under the title (a mail whose lists were cut). */
+export function renderCommitteeHtml(c: CommitteeSummary, opts: { note?: string } = {}): string {
   const title = `${c.name} ${c.periodName}党支部组织生活体检汇总`;
   const overview = table(
     ['支部数', '参评支部', '平均分', '需重点关注'],
@@ -64,6 +64,7 @@ export function renderCommitteeHtml(c: CommitteeSummary): string {
   const body =
     `<h1 style="font-size:22px;text-align:center;color:#b71c1c;margin:8px 0">${e(title)}</h1>` +
     `<p style="text-align:center;font-size:13px;color:#666">组织编码：${e(c.org)}　生成时间：${e(generatedText(c.generatedAt))}</p>` +
+    (opts.note ? `<p style="background:#fff8e1;border:1px solid #ffcc80;padding:8px;font-size:14px">${e(opts.note)}</p>` : '') +
     `<section>${h2('总体情况')}${overview}</section>` +
     `<section>${h2('等次分布')}${grades}</section>` +
     `<section>${h2('星级分布')}${stars}</section>` +

@@ -72,11 +72,12 @@ export function renderBranchMarkdown(r: BranchReport): string {
   return out.join('\n');
 }
 
-/** The committee summary as Markdown. */
-export function renderCommitteeMarkdown(c: CommitteeSummary): string {
+/** The committee summary as Markdown; `note` is shown under the title (a mail whose lists were cut). */
+export function renderCommitteeMarkdown(c: CommitteeSummary, opts: { note?: string } = {}): string {
   const out: string[] = [];
   out.push(`# ${m(c.name)} ${c.periodName}党支部组织生活体检汇总`, '');
   out.push(`生成时间：${generatedText(c.generatedAt)}　支部数：${c.branchCount}　参评：${c.ratedCount}　平均分：${scoreText(c.averageScore)}`, '');
+  if (opts.note) out.push(`> ${m(opts.note)}`, '');
   out.push('## 等次分布', '', mdTable(c.grades.map((g) => m(g.grade)), [c.grades.map((g) => String(g.count))]), '');
   out.push('## 星级分布', '', mdTable(c.stars.map((s) => `${s.stars}星`), [c.stars.map((s) => String(s.count))]), '');
   const roster = committeeMembersText(c);
