@@ -1,7 +1,7 @@
 /**
  * The console on a server of its own, for `orglife console`: a look at a database without Redis
- * or the daemon (no schedules, no deliveries). Every action is refused (read-only); signing in
- * still records the session in the database.
+ * or the daemon (no schedules, no deliveries). Every action is refused (read-only); the CLI gives
+ * it a read-only store whose sessions live in memory (./memory-accounts.ts).
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';

@@ -1,6 +1,7 @@
 /**
  * `orglife console [--host H] [--port N] [--config PATH]`: the web console over the database
- * (ORGLIFE_DB), read-only and without Redis, until Ctrl-C. `orglife daemon` serves the same console
+ * (ORGLIFE_DB), read-only and without Redis, until Ctrl-C: the store is opened read-only and
+ * never migrated; sessions and sign-in counts live in memory (src/console/memory-accounts.ts). `orglife daemon` serves the same console
  * with actions enabled.
  */
 import type { Command } from 'commander';
@@ -22,10 +23,12 @@ export function registerConsole(program: Command): void {
       const { config } = loadConfig(opts.config ?? defaultConfigPath());
       const port = opts.port === undefined ? (env.httpPort ?? config.http.port) : Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`端口无效 / invalid --port "${opts.port}"`);
-      // A missing database is a bilingual StoreMissingError (the CLI shows its message).
-      const store = await openStore(defaultStoreSpec(), { mustExist: true });
+      // Read only: never migrated or written (sessions and sign-in counts are kept in memory). A
+      // missing database is a bilingual StoreMissingError (the CLI shows its message).
+      const store = await openStore(defaultStoreSpec(), { mustExist: true, readonly: true, migrate: false });
       const { buildConsoleServer } = await import('../../console/server.js');
-      const app = await buildConsoleServer({ store, config, log, readOnly: true, env });
+      const { withMemoryAccounts } = await import('../../console/memory-accounts.js');
+      const app = await buildConsoleServer({ store: withMemoryAccounts(store), config, log, readOnly: true, env });
       await app.listen({ host: opts.host ?? config.http.host, port });
       const a = app.server.address();
       const where = a && typeof a === 'object' ? `http://${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}/console` : '';
