@@ -7,8 +7,8 @@ import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } 
 import { join, resolve } from 'node:path';
 import { LEVELS, type Level, type RuleId } from '../domain/types.js';
 import { iterateCity, type ResolvedCityOptions } from './city.js';
-import { countByLevel, expectedFindings } from './expected.js';
-import type { BranchHealth, CityOptions, MeetingRow, OrgRow } from './types.js';
+import { countByLevel, expectedFindings, expectedMemberFindings } from './expected.js';
+import type { BranchHealth, CityOptions, ExpectedFinding, MeetingRow, OrgRow } from './types.js';
 import { ATTENDANCE_KEYS, MEMBER_KEYS, branchRoster, branchSignIns } from './members.js';
 
 export const ORG_KEYS = [
@@ -104,11 +104,14 @@ export function writeCityFiles(opts: WriteCityOptions): CityFilesInfo {
   let signIns = 0;
   for (const b of stream.branches()) {
     orgSink.write(line(b.org, ORG_KEYS));
+    let memberFindings: ExpectedFinding[] = [];
     if (roster) {
       const rows = branchRoster(stream.options.seed, branches, b.org, stream.options.now);
       for (const r of rows) roster.write(line(r, MEMBER_KEYS));
       memberCount += rows.length;
-      for (const a of branchSignIns(rows, b.meetings)) {
+      const signs = branchSignIns(rows, b.meetings);
+      memberFindings = expectedMemberFindings(b.org.code, rows, signs, b.meetings, stream.options.nowMs);
+      for (const a of signs) {
         if (!signSink || inSignPart >= partRows) {
           signSink?.close();
           const file = join(out, `attendance-${String(attendanceFiles.length + 1).padStart(4, '0')}.${format}`);
@@ -137,7 +140,7 @@ export function writeCityFiles(opts: WriteCityOptions): CityFilesInfo {
     meetings += b.meetings.length;
     branches++;
     health[b.manifest.health]++;
-    const found = expectedFindings(b.manifest, stream.options.nowMs);
+    const found = [...expectedFindings(b.manifest, stream.options.nowMs), ...memberFindings];
     const byLevel = countByLevel(found);
     for (const l of LEVELS) expected[l] += byLevel[l];
     for (const f of found) expectedByRule[f.rule] = (expectedByRule[f.rule] ?? 0) + 1;

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeCityFiles } from '../../src/synth/write.js';
+import { countByLevel } from '../../src/synth/index.js';
 import { importFiles } from '../../src/import/index.js';
 import { runCheck } from '../../src/evaluation/check.js';
 import { storeFor } from '../../src/store/sqlite/index.js';
@@ -27,6 +28,12 @@ it('writes rosters and sign-ins only when asked, and they import and check clean
   const stored = await storeFor(t.db).members.counts();
   expect(stored).toMatchObject({ members: info.memberFiles!.members, signIns: info.memberFiles!.signIns });
   const findings = await runCheck(storeFor(t.db), config(), Date.parse('2026-11-28T01:00:00Z'));
+  // The generator's expectations include the member rules: the same count per rule and per level.
+  const byRule: Record<string, number> = {};
+  for (const f of findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+  expect(byRule).toEqual(info.expectedByRule);
+  expect(info.expectedByRule['member-absence']).toBeGreaterThan(0);
+  expect(countByLevel(findings)).toEqual(info.expected);
   // Sign-ins match the reported attendance, so no mismatch.
   expect(findings.filter((f) => f.rule === 'attendance-mismatch').map((f) => f.message)).toEqual([]);
   // Rotation reaches every member of a branch that keeps meeting: a warned member's whole branch has
