@@ -351,6 +351,12 @@ export interface ReportsRepo {
   rectification(id: number): Promise<RectificationRow | undefined>;
   /** Close an open item; false when it does not exist or is closed already. */
   closeRectification(id: number, note: string | null, now: number): Promise<boolean>;
+  /**
+   * A cheap token that changes whenever anything is written to the database (conservatively: it may
+   * change without a write of orglife's): equal tokens mean nothing committed in between. The key of
+   * caches of reports computed on the fly.
+   */
+  changeToken(): Promise<string>;
 }
 
 // ---------------------------------------------------------------- runs: ticks, schedules, cycle runs

@@ -1,10 +1,12 @@
 /**
  * The report generation claim of the store port (store.reports.storeAndPlan), on either store: a
  * report saved before the tick (`orglife report --save --org X`) is kept, and the tick adds every
- * report still missing with its rectification items, then plans the mail of all of them once.
+ * report still missing with its rectification items, then plans the mail of all of them once; and
+ * the change token that keys the API's cache of reports computed on the fly.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredReportInput, NewRectification } from '../../src/store/types/reports.js';
+import { openStore } from '../../src/store/open.js';
 import { tempStore, type TempStore } from '../helpers/store.js';
 import { seedStore } from './seed.js';
 
@@ -60,5 +62,30 @@ describe('storeAndPlan after a report was saved by hand', () => {
     await t.store.reports.store([report('B2', 'branch', {})], [], NOW);
     const r = await claim(null, NOW);
     expect(r).toMatchObject({ stored: false, storedReports: { branch: 0, committee: 0 }, result: ['branch:B2'] });
+  });
+});
+
+describe('reports.changeToken', () => {
+  let t: TempStore;
+  beforeEach(async () => {
+    t = await tempStore();
+  });
+  afterEach(async () => t.cleanup());
+
+  it('changes when another handle (or this one) commits, and on SQLite stays while nothing is written', async () => {
+    const other = await openStore(t.spec);
+    try {
+      const a = await t.store.reports.changeToken();
+      await t.store.reports.history(['2026-10']);
+      // PostgreSQL's token is the server's snapshot: other databases of a shared test server move it too.
+      if (t.store.kind === 'sqlite') expect(await t.store.reports.changeToken()).toBe(a);
+      await seedStore(other, [{ code: 'T9', name: '丙镇党委', kind: 'committee' }]);
+      const b = await t.store.reports.changeToken();
+      expect(b).not.toBe(a);
+      await t.store.reports.store([], [item('T9')], NOW);
+      expect(await t.store.reports.changeToken()).not.toBe(b);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -8,7 +8,6 @@ import { buildReports, ReportError } from '../../reports/gather.js';
 import { renderBranch, renderCommittee, type ReportFormat } from '../../reports/render/index.js';
 import type { BranchReport, CommitteeSummary } from '../../reports/types.js';
 import { countReportBuild } from '../../metrics.js';
-import { dataVersion } from '../../store/data-version.js';
 import { ApiError } from '../errors.js';
 import { requireInScope } from '../scope.js';
 import { unknownOrg } from './alerts.js';
@@ -54,7 +53,7 @@ export function reportRoutes(deps: ApiDeps): RouteSpec[] {
   const store = deps.store;
   const buildFor = async (period: NonNullable<ReturnType<typeof parsePeriod>>, now: number) => {
     const config = deps.config();
-    const version = dataVersion(deps.db);
+    const version = await store.reports.changeToken();
     const day = Math.floor((now + 8 * 3600_000) / 86_400_000);
     const hit = cache.get(period.label);
     if (hit && hit.version === version && hit.config === config && hit.day === day && now - hit.at < CACHE_MS) return hit.built;

@@ -268,6 +268,9 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       rectifications: (opts) => listRectifications(p, opts),
       rectification: (id) => getRectification(p, id),
       closeRectification: (id, note, now) => closeRectification(p, id, note, now),
+      // The server's transaction snapshot (xmin:xmax:in-progress ids): it changes whenever a writing
+      // transaction starts or ends, on any connection of any host — exact where table statistics lag.
+      changeToken: async () => `pg:${(await one<{ s: string }>(p, 'SELECT pg_current_snapshot()::text AS s'))!.s}`,
     },
     runs: {
       claimTick: (t) => claimTick(p, t),

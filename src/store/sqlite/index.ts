@@ -285,6 +285,11 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       rectifications: async (opts) => listRectifications(db, opts),
       rectification: async (id) => getRectification(db, id),
       closeRectification: async (id, note, now) => closeRectification(db, id, note, now),
+      // data_version moves when another connection commits, total_changes() when this one writes.
+      changeToken: async () => {
+        const own = (prepared(db, 'SELECT total_changes() AS n').get() as { n: number }).n;
+        return `${db.$client.pragma('data_version', { simple: true }) as number}:${own}`;
+      },
     },
     runs: {
       claimTick: async (t) => claimTick(db, t),
