@@ -12,9 +12,11 @@
 import type { Config } from '../config/schema.js';
 import { shanghaiDate } from '../domain/calendar.js';
 import { physicalChannel } from '../notifiers/config.js';
-import type { ChannelName, OutgoingMessage } from '../notifiers/types.js';
+import type { ChannelName, LogicalChannel, OutgoingMessage } from '../notifiers/types.js';
 import type { Store } from '../store/port.js';
-import type { DeliveryStatus, FallbackCandidate, FallbackPolicy, NewAckLinkRow, StoredDelivery } from '../store/types/deliveries.js';
+import type { DeliveryStatus, FallbackCandidate, FallbackPolicy, NewAckLinkRow, ReminderRow, StoredDelivery } from '../store/types/deliveries.js';
+import { truncateSmsParam } from '../notifiers/sms-params.js';
+import { reminderDeliveryKey } from '../domain/reminders.js';
 import { reportDeliveryKey, reportMessage } from '../reports/mail.js';
 import type { BranchReport, CommitteeSummary } from '../reports/types.js';
 import { composeMessage, type AckLinkRef } from './compose.js';
@@ -66,6 +68,7 @@ export function toSend(d: StoredDelivery, link?: AckLinkRef): DeliveryToSend | u
   const base = { id: d.id, channel: d.channel, notBefore: d.notBefore, status: d.status, recipient: d.recipient };
   const c = d.carries;
   if (c.kind === 'digest') return { ...base, message: composeMessage(c.model, d.logical, d.recipient, link) };
+  if (c.kind === 'reminder') return c.reminder ? { ...base, message: reminderMessage(c.reminder, d.logical, d.recipient) } : undefined;
   const report = c.report as BranchReport | CommitteeSummary | null;
   if (!report) return undefined;
   const emailCopy = !!d.contacts.email && d.route.includes('email');
@@ -75,6 +78,18 @@ export function toSend(d: StoredDelivery, link?: AckLinkRef): DeliveryToSend | u
     get message() {
       return (message ??= reportMessage(report, d.logical, d.recipient, emailCopy));
     },
+  };
+}
+
+/** A stored reminder on a channel: its text by email and robot, the 'reminder' template by SMS (the text for a plain gateway). */
+export function reminderMessage(r: ReminderRow, logical: LogicalChannel, to: string): OutgoingMessage {
+  if (logical !== 'sms') return { to, subject: r.subject, text: r.text };
+  const p = r.smsParams;
+  return {
+    to,
+    subject: r.subject,
+    text: r.text,
+    sms: { template: 'reminder', params: { name: truncateSmsParam(p.name ?? ''), count: p.count ?? '0', level: p.level ?? '', deadline: p.deadline ?? '' } },
   };
 }
 
@@ -123,7 +138,12 @@ export function fallbackPolicy(config: PlanConfig, now: number): FallbackPolicy 
         const send = sendOn(logical, d.contacts, smsChannel);
         if (!send.recipient) continue;
         const c = d.carries;
-        const dedupKey = c.kind === 'digest' ? deliveryKey(c.recipientKey, send.channel, c.eventIds) : reportDeliveryKey(c.reportId, send.channel, send.recipient);
+        const dedupKey =
+          c.kind === 'digest'
+            ? deliveryKey(c.recipientKey, send.channel, c.eventIds)
+            : c.kind === 'report'
+              ? reportDeliveryKey(c.reportId, send.channel, send.recipient)
+              : reminderDeliveryKey(c.reminderId, send.channel, send.recipient);
         out.push({ dedupKey, send });
       }
       return out;

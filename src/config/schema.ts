@@ -94,6 +94,7 @@ export const schedulesSchema = z
     report_monthly: cronSchema.default('0 9 2 * *').describe('monthly health-check reports for the previous month'),
     report_quarterly: cronSchema.default('0 9 2 1,4,7,10 *').describe('quarterly reports for the previous quarter'),
     report_yearly: cronSchema.default('0 9 2 1 *').describe('yearly reports for the previous year'),
+    weak_reminder: cronSchema.default('0 9 1 * *').describe('monthly reminder of each open weak-and-lax designation (软弱涣散) to its secretary, committee and township leader'),
   })
   .strict()
   .prefault({});

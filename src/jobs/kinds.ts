@@ -12,6 +12,7 @@ import type { Store } from '../store/port.js';
 import { sqliteHandle } from '../store/sqlite/index.js';
 import { evaluateTick } from './cycle.js';
 import { reportTick } from './report-job.js';
+import { weakReminderTick } from './weak-reminder-job.js';
 
 /** A schedule name from config `schedules:` ('evaluate', 'report_monthly', …). */
 export type ScheduleKind = keyof Config['schedules'];
@@ -80,6 +81,7 @@ export const TICK_HANDLERS: Partial<Record<ScheduleKind, TickHandler>> = {
   report_monthly: reportTick('month'),
   report_quarterly: reportTick('quarter'),
   report_yearly: reportTick('year'),
+  weak_reminder: weakReminderTick,
 };
 
 /** The schedule kinds of a config, in config order. */

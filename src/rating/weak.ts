@@ -121,3 +121,18 @@ export function weakReminderText(d: WeakDesignation, orgName: string, month: str
 export function weakOrgsOn(designations: readonly WeakDesignation[], day: string): Set<string> {
   return new Set(designations.filter((d) => d.designatedOn <= day && (d.removedOn === null || d.removedOn > day)).map((d) => d.org));
 }
+
+/** The monthly reminder as stored and sent to the branch's secretary, its committee and the township leader: subject, text and SMS params. */
+export function weakReminderNotice(d: WeakDesignation, orgName: string, committeeName: string | null, month: string): { subject: string; text: string; smsParams: Record<string, string> } {
+  const p = weakProgress(d);
+  const missing = missingMeasures(d).map((k) => MEASURES[k]);
+  const [y, m] = month.split('-');
+  const subject = `【软弱涣散整顿提醒】${orgName} ${y}年${Number(m)}月`;
+  const text =
+    `${orgName}（${d.org}）党支部书记、${committeeName ?? '上级党组织'}${d.townshipLeader ? `、包抓领导${d.townshipLeader}同志` : ''}：` +
+    `该支部自 ${d.designatedOn} 被确定为软弱涣散基层党组织（${WEAK_CATEGORIES[d.category]}），${y}年${Number(m)}月仍在整顿中。` +
+    `问题清单 ${p.problems} 项，已解决 ${p.resolved} 项；培养后备干部 ${p.cadres} 名。` +
+    (missing.length ? `“四个一”措施尚未落实：${missing.join('、')}。` : '“四个一”措施已全部落实。') +
+    '请督促按期完成整顿，整顿销号后请在系统中办理摘帽。';
+  return { subject, text, smsParams: { name: orgName, count: String(p.problems - p.resolved), level: '软弱涣散整顿', deadline: `${y}年${Number(m)}月` } };
+}

@@ -60,8 +60,11 @@ import type {
   DemoSiteLoad,
   DemoSiteRow,
   EstimateFacts,
+  NewReminder,
   ObjectionRow,
   RatingBranch,
+  ReminderPlanLoad,
+  ReminderSend,
   RatingFact,
   StarChangeFact,
   TransitionRow,
@@ -459,6 +462,17 @@ export interface RatingRepo {
   removeDemoSite(org: string, year: number): Promise<boolean>;
   /** One branch's assessments, vetoes, rectification items and alerts as the reports read them (the estimate of a single branch without city-wide reads). */
   estimateFacts(org: string, q: { periods: readonly string[]; from: number; to: number; alertsSince: number }): Promise<EstimateFacts>;
+  /**
+   * Plan the monthly weak-branch reminders (named lock "sms-day", shared with every SMS count):
+   * loads the open designations, the contacts of their branches and committees and the send day's
+   * SMS counts of the phones `phonesOf` names, calls `decide` (pure), stores its reminders (one per
+   * designation and month: an existing one is kept) and their deliveries (dedup keys: never a
+   * second one). Returns decide's result and how many reminders and deliveries are new.
+   */
+  planReminders<R>(
+    spec: { sendDay: string; notBefore: number; now: number; phonesOf(open: readonly WeakDesignation[], contacts: ReadonlyMap<string, OrgContacts>): string[] },
+    decide: (load: ReminderPlanLoad) => { reminders: NewReminder[]; sends: ReminderSend[]; result: R },
+  ): Promise<{ result: R; reminders: number; deliveries: number }>;
 }
 
 // ---------------------------------------------------------------- members (roster and sign-ins)

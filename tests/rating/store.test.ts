@@ -11,6 +11,8 @@ import { estimateStars } from '../../src/rating/estimate.js';
 import { designateWeak } from '../../src/rating/weak-service.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/port.js';
+import { fallbackPolicy } from '../../src/alerts/delivery.js';
+import { reminderDeliveryKey } from '../../src/domain/reminders.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempStore, type TempStore } from '../helpers/store.js';
 import { NOW, seedOrgs } from './seed.js';
@@ -141,5 +143,35 @@ describe('the rating transactions of the store port', () => {
     expect([...one]).toEqual([['B1', city.get('B1')]]);
     expect(city.get('B1')).toBeGreaterThan(city.get('B2')!);
     expect(await estimateStars(t.store, config, 2026, now, 'C1')).toEqual(new Map());
+  });
+
+  it('planReminders stores one reminder per designation and month and its deliveries once; a reminder delivery claims, composes and falls back carrying the same reminder', async () => {
+    const id = await designateWeak(t.store, { org: 'B1', category: 'other', on: '2026-03-01', by: '组织部' }, NOW);
+    const spec = { sendDay: '2026-06-01', notBefore: NOW, now: NOW, phonesOf: () => ['13800000001'] };
+    const contacts = { phone: '13800000001', email: 'zs@example.cn', robot: null };
+    const plan = () =>
+      t.store.rating.planReminders(spec, (load) => {
+        expect(load.open.map((d) => d.id)).toEqual([id]);
+        expect(load.contacts.has('B1') && load.contacts.has('C1')).toBe(true);
+        return {
+          reminders: [{ designationId: id, org: 'B1', month: '2026-06', subject: '【软弱涣散整顿提醒】一村', text: '请督促整顿', smsParams: { name: '一村', count: '1', level: '软弱涣散整顿', deadline: '2026年6月' } }],
+          sends: [{ designationId: id, logical: 'sms', channel: 'http_sms', recipient: '13800000001', route: ['sms', 'email'], contacts }],
+          result: load.smsCounts.get('13800000001') ?? 0,
+        };
+      });
+    expect(await plan()).toEqual({ result: 0, reminders: 1, deliveries: 1 });
+    // A second run: the SMS already counts, and nothing new is written.
+    expect(await plan()).toEqual({ result: 1, reminders: 0, deliveries: 0 });
+    const [p] = await t.store.deliveries.pending();
+    const c = await t.store.deliveries.claim(p!.id, 'w1', NOW, 60_000);
+    expect(c.outcome).toBe('send');
+    const d = (c as { delivery: import('../../src/store/types/deliveries.js').StoredDelivery }).delivery;
+    expect(d.carries).toMatchObject({ kind: 'reminder', reminder: { designationId: id, month: '2026-06', text: '请督促整顿', smsParams: { name: '一村' } } });
+    expect(d.dedupKey).toBe(reminderDeliveryKey(d.carries.kind === 'reminder' ? d.carries.reminderId : 0, 'http_sms', '13800000001'));
+    const attempt = { deliveryId: p!.id, channel: 'http_sms' as const, recipient: '13800000001', startedAt: NOW, durationMs: 5, providerMessageId: null, error: 'bad number', errorCode: 'invalid', permanent: true };
+    const fb = await t.store.deliveries.giveUp(attempt, NOW, fallbackPolicy({ ...shippedConfig(), channels: { ...shippedConfig().channels, sms_provider: 'http_sms' } }, NOW));
+    expect(fb?.channel).toBe('email');
+    const mail = await t.store.deliveries.get(fb!.id);
+    expect(mail).toMatchObject({ recipient: 'zs@example.cn', fallbackOf: p!.id, carries: { kind: 'reminder', reminderId: d.carries.kind === 'reminder' ? d.carries.reminderId : -1 } });
   });
 });

@@ -17,7 +17,7 @@ function fillEveryTable(path: string): void {
       for (let i = 1; i <= 3; i++) {
         const values = c.columns.map((col) => {
           if (!col.notNull && i === 2 && col.name !== 'digest_id') return null;
-          if (c.name === 'deliveries' && col.name === 'report_id') return null; // one source only (check constraint)
+          if (c.name === 'deliveries' && (col.name === 'report_id' || col.name === 'reminder_id')) return null; // one source only (check constraint)
           if (col.columnType === 'SQLiteBoolean') return i % 2;
           if (col.columnType === 'SQLiteReal') return i + 0.25;
           if (col.columnType === 'SQLiteInteger') return col.name.endsWith('_at') || col.name === 'at' ? 1_764_000_000_000 + i : i;

@@ -26,7 +26,7 @@ interface DaemonCliOptions {
   drainIntervalMs?: string;
 }
 
-const KINDS = ['evaluate', 'report_monthly', 'report_quarterly', 'report_yearly'];
+const KINDS = ['evaluate', 'report_monthly', 'report_quarterly', 'report_yearly', 'weak_reminder'];
 
 export function registerDaemon(program: Command): void {
   program

@@ -252,16 +252,18 @@ export async function insertFallback(
 ): Promise<{ id: number; created: boolean }> {
   const src = f.source;
   const report = 'reportId' in src ? src : null;
+  const own = 'digestId' in src ? null : src;
   const r = await one<{ id: number }>(
     q,
-    `INSERT INTO deliveries (dedup_key, digest_id, report_id, route, contacts, channel, logical, recipient, status, not_before, send_day, created_at, fallback_of)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $11, $12) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+    `INSERT INTO deliveries (dedup_key, digest_id, report_id, reminder_id, route, contacts, channel, logical, recipient, status, not_before, send_day, created_at, fallback_of)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11, $12, $13) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
     [
       f.dedupKey,
       'digestId' in src ? src.digestId : null,
       report?.reportId ?? null,
-      report ? JSON.stringify(report.route) : null,
-      report ? JSON.stringify(report.contacts) : null,
+      'reminderId' in src ? src.reminderId : null,
+      own ? JSON.stringify(own.route) : null,
+      own ? JSON.stringify(own.contacts) : null,
       f.send.channel,
       f.send.logical,
       f.send.recipient,

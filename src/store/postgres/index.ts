@@ -39,6 +39,7 @@ import {
   loadRatingBranches,
   loadRatings,
   loadStarChanges,
+  planRemindersTx,
   saveStarChange,
   weakStepTx,
 } from './rating.js';
@@ -125,6 +126,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       chooseDemoSite: (site, now, check) => chooseDemoSiteTx(p, site, now, check),
       removeDemoSite: (org, year) => deleteDemoSite(p, org, year),
       estimateFacts: (org, q) => loadEstimateFacts(p, org, q),
+      planReminders: (spec, decide) => planRemindersTx(p, spec, decide),
     },
     exemptions: {
       add: (e, now) => addExemption(p, e, now),

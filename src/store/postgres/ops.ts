@@ -135,12 +135,14 @@ export async function storedDelivery(q: Q, id: number): Promise<StoredDelivery |
             d.send_day AS "sendDay", d.attempts, d.claimed_until AS "claimedUntil", d.claimed_by AS "claimedBy", d.sent_at AS "sentAt",
             d.provider_message_id AS "providerMessageId", d.last_error AS "lastError", d.fallback_of AS "fallbackOf",
             d.digest_id AS "digestId", d.report_id AS "reportId", d.route AS "dRoute", d.contacts AS "dContacts",
+            d.reminder_id AS "reminderId", m.kind AS "mKind", m.designation_id AS "mDesignation", m.org AS "mOrg", m.month AS "mMonth", m.subject AS "mSubject", m.text AS "mText", m.sms_params AS "mSms",
             g.recipient_key AS "recipientKey", g.contacts AS "gContacts", g.route AS "gRoute", g.model, g.level,
             CASE WHEN g.id IS NULL THEN NULL ELSE ARRAY(SELECT event_id FROM alert_digest_items WHERE digest_id = g.id ORDER BY event_id) END AS "eventIds",
             r.data AS "reportData"
        FROM deliveries d
        LEFT JOIN alert_digests g ON g.id = d.digest_id
        LEFT JOIN reports r ON r.id = d.report_id
+       LEFT JOIN reminders m ON m.id = d.reminder_id
       WHERE d.id = $1`,
     [id],
   );
@@ -210,7 +212,13 @@ export function giveUpTx(pool: pg.Pool, a: AttemptRow, now: number, policy: Fall
         return { id: e.id, channel: e.channel, notBefore: e.notBefore };
       }
       const x = choice.insert;
-      const source = d.carries.kind === 'digest' ? { digestId: d.carries.digestId } : { reportId: d.carries.reportId, route: d.route, contacts: d.contacts };
+      const c0 = d.carries;
+      const source =
+        c0.kind === 'digest'
+          ? { digestId: c0.digestId }
+          : c0.kind === 'report'
+            ? { reportId: c0.reportId, route: d.route, contacts: d.contacts }
+            : { reminderId: c0.reminderId, route: d.route, contacts: d.contacts };
       const { id } = await insertFallback(c, { dedupKey: x.dedupKey, source, send: x.send, notBefore: policy.notBefore, sendDay: policy.sendDay, fallbackOf: d.id }, now);
       return { id, channel: x.send.channel, notBefore: policy.notBefore };
     },

@@ -28,6 +28,11 @@ import type {
   WeakWrite,
 } from '../types/rating.js';
 import type { AlertFact } from '../types/reports.js';
+import type { OrgContacts } from '../../domain/digest.js';
+import { reminderDeliveryKey } from '../../domain/reminders.js';
+import type { NewReminder, ReminderPlanLoad, ReminderSend } from '../types/rating.js';
+import { LOCKS } from './db.js';
+import { orgContacts, smsCountsOn } from './deliveries.js';
 import { arrays, changes, one, rows, tx, type Q, type Tx } from './q.js';
 
 /** The named lock "rating" (hashed by the server into the advisory-lock key space). */
@@ -436,4 +441,50 @@ export async function loadEstimateFacts(q: Q, org: string, f: { periods: readonl
     ),
     alerts: alerts.map(([o, rule, period, level, state, ackAt, warnedAt]) => ({ org: o, rule, period, level, raisedAt: warnedAt, acknowledgedAt: ackAt, open: state === 'open' })),
   };
+}
+
+/**
+ * Plan the monthly weak-branch reminders (port: rating.planReminders) under the lock "sms-day"
+ * (LOCKS.plan, shared with every SMS count): load, decide, store reminders and deliveries, both
+ * keyed (ON CONFLICT DO NOTHING) so a second run on any host adds nothing.
+ */
+export async function planRemindersTx<R>(
+  pool: pg.Pool,
+  spec: { sendDay: string; notBefore: number; now: number; phonesOf(open: readonly WeakDesignation[], contacts: ReadonlyMap<string, OrgContacts>): string[] },
+  decide: (load: ReminderPlanLoad) => { reminders: NewReminder[]; sends: ReminderSend[]; result: R },
+): Promise<{ result: R; reminders: number; deliveries: number }> {
+  return tx(
+    pool,
+    async (c) => {
+      const open = await listWeak(c);
+      const contacts = await orgContacts(c, open.map((d) => d.org));
+      const smsCounts = await smsCountsOn(c, spec.phonesOf(open, contacts), spec.sendDay);
+      const { reminders, sends, result } = decide({ open, contacts, smsCounts });
+      const ids = new Map<number, number>();
+      let newReminders = 0;
+      for (const r of reminders) {
+        newReminders += await changes(
+          c,
+          `INSERT INTO reminders (kind, designation_id, org, month, subject, text, sms_params, created_at) VALUES ('weak', $1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (kind, designation_id, month) DO NOTHING`,
+          [r.designationId, r.org, r.month, r.subject, r.text, JSON.stringify(r.smsParams), spec.now],
+        );
+        const row = await one<{ id: number }>(c, "SELECT id FROM reminders WHERE kind = 'weak' AND designation_id = $1 AND month = $2", [r.designationId, r.month]);
+        ids.set(r.designationId, Number(row!.id));
+      }
+      let deliveries = 0;
+      for (const x of sends) {
+        const id = ids.get(x.designationId);
+        if (id === undefined) throw new Error(`no reminder planned for designation ${x.designationId}`);
+        deliveries += await changes(
+          c,
+          `INSERT INTO deliveries (dedup_key, reminder_id, route, contacts, channel, logical, recipient, status, not_before, send_day, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10) ON CONFLICT (dedup_key) DO NOTHING`,
+          [reminderDeliveryKey(id, x.channel, x.recipient), id, JSON.stringify(x.route), JSON.stringify(x.contacts), x.channel, x.logical, x.recipient, spec.notBefore, spec.sendDay, spec.now],
+        );
+      }
+      return { result, reminders: newReminders, deliveries };
+    },
+    { lock: LOCKS.plan },
+  );
 }

@@ -129,7 +129,7 @@ export async function recentRuns(q: Q, limit = 20, kind?: string): Promise<Cycle
 export async function markEnqueued(q: Q, deliveryIds: readonly number[], epoch: string, now: number): Promise<void> {
   if (!deliveryIds.length) return;
   await q.query(
-    `INSERT INTO delivery_enqueues (delivery_id, epoch, enqueued_at) SELECT DISTINCT unnest($1::int[]), $2, $3
+    `INSERT INTO delivery_enqueues (delivery_id, epoch, enqueued_at) SELECT DISTINCT unnest($1::int[]), $2::text, $3::bigint
      ON CONFLICT (delivery_id) DO UPDATE SET epoch = excluded.epoch, enqueued_at = excluded.enqueued_at`,
     [deliveryIds, epoch, now],
   );

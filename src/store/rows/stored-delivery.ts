@@ -1,12 +1,12 @@
 /**
- * A delivery row (joined with its digest or report, as both adapters select it) → StoredDelivery:
+ * A delivery row (joined with its digest, report or reminder, as both adapters select it) → StoredDelivery:
  * one mapping for SQLite and PostgreSQL, so what a delivery carries is read the same way on both.
  * The adapters differ only in how the digest's event ids arrive (a JSON text or an array).
  */
 import type { Contacts, DigestModel } from '../../domain/digest.js';
 import type { LogicalChannel } from '../../domain/channels.js';
 import type { Level } from '../../domain/types.js';
-import type { StoredDelivery } from '../types/deliveries.js';
+import type { ReminderRow, StoredDelivery } from '../types/deliveries.js';
 
 const NO_CONTACTS: Contacts = { phone: null, email: null, robot: null };
 
@@ -45,10 +45,29 @@ export function storedDeliveryFromRow(r: Record<string, unknown>, eventIds: (raw
       },
     };
   }
-  return {
+  const own = {
     ...base,
     route: r.dRoute ? (JSON.parse(r.dRoute as string) as LogicalChannel[]) : [base.logical],
     contacts: r.dContacts ? (JSON.parse(r.dContacts as string) as Contacts) : NO_CONTACTS,
+  };
+  if (r.reminderId !== null && r.reminderId !== undefined) {
+    const reminder: ReminderRow | null =
+      r.mKind === null || r.mKind === undefined
+        ? null
+        : {
+            id: Number(r.reminderId),
+            kind: r.mKind as ReminderRow['kind'],
+            designationId: Number(r.mDesignation),
+            org: r.mOrg as string,
+            month: r.mMonth as string,
+            subject: r.mSubject as string,
+            text: r.mText as string,
+            smsParams: JSON.parse(r.mSms as string) as Record<string, string>,
+          };
+    return { ...own, carries: { kind: 'reminder', reminderId: Number(r.reminderId), reminder } };
+  }
+  return {
+    ...own,
     carries: { kind: 'report', reportId: r.reportId as number, report: r.reportData ? (JSON.parse(r.reportData as string) as object) : null },
   };
 }

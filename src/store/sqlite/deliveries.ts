@@ -274,7 +274,10 @@ export function deliveryByKey(db: Db, dedupKey: string): { id: number; channel: 
 }
 
 /** What a delivery carries: an alert digest, or a stored report with the recipient's route and contacts. */
-export type DeliverySource = { digestId: number } | { reportId: number; route: LogicalChannel[]; contacts: Contacts };
+export type DeliverySource =
+  | { digestId: number }
+  | { reportId: number; route: LogicalChannel[]; contacts: Contacts }
+  | { reminderId: number; route: LogicalChannel[]; contacts: Contacts };
 
 /** Insert a fallback delivery (no-op if its dedup key exists); returns its id and whether it is new. */
 export function insertFallback(
@@ -284,16 +287,18 @@ export function insertFallback(
 ): { id: number; created: boolean } {
   const src = f.source;
   const report = 'reportId' in src ? src : null;
+  const own = 'digestId' in src ? null : src;
   const info = prepared(
     db,
-    `INSERT INTO deliveries (dedup_key, digest_id, report_id, route, contacts, channel, logical, recipient, status, not_before, send_day, created_at, fallback_of)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
+    `INSERT INTO deliveries (dedup_key, digest_id, report_id, reminder_id, route, contacts, channel, logical, recipient, status, not_before, send_day, created_at, fallback_of)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
   ).run(
     f.dedupKey,
     'digestId' in src ? src.digestId : null,
     report?.reportId ?? null,
-    report ? JSON.stringify(report.route) : null,
-    report ? JSON.stringify(report.contacts) : null,
+    'reminderId' in src ? src.reminderId : null,
+    own ? JSON.stringify(own.route) : null,
+    own ? JSON.stringify(own.contacts) : null,
     f.send.channel,
     f.send.logical,
     f.send.recipient,

@@ -33,9 +33,10 @@ import {
   smsCountsOn,
   unplannedOutbox,
   writePlan,
+  type DeliverySource,
 } from './deliveries.js';
 
-/** One delivery with what it carries, read from its row (digest_id or report_id), or undefined. */
+/** One delivery with what it carries, read from its row (digest_id, report_id or reminder_id), or undefined. */
 export function storedDelivery(db: Db, id: number): StoredDelivery | undefined {
   const r = prepared(
     db,
@@ -43,6 +44,7 @@ export function storedDelivery(db: Db, id: number): StoredDelivery | undefined {
             d.send_day AS sendDay, d.attempts, d.claimed_until AS claimedUntil, d.claimed_by AS claimedBy, d.sent_at AS sentAt,
             d.provider_message_id AS providerMessageId, d.last_error AS lastError, d.fallback_of AS fallbackOf,
             d.digest_id AS digestId, d.report_id AS reportId, d.route AS dRoute, d.contacts AS dContacts,
+            d.reminder_id AS reminderId, m.kind AS mKind, m.designation_id AS mDesignation, m.org AS mOrg, m.month AS mMonth, m.subject AS mSubject, m.text AS mText, m.sms_params AS mSms,
             g.recipient_key AS recipientKey, g.contacts AS gContacts, g.route AS gRoute, g.model, g.level,
             CASE WHEN g.id IS NULL THEN NULL ELSE
               (SELECT json_group_array(event_id) FROM (SELECT event_id FROM alert_digest_items WHERE digest_id = g.id ORDER BY event_id)) END AS eventIds,
@@ -50,6 +52,7 @@ export function storedDelivery(db: Db, id: number): StoredDelivery | undefined {
        FROM deliveries d
        LEFT JOIN alert_digests g ON g.id = d.digest_id
        LEFT JOIN reports r ON r.id = d.report_id
+       LEFT JOIN reminders m ON m.id = d.reminder_id
       WHERE d.id = ?`,
   ).get(id) as Record<string, unknown> | undefined;
   return r ? storedDeliveryFromRow(r, (raw) => JSON.parse(raw as string) as number[]) : undefined;
@@ -113,8 +116,7 @@ export function fallbackOf(db: Db, deliveryId: number, policy: FallbackPolicy, n
     return { id: e.id, channel: e.channel, notBefore: e.notBefore };
   }
   const c = choice.insert;
-  const source =
-    d.carries.kind === 'digest' ? { digestId: d.carries.digestId } : { reportId: d.carries.reportId, route: d.route, contacts: d.contacts };
+  const source = sourceOf(d);
   const { id } = insertFallback(db, { dedupKey: c.dedupKey, source, send: c.send, notBefore: policy.notBefore, sendDay: policy.sendDay, fallbackOf: d.id }, now);
   return { id, channel: c.send.channel, notBefore: policy.notBefore };
 }
@@ -141,4 +143,12 @@ export function planOutboxTx<R>(
     const written = writePlan(db, write.plans, write.notBefore, write.sendDay, write.notes, spec.now);
     return { result, written };
   });
+}
+
+/** What a fallback of `d` carries: the same digest, report or reminder (with the route and contacts a report or reminder keeps on its rows). */
+function sourceOf(d: StoredDelivery): DeliverySource {
+  const c = d.carries;
+  if (c.kind === 'digest') return { digestId: c.digestId };
+  if (c.kind === 'report') return { reportId: c.reportId, route: d.route, contacts: d.contacts };
+  return { reminderId: c.reminderId, route: d.route, contacts: d.contacts };
 }

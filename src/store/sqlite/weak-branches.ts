@@ -2,9 +2,13 @@
  * Queries of weak-and-lax designations (软弱涣散) and their items (problem list, reserve cadres,
  * progress notes), and of demonstration sites (示范点).
  */
+import type { OrgContacts } from '../../domain/digest.js';
+import { reminderDeliveryKey } from '../../domain/reminders.js';
+import type { NewReminder, ReminderPlanLoad, ReminderSend } from '../types/rating.js';
 import type { DemoSiteLoad, DemoSiteRow, WeakCategory, WeakDesignation, WeakItem, WeakItemKind, WeakLoad, WeakStepInput, WeakWrite } from '../types/rating.js';
 import type { Db } from './db.js';
 import { loadRatingBranch, stmt } from './ratings.js';
+import { orgContacts, smsCountsOn } from './deliveries.js';
 
 export type { DemoSiteRow };
 
@@ -168,5 +172,47 @@ export function chooseDemoSiteTx(db: Db, s: DemoSiteRow, at: number, check: (loa
     const rating = stmt(db, 'SELECT org, year, stars, rated_on AS ratedOn FROM ratings WHERE org = ? AND year = ?').get(s.org, s.year) as DemoSiteLoad['rating'];
     check({ branch: loadRatingBranch(db, s.org), rating });
     return saveDemoSite(db, s, at);
+  }).immediate();
+}
+
+/**
+ * Plan the monthly weak-branch reminders (port: rating.planReminders) in one IMMEDIATE transaction
+ * (the database write lock stands in for the lock "sms-day"): load, decide, store reminders and
+ * their deliveries, both keyed so a second run adds nothing.
+ */
+export function planRemindersTx<R>(
+  db: Db,
+  spec: { sendDay: string; notBefore: number; now: number; phonesOf(open: readonly WeakDesignation[], contacts: ReadonlyMap<string, OrgContacts>): string[] },
+  decide: (load: ReminderPlanLoad) => { reminders: NewReminder[]; sends: ReminderSend[]; result: R },
+): { result: R; reminders: number; deliveries: number } {
+  return db.$client.transaction(() => {
+    const open = listWeak(db);
+    const contacts = orgContacts(db, open.map((d) => d.org));
+    const smsCounts = smsCountsOn(db, spec.phonesOf(open, contacts), spec.sendDay);
+    const { reminders, sends, result } = decide({ open, contacts, smsCounts });
+    const insert = stmt(
+      db,
+      `INSERT INTO reminders (kind, designation_id, org, month, subject, text, sms_params, created_at) VALUES ('weak', ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (kind, designation_id, month) DO NOTHING`,
+    );
+    const idOf = stmt(db, "SELECT id FROM reminders WHERE kind = 'weak' AND designation_id = ? AND month = ?").pluck();
+    const ids = new Map<number, number>();
+    let newReminders = 0;
+    for (const r of reminders) {
+      newReminders += insert.run(r.designationId, r.org, r.month, r.subject, r.text, JSON.stringify(r.smsParams), spec.now).changes;
+      ids.set(r.designationId, idOf.get(r.designationId, r.month) as number);
+    }
+    const delivery = stmt(
+      db,
+      `INSERT INTO deliveries (dedup_key, reminder_id, route, contacts, channel, logical, recipient, status, not_before, send_day, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING`,
+    );
+    let deliveries = 0;
+    for (const x of sends) {
+      const id = ids.get(x.designationId);
+      if (id === undefined) throw new Error(`no reminder planned for designation ${x.designationId}`);
+      deliveries += delivery.run(reminderDeliveryKey(id, x.channel, x.recipient), id, JSON.stringify(x.route), JSON.stringify(x.contacts), x.channel, x.logical, x.recipient, spec.notBefore, spec.sendDay, spec.now).changes;
+    }
+    return { result, reminders: newReminders, deliveries };
   }).immediate();
 }

@@ -46,7 +46,23 @@ export type ReportData = object;
 /** What a delivery carries, read from its row: an alert digest or a stored report. */
 export type DeliveryCarries =
   | { kind: 'digest'; digestId: number; recipientKey: string; model: DigestModel; level: Level; /** Event ids, ascending. */ eventIds: number[] }
-  | { kind: 'report'; reportId: number; /** null when the report row is gone. */ report: ReportData | null };
+  | { kind: 'report'; reportId: number; /** null when the report row is gone. */ report: ReportData | null }
+  | { kind: 'reminder'; reminderId: number; /** null when the reminder row is gone. */ reminder: ReminderRow | null };
+
+/** A stored reminder (the delivery log's third source): its Chinese text, composed when planned. */
+export interface ReminderRow {
+  id: number;
+  /** 'weak': the monthly reminder of an open weak-and-lax designation. */
+  kind: 'weak';
+  designationId: number;
+  org: string;
+  /** 'YYYY-MM'. */
+  month: string;
+  subject: string;
+  text: string;
+  /** Params of the SMS template 'reminder' (name, count, level, deadline). */
+  smsParams: Record<string, string>;
+}
 
 /** A delivery with what it carries, as the worker sends it and fallbacks read it. */
 export interface StoredDelivery {

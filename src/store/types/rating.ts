@@ -1,6 +1,8 @@
 /** Row types of the star-rating family: filed ratings, star changes, the campaign (四步走), weak designations, sites. */
 import type { RatingBranch, RatingFact } from '../../rating/types.js';
 import type { AlertFact, AssessmentFact, RectificationFact, VetoFact } from './reports.js';
+import type { ChannelName, LogicalChannel } from '../../domain/channels.js';
+import type { Contacts, OrgContacts } from '../../domain/digest.js';
 import type { WeakCategory, WeakDesignation, WeakItem, WeakItemKind } from '../../rating/weak.js';
 
 export type { Channel, RatingBranch, RatingFact, StarChangeFact } from '../../rating/types.js';
@@ -173,4 +175,35 @@ export interface EstimateFacts {
   items: RectificationFact[];
   /** Alerts that reached warning or worse since `alertsSince`, plus open ones that did. */
   alerts: AlertFact[];
+}
+
+/** What planning the monthly weak-branch reminders reads in its transaction. */
+export interface ReminderPlanLoad {
+  /** Open designations with their items. */
+  open: WeakDesignation[];
+  /** Contacts of the designated branches and of their committees, by code. */
+  contacts: Map<string, OrgContacts>;
+  /** SMS per phone on the send day, of the phones `phonesOf` names. */
+  smsCounts: Map<string, number>;
+}
+
+/** A reminder to store (once per designation and month). */
+export interface NewReminder {
+  designationId: number;
+  org: string;
+  month: string;
+  subject: string;
+  text: string;
+  smsParams: Record<string, string>;
+}
+
+/** A delivery of a reminder (its dedup key is made from the stored reminder's id: domain/reminders.ts). */
+export interface ReminderSend {
+  designationId: number;
+  logical: LogicalChannel;
+  channel: ChannelName;
+  recipient: string;
+  /** The person's route and contacts (fallbacks read them). */
+  route: LogicalChannel[];
+  contacts: Contacts;
 }

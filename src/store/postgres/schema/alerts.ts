@@ -101,6 +101,8 @@ export const deliveries = pgTable(
     dedupKey: text('dedup_key').notNull(),
     digestId: integer('digest_id'),
     reportId: integer('report_id'),
+    /** The reminder (reminders.id, schema/rating.ts) this message carries: the monthly weak-branch reminder. */
+    reminderId: integer('reminder_id'),
     route: text('route'),
     contacts: text('contacts'),
     channel: text('channel').notNull(),
@@ -125,7 +127,9 @@ export const deliveries = pgTable(
     index('deliveries_sent_at').on(t.sentAt),
     index('deliveries_digest').on(t.digestId),
     index('deliveries_report').on(t.reportId),
-    check('deliveries_one_source', sql`(digest_id IS NULL) <> (report_id IS NULL)`),
+    index('deliveries_reminder').on(t.reminderId),
+    // Exactly one source: an alert digest, a stored report, or a reminder.
+    check('deliveries_one_source', sql`num_nonnulls(digest_id, report_id, reminder_id) = 1`),
   ],
 );
 

@@ -162,3 +162,25 @@ export const weakItems = pgTable(
   },
   (t) => [index('weak_items_designation').on(t.designationId, t.kind)],
 );
+
+/**
+ * Reminders sent through the delivery log (a delivery's third source): the monthly reminder of an
+ * open weak-and-lax designation (kind 'weak'), one per (designation, month), its Chinese text
+ * composed when planned. Key (kind, designation_id, month): a re-run never plans a second one.
+ */
+export const reminders = pgTable(
+  'reminders',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    kind: text('kind').notNull(),
+    designationId: integer('designation_id').notNull(),
+    org: text('org').notNull(),
+    month: text('month').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    /** Params of the SMS template ('reminder'), JSON. */
+    smsParams: text('sms_params').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('reminders_key').on(t.kind, t.designationId, t.month)],
+);

@@ -133,6 +133,8 @@ export const deliveries = sqliteTable(
     digestId: integer('digest_id'),
     /** The stored report (reports.id) this message carries (null for an alert delivery). */
     reportId: integer('report_id'),
+    /** The reminder (reminders.id, schema/rating.ts) this message carries: the monthly weak-branch reminder. */
+    reminderId: integer('reminder_id'),
     /** Report deliveries only: JSON logical channels in fallback order (an alert delivery's is on its digest). */
     route: text('route'),
     /** Report deliveries only: JSON {phone, email, robot} of the recipient, for fallbacks. */
@@ -167,7 +169,9 @@ export const deliveries = sqliteTable(
     index('deliveries_sent_at').on(t.sentAt),
     index('deliveries_digest').on(t.digestId),
     index('deliveries_report').on(t.reportId),
-    check('deliveries_one_source', sql`(digest_id IS NULL) <> (report_id IS NULL)`),
+    index('deliveries_reminder').on(t.reminderId),
+    // Exactly one source: an alert digest, a stored report, or a reminder.
+    check('deliveries_one_source', sql`((digest_id IS NOT NULL) + (report_id IS NOT NULL) + (reminder_id IS NOT NULL)) = 1`),
   ],
 );
 
