@@ -29,6 +29,8 @@ export async function evaluateTick(ctx: TickContext): Promise<Record<string, unk
       now,
       also,
     );
+    // TODO(alerts on the port): reconcile still takes the transitional SQLite handle (src/alerts/reconcile.ts);
+    // the chunk handler may return a promise (awaited before the next chunk), so an async reconcile drops in here.
     const r = reconcile(db, chunk.flatMap((b) => b.findings), scope, config, now);
     for (const k of Object.keys(totals) as (keyof Counts)[]) totals[k] += r[k];
   };
