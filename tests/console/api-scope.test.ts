@@ -61,6 +61,33 @@ describe('org-scoped API tokens', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/reports/B102?period=2026-10', headers: as(TOWN) })).statusCode).toBe(200);
   });
 
+  it('lets a scoped token push records of its subtree only (403 and nothing written outside it)', async () => {
+    const push = (table: string, payload: unknown, token = TOWN) => app.inject({ method: 'POST', url: `/api/v1/${table}`, headers: as(token), payload: payload as object });
+    const meeting = (id: string, org: string) => ({ 记录编号: id, 组织编码: org, 会议类型: '支委会', 召开时间: '2026-11-20T09:00', 应到人数: 5, 实到人数: 5 });
+    // A meeting of another township's branch (Chinese headers): refused, and the whole batch with it.
+    const out = await push('meetings', [meeting('S1', 'B101'), meeting('S2', 'B201')]);
+    expect(out.statusCode).toBe(403);
+    expect(out.json().error).toMatchObject({ code: 'outside_scope', details: [{ item: 1, org: 'B201' }] });
+    expect(await storeFor(tmp.db).facts.meeting('S1')).toBeUndefined();
+    const ok = await push('meetings', [meeting('S1', 'B101')]);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect((await push('meetings', [meeting('S3', 'B201')], ALL)).statusCode).toBe(200);
+    // Organizations: a new branch under its own committee (with a new committee in the same batch) goes in;
+    // one under another township, taking another township's branch, or moving the scope itself does not.
+    const org = (code: string, kind: string, parent: string) => ({ code, name: `${code}党组织`, kind, parent, ...(kind === 'branch' ? { domain: 'rural', members: 10, established_on: '2010-01-01' } : {}) });
+    const orgsOk = await push('orgs', [org('C011', 'committee', 'C01'), org('B111', 'branch', 'C011')]);
+    expect(orgsOk.statusCode, orgsOk.body).toBe(200);
+    for (const rows of [[org('B299', 'branch', 'C02')], [org('B201', 'branch', 'C01')], [org('C01', 'committee', 'C00')]]) {
+      const r = await push('orgs', rows);
+      expect(r.statusCode, JSON.stringify(rows)).toBe(403);
+    }
+    expect(await storeFor(tmp.db).orgs.get('B299')).toBeUndefined();
+    expect((await storeFor(tmp.db).orgs.get('B201'))!.parent).toBe('C02');
+    // Sign-ins are scoped by their meeting's branch; an unknown member is still the importer's 422.
+    expect((await push('attendance', [{ meeting: 'S3', member: 'P1' }])).statusCode).toBe(403);
+    expect((await push('attendance', [{ meeting: 'S1', member: 'P1' }])).statusCode).toBe(422);
+  });
+
   it('rejects a malformed org suffix without echoing the token', () => {
     expect(() => parseApiTokens(`bad:read@:${TOWN}`)).toThrow(/组织编码无效/);
   });

@@ -6,6 +6,7 @@
 import { ImportRejected, importRecords, type ImportIssue } from '../../import/index.js';
 import { countIngested } from '../../metrics.js';
 import { ApiError } from '../errors.js';
+import { requireIngestScope } from '../ingest-scope.js';
 import type { ApiDeps, JsonSchema, RouteSpec } from './types.js';
 
 const itemSchema: JsonSchema = { type: 'object', description: 'one record with the interchange keys (English or Chinese)' };
@@ -55,6 +56,7 @@ export function ingestRoutes(deps: ApiDeps): RouteSpec[] {
     },
     async handler(request) {
       const rows = rowsOf(request.body);
+      await requireIngestScope(deps.store, request, table, rows);
       try {
         const r = importRecords(deps.db, table, rows, `api:${request.tokenName ?? 'anonymous'}`, { now: deps.clock() });
         countIngested(table, r);
