@@ -79,3 +79,33 @@ export function ancestry(code: string, parentOf: (code: string) => string | null
 export function exemptionNoteZh(e: Exemption): string {
   return `已豁免（${e.reason}，${e.approver}批准，${e.startsOn} 至 ${e.endsOn}）`;
 }
+
+/** A finding an exemption covers, with the exemption. */
+export interface ExemptFinding<F> {
+  finding: F;
+  exemption: Exemption;
+}
+
+/**
+ * Split findings into those that stand and those an exemption covers (pure). `parentOf` gives an
+ * org's parent code (the org tree), so a committee's exemption covers every branch under it.
+ */
+export function partitionExempt<F extends { org: string; rule: string; dueAt: number }>(
+  findings: readonly F[],
+  exemptions: readonly Exemption[],
+  parentOf: (code: string) => string | null | undefined,
+  now: number,
+): { standing: F[]; exempt: ExemptFinding<F>[] } {
+  if (!exemptions.length) return { standing: [...findings], exempt: [] };
+  const chains = new Map<string, string[]>();
+  const standing: F[] = [];
+  const exempt: ExemptFinding<F>[] = [];
+  for (const f of findings) {
+    let chain = chains.get(f.org);
+    if (!chain) chains.set(f.org, (chain = ancestry(f.org, parentOf)));
+    const e = exemptionFor({ orgs: chain, rule: f.rule, dueAt: f.dueAt }, exemptions, now);
+    if (e) exempt.push({ finding: f, exemption: e });
+    else standing.push(f);
+  }
+  return { standing, exempt };
+}

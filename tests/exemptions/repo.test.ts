@@ -1,7 +1,7 @@
 /** The exemptions repository on the store tempStore() gives (SQLite or PostgreSQL), and the pure matcher. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDate, shanghaiMidnight } from '../../src/domain/calendar.js';
-import { ancestry, coveredSpan, exemptionFor, inForce, type Exemption } from '../../src/domain/exemptions.js';
+import { ancestry, coveredSpan, exemptionFor, inForce, partitionExempt, type Exemption } from '../../src/domain/exemptions.js';
 import { tempStore, type TempStore } from '../helpers/store.js';
 
 const NOW = shanghaiMidnight(2026, 11, 20) + 3600_000;
@@ -65,5 +65,18 @@ describe('exemption matching (pure)', () => {
     const short = ex({ id: 1, endsOn: '2026-11-20' });
     const long = ex({ id: 2, endsOn: '2027-01-31' });
     expect(exemptionFor({ orgs: ['C1'], rule: 'x', dueAt: shanghaiMidnight(2026, 11, 10) }, [short, long], shanghaiMidnight(2026, 11, 10))?.id).toBe(2);
+  });
+});
+
+describe('partitionExempt', () => {
+  it('splits findings into standing and exempt ones, with the covering exemption', () => {
+    const parents: Record<string, string | null> = { B1: 'T1', B2: 'T2', T1: 'C1', T2: 'C1', C1: null };
+    const due = parseDate('2026-11-15')!;
+    const f = (org: string, rule: string) => ({ org, rule, dueAt: due, message: `${org}:${rule}` });
+    const e = ex({ org: 'T1' });
+    const r = partitionExempt([f('B1', 'a'), f('B2', 'a'), f('T1', 'b')], [e], (c) => parents[c], due);
+    expect(r.standing.map((x) => x.message)).toEqual(['B2:a']);
+    expect(r.exempt.map((x) => [x.finding.message, x.exemption.id])).toEqual([['B1:a', 1], ['T1:b', 1]]);
+    expect(partitionExempt([f('B1', 'a')], [], (c) => parents[c], due).standing).toHaveLength(1);
   });
 });
