@@ -4,6 +4,7 @@
  * and one each their rosters and sign-ins (store.members); assessments, vetoes, rectification
  * items, alerts and earlier reports are one query each for the whole city.
  */
+import { attachColourSections, colourFacts } from './colour-sections.js';
 import { parseDate, periodOf, previousPeriod, type Period } from '../domain/calendar.js';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/port.js';
@@ -79,6 +80,7 @@ export async function buildReports(store: Store, config: Config, p: Period, now:
   facts.length = 0;
   const summaries = computeCommitteeSummaries(reports, orgs, config, now);
   attachRatingSectionsFrom(await ratingSectionFacts(store, p), config, p, reports, summaries);
+  attachColourSections(await colourFacts(store, config, p, now), config, reports, summaries);
   return { reports, summaries, orgs };
 }
 

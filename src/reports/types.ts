@@ -141,6 +141,28 @@ export interface BranchReport {
   rating?: BranchRatingSection;
   /** 党员管理 from roster and sign-ins (member names: the branch's own report only); absent without a roster. */
   members?: MemberSection;
+  /** Colour grade (红黄绿) of the period's last month; absent in reports stored before grades existed. */
+  colour?: ColourSection;
+}
+
+/** A branch's colour grade (红黄绿) of one month (src/grades). */
+export interface ColourSection {
+  month: string;
+  colour: 'red' | 'yellow' | 'green';
+  /** 红 / 黄 / 绿 and what it means (长期不开展组织生活 …). */
+  name: string;
+  meaning: string;
+  warningMonths: number;
+  redMonths: number;
+  consequence: string | null;
+}
+
+/** A committee's colour grades of one month: counts, the consequences to carry out, red and yellow branches. */
+export interface CommitteeColours {
+  month: string;
+  counts: { red: number; yellow: number; green: number };
+  consequences: { org: string; name: string; redMonths: number; consequence: string }[];
+  flagged: { org: string; name: string; colour: 'red' | 'yellow'; warningMonths: number }[];
 }
 
 /** A committee's summary of its branches (all branches below it). */
@@ -180,6 +202,8 @@ export interface CommitteeSummary {
   attention: { org: string; name: string; openEscalations: number; overdueRectifications: number }[];
   /** The star-rating year: star distribution and change, five-star candidates, weak branches, subsidy total. */
   rating?: CommitteeRatingSection;
+  /** Colour grades (红黄绿) of the period's last month. */
+  colours?: CommitteeColours;
 }
 
 /** The period a report covers, with the sub-periods its obligations are judged in. */

@@ -8,6 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod, shanghaiMidnight } from '../../src/domain/calendar.js';
 import type { Org } from '../../src/domain/types.js';
 import { monthGrades } from '../../src/grades/gather.js';
+import { buildReports } from '../../src/reports/gather.js';
+import { renderBranchHtml } from '../../src/reports/render/html.js';
+import { renderCommitteeHtml } from '../../src/reports/render/committee-html.js';
+import { renderCommitteeMarkdown } from '../../src/reports/render/markdown.js';
 import type { Store } from '../../src/store/port.js';
 import type { AlertRow } from '../../src/store/types/alerts.js';
 import { shippedConfig } from '../helpers/config.js';
@@ -101,6 +105,22 @@ describe('colour grades on the store', () => {
     // October: B3 still stood (resolved on the 20th).
     const oct = await monthGrades(t.store, shippedConfig(), parsePeriod('2026-10')!, NOW);
     expect(oct.branches.find((b) => b.code === 'B3')).toMatchObject({ colour: 'yellow', warningMonths: 2 });
+  });
+
+  it('reports carry the colour of the period\'s last month; committee summaries the counts and consequences', async () => {
+    const built = await buildReports(t.store, shippedConfig(), parsePeriod('2026-11')!, at(2026, 12, 5));
+    const b1 = built.reports.find((r) => r.org === 'B1')!;
+    expect(b1.colour).toMatchObject({ month: '2026-11', colour: 'red', name: '红', meaning: '长期不开展组织生活', redMonths: 2, consequence: '乡镇（街道）党委书记约谈支部书记' });
+    expect(built.reports.find((r) => r.org === 'B3')!.colour).toMatchObject({ colour: 'green', warningMonths: 0 });
+    const c1 = built.summaries.find((s) => s.org === 'C1')!;
+    expect(c1.colours).toMatchObject({ month: '2026-11', counts: { red: 1, yellow: 1, green: 2 } });
+    expect(c1.colours!.consequences).toEqual([{ org: 'B1', name: 'B1村党支部', redMonths: 2, consequence: '乡镇（街道）党委书记约谈支部书记' }]);
+    expect(c1.colours!.flagged.map((f) => [f.org, f.colour])).toEqual([['B1', 'red'], ['B2', 'yellow']]);
+    expect(renderBranchHtml(b1)).toContain('2026-11 组织生活红黄绿评定：红（长期不开展组织生活），连续 4 个月存在预警；连续 2 个月为红，按规定：乡镇（街道）党委书记约谈支部书记');
+    const html = renderCommitteeHtml(c1);
+    expect(html).toContain('组织生活红黄绿（2026-11）');
+    expect(html).toContain('需落实的后果');
+    expect(renderCommitteeMarkdown(c1)).toContain('- B1村党支部（B1）连续 2 个月为红：乡镇（街道）党委书记约谈支部书记');
   });
 
   it('`orglife grades` prints the month per committee in Chinese, --json per branch, and clear errors', async () => {

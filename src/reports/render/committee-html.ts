@@ -4,10 +4,10 @@
  */
 import { committeeMembersText } from './members.js';
 import type { CommitteeSummary } from '../types.js';
-import { htmlDocument, h2, table } from './html.js';
+import { COLOUR_CSS, htmlDocument, h2, table } from './html.js';
 import { scoreColor } from './svg.js';
 import { committeeRatingHtml } from './rating.js';
-import { changeText, escapeHtml as e, generatedText, scoreText, starsText } from './text.js';
+import { changeText, COLOUR_LIST_MAX, escapeHtml as e, generatedText, scoreText, starsText } from './text.js';
 
 function distributionChart(title: string, bars: { label: string; count: number }[]): string {
   const max = Math.max(1, ...bars.map((b) => b.count));
@@ -71,7 +71,23 @@ export function renderCommitteeHtml(c: CommitteeSummary, opts: { note?: string }
     (committeeMembersText(c) ? `<section>${h2('党员管理')}<p>${e(committeeMembersText(c))}</p></section>` : '') +
     `<section>${h2('常见问题')}${common}</section>` +
     `<section>${h2('需重点关注的支部')}${attention}</section>` +
+    (c.colours ? committeeColoursHtml(c.colours) : '') +
     (c.rating ? committeeRatingHtml(c.rating) : '') +
     `<section>${h2('支部排名')}${ranking}</section>`;
   return htmlDocument(title, body);
+}
+
+/** 组织生活红黄绿: counts, the consequences to carry out, the red and yellow branches (first COLOUR_LIST_MAX). */
+function committeeColoursHtml(k: NonNullable<CommitteeSummary['colours']>): string {
+  const swatch = (c: keyof typeof COLOUR_CSS) => `<span style="display:inline-block;width:10px;height:10px;border-radius:5px;background:${COLOUR_CSS[c]}"></span>`;
+  const counts = `<p>${swatch('red')} 红 ${e(k.counts.red)}　${swatch('yellow')} 黄 ${e(k.counts.yellow)}　${swatch('green')} 绿 ${e(k.counts.green)}</p>`;
+  const consequences = k.consequences.length
+    ? `<p style="font-weight:bold">需落实的后果：</p>` + table(['组织编码', '支部名称', '连续为红', '后果'], k.consequences.map((x) => [e(x.org), e(x.name), e(`${x.redMonths} 个月`), e(x.consequence)]))
+    : '';
+  const shown = k.flagged.slice(0, COLOUR_LIST_MAX);
+  const flagged = shown.length
+    ? table(['等级', '组织编码', '支部名称', '连续有预警'], shown.map((x) => [`${swatch(x.colour)} ${x.colour === 'red' ? '红' : '黄'}`, e(x.org), e(x.name), e(`${x.warningMonths} 个月`)])) +
+      (k.flagged.length > shown.length ? `<p style="font-size:13px;color:#666">另有 ${e(k.flagged.length - shown.length)} 个红黄支部未列出。</p>` : '')
+    : '<p>全部为绿。</p>';
+  return `<section>${h2(`组织生活红黄绿（${k.month}）`)}${counts}${consequences}${flagged}</section>`;
 }

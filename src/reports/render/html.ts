@@ -10,6 +10,7 @@ import { barChart, scoreColor, trendChart } from './svg.js';
 import { branchRatingHtml } from './rating.js';
 import {
   changeText,
+  colourText,
   escapeHtml as e,
   generatedText,
   percentText,
@@ -25,6 +26,9 @@ const TABLE = 'style="border-collapse:collapse;width:100%;font-size:14px;margin:
 const H2 = 'style="font-size:18px;color:#b71c1c;border-left:4px solid #b71c1c;padding-left:8px;margin:24px 0 8px;page-break-after:avoid"';
 
 /** Wrap a body in the shared document shell (also used by the committee summary). */
+/** Swatch colours of the grades. */
+export const COLOUR_CSS = { red: '#c62828', yellow: '#f9a825', green: '#2e7d32' } as const;
+
 export function htmlDocument(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="zh-CN">
@@ -167,6 +171,7 @@ export function renderBranchHtml(r: BranchReport): string {
     `<h1 style="font-size:22px;text-align:center;color:#b71c1c;margin:8px 0">${e(title)}</h1>` +
     `<p style="text-align:center;font-size:13px;color:#666;margin:0 0 8px">${meta}</p>` +
     headline(r) +
+    (r.colour ? `<p style="font-size:14px;margin:6px 0"><span style="display:inline-block;width:12px;height:12px;border-radius:6px;vertical-align:-1px;background:${COLOUR_CSS[r.colour.colour]}"></span> ${e(colourText(r.colour))}</p>` : '') +
     categories(r) +
     trend(r) +
     orgLife(r) +

@@ -6,7 +6,7 @@ import { committeeMembersText, membersMarkdown } from './members.js';
 import { LEVEL_NAMES_ZH, RULE_NAMES_ZH } from '../../domain/types.js';
 import type { BranchReport, CommitteeSummary } from '../types.js';
 import { branchRatingMarkdown, committeeRatingMarkdown } from './rating.js';
-import { changeText, escapeMd as m, generatedText, percentText, rankChangeText, rankText, scoreText, starsText } from './text.js';
+import { changeText, colourText, COLOUR_LIST_MAX, escapeMd as m, generatedText, percentText, rankChangeText, rankText, scoreText, starsText } from './text.js';
 
 function mdTable(headers: string[], rows: string[][]): string {
   return [`| ${headers.join(' | ')} |`, `|${headers.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -54,6 +54,7 @@ export function renderBranchMarkdown(r: BranchReport): string {
   );
   const missed = s.obligations.filter((o) => !o.met);
   if (missed.length) out.push(`未落实事项：${missed.map((o) => `${RULE_NAMES_ZH[o.rule]}（${o.period}）`).join('；')}`, '');
+  if (r.colour) out.push(m(colourText(r.colour)), '');
   if (r.members) out.push(...membersMarkdown(r.members, m));
   out.push(`## 问题清单（${r.problems.length} 项）`, '');
   if (!r.problems.length) out.push('本期未发现问题，请继续保持。', '');
@@ -88,6 +89,18 @@ export function renderCommitteeMarkdown(c: CommitteeSummary, opts: { note?: stri
   out.push('', '## 需重点关注的支部', '');
   if (!c.attention.length) out.push('无未办结督办或逾期整改的支部。');
   for (const a of c.attention) out.push(`- ${m(a.name)}（${m(a.org)}）：未办结督办 ${a.openEscalations} 条，逾期整改 ${a.overdueRectifications} 项`);
+  if (c.colours) {
+    const k = c.colours;
+    out.push('', `## 组织生活红黄绿（${k.month}）`, '', `红 ${k.counts.red} · 黄 ${k.counts.yellow} · 绿 ${k.counts.green}`);
+    if (k.consequences.length) {
+      out.push('', '需落实的后果：');
+      for (const x of k.consequences) out.push(`- ${m(x.name)}（${m(x.org)}）连续 ${x.redMonths} 个月为红：${m(x.consequence)}`);
+    }
+    const shown = k.flagged.slice(0, COLOUR_LIST_MAX);
+    if (shown.length) out.push('');
+    for (const x of shown) out.push(`- ${x.colour === 'red' ? '红' : '黄'}：${m(x.name)}（${m(x.org)}），连续 ${x.warningMonths} 个月有预警`);
+    if (k.flagged.length > shown.length) out.push(`- 另有 ${k.flagged.length - shown.length} 个红黄支部未列出`);
+  }
   if (c.rating) out.push('', ...committeeRatingMarkdown(c.rating));
   out.push('', '## 支部排名', '');
   out.push(

@@ -59,3 +59,13 @@ export function percentText(x: number | null): string {
 export function generatedText(t: number): string {
   return shanghaiDateTime(t);
 }
+
+/** How many red and yellow branches a summary lists by name (the rest are counted). */
+export const COLOUR_LIST_MAX = 30;
+
+/** The colour line of a branch report: '黄（组织生活运行不畅）：连续 2 个月有预警'. */
+export function colourText(c: { name: string; meaning: string; warningMonths: number; redMonths: number; consequence: string | null; month: string }): string {
+  const streak = c.warningMonths > 0 ? `连续 ${c.warningMonths} 个月存在预警` : '本月无预警';
+  const red = c.consequence ? `；连续 ${c.redMonths} 个月为红，按规定：${c.consequence}` : '';
+  return `${c.month} 组织生活红黄绿评定：${c.name}（${c.meaning}），${streak}${red}`;
+}
