@@ -3,9 +3,6 @@
  * star changes, weak-branch designations, demonstration sites and the year's campaign, read in a
  * few bulk queries through the store port (ratingSectionFacts), attached by the pure
  * attachRatingSectionsFrom: one section per branch report and committee summary.
- *
- * attachRatingSections(db, …) is the synchronous path of reports/gather.ts while gather still
- * reads the SQLite handle; once gather is on the port it calls the two functions above instead.
  */
 import type { Config } from '../config/schema.js';
 import { shanghaiDate, type Period } from '../domain/calendar.js';
@@ -14,10 +11,6 @@ import type { RatingBranch } from '../rating/types.js';
 import type { WeakDesignation } from '../rating/weak.js';
 import type { Store } from '../store/port.js';
 import type { DemoSiteRow } from '../store/types/rating.js';
-import type { Db } from '../store/sqlite/db.js';
-import { listEntries } from '../store/sqlite/rating-campaign.js';
-import { loadRatingBranches, loadRatings, loadStarChanges } from '../store/sqlite/ratings.js';
-import { listDemoSites, listWeak } from '../store/sqlite/weak-branches.js';
 import type { BranchReport, CommitteeSummary } from './types.js';
 
 /** What the rating sections of a period's reports are made of. */
@@ -76,18 +69,4 @@ export function attachRatingSectionsFrom(f: RatingSectionFacts, config: Config, 
     const list = s.branches.map((x) => f.branches.get(x.org)).filter((b) => b !== undefined);
     s.rating = committeeRatingSection(list, asOf, f.facts, estimates, config.rating);
   }
-}
-
-/** The synchronous path of reports/gather.ts (SQLite handle): the same facts, then attachRatingSectionsFrom. */
-export function attachRatingSections(db: Db, config: Config, p: Period, reports: BranchReport[], summaries: CommitteeSummary[]): void {
-  const year = Number(asOfOf(p).slice(0, 4));
-  const f = sectionFacts(p, {
-    designations: listWeak(db, { all: true }),
-    sites: listDemoSites(db),
-    ratings: loadRatings(db),
-    changes: loadStarChanges(db),
-    campaign: listEntries(db, year),
-    branches: loadRatingBranches(db),
-  });
-  attachRatingSectionsFrom(f, config, p, reports, summaries);
 }

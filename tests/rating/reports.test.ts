@@ -1,48 +1,39 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { importFiles } from '../../src/import/index.js';
 import { parsePeriod } from '../../src/domain/calendar.js';
 import { buildReports } from '../../src/reports/gather.js';
 import { renderBranchHtml, renderBranchMarkdown, renderCommitteeHtml, renderCommitteeMarkdown } from '../../src/reports/render/index.js';
 import { addWeakItem, chooseDemoSite, designateWeak, setMeasures } from '../../src/rating/weak-service.js';
 import { ratingListSheets } from '../../src/rating/report-xlsx.js';
-import { attachRatingSectionsFrom, ratingSectionFacts } from '../../src/reports/rating-sections.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { shippedConfig } from '../helpers/config.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
-import { NOW, writeCsv } from '../import/helpers.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
+import { NOW, seedOrgs, seedRatings } from './seed.js';
 
 describe('the star-rating sections of the reports', () => {
-  let t: TempDb;
+  let t: TempStore;
   beforeEach(async () => {
-    t = tempDb();
-    const orgs = writeCsv(join(t.dir, 'orgs.csv'), [
-      ['code', 'name', 'kind', 'parent', 'domain', 'members', 'established_on'],
-      ['C0', '市委', 'committee', '', '', '', ''],
-      ['C1', '城关镇党委', 'committee', 'C0', '', '', ''],
-      ['B1', '一村', 'branch', 'C1', 'rural', 20, '2000-01-01'],
-      ['B2', '<b>二村</b>', 'branch', 'C1', 'rural', 20, '2000-01-01'],
+    t = await tempStore();
+    await seedOrgs(t, [
+      ['C0', '市委', 'committee', null],
+      ['C1', '城关镇党委', 'committee', 'C0'],
+      ['B1', '一村', 'branch', 'C1', 'rural'],
+      ['B2', '<b>二村</b>', 'branch', 'C1', 'rural'],
     ]);
-    const ratings = writeCsv(join(t.dir, 'ratings.csv'), [['org', 'year', 'stars'], ['B1', 2025, 5], ['B2', 2025, 4], ['B1', 2024, 3]]);
-    const changes = writeCsv(join(t.dir, 'changes.csv'), [['id', 'org', 'effective_on', 'stars', 'channel', 'reason'], ['X1', 'B2', '2026-06-15', 2, 'petition', '<i>信访</i>属实']]);
-    await importFiles(t.db, [orgs, ratings, changes], { now: NOW });
-    const store = storeFor(t.db);
+    const r = (org: string, year: number, stars: number, ratedOn: string | null = null) => ({ org, year, stars, ratedOn });
+    // The 2026 rating of B1 is filed in January 2027.
+    await seedRatings(t, [r('B1', 2025, 5), r('B2', 2025, 4), r('B1', 2024, 3), r('B1', 2026, 5, '2027-01-20')]);
+    const store = t.store;
+    await store.rating.saveStarChange({ id: 'X1', org: 'B2', effectiveOn: '2026-06-15', stars: 2, channel: 'petition', reason: '<i>信访</i>属实', evidence: null }, NOW);
     const id = await designateWeak(store, { org: 'B2', category: 'org_life', on: '2026-07-01', reason: '组织生活长期不正常', by: '组织部' }, NOW);
     await setMeasures(store, id, { townshipLeader: '李镇长', firstSecretary: '王第一书记' });
     await addWeakItem(store, id, 'problem', '三会一课不落实', NOW);
     await addWeakItem(store, id, 'cadre', '赵六', NOW);
-    t.db.$client.prepare("INSERT INTO ratings (org, year, stars, rated_on, imported_at) VALUES ('B1', 2026, 5, '2027-01-20', 0)").run();
     await chooseDemoSite(store, { org: 'B1', year: 2026, level: 'city', note: null }, NOW);
   });
-  afterEach(() => t.cleanup());
+  afterEach(async () => t.cleanup());
 
   it('branch: star history, star and subsidy in effect, demonstration site, rectification; committee: distribution, weak branches, subsidy total', async () => {
-    const { reports, summaries } = await buildReports(storeFor(t.db), shippedConfig(), parsePeriod('2026-10')!, Date.parse('2026-11-05T01:00:00Z'));
+    const { reports, summaries } = await buildReports(t.store, shippedConfig(), parsePeriod('2026-10')!, Date.parse('2026-11-05T01:00:00Z'));
     // Re-attached from the port's facts (ratingSectionFacts + the pure attach): the same sections.
-    const again = structuredClone({ reports, summaries });
-    for (const x of [...again.reports, ...again.summaries]) delete x.rating;
-    attachRatingSectionsFrom(await ratingSectionFacts(storeFor(t.db), parsePeriod('2026-10')!), shippedConfig(), parsePeriod('2026-10')!, again.reports, again.summaries);
-    expect(again).toEqual({ reports, summaries });
     const b2 = reports.find((r) => r.org === 'B2')!;
     expect(b2.rating).toMatchObject({
       asOf: '2026-10-31',

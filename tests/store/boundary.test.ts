@@ -42,7 +42,6 @@ const NOT_YET_ON_THE_PORT = new Set([
   'src/import/tables/vetoes.ts',
   'src/jobs/kinds.ts',
   'src/jobs/runtime.ts',
-  'src/reports/rating-sections.ts',
 ]);
 
 function sources(dir: string): string[] {
