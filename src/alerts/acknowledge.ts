@@ -5,11 +5,8 @@
  */
 import { DAY_MS, parseDate, shanghaiDate } from '../domain/calendar.js';
 import { LEVEL_RANK, type Level } from '../domain/types.js';
-import type { Db } from '../store/sqlite/db.js';
-import { activeAlertsOf, alertWriter, getAlert, inTransaction, orgKindOf } from '../store/sqlite/alerts.js';
+import type { AlertChanges, AmendLoad, Store } from '../store/port.js';
 import { AlertError, type AlertRow } from './types.js';
-import type { Store } from '../store/port.js';
-import type { NewEvent } from '../store/types/alerts.js';
 
 /** What the branch commits to. */
 export interface Acknowledgement {
@@ -24,37 +21,17 @@ export interface Acknowledgement {
 /** Which alerts: one by id, or every open alert of a branch. */
 export type AckTarget = { id: number } | { org: string };
 
-/**
- * Acknowledge alerts as of `now`, in one transaction. Re-acknowledging an acknowledged alert
- * replaces its plan and deadline. Returns the alerts as they are afterwards.
- * Throws AlertError (bilingual) for a missing plan, a bad or past deadline, an unknown id or org,
- * a resolved alert, or a branch without open alerts.
- */
-export function acknowledge(db: Db, target: AckTarget, ack: Acknowledgement, now: number): AlertRow[] {
-  const checked = checkAcknowledgement(ack, now);
-  return inTransaction(db, () => {
-    const targets = resolveTargets(db, target);
-    const w = alertWriter(db);
-    const out: AlertRow[] = [];
-    for (const a of targets) {
-      const { patch, event } = acknowledgedChange(a, checked, now);
-      w.update(a.id, patch, now);
-      w.event(a.id, event, now);
-      out.push({ ...a, ...patch, updatedAt: now });
-    }
-    return out;
-  });
-}
-
-interface CheckedAck {
+/** A validated acknowledgement: what is written to each alert. */
+export interface CheckedAck {
   plan: string;
   by: string;
+  /** End of the `by` day (Shanghai), epoch ms. */
   deadline: number;
   who: string | null;
 }
 
-/** Validate an acknowledgement as of `now` (AlertError, bilingual, for a missing plan or a bad or past deadline). */
-function checkAcknowledgement(ack: Acknowledgement, now: number): CheckedAck {
+/** Check an acknowledgement as of `now` (pure); throws AlertError (bilingual) for a missing plan or a bad or past deadline. */
+export function checkAck(ack: Acknowledgement, now: number): CheckedAck {
   const plan = ack.plan?.trim() ?? '';
   if (!plan) throw new AlertError('缺少整改计划（--plan） / a rectification plan is required (--plan)');
   const day = parseDate(ack.by ?? '');
@@ -66,52 +43,63 @@ function checkAcknowledgement(ack: Acknowledgement, now: number): CheckedAck {
   return { plan, by: ack.by, deadline: day + DAY_MS, who: ack.who?.trim() || null };
 }
 
-/** What acknowledging one alert changes (pure): at most a warning until the deadline. */
-function acknowledgedChange(a: AlertRow, c: CheckedAck, now: number): { patch: Partial<AlertRow>; event: NewEvent } {
-  const level: Level = LEVEL_RANK[a.level] > LEVEL_RANK.warning ? 'warning' : a.level;
-  return {
-    patch: { state: 'acknowledged', level, ackPlan: c.plan, ackBy: c.by, ackDeadline: c.deadline, ackWho: c.who, ackAt: now },
-    event: { kind: 'acknowledged', level, fromLevel: a.level, reason: 'acknowledged', detail: { who: c.who, plan: c.plan, by: c.by } },
-  };
+/**
+ * The decision of acknowledging `target` over what the store loaded (pure): the alerts as they are
+ * afterwards and the changes (columns and an 'acknowledged' event each, no notification).
+ * Throws AlertError for an unknown id or org, a resolved alert, or a branch without open alerts.
+ */
+export function decideAck(
+  target: AckTarget,
+  load: AmendLoad,
+  ack: CheckedAck,
+  now: number,
+  only?: (a: AlertRow) => boolean,
+): { changes: AlertChanges; result: AlertRow[] } {
+  const targets = resolveTargets(target, load, only);
+  const changes: AlertChanges = { inserts: [], updates: [] };
+  const out: AlertRow[] = [];
+  for (const a of targets) {
+    const level: Level = LEVEL_RANK[a.level] > LEVEL_RANK.warning ? 'warning' : a.level;
+    const patch: Partial<AlertRow> = { state: 'acknowledged', level, ackPlan: ack.plan, ackBy: ack.by, ackDeadline: ack.deadline, ackWho: ack.who, ackAt: now };
+    changes.updates.push({
+      id: a.id,
+      patch,
+      event: { kind: 'acknowledged', level, fromLevel: a.level, reason: 'acknowledged', detail: { who: ack.who, plan: ack.plan, by: ack.by } },
+      notify: false,
+    });
+    out.push({ ...a, ...patch, updatedAt: now });
+  }
+  return { changes, result: out };
 }
 
 /**
- * acknowledge() through the store port (alerts.amend: load → decide → apply under the "alerts"
- * lock, so a reconcile meanwhile is seen, never overwritten). With `only`, an org target
- * acknowledges just the alerts it picks and an empty pick is no error (a link's items).
+ * Acknowledge alerts as of `now`, in one store transaction (alerts.amend). Re-acknowledging an
+ * acknowledged alert replaces its plan and deadline. Returns the alerts as they are afterwards.
+ * Throws AlertError (bilingual) for a missing plan, a bad or past deadline, an unknown id or org,
+ * a resolved alert, or a branch without open alerts; nothing is written then.
  */
-export async function acknowledgeIn(store: Store, target: AckTarget, ack: Acknowledgement, now: number, only?: (a: AlertRow) => boolean): Promise<AlertRow[]> {
-  const checked = checkAcknowledgement(ack, now);
-  return store.alerts.amend(target, now, (load) => {
-    let targets: AlertRow[];
-    if ('id' in target) {
-      const a = load.alerts[0];
-      if (!a) throw new AlertError(`预警编号 ${target.id} 不存在 / no alert with id ${target.id}`);
-      if (a.state === 'resolved') throw new AlertError(`预警 ${target.id} 已解除，无需整改 / alert ${target.id} is already resolved`);
-      targets = [a];
-    } else {
-      if (!load.orgKind) throw new AlertError(`未找到组织编码 ${target.org} / unknown organization code: ${target.org}`);
-      targets = only ? load.alerts.filter(only) : load.alerts;
-      if (!targets.length && !only) throw new AlertError(`${target.org} 没有未处理的预警 / ${target.org} has no open alerts`);
-    }
-    const updates = targets.map((a) => ({ a, ...acknowledgedChange(a, checked, now) }));
-    return {
-      changes: { inserts: [], updates: updates.map((u) => ({ id: u.a.id, patch: u.patch, event: u.event, notify: false })) },
-      result: updates.map((u) => ({ ...u.a, ...u.patch, updatedAt: now })),
-    };
-  });
+export async function acknowledge(store: Store, target: AckTarget, ack: Acknowledgement, now: number): Promise<AlertRow[]> {
+  return acknowledgeIn(store, target, ack, now);
 }
 
-function resolveTargets(db: Db, target: AckTarget): AlertRow[] {
+/**
+ * acknowledge() with a pick: with `only`, an org target acknowledges just the alerts it picks and
+ * an empty pick is no error (a one-tap link's items).
+ */
+export async function acknowledgeIn(store: Store, target: AckTarget, ack: Acknowledgement, now: number, only?: (a: AlertRow) => boolean): Promise<AlertRow[]> {
+  const checked = checkAck(ack, now);
+  return store.alerts.amend(target, now, (load) => decideAck(target, load, checked, now, only));
+}
+
+function resolveTargets(target: AckTarget, load: AmendLoad, only?: (a: AlertRow) => boolean): AlertRow[] {
   if ('id' in target) {
-    const a = getAlert(db, target.id);
+    const a = load.alerts[0];
     if (!a) throw new AlertError(`预警编号 ${target.id} 不存在 / no alert with id ${target.id}`);
     if (a.state === 'resolved') throw new AlertError(`预警 ${target.id} 已解除，无需整改 / alert ${target.id} is already resolved`);
     return [a];
   }
-  const kind = orgKindOf(db, target.org);
-  if (!kind) throw new AlertError(`未找到组织编码 ${target.org} / unknown organization code: ${target.org}`);
-  const list = activeAlertsOf(db, target.org);
-  if (!list.length) throw new AlertError(`${target.org} 没有未处理的预警 / ${target.org} has no open alerts`);
-  return list;
+  if (!load.orgKind) throw new AlertError(`未找到组织编码 ${target.org} / unknown organization code: ${target.org}`);
+  const picked = only ? load.alerts.filter(only) : load.alerts;
+  if (!picked.length && !only) throw new AlertError(`${target.org} 没有未处理的预警 / ${target.org} has no open alerts`);
+  return picked;
 }

@@ -12,7 +12,7 @@ import type { ChannelName, LogicalChannel, OutgoingMessage } from '../notifiers/
 import type { DigestModel } from './digest-model.js';
 import { goLive, isHistory } from './go-live.js';
 import { chooseSends, deliveryKey, type PlannedDigest, type PlanPolicy } from './plan.js';
-import type { DigestPlan } from '../store/sqlite/deliveries.js';
+import type { DigestPlan } from '../store/types/deliveries.js';
 
 export type { BacklogModel } from '../domain/digest.js';
 import type { BacklogModel } from '../domain/digest.js';

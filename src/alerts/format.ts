@@ -6,8 +6,8 @@ import { shanghaiDateTime } from '../domain/calendar.js';
 import { LEVEL_NAMES_ZH, LEVELS, RULE_NAMES_ZH, type RuleId } from '../domain/types.js';
 import { displayWidth } from '../evaluation/format.js';
 import { CHANNEL_NAMES_ZH, type ChannelName } from '../notifiers/types.js';
-import type { AlertEventRow, AlertListRow } from '../store/sqlite/alerts.js';
-import type { PeriodStats } from '../store/sqlite/deliveries.js';
+import type { AlertEventRow, AlertListRow } from '../store/types/alerts.js';
+import type { PeriodStats } from '../store/types/deliveries.js';
 import { periodLabelZh } from './compose.js';
 import { ALERT_STATE_NAMES_ZH, EVENT_KIND_NAMES_ZH, EVENT_REASONS_ZH, type AlertRow } from './types.js';
 

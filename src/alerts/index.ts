@@ -1,9 +1,9 @@
 /** The alert pipeline: reconcile findings into alerts + outbox, acknowledge, plan digests, deliver. Import from here. */
-export { reconcile, lifecyclePolicy, type ReconcileResult } from './reconcile.js';
+export { reconcile, decideReconcile, lifecyclePolicy, type ReconcileResult } from './reconcile.js';
 export { evaluationScope, explicitScope, type EvaluationScope, type ScopeBranch } from './scope.js';
 export { decideWithFinding, decideWithoutFinding, repeatDue, type LifecyclePolicy, type ScopeVerdict, type Change } from './lifecycle.js';
-export { acknowledge, type Acknowledgement, type AckTarget } from './acknowledge.js';
-export { planDeliveries, planPolicy, sendTime, type PlanConfig, type PlanResult } from './planner.js';
+export { acknowledge, checkAck, decideAck, type Acknowledgement, type AckTarget, type CheckedAck } from './acknowledge.js';
+export { planDeliveries, planBacklogSummary, decidePlan, planPolicy, sendTime, type PlanConfig, type PlanResult } from './planner.js';
 export { planDigests, chooseSends, deliveryKey, normalizePhone, type PlannedDigest, type PlannedSend, type OrgContacts, type PlanPolicy } from './plan.js';
 export { composeMessage, composeSubject, composeText, composeHtml, composeSms, composeRobotText, escapeHtml } from './compose.js';
 export type { DigestModel, DigestItem, DigestBranch, DigestCommittee } from './digest-model.js';
@@ -19,27 +19,5 @@ export {
   type WorkerAttempt,
 } from './delivery.js';
 export * from './types.js';
-export {
-  openAlertPeriods,
-  listAlerts,
-  getAlert,
-  alertHistory,
-  countAlertsByState,
-  alertSummaryByOrg,
-  type AlertListRow,
-  type AlertEventRow,
-  type OrgAlertSummary,
-} from '../store/sqlite/alerts.js';
-export {
-  deliveriesDue,
-  pendingDeliveries,
-  recordAttempt,
-  markSent,
-  markFailed,
-  releaseClaim,
-  listDeliveries,
-  deliveryStats,
-  type PeriodStats,
-  type AttemptInput,
-  type DeliveryStatus,
-} from '../store/sqlite/deliveries.js';
+export type { AlertListRow, AlertEventRow, OrgAlertSummary } from '../store/types/alerts.js';
+export type { PeriodStats, DeliveryStatus } from '../store/types/deliveries.js';

@@ -1,25 +1,23 @@
 /**
  * planDeliveries: turn the unplanned outbox into digests and deliveries, chunk by chunk: the rows of
- * the branches under a group of committees (about PLAN_CHUNK_ROWS rows) in ONE synchronous
- * transaction with marking them planned (a crash re-plans the chunk's rows, and the dedup keys make
- * that harmless; finished chunks stay planned). A province's 200,000 alerts planned at once held
- * over a GiB; a chunk holds a few tens of MiB. A committee's branches never straddle chunks, so its
- * secretary and robots get one digest as before; only a person reached through branches of two
- * committees in different chunks gets two digests (each event still exactly once). Quiet hours set
- * every delivery's not_before.
+ * the branches under a group of committees (about PLAN_CHUNK_ROWS rows) in ONE store transaction
+ * (`outbox.plan`: load → decide (pure) → apply, marking them planned; a crash re-plans the chunk's
+ * rows, and the dedup keys make that harmless; finished chunks stay planned). A province's 200,000
+ * alerts planned at once held over a GiB; a chunk holds a few tens of MiB. A committee's branches
+ * never straddle chunks, so its secretary and robots get one digest as before; only a person reached
+ * through branches of two committees in different chunks gets two digests (each event still exactly
+ * once). Quiet hours set every delivery's not_before.
  */
 import type { Config } from '../config/schema.js';
 import { shanghaiDate } from '../domain/calendar.js';
 import { nextAllowedTime, workCalendar } from '../domain/workdays.js';
 import { physicalChannel, robotsFor } from '../notifiers/config.js';
 import type { ChannelName } from '../notifiers/types.js';
-import type { Db } from '../store/sqlite/db.js';
-import { inTransaction } from '../store/sqlite/alerts.js';
-import { orgContacts, smsCountsOn, writePlan, type DigestPlan, type OutboxEntry } from '../store/sqlite/deliveries.js';
-import { committeeChunks, unplannedByCommittee, unplannedOutboxUnder } from '../store/plan-chunks.js';
-import { chooseSends, deliveryKey, planDigests, type PlanPolicy } from './plan.js';
+import type { Store } from '../store/port.js';
+import type { DigestPlan, OutboxPlanLoad, OutboxPlanWrite } from '../store/types/deliveries.js';
+import { committeeChunks } from '../store/plan-chunks.js';
+import { chooseSends, deliveryKey, normalizePhone, planDigests, type OrgContacts, type PlanPolicy } from './plan.js';
 import { backlogDue, planBacklog, type BacklogCounter } from './backlog.js';
-import { orgHeadersByCode } from '../store/sqlite/facts.js';
 
 /** The config sections planning reads. */
 export type PlanConfig = Pick<Config, 'routing' | 'channels' | 'delivery' | 'calendar'>;
@@ -28,23 +26,26 @@ export type PlanConfig = Pick<Config, 'routing' | 'channels' | 'delivery' | 'cal
  * Plan the go-live backlog summary to the admins when due (see backlog.ts); returns the deliveries
  * written — 0 on every later cycle, since the summary's keys exist by then.
  */
-export function planBacklogSummary(
-  db: Db,
+export async function planBacklogSummary(
+  store: Store,
   config: PlanConfig & Pick<Config, 'alerts'>,
   available: Iterable<ChannelName>,
   counter: BacklogCounter,
   now: number,
-): number {
+): Promise<number> {
   if (!backlogDue(config, counter, now)) return 0;
-  const names = new Map<string | null, string | null>();
-  const nameOf = (code: string | null) => {
-    if (code === null) return null;
-    if (!names.has(code)) names.set(code, orgHeadersByCode(db, [code]).get(code)?.name ?? null);
-    return names.get(code)!;
-  };
+  const committees = counter.model(config.alerts.start_from!, () => null).byCommittee.flatMap((c) => (c.code === null ? [] : [c.code]));
+  const headers = await store.orgs.headers(committees);
+  const nameOf = (code: string | null) => (code === null ? null : (headers.get(code)?.name ?? null));
   const plans = planBacklog(config, counter.model(config.alerts.start_from!, nameOf), planPolicy(config, available), now);
   const notBefore = sendTime(config, now);
-  return inTransaction(db, () => writePlan(db, plans, notBefore, shanghaiDate(notBefore), new Map(), now).deliveries);
+  const sendDay = shanghaiDate(notBefore);
+  // Its own plan transaction, loading no outbox rows (committees: []): only the summary is written.
+  const { written } = await store.outbox.plan({ sendDay, now, committees: [], phonesOf: () => [] }, () => ({
+    write: { plans, notes: new Map(), notBefore, sendDay },
+    result: null,
+  }));
+  return written.deliveries;
 }
 
 /** What a planning run did. */
@@ -84,32 +85,54 @@ export const PLAN_CHUNK_ROWS = 20_000;
 /**
  * Plan deliveries for every unplanned outbox row as of `now`: one digest per recipient, channels
  * from routing among `available`, SMS capped per recipient and day (counted across chunks: each
- * chunk sees the deliveries the earlier ones planned).
+ * chunk's transaction sees the deliveries the earlier ones planned).
  */
-export function planDeliveries(db: Db, config: PlanConfig, available: Iterable<ChannelName>, now: number, chunkRows = PLAN_CHUNK_ROWS): PlanResult {
+export async function planDeliveries(store: Store, config: PlanConfig, available: Iterable<ChannelName>, now: number, chunkRows = PLAN_CHUNK_ROWS): Promise<PlanResult> {
   const policy = planPolicy(config, available);
   const notBefore = sendTime(config, now);
+  const sendDay = shanghaiDate(notBefore);
   const total: PlanResult = { outbox: 0, stale: 0, digests: 0, deliveries: 0, cappedSms: 0, unreachable: 0, notBefore };
-  for (const committees of committeeChunks(unplannedByCommittee(db), chunkRows)) {
-    const r = inTransaction(db, () => planChunk(db, unplannedOutboxUnder(db, committees), policy, config.delivery.sms_daily_cap, notBefore, now));
-    for (const k of ['outbox', 'stale', 'digests', 'deliveries', 'cappedSms', 'unreachable'] as const) total[k] += r[k];
+  for (const committees of committeeChunks(await store.outbox.unplannedByCommittee(), chunkRows)) {
+    const { result: r, written } = await store.outbox.plan({ sendDay, now, committees, phonesOf: phonesOfContacts }, (load) =>
+      decidePlan(load, policy, config.delivery.sms_daily_cap, notBefore, sendDay, now),
+    );
+    for (const k of ['outbox', 'stale', 'cappedSms', 'unreachable'] as const) total[k] += r[k];
+    total.digests += written.digests;
+    total.deliveries += written.deliveries;
   }
   return total;
 }
 
-/** Plan one chunk's outbox rows (inside the caller's transaction). */
-function planChunk(db: Db, entries: readonly OutboxEntry[], policy: PlanPolicy, cap: number, notBefore: number, now: number): Omit<PlanResult, 'notBefore'> {
-  const sendDay = shanghaiDate(notBefore);
+/** Every phone a digest of these orgs may be sent to (normalised as planning does): whose SMS count the plan loads. */
+export function phonesOfContacts(contacts: ReadonlyMap<string, OrgContacts>): string[] {
+  const out = new Set<string>();
+  for (const o of contacts.values()) {
+    for (const p of [o.secretaryPhone, o.clerkPhone]) if (p?.trim()) out.add(normalizePhone(p));
+  }
+  return [...out];
+}
+
+/** What one chunk's plan decided (the digests and deliveries written are counted by the store). */
+type ChunkCounts = Pick<PlanResult, 'outbox' | 'stale' | 'cappedSms' | 'unreachable'>;
+
+/** Plan one chunk's outbox rows over what the store loaded (pure). */
+export function decidePlan(
+  load: OutboxPlanLoad,
+  policy: PlanPolicy,
+  cap: number,
+  notBefore: number,
+  sendDay: string,
+  now: number,
+): { write: OutboxPlanWrite; result: ChunkCounts } {
+  const { entries } = load;
   const notes = new Map<number, string>();
   const live = [];
   for (const e of entries) {
     if (e.alertState === 'open') live.push(e.item);
     else notes.set(e.item.eventId, `skipped: alert ${e.alertState} before planning`);
   }
-  const orgs = orgContacts(db, live.map((i) => i.org));
-  const { digests, unreachable } = planDigests(live, orgs, policy, now);
-  const phones = digests.map((d) => d.contacts.phone).filter((p): p is string => p !== null);
-  const counts = smsCountsOn(db, phones, sendDay);
+  const { digests, unreachable } = planDigests(live, load.contacts, policy, now);
+  const counts = new Map(load.smsCounts);
   let cappedSms = 0;
   const planned = new Set<number>();
   const plans: DigestPlan[] = [];
@@ -128,13 +151,8 @@ function planChunk(db: Db, entries: readonly OutboxEntry[], policy: PlanPolicy, 
     else if (nobody.has(i.eventId)) notes.set(i.eventId, 'unreachable: no contact or channel');
     else notes.set(i.eventId, 'not sent: daily SMS cap reached and no other channel');
   }
-  const written = writePlan(db, plans, notBefore, sendDay, notes, now);
   return {
-    outbox: entries.length,
-    stale: entries.length - live.length,
-    digests: written.digests,
-    deliveries: written.deliveries,
-    cappedSms,
-    unreachable: unreachable.length,
+    write: { plans, notes, notBefore, sendDay },
+    result: { outbox: entries.length, stale: entries.length - live.length, cappedSms, unreachable: unreachable.length },
   };
 }

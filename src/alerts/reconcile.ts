@@ -1,16 +1,15 @@
 /**
  * Reconcile one run's findings into alert state: open new alerts, raise levels, repeat, reopen,
  * resolve what the run judged clean — and write every change as an event, plus an outbox row
- * for each one that notifies, all in ONE synchronous SQLite transaction (a transactional outbox:
+ * for each one that notifies, all in ONE transaction of the store (a transactional outbox:
  * killed at any instant, the database holds either all of a run's changes or none of them).
+ * The decisions are pure (decideReconcile); the store loads and applies (Store.alerts.reconcile).
  */
 import type { Config } from '../config/schema.js';
 import { findingSubject, type Finding } from '../domain/types.js';
-import type { Db } from '../store/sqlite/db.js';
-import { alertWriter, inTransaction, loadOpenAlerts } from '../store/sqlite/alerts.js';
-import { warningsDeliveredAt } from '../store/alert-history.js';
+import type { AlertChanges, AlertIdentity, ReconcileLoad, Store } from '../store/port.js';
 import { workCalendar } from '../domain/workdays.js';
-import { decideWithFinding, decideWithoutFinding, isNoop, newAlert, openedEvent, type Change, type LifecyclePolicy } from './lifecycle.js';
+import { decideWithFinding, decideWithoutFinding, isNoop, newAlert, NO_HISTORY as NO_FACTS, openedEvent, type Change, type LifecyclePolicy } from './lifecycle.js';
 import { goLive, isHistory } from './go-live.js';
 import type { EvaluationScope } from './scope.js';
 import { alertKey, type AlertRow } from './types.js';
@@ -46,13 +45,34 @@ export function lifecyclePolicy(config: ReconcileConfig): LifecyclePolicy {
 }
 
 /**
- * Apply `findings` (one run, evaluated as of `now` over `scope`) to the stored alerts.
+ * Apply `findings` (one run, evaluated as of `now` over `scope`) to the stored alerts, in ONE
+ * transaction of the store (`alerts.reconcile`: load → decide → apply).
  * Idempotent: the same findings at the same `now` change nothing the second time.
  * Duplicate findings of one (org, rule, period, subject) count once (the first wins).
+ * The store is asked before this returns (no await before it): callers may fire chunks in order.
  */
-export function reconcile(db: Db, findings: readonly Finding[], scope: EvaluationScope, config: ReconcileConfig, now: number): ReconcileResult {
+export function reconcile(store: Store, findings: readonly Finding[], scope: EvaluationScope, config: ReconcileConfig, now: number): Promise<ReconcileResult> {
   const policy = lifecyclePolicy(config);
   const startFrom = goLive(config);
+  const scoped = scope.orgs();
+  const orgs = scoped === null ? null : [...new Set([...scoped, ...findings.map((f) => f.org)])];
+  const identities: AlertIdentity[] = [];
+  for (const f of findings) if (!isHistory(f, startFrom)) identities.push({ org: f.org, rule: f.rule, period: f.period });
+  return store.alerts.reconcile({ orgs, identities, now }, (load) => decideReconcile(load, findings, scope, policy, startFrom, now));
+}
+
+/**
+ * The decisions of one reconcile run over what the store loaded (pure): every change with its
+ * event and whether it notifies (an outbox row), and the counts.
+ */
+export function decideReconcile(
+  load: ReconcileLoad,
+  findings: readonly Finding[],
+  scope: Pick<EvaluationScope, 'verdict'>,
+  policy: LifecyclePolicy,
+  startFrom: number | null,
+  now: number,
+): { changes: AlertChanges; result: ReconcileResult } {
   const result: ReconcileResult = {
     findings: findings.length,
     opened: 0,
@@ -65,71 +85,58 @@ export function reconcile(db: Db, findings: readonly Finding[], scope: Evaluatio
     outbox: 0,
     history: 0,
   };
-  inTransaction(db, () => {
-    // Read inside the transaction: an acknowledgement committed meanwhile is seen, never overwritten.
-    const scoped = scope.orgs();
-    const orgs = scoped === null ? null : [...new Set([...scoped, ...findings.map((f) => f.org)])];
-    const open = loadOpenAlerts(db, (a) => alertKey(a.org, a.rule, a.period, a.subject), orgs);
-    // Only open warnings can escalate: read when their warning reached the branch, in one query.
-    const warned = warningsDeliveredAt(db, [...open.values()].filter((a) => a.state === 'open' && a.level === 'warning').map((a) => a.id));
-    const factsOf = (a: AlertRow) => ({ warnedAt: warned.get(a.id) ?? null });
-    const w = alertWriter(db);
-    const seen = new Set<string>();
-    const apply = (a: AlertRow, c: Change) => {
-      if (isNoop(c)) {
-        result.unchanged++;
-        return;
-      }
-      if (Object.keys(c.patch).length || c.event) w.update(a.id, c.patch, now);
-      if (!c.event) {
-        result.unchanged++;
-        return;
-      }
-      const eventId = w.event(a.id, c.event, now);
-      count(result, c.event.kind);
-      if (c.notify) {
-        w.outbox(eventId, a.id, now);
-        result.outbox++;
-      }
-    };
-    for (const f of findings) {
-      const subject = findingSubject(f);
-      const key = alertKey(f.org, f.rule, f.period, subject);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const existing = open.get(key);
-      if (isHistory(f, startFrom)) {
-        // Before go-live: shown by check and reports, never an alert, never sent. An alert that
-        // exists anyway (go-live moved later) is left as it is.
-        result.history++;
-        continue;
-      }
-      if (existing) {
-        apply(existing, decideWithFinding(existing, f, policy, now, factsOf(existing)));
-        continue;
-      }
-      const row = newAlert(f, now);
-      const id = w.insert(row);
-      if (id !== null) {
-        const eventId = w.event(id, openedEvent(f), now);
-        w.outbox(eventId, id, now);
-        result.opened++;
-        result.outbox++;
-        continue;
-      }
-      // The identity exists but is resolved (rare: a problem that came back); read it by key.
-      const resolved = w.byKey(f.org, f.rule, f.period, subject)!;
+  const changes: AlertChanges = { inserts: [], updates: [] };
+  const keyOf = (a: AlertRow) => alertKey(a.org, a.rule, a.period, a.subject);
+  const open = new Map(load.open.map((a) => [keyOf(a), a]));
+  const others = new Map(load.others.map((a) => [keyOf(a), a]));
+  // Only open warnings can escalate: the store read when their warning reached the branch.
+  const factsOf = (a: AlertRow) => ({ warnedAt: load.warnedAt.get(a.id) ?? null });
+  const seen = new Set<string>();
+  const apply = (a: AlertRow, c: Change) => {
+    if (isNoop(c)) {
+      result.unchanged++;
+      return;
+    }
+    changes.updates.push({ id: a.id, patch: c.patch, event: c.event, notify: c.event !== null && c.notify });
+    if (!c.event) {
+      result.unchanged++;
+      return;
+    }
+    count(result, c.event.kind);
+    if (c.notify) result.outbox++;
+  };
+  for (const f of findings) {
+    const subject = findingSubject(f);
+    const key = alertKey(f.org, f.rule, f.period, subject);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (isHistory(f, startFrom)) {
+      // Before go-live: shown by check and reports, never an alert, never sent. An alert that
+      // exists anyway (go-live moved later) is left as it is.
+      result.history++;
+      continue;
+    }
+    const existing = open.get(key);
+    if (existing) {
+      apply(existing, decideWithFinding(existing, f, policy, now, factsOf(existing)));
+      continue;
+    }
+    // The identity exists but is resolved (rare: a problem that came back).
+    const resolved = others.get(key);
+    if (resolved) {
       apply(resolved, decideWithFinding(resolved, f, policy, now, NO_FACTS));
+      continue;
     }
-    for (const [key, a] of open) {
-      if (seen.has(key)) continue;
-      apply(a, decideWithoutFinding(a, scope.verdict(a.org, a.rule, a.period), now));
-    }
-  });
-  return result;
+    changes.inserts.push({ row: newAlert(f, now), event: openedEvent(f), notify: true });
+    result.opened++;
+    result.outbox++;
+  }
+  for (const [key, a] of open) {
+    if (seen.has(key)) continue;
+    apply(a, decideWithoutFinding(a, scope.verdict(a.org, a.rule, a.period), now));
+  }
+  return { changes, result };
 }
-
-const NO_FACTS = { warnedAt: null };
 
 /** alerts.max_repeats as a per-level map (one number means every level). */
 function perLevel(m: number | { reminder: number; warning: number; escalation: number }): { reminder: number; warning: number; escalation: number } {

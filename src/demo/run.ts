@@ -12,7 +12,8 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { listAlerts, listDeliveries } from '../alerts/index.js';
+import { listAlerts } from '../store/sqlite/alerts.js';
+import { listDeliveries } from '../store/sqlite/deliveries.js';
 import { readEnv, type Env } from '../config/env.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';

@@ -1,8 +1,8 @@
 /**
  * The evaluate tick — the daemon's daily cycle as of `now`:
  *   evaluate the rules (chunk by chunk, on worker threads for big cities) → reconcile each chunk's
- *   findings into alerts + events + outbox (one transaction per chunk) → plan digests and deliveries
- *   (one transaction). It only writes SQLite; the drainer then puts the planned deliveries in queues.
+ *   findings into alerts + events + outbox (one store transaction per chunk) → plan digests and
+ *   deliveries (one transaction per committee chunk). It only writes the store; the drainer then puts the planned deliveries in queues.
  * Idempotent for a given `now`: reconcile and planning are keyed, so a re-run after a crash adds nothing.
  */
 import { evaluationScope, planDeliveries, reconcile, type ReconcileResult } from '../alerts/index.js';
@@ -15,13 +15,13 @@ type Counts = Omit<ReconcileResult, 'findings'>;
 
 /** The `evaluate` schedule kind's handler. */
 export async function evaluateTick(ctx: TickContext): Promise<Record<string, unknown>> {
-  const { db, config, now } = ctx;
+  const { config, now } = ctx;
   const t0 = performance.now();
   // Open alerts' periods are re-judged even after they left the window, so late records resolve them.
   const also = await ctx.store.alerts.openPeriods();
   const totals: Counts = { opened: 0, raised: 0, lowered: 0, repeated: 0, reopened: 0, resolved: 0, unchanged: 0, outbox: 0, history: 0 };
   const backlog = new BacklogCounter(config);
-  const onChunk = (chunk: BranchFindings[]) => {
+  const onChunk = async (chunk: BranchFindings[]) => {
     for (const b of chunk) backlog.add(b.branch, b.findings);
     const scope = evaluationScope(
       chunk.map((b) => b.branch),
@@ -29,17 +29,15 @@ export async function evaluateTick(ctx: TickContext): Promise<Record<string, unk
       now,
       also,
     );
-    // TODO(alerts on the port): reconcile still takes the transitional SQLite handle (src/alerts/reconcile.ts);
-    // the chunk handler may return a promise (awaited before the next chunk), so an async reconcile drops in here.
-    const r = reconcile(db, chunk.flatMap((b) => b.findings), scope, config, now);
+    const r = await reconcile(ctx.store, chunk.flatMap((b) => b.findings), scope, config, now);
     for (const k of Object.keys(totals) as (keyof Counts)[]) totals[k] += r[k];
   };
   // Helper threads open the store from ctx.store.workerSpec() (none for an in-memory database: this thread alone).
   const stats = await forEachBranchFindingsParallel(ctx.store, config, now, onChunk, { alsoEvaluate: also });
   const evaluatedMs = performance.now() - t0;
-  const plan = planDeliveries(db, config, ctx.notifiers.enabled, now);
+  const plan = await planDeliveries(ctx.store, config, ctx.notifiers.enabled, now);
   // The first cycle after go-live: one summary of the history to the admins (once: keyed).
-  const backlogMail = planBacklogSummary(db, config, ctx.notifiers.enabled, backlog, now);
+  const backlogMail = await planBacklogSummary(ctx.store, config, ctx.notifiers.enabled, backlog, now);
   return {
     backlog: { history: backlog.findings, deliveries: backlogMail },
     branches: stats.branches,

@@ -187,8 +187,14 @@ export interface AlertIdentity {
 export interface ReconcileLoad {
   /** Open or acknowledged alerts of the scope's orgs (every org when `orgs` is null). */
   open: AlertRow[];
-  /** Alerts of the asked identities that are not open or acknowledged (resolved ones that may reopen). */
+  /** Alerts of the asked identities (every subject) that are not open or acknowledged (resolved ones that may reopen). */
   others: AlertRow[];
+  /**
+   * For the open (not acknowledged) alerts of `open` at warning level: when a message carrying the
+   * alert at warning level or above was first SENT to its branch (secretary or clerk) since it last
+   * opened or reopened, by alert id (escalation counts from there). Absent = not delivered yet.
+   */
+  warnedAt: Map<number, number>;
 }
 
 /** Alert writes of one transaction; the store assigns ids and writes events and outbox rows. */
@@ -248,9 +254,17 @@ export interface OutboxRepo {
    * deliveries (dedup keys: never a second one) and marks the outbox rows planned.
    */
   plan<R>(
-    spec: { sendDay: string; now: number; phonesOf(contacts: ReadonlyMap<string, OrgContacts>): string[] },
+    spec: {
+      sendDay: string;
+      now: number;
+      phonesOf(contacts: ReadonlyMap<string, OrgContacts>): string[];
+      /** Only the rows of alerts of orgs whose parent committee is one of these ('' = no parent): one planning chunk; [] loads none. Absent = every row. */
+      committees?: readonly string[];
+    },
     decide: (load: OutboxPlanLoad) => { write: OutboxPlanWrite; result: R },
   ): Promise<{ result: R; written: PlanWriteResult }>;
+  /** Unplanned outbox rows per parent committee code of their alert's org ('' for none), in code order (binary): what planning chunks. */
+  unplannedByCommittee(): Promise<{ committee: string; rows: number }[]>;
 }
 
 // ---------------------------------------------------------------- deliveries (alert digests and report mail)

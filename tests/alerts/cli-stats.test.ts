@@ -1,36 +1,34 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { explicitScope, listAlerts, listDeliveries, markSent, planDeliveries, reconcile } from '../../src/alerts/index.js';
+import { explicitScope, planDeliveries, reconcile } from '../../src/alerts/index.js';
 import { parsePeriod } from '../../src/domain/calendar.js';
-import { deliveryStats } from '../../src/store/sqlite/deliveries.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
-import { at, finding, orglife, seedCity, testConfig } from './fixtures.js';
+// Runs on the store of the run (tempStore in ../helpers/store.js): SQLite or PostgreSQL.
+import { at, cityStore, finding, orglife, sendAllPending, testConfig, type AlertTestStore } from './fixtures.js';
 
-let t: TempDb;
-beforeEach(() => {
-  t = tempDb();
-  seedCity(t.db);
+let t: AlertTestStore;
+beforeEach(async () => {
+  t = await cityStore();
 });
-afterEach(() => t.cleanup());
+afterEach(async () => t.cleanup());
 
 const config = testConfig();
 const AVAILABLE = ['email', 'aliyun_sms'] as const;
 
 /** Warnings in October (B1 by SMS + email, B3 by SMS + email) and an escalation in November (B1 + C1's contacts). */
-function history(): void {
+async function history(): Promise<void> {
   const oct = [finding('B1', 'committee-monthly', '2026-09', 'warning'), finding('B3', 'theme-day-monthly', '2026-09', 'warning')];
-  reconcile(t.db, oct, explicitScope(oct), config, at('2026-10-09T08:30'));
-  planDeliveries(t.db, config, AVAILABLE, at('2026-10-09T08:30'));
-  for (const d of listDeliveries(t.db)) markSent(t.db, d.id, `p-${d.id}`, at('2026-10-09T08:31'));
+  await reconcile(t.store, oct, explicitScope(oct), config, at('2026-10-09T08:30'));
+  await planDeliveries(t.store, config, AVAILABLE, at('2026-10-09T08:30'));
+  await sendAllPending(t.store, at('2026-10-09T08:31'));
   const nov = [finding('B1', 'committee-monthly', '2026-10', 'escalation')];
-  reconcile(t.db, nov, explicitScope(nov), config, at('2026-11-12T08:30'));
-  planDeliveries(t.db, config, AVAILABLE, at('2026-11-12T08:30'));
-  for (const d of listDeliveries(t.db).filter((d) => d.status === 'pending')) markSent(t.db, d.id, `p-${d.id}`, at('2026-11-12T08:31'));
+  await reconcile(t.store, nov, explicitScope(nov), config, at('2026-11-12T08:30'));
+  await planDeliveries(t.store, config, AVAILABLE, at('2026-11-12T08:30'));
+  await sendAllPending(t.store, at('2026-11-12T08:31'));
 }
 
 describe('notification statistics', () => {
-  it('counts sent messages and carried items per period and committee, by level and channel', () => {
-    history();
-    const stats = deliveryStats(t.db);
+  it('counts sent messages and carried items per period and committee, by level and channel', async () => {
+    await history();
+    const stats = await t.store.deliveries.stats();
     expect(stats.map((s) => [s.period, s.messages, s.items])).toEqual([['2026-10', 6, 6], ['2026-11', 6, 6]]);
     const [oct, nov] = stats;
     // October: 张三, 李四 (B1's clerk) and 周七 (B3) each get an SMS and the email.
@@ -47,24 +45,24 @@ describe('notification statistics', () => {
     ]);
   });
 
-  it('limits the figures to one month, quarter or year when asked', () => {
-    history();
+  it('limits the figures to one month, quarter or year when asked', async () => {
+    await history();
     const q4 = parsePeriod('2026-Q4')!;
-    const [s] = deliveryStats(t.db, { label: q4.label, start: q4.start, end: q4.end });
+    const [s] = await t.store.deliveries.stats({ label: q4.label, start: q4.start, end: q4.end });
     expect(s).toMatchObject({ period: '2026-Q4', messages: 12, items: 12 });
     const sep = parsePeriod('2026-09')!;
-    expect(deliveryStats(t.db, { label: sep.label, start: sep.start, end: sep.end })).toEqual([]);
+    expect(await t.store.deliveries.stats({ label: sep.label, start: sep.start, end: sep.end })).toEqual([]);
   });
 });
 
 // Each CLI run starts a Node process with tsx; on a busy machine that takes seconds, so runs are few and parallel.
 describe('orglife stats and orglife alerts (the real CLI)', { timeout: 300_000 }, () => {
   it('prints the statistics of a month as a Chinese table and as JSON', async () => {
-    history();
+    await history();
     const [text, json, bad] = await Promise.all([
-      orglife(['stats', '--period', '2026-11'], t.path),
-      orglife(['stats', '--period', '2026-11', '--json'], t.path),
-      orglife(['stats', '--period', '2026-13'], t.path),
+      orglife(['stats', '--period', '2026-11'], t.spec),
+      orglife(['stats', '--period', '2026-11', '--json'], t.spec),
+      orglife(['stats', '--period', '2026-13'], t.spec),
     ]);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('2026-11：共发送预警消息 6 条，涉及预警事项 6 项');
@@ -76,14 +74,14 @@ describe('orglife stats and orglife alerts (the real CLI)', { timeout: 300_000 }
   });
 
   it('lists alerts as a Chinese table or JSON lines, and acknowledges by id or branch with clear errors', async () => {
-    history();
-    const id = listAlerts(t.db, { org: 'B3' })[0]!.id;
+    await history();
+    const id = (await t.store.alerts.list({ org: 'B3' }))[0]!.id;
     const [list, json, ...errors] = await Promise.all([
-      orglife(['alerts', 'list', '--open'], t.path),
-      orglife(['alerts', 'list', '--org', 'B3', '--json'], t.path),
-      orglife(['alerts', 'ack', '9999', '--plan', '补开', '--by', '2026-11-30', '--at', '2026-11-13T10:00'], t.path),
-      orglife(['alerts', 'ack', 'B3', '--plan', '补开', '--by', '2026-11-01', '--at', '2026-11-13T10:00'], t.path),
-      orglife(['alerts', 'ack', 'B3', '--by', '2026-11-30', '--at', '2026-11-13T10:00'], t.path),
+      orglife(['alerts', 'list', '--open'], t.spec),
+      orglife(['alerts', 'list', '--org', 'B3', '--json'], t.spec),
+      orglife(['alerts', 'ack', '9999', '--plan', '补开', '--by', '2026-11-30', '--at', '2026-11-13T10:00'], t.spec),
+      orglife(['alerts', 'ack', 'B3', '--plan', '补开', '--by', '2026-11-01', '--at', '2026-11-13T10:00'], t.spec),
+      orglife(['alerts', 'ack', 'B3', '--by', '2026-11-30', '--at', '2026-11-13T10:00'], t.spec),
     ]);
     expect(list.code, list.stderr).toBe(0);
     const header = list.stdout.split('\n')[0]!;
@@ -100,19 +98,19 @@ describe('orglife stats and orglife alerts (the real CLI)', { timeout: 300_000 }
     for (const e of errors) expect(e.stderr).not.toMatch(/\n\s+at /); // no stack traces
 
     const [ok, byOrg] = await Promise.all([
-      orglife(['alerts', 'ack', String(id), '--plan', '11月底前补开主题党日', '--by', '2026-11-30', '--who', '周七', '--at', '2026-11-13T10:00'], t.path),
-      orglife(['alerts', 'ack', 'B1', '--plan', '补开', '--by', '2026-11-30', '--at', '2026-11-13T10:00'], t.path),
+      orglife(['alerts', 'ack', String(id), '--plan', '11月底前补开主题党日', '--by', '2026-11-30', '--who', '周七', '--at', '2026-11-13T10:00'], t.spec),
+      orglife(['alerts', 'ack', 'B1', '--plan', '补开', '--by', '2026-11-30', '--at', '2026-11-13T10:00'], t.spec),
     ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('已认领 1 条预警，整改期限 2026-11-30');
-    expect(listAlerts(t.db, { org: 'B3' })[0]).toMatchObject({ state: 'acknowledged', ackWho: '周七', ackPlan: '11月底前补开主题党日' });
+    expect((await t.store.alerts.list({ org: 'B3' }))[0]).toMatchObject({ state: 'acknowledged', ackWho: '周七', ackPlan: '11月底前补开主题党日' });
     expect(byOrg.stdout).toContain('已认领 2 条预警');
   });
 
   it('shows one alert with its history', async () => {
-    history();
-    const id = listAlerts(t.db, { org: 'B1' }).find((a) => a.period === '2026-10')!.id;
-    const out = await orglife(['alerts', 'show', String(id)], t.path);
+    await history();
+    const id = (await t.store.alerts.list({ org: 'B1' })).find((a) => a.period === '2026-10')!.id;
+    const out = await orglife(['alerts', 'show', String(id)], t.spec);
     expect(out.stdout).toContain('2026-11-12 08:30  新预警  督办  首次发现');
   });
 });

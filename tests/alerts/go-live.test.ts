@@ -4,18 +4,16 @@ import { BacklogCounter } from '../../src/alerts/backlog.js';
 import { planBacklogSummary } from '../../src/alerts/planner.js';
 import type { DigestModel } from '../../src/alerts/digest-model.js';
 import { annotateFindings, type ShownFinding } from '../../src/evaluation/alert-states.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
 import type { Config } from '../../src/config/schema.js';
 import type { Finding } from '../../src/domain/types.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
-import { at, finding, rows, seedCity, testConfig } from './fixtures.js';
+// Runs on the store of the run (tempStore in ../helpers/store.js): SQLite or PostgreSQL.
+import { at, cityStore, finding, testConfig, type AlertTestStore } from './fixtures.js';
 
-let t: TempDb;
-beforeEach(() => {
-  t = tempDb();
-  seedCity(t.db);
+let t: AlertTestStore;
+beforeEach(async () => {
+  t = await cityStore();
 });
-afterEach(() => t.cleanup());
+afterEach(async () => t.cleanup());
 
 const w = (f: Finding): Finding => ({ ...f, escalationDays: 7 });
 /** B1 and B3 with lapses of periods that ended before 1 December (go-live), and one current reminder. */
@@ -35,27 +33,26 @@ const goLive = (edit: (c: Config) => void = () => undefined) =>
   });
 
 /** One cycle's worth of go-live work at `iso`: reconcile, plan the alerts, plan the backlog summary. */
-function cycle(config: Config, iso: string): { reconciled: ReturnType<typeof reconcile>; backlog: number } {
+async function cycle(config: Config, iso: string): Promise<{ reconciled: Awaited<ReturnType<typeof reconcile>>; backlog: number }> {
   const f = findings();
-  const reconciled = reconcile(t.db, f, explicitScope(f), config, at(iso));
-  planDeliveries(t.db, config, ['email'], at(iso));
+  const reconciled = await reconcile(t.store, f, explicitScope(f), config, at(iso));
+  await planDeliveries(t.store, config, ['email'], at(iso));
   const counter = new BacklogCounter(config);
   for (const code of ['B1', 'B3'] as const) counter.add(BRANCHES[code], f.filter((x) => x.org === code));
-  return { reconciled, backlog: planBacklogSummary(t.db, config, ['email'], counter, at(iso)) };
+  return { reconciled, backlog: await planBacklogSummary(t.store, config, ['email'], counter, at(iso)) };
 }
 
 describe('the first cycle after go-live', () => {
-  it('sends the admins ONE backlog summary and nothing about history to branches or committees; later cycles add nothing', () => {
+  it('sends the admins ONE backlog summary and nothing about history to branches or committees; later cycles add nothing', async () => {
     const config = goLive();
-    const first = cycle(config, '2026-12-23T08:30');
+    const first = await cycle(config, '2026-12-23T08:30');
     expect(first.reconciled).toMatchObject({ history: 3, opened: 1 });
     expect(first.backlog).toBe(1);
     // Only the current reminder reached the branch; every delivery to a person of a branch is about it.
-    const items = rows<{ org: string; level: string; role: string }>(t.db, 'SELECT org, level, role FROM alert_digest_items');
+    const items = await t.rows<{ org: string; level: string; role: string }>('SELECT org, level, role FROM alert_digest_items');
     expect(items).toEqual([{ org: 'B3', level: 'reminder', role: 'secretary' }]);
-    for (const iso of ['2026-12-24T08:30', '2026-12-25T08:30']) expect(cycle(config, iso).backlog).toBe(0);
-    const mails = rows<{ recipient: string; model: string }>(
-      t.db,
+    for (const iso of ['2026-12-24T08:30', '2026-12-25T08:30']) expect((await cycle(config, iso)).backlog).toBe(0);
+    const mails = await t.rows<{ recipient: string; model: string }>(
       `SELECT d.recipient, g.model FROM deliveries d JOIN alert_digests g ON g.id = d.digest_id WHERE g.recipient_key LIKE 'backlog:%'`,
     );
     expect(mails.map((m) => m.recipient)).toEqual(['admin@zzb.gov.cn']);
@@ -67,16 +64,16 @@ describe('the first cycle after go-live', () => {
     expect(msg.text).not.toMatch(/committee-monthly|lecture-quarterly/);
   });
 
-  it('sends no summary before go-live, without admins, or without history', () => {
-    expect(cycle(goLive(), '2026-11-30T08:30').backlog).toBe(0);
-    expect(cycle(goLive((c) => (c.alerts.admins = [])), '2026-12-23T08:30').backlog).toBe(0);
-    expect(cycle(testConfig(), '2026-12-23T08:30').backlog).toBe(0);
+  it('sends no summary before go-live, without admins, or without history', async () => {
+    expect((await cycle(goLive(), '2026-11-30T08:30')).backlog).toBe(0);
+    expect((await cycle(goLive((c) => (c.alerts.admins = [])), '2026-12-23T08:30')).backlog).toBe(0);
+    expect((await cycle(testConfig(), '2026-12-23T08:30')).backlog).toBe(0);
   });
 
   it('check shows history as 上线前, never as an escalation', async () => {
     const config = goLive();
     const f: ShownFinding[] = findings();
-    await annotateFindings(storeFor(t.db), config, f);
+    await annotateFindings(t.store, config, f);
     expect(f.map((x) => x.shown!.state)).toEqual(['history', 'history', 'history', 'new']);
     expect(f[0]!.shown).toMatchObject({ label: '上线前', note: '上线前的历史问题，仅供查看，不发送提醒' });
   });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeFor } from '../../src/store/sqlite/index.js';
-import { listDeliveries } from '../../src/alerts/index.js';
+import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
 import { startDaemon, type DaemonHandle } from '../../src/jobs/daemon.js';
 import { CHANNEL_LIMITS } from '../../src/jobs/queues.js';
 import { Redis } from 'ioredis';

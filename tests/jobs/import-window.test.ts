@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listDeliveries } from '../../src/alerts/index.js';
+import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
 import { loadConfig } from '../../src/config/load.js';
 import { evaluateTick } from '../../src/jobs/cycle.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
 import { createLogger } from '../../src/log.js';
-import { listDeliveries } from '../../src/alerts/index.js';
+import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
 import { deliveryQueueName } from '../../src/jobs/queues.js';
 import { runOnce, type OnceOptions } from '../../src/jobs/once.js';
 import { tempDb, type TempDb } from '../helpers/db.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startService, type Service } from '../../src/app/daemon.js';
 import { loadConfig } from '../../src/config/load.js';
-import { listDeliveries } from '../../src/alerts/index.js';
+import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
 import { finishRun, recentRuns, startRun } from '../../src/store/sqlite/runs.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { cleanupPrefix, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis.js';

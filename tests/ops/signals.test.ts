@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { storeFor } from '../../src/store/sqlite/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listDeliveries } from '../../src/alerts/index.js';
+import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startDaemon } from '../../src/jobs/daemon.js';
 import { TICK_HANDLERS } from '../../src/jobs/kinds.js';

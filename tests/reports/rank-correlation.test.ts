@@ -4,7 +4,8 @@
  * built and stored — then across branches, the more items open, the lower the score.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluationScope, openAlertPeriods, reconcile } from '../../src/alerts/index.js';
+import { evaluationScope, reconcile } from '../../src/alerts/index.js';
+import { openAlertPeriods } from '../../src/store/sqlite/alerts.js';
 import { parsePeriod, parseTimestamp } from '../../src/domain/calendar.js';
 import { forEachBranchFindings } from '../../src/evaluation/index.js';
 import { storeFor } from '../../src/store/sqlite/index.js';
@@ -37,9 +38,9 @@ describe('scores on a synthetic city', () => {
     importRecords(t.db, 'orgs', city.orgs as unknown as Record<string, unknown>[], 'synth:orgs', { now });
     importRecords(t.db, 'meetings', city.meetings as unknown as Record<string, unknown>[], 'synth:meetings', { now });
     const also = openAlertPeriods(t.db);
-    await forEachBranchFindings(storeFor(t.db), config, now, (chunk) => {
+    await forEachBranchFindings(storeFor(t.db), config, now, async (chunk) => {
       const f = chunk.flatMap((b) => b.findings);
-      reconcile(t.db, f, evaluationScope(chunk.map((b) => b.branch), config, now, also), config, now);
+      await reconcile(storeFor(t.db), f, evaluationScope(chunk.map((b) => b.branch), config, now, also), config, now);
     });
     const reportAt = parseTimestamp('2026-12-02T09:00')!;
     const built = await buildReports(storeFor(t.db), config, parsePeriod('2026-10')!, reportAt);

@@ -6,6 +6,7 @@ import { acknowledge } from '../../alerts/acknowledge.js';
 import { AlertError, type AlertRow } from '../../alerts/types.js';
 import { LEVEL_NAMES_ZH, RULE_NAMES_ZH, type RuleId } from '../../domain/types.js';
 import { getAlert, listAlerts, orgKindOf } from '../../store/sqlite/alerts.js';
+import { storeFor } from '../../store/sqlite/index.js';
 import { ApiError } from '../errors.js';
 import { inScope, requireInScope } from '../scope.js';
 import type { ApiDeps, JsonSchema, RouteSpec } from './types.js';
@@ -55,9 +56,9 @@ interface AckBody {
 
 /** The alert routes. */
 export function alertRoutes(deps: ApiDeps): RouteSpec[] {
-  const ack = (target: { id: number } | { org: string }, b: AckBody, tokenName: string | undefined) => {
+  const ack = async (target: { id: number } | { org: string }, b: AckBody, tokenName: string | undefined) => {
     try {
-      const rows = acknowledge(deps.db, target, { plan: b.plan, by: b.by, who: b.who ?? tokenName ?? '' }, deps.clock());
+      const rows = await acknowledge(storeFor(deps.db), target, { plan: b.plan, by: b.by, who: b.who ?? tokenName ?? '' }, deps.clock());
       return { acknowledged: rows.length, alerts: rows.map(toJson) };
     } catch (e) {
       if (e instanceof AlertError) throw new ApiError(422, 'acknowledge_rejected', e.message);

@@ -7,12 +7,12 @@ import type { Command } from 'commander';
 import { acknowledge } from '../../alerts/acknowledge.js';
 import { alertJson, alertsTable, historyLines } from '../../alerts/format.js';
 import { AlertError } from '../../alerts/types.js';
-import { alertHistory, getAlert, listAlerts } from '../../store/sqlite/alerts.js';
-import type { Db } from '../../store/sqlite/db.js';
-import { parseAtOption, withExistingDb } from '../existing-db.js';
+import type { Store } from '../../store/port.js';
+import { parseAtOption } from '../existing-db.js';
+import { withExistingStore } from './report.js';
 import { UserError } from '../errors.js';
 
-const withDb = <T>(fn: (db: Db) => T): T => withExistingDb(fn, [AlertError]);
+const withStore = <T>(fn: (store: Store) => Promise<T>): Promise<T> => withExistingStore(fn, [AlertError]);
 const parseAt = parseAtOption;
 
 export function registerAlerts(program: Command): void {
@@ -24,8 +24,8 @@ export function registerAlerts(program: Command): void {
     .option('--org <code>', '只列出此支部的预警 / only this branch')
     .option('--json', '每行输出一个 JSON 对象 / one JSON object per line')
     .action((flags: { open?: boolean; org?: string; json?: boolean }) =>
-      withDb((db) => {
-        const rows = listAlerts(db, { open: flags.open, org: flags.org });
+      withStore(async (store) => {
+        const rows = await store.alerts.list({ open: flags.open, org: flags.org });
         process.stdout.write(flags.json ? rows.map((r) => `${alertJson(r)}\n`).join('') : `${alertsTable(rows)}\n`);
       }),
     );
@@ -34,12 +34,12 @@ export function registerAlerts(program: Command): void {
     .argument('<id>', '预警编号 / alert id')
     .description('显示一条预警及其全部变化记录 / one alert and its history')
     .action((id: string) =>
-      withDb((db) => {
+      withStore(async (store) => {
         const n = Number(id);
-        const a = Number.isInteger(n) ? getAlert(db, n) : undefined;
+        const a = Number.isInteger(n) ? await store.alerts.get(n) : undefined;
         if (!a) throw new UserError(`预警编号 ${id} 不存在 / no alert with id ${id}`);
-        const [row] = listAlerts(db, { org: a.org }).filter((r) => r.id === a.id);
-        process.stdout.write(`${alertsTable([row!])}\n情况：${a.message}\n\n${historyLines(alertHistory(db, a.id)).join('\n')}\n`);
+        const [row] = (await store.alerts.list({ org: a.org })).filter((r) => r.id === a.id);
+        process.stdout.write(`${alertsTable([row!])}\n情况：${a.message}\n\n${historyLines(await store.alerts.history(a.id)).join('\n')}\n`);
       }),
     );
   alerts
@@ -51,13 +51,16 @@ export function registerAlerts(program: Command): void {
     .option('--who <name>', '认领人 / who acknowledges')
     .option('--at <time>', '按此时间认领（测试用），默认当前时间 / acknowledge as of this time')
     .action((target: string, flags: { plan?: string; by?: string; who?: string; at?: string }) =>
-      withDb((db) => {
+      withStore(async (store) => {
         if (!flags.plan?.trim()) throw new UserError('缺少整改计划：请用 --plan 说明整改措施 / --plan is required');
         if (!flags.by) throw new UserError('缺少整改期限：请用 --by YYYY-MM-DD 指定 / --by is required');
         const now = parseAt(flags.at);
         const t = /^\d+$/.test(target) ? { id: Number(target) } : { org: target };
-        const done = acknowledge(db, t, { plan: flags.plan, by: flags.by, who: flags.who }, now);
-        process.stdout.write(`已认领 ${done.length} 条预警，整改期限 ${flags.by}；期限前不再重复提醒或督办。\n${alertsTable(listAlerts(db, {}).filter((r) => done.some((d) => d.id === r.id)))}\n`);
+        const done = await acknowledge(store, t, { plan: flags.plan, by: flags.by, who: flags.who }, now);
+        const ids = new Set(done.map((d) => d.id));
+        const orgs = [...new Set(done.map((d) => d.org))];
+        const rows = (await Promise.all(orgs.map((org) => store.alerts.list({ org })))).flat().filter((r) => ids.has(r.id)).sort((x, y) => y.id - x.id);
+        process.stdout.write(`已认领 ${done.length} 条预警，整改期限 ${flags.by}；期限前不再重复提醒或督办。\n${alertsTable(rows)}\n`);
       }),
     );
 }

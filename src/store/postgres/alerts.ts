@@ -29,8 +29,8 @@ export async function loadOpenAlerts(q: Q, keyOf: (a: AlertRow) => string, orgs:
 export async function openAlertPeriods(q: Q): Promise<Map<string, EvalRequest[]>> {
   const r = await rows<{ org: string; rule: RuleId; period: string }>(
     q,
-    `SELECT DISTINCT org, rule, period FROM alerts WHERE state IN ('open', 'acknowledged') AND rule NOT IN ('member-absence', 'probation-due')
-      ORDER BY org COLLATE "C", rule COLLATE "C", period COLLATE "C"`,
+    `SELECT org, rule, period FROM alerts WHERE state IN ('open', 'acknowledged') AND rule NOT IN ('member-absence', 'probation-due')
+      GROUP BY org, rule, period ORDER BY org COLLATE "C", rule COLLATE "C", period COLLATE "C"`,
   );
   const map = new Map<string, EvalRequest[]>();
   for (const x of r) {

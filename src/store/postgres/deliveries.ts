@@ -21,7 +21,7 @@ import type {
   PeriodStats,
   PlanWriteResult,
 } from '../sqlite/deliveries.js';
-import { emptyPeriodStats } from '../sqlite/deliveries.js';
+import { emptyPeriodStats } from '../rows/period-stats.js';
 import type { PlannedSend } from '../../alerts/plan.js';
 import { changes, one, rows, type Q } from './q.js';
 
@@ -325,7 +325,7 @@ export async function deliveryStats(q: Q, range?: { label: string; start: number
             count(*) FILTER (WHERE i.level = 'reminder') AS reminder, count(*) FILTER (WHERE i.level = 'warning') AS warning,
             count(*) FILTER (WHERE i.level = 'escalation') AS escalation
        FROM deliveries d JOIN alert_digest_items i ON i.digest_id = d.digest_id LEFT JOIN orgs o ON o.code = i.committee
-      WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2 COLLATE "C" NULLS FIRST`,
+      WHERE ${where} GROUP BY 1, 2 ORDER BY 1, i.committee COLLATE "C" NULLS FIRST`,
     params,
   )) {
     const s = get(r.period);

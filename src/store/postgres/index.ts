@@ -21,6 +21,7 @@ import { countMembersAndTracked, firstTrackedAt, listMembersOf, meetingDetails, 
 import { amendTx, claim, giveUpTx, markSentTx, planOutboxTx, reconcileTx, recordFailureTx, storeAndPlanTx, storedDelivery, storeReportsTx } from './ops.js';
 import { countMeetings, countOrgs, getMeeting, getOrg, listMeetingsOf, listOrgs } from './orgs.js';
 import { one, rows } from './q.js';
+import { unplannedByCommittee } from './plan-chunks.js';
 import { reportMailState } from './report-mails.js';
 import {
   campaignStepTx,
@@ -234,6 +235,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
     },
     outbox: {
       plan: (spec, decide) => planOutboxTx(p, spec, decide),
+      unplannedByCommittee: () => unplannedByCommittee(p),
     },
     deliveries: {
       claim: (id, owner, now, leaseMs, linkFor) => claim(p, id, owner, now, leaseMs, linkFor),

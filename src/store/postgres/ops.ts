@@ -44,6 +44,8 @@ import { insertAckLinks } from './ack-links.js';
 import { unplannedReports, writeReportPlan } from './report-mails.js';
 import { one, rows, tx, type Q, type Tx } from './q.js';
 import { storedDeliveryFromRow } from '../rows/stored-delivery.js';
+import { warningsDeliveredAt } from './alert-history.js';
+import { unplannedOutboxUnder } from './plan-chunks.js';
 
 /** The lock of a report period: a key of its own per period (hashed by the server). */
 const reportsLock = async (c: Tx, period: string) => {
@@ -60,7 +62,8 @@ async function alertsByIdentity(q: Q, ids: readonly AlertIdentity[]): Promise<Al
   if (!ids.length) return [];
   return rows<AlertRow>(
     q,
-    `${SELECT_ALERT} JOIN unnest($1::text[], $2::text[], $3::text[]) AS i(org, rule, period) ON a.org = i.org AND a.rule = i.rule AND a.period = i.period`,
+    `${SELECT_ALERT} JOIN unnest($1::text[], $2::text[], $3::text[]) AS i(org, rule, period) ON a.org = i.org AND a.rule = i.rule AND a.period = i.period
+      WHERE a.state NOT IN ('open', 'acknowledged')`,
     [ids.map((i) => i.org), ids.map((i) => i.rule), ids.map((i) => i.period)],
   );
 }
@@ -89,17 +92,13 @@ export function reconcileTx<R>(
   return tx(
     pool,
     async (c) => {
-      const openMap = await loadOpenAlerts(c, keyOf, input.orgs);
-      const missing: AlertIdentity[] = [];
-      const asked = new Set<string>();
-      for (const i of input.identities) {
-        const k = keyOf(i);
-        if (openMap.has(k) || asked.has(k)) continue;
-        asked.add(k);
-        missing.push(i);
-      }
-      const others = (await alertsByIdentity(c, missing)).filter((a) => a.state === 'resolved' || !openMap.has(keyOf(a)));
-      const { changes, result } = decide({ open: [...openMap.values()], others });
+      // Every open alert of the scope, one per (org, rule, period, subject): member rules have several per identity.
+      const open = [...(await loadOpenAlerts(c, (a) => String(a.id), input.orgs)).values()];
+      const asked = new Map<string, AlertIdentity>();
+      for (const i of input.identities) asked.set(keyOf(i), i);
+      const others = (await alertsByIdentity(c, [...asked.values()])).filter((a) => a.state !== 'open' && a.state !== 'acknowledged');
+      const warnedAt = await warningsDeliveredAt(c, open.filter((a) => a.state === 'open' && a.level === 'warning').map((a) => a.id));
+      const { changes, result } = decide({ open, others, warnedAt });
       await applyAlertChanges(c, changes, input.now);
       return result;
     },
@@ -228,13 +227,13 @@ export function giveUpTx(pool: pg.Pool, a: AttemptRow, now: number, policy: Fall
 
 export function planOutboxTx<R>(
   pool: pg.Pool,
-  spec: { sendDay: string; now: number; phonesOf(contacts: ReadonlyMap<string, OrgContacts>): string[] },
+  spec: { sendDay: string; now: number; phonesOf(contacts: ReadonlyMap<string, OrgContacts>): string[]; committees?: readonly string[] },
   decide: (load: OutboxPlanLoad) => { write: OutboxPlanWrite; result: R },
 ): Promise<{ result: R; written: PlanWriteResult }> {
   return tx(
     pool,
     async (c) => {
-      const entries = await unplannedOutbox(c);
+      const entries = spec.committees === undefined ? await unplannedOutbox(c) : spec.committees.length ? await unplannedOutboxUnder(c, spec.committees) : [];
       const contacts = await orgContacts(c, entries.filter((e) => e.alertState === 'open').map((e) => e.item.org));
       const phones = spec.phonesOf(contacts);
       const smsCounts = phones.length ? await smsCountsOn(c, phones, spec.sendDay) : new Map<string, number>();

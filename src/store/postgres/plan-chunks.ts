@@ -1,4 +1,4 @@
-/** PostgreSQL counterparts of the outbox chunking (src/store/plan-chunks.ts) and alert history reads. */
+/** PostgreSQL counterparts of the outbox chunking (src/store/plan-chunks.ts): counts per committee, one chunk's rows. */
 import type { DigestItem } from '../../domain/digest.js';
 import type { OutboxEntry } from '../types/deliveries.js';
 import { one, rows, type Q } from './q.js';
@@ -9,7 +9,7 @@ export async function unplannedByCommittee(q: Q): Promise<{ committee: string; r
     `SELECT coalesce(g.parent, '') AS committee, count(*) AS rows
        FROM alert_outbox o JOIN alerts a ON a.id = o.alert_id LEFT JOIN orgs g ON g.code = a.org
       WHERE o.planned_at IS NULL
-      GROUP BY 1 ORDER BY 1 COLLATE "C"`,
+      GROUP BY 1 ORDER BY coalesce(g.parent, '') COLLATE "C"`,
   );
 }
 
@@ -30,22 +30,6 @@ export async function unplannedOutboxUnder(q: Q, committees: readonly string[]):
     const d = detail ? (JSON.parse(detail) as { repeat?: number }) : null;
     return { alertState, item: d?.repeat ? { ...x, repeat: d.repeat } : x };
   });
-}
-
-export async function warningsDeliveredAt(q: Q, alertIds: readonly number[]): Promise<Map<number, number>> {
-  if (!alertIds.length) return new Map();
-  const r = await rows<{ alertId: number; warnedAt: number }>(
-    q,
-    `SELECT i.alert_id AS "alertId", min(d.sent_at) AS "warnedAt"
-       FROM alert_digest_items i
-       JOIN deliveries d ON d.digest_id = i.digest_id AND d.status = 'sent'
-      WHERE i.alert_id = ANY($1::int[])
-        AND i.level <> 'reminder' AND i.role <> 'committee'
-        AND i.event_id >= (SELECT max(e.id) FROM alert_events e WHERE e.alert_id = i.alert_id AND e.kind IN ('opened', 'reopened'))
-      GROUP BY i.alert_id`,
-    [alertIds],
-  );
-  return new Map(r.map((x) => [x.alertId, x.warnedAt]));
 }
 
 /**

@@ -5,16 +5,17 @@
  */
 import type { AlertChanges, AlertIdentity, AlertTarget, AmendLoad, ReconcileLoad } from '../port.js';
 import type { AlertRow } from '../types/alerts.js';
-import { activeAlertsOf, alertWriter, getAlert, inTransaction, loadOpenAlerts, orgKindOf, prepared, SELECT_ALERT } from './alerts.js';
+import { activeAlertsOf, alertWriter, getAlert, inTransaction, loadOpenAlerts, orgKindOf, prepared, SELECT_ALERT, warningsDeliveredAt } from './alerts.js';
 import type { Db } from './db.js';
 
 const keyOf = (a: { org: string; rule: string; period: string }) => `${a.org}\u0000${a.rule}\u0000${a.period}`;
 
-/** Alerts of the given identities (any state), in one statement. */
+/** Alerts of the given identities (every subject) that are not open or acknowledged, in one statement. */
 function alertsByIdentity(db: Db, ids: readonly AlertIdentity[]): AlertRow[] {
   if (!ids.length) return [];
   const sql = `${SELECT_ALERT} JOIN json_each(?) j
-      ON a.org = json_extract(j.value, '$[0]') AND a.rule = json_extract(j.value, '$[1]') AND a.period = json_extract(j.value, '$[2]')`;
+      ON a.org = json_extract(j.value, '$[0]') AND a.rule = json_extract(j.value, '$[1]') AND a.period = json_extract(j.value, '$[2]')
+    WHERE a.state NOT IN ('open', 'acknowledged')`;
   return prepared(db, sql).all(JSON.stringify(ids.map((i) => [i.org, i.rule, i.period]))) as AlertRow[];
 }
 
@@ -41,17 +42,13 @@ export function reconcileTx<R>(
   decide: (load: ReconcileLoad) => { changes: AlertChanges; result: R },
 ): R {
   return inTransaction(db, () => {
-    const openMap = loadOpenAlerts(db, keyOf, input.orgs);
-    const missing: AlertIdentity[] = [];
-    const asked = new Set<string>();
-    for (const i of input.identities) {
-      const k = keyOf(i);
-      if (openMap.has(k) || asked.has(k)) continue;
-      asked.add(k);
-      missing.push(i);
-    }
-    const others = alertsByIdentity(db, missing).filter((a) => a.state === 'resolved' || !openMap.has(keyOf(a)));
-    const { changes, result } = decide({ open: [...openMap.values()], others });
+    // Every open alert of the scope, one per (org, rule, period, subject): member rules have several per identity.
+    const open = [...loadOpenAlerts(db, (a) => String(a.id), input.orgs).values()];
+    const asked = new Map<string, AlertIdentity>();
+    for (const i of input.identities) asked.set(keyOf(i), i);
+    const others = alertsByIdentity(db, [...asked.values()]).filter((a) => a.state !== 'open' && a.state !== 'acknowledged');
+    const warnedAt = warningsDeliveredAt(db, open.filter((a) => a.state === 'open' && a.level === 'warning').map((a) => a.id));
+    const { changes, result } = decide({ open, others, warnedAt });
     applyAlertChanges(db, changes, input.now);
     return result;
   });

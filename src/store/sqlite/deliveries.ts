@@ -7,6 +7,7 @@
  * All synchronous; lists go to SQLite as one JSON parameter (json_each), never one query per row.
  */
 import type { Db } from './db.js';
+import { emptyPeriodStats, zeroLevels } from '../rows/period-stats.js';
 import { prepared } from './alerts.js';
 import type { DigestItem, DigestModel, Contacts, DigestItemRow, OrgContacts, PlannedSend } from '../../domain/digest.js';
 import type { Level } from '../../domain/types.js';
@@ -27,6 +28,40 @@ export function unplannedOutbox(db: Db): OutboxEntry[] {
         WHERE o.planned_at IS NULL
         ORDER BY o.event_id`,
   ).all() as (Omit<DigestItem, 'repeat'> & { detail: string | null; alertState: OutboxEntry['alertState'] })[];
+  return rows.map(({ detail, alertState, ...r }) => {
+    const d = detail ? (JSON.parse(detail) as { repeat?: number }) : null;
+    return { alertState, item: d?.repeat ? { ...r, repeat: d.repeat } : r };
+  });
+}
+
+/** Unplanned outbox rows per parent committee code ('' for branches without one), in code order. */
+export function unplannedByCommittee(db: Db): { committee: string; rows: number }[] {
+  return prepared(
+    db,
+    `SELECT coalesce(g.parent, '') AS committee, count(*) AS rows
+       FROM alert_outbox o
+       JOIN alerts a ON a.id = o.alert_id
+       LEFT JOIN orgs g ON g.code = a.org
+      WHERE o.planned_at IS NULL
+      GROUP BY 1
+      ORDER BY 1`,
+  ).all() as { committee: string; rows: number }[];
+}
+
+/** The unplanned outbox rows of the branches under these committees, oldest event first. */
+export function unplannedOutboxUnder(db: Db, committees: readonly string[]): OutboxEntry[] {
+  const rows = prepared(
+    db,
+    `SELECT o.event_id AS eventId, o.alert_id AS alertId, e.kind, e.reason, e.level, e.detail,
+              a.org, a.rule, a.period, a.due_at AS dueAt, a.message, a.state AS alertState
+         FROM alert_outbox o
+         JOIN alert_events e ON e.id = o.event_id
+         JOIN alerts a ON a.id = o.alert_id
+         LEFT JOIN orgs g ON g.code = a.org
+        WHERE o.planned_at IS NULL
+          AND coalesce(g.parent, '') IN (SELECT value FROM json_each(@committees))
+        ORDER BY o.event_id`,
+  ).all({ committees: JSON.stringify(committees) }) as (Omit<DigestItem, 'repeat'> & { detail: string | null; alertState: OutboxEntry['alertState'] })[];
   return rows.map(({ detail, alertState, ...r }) => {
     const d = detail ? (JSON.parse(detail) as { repeat?: number }) : null;
     return { alertState, item: d?.repeat ? { ...r, repeat: d.repeat } : r };
@@ -335,12 +370,9 @@ export function listDeliveries(db: Db): DeliveryListRow[] {
 }
 
 /** The figures of a period in which nothing was sent. */
-export function emptyPeriodStats(period: string): PeriodStats {
-  return { period, messages: 0, items: 0, byChannel: {}, byLevel: zeroLevels(), committees: [], reports: { messages: 0, byChannel: {}, branch: 0, committee: 0 } };
-}
+export { emptyPeriodStats };
 
 const SHANGHAI_MONTH = `strftime('%Y-%m', (d.sent_at + 28800000) / 1000, 'unixepoch')`;
-const zeroLevels = (): Record<Level, number> => ({ reminder: 0, warning: 0, escalation: 0 });
 
 /**
  * Sent notifications grouped by period and committee (and by channel and level), from the

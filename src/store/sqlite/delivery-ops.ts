@@ -32,6 +32,7 @@ import {
   releaseClaim,
   smsCountsOn,
   unplannedOutbox,
+  unplannedOutboxUnder,
   writePlan,
   type DeliverySource,
 } from './deliveries.js';
@@ -131,11 +132,11 @@ export function giveUpTx(db: Db, a: AttemptRow, now: number, policy: FallbackPol
 
 export function planOutboxTx<R>(
   db: Db,
-  spec: { sendDay: string; now: number; phonesOf(contacts: ReadonlyMap<string, OrgContacts>): string[] },
+  spec: { sendDay: string; now: number; phonesOf(contacts: ReadonlyMap<string, OrgContacts>): string[]; committees?: readonly string[] },
   decide: (load: OutboxPlanLoad) => { write: OutboxPlanWrite; result: R },
 ): { result: R; written: PlanWriteResult } {
   return inTransaction(db, () => {
-    const entries = unplannedOutbox(db);
+    const entries = spec.committees === undefined ? unplannedOutbox(db) : spec.committees.length ? unplannedOutboxUnder(db, spec.committees) : [];
     const contacts = orgContacts(db, entries.filter((e) => e.alertState === 'open').map((e) => e.item.org));
     const phones = spec.phonesOf(contacts);
     const smsCounts = phones.length ? smsCountsOn(db, phones, spec.sendDay) : new Map<string, number>();

@@ -12,7 +12,7 @@ import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, ge
 import { warningsDeliveredAt } from '../alert-history.js';
 import { amendTx, reconcileTx } from './alert-ops.js';
 import { closeDb, migrateDb, openDb, type Db, type OpenOptions } from './db.js';
-import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn } from './deliveries.js';
+import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn, unplannedByCommittee } from './deliveries.js';
 import { claimTx, giveUpTx, markSentTx, planOutboxTx, recordFailureTx, storedDelivery } from './delivery-ops.js';
 import {
   allBranchIds,
@@ -250,6 +250,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
     },
     outbox: {
       plan: async (spec, decide) => planOutboxTx(db, spec, decide),
+      unplannedByCommittee: async () => unplannedByCommittee(db),
     },
     deliveries: {
       claim: (id, owner, now, leaseMs, linkFor) => commit.run(() => claimTx(db, id, owner, now, leaseMs, linkFor)),
