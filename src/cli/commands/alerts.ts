@@ -8,8 +8,7 @@ import { acknowledge } from '../../alerts/acknowledge.js';
 import { alertJson, alertsTable, historyLines } from '../../alerts/format.js';
 import { AlertError } from '../../alerts/types.js';
 import type { Store } from '../../store/port.js';
-import { parseAtOption } from '../existing-db.js';
-import { withExistingStore } from './report.js';
+import { parseAtOption, withExistingStore } from '../existing-db.js';
 import { UserError } from '../errors.js';
 
 const withStore = <T>(fn: (store: Store) => Promise<T>): Promise<T> => withExistingStore(fn, [AlertError]);
