@@ -29,7 +29,10 @@ export function epochKeeper(conn: Connections, onError: (e: Error) => void): Epo
       return v;
     },
     async close() {
-      await client.quit().catch(() => client.disconnect());
+      // QUIT waits for an answer (queued while Redis is away): give it a moment, then just drop the connection.
+      const quit = client.quit().then(() => true, () => false);
+      const answered = await Promise.race([quit, new Promise<false>((r) => setTimeout(() => r(false), 1000).unref())]);
+      if (!answered) client.disconnect();
     },
   };
 }

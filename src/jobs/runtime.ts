@@ -89,6 +89,39 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** How long a close waits for Redis to answer before it drops the connection. */
+const REDIS_GRACE_MS = 3000;
+
+/** Whether `p` settled within `ms` (it is not cancelled otherwise). */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Counts running job processors, so a close can wait for them without asking Redis. */
+class InFlight {
+  count = 0;
+  private waiters: Array<() => void> = [];
+  track<A extends unknown[], R>(f: (...a: A) => Promise<R>): (...a: A) => Promise<R> {
+    return async (...a) => {
+      this.count++;
+      try {
+        return await f(...a);
+      } finally {
+        if (--this.count === 0) for (const w of this.waiters.splice(0)) w();
+      }
+    };
+  }
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((r) => this.waiters.push(r));
+  }
+}
+
 /** Open everything; workers start taking jobs immediately. */
 export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   const log = o.log ?? defaultLog;
@@ -125,6 +158,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   const drainDeps = { store, config: o.config, outbox, epoch, queueOf, clock };
 
   const workers: Worker[] = [];
+  const inFlight = new InFlight();
   // Stalls (a killed process, an event loop blocked past the lock) are harmless here: the store's
   // delivery claims stop a second send, so a stalled job may be recovered many times instead of failing.
   const workerOpts = { connection: conn.worker, prefix: conn.prefix, autorun: !o.paused, maxStalledCount: 20, ...(o.lockDurationMs ? { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs } : {}) };
@@ -138,12 +172,12 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   };
 
   if (o.tickWorker ?? true) {
-    const processor = tickProcessor({ store, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.tickLeaseMs ? { leaseMs: o.tickLeaseMs } : {}), ...(o.afterTick ? { afterTick: o.afterTick } : {}) });
+    const processor = inFlight.track(tickProcessor({ store, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.tickLeaseMs ? { leaseMs: o.tickLeaseMs } : {}), ...(o.afterTick ? { afterTick: o.afterTick } : {}) }));
     watch(new Worker(TICK_QUEUE, processor, { ...workerOpts, concurrency: 1 }), TICK_QUEUE);
   }
   const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);
   const robots = { rate, limit: (channel: ChannelName, robot: string) => robotLimit(o.config, channel, robot) };
-  const deliver = deliveryProcessor({ store, outbox, notifiers, log, clock, instanceId, robots, enqueue: enqueueOne, ...(o.claimLeaseMs ? { claimLeaseMs: o.claimLeaseMs } : {}) });
+  const deliver = inFlight.track(deliveryProcessor({ store, outbox, notifiers, log, clock, instanceId, robots, enqueue: enqueueOne, ...(o.claimLeaseMs ? { claimLeaseMs: o.claimLeaseMs } : {}) }));
   const limits = channelLimits(o.config);
   for (const channel of CHANNEL_NAMES) {
     const lim = limits[channel];
@@ -197,17 +231,30 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
       if (closed) return;
       closed = true;
       const timeout = o.shutdownTimeoutMs ?? 30_000;
-      const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
-      const timer = new Promise<false>((r) => setTimeout(() => r(false), timeout).unref());
-      if (!(await Promise.race([graceful, timer]))) {
-        log.warn({ timeoutMs: timeout }, 'in-flight jobs did not finish in time; closing workers by force (they will be retried)');
-        await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
+      // 1. Stop taking jobs; the ones in flight finish (their outcome is in the store, whatever Redis does).
+      const closing = workers.map((w) => w.close().catch(() => undefined));
+      if (!(await within(inFlight.idle(), timeout))) {
+        log.warn({ timeoutMs: timeout, inFlight: inFlight.count }, 'in-flight jobs did not finish in time; closing workers by force (they will be retried)');
       }
-      await outboxWork.catch(() => undefined);
-      await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
+      // 2. A worker's close also reports its last jobs to Redis, which may be away: bounded, then the
+      // connections are dropped (an unreported job is retried; the store's claims stop a second send).
+      if (!(await within(Promise.all(closing), REDIS_GRACE_MS))) {
+        log.warn({ graceMs: REDIS_GRACE_MS }, 'Redis does not answer; closing its connections without waiting');
+        await Promise.all(
+          workers.map((w) => {
+            void w.close(true).catch(() => undefined);
+            return within(w.disconnect().catch(() => undefined), REDIS_GRACE_MS);
+          }),
+        );
+      }
+      await within(outboxWork.catch(() => undefined), timeout);
+      await Promise.all(
+        [...queues.values()].map(async (q) => {
+          if (!(await within(q.close().catch(() => undefined), REDIS_GRACE_MS))) await within(q.disconnect().catch(() => undefined), REDIS_GRACE_MS);
+        }),
+      );
       await epoch.close();
-      await rate.close();
-      await notifiers.close().catch(() => undefined);
+      await within(notifiers.close().catch(() => undefined), REDIS_GRACE_MS);
       if (owned) await store.close();
     },
   };

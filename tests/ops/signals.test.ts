@@ -99,7 +99,7 @@ describe('orglife daemon as a process', () => {
     }
     expect(new Set(smtp.accepted).size).toBe(8);
     expect(smtp.accepted).toHaveLength(8);
-  });
+  }, 90_000); // a cold start of the CLI (tsx) on a busy 2-core machine
 
   it('keeps the old configuration on SIGHUP with a bad file and re-arms the schedules with a good one', async () => {
     const child = spawnDaemon();
@@ -125,5 +125,5 @@ describe('orglife daemon as a process', () => {
 
     child.proc.kill('SIGTERM');
     expect(await child.exited).toEqual({ code: 0, signal: null });
-  });
+  }, 90_000);
 });

@@ -23,6 +23,7 @@ interface DaemonCliOptions {
   lockMs?: string;
   claimLeaseMs?: string;
   tickLeaseMs?: string;
+  shutdownTimeoutMs?: string;
   drainIntervalMs?: string;
 }
 
@@ -40,6 +41,7 @@ export function registerDaemon(program: Command): void {
     .addOption(new Option('--lock-ms <ms>', 'BullMQ job lock duration (tests)').hideHelp())
     .addOption(new Option('--claim-lease-ms <ms>', 'delivery claim lease (tests)').hideHelp())
     .addOption(new Option('--tick-lease-ms <ms>', 'tick claim lease: a dead runner is taken over after this (tests)').hideHelp())
+    .addOption(new Option('--shutdown-timeout-ms <ms>', 'how long a stop waits for in-flight jobs (default 30 s; tests)').hideHelp())
     .addOption(new Option('--drain-interval-ms <ms>', 'drainer period (tests)').hideHelp())
     .action(async (opts: DaemonCliOptions) => {
       if (opts.at && !opts.once) throw new UserError('--at 只能与 --once 一起使用 / --at requires --once', 2);
@@ -62,6 +64,7 @@ export function registerDaemon(program: Command): void {
         ...(opts.lockMs ? { lockDurationMs: positive(opts.lockMs, '--lock-ms') } : {}),
         ...(opts.claimLeaseMs ? { claimLeaseMs: positive(opts.claimLeaseMs, '--claim-lease-ms') } : {}),
         ...(opts.tickLeaseMs ? { tickLeaseMs: positive(opts.tickLeaseMs, '--tick-lease-ms') } : {}),
+        ...(opts.shutdownTimeoutMs ? { shutdownTimeoutMs: positive(opts.shutdownTimeoutMs, '--shutdown-timeout-ms') } : {}),
       };
       installProcessGuards();
 
@@ -80,17 +83,44 @@ export function registerDaemon(program: Command): void {
         }
         process.stdout.write(describe(report));
         if (report.unfinished > 0) process.exitCode = 3;
+        exitSoon();
         return;
       }
 
       // Long-lived: the daemon plus the HTTP API, SIGTERM/SIGINT → graceful stop, SIGHUP → config reload (src/app/daemon.ts).
       // Loaded here, not at the top: other commands need not load fastify and prom-client.
       const { installSignalHandlers, startService } = await import('../../app/daemon.js');
-      const service = await startService({ ...base, configPath: opts.config ?? defaultConfigPath(), ...(opts.drainIntervalMs ? { drainIntervalMs: positive(opts.drainIntervalMs, '--drain-interval-ms') } : {}) });
+      // Workers take jobs while the rest starts: a SIGTERM meanwhile waits for the start, then stops
+      // gracefully (the default action would kill sends in flight).
+      let early: NodeJS.Signals | null = null;
+      const onEarly = (signal: NodeJS.Signals) => {
+        early ??= signal;
+        log.info({ signal }, 'signal during start-up: stopping as soon as the service is up');
+      };
+      process.on('SIGTERM', onEarly);
+      process.on('SIGINT', onEarly);
+      let service: Awaited<ReturnType<typeof startService>>;
+      try {
+        service = await startService({ ...base, configPath: opts.config ?? defaultConfigPath(), ...(opts.drainIntervalMs ? { drainIntervalMs: positive(opts.drainIntervalMs, '--drain-interval-ms') } : {}) });
+      } finally {
+        process.off('SIGTERM', onEarly);
+        process.off('SIGINT', onEarly);
+      }
       const uninstall = installSignalHandlers(service, log);
+      if (early) void service.stop();
       await service.stopped;
       uninstall();
+      exitSoon();
     });
+}
+
+/**
+ * Everything is stopped and stored; a client library may still hold a reconnect timer (ioredis
+ * retrying a Redis that is down), which would keep the process alive after a SIGTERM. Exit on
+ * our own shortly after, unless the event loop empties first.
+ */
+function exitSoon(): void {
+  setTimeout(() => process.exit(), 2000).unref();
 }
 
 /** Log unhandled rejections instead of dying on them (a stray promise must not stop the service). */
