@@ -5,8 +5,6 @@
 import { acknowledge } from '../../alerts/acknowledge.js';
 import { AlertError, type AlertRow } from '../../alerts/types.js';
 import { LEVEL_NAMES_ZH, RULE_NAMES_ZH, type RuleId } from '../../domain/types.js';
-import { getAlert, listAlerts, orgKindOf } from '../../store/sqlite/alerts.js';
-import { storeFor } from '../../store/sqlite/index.js';
 import { ApiError } from '../errors.js';
 import { inScope, requireInScope } from '../scope.js';
 import type { ApiDeps, JsonSchema, RouteSpec } from './types.js';
@@ -58,7 +56,7 @@ interface AckBody {
 export function alertRoutes(deps: ApiDeps): RouteSpec[] {
   const ack = async (target: { id: number } | { org: string }, b: AckBody, tokenName: string | undefined) => {
     try {
-      const rows = await acknowledge(storeFor(deps.db), target, { plan: b.plan, by: b.by, who: b.who ?? tokenName ?? '' }, deps.clock());
+      const rows = await acknowledge(deps.store, target, { plan: b.plan, by: b.by, who: b.who ?? tokenName ?? '' }, deps.clock());
       return { acknowledged: rows.length, alerts: rows.map(toJson) };
     } catch (e) {
       if (e instanceof AlertError) throw new ApiError(422, 'acknowledge_rejected', e.message);
@@ -87,12 +85,12 @@ export function alertRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: 'the alerts', schema: { type: 'object', properties: { alerts: { type: 'array', items: alertSchema } } } } },
       async handler(request) {
         const q = request.query as { org?: string; state: 'open' | 'all'; limit: number };
-        if (q.org && !orgKindOf(deps.db, q.org)) throw unknownOrg(q.org);
+        if (q.org && !(await deps.store.orgs.kindOf(q.org))) throw unknownOrg(q.org);
         if (q.org) await requireInScope(deps.store, request, q.org);
         const visible = await inScope(deps.store, request);
         const rows = request.tokenOrg
-          ? listAlerts(deps.db, { open: q.state !== 'all', ...(q.org ? { org: q.org } : {}) }).filter((a) => visible(a.org)).slice(0, q.limit)
-          : listAlerts(deps.db, { open: q.state !== 'all', ...(q.org ? { org: q.org } : {}), limit: q.limit });
+          ? (await deps.store.alerts.list({ open: q.state !== 'all', ...(q.org ? { org: q.org } : {}) })).filter((a) => visible(a.org)).slice(0, q.limit)
+          : await deps.store.alerts.list({ open: q.state !== 'all', ...(q.org ? { org: q.org } : {}), limit: q.limit });
         return { alerts: rows.map(toJson) };
       },
     },
@@ -107,7 +105,7 @@ export function alertRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: 'the acknowledged alert' }, 404: { description: 'no such alert' }, 422: { description: 'bad plan or deadline, or the alert is resolved' } },
       async handler(request) {
         const { id } = request.params as { id: number };
-        const alert = getAlert(deps.db, id);
+        const alert = await deps.store.alerts.get(id);
         if (!alert) throw new ApiError(404, 'unknown_alert', `预警编号 ${id} 不存在 / no alert with id ${id}`);
         await requireInScope(deps.store, request, alert.org);
         return ack({ id }, request.body as AckBody, request.tokenName);
@@ -123,7 +121,7 @@ export function alertRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: 'the acknowledged alerts' }, 404: { description: 'unknown organization' }, 422: { description: 'no open alerts, or a bad plan or deadline' } },
       async handler(request) {
         const { code } = request.params as { code: string };
-        if (!orgKindOf(deps.db, code)) throw unknownOrg(code);
+        if (!(await deps.store.orgs.kindOf(code))) throw unknownOrg(code);
         await requireInScope(deps.store, request, code);
         return ack({ org: code }, request.body as AckBody, request.tokenName);
       },
