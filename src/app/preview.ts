@@ -46,3 +46,38 @@ export async function previewCycle(store: Store, o: { config: Config; env: Env; 
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+let copies = 0;
+/** How many dry runs (database copies) this process made (tests, diagnostics). */
+export const previewCopies = () => copies;
+
+interface Kept {
+  key: string;
+  config: Config;
+  token: string;
+  rows: Promise<PreviewRow[]>;
+}
+const kept = new WeakMap<Store, Kept>();
+const queues = new WeakMap<Store, Promise<unknown>>();
+
+/**
+ * previewCycle() for the console: one dry run at a time per store (each copies the database), and
+ * the last one's rows are reused while nothing was written to the database since (the store's
+ * change token) for the same time and configuration — a reload of the page copies nothing.
+ */
+export async function sharedPreview(store: Store, o: { config: Config; env: Env; log: Logger; now: number }): Promise<PreviewRow[]> {
+  const key = String(o.now);
+  const token = await store.reports.changeToken();
+  const hit = kept.get(store);
+  if (hit && hit.key === key && hit.config === o.config && hit.token === token) return hit.rows;
+  const run = (queues.get(store) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => {
+      copies++;
+      return previewCycle(store, o);
+    });
+  queues.set(store, run);
+  kept.set(store, { key, config: o.config, token, rows: run });
+  run.catch(() => kept.get(store)?.rows === run && kept.delete(store));
+  return run;
+}

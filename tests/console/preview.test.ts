@@ -1,6 +1,7 @@
 /** The preview: the next cycle's messages from a dry run that writes nothing to the real database (on the store tempStore() gives). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { previewCycle } from '../../src/app/preview.js';
+import { previewCopies, previewCycle } from '../../src/app/preview.js';
+import { acknowledgeIn } from '../../src/alerts/acknowledge.js';
 import { readEnv } from '../../src/config/env.js';
 import { DAY_MS } from '../../src/domain/calendar.js';
 import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
@@ -10,7 +11,7 @@ let t: TestConsole;
 let smtp: SmtpStandin;
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  t = await startTestConsole();
+  t = await startTestConsole({ env: readEnv({ SMTP_URL: smtp.url }) });
 });
 afterAll(async () => {
   await t.close();
@@ -47,5 +48,26 @@ describe('preview', () => {
     const page = await t.app.inject({ method: 'GET', url: '/console/preview?run=1&at=2026-12-01T09:00', headers: { cookie: town.cookie } });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('不写入任何数据');
+  });
+
+  it('reuses the last dry run while nothing was written, and runs again after a write', async () => {
+    const county = await signIn(t.app, 'county');
+    const url = '/console/preview?run=1&at=2026-12-01T09:00';
+    const get = () => t.app.inject({ method: 'GET', url, headers: { cookie: county.cookie } });
+    const first = await get();
+    expect(first.statusCode).toBe(200);
+    const copies = previewCopies();
+    const second = await get();
+    expect(second.body).toBe(first.body);
+    // No second copy of the database. (PostgreSQL's change token is the server's snapshot: other
+    // databases' commits on a shared test server change it too, and then the dry run simply runs again.)
+    if (t.store.kind === 'sqlite') expect(previewCopies()).toBe(copies);
+    const total = (body: string) => Number(/共 (\d+) 条待发消息/.exec(body)![1]);
+    expect(total(first.body)).toBe(3); // the three secretaries, by email
+    // Acknowledging B102's alerts (a write) stops their repeat: the next preview runs again without it.
+    await acknowledgeIn(t.store, { org: 'B102' }, { plan: '整改', by: '2026-12-20' }, NOW);
+    const third = await get();
+    expect(previewCopies()).toBeGreaterThan(copies);
+    expect(total(third.body)).toBe(2);
   });
 });

@@ -13,7 +13,7 @@ import { sqliteHandle, storeFor } from '../../src/store/sqlite/index.js';
 import { copyDatabase } from '../../src/store/copy.js';
 import type { Store } from '../../src/store/port.js';
 import type { FastifyInstance } from 'fastify';
-import { readEnv } from '../../src/config/env.js';
+import { readEnv, type Env } from '../../src/config/env.js';
 import type { Config } from '../../src/config/schema.js';
 import { addUser } from '../../src/app/accounts.js';
 import { buildConsoleServer } from '../../src/console/server.js';
@@ -137,10 +137,10 @@ export async function countyStore(config: Config, envVars: Record<string, string
   return t;
 }
 
-export async function startTestConsole(opts: { readOnly?: boolean; config?: Config; clock?: () => number } = {}): Promise<TestConsole> {
+export async function startTestConsole(opts: { readOnly?: boolean; config?: Config; clock?: () => number; env?: Env } = {}): Promise<TestConsole> {
   const config = opts.config ?? shippedConfig();
   const t = await countyStore(config);
-  const app = await buildConsoleServer({ store: t.store, config, log: quietLog, clock: opts.clock ?? (() => NOW), readOnly: opts.readOnly ?? false });
+  const app = await buildConsoleServer({ store: t.store, config, log: quietLog, clock: opts.clock ?? (() => NOW), readOnly: opts.readOnly ?? false, ...(opts.env ? { env: opts.env } : {}) });
   return {
     app,
     t,
