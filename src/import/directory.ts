@@ -1,7 +1,6 @@
-/** The orgs an import command knows: the database's, overlaid with the org rows of the command. */
-import type { Db } from '../store/sqlite/db.js';
-import { loadOrgRefs } from '../store/sqlite/orgs.js';
+/** The orgs an import command knows: the database's (through the import session), overlaid with the org rows of the command. */
 import type { OrgKind } from '../domain/types.js';
+import type { ImportSession } from '../store/port.js';
 
 /** An org as the importer knows it; `id` is null until an org first seen in this command is written. */
 export interface KnownOrg {
@@ -12,15 +11,12 @@ export interface KnownOrg {
   invalid?: boolean;
 }
 
-/** Org code → KnownOrg. Loaded from the database on first use (a few thousand rows). */
+/** Org code → KnownOrg. Loaded from the session once per command (a few thousand rows). */
 export class OrgDirectory {
-  private map: Map<string, KnownOrg> | undefined;
+  private constructor(private readonly map: Map<string, KnownOrg>) {}
 
-  constructor(private readonly db: Db) {}
-
-  private load(): Map<string, KnownOrg> {
-    this.map ??= loadOrgRefs(this.db);
-    return this.map;
+  static async load(session: ImportSession): Promise<OrgDirectory> {
+    return new OrgDirectory(await session.orgRefs());
   }
 
   // Meeting files usually list one branch's records together, and each row is looked up twice
@@ -32,28 +28,28 @@ export class OrgDirectory {
   get(code: string): KnownOrg | undefined {
     if (code === this.lastCode) return this.lastOrg;
     this.lastCode = code;
-    this.lastOrg = this.load().get(code);
+    this.lastOrg = this.map.get(code);
     return this.lastOrg;
   }
 
   /** Record (or replace) an org of the running command. Used by the orgs table. */
   put(code: string, org: KnownOrg): void {
-    this.load().set(code, org);
+    this.map.set(code, org);
     this.lastCode = undefined;
   }
 
   /** Every known org (for tree checks). */
   entries(): IterableIterator<[string, KnownOrg]> {
-    return this.load().entries();
+    return this.map.entries();
   }
 
-  /** Re-read ids from the database after the orgs table has written its rows. */
-  refreshIds(): void {
+  /** Re-read ids through the session after the orgs table has written its rows. */
+  async refreshIds(session: ImportSession): Promise<void> {
     this.lastCode = undefined;
-    for (const [code, ref] of loadOrgRefs(this.db)) {
-      const known = this.load().get(code);
+    for (const [code, ref] of await session.orgRefs()) {
+      const known = this.map.get(code);
       if (known) known.id = ref.id;
-      else this.load().set(code, ref);
+      else this.map.set(code, ref);
     }
   }
 }

@@ -1,13 +1,15 @@
 /**
  * `importFiles`: the whole import command. Every file is planned (format, encoding, table), then
- * read in table order (orgs before meetings) inside ONE SQLite transaction: rows are validated and
- * upserted as they stream, and if any file has any issue the transaction is rolled back, so a
- * rejected import changes nothing. Memory stays bounded: only orgs are staged, meetings stream.
+ * read in table order (orgs before meetings) inside ONE import session of the store
+ * (store.imports.begin(): its own connection and transaction): rows are validated as they stream
+ * and handed to the session in batches between chunks of input, and if any file has any issue the
+ * session is rolled back, so a rejected import changes nothing. Memory stays bounded: only orgs
+ * are staged, other tables stream.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { Db } from '../store/sqlite/db.js';
-import { recordImport } from '../store/sqlite/imports.js';
+import type { Store } from '../store/port.js';
+import type { ImportTable } from '../store/types/imports.js';
 import { bindHeaders } from './headers.js';
 import { IssueLog } from './issues.js';
 import { planFile, type FilePlan } from './plan.js';
@@ -29,11 +31,10 @@ export interface ImportFilesOptions {
 }
 
 /**
- * Import CSV/XLSX/NDJSON files in one all-or-nothing transaction. Resolves with one result per
- * file (in the order given); rejects with ImportRejected (nothing written) on any issue.
- * Holds a write transaction on `db` across awaits: don't share the handle with concurrent work.
+ * Import CSV/XLSX/NDJSON files in one all-or-nothing import session of `store`. Resolves with one
+ * result per file (in the order given); rejects with ImportRejected (nothing written) on any issue.
  */
-export async function importFiles(db: Db, paths: readonly string[], opts: ImportFilesOptions = {}): Promise<ImportResult[]> {
+export async function importFiles(store: Store, paths: readonly string[], opts: ImportFilesOptions = {}): Promise<ImportResult[]> {
   const now = opts.now ?? Date.now();
   const issues = new IssueLog();
   const plans: FilePlan[] = [];
@@ -44,28 +45,32 @@ export async function importFiles(db: Db, paths: readonly string[], opts: Import
   if (paths.length === 0) issues.add({ source: '(none)', reasonZh: '没有指定文件', reasonEn: 'no files given' });
   const ordered = [...plans].sort((a, b) => a.table.order - b.table.order || a.index - b.index);
 
-  const client = db.$client;
-  const cmd = new CommandRuntime(db, now, issues);
   const results = new Map<FilePlan, ImportResult>();
-  // A caller already inside a transaction gets a savepoint, so the import still rolls back alone.
-  const nested = client.inTransaction;
-  client.exec(nested ? 'SAVEPOINT orglife_import' : 'BEGIN IMMEDIATE');
+  const session = await store.imports.begin();
   try {
+    const cmd = await CommandRuntime.start(session, now, issues);
     let table: TableSpec<unknown> | undefined;
     let writer: TableWriter<unknown> | undefined;
+    const finishTable = async () => {
+      if (!writer || !table) return;
+      await writer.finish();
+      await session.finishTable(table.name as ImportTable);
+    };
     const tallies: [FilePlan, FileTally, FileSink][] = [];
     for (const plan of ordered) {
       if (plan.table !== table) {
-        writer?.finish();
+        await finishTable();
         table = plan.table;
+        await table.prepare?.(cmd);
         writer = table.openWriter(cmd);
       }
       const tally = newTally(plan.path);
-      writer!.beginFile(tally);
+      await writer!.beginFile(tally);
       const sink = await readPlannedFile(plan, tally, writer!, cmd, opts.onProgress);
+      await writer!.flush();
       tallies.push([plan, tally, sink]);
     }
-    writer?.finish();
+    await finishTable();
     if (issues.total > 0) throw new ImportRejected(issues.kept, issues.total);
 
     for (const [plan, tally, sink] of tallies) {
@@ -83,13 +88,12 @@ export async function importFiles(db: Db, paths: readonly string[], opts: Import
         ignoredColumns: sink.ignoredColumns(),
       };
       results.set(plan, result);
-      recordImport(db, { file: resolve(plan.path), sha256: result.sha256, table: result.table, rows: result.rows,
+      await session.record({ file: resolve(plan.path), sha256: result.sha256, table: result.table, rows: result.rows,
         inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, importedAt: now });
     }
-    client.exec(nested ? 'RELEASE orglife_import' : 'COMMIT');
+    await session.commit();
   } catch (e) {
-    if (nested) client.exec('ROLLBACK TO orglife_import; RELEASE orglife_import');
-    else if (client.inTransaction) client.exec('ROLLBACK');
+    await session.rollback();
     throw e;
   }
   return plans.map((p) => results.get(p)!);
@@ -137,6 +141,11 @@ class FileSink implements RowSink {
     private readonly cmd: CommandRuntime,
   ) {
     if (plan.format === 'ndjson') this.processor = new RowProcessor(plan.table, writer, cmd, tally);
+  }
+
+  /** Write what the rows read so far staged (between chunks of input). */
+  async drain(): Promise<void> {
+    await this.writer.flush();
   }
 
   row(cells: unknown[], line: number): void {

@@ -12,4 +12,4 @@ export {
   type TextEncoding,
 } from './types.js';
 export { TABLES, tableByName } from './tables/index.js';
-export type { TableSpec, ColumnSpec, TableWriter, RowContext, RowLocation, CommandContext, FileTally } from './table.js';
+export type { TableSpec, ColumnSpec, TableWriter, RowContext, RowLocation, RowPosition, CommandContext, FileTally } from './table.js';

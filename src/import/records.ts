@@ -1,14 +1,17 @@
 /**
  * `importRecords`: rows already parsed (the HTTP ingest API's JSON pushes) through the same
- * validation and keyed upsert as files, all or nothing, synchronously in one transaction.
+ * validation and keyed upsert as files, all or nothing, in one import session of the store.
  */
 import { createHash } from 'node:crypto';
-import type { Db } from '../store/sqlite/db.js';
-import { recordImport } from '../store/sqlite/imports.js';
+import type { Store } from '../store/port.js';
+import type { ImportTable } from '../store/types/imports.js';
 import { IssueLog } from './issues.js';
 import { CommandRuntime, newTally, RowProcessor } from './rows.js';
 import { TABLES, tableByName } from './tables/index.js';
 import { ImportRejected, type ImportResult } from './types.js';
+
+/** Pushed rows handed to the session at a time. */
+const BATCH_ROWS = 5000;
 
 /**
  * Import `rows` (objects with English keys; Chinese keys and values also accepted) into the table
@@ -16,13 +19,13 @@ import { ImportRejected, type ImportResult } from './types.js';
  * Throws ImportRejected, with nothing written, if any row is bad. Meetings must refer to orgs
  * already in the database (push orgs first).
  */
-export function importRecords(
-  db: Db,
+export async function importRecords(
+  store: Store,
   table: string,
   rows: readonly Record<string, unknown>[],
   source: string,
   opts: { now?: number } = {},
-): ImportResult {
+): Promise<ImportResult> {
   const spec = tableByName(table);
   if (!spec) {
     const known = TABLES.map((t) => t.name).join(', ');
@@ -36,18 +39,29 @@ export function importRecords(
   const tally = newTally(source);
   const sha256 = createHash('sha256').update(JSON.stringify(rows)).digest('hex');
   let ignored: string[] = [];
-  db.$client.transaction(() => {
-    const cmd = new CommandRuntime(db, now, issues);
+  const session = await store.imports.begin();
+  try {
+    const cmd = await CommandRuntime.start(session, now, issues);
+    await spec.prepare?.(cmd);
     const writer = spec.openWriter(cmd);
-    writer.beginFile(tally);
+    await writer.beginFile(tally);
     const processor = new RowProcessor(spec, writer, cmd, tally);
-    for (let i = 0; i < rows.length; i++) processor.processObject(rows[i], undefined, i);
-    writer.finish();
+    for (let i = 0; i < rows.length; i++) {
+      processor.processObject(rows[i], undefined, i);
+      if ((i + 1) % BATCH_ROWS === 0) await writer.flush();
+    }
+    await writer.flush();
+    await writer.finish();
+    await session.finishTable(spec.name as ImportTable);
     if (issues.total > 0) throw new ImportRejected(issues.kept, issues.total);
     ignored = [...processor.ignoredKeys];
-    recordImport(db, { file: source, sha256, table: spec.name, rows: tally.rows, inserted: tally.inserted,
+    await session.record({ file: source, sha256, table: spec.name, rows: tally.rows, inserted: tally.inserted,
       updated: tally.updated, unchanged: tally.unchanged, importedAt: now });
-  })();
+    await session.commit();
+  } catch (e) {
+    await session.rollback();
+    throw e;
+  }
   return {
     source,
     table: spec.name,

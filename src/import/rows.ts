@@ -4,24 +4,34 @@
  * key). The processor is its own RowContext, reused for every row so the hot path allocates only
  * the parsed record.
  */
-import type { Db } from '../store/sqlite/db.js';
+import type { ImportSession } from '../store/port.js';
 import { OrgDirectory } from './directory.js';
 import { columnIndexOf, type HeaderBinding } from './headers.js';
 import type { IssueLog } from './issues.js';
-import { fieldOf, type CommandContext, type FileTally, type RowContext, type RowLocation, type TableSpec, type TableWriter } from './table.js';
+import {
+  fieldOf,
+  type CommandContext,
+  type FileTally,
+  type RowContext,
+  type RowLocation,
+  type RowPosition,
+  type TableSpec,
+  type TableWriter,
+} from './table.js';
 import { Invalid, showValue } from './values.js';
 import type { ImportIssue } from './types.js';
 
 /** The running command: what tables see (CommandContext) plus the issue log. */
 export class CommandRuntime implements CommandContext {
-  readonly orgs: OrgDirectory;
-
-  constructor(
-    readonly db: Db,
+  private constructor(
+    readonly session: ImportSession,
     readonly now: number,
     readonly issues: IssueLog,
-  ) {
-    this.orgs = new OrgDirectory(db);
+    readonly orgs: OrgDirectory,
+  ) {}
+
+  static async start(session: ImportSession, now: number, issues: IssueLog): Promise<CommandRuntime> {
+    return new CommandRuntime(session, now, issues, await OrgDirectory.load(session));
   }
 
   get failed(): boolean {
@@ -33,6 +43,7 @@ export class CommandRuntime implements CommandContext {
 export class RowProcessor implements RowContext {
   line: number | undefined;
   item: number | undefined;
+  seq = 0;
   private rowIssues = 0;
   private readonly fields: string[];
   /** For keyed rows (objects): raw key → column index (-1 = ignored). */
@@ -66,6 +77,7 @@ export class RowProcessor implements RowContext {
     this.file.rows++;
     this.line = line;
     this.item = item;
+    this.seq = this.cmd.issues.tick();
     this.rowIssues = 0;
     const cols = this.table.columns;
     const rec: Record<string, unknown> = {};
@@ -95,6 +107,7 @@ export class RowProcessor implements RowContext {
       this.file.rows++;
       this.line = line;
       this.item = item;
+      this.seq = this.cmd.issues.tick();
       this.fail(undefined, '应为 JSON 对象（键值对）', 'expected a JSON object', obj);
       return;
     }
@@ -124,8 +137,13 @@ export class RowProcessor implements RowContext {
       source,
       line,
       item,
+      // Filed when found (tree checks after the last org file come after the rows' own issues, as always).
       fail: (key, zh, en, value) => this.cmd.issues.add(this.issue(line, item, key, zh, en, value)),
     };
+  }
+
+  failAt(at: RowPosition, key: string | undefined, zh: string, en: string, value?: unknown): void {
+    this.cmd.issues.add(this.issue(at.line, at.item, key, zh, en, value), at.seq);
   }
 
   private issue(line: number | undefined, item: number | undefined, key: string | undefined, zh: string, en: string, value: unknown): ImportIssue {

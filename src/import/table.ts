@@ -1,10 +1,10 @@
 /**
  * What an importable table is. Each table lives in src/import/tables/<name>.ts and exports one
  * TableSpec; src/import/tables/index.ts lists them. Readers, header matching, cell parsing, error
- * reporting, the transaction and the CLI are shared: a table only says what its columns are, how a
- * row is checked, and how valid rows are written.
+ * reporting, the store's import session and the CLI are shared: a table only says what its columns
+ * are, how a row is checked, and which rows it hands the session (store.imports.begin()) to write.
  */
-import type { Db } from '../store/sqlite/db.js';
+import type { ImportSession } from '../store/port.js';
 import type { OrgDirectory } from './directory.js';
 import type { ValueParser } from './values.js';
 
@@ -38,7 +38,8 @@ export interface FileTally {
 
 /** The running import command, as tables see it. */
 export interface CommandContext {
-  readonly db: Db;
+  /** The store's import session: every write of the command, all or nothing. */
+  readonly session: ImportSession;
   /** Epoch ms of the import (stamps, audit). */
   readonly now: number;
   /** Orgs known so far: the database plus org files of this command (complete once orgs have finished). */
@@ -56,22 +57,39 @@ export interface RowLocation {
   fail(key: string | undefined, zh: string, en: string, value?: unknown): void;
 }
 
-/** The row being processed. Valid only during the call: use locate() to keep its location. */
+/** The row being processed. Valid only during the call: use locate() (or `seq` with failAt) to keep its location. */
 export interface RowContext extends RowLocation {
   readonly cmd: CommandContext;
   readonly file: FileTally;
+  /** The row's position in the command (orders issues found later with the rows they concern). */
+  readonly seq: number;
   /** A copy of this row's location that stays valid after the call. */
   locate(): RowLocation;
+  /** Report a problem with an earlier row of the same file (line, item and seq as they were then). */
+  failAt(at: RowPosition, key: string | undefined, zh: string, en: string, value?: unknown): void;
 }
 
-/** Writes one table's valid records for one command. */
+/** An earlier row of the file being read, by position (kept by writers instead of a RowLocation per row). */
+export interface RowPosition {
+  line: number | undefined;
+  item: number | undefined;
+  seq: number;
+}
+
+/**
+ * Collects one table's valid records for the command and hands them to the session in batches.
+ * `add` is synchronous (rows stream from the readers); `flush` writes what was collected and is
+ * awaited between chunks of input, so memory stays bounded.
+ */
 export interface TableWriter<R> {
   /** A new file (or pushed batch) of this table begins. */
-  beginFile(file: FileTally): void;
-  /** One valid record: write it (or stage it) and count it on row.file. May report issues. */
+  beginFile(file: FileTally): Promise<void>;
+  /** One valid record: stage it and count it on row.file once written. May report issues. */
   add(rec: R, row: RowContext): void;
+  /** Write the staged records. */
+  flush(): Promise<void>;
   /** After the last file of this table in the command: cross-row checks and staged writes. */
-  finish(): void;
+  finish(): Promise<void>;
 }
 
 /** An importable table. */
@@ -92,7 +110,9 @@ export interface TableSpec<R = unknown> {
    * skip checks on undefined fields. The return value is ignored when a cell failed.
    */
   validate(rec: Record<string, unknown>, row: RowContext): R | null;
-  /** Open the writer for one command (prepare statements, load lookups). */
+  /** Load what validate needs from the store (before the table's first row); optional. */
+  prepare?(cmd: CommandContext): Promise<void>;
+  /** Open the writer for one command. */
   openWriter(cmd: CommandContext): TableWriter<R>;
 }
 
@@ -105,7 +125,7 @@ export function fieldOf(c: ColumnSpec): string {
  * "at line 12" / "在第 12 行" for an earlier row of the same key, naming its file when it was
  * another file of the command ("meetings-2025.csv:12" / "在 meetings-2025.csv 第 12 行").
  */
-export function earlierRow(row: RowLocation, source: string | undefined, at: number | undefined): { zh: string; en: string } {
+export function earlierRow(row: { readonly source: string; readonly line: number | undefined }, source: string | undefined, at: number | undefined): { zh: string; en: string } {
   const unitZh = row.line !== undefined ? '行' : '项';
   const unitEn = row.line !== undefined ? 'line' : 'item';
   if (source !== undefined && source !== row.source) {

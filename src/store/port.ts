@@ -35,7 +35,15 @@ import type {
   StoredDelivery,
 } from './types/deliveries.js';
 import type { BranchRow, LoadedMeeting, OrgHeader, OrgRef } from './types/facts.js';
-import type { ImportRecord, ImportRows, ImportTable, UpsertBatchResult } from './types/imports.js';
+import type {
+  ImportRecord,
+  ImportRows,
+  ImportTable,
+  MeetingRef,
+  MemberRef,
+  SelfAssessmentState,
+  UpsertBatchResult,
+} from './types/imports.js';
 import type {
   AlertFact,
   AssessmentFact,
@@ -408,16 +416,30 @@ export interface RunsRepo {
 /**
  * One import command, all or nothing: rows are written in batches as files stream, and nothing is
  * visible to others until `commit`. `rollback` (or a failed commit) leaves the database as it was.
+ * A key written twice in one command (in one file or in two) with other content is a 'conflict'
+ * naming the earlier row's source and line. Derived data (sign-in copies of changed meetings,
+ * members' participation months) is brought up to date by `commit`, in the same transaction.
  */
 export interface ImportSession {
   /** Every org's id, kind and parent by code, as this session sees them (its own writes included). */
   orgRefs(): Promise<Map<string, OrgRef>>;
-  /** A new file (or pushed batch) of `table` begins: duplicate keys are detected per file. */
-  beginFile(table: ImportTable): Promise<void>;
+  /** Meetings by record id, as this session sees them; unknown ids are absent. */
+  meetingRefs(recordIds: readonly string[]): Promise<Map<string, MeetingRef>>;
+  /** Roster members by member id, as this session sees them; unknown ids are absent. */
+  memberRefs(memberIds: readonly string[]): Promise<Map<string, MemberRef>>;
+  /** The state of each year's rating campaign, by year. */
+  campaignStates(): Promise<Map<number, string>>;
+  /** The stored self step of each (year, org), in the order asked (undefined: no entry). */
+  selfAssessments(keys: readonly { year: number; org: string }[]): Promise<(SelfAssessmentState | undefined)[]>;
+  /** A new file (or pushed batch) of `table` begins; `source` names it in conflicts found later. */
+  beginFile(table: ImportTable, source: string): Promise<void>;
   /** Upsert a batch of rows of `table` (with their source lines, for duplicate reports); outcomes in order. */
   upsert<T extends ImportTable>(table: T, rows: readonly ImportRows[T][], lines: readonly number[], now: number): Promise<UpsertBatchResult>;
+  /** The last file of `table` in the command has been written (rows a table keeps open are written now). */
+  finishTable(table: ImportTable): Promise<void>;
   /** Record an accepted file in the audit trail. */
   record(rec: ImportRecord): Promise<void>;
+  /** Bring derived data up to date, then commit. */
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }

@@ -15,6 +15,7 @@ export async function readCsv(path: string, encoding: TextEncoding, sink: RowSin
     for await (const chunk of textChunks(path, encoding, tap, () => sink.done)) {
       parser.write(typeof chunk === 'string' ? chunk : utf8.write(chunk));
       if (sink.done) return;
+      await sink.drain?.();
     }
     parser.write(utf8.end());
     parser.end();

@@ -48,6 +48,7 @@ export async function readNdjson(path: string, encoding: TextEncoding, sink: Row
         return;
       }
       if (sink.done) return;
+      await sink.drain?.();
     }
     pending += utf8.end();
     if (pending !== '') handle(pending);

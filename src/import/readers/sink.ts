@@ -13,6 +13,8 @@ export interface RowSink {
   malformed(line: number | undefined, zh: string, en: string): void;
   /** Set when the sink wants no more rows (e.g. it only needed the header). */
   readonly done: boolean;
+  /** Awaited between chunks of input: the sink writes what it has staged (back-pressure). */
+  drain?(): Promise<void>;
 }
 
 /** Called with every raw chunk read from the file (hashing, progress). */

@@ -8,6 +8,16 @@ import ExcelJS from 'exceljs';
 import type { ByteTap, RowSink } from './sink.js';
 import { checkXlsxArchive } from './zip-limits.js';
 
+/** An error of the sink's writes while reading (passed on as is). */
+class SinkFailed extends Error {
+  constructor(readonly inner: unknown) {
+    super('sink failed');
+  }
+}
+
+/** Rows between two drains of the sink (a sheet has no chunks of its own). */
+const DRAIN_ROWS = 5000;
+
 /** Stream the first worksheet of an XLSX file into the sink; `line` is the sheet's row number. */
 export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promise<void> {
   const problem = checkXlsxArchive(path);
@@ -24,6 +34,7 @@ export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promi
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
+  let sinceDrain = 0;
   try {
     for await (const sheet of reader) {
       for await (const row of sheet) {
@@ -32,10 +43,19 @@ export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promi
         const cells = new Array<unknown>(Math.max(0, values.length - 1));
         for (let i = 1; i < values.length; i++) cells[i - 1] = cellValue(values[i]);
         sink.row(cells, row.number);
+        if (++sinceDrain >= DRAIN_ROWS) {
+          sinceDrain = 0;
+          try {
+            await sink.drain?.();
+          } catch (e) {
+            throw new SinkFailed(e);
+          }
+        }
       }
       break; // first worksheet only
     }
   } catch (e) {
+    if (e instanceof SinkFailed) throw e.inner; // the store's error, not the file's
     if (sink.done) return;
     // exceljs may quote the document in its message: keep a short head of it.
     const msg = String((e as Error).message).slice(0, 160);

@@ -5,8 +5,8 @@
  * scored in the report. Keyed upsert: re-importing a file changes nothing.
  */
 import type { AssessmentFact } from '../../reports/types.js';
-import { upsertAssessment } from '../../store/sqlite/reports.js';
-import { earlierRow, type CommandContext, type RowContext, type TableSpec, type TableWriter } from '../table.js';
+import { SessionBatch } from '../batch.js';
+import { earlierRow, type CommandContext, type FileTally, type RowContext, type TableSpec, type TableWriter } from '../table.js';
 import { cellText, code, Invalid, showValue, text, type ValueParser } from '../values.js';
 import { parsePeriod } from '../../domain/calendar.js';
 
@@ -48,9 +48,16 @@ export function checkBranch(code: unknown, row: RowContext): boolean {
 class AssessmentsWriter implements TableWriter<AssessmentFact> {
   /** Every row of the command (all its files), to refuse a key repeated with another score. */
   private readonly seen = new Map<string, { score: number; at: number | undefined; source: string }>();
-  constructor(private readonly cmd: CommandContext) {}
+  private readonly batch: SessionBatch<'assessments'>;
+  constructor(private readonly cmd: CommandContext) {
+    // Repeats never reach the session (refused or counted here): no conflict can come back.
+    this.batch = new SessionBatch(cmd, 'assessments', (a) => ({ key: 'score', zh: `「${a.org}」的指标「${a.indicator}」`, en: `the score of "${a.org}" for "${a.indicator}"`, value: a.score }));
+  }
 
-  beginFile(): void {}
+  async beginFile(file: FileTally): Promise<void> {
+    await this.batch.nextFile();
+    await this.cmd.session.beginFile('assessments', file.source);
+  }
 
   add(a: AssessmentFact, row: RowContext): void {
     const key = `${a.org}\u0000${a.indicator}\u0000${a.period}`;
@@ -64,10 +71,16 @@ class AssessmentsWriter implements TableWriter<AssessmentFact> {
     }
     this.seen.set(key, { score: a.score, at: row.line ?? row.item, source: row.source });
     if (this.cmd.failed) return;
-    row.file[upsertAssessment(this.cmd.db, a, this.cmd.now)]++;
+    this.batch.add(a, row);
   }
 
-  finish(): void {}
+  flush(): Promise<void> {
+    return this.batch.flush();
+  }
+
+  finish(): Promise<void> {
+    return this.batch.flush();
+  }
 }
 
 /** 考核得分: org, indicator, period, score. */

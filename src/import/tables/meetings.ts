@@ -1,12 +1,10 @@
 /**
- * The meeting records table (会议记录), keyed by `id`. Rows are validated and upserted as they
- * stream in, so a file of millions of rows never sits in memory.
+ * The meeting records table (会议记录), keyed by `id`. Rows are validated as they stream in and
+ * handed to the import session in batches, so a file of millions of rows never sits in memory.
  */
 import { MEETING_TYPE_NAMES_ZH, type LecturerRole, type Meeting, type MeetingType } from '../../domain/types.js';
-import { KeyedUpserter } from '../../store/sqlite/imports.js';
-import { MEETING_UPSERT, meetingRowIds, meetingUpsertParams } from '../../store/sqlite/meetings.js';
-import { refreshParticipation, syncAttendanceMeetings, trackedOrgsOf } from '../../store/sqlite/attendance.js';
-import { earlierRow, type CommandContext, type FileTally, type RowContext, type TableSpec, type TableWriter } from '../table.js';
+import { SessionBatch } from '../batch.js';
+import type { CommandContext, FileTally, RowContext, TableSpec, TableWriter } from '../table.js';
 import { code, count, Invalid, oneOf, text, timestamp, yesNo } from '../values.js';
 
 /** 会议类型: English code or Chinese name (党员大会/支部党员大会, 支委会/支部委员会会议, 党小组会, 党课, …). */
@@ -25,40 +23,31 @@ export const parseLecturerRole = oneOf<LecturerRole>(
 );
 
 class MeetingsWriter implements TableWriter<Meeting> {
-  private readonly upserter: KeyedUpserter;
-  private readonly params: unknown[] = [];
-  /** Record ids of meetings replaced in this command: their sign-ins follow a new time or branch. */
-  private readonly updated: string[] = [];
+  private readonly batch: SessionBatch<'meetings'>;
 
   constructor(private readonly cmd: CommandContext) {
-    this.upserter = new KeyedUpserter(cmd.db.$client, MEETING_UPSERT);
+    this.batch = new SessionBatch(cmd, 'meetings', (m) => ({ key: 'id', zh: `记录编号「${m.meeting.id}」`, en: `record id "${m.meeting.id}"`, value: m.meeting.id }));
   }
 
-  beginFile(file: FileTally): void {
-    this.upserter.beginFile(file.source);
+  async beginFile(file: FileTally): Promise<void> {
+    await this.batch.nextFile();
+    await this.cmd.session.beginFile('meetings', file.source);
   }
 
   add(m: Meeting, row: RowContext): void {
     const orgId = this.cmd.orgs.get(m.org)?.id;
     // No id: the org's own row was bad, so the command is already failing; nothing to write.
     if (orgId === null || orgId === undefined) return;
-    const outcome = this.upserter.upsert(meetingUpsertParams(this.params, m, orgId), row.line ?? row.item ?? 0);
-    if (outcome === 'conflict') {
-      const at = earlierRow(row, this.upserter.conflictSource, this.upserter.conflictLine);
-      row.fail('id', `记录编号「${m.id}」${at.zh}已出现且内容不同`, `record id "${m.id}" already appears ${at.en} with different content`, m.id);
-      return;
-    }
-    if (outcome === 'updated') this.updated.push(m.id);
-    row.file[outcome]++;
+    this.batch.add({ meeting: m, orgId }, row);
   }
 
-  finish(): void {
-    if (this.cmd.failed || !this.updated.length) return;
-    const rows = meetingRowIds(this.cmd.db, this.updated);
-    const before = trackedOrgsOf(this.cmd.db, rows);
-    syncAttendanceMeetings(this.cmd.db, rows);
-    const after = trackedOrgsOf(this.cmd.db, rows);
-    if (before.length || after.length) refreshParticipation(this.cmd.db, [...before, ...after]);
+  flush(): Promise<void> {
+    return this.batch.flush();
+  }
+
+  // Sign-ins of meetings replaced in this command follow their new time or branch: the session does it at commit.
+  finish(): Promise<void> {
+    return this.batch.flush();
   }
 }
 

@@ -1,12 +1,10 @@
 /**
- * The roster (党员名册), keyed by member `id`. Rows stream into a keyed upsert like meetings. A
+ * The roster (党员名册), keyed by member `id`. Rows stream into the session's keyed upsert like meetings. A
  * phone is optional (a roster may be imported without phones) and is never echoed in an error.
  */
 import { MEMBER_STATUS_NAMES_ZH, type Member, type MemberStatus } from '../../domain/members.js';
-import { refreshParticipation } from '../../store/sqlite/attendance.js';
-import { KeyedUpserter } from '../../store/sqlite/imports.js';
-import { MEMBER_UPSERT, memberUpsertParams } from '../../store/sqlite/members.js';
-import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
+import { SessionBatch } from '../batch.js';
+import type { CommandContext, FileTally, RowContext, TableSpec, TableWriter } from '../table.js';
 import { date, oneOf, phone, text, yesNo } from '../values.js';
 
 /** 党员类别: full (正式党员) or probationary (预备党员). */
@@ -15,41 +13,31 @@ export const parseMemberStatus = oneOf<MemberStatus>({ zh: '党员类别', en: '
   预备: 'probationary',
 });
 
+// A transfer changes whose meetings count: the session refreshes the participation of changed members' branches at commit.
 class MembersWriter implements TableWriter<Member> {
-  private readonly upserter: KeyedUpserter;
-  private readonly params: unknown[] = [];
-  /** Branches whose members changed (a transfer changes whose meetings count): refreshed at the end. */
-  private readonly touched = new Set<number>();
+  private readonly batch: SessionBatch<'members'>;
 
   constructor(private readonly cmd: CommandContext) {
-    this.upserter = new KeyedUpserter(cmd.db.$client, MEMBER_UPSERT);
+    this.batch = new SessionBatch(cmd, 'members', (m) => ({ key: 'id', zh: `党员编号「${m.member.id}」`, en: `member id "${m.member.id}"`, value: m.member.id }));
   }
 
-  beginFile(): void {
-    this.upserter.beginFile();
+  async beginFile(file: FileTally): Promise<void> {
+    await this.batch.nextFile();
+    await this.cmd.session.beginFile('members', file.source);
   }
 
   add(m: Member, row: RowContext): void {
     const orgId = this.cmd.orgs.get(m.org)?.id;
     if (orgId === null || orgId === undefined) return; // the org's own row was bad: already failing
-    const outcome = this.upserter.upsert(memberUpsertParams(this.params, m, orgId), row.line ?? row.item ?? 0);
-    if (outcome === 'conflict') {
-      const at = this.upserter.conflictLine;
-      const unit = row.line !== undefined ? '行' : '项';
-      row.fail(
-        'id',
-        `党员编号「${m.id}」${at !== undefined ? `在第 ${at} ${unit}` : '在本文件前面'}已出现且内容不同`,
-        `member id "${m.id}" already appears ${at !== undefined ? `at ${row.line !== undefined ? 'line' : 'item'} ${at}` : 'earlier in this file'} with different content`,
-        m.id,
-      );
-      return;
-    }
-    if (outcome === 'updated') this.touched.add(orgId);
-    row.file[outcome]++;
+    this.batch.add({ member: m, orgId }, row);
   }
 
-  finish(): void {
-    if (!this.cmd.failed && this.touched.size) refreshParticipation(this.cmd.db, this.touched);
+  flush(): Promise<void> {
+    return this.batch.flush();
+  }
+
+  finish(): Promise<void> {
+    return this.batch.flush();
   }
 }
 

@@ -1,11 +1,9 @@
 /**
  * The organizations table (组织): committees and branches, keyed by `code`. Rows are staged in
  * memory (a city has a few thousand orgs) because parents may come later in the file or in another
- * org file of the same command; the tree is checked and written in finish().
+ * org file of the same command; the tree is checked and handed to the import session in finish().
  */
 import { DOMAIN_NAMES_ZH, type Domain, type Org, type OrgKind } from '../../domain/types.js';
-import { KeyedUpserter } from '../../store/sqlite/imports.js';
-import { ORG_UPSERT, orgUpsertParams } from '../../store/sqlite/orgs.js';
 import { earlierRow, type CommandContext, type FileTally, type RowContext, type RowLocation, type TableSpec, type TableWriter } from '../table.js';
 import { code, count, date, email, name, oneOf, phone, termYears, text } from '../values.js';
 
@@ -35,7 +33,9 @@ class OrgsWriter implements TableWriter<Org> {
 
   constructor(private readonly cmd: CommandContext) {}
 
-  beginFile(): void {}
+  async beginFile(): Promise<void> {}
+
+  async flush(): Promise<void> {}
 
   add(org: Org, row: RowContext): void {
     const earlier = this.inCommand.get(org.code);
@@ -51,10 +51,10 @@ class OrgsWriter implements TableWriter<Org> {
     this.cmd.orgs.put(org.code, { id: known?.id ?? null, kind: org.kind, parent: org.parent });
   }
 
-  finish(): void {
+  async finish(): Promise<void> {
     this.checkTree();
-    this.write();
-    this.cmd.orgs.refreshIds();
+    await this.write();
+    await this.cmd.orgs.refreshIds(this.cmd.session);
   }
 
   /** Parents exist and are committees, no cycles, and no org that became a branch keeps children. */
@@ -118,20 +118,26 @@ class OrgsWriter implements TableWriter<Org> {
   }
 
   /** Upsert the staged rows in input order (a later file overrides an earlier one, as if run one by one). */
-  private write(): void {
-    const upserter = new KeyedUpserter(this.cmd.db.$client, ORG_UPSERT);
-    let file: FileTally | undefined;
-    for (const s of this.staged) {
-      if (s.file !== file) {
-        file = s.file;
-        upserter.beginFile(file.source);
-      }
-      const outcome = upserter.upsert(orgUpsertParams(s.org, this.cmd.now), s.loc.line ?? s.loc.item ?? 0);
-      if (outcome === 'conflict') continue; // already refused in add()
-      s.file[outcome]++;
+  private async write(): Promise<void> {
+    const { session, now } = this.cmd;
+    for (let from = 0; from < this.staged.length; ) {
+      const file = this.staged[from]!.file;
+      let to = from;
+      while (to < this.staged.length && this.staged[to]!.file === file && to - from < WRITE_BATCH) to++;
+      if (from === 0 || this.staged[from - 1]!.file !== file) await session.beginFile('orgs', file.source);
+      const part = this.staged.slice(from, to);
+      const r = await session.upsert('orgs', part.map((s) => s.org), part.map((s) => s.loc.line ?? s.loc.item ?? 0), now);
+      part.forEach((s, i) => {
+        const outcome = r.outcomes[i]!;
+        if (outcome !== 'conflict') s.file[outcome]++; // a conflict was already refused in add()
+      });
+      from = to;
     }
   }
 }
+
+/** Org rows handed to the session at a time. */
+const WRITE_BATCH = 5000;
 
 /** The cycle through `start` following parent links, e.g. ['A', 'B', 'A'], or null. */
 function findCycle(start: string, parentOf: (code: string) => string | null): string[] | null {

@@ -3,10 +3,9 @@
  * notice. Re-importing a file changes nothing; a key given twice in one file with a different
  * star is rejected. Also the rating-year value parsers shared with the star-change table.
  */
-import { KeyedUpserter } from '../../store/sqlite/imports.js';
-import { RATING_UPSERT, ratingUpsertParams } from '../../store/sqlite/ratings.js';
 import type { RatingFact } from '../../rating/types.js';
-import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
+import { SessionBatch } from '../batch.js';
+import type { CommandContext, FileTally, RowContext, TableSpec, TableWriter } from '../table.js';
 import { cellText, date, Invalid, showValue, text, type ValueParser } from '../values.js';
 import { checkBranch } from './assessments.js';
 
@@ -42,38 +41,28 @@ export function starCount(min: 0 | 1): ValueParser<number> {
   };
 }
 
-/** Report a duplicate key found by the upserter. */
-export function reportConflict(row: RowContext, upserter: KeyedUpserter, key: string, what: string, whatEn: string, value: unknown): void {
-  const at = upserter.conflictLine;
-  const unit = row.line !== undefined ? '行' : '项';
-  row.fail(
-    key,
-    `${what}${at !== undefined ? `在第 ${at} ${unit}` : '在本文件前面'}已出现且内容不同`,
-    `${whatEn} already appears ${at !== undefined ? `at ${row.line !== undefined ? 'line' : 'item'} ${at}` : 'earlier in this file'} with different content`,
-    value,
-  );
-}
-
 class RatingsWriter implements TableWriter<RatingFact> {
-  private readonly upserter: KeyedUpserter;
+  private readonly batch: SessionBatch<'ratings'>;
   constructor(private readonly cmd: CommandContext) {
-    this.upserter = new KeyedUpserter(cmd.db.$client, RATING_UPSERT);
+    this.batch = new SessionBatch(cmd, 'ratings', (r) => ({ key: 'stars', zh: `「${r.org}」${r.year} 年度的星级`, en: `the rating of "${r.org}" for ${r.year}`, value: r.stars }));
   }
 
-  beginFile(): void {
-    this.upserter.beginFile();
+  async beginFile(file: FileTally): Promise<void> {
+    await this.batch.nextFile();
+    await this.cmd.session.beginFile('ratings', file.source);
   }
 
   add(r: RatingFact, row: RowContext): void {
-    const outcome = this.upserter.upsert(ratingUpsertParams(r, this.cmd.now), row.line ?? row.item ?? 0);
-    if (outcome === 'conflict') {
-      reportConflict(row, this.upserter, 'stars', `「${r.org}」${r.year} 年度的星级`, `the rating of "${r.org}" for ${r.year}`, r.stars);
-      return;
-    }
-    row.file[outcome]++;
+    this.batch.add(r, row);
   }
 
-  finish(): void {}
+  flush(): Promise<void> {
+    return this.batch.flush();
+  }
+
+  finish(): Promise<void> {
+    return this.batch.flush();
+  }
 }
 
 /** 评星定级: org, year, stars, rated_on. */

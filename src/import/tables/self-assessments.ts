@@ -5,9 +5,7 @@
  * written at the end of the command, replacing the branch's self-assessment; re-importing the
  * same file changes nothing.
  */
-import { getCampaign, getEntry, saveEntryStep } from '../../store/sqlite/rating-campaign.js';
-import { insertTransition } from '../../store/sqlite/rating-campaign.js';
-import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
+import type { CommandContext, FileTally, RowContext, TableSpec, TableWriter } from '../table.js';
 import { text } from '../values.js';
 import { checkBranch, score } from './assessments.js';
 import { ratingYear, starCount } from './ratings.js';
@@ -21,21 +19,30 @@ export interface SelfAssessmentRow {
 }
 
 interface Staged {
+  year: number;
+  org: string;
   stars: number;
   line: number | undefined;
   scores: Record<string, number>;
 }
 
+/** Campaign states by year, loaded once per command before the first row (validate reads them). */
+const campaigns = new WeakMap<CommandContext, Map<number, string>>();
+
 class SelfAssessmentsWriter implements TableWriter<SelfAssessmentRow> {
   private readonly staged = new Map<string, Staged>();
+  /** Each accepted row, counted once the stored entries are known. */
+  private readonly rows: { staged: Staged; row: SelfAssessmentRow; file: FileTally }[] = [];
   constructor(private readonly cmd: CommandContext) {}
 
-  beginFile(): void {}
+  async beginFile(): Promise<void> {}
+
+  async flush(): Promise<void> {}
 
   add(r: SelfAssessmentRow, row: RowContext): void {
     const key = `${r.year}\u0000${r.org}`;
     let s = this.staged.get(key);
-    if (!s) this.staged.set(key, (s = { stars: r.stars, line: row.line ?? row.item, scores: {} }));
+    if (!s) this.staged.set(key, (s = { year: r.year, org: r.org, stars: r.stars, line: row.line ?? row.item, scores: {} }));
     else if (s.stars !== r.stars) {
       row.fail('self_stars', `「${r.org}」的自评星级与第 ${s.line ?? '?'} 行不一致`, `the claimed star of "${r.org}" differs from line ${s.line ?? '?'}`, r.stars);
       return;
@@ -47,21 +54,30 @@ class SelfAssessmentsWriter implements TableWriter<SelfAssessmentRow> {
       }
       s.scores[r.indicator] = r.score;
     }
-    const old = getEntry(this.cmd.db, r.year, r.org);
-    if (!old || old.selfStars === null) row.file.inserted++;
-    else if (old.selfStars === r.stars && (r.indicator === null || old.selfScores?.[r.indicator] === r.score)) row.file.unchanged++;
-    else row.file.updated++;
+    this.rows.push({ staged: s, row: r, file: row.file });
   }
 
-  finish(): void {
+  /** Count every row against the stored entries, then replace the self step of each branch whose claim changed. */
+  async finish(): Promise<void> {
+    const staged = [...this.staged.values()];
+    const old = await this.cmd.session.selfAssessments(staged.map((s) => ({ year: s.year, org: s.org })));
+    const oldOf = new Map(staged.map((s, i) => [s, old[i]]));
+    for (const { staged: s, row: r, file } of this.rows) {
+      const o = oldOf.get(s);
+      if (!o || o.stars === null) file.inserted++;
+      else if (o.stars === r.stars && (r.indicator === null || o.scores?.[r.indicator] === r.score)) file.unchanged++;
+      else file.updated++;
+    }
     if (this.cmd.failed) return;
-    for (const [key, s] of this.staged) {
-      const [year, org] = key.split('\u0000') as [string, string];
-      const old = getEntry(this.cmd.db, Number(year), org);
+    const writes = staged.flatMap((s) => {
+      const o = oldOf.get(s);
       const scores = Object.keys(s.scores).length ? s.scores : null;
-      if (old && old.selfStars === s.stars && JSON.stringify(old.selfScores) === JSON.stringify(scores)) continue;
-      saveEntryStep(this.cmd.db, Number(year), org, 'self', { stars: s.stars, scores, estimate: old?.estimates.self_assessment ?? null }, '导入', this.cmd.now);
-      insertTransition(this.cmd.db, { year: Number(year), fromState: 'self_assessment', toState: `self_assessment:${org}`, actor: '导入', at: this.cmd.now, reason: `自评 ${s.stars} 星（文件导入）` });
+      if (o && o.stars === s.stars && JSON.stringify(o.scores) === JSON.stringify(scores)) return [];
+      return [{ year: s.year, org: s.org, stars: s.stars, scores, actor: '导入', reason: `自评 ${s.stars} 星（文件导入）` }];
+    });
+    if (writes.length) {
+      await this.cmd.session.beginFile('self_assessments', '');
+      await this.cmd.session.upsert('self_assessments', writes, writes.map(() => 0), this.cmd.now);
     }
   }
 }
@@ -79,11 +95,14 @@ export const selfAssessmentsTable: TableSpec<SelfAssessmentRow> = {
     { key: 'indicator', zh: '指标', aliases: ['指标名称', '考核指标'], parse: text },
     { key: 'score', zh: '自评得分', aliases: ['自评分'], parse: score },
   ],
+  async prepare(cmd) {
+    campaigns.set(cmd, await cmd.session.campaignStates());
+  },
   validate(rec, row) {
     if (!checkBranch(rec.org, row)) return null;
     if (typeof rec.year === 'number') {
-      const c = getCampaign(row.cmd.db, rec.year);
-      if (!c || c.state !== 'self_assessment') {
+      const c = campaigns.get(row.cmd)?.get(rec.year);
+      if (c !== 'self_assessment') {
         row.fail(
           'year',
           c ? `${rec.year} 年度评星定级已过“支部自评”阶段，不能再导入自评` : `${rec.year} 年度评星定级尚未启动（orglife rating open --year ${rec.year}）`,

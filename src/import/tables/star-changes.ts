@@ -3,13 +3,12 @@
  * `effective_on` (0 = star removed), where the finding came from (channel), why, and evidence.
  * Re-importing a file changes nothing; an id given twice in one file with other content is rejected.
  */
-import { KeyedUpserter } from '../../store/sqlite/imports.js';
-import { STAR_CHANGE_UPSERT, starChangeUpsertParams } from '../../store/sqlite/ratings.js';
 import { CHANNEL_NAMES_ZH, type Channel, type StarChangeFact } from '../../rating/types.js';
-import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
+import { SessionBatch } from '../batch.js';
+import type { CommandContext, FileTally, RowContext, TableSpec, TableWriter } from '../table.js';
 import { date, oneOf, text } from '../values.js';
 import { checkBranch } from './assessments.js';
-import { reportConflict, starCount } from './ratings.js';
+import { starCount } from './ratings.js';
 
 /** 来源渠道: English code or Chinese name (巡视巡察, 调研督查, 工作考核, 信访举报, 其他). */
 export const parseChannel = oneOf<Channel>({ zh: '来源渠道', en: 'channel' }, CHANNEL_NAMES_ZH, {
@@ -22,25 +21,27 @@ export const parseChannel = oneOf<Channel>({ zh: '来源渠道', en: 'channel' }
 });
 
 class StarChangesWriter implements TableWriter<StarChangeFact> {
-  private readonly upserter: KeyedUpserter;
+  private readonly batch: SessionBatch<'star_changes'>;
   constructor(private readonly cmd: CommandContext) {
-    this.upserter = new KeyedUpserter(cmd.db.$client, STAR_CHANGE_UPSERT);
+    this.batch = new SessionBatch(cmd, 'star_changes', (c) => ({ key: 'id', zh: `调整编号「${c.id}」`, en: `change id "${c.id}"`, value: c.id }));
   }
 
-  beginFile(): void {
-    this.upserter.beginFile();
+  async beginFile(file: FileTally): Promise<void> {
+    await this.batch.nextFile();
+    await this.cmd.session.beginFile('star_changes', file.source);
   }
 
   add(c: StarChangeFact, row: RowContext): void {
-    const outcome = this.upserter.upsert(starChangeUpsertParams(c, this.cmd.now), row.line ?? row.item ?? 0);
-    if (outcome === 'conflict') {
-      reportConflict(row, this.upserter, 'id', `调整编号「${c.id}」`, `change id "${c.id}"`, c.id);
-      return;
-    }
-    row.file[outcome]++;
+    this.batch.add(c, row);
   }
 
-  finish(): void {}
+  flush(): Promise<void> {
+    return this.batch.flush();
+  }
+
+  finish(): Promise<void> {
+    return this.batch.flush();
+  }
 }
 
 /** 星级调整: id, org, effective_on, stars, channel, reason, evidence. */

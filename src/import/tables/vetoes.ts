@@ -3,17 +3,24 @@
  * overlapping a report's period cannot be rated five stars in it. Re-importing changes nothing.
  */
 import type { VetoFact } from '../../reports/types.js';
-import { upsertVeto } from '../../store/sqlite/reports.js';
-import type { CommandContext, RowContext, TableSpec, TableWriter } from '../table.js';
+import { SessionBatch } from '../batch.js';
+import type { CommandContext, FileTally, RowContext, TableSpec, TableWriter } from '../table.js';
 import { code, text } from '../values.js';
 import { checkBranch, periodLabel } from './assessments.js';
 
 class VetoesWriter implements TableWriter<VetoFact> {
   /** Every row of the command (all its files): a repeat is the same fact, counted unchanged. */
   private readonly seen = new Set<string>();
-  constructor(private readonly cmd: CommandContext) {}
+  private readonly batch: SessionBatch<'vetoes'>;
+  constructor(private readonly cmd: CommandContext) {
+    // Repeats never reach the session: no conflict can come back.
+    this.batch = new SessionBatch(cmd, 'vetoes', (v) => ({ key: 'item', zh: `「${v.org}」的事项「${v.item}」`, en: `the item "${v.item}" of "${v.org}"`, value: v.item }));
+  }
 
-  beginFile(): void {}
+  async beginFile(file: FileTally): Promise<void> {
+    await this.batch.nextFile();
+    await this.cmd.session.beginFile('vetoes', file.source);
+  }
 
   add(v: VetoFact, row: RowContext): void {
     const key = `${v.org}\u0000${v.period}\u0000${v.item}`;
@@ -23,10 +30,16 @@ class VetoesWriter implements TableWriter<VetoFact> {
     }
     this.seen.add(key);
     if (this.cmd.failed) return;
-    row.file[upsertVeto(this.cmd.db, v, this.cmd.now)]++;
+    this.batch.add(v, row);
   }
 
-  finish(): void {}
+  flush(): Promise<void> {
+    return this.batch.flush();
+  }
+
+  finish(): Promise<void> {
+    return this.batch.flush();
+  }
 }
 
 /** 负面清单: org, period, item (the reason). */

@@ -1,61 +1,93 @@
 /**
  * An import command on PostgreSQL (ImportSession of the port): a dedicated pooled connection with
  * one transaction for the whole command (all or nothing; nothing is visible until commit). Row
- * locks only: the daemon's delivery bookkeeping never waits for an import. Each batch is one
- * `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE … WHERE changed RETURNING`; keys already
- * written in the same file are found through a TEMP table of the file's keys, and compared with
- * what the file wrote first (same content: unchanged; other content: a conflict naming its line).
+ * locks only: the daemon's delivery bookkeeping never waits for an import. Each batch of a keyed
+ * table is one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE … WHERE changed RETURNING`;
+ * keys already written in the command (by an earlier batch or file) are found through a TEMP
+ * table of the command's keys, and compared with what is stored now (same content: unchanged;
+ * other content: a conflict naming the first row's file and line). Sign-ins go through the shared
+ * AttendanceMerger; commit first refreshes what the writes derive (sign-in copies of changed
+ * meetings, members' participation months).
  */
 import type pg from 'pg';
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import type { ImportSession } from '../port.js';
 import type { OrgRef } from '../types/facts.js';
-import type { ImportRecord, ImportRows, ImportTable, UpsertBatchResult, UpsertOutcome } from '../types/imports.js';
+import type {
+  ImportRecord,
+  ImportRows,
+  ImportTable,
+  MeetingRef,
+  MemberRef,
+  SelfAssessmentState,
+  UpsertBatchResult,
+  UpsertOutcome,
+} from '../types/imports.js';
 import { MEETING_UPSERT, meetingUpsertParams } from '../sqlite/meetings.js';
+import { MEMBER_UPSERT, memberUpsertParams } from '../sqlite/members.js';
 import { ORG_UPSERT, orgUpsertParams } from '../sqlite/orgs.js';
+import { RATING_UPSERT, ratingUpsertParams, STAR_CHANGE_UPSERT, starChangeUpsertParams } from '../sqlite/ratings.js';
 import type { UpsertSpec } from '../sqlite/imports.js';
+import { unpackAttendance, type PackedAttendance } from '../sqlite/attendance.js';
+import { AttendanceMerger, participationUpdates, type SavedAttendance } from '../rows/attendance-merge.js';
 import { StoreBusyError } from '../errors.js';
 import * as schema from './schema.js';
 import { loadOrgRefs } from './orgs.js';
+import { arrays } from './q.js';
 import { upsertAssessment, upsertVeto } from './reports.js';
 
-const TABLES: Record<string, PgTable> = { orgs: schema.orgs, meetings: schema.meetings };
+type KeyedTable = 'orgs' | 'members' | 'meetings' | 'ratings' | 'star_changes';
+const SPECS: Record<KeyedTable, UpsertSpec> = {
+  orgs: ORG_UPSERT,
+  members: MEMBER_UPSERT,
+  meetings: MEETING_UPSERT,
+  ratings: RATING_UPSERT,
+  star_changes: STAR_CHANGE_UPSERT,
+};
+const TABLES: Record<KeyedTable, PgTable> = {
+  orgs: schema.orgs,
+  members: schema.members,
+  meetings: schema.meetings,
+  ratings: schema.ratings,
+  star_changes: schema.starChanges,
+};
+const isKeyed = (t: ImportTable): t is KeyedTable => t in SPECS;
 const q = (c: string) => `"${c}"`;
-
-/** SQL types of a table's columns, for unnest() array casts. */
-function columnTypes(table: string): Map<string, string> {
-  const cfg = getTableConfig(TABLES[table]!);
-  return new Map(cfg.columns.map((c) => [c.name, c.getSQLType()]));
-}
+/** Separates the parts of a composite key in its text form (JS and SQL agree on it). */
+const SEP = '\u0001';
 
 /** One keyed table's batch writer (statements built once per session). */
 class KeyedBatch {
   readonly upsertSql: string;
   readonly readSql: string;
-  private readonly types: Map<string, string>;
-  constructor(readonly spec: UpsertSpec) {
-    this.types = columnTypes(spec.table);
+  readonly keyTypes: string[];
+  constructor(readonly spec: UpsertSpec, pgTable: PgTable) {
+    const types = new Map(getTableConfig(pgTable).columns.map((c) => [c.name, c.getSQLType()]));
     const all = [...spec.key, ...spec.columns, ...(spec.stamp ? [spec.stamp] : [])];
     const t = q(spec.table);
-    const casts = all.map((c, i) => `$${i + 1}::${this.types.get(c)}[]`);
+    const casts = all.map((c, i) => `$${i + 1}::${types.get(c)}[]`);
     const set = [...spec.columns, ...(spec.stamp ? [spec.stamp] : [])].map((c) => `${q(c)} = excluded.${q(c)}`);
     const changed = `(${spec.columns.map((c) => `${t}.${q(c)}`).join(', ')}) IS DISTINCT FROM (${spec.columns.map((c) => `excluded.${q(c)}`).join(', ')})`;
+    const keyText = (alias: string) =>
+      spec.key.length === 1 ? `${alias}.${q(spec.key[0]!)}::text` : `concat_ws(chr(1), ${spec.key.map((c) => `${alias}.${q(c)}::text`).join(', ')})`;
     this.upsertSql = `INSERT INTO ${t} AS ${t} (${all.map(q).join(', ')}) SELECT * FROM unnest(${casts.join(', ')})
       ON CONFLICT (${spec.key.map(q).join(', ')}) DO UPDATE SET ${set.join(', ')} WHERE ${changed}
-      RETURNING ${t}.${q(spec.key[0]!)}::text AS k, (xmax = 0) AS ins`;
-    if (spec.key.length !== 1) throw new Error(`${spec.table}: a keyed import needs a one-column key`);
-    this.readSql = `SELECT ${q(spec.key[0]!)}::text AS k, ${spec.columns.map(q).join(', ')} FROM ${t} WHERE ${q(spec.key[0]!)}::text = ANY($1::text[])`;
+      RETURNING ${keyText(t)} AS k, (xmax = 0) AS ins`;
+    this.keyTypes = spec.key.map((c) => types.get(c)!);
+    const keyArgs = spec.key.map((c, i) => `$${i + 1}::${types.get(c)}[]`);
+    this.readSql = `SELECT ${keyText('t')} AS k, ${spec.columns.map((c) => `t.${q(c)}`).join(', ')}
+      FROM ${t} t JOIN unnest(${keyArgs.join(', ')}) AS x(${spec.key.map(q).join(', ')}) USING (${spec.key.map(q).join(', ')})`;
   }
   keyOf(params: readonly unknown[]): string {
-    return this.spec.key.map((_, i) => String(params[i])).join('\u0001');
-  }
-  colType(c: string): string {
-    return this.types.get(c)!;
+    return this.spec.key.length === 1 ? String(params[0]) : this.spec.key.map((_, i) => String(params[i])).join(SEP);
   }
 }
 
 /** Normalise a value for comparison with what PostgreSQL returns (numbers as numbers, booleans as 0/1). */
 const norm = (v: unknown) => (v === undefined ? null : typeof v === 'boolean' ? (v ? 1 : 0) : v);
+
+/** Orgs per participation-refresh statement. */
+const REFRESH_BATCH = 500;
 
 export async function beginPgImport(pool: pg.Pool, where: string): Promise<ImportSession> {
   const client = await pool.connect();
@@ -63,14 +95,24 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
     await client.query('BEGIN');
     // An import waits at most this long for a row another writer holds, then gives up cleanly.
     await client.query("SET LOCAL lock_timeout = '30s'");
-    await client.query('CREATE TEMP TABLE IF NOT EXISTS import_keys (t text, k text, line int, PRIMARY KEY (t, k)) ON COMMIT DROP');
+    await client.query('CREATE TEMP TABLE IF NOT EXISTS import_keys (t text, k text, line int, file int, PRIMARY KEY (t, k)) ON COMMIT DROP');
   } catch (e) {
     client.release(true);
     throw e;
   }
   let open = true;
-  const batches: { orgs?: KeyedBatch; meetings?: KeyedBatch } = {};
-  const batchOf = (table: 'orgs' | 'meetings') => (batches[table] ??= new KeyedBatch(table === 'orgs' ? ORG_UPSERT : MEETING_UPSERT));
+  const batches = new Map<KeyedTable, KeyedBatch>();
+  const batchOf = (table: KeyedTable) => {
+    let b = batches.get(table);
+    if (!b) batches.set(table, (b = new KeyedBatch(SPECS[table], TABLES[table])));
+    return b;
+  };
+  /** Sources of the command's files, by index (import_keys.file). */
+  const sources: string[] = [];
+  const fileOf = new Map<ImportTable, number>();
+  const updatedMeetings: string[] = [];
+  const touchedOrgs = new Set<number>();
+
   const end = async (sql: string) => {
     if (!open) return;
     open = false;
@@ -94,31 +136,54 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
     }
   };
 
-  async function keyedUpsert(b: KeyedBatch, table: string, params: unknown[][], lines: readonly number[]): Promise<UpsertBatchResult> {
+  const merger = new AttendanceMerger({
+    async load(meetingRows) {
+      const out = new Map<number, PackedAttendance>();
+      const res = await arrays<[number, string, string | null]>(client, 'SELECT meeting_id, entries, signed FROM attendance WHERE meeting_id = ANY($1::int[])', [meetingRows]);
+      for (const [m, entries, signed] of res) out.set(m, unpackAttendance(entries, signed));
+      return out;
+    },
+    async save(rows: readonly SavedAttendance[]) {
+      const col = <K extends keyof SavedAttendance>(k: K) => rows.map((r) => r[k]);
+      await client.query(
+        `INSERT INTO attendance (meeting_id, org_id, held_at, present, excused, absent, entries, signed)
+         SELECT * FROM unnest($1::int[], $2::int[], $3::int8[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[])
+         ON CONFLICT (meeting_id) DO UPDATE SET org_id = excluded.org_id, held_at = excluded.held_at, present = excluded.present,
+           excused = excluded.excused, absent = excluded.absent, entries = excluded.entries, signed = excluded.signed`,
+        [col('meetingRow'), col('orgId'), col('heldAt'), col('present'), col('excused'), col('absent'), col('entries'), col('signed')],
+      );
+    },
+  });
+
+  async function keyedUpsert(table: KeyedTable, params: unknown[][], lines: readonly number[]): Promise<UpsertBatchResult> {
+    const b = batchOf(table);
     const n = params.length;
     const outcomes: UpsertOutcome[] = new Array(n);
-    const conflictLines: (number | undefined)[] = new Array(n);
+    const conflictLines: (number | undefined)[] = new Array(n).fill(undefined);
+    const conflictSources: (string | undefined)[] = new Array(n).fill(undefined);
+    if (!n) return { outcomes, conflictLines, conflictSources };
+    const file = fileOf.get(table) ?? -1;
     const keys = params.map((p) => b.keyOf(p));
-    // Which keys this file wrote before (earlier batches), and the first row of each key in this batch.
+    // Which keys the command wrote before (earlier batches or files), and the first row of each key in this batch.
     const firstInBatch = new Map<string, number>();
     for (let i = 0; i < n; i++) if (!firstInBatch.has(keys[i]!)) firstInBatch.set(keys[i]!, i);
     const uniq = [...firstInBatch.keys()];
     const fresh = new Set(
       (
         await client.query<{ k: string }>(
-          'INSERT INTO import_keys (t, k, line) SELECT $1, k, line FROM unnest($2::text[], $3::int[]) AS x(k, line) ON CONFLICT DO NOTHING RETURNING k',
-          [table, uniq, uniq.map((k) => lines[firstInBatch.get(k)!] ?? 0)],
+          'INSERT INTO import_keys (t, k, line, file) SELECT $1, k, line, $4 FROM unnest($2::text[], $3::int[]) AS x(k, line) ON CONFLICT DO NOTHING RETURNING k',
+          [table, uniq, uniq.map((k) => lines[firstInBatch.get(k)!] ?? 0), file],
         )
       ).rows.map((r) => r.k),
     );
-    const earlierLine = new Map<string, number>();
+    const earlier = new Map<string, { line: number; file: number }>();
     const seenBefore = uniq.filter((k) => !fresh.has(k));
     if (seenBefore.length) {
-      for (const r of (await client.query<{ k: string; line: number }>('SELECT k, line FROM import_keys WHERE t = $1 AND k = ANY($2::text[])', [table, seenBefore])).rows) {
-        earlierLine.set(r.k, r.line);
+      for (const r of (await client.query<{ k: string; line: number; file: number }>('SELECT k, line, file FROM import_keys WHERE t = $1 AND k = ANY($2::text[])', [table, seenBefore])).rows) {
+        earlier.set(r.k, { line: r.line, file: r.file });
       }
     }
-    // First rows of keys new to this file: one upsert statement.
+    // First rows of keys new to the command: one upsert statement.
     const write = uniq.filter((k) => fresh.has(k)).map((k) => firstInBatch.get(k)!);
     if (write.length) {
       const cols = [...b.spec.key, ...b.spec.columns, ...(b.spec.stamp ? [b.spec.stamp] : [])];
@@ -130,12 +195,15 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
         outcomes[i] = ins === undefined ? 'unchanged' : ins ? 'inserted' : 'updated';
       }
     }
-    // Every other row repeats a key this file wrote: same content as stored now → unchanged, else a conflict.
+    // Every other row repeats a key the command wrote: same content as stored now → unchanged, else a conflict.
     const repeats: number[] = [];
     for (let i = 0; i < n; i++) if (outcomes[i] === undefined) repeats.push(i);
     if (repeats.length) {
       const stored = new Map<string, unknown[]>();
-      const res = await client.query({ text: b.readSql, values: [[...new Set(repeats.map((i) => keys[i]!))]], rowMode: 'array' } as pg.QueryConfig);
+      const firstOfKey = new Map<string, number>();
+      for (const i of repeats) if (!firstOfKey.has(keys[i]!)) firstOfKey.set(keys[i]!, i);
+      const keyArrays = b.spec.key.map((_, c) => [...firstOfKey.values()].map((i) => params[i]![c]));
+      const res = await client.query({ text: b.readSql, values: keyArrays, rowMode: 'array' } as pg.QueryConfig);
       for (const r of res.rows as unknown as unknown[][]) stored.set(r[0] as string, r.slice(1));
       const at = b.spec.key.length;
       for (const i of repeats) {
@@ -145,30 +213,166 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
         else {
           outcomes[i] = 'conflict';
           const first = firstInBatch.get(keys[i]!)!;
-          conflictLines[i] = first !== i && fresh.has(keys[i]!) ? lines[first] : earlierLine.get(keys[i]!) ?? (first !== i ? lines[first] : undefined);
+          const before = earlier.get(keys[i]!);
+          if (fresh.has(keys[i]!) && first !== i) {
+            conflictLines[i] = lines[first];
+            conflictSources[i] = sources[file];
+          } else if (before) {
+            conflictLines[i] = before.line;
+            conflictSources[i] = sources[before.file];
+          }
         }
       }
     }
-    return { outcomes, conflictLines };
+    return { outcomes, conflictLines, conflictSources };
+  }
+
+  const paramsOf = (table: KeyedTable, rows: readonly unknown[], now: number): unknown[][] => {
+    switch (table) {
+      case 'orgs':
+        return (rows as ImportRows['orgs'][]).map((o) => orgUpsertParams(o, now));
+      case 'meetings':
+        return (rows as ImportRows['meetings'][]).map((m) => [...meetingUpsertParams([], m.meeting, m.orgId)]);
+      case 'members':
+        return (rows as ImportRows['members'][]).map((m) => [...memberUpsertParams([], m.member, m.orgId)]);
+      case 'ratings':
+        return (rows as ImportRows['ratings'][]).map((r) => ratingUpsertParams(r, now));
+      case 'star_changes':
+        return (rows as ImportRows['star_changes'][]).map((c) => starChangeUpsertParams(c, now));
+    }
+  };
+
+  async function writeSelfAssessments(rows: readonly ImportRows['self_assessments'][], now: number): Promise<UpsertOutcome[]> {
+    if (!rows.length) return [];
+    const old = await arrays<[number, string, number | null, string | null]>(
+      client,
+      `SELECT e.year, e.org, e.self_stars, e.estimates FROM rating_entries e JOIN unnest($1::int[], $2::text[]) AS x(year, org) USING (year, org)`,
+      [rows.map((r) => r.year), rows.map((r) => r.org)],
+    );
+    const byKey = new Map(old.map(([y, o, stars, est]) => [`${y}${SEP}${o}`, { stars, estimates: est ? (JSON.parse(est) as Record<string, number | null>) : {} }]));
+    const outcomes: UpsertOutcome[] = [];
+    const estimates: string[] = [];
+    for (const r of rows) {
+      const e = byKey.get(`${r.year}${SEP}${r.org}`);
+      outcomes.push(e && e.stars !== null ? 'updated' : 'inserted');
+      const est = e?.estimates ?? {};
+      est.self_assessment = est.self_assessment ?? null;
+      estimates.push(JSON.stringify(est));
+    }
+    await client.query(
+      `INSERT INTO rating_entries (year, org, self_stars, self_scores, self_by, self_at, estimates)
+       SELECT * FROM unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int8[], $7::text[])
+       ON CONFLICT (year, org) DO UPDATE SET self_stars = excluded.self_stars, self_scores = excluded.self_scores,
+         self_by = excluded.self_by, self_at = excluded.self_at, estimates = excluded.estimates`,
+      [
+        rows.map((r) => r.year),
+        rows.map((r) => r.org),
+        rows.map((r) => r.stars),
+        rows.map((r) => (r.scores ? JSON.stringify(r.scores) : null)),
+        rows.map((r) => r.actor),
+        rows.map(() => now),
+        estimates,
+      ],
+    );
+    await client.query(
+      `INSERT INTO rating_transitions (year, from_state, to_state, actor, at, reason)
+       SELECT year, 'self_assessment', 'self_assessment:' || org, actor, $5, reason FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS x(year, org, actor, reason)`,
+      [rows.map((r) => r.year), rows.map((r) => r.org), rows.map((r) => r.actor), rows.map((r) => r.reason), now],
+    );
+    return outcomes;
+  }
+
+  /** Sign-in copies of changed meetings, then the participation months of every touched branch. */
+  async function derive(): Promise<void> {
+    await merger.finish();
+    for (const o of merger.touched) touchedOrgs.add(o);
+    if (updatedMeetings.length) {
+      const res = await arrays<[number]>(
+        client,
+        `WITH m AS (SELECT id, org_id, held_at FROM meetings WHERE record_id = ANY($1::text[])),
+              before AS (SELECT a.org_id FROM attendance a JOIN m ON m.id = a.meeting_id),
+              up AS (UPDATE attendance a SET org_id = m.org_id, held_at = m.held_at FROM m WHERE m.id = a.meeting_id RETURNING a.org_id)
+         SELECT org_id FROM before UNION SELECT org_id FROM up`,
+        [updatedMeetings],
+      );
+      for (const [o] of res) touchedOrgs.add(o);
+    }
+    const ids = [...touchedOrgs].sort((a, b) => a - b);
+    for (let i = 0; i < ids.length; i += REFRESH_BATCH) {
+      const batch = ids.slice(i, i + REFRESH_BATCH);
+      const meetings = await arrays<[number, string]>(client, 'SELECT held_at, entries FROM attendance WHERE org_id = ANY($1::int[])', [batch]);
+      const roster = await arrays<[number, string | null]>(client, 'SELECT id, months FROM members WHERE org_id = ANY($1::int[])', [batch]);
+      const updates = participationUpdates(meetings, roster);
+      if (updates.length) {
+        await client.query('UPDATE members m SET months = x.months FROM unnest($1::int[], $2::text[]) AS x(id, months) WHERE m.id = x.id', [
+          updates.map((u) => u[0]),
+          updates.map((u) => u[1]),
+        ]);
+      }
+    }
   }
 
   return {
     orgRefs: () => guard(async (): Promise<Map<string, OrgRef>> => loadOrgRefs(client)),
-    beginFile: (table: ImportTable) =>
+    meetingRefs: (recordIds) =>
+      guard(async (): Promise<Map<string, MeetingRef>> => {
+        const out = new Map<string, MeetingRef>();
+        if (!recordIds.length) return out;
+        const res = await arrays<[string, number, number, number]>(client, 'SELECT record_id, id, org_id, held_at FROM meetings WHERE record_id = ANY($1::text[])', [[...new Set(recordIds)]]);
+        for (const [k, row, orgId, heldAt] of res) out.set(k, { row, orgId, heldAt });
+        return out;
+      }),
+    memberRefs: (memberIds) =>
+      guard(async (): Promise<Map<string, MemberRef>> => {
+        const out = new Map<string, MemberRef>();
+        if (!memberIds.length) return out;
+        const res = await arrays<[string, number, number]>(client, 'SELECT member_id, id, org_id FROM members WHERE member_id = ANY($1::text[])', [[...new Set(memberIds)]]);
+        for (const [k, row, orgId] of res) out.set(k, { row, orgId });
+        return out;
+      }),
+    campaignStates: () => guard(async () => new Map(await arrays<[number, string]>(client, 'SELECT year, state FROM rating_campaigns'))),
+    selfAssessments: (keys) =>
+      guard(async (): Promise<(SelfAssessmentState | undefined)[]> => {
+        if (!keys.length) return [];
+        const res = await arrays<[number, string, number | null, string | null]>(
+          client,
+          'SELECT e.year, e.org, e.self_stars, e.self_scores FROM rating_entries e JOIN unnest($1::int[], $2::text[]) AS x(year, org) USING (year, org)',
+          [keys.map((k) => k.year), keys.map((k) => k.org)],
+        );
+        const by = new Map(res.map(([y, o, stars, scores]) => [`${y}${SEP}${o}`, { stars, scores: scores ? (JSON.parse(scores) as Record<string, number>) : null }]));
+        return keys.map((k) => by.get(`${k.year}${SEP}${k.org}`));
+      }),
+    beginFile: (table: ImportTable, source: string) =>
       guard(async () => {
-        await client.query('DELETE FROM import_keys WHERE t = $1', [table]);
+        fileOf.set(table, sources.length);
+        sources.push(source);
+        if (table === 'attendance') await merger.beginFile();
       }),
     upsert: <T extends ImportTable>(table: T, rows: readonly ImportRows[T][], lines: readonly number[], now: number) =>
       guard(async (): Promise<UpsertBatchResult> => {
-        if (table === 'orgs') return keyedUpsert(batchOf('orgs'), 'orgs', (rows as readonly ImportRows['orgs'][]).map((o) => orgUpsertParams(o, now)), lines);
-        if (table === 'meetings') {
-          return keyedUpsert(batchOf('meetings'), 'meetings', (rows as readonly ImportRows['meetings'][]).map((m) => [...meetingUpsertParams([], m.meeting, m.orgId)]), lines);
+        const none = () => new Array<undefined>(rows.length).fill(undefined);
+        if (table === 'attendance') return merger.upsert(rows as readonly ImportRows['attendance'][], lines);
+        if (isKeyed(table)) {
+          const r = await keyedUpsert(table, paramsOf(table, rows, now), lines);
+          for (let i = 0; i < rows.length; i++) {
+            if (r.outcomes[i] !== 'updated') continue;
+            if (table === 'meetings') updatedMeetings.push((rows[i] as ImportRows['meetings']).meeting.id);
+            else if (table === 'members') touchedOrgs.add((rows[i] as ImportRows['members']).orgId);
+          }
+          return r;
+        }
+        if (table === 'self_assessments') {
+          return { outcomes: await writeSelfAssessments(rows as readonly ImportRows['self_assessments'][], now), conflictLines: none(), conflictSources: none() };
         }
         const outcomes: UpsertOutcome[] = [];
         for (const r of rows) {
           outcomes.push(table === 'assessments' ? await upsertAssessment(client, r as ImportRows['assessments'], now) : await upsertVeto(client, r as ImportRows['vetoes'], now));
         }
-        return { outcomes, conflictLines: new Array(rows.length).fill(undefined) };
+        return { outcomes, conflictLines: none(), conflictSources: none() };
+      }),
+    finishTable: (table: ImportTable) =>
+      guard(async () => {
+        if (table === 'attendance') await merger.finish();
       }),
     record: (rec: ImportRecord) =>
       guard(async () => {
@@ -177,7 +381,16 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
           [rec.file, rec.sha256, rec.table, rec.rows, rec.inserted, rec.updated, rec.unchanged, rec.importedAt],
         );
       }),
-    commit: () => end('COMMIT'),
+    commit: async () => {
+      if (!open) return;
+      try {
+        await guard(derive);
+      } catch (e) {
+        await end('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+      await end('COMMIT');
+    },
     rollback: () => end('ROLLBACK'),
   };
 }

@@ -71,6 +71,11 @@ export class AttendanceStore {
     return r ? unpackAttendance(r[0], r[1]) : undefined;
   }
 
+  /** Write a merged meeting row (src/store/rows/attendance-merge.ts). */
+  saveRow(r: { meetingRow: number; orgId: number; heldAt: number; present: number; excused: number; absent: number; entries: string; signed: string | null }): void {
+    this.saveStmt.run(r.meetingRow, r.orgId, r.heldAt, r.present, r.excused, r.absent, r.entries, r.signed);
+  }
+
   /** Write a meeting's sign-ins (sorted by member row id; `n` of them). */
   save(meetingRowId: number, orgId: number, heldAt: number, a: PackedAttendance, n: number): void {
     let present = 0;

@@ -3,17 +3,43 @@
  * nothing else this process writes (the daemon's delivery bookkeeping) becomes part of the
  * import's transaction; one IMMEDIATE transaction for the whole command (all or nothing). An
  * in-memory database has only one connection: there (and inside a caller's transaction) the
- * session is a savepoint on the main connection.
+ * session is a savepoint on the main connection. Keyed tables go through KeyedUpserter (one
+ * prepared statement a row, duplicates noticed across the files of the command); sign-ins through
+ * the shared AttendanceMerger; commit first refreshes what the writes derive.
  */
 import type { ImportSession } from '../port.js';
-import type { ImportRecord, ImportRows, ImportTable, UpsertBatchResult, UpsertOutcome } from '../types/imports.js';
+import type {
+  ImportRecord,
+  ImportRows,
+  ImportTable,
+  MeetingRef,
+  MemberRef,
+  SelfAssessmentState,
+  UpsertBatchResult,
+  UpsertOutcome,
+} from '../types/imports.js';
 import type { OrgRef } from '../types/facts.js';
 import { StoreBusyError } from '../errors.js';
+import { AttendanceMerger } from '../rows/attendance-merge.js';
+import { AttendanceStore, refreshParticipation, syncAttendanceMeetings, trackedOrgsOf } from './attendance.js';
 import { closeDb, openDb, type Db } from './db.js';
-import { KeyedUpserter, recordImport } from './imports.js';
-import { MEETING_UPSERT, meetingUpsertParams } from './meetings.js';
+import { KeyedUpserter, recordImport, type UpsertSpec } from './imports.js';
+import { MEETING_UPSERT, meetingRowIds, meetingUpsertParams } from './meetings.js';
+import { MEMBER_UPSERT, memberUpsertParams } from './members.js';
 import { loadOrgRefs, ORG_UPSERT, orgUpsertParams } from './orgs.js';
+import { getEntry, insertTransition, saveEntryStep } from './rating-campaign.js';
+import { RATING_UPSERT, ratingUpsertParams, STAR_CHANGE_UPSERT, starChangeUpsertParams } from './ratings.js';
 import { upsertAssessment, upsertVeto } from './reports.js';
+
+type KeyedTable = 'orgs' | 'members' | 'meetings' | 'ratings' | 'star_changes';
+const SPECS: Record<KeyedTable, UpsertSpec> = {
+  orgs: ORG_UPSERT,
+  members: MEMBER_UPSERT,
+  meetings: MEETING_UPSERT,
+  ratings: RATING_UPSERT,
+  star_changes: STAR_CHANGE_UPSERT,
+};
+const isKeyed = (t: ImportTable): t is KeyedTable => t in SPECS;
 
 export function beginImport(main: Db, path: string): ImportSession {
   // A caller already inside a transaction on `main` (tools, tests) gets a savepoint in it instead.
@@ -28,7 +54,32 @@ export function beginImport(main: Db, path: string): ImportSession {
     if ((e as { code?: string }).code === 'SQLITE_BUSY') throw new StoreBusyError(path, e);
     throw e;
   }
-  let upserters: { orgs?: KeyedUpserter; meetings?: KeyedUpserter } = {};
+  const upserters = new Map<KeyedTable, KeyedUpserter>();
+  const upserterOf = (t: KeyedTable) => {
+    let u = upserters.get(t);
+    if (!u) upserters.set(t, (u = new KeyedUpserter(client, SPECS[t])));
+    return u;
+  };
+  const attendanceStore = new AttendanceStore(db);
+  const merger = new AttendanceMerger({
+    async load(meetingRows) {
+      const out = new Map();
+      for (const m of meetingRows) {
+        const a = attendanceStore.load(m);
+        if (a) out.set(m, a);
+      }
+      return out;
+    },
+    async save(rows) {
+      for (const r of rows) attendanceStore.saveRow(r);
+    },
+  });
+  /** Record ids of meetings replaced in this command: their sign-ins follow a new time or branch. */
+  const updatedMeetings: string[] = [];
+  /** Branches whose members changed (a transfer changes whose meetings count). */
+  const touchedOrgs = new Set<number>();
+  const params: unknown[] = [];
+
   let open = true;
   const end = (sql: string) => {
     if (!open) return;
@@ -36,44 +87,124 @@ export function beginImport(main: Db, path: string): ImportSession {
     try {
       if (client.inTransaction) client.exec(sql);
     } finally {
-      upserters = {};
+      upserters.clear();
       if (own) closeDb(db);
     }
   };
-  const meetingParams: unknown[] = [];
+
+  const paramsOf = (table: KeyedTable, row: unknown, now: number): unknown[] => {
+    switch (table) {
+      case 'orgs':
+        return orgUpsertParams(row as ImportRows['orgs'], now);
+      case 'meetings': {
+        const m = row as ImportRows['meetings'];
+        return meetingUpsertParams(params, m.meeting, m.orgId);
+      }
+      case 'members': {
+        const m = row as ImportRows['members'];
+        return memberUpsertParams(params, m.member, m.orgId);
+      }
+      case 'ratings':
+        return ratingUpsertParams(row as ImportRows['ratings'], now);
+      case 'star_changes':
+        return starChangeUpsertParams(row as ImportRows['star_changes'], now);
+    }
+  };
+
+  const derive = () => {
+    if (updatedMeetings.length) {
+      const rows = meetingRowIds(db, updatedMeetings);
+      for (const o of trackedOrgsOf(db, rows)) touchedOrgs.add(o);
+      syncAttendanceMeetings(db, rows);
+      for (const o of trackedOrgsOf(db, rows)) touchedOrgs.add(o);
+    }
+    for (const o of merger.touched) touchedOrgs.add(o);
+    if (touchedOrgs.size) refreshParticipation(db, touchedOrgs);
+  };
+
   return {
     async orgRefs(): Promise<Map<string, OrgRef>> {
       return loadOrgRefs(db);
     },
-    async beginFile(table: ImportTable): Promise<void> {
-      if (table === 'orgs') (upserters.orgs ??= new KeyedUpserter(client, ORG_UPSERT)).beginFile();
-      if (table === 'meetings') (upserters.meetings ??= new KeyedUpserter(client, MEETING_UPSERT)).beginFile();
+    async meetingRefs(recordIds): Promise<Map<string, MeetingRef>> {
+      const out = new Map<string, MeetingRef>();
+      for (const id of new Set(recordIds)) {
+        const m = attendanceStore.meeting(id);
+        if (m) out.set(id, { row: m[0], orgId: m[1], heldAt: m[2] });
+      }
+      return out;
+    },
+    async memberRefs(memberIds): Promise<Map<string, MemberRef>> {
+      const out = new Map<string, MemberRef>();
+      for (const id of new Set(memberIds)) {
+        const m = attendanceStore.member(id);
+        if (m) out.set(id, { row: m[0], orgId: m[1] });
+      }
+      return out;
+    },
+    async campaignStates(): Promise<Map<number, string>> {
+      const rows = client.prepare('SELECT year, state FROM rating_campaigns').raw().all() as [number, string][];
+      return new Map(rows);
+    },
+    async selfAssessments(keys): Promise<(SelfAssessmentState | undefined)[]> {
+      return keys.map((k) => {
+        const e = getEntry(db, k.year, k.org);
+        return e ? { stars: e.selfStars, scores: e.selfScores } : undefined;
+      });
+    },
+    async beginFile(table: ImportTable, source: string): Promise<void> {
+      if (isKeyed(table)) upserterOf(table).beginFile(source);
+      else if (table === 'attendance') await merger.beginFile();
     },
     async upsert<T extends ImportTable>(table: T, rows: readonly ImportRows[T][], lines: readonly number[], now: number): Promise<UpsertBatchResult> {
-      const outcomes: UpsertOutcome[] = new Array(rows.length);
-      const conflictLines: (number | undefined)[] = new Array(rows.length);
-      if (table === 'orgs' || table === 'meetings') {
-        const u = table === 'orgs' ? (upserters.orgs ??= new KeyedUpserter(client, ORG_UPSERT)) : (upserters.meetings ??= new KeyedUpserter(client, MEETING_UPSERT));
-        for (let i = 0; i < rows.length; i++) {
-          const params =
-            table === 'orgs'
-              ? orgUpsertParams(rows[i] as ImportRows['orgs'], now)
-              : meetingUpsertParams(meetingParams, (rows[i] as ImportRows['meetings']).meeting, (rows[i] as ImportRows['meetings']).orgId);
-          const o = u.upsert(params, lines[i] ?? 0);
+      const n = rows.length;
+      if (table === 'attendance') return merger.upsert(rows as readonly ImportRows['attendance'][], lines);
+      const outcomes: UpsertOutcome[] = new Array(n);
+      const conflictLines: (number | undefined)[] = new Array(n).fill(undefined);
+      const conflictSources: (string | undefined)[] = new Array(n).fill(undefined);
+      if (isKeyed(table)) {
+        const u = upserterOf(table);
+        for (let i = 0; i < n; i++) {
+          const o = u.upsert(paramsOf(table, rows[i], now), lines[i] ?? 0);
           outcomes[i] = o;
-          if (o === 'conflict') conflictLines[i] = u.conflictLine;
+          if (o === 'conflict') {
+            conflictLines[i] = u.conflictLine;
+            conflictSources[i] = u.conflictSource;
+          } else if (o === 'updated') {
+            if (table === 'meetings') updatedMeetings.push((rows[i] as ImportRows['meetings']).meeting.id);
+            else if (table === 'members') touchedOrgs.add((rows[i] as ImportRows['members']).orgId);
+          }
         }
       } else if (table === 'assessments') {
-        for (let i = 0; i < rows.length; i++) outcomes[i] = upsertAssessment(db, rows[i] as ImportRows['assessments'], now);
+        for (let i = 0; i < n; i++) outcomes[i] = upsertAssessment(db, rows[i] as ImportRows['assessments'], now);
+      } else if (table === 'vetoes') {
+        for (let i = 0; i < n; i++) outcomes[i] = upsertVeto(db, rows[i] as ImportRows['vetoes'], now);
       } else {
-        for (let i = 0; i < rows.length; i++) outcomes[i] = upsertVeto(db, rows[i] as ImportRows['vetoes'], now);
+        for (let i = 0; i < n; i++) {
+          const s = rows[i] as ImportRows['self_assessments'];
+          const old = getEntry(db, s.year, s.org);
+          saveEntryStep(db, s.year, s.org, 'self', { stars: s.stars, scores: s.scores, estimate: old?.estimates.self_assessment ?? null }, s.actor, now);
+          insertTransition(db, { year: s.year, fromState: 'self_assessment', toState: `self_assessment:${s.org}`, actor: s.actor, at: now, reason: s.reason });
+          outcomes[i] = old && old.selfStars !== null ? 'updated' : 'inserted';
+        }
       }
-      return { outcomes, conflictLines };
+      return { outcomes, conflictLines, conflictSources };
+    },
+    async finishTable(table: ImportTable): Promise<void> {
+      if (table === 'attendance') await merger.finish();
     },
     async record(rec: ImportRecord): Promise<void> {
       recordImport(db, rec);
     },
     async commit(): Promise<void> {
+      if (!open) return;
+      try {
+        await merger.finish();
+        derive();
+      } catch (e) {
+        end(nested ? 'ROLLBACK TO orglife_import; RELEASE orglife_import' : 'ROLLBACK');
+        throw e;
+      }
       end(nested ? 'RELEASE orglife_import' : 'COMMIT');
     },
     async rollback(): Promise<void> {

@@ -1,14 +1,20 @@
 /** Row types of the imports family: keyed upserts of imported records and the audit trail. */
+import type { AttendanceStatus, Member, SignInMethod } from '../../domain/members.js';
 import type { Meeting, Org } from '../../domain/types.js';
+import type { RatingFact, StarChangeFact } from './rating.js';
 import type { AssessmentFact, VetoFact } from './reports.js';
 
 /** What one upsert did. 'conflict' = the key was already written earlier in the same command with other content. */
 export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged' | 'conflict';
 
-/** The outcome of each row of a batch (same order), and for a 'conflict' the line of the earlier row when known. */
+/**
+ * The outcome of each row of a batch (same order); for a 'conflict', the line of the earlier row
+ * and the source (file) it came from, when known.
+ */
 export interface UpsertBatchResult {
   outcomes: UpsertOutcome[];
   conflictLines: (number | undefined)[];
+  conflictSources: (string | undefined)[];
 }
 
 /** A meeting to upsert with the row id of its org (from ImportSession.orgRefs). */
@@ -17,12 +23,63 @@ export interface MeetingUpsert {
   orgId: number;
 }
 
+/** A roster member to upsert with the row id of its branch. */
+export interface MemberUpsert {
+  member: Member;
+  orgId: number;
+}
+
+/** A stored meeting as sign-ins refer to it: its row id, its branch's row id and its time. */
+export interface MeetingRef {
+  row: number;
+  orgId: number;
+  heldAt: number;
+}
+
+/** A stored member as sign-ins refer to it: its row id and its branch's row id. */
+export interface MemberRef {
+  row: number;
+  orgId: number;
+}
+
+/** One sign-in (keyed by meeting and member) with the store ids resolved (ImportSession.meetingRefs / memberRefs). */
+export interface AttendanceUpsert {
+  meeting: MeetingRef;
+  memberRow: number;
+  status: AttendanceStatus;
+  method: SignInMethod | null;
+  /** Epoch ms, or null. */
+  signedAt: number | null;
+}
+
+/** A branch's self-assessment in a rating campaign, as filed by an import (replaces the branch's self step). */
+export interface SelfAssessmentWrite {
+  year: number;
+  org: string;
+  stars: number;
+  scores: Record<string, number> | null;
+  /** Who filed it (the campaign's transition log) and why. */
+  actor: string;
+  reason: string;
+}
+
+/** A branch's self step as stored (null stars: not filed yet). */
+export interface SelfAssessmentState {
+  stars: number | null;
+  scores: Record<string, number> | null;
+}
+
 /** The importable tables, each with the record the store writes. */
 export interface ImportRows {
   orgs: Org;
+  members: MemberUpsert;
   meetings: MeetingUpsert;
+  attendance: AttendanceUpsert;
   assessments: AssessmentFact;
   vetoes: VetoFact;
+  ratings: RatingFact;
+  star_changes: StarChangeFact;
+  self_assessments: SelfAssessmentWrite;
 }
 export type ImportTable = keyof ImportRows;
 

@@ -25,7 +25,8 @@ import { ms } from './records.js';
 export const members = pgTable(
   'members',
   {
-    id: integer('id').primaryKey(),
+    // Assigned by the database on import (SQLite's rowid; an identity here).
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
     memberId: text('member_id').notNull(),
     orgId: integer('org_id').notNull(),
     name: text('name').notNull(),
