@@ -6,6 +6,7 @@
  *   npx tsx scripts/score-truth.ts --synth N [--seed S]  a synthetic city (the bench generator) through
  *       import → one daily cycle at 2026-11-27 09:00 → October's reports at 2026-12-02 09:00, in a temp file
  */
+import { storeFor } from '../src/store/sqlite/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,8 +39,8 @@ if (args[0] === '--synth') {
     const { config } = loadConfig(defaultConfigPath());
     const city = generateCity({ branches, seed, now: '2026-11-27', years: 2 });
     const now = parseTimestamp('2026-11-27T09:00')!;
-    importRecords(db, 'orgs', city.orgs as unknown as Record<string, unknown>[], 'synth:orgs', { now });
-    importRecords(db, 'meetings', city.meetings as unknown as Record<string, unknown>[], 'synth:meetings', { now });
+    await importRecords(storeFor(db), 'orgs', city.orgs as unknown as Record<string, unknown>[], 'synth:orgs', { now });
+    await importRecords(storeFor(db), 'meetings', city.meetings as unknown as Record<string, unknown>[], 'synth:meetings', { now });
     const also = openAlertPeriods(db);
     await forEachBranchFindings(storeFor(db), config, now, (chunk) => {
       reconcile(db, chunk.flatMap((b) => b.findings), evaluationScope(chunk.map((b) => b.branch), config, now, also), config, now);

@@ -117,7 +117,7 @@ export async function bareRun(n: number, call: SmsChannel | 'none', delayMs = 0)
 async function seedDeliveries(dbPath: string, config: Config, channel: SmsChannel, n: number): Promise<void> {
   const db = openDb(dbPath);
   try {
-    importRecords(db, 'orgs', [
+    await importRecords(storeFor(db), 'orgs', [
       { code: 'C01', name: '城关镇党委', kind: 'committee', parent: '' },
       { code: 'B01', name: '第一党支部', kind: 'branch', parent: 'C01', domain: 'community', members: 20, secretary: '张书记', secretary_phone: '13900000000', established_on: '2020-01-01', elected_on: '2025-01-01' },
     ], 'bench');

@@ -9,6 +9,7 @@
  *      (sms.log, numbers masked), on a private queue prefix removed afterwards;
  *   4. render every report to out/reports and return the figures for the Chinese summary.
  */
+import { storeFor } from '../store/sqlite/index.js';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -82,8 +83,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const city = generateCity({ branches: o.branches, seed: o.seed, now: shanghaiDate(at), years: 2 });
   const db = openDb(dbPath);
   try {
-    importRecords(db, 'orgs', city.orgs as unknown as Record<string, unknown>[], 'demo:orgs', { now: at });
-    importRecords(db, 'meetings', city.meetings as unknown as Record<string, unknown>[], 'demo:meetings', { now: at });
+    await importRecords(storeFor(db), 'orgs', city.orgs as unknown as Record<string, unknown>[], 'demo:orgs', { now: at });
+    await importRecords(storeFor(db), 'meetings', city.meetings as unknown as Record<string, unknown>[], 'demo:meetings', { now: at });
   } finally {
     closeDb(db);
   }

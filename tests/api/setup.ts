@@ -59,12 +59,13 @@ export interface TestApi {
 export async function startTestApi(opts: { empty?: boolean; config?: Config; reload?: () => Promise<ReloadOutcome>; rateLimitPerMinute?: number; bodyLimitBytes?: number; startedAt?: number } = {}): Promise<TestApi> {
   const tmp = tempDb();
   const config = opts.config ?? shippedConfig();
-  if (!opts.empty) importRecords(tmp.db, 'orgs', TOWN_ORGS, 'test', { now: NOW });
+  if (!opts.empty) await importRecords(storeFor(tmp.db), 'orgs', TOWN_ORGS, 'test', { now: NOW });
   const redis = pingClient(SHARED_REDIS_URL);
   const app = await buildApi(
     {
       store: storeFor(tmp.db),
       db: tmp.db,
+      store: storeFor(tmp.db),
       config: () => config,
       tokens: parseApiTokens(TOKENS_ENV),
       log: quietLog,

@@ -86,8 +86,8 @@ export async function evaluate(tmp: TempDb, config: Config, now = NOW, envVars: 
 
 /** The county's records, alerts (the real cycle) and October's stored reports, in a SQLite database. */
 export async function seedRecords(tmp: TempDb, config: Config, envVars: Record<string, string> = {}): Promise<void> {
-  importRecords(tmp.db, 'orgs', COUNTY_ORGS, 'test', { now: NOW });
-  importRecords(tmp.db, 'meetings', MEETINGS, 'test', { now: NOW });
+  await importRecords(storeFor(tmp.db), 'orgs', COUNTY_ORGS, 'test', { now: NOW });
+  await importRecords(storeFor(tmp.db), 'meetings', MEETINGS, 'test', { now: NOW });
   await evaluate(tmp, config, NOW, envVars);
   const built = await buildReports(storeFor(tmp.db), config, parsePeriod('2026-10')!, NOW);
   storeReports(tmp.db, built.reports, built.summaries, NOW);

@@ -5,12 +5,12 @@ import { verifyPassword } from '../../src/console/passwords.js';
 import { importRecords } from '../../src/import/index.js';
 import { tempStore, type TempStore } from '../helpers/store.js';
 import { BIN } from '../ops/setup.js';
-import { COUNTY_ORGS, NOW, seedVia } from './setup.js';
+import { COUNTY_ORGS, NOW } from './setup.js';
 
 let t: TempStore;
 beforeAll(async () => {
   t = await tempStore();
-  await seedVia(t, async (tmp) => void importRecords(tmp.db, 'orgs', COUNTY_ORGS, 'test', { now: NOW }));
+  await importRecords(t.store, 'orgs', COUNTY_ORGS, 'test', { now: NOW }); // the import session: both stores
 });
 afterAll(() => t.cleanup());
 const findUserByName = (name: string) => t.store.accounts.userByName(name);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatIssue, importFiles } from '../../src/import/index.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { expectBilingual, fixture, NOW, rejected, snapshot, writeXlsx } from '../import/helpers.js';
 
 const ORG_HEAD = '组织编码,组织名称,组织类别,上级组织编码,领域,党员人数,党小组数,书记姓名,书记手机,换届日期,任期年限,成立日期';
@@ -182,12 +182,12 @@ async function xlsxBytes(rows: string[][]): Promise<Buffer> {
   return readFileSync(p);
 }
 
-let t: TempDb;
+let t: TempStore;
 let before: unknown;
 beforeAll(async () => {
-  t = tempDb();
-  await importFiles(t.db, [fixture('orgs.csv'), fixture('meetings.csv')], { now: NOW });
-  before = snapshot(t.db);
+  t = await tempStore();
+  await importFiles(t.store, [fixture('orgs.csv'), fixture('meetings.csv')], { now: NOW });
+  before = await snapshot(t);
 });
 afterAll(() => t.cleanup());
 
@@ -195,7 +195,7 @@ describe(`the import corpus (${cases.length + 1} hostile files)`, () => {
   it.each(cases.map((c, i) => [i, c.name, c] as const))('#%i %s: rejected clearly, database unchanged', async (i, _name, c) => {
     const path = join(t.dir, `case-${i}.${c.ext}`);
     writeFileSync(path, await c.bytes());
-    const e = await rejected(importFiles(t.db, [path], { now: NOW }));
+    const e = await rejected(importFiles(t.store, [path], { now: NOW }));
     expectBilingual(e.issues);
     expect(e.issues.length).toBeGreaterThan(0);
     const first = e.issues[0]!;
@@ -207,7 +207,7 @@ describe(`the import corpus (${cases.length + 1} hostile files)`, () => {
     // No issue line echoes more than ~200 characters of the input (the table lists are ours).
     for (const line of text.split('\n')) expect(line.length).toBeLessThan(2_000);
     expect(text).not.toMatch(/(.)\1{250}/);
-    expect(snapshot(t.db)).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 
   it(`${CROSS}: the same record id with other content in two files of one command names both files:lines`, async () => {
@@ -215,10 +215,10 @@ describe(`the import corpus (${cases.length + 1} hostile files)`, () => {
     const b = join(t.dir, 'cross-b.csv');
     writeFileSync(a, csv(MEET_HEAD, meet({ id: 'NEW1' })));
     writeFileSync(b, csv(MEET_HEAD, meet({ id: 'NEW0' }), meet({ id: 'NEW1', attended: '2' })));
-    const e = await rejected(importFiles(t.db, [a, b], { now: NOW }));
+    const e = await rejected(importFiles(t.store, [a, b], { now: NOW }));
     expect(e.issues).toHaveLength(1);
     expect(formatIssue(e.issues[0]!)).toContain(`${b}:3`);
     expect(formatIssue(e.issues[0]!)).toContain(`${a}:2`);
-    expect(snapshot(t.db)).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 });

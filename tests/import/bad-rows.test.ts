@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFiles, type ImportIssue } from '../../src/import/index.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { expectBilingual, fixture, NOW, rejected, snapshot, where } from './helpers.js';
 
 /** fixture → the issues it must produce, as {line, key}, in file order. */
@@ -42,28 +42,28 @@ const CASES: [string, { line?: number; key?: string }[], RegExp?][] = [
 ];
 
 describe('a file with bad rows', () => {
-  let t: TempDb;
+  let t: TempStore;
   beforeEach(async () => {
-    t = tempDb();
-    await importFiles(t.db, [fixture('orgs.csv'), fixture('meetings.csv')], { now: NOW });
+    t = await tempStore();
+    await importFiles(t.store, [fixture('orgs.csv'), fixture('meetings.csv')], { now: NOW });
   });
   afterEach(() => t.cleanup());
 
   it.each(CASES)('%s is rejected whole with file, line and column, and changes nothing', async (name, expected, reason) => {
-    const before = snapshot(t.db);
-    const e = await rejected(importFiles(t.db, [fixture(name)], { now: NOW + 1000 }));
+    const before = await snapshot(t);
+    const e = await rejected(importFiles(t.store, [fixture(name)], { now: NOW + 1000 }));
     expect(where(e.issues)).toEqual(expected);
     expect(e.total).toBe(expected.length);
     for (const i of e.issues) expect(i.source).toBe(fixture(name));
     expect(e.issues[0]!.reasonZh).toMatch(reason!);
     expectBilingual(e.issues);
-    expect(snapshot(t.db)).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 
   it('names the column as written in the file and the offending value', async () => {
-    const e = await rejected(importFiles(t.db, [fixture('meetings-attended-exceeds-expected.bad.csv')]));
+    const e = await rejected(importFiles(t.store, [fixture('meetings-attended-exceeds-expected.bad.csv')]));
     expect(e.issues[0]).toMatchObject<Partial<ImportIssue>>({ column: '实到人数', key: 'attended', value: '41' });
-    const en = await rejected(importFiles(t.db, [fixture('meetings-unknown-org.bad.csv')]));
+    const en = await rejected(importFiles(t.store, [fixture('meetings-unknown-org.bad.csv')]));
     expect(en.issues[0]).toMatchObject<Partial<ImportIssue>>({ column: 'org', key: 'org', value: 'B9', reasonEn: expect.stringMatching(/unknown/) });
   });
 
@@ -71,11 +71,11 @@ describe('a file with bad rows', () => {
     const { writeCsv } = await import('./helpers.js');
     const rows = Array.from({ length: 2500 }, (_, i) => [`X${i}`, 'B1', '支委会', '2026-05-05 14:30', 5, 6, '是', '', '']);
     const path = writeCsv(`${t.dir}/many-bad.csv`, [['记录编号', '组织编码', '会议类型', '召开时间', '应到人数', '实到人数', '有无记录', '授课人', '主题'], ...rows]);
-    const before = snapshot(t.db);
-    const e = await rejected(importFiles(t.db, [path]));
+    const before = await snapshot(t);
+    const e = await rejected(importFiles(t.store, [path]));
     expect(e.total).toBe(2500);
     expect(e.issues).toHaveLength(1000);
     expect(e.issues[999]).toMatchObject({ line: 1001, key: 'attended' });
-    expect(snapshot(t.db)).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 });

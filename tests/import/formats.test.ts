@@ -3,9 +3,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SAMPLE_BYTES } from '../../src/import/encoding.js';
 import { importFiles } from '../../src/import/index.js';
-import { getMeeting } from '../../src/store/sqlite/meetings.js';
-import { getOrg } from '../../src/store/sqlite/orgs.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { content, NOW, writeCsv, writeNdjson, writeXlsx } from './helpers.js';
 
 /** One small city in English keys and codes; the variants below translate it. */
@@ -51,17 +49,17 @@ const asObjects = (keys: string[], rows: (string | number | null)[][]) =>
   rows.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i]]).filter(([, v]) => v !== null)));
 
 describe('import formats', () => {
-  let t: TempDb;
+  let t: TempStore;
   let reference: unknown;
 
   beforeEach(async () => {
-    t = tempDb();
-    const ref = tempDb();
+    t = await tempStore();
+    const ref = await tempStore();
     try {
       const orgs = writeCsv(join(ref.dir, 'orgs.csv'), table(ORG_KEYS, ORGS, false, false));
       const meetings = writeCsv(join(ref.dir, 'meetings.csv'), table(MEETING_KEYS, MEETINGS, false, false));
-      await importFiles(ref.db, [orgs, meetings], { now: NOW });
-      reference = content(ref.db);
+      await importFiles(ref.store, [orgs, meetings], { now: NOW });
+      reference = await content(ref);
     } finally {
       ref.cleanup();
     }
@@ -71,19 +69,19 @@ describe('import formats', () => {
   it('stores English CSV values as the interchange format defines them', async () => {
     const orgs = writeCsv(join(t.dir, 'orgs.csv'), table(ORG_KEYS, ORGS, false, false));
     const meetings = writeCsv(join(t.dir, 'meetings.csv'), table(MEETING_KEYS, MEETINGS, false, false));
-    const results = await importFiles(t.db, [orgs, meetings], { now: NOW });
+    const results = await importFiles(t.store, [orgs, meetings], { now: NOW });
     expect(results.map((r) => [r.table, r.format, r.encoding, r.rows, r.inserted])).toEqual([
       ['orgs', 'csv', 'utf-8', 3, 3],
       ['meetings', 'csv', 'utf-8', 4, 4],
     ]);
-    expect(getOrg(t.db, 'B2')).toMatchObject({ groups: 0, termYears: 5, electedOn: null, domain: 'rural' });
-    expect(getOrg(t.db, 'B1')).toMatchObject({ groups: 2, termYears: null, electedOn: '2023-06-15', members: 25 });
-    expect(getOrg(t.db, 'C0')).toMatchObject({ kind: 'committee', parent: null, domain: null, members: null });
-    expect(getMeeting(t.db, 'M1')).toMatchObject({ heldAt: Date.parse('2026-03-05T06:30:00Z'), minutes: true, lecturerRole: null });
-    expect(getMeeting(t.db, 'M2')).toMatchObject({ minutes: false, lecturerRole: 'secretary', topic: '学习"两会"精神，第一讲' });
-    expect(getMeeting(t.db, 'M3')).toMatchObject({ minutes: null, topic: null });
+    expect(await t.store.orgs.get('B2')).toMatchObject({ groups: 0, termYears: 5, electedOn: null, domain: 'rural' });
+    expect(await t.store.orgs.get('B1')).toMatchObject({ groups: 2, termYears: null, electedOn: '2023-06-15', members: 25 });
+    expect(await t.store.orgs.get('C0')).toMatchObject({ kind: 'committee', parent: null, domain: null, members: null });
+    expect(await t.store.facts.meeting('M1')).toMatchObject({ heldAt: Date.parse('2026-03-05T06:30:00Z'), minutes: true, lecturerRole: null });
+    expect(await t.store.facts.meeting('M2')).toMatchObject({ minutes: false, lecturerRole: 'secretary', topic: '学习"两会"精神，第一讲' });
+    expect(await t.store.facts.meeting('M3')).toMatchObject({ minutes: null, topic: null });
     // lecturer_role only matters for lectures: a theme day keeps none.
-    expect(getMeeting(t.db, 'M4')).toMatchObject({ lecturerRole: null });
+    expect(await t.store.facts.meeting('M4')).toMatchObject({ lecturerRole: null });
   });
 
   it.each([
@@ -96,9 +94,9 @@ describe('import formats', () => {
     const eol = zhHeaders && !zhValues ? '\r\n' : '\n';
     const orgs = writeCsv(join(t.dir, 'orgs.csv'), table(ORG_KEYS, ORGS, zhHeaders, zhValues), encoding, eol);
     const meetings = writeCsv(join(t.dir, 'meetings.csv'), table(MEETING_KEYS, MEETINGS, zhHeaders, zhValues), encoding, eol);
-    const results = await importFiles(t.db, [orgs, meetings], { now: NOW });
+    const results = await importFiles(t.store, [orgs, meetings], { now: NOW });
     expect(results.map((r) => r.encoding)).toEqual([encoding, encoding]);
-    expect(content(t.db)).toEqual(reference);
+    expect(await content(t)).toEqual(reference);
   });
 
   it('reads a large UTF-8 file whose encoding sample ends inside a Chinese character as UTF-8', async () => {
@@ -122,9 +120,9 @@ describe('import formats', () => {
     const orgs = writeCsv(join(t.dir, 'orgs.csv'), table(ORG_KEYS, ORGS, true, true));
     const meetings = join(t.dir, 'meetings.csv');
     writeFileSync(meetings, bytes);
-    const [, r] = await importFiles(t.db, [orgs, meetings], { now: NOW });
+    const [, r] = await importFiles(t.store, [orgs, meetings], { now: NOW });
     expect(r).toMatchObject({ encoding: 'utf-8', rows: i, inserted: i });
-    expect(getMeeting(t.db, `M${i - 1}`)?.topic).toBe('专题研讨');
+    expect((await t.store.facts.meeting(`M${i - 1}`))?.topic).toBe('专题研讨');
   });
 
   it('reads a large GBK file (beyond the encoding sample) as GBK', async () => {
@@ -132,9 +130,9 @@ describe('import formats', () => {
     const orgs = writeCsv(join(t.dir, 'orgs.csv'), table(ORG_KEYS, ORGS, true, true), 'gbk');
     const meetings = writeCsv(join(t.dir, 'meetings.csv'), [table(MEETING_KEYS, [], true, true)[0]!, ...many], 'gbk');
     expect(statSync(meetings).size).toBeGreaterThan(SAMPLE_BYTES);
-    const [, r] = await importFiles(t.db, [orgs, meetings], { now: NOW });
+    const [, r] = await importFiles(t.store, [orgs, meetings], { now: NOW });
     expect(r).toMatchObject({ encoding: 'gbk', rows: 1500, inserted: 1500 });
-    expect(getMeeting(t.db, 'M1499')?.topic).toBe('学习贯彻党的二十大精神'.repeat(150));
+    expect((await t.store.facts.meeting('M1499'))?.topic).toBe('学习贯彻党的二十大精神'.repeat(150));
   });
 
   it('reads NDJSON with English keys, numbers and booleans into the same records', async () => {
@@ -143,9 +141,9 @@ describe('import formats', () => {
       join(t.dir, 'meetings.ndjson'),
       asObjects(MEETING_KEYS, MEETINGS).map((m) => ({ ...m, ...(m.minutes ? { minutes: m.minutes === 'yes' } : {}) })),
     );
-    const results = await importFiles(t.db, [orgs, meetings], { now: NOW });
+    const results = await importFiles(t.store, [orgs, meetings], { now: NOW });
     expect(results.map((r) => [r.format, r.rows])).toEqual([['ndjson', 3], ['ndjson', 4]]);
-    expect(content(t.db)).toEqual(reference);
+    expect(await content(t)).toEqual(reference);
   });
 
   it('reads the first worksheet of an XLSX file, below a title row, with real date cells', async () => {
@@ -157,17 +155,17 @@ describe('import formats', () => {
     const meetingRows = table(MEETING_KEYS, MEETINGS, true, true).map((r, i) => (i === 0 ? r : r.map((v, j) => (j === 3 ? wall(v as string) : v))));
     const orgs = await writeXlsx(join(t.dir, 'orgs.xlsx'), orgRows, { titleRow: '某市党组织信息表', dateFormat: 'yyyy-mm-dd' });
     const meetings = await writeXlsx(join(t.dir, 'meetings.xlsx'), meetingRows, { titleRow: '会议记录' });
-    const results = await importFiles(t.db, [orgs, meetings], { now: NOW });
+    const results = await importFiles(t.store, [orgs, meetings], { now: NOW });
     expect(results.map((r) => [r.format, r.rows, r.inserted])).toEqual([['xlsx', 3, 3], ['xlsx', 4, 4]]);
-    expect(content(t.db)).toEqual(reference);
+    expect(await content(t)).toEqual(reference);
   });
 
   it('ignores unknown columns and says which', async () => {
     const rows = table(MEETING_KEYS, MEETINGS, true, true).map((r, i) => [i === 0 ? '序号' : i, ...r, i === 0 ? '备注' : '']);
     const orgs = writeCsv(join(t.dir, 'orgs.csv'), table(ORG_KEYS, ORGS, true, true));
     const meetings = writeCsv(join(t.dir, 'meetings.csv'), rows);
-    const [, r] = await importFiles(t.db, [orgs, meetings], { now: NOW });
+    const [, r] = await importFiles(t.store, [orgs, meetings], { now: NOW });
     expect(r!.ignoredColumns).toEqual(['序号', '备注']);
-    expect(content(t.db)).toEqual(reference);
+    expect(await content(t)).toEqual(reference);
   });
 });

@@ -5,6 +5,9 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { expect } from 'vitest';
 import { ImportRejected, type ImportIssue } from '../../src/import/index.js';
+import pg from 'pg';
+import { sqliteHandle } from '../../src/store/sqlite/index.js';
+import type { TempStore } from '../helpers/store.js';
 import type { Db } from '../../src/store/sqlite/db.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures/import');
@@ -13,8 +16,31 @@ export const fixture = (name: string) => join(FIXTURES, name);
 /** A fixed import time. */
 export const NOW = Date.parse('2026-11-28T01:00:00Z');
 
+/** Rows of a query on the test's store, read outside the import (SQLite: the store's handle; PostgreSQL: a client of its own). */
+export async function query(t: TempStore, sql: string): Promise<Record<string, unknown>[]> {
+  if (t.store.kind === 'sqlite') return sqliteHandle(t.store).$client.prepare(sql).all() as Record<string, unknown>[];
+  const c = new pg.Client({ connectionString: t.spec });
+  await c.connect();
+  try {
+    return (await c.query(sql)).rows as Record<string, unknown>[];
+  } finally {
+    await c.end();
+  }
+}
+
 /** Everything the importer may touch, for "nothing changed" assertions. */
-export function snapshot(db: Db): unknown {
+export async function snapshot(t: TempStore): Promise<unknown> {
+  return {
+    orgs: await query(t, 'SELECT * FROM orgs ORDER BY id'),
+    meetings: await query(t, 'SELECT * FROM meetings ORDER BY id'),
+    members: await query(t, 'SELECT * FROM members ORDER BY id'),
+    attendance: await query(t, 'SELECT * FROM attendance ORDER BY meeting_id'),
+    imports: await query(t, 'SELECT * FROM imports ORDER BY id'),
+  };
+}
+
+/** The old SQLite-handle snapshot (orgs, meetings, imports), for tests still on a raw handle. */
+export function snapshotDb(db: Db): unknown {
   const c = db.$client;
   return {
     orgs: c.prepare('SELECT * FROM orgs ORDER BY id').all(),
@@ -24,12 +50,11 @@ export function snapshot(db: Db): unknown {
 }
 
 /** Content of the tables without ids and stamps, to compare imports of the same data in different formats. */
-export function content(db: Db): unknown {
-  const c = db.$client;
+export async function content(t: TempStore): Promise<unknown> {
   return {
-    orgs: c.prepare('SELECT code, name, kind, parent, domain, members, groups, secretary, secretary_phone, secretary_email, clerk, clerk_phone, clerk_email, elected_on, term_years, established_on FROM orgs ORDER BY code').all(),
-    meetings: c.prepare(`SELECT m.record_id, o.code AS org, m.type, m.held_at, m.expected, m.attended, m.minutes, m.lecturer_role, m.topic
-      FROM meetings m JOIN orgs o ON o.id = m.org_id ORDER BY m.record_id`).all(),
+    orgs: await query(t, 'SELECT code, name, kind, parent, domain, members, groups, secretary, secretary_phone, secretary_email, clerk, clerk_phone, clerk_email, elected_on, term_years, established_on FROM orgs ORDER BY code'),
+    meetings: await query(t, `SELECT m.record_id, o.code AS org, m.type, m.held_at, m.expected, m.attended, m.minutes, m.lecturer_role, m.topic
+      FROM meetings m JOIN orgs o ON o.id = m.org_id ORDER BY m.record_id`),
   };
 }
 

@@ -4,24 +4,24 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { importFiles } from '../../src/import/index.js';
 import { SAMPLE_BYTES } from '../../src/import/encoding.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { expectBilingual, fixture, NOW, rejected, snapshot, writeCsv, writeXlsx } from './helpers.js';
 
 describe('a malformed file', () => {
-  let t: TempDb;
+  let t: TempStore;
   let before: unknown;
   beforeEach(async () => {
-    t = tempDb();
-    await importFiles(t.db, [fixture('orgs.csv'), fixture('meetings.csv')], { now: NOW });
-    before = snapshot(t.db);
+    t = await tempStore();
+    await importFiles(t.store, [fixture('orgs.csv'), fixture('meetings.csv')], { now: NOW });
+    before = await snapshot(t);
   });
-  afterEach(() => {
-    expect(snapshot(t.db)).toEqual(before);
+  afterEach(async () => {
+    expect(await snapshot(t)).toEqual(before);
     t.cleanup();
   });
 
   const only = async (path: string) => {
-    const e = await rejected(importFiles(t.db, [path]));
+    const e = await rejected(importFiles(t.store, [path]));
     expectBilingual(e.issues);
     expect(e.issues.every((i) => i.source === path)).toBe(true);
     return e.issues;
@@ -64,9 +64,9 @@ describe('a malformed file', () => {
 
   it('accepts a header without data rows as zero rows', async () => {
     const path = writeCsv(join(t.dir, 'header-only.csv'), [['id', 'org', 'type', 'held_at', 'expected', 'attended']]);
-    const [r] = await importFiles(t.db, [path], { now: NOW });
+    const [r] = await importFiles(t.store, [path], { now: NOW });
     expect(r).toMatchObject({ table: 'meetings', rows: 0, inserted: 0 });
-    before = snapshot(t.db); // the accepted file is recorded in `imports`
+    before = await snapshot(t); // the accepted file is recorded in `imports`
   });
 
   it('names the line where a UTF-8 file turns into another encoding after the sample', async () => {

@@ -45,7 +45,7 @@ describe('orglife daemon (command line)', () => {
   });
 
   it('runs one cycle as of --at, delivers what is due, prints a Chinese summary and exits 0', async () => {
-    seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000001', secretaryEmail: 'sec1@example.cn' }]);
+    await seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000001', secretaryEmail: 'sec1@example.cn' }]);
     const r = await run(['--once', '--at', '2026-11-02T08:30']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -76,7 +76,7 @@ describe('the daemon delivers every planned message exactly once', () => {
   });
 
   it('runs a tick fired by two daemons on one Redis and one database once, and each message arrives once', async () => {
-    seedCity(tdb.db, branches(6));
+    await seedCity(tdb.db, branches(6));
     const [a, b] = [await start(SHARED_REDIS_URL, `${sms.url}/sms/send`), await start(SHARED_REDIS_URL, `${sms.url}/sms/send`)];
     expect(a.runtime.workersRunning()).toBe(true);
     await Promise.all([a.fireTick('evaluate', TICK), b.fireTick('evaluate', TICK)]);
@@ -95,7 +95,7 @@ describe('the daemon delivers every planned message exactly once', () => {
   });
 
   it('re-adds an overdue pending delivery whose job Redis no longer has, even though its epoch mark says queued', async () => {
-    seedCity(tdb.db, branches(1));
+    await seedCity(tdb.db, branches(1));
     const config = deliveryConfig(`${sms.url}/sms/send`);
     const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
     const notifiers = createNotifiers(config.channels, env);
@@ -127,7 +127,7 @@ describe('the daemon delivers every planned message exactly once', () => {
     cleanups.push(() => gate.shutdown());
     // More SMS than workers: while the gate holds the first requests, the rest wait in Redis.
     const n = CHANNEL_LIMITS.http_sms.concurrency + 16;
-    seedCity(tdb.db, branches(n));
+    await seedCity(tdb.db, branches(n));
     gate.close();
     const d = await start(redis.url, `${gate.url}/sms/send`);
     await d.fireTick('evaluate', TICK);

@@ -78,7 +78,7 @@ describe('an import while deliveries are being sent', () => {
   });
 
   it('sends every message exactly once though the sent-marks wait for the import to commit', async () => {
-    seedCity(
+    await seedCity(
       tdb.db,
       Array.from({ length: BRANCHES }, (_, i) => ({ code: `B${String(i + 1).padStart(2, '0')}`, secretaryPhone: `1370000${String(i + 1).padStart(4, '0')}` })),
     );

@@ -98,7 +98,7 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
   });
 
   it('delivers every SMS and mail exactly once after the restart', async () => {
-    seedCity(
+    await seedCity(
       tdb.db,
       Array.from({ length: BRANCHES }, (_, i) => ({
         code: `B${String(i + 1).padStart(2, '0')}`,

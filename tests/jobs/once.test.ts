@@ -58,7 +58,7 @@ describe('daemon --once: one cycle from the database to the providers', () => {
   });
 
   it('evaluates, opens alerts, plans digests and delivers them: the SMS to the gateway and the mails to the SMTP server', async () => {
-    seedCity(tdb.db, [
+    await seedCity(tdb.db, [
       { code: 'B01', secretaryPhone: '13800000001', secretaryEmail: 'sec1@example.cn', clerkEmail: 'clerk1@example.cn' },
       { code: 'B02', secretaryEmail: 'sec2@example.cn' },
     ]);
@@ -86,7 +86,7 @@ describe('daemon --once: one cycle from the database to the providers', () => {
   });
 
   it('sends nothing twice when the same cycle runs again', async () => {
-    seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000001', secretaryEmail: 'sec1@example.cn' }]);
+    await seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000001', secretaryEmail: 'sec1@example.cn' }]);
     await once(at('2026-11-02T08:30'));
     const mailsBefore = smtp.messages.length;
     const again = await once(at('2026-11-02T08:30'));
@@ -96,7 +96,7 @@ describe('daemon --once: one cycle from the database to the providers', () => {
   });
 
   it('holds what is planned outside the send window, reports it, and sends it on the next working morning', async () => {
-    seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000001', secretaryEmail: 'sec1@example.cn' }]);
+    await seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000001', secretaryEmail: 'sec1@example.cn' }]);
     await once(at('2026-11-02T08:30'));
     const smsBefore = sms.requests.length;
     const mailsBefore = smtp.messages.length;
@@ -117,7 +117,7 @@ describe('daemon --once: one cycle from the database to the providers', () => {
   });
 
   it('gives up on an SMS the gateway rejects for good, at once, and the secretary still gets the email', async () => {
-    seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000002', secretaryEmail: 'sec2@example.cn' }]);
+    await seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000002', secretaryEmail: 'sec2@example.cn' }]);
     sms.reply('http_sms', (req, n) => (req.json?.phone === '13800000002' ? { status: 400, json: { error: 'invalid phone number' } } : accepted(n)));
     const report = await once(at('2026-11-02T08:30'));
 
@@ -143,7 +143,7 @@ describe('daemon --once: one cycle from the database to the providers', () => {
   });
 
   it('runs a report schedule kind too: the monthly reports are stored and mailed through the same delivery path', async () => {
-    seedCity(tdb.db, [{ code: 'B01', secretaryEmail: 'sec1@example.cn' }]);
+    await seedCity(tdb.db, [{ code: 'B01', secretaryEmail: 'sec1@example.cn' }]);
     const report = await once(at('2026-11-02T09:00'), { kind: 'report_monthly' });
     expect(report).toMatchObject({ kind: 'report_monthly', failed: 0, unfinished: 0 });
     expect(report.sent).toBeGreaterThan(0);
@@ -153,7 +153,7 @@ describe('daemon --once: one cycle from the database to the providers', () => {
   });
 
   it('logs deliveries with phone numbers masked', async () => {
-    seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000001' }]);
+    await seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000001' }]);
     sms.replyOnce('http_sms', { status: 503, text: 'busy: 13800000001' });
     let out = '';
     const sink = new Writable({ write: (c: Buffer, _e, done) => ((out += c.toString()), done()) });
@@ -165,7 +165,7 @@ describe('daemon --once: one cycle from the database to the providers', () => {
   });
 
   it('retries an SMS after a temporary gateway error and records both attempts', async () => {
-    seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000001' }]);
+    await seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000001' }]);
     sms.replyOnce('http_sms', { status: 500, text: 'internal error' });
     const report = await once(at('2026-11-02T08:30'));
 

@@ -2,6 +2,7 @@
  * A town with a roster and sign-ins, end to end: import → check → daemon --once, the secretary's
  * mail received by the SMTP test server with the absent members in one item, the SMS a pointer.
  */
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { importFiles } from '../../src/import/index.js';
@@ -35,7 +36,7 @@ afterEach(async () => {
 it('imports a roster and sign-ins, checks them, and mails the secretary one item listing the absent members', async () => {
   const f = (n: string) => join(tdb.dir, n);
   const months = ['03', '04', '05', '06', '07', '08', '09', '10'];
-  await importFiles(tdb.db, [
+  await importFiles(storeFor(tdb.db), [
     writeCsv(f('orgs.csv'), [
       ['组织编码', '组织名称', '组织类别', '上级组织编码', '领域', '党员人数', '成立日期', '书记姓名', '书记手机', '书记邮箱'],
       ['C0', '城关镇党委', '党委', null, null, null, null, '周书记', null, 'c0@example.cn'],

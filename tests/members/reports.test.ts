@@ -2,6 +2,7 @@
  * Reports with a roster and sign-ins: the 党员管理 section of the branch's own report (names),
  * the committee summary's counts (no names), and the city-wide ranking (no names).
  */
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { importFiles } from '../../src/import/index.js';
@@ -22,7 +23,7 @@ afterEach(() => t.cleanup());
 const f = (name: string) => join(t.dir, name);
 
 it('shows participation per member, absent and probationary members in the branch report; counts elsewhere', async () => {
-  await importFiles(t.db, [
+  await importFiles(storeFor(t.db), [
     writeCsv(f('orgs.csv'), [
       ['code', 'name', 'kind', 'parent', 'domain', 'members', 'established_on'],
       ['C0', '市委', 'committee', null, null, null, null],

@@ -24,7 +24,7 @@ it('writes rosters and sign-ins only when asked, and they import and check clean
   expect(info.memberFiles!.attendance.length).toBeGreaterThan(1);
   const again = writeCityFiles({ branches: 12, out: join(t.dir, 'again'), members: true, partRows: 2000 });
   expect(again.memberFiles!.signIns).toBe(info.memberFiles!.signIns); // deterministic
-  await importFiles(t.db, [info.orgsFile, ...info.meetingFiles, info.memberFiles!.roster, ...info.memberFiles!.attendance], { now: NOW });
+  await importFiles(storeFor(t.db), [info.orgsFile, ...info.meetingFiles, info.memberFiles!.roster, ...info.memberFiles!.attendance], { now: NOW });
   const stored = await storeFor(t.db).members.counts();
   expect(stored).toMatchObject({ members: info.memberFiles!.members, signIns: info.memberFiles!.signIns });
   const findings = await runCheck(storeFor(t.db), config(), Date.parse('2026-11-28T01:00:00Z'));

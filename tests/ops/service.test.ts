@@ -23,7 +23,7 @@ describe('the service (daemon + HTTP API) in one process', () => {
     prefix = uniquePrefix('ops');
     smtp = await startSmtpServer();
     cfg = configDir(ANY_TIME);
-    seedTown(tdb.db, 3);
+    await seedTown(tdb.db, 3);
     service = await startService({
       config: loadConfig(cfg.dir).config,
       configPath: cfg.dir,

@@ -3,6 +3,7 @@
  * local.yaml the test rewrites), a town whose branches hold no records, and helpers to read a
  * child daemon's JSON log.
  */
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,9 +29,9 @@ export function configDir(local: string): { dir: string; write(local: string): v
 export const ANY_TIME = "delivery:\n  quiet_hours: { start: '00:00', end: '00:00', working_days_only: false }\n  backoff_ms: 100\n";
 
 /** Committee C01 and `n` branches with secretaries' emails and no meetings at all. */
-export function seedTown(db: Db, n: number): void {
-  importRecords(
-    db,
+export async function seedTown(db: Db, n: number): Promise<void> {
+  await importRecords(
+    storeFor(db),
     'orgs',
     [
       { code: 'C01', name: '城关镇党委', kind: 'committee', parent: '' },

@@ -63,7 +63,7 @@ describe('orglife daemon as a process', () => {
   });
 
   it('finishes the in-flight deliveries on SIGTERM, exits 0, and leaves the rest pending for the next start', async () => {
-    seedTown(tdb.db, 8);
+    await seedTown(tdb.db, 8);
     const { config } = loadConfig(cfg.dir);
     const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
     const notifiers = createNotifiers(config.channels, env, { log: quietLog });

@@ -16,10 +16,8 @@ import {
 import { ratingSchema } from '../../src/rating/config.js';
 import { RatingError } from '../../src/rating/errors.js';
 import { designateWeak } from '../../src/rating/weak-service.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/port.js';
 import { shippedConfig } from '../helpers/config.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
 import { tempStore, type TempStore } from '../helpers/store.js';
 import { expectBilingual, NOW, rejected, where, writeCsv } from '../import/helpers.js';
 import { seedOrgs } from './seed.js';
@@ -174,22 +172,22 @@ describe('the rating campaign (四步走) on a real database', () => {
 
 });
 
-// The self-assessment import table writes through the SQLite handle (src/import/tables/self-assessments.ts).
-describe('self-assessments imported from a file (SQLite)', () => {
-  let t: TempDb;
+// The self-assessment import table goes through the store's import session (both stores).
+describe('self-assessments imported from a file', () => {
+  let t: TempStore;
   let store: Store;
   beforeEach(async () => {
-    t = tempDb();
-    store = storeFor(t.db);
+    t = await tempStore();
+    store = t.store;
     const orgs = writeCsv(join(t.dir, 'orgs.csv'), [
       ['code', 'name', 'kind', 'parent', 'domain', 'members', 'established_on'],
       ['C0', '市委', 'committee', '', '', '', ''],
       ['C1', '城关镇党委', 'committee', 'C0', '', '', ''],
       ...['B1', 'B2', 'B3', 'B4'].map((c) => [c, `${c}村党支部`, 'branch', 'C1', 'rural', 20, '2000-01-01']),
     ]);
-    await importFiles(t.db, [orgs], { now: NOW });
+    await importFiles(store, [orgs], { now: NOW });
   });
-  afterEach(() => t.cleanup());
+  afterEach(async () => t.cleanup());
 
   it('self-assessments import from a file only while the step is open; bad rows rejected whole', async () => {
     await openCampaign(store, 2026, who('组织部', '2026-12-01T09:00'));
@@ -199,13 +197,13 @@ describe('self-assessments imported from a file (SQLite)', () => {
       ['B1', 2026, 5, '组织生活', 28.5],
       ['B2', 2026, 4, '', ''],
     ]);
-    const [res] = await importFiles(t.db, [good], { now: NOW });
+    const [res] = await importFiles(store, [good], { now: NOW });
     expect(res).toMatchObject({ table: 'self_assessments', inserted: 3 });
     expect((await store.rating.campaignEntries(2026)).map((e) => [e.org, e.selfStars, e.selfScores])).toEqual([
       ['B1', 5, { 班子建设: 19, 组织生活: 28.5 }],
       ['B2', 4, null],
     ]);
-    const again = await importFiles(t.db, [good], { now: NOW });
+    const again = await importFiles(store, [good], { now: NOW });
     expect(again[0]!.unchanged).toBe(3);
     const bad = writeCsv(join(t.dir, 'self-bad.csv'), [
       ['组织编码', '年度', '自评星级', '指标', '自评得分'],
@@ -214,7 +212,7 @@ describe('self-assessments imported from a file (SQLite)', () => {
       ['B4', 2025, 4, '', ''], // no campaign for 2025
       ['B4', 2026, 4, '班子建设', 120], // score above 100
     ]);
-    const e = await rejected(importFiles(t.db, [bad], { now: NOW }));
+    const e = await rejected(importFiles(store, [bad], { now: NOW }));
     expect(where(e.issues)).toEqual([{ line: 3, key: 'self_stars' }, { line: 4, key: 'year' }, { line: 5, key: 'score' }]);
     expectBilingual(e.issues);
     expect((await store.rating.campaignEntries(2026)).map((x) => x.org)).toEqual(['B1', 'B2']);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { join } from 'node:path';
 import { importFiles, importRecords } from '../../src/import/index.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
@@ -12,7 +13,7 @@ describe('importing ratings and star changes', () => {
   let t: TempDb;
   beforeEach(async () => {
     t = tempDb();
-    await importFiles(t.db, [fixture('orgs.csv')], { now: NOW });
+    await importFiles(storeFor(t.db), [fixture('orgs.csv')], { now: NOW });
   });
   afterEach(() => t.cleanup());
 
@@ -27,7 +28,7 @@ describe('importing ratings and star changes', () => {
       ['X1', 'B1', '2026-06-15', 0, '巡视巡察', '巡察发现班子问题', '巡察反馈〔2026〕3号'],
       ['X2', 'B2', '2026年9月1日', '3', '信访举报', '', ''],
     ]);
-    const first = await importFiles(t.db, [ratings, changes], { now: NOW });
+    const first = await importFiles(storeFor(t.db), [ratings, changes], { now: NOW });
     expect(first.map((r) => [r.table, r.inserted])).toEqual([['ratings', 2], ['star_changes', 2]]);
     expect(ratingRows(t.db)).toEqual([
       { org: 'B1', year: 2025, stars: 5, rated_on: null },
@@ -37,15 +38,15 @@ describe('importing ratings and star changes', () => {
       { change_id: 'X1', org: 'B1', effective_on: '2026-06-15', stars: 0, channel: 'inspection', reason: '巡察发现班子问题', evidence: '巡察反馈〔2026〕3号' },
       { change_id: 'X2', org: 'B2', effective_on: '2026-09-01', stars: 3, channel: 'petition', reason: null, evidence: null },
     ]);
-    const again = await importFiles(t.db, [ratings, changes], { now: NOW + 1 });
+    const again = await importFiles(storeFor(t.db), [ratings, changes], { now: NOW + 1 });
     expect(again.map((r) => [r.inserted, r.updated, r.unchanged])).toEqual([[0, 0, 2], [0, 0, 2]]);
   });
 
   it('reads XLSX and NDJSON with English keys and codes, and pushed rows; a changed star is an update', async () => {
     const x = await writeXlsx(join(t.dir, 'r.xlsx'), [['org', 'year', 'stars', 'rated_on'], ['B1', 2025, 4, null]], { titleRow: '2025年度评星定级结果' });
     const n = writeNdjson(join(t.dir, 'c.ndjson'), [{ id: 'K1', org: 'B1', effective_on: '2026-03-01', stars: 2, channel: 'supervision', reason: '督查' }]);
-    await importFiles(t.db, [x, n], { now: NOW });
-    const res = await importRecords(t.db, 'ratings', [{ org: 'B1', year: 2025, stars: 5 }], 'api', { now: NOW });
+    await importFiles(storeFor(t.db), [x, n], { now: NOW });
+    const res = await importRecords(storeFor(t.db), 'ratings', [{ org: 'B1', year: 2025, stars: 5 }], 'api', { now: NOW });
     expect([res.updated, res.inserted]).toEqual([1, 0]);
     expect(ratingRows(t.db)).toEqual([{ org: 'B1', year: 2025, stars: 5, rated_on: null }]);
     expect(changeRows(t.db)).toMatchObject([{ change_id: 'K1', channel: 'supervision', stars: 2 }]);
@@ -64,7 +65,7 @@ describe('importing ratings and star changes', () => {
       ['B1', 2025, 3, ''], // same key, other star
       ['', 2025, 3, ''], // missing org
     ]);
-    const e = await rejected(importFiles(t.db, [f], { now: NOW }));
+    const e = await rejected(importFiles(storeFor(t.db), [f], { now: NOW }));
     expect(where(e.issues)).toEqual([
       { line: 3, key: 'org' },
       { line: 4, key: 'org' },
@@ -93,7 +94,7 @@ describe('importing ratings and star changes', () => {
       ['X1', 'B1', '2026-06-15', 2, 'inspection', ''], // same id, other content
       ['X5', 'B1', '', 2, 'inspection', ''], // missing date
     ]);
-    const e = await rejected(importFiles(t.db, [good, f], { now: NOW }));
+    const e = await rejected(importFiles(storeFor(t.db), [good, f], { now: NOW }));
     expect(where(e.issues)).toEqual([
       { line: 3, key: 'effective_on' },
       { line: 4, key: 'channel' },

@@ -5,6 +5,7 @@
  * notifier to a real SMTP server on loopback, once per (org, period, kind), also when the tick runs
  * again on another daemon, when the report run is repeated, and when two replicas run it at once.
  */
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/import/index.js';
@@ -61,7 +62,7 @@ describe('monthly reports from import to inbox', () => {
 
   it('emails each branch its report and the committee its summary exactly once', async () => {
     const files = ['orgs.csv', 'meetings.csv', 'assessments.csv', 'vetoes.csv'].map((f) => join(CITY, f));
-    const imported = await importFiles(tdb.db, files, { now: at('2026-11-01T10:00') });
+    const imported = await importFiles(storeFor(tdb.db), files, { now: at('2026-11-01T10:00') });
     expect(imported.map((r) => r.table).sort()).toEqual(['assessments', 'meetings', 'orgs', 'vetoes']);
 
     const tick = at('2026-11-02T09:00');
@@ -106,7 +107,7 @@ describe('monthly reports from import to inbox', () => {
   });
 
   it('sends each report once when two replicas run the same report period at the same time', async () => {
-    await importFiles(tdb.db, ['orgs.csv', 'meetings.csv'].map((f) => join(CITY, f)), { now: at('2026-11-01T10:00') });
+    await importFiles(storeFor(tdb.db), ['orgs.csv', 'meetings.csv'].map((f) => join(CITY, f)), { now: at('2026-11-01T10:00') });
     const tick = at('2026-11-02T09:00');
     const replicas = [tempDbHandle(tdb.path), tempDbHandle(tdb.path)];
     try {

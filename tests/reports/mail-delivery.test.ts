@@ -52,7 +52,7 @@ beforeEach(async () => {
   smtp.messages.length = 0;
   standin.reset();
   t = tempDb();
-  await importFiles(t.db, ['orgs.csv', 'meetings.csv'].map((f) => join(CITY, f)), { now: at('2026-11-01T10:00') });
+  await importFiles(storeFor(t.db), ['orgs.csv', 'meetings.csv'].map((f) => join(CITY, f)), { now: at('2026-11-01T10:00') });
 });
 afterEach(() => t.cleanup());
 

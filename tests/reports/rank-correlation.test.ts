@@ -3,6 +3,7 @@
  * of the demo and the bench) imported, one daily cycle run (rules → alerts), October's reports
  * built and stored — then across branches, the more items open, the lower the score.
  */
+import { storeFor } from '../../src/store/sqlite/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluationScope, reconcile } from '../../src/alerts/index.js';
 import { openAlertPeriods } from '../../src/store/sqlite/alerts.js';
@@ -35,8 +36,8 @@ describe('scores on a synthetic city', () => {
     const config = shippedConfig();
     const city = generateCity({ branches: 300, seed: 5, now: '2026-11-27', years: 2 });
     const now = parseTimestamp('2026-11-27T09:00')!;
-    importRecords(t.db, 'orgs', city.orgs as unknown as Record<string, unknown>[], 'synth:orgs', { now });
-    importRecords(t.db, 'meetings', city.meetings as unknown as Record<string, unknown>[], 'synth:meetings', { now });
+    await importRecords(storeFor(t.db), 'orgs', city.orgs as unknown as Record<string, unknown>[], 'synth:orgs', { now });
+    await importRecords(storeFor(t.db), 'meetings', city.meetings as unknown as Record<string, unknown>[], 'synth:meetings', { now });
     const also = openAlertPeriods(t.db);
     await forEachBranchFindings(storeFor(t.db), config, now, async (chunk) => {
       const f = chunk.flatMap((b) => b.findings);

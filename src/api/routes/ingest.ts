@@ -58,7 +58,7 @@ export function ingestRoutes(deps: ApiDeps): RouteSpec[] {
       const rows = rowsOf(request.body);
       await requireIngestScope(deps.store, request, table, rows);
       try {
-        const r = importRecords(deps.db, table, rows, `api:${request.tokenName ?? 'anonymous'}`, { now: deps.clock() });
+        const r = await importRecords(deps.store, table, rows, `api:${request.tokenName ?? 'anonymous'}`, { now: deps.clock() });
         countIngested(table, r);
         request.log.info({ table, token: request.tokenName, rows: r.rows, inserted: r.inserted, updated: r.updated }, 'records ingested');
         return { table: r.table, rows: r.rows, inserted: r.inserted, updated: r.updated, unchanged: r.unchanged, ignoredColumns: r.ignoredColumns };

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { closeDb, defaultDbPath, openDb } from '../../store/sqlite/db.js';
+import { openStore } from '../../store/open.js';
 import { formatIssue, ImportRejected, importFiles, type ImportProgress, type ImportResult } from '../../import/index.js';
 import { UserError } from '../errors.js';
 import { EXIT_LOCKED } from '../faults.js';
@@ -32,25 +32,25 @@ export function registerImport(program: Command): void {
         return;
       }
       if (files.length === 0) throw new UserError('请指定要导入的文件，或用 --template DIR 写出模板 / give the files to import, or --template DIR for blank templates', 1);
-      const dbPath = defaultDbPath();
-      const db = openDb(dbPath);
+      // ORGLIFE_DB: a SQLite file (created on first import) or a PostgreSQL URL.
+      const store = await openStore();
       const progress = process.stderr.isTTY ? new ProgressBar() : undefined;
       try {
-        const results = await importFiles(db, files, { onProgress: progress && ((p) => progress.update(p)) });
+        const results = await importFiles(store, files, { onProgress: progress && ((p) => progress.update(p)) });
         progress?.stop();
         process.stdout.write(results.map(summaryLine).join('\n') + '\n');
       } catch (e) {
         progress?.stop();
         if (e instanceof ImportRejected) throw new UserError(rejectionText(e), 1);
-        if ((e as { code?: string }).code === 'SQLITE_BUSY') {
+        if ((e as Error).name === 'StoreBusyError') {
           throw new UserError(
-            `数据库正被其他进程写入（可能另一个导入正在进行），未写入任何数据，请稍后重试 / the database is busy (another import running?); nothing was written, try again later: ${dbPath}`,
+            `数据库正被其他进程写入（可能另一个导入正在进行），未写入任何数据，请稍后重试 / the database is busy (another import running?); nothing was written, try again later: ${store.describe()}`,
             EXIT_LOCKED,
           );
         }
         throw e;
       } finally {
-        closeDb(db);
+        await store.close();
       }
     });
 }

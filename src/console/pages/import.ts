@@ -11,7 +11,6 @@ import { basename, join } from 'node:path';
 import { importFiles, ImportRejected, TABLES, tableByName } from '../../import/index.js';
 import { DOMAIN_NAMES_ZH, MEETING_TYPE_NAMES_ZH } from '../../domain/types.js';
 import { PageError, type PageContext } from '../context.js';
-import { closeDb, openDb } from '../../store/sqlite/db.js';
 
 /** Allowed values of the enumerated columns, as the docs page shows them. */
 const ALLOWED: Record<string, string> = {
@@ -71,17 +70,9 @@ export function importPages(app: FastifyInstance, ctx: PageContext): void {
         return p;
       });
       try {
-        // The import holds a write transaction across awaits: on its own connection, so requests
-        // served meanwhile neither see its rows nor join (and get rolled back with) its transaction.
-        // (Transitional: the importer runs on a SQLite handle until it is on the store port.)
-        if (ctx.store.kind !== 'sqlite') throw new PageError(501, '网页导入暂不支持 PostgreSQL 数据库，请使用命令 orglife import / upload is not available on PostgreSQL yet: use orglife import');
-        const own = openDb(ctx.store.describe(), { migrate: false });
-        let results;
-        try {
-          results = await importFiles(own, paths, { now: ctx.deps.clock() });
-        } finally {
-          closeDb(own);
-        }
+        // The store's import session has its own connection and transaction: requests served
+        // meanwhile neither see its rows nor join (and get rolled back with) it. Both stores.
+        const results = await importFiles(ctx.store, paths, { now: ctx.deps.clock() });
         await ctx.audit({ actor: s.user.username, action: 'import', target: files.map((f) => f.filename).join(', ').slice(0, 200), detail: { files: results.map((r) => ({ file: basename(r.source), table: r.table, rows: r.rows, inserted: r.inserted, updated: r.updated })) }, org: s.user.org });
         return ctx.page(request, reply, 'import', '导入', { tables, results: results.map((r) => ({ ...r, source: basename(r.source) })) });
       } catch (e) {
