@@ -128,7 +128,7 @@ export function fieldOf(c: ColumnSpec): string {
 export function earlierRow(row: { readonly source: string; readonly line: number | undefined }, source: string | undefined, at: number | undefined): { zh: string; en: string } {
   const unitZh = row.line !== undefined ? '行' : '项';
   const unitEn = row.line !== undefined ? 'line' : 'item';
-  if (source !== undefined && source !== row.source) {
+  if (source && source !== row.source) {
     return at !== undefined
       ? { zh: `在 ${source} 第 ${at} ${unitZh}`, en: `at ${source}:${at}` }
       : { zh: `在 ${source} 中`, en: `in ${source}` };

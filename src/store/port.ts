@@ -431,8 +431,8 @@ export interface ImportSession {
   campaignStates(): Promise<Map<number, string>>;
   /** The stored self step of each (year, org), in the order asked (undefined: no entry). */
   selfAssessments(keys: readonly { year: number; org: string }[]): Promise<(SelfAssessmentState | undefined)[]>;
-  /** A new file (or pushed batch) of `table` begins; `source` names it in conflicts found later. */
-  beginFile(table: ImportTable, source: string): Promise<void>;
+  /** A new file (or pushed batch) of `table` begins; `source` names it in conflicts found later (default: none). */
+  beginFile(table: ImportTable, source?: string): Promise<void>;
   /** Upsert a batch of rows of `table` (with their source lines, for duplicate reports); outcomes in order. */
   upsert<T extends ImportTable>(table: T, rows: readonly ImportRows[T][], lines: readonly number[], now: number): Promise<UpsertBatchResult>;
   /** The last file of `table` in the command has been written (rows a table keeps open are written now). */

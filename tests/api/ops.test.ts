@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { parseApiTokens } from '../../src/api/auth.js';
 import { openApiPath } from '../../src/api/openapi.js';
 import { storeFor } from '../../src/store/sqlite/index.js';
@@ -58,7 +57,6 @@ describe('/healthz and /readyz', () => {
       {
         store: storeFor(tmp.db),
         db: tmp.db,
-        store: storeFor(tmp.db),
         config: () => config,
         tokens: parseApiTokens(TOKENS_ENV),
         log: quietLog,

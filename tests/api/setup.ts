@@ -65,7 +65,6 @@ export async function startTestApi(opts: { empty?: boolean; config?: Config; rel
     {
       store: storeFor(tmp.db),
       db: tmp.db,
-      store: storeFor(tmp.db),
       config: () => config,
       tokens: parseApiTokens(TOKENS_ENV),
       log: quietLog,

@@ -1,5 +1,4 @@
 /** API tokens limited to an org subtree (`name:read@C01:secret`): 403 outside it, like the console. */
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseApiTokens } from '../../src/api/auth.js';
 import { storeFor } from '../../src/store/sqlite/index.js';
@@ -26,7 +25,6 @@ beforeAll(async () => {
     {
       store: storeFor(tmp.db),
       db: tmp.db,
-      store: storeFor(tmp.db),
       config: () => config,
       tokens: parseApiTokens(`town:admin@C01:${TOWN},county:admin:${ALL}`),
       log: quietLog,

@@ -18,7 +18,7 @@ export const NOW = Date.parse('2026-11-28T01:00:00Z');
 
 /** Rows of a query on the test's store, read outside the import (SQLite: the store's handle; PostgreSQL: a client of its own). */
 export async function query(t: TempStore, sql: string): Promise<Record<string, unknown>[]> {
-  if (t.store.kind === 'sqlite') return sqliteHandle(t.store).$client.prepare(sql).all() as Record<string, unknown>[];
+  if (t.store.kind === 'sqlite') return sqliteHandle(t.store)!.$client.prepare(sql).all() as Record<string, unknown>[];
   const c = new pg.Client({ connectionString: t.spec });
   await c.connect();
   try {

@@ -177,7 +177,7 @@ describe('an import inside a caller transaction (SQLite: the session becomes a s
   it('rolls back only its own savepoint when rejected, and joins the caller when accepted', async () => {
     const t = await tempStore({ kind: 'sqlite' });
     try {
-      const c = sqliteHandle(t.store).$client;
+      const c = sqliteHandle(t.store)!.$client;
       c.exec('BEGIN');
       c.prepare("INSERT INTO imports (file, sha256, \"table\", rows, inserted, updated, unchanged, imported_at) VALUES ('caller', '-', 'orgs', 0, 0, 0, 0, 1)").run();
       await rejected(importFiles(t.store, [fixture('orgs-unknown-domain.bad.csv')]));

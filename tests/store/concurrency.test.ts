@@ -39,7 +39,7 @@ describe('named operations under concurrency (several handles on one database)',
   beforeEach(async () => {
     t = await tempStore();
     const s = await t.store.imports.begin();
-    await s.beginFile('orgs', 'orgs.csv');
+    await s.beginFile('orgs');
     await s.upsert('orgs', [org('C1', { kind: 'committee', parent: null, domain: null }), ...Array.from({ length: 8 }, (_, i) => org(`B${i + 1}`))], Array.from({ length: 9 }, (_, i) => i + 2), NOW);
     await s.commit();
     handles = [t.store, ...(await Promise.all(Array.from({ length: 3 }, () => openStore(t.spec))))];

@@ -23,12 +23,12 @@ function org(code: string, over: Partial<Org> = {}): Org {
 
 async function seed(store: Store): Promise<void> {
   const s = await store.imports.begin();
-  await s.beginFile('orgs', 'orgs.csv');
+  await s.beginFile('orgs');
   const rows = [org('C1', { kind: 'committee', parent: null, domain: null }), org('B1'), org('B2', { secretaryPhone: '13800000002' })];
   const r = await s.upsert('orgs', rows, [2, 3, 4], NOW);
   expect(r.outcomes).toEqual(['inserted', 'inserted', 'inserted']);
   const refs = await s.orgRefs();
-  await s.beginFile('meetings', 'meetings.csv');
+  await s.beginFile('meetings');
   await s.upsert('meetings', [{ meeting: { id: 'm1', org: 'B1', type: 'committee', heldAt: NOW - 86_400_000, expected: 10, attended: 9, minutes: true, lecturerRole: null, topic: null }, orgId: refs.get('B1')!.id }], [2], NOW);
   await s.record({ file: 'seed', sha256: 'x', table: 'orgs', rows: 3, inserted: 3, updated: 0, unchanged: 0, importedAt: NOW });
   await s.commit();
@@ -61,7 +61,7 @@ describe('store port', () => {
 
   it('an import session rolled back writes nothing; duplicates in one file are conflicts', async () => {
     const s = await t.store.imports.begin();
-    await s.beginFile('orgs', 'orgs.csv');
+    await s.beginFile('orgs');
     const r = await s.upsert('orgs', [org('B3'), org('B3', { name: '别的名字' })], [2, 3], NOW);
     expect(r.outcomes).toEqual(['inserted', 'conflict']);
     expect(r.conflictLines[1]).toBe(2);

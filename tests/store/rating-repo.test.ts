@@ -10,7 +10,7 @@ describe('rating repository', () => {
   beforeEach(async () => {
     t = await tempStore();
     const s = await t.store.imports.begin();
-    await s.beginFile('orgs', 'orgs.csv');
+    await s.beginFile('orgs');
     const base = { members: 10, groups: 0, secretaryPhone: null, secretaryEmail: null, clerk: null, clerkPhone: null, clerkEmail: null, electedOn: null, termYears: null, establishedOn: '2000-01-01' };
     await s.upsert(
       'orgs',

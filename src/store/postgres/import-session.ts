@@ -342,7 +342,7 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
         const by = new Map(res.map(([y, o, stars, scores]) => [`${y}${SEP}${o}`, { stars, scores: scores ? (JSON.parse(scores) as Record<string, number>) : null }]));
         return keys.map((k) => by.get(`${k.year}${SEP}${k.org}`));
       }),
-    beginFile: (table: ImportTable, source: string) =>
+    beginFile: (table: ImportTable, source = '') =>
       guard(async () => {
         fileOf.set(table, sources.length);
         sources.push(source);

@@ -152,7 +152,7 @@ export function beginImport(main: Db, path: string): ImportSession {
         return e ? { stars: e.selfStars, scores: e.selfScores } : undefined;
       });
     },
-    async beginFile(table: ImportTable, source: string): Promise<void> {
+    async beginFile(table: ImportTable, source = ''): Promise<void> {
       if (isKeyed(table)) upserterOf(table).beginFile(source);
       else if (table === 'attendance') await merger.beginFile();
     },
