@@ -2,7 +2,6 @@
  * A town with a roster and sign-ins, end to end: import → check → daemon --once, the secretary's
  * mail received by the SMTP test server with the absent members in one item, the SMS a pointer.
  */
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { importFiles } from '../../src/import/index.js';

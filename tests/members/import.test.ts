@@ -2,7 +2,6 @@
  * Importing the roster, sign-ins and the optional meeting columns: every format, Chinese or English
  * headers and values, keyed upsert, bad rows with file:line, all or nothing; then check on them.
  */
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { importFiles, importRecords } from '../../src/import/index.js';

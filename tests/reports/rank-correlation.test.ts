@@ -3,7 +3,6 @@
  * of the demo and the bench) imported, one daily cycle run (rules → alerts), October's reports
  * built and stored — then across branches, the more items open, the lower the score.
  */
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluationScope, reconcile } from '../../src/alerts/index.js';
 import { openAlertPeriods } from '../../src/store/sqlite/alerts.js';
