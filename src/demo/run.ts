@@ -24,7 +24,6 @@ import { importRecords } from '../import/index.js';
 import { runOnce, type OnceReport } from '../jobs/once.js';
 import { reportPeriodAt } from '../reports/generate.js';
 import { closeDb, openDb } from '../store/sqlite/db.js';
-import { storeFor } from '../store/sqlite/index.js';
 import { generateCity } from '../synth/index.js';
 import { startMailCapture, startSmsCapture } from './capture.js';
 import { assertRedis, demoPrefix, removePrefix } from './redis.js';

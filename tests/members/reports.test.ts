@@ -13,7 +13,6 @@ import { parsePeriod } from '../../src/domain/calendar.js';
 import { config } from '../rules/build.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { NOW, writeCsv } from '../import/helpers.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
 
 let t: TempDb;
 beforeEach(() => {

@@ -16,7 +16,6 @@ import { reportMailState } from '../../src/store/sqlite/report-mails.js';
 import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
 import { runReportTick } from '../../src/reports/generate.js';
 import { closeDb, openDb } from '../../src/store/sqlite/db.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 import { SHARED_REDIS_URL, cleanupPrefix, uniquePrefix } from '../helpers/redis.js';
