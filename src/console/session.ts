@@ -40,6 +40,8 @@ export function cookieOpts(o: CookieOptions, maxAgeSec?: number) {
 export async function startSession(store: Store, reply: FastifyReply, user: UserRow, o: CookieOptions, now: number): Promise<SignedIn> {
   const id = randomToken();
   const s = { idHash: sha256(id), userId: user.id, csrf: randomToken(24), createdAt: now, lastSeenAt: now, expiresAt: now + o.sessionMs };
+  // Sessions that ran out are forgotten here, at the next sign-in (nothing else reads them).
+  await store.accounts.pruneSessions(now);
   await store.accounts.startSession(s);
   void reply.setCookie(SESSION_COOKIE, id, cookieOpts(o, Math.floor(o.sessionMs / 1000)));
   return { user, idHash: s.idHash, csrf: s.csrf };

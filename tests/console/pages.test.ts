@@ -120,6 +120,14 @@ describe('forms', () => {
 });
 
 describe('sign-in', () => {
+  it('forgets expired sessions at the next sign-in', async () => {
+    const u = (await t.store.accounts.userByName('town1'))!;
+    await t.store.accounts.startSession({ idHash: 'expired-session', userId: u.id, csrf: 'x', createdAt: NOW - 10_000, lastSeenAt: NOW - 10_000, expiresAt: NOW - 1 });
+    expect(await t.store.accounts.session('expired-session')).toBeDefined();
+    await signIn(t.app, 'town1');
+    expect(await t.store.accounts.session('expired-session')).toBeUndefined();
+  });
+
   it('locks an account after five wrong passwords, even against the right one', async () => {
     const form = await t.app.inject({ method: 'GET', url: '/console/login' });
     const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
