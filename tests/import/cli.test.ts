@@ -1,17 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
 import { rejectionText } from '../../src/cli/commands/import.js';
 import { ImportRejected } from '../../src/import/index.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
+import { query } from './helpers.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/orglife.js');
 const run = promisify(execFile);
 
-/** Run `node bin/orglife.js import …` against its own database file; never throws on a non-zero exit. */
+/** Run `node bin/orglife.js import …` with ORGLIFE_DB = the test's store (a SQLite file or a PostgreSQL URL); never throws on a non-zero exit. */
 async function orglifeImport(dbPath: string, files: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, 'import', ...files], {
@@ -26,22 +25,15 @@ async function orglifeImport(dbPath: string, files: string[]): Promise<{ code: n
 }
 
 describe('orglife import (the real CLI)', () => {
-  let dir: string;
+  let t: TempStore;
   let dbPath: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'orglife-import-cli-'));
-    dbPath = join(dir, 'orglife.db');
+  beforeEach(async () => {
+    t = await tempStore();
+    dbPath = t.spec;
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => t.cleanup());
 
-  const count = (table: string) => {
-    const db = new Database(dbPath, { readonly: true });
-    try {
-      return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  };
+  const count = async (table: string) => Number((await query(t, `SELECT count(*) AS n FROM ${table}`))[0]!.n);
 
   it('imports files, prints one Chinese summary line per file and exits 0; a second run changes nothing', async () => {
     const first = await orglifeImport(dbPath, ['meetings.csv', 'orgs.csv']);
@@ -50,7 +42,7 @@ describe('orglife import (the real CLI)', () => {
     expect(first.stderr).toBe(''); // no progress bar without a TTY
     const second = await orglifeImport(dbPath, ['orgs.csv', 'meetings.csv']);
     expect(second.stdout).toBe('orgs.csv：组织 5 行，新增 0，更新 0，未变 5\nmeetings.csv：会议记录 5 行，新增 0，更新 0，未变 5\n');
-    expect(count('meetings')).toBe(5);
+    expect(await count('meetings')).toBe(5);
   });
 
   it('rejects a bad file with exit code 1, lists every problem in Chinese and English, and writes nothing', async () => {
@@ -64,8 +56,8 @@ describe('orglife import (the real CLI)', () => {
       expect.stringMatching(/^ {2}meetings-unparseable-held-at\.bad\.csv:2 列「召开时间」\(held_at\): 时间「2026-02-30 14:30」无效.* \/ invalid timestamp/),
       expect.stringMatching(/^ {2}meetings-unparseable-held-at\.bad\.csv:3 列「召开时间」\(held_at\): 时间「下周二」无效/),
     ]);
-    expect(count('orgs')).toBe(0);
-    expect(count('imports')).toBe(0);
+    expect(await count('orgs')).toBe(0);
+    expect(await count('imports')).toBe(0);
   });
 
   it('caps the printed list at 200 and says how many more problems there are', () => {
