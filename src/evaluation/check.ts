@@ -88,6 +88,11 @@ export interface EvalContext {
   memberRules: boolean;
   /** From when meeting details are loaded for the single-meeting checks; null = none enabled. */
   detailsFrom: number | null;
+  /**
+   * Whether only meetings with sign-ins or minutes elements need their details: true unless a domain
+   * enables meeting-too-short or evidence-missing (which judge meetings without either).
+   */
+  detailsInformative: boolean;
 }
 
 /** The context of one check run as of `now`. */
@@ -97,7 +102,8 @@ export function evalContext(config: Config, now: number, alsoEvaluate?: Readonly
   const memberRules = all.some((r) => MEMBER_RULE_IDS.some((id) => r[id].enabled));
   const checks = all.some((r) => MEETING_CHECK_RULE_IDS.some((id) => r[id].enabled));
   const detailsFrom = checks ? meetingCheckWindow(now).at(-1)!.start : null;
-  return { now, rules, window: loadWindow(all, now), alsoEvaluate, memberRules, detailsFrom };
+  const detailsInformative = !all.some((r) => r['meeting-too-short'].enabled || r['evidence-missing'].enabled);
+  return { now, rules, window: loadWindow(all, now), alsoEvaluate, memberRules, detailsFrom, detailsInformative };
 }
 
 /**
@@ -110,7 +116,7 @@ export async function evaluateChunk(store: Store, ids: readonly number[], ctx: E
     store.facts.branchesByIds(ids),
     store.facts.windowMeetings(ids, ctx.window, ctx.now),
     ctx.memberRules ? store.members.rosters(ids) : undefined,
-    ctx.detailsFrom !== null ? store.members.meetingDetails(ids, ctx.detailsFrom, ctx.now) : undefined,
+    ctx.detailsFrom !== null ? store.members.meetingDetails(ids, ctx.detailsFrom, ctx.now, { informative: ctx.detailsInformative }) : undefined,
   ]);
   const [first, older, olderDetails] = await Promise.all([
     rosters?.size ? store.members.firstTrackedAt([...rosters.keys()], ctx.now) : undefined,
@@ -248,7 +254,7 @@ async function olderMeetingDetails(store: Store, branches: readonly BranchRow[],
     else byStart.set(earliest, [b.id]);
   }
   const out = new Map<number, MeetingDetail[]>();
-  const reads = await Promise.all([...byStart].map(([from, ids]) => store.members.meetingDetails(ids, from, ctx.detailsFrom! - 1)));
+  const reads = await Promise.all([...byStart].map(([from, ids]) => store.members.meetingDetails(ids, from, ctx.detailsFrom! - 1, { informative: ctx.detailsInformative })));
   for (const read of reads) for (const [org, list] of read) out.set(org, list);
   return out;
 }

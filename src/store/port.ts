@@ -519,8 +519,12 @@ export interface MembersRepo {
   rosters(orgIds: readonly number[]): Promise<Map<number, RosterMember[]>>;
   /** Per branch (org id), the time of its first tracked meeting held at or before `until`; absent = none. */
   firstTrackedAt(orgIds: readonly number[], until: number): Promise<Map<number, number>>;
-  /** Meetings of the branches held in [from, until] with their minutes elements and present sign-ins, by org id. */
-  meetingDetails(orgIds: readonly number[], from: number, until: number): Promise<Map<number, MeetingDetail[]>>;
+  /**
+   * Meetings of the branches held in [from, until] with their minutes elements and present sign-ins, by org id.
+   * `informative`: only meetings with sign-ins or at least one minutes element recorded (all that
+   * attendance-mismatch and minutes-incomplete can flag; most meetings of a city without such data are skipped).
+   */
+  meetingDetails(orgIds: readonly number[], from: number, until: number, opts?: { informative?: boolean }): Promise<Map<number, MeetingDetail[]>>;
   /** Roster sizes as of `at` ('YYYY-MM-DD': joined by then, not left by then), by org code. */
   rosterCounts(at: string): Promise<Map<string, number>>;
   /** Tracked meetings of the branches held in [from, until), oldest first, with their decoded sign-ins, by org id. */

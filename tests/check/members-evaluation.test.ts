@@ -77,6 +77,15 @@ describe('the evaluation with rosters and sign-ins', () => {
     ]);
   });
 
+  it('still reads meetings without sign-ins or minutes elements when a domain enables a check that judges them', async () => {
+    const config = shippedConfig();
+    config.domains.organ = { ...config.domains.organ, rules: { ...config.domains.organ?.rules, 'evidence-missing': { enabled: true } } };
+    const found = await runCheck(t.store, config, now);
+    // B2's November committee meeting has neither: without video or photos it is flagged now.
+    expect(found.filter((f) => f.rule === 'evidence-missing' && f.org === 'B2').map((f) => `${f.period} ${f.meeting}`)).toEqual(['2026-11 B2-11']);
+    expect(brief(found)).toEqual(brief(await runCheck(t.store, shippedConfig(), now)));
+  });
+
   it('gives the same findings on helper threads', async () => {
     const serial = await runCheck(t.store, shippedConfig(), now);
     const parallel: Finding[] = [];

@@ -103,6 +103,11 @@ describe('members repository', () => {
     const recordIds = await t.store.facts.recordIdsOf(d.map((x) => x.id));
     expect(d.map((x) => recordIds.get(x.id))).toEqual(['m-sep', 'm-oct', 'm-nov']);
     expect(details.get(ids.get('B2')!)!.map((x) => x.present)).toEqual([null]);
+    // `informative`: only meetings with sign-ins or a minutes element (m-sep has both, m-oct sign-ins).
+    const informative = await t.store.members.meetingDetails([b1, ids.get('B2')!], SEP, NOW, { informative: true });
+    expect([...informative.keys()]).toEqual([b1]);
+    expect(informative.get(b1)!.map((x) => x.heldAt).sort()).toEqual([SEP, OCT]);
+    expect(informative.get(b1)!.find((x) => x.heldAt === SEP)).toEqual(d[0]);
     // Both ends are inclusive; an empty range reads nothing.
     expect((await t.store.members.meetingDetails([b1], OCT, OCT)).get(b1)!.map((x) => x.heldAt)).toEqual([OCT]);
     expect(await t.store.members.meetingDetails([b1], NOW, SEP)).toEqual(new Map());

@@ -138,7 +138,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
     members: {
       rosters: (ids) => rostersOf(p, ids),
       firstTrackedAt: (ids, until) => firstTrackedAt(p, ids, until),
-      meetingDetails: (ids, from, until) => meetingDetails(p, ids, from, until),
+      meetingDetails: (ids, from, until, opts) => meetingDetails(p, ids, from, until, opts),
       rosterCounts: (at) => rosterCounts(p, at),
       trackedMeetings: (ids, from, until) => trackedMeetings(p, ids, from, until),
       trackedIn: (ids, from, until) => trackedIn(p, ids, from, until),

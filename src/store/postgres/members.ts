@@ -56,8 +56,11 @@ export async function firstTrackedAt(q: Q, orgIds: readonly number[], until: num
   return out;
 }
 
+/** Only meetings with sign-ins or a minutes element recorded (what the default meeting checks can flag). */
+const INFORMATIVE = ` AND (a.meeting_id IS NOT NULL OR m.place IS NOT NULL OR m.chair IS NOT NULL OR m.recorder IS NOT NULL OR m.agenda IS NOT NULL OR m.resolutions IS NOT NULL)`;
+
 /** Meetings of the branches held in [from, until] with minutes elements and present sign-ins, by org id. */
-export async function meetingDetails(q: Q, orgIds: readonly number[], from: number, until: number): Promise<Map<number, MeetingDetail[]>> {
+export async function meetingDetails(q: Q, orgIds: readonly number[], from: number, until: number, opts: { informative?: boolean } = {}): Promise<Map<number, MeetingDetail[]>> {
   const out = new Map<number, MeetingDetail[]>();
   if (!orgIds.length || from > until) return out;
   const [lo, hi] = bounds(orgIds);
@@ -69,7 +72,7 @@ export async function meetingDetails(q: Q, orgIds: readonly number[], from: numb
         m.duration_minutes, m.video, m.photos, a.present
        FROM meetings m JOIN unnest($2::text[]) AS w(type) ON m.type = w.type
        LEFT JOIN attendance a ON a.meeting_id = m.id
-      WHERE m.org_id BETWEEN $3 AND $4 AND m.org_id = ANY($1::int[]) AND m.held_at >= $5 AND m.held_at <= $6`,
+      WHERE m.org_id BETWEEN $3 AND $4 AND m.org_id = ANY($1::int[]) AND m.held_at >= $5 AND m.held_at <= $6${opts.informative ? INFORMATIVE : ''}`,
     [orgIds, MEETING_TYPES, lo, hi, from, until],
   );
   for (const x of r) {

@@ -156,7 +156,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
     members: {
       rosters: async (ids) => rostersOf(db, ids),
       firstTrackedAt: async (ids, until) => firstTrackedAt(db, ids, until),
-      meetingDetails: async (ids, from, until) => meetingDetails(db, ids, from, until),
+      meetingDetails: async (ids, from, until, opts) => meetingDetails(db, ids, from, until, opts),
       rosterCounts: async (at) => rosterCounts(db, at),
       trackedMeetings: async (ids, from, until) => trackedMeetings(db, ids, from, until),
       trackedIn: async (ids, from, until) => trackedIn(db, ids, from, until),

@@ -78,11 +78,14 @@ export function firstTrackedAt(db: Db, orgIds: readonly number[], until: number)
   return out;
 }
 
+/** Only meetings with sign-ins or a minutes element recorded (what the default meeting checks can flag). */
+const INFORMATIVE = ` AND (a.meeting_id IS NOT NULL OR m.place IS NOT NULL OR m.chair IS NOT NULL OR m.recorder IS NOT NULL OR m.agenda IS NOT NULL OR m.resolutions IS NOT NULL)`;
+
 /**
  * Meetings of the given branches held in [from, until], with their minutes elements and sign-in
  * counts, grouped by org id. One seek per (branch, type) on the covering index, as windowMeetings.
  */
-export function meetingDetails(db: Db, orgIds: readonly number[], from: number, until: number): Map<number, MeetingDetail[]> {
+export function meetingDetails(db: Db, orgIds: readonly number[], from: number, until: number, opts: { informative?: boolean } = {}): Map<number, MeetingDetail[]> {
   const out = new Map<number, MeetingDetail[]>();
   if (!orgIds.length || from > until) return out;
   const values = MEETING_TYPES.map((t) => `('${t}')`).join(', ');
@@ -91,7 +94,7 @@ export function meetingDetails(db: Db, orgIds: readonly number[], from: number, 
       m.place IS NOT NULL, m.chair IS NOT NULL, m.recorder IS NOT NULL, m.agenda IS NOT NULL, m.resolutions IS NOT NULL,
       m.duration_minutes, m.video, m.photos, a.present
     FROM json_each(?) j CROSS JOIN w CROSS JOIN meetings m LEFT JOIN attendance a ON a.meeting_id = m.id
-    WHERE m.org_id = j.value AND m.type = w.type AND m.held_at >= ? AND m.held_at <= ?`;
+    WHERE m.org_id = j.value AND m.type = w.type AND m.held_at >= ? AND m.held_at <= ?${opts.informative ? INFORMATIVE : ''}`;
   for (const r of stmt(db, sql).raw().all(JSON.stringify(orgIds), from, until) as unknown[][]) {
     const org = r[0] as number;
     let list = out.get(org);
