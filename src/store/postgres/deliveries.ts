@@ -4,15 +4,13 @@
  * and attempt/sent/failed writes, fallbacks, and the figures of `orglife stats`. Lists go to the
  * server as one array parameter (unnest / = ANY), never one query per row.
  */
-import type { DigestItem, DigestModel } from '../../alerts/digest-model.js';
-import type { Contacts, DigestItemRow, OrgContacts } from '../../alerts/plan.js';
+import type { DigestItem, DigestItemRow, OrgContacts, PlannedSend } from '../../domain/digest.js';
 import type { Level } from '../../domain/types.js';
-import type { ChannelName, LogicalChannel } from '../../notifiers/types.js';
+import type { ChannelName } from '../../domain/channels.js';
 import type {
   AttemptInput,
   ClaimRow,
   DeliveryListRow,
-  DeliveryRecord,
   DeliverySource,
   DeliveryStatus,
   DigestPlan,
@@ -22,7 +20,6 @@ import type {
   PlanWriteResult,
 } from '../sqlite/deliveries.js';
 import { emptyPeriodStats } from '../rows/period-stats.js';
-import type { PlannedSend } from '../../alerts/plan.js';
 import { changes, one, rows, type Q } from './q.js';
 
 export async function unplannedOutbox(q: Q): Promise<OutboxEntry[]> {
@@ -138,29 +135,6 @@ export async function writePlan(
     );
   }
   return out;
-}
-
-export async function deliveryRecord(q: Q, id: number): Promise<DeliveryRecord | undefined> {
-  const r = await one<Record<string, unknown> & { contacts: string; route: string; model: string; eventIds: number[] }>(
-    q,
-    `SELECT d.id, d.dedup_key AS "dedupKey", d.digest_id AS "digestId", d.channel, d.logical, d.recipient, d.status,
-            d.not_before AS "notBefore", d.send_day AS "sendDay", d.attempts, d.claimed_until AS "claimedUntil",
-            d.claimed_by AS "claimedBy", d.sent_at AS "sentAt", d.provider_message_id AS "providerMessageId",
-            d.last_error AS "lastError", d.fallback_of AS "fallbackOf",
-            g.recipient_key AS "recipientKey", g.contacts, g.route, g.model, g.level,
-            ARRAY(SELECT event_id FROM alert_digest_items WHERE digest_id = g.id ORDER BY event_id) AS "eventIds"
-       FROM deliveries d JOIN alert_digests g ON g.id = d.digest_id
-      WHERE d.id = $1`,
-    [id],
-  );
-  if (!r) return undefined;
-  return {
-    ...(r as unknown as DeliveryRecord),
-    contacts: JSON.parse(r.contacts) as Contacts,
-    route: JSON.parse(r.route) as LogicalChannel[],
-    model: JSON.parse(r.model) as DigestModel,
-    eventIds: r.eventIds,
-  };
 }
 
 export async function pendingDeliveries(q: Q, opts: { dueBy?: number } = {}): Promise<PendingDeliveryRow[]> {

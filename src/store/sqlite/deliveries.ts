@@ -7,9 +7,9 @@
  * All synchronous; lists go to SQLite as one JSON parameter (json_each), never one query per row.
  */
 import type { Db } from './db.js';
-import { emptyPeriodStats, zeroLevels } from '../rows/period-stats.js';
+import { emptyPeriodStats } from '../rows/period-stats.js';
 import { prepared } from './alerts.js';
-import type { DigestItem, DigestModel, Contacts, DigestItemRow, OrgContacts, PlannedSend } from '../../domain/digest.js';
+import type { DigestItem, Contacts, DigestItemRow, OrgContacts, PlannedSend } from '../../domain/digest.js';
 import type { Level } from '../../domain/types.js';
 import type { ChannelName, LogicalChannel } from '../../domain/channels.js';
 import type { DeliveryStatus, DigestPlan, OutboxEntry, PeriodStats, PlanWriteResult } from '../types/deliveries.js';
@@ -140,56 +140,6 @@ export function writePlan(
   return out;
 }
 
-/** An alert delivery with its digest, as the worker and fallbacks need it. */
-export interface DeliveryRecord {
-  id: number;
-  dedupKey: string;
-  digestId: number;
-  channel: ChannelName;
-  logical: LogicalChannel;
-  recipient: string;
-  status: DeliveryStatus;
-  notBefore: number;
-  sendDay: string;
-  attempts: number;
-  claimedUntil: number | null;
-  claimedBy: string | null;
-  sentAt: number | null;
-  providerMessageId: string | null;
-  lastError: string | null;
-  fallbackOf: number | null;
-  recipientKey: string;
-  contacts: Contacts;
-  route: LogicalChannel[];
-  model: DigestModel;
-  level: Level;
-  /** Event ids the digest carries, ascending. */
-  eventIds: number[];
-}
-
-/** One alert delivery with its digest, or undefined (no such delivery, or a report delivery). */
-export function deliveryRecord(db: Db, id: number): DeliveryRecord | undefined {
-  const r = prepared(
-    db,
-    `SELECT d.id, d.dedup_key AS dedupKey, d.digest_id AS digestId, d.channel, d.logical, d.recipient, d.status,
-              d.not_before AS notBefore, d.send_day AS sendDay, d.attempts, d.claimed_until AS claimedUntil,
-              d.claimed_by AS claimedBy, d.sent_at AS sentAt, d.provider_message_id AS providerMessageId,
-              d.last_error AS lastError, d.fallback_of AS fallbackOf,
-              g.recipient_key AS recipientKey, g.contacts, g.route, g.model, g.level,
-              (SELECT json_group_array(event_id) FROM (SELECT event_id FROM alert_digest_items WHERE digest_id = g.id ORDER BY event_id)) AS eventIds
-         FROM deliveries d JOIN alert_digests g ON g.id = d.digest_id
-        WHERE d.id = ?`,
-  ).get(id) as (Record<string, unknown> & { contacts: string; route: string; model: string; eventIds: string }) | undefined;
-  if (!r) return undefined;
-  return {
-    ...(r as unknown as DeliveryRecord),
-    contacts: JSON.parse(r.contacts) as Contacts,
-    route: JSON.parse(r.route) as LogicalChannel[],
-    model: JSON.parse(r.model) as DigestModel,
-    eventIds: JSON.parse(r.eventIds) as number[],
-  };
-}
-
 /** A delivery that should be queued: id, channel and earliest send time. */
 export interface PendingDeliveryRow {
   id: number;
@@ -202,11 +152,6 @@ export function pendingDeliveries(db: Db, opts: { dueBy?: number } = {}): Pendin
   const due = opts.dueBy !== undefined ? ' AND not_before <= @dueBy' : '';
   return prepared(db, `SELECT id, channel, not_before AS notBefore FROM deliveries WHERE status = 'pending'${due} ORDER BY not_before, id`)
     .all(opts.dueBy !== undefined ? { dueBy: opts.dueBy } : {}) as PendingDeliveryRow[];
-}
-
-/** Deliveries to send now: pending and not_before ≤ now. */
-export function deliveriesDue(db: Db, now: number): PendingDeliveryRow[] {
-  return pendingDeliveries(db, { dueBy: now });
 }
 
 /** Outcome of a claim at the store level. */
@@ -352,11 +297,8 @@ export function digestItemsOf(db: Db, digestId: number): DigestItemRow[] {
     .all(digestId) as DigestItemRow[];
 }
 
-/** A row of the delivery log: an alert delivery (digestId) or a report delivery (reportId). */
-export type DeliveryListRow = Omit<DeliveryRecord, 'contacts' | 'route' | 'model' | 'eventIds' | 'level' | 'recipientKey' | 'digestId'> & {
-  digestId: number | null;
-  reportId: number | null;
-};
+export type { DeliveryListRow } from '../types/deliveries.js';
+import type { DeliveryListRow } from '../types/deliveries.js';
 
 /** Every delivery (tests, tools), oldest first. */
 export function listDeliveries(db: Db): DeliveryListRow[] {

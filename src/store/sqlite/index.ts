@@ -9,7 +9,7 @@ import { addExemption, endExemption, getExemption, listExemptions } from './exem
 import { warningSpans } from './grades.js';
 import type { Store, StoreWorkerSpec } from '../port.js';
 import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, loadOpenAlerts, openAlertPeriods, orgKindOf } from './alerts.js';
-import { warningsDeliveredAt } from '../alert-history.js';
+import { warningsDeliveredAt } from './alerts.js';
 import { amendTx, reconcileTx } from './alert-ops.js';
 import { closeDb, migrateDb, openDb, type Db, type OpenOptions } from './db.js';
 import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn, unplannedByCommittee } from './deliveries.js';
