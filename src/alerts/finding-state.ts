@@ -8,9 +8,10 @@ import type { Finding, Level } from '../domain/types.js';
 import { LEVEL_NAMES_ZH } from '../domain/types.js';
 import { escalationDate, type LifecyclePolicy } from './lifecycle.js';
 import { isHistory } from './go-live.js';
+import { exemptionNoteZh, type Exemption } from '../domain/exemptions.js';
 import type { AlertRow } from './types.js';
 
-export const FINDING_STATES = ['new', 'open', 'escalated', 'acknowledged', 'history'] as const;
+export const FINDING_STATES = ['new', 'open', 'escalated', 'acknowledged', 'history', 'exempted'] as const;
 export type FindingStateName = (typeof FINDING_STATES)[number];
 export const FINDING_STATE_NAMES_ZH: Record<FindingStateName, string> = {
   new: '新发现',
@@ -18,6 +19,7 @@ export const FINDING_STATE_NAMES_ZH: Record<FindingStateName, string> = {
   escalated: '已督办',
   acknowledged: '限期整改',
   history: '上线前',
+  exempted: '已豁免',
 };
 
 /** A finding's standing in the alert store. */
@@ -49,8 +51,12 @@ export function findingState(
   warnedAt: number | null,
   policy: Pick<LifecyclePolicy, 'escalationCount' | 'calendar'>,
   startFrom: number | null,
+  exemption: Exemption | null = null,
 ): FindingState {
   const base = { escalatesOn: null, ackBy: null, alertId: alert?.id ?? null };
+  if (exemption) {
+    return { ...base, state: 'exempted', level: f.level, label: FINDING_STATE_NAMES_ZH.exempted, note: `${exemptionNoteZh(exemption)}，不发送提醒` };
+  }
   if (!alert && isHistory(f, startFrom)) {
     return { ...base, state: 'history', level: f.level, label: FINDING_STATE_NAMES_ZH.history, note: '上线前的历史问题，仅供查看，不发送提醒' };
   }

@@ -70,7 +70,7 @@ export function openLevel(a: Pick<AlertRow, 'level'>, f: Finding, policy: Lifecy
 }
 
 /** Why an alert without a finding this run may be resolved; null = its period was not evaluated. */
-export type ScopeVerdict = 'evaluated' | 'rule-disabled' | 'period-changed' | null;
+export type ScopeVerdict = 'evaluated' | 'rule-disabled' | 'period-changed' | 'exempted' | null;
 
 /** One decided change: the columns to write, the event recording it, whether to notify. */
 export interface Change {
@@ -220,7 +220,9 @@ export function decideWithFinding(
 export function decideWithoutFinding(a: AlertRow, verdict: ScopeVerdict, now: number): Change {
   if (a.state === 'resolved' || verdict === null) return NONE;
   const reason =
-    verdict === 'rule-disabled'
+    verdict === 'exempted'
+      ? 'exempted'
+      : verdict === 'rule-disabled'
       ? 'rule-disabled'
       : verdict === 'period-changed'
         ? 'period-changed'

@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { Finding } from '../domain/types.js';
 import { findingState, type FindingState } from '../alerts/finding-state.js';
 import { goLive } from '../alerts/go-live.js';
+import { splitExempt, type ExemptionIndex } from '../alerts/exemptions.js';
 import { lifecyclePolicy } from '../alerts/reconcile.js';
 import { alertKey } from '../alerts/types.js';
 import { findingSubject } from '../domain/types.js';
@@ -19,18 +20,24 @@ export type ShownFinding = Finding & { shown?: FindingState };
 export type StatesConfig = Pick<Config, 'alerts' | 'calendar'>;
 
 /** Attach each finding's state (in place) for the findings of the given orgs. */
-export async function annotateFindings(store: Store, config: StatesConfig, findings: readonly ShownFinding[]): Promise<void> {
+export async function annotateFindings(
+  store: Store,
+  config: StatesConfig,
+  findings: readonly ShownFinding[],
+  exemptions: { index: ExemptionIndex | null; now: number } = { index: null, now: 0 },
+): Promise<void> {
   if (!findings.length) return;
   const policy = lifecyclePolicy(config);
   const startFrom = goLive(config);
   const orgs = [...new Set(findings.map((f) => f.org))];
   const standing = await store.alerts.standingOf(orgs);
   const alerts = new Map(standing.alerts.map((a) => [alertKey(a.org, a.rule, a.period, a.subject), a]));
+  const exempt = new Map(splitExempt(exemptions.index, findings, exemptions.now).exempt.map((x) => [x.finding, x.exemption]));
   for (const f of findings) {
     const alert = alerts.get(alertKey(f.org, f.rule, f.period, findingSubject(f)));
     // The delivered-warning time counts only for an open warning (its escalation clock).
     const warnedAt = alert && alert.state === 'open' && alert.level === 'warning' ? (standing.warnedAt.get(alert.id) ?? null) : null;
-    const shown = findingState(f, alert, warnedAt, policy, startFrom);
+    const shown = findingState(f, alert, warnedAt, policy, startFrom, exempt.get(f) ?? null);
     f.shown = shown;
     f.level = shown.level;
   }

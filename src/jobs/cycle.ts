@@ -8,6 +8,7 @@
 import { evaluationScope, planDeliveries, reconcile, type ReconcileResult } from '../alerts/index.js';
 import { BacklogCounter } from '../alerts/backlog.js';
 import { planBacklogSummary } from '../alerts/planner.js';
+import { exemptScope, loadExemptions, splitExempt } from '../alerts/exemptions.js';
 import { forEachBranchFindingsParallel, type BranchFindings } from '../evaluation/index.js';
 import type { TickContext } from './kinds.js';
 
@@ -21,15 +22,24 @@ export async function evaluateTick(ctx: TickContext): Promise<Record<string, unk
   const also = await ctx.store.alerts.openPeriods();
   const totals: Counts = { opened: 0, raised: 0, lowered: 0, repeated: 0, reopened: 0, resolved: 0, unchanged: 0, outbox: 0, history: 0 };
   const backlog = new BacklogCounter(config);
+  // Exemptions (豁免): exempt findings open nothing and send nothing; their open alerts resolve as 已豁免.
+  const exemptions = await loadExemptions(ctx.store);
+  let exempted = 0;
   const onChunk = async (chunk: BranchFindings[]) => {
-    for (const b of chunk) backlog.add(b.branch, b.findings);
-    const scope = evaluationScope(
-      chunk.map((b) => b.branch),
-      config,
-      now,
-      also,
+    const { standing, exempt } = splitExempt(exemptions, chunk.flatMap((b) => b.findings), now);
+    exempted += exempt.length;
+    const standingOf = new Set(standing);
+    for (const b of chunk) backlog.add(b.branch, b.findings.filter((f) => standingOf.has(f)));
+    const scope = exemptScope(
+      evaluationScope(
+        chunk.map((b) => b.branch),
+        config,
+        now,
+        also,
+      ),
+      exempt,
     );
-    const r = await reconcile(ctx.store, chunk.flatMap((b) => b.findings), scope, config, now);
+    const r = await reconcile(ctx.store, standing, scope, config, now);
     for (const k of Object.keys(totals) as (keyof Counts)[]) totals[k] += r[k];
   };
   // Helper threads open the store from ctx.store.workerSpec() (none for an in-memory database: this thread alone).
@@ -42,6 +52,7 @@ export async function evaluateTick(ctx: TickContext): Promise<Record<string, unk
     backlog: { history: backlog.findings, deliveries: backlogMail },
     branches: stats.branches,
     findings: stats.findings,
+    exempted,
     alerts: totals,
     plan,
     ms: { evaluate: Math.round(evaluatedMs), plan: Math.round(performance.now() - t0 - evaluatedMs) },

@@ -18,7 +18,8 @@ import {
   type BranchFindings,
   type CheckStats,
 } from '../../evaluation/index.js';
-import { annotateFindings } from '../../evaluation/alert-states.js';
+import { annotateFindings, type ShownFinding } from '../../evaluation/alert-states.js';
+import { loadExemptions } from '../../alerts/exemptions.js';
 import { checkHeading, findingJsonLines, renderCommittee, summaryLine, type BranchReportLines } from '../../evaluation/format.js';
 import { UserError } from '../errors.js';
 import { EXIT_FINDINGS, type Parsed } from './check.js';
@@ -70,15 +71,16 @@ async function printJson(store: Store, config: Config, p: Parsed, org?: string):
   const committees = committeeNames(store);
   // Counted after annotation: a finding the lifecycle escalated counts as 督办 (for --fail-on too).
   const stats = emptyStats();
+  const exemptions = { index: await loadExemptions(store), now: p.now };
   await forEachBranchFindingsParallel(
     store,
     config,
     p.now,
     async (chunk) => {
       // Each finding's standing in the alert store (told, escalated, acknowledged, history).
-      await annotateFindings(store, config, chunk.flatMap((b) => b.findings));
+      await annotateFindings(store, config, chunk.flatMap((b) => b.findings), exemptions);
       await committees.load(chunk.filter((b) => b.findings.length).map((b) => b.branch.parent));
-      addToStats(stats, chunk);
+      addToStats(stats, notExempt(chunk));
       let text = '';
       for (const { branch, findings } of chunk) text += findingJsonLines(findings, branch, committees.nameOf(branch.parent));
       // One write per chunk: a write per line is the slowest part of printing a big city.
@@ -107,12 +109,13 @@ async function printTable(store: Store, config: Config, now: number, org?: strin
   const nameOf = committees.nameOf;
   const stats = emptyStats();
   const shown = emptyStats().findings;
+  const exemptions = { index: await loadExemptions(store), now };
   process.stdout.write(checkHeading(now));
   for (const code of [...byCommittee.keys()].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) {
     const lagging: BranchReportLines[] = [];
     await evaluateIds(store, byCommittee.get(code)!, ctx, async (chunk: BranchFindings[]) => {
-      await annotateFindings(store, config, chunk.flatMap((b) => b.findings));
-      addToStats(stats, chunk);
+      await annotateFindings(store, config, chunk.flatMap((b) => b.findings), exemptions);
+      addToStats(stats, notExempt(chunk));
       for (const { branch, findings } of chunk) {
         if (findings.length) lagging.push({ code: branch.code, name: branch.name, committee: code, committeeName: nameOf(code), findings });
       }
@@ -122,4 +125,9 @@ async function printTable(store: Store, config: Config, now: number, org?: strin
   if (stats.branchesWithFindings) process.stdout.write('\n');
   process.stdout.write(summaryLine(stats.branchesWithFindings, stats.branches, stats.findings) + '\n');
   return stats;
+}
+
+/** The chunk without its exempt findings (they are shown as 已豁免 but count for nothing, --fail-on included). */
+function notExempt(chunk: BranchFindings[]): BranchFindings[] {
+  return chunk.map((b) => ({ ...b, findings: b.findings.filter((f) => (f as ShownFinding).shown?.state !== 'exempted') }));
 }
