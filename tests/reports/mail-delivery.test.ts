@@ -21,12 +21,12 @@ import { runOnce } from '../../src/jobs/once.js';
 import { NotifierError } from '../../src/notifiers/errors.js';
 import { createNotifiers, type Notifiers } from '../../src/notifiers/registry.js';
 import { runReportTick } from '../../src/reports/generate.js';
+import pg from 'pg';
 import { closeDb, MIGRATIONS_DIR, openDb } from '../../src/store/sqlite/db.js';
-import { deliveryStats, listDeliveries } from '../../src/store/sqlite/deliveries.js';
+import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
 import { reportMailState, unplannedReports } from '../../src/store/sqlite/report-mails.js';
 import { shippedConfig } from '../helpers/config.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { startHttpStandin, type HttpStandin } from '../helpers/http-standin.js';
 import { SHARED_REDIS_URL, cleanupPrefix, uniquePrefix } from '../helpers/redis.js';
 import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
@@ -37,7 +37,7 @@ const MAILED = ['b1@example.com', 'b1clerk@example.com', 'b2@example.com', 't1@e
 
 let smtp: SmtpStandin;
 let standin: HttpStandin;
-let t: TempDb;
+let t: TempStore;
 beforeAll(async () => {
   smtp = await startSmtpServer({ rejectRecipient: (a) => (a === 'b2@example.com' && rejectB2 ? { code: 550, message: 'No such user' } : null) });
   standin = await startHttpStandin();
@@ -51,19 +51,29 @@ beforeEach(async () => {
   rejectB2 = false;
   smtp.messages.length = 0;
   standin.reset();
-  t = tempDb();
-  await importFiles(storeFor(t.db), ['orgs.csv', 'meetings.csv'].map((f) => join(CITY, f)), { now: at('2026-11-01T10:00') });
+  t = await tempStore();
+  await importFiles(t.store, ['orgs.csv', 'meetings.csv'].map((f) => join(CITY, f)), { now: at('2026-11-01T10:00') });
 });
-afterEach(() => t.cleanup());
+afterEach(async () => t.cleanup());
 
-interface AttemptRow {
-  delivery_id: number;
-  attempt: number;
-  channel: string;
-  recipient: string;
-  started_at: number;
-  provider_message_id: string | null;
-  error: string | null;
+/** Raw SQL on the test's database, whichever store it is (a test that removes a row the port never deletes). */
+async function rawSql(text: string, params: unknown[]): Promise<void> {
+  if (t.store.kind === 'postgres') {
+    const c = new pg.Client({ connectionString: t.spec });
+    await c.connect();
+    try {
+      await c.query(text.replace(/\?/g, () => '$1'), params);
+    } finally {
+      await c.end();
+    }
+  } else {
+    const db = new Database(t.spec);
+    try {
+      db.prepare(text).run(...params);
+    } finally {
+      db.close();
+    }
+  }
 }
 
 describe('report mail through daemon --once', () => {
@@ -78,7 +88,7 @@ describe('report mail through daemon --once', () => {
     runOnce({
       config: shippedConfig(),
       env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url }),
-      dbPath: t.path,
+      db: t.spec,
       at: at(iso),
       kind: 'report_quarterly',
       log: quietLog,
@@ -90,7 +100,7 @@ describe('report mail through daemon --once', () => {
     const held = await once('2026-10-02T09:00');
     expect(held.stats).toMatchObject({ period: '2026-Q3', generated: true, planned: 5, deliveries: 4, skipped: 2 });
     expect(held).toMatchObject({ sent: 0, held: 4, heldUntil: at('2026-10-08T08:00') });
-    expect(listDeliveries(t.db).map((d) => [d.recipient, d.status, d.notBefore])).toEqual(MAILED.map((r) => [r, 'pending', at('2026-10-08T08:00')]));
+    expect((await t.store.deliveries.list()).map((d) => [d.recipient, d.status, d.notBefore])).toEqual(MAILED.map((r) => [r, 'pending', at('2026-10-08T08:00')]));
     expect(smtp.messages).toHaveLength(0);
 
     // The next run (same report period) plans nothing new and sends what is now due.
@@ -100,25 +110,25 @@ describe('report mail through daemon --once', () => {
     expect(smtp.messages.map((m) => m.envelope.to[0]).sort()).toEqual(MAILED);
     expect(smtp.messages.find((m) => m.envelope.to[0] === 'b2@example.com')!.subject).toContain('二村党支部 2026年第三季度');
 
-    const ds = listDeliveries(t.db);
-    const attempts = t.db.$client.prepare('SELECT * FROM delivery_attempts ORDER BY delivery_id').all() as AttemptRow[];
-    expect(attempts.map((a) => [a.delivery_id, a.attempt, a.channel, a.recipient, a.error])).toEqual(ds.map((d) => [d.id, 1, 'email', d.recipient, null]));
-    for (const a of attempts) {
-      expect(a.provider_message_id).toMatch(/@/);
-      expect(a.started_at).toBeGreaterThanOrEqual(at('2026-10-08T08:00'));
+    const ds = await t.store.deliveries.list();
+    const attempts = await t.store.console.attemptsOf(ds.map((d) => d.id));
+    expect(attempts.map((a) => [a.deliveryId, a.attempt, a.channel, a.error])).toEqual(ds.map((d) => [d.id, 1, 'email', null]));
+    for (const a of attempts) expect(a.startedAt).toBeGreaterThanOrEqual(at('2026-10-08T08:00'));
+    for (const d of ds) {
+      expect(d.providerMessageId).toMatch(/@/);
+      expect(d.sentAt).toBeGreaterThanOrEqual(at('2026-10-08T08:00'));
     }
-    for (const d of ds) expect(d.sentAt).toBeGreaterThanOrEqual(at('2026-10-08T08:00'));
-    expect(reportMailState(t.db, 'B1', '2026-Q3', 'branch')).toMatchObject({ status: 'sent', sentTo: ['b1@example.com', 'b1clerk@example.com'] });
+    expect(await t.store.reports.mailState('B1', '2026-Q3', 'branch')).toMatchObject({ status: 'sent', sentTo: ['b1@example.com', 'b1clerk@example.com'] });
     // B3's secretary has a phone but no email (routing.report is email only); CITY has no contacts at all.
-    expect(reportMailState(t.db, 'B3', '2026-Q3', 'branch')).toMatchObject({ status: 'skipped', note: expect.stringContaining('no usable channel') });
-    expect(reportMailState(t.db, 'CITY', '2026-Q3', 'committee')).toMatchObject({ status: 'skipped', note: expect.stringContaining('no address') });
+    expect(await t.store.reports.mailState('B3', '2026-Q3', 'branch')).toMatchObject({ status: 'skipped', note: expect.stringContaining('no usable channel') });
+    expect(await t.store.reports.mailState('CITY', '2026-Q3', 'committee')).toMatchObject({ status: 'skipped', note: expect.stringContaining('no address') });
   });
 });
 
 /** What the delivery worker does with one delivery (claim → send → record), at `now`. */
 async function work(notifiers: Notifiers, config: Config, id: number, now: number): Promise<string> {
   const outbox = deliveryOutbox(config);
-  const claim = await outbox.claim(storeFor(t.db), id, 'test-worker', now, 60_000);
+  const claim = await outbox.claim(t.store, id, 'test-worker', now, 60_000);
   if (claim.outcome !== 'send') return claim.outcome === 'done' ? claim.status : claim.outcome;
   const d = claim.delivery;
   const attempt = (over: Partial<WorkerAttempt>): WorkerAttempt => ({
@@ -127,11 +137,11 @@ async function work(notifiers: Notifiers, config: Config, id: number, now: numbe
   });
   try {
     const r = await notifiers.get(d.channel)!.send(d.message);
-    await outbox.markSent(storeFor(t.db), attempt({ providerMessageId: r.providerMessageId }), now);
+    await outbox.markSent(t.store, attempt({ providerMessageId: r.providerMessageId }), now);
     return 'sent';
   } catch (e) {
     if (!(e instanceof NotifierError)) throw e;
-    const next = await outbox.giveUp(storeFor(t.db), attempt({ error: e.message, errorCode: e.code ?? null, permanent: e.permanent }), now);
+    const next = await outbox.giveUp(t.store, attempt({ error: e.message, errorCode: e.code ?? null, permanent: e.permanent }), now);
     return next ? `fallback:${next.id}` : 'gave-up';
   }
 }
@@ -153,18 +163,18 @@ describe('the delivery worker on report deliveries', () => {
   it('falls back from a rejected report email to an SMS pointer along routing.report, created once', async () => {
     const config = setup(['email', 'sms']);
     rejectB2 = true;
-    await runReportTick({ store: storeFor(t.db), config, available: notifiers.enabled, log: quietLog }, 'month', tick);
-    const b2 = listDeliveries(t.db).find((d) => d.recipient === 'b2@example.com')!;
+    await runReportTick({ store: t.store, config, available: notifiers.enabled, log: quietLog }, 'month', tick);
+    const b2 = (await t.store.deliveries.list()).find((d) => d.recipient === 'b2@example.com')!;
     const result = await work(notifiers, config, b2.id, tick);
     expect(result).toMatch(/^fallback:\d+$/);
     const fallbackId = Number(result.split(':')[1]);
     // Asked again (a crash before the worker enqueued it): the same fallback, not a second one.
-    expect(await deliveryOutbox(config).giveUp(storeFor(t.db), { deliveryId: b2.id, channel: 'email', recipient: 'b2@example.com', startedAt: tick, durationMs: 1, providerMessageId: null, error: 'again', errorCode: '550', permanent: true }, tick)).toMatchObject({ id: fallbackId });
+    expect(await deliveryOutbox(config).giveUp(t.store, { deliveryId: b2.id, channel: 'email', recipient: 'b2@example.com', startedAt: tick, durationMs: 1, providerMessageId: null, error: 'again', errorCode: '550', permanent: true }, tick)).toMatchObject({ id: fallbackId });
     expect(await work(notifiers, config, fallbackId, tick)).toBe('sent');
     const [sms] = standin.requestsTo('http_sms');
     expect(sms!.json).toMatchObject({ phone: '13800004444', template: 'report', params: { period: '2026年10月', grade: expect.any(String) } });
     expect(sms!.json.text).toContain('详见邮件');
-    expect(listDeliveries(t.db).filter((d) => d.reportId === b2.reportId).map((d) => [d.channel, d.status, d.fallbackOf])).toEqual([
+    expect((await t.store.deliveries.list()).filter((d) => d.reportId === b2.reportId).map((d) => [d.channel, d.status, d.fallbackOf])).toEqual([
       ['email', 'failed', null],
       ['http_sms', 'sent', b2.id],
     ]);
@@ -174,8 +184,8 @@ describe('the delivery worker on report deliveries', () => {
 
   it('sends an SMS pointer and the full report by email when routing.report starts with SMS', async () => {
     const config = setup(['sms', 'email']);
-    await runReportTick({ store: storeFor(t.db), config, available: notifiers.enabled, log: quietLog }, 'month', tick);
-    expect(listDeliveries(t.db).map((d) => `${d.channel}:${d.recipient}`)).toEqual([
+    await runReportTick({ store: t.store, config, available: notifiers.enabled, log: quietLog }, 'month', tick);
+    expect((await t.store.deliveries.list()).map((d) => `${d.channel}:${d.recipient}`)).toEqual([
       'http_sms:13800002222', 'email:b1@example.com', 'http_sms:13800003333', 'email:b1clerk@example.com',
       'http_sms:13800004444', 'email:b2@example.com', 'http_sms:13800005555', 'http_sms:13800001111', 'email:t1@example.com',
     ]);
@@ -183,18 +193,18 @@ describe('the delivery worker on report deliveries', () => {
 
   it('cancels a report delivery whose stored report was deleted instead of sending it', async () => {
     const config = setup(['email']);
-    await runReportTick({ store: storeFor(t.db), config, available: notifiers.enabled, log: quietLog }, 'month', tick);
-    const [first] = listDeliveries(t.db);
-    t.db.$client.prepare('DELETE FROM reports WHERE id = ?').run(first!.reportId);
+    await runReportTick({ store: t.store, config, available: notifiers.enabled, log: quietLog }, 'month', tick);
+    const [first] = await t.store.deliveries.list();
+    await rawSql('DELETE FROM reports WHERE id = ?', [first!.reportId]);
     expect(await work(notifiers, config, first!.id, tick)).toBe('cancelled');
     expect(smtp.messages).toHaveLength(0);
   });
 
   it('counts report mails apart from warnings in the statistics', async () => {
     const config = setup(['email']);
-    await runReportTick({ store: storeFor(t.db), config, available: notifiers.enabled, log: quietLog }, 'month', tick);
-    for (const d of listDeliveries(t.db)) await work(notifiers, config, d.id, tick);
-    const [nov] = deliveryStats(t.db);
+    await runReportTick({ store: t.store, config, available: notifiers.enabled, log: quietLog }, 'month', tick);
+    for (const d of await t.store.deliveries.list()) await work(notifiers, config, d.id, tick);
+    const [nov] = await t.store.deliveries.stats();
     expect(nov).toMatchObject({ period: '2026-11', messages: 0, items: 0, committees: [], reports: { messages: 4, branch: 3, committee: 1, byChannel: { email: 4 } } });
     expect(statsText([nov!])).toContain('体检报告（另计）：共发送 4 条（支部报告 3，党委汇总 1；电子邮件 4）');
   });
