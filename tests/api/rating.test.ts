@@ -1,20 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { auth, startTestApi, type TestApi } from './setup.js';
+import { parseApiTokens } from '../../src/api/auth.js';
+import { pingClient, readinessProbes } from '../../src/api/probes.js';
+import { buildApi } from '../../src/api/server.js';
+import { SHARED_REDIS_URL } from '../helpers/redis.js';
+import type { FastifyInstance } from 'fastify';
+import { shippedConfig } from '../helpers/config.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
+import { seedOrgs, seedRatings } from '../rating/seed.js';
+import { auth, NOW, quietLog, startTestApi, TOKENS_ENV, type TestApi } from './setup.js';
 
 // NOW is Friday 27 Nov 2026, 09:00 Beijing time.
-let t: TestApi;
-beforeAll(async () => {
-  t = await startTestApi();
-});
-afterAll(async () => {
-  await t.close();
-});
 
-const post = (url: string, payload: unknown, scope: 'ingest' | 'read' | 'admin' = 'admin') => t.app.inject({ method: 'POST', url, payload: payload as object, headers: auth(scope) });
-const get = (url: string, scope: 'ingest' | 'read' | 'admin' = 'read') => t.app.inject({ method: 'GET', url, headers: auth(scope) });
+// The ingest routes still write through the SQLite handle (src/api/routes/ingest.ts): that case runs on SQLite.
+describe('the star-rating ingest API (SQLite)', () => {
+  let t: TestApi;
+  beforeAll(async () => {
+    t = await startTestApi();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+  const post = (url: string, payload: unknown, scope: 'ingest' | 'read' | 'admin' = 'admin') => t.app.inject({ method: 'POST', url, payload: payload as object, headers: auth(scope) });
 
-describe('the star-rating API', () => {
   it('ingests ratings and star changes (ingest scope), all or nothing', async () => {
     const bad = await post('/api/v1/ratings', [{ org: 'B001', year: 2025, stars: 5 }, { org: 'B001', year: 2025, stars: 9 }], 'ingest');
     expect(bad.statusCode).toBe(422);
@@ -24,6 +32,48 @@ describe('the star-rating API', () => {
     expect(change.json()).toMatchObject({ table: 'star_changes', inserted: 1 });
     expect((await post('/api/v1/ratings', { org: 'B001', year: 2025, stars: 5 }, 'read')).statusCode).toBe(403);
   });
+
+});
+
+/** The API over the store tempStore() gives (SQLite or PostgreSQL): the rating routes read and write only through the port. */
+describe('the star-rating API', () => {
+  let t: TempStore;
+  let app: FastifyInstance;
+  let redis: ReturnType<typeof pingClient>;
+  beforeEach(async () => {
+    t = await tempStore();
+    await seedOrgs(t, [
+      ['C01', '城关镇党委', 'committee', null],
+      ['B001', '东街村党支部', 'branch', 'C01', 'rural', { members: 30, secretary: '王书记', secretaryEmail: 'wang@example.org', establishedOn: '2010-01-01' }],
+      ['B002', '西街社区党支部', 'branch', 'C01', 'community', { secretary: '李书记', secretaryEmail: 'li@example.org', establishedOn: '2010-01-01' }],
+    ]);
+    await seedRatings(t, [{ org: 'B001', year: 2025, stars: 5, ratedOn: null }, { org: 'B002', year: 2025, stars: 4, ratedOn: null }]);
+    await t.store.rating.saveStarChange({ id: 'X1', org: 'B001', effectiveOn: '2026-06-15', stars: 3, channel: 'inspection', reason: '巡察发现问题', evidence: null }, NOW);
+    const config = shippedConfig();
+    const store = t.store;
+    redis = pingClient(SHARED_REDIS_URL);
+    app = await buildApi(
+      {
+        store,
+        get db(): never {
+          throw new Error('the rating routes must not read the SQLite handle');
+        },
+        config: () => config,
+        tokens: parseApiTokens(TOKENS_ENV),
+        log: quietLog,
+        clock: () => NOW,
+        readiness: readinessProbes({ store: () => store, redis, workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: NOW, now: () => NOW }),
+      },
+      { bodyLimitBytes: config.http.body_limit_bytes, rateLimitPerMinute: config.http.rate_limit_per_minute },
+    );
+  });
+  afterEach(async () => {
+    await app.close();
+    await redis.close();
+    await t.cleanup();
+  });
+  const post = (url: string, payload: unknown, scope: 'ingest' | 'read' | 'admin' = 'admin') => app.inject({ method: 'POST', url, payload: payload as object, headers: auth(scope) });
+  const get = (url: string, scope: 'ingest' | 'read' | 'admin' = 'read') => app.inject({ method: 'GET', url, headers: auth(scope) });
 
   it('serves subsidies as JSON and the payment roll as XLSX, and a branch’s star history', async () => {
     const res = await get('/api/v1/rating/2026/subsidies');
