@@ -13,6 +13,7 @@ import type { FrequencyRuleConfig, RulesConfig } from '../config/rules-schema.js
 import type { Config } from '../config/schema.js';
 import { rulesFor } from '../config/load.js';
 import { evaluateTerm } from '../rules/term.js';
+import { exemptionFor, type Exemption } from '../domain/exemptions.js';
 import { countsFor, evaluateBranch, FREQUENCY_MEETING_TYPE, hasQuorum, requiredCount, addYearsToDate, type EvalRequest } from '../rules/index.js';
 import type {
   AlertFact,
@@ -37,6 +38,8 @@ export interface BranchRaw {
   vetoes: VetoFact[];
   /** Roster and sign-ins of the period, when the branch has a roster. */
   members?: MemberRaw;
+  /** Exemptions (豁免) of the branch or an org above it, with the chain they are matched on. */
+  exemptions?: { list: Exemption[]; chain: string[] };
 }
 
 const KIND_ORDER: Record<PeriodKind, number> = { month: 0, quarter: 1, year: 2 };
@@ -132,9 +135,19 @@ export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: numb
   const from = meetingsFrom(p);
   const judged = raw.meetings.filter((m) => m.heldAt >= from && m.heldAt < p.end).sort((a, b) => a.heldAt - b.heldAt);
   const meetings = judged.filter((m) => m.heldAt >= p.start);
-  const findings = headline
+  const all = headline
     ? evaluateTerm(rules['term-expiry'], org, asOf)
     : evaluateBranch(org, judged, rules, asOf, requests).filter((f) => f.rule === 'term-expiry' || wanted.has(`${f.rule}|${f.period}`));
+  // Exempt lapses (豁免) are listed apart and neither count as problems nor lower the score.
+  const ex = raw.exemptions;
+  const exemptionOf = (rule: string, dueAt: number) => (ex && ex.list.length ? exemptionFor({ orgs: ex.chain, rule, dueAt }, ex.list, now) : null);
+  const findings: Finding[] = [];
+  const exempted: { finding: Finding; exemption: Exemption }[] = [];
+  for (const f of all) {
+    const e = exemptionOf(f.rule, f.dueAt);
+    if (e) exempted.push({ finding: f, exemption: e });
+    else findings.push(f);
+  }
 
   const byType = new Map<MeetingType, MeetingInfo[]>();
   for (const m of judged) {
@@ -149,6 +162,7 @@ export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: numb
     const ofType = byType.get(type) ?? [];
     for (const s of subs) {
       if (establishedAt !== null && establishedAt > s.start) continue;
+      if (exemptionOf(id, s.end)) continue; // not required while exempt
       const own = ofType.filter((m) => m.heldAt >= s.start && m.heldAt < s.end);
       let counted = 0;
       let metBy: MeetingInfo | undefined;
@@ -198,6 +212,7 @@ export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: numb
     overdueItems: raw.items.filter((i) => i.status === 'open' && i.dueAt <= now),
     existedWholePeriod: establishedAt === null || establishedAt <= p.start,
     ...(memberPart && !headline ? { memberSection: memberPart } : {}),
+    ...(exempted.length ? { exempted } : {}),
   };
 }
 

@@ -3,11 +3,12 @@
  * the previous period, problems, suggestions, deadline and trend. A pure function of the branch
  * facts, their history, the config and "now".
  */
-import { periodNameZh, previousPeriod, type Period } from '../domain/calendar.js';
+import { parsePeriod, periodNameZh, previousPeriod, type Period } from '../domain/calendar.js';
 import { DOMAIN_NAMES_ZH } from '../domain/types.js';
 import type { Config } from '../config/schema.js';
 import { categoryScores, deductionsOf, gradeOf, totalScore } from './compute-score.js';
-import { problemsOf, rectificationDeadline } from './compute-problems.js';
+import { problemsOf, problemTitle, rectificationDeadline } from './compute-problems.js';
+import { exemptionNoteZh } from '../domain/exemptions.js';
 import { rankWithin } from './compute-rank.js';
 import { round } from './compute-facts.js';
 import type { BranchFacts, BranchReport, HistoryPoint } from './types.js';
@@ -114,10 +115,21 @@ export function computeBranchReports(
       categories,
       stats: f.stats,
       problems: problemsOf(f, config, now),
+      ...(f.exempted ? { exempted: exemptedOf(f.exempted) } : {}),
       rectification: deadline,
       trend: trendLabels.map((label) => ({ period: label, score: label === p.label ? score : (trendScores.get(label) ?? null) })),
       notes,
       ...(f.memberSection ? { members: f.memberSection } : {}),
     } satisfies BranchReport;
   });
+}
+
+/** The exempt lapses of a report, as people read them. */
+function exemptedOf(list: NonNullable<BranchFacts['exempted']>): NonNullable<BranchReport['exempted']> {
+  return list.map(({ finding, exemption }) => ({
+    rule: finding.rule,
+    title: problemTitle(finding.rule),
+    when: finding.rule === 'term-expiry' ? `任期届满日 ${finding.period}` : (parsePeriod(finding.period) ? periodNameZh(parsePeriod(finding.period)!) : finding.period),
+    note: exemptionNoteZh(exemption),
+  }));
 }

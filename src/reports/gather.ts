@@ -4,6 +4,7 @@
  * and one each their rosters and sign-ins (store.members); assessments, vetoes, rectification
  * items, alerts and earlier reports are one query each for the whole city.
  */
+import { ancestry } from '../domain/exemptions.js';
 import { attachColourSections, colourFacts } from './colour-sections.js';
 import { parseDate, periodOf, previousPeriod, type Period } from '../domain/calendar.js';
 import type { Config } from '../config/schema.js';
@@ -127,12 +128,21 @@ async function forEachFactsChunk(
   const names = new Map(orgs.map((o) => [o.code, o.name]));
   const branches = reportBranches(orgs, p);
   const labels = relatedLabels(p);
-  const [assessments, vetoes, items, alerts] = await Promise.all([
+  const [assessments, vetoes, items, alerts, exemptions] = await Promise.all([
     store.reports.assessments(labels),
     store.reports.vetoes(labels),
     store.reports.rectificationFacts(p.start, p.end),
     store.reports.alertFacts(p.start),
+    store.exemptions.list({ all: true }),
   ]);
+  const parents = new Map(orgs.map((o) => [o.code, o.parent]));
+  /** The exemptions above or at a branch, with its chain (none: the common case, nothing to match). */
+  const exemptionsOf = (code: string) => {
+    if (!exemptions.length) return undefined;
+    const chain = ancestry(code, (c) => parents.get(c));
+    const list = exemptions.filter((e) => chain.includes(e.org));
+    return list.length ? { list, chain } : undefined;
+  };
   const from = meetingsFrom(p);
   for (let i = 0; i < branches.length; i += chunk) {
     const part = branches.slice(i, i + chunk);
@@ -153,6 +163,7 @@ async function forEachFactsChunk(
             assessments: assessments.get(b.code) ?? [],
             vetoes: vetoes.get(b.code) ?? [],
             ...(roster ? { members: roster } : {}),
+            ...(exemptionsOf(b.code) ? { exemptions: exemptionsOf(b.code)! } : {}),
           },
           p,
           config,

@@ -3,6 +3,7 @@
  * the computation gives the renderers (reports). Everything is plain JSON (no Map, no Date), so a
  * stored report reads back exactly as it was computed.
  */
+import type { Exemption } from '../domain/exemptions.js';
 import type { Period, PeriodKind } from '../domain/calendar.js';
 import type { Domain, Finding, FrequencyRuleId, Level, MeetingType } from '../domain/types.js';
 import type { CategoryId, ProblemRuleId } from './config.js';
@@ -68,6 +69,8 @@ export interface BranchFacts {
   existedWholePeriod: boolean;
   /** The 党员管理 section (names) when the branch has a roster. */
   memberSection?: MemberSection;
+  /** Lapses an exemption (豁免) covers: shown apart, not problems, not scored. */
+  exempted?: { finding: Finding; exemption: Exemption }[];
 }
 
 /** One indicator's score. `score` null = no data. */
@@ -141,6 +144,8 @@ export interface BranchReport {
   rating?: BranchRatingSection;
   /** 党员管理 from roster and sign-ins (member names: the branch's own report only); absent without a roster. */
   members?: MemberSection;
+  /** Lapses an exemption (豁免) covers, with its reason: not counted as problems, not scored. */
+  exempted?: { rule: string; title: string; when: string; note: string }[];
   /** Colour grade (红黄绿) of the period's last month; absent in reports stored before grades existed. */
   colour?: ColourSection;
 }

@@ -177,6 +177,7 @@ export function renderBranchHtml(r: BranchReport): string {
     orgLife(r) +
     (r.members ? membersHtml(r.members, h2, table) : '') +
     problems(r) +
+    (r.exempted?.length ? `<section>${h2('已豁免事项（不计入问题和得分）')}${table(['事项', '时间', '豁免'], r.exempted.map((x) => [e(x.title), e(x.when), e(x.note)]))}</section>` : '') +
     rectification(r) +
     (r.rating ? branchRatingHtml(r.rating) : '') +
     notes;

@@ -64,6 +64,10 @@ export function renderBranchMarkdown(r: BranchReport): string {
     for (const x of p.evidence) out.push(`   - 依据：${m(x)}`);
     out.push(`   - 整改建议：${m(p.suggestion)}`);
   });
+  if (r.exempted?.length) {
+    out.push('', '## 已豁免事项（不计入问题和得分）', '');
+    for (const x of r.exempted) out.push(`- ${m(x.title)}（${m(x.when)}）：${m(x.note)}`);
+  }
   if (r.problems.length) {
     out.push('', '## 限期整改', '', `请对照以上问题认真整改，于 **${r.rectification.deadline}** 前完成，并将整改情况报上级党组织。`);
   }
