@@ -2,56 +2,48 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { CONFIG_DIR } from '../helpers/config.js';
-import { closeDb, type Db } from '../../src/store/sqlite/db.js';
 import { acknowledge, explicitScope, planDeliveries, reconcile } from '../../src/alerts/index.js';
-import { listAlerts, openAlertPeriods } from '../../src/store/sqlite/alerts.js';
 import { parseTimestamp } from '../../src/domain/calendar.js';
 import { runCheck } from '../../src/evaluation/index.js';
-import { markSent } from '../../src/store/sqlite/deliveries.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
+import type { Store } from '../../src/store/port.js';
 import { shippedConfig } from '../helpers/config.js';
+import { sendAllPending } from '../alerts/fixtures.js';
 import { insertMeetings, meeting, NOW, orglife, seedCity, type RunResult } from './seed.js';
 
 /**
  * The alert history check reads: warnings of 4 November delivered that morning (so by NOW they are
  * escalated after 7 working days), then B2A1's group-monthly acknowledged with a plan.
  */
-// TODO: reconcile/acknowledge/planDeliveries take a Store now; the raw SQL below (contacts, markSent)
-// still keeps this file on SQLite (tempDb).
-async function alertHistory(db: Db): Promise<void> {
-  db.$client.exec(`UPDATE orgs SET secretary = '书记', secretary_email = lower(code) || '@example.cn' WHERE kind = 'branch'`);
+async function alertHistory(store: Store): Promise<void> {
   const config = shippedConfig();
   const cycle = async (iso: string) => {
     const now = parseTimestamp(iso)!;
-    const findings = await runCheck(storeFor(db), config, now, { alsoEvaluate: openAlertPeriods(db) });
-    await reconcile(storeFor(db), findings, explicitScope(findings), config, now);
-    await planDeliveries(storeFor(db), config, ['email'], now);
+    const findings = await runCheck(store, config, now, { alsoEvaluate: await store.alerts.openPeriods() });
+    await reconcile(store, findings, explicitScope(findings), config, now);
+    await planDeliveries(store, config, ['email'], now);
   };
   await cycle('2026-11-04T08:30');
-  for (const { id } of db.$client.prepare(`SELECT id FROM deliveries WHERE status = 'pending'`).all() as { id: number }[]) {
-    markSent(db, id, null, parseTimestamp('2026-11-04T09:00')!);
-  }
+  expect(await sendAllPending(store, parseTimestamp('2026-11-04T09:00')!)).toBeGreaterThan(0);
   await cycle(NOW);
-  const group = listAlerts(db, { org: 'B2A1' }).find((a) => a.rule === 'group-monthly')!;
-  await acknowledge(storeFor(db), { id: group.id }, { plan: '12月10日前各党小组补开党小组会', by: '2026-12-10', who: '书记' }, parseTimestamp(NOW)!);
+  const group = (await store.alerts.list({ org: 'B2A1' })).find((a) => a.rule === 'group-monthly')!;
+  await acknowledge(store, { id: group.id }, { plan: '12月10日前各党小组补开党小组会', by: '2026-12-10', who: '书记' }, parseTimestamp(NOW)!);
 }
 
-let t: TempDb;
+let t: TempStore;
 let configDir: string;
 const runs: Record<string, RunResult> = {};
 
 /** All read-only runs at once: each is a child process that takes a moment to start. */
 beforeAll(async () => {
-  t = tempDb();
-  await seedCity(storeFor(t.db));
-  await alertHistory(t.db);
-  closeDb(t.db);
+  t = await tempStore();
+  await seedCity(t.store, { contacts: true });
+  await alertHistory(t.store);
   configDir = mkdtempSync(join(tmpdir(), 'orglife-check-config-'));
   copyFileSync(join(CONFIG_DIR, 'default.yaml'), join(configDir, 'default.yaml'));
   writeFileSync(join(configDir, 'local.yaml'), 'domains:\n  organ:\n    rules:\n      committee-monthly: { enabled: false }\n');
-  const db = { db: t.path };
+  const db = { db: t.spec };
   const cases: Record<string, [string[], { db: string; config?: string }]> = {
     text: [['check', '--at', NOW], db],
     json: [['check', '--json', '--at', NOW], db],
@@ -60,7 +52,7 @@ beforeAll(async () => {
     badAt: [['check', '--at', '2026-02-30T10:00'], db],
     failOnEscalation: [['check', '--at', NOW, '--fail-on', 'escalation'], db],
     failOnEscalationB201: [['check', '--at', NOW, '--org', 'B201', '--fail-on', 'escalation'], db],
-    organCommitteeOff: [['check', '--json', '--at', NOW, '--org', 'C1'], { db: t.path, config: configDir }],
+    organCommitteeOff: [['check', '--json', '--at', NOW, '--org', 'C1'], { db: t.spec, config: configDir }],
     noDb: [['check', '--at', NOW], { db: join(t.dir, 'missing.db') }],
   };
   // The first run alone: concurrent first runs would all compile the sources into tsx's cache at once.
@@ -69,8 +61,8 @@ beforeAll(async () => {
   await Promise.all(rest.map(async ([name, [args, env]]) => (runs[name] = await orglife(args, env))));
 }, 120_000);
 
-afterAll(() => {
-  t.cleanup();
+afterAll(async () => {
+  await t.cleanup();
   rmSync(configDir, { recursive: true, force: true });
 });
 
@@ -177,16 +169,16 @@ describe('orglife check', () => {
 
 describe('orglife check after a late record', () => {
   it('no longer reports the lapse once the meeting is recorded', async () => {
-    const late = tempDb();
+    const late = await tempStore();
     try {
-      await seedCity(storeFor(late.db));
-      await insertMeetings(storeFor(late.db), [meeting('B101-late-cm', 'B101', 'committee', '2026-10-31T16:00')]);
-      const r = await orglife(['check', '--json', '--at', NOW, '--org', 'B101'], { db: late.path });
+      await seedCity(late.store);
+      await insertMeetings(late.store, [meeting('B101-late-cm', 'B101', 'committee', '2026-10-31T16:00')]);
+      const r = await orglife(['check', '--json', '--at', NOW, '--org', 'B101'], { db: late.spec });
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain('共检查 1 个支部，均未发现问题');
     } finally {
-      late.cleanup();
+      await late.cleanup();
     }
   });
 });

@@ -116,7 +116,9 @@ export const NOW = '2026-11-28T10:00';
  * - C2A 幸福社区党委 (under C2): B2A1 (community, 2 party groups) held one group meeting in October
  *   2026, and its committee, elected 2022-03-01 for the community default of 5 years, ends on 2027-03-01.
  */
-export async function seedCity(store: Store): Promise<Map<string, number>> {
+export async function seedCity(store: Store, opts: { contacts?: boolean } = {}): Promise<Map<string, number>> {
+  // With contacts, each branch's secretary 书记 has a mailbox (<code>@example.cn), so alerts are mailed.
+  const withContacts = (o: Org): Org => (opts.contacts && o.kind === 'branch' ? { ...o, secretary: '书记', secretaryEmail: `${o.code.toLowerCase()}@example.cn` } : o);
   const ids = await insertOrgs(store, [
     committee('C0', '市委'),
     committee('C1', '城关镇党委', 'C0'),
@@ -126,7 +128,7 @@ export async function seedCity(store: Store): Promise<Map<string, number>> {
     branch('B102', '城关镇第二党支部', 'C1'),
     branch('B201', '东街第一党支部', 'C2'),
     branch('B2A1', '幸福社区党支部', 'C2A', { domain: 'community', groups: 2, electedOn: '2022-03-01' }),
-  ]);
+  ].map(withContacts));
   const from = { y: 2025, m: 1 };
   const to = { y: 2026, m: 11 };
   const rows = [
