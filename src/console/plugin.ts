@@ -25,6 +25,7 @@ import { orgPages } from './pages/orgs.js';
 import { importPages } from './pages/import.js';
 import { previewPages } from './pages/preview.js';
 import { auditPages } from './pages/audit.js';
+import { gradePages } from './pages/grades.js';
 import { ackLinkPages } from './pages/ack-link.js';
 
 export type { ConsoleDeps } from './context.js';
@@ -118,6 +119,7 @@ export async function consolePlugin(app: FastifyInstance, deps: ConsoleDeps): Pr
   importPages(app, ctx);
   previewPages(app, ctx);
   auditPages(app, ctx);
+  gradePages(app, ctx);
   ackLinkPages(app, ctx);
 
   // Unknown console URLs get an HTML page (the API's 404 is JSON).
