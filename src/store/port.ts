@@ -53,6 +53,7 @@ import type {
   OrgInfo,
   RectificationFact,
   RectificationRow,
+  ScoreAndOpenItems,
   StoredReportInput,
   VetoFact,
 } from './types/reports.js';
@@ -382,6 +383,8 @@ export interface ReportsRepo {
    * caches of reports computed on the fly.
    */
   changeToken(): Promise<string>;
+  /** Branches with a scored stored report of `period`, by code, with their open items as of `now`. */
+  scoresAndOpenItems(period: string, now: number): Promise<ScoreAndOpenItems[]>;
 }
 
 // ---------------------------------------------------------------- runs: ticks, schedules, cycle runs

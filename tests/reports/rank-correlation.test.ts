@@ -5,22 +5,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluationScope, reconcile } from '../../src/alerts/index.js';
-import { openAlertPeriods } from '../../src/store/sqlite/alerts.js';
 import { parsePeriod, parseTimestamp } from '../../src/domain/calendar.js';
 import { forEachBranchFindings } from '../../src/evaluation/index.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { importRecords } from '../../src/import/index.js';
 import { buildReports } from '../../src/reports/gather.js';
 import { ranks, spearman } from '../../src/reports/rank-correlation.js';
 import { saveReports } from '../../src/reports/generate.js';
-import { scoresAndOpenItems } from '../../src/store/score-truth.js';
 import { generateCity } from '../../src/synth/index.js';
 import { shippedConfig } from '../helpers/config.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 
-let t: TempDb;
-beforeAll(() => (t = tempDb()));
-afterAll(() => t.cleanup());
+let t: TempStore;
+beforeAll(async () => {
+  t = await tempStore();
+});
+afterAll(async () => t.cleanup());
 
 describe('Spearman rank correlation', () => {
   it('averages tied ranks and is exact on small samples', () => {
@@ -35,17 +34,17 @@ describe('scores on a synthetic city', () => {
     const config = shippedConfig();
     const city = generateCity({ branches: 300, seed: 5, now: '2026-11-27', years: 2 });
     const now = parseTimestamp('2026-11-27T09:00')!;
-    await importRecords(storeFor(t.db), 'orgs', city.orgs as unknown as Record<string, unknown>[], 'synth:orgs', { now });
-    await importRecords(storeFor(t.db), 'meetings', city.meetings as unknown as Record<string, unknown>[], 'synth:meetings', { now });
-    const also = openAlertPeriods(t.db);
-    await forEachBranchFindings(storeFor(t.db), config, now, async (chunk) => {
+    await importRecords(t.store, 'orgs', city.orgs as unknown as Record<string, unknown>[], 'synth:orgs', { now });
+    await importRecords(t.store, 'meetings', city.meetings as unknown as Record<string, unknown>[], 'synth:meetings', { now });
+    const also = await t.store.alerts.openPeriods();
+    await forEachBranchFindings(t.store, config, now, async (chunk) => {
       const f = chunk.flatMap((b) => b.findings);
-      await reconcile(storeFor(t.db), f, evaluationScope(chunk.map((b) => b.branch), config, now, also), config, now);
+      await reconcile(t.store, f, evaluationScope(chunk.map((b) => b.branch), config, now, also), config, now);
     });
     const reportAt = parseTimestamp('2026-12-02T09:00')!;
-    const built = await buildReports(storeFor(t.db), config, parsePeriod('2026-10')!, reportAt);
-    await saveReports(storeFor(t.db), built.reports, built.summaries, reportAt);
-    const rows = scoresAndOpenItems(t.db, '2026-10', reportAt);
+    const built = await buildReports(t.store, config, parsePeriod('2026-10')!, reportAt);
+    await saveReports(t.store, built.reports, built.summaries, reportAt);
+    const rows = await t.store.reports.scoresAndOpenItems('2026-10', reportAt);
     expect(rows.length).toBeGreaterThan(250);
     expect(rows.filter((r) => r.openItems > 0).length).toBeGreaterThan(30);
     const rho = spearman(rows.map((r) => r.openItems), rows.map((r) => r.score));

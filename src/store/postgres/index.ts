@@ -49,6 +49,7 @@ import {
   getRectification,
   hasStoredReports,
   listRectifications,
+  scoresAndOpenItems,
   loadAssessments,
   loadHistory,
   loadRectifications,
@@ -274,6 +275,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       closeRectification: (id, note, now) => closeRectification(p, id, note, now),
       // The server's transaction snapshot (xmin:xmax:in-progress ids): it changes whenever a writing
       // transaction starts or ends, on any connection of any host — exact where table statistics lag.
+      scoresAndOpenItems: (period, now) => scoresAndOpenItems(p, period, now),
       changeToken: async () => `pg:${(await one<{ s: string }>(p, 'SELECT pg_current_snapshot()::text AS s'))!.s}`,
     },
     runs: {

@@ -14,6 +14,7 @@ import type {
   VetoFact,
 } from '../../reports/types.js';
 import type { OrgRow, RectificationRow } from '../sqlite/reports.js';
+import type { ScoreAndOpenItems } from '../types/reports.js';
 import { arrays, changes, one, rows, type Q } from './q.js';
 
 const DOMAIN_SET = new Set<string>(DOMAINS);
@@ -206,4 +207,18 @@ function groupBy<T extends { org: string }>(list: T[]): Map<string, T[]> {
     else out.set(r.org, [r]);
   }
   return out;
+}
+
+/** Branches with a scored report for `period`, with their open items as of `now`. */
+export async function scoresAndOpenItems(q: Q, period: string, now: number): Promise<ScoreAndOpenItems[]> {
+  return rows<ScoreAndOpenItems>(
+    q,
+    `SELECT r.org, r.score,
+            ((SELECT count(*) FROM alerts a WHERE a.org = r.org AND a.state IN ('open', 'acknowledged') AND a.level <> 'reminder')
+           + (SELECT count(*) FROM rectification_items i WHERE i.org = r.org AND i.status = 'open' AND i.due_at <= $2))::int AS "openItems"
+       FROM reports r
+      WHERE r.period = $1 AND r.kind = 'branch' AND r.score IS NOT NULL
+      ORDER BY r.org`,
+    [period, now],
+  );
 }

@@ -38,6 +38,7 @@ import {
   getRectification,
   hasStoredReports,
   listRectifications,
+  scoresAndOpenItems,
   loadAssessments,
   loadHistory,
   loadRectifications,
@@ -288,6 +289,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       rectification: async (id) => getRectification(db, id),
       closeRectification: async (id, note, now) => closeRectification(db, id, note, now),
       // data_version moves when another connection commits, total_changes() when this one writes.
+      scoresAndOpenItems: async (period, now) => scoresAndOpenItems(db, period, now),
       changeToken: async () => {
         const own = (prepared(db, 'SELECT total_changes() AS n').get() as { n: number }).n;
         return `${db.$client.pragma('data_version', { simple: true }) as number}:${own}`;

@@ -18,7 +18,7 @@ import type {
   VetoFact,
 } from '../../reports/types.js';
 import type { Db } from './db.js';
-import type { RectificationRow } from '../types/reports.js';
+import type { RectificationRow, ScoreAndOpenItems } from '../types/reports.js';
 export type { RectificationRow } from '../types/reports.js';
 
 const cache = new WeakMap<object, Map<string, Statement>>();
@@ -295,4 +295,17 @@ function groupBy<T extends { org: string }>(rows: T[]): Map<string, T[]> {
     else out.set(r.org, [r]);
   }
   return out;
+}
+
+/** Branches with a scored report for `period`, with their open items as of `now`. */
+export function scoresAndOpenItems(db: Db, period: string, now: number): ScoreAndOpenItems[] {
+  return stmt(
+    db,
+    `SELECT r.org, r.score,
+            (SELECT count(*) FROM alerts a WHERE a.org = r.org AND a.state IN ('open', 'acknowledged') AND a.level <> 'reminder')
+          + (SELECT count(*) FROM rectification_items i WHERE i.org = r.org AND i.status = 'open' AND i.due_at <= @now) AS openItems
+       FROM reports r
+      WHERE r.period = @period AND r.kind = 'branch' AND r.score IS NOT NULL
+      ORDER BY r.org`,
+  ).all({ period, now }) as ScoreAndOpenItems[];
 }

@@ -110,3 +110,11 @@ export interface NewRectification {
   title: string;
   dueAt: number;
 }
+
+/** One branch's stored report score of a period and the items it has open (the "scores tell the truth" figure). */
+export interface ScoreAndOpenItems {
+  org: string;
+  score: number;
+  /** Open or acknowledged warnings and escalations, plus open rectification items past their deadline. */
+  openItems: number;
+}
