@@ -25,7 +25,7 @@ const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const log = createLogger({ level: 'silent' });
 
 /** The floor aggregate (as the SQLite check suite's, in PostgreSQL's dialect). */
-export const PG_FLOOR_SQL = `SELECT org_id, type, count(*) AS n, sum((attended * 2 > expected)::int) AS quorate, sum((minutes = false)::int) AS no_minutes
+export const PG_FLOOR_SQL = `SELECT org_id, type, count(*) AS n, sum((attended * 2 > expected)::int) AS quorate, sum((minutes = 0)::int) AS no_minutes
 FROM meetings WHERE held_at >= $1 AND held_at <= $2 GROUP BY org_id, type`;
 
 function urlOf(db: string): string {
