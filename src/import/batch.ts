@@ -22,6 +22,7 @@ export class SessionBatch<T extends ImportTable> {
   private lines: number[] = [];
   private pos: RowPosition[] = [];
   private ctx: RowContext | undefined;
+  private inflight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly cmd: CommandContext,
@@ -40,7 +41,7 @@ export class SessionBatch<T extends ImportTable> {
   add(w: ImportRows[T], row: RowContext, at: RowPosition = { line: row.line, item: row.item, seq: row.seq }): void {
     if (this.ctx !== row) {
       // Rows of another file: write what the previous one staged first (counts go to its tally).
-      if (this.rows.length && this.ctx) throw new Error('SessionBatch: flush before the next file');
+      if (this.rows.length && this.ctx) throw new Error('SessionBatch: nextFile() before the next file');
       this.ctx = row;
     }
     this.rows.push(w);
@@ -48,16 +49,29 @@ export class SessionBatch<T extends ImportTable> {
     this.pos.push(at);
   }
 
-  async flush(): Promise<void> {
+  /**
+   * Hand the staged rows to the session. The previous batch is awaited first and this one is left
+   * in flight (one batch deep), so the next chunk of input is parsed while the store writes this
+   * one; `wait` also awaits this batch (end of a file or table).
+   */
+  async flush(wait = false): Promise<void> {
+    await this.inflight;
     const ctx = this.ctx;
-    if (!this.rows.length || !ctx) return;
-    const rows = this.rows;
-    const pos = this.pos;
-    const lines = this.lines;
-    this.rows = [];
-    this.pos = [];
-    this.lines = [];
-    const r: UpsertBatchResult = await this.cmd.session.upsert(this.table, rows, lines, this.cmd.now);
+    if (this.rows.length && ctx) {
+      const rows = this.rows;
+      const pos = this.pos;
+      const lines = this.lines;
+      this.rows = [];
+      this.pos = [];
+      this.lines = [];
+      const p = this.cmd.session.upsert(this.table, rows, lines, this.cmd.now).then((r) => this.settle(ctx, rows, pos, r));
+      p.catch(() => undefined); // rejected: awaited (and thrown) by the next flush
+      this.inflight = p;
+    }
+    if (wait) await this.inflight;
+  }
+
+  private settle(ctx: RowContext, rows: ImportRows[T][], pos: RowPosition[], r: UpsertBatchResult): void {
     for (let i = 0; i < rows.length; i++) {
       const o = r.outcomes[i]!;
       if (o === 'conflict') {
@@ -74,7 +88,7 @@ export class SessionBatch<T extends ImportTable> {
 
   /** The next file begins: staged rows of the previous one are written first. */
   async nextFile(): Promise<void> {
-    await this.flush();
+    await this.flush(true);
     this.ctx = undefined;
   }
 }

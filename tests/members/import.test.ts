@@ -1,21 +1,22 @@
 /**
  * Importing the roster, sign-ins and the optional meeting columns: every format, Chinese or English
  * headers and values, keyed upsert, bad rows with file:line, all or nothing; then check on them.
+ * Through the store's import session, on both stores.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { importFiles, importRecords } from '../../src/import/index.js';
 import { runCheck } from '../../src/evaluation/check.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { config } from '../rules/build.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
-import { expectBilingual, NOW, rejected, where, writeCsv, writeNdjson, writeXlsx } from '../import/helpers.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
+import { expectBilingual, NOW, query, rejected, where, writeCsv, writeNdjson, writeXlsx } from '../import/helpers.js';
 
-let t: TempDb;
-beforeEach(() => {
-  t = tempDb();
+let t: TempStore;
+beforeEach(async () => {
+  t = await tempStore();
 });
-afterEach(() => t.cleanup());
+afterEach(async () => t.cleanup());
+const count = async (table: string) => Number((await query(t, `SELECT count(*) AS n FROM ${table}`))[0]!.n);
 
 const f = (name: string) => join(t.dir, name);
 
@@ -61,12 +62,12 @@ function attendanceGbk(): string {
 describe('roster and sign-ins', () => {
   it('imports every new file in one command, re-imports as unchanged, and feeds the member rules', async () => {
     const files = [attendanceGbk(), meetingsFile(), await rosterXlsx(), orgsFile()];
-    const first = await importFiles(storeFor(t.db), files, { now: NOW });
+    const first = await importFiles(t.store, files, { now: NOW });
     expect(first.map((r) => `${r.table} ${r.rows} +${r.inserted}`)).toEqual(['attendance 4 +4', 'meetings 3 +3', 'members 4 +4', 'orgs 3 +3']);
-    const again = await importFiles(storeFor(t.db), files, { now: NOW });
+    const again = await importFiles(t.store, files, { now: NOW });
     expect(again.map((r) => r.unchanged)).toEqual([4, 3, 4, 3]);
 
-    const findings = await runCheck(storeFor(t.db), config(), Date.parse('2026-11-20T01:00:00Z'));
+    const findings = await runCheck(t.store, config(), Date.parse('2026-11-20T01:00:00Z'));
     const member = findings.filter((x) => x.member).map((x) => `${x.rule} ${x.level} ${x.period} ${x.member}`);
     // P1 and P3 (excused in November) took part; P2 never did: counted from the first tracked meeting
     // (May), May–October = 6 months. B2 has no tracked meeting, so Q1 is not judged. P2's
@@ -81,31 +82,31 @@ describe('roster and sign-ins', () => {
   });
 
   it('updates a sign-in in place and recomputes who took part', async () => {
-    await importFiles(storeFor(t.db), [orgsFile(), await rosterXlsx(), meetingsFile(), attendanceGbk()], { now: NOW });
-    const r = await importFiles(storeFor(t.db), [writeNdjson(f('fix.ndjson'), [
+    await importFiles(t.store, [orgsFile(), await rosterXlsx(), meetingsFile(), attendanceGbk()], { now: NOW });
+    const r = await importFiles(t.store, [writeNdjson(f('fix.ndjson'), [
       { meeting: 'M2', member: 'P3', status: 'absent' },
       { meeting: 'M2', member: 'P2', status: 'present', method: 'remote' },
     ])], { now: NOW });
     expect(r[0]).toMatchObject({ table: 'attendance', updated: 1, inserted: 1 });
-    const findings = await runCheck(storeFor(t.db), config(), Date.parse('2026-11-20T01:00:00Z'));
+    const findings = await runCheck(t.store, config(), Date.parse('2026-11-20T01:00:00Z'));
     // P2 now took part in November; P3, absent in November, last took part in May: June–October = 5.
     expect(findings.filter((x) => x.rule === 'member-absence').map((x) => `${x.member} ${x.level}`)).toEqual(['P3 reminder']);
-    const p3 = (await runCheck(storeFor(t.db), config(), Date.parse('2027-02-05T01:00:00Z'))).filter((x) => x.rule === 'member-absence').map((x) => `${x.member} ${x.period}`);
+    const p3 = (await runCheck(t.store, config(), Date.parse('2027-02-05T01:00:00Z'))).filter((x) => x.rule === 'member-absence').map((x) => `${x.member} ${x.period}`);
     expect(p3).toEqual(['P3 2027-01']); // P1 and P2 took part in November (2 months); P3 last in May (8)
   });
 
   it('pushes members and sign-ins through importRecords like the ingest API', async () => {
-    await importFiles(storeFor(t.db), [orgsFile(), meetingsFile()], { now: NOW });
-    expect(await importRecords(storeFor(t.db), 'members', [{ id: 'X1', org: 'B2', name: '孙七', status: 'full', joined_on: '2020-01-01' }], 'api')).toMatchObject({ inserted: 1 });
-    expect(await importRecords(storeFor(t.db), 'attendance', [{ 记录编号: 'M3', 党员编号: 'X1', 签到状态: '出席' }], 'api')).toMatchObject({ inserted: 1 });
-    const e = await rejected(() => importRecords(storeFor(t.db), 'attendance', [{ meeting: 'M1', member: 'X1', status: 'present' }], 'api'));
+    await importFiles(t.store, [orgsFile(), meetingsFile()], { now: NOW });
+    expect(await importRecords(t.store, 'members', [{ id: 'X1', org: 'B2', name: '孙七', status: 'full', joined_on: '2020-01-01' }], 'api')).toMatchObject({ inserted: 1 });
+    expect(await importRecords(t.store, 'attendance', [{ 记录编号: 'M3', 党员编号: 'X1', 签到状态: '出席' }], 'api')).toMatchObject({ inserted: 1 });
+    const e = await rejected(() => importRecords(t.store, 'attendance', [{ meeting: 'M1', member: 'X1', status: 'present' }], 'api'));
     expect(where(e.issues)).toEqual([{ item: 0, key: 'member' }]);
   });
 });
 
 describe('bad rows', () => {
   it('rejects a roster with bad rows, naming file and line, phone masked, nothing written', async () => {
-    await importFiles(storeFor(t.db), [orgsFile()], { now: NOW });
+    await importFiles(t.store, [orgsFile()], { now: NOW });
     const bad = writeCsv(f('roster.bad.csv'), [
       ['id', 'org', 'name', 'status', 'joined_on', 'full_on', 'phone', 'left_on'],
       ['P1', 'B1', '张三', 'member', '2010-07-01', null, null, null],
@@ -116,7 +117,7 @@ describe('bad rows', () => {
       ['P6', 'B9', '周八', 'full', '2010-07-01', null, null, '2001-01-01'],
       ['P1', 'B1', '张三', 'full', '2010-07-01', null, null, null],
     ]);
-    const e = await rejected(importFiles(storeFor(t.db), [bad], { now: NOW }));
+    const e = await rejected(importFiles(t.store, [bad], { now: NOW }));
     expect(where(e.issues)).toEqual([
       { line: 2, key: 'status' }, { line: 3, key: 'org' }, { line: 4, key: 'full_on' }, { line: 5, key: 'status' },
       { line: 6, key: 'phone' }, { line: 7, key: 'org' }, { line: 7, key: 'left_on' },
@@ -124,11 +125,11 @@ describe('bad rows', () => {
     expectBilingual(e.issues);
     expect(e.issues[4]!.value).toBe('138*****5678');
     expect(e.issues[0]!.source).toBe(bad);
-    expect(t.db.$client.prepare('SELECT count(*) FROM members').pluck().get()).toBe(0);
+    expect(await count('members')).toBe(0);
   });
 
   it('rejects sign-ins with unknown meetings or members, a member of another branch, bad values and conflicting repeats', async () => {
-    await importFiles(storeFor(t.db), [orgsFile(), await rosterXlsx(), meetingsFile()], { now: NOW });
+    await importFiles(t.store, [orgsFile(), await rosterXlsx(), meetingsFile()], { now: NOW });
     const bad = writeCsv(f('signins.bad.csv'), [
       ['meeting', 'member', 'status', 'method', 'signed_at'],
       ['M9', 'P1', 'present', null, null],
@@ -139,7 +140,7 @@ describe('bad rows', () => {
       ['M1', 'P3', 'present', null, null],
       ['M1', 'P3', 'absent', null, null],
     ]);
-    const e = await rejected(importFiles(storeFor(t.db), [bad], { now: NOW }));
+    const e = await rejected(importFiles(t.store, [bad], { now: NOW }));
     expect(where(e.issues)).toEqual([
       { line: 2, key: 'meeting' }, { line: 3, key: 'member' }, { line: 4, key: 'member' }, { line: 5, key: 'status' },
       { line: 6, key: 'method' }, { line: 6, key: 'signed_at' }, { line: 8, key: 'member' },
@@ -147,26 +148,25 @@ describe('bad rows', () => {
     expectBilingual(e.issues);
     expect(e.issues[2]!.reasonZh).toMatch(/不属于会议「M1」所在的党支部/);
     expect(e.issues[6]!.reasonZh).toMatch(/第 7 行已出现且内容不同/);
-    expect(t.db.$client.prepare('SELECT count(*) FROM attendance').pluck().get()).toBe(0);
+    expect(await count('attendance')).toBe(0);
   });
 
   it('rejects meetings with bad optional columns', async () => {
-    await importFiles(storeFor(t.db), [orgsFile()], { now: NOW });
+    await importFiles(t.store, [orgsFile()], { now: NOW });
     const bad = writeCsv(f('meetings.bad.csv'), [
       ['id', 'org', 'type', 'held_at', 'expected', 'attended', 'duration_minutes', 'video', 'photos'],
       ['M1', 'B1', 'committee', '2026-05-06 09:00', 3, 3, '一小时', 'maybe', -1],
     ]);
-    const e = await rejected(importFiles(storeFor(t.db), [bad], { now: NOW }));
+    const e = await rejected(importFiles(t.store, [bad], { now: NOW }));
     expect(where(e.issues)).toEqual([{ line: 2, key: 'duration_minutes' }, { line: 2, key: 'video' }, { line: 2, key: 'photos' }]);
   });
 });
 
 it("a branch's member count comes from its roster when it has one", async () => {
-  const { getOrg } = await import('../../src/store/sqlite/orgs.js');
-  await importFiles(storeFor(t.db), [orgsFile(), await rosterXlsx()], { now: NOW });
-  expect(getOrg(t.db, 'B1')!.members).toBe(3); // 党员人数 5 in the org file, 3 on the roster
-  await importRecords(storeFor(t.db), 'members', [{ id: 'P9', org: 'B1', name: '新人', status: 'probationary', joined_on: '2026-01-01' }], 'api');
-  await importRecords(storeFor(t.db), 'members', [{ id: 'P3', org: 'B1', name: '王五', status: 'full', joined_on: '2012-07-01', full_on: '2013-07-01', left_on: '2020-01-01' }], 'api');
-  expect(getOrg(t.db, 'B1')!.members).toBe(3); // one joined, one left
-  expect(getOrg(t.db, 'C0')!.members).toBeNull();
+  await importFiles(t.store, [orgsFile(), await rosterXlsx()], { now: NOW });
+  expect((await t.store.orgs.get('B1'))!.members).toBe(3); // 党员人数 5 in the org file, 3 on the roster
+  await importRecords(t.store, 'members', [{ id: 'P9', org: 'B1', name: '新人', status: 'probationary', joined_on: '2026-01-01' }], 'api');
+  await importRecords(t.store, 'members', [{ id: 'P3', org: 'B1', name: '王五', status: 'full', joined_on: '2012-07-01', full_on: '2013-07-01', left_on: '2020-01-01' }], 'api');
+  expect((await t.store.orgs.get('B1'))!.members).toBe(3); // one joined, one left
+  expect((await t.store.orgs.get('C0'))!.members).toBeNull();
 });

@@ -79,7 +79,7 @@ class AssessmentsWriter implements TableWriter<AssessmentFact> {
   }
 
   finish(): Promise<void> {
-    return this.batch.flush();
+    return this.batch.flush(true);
   }
 }
 

@@ -104,6 +104,7 @@ class AttendanceWriter implements TableWriter<AttendanceRow> {
 
   async finish(): Promise<void> {
     await this.flush();
+    await this.batch.flush(true);
   }
 }
 

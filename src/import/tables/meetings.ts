@@ -47,7 +47,7 @@ class MeetingsWriter implements TableWriter<Meeting> {
 
   // Sign-ins of meetings replaced in this command follow their new time or branch: the session does it at commit.
   finish(): Promise<void> {
-    return this.batch.flush();
+    return this.batch.flush(true);
   }
 }
 

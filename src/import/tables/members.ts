@@ -37,7 +37,7 @@ class MembersWriter implements TableWriter<Member> {
   }
 
   finish(): Promise<void> {
-    return this.batch.flush();
+    return this.batch.flush(true);
   }
 }
 

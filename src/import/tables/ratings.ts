@@ -61,7 +61,7 @@ class RatingsWriter implements TableWriter<RatingFact> {
   }
 
   finish(): Promise<void> {
-    return this.batch.flush();
+    return this.batch.flush(true);
   }
 }
 

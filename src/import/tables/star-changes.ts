@@ -40,7 +40,7 @@ class StarChangesWriter implements TableWriter<StarChangeFact> {
   }
 
   finish(): Promise<void> {
-    return this.batch.flush();
+    return this.batch.flush(true);
   }
 }
 

@@ -38,7 +38,7 @@ class VetoesWriter implements TableWriter<VetoFact> {
   }
 
   finish(): Promise<void> {
-    return this.batch.flush();
+    return this.batch.flush(true);
   }
 }
 

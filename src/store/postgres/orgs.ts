@@ -3,7 +3,10 @@ import type { Domain, LecturerRole, Meeting, MeetingType, Org } from '../../doma
 import type { OrgRef } from '../sqlite/orgs.js';
 import { arrays, one, rows, type Q } from './q.js';
 
-const ORG_COLS = `code, name, kind, parent, domain, members, groups, secretary, secretary_phone AS "secretaryPhone",
+// A branch with a roster counts its members from it (members not marked as left by today, Beijing time), as on SQLite.
+const ROSTER_SIZE = `(SELECT count(*) FROM members r WHERE r.org_id = orgs.id
+  AND (r.left_on IS NULL OR r.left_on > to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')))`;
+const ORG_COLS = `code, name, kind, parent, domain, CASE WHEN ${ROSTER_SIZE} > 0 THEN ${ROSTER_SIZE}::int ELSE orgs.members END AS members, groups, secretary, secretary_phone AS "secretaryPhone",
   secretary_email AS "secretaryEmail", clerk, clerk_phone AS "clerkPhone", clerk_email AS "clerkEmail",
   elected_on AS "electedOn", term_years AS "termYears", established_on AS "establishedOn"`;
 
