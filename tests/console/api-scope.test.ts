@@ -1,35 +1,39 @@
-/** API tokens limited to an org subtree (`name:read@C01:secret`): 403 outside it, like the console. */
+/** API tokens limited to an org subtree (`name:read@C01:secret`): 403 outside it, like the console; on the store tempStore() gives. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseApiTokens } from '../../src/api/auth.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
+import { sqliteHandle } from '../../src/store/sqlite/index.js';
 import { pingClient, readinessProbes } from '../../src/api/probes.js';
 import { buildApi } from '../../src/api/server.js';
 import type { FastifyInstance } from 'fastify';
-import { listAlerts } from '../../src/store/sqlite/alerts.js';
 import { shippedConfig } from '../helpers/config.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import type { TempStore } from '../helpers/store.js';
 import { SHARED_REDIS_URL } from '../helpers/redis.js';
-import { NOW, quietLog, seedCounty } from './setup.js';
+import { countyStore, NOW, quietLog } from './setup.js';
 
 const TOWN = 'town-token-0123456789abcdef';
 const ALL = 'county-token-0123456789abcdef';
-let tmp: TempDb;
+let t: TempStore;
 let app: FastifyInstance;
 let redis: ReturnType<typeof pingClient>;
 beforeAll(async () => {
-  tmp = tempDb();
   const config = shippedConfig();
-  await seedCounty(tmp, config);
+  t = await countyStore(config);
+  const store = t.store;
   redis = pingClient(SHARED_REDIS_URL);
   app = await buildApi(
     {
-      store: storeFor(tmp.db),
-      db: tmp.db,
+      store,
+      // Routes not on the store port yet (none of those this test calls) would read the SQLite handle.
+      get db() {
+        const db = sqliteHandle(store);
+        if (!db) throw new Error(`not on the store port yet: ${store.kind}`);
+        return db;
+      },
       config: () => config,
       tokens: parseApiTokens(`town:admin@C01:${TOWN},county:admin:${ALL}`),
       log: quietLog,
       clock: () => NOW,
-      readiness: readinessProbes({ store: () => storeFor(tmp.db), redis, workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: NOW, now: () => NOW }),
+      readiness: readinessProbes({ store: () => store, redis, workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: NOW, now: () => NOW }),
     },
     { bodyLimitBytes: config.http.body_limit_bytes, rateLimitPerMinute: 1000 },
   );
@@ -37,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   await redis.close();
-  tmp.cleanup();
+  await t.cleanup();
 });
 
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -52,7 +56,7 @@ describe('org-scoped API tokens', () => {
 
     expect((await app.inject({ method: 'GET', url: '/api/v1/alerts?org=B201', headers: as(TOWN) })).statusCode).toBe(403);
     expect((await app.inject({ method: 'GET', url: '/api/v1/reports/B201?period=2026-10', headers: as(TOWN) })).statusCode).toBe(403);
-    const other = listAlerts(tmp.db, { org: 'B201', open: true })[0]!;
+    const other = (await t.store.alerts.list({ org: 'B201', open: true }))[0]!;
     const ack = await app.inject({ method: 'POST', url: `/api/v1/alerts/${other.id}/acknowledge`, headers: as(TOWN), payload: { plan: '整改', by: '2026-12-15' } });
     expect(ack.statusCode).toBe(403);
     expect(ack.json().error.code).toBe('outside_scope');
@@ -68,7 +72,7 @@ describe('org-scoped API tokens', () => {
     const out = await push('meetings', [meeting('S1', 'B101'), meeting('S2', 'B201')]);
     expect(out.statusCode).toBe(403);
     expect(out.json().error).toMatchObject({ code: 'outside_scope', details: [{ item: 1, org: 'B201' }] });
-    expect(await storeFor(tmp.db).facts.meeting('S1')).toBeUndefined();
+    expect(await t.store.facts.meeting('S1')).toBeUndefined();
     const ok = await push('meetings', [meeting('S1', 'B101')]);
     expect(ok.statusCode, ok.body).toBe(200);
     expect((await push('meetings', [meeting('S3', 'B201')], ALL)).statusCode).toBe(200);
@@ -81,8 +85,8 @@ describe('org-scoped API tokens', () => {
       const r = await push('orgs', rows);
       expect(r.statusCode, JSON.stringify(rows)).toBe(403);
     }
-    expect(await storeFor(tmp.db).orgs.get('B299')).toBeUndefined();
-    expect((await storeFor(tmp.db).orgs.get('B201'))!.parent).toBe('C02');
+    expect(await t.store.orgs.get('B299')).toBeUndefined();
+    expect((await t.store.orgs.get('B201'))!.parent).toBe('C02');
     // Sign-ins are scoped by their meeting's branch; an unknown member is still the importer's 422.
     expect((await push('attendance', [{ meeting: 'S3', member: 'P1' }])).statusCode).toBe(403);
     expect((await push('attendance', [{ meeting: 'S1', member: 'P1' }])).statusCode).toBe(422);

@@ -19,7 +19,7 @@ import type { BranchReport } from '../../src/reports/types.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempStore, type TempStore } from '../helpers/store.js';
 import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
-import { addCountyUsers, NOW, PASSWORD, quietLog, seedRecords, seedVia } from './setup.js';
+import { addCountyUsers, NOW, PASSWORD, quietLog, seedRecords } from './setup.js';
 import type { FastifyInstance } from 'fastify';
 
 export const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts/console');
@@ -94,7 +94,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${addr.port}`;
   // Links point at this server; the evaluate cycle plans email (SMTP_URL makes the channel available).
   config.http.public_url = base;
-  await seedVia(t, (tmp) => seedRecords(tmp, config, { SMTP_URL: smtp.url }));
+  await seedRecords(t.store, config, { SMTP_URL: smtp.url });
   await addCountyUsers(t.store);
   await deliverAll();
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });

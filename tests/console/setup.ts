@@ -1,16 +1,10 @@
 /**
  * Shared set-up of the console tests: a store from tempStore() (SQLite, or PostgreSQL with
  * ORGLIFE_TEST_STORE=postgres) holding a small county (two townships, a branch whose name is a
- * <script> tag), evaluated by the real cycle so alerts exist, October's reports computed and
- * stored, accounts for the county and one township (added through the port), and the console
- * served on its own fastify instance (the same plugin the daemon registers).
- *
- * The evaluate cycle, the importer and report generation still run on a SQLite handle: on
- * PostgreSQL the county is built in a SQLite file by them and moved with `db copy`
- * (copyDatabase) before the console opens the PostgreSQL store.
+ * <script> tag), imported, evaluated by the real cycle so alerts exist, October's reports built and
+ * stored, and accounts for the county and one township — all through the store port — and the
+ * console served on its own fastify instance (the same plugin the daemon registers).
  */
-import { sqliteHandle, storeFor } from '../../src/store/sqlite/index.js';
-import { copyDatabase } from '../../src/store/copy.js';
 import type { Store } from '../../src/store/port.js';
 import type { FastifyInstance } from 'fastify';
 import { readEnv, type Env } from '../../src/config/env.js';
@@ -19,13 +13,12 @@ import { addUser } from '../../src/app/accounts.js';
 import { buildConsoleServer } from '../../src/console/server.js';
 import { parsePeriod } from '../../src/domain/calendar.js';
 import { importRecords } from '../../src/import/index.js';
-import { TICK_HANDLERS } from '../../src/jobs/kinds.js';
+import { TICK_HANDLERS, tickContext } from '../../src/jobs/kinds.js';
 import { createLogger } from '../../src/log.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
 import { buildReports } from '../../src/reports/gather.js';
-import { storeReports } from '../../src/store/sqlite/reports.js';
+import { saveReports } from '../../src/reports/generate.js';
 import { shippedConfig } from '../helpers/config.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
 import { tempStore, type TempStore } from '../helpers/store.js';
 
 export const quietLog = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
@@ -74,23 +67,24 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
-export async function evaluate(tmp: TempDb, config: Config, now = NOW, envVars: Record<string, string> = {}): Promise<void> {
+/** The real evaluate tick as of `now` (channels available per `envVars`). */
+export async function evaluate(store: Store, config: Config, now = NOW, envVars: Record<string, string> = {}): Promise<void> {
   const env = readEnv(envVars);
   const notifiers = createNotifiers(config.channels, env, { log: quietLog });
   try {
-    await TICK_HANDLERS.evaluate!({ store: storeFor(tmp.db), db: tmp.db, dbPath: tmp.path, config, env, notifiers, log: quietLog, now, kind: 'evaluate' });
+    await TICK_HANDLERS.evaluate!(tickContext({ store, config, env, notifiers, log: quietLog, now, kind: 'evaluate' }));
   } finally {
     await notifiers.close();
   }
 }
 
-/** The county's records, alerts (the real cycle) and October's stored reports, in a SQLite database. */
-export async function seedRecords(tmp: TempDb, config: Config, envVars: Record<string, string> = {}): Promise<void> {
-  await importRecords(storeFor(tmp.db), 'orgs', COUNTY_ORGS, 'test', { now: NOW });
-  await importRecords(storeFor(tmp.db), 'meetings', MEETINGS, 'test', { now: NOW });
-  await evaluate(tmp, config, NOW, envVars);
-  const built = await buildReports(storeFor(tmp.db), config, parsePeriod('2026-10')!, NOW);
-  storeReports(tmp.db, built.reports, built.summaries, NOW);
+/** The county's records, alerts (the real cycle) and October's stored reports. */
+export async function seedRecords(store: Store, config: Config, envVars: Record<string, string> = {}): Promise<void> {
+  await importRecords(store, 'orgs', COUNTY_ORGS, 'test', { now: NOW });
+  await importRecords(store, 'meetings', MEETINGS, 'test', { now: NOW });
+  await evaluate(store, config, NOW, envVars);
+  const built = await buildReports(store, config, parsePeriod('2026-10')!, NOW);
+  await saveReports(store, built.reports, built.summaries, NOW);
 }
 
 /** Users `county` (admin, C00), `town1` (admin, C01), `viewer` (viewer, C00), through the port. */
@@ -100,35 +94,11 @@ export async function addCountyUsers(store: Store): Promise<void> {
   await addUser(store, { username: 'viewer', org: 'C00', role: 'viewer', password: PASSWORD }, 'test', NOW);
 }
 
-/** The seeded county in a SQLite database of its own (the HTTP API is not on the store port yet). */
-export async function seedCounty(tmp: TempDb, config: Config, envVars: Record<string, string> = {}): Promise<void> {
-  await seedRecords(tmp, config, envVars);
-  await addCountyUsers(storeFor(tmp.db));
-}
-
-/**
- * Run `seed` (app code on a SQLite handle) for the test store: in place on SQLite, on a SQLite
- * seed file then copied with copyDatabase on PostgreSQL.
- */
-export async function seedVia(t: TempStore, seed: (tmp: TempDb) => Promise<void>): Promise<void> {
-  if (t.store.kind === 'sqlite') {
-    await seed({ db: sqliteHandle(t.store)!, path: t.spec, dir: t.dir, cleanup() {} });
-    return;
-  }
-  const tmp = tempDb();
-  try {
-    await seed(tmp);
-    await copyDatabase(tmp.path, t.spec);
-  } finally {
-    tmp.cleanup();
-  }
-}
-
 /** A fresh test store holding the seeded county and its users. */
 export async function countyStore(config: Config, envVars: Record<string, string> = {}): Promise<TempStore> {
   const t = await tempStore();
   try {
-    await seedVia(t, (tmp) => seedRecords(tmp, config, envVars));
+    await seedRecords(t.store, config, envVars);
     await addCountyUsers(t.store);
   } catch (e) {
     await t.cleanup();
