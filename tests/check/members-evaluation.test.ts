@@ -2,8 +2,8 @@
  * The evaluation reading rosters, sign-ins and minutes elements through the store port (on the store
  * tempStore() gives): member-absence and probation-due from the roster and participation months,
  * attendance-mismatch and minutes-incomplete from the meeting details, and an older month of a
- * meeting check re-judged when asked (as open alerts ask). Members and sign-ins are seeded by
- * tests/helpers/members-seed.ts until the import session writes them.
+ * meeting check re-judged when asked (as open alerts ask). Everything is written through import
+ * sessions (members and sign-ins by tests/helpers/members-seed.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTimestamp } from '../../src/domain/calendar.js';

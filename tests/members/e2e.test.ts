@@ -6,9 +6,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { importFiles } from '../../src/import/index.js';
 import { runCheck } from '../../src/evaluation/check.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { runOnce } from '../../src/jobs/once.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { startHttpStandin, type HttpStandin } from '../helpers/http-standin.js';
 import { SHARED_REDIS_URL, cleanupPrefix, uniquePrefix } from '../helpers/redis.js';
 import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
@@ -16,12 +15,12 @@ import { deliveryConfig } from '../jobs/seed.js';
 import { at, quietLog, testEnv } from '../jobs/setup.js';
 import { NOW, writeCsv } from '../import/helpers.js';
 
-let tdb: TempDb;
+let tdb: TempStore;
 let prefix: string;
 let smtp: SmtpStandin;
 let sms: HttpStandin;
 beforeEach(async () => {
-  tdb = tempDb();
+  tdb = await tempStore();
   prefix = uniquePrefix('members-e2e');
   smtp = await startSmtpServer();
   sms = await startHttpStandin();
@@ -29,13 +28,13 @@ beforeEach(async () => {
 afterEach(async () => {
   await cleanupPrefix(SHARED_REDIS_URL, prefix);
   await Promise.all([smtp.close(), sms.close()]);
-  tdb.cleanup();
+  await tdb.cleanup();
 });
 
 it('imports a roster and sign-ins, checks them, and mails the secretary one item listing the absent members', async () => {
   const f = (n: string) => join(tdb.dir, n);
   const months = ['03', '04', '05', '06', '07', '08', '09', '10'];
-  await importFiles(storeFor(tdb.db), [
+  await importFiles(tdb.store, [
     writeCsv(f('orgs.csv'), [
       ['组织编码', '组织名称', '组织类别', '上级组织编码', '领域', '党员人数', '成立日期', '书记姓名', '书记手机', '书记邮箱'],
       ['C0', '城关镇党委', '党委', null, null, null, null, '周书记', null, 'c0@example.cn'],
@@ -65,14 +64,14 @@ it('imports a roster and sign-ins, checks them, and mails the secretary one item
   ], { now: NOW });
 
   const asOf = at('2026-11-02T08:30');
-  const absent = (await runCheck(storeFor(tdb.db), deliveryConfig('http://127.0.0.1:1/unused'), asOf)).filter((x) => x.rule === 'member-absence');
+  const absent = (await runCheck(tdb.store, deliveryConfig('http://127.0.0.1:1/unused'), asOf)).filter((x) => x.rule === 'member-absence');
   // Sign-ins begin in March: P2–P4 never took part, March–September = 7 months (October completes on 4 November).
   expect(absent.map((x) => `${x.member} ${x.level} ${x.period}`)).toEqual(['P2 warning 2026-09', 'P3 warning 2026-09', 'P4 warning 2026-09']);
 
   const report = await runOnce({
     config: deliveryConfig(`${sms.url}/sms/send`),
     env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url }),
-    dbPath: tdb.path,
+    db: tdb.store,
     at: asOf,
     log: quietLog,
     waitTimeoutMs: 20_000,

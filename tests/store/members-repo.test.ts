@@ -2,8 +2,7 @@
  * The members repository through the port, on the store tempStore() gives (SQLite, or PostgreSQL):
  * rosters, participation months, first tracked meeting, meeting details with present sign-ins,
  * roster counts, decoded sign-ins, who took part, the member list and the counts.
- * Orgs and meetings are imported through an import session; members and sign-ins are seeded by
- * tests/helpers/members-seed.ts until the import session writes them.
+ * Everything is written through import sessions (members and sign-ins by tests/helpers/members-seed.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { shanghaiMidnight } from '../../src/domain/calendar.js';
