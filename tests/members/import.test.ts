@@ -95,6 +95,25 @@ describe('roster and sign-ins', () => {
     expect(p3).toEqual(['P3 2027-01']); // P1 and P2 took part in November (2 months); P3 last in May (8)
   });
 
+  it('moves the sign-ins of a meeting whose time changes, and recomputes the months members took part in', async () => {
+    await importFiles(t.store, [orgsFile(), await rosterXlsx(), meetingsFile(), attendanceGbk()], { now: NOW });
+    const b1 = (await t.store.orgs.header('B1'))!.id;
+    const months = async () => new Map((await t.store.members.rosters([b1])).get(b1)!.map((m) => [m.id, [...m.months]]));
+    const may = 2026 * 12 + 4;
+    const june = may + 1;
+    expect((await months()).get('P1')).toContain(may);
+    const moved = writeCsv(f('m1-moved.csv'), [['记录编号', '组织编码', '会议类型', '召开时间', '应到人数', '实到人数'], ['M1', 'B1', '支委会', '2026-06-10 09:00', 3, 3]]);
+    const [r] = await importFiles(t.store, [moved], { now: NOW });
+    expect(r).toMatchObject({ table: 'meetings', updated: 1 });
+    const june10 = Date.parse('2026-06-10T09:00:00+08:00');
+    const tracked = (await t.store.members.trackedIn([b1], Date.parse('2026-05-01T00:00:00+08:00'), Date.parse('2026-07-01T00:00:00+08:00'))).get(b1);
+    expect(tracked?.map((x) => x.heldAt)).toEqual([june10]);
+    const after = await months();
+    expect(after.get('P1')).toContain(june);
+    expect(after.get('P1')).not.toContain(may);
+    expect(after.get('P3')).toContain(june);
+  });
+
   it('pushes members and sign-ins through importRecords like the ingest API', async () => {
     await importFiles(t.store, [orgsFile(), meetingsFile()], { now: NOW });
     expect(await importRecords(t.store, 'members', [{ id: 'X1', org: 'B2', name: '孙七', status: 'full', joined_on: '2020-01-01' }], 'api')).toMatchObject({ inserted: 1 });
