@@ -8,7 +8,7 @@ import type { Meeting } from '../../src/domain/types.js';
 import { advanceCampaign, openCampaign, recordSelfAssessment } from '../../src/rating/campaign-service.js';
 import { RatingError } from '../../src/rating/errors.js';
 import { estimateStars } from '../../src/rating/estimate.js';
-import { designateWeak } from '../../src/rating/weak-service.js';
+import { designateWeak, removeDesignation } from '../../src/rating/weak-service.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/port.js';
 import { fallbackPolicy } from '../../src/alerts/delivery.js';
@@ -173,5 +173,19 @@ describe('the rating transactions of the store port', () => {
     expect(fb?.channel).toBe('email');
     const mail = await t.store.deliveries.get(fb!.id);
     expect(mail).toMatchObject({ recipient: 'zs@example.cn', fallbackOf: p!.id, carries: { kind: 'reminder', reminderId: d.carries.kind === 'reminder' ? d.carries.reminderId : -1 } });
+  });
+
+  it('a reminder held by quiet hours is cancelled at its claim when the designation was removed meanwhile', async () => {
+    const id = await designateWeak(t.store, { org: 'B2', category: 'other', on: '2026-03-01', by: '组织部' }, NOW);
+    const contacts = { phone: null, email: 'b2@example.cn', robot: null };
+    await t.store.rating.planReminders({ sendDay: '2026-06-01', notBefore: NOW, now: NOW, phonesOf: () => [] }, () => ({
+      reminders: [{ designationId: id, org: 'B2', month: '2026-06', subject: 's', text: 't', smsParams: {} }],
+      sends: [{ designationId: id, logical: 'email', channel: 'email', recipient: 'b2@example.cn', route: ['email'], contacts }],
+      result: null,
+    }));
+    const [p] = await t.store.deliveries.pending();
+    await removeDesignation(t.store, id, '2026-05-30', '验收合格');
+    expect(await t.store.deliveries.claim(p!.id, 'w1', NOW, 60_000)).toEqual({ outcome: 'done', status: 'cancelled' });
+    expect(await t.store.deliveries.get(p!.id)).toMatchObject({ status: 'cancelled', lastError: 'designation removed before sending' });
   });
 });
