@@ -43,6 +43,10 @@ describe('orglife console (read-only)', () => {
     for (const url of ['/console/overview', '/console/ranking', '/console/alerts', '/console/orgs/B101', '/console/audit']) {
       expect((await app.inject({ method: 'GET', url, headers: { cookie: s.cookie } })).statusCode, url).toBe(200);
     }
+    // The preview's dry run copies the read-only database (and writes nothing to it).
+    const preview = await app.inject({ method: 'GET', url: '/console/preview?run=1&at=2026-12-01T09:00', headers: { cookie: s.cookie } });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('条待发消息');
     const audit = await app.inject({ method: 'GET', url: '/console/audit', headers: { cookie: s.cookie } });
     expect(audit.body).toContain('登录'); // this sign-in, from memory
     const [a] = (await t.store.alerts.list({ open: true })).filter((x) => x.state === 'open');
