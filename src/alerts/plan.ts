@@ -5,13 +5,15 @@
  * logical channels) picks the channels; an SMS carries only a pointer ("详见邮件") and the full list
  * goes by email; the per-recipient daily SMS cap moves further messages to email.
  */
-import { createHash } from 'node:crypto';
 import { LEVEL_RANK, type Level } from '../domain/types.js';
 import type { RecipientRole, RoutingConfig } from '../notifiers/config.js';
 import type { ChannelName, LogicalChannel } from '../notifiers/types.js';
 import type { DigestBranch, DigestCommittee, DigestItem, DigestModel } from './digest-model.js';
 import type { Contacts, DigestItemRow, OrgContacts, PlannedDigest, PlannedSend } from '../domain/digest.js';
 import { collapseMemberItems } from './digest-members.js';
+import { chooseSends as chooseSendsOn, deliveryKey, normalizePhone, sendOn } from '../delivery/policy.js';
+
+export { deliveryKey, normalizePhone, sendOn };
 
 export type { Contacts, DigestItemRow, OrgContacts, PlannedDigest, PlannedSend } from '../domain/digest.js';
 
@@ -28,21 +30,8 @@ export interface PlanPolicy {
 
 const ROLE_ORDER: Record<RecipientRole, number> = { secretary: 0, clerk: 1, committee: 2 };
 
-/** '+86 138-1234-5678' → '13812345678'; other strings are only stripped of separators. */
-export function normalizePhone(raw: string): string {
-  const compact = raw.replace(/[\s()-]/g, '');
-  const m = /^(?:\+86|0086|86)?(1\d{10})$/.exec(compact);
-  return m ? m[1]! : compact;
-}
-
 function normalizeEmail(raw: string): string {
   return raw.trim().toLowerCase();
-}
-
-/** The dedup key of a delivery: (recipient, channel, sorted event ids). */
-export function deliveryKey(recipientKey: string, channel: string, eventIds: readonly number[]): string {
-  const ids = [...eventIds].sort((a, b) => a - b).join(',');
-  return createHash('sha256').update(`${recipientKey}|${channel}|${ids}`).digest('hex');
 }
 
 function digestKey(recipientKey: string, eventIds: readonly number[]): string {
@@ -272,8 +261,8 @@ export function planDigests(
 
 /**
  * The messages of one digest: the first channel of its route; when that is SMS, also the email
- * with the full list (if the route has email). `smsToday` = SMS already sent or planned to this
- * phone on the send day; at `cap` the SMS is dropped and the email carries the message alone.
+ * with the full list (if the route has email); at the daily SMS cap the email carries it alone
+ * (src/delivery's one channel choice).
  */
 export function chooseSends(
   d: Pick<PlannedDigest, 'route' | 'contacts'>,
@@ -281,28 +270,5 @@ export function chooseSends(
   smsToday: number,
   cap: number,
 ): { sends: PlannedSend[]; smsCapped: boolean } {
-  const sends: PlannedSend[] = [];
-  let smsCapped = false;
-  for (let i = 0; i < d.route.length; i++) {
-    const l = d.route[i]!;
-    if (l === 'sms') {
-      if (smsToday >= cap) {
-        smsCapped = true;
-        continue;
-      }
-      sends.push({ logical: 'sms', channel: smsChannel, recipient: d.contacts.phone! });
-      if (d.route.slice(i + 1).includes('email')) sends.push({ logical: 'email', channel: 'email', recipient: d.contacts.email! });
-      break;
-    }
-    sends.push(sendOn(l, d.contacts, smsChannel));
-    break;
-  }
-  return { sends, smsCapped };
-}
-
-/** The send of logical channel `l` to these contacts. */
-export function sendOn(l: LogicalChannel, contacts: Contacts, smsChannel: ChannelName): PlannedSend {
-  if (l === 'sms') return { logical: l, channel: smsChannel, recipient: contacts.phone! };
-  if (l === 'email') return { logical: l, channel: 'email', recipient: contacts.email! };
-  return { logical: l, channel: l, recipient: contacts.robot!.name };
+  return chooseSendsOn(d.route, d.contacts, smsChannel, smsToday, cap);
 }

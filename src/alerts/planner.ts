@@ -10,7 +10,7 @@
  */
 import type { Config } from '../config/schema.js';
 import { shanghaiDate } from '../domain/calendar.js';
-import { nextAllowedTime, workCalendar } from '../domain/workdays.js';
+import { sendTime } from '../delivery/schedule.js';
 import { physicalChannel, robotsFor } from '../notifiers/config.js';
 import type { ChannelName } from '../notifiers/types.js';
 import type { Store } from '../store/port.js';
@@ -74,10 +74,7 @@ export function planPolicy(config: PlanConfig, available: Iterable<ChannelName>)
   };
 }
 
-/** When deliveries planned at `now` may go out (quiet hours, working days). */
-export function sendTime(config: Pick<Config, 'delivery' | 'calendar'>, now: number): number {
-  return nextAllowedTime(now, config.delivery.quiet_hours, workCalendar(config.calendar));
-}
+export { sendTime };
 
 /** Outbox rows planned per transaction (rounded to whole committees). */
 export const PLAN_CHUNK_ROWS = 20_000;

@@ -1,47 +1,15 @@
 /**
- * What the delivery worker and the drainer need of the outbox (deliveries in the store, owned by
- * src/alerts). Kept as one small interface so the worker reads as the steps it takes; the
- * implementation over src/alerts' store functions is `alertsOutbox` in ./outbox-alerts.ts.
+ * What the delivery worker and the drainer need of the outbox (deliveries in the store; the
+ * delivery wing src/delivery). Kept as one small interface so the worker reads as the steps it
+ * takes; the implementation with every composer is `alertsOutbox` in ./outbox-alerts.ts.
  */
 import type { Store } from '../store/port.js';
-import type { ChannelName, OutgoingMessage } from '../notifiers/types.js';
 
-/** A delivery that should be in a queue: its id, channel and earliest send time. */
-export interface PendingDelivery {
-  id: number;
-  channel: ChannelName;
-  /** Earliest send time (quiet hours), epoch ms. */
-  notBefore: number;
-}
+export type { DeliveryClaim, DeliveryToSend, PendingDelivery } from '../delivery/types.js';
+import type { Attempt, DeliveryClaim, DeliveryToSend, PendingDelivery } from '../delivery/types.js';
 
-/** A delivery as the worker sends it. */
-export interface DeliveryToSend extends PendingDelivery {
-  status: 'pending' | 'sent' | 'failed' | 'cancelled';
-  /** Email address, phone number or robot name (what `message.to` holds). */
-  recipient: string;
-  message: OutgoingMessage;
-}
-
-/** One send attempt, recorded whatever its outcome. */
-export interface AttemptRecord {
-  deliveryId: number;
-  attempt: number;
-  channel: ChannelName;
-  recipient: string;
-  startedAt: number;
-  durationMs: number;
-  providerMessageId: string | null;
-  /** null on success. */
-  error: string | null;
-  errorCode: string | null;
-  permanent: boolean;
-}
-
-/** What a claim says: send it (this owner holds it now), it is finished, or another live owner holds it. */
-export type DeliveryClaim =
-  | { outcome: 'send'; delivery: DeliveryToSend }
-  | { outcome: 'done'; status: 'sent' | 'failed' | 'cancelled' | 'missing' }
-  | { outcome: 'busy'; until: number };
+/** One send attempt (src/delivery's Attempt), numbered by the job. */
+export type AttemptRecord = Attempt & { attempt: number };
 
 /** The outbox operations of the delivery path, over the store port. */
 export interface Outbox {

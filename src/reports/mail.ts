@@ -5,8 +5,8 @@
  * warnings (src/store/report-mails.ts writes them; the delivery worker composes with
  * `reportMessage` at send time), so quiet hours, retries, attempts and fallbacks are shared.
  */
-import type { Contacts, OrgContacts } from '../alerts/plan.js';
-import { normalizePhone, sendOn } from '../alerts/plan.js';
+import type { Contacts, OrgContacts } from '../domain/digest.js';
+import { chooseSends, normalizePhone, reportDeliveryKey } from '../delivery/policy.js';
 import { truncateSmsParam } from '../notifiers/sms-params.js';
 import type { ChannelName, LogicalChannel, OutgoingMessage } from '../notifiers/types.js';
 import { renderBranchHtml, renderBranchMarkdown, renderCommitteeHtml, renderCommitteeMarkdown } from './render/index.js';
@@ -37,10 +37,7 @@ export interface ReportMailPlan {
   notes: Map<number, string>;
 }
 
-/** Dedup key of a report delivery: (report id, channel, address; email case-insensitive). */
-export function reportDeliveryKey(reportId: number, channel: string, recipient: string): string {
-  return `report:${reportId}:${channel}:${recipient.trim().toLowerCase()}`;
-}
+export { reportDeliveryKey };
 
 /** The people who get an org's report: its secretary and Party-affairs worker, with their contacts. */
 export function reportPeople(org: OrgContacts): Contacts[] {
@@ -85,19 +82,11 @@ export function planReportMails(
     const keys = new Set<string>();
     for (const c of org ? reportPeople(org) : []) {
       const route = personRoute(policy.route, c, policy);
-      const first = route[0];
-      if (!first) continue;
-      const chosen: LogicalChannel[] = first === 'sms' && route.includes('email') ? ['sms', 'email'] : [first];
-      for (const l of chosen) {
-        if (l === 'sms') {
-          const n = smsCounts.get(c.phone!) ?? 0;
-          if (n >= policy.smsDailyCap) {
-            if (!route.includes('email')) break; // nothing else can carry it today
-            continue;
-          }
-          smsCounts.set(c.phone!, n + 1);
-        }
-        const s = sendOn(l, c, policy.smsChannel);
+      // The one channel choice of src/delivery: the first channel; an SMS pointer with the email; the SMS cap.
+      const { sends: chosen } = chooseSends(route, c, policy.smsChannel, c.phone ? (smsCounts.get(c.phone) ?? 0) : 0, policy.smsDailyCap);
+      for (const s of chosen) {
+        const l = s.logical;
+        if (l === 'sms') smsCounts.set(c.phone!, (smsCounts.get(c.phone!) ?? 0) + 1);
         const dedupKey = reportDeliveryKey(r.id, s.channel, s.recipient);
         if (keys.has(dedupKey)) continue; // secretary and worker share an address
         keys.add(dedupKey);
