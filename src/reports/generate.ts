@@ -16,7 +16,7 @@ import { nextAllowedTime, workCalendar } from '../domain/workdays.js';
 import { physicalChannel } from '../notifiers/config.js';
 import type { ChannelName } from '../notifiers/types.js';
 import type { Store } from '../store/port.js';
-import type { NewRectification, StoredReportInput } from '../store/types/reports.js';
+import type { NewRectification, OrgInfo, StoredReportInput } from '../store/types/reports.js';
 import { buildReports, reportBranches } from './gather.js';
 import { planReportMails, reportPeople, type ReportMailPolicy } from './mail.js';
 import type { BranchReport, CommitteeSummary } from './types.js';
@@ -86,14 +86,30 @@ export function saveReports(store: Store, branch: readonly BranchReport[], commi
   return store.reports.store(s.reports, s.rectifications, now);
 }
 
+/** The committees that get a summary: those with a reporting branch somewhere below them (as computeCommitteeSummaries). */
+export function summaryCommittees(orgs: readonly Pick<OrgInfo, 'code' | 'kind' | 'parent'>[], branches: readonly Pick<OrgInfo, 'parent'>[]): string[] {
+  const byCode = new Map(orgs.map((o) => [o.code, o]));
+  const out = new Set<string>();
+  for (const b of branches) {
+    const seen = new Set<string>(); // a malformed cycle ends the walk
+    for (let code = b.parent; code && !seen.has(code); code = byCode.get(code)?.parent ?? null) {
+      seen.add(code);
+      if (byCode.get(code)?.kind === 'committee') out.add(code);
+    }
+  }
+  return [...out];
+}
+
 /** Generate and store the reports of the `kind` period that ended before `now`, with their deliveries. */
 export async function runReportTick(deps: ReportRunDeps, kind: PeriodKind, now: number): Promise<ReportRunStats> {
   const { store, config, log } = deps;
   const p = reportPeriodAt(kind, now);
   // Computing takes long (tens of seconds for a city): outside the claim's transaction, and only
-  // when some branch of the period has no stored report yet.
-  const stored = await store.reports.history([p.label]);
-  const missing = reportBranches(await store.reports.orgs(), p).some((b) => !stored.has(b.code));
+  // when some report of the period (a branch's, or a committee's summary) is not stored yet.
+  const [orgs, stored] = await Promise.all([store.reports.orgs(), store.reports.storedOrgs(p.label)]);
+  const have = new Set(stored.map((s) => `${s.kind}:${s.org}`));
+  const branches = reportBranches(orgs, p);
+  const missing = branches.some((b) => !have.has(`branch:${b.code}`)) || summaryCommittees(orgs, branches).some((c) => !have.has(`committee:${c}`));
   const built = missing ? await buildReports(store, config, p, now) : null;
   const policy = reportMailPolicy(config, deps.available);
   const notBefore = nextAllowedTime(now, config.delivery.quiet_hours, workCalendar(config.calendar));

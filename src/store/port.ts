@@ -347,6 +347,8 @@ export interface ReportsRepo {
   alertFacts(since: number): Promise<Map<string, AlertFact[]>>;
   /** Whether any branch report of the period is stored. */
   hasStored(period: string): Promise<boolean>;
+  /** (org, kind) of every report stored for the period. */
+  storedOrgs(period: string): Promise<{ org: string; kind: 'branch' | 'committee' }[]>;
   /**
    * The report generation claim (named lock "reports:<period>"): store the reports of `built` whose
    * (org, kind) is not stored for the period yet, with the rectification items of those branches

@@ -66,6 +66,28 @@ describe('the report tick after a report was saved by hand', () => {
   });
 });
 
+describe('the report tick after every branch report was saved by hand', () => {
+  beforeEach(async () => {
+    t = await tempStore();
+    await seedStore(t.store, [
+      { code: 'T1', name: '甲镇党委', kind: 'committee', secretaryEmail: 't1@example.cn' },
+      { code: 'B1', name: '一村党支部', parent: 'T1' },
+      { code: 'B2', name: '二村党支部', parent: 'T1' },
+    ]);
+  });
+
+  it("stores the committee's missing summary (and nothing else) and plans its mail", async () => {
+    const early = at('2026-11-01T15:00');
+    const built = await buildReports(t.store, shippedConfig(), OCT, early);
+    await saveReports(t.store, built.reports, [], early); // `report --save --org B1`, then B2
+    expect((await t.store.reports.storedOrgs('2026-10')).map((s) => `${s.kind}:${s.org}`)).toEqual(['branch:B1', 'branch:B2']);
+    const tick = await runReportTick({ store: t.store, config: shippedConfig(), available: ['email'], log: quietLog }, 'month', TICK);
+    expect(tick).toMatchObject({ generated: true, branches: 0, committees: 1, planned: 3, deliveries: 1 });
+    expect(await t.store.reports.stored('T1', '2026-10', 'committee')).toMatchObject({ branchCount: 2, generatedAt: TICK });
+    expect(await t.store.reports.stored('B1', '2026-10', 'branch')).toMatchObject({ generatedAt: early });
+  });
+});
+
 describe("a big committee's summary mail", () => {
   let smtp: SmtpStandin;
   let notifiers: Notifiers;

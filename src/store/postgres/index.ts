@@ -263,6 +263,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       history: (periods) => loadHistory(p, periods),
       alertFacts: (since) => loadReportAlerts(p, since),
       hasStored: (period) => hasStoredReports(p, period),
+      storedOrgs: (period) => rows<{ org: string; kind: 'branch' | 'committee' }>(p, 'SELECT org, kind FROM reports WHERE period = $1 ORDER BY kind, org', [period]),
       storeAndPlan: (input, decide) => storeAndPlanTx(p, input, decide),
       store: (reports, items, now) => storeReportsTx(p, reports, items, now),
       stored: async (org, period, kind) => {

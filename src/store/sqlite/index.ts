@@ -278,6 +278,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       history: async (periods) => loadHistory(db, periods),
       alertFacts: async (since) => loadReportAlerts(db, since),
       hasStored: async (period) => hasStoredReports(db, period),
+      storedOrgs: async (period) => prepared(db, 'SELECT org, kind FROM reports WHERE period = ? ORDER BY kind, org').all(period) as { org: string; kind: 'branch' | 'committee' }[],
       storeAndPlan: async (input, decide) => storeAndPlanTx(db, input, decide),
       store: async (reports, items, now) => storeReportRows(db, reports, items, now),
       stored: async (org, period, kind) => {
