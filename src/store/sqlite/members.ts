@@ -10,8 +10,6 @@ import type { Db } from './db.js';
 import type { UpsertSpec } from './imports.js';
 import { signInsOf, tookPartIn, unpackMonths } from '../rows/attendance-codec.js';
 
-export type { MeetingDetail, RosterMember, TrackedMeeting } from '../types/members.js';
-
 /** The keyed upsert of members: by member id. `months` (derived) is left alone. */
 export const MEMBER_UPSERT: UpsertSpec = {
   table: 'members',
