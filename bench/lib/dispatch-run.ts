@@ -2,7 +2,7 @@
  * The runs behind the dispatch suite: a bare BullMQ worker (no-op, or one notifier send per job),
  * and N pending SMS deliveries sent by the daemon's own delivery workers, on one SMS channel.
  */
-import { storeFor } from '../../src/store/sqlite/index.js';
+import { sqliteHandle, storeFor } from '../../src/store/sqlite/index.js';
 import { Queue, Worker } from 'bullmq';
 import type { Config } from '../../src/config/schema.js';
 import { readEnv, type Env } from '../../src/config/env.js';
@@ -123,7 +123,7 @@ async function seedDeliveries(dbPath: string, config: Config, channel: SmsChanne
     ], 'bench');
     const env = benchEnv();
     const notifiers = createNotifiers(config.channels, env); // SMS only: no SMTP_URL, so one SMS per digest
-    await evaluateTick({ store: storeFor(db), db, dbPath, config, env, notifiers, log, now: SEND_AT, kind: 'evaluate' });
+    await evaluateTick({ store: storeFor(db), config, env, notifiers, log, now: SEND_AT, kind: 'evaluate' });
     await notifiers.close();
     db.$client
       .prepare(
@@ -152,17 +152,18 @@ export async function dispatchRun(dbPath: string, n: number, channel: SmsChannel
   const prefix = uniquePrefix('bench-sms');
   let rt: Runtime | undefined;
   try {
-    rt = await openRuntime({ config, env: benchEnv({ ORGLIFE_QUEUE_PREFIX: prefix }), dbPath, log, clock: () => SEND_AT, paused: true, tickWorker: false });
+    rt = await openRuntime({ config, env: benchEnv({ ORGLIFE_QUEUE_PREFIX: prefix }), db: dbPath, log, clock: () => SEND_AT, paused: true, tickWorker: false });
     const t0 = performance.now();
     const drained = await rt.drain();
     const enqueueSeconds = (performance.now() - t0) / 1000;
-    const sentCount = rt.db.$client.prepare(`SELECT count(*) FROM deliveries WHERE status = 'sent'`).pluck();
+    const handle = sqliteHandle(rt.store)!.$client; // the bench reads counts straight from the file
+    const sentCount = handle.prepare(`SELECT count(*) FROM deliveries WHERE status = 'sent'`).pluck();
     const t1 = performance.now();
     rt.startWorkers();
     while ((sentCount.get() as number) < n) await new Promise((r) => setTimeout(r, 50));
     const seconds = (performance.now() - t1) / 1000;
     const requests = await standin.count();
-    const attempts = rt.db.$client.prepare(`SELECT count(*) FROM delivery_attempts WHERE channel = ? AND error IS NULL`).pluck().get(channel) as number;
+    const attempts = handle.prepare(`SELECT count(*) FROM delivery_attempts WHERE channel = ? AND error IS NULL`).pluck().get(channel) as number;
     return {
       metrics: { rate: n / seconds, seconds, enqueueRate: drained.added / enqueueSeconds, sent: sentCount.get() as number, requests, attempts },
       peakRssBytes: peakRssSelf(),

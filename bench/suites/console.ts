@@ -73,7 +73,7 @@ async function pages(ctx: BenchContext): Promise<StepResult> {
   let alerts: number;
   try {
     const notifiers = createNotifiers(config.channels, env, { log });
-    await TICK_HANDLERS.evaluate!({ store: storeFor(db), db, dbPath, config, env, notifiers, log, now, kind: 'evaluate' });
+    await TICK_HANDLERS.evaluate!({ store: storeFor(db), config, env, notifiers, log, now, kind: 'evaluate' });
     await notifiers.close();
     const month = previousPeriod(periodOf('month', now));
     const built = await buildReports(storeFor(db), config, month, now);

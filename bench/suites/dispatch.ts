@@ -6,7 +6,6 @@
  * provider), beside a bare worker making the same call; and the daily cycle over the whole city
  * (evaluate, reconcile, plan digests and deliveries, enqueue) with its peak memory.
  */
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEnv } from '../../src/config/env.js';
@@ -153,14 +152,14 @@ async function cycle(ctx: BenchContext): Promise<StepResult> {
   // SMTP_URL only makes email count as available for planning; nothing is sent (workers stay paused).
   const env = readEnv({ REDIS_URL, ORGLIFE_QUEUE_PREFIX: prefix, SMTP_URL: 'smtp://127.0.0.1:9' });
   const now = parseTimestamp(ctx.now)!;
-  const rt = await openRuntime({ config, env, dbPath, log, clock: () => now, paused: true, tickWorker: false });
+  const rt = await openRuntime({ config, env, db: dbPath, log, clock: () => now, paused: true, tickWorker: false });
   try {
     // The plan phase is one synchronous stretch: the sampler cannot run inside it, so its last sample
     // before evaluateTick returns is the peak through evaluate+reconcile (worker threads included).
     let sampledPeak = 0;
     const sampler = setInterval(() => (sampledPeak = peakRssSelf()), 50);
     const t0 = performance.now();
-    const stats = (await evaluateTick({ store: storeFor(rt.db), db: rt.db, dbPath, config, env, notifiers: rt.notifiers, log, now, kind: 'evaluate' })) as {
+    const stats = (await evaluateTick({ store: rt.store, config, env, notifiers: rt.notifiers, log, now, kind: 'evaluate' })) as {
       alerts: { opened: number };
       plan: { deliveries: number };
       ms: { evaluate: number; plan: number };

@@ -73,7 +73,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   let daemon = await startDaemon(daemonOptions(config));
 
   // The API has its own store handle: a reload or shutdown of the daemon never pulls the store from under a request.
-  const given = o.db ?? o.dbPath;
+  const given = o.db;
   const store: Store = typeof given === 'object' ? given : await openStore(given);
   const ownStore = typeof given !== 'object';
   const closeStore = async () => {

@@ -11,8 +11,6 @@ import type { Env } from '../config/env.js';
 import { log as defaultLog } from '../log.js';
 import { createNotifiers, type Notifiers } from '../notifiers/registry.js';
 import { CHANNEL_NAMES, type ChannelName } from '../notifiers/types.js';
-import type { Db } from '../store/sqlite/db.js';
-import { sqliteHandle } from '../store/sqlite/index.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
 import { deliveryProcessor } from './deliver.js';
@@ -35,8 +33,6 @@ export interface RuntimeOptions {
    * ./data/orglife.db), opened here and closed in close(); or an open Store, borrowed (left open).
    */
   db?: string | Store;
-  /** @deprecated the old name of `db` as a path or URL (callers move to `db`). */
-  dbPath?: string;
   /** As-of clock: delivery delays, attempt and sent times. Default Date.now. */
   clock?: () => number;
   log?: Logger;
@@ -64,8 +60,6 @@ export interface RuntimeOptions {
 export interface Runtime {
   /** The store (the port). */
   store: Store;
-  /** Transitional, SQLite only: the store's better-sqlite3 handle (throws on another store). */
-  readonly db: Db;
   config: Config;
   env: Env;
   log: Logger;
@@ -128,7 +122,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   const clock = o.clock ?? Date.now;
   const instanceId = o.instanceId ?? randomUUID();
   const handlers = { ...TICK_HANDLERS, ...o.handlers };
-  const given = o.db ?? o.dbPath;
+  const given = o.db;
   const owned = typeof given !== 'object';
   const store = typeof given === 'object' ? given : await openStore(given);
   let notifiers: Notifiers;
@@ -195,11 +189,6 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   let closed = false;
   const rt: Runtime = {
     store,
-    get db() {
-      const db = sqliteHandle(store);
-      if (!db) throw new Error(`runtime.db: not a SQLite store (${store.describe()}); use runtime.store`);
-      return db;
-    },
     config: o.config,
     env: o.env,
     log,

@@ -91,7 +91,7 @@ export async function evaluate(t: TestApi, now = NOW): Promise<Record<string, un
   const env = readEnv({});
   const notifiers = createNotifiers(t.config.channels, env, { log: quietLog });
   try {
-    return (await TICK_HANDLERS.evaluate!({ store: storeFor(t.tmp.db), db: t.tmp.db, dbPath: t.tmp.path, config: t.config, env, notifiers, log: quietLog, now, kind: 'evaluate' })) ?? {};
+    return (await TICK_HANDLERS.evaluate!({ store: storeFor(t.tmp.db), config: t.config, env, notifiers, log: quietLog, now, kind: 'evaluate' })) ?? {};
   } finally {
     await notifiers.close();
   }

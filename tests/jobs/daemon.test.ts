@@ -45,7 +45,7 @@ describe('the daemon delivers every planned message exactly once', () => {
     const d = await startDaemon({
       config: deliveryConfig(smsUrl),
       env: testEnv({ redisUrl, prefix, smtpUrl: smtp.url }),
-      dbPath: tdb.path,
+      db: tdb.path,
       clock: () => TICK + 60_000,
       log: quietLog,
       cron: false,
@@ -99,7 +99,7 @@ describe('the daemon delivers every planned message exactly once', () => {
     const config = deliveryConfig(`${sms.url}/sms/send`);
     const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
     const notifiers = createNotifiers(config.channels, env);
-    await evaluateTick({ store: storeFor(tdb.db), db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: TICK, kind: 'evaluate' });
+    await evaluateTick({ store: storeFor(tdb.db), config, env, notifiers, log: quietLog, now: TICK, kind: 'evaluate' });
     await notifiers.close();
     // As if the jobs had been queued in this Redis and later removed (by age) without being sent.
     const redis = new Redis(SHARED_REDIS_URL);
@@ -110,7 +110,7 @@ describe('the daemon delivers every planned message exactly once', () => {
     markEnqueued(tdb.db, pending, 'epoch-under-test', TICK);
 
     const d = await startDaemon({
-      config, env, dbPath: tdb.path, clock: () => TICK + 15 * 60_000, log: quietLog, cron: false, drainIntervalMs: 60_000,
+      config, env, db: tdb.path, clock: () => TICK + 15 * 60_000, log: quietLog, cron: false, drainIntervalMs: 60_000,
     });
     daemons.push(d);
     expect(await d.drain()).toBe(0); // the marks say "queued": the drainer alone would wait forever

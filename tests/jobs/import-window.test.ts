@@ -85,7 +85,7 @@ describe('an import while deliveries are being sent', () => {
     const { config } = loadConfig(configFile);
     const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix });
     const notifiers = createNotifiers(config.channels, env);
-    const stats = await evaluateTick({ store: storeFor(tdb.db), db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: Date.now(), kind: 'evaluate' });
+    const stats = await evaluateTick({ store: storeFor(tdb.db), config, env, notifiers, log: quietLog, now: Date.now(), kind: 'evaluate' });
     await notifiers.close();
     expect(stats.plan).toMatchObject({ deliveries: BRANCHES });
 

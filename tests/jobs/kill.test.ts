@@ -110,7 +110,7 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
     const { config } = loadConfig(configFile);
     const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
     const notifiers = createNotifiers(config.channels, env);
-    const stats = await evaluateTick({ store: storeFor(tdb.db), db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: Date.now(), kind: 'evaluate' });
+    const stats = await evaluateTick({ store: storeFor(tdb.db), config, env, notifiers, log: quietLog, now: Date.now(), kind: 'evaluate' });
     await notifiers.close();
     expect(stats.plan).toMatchObject({ deliveries: BRANCHES * 2 });
 

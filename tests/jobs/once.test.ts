@@ -34,7 +34,7 @@ describe('daemon --once: one cycle from the database to the providers', () => {
     runOnce({
       config: deliveryConfig(`${sms.url}/sms/send`),
       env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url }),
-      dbPath: tdb.path,
+      db: tdb.path,
       at: asOf,
       log: quietLog,
       waitTimeoutMs: 20_000,

@@ -16,7 +16,7 @@ describe('schedule ticks on one Redis and one database', () => {
     const d = await startDaemon({
       config: shippedConfig(),
       env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix }),
-      dbPath: tdb.path,
+      db: tdb.path,
       clock: () => clockAt,
       log: quietLog,
       cron: false,

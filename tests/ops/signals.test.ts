@@ -67,7 +67,7 @@ describe('orglife daemon as a process', () => {
     const { config } = loadConfig(cfg.dir);
     const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
     const notifiers = createNotifiers(config.channels, env, { log: quietLog });
-    await TICK_HANDLERS.evaluate!({ store: storeFor(tdb.db), db: tdb.db, dbPath: tdb.path, config, env, notifiers, log: quietLog, now: TICK_AT, kind: 'evaluate' });
+    await TICK_HANDLERS.evaluate!({ store: storeFor(tdb.db), config, env, notifiers, log: quietLog, now: TICK_AT, kind: 'evaluate' });
     await notifiers.close();
     const planned = listDeliveries(tdb.db);
     expect(planned.length).toBe(8);
@@ -91,7 +91,7 @@ describe('orglife daemon as a process', () => {
     expect(first.log().some((l) => l.msg === 'service stopped')).toBe(true);
 
     // Nothing lost: the next start (in this process, to keep the test short) sends the rest, each recipient once.
-    const second = await startDaemon({ config, env, dbPath: tdb.path, log: quietLog, cron: false, drainIntervalMs: 200 });
+    const second = await startDaemon({ config, env, db: tdb.path, log: quietLog, cron: false, drainIntervalMs: 200 });
     try {
       await waitFor('every delivery sent after the restart', () => listDeliveries(tdb.db).every((d) => d.status === 'sent'), 30_000);
     } finally {

@@ -16,8 +16,6 @@ const NOT_YET_ON_THE_PORT = new Set([
   'src/app/daemon.ts',
   'src/cli/existing-db.ts',
   'src/demo/run.ts',
-  'src/jobs/kinds.ts',
-  'src/jobs/runtime.ts',
 ]);
 
 function sources(dir: string): string[] {

@@ -7,7 +7,7 @@ import { Option, type Command } from 'commander';
 import { readEnv } from '../../config/env.js';
 import { defaultConfigPath, loadConfig } from '../../config/load.js';
 import { parseTimestamp, shanghaiDateTime } from '../../domain/calendar.js';
-import { NotOnThePortError, type ScheduleKind } from '../../jobs/kinds.js';
+import type { ScheduleKind } from '../../jobs/kinds.js';
 import { runOnce, type OnceReport } from '../../jobs/once.js';
 import { log } from '../../log.js';
 import { UserError } from '../errors.js';
@@ -74,13 +74,7 @@ export function registerDaemon(program: Command): void {
         } catch (e) {
           throw new UserError((e as Error).message, EXIT_REDIS_UNAVAILABLE);
         }
-        let report: OnceReport;
-        try {
-          report = await runOnce({ ...base, kind: opts.kind as ScheduleKind, ...(at !== undefined ? { at } : {}), waitTimeoutMs: positive(opts.timeout, '--timeout') * 1000 });
-        } catch (e) {
-          if (e instanceof NotOnThePortError) throw new UserError(e.message, 2);
-          throw e;
-        }
+        const report = await runOnce({ ...base, kind: opts.kind as ScheduleKind, ...(at !== undefined ? { at } : {}), waitTimeoutMs: positive(opts.timeout, '--timeout') * 1000 });
         process.stdout.write(describe(report));
         if (report.unfinished > 0) process.exitCode = 3;
         exitSoon();
