@@ -67,6 +67,20 @@ describe.each([
     expect(await snapshot(t)).toEqual(before);
     expect(await query(t, `SELECT * FROM ${table}`)).toEqual([]);
   });
+
+  it('is rejected when already stored, given unchanged in one file and with other content in a later one', async () => {
+    await importFiles(t.store, [file('a.csv', a)], { now: NOW });
+    const stored = await query(t, `SELECT * FROM ${table} ORDER BY 1`);
+    const fs = file('same.csv', same);
+    const fb = file('b.csv', other);
+    const e = await rejected(importFiles(t.store, [fs, fb], { now: NOW }));
+    expect(e.issues).toHaveLength(1);
+    expect(e.issues[0]).toMatchObject({ source: fb, line: 3, key });
+    expect(e.issues[0]!.reasonZh).toContain(`${zh}在 ${fs} 第 2 行已出现且内容不同`);
+    expect(formatIssue(e.issues[0]!)).toContain(`${fs}:2`);
+    expectBilingual(e.issues);
+    expect(await query(t, `SELECT * FROM ${table} ORDER BY 1`)).toEqual(stored);
+  });
 });
 
 describe('a key repeated in one file', () => {

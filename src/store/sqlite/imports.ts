@@ -27,8 +27,7 @@ export type { ImportRecord, UpsertOutcome } from '../types/imports.js';
  * `changes` and `lastInsertRowid` (an UPSERT that updates leaves last_insert_rowid alone), so the
  * hot path is one statement per row. It also notices a key written twice in one command (in one file
  * or in two) with different content: the earlier row was inserted in this command (rowid above the
- * command's starting max) or updated in it (kept in a small map — updates are rare next to inserts
- * and no-ops). Which file the earlier row came from is found from the files' first insert indexes.
+ * command's starting max) or updated or found unchanged in it (kept in a map by key). Which file the earlier row came from is found from the files' first insert indexes.
  */
 export class KeyedUpserter {
   private readonly upsertStmt: Database.Statement;
@@ -42,6 +41,7 @@ export class KeyedUpserter {
   private insertedLines = new LineLog();
   /** Each file of the command: its source and the insertion index of its first insert. */
   private readonly files: { source: string; from: number }[] = [];
+  /** Keys updated, or found unchanged, in this command (with the line and source that wrote or saw them). */
   private updatedInCommand = new Map<string, { line: number; source: string }>();
   /** After a 'conflict': the line of the earlier row with the same key, when known. */
   conflictLine: number | undefined;
@@ -99,16 +99,22 @@ export class KeyedUpserter {
    */
   upsert(params: unknown[], line: number): UpsertOutcome {
     const r = this.upsertStmt.run(params);
-    if (r.changes === 0) return 'unchanged';
+    if (r.changes === 0) {
+      // A row already stored with this content: remember it, so the same key given with other
+      // content later in this command (this file or a later one) is a conflict, not an update.
+      const keyText = this.keyText(params);
+      if (!this.updatedInCommand.has(keyText)) this.updatedInCommand.set(keyText, { line, source: this.source });
+      return 'unchanged';
+    }
     const rowid = r.lastInsertRowid as number;
     if (rowid !== this.lastRowid) {
       this.lastRowid = rowid;
       this.insertedLines.push(line);
       return 'inserted';
     }
-    // An update: was this key already written in this file?
+    // An update: was this key already written (or seen unchanged) in this command?
     const keyValues = params.slice(0, this.spec.key.length);
-    const keyText = keyValues.length === 1 ? String(keyValues[0]) : JSON.stringify(keyValues);
+    const keyText = this.keyText(params);
     const earlierUpdate = this.updatedInCommand.get(keyText);
     if (earlierUpdate !== undefined) {
       this.conflictLine = earlierUpdate.line;
@@ -124,6 +130,11 @@ export class KeyedUpserter {
     }
     this.updatedInCommand.set(keyText, { line, source: this.source });
     return 'updated';
+  }
+
+  private keyText(params: readonly unknown[]): string {
+    const n = this.spec.key.length;
+    return n === 1 ? String(params[0]) : JSON.stringify(params.slice(0, n));
   }
 }
 
