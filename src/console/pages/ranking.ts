@@ -102,12 +102,15 @@ export function rankingRoutes(app: FastifyInstance, ctx: PageContext): void {
       if (polling) return; // the previous check has not answered yet
       polling = true;
       versionNow()
-        .then((v) => {
+        .then(async (v) => {
           if (res.writableEnded) return;
           if (v !== last) {
             last = v;
             forgetBoardChecks(ctx.store);
-            res.write(`event: ranking-changed\ndata: ${JSON.stringify({ period })}\n\n`);
+            // Build the new board before telling the page, so the reload it triggers is a slice of it
+            // (streams of one period share the build).
+            await rankingBoard(ctx.store, period).catch(() => null);
+            if (!res.writableEnded) res.write(`event: ranking-changed\ndata: ${JSON.stringify({ period })}\n\n`);
           } else res.write(`: keep-alive\n\n`);
         })
         .catch(() => end())
