@@ -70,6 +70,10 @@ export interface OrgContacts {
   clerk: string | null;
   clerkPhone: string | null;
   clerkEmail: string | null;
+  /** The deputy (副书记 / 组织委员), who receives the secretary's messages while the secretary is on leave. */
+  deputy?: string | null;
+  deputyPhone?: string | null;
+  deputyEmail?: string | null;
 }
 
 /** Where a recipient can be reached. */

@@ -109,3 +109,22 @@ export function partitionExempt<F extends { org: string; rule: string; dueAt: nu
   }
   return { standing, exempt };
 }
+
+/** A secretary's leave (请假): while it runs, the secretary's messages go to the deputy. */
+export interface SecretaryLeave {
+  id: number;
+  org: string;
+  startsOn: string;
+  endsOn: string;
+  reason: string | null;
+  createdBy: string;
+  createdAt: number;
+  endedAt: number | null;
+  endedBy: string | null;
+}
+
+/** Whether a leave runs at `now` (its days, Beijing time, cut short when ended early). */
+export function onLeave(l: Pick<SecretaryLeave, 'startsOn' | 'endsOn' | 'endedAt'>, now: number): boolean {
+  const { from, to } = coveredSpan(l);
+  return now >= from && now < to;
+}

@@ -117,6 +117,10 @@ export interface Org {
   clerk: string | null;
   clerkPhone: string | null;
   clerkEmail: string | null;
+  /** Deputy secretary or organization committee member (副书记 / 组织委员), who stands in for the secretary. */
+  deputy?: string | null;
+  deputyPhone?: string | null;
+  deputyEmail?: string | null;
   electedOn: string | null;
   termYears: number | null;
   establishedOn: string | null;

@@ -58,7 +58,7 @@ import type {
   VetoFact,
 } from './types/reports.js';
 import type { ClaimTickInput, RunRow, RunStart, TickClaim, TickRow } from './types/runs.js';
-import type { Exemption, NewExemption } from '../domain/exemptions.js';
+import type { Exemption, NewExemption, SecretaryLeave } from '../domain/exemptions.js';
 import type { MeetingDetail, MemberCounts, RosterMember, StoredMember, TrackedMeeting, TrackedParticipation } from './types/members.js';
 import type {
   Campaign,
@@ -123,6 +123,7 @@ export interface Store {
   readonly imports: ImportsRepo;
   readonly rating: RatingRepo;
   readonly exemptions: ExemptionsRepo;
+  readonly leaves: LeavesRepo;
   readonly members: MembersRepo;
   readonly accounts: AccountsRepo;
   readonly ackLinks: AckLinksRepo;
@@ -654,4 +655,15 @@ export interface ConsoleRepo {
   pendingSends(): Promise<PendingSend[]>;
   /** Copy the whole database into a new SQLite file at `path` (the preview's dry run runs on it; SQLite: one consistent snapshot). */
   snapshotToSqlite(path: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- secretaries' leave (请假)
+
+export interface LeavesRepo {
+  /** Record a leave; returns it with its id. */
+  add(l: Pick<SecretaryLeave, 'org' | 'startsOn' | 'endsOn' | 'reason' | 'createdBy'>, now: number): Promise<SecretaryLeave>;
+  /** Leaves, newest first: not ended early whose last day is on or after `since` by default; `all` for every one; `org` for one branch. */
+  list(opts?: { org?: string; all?: boolean; since?: string }): Promise<SecretaryLeave[]>;
+  /** End a leave early (kept); 'unknown' or 'ended' when it cannot be. */
+  end(id: number, by: string, now: number): Promise<SecretaryLeave | 'unknown' | 'ended'>;
 }

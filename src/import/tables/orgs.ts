@@ -154,11 +154,11 @@ function findCycle(start: string, parentOf: (code: string) => string | null): st
 
 const ORG_FIELDS: readonly (keyof Org)[] = [
   'code', 'name', 'kind', 'parent', 'domain', 'members', 'groups', 'secretary', 'secretaryPhone',
-  'secretaryEmail', 'clerk', 'clerkPhone', 'clerkEmail', 'electedOn', 'termYears', 'establishedOn',
+  'secretaryEmail', 'clerk', 'clerkPhone', 'clerkEmail', 'electedOn', 'termYears', 'establishedOn', 'deputy', 'deputyPhone', 'deputyEmail',
 ];
 
 function sameOrg(a: Org, b: Org): boolean {
-  return ORG_FIELDS.every((f) => a[f] === b[f]);
+  return ORG_FIELDS.every((f) => (a[f] ?? null) === (b[f] ?? null));
 }
 
 /** 组织: the org tree. */
@@ -181,6 +181,9 @@ export const orgsTable: TableSpec<Org> = {
     { key: 'clerk', zh: '党务干部', aliases: ['党务干部姓名'], parse: name },
     { key: 'clerk_phone', zh: '党务干部手机', field: 'clerkPhone', aliases: ['党务干部手机号', '党务干部电话'], parse: phone },
     { key: 'clerk_email', zh: '党务干部邮箱', field: 'clerkEmail', parse: email },
+    { key: 'deputy', zh: '副书记', aliases: ['副书记姓名', '组织委员'], parse: name },
+    { key: 'deputy_phone', zh: '副书记手机', field: 'deputyPhone', aliases: ['副书记手机号', '副书记电话', '组织委员手机'], parse: phone },
+    { key: 'deputy_email', zh: '副书记邮箱', field: 'deputyEmail', aliases: ['组织委员邮箱'], parse: email },
     { key: 'elected_on', zh: '换届日期', field: 'electedOn', aliases: ['换届时间'], parse: date },
     { key: 'term_years', zh: '任期年限', field: 'termYears', aliases: ['任期'], parse: termYears },
     { key: 'established_on', zh: '成立日期', field: 'establishedOn', aliases: ['成立时间'], parse: date },

@@ -40,7 +40,7 @@ export async function unplannedOutbox(q: Q): Promise<OutboxEntry[]> {
 }
 
 const ORG_CONTACT_COLUMNS = `code, name, kind, parent, secretary, secretary_phone AS "secretaryPhone", secretary_email AS "secretaryEmail",
-  clerk, clerk_phone AS "clerkPhone", clerk_email AS "clerkEmail"`;
+  clerk, clerk_phone AS "clerkPhone", clerk_email AS "clerkEmail", deputy, deputy_phone AS "deputyPhone", deputy_email AS "deputyEmail"`;
 
 export async function orgContacts(q: Q, codes: readonly string[]): Promise<Map<string, OrgContacts>> {
   const list = [...new Set(codes)];

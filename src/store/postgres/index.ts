@@ -5,6 +5,7 @@
  * operations take advisory transaction locks (./ops.ts), claims are compare-and-set, and a tick is
  * claimed in one INSERT … ON CONFLICT (./runs.ts).
  */
+import { addLeave, endLeave, listLeaves } from './leaves.js';
 import { addExemption, endExemption, getExemption, listExemptions } from './exemptions.js';
 import { warningSpans } from './grades.js';
 import type { OpenStoreOptions } from '../open.js';
@@ -129,6 +130,11 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       removeDemoSite: (org, year) => deleteDemoSite(p, org, year),
       estimateFacts: (org, q) => loadEstimateFacts(p, org, q),
       planReminders: (spec, decide) => planRemindersTx(p, spec, decide),
+    },
+    leaves: {
+      add: (l, now) => addLeave(p, l, now),
+      list: (opts) => listLeaves(p, opts),
+      end: (id, by, now) => endLeave(p, id, by, now),
     },
     exemptions: {
       add: (e, now) => addExemption(p, e, now),

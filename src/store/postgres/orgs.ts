@@ -8,7 +8,7 @@ const ROSTER_SIZE = `(SELECT count(*) FROM members r WHERE r.org_id = orgs.id
   AND (r.left_on IS NULL OR r.left_on > to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')))`;
 const ORG_COLS = `code, name, kind, parent, domain, CASE WHEN ${ROSTER_SIZE} > 0 THEN ${ROSTER_SIZE}::int ELSE orgs.members END AS members, groups, secretary, secretary_phone AS "secretaryPhone",
   secretary_email AS "secretaryEmail", clerk, clerk_phone AS "clerkPhone", clerk_email AS "clerkEmail",
-  elected_on AS "electedOn", term_years AS "termYears", established_on AS "establishedOn"`;
+  deputy, deputy_phone AS "deputyPhone", deputy_email AS "deputyEmail", elected_on AS "electedOn", term_years AS "termYears", established_on AS "establishedOn"`;
 
 export async function loadOrgRefs(q: Q): Promise<Map<string, OrgRef>> {
   const map = new Map<string, OrgRef>();

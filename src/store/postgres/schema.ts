@@ -7,3 +7,4 @@ export * from './schema/rating.js';
 export * from './schema/console.js';
 export * from './schema/members.js';
 export * from './schema/exemptions.js';
+export * from './schema/leaves.js';

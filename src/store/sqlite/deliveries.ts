@@ -69,7 +69,7 @@ export function unplannedOutboxUnder(db: Db, committees: readonly string[]): Out
 }
 
 const ORG_CONTACT_COLUMNS = `code, name, kind, parent, secretary, secretary_phone AS secretaryPhone, secretary_email AS secretaryEmail,
-  clerk, clerk_phone AS clerkPhone, clerk_email AS clerkEmail`;
+  clerk, clerk_phone AS clerkPhone, clerk_email AS clerkEmail, deputy, deputy_phone AS deputyPhone, deputy_email AS deputyEmail`;
 
 /** Contacts of the given orgs and of their parents, by code. */
 export function orgContacts(db: Db, codes: readonly string[]): Map<string, OrgContacts> {

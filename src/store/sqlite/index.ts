@@ -5,6 +5,7 @@
  * (./group-commit.ts). SQLite has one writer at a time: every named lock of the port is the
  * database write lock here, taken at the start of an IMMEDIATE transaction.
  */
+import { addLeave, endLeave, listLeaves } from './leaves.js';
 import { addExemption, endExemption, getExemption, listExemptions } from './exemptions.js';
 import { warningSpans } from './grades.js';
 import type { Store, StoreWorkerSpec } from '../port.js';
@@ -147,6 +148,11 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       removeDemoSite: async (org, year) => deleteDemoSite(db, org, year),
       estimateFacts: async (org, q) => loadEstimateFacts(db, org, q),
       planReminders: async (spec, decide) => planRemindersTx(db, spec, decide),
+    },
+    leaves: {
+      add: async (l, now) => addLeave(db, l, now),
+      list: async (opts) => listLeaves(db, opts),
+      end: async (id, by, now) => endLeave(db, id, by, now),
     },
     exemptions: {
       add: async (e, now) => addExemption(db, e, now),

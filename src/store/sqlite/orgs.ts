@@ -12,7 +12,7 @@ export const ORG_UPSERT: UpsertSpec = {
   columns: [
     'name', 'kind', 'parent', 'domain', 'members', 'groups',
     'secretary', 'secretary_phone', 'secretary_email', 'clerk', 'clerk_phone', 'clerk_email',
-    'elected_on', 'term_years', 'established_on',
+    'elected_on', 'term_years', 'established_on', 'deputy', 'deputy_phone', 'deputy_email',
   ],
   stamp: 'updated_at',
 };
@@ -22,7 +22,7 @@ export function orgUpsertParams(o: Org, now: number): unknown[] {
   return [
     o.code, o.name, o.kind, o.parent, o.domain, o.members, o.groups,
     o.secretary, o.secretaryPhone, o.secretaryEmail, o.clerk, o.clerkPhone, o.clerkEmail,
-    o.electedOn, o.termYears, o.establishedOn, now,
+    o.electedOn, o.termYears, o.establishedOn, o.deputy ?? null, o.deputyPhone ?? null, o.deputyEmail ?? null, now,
   ];
 }
 
@@ -55,6 +55,9 @@ function toOrg(r: OrgRow): Org {
     clerk: r.clerk,
     clerkPhone: r.clerkPhone,
     clerkEmail: r.clerkEmail,
+    deputy: r.deputy,
+    deputyPhone: r.deputyPhone,
+    deputyEmail: r.deputyEmail,
     electedOn: r.electedOn,
     termYears: r.termYears,
     establishedOn: r.establishedOn,
