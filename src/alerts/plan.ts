@@ -26,6 +26,10 @@ export interface PlanPolicy {
   available: ReadonlySet<ChannelName>;
   /** Robot names of a chat channel serving a committee. */
   robotsFor(channel: 'wecom' | 'dingtalk', committee: string): string[];
+  /** Orgs whose secretary is on leave (请假) at planning time: the secretary's messages go to the deputy. */
+  onLeave?: ReadonlySet<string>;
+  /** routing.copy_deputy: the deputy (副书记 / 组织委员) always gets the secretary's messages too. */
+  copyDeputy?: boolean;
 }
 
 const ROLE_ORDER: Record<RecipientRole, number> = { secretary: 0, clerk: 1, committee: 2 };
@@ -91,11 +95,15 @@ class EntryBuilder {
     private readonly policy: PlanPolicy,
   ) {}
 
-  #person(org: OrgContacts, who: 'secretary' | 'clerk'): Contact | null {
+  #person(org: OrgContacts, who: 'secretary' | 'clerk' | 'deputy'): Contact | null {
     const key = `${org.code}\u0000${who}`;
     let c = this.#contacts.get(key);
     if (c === undefined) {
-      c = who === 'secretary' ? personContact(org.secretary, org.secretaryPhone, org.secretaryEmail) : personContact(org.clerk, org.clerkPhone, org.clerkEmail);
+      const deputy = personContact(org.deputy ?? null, org.deputyPhone ?? null, org.deputyEmail ?? null);
+      if (who === 'deputy') c = deputy;
+      else if (who === 'clerk') c = personContact(org.clerk, org.clerkPhone, org.clerkEmail);
+      // A secretary on leave: the deputy stands in (when the branch has one who can be reached).
+      else c = this.policy.onLeave?.has(org.code) && deputy ? deputy : personContact(org.secretary, org.secretaryPhone, org.secretaryEmail);
       this.#contacts.set(key, c);
     }
     return c;
@@ -117,7 +125,12 @@ class EntryBuilder {
     const add = (contact: Contact | null, role: RecipientRole, route: LogicalChannel[]) => {
       if (contact) out.push({ contact, role, item, committee, branch, route });
     };
-    if (routes.secretary.length) add(this.#person(branch, 'secretary'), 'secretary', routes.secretary);
+    if (routes.secretary.length) {
+      const secretary = this.#person(branch, 'secretary');
+      add(secretary, 'secretary', routes.secretary);
+      const deputy = this.policy.copyDeputy ? this.#person(branch, 'deputy') : null;
+      if (deputy && deputy !== secretary) add(deputy, 'secretary', routes.secretary);
+    }
     if (routes.clerk.length) add(this.#person(branch, 'clerk'), 'clerk', routes.clerk);
     const route = routes.committee;
     if (!route.length || !committee || committee.kind !== 'committee') return;

@@ -8,6 +8,7 @@
  * through branches of two committees in different chunks gets two digests (each event still exactly
  * once). Quiet hours set every delivery's not_before.
  */
+import { onLeave as onLeaveAt } from '../domain/exemptions.js';
 import type { Config } from '../config/schema.js';
 import { shanghaiDate } from '../domain/calendar.js';
 import { sendTime } from '../delivery/schedule.js';
@@ -71,6 +72,7 @@ export function planPolicy(config: PlanConfig, available: Iterable<ChannelName>)
     smsChannel: physicalChannel(config.channels, 'sms'),
     available: new Set(available),
     robotsFor: (channel, committee) => robotsFor(config.channels, channel, committee),
+    copyDeputy: config.routing.copy_deputy,
   };
 }
 
@@ -85,7 +87,9 @@ export const PLAN_CHUNK_ROWS = 20_000;
  * chunk's transaction sees the deliveries the earlier ones planned).
  */
 export async function planDeliveries(store: Store, config: PlanConfig, available: Iterable<ChannelName>, now: number, chunkRows = PLAN_CHUNK_ROWS): Promise<PlanResult> {
-  const policy = planPolicy(config, available);
+  // Secretaries on leave now: their messages go to the deputy (read once per run; leaves change rarely).
+  const onLeave = new Set((await store.leaves.list({ since: shanghaiDate(now) })).filter((l) => onLeaveAt(l, now)).map((l) => l.org));
+  const policy = { ...planPolicy(config, available), onLeave };
   const notBefore = sendTime(config, now);
   const sendDay = shanghaiDate(notBefore);
   const total: PlanResult = { outbox: 0, stale: 0, digests: 0, deliveries: 0, cappedSms: 0, unreachable: 0, notBefore };
@@ -104,7 +108,7 @@ export async function planDeliveries(store: Store, config: PlanConfig, available
 export function phonesOfContacts(contacts: ReadonlyMap<string, OrgContacts>): string[] {
   const out = new Set<string>();
   for (const o of contacts.values()) {
-    for (const p of [o.secretaryPhone, o.clerkPhone]) if (p?.trim()) out.add(normalizePhone(p));
+    for (const p of [o.secretaryPhone, o.clerkPhone, o.deputyPhone]) if (p?.trim()) out.add(normalizePhone(p));
   }
   return [...out];
 }

@@ -62,6 +62,10 @@ export const routingSchema = z
       [L in Level]: ReturnType<typeof levelRoutes>;
     }),
     report: route(['email'], 'health-check reports'),
+    copy_deputy: z
+      .boolean()
+      .default(false)
+      .describe("the branch's deputy (副书记 / 组织委员, org columns deputy*) always receives the secretary's messages too; without it the deputy receives them only while the secretary is on leave (orglife leave)"),
   })
   .strict()
   .prefault({});

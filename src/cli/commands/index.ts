@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   preview: async () => (await import('./preview.js')).registerPreview,
   grades: async () => (await import('./grades.js')).registerGrades,
   exempt: async () => (await import('./exempt.js')).registerExempt,
+  leave: async () => (await import('./leave.js')).registerLeave,
 };
 
 /** Register the command named in argv (the first non-option word), or all of them when none matches. */
