@@ -90,3 +90,42 @@ describe('a key repeated in one file', () => {
     expect(e.issues).toMatchObject([{ source: f, line: 3, key: 'id', reasonZh: '党员编号「P1」在第 2 行已出现且内容不同' }]);
   });
 });
+
+describe('attendance: a sign-in (meeting, member) in two files of one command', () => {
+  const SIGNINS = ['meeting', 'member', 'status'];
+  beforeEach(async () => {
+    await importFiles(t.store, [fixture('meetings.csv'), file('roster.csv', [ROSTER, ['P1', 'B1', '张三', 'full', '2010-07-01'], ['P2', 'B1', '李四', 'full', '2011-07-01']])], { now: NOW });
+  });
+  const a = () => file('a.csv', [SIGNINS, ['M001', 'P1', 'present'], ['M001', 'P2', 'present']]);
+  const attendance = () => query(t, 'SELECT * FROM attendance ORDER BY meeting_id');
+
+  it('is counted unchanged when repeated with the same content', async () => {
+    const [ra, rb] = await importFiles(t.store, [a(), file('same.csv', [SIGNINS, ['M001', 'P2', 'present']])], { now: NOW });
+    expect(ra).toMatchObject({ table: 'attendance', inserted: 2 });
+    expect(rb).toMatchObject({ table: 'attendance', inserted: 0, updated: 0, unchanged: 1 });
+  });
+
+  it('is rejected with other content, naming both files and lines; nothing is written', async () => {
+    const before = await snapshot(t);
+    const fa = a();
+    const fb = file('b.csv', [SIGNINS, ['M002', 'P1', 'present'], ['M001', 'P2', 'absent']]);
+    const e = await rejected(importFiles(t.store, [fa, fb], { now: NOW }));
+    expect(e.issues).toHaveLength(1);
+    expect(e.issues[0]).toMatchObject({ source: fb, line: 3, key: 'member' });
+    expect(e.issues[0]!.reasonZh).toContain(`在 ${fa} 第 3 行已出现且内容不同`);
+    expect(formatIssue(e.issues[0]!)).toContain(`${fa}:3`);
+    expectBilingual(e.issues);
+    expect(await snapshot(t)).toEqual(before);
+  });
+
+  it('is rejected when already stored, given unchanged in one file and with other content in a later one', async () => {
+    await importFiles(t.store, [a()], { now: NOW });
+    const stored = await attendance();
+    const fs = file('same.csv', [SIGNINS, ['M001', 'P2', 'present']]);
+    const fb = file('b.csv', [SIGNINS, ['M002', 'P1', 'present'], ['M001', 'P2', 'excused']]);
+    const e = await rejected(importFiles(t.store, [fs, fb], { now: NOW }));
+    expect(e.issues).toMatchObject([{ source: fb, line: 3, key: 'member' }]);
+    expect(e.issues[0]!.reasonZh).toContain(`在 ${fs} 第 2 行已出现且内容不同`);
+    expect(await attendance()).toEqual(stored);
+  });
+});

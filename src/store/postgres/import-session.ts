@@ -346,7 +346,7 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
       guard(async () => {
         fileOf.set(table, sources.length);
         sources.push(source);
-        if (table === 'attendance') await merger.beginFile();
+        if (table === 'attendance') await merger.beginFile(source);
       }),
     upsert: <T extends ImportTable>(table: T, rows: readonly ImportRows[T][], lines: readonly number[], now: number) =>
       guard(async (): Promise<UpsertBatchResult> => {

@@ -48,16 +48,28 @@ export class AttendanceMerger {
   private dirty = false;
   /** Meetings merged but not yet saved (the current batch), by meeting row. */
   private pending = new Map<number, SavedAttendance>();
+  /** The command's files so far (their sources, by file index). */
+  private readonly sources: string[] = [];
+  /**
+   * Every (meeting, member) this command wrote or found unchanged: meeting row → member row →
+   * line × 2^16 + file index, so the same sign-in given with other content in any later file of
+   * the command is a conflict naming the earlier file and line (issue 12), not a silent update.
+   */
+  private readonly seen = new Map<number, Map<number, number>>();
   /** Branches whose sign-ins changed (their members' participation is refreshed at commit). */
   readonly touched = new Set<number>();
 
   constructor(private readonly io: AttendanceIo) {}
 
-  /** A new file: its entries get a new stamp (a member repeated further down the same file is refused). */
-  async beginFile(): Promise<void> {
+  /**
+   * A new file: its entries get a new stamp (a member repeated further down the same file is refused);
+   * a sign-in repeated with other content in a later file of the command is refused through `seen`.
+   */
+  async beginFile(source = ''): Promise<void> {
     this.close();
     await this.savePending();
     this.stamp = 1 + Math.floor(Math.random() * 0xfffffe);
+    this.sources.push(source);
   }
 
   async upsert(rows: readonly AttendanceUpsert[], lines: readonly number[]): Promise<UpsertBatchResult> {
@@ -92,15 +104,24 @@ export class AttendanceMerger {
       }
       let outcome: UpsertOutcome = 'inserted';
       const at = this.stored ? indexOf(this.stored.members, r.memberRow) : -1;
+      let seenHere = this.seen.get(r.meeting.row);
       if (at >= 0) {
         const old = this.stored!.codes[at]!;
         const signed = this.stored!.signed ? this.stored!.signed[at]! : NaN;
+        const before = seenHere?.get(r.memberRow);
         if ((old & 0xff) === code && Object.is(signed, signedAt)) outcome = 'unchanged';
-        else if (old >>> 8 === this.stamp) outcome = 'conflict';
+        else if (before !== undefined) {
+          // The stored entry is what an earlier row of this command wrote or found unchanged.
+          outcome = 'conflict';
+          conflictLines[i] = Math.floor(before / 0x10000) || undefined;
+          conflictSources[i] = this.sources[before % 0x10000];
+        } else if (old >>> 8 === this.stamp) outcome = 'conflict';
         else outcome = 'updated';
       }
       outcomes[i] = outcome;
       if (outcome === 'conflict') continue;
+      if (!seenHere) this.seen.set(r.meeting.row, (seenHere = new Map()));
+      if (!seenHere.has(r.memberRow)) seenHere.set(r.memberRow, (line ?? 0) * 0x10000 + ((this.sources.length - 1) & 0xffff));
       this.group.set(r.memberRow, { code, signedAt, line });
       if (outcome !== 'unchanged') this.dirty = true;
     }

@@ -154,7 +154,7 @@ export function beginImport(main: Db, path: string): ImportSession {
     },
     async beginFile(table: ImportTable, source = ''): Promise<void> {
       if (isKeyed(table)) upserterOf(table).beginFile(source);
-      else if (table === 'attendance') await merger.beginFile();
+      else if (table === 'attendance') await merger.beginFile(source);
     },
     async upsert<T extends ImportTable>(table: T, rows: readonly ImportRows[T][], lines: readonly number[], now: number): Promise<UpsertBatchResult> {
       const n = rows.length;
