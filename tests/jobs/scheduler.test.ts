@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDaemon, type DaemonHandle, type DaemonOptions } from '../../src/jobs/daemon.js';
 import { tickStamp } from '../../src/jobs/ticks.js';
-import { listTicks, recentRuns } from '../../src/store/sqlite/runs.js';
 import { shippedConfig } from '../helpers/config.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { SHARED_REDIS_URL, cleanupPrefix, uniquePrefix } from '../helpers/redis.js';
 import { at, quietLog, testEnv, waitFor } from './setup.js';
 
 describe('schedule ticks on one Redis and one database', () => {
-  let tdb: TempDb;
+  let tdb: TempStore;
   let prefix: string;
   const daemons: DaemonHandle[] = [];
 
@@ -16,7 +15,7 @@ describe('schedule ticks on one Redis and one database', () => {
     const d = await startDaemon({
       config: shippedConfig(),
       env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix }),
-      db: tdb.path,
+      db: tdb.spec,
       clock: () => clockAt,
       log: quietLog,
       cron: false,
@@ -26,17 +25,18 @@ describe('schedule ticks on one Redis and one database', () => {
     daemons.push(d);
     return d;
   };
-  const evaluateRuns = () => recentRuns(tdb.db, 100, 'evaluate');
+  const evaluateRuns = () => tdb.store.runs.recentRuns(100, 'evaluate');
+  const listTicks = (kind?: string) => tdb.store.runs.listTicks(kind);
   const tickState = async (d: DaemonHandle, jobId: string) => (await d.runtime.ticks.getJob(jobId))?.getState();
 
-  beforeEach(() => {
-    tdb = tempDb();
+  beforeEach(async () => {
+    tdb = await tempStore();
     prefix = uniquePrefix('sched');
   });
   afterEach(async () => {
     await Promise.all(daemons.splice(0).map((d) => d.stop()));
     await cleanupPrefix(SHARED_REDIS_URL, prefix);
-    tdb.cleanup();
+    await tdb.cleanup();
   });
 
   it('runs a tick fired by two daemons at once exactly once, under one deterministic job id', async () => {
@@ -44,15 +44,15 @@ describe('schedule ticks on one Redis and one database', () => {
     const [a, b] = [await start(t), await start(t)];
     const ids = await Promise.all([a.fireTick('evaluate', t), b.fireTick('evaluate', t), a.fireTick('evaluate', t)]);
     expect(new Set(ids)).toEqual(new Set(['tick-evaluate-20261102T083000']));
-    await waitFor('the tick is done in SQLite', () => listTicks(tdb.db, 'evaluate')[0]?.status === 'done');
+    await waitFor('the tick is done in the store', async () => (await listTicks('evaluate'))[0]?.status === 'done');
     await waitFor('the tick job completed', async () => (await tickState(a, ids[0]!)) === 'completed');
-    const runs = evaluateRuns();
+    const runs = await evaluateRuns();
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ trigger: 'tick', asOf: t, status: 'done' });
     expect(await a.runtime.ticks.getJobCounts('waiting', 'delayed', 'active', 'failed')).toEqual({ waiting: 0, delayed: 0, active: 0, failed: 0 });
   });
 
-  it('does not run a tick again once its job was removed from Redis: "done" is remembered in SQLite', async () => {
+  it('does not run a tick again once its job was removed from Redis: "done" is remembered in the store', async () => {
     const t = at('2026-11-02T08:30');
     const a = await start(t);
     const jobId = await a.fireTick('evaluate', t);
@@ -63,19 +63,19 @@ describe('schedule ticks on one Redis and one database', () => {
     expect(await b.fireTick('evaluate', t)).toBe(jobId);
     await waitFor('the re-added job completed', async () => (await tickState(b, jobId)) === 'completed');
     expect((await b.runtime.ticks.getJob(jobId))!.returnvalue).toEqual({ result: 'skipped', reason: 'already-done' });
-    expect(evaluateRuns()).toHaveLength(1);
+    expect(await evaluateRuns()).toHaveLength(1);
   });
 
   it('catches up only the latest missed tick once at start, and nothing on a fresh install', async () => {
     // First start on 2 November at noon: the schedules are first seen now, nothing older is replayed.
     const first = await start(at('2026-11-02T12:00'));
     await first.stop();
-    expect(evaluateRuns()).toHaveLength(0);
+    expect(await evaluateRuns()).toHaveLength(0);
 
     // Down for three days: on 5 November at 10:00 only the 08:30 tick of that day runs, once.
     const second = await start(at('2026-11-05T10:00'));
-    await waitFor('the caught-up tick is done', () => listTicks(tdb.db, 'evaluate')[0]?.status === 'done');
-    const runs = evaluateRuns();
+    await waitFor('the caught-up tick is done', async () => (await listTicks('evaluate'))[0]?.status === 'done');
+    const runs = await evaluateRuns();
     expect(runs).toHaveLength(1);
     expect(runs[0]!.asOf).toBe(at('2026-11-05T08:30'));
     await second.stop();
@@ -84,8 +84,8 @@ describe('schedule ticks on one Redis and one database', () => {
     await Promise.all([start(at('2026-11-05T11:00')), start(at('2026-11-05T11:00'))]);
     const counts = await daemons.at(-1)!.runtime.ticks.getJobCounts('waiting', 'active', 'delayed');
     expect(counts).toEqual({ waiting: 0, active: 0, delayed: 0 });
-    expect(evaluateRuns()).toHaveLength(1);
-    expect(listTicks(tdb.db).map((r) => r.kind)).toEqual(['evaluate']);
+    expect(await evaluateRuns()).toHaveLength(1);
+    expect((await listTicks()).map((r) => r.kind)).toEqual(['evaluate']);
   });
 
   it('lets node-cron fire real ticks on two daemons and runs each tick once', async () => {
@@ -94,11 +94,11 @@ describe('schedule ticks on one Redis and one database', () => {
     config.schedules.evaluate = '* * * * * *';
     const opts = { config, clock: Date.now, cron: true } as const;
     await Promise.all([start(Date.now(), opts), start(Date.now(), opts)]);
-    await waitFor('three ticks done', () => listTicks(tdb.db, 'evaluate').filter((r) => r.status === 'done').length >= 3);
+    await waitFor('three ticks done', async () => (await listTicks('evaluate')).filter((r) => r.status === 'done').length >= 3);
     await Promise.all(daemons.splice(0).map((d) => d.stop()));
 
-    const ticks = listTicks(tdb.db, 'evaluate');
-    const runs = evaluateRuns();
+    const ticks = await listTicks('evaluate');
+    const runs = await evaluateRuns();
     expect(new Set(runs.map((r) => r.asOf)).size).toBe(runs.length);
     expect(runs.map((r) => r.asOf).sort()).toEqual(ticks.filter((t) => t.status === 'done').map((t) => t.tickAt).sort());
     expect(ticks.every((t) => t.tickAt % 1000 === 0 && t.jobId === `tick-evaluate-${tickStamp(t.tickAt)}`)).toBe(true);
@@ -110,8 +110,8 @@ describe('schedule ticks on one Redis and one database', () => {
     const a = await start(t2);
     await a.fireTick('evaluate', t1);
     await a.fireTick('evaluate', t2);
-    await waitFor('both ticks done', () => listTicks(tdb.db, 'evaluate').filter((r) => r.status === 'done').length === 2);
-    expect(evaluateRuns().map((r) => r.asOf).sort()).toEqual([t1, t2]);
+    await waitFor('both ticks done', async () => (await listTicks('evaluate')).filter((r) => r.status === 'done').length === 2);
+    expect((await evaluateRuns()).map((r) => r.asOf).sort()).toEqual([t1, t2]);
     await waitFor('both tick jobs completed', async () => (await a.runtime.ticks.getJobCounts('completed')).completed === 2);
   });
 });
