@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startService, type Service } from '../../src/app/daemon.js';
 import { loadConfig } from '../../src/config/load.js';
-import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
-import { finishRun, recentRuns, startRun } from '../../src/store/sqlite/runs.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { cleanupPrefix, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
 import { quietLog, testEnv, waitFor } from '../jobs/setup.js';
@@ -12,23 +10,23 @@ import { ANY_TIME, configDir, seedTown, TICK_AT } from './setup.js';
 const TOKENS = 'ops:admin:admin-token-0123456789abcdef';
 
 describe('the service (daemon + HTTP API) in one process', () => {
-  let tdb: TempDb;
+  let tdb: TempStore;
   let prefix: string;
   let smtp: SmtpStandin;
   let cfg: ReturnType<typeof configDir>;
   let service: Service | undefined;
 
   beforeEach(async () => {
-    tdb = tempDb();
+    tdb = await tempStore();
     prefix = uniquePrefix('ops');
     smtp = await startSmtpServer();
     cfg = configDir(ANY_TIME);
-    await seedTown(tdb.db, 3);
+    await seedTown(tdb.store, 3);
     service = await startService({
       config: loadConfig(cfg.dir).config,
       configPath: cfg.dir,
       env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url, extra: { ORGLIFE_API_TOKENS: TOKENS } }),
-      db: tdb.path,
+      db: tdb.spec,
       log: quietLog,
       cron: false,
       drainIntervalMs: 200,
@@ -40,7 +38,7 @@ describe('the service (daemon + HTTP API) in one process', () => {
     await cleanupPrefix(SHARED_REDIS_URL, prefix);
     await smtp.close();
     cfg.cleanup();
-    tdb.cleanup();
+    await tdb.cleanup();
   });
 
   const metrics = async () => (await service!.app!.inject({ method: 'GET', url: '/metrics' })).body;
@@ -48,12 +46,12 @@ describe('the service (daemon + HTTP API) in one process', () => {
   it('publishes findings, open alerts, sent messages, queue depths and the last evaluation after a cycle', async () => {
     expect(service!.address?.port).toBeGreaterThan(0);
     await service!.daemon.fireTick('evaluate', TICK_AT);
-    await waitFor('the evaluate run finished', () => recentRuns(tdb.db, 1, 'evaluate')[0]?.status === 'done', 20_000);
-    await waitFor('every planned email sent', () => {
-      const d = listDeliveries(tdb.db);
+    await waitFor('the evaluate run finished', async () => (await tdb.store.runs.recentRuns(1, 'evaluate'))[0]?.status === 'done', 20_000);
+    await waitFor('every planned email sent', async () => {
+      const d = await tdb.store.deliveries.list();
       return d.length > 0 && d.every((x) => x.status === 'sent');
     }, 20_000);
-    const sent = listDeliveries(tdb.db).length;
+    const sent = (await tdb.store.deliveries.list()).length;
 
     const text = await metrics();
     expect(text).toMatch(/^orglife_findings\{level="(reminder|warning|escalation)",rule="committee-monthly"\} [1-9]/m);
@@ -86,7 +84,7 @@ describe('the service (daemon + HTTP API) in one process', () => {
 
     // The new daemon runs: a tick fired now is done by its workers.
     await service!.daemon.fireTick('evaluate', TICK_AT);
-    await waitFor('the evaluate run after the reload finished', () => recentRuns(tdb.db, 1, 'evaluate')[0]?.status === 'done', 20_000);
+    await waitFor('the evaluate run after the reload finished', async () => (await tdb.store.runs.recentRuns(1, 'evaluate'))[0]?.status === 'done', 20_000);
 
     const text = await metrics();
     expect(text).toMatch(/^orglife_config_reloads_total\{result="failure"\} 1$/m);
@@ -108,16 +106,17 @@ describe('the service (daemon + HTTP API) in one process', () => {
 
 describe('the service after a restart', () => {
   it('reports the last evaluation stored in the database before its first cycle', async () => {
-    const tdb = tempDb();
+    const tdb = await tempStore();
     const prefix = uniquePrefix('ops');
     const cfg = configDir(ANY_TIME);
     const finishedAt = Date.parse('2026-11-27T08:30:42+08:00');
-    finishRun(tdb.db, startRun(tdb.db, { kind: 'evaluate', trigger: 'tick', asOf: finishedAt - 42_000, now: finishedAt - 12_000 }), { status: 'done', now: finishedAt });
+    const runId = await tdb.store.runs.startRun({ kind: 'evaluate', trigger: 'tick', asOf: finishedAt - 42_000, now: finishedAt - 12_000 });
+    await tdb.store.runs.finishRun(runId, { status: 'done', now: finishedAt });
     const service = await startService({
       config: loadConfig(cfg.dir).config,
       configPath: cfg.dir,
       env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix }),
-      db: tdb.path,
+      db: tdb.spec,
       log: quietLog,
       cron: false,
       httpPort: 0,
@@ -130,7 +129,7 @@ describe('the service after a restart', () => {
       await service.stop();
       await cleanupPrefix(SHARED_REDIS_URL, prefix);
       cfg.cleanup();
-      tdb.cleanup();
+      await tdb.cleanup();
     }
   });
 });

@@ -3,12 +3,11 @@
  * local.yaml the test rewrites), a town whose branches hold no records, and helpers to read a
  * child daemon's JSON log.
  */
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { importRecords } from '../../src/import/index.js';
-import type { Db } from '../../src/store/sqlite/db.js';
+import type { Store } from '../../src/store/port.js';
 import { CONFIG_DIR } from '../helpers/config.js';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/orglife.js');
@@ -29,9 +28,9 @@ export function configDir(local: string): { dir: string; write(local: string): v
 export const ANY_TIME = "delivery:\n  quiet_hours: { start: '00:00', end: '00:00', working_days_only: false }\n  backoff_ms: 100\n";
 
 /** Committee C01 and `n` branches with secretaries' emails and no meetings at all. */
-export async function seedTown(db: Db, n: number): Promise<void> {
+export async function seedTown(store: Store, n: number): Promise<void> {
   await importRecords(
-    storeFor(db),
+    store,
     'orgs',
     [
       { code: 'C01', name: '城关镇党委', kind: 'committee', parent: '' },

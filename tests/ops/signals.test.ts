@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startDaemon } from '../../src/jobs/daemon.js';
 import { TICK_HANDLERS } from '../../src/jobs/kinds.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { cleanupPrefix, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { quietLog, testEnv, waitFor } from '../jobs/setup.js';
 import { startHeldSmtp, type HeldSmtp } from './held-smtp.js';
@@ -19,7 +17,7 @@ interface Child {
 }
 
 describe('orglife daemon as a process', () => {
-  let tdb: TempDb;
+  let tdb: TempStore;
   let prefix: string;
   let smtp: HeldSmtp;
   let cfg: ReturnType<typeof configDir>;
@@ -29,7 +27,7 @@ describe('orglife daemon as a process', () => {
     const proc = spawn(process.execPath, [BIN, 'daemon', '--drain-interval-ms', '200'], {
       env: {
         ...process.env,
-        ORGLIFE_DB: tdb.path,
+        ORGLIFE_DB: tdb.spec,
         ORGLIFE_CONFIG: cfg.dir,
         REDIS_URL: SHARED_REDIS_URL,
         ORGLIFE_QUEUE_PREFIX: prefix,
@@ -49,7 +47,7 @@ describe('orglife daemon as a process', () => {
     (await waitFor(`log line "${msg}"`, () => c.log().find((l) => String(l.msg).startsWith(msg)), 30_000))!;
 
   beforeEach(async () => {
-    tdb = tempDb();
+    tdb = await tempStore();
     prefix = uniquePrefix('signals');
     smtp = await startHeldSmtp();
     cfg = configDir(ANY_TIME);
@@ -59,17 +57,17 @@ describe('orglife daemon as a process', () => {
     await cleanupPrefix(SHARED_REDIS_URL, prefix);
     await smtp.close();
     cfg.cleanup();
-    tdb.cleanup();
+    await tdb.cleanup();
   });
 
   it('finishes the in-flight deliveries on SIGTERM, exits 0, and leaves the rest pending for the next start', async () => {
-    await seedTown(tdb.db, 8);
+    await seedTown(tdb.store, 8);
     const { config } = loadConfig(cfg.dir);
     const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
     const notifiers = createNotifiers(config.channels, env, { log: quietLog });
-    await TICK_HANDLERS.evaluate!({ store: storeFor(tdb.db), config, env, notifiers, log: quietLog, now: TICK_AT, kind: 'evaluate' });
+    await TICK_HANDLERS.evaluate!({ store: tdb.store, config, env, notifiers, log: quietLog, now: TICK_AT, kind: 'evaluate' });
     await notifiers.close();
-    const planned = listDeliveries(tdb.db);
+    const planned = await tdb.store.deliveries.list();
     expect(planned.length).toBe(8);
 
     smtp.hold();
@@ -82,7 +80,7 @@ describe('orglife daemon as a process', () => {
     expect(await first.exited).toEqual({ code: 0, signal: null });
 
     // The in-flight ones finished and were recorded; nothing failed; the SMTP server got exactly those.
-    const after = listDeliveries(tdb.db);
+    const after = await tdb.store.deliveries.list();
     const sent = after.filter((d) => d.status === 'sent');
     expect(sent.length).toBeGreaterThanOrEqual(1);
     expect(sent.length).toBeLessThan(planned.length);
@@ -91,9 +89,9 @@ describe('orglife daemon as a process', () => {
     expect(first.log().some((l) => l.msg === 'service stopped')).toBe(true);
 
     // Nothing lost: the next start (in this process, to keep the test short) sends the rest, each recipient once.
-    const second = await startDaemon({ config, env, db: tdb.path, log: quietLog, cron: false, drainIntervalMs: 200 });
+    const second = await startDaemon({ config, env, db: tdb.spec, log: quietLog, cron: false, drainIntervalMs: 200 });
     try {
-      await waitFor('every delivery sent after the restart', () => listDeliveries(tdb.db).every((d) => d.status === 'sent'), 30_000);
+      await waitFor('every delivery sent after the restart', async () => (await tdb.store.deliveries.list()).every((d) => d.status === 'sent'), 30_000);
     } finally {
       await second.stop();
     }
