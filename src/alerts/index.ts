@@ -1,4 +1,4 @@
-/** The alert pipeline: reconcile findings into alerts + outbox, acknowledge, plan digests, deliver. Import from here. */
+/** The alert pipeline: reconcile findings into alerts + outbox, acknowledge, plan and compose digests (sending: src/delivery). Import from here. */
 export { reconcile, decideReconcile, lifecyclePolicy, type ReconcileResult } from './reconcile.js';
 export { evaluationScope, explicitScope, type EvaluationScope, type ScopeBranch } from './scope.js';
 export { decideWithFinding, decideWithoutFinding, repeatDue, type LifecyclePolicy, type ScopeVerdict, type Change } from './lifecycle.js';
@@ -7,17 +7,6 @@ export { planDeliveries, planBacklogSummary, decidePlan, planPolicy, sendTime, t
 export { planDigests, chooseSends, deliveryKey, normalizePhone, type PlannedDigest, type PlannedSend, type OrgContacts, type PlanPolicy } from './plan.js';
 export { composeMessage, composeSubject, composeText, composeHtml, composeSms, composeRobotText, escapeHtml } from './compose.js';
 export type { DigestModel, DigestItem, DigestBranch, DigestCommittee } from './digest-model.js';
-export {
-  claimDelivery,
-  getDelivery,
-  fallbackPolicy,
-  toSend,
-  deliveryOutbox,
-  type DeliveryClaim,
-  type DeliveryToSend,
-  type PendingDelivery,
-  type WorkerAttempt,
-} from './delivery.js';
 export * from './types.js';
 export type { AlertListRow, AlertEventRow, OrgAlertSummary } from '../store/types/alerts.js';
 export type { PeriodStats, DeliveryStatus } from '../store/types/deliveries.js';

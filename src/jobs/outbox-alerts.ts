@@ -1,9 +1,67 @@
-/** The Outbox of the delivery path over src/alerts' deliveries (claim, compose, attempts, fallback). */
-import { deliveryOutbox } from '../alerts/index.js';
+/**
+ * The Outbox of the delivery path: the delivery wing's outbox (src/delivery: claim, attempts,
+ * fallbacks) with the composer of each kind a delivery row carries — alert digests (src/alerts),
+ * report mail (src/reports), reminders (src/delivery) — wired here, above all three.
+ */
+import { ackLinkFor, type AckLinkSettings } from '../alerts/ack-links.js';
+import { composeMessage, type AckLinkRef } from '../alerts/compose.js';
 import type { Config } from '../config/schema.js';
+import { claimDelivery as claimWith, deliveryOutbox, toSend as toSendWith, type Composers, type DeliveryOutbox } from '../delivery/outbox.js';
+import { reminderMessage } from '../delivery/reminder.js';
+import type { DeliveryClaim, DeliveryToSend } from '../delivery/types.js';
+import { reportMessage } from '../reports/mail.js';
+import type { BranchReport, CommitteeSummary } from '../reports/types.js';
+import type { Store } from '../store/port.js';
+import type { StoredDelivery } from '../store/types/deliveries.js';
 import type { Outbox } from './outbox.js';
 
-/** The outbox backed by src/alerts; typed against src/jobs/outbox.ts so a drift is a compile error. */
-export function alertsOutbox(config: Config): Outbox {
-  return deliveryOutbox(config);
+/** The composers of every kind a delivery can carry; with `links`, a person's digest carries a one-tap acknowledgement link. */
+export function deliveryComposers(links?: AckLinkSettings): Composers<AckLinkRef> {
+  return {
+    digest: (model, logical, to, link) => composeMessage(model, logical, to, link),
+    report: (report, logical, to, emailCopy) => reportMessage(report as BranchReport | CommitteeSummary, logical, to, emailCopy),
+    reminder: reminderMessage,
+    ...(links
+      ? {
+          ackLink: (d, now) => {
+            if (d.logical !== 'email' && d.logical !== 'sms') return null;
+            return ackLinkFor(links, { deliveryId: d.id, recipientKey: d.carries.recipientKey, model: d.carries.model }, now);
+          },
+        }
+      : {}),
+  };
+}
+
+/** Link settings when http.public_url is set (links need somewhere to point). */
+function linkSettings(config: Partial<Pick<Config, 'http'>>): AckLinkSettings | undefined {
+  const url = config.http?.public_url;
+  return url ? { publicUrl: url, days: config.http!.ack_link_days } : undefined;
+}
+
+type OutboxConfig = Pick<Config, 'channels' | 'delivery' | 'calendar'> & Partial<Pick<Config, 'http'>>;
+
+/** The delivery wing's outbox with every composer (links when http.public_url is set). */
+export function composedOutbox(config: OutboxConfig): DeliveryOutbox {
+  return deliveryOutbox(config, deliveryComposers(linkSettings(config)));
+}
+
+/** The same, typed against src/jobs/outbox.ts so a drift is a compile error. */
+export function alertsOutbox(config: OutboxConfig): Outbox {
+  return composedOutbox(config);
+}
+
+/** A stored delivery with its message (tools and tests). */
+export function toSend(d: StoredDelivery, link?: AckLinkRef): DeliveryToSend | undefined {
+  return toSendWith(d, deliveryComposers(), link);
+}
+
+/** One delivery with its message, or undefined (tools and tests). */
+export async function getDelivery(store: Store, id: number): Promise<DeliveryToSend | undefined> {
+  const d = await store.deliveries.get(id);
+  return d && toSend(d);
+}
+
+/** Claim delivery `id` for `owner` (see src/delivery claimDelivery); with `links`, a won claim of a person's digest stores a one-tap link. */
+export function claimDelivery(store: Store, id: number, owner: string, now: number, leaseMs = 120_000, links?: AckLinkSettings): Promise<DeliveryClaim> {
+  return claimWith(store, deliveryComposers(links), id, owner, now, leaseMs);
 }

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claimDelivery, deliveryOutbox, explicitScope, getDelivery, planDeliveries, reconcile, type WorkerAttempt } from '../../src/alerts/index.js';
+import { explicitScope, planDeliveries, reconcile } from '../../src/alerts/index.js';
+import type { Attempt as WorkerAttempt } from '../../src/delivery/index.js';
+import { claimDelivery, composedOutbox as deliveryOutbox, getDelivery } from '../../src/jobs/outbox-alerts.js';
 import { readEnv } from '../../src/config/env.js';
 import type { Config } from '../../src/config/schema.js';
 import type { Finding } from '../../src/domain/types.js';

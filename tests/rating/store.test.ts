@@ -11,7 +11,7 @@ import { estimateStars } from '../../src/rating/estimate.js';
 import { designateWeak, removeDesignation } from '../../src/rating/weak-service.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/port.js';
-import { fallbackPolicy } from '../../src/alerts/delivery.js';
+import { fallbackPolicy } from '../../src/delivery/index.js';
 import { reminderDeliveryKey } from '../../src/domain/reminders.js';
 import { shippedConfig } from '../helpers/config.js';
 import { tempStore, type TempStore } from '../helpers/store.js';

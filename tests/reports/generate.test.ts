@@ -7,7 +7,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deliveryOutbox } from '../../src/alerts/index.js';
+import { composedOutbox as deliveryOutbox } from '../../src/jobs/outbox-alerts.js';
 import { readEnv } from '../../src/config/env.js';
 import { parsePeriod } from '../../src/domain/calendar.js';
 import { createNotifiers, type Notifiers } from '../../src/notifiers/registry.js';
