@@ -16,6 +16,8 @@ export interface BoardRow {
   domain: string | null;
   score: number | null;
   grade: string | null;
+  /** 红黄绿 of the period's last month (reports stored before colour grades have none). */
+  colour: 'red' | 'yellow' | 'green' | null;
   stars: number | null;
   vetoed: boolean;
   rank: number | null;
@@ -119,6 +121,7 @@ function buildBoard(period: string, data: string[]): Board {
       domain: r.domain,
       score: r.score,
       grade: r.grade,
+      colour: r.colour?.colour ?? null,
       stars: r.stars,
       vetoed: r.vetoed,
       rank: r.rank,

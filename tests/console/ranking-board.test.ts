@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { boardPage, boardRows, committeeBoardOf, type Board, type BoardRow } from '../../src/app/ranking.js';
 
 const row = (org: string, score: number | null, parent: string, domain = 'rural', cat = 0): BoardRow => ({
-  org, name: `支部${org}`, parent, parentName: `党委${parent}`, domain, score, grade: score === null ? null : '良好', stars: null, vetoed: false,
+  org, name: `支部${org}`, parent, parentName: `党委${parent}`, domain, score, grade: score === null ? null : '良好', colour: null, stars: null, vetoed: false,
   rank: null, rankOf: 0, committeeRank: null, rankChange: null, scoreChange: null, categories: { c1: cat }, indicators: {},
 });
 
