@@ -7,6 +7,7 @@ import { storeFor } from '../../src/store/sqlite/index.js';
 import type { Config } from '../../src/config/schema.js';
 import { importRecords } from '../../src/import/index.js';
 import type { Db } from '../../src/store/sqlite/db.js';
+import type { Store } from '../../src/store/port.js';
 import { shippedConfig } from '../helpers/config.js';
 
 export interface SeedBranch {
@@ -17,8 +18,8 @@ export interface SeedBranch {
 }
 
 /** Import committee C01 and the given branches (established 2020, elected 2025, no meetings). */
-export async function seedCity(db: Db, branches: SeedBranch[], now = Date.parse('2026-10-01T00:00:00+08:00')): Promise<void> {
-  await importRecords(storeFor(db), 'orgs', [
+export async function seedCity(store: Store | Db, branches: SeedBranch[], now = Date.parse('2026-10-01T00:00:00+08:00')): Promise<void> {
+  await importRecords('$client' in store ? storeFor(store as Db) : (store as Store), 'orgs', [
     { code: 'C01', name: '城关镇党委', kind: 'committee', parent: '' },
     ...branches.map((b, i) => ({
       code: b.code,
