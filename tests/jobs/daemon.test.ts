@@ -1,13 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storeFor } from '../../src/store/sqlite/index.js';
-import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
 import { startDaemon, type DaemonHandle } from '../../src/jobs/daemon.js';
 import { CHANNEL_LIMITS } from '../../src/jobs/queues.js';
 import { Redis } from 'ioredis';
 import { evaluateTick } from '../../src/jobs/cycle.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
-import { markEnqueued, recentRuns } from '../../src/store/sqlite/runs.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { startHttpStandin, type HttpStandin } from '../helpers/http-standin.js';
 import { SHARED_REDIS_URL, cleanupPrefix, startPrivateRedis, uniquePrefix, type PrivateRedis } from '../helpers/redis.js';
 import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
@@ -34,7 +31,7 @@ function tally(values: string[]): Map<string, number> {
 }
 
 describe('the daemon delivers every planned message exactly once', () => {
-  let tdb: TempDb;
+  let tdb: TempStore;
   let prefix: string;
   let smtp: SmtpStandin;
   let sms: HttpStandin;
@@ -45,7 +42,7 @@ describe('the daemon delivers every planned message exactly once', () => {
     const d = await startDaemon({
       config: deliveryConfig(smsUrl),
       env: testEnv({ redisUrl, prefix, smtpUrl: smtp.url }),
-      db: tdb.path,
+      db: tdb.spec,
       clock: () => TICK + 60_000,
       log: quietLog,
       cron: false,
@@ -56,13 +53,14 @@ describe('the daemon delivers every planned message exactly once', () => {
     daemons.push(d);
     return d;
   };
-  const allSent = () => {
-    const ds = listDeliveries(tdb.db);
+  const listDeliveries = () => tdb.store.deliveries.list();
+  const allSent = async () => {
+    const ds = await listDeliveries();
     return ds.length > 0 && ds.every((d) => d.status === 'sent');
   };
 
   beforeEach(async () => {
-    tdb = tempDb();
+    tdb = await tempStore();
     prefix = uniquePrefix('daemon');
     smtp = await startSmtpServer();
     sms = await startHttpStandin();
@@ -72,18 +70,18 @@ describe('the daemon delivers every planned message exactly once', () => {
     for (const c of cleanups.splice(0)) await c();
     await cleanupPrefix(SHARED_REDIS_URL, prefix);
     await Promise.all([smtp.close(), sms.close()]);
-    tdb.cleanup();
+    await tdb.cleanup();
   });
 
   it('runs a tick fired by two daemons on one Redis and one database once, and each message arrives once', async () => {
-    await seedCity(tdb.db, branches(6));
+    await seedCity(tdb.store, branches(6));
     const [a, b] = [await start(SHARED_REDIS_URL, `${sms.url}/sms/send`), await start(SHARED_REDIS_URL, `${sms.url}/sms/send`)];
     expect(a.runtime.workersRunning()).toBe(true);
     await Promise.all([a.fireTick('evaluate', TICK), b.fireTick('evaluate', TICK)]);
     await waitFor('every delivery sent', allSent);
 
-    expect(recentRuns(tdb.db, 10, 'evaluate')).toHaveLength(1);
-    const ds = listDeliveries(tdb.db);
+    expect(await tdb.store.runs.recentRuns(10, 'evaluate')).toHaveLength(1);
+    const ds = (await listDeliveries());
     expect(ds.filter((d) => d.channel === 'http_sms')).toHaveLength(6);
     expect(ds.filter((d) => d.channel === 'email')).toHaveLength(6);
     const phones = tally(sms.requestsTo('http_sms').map((r) => r.json.phone as string));
@@ -95,22 +93,22 @@ describe('the daemon delivers every planned message exactly once', () => {
   });
 
   it('re-adds an overdue pending delivery whose job Redis no longer has, even though its epoch mark says queued', async () => {
-    await seedCity(tdb.db, branches(1));
+    await seedCity(tdb.store, branches(1));
     const config = deliveryConfig(`${sms.url}/sms/send`);
     const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
     const notifiers = createNotifiers(config.channels, env);
-    await evaluateTick({ store: storeFor(tdb.db), config, env, notifiers, log: quietLog, now: TICK, kind: 'evaluate' });
+    await evaluateTick({ store: tdb.store, config, env, notifiers, log: quietLog, now: TICK, kind: 'evaluate' });
     await notifiers.close();
     // As if the jobs had been queued in this Redis and later removed (by age) without being sent.
     const redis = new Redis(SHARED_REDIS_URL);
     await redis.set(`${prefix}:epoch`, 'epoch-under-test');
     await redis.quit();
-    const pending = listDeliveries(tdb.db).map((d) => d.id);
+    const pending = (await listDeliveries()).map((d) => d.id);
     expect(pending).toHaveLength(2);
-    markEnqueued(tdb.db, pending, 'epoch-under-test', TICK);
+    await tdb.store.deliveries.markEnqueued(pending, 'epoch-under-test', TICK);
 
     const d = await startDaemon({
-      config, env, db: tdb.path, clock: () => TICK + 15 * 60_000, log: quietLog, cron: false, drainIntervalMs: 60_000,
+      config, env, db: tdb.spec, clock: () => TICK + 15 * 60_000, log: quietLog, cron: false, drainIntervalMs: 60_000,
     });
     daemons.push(d);
     expect(await d.drain()).toBe(0); // the marks say "queued": the drainer alone would wait forever
@@ -127,7 +125,7 @@ describe('the daemon delivers every planned message exactly once', () => {
     cleanups.push(() => gate.shutdown());
     // More SMS than workers: while the gate holds the first requests, the rest wait in Redis.
     const n = CHANNEL_LIMITS.http_sms.concurrency + 16;
-    await seedCity(tdb.db, branches(n));
+    await seedCity(tdb.store, branches(n));
     gate.close();
     const d = await start(redis.url, `${gate.url}/sms/send`);
     await d.fireTick('evaluate', TICK);
@@ -140,7 +138,7 @@ describe('the daemon delivers every planned message exactly once', () => {
     gate.open();
     await waitFor('every delivery sent', allSent, 20_000);
 
-    const smsCount = listDeliveries(tdb.db).filter((x) => x.channel === 'http_sms').length;
+    const smsCount = (await listDeliveries()).filter((x) => x.channel === 'http_sms').length;
     expect(smsCount).toBe(n);
     const phones = tally(sms.requestsTo('http_sms').map((r) => r.json.phone as string));
     expect(phones.size).toBe(n);
