@@ -7,9 +7,8 @@
  * (a short pointer) goes with an email copy; the SMS daily cap holds. One reminder per
  * (designation, month) is stored and its deliveries are keyed by it, so a re-run plans nothing new.
  */
-import { normalizePhone, sendOn } from '../alerts/plan.js';
+import { chooseSends, normalizePhone } from '../delivery/policy.js';
 import type { Contacts, OrgContacts } from '../domain/digest.js';
-import type { LogicalChannel } from '../notifiers/types.js';
 import { personRoute, reportPeople, type ReportMailPolicy } from '../reports/mail.js';
 import type { NewReminder, ReminderSend } from '../store/types/rating.js';
 import type { RatingConfig } from './config.js';
@@ -90,21 +89,13 @@ export function planWeakReminders(
     const seen = new Set<string>();
     for (const c of reminderPeople(d, contacts)) {
       const route = personRoute(policy.route, c, policy);
-      const first = route[0];
-      if (!first) continue;
-      const chosen: LogicalChannel[] = first === 'sms' && route.includes('email') ? ['sms', 'email'] : [first];
-      for (const l of chosen) {
-        const s = sendOn(l, c, policy.smsChannel);
+      // The one channel choice of src/delivery: the first channel; an SMS pointer with the email; the SMS cap.
+      const { sends: chosen } = chooseSends(route, c, policy.smsChannel, c.phone ? (smsCounts.get(c.phone) ?? 0) : 0, policy.smsDailyCap);
+      for (const s of chosen) {
+        const l = s.logical;
         const key = `${s.channel}:${s.recipient.trim().toLowerCase()}`;
         if (seen.has(key)) continue; // one person in two roles (secretary of the branch and of the committee)
-        if (l === 'sms') {
-          const n = smsCounts.get(c.phone!) ?? 0;
-          if (n >= policy.smsDailyCap) {
-            if (!route.includes('email')) break; // nothing else can carry it today
-            continue;
-          }
-          smsCounts.set(c.phone!, n + 1);
-        }
+        if (l === 'sms') smsCounts.set(c.phone!, (smsCounts.get(c.phone!) ?? 0) + 1);
         seen.add(key);
         sends.push({ designationId: d.id, logical: l, channel: s.channel, recipient: s.recipient, route, contacts: c });
       }
