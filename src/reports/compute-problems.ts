@@ -61,7 +61,10 @@ const ORDER: Record<string, number> = Object.fromEntries([...RULE_IDS, 'rectific
 export function problemsOf(facts: BranchFacts, config: Config, now: number): Problem[] {
   const sug = config.reports.suggestions;
   const out: (Problem & { rankKey: number })[] = [];
+  // Lapses of periods that ended before go-live (alerts.start_from) are history: shown, labelled, never sent.
+  const goLive = config.alerts.start_from ? parseDate(config.alerts.start_from) : null;
   for (const f of facts.findings) {
+    const history = goLive !== null && f.dueAt <= goLive;
     // Escalation (督办) means a warning went unacknowledged; the rules evaluated at the period's end
     // cannot know that, so a report shows its lapses as warnings (open escalations come from alerts).
     const level = f.level === 'escalation' ? 'warning' : f.level;
@@ -75,6 +78,7 @@ export function problemsOf(facts: BranchFacts, config: Config, now: number): Pro
       evidence: evidenceOf(f, facts),
       suggestion: sug[f.rule],
       rankKey: LEVEL_RANK[level],
+      ...(history ? { history: true } : {}),
     });
   }
   for (const v of facts.vetoes) {

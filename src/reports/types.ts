@@ -104,6 +104,8 @@ export interface Problem {
   message: string;
   evidence: string[];
   suggestion: string;
+  /** A lapse of a period that ended before go-live (alerts.start_from): history, never sent (上线前). */
+  history?: true;
 }
 
 /** The health-check report (体检报告) of one branch for one period. */

@@ -144,6 +144,7 @@ function problems(r: BranchReport): string {
       (p, i) =>
         `<li style="margin:0 0 14px"><div><b>${i + 1}. ${e(p.title)}</b> <span style="color:#888;font-size:12px">[${e(p.rule)}]</span>` +
         (p.level ? ` <span style="color:#b71c1c;font-size:12px">${e(LEVEL_NAMES_ZH[p.level])}</span>` : '') +
+        (p.history ? ` <span style="color:#777;font-size:12px">上线前（系统启用前的历史问题，未发送提醒）</span>` : '') +
         `</div><div style="font-size:14px">时间：${e(p.when)}</div><div style="font-size:14px">问题：${e(p.message)}</div>` +
         (p.evidence.length ? `<div style="font-size:13px;color:#555">依据：<ul style="margin:2px 0 2px 18px;padding:0">${p.evidence.map((x) => `<li>${e(x)}</li>`).join('')}</ul></div>` : '') +
         `<div style="font-size:14px;background:#f1f8e9;padding:4px 8px">整改建议：${e(p.suggestion)}</div></li>`,

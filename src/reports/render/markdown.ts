@@ -59,7 +59,7 @@ export function renderBranchMarkdown(r: BranchReport): string {
   out.push(`## 问题清单（${r.problems.length} 项）`, '');
   if (!r.problems.length) out.push('本期未发现问题，请继续保持。', '');
   r.problems.forEach((p, i) => {
-    out.push(`${i + 1}. **${m(p.title)}** \`${p.rule}\`${p.level ? ` ${LEVEL_NAMES_ZH[p.level]}` : ''}`);
+    out.push(`${i + 1}. **${m(p.title)}** \`${p.rule}\`${p.level ? ` ${LEVEL_NAMES_ZH[p.level]}` : ''}${p.history ? ' 上线前（系统启用前的历史问题，未发送提醒）' : ''}`);
     out.push(`   - 时间：${m(p.when)}`, `   - 问题：${m(p.message)}`);
     for (const x of p.evidence) out.push(`   - 依据：${m(x)}`);
     out.push(`   - 整改建议：${m(p.suggestion)}`);
