@@ -12,16 +12,14 @@
  * kill while a mail is in its DATA phase would hit that same window (the server stored the mail, the
  * daemon had not yet heard "250 OK") — a first version of this test showed exactly one such duplicate.
  */
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listDeliveries } from '../../src/store/sqlite/deliveries.js';
 import { loadConfig } from '../../src/config/load.js';
 import { evaluateTick } from '../../src/jobs/cycle.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { startHttpStandin, type HttpStandin } from '../helpers/http-standin.js';
 import { SHARED_REDIS_URL, cleanupPrefix, uniquePrefix } from '../helpers/redis.js';
 import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
@@ -33,7 +31,7 @@ const BIN = resolve(import.meta.dirname, '../../bin/orglife.js');
 const BRANCHES = 30;
 
 describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
-  let tdb: TempDb;
+  let tdb: TempStore;
   let prefix: string;
   let smtp: SmtpStandin;
   let sms: HttpStandin;
@@ -46,7 +44,7 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
     const child = spawn(process.execPath, [BIN, 'daemon', '--lock-ms', '1000', '--claim-lease-ms', '1500', '--drain-interval-ms', '200'], {
       env: {
         ...process.env,
-        ORGLIFE_DB: tdb.path,
+        ORGLIFE_DB: tdb.spec,
         ORGLIFE_CONFIG: configFile,
         REDIS_URL: SHARED_REDIS_URL,
         ORGLIFE_QUEUE_PREFIX: prefix,
@@ -66,10 +64,11 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
     new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
       c.exitCode !== null || c.signalCode !== null ? r({ code: c.exitCode, signal: c.signalCode }) : c.once('exit', (code, signal) => r({ code, signal })),
     );
-  const sentSms = () => listDeliveries(tdb.db).filter((d) => d.channel === 'http_sms' && d.status === 'sent').length;
+  const listDeliveries = () => tdb.store.deliveries.list();
+  const sentSms = async () => (await listDeliveries()).filter((d) => d.channel === 'http_sms' && d.status === 'sent').length;
 
   beforeEach(async () => {
-    tdb = tempDb();
+    tdb = await tempStore();
     prefix = uniquePrefix('kill');
     smtp = await startSmtpServer();
     sms = await startHttpStandin();
@@ -94,12 +93,12 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
     for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await cleanupPrefix(SHARED_REDIS_URL, prefix);
     await Promise.all([smtp.close(), sms.close(), gate.shutdown()]);
-    tdb.cleanup();
+    await tdb.cleanup();
   });
 
   it('delivers every SMS and mail exactly once after the restart', async () => {
     await seedCity(
-      tdb.db,
+      tdb.store,
       Array.from({ length: BRANCHES }, (_, i) => ({
         code: `B${String(i + 1).padStart(2, '0')}`,
         secretaryPhone: `1370000${String(i + 1).padStart(4, '0')}`,
@@ -110,7 +109,7 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
     const { config } = loadConfig(configFile);
     const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url });
     const notifiers = createNotifiers(config.channels, env);
-    const stats = await evaluateTick({ store: storeFor(tdb.db), config, env, notifiers, log: quietLog, now: Date.now(), kind: 'evaluate' });
+    const stats = await evaluateTick({ store: tdb.store, config, env, notifiers, log: quietLog, now: Date.now(), kind: 'evaluate' });
     await notifiers.close();
     expect(stats.plan).toMatchObject({ deliveries: BRANCHES * 2 });
 
@@ -121,20 +120,20 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
       p.catch((e: Error) => Promise.reject(new Error(`${e.message}\n--- daemon stderr ---\n${(c as unknown as { log: string }).log.slice(-5000)}`)));
     await withLog(waitFor('SMS requests held at the closed gate', () => gate.holding() >= 20, 30_000));
     expect(gate.admit(10)).toBe(10);
-    await withLog(waitFor('the 10 accepted SMS recorded as sent', () => sms.requestsTo('http_sms').length === 10 && sentSms() === 10));
+    await withLog(waitFor('the 10 accepted SMS recorded as sent', async () => sms.requestsTo('http_sms').length === 10 && (await sentSms()) === 10));
     const accepted = 10;
     // Mail is not gated: let it finish, so the kill hits SMS requests only (see the note above).
-    await withLog(waitFor('every mail recorded as sent', () => listDeliveries(tdb.db).filter((d) => d.channel === 'email').every((d) => d.status === 'sent'), 20_000));
+    await withLog(waitFor('every mail recorded as sent', async () => (await listDeliveries()).filter((d) => d.channel === 'email').every((d) => d.status === 'sent'), 20_000));
     expect(gate.holding()).toBeGreaterThan(0);
     first.kill('SIGKILL');
     expect(await exited(first)).toMatchObject({ signal: 'SIGKILL' });
     expect(sms.requestsTo('http_sms')).toHaveLength(accepted);
-    expect(sentSms()).toBe(accepted);
+    expect(await sentSms()).toBe(accepted);
     expect(accepted).toBeLessThan(BRANCHES);
 
     gate.dropAllAndOpen();
     const second = spawnDaemon();
-    await withLog(waitFor('every delivery sent after the restart', () => listDeliveries(tdb.db).every((d) => d.status === 'sent'), 45_000), second);
+    await withLog(waitFor('every delivery sent after the restart', async () => (await listDeliveries()).every((d) => d.status === 'sent'), 45_000), second);
 
     const perPhone = new Map<string, number>();
     for (const r of sms.requestsTo('http_sms')) perPhone.set(r.json.phone, (perPhone.get(r.json.phone) ?? 0) + 1);
