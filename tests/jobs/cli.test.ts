@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { startHttpStandin, type HttpStandin } from '../helpers/http-standin.js';
 import { SHARED_REDIS_URL, cleanupPrefix, uniquePrefix } from '../helpers/redis.js';
 import { startSmtpServer, type SmtpStandin } from '../helpers/smtp.js';
@@ -11,7 +11,7 @@ import { seedCity } from './seed.js';
 const BIN = resolve(import.meta.dirname, '../../bin/orglife.js');
 
 describe('orglife daemon (command line)', () => {
-  let tdb: TempDb;
+  let tdb: TempStore;
   let prefix: string;
   let smtp: SmtpStandin;
   let sms: HttpStandin;
@@ -20,7 +20,7 @@ describe('orglife daemon (command line)', () => {
   const run = (args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
       const child = spawn(process.execPath, [BIN, 'daemon', ...args], {
-        env: { ...process.env, ORGLIFE_DB: tdb.path, ORGLIFE_CONFIG: configFile, REDIS_URL: SHARED_REDIS_URL, ORGLIFE_QUEUE_PREFIX: prefix, SMTP_URL: smtp.url, LOG_LEVEL: 'warn' },
+        env: { ...process.env, ORGLIFE_DB: tdb.spec, ORGLIFE_CONFIG: configFile, REDIS_URL: SHARED_REDIS_URL, ORGLIFE_QUEUE_PREFIX: prefix, SMTP_URL: smtp.url, LOG_LEVEL: 'warn' },
       });
       let stdout = '';
       let stderr = '';
@@ -30,7 +30,7 @@ describe('orglife daemon (command line)', () => {
     });
 
   beforeEach(async () => {
-    tdb = tempDb();
+    tdb = await tempStore();
     prefix = uniquePrefix('cli');
     smtp = await startSmtpServer();
     sms = await startHttpStandin();
@@ -41,11 +41,11 @@ describe('orglife daemon (command line)', () => {
   afterEach(async () => {
     await cleanupPrefix(SHARED_REDIS_URL, prefix);
     await Promise.all([smtp.close(), sms.close()]);
-    tdb.cleanup();
+    await tdb.cleanup();
   });
 
   it('runs one cycle as of --at, delivers what is due, prints a Chinese summary and exits 0', async () => {
-    await seedCity(tdb.db, [{ code: 'B01', secretaryPhone: '13800000001', secretaryEmail: 'sec1@example.cn' }]);
+    await seedCity(tdb.store, [{ code: 'B01', secretaryPhone: '13800000001', secretaryEmail: 'sec1@example.cn' }]);
     const r = await run(['--once', '--at', '2026-11-02T08:30']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -59,6 +59,6 @@ describe('orglife daemon (command line)', () => {
     const r = await run(['--at', '2026-11-02T08:30']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--at 只能与 --once 一起使用 / --at requires --once');
-    expect(tdb.db.$client.prepare('SELECT count(*) FROM cycle_runs').pluck().get()).toBe(0);
+    expect(await tdb.store.runs.recentRuns(10)).toEqual([]);
   }, 60_000);
 });
