@@ -9,12 +9,9 @@
  *      (sms.log, numbers masked), on a private queue prefix removed afterwards;
  *   4. render every report to out/reports and return the figures for the Chinese summary.
  */
-import { storeFor } from '../store/sqlite/index.js';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { listAlerts } from '../store/sqlite/alerts.js';
-import { listDeliveries } from '../store/sqlite/deliveries.js';
 import { readEnv, type Env } from '../config/env.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -23,7 +20,8 @@ import type { Level } from '../domain/types.js';
 import { importRecords } from '../import/index.js';
 import { runOnce, type OnceReport } from '../jobs/once.js';
 import { reportPeriodAt } from '../reports/generate.js';
-import { closeDb, openDb } from '../store/sqlite/db.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/port.js';
 import { generateCity } from '../synth/index.js';
 import { startMailCapture, startSmsCapture } from './capture.js';
 import { assertRedis, demoPrefix, removePrefix } from './redis.js';
@@ -80,12 +78,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 
   o.print(`① 生成示例城市：${o.branches} 个党支部，两年的组织生活记录（随机种子 ${o.seed}）…`);
   const city = generateCity({ branches: o.branches, seed: o.seed, now: shanghaiDate(at), years: 2 });
-  const db = openDb(dbPath);
+  const store = await openStore(dbPath);
   try {
-    await importRecords(storeFor(db), 'orgs', city.orgs as unknown as Record<string, unknown>[], 'demo:orgs', { now: at });
-    await importRecords(storeFor(db), 'meetings', city.meetings as unknown as Record<string, unknown>[], 'demo:meetings', { now: at });
-  } finally {
-    closeDb(db);
+    await importRecords(store, 'orgs', city.orgs as unknown as Record<string, unknown>[], 'demo:orgs', { now: at });
+    await importRecords(store, 'meetings', city.meetings as unknown as Record<string, unknown>[], 'demo:meetings', { now: at });
+  } catch (e) {
+    await store.close();
+    throw e;
   }
   const branches = city.orgs.filter((r) => r.kind === 'branch');
   o.print(`   已导入 ${city.orgs.length - branches.length} 个党委、${branches.length} 个支部、${city.meetings.length} 条会议记录 → ${dbPath}`);
@@ -95,7 +94,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const prefix = demoPrefix();
   const env = readEnv({ REDIS_URL: o.env.redisUrl, ORGLIFE_QUEUE_PREFIX: prefix, SMTP_URL: mail.url });
   const config = demoConfig(loadConfig(o.configPath).config, sms.url);
-  const base = { config, env, dbPath, log: o.log, at, waitTimeoutMs: o.waitTimeoutMs ?? 5 * 60_000 };
+  const base = { config, env, db: store, log: o.log, at, waitTimeoutMs: o.waitTimeoutMs ?? 5 * 60_000 };
   try {
     o.print(`② 以 ${shanghaiDateTime(at)}（北京时间）为准运行每日检查：规则评估 → 预警 → 摘要 → 发送…`);
     const evaluate = await runOnce({ ...base, kind: 'evaluate' });
@@ -104,9 +103,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 
     const period = reportPeriodAt('month', at);
     o.print(`④ 生成 ${period.label} 体检报告文件…`);
-    const rdb = openDb(dbPath);
-    try {
-      const reports = await renderDemoReports(storeFor(rdb), config, period, at, reportsDir);
+    {
+      const reports = await renderDemoReports(store, config, period, at, reportsDir);
       return {
         out,
         at,
@@ -114,17 +112,15 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         city: { committees: city.orgs.length - branches.length, branches: branches.length, meetings: city.meetings.length, domains: new Set(branches.map((b) => b.domain)).size },
         evaluate,
         report,
-        alertsByLevel: alertsByLevel(rdb),
-        deliveries: { byChannel: deliveriesByChannel(rdb) },
+        alertsByLevel: await alertsByLevel(store),
+        deliveries: { byChannel: await deliveriesByChannel(store) },
         mail: { dir: mailDir, files: mail.files.length },
         sms: { file: smsFile, lines: sms.count() },
         reports: { ...reports, period },
       };
-    } finally {
-      closeDb(rdb);
     }
   } finally {
-    await Promise.all([mail.close(), sms.close()]);
+    await Promise.all([mail.close(), sms.close(), store.close()]);
     await removePrefix(o.env.redisUrl, prefix);
   }
 }
@@ -143,15 +139,15 @@ export function demoConfig(base: Config, smsUrl: string): Config {
   return c;
 }
 
-function alertsByLevel(db: Parameters<typeof listAlerts>[0]): Record<Level, number> {
+async function alertsByLevel(store: Store): Promise<Record<Level, number>> {
   const out: Record<Level, number> = { reminder: 0, warning: 0, escalation: 0 };
-  for (const a of listAlerts(db, { open: true })) out[a.level]++;
+  for (const a of await store.alerts.list({ open: true })) out[a.level]++;
   return out;
 }
 
-function deliveriesByChannel(db: Parameters<typeof listDeliveries>[0]): Record<string, { sent: number; failed: number; pending: number }> {
+async function deliveriesByChannel(store: Store): Promise<Record<string, { sent: number; failed: number; pending: number }>> {
   const out: Record<string, { sent: number; failed: number; pending: number }> = {};
-  for (const d of listDeliveries(db)) {
+  for (const d of await store.deliveries.list()) {
     const c = (out[d.channel] ??= { sent: 0, failed: 0, pending: 0 });
     if (d.status === 'sent') c.sent++;
     else if (d.status === 'failed') c.failed++;

@@ -15,7 +15,6 @@ const NOT_YET_ON_THE_PORT = new Set([
   'src/api/routes/types.ts',
   'src/app/daemon.ts',
   'src/cli/existing-db.ts',
-  'src/demo/run.ts',
 ]);
 
 function sources(dir: string): string[] {
