@@ -9,6 +9,7 @@
  * report --save --org X` too: the others are added), and a report whose deliveries are planned is
  * never planned again (across restarts, replicas and hosts).
  */
+import { onLeave as onLeaveAt } from '../domain/exemptions.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { periodOf, previousPeriod, shanghaiDate, type PeriodKind } from '../domain/calendar.js';
@@ -59,6 +60,7 @@ export function reportMailPolicy(config: Config, available: Iterable<ChannelName
     available: new Set(available),
     send: config.reports.email,
     smsDailyCap: config.delivery.sms_daily_cap,
+    copyDeputy: config.routing.copy_deputy,
   };
 }
 
@@ -111,7 +113,9 @@ export async function runReportTick(deps: ReportRunDeps, kind: PeriodKind, now: 
   const branches = reportBranches(orgs, p);
   const missing = branches.some((b) => !have.has(`branch:${b.code}`)) || summaryCommittees(orgs, branches).some((c) => !have.has(`committee:${c}`));
   const built = missing ? await buildReports(store, config, p, now) : null;
-  const policy = reportMailPolicy(config, deps.available);
+  // Secretaries on leave now: their branch's report goes to the deputy (orglife leave).
+  const onLeave = new Set((await store.leaves.list({ since: shanghaiDate(now) })).filter((l) => onLeaveAt(l, now)).map((l) => l.org));
+  const policy = { ...reportMailPolicy(config, deps.available), onLeave };
   const notBefore = nextAllowedTime(now, config.delivery.quiet_hours, workCalendar(config.calendar));
   const sendDay = shanghaiDate(notBefore);
   const r = await store.reports.storeAndPlan(
@@ -121,7 +125,7 @@ export async function runReportTick(deps: ReportRunDeps, kind: PeriodKind, now: 
       sendDay,
       notBefore,
       now,
-      phonesOf: (todo, contacts) => todo.flatMap((x) => (contacts.has(x.org) ? reportPeople(contacts.get(x.org)!) : [])).flatMap((c) => (c.phone ? [c.phone] : [])),
+      phonesOf: (todo, contacts) => todo.flatMap((x) => (contacts.has(x.org) ? reportPeople(contacts.get(x.org)!, policy) : [])).flatMap((c) => (c.phone ? [c.phone] : [])),
     },
     ({ todo, contacts, smsCounts }) => {
       const plan = planReportMails(todo, contacts, policy, smsCounts);

@@ -29,6 +29,10 @@ export interface ReportMailPolicy {
   send: { branches: boolean; committees: boolean };
   /** `delivery.sms_daily_cap`: SMS per phone per send day (then the email alone carries it). */
   smsDailyCap: number;
+  /** Orgs whose secretary is on leave (请假) now: the deputy gets the report instead. */
+  onLeave?: ReadonlySet<string>;
+  /** routing.copy_deputy: the deputy always gets it too. */
+  copyDeputy?: boolean;
 }
 
 /** The plan of a batch of reports: deliveries, and a note per report (what was planned, or why nothing). */
@@ -39,13 +43,18 @@ export interface ReportMailPlan {
 
 export { reportDeliveryKey };
 
-/** The people who get an org's report: its secretary and Party-affairs worker, with their contacts. */
-export function reportPeople(org: OrgContacts): Contacts[] {
+/**
+ * The people who get an org's report: its secretary and Party-affairs worker, with their contacts.
+ * While the secretary is on leave the deputy (副书记) stands in when reachable; `copyDeputy` adds the deputy always.
+ */
+export function reportPeople(org: OrgContacts, policy: Pick<ReportMailPolicy, 'onLeave' | 'copyDeputy'> = {}): Contacts[] {
   const people: Contacts[] = [];
-  for (const [phone, email] of [
-    [org.secretaryPhone, org.secretaryEmail],
-    [org.clerkPhone, org.clerkEmail],
-  ] as const) {
+  const deputy = [org.deputyPhone ?? null, org.deputyEmail ?? null] as const;
+  const hasDeputy = !!(deputy[0]?.trim() || deputy[1]?.trim());
+  const standIn = hasDeputy && !!policy.onLeave?.has(org.code);
+  const pairs: (readonly [string | null, string | null])[] = [standIn ? deputy : [org.secretaryPhone, org.secretaryEmail], [org.clerkPhone, org.clerkEmail]];
+  if (hasDeputy && policy.copyDeputy && !standIn) pairs.push(deputy);
+  for (const [phone, email] of pairs) {
     const c: Contacts = { phone: phone?.trim() ? normalizePhone(phone) : null, email: email?.trim() || null, robot: null };
     if (c.phone || c.email) people.push(c);
   }
@@ -80,7 +89,7 @@ export function planReportMails(
     }
     const org = orgs.get(r.org);
     const keys = new Set<string>();
-    for (const c of org ? reportPeople(org) : []) {
+    for (const c of org ? reportPeople(org, policy) : []) {
       const route = personRoute(policy.route, c, policy);
       // The one channel choice of src/delivery: the first channel; an SMS pointer with the email; the SMS cap.
       const { sends: chosen } = chooseSends(route, c, policy.smsChannel, c.phone ? (smsCounts.get(c.phone) ?? 0) : 0, policy.smsDailyCap);
@@ -97,7 +106,7 @@ export function planReportMails(
       r.id,
       keys.size
         ? `planned: ${keys.size}`
-        : !org || !reportPeople(org).length
+        : !org || !reportPeople(org, policy).length
           ? 'skipped: 无联系方式 / no address'
           : 'skipped: 无可用渠道 / no usable channel (routing.report, enabled channels, SMS cap)',
     );

@@ -65,6 +65,22 @@ describe('deputies and leave', () => {
     expect(list.stdout.trim().split('\n')).toHaveLength(2);
   }, 180_000);
 
+  it("sends the branch's health-check report to the deputy while the secretary is on leave", async () => {
+    await orglife(['leave', 'add', '--org', 'B1', '--from', '2026-12-01', '--to', '2026-12-31'], { db: t.spec });
+    const env = readEnv({ SMTP_URL: 'smtp://127.0.0.1:9' });
+    const config = shippedConfig();
+    const notifiers = createNotifiers(config.channels, env, { log });
+    try {
+      await TICK_HANDLERS.report_monthly!(tickContext({ store: t.store, config, env, notifiers, log, now: parseTimestamp('2026-12-02T09:00')!, kind: 'report_monthly' }));
+    } finally {
+      await notifiers.close();
+    }
+    const reports = (await t.store.deliveries.list()).filter((d) => d.reportId !== null && d.channel === 'email').map((d) => d.recipient);
+    expect(reports).toContain('li@example.cn');
+    expect(reports).not.toContain('zhang@example.cn');
+    expect(reports).toContain('wang@example.cn');
+  }, 120_000);
+
   it('copy_deputy: the deputy always gets the secretary\'s messages too', async () => {
     const config = shippedConfig();
     config.routing.copy_deputy = true;
