@@ -23,8 +23,6 @@ import { createNotifiers } from '../notifiers/registry.js';
 import { CHANNEL_NAMES } from '../notifiers/types.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
-import { sqliteHandle } from '../store/sqlite/index.js';
-import type { Db } from '../store/sqlite/db.js';
 import { parseApiTokens } from '../api/auth.js';
 import { alertCounts, lastEvaluationRun, pingClient, readinessProbes, scrapeSource, type CountableQueue } from '../api/probes.js';
 import type { DaemonHealth } from '../console/context.js';
@@ -141,7 +139,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   if (o.http ?? config.http.enabled) {
     if (tokens.length === 0) log.warn('ORGLIFE_API_TOKENS is empty: API routes answer 401; /healthz, /readyz and /metrics work');
     app = await buildApi(
-      { store, get db() { return legacyDb(store); }, config: () => config, tokens, log, clock: o.clock ?? Date.now, readiness: probes, reload },
+      { store, config: () => config, tokens, log, clock: o.clock ?? Date.now, readiness: probes, reload },
       { bodyLimitBytes: config.http.body_limit_bytes, rateLimitPerMinute: config.http.rate_limit_per_minute },
     );
     // The web console (src/console) on the same server, reading through the API's connection.
@@ -265,16 +263,6 @@ function observedEvaluate(inner: TickHandler | undefined): TickHandler {
       throw e;
     }
   };
-}
-
-/**
- * Transitional: the SQLite handle of the API's store, for routes and console pages not yet on the
- * port; on another store they answer an error naming the store instead of touching it.
- */
-function legacyDb(store: Store): Db {
-  const db = sqliteHandle(store);
-  if (!db) throw new Error(`此页面/接口尚不支持 ${store.kind} 数据库 / not on the store port yet (${store.kind} store ${store.describe()})`);
-  return db;
 }
 
 /** Redis reachability and queue depths for the console's overview. */

@@ -6,12 +6,10 @@
  * a malformed URL, a server that refuses, is unknown, does not answer (bounded: the adapter waits
  * at most its connect timeout), a database or role that does not exist.
  */
-import { existsSync } from 'node:fs';
 import { parseTimestamp } from '../domain/calendar.js';
 import { StoreMissingError, StoreSpecError } from '../store/errors.js';
 import { defaultStoreSpec, describeSpec, openStore, type OpenStoreOptions } from '../store/open.js';
 import type { Store } from '../store/port.js';
-import { closeDb, defaultDbPath, openDb, type Db } from '../store/sqlite/db.js';
 import { UserError } from './errors.js';
 
 /** Exit code of a database server that cannot be reached (EX_UNAVAILABLE, as for Redis). */
@@ -91,29 +89,6 @@ export async function withExistingStore<T>(fn: (store: Store) => T | Promise<T>,
     throw e;
   } finally {
     await store.close();
-  }
-}
-
-/**
- * Transitional (SQLite only) — commands not yet on the port: run fn on the existing SQLite
- * database, closing it afterwards. A postgres:// ORGLIFE_DB is refused clearly.
- */
-export function withExistingDb<T>(fn: (db: Db) => T, userErrors: (new (...a: never[]) => Error)[] = []): T {
-  let path: string;
-  try {
-    path = defaultDbPath();
-  } catch (e) {
-    throw storeOpenError(e, storeSpec()) ?? e;
-  }
-  if (!existsSync(path)) throw new UserError(`数据库不存在：${path}，请先导入数据或设置 ORGLIFE_DB / database not found`);
-  const db = openDb(path);
-  try {
-    return fn(db);
-  } catch (e) {
-    if (userErrors.some((cls) => e instanceof cls)) throw new UserError((e as Error).message);
-    throw e;
-  } finally {
-    closeDb(db);
   }
 }
 

@@ -56,7 +56,6 @@ describe('/healthz and /readyz', () => {
     const app = await buildApi(
       {
         store: storeFor(tmp.db),
-        db: tmp.db,
         config: () => config,
         tokens: parseApiTokens(TOKENS_ENV),
         log: quietLog,

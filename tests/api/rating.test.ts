@@ -55,9 +55,6 @@ describe('the star-rating API', () => {
     app = await buildApi(
       {
         store,
-        get db(): never {
-          throw new Error('the rating routes must not read the SQLite handle');
-        },
         config: () => config,
         tokens: parseApiTokens(TOKENS_ENV),
         log: quietLog,

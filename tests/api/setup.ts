@@ -64,7 +64,6 @@ export async function startTestApi(opts: { empty?: boolean; config?: Config; rel
   const app = await buildApi(
     {
       store: storeFor(tmp.db),
-      db: tmp.db,
       config: () => config,
       tokens: parseApiTokens(TOKENS_ENV),
       log: quietLog,

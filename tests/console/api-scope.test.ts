@@ -1,7 +1,6 @@
 /** API tokens limited to an org subtree (`name:read@C01:secret`): 403 outside it, like the console; on the store tempStore() gives. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseApiTokens } from '../../src/api/auth.js';
-import { sqliteHandle } from '../../src/store/sqlite/index.js';
 import { pingClient, readinessProbes } from '../../src/api/probes.js';
 import { buildApi } from '../../src/api/server.js';
 import type { FastifyInstance } from 'fastify';
@@ -23,12 +22,6 @@ beforeAll(async () => {
   app = await buildApi(
     {
       store,
-      // Routes not on the store port yet (none of those this test calls) would read the SQLite handle.
-      get db() {
-        const db = sqliteHandle(store);
-        if (!db) throw new Error(`not on the store port yet: ${store.kind}`);
-        return db;
-      },
       config: () => config,
       tokens: parseApiTokens(`town:admin@C01:${TOWN},county:admin:${ALL}`),
       log: quietLog,

@@ -43,9 +43,6 @@ describe('exemption API', () => {
     app = await buildApi(
       {
         store,
-        get db(): never {
-          throw new Error('the exemption routes must not use the SQLite handle');
-        },
         config: () => config,
         tokens: parseApiTokens(`ops:admin:${ADMIN},town:admin@T1:${TOWN_ADMIN},viewer:read:${READ}`),
         log: createLogger({ level: 'silent' }),

@@ -7,7 +7,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.js';
 import type { ConfigIssue } from '../../config/load.js';
-import type { Db } from '../../store/sqlite/db.js';
 import type { Store } from '../../store/port.js';
 import type { ApiToken, Scope } from '../auth.js';
 import type { ReadinessProbes } from '../readiness.js';
@@ -46,8 +45,6 @@ export type ReloadOutcome = { ok: true; files: string[] } | { ok: false; issues:
 export interface ApiDeps {
   /** The API's own store handle (the daemon has another). */
   store: Store;
-  /** Transitional, SQLite only: the store's SQLite handle for routes not yet on the port (throws on another store). */
-  readonly db: Db;
   /** The configuration currently in force (a reload swaps it). */
   config(): Config;
   tokens: readonly ApiToken[];
