@@ -229,7 +229,7 @@ export function installSignalHandlers(service: Service, log: Logger = defaultLog
 /** Count delivery outcomes on their way into the store (the outbox is the one place every outcome passes). */
 function countingOutbox(inner: Outbox): Outbox {
   return {
-    claim: (store, id, owner, now, leaseMs) => inner.claim(store, id, owner, now, leaseMs),
+    claim: (store, id, owner, now, leaseMs, renderAt) => inner.claim(store, id, owner, now, leaseMs, renderAt),
     pending: (store, opts) => inner.pending(store, opts),
     get: (store, id) => inner.get(store, id),
     async markSent(store, attempt, now) {

@@ -24,7 +24,8 @@ import type { Attempt, DeliveryClaim, DeliveryToSend, PendingDelivery } from './
 
 /** The renderers of each kind a delivery can carry; `L` is what a one-tap link gives the digest composer. */
 export interface Composers<L = unknown> {
-  digest(model: DigestModel, logical: LogicalChannel, to: string, link?: L): OutgoingMessage;
+  /** `at`: the send time (a claim's now), for what the message says as of then. */
+  digest(model: DigestModel, logical: LogicalChannel, to: string, link?: L, at?: number): OutgoingMessage;
   /** `emailCopy`: the recipient also gets the full report by email (an SMS then points to it). */
   report(report: ReportData, logical: LogicalChannel, to: string, emailCopy: boolean): OutgoingMessage;
   reminder(reminder: ReminderRow, logical: LogicalChannel, to: string): OutgoingMessage;
@@ -37,12 +38,12 @@ export interface Composers<L = unknown> {
  * on first use (a full report's HTML costs about a millisecond, and callers that only read the
  * status should not pay it). Undefined for a report or reminder that is gone (a claim cancels it).
  */
-export function toSend<L>(d: StoredDelivery, composers: Composers<L>, link?: L): DeliveryToSend | undefined {
+export function toSend<L>(d: StoredDelivery, composers: Composers<L>, link?: L, at?: number): DeliveryToSend | undefined {
   const base = { id: d.id, channel: d.channel, notBefore: d.notBefore, status: d.status, recipient: d.recipient };
   const c = d.carries;
   switch (c.kind) {
     case 'digest':
-      return { ...base, message: composers.digest(c.model, d.logical, d.recipient, link) };
+      return { ...base, message: composers.digest(c.model, d.logical, d.recipient, link, at) };
     case 'reminder':
       return c.reminder ? { ...base, message: composers.reminder(c.reminder, d.logical, d.recipient) } : undefined;
     case 'report': {
@@ -64,7 +65,7 @@ export function toSend<L>(d: StoredDelivery, composers: Composers<L>, link?: L):
  * Claim delivery `id` for `owner` until now + leaseMs, BEFORE calling the provider. Only a pending
  * delivery can be claimed; another owner's unexpired claim → busy.
  */
-export async function claimDelivery<L>(store: Store, composers: Composers<L>, id: number, owner: string, now: number, leaseMs = 120_000): Promise<DeliveryClaim> {
+export async function claimDelivery<L>(store: Store, composers: Composers<L>, id: number, owner: string, now: number, leaseMs = 120_000, renderAt = now): Promise<DeliveryClaim> {
   let ref: L | undefined;
   const linkFor = composers.ackLink
     ? (d: StoredDelivery): NewAckLinkRow | null => {
@@ -76,7 +77,7 @@ export async function claimDelivery<L>(store: Store, composers: Composers<L>, id
     : undefined;
   const c = await store.deliveries.claim(id, owner, now, leaseMs, linkFor);
   if (c.outcome !== 'send') return c;
-  const d = toSend(c.delivery, composers, ref);
+  const d = toSend(c.delivery, composers, ref, renderAt);
   return d ? { outcome: 'send', delivery: d } : { outcome: 'done', status: 'missing' };
 }
 
@@ -127,7 +128,8 @@ export function fallbackPolicy(config: FallbackConfig, now: number): FallbackPol
 
 /** The outbox operations of the delivery path over the store: claim, pending, get, markSent, recordFailure, giveUp. */
 export interface DeliveryOutbox {
-  claim(store: Store, id: number, owner: string, now: number, leaseMs: number): Promise<DeliveryClaim>;
+  /** `renderAt`: the as-of time the message is rendered for (the daemon's clock; default now). */
+  claim(store: Store, id: number, owner: string, now: number, leaseMs: number, renderAt?: number): Promise<DeliveryClaim>;
   pending(store: Store, opts?: { dueBy?: number }): Promise<PendingDelivery[]>;
   get(store: Store, id: number): Promise<DeliveryToSend | undefined>;
   markSent(store: Store, a: Attempt, now: number): Promise<void>;
@@ -149,7 +151,7 @@ export function deliveryOutbox<L>(config: FallbackConfig, composers: Composers<L
     permanent: a.permanent,
   });
   return {
-    claim: (store, id, owner, now, leaseMs) => claimDelivery(store, composers, id, owner, now, leaseMs),
+    claim: (store, id, owner, now, leaseMs, renderAt) => claimDelivery(store, composers, id, owner, now, leaseMs, renderAt),
     pending: (store, opts) => store.deliveries.pending(opts),
     get: async (store, id) => {
       const d = await store.deliveries.get(id);

@@ -69,7 +69,8 @@ export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>
         throw new DelayedError();
       }
     }
-    const claim = await outbox.claim(store, id, `${deps.instanceId}:${token ?? job.id}`, Date.now(), leaseMs);
+    // The lease runs on the wall clock; the message is rendered as of the daemon's clock (its send time).
+    const claim = await outbox.claim(store, id, `${deps.instanceId}:${token ?? job.id}`, Date.now(), leaseMs, deps.clock());
     if (claim.outcome === 'done') {
       if (claim.status === 'missing') log.warn({ deliveryId: id, jobId: job.id }, 'delivery job for an unknown delivery; dropped');
       return { result: 'skipped', status: claim.status };

@@ -5,6 +5,7 @@
  */
 import { ackLinkFor, type AckLinkSettings } from '../alerts/ack-links.js';
 import { composeMessage, type AckLinkRef } from '../alerts/compose.js';
+import { modelAt } from '../alerts/digest-model.js';
 import type { Config } from '../config/schema.js';
 import { claimDelivery as claimWith, deliveryOutbox, toSend as toSendWith, type Composers, type DeliveryOutbox } from '../delivery/outbox.js';
 import { reminderMessage } from '../delivery/reminder.js';
@@ -18,7 +19,8 @@ import type { Outbox } from './outbox.js';
 /** The composers of every kind a delivery can carry; with `links`, a person's digest carries a one-tap acknowledgement link. */
 export function deliveryComposers(links?: AckLinkSettings): Composers<AckLinkRef> {
   return {
-    digest: (model, logical, to, link) => composeMessage(model, logical, to, link),
+    // Rendered at send time: a message held over a weekend says the days as they are on Monday.
+    digest: (model, logical, to, link, at) => composeMessage(at === undefined ? model : modelAt(model, at), logical, to, link),
     report: (report, logical, to, emailCopy) => reportMessage(report as BranchReport | CommitteeSummary, logical, to, emailCopy),
     reminder: reminderMessage,
     ...(links

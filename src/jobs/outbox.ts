@@ -19,7 +19,8 @@ export interface Outbox {
    * expired → busy (two jobs for one delivery exist only after Redis lost its queue mid-send).
    * markSent / recordFailure / giveUp release the claim.
    */
-  claim(store: Store, id: number, owner: string, now: number, leaseMs: number): Promise<DeliveryClaim>;
+  /** `renderAt`: the as-of time the message is rendered for (the daemon's clock; default now). */
+  claim(store: Store, id: number, owner: string, now: number, leaseMs: number, renderAt?: number): Promise<DeliveryClaim>;
   /** Pending deliveries (not sent, failed or cancelled), oldest first; `dueBy` limits to notBefore ≤ dueBy. */
   pending(store: Store, opts?: { dueBy?: number }): Promise<PendingDelivery[]>;
   /** One delivery with its rendered message, or undefined if it does not exist. */

@@ -6,7 +6,7 @@ import { periodNameZh, shanghaiParts, type Period, type PeriodKind } from '../do
 import { MEETING_TYPE_NAMES_ZH, type FrequencyRuleId, type Level, type RecordRuleId } from '../domain/types.js';
 import type { MeetingFacts } from './types.js';
 import { MINUTES_ELEMENT_NAMES_ZH, type MinutesElement } from '../domain/members.js';
-import type { Phase } from './levels.js';
+import { daysLeft, daysOverdue, type Phase } from './levels.js';
 
 /** What each obligation is called and the verb that goes with it ("召开支部委员会会议"). */
 const OBLIGATION_ZH: Record<FrequencyRuleId, { noun: string; verb: string }> = {
@@ -174,4 +174,15 @@ export function meetingCheckMessage(
     msg = `${what}时长${got}分钟，少于规定的${min}分钟`;
   } else msg = `${what}未留存录像或照片`;
   return msg;
+}
+
+/**
+ * A finding's message re-counted as of `at` (the moment it is sent): the days left before, or past,
+ * `dueAt` in "距截止还有N天" / "距届满还有N天" / "已逾期N天". A message planned on Friday and held over the
+ * weekend by quiet hours then says what is true on Monday. Other text is left as it is.
+ */
+export function messageAt(message: string, dueAt: number, at: number): string {
+  return message
+    .replace(/距(截止|届满)还有(\d+)天/g, (_, what: string) => (at < dueAt ? `距${what}还有${daysLeft(dueAt, at)}天` : `已到${what === '截止' ? '截止日期' : '届满日期'}`))
+    .replace(/已逾期(\d+)天/g, () => `已逾期${daysOverdue(dueAt, at)}天`);
 }
