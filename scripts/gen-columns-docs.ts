@@ -8,8 +8,8 @@
  *
  * tests/import/columns-docs.test.ts fails when the section is stale.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { README, replaceSection, runSection } from './readme-section.js';
 import type { ColumnSpec } from '../src/import/table.js';
 import { TABLES } from '../src/import/tables/index.js';
 import { periodLabel, score } from '../src/import/tables/assessments.js';
@@ -19,7 +19,7 @@ import { code, count, date, email, name, phone, positiveInt, termYears, text, ti
 
 export const START = '<!-- columns-reference:start -->';
 export const END = '<!-- columns-reference:end -->';
-export const README = fileURLToPath(new URL('../README.md', import.meta.url));
+export { README };
 
 /** What each shared value parser accepts. */
 const VALUES = new Map<unknown, string>([
@@ -80,25 +80,9 @@ export function renderColumnsReference(): string {
 }
 
 export function withReference(readme: string, reference: string): string {
-  const a = readme.indexOf(START);
-  const b = readme.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`README.md lacks the markers ${START} … ${END}`);
-  return `${readme.slice(0, a + START.length)}\n${reference}\n${readme.slice(b)}`;
+  return replaceSection(readme, START, END, reference);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const readme = readFileSync(README, 'utf8');
-  const next = withReference(readme, renderColumnsReference());
-  if (process.argv.includes('--check')) {
-    if (next !== readme) {
-      process.stderr.write('README.md import column reference is out of date: run npx tsx scripts/gen-columns-docs.ts\n');
-      process.exit(1);
-    }
-    process.stdout.write('README.md import column reference is up to date\n');
-  } else if (next !== readme) {
-    writeFileSync(README, next);
-    process.stdout.write('README.md import column reference updated\n');
-  } else {
-    process.stdout.write('README.md import column reference already up to date\n');
-  }
+  runSection('import column reference', 'scripts/gen-columns-docs.ts', START, END, renderColumnsReference);
 }

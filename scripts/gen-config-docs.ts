@@ -8,15 +8,15 @@
  *
  * tests/ops/config-docs.test.ts fails when the section is stale.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { README, replaceSection, runSection } from './readme-section.js';
 import { z } from 'zod';
 import { ENV_VARS } from '../src/config/env.js';
 import { configSchema } from '../src/config/schema.js';
 
 export const START = '<!-- config-reference:start -->';
 export const END = '<!-- config-reference:end -->';
-export const README = fileURLToPath(new URL('../README.md', import.meta.url));
+export { README };
 
 type Node = {
   type?: string | string[];
@@ -180,25 +180,9 @@ function cell(s: string): string {
 
 /** README text with the section replaced. Throws when the markers are missing. */
 export function withReference(readme: string, reference: string): string {
-  const a = readme.indexOf(START);
-  const b = readme.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`README.md lacks the markers ${START} … ${END}`);
-  return `${readme.slice(0, a + START.length)}\n${reference}\n${readme.slice(b)}`;
+  return replaceSection(readme, START, END, reference);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const readme = readFileSync(README, 'utf8');
-  const next = withReference(readme, renderConfigReference());
-  if (process.argv.includes('--check')) {
-    if (next !== readme) {
-      process.stderr.write('README.md configuration reference is out of date: run npx tsx scripts/gen-config-docs.ts\n');
-      process.exit(1);
-    }
-    process.stdout.write('README.md configuration reference is up to date\n');
-  } else if (next !== readme) {
-    writeFileSync(README, next);
-    process.stdout.write('README.md configuration reference updated\n');
-  } else {
-    process.stdout.write('README.md configuration reference already up to date\n');
-  }
+  runSection('configuration reference', 'scripts/gen-config-docs.ts', START, END, renderConfigReference);
 }

@@ -5,19 +5,11 @@
  * 已豁免 and are not sent; rows are never deleted (ending one early records who and why).
  */
 import type { Command } from 'commander';
-import { userInfo } from 'node:os';
 import { shanghaiDate, shanghaiDateTime } from '../../domain/calendar.js';
 import type { Exemption } from '../../domain/exemptions.js';
+import { actorName as who } from '../actor.js';
 import { UserError } from '../errors.js';
 
-function who(by: string | undefined): string {
-  if (by !== undefined) return by;
-  try {
-    return userInfo().username || 'cli';
-  } catch {
-    return 'cli';
-  }
-}
 
 function line(e: Exemption, now: number, scopeZh: (e: Exemption) => string): string[] {
   const state = e.endedAt !== null ? `已于 ${shanghaiDate(e.endedAt)} 提前结束（${e.endedBy ?? ''}）` : shanghaiDate(now) > e.endsOn ? '已到期' : shanghaiDate(now) < e.startsOn ? '未开始' : '生效中';

@@ -4,18 +4,10 @@
  * branch's deputy (组织 columns 副书记 / 副书记手机 / 副书记邮箱); rows are kept.
  */
 import type { Command } from 'commander';
-import { userInfo } from 'node:os';
 import { shanghaiDate } from '../../domain/calendar.js';
+import { actorName as who } from '../actor.js';
 import { UserError } from '../errors.js';
 
-function who(by: string | undefined): string {
-  if (by !== undefined) return by;
-  try {
-    return userInfo().username || 'cli';
-  } catch {
-    return 'cli';
-  }
-}
 
 async function deps() {
   const [{ withExistingStore }, leaves, { ExemptionError }] = await Promise.all([import('../existing-db.js'), import('../../exemptions/leaves.js'), import('../../exemptions/service.js')]);
