@@ -149,6 +149,18 @@ describe('the console in Chromium', { timeout: 120_000 }, () => {
     await shot(page, 'branch-xss-name');
   });
 
+  it('shows the month\'s 红黄绿 with the nav link, on a phone-sized screen too', async () => {
+    const page = await pageAs('county');
+    await page.goto(`${base}/console/grades`);
+    expect(await page.locator('h1').textContent()).toBe('组织生活红黄绿');
+    expect(await page.locator('#grade-counts').textContent()).toMatch(/红 \d+.*黄 \d+.*绿 \d+/);
+    await page.getByRole('link', { name: '红黄绿' }).first().click();
+    expect(page.url()).toContain('/console/grades');
+    await shot(page, 'grades');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'grades-phone');
+  });
+
   it('reloads the ranking table by itself when reports are recomputed (server-sent events)', async () => {
     const page = await pageAs('county');
     await page.goto(`${base}/console/ranking`);
