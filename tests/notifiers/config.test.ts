@@ -58,6 +58,7 @@ describe('channel and routing config', () => {
       warning: { secretary: ['sms', 'email'], clerk: ['sms', 'email'], committee: [] },
       escalation: { secretary: ['sms', 'email'], clerk: ['sms', 'email'], committee: ['email', 'wecom', 'dingtalk'] },
       report: ['email'],
+      copy_deputy: false, // the deputy only stands in during a secretary's leave
     });
   });
 
