@@ -43,8 +43,14 @@ describe('orglife daemon as a process', () => {
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
     return { proc, log: () => logLines(stderr), exited };
   };
-  const logged = async (c: Child, msg: string): Promise<Record<string, unknown>> =>
-    (await waitFor(`log line "${msg}"`, () => c.log().find((l) => String(l.msg).startsWith(msg)), 30_000))!;
+  const logged = async (c: Child, msg: string): Promise<Record<string, unknown>> => {
+    try {
+      return (await waitFor(`log line "${msg}"`, () => c.log().find((l) => String(l.msg).startsWith(msg)), 30_000))!;
+    } catch (e) {
+      // Say what the daemon did log: a bare timeout hides why.
+      throw new Error(`${(e as Error).message}; the daemon logged: ${c.log().slice(-8).map((l) => `${String(l.msg)}${l.err ? ` (${JSON.stringify(l.err).slice(0, 200)})` : ''}`).join(' | ')}`);
+    }
+  };
 
   beforeEach(async () => {
     tdb = await tempStore();

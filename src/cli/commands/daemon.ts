@@ -101,7 +101,10 @@ export function registerDaemon(program: Command): void {
         process.off('SIGINT', onEarly);
       }
       const uninstall = installSignalHandlers(service, log);
-      if (early) void service.stop();
+      if (early) {
+        log.info({ signal: early }, 'shutting down: no new jobs, in-flight ones finish');
+        void service.stop();
+      }
       await service.stopped;
       uninstall();
       exitSoon();

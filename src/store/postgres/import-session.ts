@@ -33,7 +33,7 @@ import { AttendanceMerger, participationUpdates, type SavedAttendance } from '..
 import { StoreBusyError } from '../errors.js';
 import * as schema from './schema.js';
 import { loadOrgRefs } from './orgs.js';
-import { arrays } from './q.js';
+import { arrays, guardClient } from './q.js';
 import { upsertAssessment, upsertVeto } from './reports.js';
 
 type KeyedTable = 'orgs' | 'members' | 'meetings' | 'ratings' | 'star_changes';
@@ -91,12 +91,14 @@ const REFRESH_BATCH = 500;
 
 export async function beginPgImport(pool: pg.Pool, where: string): Promise<ImportSession> {
   const client = await pool.connect();
+  const unheard = guardClient(client);
   try {
     await client.query('BEGIN');
     // An import waits at most this long for a row another writer holds, then gives up cleanly.
     await client.query("SET LOCAL lock_timeout = '30s'");
     await client.query('CREATE TEMP TABLE IF NOT EXISTS import_keys (t text, k text, line int, file int, PRIMARY KEY (t, k)) ON COMMIT DROP');
   } catch (e) {
+    unheard();
     client.release(true);
     throw e;
   }
@@ -124,6 +126,7 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
       if ((e as { code?: string }).code === '55P03') throw new StoreBusyError(where, e);
       throw e;
     } finally {
+      unheard();
       client.release(broken);
     }
   };

@@ -67,6 +67,9 @@ export async function tx<T>(pool: pg.Pool | Tx, fn: (c: Tx) => Promise<T>, opts:
   const attempts = opts.attempts ?? 5;
   for (let n = 1; ; n++) {
     const client = (await (pool as pg.Pool).connect()) as Tx;
+    // A checked-out client whose connection dies (server restart, database dropped) emits 'error';
+    // unheard, that would end the process. The failing query rejects as well, and that is handled.
+    const unheard = guardClient(client);
     inTx.add(client);
     let broken = false;
     try {
@@ -89,6 +92,7 @@ export async function tx<T>(pool: pg.Pool | Tx, fn: (c: Tx) => Promise<T>, opts:
       throw e;
     } finally {
       inTx.delete(client);
+      unheard();
       client.release(broken);
     }
   }
@@ -97,4 +101,11 @@ export async function tx<T>(pool: pg.Pool | Tx, fn: (c: Tx) => Promise<T>, opts:
 /** Whether `q` is a transaction's client (so writes are already atomic with the caller's). */
 export function isTx(q: Q): boolean {
   return inTx.has(q as object);
+}
+
+/** Listen to a checked-out client's 'error' events (they also reject its pending query); returns the undo. */
+export function guardClient(client: { on(e: 'error', f: (err: Error) => void): unknown; off(e: 'error', f: (err: Error) => void): unknown }): () => void {
+  const ignore = () => {};
+  client.on('error', ignore);
+  return () => void client.off('error', ignore);
 }
