@@ -2,6 +2,7 @@
  * Members (党员名册) and attendance (参会签到): the codes of the interchange format
  * (../shared/domain.md, "Members and attendance") and the record shapes import and rules share.
  */
+import type { MeetingType } from './types.js';
 
 export const MEMBER_STATUSES = ['full', 'probationary'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
@@ -52,4 +53,23 @@ export interface Attendance {
 /** Month number of a Shanghai calendar month: year·12 + (month − 1). */
 export function monthIndex(year: number, month: number): number {
   return year * 12 + month - 1;
+}
+
+/** A meeting as the single-meeting checks read it (the store's MeetingDetail is this with its row id). */
+export interface MeetingDetailFacts {
+  id: string | number;
+  type: MeetingType;
+  heldAt: number;
+  attended: number;
+  minutes: boolean | null;
+  place: boolean;
+  chair: boolean;
+  recorder: boolean;
+  agenda: boolean;
+  resolutions: boolean;
+  durationMinutes: number | null;
+  video: boolean | null;
+  photos: number | null;
+  /** Present sign-ins; null = not tracked (no sign-in rows). */
+  present: number | null;
 }

@@ -7,29 +7,12 @@
  * older months), like the record rules.
  */
 import { periodOf, previousPeriod, type Period } from '../domain/calendar.js';
-import { MINUTES_ELEMENTS, type MinutesElement } from '../domain/members.js';
-import type { Finding, Level, MeetingCheckRuleId, MeetingType } from '../domain/types.js';
+import { MINUTES_ELEMENTS, type MeetingDetailFacts, type MinutesElement } from '../domain/members.js';
+import type { Finding, Level, MeetingCheckRuleId } from '../domain/types.js';
 import type { EvidenceConfig, MeetingCheckConfig, MinutesIncompleteConfig, RulesConfig, TooShortConfig } from '../config/rules-schema.js';
 import { meetingCheckMessage } from './messages.js';
 
-/** What the checks need of a meeting (the store's MeetingDetail satisfies it). */
-export interface MeetingDetailFacts {
-  id: string | number;
-  type: MeetingType;
-  heldAt: number;
-  attended: number;
-  minutes: boolean | null;
-  place: boolean;
-  chair: boolean;
-  recorder: boolean;
-  agenda: boolean;
-  resolutions: boolean;
-  durationMinutes: number | null;
-  video: boolean | null;
-  photos: number | null;
-  /** Present sign-ins; null = not tracked (no sign-in rows). */
-  present: number | null;
-}
+export type { MeetingDetailFacts };
 
 /** The months judged as of `now`: the current and the previous one. */
 export function meetingCheckWindow(now: number): Period[] {

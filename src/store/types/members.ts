@@ -3,7 +3,7 @@
  * reports and the tools read them. Ids named `row` / `members` are members.id (the store's row id,
  * the key sign-ins refer to); `id` of a member is the interchange member id.
  */
-import type { Member, MemberStatus } from '../../domain/members.js';
+import type { MeetingDetailFacts, Member, MemberStatus } from '../../domain/members.js';
 import type { MeetingType } from '../../domain/types.js';
 
 /** A member as the rules read it. `row` is members.id (the key in sign-ins). */
@@ -20,22 +20,8 @@ export interface RosterMember {
 }
 
 /** A meeting as the single-meeting checks read it (`id` is the meetings row id). */
-export interface MeetingDetail {
+export interface MeetingDetail extends MeetingDetailFacts {
   id: number;
-  type: MeetingType;
-  heldAt: number;
-  attended: number;
-  minutes: boolean | null;
-  place: boolean;
-  chair: boolean;
-  recorder: boolean;
-  agenda: boolean;
-  resolutions: boolean;
-  durationMinutes: number | null;
-  video: boolean | null;
-  photos: number | null;
-  /** Present sign-ins; null when the meeting is not tracked. */
-  present: number | null;
 }
 
 /**
