@@ -45,7 +45,7 @@ export interface DeliverDeps {
   enqueue(d: PendingDelivery): Promise<void>;
 }
 
-/** Notifier timeouts are at most 30 s (SMTP) and 10 s (HTTP) by default: a claim outlives any send. */
+/** Without a lease from the runtime (which derives it from the channels' timeouts): 90 s. */
 const DEFAULT_CLAIM_LEASE_MS = 90_000;
 
 export type DeliverOutcome = { result: 'sent'; providerMessageId: string | null } | { result: 'skipped'; status: string };

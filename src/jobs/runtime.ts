@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/env.js';
 import { log as defaultLog } from '../log.js';
+import { defaultClaimLeaseMs, longestSendMs } from '../notifiers/config.js';
 import { createNotifiers, type Notifiers } from '../notifiers/registry.js';
 import { CHANNEL_NAMES, type ChannelName } from '../notifiers/types.js';
 import { openStore } from '../store/open.js';
@@ -45,7 +46,10 @@ export interface RuntimeOptions {
   shutdownTimeoutMs?: number;
   /** BullMQ lock duration of jobs (default 30 s): a killed daemon's active jobs are retried after it. */
   lockDurationMs?: number;
-  /** Delivery claims expire after this long (default 90 s): a killed daemon's deliveries wait this long. */
+  /**
+   * Delivery claims expire after this long (default 90 s, or the longest configured send + 30 s when
+   * that is longer): a killed daemon's deliveries wait this long.
+   */
   claimLeaseMs?: number;
   /** A tick claim whose heartbeat is older than this belongs to a dead daemon and is taken over (default 2 min). */
   tickLeaseMs?: number;
@@ -171,7 +175,13 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   }
   const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);
   const robots = { rate, limit: (channel: ChannelName, robot: string) => robotLimit(o.config, channel, robot) };
-  const deliver = inFlight.track(deliveryProcessor({ store, outbox, notifiers, log, clock, instanceId, robots, enqueue: enqueueOne, ...(o.claimLeaseMs ? { claimLeaseMs: o.claimLeaseMs } : {}) }));
+  const claimLeaseMs = o.claimLeaseMs ?? defaultClaimLeaseMs(o.config.channels);
+  const longestSend = longestSendMs(o.config.channels);
+  if (claimLeaseMs <= longestSend) {
+    // A send still running when its claim expires can be claimed and sent again by another daemon.
+    log.warn({ claimLeaseMs, longestSendMs: longestSend }, 'delivery claim lease is not longer than the longest notifier timeout: a slow send could be sent twice');
+  }
+  const deliver = inFlight.track(deliveryProcessor({ store, outbox, notifiers, log, clock, instanceId, robots, enqueue: enqueueOne, claimLeaseMs }));
   const limits = channelLimits(o.config);
   for (const channel of CHANNEL_NAMES) {
     const lim = limits[channel];

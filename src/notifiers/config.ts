@@ -83,3 +83,29 @@ export function robotsFor(channels: ChannelsConfig, channel: 'wecom' | 'dingtalk
     .filter(([, r]) => r.committees.includes(committeeCode) || r.committees.includes('*'))
     .map(([name]) => name);
 }
+
+/**
+ * The longest one send can take on any enabled channel, from the configured timeouts: a delivery
+ * claim must outlive it, or another daemon takes the claim over while the first is still sending
+ * and the message goes out twice. SMTP counts connect + greeting + the idle socket timeout (nodemailer's
+ * connectionTimeout and greetingTimeout are timeout_ms, socketTimeout timeout_ms × 2; the socket
+ * timeout restarts on activity, so a server that trickles bytes can outlast it: an estimate, not a
+ * hard bound); the Aliyun SDK connect + read; Tencent and the generic HTTP
+ * clients bound the whole exchange by timeout_ms.
+ */
+export function longestSendMs(channels: ChannelsConfig): number {
+  const bounds: number[] = [];
+  if (channels.email.enabled !== false) bounds.push(channels.email.timeout_ms * 4);
+  if (channels.aliyun_sms.enabled) bounds.push(channels.aliyun_sms.timeout_ms * 2);
+  if (channels.tencent_sms.enabled) bounds.push(Math.ceil(channels.tencent_sms.timeout_ms / 1000) * 1000);
+  if (channels.http_sms.enabled) bounds.push(channels.http_sms.timeout_ms);
+  if (channels.wecom.enabled) bounds.push(channels.wecom.timeout_ms);
+  if (channels.dingtalk.enabled) bounds.push(channels.dingtalk.timeout_ms);
+  return Math.max(0, ...bounds);
+}
+
+/** The default delivery-claim lease: 90 s, or longer when a channel's send can take longer (see longestSendMs). */
+export const MIN_CLAIM_LEASE_MS = 90_000;
+export function defaultClaimLeaseMs(channels: ChannelsConfig): number {
+  return Math.max(MIN_CLAIM_LEASE_MS, longestSendMs(channels) + 30_000);
+}

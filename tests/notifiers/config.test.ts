@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 import { configSchema } from '../../src/config/schema.js';
-import { robotsFor } from '../../src/notifiers/config.js';
+import { defaultClaimLeaseMs, longestSendMs, robotsFor } from '../../src/notifiers/config.js';
 import { channels } from './setup.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/notifiers');
@@ -74,5 +74,22 @@ describe('channel and routing config', () => {
     });
     expect(robotsFor(c, 'wecom', 'C01')).toEqual(['town', 'city']);
     expect(robotsFor(c, 'dingtalk', 'C01')).toEqual([]);
+  });
+});
+
+describe('delivery claim lease', () => {
+  it('is 90 s when every enabled channel answers well within it', () => {
+    const c = channels({ email: { enabled: false }, http_sms: { enabled: true, url: 'http://127.0.0.1:9/sms', token_env: 'T', templates: { escalation: 'E' } } });
+    expect(longestSendMs(c)).toBe(10_000);
+    expect(defaultClaimLeaseMs(c)).toBe(90_000);
+  });
+
+  it('outlives the slowest send: SMTP connect + greeting + idle socket, plus 30 s', () => {
+    // Default email (auto): 30 s timeouts → up to 120 s for one send, longer than the old fixed 90 s lease.
+    expect(longestSendMs(channels())).toBe(120_000);
+    expect(defaultClaimLeaseMs(channels())).toBe(150_000);
+    const slow = channels({ email: { timeout_ms: 60_000 }, wecom: { enabled: true, timeout_ms: 120_000, robots: { county: { key_env: 'WECOM_KEY', committees: ['*'] } } } });
+    expect(longestSendMs(slow)).toBe(240_000);
+    expect(defaultClaimLeaseMs(slow)).toBe(270_000);
   });
 });
