@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { parseApiTokens } from '../../src/api/auth.js';
 import { pingClient, readinessProbes } from '../../src/api/probes.js';
@@ -8,32 +8,9 @@ import type { FastifyInstance } from 'fastify';
 import { shippedConfig } from '../helpers/config.js';
 import { tempStore, type TempStore } from '../helpers/store.js';
 import { seedOrgs, seedRatings } from '../rating/seed.js';
-import { auth, NOW, quietLog, startTestApi, TOKENS_ENV, type TestApi } from './setup.js';
+import { auth, NOW, quietLog, TOKENS_ENV } from './setup.js';
 
 // NOW is Friday 27 Nov 2026, 09:00 Beijing time.
-
-// The ingest routes still write through the SQLite handle (src/api/routes/ingest.ts): that case runs on SQLite.
-describe('the star-rating ingest API (SQLite)', () => {
-  let t: TestApi;
-  beforeAll(async () => {
-    t = await startTestApi();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  const post = (url: string, payload: unknown, scope: 'ingest' | 'read' | 'admin' = 'admin') => t.app.inject({ method: 'POST', url, payload: payload as object, headers: auth(scope) });
-
-  it('ingests ratings and star changes (ingest scope), all or nothing', async () => {
-    const bad = await post('/api/v1/ratings', [{ org: 'B001', year: 2025, stars: 5 }, { org: 'B001', year: 2025, stars: 9 }], 'ingest');
-    expect(bad.statusCode).toBe(422);
-    expect(bad.json().error.details.issues[0]).toMatchObject({ item: 1, field: 'stars' });
-    expect((await post('/api/v1/ratings', [{ org: 'B001', year: 2025, stars: 5 }, { org: 'B002', year: 2025, stars: 4 }], 'ingest')).statusCode).toBe(200);
-    const change = await post('/api/v1/star_changes', { id: 'X1', org: 'B001', effective_on: '2026-06-15', stars: 3, channel: '巡视巡察', reason: '巡察发现问题' }, 'ingest');
-    expect(change.json()).toMatchObject({ table: 'star_changes', inserted: 1 });
-    expect((await post('/api/v1/ratings', { org: 'B001', year: 2025, stars: 5 }, 'read')).statusCode).toBe(403);
-  });
-
-});
 
 /** The API over the store tempStore() gives (SQLite or PostgreSQL): the rating routes read and write only through the port. */
 describe('the star-rating API', () => {
@@ -71,6 +48,19 @@ describe('the star-rating API', () => {
   });
   const post = (url: string, payload: unknown, scope: 'ingest' | 'read' | 'admin' = 'admin') => app.inject({ method: 'POST', url, payload: payload as object, headers: auth(scope) });
   const get = (url: string, scope: 'ingest' | 'read' | 'admin' = 'read') => app.inject({ method: 'GET', url, headers: auth(scope) });
+
+  it('ingests ratings and star changes (ingest scope), all or nothing', async () => {
+    const bad = await post('/api/v1/ratings', [{ org: 'B001', year: 2026, stars: 5 }, { org: 'B001', year: 2026, stars: 9 }], 'ingest');
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error.details.issues[0]).toMatchObject({ item: 1, field: 'stars' });
+    expect((await t.store.rating.ratings('B001')).get('B001')!.map((r) => r.year)).toEqual([2025]);
+    expect((await post('/api/v1/ratings', [{ org: 'B001', year: 2026, stars: 5 }, { org: 'B002', year: 2026, stars: 4 }], 'ingest')).statusCode).toBe(200);
+    expect((await t.store.rating.ratings('B002')).get('B002')!.map((r) => [r.year, r.stars])).toEqual([[2025, 4], [2026, 4]]);
+    const change = await post('/api/v1/star_changes', { id: 'X2', org: 'B001', effective_on: '2026-08-15', stars: 2, channel: '巡视巡察', reason: '巡察发现问题' }, 'ingest');
+    expect(change.json()).toMatchObject({ table: 'star_changes', inserted: 1 });
+    expect((await t.store.rating.starChanges('B001')).get('B001')!.map((c) => [c.id, c.stars, c.channel])).toEqual([['X1', 3, 'inspection'], ['X2', 2, 'inspection']]);
+    expect((await post('/api/v1/ratings', { org: 'B001', year: 2026, stars: 5 }, 'read')).statusCode).toBe(403);
+  });
 
   it('serves subsidies as JSON and the payment roll as XLSX, and a branch’s star history', async () => {
     const res = await get('/api/v1/rating/2026/subsidies');

@@ -1,21 +1,29 @@
+/** Importing ratings and star changes, on the store tempStore() gives (SQLite or PostgreSQL), read back through the port. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { join } from 'node:path';
 import { importFiles, importRecords } from '../../src/import/index.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import type { Store } from '../../src/store/port.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { expectBilingual, fixture, NOW, rejected, where, writeCsv, writeNdjson, writeXlsx } from '../import/helpers.js';
 
-const ratingRows = (db: TempDb['db']) => db.$client.prepare('SELECT org, year, stars, rated_on FROM ratings ORDER BY org, year').all();
-const changeRows = (db: TempDb['db']) =>
-  db.$client.prepare('SELECT change_id, org, effective_on, stars, channel, reason, evidence FROM star_changes ORDER BY change_id').all();
+const ratingRows = async (store: Store) =>
+  [...(await store.rating.ratings()).values()]
+    .flat()
+    .map((r) => ({ org: r.org, year: r.year, stars: r.stars, rated_on: r.ratedOn }))
+    .sort((a, b) => a.org.localeCompare(b.org) || a.year - b.year);
+const changeRows = async (store: Store) =>
+  [...(await store.rating.starChanges()).values()]
+    .flat()
+    .map((c) => ({ change_id: c.id, org: c.org, effective_on: c.effectiveOn, stars: c.stars, channel: c.channel, reason: c.reason, evidence: c.evidence }))
+    .sort((a, b) => a.change_id.localeCompare(b.change_id));
 
 describe('importing ratings and star changes', () => {
-  let t: TempDb;
+  let t: TempStore;
   beforeEach(async () => {
-    t = tempDb();
-    await importFiles(storeFor(t.db), [fixture('orgs.csv')], { now: NOW });
+    t = await tempStore();
+    await importFiles(t.store, [fixture('orgs.csv')], { now: NOW });
   });
-  afterEach(() => t.cleanup());
+  afterEach(async () => t.cleanup());
 
   it('reads Chinese headers and values from CSV, and a re-import changes nothing', async () => {
     const ratings = writeCsv(join(t.dir, 'ratings.csv'), [
@@ -28,28 +36,28 @@ describe('importing ratings and star changes', () => {
       ['X1', 'B1', '2026-06-15', 0, '巡视巡察', '巡察发现班子问题', '巡察反馈〔2026〕3号'],
       ['X2', 'B2', '2026年9月1日', '3', '信访举报', '', ''],
     ]);
-    const first = await importFiles(storeFor(t.db), [ratings, changes], { now: NOW });
+    const first = await importFiles(t.store, [ratings, changes], { now: NOW });
     expect(first.map((r) => [r.table, r.inserted])).toEqual([['ratings', 2], ['star_changes', 2]]);
-    expect(ratingRows(t.db)).toEqual([
+    expect(await ratingRows(t.store)).toEqual([
       { org: 'B1', year: 2025, stars: 5, rated_on: null },
       { org: 'B2', year: 2025, stars: 4, rated_on: '2025-12-28' },
     ]);
-    expect(changeRows(t.db)).toEqual([
+    expect(await changeRows(t.store)).toEqual([
       { change_id: 'X1', org: 'B1', effective_on: '2026-06-15', stars: 0, channel: 'inspection', reason: '巡察发现班子问题', evidence: '巡察反馈〔2026〕3号' },
       { change_id: 'X2', org: 'B2', effective_on: '2026-09-01', stars: 3, channel: 'petition', reason: null, evidence: null },
     ]);
-    const again = await importFiles(storeFor(t.db), [ratings, changes], { now: NOW + 1 });
+    const again = await importFiles(t.store, [ratings, changes], { now: NOW + 1 });
     expect(again.map((r) => [r.inserted, r.updated, r.unchanged])).toEqual([[0, 0, 2], [0, 0, 2]]);
   });
 
   it('reads XLSX and NDJSON with English keys and codes, and pushed rows; a changed star is an update', async () => {
     const x = await writeXlsx(join(t.dir, 'r.xlsx'), [['org', 'year', 'stars', 'rated_on'], ['B1', 2025, 4, null]], { titleRow: '2025年度评星定级结果' });
     const n = writeNdjson(join(t.dir, 'c.ndjson'), [{ id: 'K1', org: 'B1', effective_on: '2026-03-01', stars: 2, channel: 'supervision', reason: '督查' }]);
-    await importFiles(storeFor(t.db), [x, n], { now: NOW });
-    const res = await importRecords(storeFor(t.db), 'ratings', [{ org: 'B1', year: 2025, stars: 5 }], 'api', { now: NOW });
+    await importFiles(t.store, [x, n], { now: NOW });
+    const res = await importRecords(t.store, 'ratings', [{ org: 'B1', year: 2025, stars: 5 }], 'api', { now: NOW });
     expect([res.updated, res.inserted]).toEqual([1, 0]);
-    expect(ratingRows(t.db)).toEqual([{ org: 'B1', year: 2025, stars: 5, rated_on: null }]);
-    expect(changeRows(t.db)).toMatchObject([{ change_id: 'K1', channel: 'supervision', stars: 2 }]);
+    expect(await ratingRows(t.store)).toEqual([{ org: 'B1', year: 2025, stars: 5, rated_on: null }]);
+    expect(await changeRows(t.store)).toMatchObject([{ change_id: 'K1', channel: 'supervision', stars: 2 }]);
   });
 
   it('bad rating rows are rejected whole with file, line and column, in both languages', async () => {
@@ -65,7 +73,7 @@ describe('importing ratings and star changes', () => {
       ['B1', 2025, 3, ''], // same key, other star
       ['', 2025, 3, ''], // missing org
     ]);
-    const e = await rejected(importFiles(storeFor(t.db), [f], { now: NOW }));
+    const e = await rejected(importFiles(t.store, [f], { now: NOW }));
     expect(where(e.issues)).toEqual([
       { line: 3, key: 'org' },
       { line: 4, key: 'org' },
@@ -80,7 +88,7 @@ describe('importing ratings and star changes', () => {
     expect(e.issues[6]!.reasonZh).toMatch(/第 2 行已出现且内容不同/);
     expect(e.issues[0]!.column).toBe('组织编码');
     expectBilingual(e.issues);
-    expect(ratingRows(t.db)).toEqual([]);
+    expect(await ratingRows(t.store)).toEqual([]);
   });
 
   it('bad star-change rows are rejected whole, and nothing of the command is written', async () => {
@@ -94,7 +102,7 @@ describe('importing ratings and star changes', () => {
       ['X1', 'B1', '2026-06-15', 2, 'inspection', ''], // same id, other content
       ['X5', 'B1', '', 2, 'inspection', ''], // missing date
     ]);
-    const e = await rejected(importFiles(storeFor(t.db), [good, f], { now: NOW }));
+    const e = await rejected(importFiles(t.store, [good, f], { now: NOW }));
     expect(where(e.issues)).toEqual([
       { line: 3, key: 'effective_on' },
       { line: 4, key: 'channel' },
@@ -104,7 +112,7 @@ describe('importing ratings and star changes', () => {
     ]);
     expect(e.issues[1]!.reasonZh).toMatch(/未知的来源渠道「上级通报」.*巡视巡察（inspection）/);
     expectBilingual(e.issues);
-    expect(ratingRows(t.db)).toEqual([]);
-    expect(changeRows(t.db)).toEqual([]);
+    expect(await ratingRows(t.store)).toEqual([]);
+    expect(await changeRows(t.store)).toEqual([]);
   });
 });
