@@ -16,10 +16,10 @@ export interface ExemptionIndex {
 }
 
 /** Load every exemption (ended ones still cover the days they ran) and, if any, the org tree. */
-export async function loadExemptions(store: Store): Promise<ExemptionIndex | null> {
+export async function loadExemptions(store: Store, now: number): Promise<ExemptionIndex | null> {
   const exemptions = await store.exemptions.list({ all: true });
   if (!exemptions.length) return null;
-  const parents = new Map((await store.orgs.list()).map((o) => [o.code, o.parent]));
+  const parents = new Map((await store.orgs.list(now)).map((o) => [o.code, o.parent]));
   return { exemptions, parentOf: (code) => parents.get(code) };
 }
 

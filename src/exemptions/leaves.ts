@@ -20,7 +20,7 @@ export interface LeaveRequest {
 
 export async function recordLeave(store: Store, r: LeaveRequest, by: string, now: number): Promise<{ leave: SecretaryLeave; deputy: string | null }> {
   const org = (r.org ?? '').trim();
-  const found = org ? await store.orgs.get(org) : undefined;
+  const found = org ? await store.orgs.get(org, now) : undefined;
   if (!found) throw new ExemptionError(`org：未知的组织编码 "${org}" / unknown org code`, 'org', 404);
   const from = /^\d{4}-\d{2}-\d{2}$/.test(r.from) ? parseDate(r.from) : null;
   if (from === null) throw new ExemptionError(`from：无效的日期 "${r.from}"，应为 YYYY-MM-DD / from must be a date YYYY-MM-DD`, 'from');

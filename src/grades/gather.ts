@@ -18,7 +18,7 @@ export interface MonthGrades {
 }
 
 export async function monthGrades(store: Store, config: Config, month: Period, now: number, opts: { org?: string } = {}): Promise<MonthGrades> {
-  const orgs = await store.orgs.list();
+  const orgs = await store.orgs.list(now);
   const names = new Map(orgs.map((o) => [o.code, o.name]));
   let inScope: (code: string) => boolean = () => true;
   if (opts.org !== undefined) {

@@ -23,7 +23,7 @@ export async function evaluateTick(ctx: TickContext): Promise<Record<string, unk
   const totals: Counts = { opened: 0, raised: 0, lowered: 0, repeated: 0, reopened: 0, resolved: 0, unchanged: 0, outbox: 0, history: 0 };
   const backlog = new BacklogCounter(config);
   // Exemptions (豁免): exempt findings open nothing and send nothing; their open alerts resolve as 已豁免.
-  const exemptions = await loadExemptions(ctx.store);
+  const exemptions = await loadExemptions(ctx.store, now);
   let exempted = 0;
   const onChunk = async (chunk: BranchFindings[]) => {
     const { standing, exempt } = splitExempt(exemptions, chunk.flatMap((b) => b.findings), now);

@@ -91,7 +91,7 @@ export async function estimateStars(store: Store, config: Config, year: number, 
   const out = new Map<string, number | null>();
   const labels = yearLabels(year);
   if (org !== undefined) {
-    const [o, b, h] = await Promise.all([store.orgs.get(org), store.rating.branch(org), store.orgs.header(org)]);
+    const [o, b, h] = await Promise.all([store.orgs.get(org, now), store.rating.branch(org), store.orgs.header(org)]);
     if (!o || !b || !h || o.kind !== 'branch' || foundedAfter(o.establishedOn, p)) return out;
     const f = await store.rating.estimateFacts(org, { periods: labels, from: p.start, to: p.end, alertsSince: p.start });
     const one = <T>(list: T[]) => new Map([[org, list]]);

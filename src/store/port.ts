@@ -141,10 +141,10 @@ export interface Store {
 // ---------------------------------------------------------------- orgs
 
 export interface OrgsRepo {
-  /** All orgs, ordered by code. */
-  list(): Promise<Org[]>;
-  /** One org by code. */
-  get(code: string): Promise<Org | undefined>;
+  /** All orgs, ordered by code; a branch with a roster has `members` = its roster size as of `now`'s day (Beijing time). */
+  list(now: number): Promise<Org[]>;
+  /** One org by code (roster size as of `now`, as in `list`). */
+  get(code: string, now: number): Promise<Org | undefined>;
   /** How many orgs there are. */
   count(): Promise<number>;
   /** Whether an org code exists, and its kind. */

@@ -64,7 +64,7 @@ describe('POST /api/v1/meetings and /api/v1/orgs', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ inserted: 1, updated: 1 });
-    expect(getOrg(t.tmp.db, 'B001')?.name).toBe('东街村党支部（更名）');
+    expect(getOrg(t.tmp.db, 'B001', Date.UTC(2026, 10, 20))?.name).toBe('东街村党支部（更名）');
     expect(countOrgs(t.tmp.db)).toBe(4);
   });
 

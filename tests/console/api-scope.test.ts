@@ -78,8 +78,8 @@ describe('org-scoped API tokens', () => {
       const r = await push('orgs', rows);
       expect(r.statusCode, JSON.stringify(rows)).toBe(403);
     }
-    expect(await t.store.orgs.get('B299')).toBeUndefined();
-    expect((await t.store.orgs.get('B201'))!.parent).toBe('C02');
+    expect(await t.store.orgs.get('B299', NOW)).toBeUndefined();
+    expect((await t.store.orgs.get('B201', NOW))!.parent).toBe('C02');
     // Sign-ins are scoped by their meeting's branch; an unknown member is still the importer's 422.
     expect((await push('attendance', [{ meeting: 'S3', member: 'P1' }])).statusCode).toBe(403);
     expect((await push('attendance', [{ meeting: 'S1', member: 'P1' }])).statusCode).toBe(422);

@@ -27,7 +27,7 @@ describe('the 红黄绿 page', () => {
     expect(res.body).toMatch(/红 \d+　<span class="dot dot-yellow"><\/span> 黄 \d+/);
     expect(res.body).toContain('评定规则：连续 1 个月存在预警（预警或督办）为黄');
     expect(res.body).not.toContain(XSS_NAME);
-    const all = await t.store.orgs.list();
+    const all = await t.store.orgs.list(NOW);
     const branches = all.filter((o) => o.kind === 'branch').length;
     expect(res.body).toContain(`（共 ${branches} 个支部）`);
     // The township user sees its own branches only.

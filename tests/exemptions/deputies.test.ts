@@ -49,7 +49,7 @@ describe('deputies and leave', () => {
   afterEach(async () => t.cleanup());
 
   it('imports the deputy columns; during a leave the deputy gets the messages, the secretary none; without a deputy the secretary still does', async () => {
-    expect(await t.store.orgs.get('B1')).toMatchObject({ deputy: '李副书记', deputyEmail: 'li@example.cn' });
+    expect(await t.store.orgs.get('B1', Date.UTC(2026, 10, 1))).toMatchObject({ deputy: '李副书记', deputyEmail: 'li@example.cn' });
     const add = await orglife(['leave', 'add', '--org', 'B1', '--from', '2026-11-01', '--to', '2026-11-30', '--reason', '外出学习', '--by', '组织部'], { db: t.spec });
     expect(add.stdout).toContain('期间提醒发给副书记 李副书记');
     const noDeputy = await orglife(['leave', 'add', '--org', 'B2', '--from', '2026-11-01', '--to', '2026-11-30'], { db: t.spec });

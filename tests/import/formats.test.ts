@@ -74,9 +74,9 @@ describe('import formats', () => {
       ['orgs', 'csv', 'utf-8', 3, 3],
       ['meetings', 'csv', 'utf-8', 4, 4],
     ]);
-    expect(await t.store.orgs.get('B2')).toMatchObject({ groups: 0, termYears: 5, electedOn: null, domain: 'rural' });
-    expect(await t.store.orgs.get('B1')).toMatchObject({ groups: 2, termYears: null, electedOn: '2023-06-15', members: 25 });
-    expect(await t.store.orgs.get('C0')).toMatchObject({ kind: 'committee', parent: null, domain: null, members: null });
+    expect(await t.store.orgs.get('B2', NOW)).toMatchObject({ groups: 0, termYears: 5, electedOn: null, domain: 'rural' });
+    expect(await t.store.orgs.get('B1', NOW)).toMatchObject({ groups: 2, termYears: null, electedOn: '2023-06-15', members: 25 });
+    expect(await t.store.orgs.get('C0', NOW)).toMatchObject({ kind: 'committee', parent: null, domain: null, members: null });
     expect(await t.store.facts.meeting('M1')).toMatchObject({ heldAt: Date.parse('2026-03-05T06:30:00Z'), minutes: true, lecturerRole: null });
     expect(await t.store.facts.meeting('M2')).toMatchObject({ minutes: false, lecturerRole: 'secretary', topic: '学习"两会"精神，第一讲' });
     expect(await t.store.facts.meeting('M3')).toMatchObject({ minutes: null, topic: null });

@@ -25,7 +25,7 @@ describe('importRecords (pushed JSON rows)', () => {
     expect(r).toMatchObject({ rows: 2, inserted: 2, ignoredColumns: ['extra'] });
     expect(await t.store.facts.meeting('M1')).toMatchObject({ minutes: true, lecturerRole: 'secretary', heldAt: Date.parse('2026-05-05T01:00:00Z') });
     expect(await t.store.facts.meeting('M2')).toMatchObject({ type: 'committee', minutes: false });
-    expect(await t.store.orgs.get('B1')).toMatchObject({ kind: 'branch', domain: 'community' });
+    expect(await t.store.orgs.get('B1', NOW)).toMatchObject({ kind: 'branch', domain: 'community' });
     expect((await t.store.imports.list()).map((i) => [i.file, i.table, i.inserted])).toEqual([['api:test', 'meetings', 2], ['api:test', 'orgs', 2]]);
   });
 
@@ -56,7 +56,7 @@ describe('importRecords (pushed JSON rows)', () => {
       importRecords(t.store, 'orgs', [...ORGS, { ...ORGS[1]!, members: 30 }], 'api'),
     );
     expect(e.issues).toMatchObject([{ item: 2, key: 'code', reasonZh: expect.stringContaining('第 1 项') }]);
-    expect(await t.store.orgs.get('B1')).toBeUndefined();
+    expect(await t.store.orgs.get('B1', NOW)).toBeUndefined();
   });
 
   it('refuses an unknown table', async () => {

@@ -54,7 +54,7 @@ describe('keyed upsert', () => {
     const [r] = await importFiles(t.store, [v2], { now: NOW + 60_000 });
     expect(r).toMatchObject({ inserted: 0, updated: 2, unchanged: 0 });
     // Columns absent from the file are empty: the key's record is replaced, as the interchange format says.
-    expect(await t.store.orgs.get('B1')).toMatchObject({ members: 26, groups: 0, secretary: null, electedOn: null });
+    expect(await t.store.orgs.get('B1', NOW)).toMatchObject({ members: 26, groups: 0, secretary: null, electedOn: null });
     expect(await stamp('B1')).toBe(NOW + 60_000);
     expect(await stamp('B2')).toBe(NOW);
   });
@@ -153,7 +153,7 @@ describe('one command with several files', () => {
     expect(e.issues).toHaveLength(1);
     expect(e.issues[0]).toMatchObject({ source: b, line: 2, key: 'code' });
     expect(e.issues[0]!.reasonEn).toContain(`${a}:2`);
-    expect(await t.store.orgs.get('C0')).toBeUndefined();
+    expect(await t.store.orgs.get('C0', NOW)).toBeUndefined();
   });
 
   it('rejects a meeting id repeated with other content in another file of the same command, and accepts an identical repeat', async () => {

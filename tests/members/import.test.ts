@@ -183,9 +183,21 @@ describe('bad rows', () => {
 
 it("a branch's member count comes from its roster when it has one", async () => {
   await importFiles(t.store, [orgsFile(), await rosterXlsx()], { now: NOW });
-  expect((await t.store.orgs.get('B1'))!.members).toBe(3); // 党员人数 5 in the org file, 3 on the roster
+  expect((await t.store.orgs.get('B1', NOW))!.members).toBe(3); // 党员人数 5 in the org file, 3 on the roster
   await importRecords(t.store, 'members', [{ id: 'P9', org: 'B1', name: '新人', status: 'probationary', joined_on: '2026-01-01' }], 'api');
   await importRecords(t.store, 'members', [{ id: 'P3', org: 'B1', name: '王五', status: 'full', joined_on: '2012-07-01', full_on: '2013-07-01', left_on: '2020-01-01' }], 'api');
-  expect((await t.store.orgs.get('B1'))!.members).toBe(3); // one joined, one left
-  expect((await t.store.orgs.get('C0'))!.members).toBeNull();
+  expect((await t.store.orgs.get('B1', NOW))!.members).toBe(3); // one joined, one left
+  expect((await t.store.orgs.get('C0', NOW))!.members).toBeNull();
+});
+
+it("a roster size is read as of the caller's day (Beijing time), not the database's clock", async () => {
+  await importFiles(t.store, [orgsFile(), await rosterXlsx()], { now: NOW });
+  await importRecords(t.store, 'members', [{ id: 'P4', org: 'B1', name: '孙七', status: 'full', joined_on: '2012-07-01', full_on: '2013-07-01', left_on: '2030-06-01' }], 'api');
+  // 2030-06-01 00:00 in Beijing is 2030-05-31 16:00 UTC: one millisecond before it P4 is still on the roster.
+  const midnight = Date.UTC(2030, 4, 31, 16, 0);
+  expect((await t.store.orgs.get('B1', midnight - 1))!.members).toBe(4);
+  expect((await t.store.orgs.get('B1', midnight))!.members).toBe(3);
+  const sizeIn = async (at: number) => (await t.store.orgs.list(at)).find((o) => o.code === 'B1')!.members;
+  expect(await sizeIn(midnight - 1)).toBe(4);
+  expect(await sizeIn(midnight)).toBe(3);
 });

@@ -55,7 +55,7 @@ describe('store port', () => {
     expect(['sqlite', 'postgres']).toContain(t.store.kind);
     expect(t.store.describe()).not.toMatch(/:[^/@:]+@/); // no password shown
     expect(await t.store.orgs.count()).toBe(3);
-    expect((await t.store.orgs.get('B1'))?.secretary).toBe('张三');
+    expect((await t.store.orgs.get('B1', NOW))?.secretary).toBe('张三');
     expect((await t.store.facts.countMeetings())).toBe(1);
   });
 
@@ -66,7 +66,7 @@ describe('store port', () => {
     expect(r.outcomes).toEqual(['inserted', 'conflict']);
     expect(r.conflictLines[1]).toBe(2);
     await s.rollback();
-    expect(await t.store.orgs.get('B3')).toBeUndefined();
+    expect(await t.store.orgs.get('B3', NOW)).toBeUndefined();
   });
 
   it('reconcile: load → decide → apply, with events and outbox rows; amend sees the alert', async () => {

@@ -51,10 +51,10 @@ function toJson(e: Exemption): Record<string, unknown> {
 }
 
 /** Whether `code` is inside the subtree of the request's token (true without a scoped token). */
-async function scopeCheck(store: Store, request: FastifyRequest): Promise<(code: string) => boolean> {
+async function scopeCheck(store: Store, request: FastifyRequest, now: number): Promise<(code: string) => boolean> {
   const scope = request.tokenOrg;
   if (!scope) return () => true;
-  const parents = new Map((await store.orgs.list()).map((o) => [o.code, o.parent]));
+  const parents = new Map((await store.orgs.list(now)).map((o) => [o.code, o.parent]));
   return (code) => ancestry(code, (c) => parents.get(c)).includes(scope);
 }
 
@@ -84,7 +84,7 @@ export function exemptionRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 200: { description: 'the exemptions', schema: { type: 'object', properties: { exemptions: { type: 'array', items: exemptionSchema } } } } },
       async handler(request) {
         const q = request.query as { org?: string; all: boolean };
-        const visible = await scopeCheck(deps.store, request);
+        const visible = await scopeCheck(deps.store, request, deps.clock());
         if (q.org && !visible(q.org)) throw outside(request, q.org);
         const list = await deps.store.exemptions.list({ ...(q.org ? { org: q.org } : {}), ...(q.all ? { all: true } : { since: shanghaiDate(deps.clock()) }) });
         return { exemptions: list.filter((e) => visible(e.org)).map(toJson) };
@@ -101,7 +101,7 @@ export function exemptionRoutes(deps: ApiDeps): RouteSpec[] {
       responses: { 201: { description: 'the exemption', schema: exemptionSchema }, 404: { description: 'unknown organization' }, 422: { description: 'bad rule, dates, length or text' } },
       async handler(request, reply) {
         const b = request.body as { org: string; rule?: string | null; from: string; to: string; reason: string; approver: string; by?: string };
-        if (!(await scopeCheck(deps.store, request))(b.org)) throw outside(request, b.org);
+        if (!(await scopeCheck(deps.store, request, deps.clock()))(b.org)) throw outside(request, b.org);
         try {
           const e = await grantExemption(deps.store, deps.config(), { org: b.org, rule: b.rule ?? null, from: b.from, to: b.to, reason: b.reason, approver: b.approver }, b.by ?? request.tokenName ?? 'api', deps.clock());
           reply.code(201);
@@ -127,7 +127,7 @@ export function exemptionRoutes(deps: ApiDeps): RouteSpec[] {
         const b = (request.body ?? {}) as { note?: string; by?: string };
         const e = await deps.store.exemptions.get(id);
         if (!e) throw new ApiError(404, 'not_found', `没有编号为 ${id} 的豁免 / no exemption ${id}`);
-        if (!(await scopeCheck(deps.store, request))(e.org)) throw outside(request, e.org);
+        if (!(await scopeCheck(deps.store, request, deps.clock()))(e.org)) throw outside(request, e.org);
         try {
           return toJson(await endExemption(deps.store, id, b.by ?? request.tokenName ?? 'api', b.note ?? null, deps.clock()));
         } catch (err) {

@@ -71,7 +71,7 @@ async function printJson(store: Store, config: Config, p: Parsed, org?: string):
   const committees = committeeNames(store);
   // Counted after annotation: a finding the lifecycle escalated counts as 督办 (for --fail-on too).
   const stats = emptyStats();
-  const exemptions = { index: await loadExemptions(store), now: p.now };
+  const exemptions = { index: await loadExemptions(store, p.now), now: p.now };
   await forEachBranchFindingsParallel(
     store,
     config,
@@ -109,7 +109,7 @@ async function printTable(store: Store, config: Config, now: number, org?: strin
   const nameOf = committees.nameOf;
   const stats = emptyStats();
   const shown = emptyStats().findings;
-  const exemptions = { index: await loadExemptions(store), now };
+  const exemptions = { index: await loadExemptions(store, now), now };
   process.stdout.write(checkHeading(now));
   for (const code of [...byCommittee.keys()].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) {
     const lagging: BranchReportLines[] = [];

@@ -18,11 +18,11 @@ export function orgPages(app: FastifyInstance, ctx: PageContext): void {
     const { code } = request.params as { code: string };
     await ctx.mustSee(request, code);
     const store = ctx.store;
-    const [org, tree, reports] = await Promise.all([store.orgs.get(code), ctx.tree(request), store.console.reportsOf(code)]);
+    const now = ctx.deps.clock();
+    const [org, tree, reports] = await Promise.all([store.orgs.get(code, now), ctx.tree(request), store.console.reportsOf(code)]);
     if (!org) throw new PageError(404, `未找到组织 ${code} / no such organization`);
     const q = request.query as Record<string, string | undefined>;
     if (org.kind === 'branch') {
-      const now = ctx.deps.clock();
       const [meetings, alerts, deliveries, rectifications] = await Promise.all([
         store.console.recentMeetingsOf(code, 30),
         store.console.alertsOfOrg(code, 50),

@@ -28,7 +28,7 @@ import { MEMBER_UPSERT, memberUpsertParams } from '../sqlite/members.js';
 import { ORG_UPSERT, orgUpsertParams } from '../sqlite/orgs.js';
 import { RATING_UPSERT, ratingUpsertParams, STAR_CHANGE_UPSERT, starChangeUpsertParams } from '../sqlite/ratings.js';
 import type { UpsertSpec } from '../sqlite/imports.js';
-import { unpackAttendance, type PackedAttendance } from '../sqlite/attendance.js';
+import { unpackAttendance, type PackedAttendance } from '../rows/attendance-codec.js';
 import { AttendanceMerger, participationUpdates, type SavedAttendance } from '../rows/attendance-merge.js';
 import { StoreBusyError } from '../errors.js';
 import * as schema from './schema.js';

@@ -203,8 +203,8 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       },
     },
     orgs: {
-      list: () => listOrgs(p),
-      get: (code) => getOrg(p, code),
+      list: (now) => listOrgs(p, now),
+      get: (code, now) => getOrg(p, code, now),
       count: () => countOrgs(p),
       kindOf: (code) => orgKindOf(p, code),
       header: (code) => findOrgHeader(p, code),

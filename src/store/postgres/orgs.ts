@@ -2,10 +2,12 @@
 import type { Domain, LecturerRole, Meeting, MeetingType, Org } from '../../domain/types.js';
 import type { OrgRef } from '../sqlite/orgs.js';
 import { arrays, one, rows, type Q } from './q.js';
+import { shanghaiDate } from '../../domain/calendar.js';
 
-// A branch with a roster counts its members from it (members not marked as left by today, Beijing time), as on SQLite.
+// A branch with a roster counts its members from it (members not marked as left by $1, the caller's
+// day in Beijing time, not the server's clock), as on SQLite.
 const ROSTER_SIZE = `(SELECT count(*) FROM members r WHERE r.org_id = orgs.id
-  AND (r.left_on IS NULL OR r.left_on > to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')))`;
+  AND (r.left_on IS NULL OR r.left_on COLLATE "C" > $1))`;
 const ORG_COLS = `code, name, kind, parent, domain, CASE WHEN ${ROSTER_SIZE} > 0 THEN ${ROSTER_SIZE}::int ELSE orgs.members END AS members, groups, secretary, secretary_phone AS "secretaryPhone",
   secretary_email AS "secretaryEmail", clerk, clerk_phone AS "clerkPhone", clerk_email AS "clerkEmail",
   deputy, deputy_phone AS "deputyPhone", deputy_email AS "deputyEmail", elected_on AS "electedOn", term_years AS "termYears", established_on AS "establishedOn"`;
@@ -18,12 +20,12 @@ export async function loadOrgRefs(q: Q): Promise<Map<string, OrgRef>> {
   return map;
 }
 
-export async function listOrgs(q: Q): Promise<Org[]> {
-  return (await rows<Org>(q, `SELECT ${ORG_COLS} FROM orgs ORDER BY code COLLATE "C"`)).map(fixDomain);
+export async function listOrgs(q: Q, now: number): Promise<Org[]> {
+  return (await rows<Org>(q, `SELECT ${ORG_COLS} FROM orgs ORDER BY code COLLATE "C"`, [shanghaiDate(now)])).map(fixDomain);
 }
 
-export async function getOrg(q: Q, code: string): Promise<Org | undefined> {
-  const r = await one<Org>(q, `SELECT ${ORG_COLS} FROM orgs WHERE code = $1`, [code]);
+export async function getOrg(q: Q, code: string, now: number): Promise<Org | undefined> {
+  const r = await one<Org>(q, `SELECT ${ORG_COLS} FROM orgs WHERE code = $2`, [shanghaiDate(now), code]);
   return r ? fixDomain(r) : undefined;
 }
 

@@ -5,7 +5,7 @@
  * outcome (inserted / updated / unchanged / conflict) is decided as the row arrives, so errors
  * name the row's own line. The adapters give only the batch load and save of packed rows.
  */
-import { entryCode, monthOfInstant, packMonths, tookPart, unpackAttendance, type PackedAttendance } from '../sqlite/attendance.js';
+import { entryCode, monthOfInstant, packMonths, tookPart, unpackAttendance, type PackedAttendance } from '../rows/attendance-codec.js';
 import type { AttendanceUpsert, UpsertBatchResult, UpsertOutcome } from '../types/imports.js';
 
 /** A meeting's merged sign-ins to write (sorted by member row id). */

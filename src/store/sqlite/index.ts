@@ -218,8 +218,8 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       snapshotToSqlite: async (to) => reads.snapshotDatabase(db, to),
     },
     orgs: {
-      list: async () => listOrgs(db),
-      get: async (code) => getOrg(db, code),
+      list: async (now) => listOrgs(db, now),
+      get: async (code, now) => getOrg(db, code, now),
       count: async () => countOrgs(db),
       kindOf: async (code) => orgKindOf(db, code),
       header: async (code) => findOrgHeader(db, code),

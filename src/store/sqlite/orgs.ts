@@ -4,6 +4,7 @@ import type { Db } from './db.js';
 import { orgs } from './schema.js';
 import type { UpsertSpec } from './imports.js';
 import type { Domain, Org, OrgKind } from '../../domain/types.js';
+import { shanghaiDate } from '../../domain/calendar.js';
 
 /** The keyed upsert of orgs: by `code`; updated_at is stamped only when something changed. */
 export const ORG_UPSERT: UpsertSpec = {
@@ -65,14 +66,16 @@ function toOrg(r: OrgRow): Org {
 }
 
 /**
- * Current roster sizes by org id (members not marked as left by today, Beijing time): a branch with a
- * roster counts its members from it rather than from the imported 党员人数.
+ * Roster sizes by org id as of `now` (members not marked as left by that day, Beijing time): a branch
+ * with a roster counts its members from it rather than from the imported 党员人数. The day comes from
+ * the caller's clock, not the database's, so tests and `--at` runs see the sizes of their own day.
  */
-function rosterSizes(db: Db, orgId?: number): Map<number, number> {
-  const sql = `SELECT org_id, count(*) FROM members WHERE (left_on IS NULL OR left_on > date('now', '+8 hours'))
+function rosterSizes(db: Db, now: number, orgId?: number): Map<number, number> {
+  const sql = `SELECT org_id, count(*) FROM members WHERE (left_on IS NULL OR left_on > ?)
     ${orgId === undefined ? '' : 'AND org_id = ?'} GROUP BY org_id`;
   const stmt = db.$client.prepare(sql).raw();
-  return new Map((orgId === undefined ? stmt.all() : stmt.all(orgId)) as [number, number][]);
+  const today = shanghaiDate(now);
+  return new Map((orgId === undefined ? stmt.all(today) : stmt.all(today, orgId)) as [number, number][]);
 }
 
 function withRoster(o: Org, id: number, sizes: Map<number, number>): Org {
@@ -80,16 +83,16 @@ function withRoster(o: Org, id: number, sizes: Map<number, number>): Org {
   return n === undefined ? o : { ...o, members: n };
 }
 
-/** All orgs, ordered by code. */
-export function listOrgs(db: Db): Org[] {
-  const sizes = rosterSizes(db);
+/** All orgs, ordered by code, with roster sizes as of `now`. */
+export function listOrgs(db: Db, now: number): Org[] {
+  const sizes = rosterSizes(db, now);
   return db.select().from(orgs).orderBy(asc(orgs.code)).all().map((r) => withRoster(toOrg(r), r.id, sizes));
 }
 
-/** One org by code, or undefined. */
-export function getOrg(db: Db, code: string): Org | undefined {
+/** One org by code (roster size as of `now`), or undefined. */
+export function getOrg(db: Db, code: string, now: number): Org | undefined {
   const r = db.select().from(orgs).where(eq(orgs.code, code)).get();
-  return r ? withRoster(toOrg(r), r.id, rosterSizes(db, r.id)) : undefined;
+  return r ? withRoster(toOrg(r), r.id, rosterSizes(db, now, r.id)) : undefined;
 }
 
 /** How many orgs there are. */
