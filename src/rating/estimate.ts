@@ -6,9 +6,9 @@
  * chunk of branches at a time.
  */
 import type { Config } from '../config/schema.js';
-import { parseDate, parsePeriod, type Period } from '../domain/calendar.js';
-import { branchFacts, evaluationInstant, meetingsFrom } from '../reports/compute-facts.js';
-import type { MemberRaw } from '../reports/compute-members.js';
+import { parsePeriod, type Period } from '../domain/calendar.js';
+import { branchFacts, evaluationInstant, foundedAfter, meetingsFrom } from '../reports/compute-facts.js';
+import { memberRaws } from '../reports/member-raws.js';
 import { categoryScores, gradeOf, totalScore } from '../reports/compute-score.js';
 import type { Store } from '../store/port.js';
 import type { AlertFact, AssessmentFact, OrgInfo, RectificationFact, VetoFact } from '../store/types/reports.js';
@@ -26,11 +26,6 @@ interface Facts {
   vetoes: ReadonlyMap<string, VetoFact[]>;
   items: ReadonlyMap<string, RectificationFact[]>;
   alerts: ReadonlyMap<string, AlertFact[]>;
-}
-
-function foundedAfter(establishedOn: string | null, p: Period): boolean {
-  const t = establishedOn ? parseDate(establishedOn) : null;
-  return t !== null && t >= p.end;
 }
 
 async function estimateOf(
@@ -65,24 +60,6 @@ async function estimateOf(
     );
     out.set(b.code, gradeOf(totalScore(f, categoryScores(f, config), config), f.vetoes.length > 0, config).stars);
   }
-}
-
-/** Roster, the year's tracked meetings and the first tracked meeting of the branches that have a roster (as the reports read them). */
-async function memberRaws(store: Store, ids: readonly number[], p: Period, asOf: number): Promise<Map<number, MemberRaw>> {
-  const out = new Map<number, MemberRaw>();
-  const rosters = await store.members.rosters(ids);
-  if (!rosters.size) return out;
-  const withRoster = [...rosters.keys()];
-  const [first, tracked] = await Promise.all([store.members.firstTrackedAt(withRoster, asOf), store.members.trackedIn(withRoster, p.start, p.end)]);
-  for (const [org, list] of rosters) {
-    const idOf = new Map(list.map((m) => [m.row, m.id]));
-    out.set(org, {
-      members: list,
-      firstTrackedAt: first.get(org) ?? null,
-      tracked: (tracked.get(org) ?? []).map((t) => ({ heldAt: t.heldAt, tookPart: new Set(t.tookPart.map((r) => idOf.get(r)!).filter(Boolean)) })),
-    });
-  }
-  return out;
 }
 
 /** The estimate by branch code: of one branch (`org`), or of every branch. A branch founded after the year has none. */

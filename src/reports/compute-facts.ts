@@ -335,3 +335,9 @@ export function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f + Number.EPSILON * f) / f;
 }
+
+/** Whether an org founded on `establishedOn` did not exist yet in period p (it gets no report or estimate). */
+export function foundedAfter(establishedOn: string | null, p: Period): boolean {
+  const t = establishedOn ? parseDate(establishedOn) : null;
+  return t !== null && t >= p.end;
+}

@@ -6,12 +6,12 @@
  */
 import { ancestry } from '../domain/exemptions.js';
 import { attachColourSections, colourFacts } from './colour-sections.js';
-import { parseDate, periodOf, previousPeriod, type Period } from '../domain/calendar.js';
+import { periodOf, previousPeriod, type Period } from '../domain/calendar.js';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/port.js';
 import type { OrgInfo } from '../store/types/reports.js';
-import { branchFacts, evaluationInstant, meetingsFrom } from './compute-facts.js';
-import type { MemberRaw } from './compute-members.js';
+import { branchFacts, evaluationInstant, foundedAfter, meetingsFrom } from './compute-facts.js';
+import { memberRaws } from './member-raws.js';
 import { computeBranchReports, recentPeriods } from './compute.js';
 import { computeCommitteeSummaries } from './compute-committee.js';
 import { categoryScores, gradeOf, totalScore } from './compute-score.js';
@@ -175,28 +175,6 @@ async function forEachFactsChunk(
     if (!headline) await remapMeetingIds(store, made);
     cb(made, Math.min(i + chunk, branches.length), branches.length);
   }
-}
-/** Roster, the period's tracked meetings and the first tracked meeting of the branches that have a roster. */
-async function memberRaws(store: Store, ids: readonly number[], p: Period, asOf: number): Promise<Map<number, MemberRaw>> {
-  const out = new Map<number, MemberRaw>();
-  const rosters = await store.members.rosters(ids);
-  if (!rosters.size) return out;
-  const withRoster = [...rosters.keys()];
-  const [first, tracked] = await Promise.all([store.members.firstTrackedAt(withRoster, asOf), store.members.trackedIn(withRoster, p.start, p.end)]);
-  for (const [org, list] of rosters) {
-    const idOf = new Map(list.map((m) => [m.row, m.id]));
-    out.set(org, {
-      members: list,
-      firstTrackedAt: first.get(org) ?? null,
-      tracked: (tracked.get(org) ?? []).map((t) => ({ heldAt: t.heldAt, tookPart: new Set(t.tookPart.map((r) => idOf.get(r)!).filter(Boolean)) })),
-    });
-  }
-  return out;
-}
-
-function foundedAfter(establishedOn: string | null, p: Period): boolean {
-  const t = establishedOn ? parseDate(establishedOn) : null;
-  return t !== null && t >= p.end;
 }
 
 function addHistory(history: Map<string, HistoryPoint[]>, org: string, h: HistoryPoint): void {
