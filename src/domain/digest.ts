@@ -5,7 +5,7 @@
  */
 import type { EventKind, EventReason } from './alerts.js';
 import type { ChannelName, LogicalChannel, RecipientRole } from './channels.js';
-import type { Level, RuleId } from './types.js';
+import type { Level, Org, RuleId } from './types.js';
 
 /** One alert event the message announces. */
 export interface DigestItem {
@@ -58,23 +58,11 @@ export interface DigestModel {
   backlog?: BacklogModel;
 }
 
-/** What planning needs of an org (branch or committee). */
-export interface OrgContacts {
-  code: string;
-  name: string;
-  kind: 'committee' | 'branch';
-  parent: string | null;
-  secretary: string | null;
-  secretaryPhone: string | null;
-  secretaryEmail: string | null;
-  clerk: string | null;
-  clerkPhone: string | null;
-  clerkEmail: string | null;
-  /** The deputy (副书记 / 组织委员), who receives the secretary's messages while the secretary is on leave. */
-  deputy?: string | null;
-  deputyPhone?: string | null;
-  deputyEmail?: string | null;
-}
+/** What planning needs of an org (branch or committee): its place in the tree and its contacts. */
+export type OrgContacts = Pick<
+  Org,
+  'code' | 'name' | 'kind' | 'parent' | 'secretary' | 'secretaryPhone' | 'secretaryEmail' | 'clerk' | 'clerkPhone' | 'clerkEmail' | 'deputy' | 'deputyPhone' | 'deputyEmail'
+>;
 
 /** Where a recipient can be reached. */
 export interface Contacts {

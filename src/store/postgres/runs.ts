@@ -3,6 +3,7 @@
  * schedule first sight, cycle runs, and the epoch marks of enqueued deliveries.
  */
 import { arrays, changes, one, rows, type Q } from './q.js';
+import type { TickRow } from '../types/runs.js';
 
 export type TickClaim = { outcome: 'claimed'; attempts: number } | { outcome: 'done' } | { outcome: 'busy'; claimedBy: string };
 
@@ -47,19 +48,6 @@ export async function finishTick(q: Q, kind: string, tickAt: number, status: 'do
 
 const TICK_COLS = `kind, tick_at AS "tickAt", job_id AS "jobId", status, claimed_by AS "claimedBy", claimed_at AS "claimedAt",
   heartbeat_at AS "heartbeatAt", finished_at AS "finishedAt", attempts, error`;
-
-export interface TickRow {
-  kind: string;
-  tickAt: number;
-  jobId: string;
-  status: 'running' | 'done' | 'failed';
-  claimedBy: string;
-  claimedAt: number;
-  heartbeatAt: number;
-  finishedAt: number | null;
-  attempts: number;
-  error: string | null;
-}
 
 export async function getTick(q: Q, kind: string, tickAt: number): Promise<TickRow | undefined> {
   return one<TickRow>(q, `SELECT ${TICK_COLS} FROM schedule_ticks WHERE kind = $1 AND tick_at = $2`, [kind, tickAt]);
