@@ -5,12 +5,12 @@
  * acknowledge exactly those items, the same way `orglife alerts ack` does, and nothing else.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { acknowledgeIn } from './acknowledge.js';
+import { checkAck, decideAck } from './acknowledge.js';
 import type { AckLinkRef } from './compose.js';
 import { digestItems, type DigestModel } from './digest-model.js';
-import type { AlertRow } from './types.js';
+import { AlertError, type AlertRow } from './types.js';
 import { DAY_MS, shanghaiDate } from '../domain/calendar.js';
-import type { Store } from '../store/port.js';
+import type { AlertChanges, Store } from '../store/port.js';
 import type { AckLinkRow } from '../store/types/accounts.js';
 import type { NewAckLinkRow } from '../store/types/deliveries.js';
 
@@ -80,25 +80,33 @@ export async function checkAckLink(store: Store, token: string, now: number): Pr
 
 /**
  * Acknowledge the link's still-open alerts with a plan and deadline exactly as `orglife alerts
- * ack` does (one alerts.amend per branch: the alerts' state is read under the lock, so an item
- * acknowledged or resolved meanwhile is left alone), recording the recipient and the link as who;
- * then the link is marked used with an audit entry per branch. Returns the alerts acknowledged
- * (none when all were acknowledged or resolved already).
+ * ack` does (per branch the same decision, over its alerts read under the "alerts" lock, so an
+ * item acknowledged or resolved meanwhile is left alone), recording the recipient and the link as
+ * who, the link's use and an audit entry per branch — all in ONE store transaction
+ * (ackLinks.acknowledge). Returns the alerts acknowledged (none when all were acknowledged or
+ * resolved already: a second submit writes nothing). Throws AlertError (bilingual) for a bad plan
+ * or deadline, or a link revoked or expired since it was checked; nothing is written then.
  */
 export async function acknowledgeThroughLink(store: Store, link: AckLinkRow, plan: string, by: string, now: number): Promise<AlertRow[]> {
-  const who = `${link.recipientName ?? '书记'}（链接 #${link.id}）`;
-  const ids = new Set(link.alertIds);
-  const done: AlertRow[] = [];
-  for (const org of link.orgs) {
-    done.push(...(await acknowledgeIn(store, { org }, { plan, by, who }, now, (a) => ids.has(a.id) && a.state === 'open')));
-  }
-  const audit = [...new Set(done.map((a) => a.org))].map((org) => ({
-    actor: `link:${link.id}`,
-    action: 'link-acknowledge',
-    target: org,
-    detail: { recipient: link.recipientName, alerts: done.filter((a) => a.org === org).map((a) => a.id), plan, by },
-    org,
-  }));
-  await store.ackLinks.markUsed(link.id, now, audit);
-  return done;
+  const checked = checkAck({ plan, by, who: `${link.recipientName ?? '书记'}（链接 #${link.id}）` }, now);
+  return store.ackLinks.acknowledge(link.id, now, (load) => {
+    const l = load.link;
+    if (!l || l.revokedAt !== null || l.expiresAt <= now) throw new AlertError('链接已失效 / the link is no longer valid');
+    const ids = new Set(l.alertIds);
+    const changes: AlertChanges = { inserts: [], updates: [] };
+    const done: AlertRow[] = [];
+    for (const org of l.orgs) {
+      const d = decideAck({ org }, load.orgs.get(org) ?? { alerts: [], orgKind: undefined }, checked, now, (a) => ids.has(a.id) && a.state === 'open');
+      changes.updates.push(...d.changes.updates);
+      done.push(...d.result);
+    }
+    const audit = [...new Set(done.map((a) => a.org))].map((org) => ({
+      actor: `link:${l.id}`,
+      action: 'link-acknowledge',
+      target: org,
+      detail: { recipient: l.recipientName, alerts: done.filter((a) => a.org === org).map((a) => a.id), plan: checked.plan, by: checked.by },
+      org,
+    }));
+    return { changes, audit, result: done };
+  });
 }

@@ -596,6 +596,12 @@ export interface AccountsRepo {
 
 // ---------------------------------------------------------------- one-tap acknowledgement links
 
+/** What acknowledging through a link reads in its transaction: the link (undefined when gone) and, per org of the link, what alerts.amend would load for it. */
+export interface LinkAckLoad {
+  link: AckLinkRow | undefined;
+  orgs: Map<string, AmendLoad>;
+}
+
 export interface AckLinksRepo {
   /** Store links (the token's hash only); returns their ids in order. (A won delivery claim stores its link itself: deliveries.claim.) */
   insert(links: readonly NewAckLinkRow[], now: number): Promise<number[]>;
@@ -603,8 +609,15 @@ export interface AckLinksRepo {
   byToken(tokenHash: string): Promise<AckLinkRow | undefined>;
   /** The links a delivery carried, oldest first. */
   ofDelivery(deliveryId: number): Promise<AckLinkRow[]>;
-  /** Note that a link was used, with the audit entries of what it did (one transaction). */
-  markUsed(id: number, now: number, audit: readonly AuditEntry[]): Promise<void>;
+  /**
+   * Acknowledge through a link in ONE transaction (the "alerts" lock, as alerts.amend): loads the
+   * link by id and, per org of the stored link, its kind and open/acknowledged alerts; `decide`
+   * (pure; may throw to write nothing) returns the alert changes and the audit entries; the store
+   * writes the changes, marks the link used (its first use stays) and appends the audit — all or
+   * nothing, so a crash never leaves items acknowledged without their audit. With no audit entry
+   * (a second submit: the items are acknowledged already) the link and the audit are left alone.
+   */
+  acknowledge<R>(id: number, now: number, decide: (load: LinkAckLoad) => { changes: AlertChanges; audit: readonly AuditEntry[]; result: R }): Promise<R>;
   /** Revoke a link, or every link of a recipient key; returns how many were revoked. */
   revoke(by: { id: number } | { recipientKey: string }, now: number): Promise<number>;
 }

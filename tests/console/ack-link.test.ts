@@ -97,5 +97,11 @@ describe('one-tap links', () => {
     expect(again.statusCode).toBe(200);
     expect(again.body).toContain('限期整改');
     expect(again.body).not.toContain('<button type="submit">提交</button>');
+    // A second submit (a double tap) acknowledges nothing again and audits nothing more.
+    const twice = await t.app.inject({ method: 'POST', url: `/${link.path}`, payload: { plan: '另一个计划', by: '2026-12-25', _csrf: formToken } });
+    expect(twice.statusCode).toBe(303);
+    for (const a of alerts) expect(await t.store.alerts.get(a.id)).toMatchObject({ state: 'acknowledged', ackPlan: '本周召开支委会', ackBy: '2026-12-20' });
+    expect((await t.store.accounts.auditPage({ orgs: ['B201'], limit: 10, offset: 0 })).total).toBe(audit.total);
+    expect((await t.store.ackLinks.ofDelivery(2001))[0]!.usedAt).toBe(NOW);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Org } from '../../src/domain/types.js';
-import type { Store } from '../../src/store/port.js';
+import type { LinkAckLoad, Store } from '../../src/store/port.js';
 import type { AlertRow } from '../../src/store/types/alerts.js';
 import type { NewAckLinkRow, StoredDelivery } from '../../src/store/types/deliveries.js';
 import { tempStore, type TempStore } from '../helpers/store.js';
@@ -155,13 +155,53 @@ describe('one-tap links', () => {
     expect(await t.store.ackLinks.byToken('h1')).toEqual({ id: ids[0], tokenHash: 'h1', deliveryId: null, recipientName: '张三', recipientKey: 'p:1', alertIds: [1, 2], orgs: ['B1'], createdAt: NOW, expiresAt: NOW + 1000, revokedAt: null, usedAt: null });
     expect(await t.store.ackLinks.byToken('nope')).toBeUndefined();
     expect((await t.store.ackLinks.ofDelivery(7)).map((l) => l.tokenHash)).toEqual(['h2']);
-    await t.store.ackLinks.markUsed(ids[0]!, NOW + 5, [{ actor: `link:${ids[0]}`, action: 'link-acknowledge', target: 'B1', detail: { alerts: [1, 2] }, org: 'B1' }]);
+    const audit = [{ actor: `link:${ids[0]}`, action: 'link-acknowledge', target: 'B1', detail: { alerts: [1, 2] }, org: 'B1' }];
+    await t.store.ackLinks.acknowledge(ids[0]!, NOW + 5, () => ({ changes: { inserts: [], updates: [] }, audit, result: null }));
     expect((await t.store.ackLinks.byToken('h1'))!.usedAt).toBe(NOW + 5);
     expect((await t.store.accounts.auditPage({ orgs: ['B1'], limit: 5, offset: 0 })).rows[0]).toMatchObject({ action: 'link-acknowledge', at: NOW + 5 });
     expect(await t.store.ackLinks.revoke({ recipientKey: 'p:2' }, NOW + 6)).toBe(1);
     expect(await t.store.ackLinks.revoke({ id: ids[1]! }, NOW + 7)).toBe(0);
     expect(await t.store.ackLinks.revoke({ id: ids[0]! }, NOW + 7)).toBe(1);
     expect((await t.store.ackLinks.byToken('h2'))!.revokedAt).toBe(NOW + 6);
+  });
+
+  it('acknowledges through a link in one transaction: the alert changes, the link use and the audit, or nothing', async () => {
+    const [id] = await t.store.ackLinks.insert([link()], NOW);
+    const b1 = await t.store.alerts.activeOf('B1');
+    const open = b1.find((a) => a.rule === 'committee-monthly')!;
+    const ack = (detail: unknown) => (load: LinkAckLoad) => {
+      // What it loads: the link, and per org of the link what alerts.amend loads.
+      expect(load.link).toMatchObject({ id, orgs: ['B1'] });
+      expect(load.orgs.get('B1')!.orgKind).toBe('branch');
+      expect(load.orgs.get('B1')!.alerts.map((a) => a.id).sort()).toEqual(b1.map((a) => a.id).sort());
+      const todo = load.orgs.get('B1')!.alerts.filter((a) => a.id === open.id && a.state === 'open');
+      return {
+        changes: { inserts: [], updates: todo.map((a) => ({ id: a.id, patch: { state: 'acknowledged' as const, ackPlan: '开会', ackAt: NOW + 5 }, event: { kind: 'acknowledged' as const, level: a.level, fromLevel: a.level, reason: 'acknowledged' as const }, notify: false })) },
+        audit: todo.length ? [{ actor: `link:${id}`, action: 'link-acknowledge', target: 'B1', detail, org: 'B1' }] : [],
+        result: todo.length,
+      };
+    };
+    // An audit that cannot be written (a BigInt is no JSON) after the alert was changed: nothing stays.
+    await expect(t.store.ackLinks.acknowledge(id!, NOW + 5, ack({ n: 1n }))).rejects.toThrow();
+    expect(await t.store.alerts.get(open.id)).toMatchObject({ state: 'open', ackPlan: null });
+    expect((await t.store.ackLinks.byToken('h1'))!.usedAt).toBeNull();
+    expect((await t.store.accounts.auditPage({ orgs: null, limit: 5, offset: 0 })).total).toBe(0);
+    expect((await t.store.alerts.history(open.id)).map((e) => e.kind)).toEqual(['opened']);
+    // The real thing: all three at once.
+    expect(await t.store.ackLinks.acknowledge(id!, NOW + 5, ack({ alerts: [open.id] }))).toBe(1);
+    expect(await t.store.alerts.get(open.id)).toMatchObject({ state: 'acknowledged', ackPlan: '开会' });
+    expect((await t.store.ackLinks.byToken('h1'))!.usedAt).toBe(NOW + 5);
+    expect((await t.store.accounts.auditPage({ orgs: null, limit: 5, offset: 0 })).total).toBe(1);
+    // A second submit finds nothing open: no change, the first use stays, no second audit entry.
+    expect(await t.store.ackLinks.acknowledge(id!, NOW + 9, ack({}))).toBe(0);
+    expect((await t.store.ackLinks.byToken('h1'))!.usedAt).toBe(NOW + 5);
+    expect((await t.store.accounts.auditPage({ orgs: null, limit: 5, offset: 0 })).total).toBe(1);
+    expect((await t.store.alerts.history(open.id)).map((e) => e.kind)).toEqual(['opened', 'acknowledged']);
+    // A link that is not there loads as undefined with no org.
+    await t.store.ackLinks.acknowledge(999_999, NOW, (load) => {
+      expect(load).toEqual({ link: undefined, orgs: new Map() });
+      return { changes: { inserts: [], updates: [] }, audit: [], result: null };
+    });
   });
 
   it('a won delivery claim stores the link linkFor names, in the claim; a lost or repeated claim stores none', async () => {

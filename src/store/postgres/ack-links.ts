@@ -1,8 +1,6 @@
 /** One-tap acknowledgement links on PostgreSQL (AckLinksRepo): the token's SHA-256 only. */
-import type pg from 'pg';
-import { changes, one, rows, tx, type Q } from './q.js';
-import { writeAudit } from './accounts.js';
-import type { AckLinkRow, AuditEntry } from '../types/accounts.js';
+import { changes, one, rows, type Q } from './q.js';
+import type { AckLinkRow } from '../types/accounts.js';
 import type { NewAckLinkRow } from '../types/deliveries.js';
 
 /** Insert links in one statement; ids in input order. */
@@ -45,11 +43,10 @@ export async function ackLinksOfDelivery(q: Q, deliveryId: number): Promise<AckL
   return (await rows<Raw>(q, `SELECT ${COLS} FROM ack_links WHERE delivery_id = $1 ORDER BY id`, [deliveryId])).map(parse);
 }
 
-export function markAckLinkUsed(pool: pg.Pool, id: number, now: number, audit: readonly AuditEntry[]): Promise<void> {
-  return tx(pool, async (c) => {
-    await c.query('UPDATE ack_links SET used_at = $1 WHERE id = $2', [now, id]);
-    await writeAudit(c, audit, now);
-  });
+/** One link by id (inside ackLinks.acknowledge's transaction). */
+export async function ackLinkById(q: Q, id: number): Promise<AckLinkRow | undefined> {
+  const r = await one<Raw>(q, `SELECT ${COLS} FROM ack_links WHERE id = $1`, [id]);
+  return r && parse(r);
 }
 
 export function revokeAckLinks(q: Q, by: { id: number } | { recipientKey: string }, now: number): Promise<number> {

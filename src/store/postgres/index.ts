@@ -19,7 +19,7 @@ import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContact
 import { allBranchIds, branchesByIds, branchIdsUnder, branchMeetingsBetween, branchMeetingsSince, branchParents, findOrgHeader, orgHeadersByCode, recordIdsOf, windowMeetings } from './facts.js';
 import { beginPgImport } from './import-session.js';
 import { countMembersAndTracked, firstTrackedAt, listMembersOf, meetingDetails, rosterCounts, rostersOf, trackedIn, trackedMeetings } from './members.js';
-import { amendTx, claim, giveUpTx, markSentTx, planOutboxTx, reconcileTx, recordFailureTx, storeAndPlanTx, storedDelivery, storeReportsTx } from './ops.js';
+import { amendTx, claim, linkAckTx, giveUpTx, markSentTx, planOutboxTx, reconcileTx, recordFailureTx, storeAndPlanTx, storedDelivery, storeReportsTx } from './ops.js';
 import { countMeetings, countOrgs, getMeeting, getOrg, listMeetingsOf, listOrgs } from './orgs.js';
 import { one, rows } from './q.js';
 import { unplannedByCommittee } from './plan-chunks.js';
@@ -173,7 +173,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       insert: (list, now) => links.insertAckLinks(p, list, now),
       byToken: (hash) => links.findAckLink(p, hash),
       ofDelivery: (id) => links.ackLinksOfDelivery(p, id),
-      markUsed: (id, now, audit) => links.markAckLinkUsed(p, id, now, audit),
+      acknowledge: (id, now, decide) => linkAckTx(p, id, now, decide),
       revoke: (by, now) => links.revokeAckLinks(p, by, now),
     },
     console: {

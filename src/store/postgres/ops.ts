@@ -7,7 +7,9 @@
  */
 import type pg from 'pg';
 import type { OrgContacts } from '../../domain/digest.js';
-import type { AlertChanges, AlertIdentity, AlertTarget, AmendLoad, ReconcileLoad, ReportPlanLoad } from '../port.js';
+import type { AlertChanges, AlertIdentity, AlertTarget, AmendLoad, LinkAckLoad, ReconcileLoad, ReportPlanLoad } from '../port.js';
+import type { AuditEntry } from '../types/accounts.js';
+import { writeAudit } from './accounts.js';
 import type { AlertRow } from '../types/alerts.js';
 import type {
   AttemptRow,
@@ -40,7 +42,7 @@ import {
   writePlan,
 } from './deliveries.js';
 import { missingReports } from '../rows/missing-reports.js';
-import { insertAckLinks } from './ack-links.js';
+import { ackLinkById, insertAckLinks } from './ack-links.js';
 import { unplannedReports, writeReportPlan } from './report-mails.js';
 import { one, rows, tx, type Q, type Tx } from './q.js';
 import { storedDeliveryFromRow } from '../rows/stored-delivery.js';
@@ -120,6 +122,34 @@ export function amendTx<R>(pool: pg.Pool, target: AlertTarget, now: number, deci
       }
       const { changes, result } = decide(load);
       await applyAlertChanges(c, changes, now);
+      return result;
+    },
+    { lock: LOCKS.reconcile },
+  );
+}
+
+/** ackLinks.acknowledge: load → decide (pure) → alert changes, link use and audit, one transaction under the "alerts" lock. */
+export function linkAckTx<R>(
+  pool: pg.Pool,
+  id: number,
+  now: number,
+  decide: (load: LinkAckLoad) => { changes: AlertChanges; audit: readonly AuditEntry[]; result: R },
+): Promise<R> {
+  return tx(
+    pool,
+    async (c) => {
+      const link = await ackLinkById(c, id);
+      const orgs = new Map<string, AmendLoad>();
+      for (const org of link?.orgs ?? []) {
+        const kind = await orgKindOf(c, org);
+        orgs.set(org, { alerts: kind ? await activeAlertsOf(c, org) : [], orgKind: kind });
+      }
+      const { changes, audit, result } = decide({ link, orgs });
+      await applyAlertChanges(c, changes, now);
+      if (audit.length) {
+        await c.query('UPDATE ack_links SET used_at = coalesce(used_at, $1) WHERE id = $2', [now, id]);
+        await writeAudit(c, audit, now);
+      }
       return result;
     },
     { lock: LOCKS.reconcile },

@@ -2,7 +2,9 @@
  * One-tap acknowledgement links on SQLite (AckLinksRepo). The token itself is never stored:
  * callers pass its SHA-256.
  */
-import { inTransaction, prepared } from './alerts.js';
+import { activeAlertsOf, inTransaction, orgKindOf, prepared } from './alerts.js';
+import { applyAlertChanges } from './alert-ops.js';
+import type { AlertChanges, AmendLoad, LinkAckLoad } from '../port.js';
 import type { Db } from './db.js';
 import { writeAudit } from './accounts.js';
 import type { AckLinkRow, AuditEntry } from '../types/accounts.js';
@@ -35,10 +37,27 @@ export function ackLinksOfDelivery(db: Db, deliveryId: number): AckLinkRow[] {
   return (prepared(db, `SELECT ${COLS} FROM ack_links WHERE delivery_id = ? ORDER BY id`).all(deliveryId) as Raw[]).map((r) => parse(r)!);
 }
 
-export function markAckLinkUsed(db: Db, id: number, now: number, audit: readonly AuditEntry[]): void {
-  inTransaction(db, () => {
-    prepared(db, 'UPDATE ack_links SET used_at = ? WHERE id = ?').run(now, id);
-    writeAudit(db, audit, now);
+/** ackLinks.acknowledge: load → decide (pure) → alert changes, link use and audit, one IMMEDIATE transaction. */
+export function acknowledgeThroughLinkTx<R>(
+  db: Db,
+  id: number,
+  now: number,
+  decide: (load: LinkAckLoad) => { changes: AlertChanges; audit: readonly AuditEntry[]; result: R },
+): R {
+  return inTransaction(db, () => {
+    const link = parse(prepared(db, `SELECT ${COLS} FROM ack_links WHERE id = ?`).get(id) as Raw | undefined);
+    const orgs = new Map<string, AmendLoad>();
+    for (const org of link?.orgs ?? []) {
+      const kind = orgKindOf(db, org);
+      orgs.set(org, { alerts: kind ? activeAlertsOf(db, org) : [], orgKind: kind });
+    }
+    const { changes, audit, result } = decide({ link, orgs });
+    applyAlertChanges(db, changes, now);
+    if (audit.length) {
+      prepared(db, 'UPDATE ack_links SET used_at = coalesce(used_at, ?) WHERE id = ?').run(now, id);
+      writeAudit(db, audit, now);
+    }
+    return result;
   });
 }
 

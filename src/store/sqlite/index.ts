@@ -191,7 +191,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       insert: async (list, now) => links.insertAckLinks(db, list, now),
       byToken: async (hash) => links.findAckLink(db, hash),
       ofDelivery: async (id) => links.ackLinksOfDelivery(db, id),
-      markUsed: async (id, now, audit) => links.markAckLinkUsed(db, id, now, audit),
+      acknowledge: async (id, now, decide) => links.acknowledgeThroughLinkTx(db, id, now, decide),
       revoke: async (by, now) => links.revokeAckLinks(db, by, now),
     },
     console: {
