@@ -108,8 +108,11 @@ export async function reportPeriods(q: Q): Promise<string[]> {
   return (await rows<{ period: string }>(q, "SELECT DISTINCT period FROM reports WHERE kind = 'branch' ORDER BY period DESC")).map((r) => r.period);
 }
 
+/** The ranking's version check: an index-only scan of reports_period_generated (tests/store/reports-version-index.test.ts EXPLAINs it). */
+export const REPORTS_VERSION_SQL = "SELECT count(*)::int AS n, max(generated_at) AS t FROM reports WHERE kind = 'branch' AND period = $1";
+
 export async function reportsVersion(q: Q, period: string): Promise<string> {
-  const r = (await one<{ n: number; t: number | null }>(q, "SELECT count(*) AS n, max(generated_at) AS t FROM reports WHERE kind = 'branch' AND period = $1", [period]))!;
+  const r = (await one<{ n: number; t: number | null }>(q, REPORTS_VERSION_SQL, [period]))!;
   return `${r.n}:${r.t ?? 0}`;
 }
 

@@ -105,9 +105,12 @@ export function reportPeriods(db: Db): string[] {
   return (prepared(db, "SELECT DISTINCT period FROM reports WHERE kind = 'branch' ORDER BY period DESC").all() as { period: string }[]).map((r) => r.period);
 }
 
+/** The ranking's version check: read from the index reports_period_generated alone (tests/store/reports-version-index.test.ts EXPLAINs it). */
+export const REPORTS_VERSION_SQL = "SELECT count(*) AS n, max(generated_at) AS t FROM reports WHERE kind = 'branch' AND period = ?";
+
 /** When a period's reports were last (re)computed: the ranking cache key. */
 export function reportsVersion(db: Db, period: string): string {
-  const r = prepared(db, "SELECT count(*) AS n, max(generated_at) AS t FROM reports WHERE kind = 'branch' AND period = ?").get(period) as { n: number; t: number | null };
+  const r = prepared(db, REPORTS_VERSION_SQL).get(period) as { n: number; t: number | null };
   return `${r.n}:${r.t ?? 0}`;
 }
 

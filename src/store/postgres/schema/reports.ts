@@ -47,7 +47,8 @@ export const reports = pgTable(
     mailPlannedAt: ms('mail_planned_at'),
     mailNote: text('mail_note'),
   },
-  (t) => [uniqueIndex('reports_key').on(t.org, t.period, t.kind), index('reports_period').on(t.period, t.kind)],
+  // (period, kind, generated_at): the ranking's version check (count and max per period, every few seconds) reads the index only.
+  (t) => [uniqueIndex('reports_key').on(t.org, t.period, t.kind), index('reports_period_generated').on(t.period, t.kind, t.generatedAt)],
 );
 
 export const rectificationItems = pgTable(

@@ -57,7 +57,8 @@ export const reports = sqliteTable(
     /** How planning went: what was planned, or why nobody is sent it. */
     mailNote: text('mail_note'),
   },
-  (t) => [uniqueIndex('reports_key').on(t.org, t.period, t.kind), index('reports_period').on(t.period, t.kind)],
+  // (period, kind, generated_at): the ranking's version check (count and max per period, every few seconds) reads the index only.
+  (t) => [uniqueIndex('reports_key').on(t.org, t.period, t.kind), index('reports_period_generated').on(t.period, t.kind, t.generatedAt)],
 );
 
 /** A report's rectification item (限期整改), one per (org, rule, problem period). */

@@ -1,0 +1,2 @@
+DROP INDEX `reports_period`;--> statement-breakpoint
+CREATE INDEX `reports_period_generated` ON `reports` (`period`,`kind`,`generated_at`);
