@@ -70,7 +70,7 @@ export function openLevel(a: Pick<AlertRow, 'level'>, f: Finding, policy: Lifecy
 }
 
 /** Why an alert without a finding this run may be resolved; null = its period was not evaluated. */
-export type ScopeVerdict = 'evaluated' | 'rule-disabled' | 'period-changed' | 'exempted' | null;
+export type ScopeVerdict = 'evaluated' | 'rule-disabled' | 'period-changed' | 'exempted' | 'org-removed' | null;
 
 /** One decided change: the columns to write, the event recording it, whether to notify. */
 export interface Change {
@@ -220,8 +220,8 @@ export function decideWithFinding(
 export function decideWithoutFinding(a: AlertRow, verdict: ScopeVerdict, now: number): Change {
   if (a.state === 'resolved' || verdict === null) return NONE;
   const reason =
-    verdict === 'exempted'
-      ? 'exempted'
+    verdict === 'exempted' || verdict === 'org-removed'
+      ? verdict
       : verdict === 'rule-disabled'
       ? 'rule-disabled'
       : verdict === 'period-changed'

@@ -24,5 +24,6 @@ export const EVENT_REASONS_ZH = {
   'deadline-passed': '整改期限已过，问题仍未解决',
   reappeared: '问题再次出现',
   exempted: '已豁免（经批准暂不检查）',
+  'org-removed': '组织已撤销',
 } as const;
 export type EventReason = keyof typeof EVENT_REASONS_ZH;

@@ -124,6 +124,8 @@ export interface Org {
   electedOn: string | null;
   termYears: number | null;
   establishedOn: string | null;
+  /** Set (epoch ms) only on an org marked removed (撤销): `orgs.get` still finds it, `orgs.list` does not. */
+  removedAt?: number;
 }
 
 /** One meeting record. `heldAt` is epoch milliseconds (UTC instant). */

@@ -9,6 +9,7 @@ import { evaluationScope, planDeliveries, reconcile, type ReconcileResult } from
 import { BacklogCounter } from '../alerts/backlog.js';
 import { planBacklogSummary } from '../alerts/planner.js';
 import { exemptScope, loadExemptions, splitExempt } from '../alerts/exemptions.js';
+import { resolveRemovedOrgs } from '../alerts/removed-orgs.js';
 import { forEachBranchFindingsParallel, type BranchFindings } from '../evaluation/index.js';
 import type { TickContext } from './kinds.js';
 
@@ -18,6 +19,8 @@ type Counts = Omit<ReconcileResult, 'findings'>;
 export async function evaluateTick(ctx: TickContext): Promise<Record<string, unknown>> {
   const { config, now } = ctx;
   const t0 = performance.now();
+  // Removed orgs (撤销) are not evaluated: their alerts still open resolve as 组织已撤销 before anything is planned.
+  const orgRemoved = await resolveRemovedOrgs(ctx.store, config, now);
   // Open alerts' periods are re-judged even after they left the window, so late records resolve them.
   const also = await ctx.store.alerts.openPeriods();
   const totals: Counts = { opened: 0, raised: 0, lowered: 0, repeated: 0, reopened: 0, resolved: 0, unchanged: 0, outbox: 0, history: 0 };
@@ -53,6 +56,7 @@ export async function evaluateTick(ctx: TickContext): Promise<Record<string, unk
     branches: stats.branches,
     findings: stats.findings,
     exempted,
+    orgRemoved,
     alerts: totals,
     plan,
     ms: { evaluate: Math.round(evaluatedMs), plan: Math.round(performance.now() - t0 - evaluatedMs) },

@@ -34,7 +34,7 @@ import type {
   ReportToPlan,
   StoredDelivery,
 } from './types/deliveries.js';
-import type { BranchRow, LoadedMeeting, OrgHeader, OrgRef } from './types/facts.js';
+import type { BranchRow, LoadedMeeting, OrgHeader, OrgRef, RemovedOrg } from './types/facts.js';
 import type {
   ImportRecord,
   ImportRows,
@@ -141,9 +141,16 @@ export interface Store {
 // ---------------------------------------------------------------- orgs
 
 export interface OrgsRepo {
-  /** All orgs, ordered by code; a branch with a roster has `members` = its roster size as of `now`'s day (Beijing time). */
+  /** All orgs not marked removed, ordered by code; a branch with a roster has `members` = its roster size as of `now`'s day (Beijing time). */
   list(now: number): Promise<Org[]>;
-  /** One org by code (roster size as of `now`, as in `list`). */
+  /** Orgs marked removed (撤销), ordered by code. */
+  removed(): Promise<RemovedOrg[]>;
+  /**
+   * Mark orgs removed (kept for history; an import of the code later re-activates it) with the audit
+   * entries, in one transaction; returns the codes newly marked (unknown or already removed ones are skipped).
+   */
+  remove(codes: readonly string[], reason: string | null, now: number, audit: readonly AuditEntry[]): Promise<string[]>;
+  /** One org by code (roster size as of `now`, as in `list`; a removed one too: its `removedAt` is set). */
   get(code: string, now: number): Promise<Org | undefined>;
   /** How many orgs there are. */
   count(): Promise<number>;
@@ -160,9 +167,9 @@ export interface OrgsRepo {
 // ---------------------------------------------------------------- facts (branches and meetings)
 
 export interface FactsRepo {
-  /** Ids of every branch, ascending. */
+  /** Ids of every branch not marked removed, ascending. */
   allBranchIds(): Promise<number[]>;
-  /** Ids of the branches at or under an org (itself if a branch; the subtree if a committee), ascending. */
+  /** Ids of the branches not marked removed at or under an org (itself if a branch; the subtree if a committee), ascending. */
   branchIdsUnder(code: string): Promise<number[]>;
   /** The parent committee code of each branch, by id. */
   branchParents(ids: readonly number[]): Promise<Map<number, string | null>>;

@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   grades: async () => (await import('./grades.js')).registerGrades,
   exempt: async () => (await import('./exempt.js')).registerExempt,
   leave: async () => (await import('./leave.js')).registerLeave,
+  orgs: async () => (await import('./orgs.js')).registerOrgs,
 };
 
 /** Register the command named in argv (the first non-option word), or all of them when none matches. */

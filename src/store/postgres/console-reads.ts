@@ -20,10 +20,10 @@ import type {
   TreeOrg,
 } from '../types/console.js';
 
-export const orgTreeRows = (q: Q) => rows<TreeOrg>(q, 'SELECT code, name, kind, parent, domain FROM orgs ORDER BY code COLLATE "C"');
+export const orgTreeRows = (q: Q) => rows<TreeOrg>(q, 'SELECT code, name, kind, parent, domain FROM orgs WHERE removed_at IS NULL ORDER BY code COLLATE "C"');
 
 export async function orgTreeVersion(q: Q): Promise<string> {
-  const r = (await one<{ n: number; t: number | null }>(q, 'SELECT count(*) AS n, max(updated_at) AS t FROM orgs'))!;
+  const r = (await one<{ n: number; t: number | null }>(q, 'SELECT count(*) - count(removed_at) AS n, max(updated_at) AS t FROM orgs'))!;
   return `${r.n}:${r.t ?? 0}`;
 }
 

@@ -25,14 +25,14 @@ export async function orgHeadersByCode(q: Q, codes: readonly string[]): Promise<
 }
 
 export async function allBranchIds(q: Q): Promise<number[]> {
-  return (await arrays<[number]>(q, "SELECT id FROM orgs WHERE kind = 'branch' ORDER BY id")).map((r) => r[0]);
+  return (await arrays<[number]>(q, "SELECT id FROM orgs WHERE kind = 'branch' AND removed_at IS NULL ORDER BY id")).map((r) => r[0]);
 }
 
 export async function branchIdsUnder(q: Q, code: string): Promise<number[]> {
   const sql = `WITH RECURSIVE sub(code) AS (
       SELECT code FROM orgs WHERE code = $1
       UNION SELECT o.code FROM orgs o JOIN sub ON o.parent = sub.code)
-    SELECT o.id FROM orgs o JOIN sub ON o.code = sub.code WHERE o.kind = 'branch' ORDER BY o.id`;
+    SELECT o.id FROM orgs o JOIN sub ON o.code = sub.code WHERE o.kind = 'branch' AND o.removed_at IS NULL ORDER BY o.id`;
   return (await arrays<[number]>(q, sql, [code])).map((r) => r[0]);
 }
 

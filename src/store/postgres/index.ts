@@ -20,7 +20,7 @@ import { allBranchIds, branchesByIds, branchIdsUnder, branchMeetingsBetween, bra
 import { beginPgImport } from './import-session.js';
 import { countMembersAndTracked, firstTrackedAt, listMembersOf, meetingDetails, rosterCounts, rostersOf, trackedIn, trackedMeetings } from './members.js';
 import { amendTx, claim, linkAckTx, giveUpTx, markSentTx, planOutboxTx, reconcileTx, recordFailureTx, storeAndPlanTx, storedDelivery, storeReportsTx } from './ops.js';
-import { countMeetings, countOrgs, getMeeting, getOrg, listMeetingsOf, listOrgs } from './orgs.js';
+import { countMeetings, countOrgs, getMeeting, getOrg, listMeetingsOf, listOrgs, listRemovedOrgs, removeOrgs } from './orgs.js';
 import { one, rows } from './q.js';
 import { unplannedByCommittee } from './plan-chunks.js';
 import { reportMailState } from './report-mails.js';
@@ -205,6 +205,8 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
     orgs: {
       list: (now) => listOrgs(p, now),
       get: (code, now) => getOrg(p, code, now),
+      removed: () => listRemovedOrgs(p),
+      remove: (codes, reason, now, audit) => removeOrgs(p, codes, reason, now, audit),
       count: () => countOrgs(p),
       kindOf: (code) => orgKindOf(p, code),
       header: (code) => findOrgHeader(p, code),

@@ -22,7 +22,7 @@ const DOMAIN_SET = new Set<string>(DOMAINS);
 export async function loadReportOrgs(q: Q): Promise<OrgRow[]> {
   const r = await arrays<unknown[]>(
     q,
-    `SELECT id, code, name, kind, parent, domain, groups, established_on, elected_on, term_years, secretary_email, clerk_email FROM orgs ORDER BY id`,
+    `SELECT id, code, name, kind, parent, domain, groups, established_on, elected_on, term_years, secretary_email, clerk_email FROM orgs WHERE removed_at IS NULL ORDER BY id`,
   );
   return r.map((x) => ({
     id: x[0] as number,

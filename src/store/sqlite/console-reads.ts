@@ -10,12 +10,12 @@ import type { AlertListRow } from '../types/alerts.js';
 import type { ActiveAlertCounts, AlertFilter, AttemptLine, DeliveryLine, PendingSend, TreeOrg } from '../types/console.js';
 
 export function orgTreeRows(db: Db): TreeOrg[] {
-  return prepared(db, 'SELECT code, name, kind, parent, domain FROM orgs ORDER BY code').all() as TreeOrg[];
+  return prepared(db, 'SELECT code, name, kind, parent, domain FROM orgs WHERE removed_at IS NULL ORDER BY code').all() as TreeOrg[];
 }
 
 /** Changes whenever an import touches the org table (a cheap cache key for the tree). */
 export function orgTreeVersion(db: Db): string {
-  const r = prepared(db, 'SELECT count(*) AS n, max(updated_at) AS t FROM orgs').get() as { n: number; t: number | null };
+  const r = prepared(db, 'SELECT count(*) - count(removed_at) AS n, max(updated_at) AS t FROM orgs').get() as { n: number; t: number | null };
   return `${r.n}:${r.t ?? 0}`;
 }
 

@@ -173,13 +173,15 @@ export function claimDeliveryRow(db: Db, id: number, owner: string, now: number,
   const stale = prepared(
     db,
     `UPDATE deliveries SET status = 'cancelled', claimed_until = NULL, claimed_by = NULL,
-            last_error = CASE WHEN reminder_id IS NOT NULL THEN 'designation removed before sending' WHEN digest_id IS NULL THEN 'report no longer stored' ELSE 'alerts no longer open before sending' END
+            last_error = CASE WHEN reminder_id IS NOT NULL THEN 'designation removed before sending' WHEN digest_id IS NULL THEN 'report no longer stored or its org removed' ELSE 'alerts no longer open before sending' END
       WHERE id = @id AND status = 'pending'
         AND ((digest_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM alert_digest_items i JOIN alerts a ON a.id = i.alert_id
                                                      WHERE i.digest_id = deliveries.digest_id AND a.state = 'open')
               -- a digest carrying no alert (the go-live backlog summary) is never stale
               AND EXISTS (SELECT 1 FROM alert_digest_items i WHERE i.digest_id = deliveries.digest_id))
           OR (report_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = deliveries.report_id))
+          -- a report of an org removed (撤销) meanwhile
+          OR (report_id IS NOT NULL AND EXISTS (SELECT 1 FROM reports r JOIN orgs o ON o.code = r.org WHERE r.id = deliveries.report_id AND o.removed_at IS NOT NULL))
           -- a weak-branch reminder whose designation was removed (摘帽) meanwhile
           OR (reminder_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reminders m JOIN weak_designations w ON w.id = m.designation_id
                                                        WHERE m.id = deliveries.reminder_id AND w.removed_on IS NULL)))`,

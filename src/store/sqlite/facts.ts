@@ -41,7 +41,7 @@ export function orgHeadersByCode(db: Db, codes: readonly string[]): Map<string, 
 
 /** Ids of every branch, ascending. */
 export function allBranchIds(db: Db): number[] {
-  return stmt(db, "SELECT id FROM orgs WHERE kind = 'branch' ORDER BY id").pluck().all() as number[];
+  return stmt(db, "SELECT id FROM orgs WHERE kind = 'branch' AND removed_at IS NULL ORDER BY id").pluck().all() as number[];
 }
 
 /** Ids of the branches at or under an organization (itself if a branch; the whole subtree if a committee). */
@@ -49,7 +49,7 @@ export function branchIdsUnder(db: Db, code: string): number[] {
   const sql = `WITH RECURSIVE sub(code) AS (
       SELECT code FROM orgs WHERE code = ?
       UNION SELECT o.code FROM orgs o JOIN sub ON o.parent = sub.code)
-    SELECT o.id FROM orgs o JOIN sub ON o.code = sub.code WHERE o.kind = 'branch' ORDER BY o.id`;
+    SELECT o.id FROM orgs o JOIN sub ON o.code = sub.code WHERE o.kind = 'branch' AND o.removed_at IS NULL ORDER BY o.id`;
   return stmt(db, sql).pluck().all(code) as number[];
 }
 

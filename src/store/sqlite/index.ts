@@ -31,7 +31,7 @@ import { GroupCommit } from './group-commit.js';
 import { beginImport } from './import-session.js';
 import { listImports } from './imports.js';
 import { countMeetings, getMeeting, listMeetingsOf } from './meetings.js';
-import { countOrgs, getOrg, listOrgs } from './orgs.js';
+import { countOrgs, getOrg, listOrgs, listRemovedOrgs, removeOrgs } from './orgs.js';
 import { reportMailState } from './report-mails.js';
 import { storeAndPlanTx, storeReportRows } from './report-ops.js';
 import {
@@ -220,6 +220,8 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
     orgs: {
       list: async (now) => listOrgs(db, now),
       get: async (code, now) => getOrg(db, code, now),
+      removed: async () => listRemovedOrgs(db),
+      remove: async (codes, reason, now, audit) => removeOrgs(db, codes, reason, now, audit),
       count: async () => countOrgs(db),
       kindOf: async (code) => orgKindOf(db, code),
       header: async (code) => findOrgHeader(db, code),

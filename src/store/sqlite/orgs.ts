@@ -1,5 +1,9 @@
 /** Queries on the organization tree (committees and branches). */
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, isNull } from 'drizzle-orm';
+import { writeAudit } from './accounts.js';
+import { inTransaction } from './alerts.js';
+import type { AuditEntry } from '../types/accounts.js';
+import type { RemovedOrg } from '../types/facts.js';
 import type { Db } from './db.js';
 import { orgs } from './schema.js';
 import type { UpsertSpec } from './imports.js';
@@ -14,6 +18,8 @@ export const ORG_UPSERT: UpsertSpec = {
     'name', 'kind', 'parent', 'domain', 'members', 'groups',
     'secretary', 'secretary_phone', 'secretary_email', 'clerk', 'clerk_phone', 'clerk_email',
     'elected_on', 'term_years', 'established_on', 'deputy', 'deputy_phone', 'deputy_email',
+    // Always written null: importing the code of a removed org re-activates it (a changed row).
+    'removed_at', 'removed_reason',
   ],
   stamp: 'updated_at',
 };
@@ -23,7 +29,7 @@ export function orgUpsertParams(o: Org, now: number): unknown[] {
   return [
     o.code, o.name, o.kind, o.parent, o.domain, o.members, o.groups,
     o.secretary, o.secretaryPhone, o.secretaryEmail, o.clerk, o.clerkPhone, o.clerkEmail,
-    o.electedOn, o.termYears, o.establishedOn, o.deputy ?? null, o.deputyPhone ?? null, o.deputyEmail ?? null, now,
+    o.electedOn, o.termYears, o.establishedOn, o.deputy ?? null, o.deputyPhone ?? null, o.deputyEmail ?? null, null, null, now,
   ];
 }
 
@@ -62,6 +68,7 @@ function toOrg(r: OrgRow): Org {
     electedOn: r.electedOn,
     termYears: r.termYears,
     establishedOn: r.establishedOn,
+    ...(r.removedAt !== null ? { removedAt: r.removedAt } : {}),
   };
 }
 
@@ -83,10 +90,32 @@ function withRoster(o: Org, id: number, sizes: Map<number, number>): Org {
   return n === undefined ? o : { ...o, members: n };
 }
 
-/** All orgs, ordered by code, with roster sizes as of `now`. */
+/** All orgs not marked removed, ordered by code, with roster sizes as of `now`. */
 export function listOrgs(db: Db, now: number): Org[] {
   const sizes = rosterSizes(db, now);
-  return db.select().from(orgs).orderBy(asc(orgs.code)).all().map((r) => withRoster(toOrg(r), r.id, sizes));
+  return db.select().from(orgs).where(isNull(orgs.removedAt)).orderBy(asc(orgs.code)).all().map((r) => withRoster(toOrg(r), r.id, sizes));
+}
+
+/** Orgs marked removed, ordered by code. */
+export function listRemovedOrgs(db: Db): RemovedOrg[] {
+  return db.$client
+    .prepare(`SELECT code, name, kind, parent, removed_at AS removedAt, removed_reason AS removedReason FROM orgs WHERE removed_at IS NOT NULL ORDER BY code`)
+    .all() as RemovedOrg[];
+}
+
+/** Mark orgs removed with their audit entries (one transaction); the codes newly marked. */
+export function removeOrgs(db: Db, codes: readonly string[], reason: string | null, now: number, audit: readonly AuditEntry[]): string[] {
+  return inTransaction(db, () => {
+    const done = db.$client
+      .prepare(
+        `UPDATE orgs SET removed_at = @now, removed_reason = @reason, updated_at = @now
+          WHERE code IN (SELECT value FROM json_each(@codes)) AND removed_at IS NULL RETURNING code`,
+      )
+      .pluck()
+      .all({ now, reason, codes: JSON.stringify(codes) }) as string[];
+    writeAudit(db, audit, now);
+    return done.sort();
+  });
 }
 
 /** One org by code (roster size as of `now`), or undefined. */

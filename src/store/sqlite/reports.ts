@@ -35,12 +35,12 @@ const DOMAIN_SET = new Set<string>(DOMAINS);
 /** An org with its row id (meetings.org_id). */
 export type OrgRow = OrgInfo & { id: number };
 
-/** Every organization (committees and branches), ascending by row id. */
+/** Every organization (committees and branches) not marked removed, ascending by row id. */
 export function loadReportOrgs(db: Db): OrgRow[] {
   const rows = stmt(
     db,
     `SELECT id, code, name, kind, parent, domain, groups, established_on, elected_on, term_years, secretary_email, clerk_email
-     FROM orgs ORDER BY id`,
+     FROM orgs WHERE removed_at IS NULL ORDER BY id`,
   ).raw().all() as unknown[][];
   return rows.map((r) => ({
     id: r[0] as number,

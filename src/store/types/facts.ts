@@ -24,6 +24,16 @@ export interface OrgHeader {
   parent: string | null;
 }
 
+/** An org marked removed (撤销) by `orglife orgs remove`: kept for history, out of evaluation, reports and deliveries. */
+export interface RemovedOrg {
+  code: string;
+  name: string;
+  kind: OrgKind;
+  parent: string | null;
+  removedAt: number;
+  removedReason: string | null;
+}
+
 /** Meetings loaded for the rules: `id` is the meeting's row id (translate with recordIdsOf). */
 export type LoadedMeeting = MeetingFacts & { id: number };
 

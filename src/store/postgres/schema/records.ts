@@ -32,6 +32,9 @@ export const orgs = pgTable(
     electedOn: text('elected_on'),
     termYears: integer('term_years'),
     establishedOn: text('established_on'),
+    /** When `orglife orgs remove` marked it removed (撤销): kept for history, out of evaluation, reports and deliveries; null = active (an import of its code re-activates it). */
+    removedAt: ms('removed_at'),
+    removedReason: text('removed_reason'),
     updatedAt: ms('updated_at').notNull(),
   },
   (t) => [uniqueIndex('orgs_code').on(t.code), index('orgs_parent').on(t.parent)],

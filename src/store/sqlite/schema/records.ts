@@ -25,6 +25,9 @@ export const orgs = sqliteTable(
     electedOn: text('elected_on'),
     termYears: integer('term_years'),
     establishedOn: text('established_on'),
+    /** When `orglife orgs remove` marked it removed (撤销): kept for history, out of evaluation, reports and deliveries; null = active (an import of its code re-activates it). */
+    removedAt: integer('removed_at'),
+    removedReason: text('removed_reason'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [uniqueIndex('orgs_code').on(t.code), index('orgs_parent').on(t.parent)],
