@@ -82,6 +82,8 @@ export async function migratePg(db: PgDb): Promise<number> {
     };
     const before = await count();
     await migrate(drizzle(client, { schema }), { migrationsFolder: PG_MIGRATIONS_DIR });
+    // Every table, those of later migrations too, bumps the change counter (migration 0012).
+    await client.query('SELECT orglife_watch_tables()');
     return (await count()) - before;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCKS.migrate]).catch(() => {});

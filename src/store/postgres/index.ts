@@ -282,10 +282,10 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       rectifications: (opts) => listRectifications(p, opts),
       rectification: (id) => getRectification(p, id),
       closeRectification: (id, note, now) => closeRectification(p, id, note, now),
-      // The server's transaction snapshot (xmin:xmax:in-progress ids): it changes whenever a writing
-      // transaction starts or ends, on any connection of any host — exact where table statistics lag.
       scoresAndOpenItems: (period, now) => scoresAndOpenItems(p, period, now),
-      changeToken: async () => `pg:${(await one<{ s: string }>(p, 'SELECT pg_current_snapshot()::text AS s'))!.s}`,
+      // This database's change counter, bumped at the commit of every transaction that wrote a table
+      // (migration 0012: triggers), on any connection of any host; other databases of the server do not move it.
+      changeToken: async () => `pg:${(await one<{ n: number }>(p, 'SELECT n FROM change_counter WHERE id = 1'))!.n}`,
     },
     runs: {
       claimTick: (t) => claimTick(p, t),
