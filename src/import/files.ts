@@ -54,7 +54,8 @@ export async function importFiles(store: Store, paths: readonly string[], opts: 
     const finishTable = async () => {
       if (!writer || !table) return;
       await writer.finish();
-      await session.finishTable(table.name as ImportTable);
+      const deferred = await session.finishTable(table.name as ImportTable);
+      if (deferred) writer.settle?.(deferred);
     };
     const tallies: [FilePlan, FileTally, FileSink][] = [];
     for (const plan of ordered) {

@@ -52,7 +52,8 @@ export async function importRecords(
     }
     await writer.flush();
     await writer.finish();
-    await session.finishTable(spec.name as ImportTable);
+    const deferred = await session.finishTable(spec.name as ImportTable);
+    if (deferred) writer.settle?.(deferred);
     if (issues.total > 0) throw new ImportRejected(issues.kept, issues.total);
     ignored = [...processor.ignoredKeys];
     await session.record({ file: source, sha256, table: spec.name, rows: tally.rows, inserted: tally.inserted,

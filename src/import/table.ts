@@ -5,6 +5,7 @@
  * are, how a row is checked, and which rows it hands the session (store.imports.begin()) to write.
  */
 import type { ImportSession } from '../store/port.js';
+import type { DeferredOutcomes } from '../store/types/imports.js';
 import type { OrgDirectory } from './directory.js';
 import type { ValueParser } from './values.js';
 
@@ -90,6 +91,8 @@ export interface TableWriter<R> {
   flush(): Promise<void>;
   /** After the last file of this table in the command: cross-row checks and staged writes. */
   finish(): Promise<void>;
+  /** The outcomes the store deferred (it staged the table), after ImportSession.finishTable. */
+  settle?(d: DeferredOutcomes): void;
 }
 
 /** An importable table. */

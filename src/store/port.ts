@@ -43,6 +43,7 @@ import type {
   MemberRef,
   SelfAssessmentState,
   UpsertBatchResult,
+  DeferredOutcomes,
 } from './types/imports.js';
 import type {
   AlertFact,
@@ -446,10 +447,17 @@ export interface ImportSession {
   selfAssessments(keys: readonly { year: number; org: string }[]): Promise<(SelfAssessmentState | undefined)[]>;
   /** A new file (or pushed batch) of `table` begins; `source` names it in conflicts found later (default: none). */
   beginFile(table: ImportTable, source?: string): Promise<void>;
-  /** Upsert a batch of rows of `table` (with their source lines, for duplicate reports); outcomes in order. */
-  upsert<T extends ImportTable>(table: T, rows: readonly ImportRows[T][], lines: readonly number[], now: number): Promise<UpsertBatchResult>;
-  /** The last file of `table` in the command has been written (rows a table keeps open are written now). */
-  finishTable(table: ImportTable): Promise<void>;
+  /**
+   * Upsert a batch of rows of `table` (with their source lines, for duplicate reports, and their positions
+   * in the command, `seqs`); outcomes in order. An adapter may stage a table's rows instead (every outcome
+   * 'deferred'): their outcomes then come from `finishTable`.
+   */
+  upsert<T extends ImportTable>(table: T, rows: readonly ImportRows[T][], lines: readonly number[], now: number, seqs?: readonly number[]): Promise<UpsertBatchResult>;
+  /**
+   * The last file of `table` in the command has been written (rows a table keeps open or staged are written
+   * now). Returns the outcomes of staged rows, if the table was staged.
+   */
+  finishTable(table: ImportTable): Promise<DeferredOutcomes | undefined>;
   /** Record an accepted file in the audit trail. */
   record(rec: ImportRecord): Promise<void>;
   /** Bring derived data up to date, then commit. */

@@ -4,6 +4,7 @@
  */
 import { MEETING_TYPE_NAMES_ZH, type LecturerRole, type Meeting, type MeetingType } from '../../domain/types.js';
 import { SessionBatch } from '../batch.js';
+import type { DeferredOutcomes } from '../../store/types/imports.js';
 import type { CommandContext, FileTally, RowContext, TableSpec, TableWriter } from '../table.js';
 import { code, count, Invalid, oneOf, text, timestamp, yesNo } from '../values.js';
 
@@ -26,11 +27,12 @@ class MeetingsWriter implements TableWriter<Meeting> {
   private readonly batch: SessionBatch<'meetings'>;
 
   constructor(private readonly cmd: CommandContext) {
-    this.batch = new SessionBatch(cmd, 'meetings', (m) => ({ key: 'id', zh: `记录编号「${m.meeting.id}」`, en: `record id "${m.meeting.id}"`, value: m.meeting.id }));
+    const named = (id: string) => ({ key: 'id', zh: `记录编号「${id}」`, en: `record id "${id}"`, value: id });
+    this.batch = new SessionBatch(cmd, 'meetings', (m) => named(m.meeting.id), undefined, named);
   }
 
   async beginFile(file: FileTally): Promise<void> {
-    await this.batch.nextFile();
+    await this.batch.nextFile(file);
     await this.cmd.session.beginFile('meetings', file.source);
   }
 
@@ -48,6 +50,10 @@ class MeetingsWriter implements TableWriter<Meeting> {
   // Sign-ins of meetings replaced in this command follow their new time or branch: the session does it at commit.
   finish(): Promise<void> {
     return this.batch.flush(true);
+  }
+
+  settle(d: DeferredOutcomes): void {
+    this.batch.settleDeferred(d);
   }
 }
 

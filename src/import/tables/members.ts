@@ -4,6 +4,7 @@
  */
 import { MEMBER_STATUS_NAMES_ZH, type Member, type MemberStatus } from '../../domain/members.js';
 import { SessionBatch } from '../batch.js';
+import type { DeferredOutcomes } from '../../store/types/imports.js';
 import type { CommandContext, FileTally, RowContext, TableSpec, TableWriter } from '../table.js';
 import { date, oneOf, phone, text, yesNo } from '../values.js';
 
@@ -18,11 +19,12 @@ class MembersWriter implements TableWriter<Member> {
   private readonly batch: SessionBatch<'members'>;
 
   constructor(private readonly cmd: CommandContext) {
-    this.batch = new SessionBatch(cmd, 'members', (m) => ({ key: 'id', zh: `党员编号「${m.member.id}」`, en: `member id "${m.member.id}"`, value: m.member.id }));
+    const named = (id: string) => ({ key: 'id', zh: `党员编号「${id}」`, en: `member id "${id}"`, value: id });
+    this.batch = new SessionBatch(cmd, 'members', (m) => named(m.member.id), undefined, named);
   }
 
   async beginFile(file: FileTally): Promise<void> {
-    await this.batch.nextFile();
+    await this.batch.nextFile(file);
     await this.cmd.session.beginFile('members', file.source);
   }
 
@@ -38,6 +40,10 @@ class MembersWriter implements TableWriter<Member> {
 
   finish(): Promise<void> {
     return this.batch.flush(true);
+  }
+
+  settle(d: DeferredOutcomes): void {
+    this.batch.settleDeferred(d);
   }
 }
 

@@ -129,7 +129,7 @@ class OrgsWriter implements TableWriter<Org> {
       const r = await session.upsert('orgs', part.map((s) => s.org), part.map((s) => s.loc.line ?? s.loc.item ?? 0), now);
       part.forEach((s, i) => {
         const outcome = r.outcomes[i]!;
-        if (outcome !== 'conflict') s.file[outcome]++; // a conflict was already refused in add()
+        if (outcome !== 'conflict' && outcome !== 'deferred') s.file[outcome]++; // a conflict was already refused in add(); orgs are never staged
       });
       from = to;
     }

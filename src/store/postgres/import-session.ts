@@ -1,7 +1,9 @@
 /**
  * An import command on PostgreSQL (ImportSession of the port): a dedicated pooled connection with
  * one transaction for the whole command (all or nothing; nothing is visible until commit). Row
- * locks only: the daemon's delivery bookkeeping never waits for an import. Each batch of a keyed
+ * locks only: the daemon's delivery bookkeeping never waits for an import. The big tables (meetings,
+ * members) are staged with COPY and applied with one upsert when the table finishes
+ * (staged-import.ts: outcomes 'deferred', counted and checked there). Each batch of another keyed
  * table is one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE … WHERE changed RETURNING`;
  * keys already written in the command (by an earlier batch or file) are found through a TEMP
  * table of the command's keys, and compared with what is stored now (same content: unchanged;
@@ -22,6 +24,7 @@ import type {
   SelfAssessmentState,
   UpsertBatchResult,
   UpsertOutcome,
+  DeferredOutcomes,
 } from '../types/imports.js';
 import { MEETING_UPSERT, meetingUpsertParams } from '../sqlite/meetings.js';
 import { MEMBER_UPSERT, memberUpsertParams } from '../sqlite/members.js';
@@ -31,6 +34,7 @@ import type { UpsertSpec } from '../sqlite/imports.js';
 import { unpackAttendance, type PackedAttendance } from '../rows/attendance-codec.js';
 import { AttendanceMerger, participationUpdates, type SavedAttendance } from '../rows/attendance-merge.js';
 import { StoreBusyError } from '../errors.js';
+import { StagedKeyedTable } from './staged-import.js';
 import * as schema from './schema.js';
 import { loadOrgRefs } from './orgs.js';
 import { arrays, guardClient } from './q.js';
@@ -52,6 +56,8 @@ const TABLES: Record<KeyedTable, PgTable> = {
   star_changes: schema.starChanges,
 };
 const isKeyed = (t: ImportTable): t is KeyedTable => t in SPECS;
+/** Tables staged with COPY (millions of rows); the small ones keep the per-batch upsert. */
+const STAGED: ReadonlySet<ImportTable> = new Set<ImportTable>(['meetings', 'members']);
 const q = (c: string) => `"${c}"`;
 /** Separates the parts of a composite key in its text form (JS and SQL agree on it). */
 const SEP = '\u0001';
@@ -115,11 +121,20 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
   const updatedMeetings: string[] = [];
   const touchedOrgs = new Set<number>();
 
+  /** Staged tables of the command, by table (created at their first file). */
+  const staged = new Map<ImportTable, StagedKeyedTable>();
+  /** End any COPY in progress: the connection runs one statement at a time. */
+  const quiet = async () => {
+    for (const st of staged.values()) if (st.copying) await st.endCopy();
+  };
+
   const end = async (sql: string) => {
     if (!open) return;
     open = false;
     let broken = false;
     try {
+      if (sql === 'ROLLBACK') await quiet().catch(() => undefined);
+      else await quiet();
       await client.query(sql);
     } catch (e) {
       broken = true;
@@ -130,8 +145,9 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
       client.release(broken);
     }
   };
-  const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
+  const guard = async <T>(fn: () => Promise<T>, copying = false): Promise<T> => {
     try {
+      if (!copying) await quiet();
       return await fn();
     } catch (e) {
       if ((e as { code?: string }).code === '55P03') throw new StoreBusyError(where, e);
@@ -350,9 +366,22 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
         fileOf.set(table, sources.length);
         sources.push(source);
         if (table === 'attendance') await merger.beginFile(source);
+        if (STAGED.has(table) && isKeyed(table)) {
+          let st = staged.get(table);
+          if (!st) staged.set(table, (st = new StagedKeyedTable(client, SPECS[table])));
+          await st.beginFile();
+        }
       }),
-    upsert: <T extends ImportTable>(table: T, rows: readonly ImportRows[T][], lines: readonly number[], now: number) =>
-      guard(async (): Promise<UpsertBatchResult> => {
+    upsert: <T extends ImportTable>(table: T, rows: readonly ImportRows[T][], lines: readonly number[], now: number, seqs?: readonly number[]) => {
+      const st = staged.get(table);
+      if (st && isKeyed(table)) {
+        return guard(async (): Promise<UpsertBatchResult> => {
+          await st.add(paramsOf(table, rows, now), lines, seqs ?? lines);
+          const none = new Array<undefined>(rows.length).fill(undefined);
+          return { outcomes: new Array<UpsertOutcome>(rows.length).fill('deferred'), conflictLines: none, conflictSources: [...none] };
+        }, true);
+      }
+      return guard(async (): Promise<UpsertBatchResult> => {
         const none = () => new Array<undefined>(rows.length).fill(undefined);
         if (table === 'attendance') return merger.upsert(rows as readonly ImportRows['attendance'][], lines);
         if (isKeyed(table)) {
@@ -372,10 +401,18 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
           outcomes.push(table === 'assessments' ? await upsertAssessment(client, r as ImportRows['assessments'], now) : await upsertVeto(client, r as ImportRows['vetoes'], now));
         }
         return { outcomes, conflictLines: none(), conflictSources: none() };
-      }),
+      });
+    },
     finishTable: (table: ImportTable) =>
-      guard(async () => {
+      guard(async (): Promise<DeferredOutcomes | undefined> => {
         if (table === 'attendance') await merger.finish();
+        const st = staged.get(table);
+        if (!st) return undefined;
+        staged.delete(table);
+        const r = await st.apply();
+        if (table === 'meetings') updatedMeetings.push(...r.updatedKeys);
+        else if (table === 'members') for (const o of r.updatedOrgs) touchedOrgs.add(o);
+        return { files: r.files, conflicts: r.conflicts };
       }),
     record: (rec: ImportRecord) =>
       guard(async () => {

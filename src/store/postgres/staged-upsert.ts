@@ -48,7 +48,7 @@ export interface StagedConflict {
 const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
 
 /** One value in COPY's text format. */
-function copyText(v: unknown): string {
+export function copyText(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
   if (typeof v === 'number') return String(v);

@@ -190,8 +190,10 @@ export function beginImport(main: Db, path: string): ImportSession {
       }
       return { outcomes, conflictLines, conflictSources };
     },
-    async finishTable(table: ImportTable): Promise<void> {
+    // SQLite writes every row as it comes (outcomes at once): nothing staged, no deferred outcomes.
+    async finishTable(table: ImportTable): Promise<undefined> {
       if (table === 'attendance') await merger.finish();
+      return undefined;
     },
     async record(rec: ImportRecord): Promise<void> {
       recordImport(db, rec);

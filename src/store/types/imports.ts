@@ -4,8 +4,29 @@ import type { Meeting, Org } from '../../domain/types.js';
 import type { RatingFact, StarChangeFact } from './rating.js';
 import type { AssessmentFact, VetoFact } from './reports.js';
 
-/** What one upsert did. 'conflict' = the key was already written earlier in the same command with other content. */
-export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged' | 'conflict';
+/**
+ * What one upsert did. 'conflict' = the key was already written earlier in the same command with other content.
+ * 'deferred' = the row was staged; its outcome comes with the table's DeferredOutcomes (ImportSession.finishTable).
+ */
+export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged' | 'conflict' | 'deferred';
+
+/** A staged row whose key an earlier row of the command gave with other content. Files are 0-based, in beginFile order of the table. */
+export interface DeferredConflict {
+  file: number;
+  line: number;
+  /** The row's position in the command (as handed to upsert), to report it in input order. */
+  seq: number;
+  earlierFile: number;
+  earlierLine: number;
+  /** The key as text (composite keys joined by U+0001). */
+  key: string;
+}
+
+/** The outcomes of a staged table's rows, known when the table finishes: counts per file of the table, and conflicts. */
+export interface DeferredOutcomes {
+  files: { inserted: number; updated: number; unchanged: number }[];
+  conflicts: DeferredConflict[];
+}
 
 /**
  * The outcome of each row of a batch (same order); for a 'conflict', the line of the earlier row
