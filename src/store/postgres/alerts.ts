@@ -5,7 +5,7 @@
 import type { AlertState } from '../../domain/alerts.js';
 import type { RuleId } from '../../domain/types.js';
 import type { EvalRequest } from '../../domain/facts.js';
-import type { AlertEventRow, AlertListRow, AlertRow, NewEvent, OrgAlertSummary } from '../types/alerts.js';
+import type { AlertEventRow, AlertListRow, AlertRow, OrgAlertSummary } from '../types/alerts.js';
 import { ALERT_COLUMNS } from '../rows/alert-columns.js';
 
 export { ALERT_COLUMNS };
@@ -40,39 +40,6 @@ export async function openAlertPeriods(q: Q): Promise<Map<string, EvalRequest[]>
   }
   return map;
 }
-
-const INSERT_FIELDS = (Object.keys(ALERT_COLUMNS) as (keyof AlertRow)[]).filter((f) => f !== 'id');
-
-/** Writes of reconcile and acknowledge, one statement each (use inside a transaction). */
-export const alertWrites = {
-  async insert(q: Q, row: Omit<AlertRow, 'id'>): Promise<number | null> {
-    const r = await one<{ id: number }>(
-      q,
-      `INSERT INTO alerts (${INSERT_FIELDS.map((f) => ALERT_COLUMNS[f]).join(', ')}) VALUES (${INSERT_FIELDS.map((_, i) => `$${i + 1}`).join(', ')})
-       ON CONFLICT (org, rule, period, subject) DO NOTHING RETURNING id`,
-      INSERT_FIELDS.map((f) => (row as Record<string, unknown>)[f]),
-    );
-    return r ? r.id : null;
-  },
-  byKey: (q: Q, org: string, rule: string, period: string, subject = '') =>
-    one<AlertRow>(q, `${SELECT_ALERT} WHERE a.org = $1 AND a.rule = $2 AND a.period = $3 AND a.subject = $4`, [org, rule, period, subject]),
-  async update(q: Q, id: number, patch: Partial<AlertRow>, now: number): Promise<void> {
-    const keys = (Object.keys(patch) as (keyof AlertRow)[]).filter((k) => k !== 'id' && k !== 'updatedAt').sort();
-    const sets = [...keys.map((k, i) => `${ALERT_COLUMNS[k]} = $${i + 3}`), 'updated_at = $2'];
-    await q.query(`UPDATE alerts SET ${sets.join(', ')} WHERE id = $1`, [id, now, ...keys.map((k) => patch[k])]);
-  },
-  async event(q: Q, alertId: number, ev: NewEvent, now: number): Promise<number> {
-    const r = await one<{ id: number }>(
-      q,
-      'INSERT INTO alert_events (alert_id, at, kind, level, from_level, reason, detail) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id',
-      [alertId, now, ev.kind, ev.level, ev.fromLevel, ev.reason, ev.detail ? JSON.stringify(ev.detail) : null],
-    );
-    return r!.id;
-  },
-  async outbox(q: Q, eventId: number, alertId: number, now: number): Promise<void> {
-    await q.query('INSERT INTO alert_outbox (event_id, alert_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [eventId, alertId, now]);
-  },
-};
 
 export async function getAlert(q: Q, id: number): Promise<AlertRow | undefined> {
   return one<AlertRow>(q, `${SELECT_ALERT} WHERE a.id = $1`, [id]);

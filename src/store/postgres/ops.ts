@@ -26,7 +26,8 @@ import type {
   StoredDelivery,
 } from '../types/deliveries.js';
 import type { NewRectification, StoredReportInput } from '../types/reports.js';
-import { activeAlertsOf, ALERT_COLUMNS, alertWrites, getAlert, loadOpenAlerts, orgKindOf } from './alerts.js';
+import { activeAlertsOf, ALERT_COLUMNS, getAlert, loadOpenAlerts, orgKindOf } from './alerts.js';
+import { applyAlertChanges } from './alert-writes.js';
 import { LOCKS } from './db.js';
 import {
   claimDeliveryRow,
@@ -68,22 +69,6 @@ async function alertsByIdentity(q: Q, ids: readonly AlertIdentity[]): Promise<Al
       WHERE a.state NOT IN ('open', 'acknowledged')`,
     [ids.map((i) => i.org), ids.map((i) => i.rule), ids.map((i) => i.period)],
   );
-}
-
-/** Write decided alert changes: inserts (ids assigned here), updates, their events and outbox rows. */
-async function applyAlertChanges(c: Q, ch: AlertChanges, now: number): Promise<void> {
-  for (const ins of ch.inserts) {
-    const id = await alertWrites.insert(c, ins.row);
-    if (id === null) throw new Error(`alert (${ins.row.org}, ${ins.row.rule}, ${ins.row.period}) exists already; reconcile must see it`);
-    const eventId = await alertWrites.event(c, id, ins.event, now);
-    if (ins.notify) await alertWrites.outbox(c, eventId, id, now);
-  }
-  for (const u of ch.updates) {
-    if (Object.keys(u.patch).length || u.event) await alertWrites.update(c, u.id, u.patch, now);
-    if (!u.event) continue;
-    const eventId = await alertWrites.event(c, u.id, u.event, now);
-    if (u.notify) await alertWrites.outbox(c, eventId, u.id, now);
-  }
 }
 
 export function reconcileTx<R>(
