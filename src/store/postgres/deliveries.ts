@@ -2,7 +2,7 @@
  * PostgreSQL queries of the delivery side (mirror of the SQLite module): the unplanned outbox,
  * contacts, per-day SMS counts, writing a plan, the worker's claim (compare-and-set in one UPDATE)
  * and attempt/sent/failed writes, fallbacks, and the figures of `orglife stats`. Lists go to the
- * server as one array parameter (unnest / = ANY), never one query per row.
+ * server as one parameter (a JSON recordset, an array for = ANY), never one query per row.
  */
 import type { DigestItem, DigestItemRow, OrgContacts, PlannedSend } from '../../domain/digest.js';
 import type { Level } from '../../domain/types.js';
@@ -20,7 +20,7 @@ import type {
   PlanWriteResult,
 } from '../sqlite/deliveries.js';
 import { emptyPeriodStats } from '../rows/period-stats.js';
-import { changes, one, rows, type Q } from './q.js';
+import { changes, one, recordset, rows, type Q } from './q.js';
 
 export async function unplannedOutbox(q: Q): Promise<OutboxEntry[]> {
   const r = await rows<Omit<DigestItem, 'repeat'> & { detail: string | null; alertState: OutboxEntry['alertState'] }>(
@@ -79,51 +79,56 @@ export async function writePlan(
   const out: PlanWriteResult = { digests: 0, deliveries: 0 };
   for (let i = 0; i < plans.length; i += 2000) {
     const chunk = plans.slice(i, i + 2000);
+    // Rows as one JSON parameter (see recordset): a plan's digests carry megabytes of contacts and models.
     const inserted = await rows<{ id: number; key: string }>(
       q,
       `INSERT INTO alert_digests (key, recipient_key, recipient_name, contacts, route, level, model, created_at)
-       SELECT k, rk, rn, c, r, l, m, $8 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS t(k, rk, rn, c, r, l, m)
+       SELECT k, rk, rn, c, r, l, m, $2 FROM json_to_recordset($1::json) AS t(k text, rk text, rn text, c text, r text, l text, m text)
        ON CONFLICT (key) DO NOTHING RETURNING id, key`,
       [
-        chunk.map((p) => p.digest.key),
-        chunk.map((p) => p.digest.recipientKey),
-        chunk.map((p) => p.digest.recipientName),
-        chunk.map((p) => JSON.stringify(p.digest.contacts)),
-        chunk.map((p) => JSON.stringify(p.digest.route)),
-        chunk.map((p) => p.digest.level),
-        chunk.map((p) => JSON.stringify(p.digest.model)),
+        recordset(
+          chunk.map(({ digest: d }) => ({
+            k: d.key,
+            rk: d.recipientKey,
+            rn: d.recipientName,
+            c: JSON.stringify(d.contacts),
+            r: JSON.stringify(d.route),
+            l: d.level,
+            m: JSON.stringify(d.model),
+          })),
+        ),
         now,
       ],
     );
     const ids = new Map(inserted.map((r) => [r.key, r.id]));
+    const fresh = new Set(inserted.map((r) => r.id));
     out.digests += inserted.length;
     const existing = chunk.filter((p) => !ids.has(p.digest.key)).map((p) => p.digest.key);
     if (existing.length) {
       for (const r of await rows<{ id: number; key: string }>(q, 'SELECT id, key FROM alert_digests WHERE key = ANY($1::text[])', [existing])) ids.set(r.key, r.id);
     }
-    const items: unknown[][] = [[], [], [], [], [], [], []];
-    const dels: unknown[][] = [[], [], [], [], []];
+    const items: object[] = [];
+    const dels: object[] = [];
     for (const { digest: d, sends, keys } of chunk) {
       const id = ids.get(d.key)!;
-      if (inserted.some((r) => r.id === id)) {
-        for (const it of d.items) [id, it.eventId, it.alertId, it.org, it.committee, it.level, it.role].forEach((v, n) => items[n]!.push(v));
-      }
-      sends.forEach((s, n) => [keys[n], id, s.channel, s.logical, s.recipient].forEach((v, k) => dels[k]!.push(v)));
+      // Items only for a digest written now: an existing one already has its own.
+      if (fresh.has(id)) for (const it of d.items) items.push({ d: id, e: it.eventId, a: it.alertId, o: it.org, c: it.committee, l: it.level, r: it.role });
+      sends.forEach((s, n) => dels.push({ k: keys[n], d: id, c: s.channel, l: s.logical, r: s.recipient }));
     }
-    if (items[0]!.length) {
+    if (items.length) {
       await q.query(
         `INSERT INTO alert_digest_items (digest_id, event_id, alert_id, org, committee, level, role)
-         SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) ON CONFLICT DO NOTHING`,
-        items,
+         SELECT d, e, a, o, c, l, r FROM json_to_recordset($1::json) AS t(d int4, e int4, a int4, o text, c text, l text, r text) ON CONFLICT DO NOTHING`,
+        [recordset(items)],
       );
     }
-    if (dels[0]!.length) {
+    if (dels.length) {
       out.deliveries += await changes(
         q,
         `INSERT INTO deliveries (dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at)
-         SELECT k, d, c, l, r, 'pending', $6, $7, $8 FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[]) AS t(k, d, c, l, r)
+         SELECT k, d, c, l, r, 'pending', $2, $3, $4 FROM json_to_recordset($1::json) AS t(k text, d int4, c text, l text, r text)
          ON CONFLICT (dedup_key) DO NOTHING`,
-        [...dels, notBefore, sendDay, now],
+        [recordset(dels), notBefore, sendDay, now],
       );
     }
   }
