@@ -101,6 +101,62 @@ describe('store port', () => {
     expect(await t.store.alerts.countByState()).toEqual({ open: 0, acknowledged: 1, resolved: 0 });
   });
 
+  it('reconcile writes thousands of changes at once: ids and events in the order decided, one outbox row per notifying change, an alert changed twice keeps both changes', async () => {
+    const N = 6100; // more than one write chunk of the PostgreSQL adapter (5,000 rows)
+    const periods = Array.from({ length: N }, (_, i) => `p${String(i).padStart(5, '0')}`);
+    const opened = { kind: 'opened' as const, level: 'reminder' as const, fromLevel: null, reason: 'new' as const };
+    await t.store.alerts.reconcile({ orgs: ['B1'], identities: [], now: NOW }, () => ({
+      changes: { inserts: periods.map((p, i) => ({ row: { ...newAlert('B1', 'committee-monthly', p), message: `m${i}` }, event: opened, notify: i % 2 === 0 })), updates: [] },
+      result: null,
+    }));
+    const active = await t.store.alerts.activeOf('B1'); // by id
+    expect(active.map((a) => a.period)).toEqual(periods);
+    const ids = active.map((a) => a.id);
+    expect(new Set(ids).size).toBe(N);
+    const plannedBefore = await t.store.outbox.plan({ sendDay: '2026-11-20', now: NOW, phonesOf: () => [] }, (load) => ({
+      write: { plans: [], notes: new Map(), notBefore: NOW, sendDay: '2026-11-20' },
+      result: load.entries.map((e) => [e.item.alertId, e.item.eventId]),
+    }));
+    expect(plannedBefore.result.map(([a]) => a)).toEqual(ids.filter((_, i) => i % 2 === 0));
+    // Raise every alert; the first one is also changed a second time in the same set (a later patch wins).
+    const raised = { kind: 'raised' as const, level: 'warning' as const, fromLevel: 'reminder' as const, reason: 'overdue' as const };
+    await t.store.alerts.reconcile({ orgs: ['B1'], identities: [], now: NOW + 5 }, () => ({
+      changes: {
+        inserts: [],
+        updates: ids.flatMap((id, i) => [
+          { id, patch: i % 3 === 0 ? { level: 'warning' as const } : { level: 'warning' as const, notifications: 2 }, event: raised, notify: i % 2 === 1 },
+          ...(i === 0 ? [{ id, patch: { message: 'changed twice' }, event: null, notify: false }] : []),
+          ...(i === 1 ? [{ id, patch: {}, event: null, notify: false }] : []), // nothing to write
+        ]),
+      },
+      result: null,
+    }));
+    const after = await t.store.alerts.activeOf('B1');
+    expect(after.every((a) => a.level === 'warning' && a.updatedAt === NOW + 5)).toBe(true);
+    expect(after.map((a) => a.notifications)).toEqual(ids.map((_, i) => (i % 3 === 0 ? 1 : 2)));
+    expect(after[0]!.message).toBe('changed twice');
+    expect(after[1]!.message).toBe('m1');
+    expect((await t.store.alerts.history(ids[0]!)).map((e) => e.kind)).toEqual(['opened', 'raised']);
+    const planned = await t.store.outbox.plan({ sendDay: '2026-11-20', now: NOW, phonesOf: () => [] }, (load) => ({
+      write: { plans: [], notes: new Map(), notBefore: NOW, sendDay: '2026-11-20' },
+      result: load.entries.map((e) => [e.item.alertId, e.item.eventId, e.item.kind] as const),
+    }));
+    const raisedRows = planned.result.filter(([, , k]) => k === 'raised');
+    expect(raisedRows.map(([a]) => a)).toEqual(ids.filter((_, i) => i % 2 === 1));
+    // Event ids follow the decided order: every raise after every opening, in alert order.
+    const eventIds = planned.result.map(([, e]) => e);
+    expect(eventIds).toEqual([...eventIds].sort((x, y) => x - y));
+    expect(Math.min(...raisedRows.map(([, e]) => e))).toBeGreaterThan(Math.max(...plannedBefore.result.map(([, e]) => e)));
+    // A decided insert that already exists aborts the whole set.
+    await expect(
+      t.store.alerts.reconcile({ orgs: ['B1'], identities: [], now: NOW + 6 }, () => ({
+        changes: { inserts: [{ row: newAlert('B1', 'committee-monthly', 'new-one'), event: opened, notify: true }, { row: newAlert('B1', 'committee-monthly', periods[7]!), event: opened, notify: true }], updates: [] },
+        result: null,
+      })),
+    ).rejects.toThrow(/exists already/);
+    expect((await t.store.alerts.activeOf('B1')).length).toBe(N);
+  });
+
   it('outbox plan → claim → sent; a second claim is done; giveUp creates the fallback once', async () => {
     await t.store.alerts.reconcile({ orgs: ['B1'], identities: [], now: NOW }, () => ({
       changes: { inserts: [{ row: newAlert('B1', 'committee-monthly', '2026-11'), event: { kind: 'opened', level: 'reminder', fromLevel: null, reason: 'new' }, notify: true }], updates: [] },

@@ -1,22 +1,22 @@
 /**
  * Set-based writes of decided alert changes on PostgreSQL: a reconcile chunk carries thousands of
  * inserts and updates, and one statement per row made the daily cycle a round trip per alert.
- * Here each table gets one statement per chunk of rows, the rows as one JSON parameter read by
- * json_to_recordset() (pg's array parameters are escaped element by element in JavaScript, ~5 MB/s;
- * JSON.stringify is native):
+ * Here a whole change set is two round trips (per CHUNK rows):
  *   ids — alert and event ids drawn from their sequences first, in the changes' order, so ids
  *         come out exactly as the one-row-at-a-time writer (and SQLite) assigns them;
- *   alerts — one INSERT … ON CONFLICT DO NOTHING (a conflict still aborts: reconcile must have seen it);
- *   updates — one UPDATE … FROM unnest per set of changed columns (a handful of shapes);
- *   events, then outbox rows.
- * Use inside the reconcile / amend transaction.
+ *   one statement of data-modifying CTEs — the alert inserts (ON CONFLICT DO NOTHING: a conflict
+ *         still aborts, reconcile must have seen it), one UPDATE per set of changed columns, the
+ *         events, the outbox rows. The tables have no foreign keys and no CTE touches a row another
+ *         one does (an alert changed twice gets its later change in a later statement), so the order
+ *         within the statement does not matter.
+ * Rows travel as JSON recordsets (see q.ts recordset). Use inside the reconcile / amend transaction.
  */
 import type { AlertChanges } from '../port.js';
 import type { AlertRow, NewEvent } from '../types/alerts.js';
 import { ALERT_COLUMNS } from '../rows/alert-columns.js';
-import { recordset, rows, type Q } from './q.js';
+import { one, recordset, type Q } from './q.js';
 
-/** Rows per statement: large enough that round trips vanish, small enough to bound the arrays. */
+/** Rows per statement and table: large enough that round trips vanish, small enough to bound a parameter. */
 const CHUNK = 5000;
 
 type Field = keyof AlertRow;
@@ -46,92 +46,92 @@ const SQL_TYPE: Record<Field, string> = {
   ackAt: 'int8',
 };
 
+
 const INSERT_FIELDS = (Object.keys(ALERT_COLUMNS) as Field[]).filter((f) => f !== 'id');
 
-const chunks = <T>(list: readonly T[]): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
-  return out;
-};
-
-/** `n` fresh ids of a table's identity column, ascending (one statement). */
-async function nextIds(q: Q, table: 'alerts' | 'alert_events', n: number): Promise<number[]> {
-  if (!n) return [];
-  const r = await rows<{ id: number }>(q, `SELECT nextval(pg_get_serial_sequence('${table}', 'id'))::int4 AS id FROM generate_series(1, $1::int4)`, [n]);
-  return r.map((x) => x.id).sort((a, b) => a - b);
+interface Insert {
+  id: number;
+  row: Omit<AlertRow, 'id'>;
+  event: Ev;
+}
+interface Update {
+  id: number;
+  patch: Partial<AlertRow>;
+  event: Ev | null;
+}
+interface Ev {
+  id: number;
+  ev: NewEvent;
+  notify: boolean;
 }
 
-async function insertAlerts(q: Q, list: readonly { id: number; row: Omit<AlertRow, 'id'> }[]): Promise<void> {
-  const fields: Field[] = ['id', ...INSERT_FIELDS];
-  const cols = fields.map((f) => ALERT_COLUMNS[f]).join(', ');
-  const defs = fields.map((f) => `${ALERT_COLUMNS[f]} ${SQL_TYPE[f]}`).join(', ');
-  for (const c of chunks(list)) {
-    const inserted = await rows<{ id: number }>(
-      q,
-      `INSERT INTO alerts (${cols}) SELECT ${cols} FROM json_to_recordset($1::json) AS t(${defs}) ON CONFLICT (org, rule, period, subject) DO NOTHING RETURNING id`,
-      [
-        recordset(
-          c.map((x) => {
-            const o: Record<string, unknown> = { id: x.id };
-            for (const f of INSERT_FIELDS) o[ALERT_COLUMNS[f]] = (x.row as Record<string, unknown>)[f];
-            return o;
-          }),
-        ),
-      ],
-    );
-    if (inserted.length === c.length) continue;
-    const got = new Set(inserted.map((r) => r.id));
-    const lost = c.find((x) => !got.has(x.id))!.row;
-    throw new Error(`alert (${lost.org}, ${lost.rule}, ${lost.period}) exists already; reconcile must see it`);
+/** Fresh ids of alerts and events, ascending, in one round trip. */
+async function nextIds(q: Q, alerts: number, events: number): Promise<{ alerts: number[]; events: number[] }> {
+  if (!alerts && !events) return { alerts: [], events: [] };
+  const r = await one<{ a: number[]; e: number[] }>(
+    q,
+    `SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('alerts', 'id'))::int4 FROM generate_series(1, $1::int4)) AS a,
+            ARRAY(SELECT nextval(pg_get_serial_sequence('alert_events', 'id'))::int4 FROM generate_series(1, $2::int4)) AS e`,
+    [alerts, events],
+  );
+  const up = (l: number[]) => l.map(Number).sort((x, y) => x - y);
+  return { alerts: up(r!.a), events: up(r!.e) };
+}
+
+/** One statement writing `inserts` and `updates` (distinct alert ids) with their events and outbox rows. */
+async function writeStatement(q: Q, inserts: readonly Insert[], updates: readonly Update[], now: number): Promise<void> {
+  const params: unknown[] = [now];
+  const ctes: string[] = [];
+  const arg = (v: unknown) => `$${params.push(v)}::json`;
+  if (inserts.length) {
+    const fields: Field[] = ['id', ...INSERT_FIELDS];
+    const cols = fields.map((f) => ALERT_COLUMNS[f]).join(', ');
+    const defs = fields.map((f) => `${ALERT_COLUMNS[f]} ${SQL_TYPE[f]}`).join(', ');
+    const list = inserts.map((x) => {
+      const o: Record<string, unknown> = { id: x.id };
+      for (const f of INSERT_FIELDS) o[ALERT_COLUMNS[f]] = (x.row as Record<string, unknown>)[f];
+      return o;
+    });
+    ctes.push(`ins AS (INSERT INTO alerts (${cols}) SELECT ${cols} FROM json_to_recordset(${arg(recordset(list))}) AS t(${defs})
+      ON CONFLICT (org, rule, period, subject) DO NOTHING RETURNING id)`);
   }
-}
-
-/** Updates grouped by the columns they change; an alert changed twice keeps its changes in order (later rounds). */
-async function updateAlerts(q: Q, list: readonly { id: number; patch: Partial<AlertRow> }[], now: number): Promise<void> {
-  const rounds: Map<string, { keys: Field[]; items: { id: number; patch: Partial<AlertRow> }[] }>[] = [];
-  const roundOf = new Map<number, number>();
-  for (const u of list) {
-    const r = roundOf.get(u.id) ?? 0;
-    roundOf.set(u.id, r + 1);
-    const shapes = (rounds[r] ??= new Map());
+  const shapes = new Map<string, { keys: Field[]; items: Update[] }>();
+  for (const u of updates) {
     const keys = (Object.keys(u.patch) as Field[]).filter((k) => k !== 'id' && k !== 'updatedAt').sort();
     const shape = keys.join(',');
     let s = shapes.get(shape);
     if (!s) shapes.set(shape, (s = { keys, items: [] }));
     s.items.push(u);
   }
-  for (const shapes of rounds) {
-    for (const { keys, items } of shapes.values()) {
-      const sets = [...keys.map((k) => `${ALERT_COLUMNS[k]} = t.${ALERT_COLUMNS[k]}`), 'updated_at = $1'];
-      const defs = ['id int4', ...keys.map((k) => `${ALERT_COLUMNS[k]} ${SQL_TYPE[k]}`)].join(', ');
-      for (const c of chunks(items)) {
-        const list = c.map((u) => {
-          const o: Record<string, unknown> = { id: u.id };
-          for (const k of keys) o[ALERT_COLUMNS[k]] = u.patch[k];
-          return o;
-        });
-        await q.query(`UPDATE alerts a SET ${sets.join(', ')} FROM json_to_recordset($2::json) AS t(${defs}) WHERE a.id = t.id`, [now, recordset(list)]);
-      }
-    }
+  for (const { keys, items } of shapes.values()) {
+    const sets = [...keys.map((k) => `${ALERT_COLUMNS[k]} = t.${ALERT_COLUMNS[k]}`), 'updated_at = $1'];
+    const defs = ['id int4', ...keys.map((k) => `${ALERT_COLUMNS[k]} ${SQL_TYPE[k]}`)].join(', ');
+    const list = items.map((u) => {
+      const o: Record<string, unknown> = { id: u.id };
+      for (const k of keys) o[ALERT_COLUMNS[k]] = u.patch[k];
+      return o;
+    });
+    ctes.push(`u${ctes.length} AS (UPDATE alerts a SET ${sets.join(', ')} FROM json_to_recordset(${arg(recordset(list))}) AS t(${defs}) WHERE a.id = t.id RETURNING 1)`);
   }
-}
-
-async function insertEvents(q: Q, list: readonly { id: number; alertId: number; ev: NewEvent }[], now: number): Promise<void> {
-  for (const c of chunks(list)) {
-    await q.query(
-      `INSERT INTO alert_events (id, alert_id, at, kind, level, from_level, reason, detail)
-       SELECT i, a, $1, k, l, f, r, d FROM json_to_recordset($2::json) AS t(i int4, a int4, k text, l text, f text, r text, d text)`,
-      [now, recordset(c.map((e) => ({ i: e.id, a: e.alertId, k: e.ev.kind, l: e.ev.level, f: e.ev.fromLevel, r: e.ev.reason, d: e.ev.detail ? JSON.stringify(e.ev.detail) : null })))],
-    );
+  const events: (Ev & { alertId: number })[] = [];
+  for (const x of inserts) events.push({ ...x.event, alertId: x.id });
+  for (const u of updates) if (u.event) events.push({ ...u.event, alertId: u.id });
+  if (events.length) {
+    const list = events.map((e) => ({ i: e.id, a: e.alertId, k: e.ev.kind, l: e.ev.level, f: e.ev.fromLevel, r: e.ev.reason, d: e.ev.detail ? JSON.stringify(e.ev.detail) : null }));
+    ctes.push(`ev AS (INSERT INTO alert_events (id, alert_id, at, kind, level, from_level, reason, detail)
+      SELECT i, a, $1, k, l, f, r, d FROM json_to_recordset(${arg(recordset(list))}) AS t(i int4, a int4, k text, l text, f text, r text, d text) RETURNING 1)`);
   }
-}
-
-async function insertOutbox(q: Q, list: readonly { eventId: number; alertId: number }[], now: number): Promise<void> {
-  for (const c of chunks(list)) {
-    await q.query('INSERT INTO alert_outbox (event_id, alert_id, created_at) SELECT e, a, $1 FROM json_to_recordset($2::json) AS t(e int4, a int4) ON CONFLICT DO NOTHING', [
-      now,
-      recordset(c.map((o) => ({ e: o.eventId, a: o.alertId }))),
-    ]);
+  const outbox = events.filter((e) => e.notify).map((e) => ({ e: e.id, a: e.alertId }));
+  if (outbox.length) {
+    ctes.push(`ob AS (INSERT INTO alert_outbox (event_id, alert_id, created_at)
+      SELECT e, a, $1 FROM json_to_recordset(${arg(recordset(outbox))}) AS t(e int4, a int4) ON CONFLICT DO NOTHING RETURNING 1)`);
+  }
+  if (!ctes.length) return;
+  const r = await one<{ ids: number[] | null }>(q, `WITH ${ctes.join(',\n')} SELECT ${inserts.length ? 'ARRAY(SELECT id FROM ins)' : 'NULL::int4[]'} AS ids`, params);
+  if (inserts.length && r!.ids!.length !== inserts.length) {
+    const got = new Set(r!.ids!.map(Number));
+    const lost = inserts.find((x) => !got.has(x.id))!.row;
+    throw new Error(`alert (${lost.org}, ${lost.rule}, ${lost.period}) exists already; reconcile must see it`);
   }
 }
 
@@ -140,23 +140,21 @@ async function insertOutbox(q: Q, list: readonly { eventId: number; alertId: num
  * Ids follow the order of `ch` (inserts' alerts; events: inserts' then updates'), as a row-by-row writer's would.
  */
 export async function applyAlertChanges(q: Q, ch: AlertChanges, now: number): Promise<void> {
-  const alertIds = await nextIds(q, 'alerts', ch.inserts.length);
-  const inserts = ch.inserts.map((x, i) => ({ ...x, id: alertIds[i]! }));
-  await insertAlerts(q, inserts);
-  await updateAlerts(
-    q,
-    ch.updates.filter((u) => Object.keys(u.patch).length || u.event),
-    now,
-  );
-  const events: { alertId: number; ev: NewEvent; notify: boolean }[] = [];
-  for (const x of inserts) events.push({ alertId: x.id, ev: x.event, notify: x.notify });
-  for (const u of ch.updates) if (u.event) events.push({ alertId: u.id, ev: u.event, notify: u.notify });
-  const eventIds = await nextIds(q, 'alert_events', events.length);
-  const withIds = events.map((e, i) => ({ ...e, id: eventIds[i]! }));
-  await insertEvents(q, withIds, now);
-  await insertOutbox(
-    q,
-    withIds.filter((e) => e.notify).map((e) => ({ eventId: e.id, alertId: e.alertId })),
-    now,
-  );
+  const nEvents = ch.inserts.length + ch.updates.filter((u) => u.event).length;
+  const ids = await nextIds(q, ch.inserts.length, nEvents);
+  let e = 0;
+  const inserts: Insert[] = ch.inserts.map((x, i) => ({ id: ids.alerts[i]!, row: x.row, event: { id: ids.events[e++]!, ev: x.event, notify: x.notify } }));
+  // Rounds: an alert changed twice in one set gets its second change in a later statement.
+  const rounds: Update[][] = [];
+  const seen = new Map<number, number>();
+  for (const u of ch.updates) {
+    const event = u.event ? { id: ids.events[e++]!, ev: u.event, notify: u.notify } : null;
+    if (!Object.keys(u.patch).length && !event) continue;
+    const n = seen.get(u.id) ?? 0;
+    seen.set(u.id, n + 1);
+    (rounds[n] ??= []).push({ id: u.id, patch: u.patch, event });
+  }
+  const first = rounds[0] ?? [];
+  for (let i = 0; i < Math.max(inserts.length, first.length); i += CHUNK) await writeStatement(q, inserts.slice(i, i + CHUNK), first.slice(i, i + CHUNK), now);
+  for (const later of rounds.slice(1)) for (let i = 0; i < later.length; i += CHUNK) await writeStatement(q, [], later.slice(i, i + CHUNK), now);
 }
