@@ -115,11 +115,11 @@ describe('store port', () => {
     expect(new Set(ids).size).toBe(N);
     const plannedBefore = await t.store.outbox.plan({ sendDay: '2026-11-20', now: NOW, phonesOf: () => [] }, (load) => ({
       write: { plans: [], notes: new Map(), notBefore: NOW, sendDay: '2026-11-20' },
-      result: load.entries.map((e) => [e.item.alertId, e.item.eventId]),
+      result: load.entries.map((e) => [e.item.alertId, e.item.eventId] as const),
     }));
     expect(plannedBefore.result.map(([a]) => a)).toEqual(ids.filter((_, i) => i % 2 === 0));
     // Raise every alert; the first one is also changed a second time in the same set (a later patch wins).
-    const raised = { kind: 'raised' as const, level: 'warning' as const, fromLevel: 'reminder' as const, reason: 'overdue' as const };
+    const raised = { kind: 'raised' as const, level: 'warning' as const, fromLevel: 'reminder' as const, reason: 'level-raised' as const };
     await t.store.alerts.reconcile({ orgs: ['B1'], identities: [], now: NOW + 5 }, () => ({
       changes: {
         inserts: [],
