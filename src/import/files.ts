@@ -28,6 +28,8 @@ export interface ImportFilesOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Epoch ms stamped on orgs.updated_at and imports.imported_at (default: now). */
   now?: number;
+  /** Called once the command committed, with the org codes it changed (ImportSession.touchedOrgs): what to re-evaluate. */
+  onTouched?: (orgs: string[]) => void;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function importFiles(store: Store, paths: readonly string[], opts: 
   const ordered = [...plans].sort((a, b) => a.table.order - b.table.order || a.index - b.index);
 
   const results = new Map<FilePlan, ImportResult>();
+  let touched: string[] = [];
   const session = await store.imports.begin();
   try {
     const cmd = await CommandRuntime.start(session, now, issues);
@@ -93,10 +96,12 @@ export async function importFiles(store: Store, paths: readonly string[], opts: 
         inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, importedAt: now });
     }
     await session.commit();
+    touched = await session.touchedOrgs();
   } catch (e) {
     await session.rollback();
     throw e;
   }
+  opts.onTouched?.(touched);
   return plans.map((p) => results.get(p)!);
 }
 

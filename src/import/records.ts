@@ -24,7 +24,7 @@ export async function importRecords(
   table: string,
   rows: readonly Record<string, unknown>[],
   source: string,
-  opts: { now?: number } = {},
+  opts: { now?: number; onTouched?: (orgs: string[]) => void } = {},
 ): Promise<ImportResult> {
   const spec = tableByName(table);
   if (!spec) {
@@ -39,6 +39,7 @@ export async function importRecords(
   const tally = newTally(source);
   const sha256 = createHash('sha256').update(JSON.stringify(rows)).digest('hex');
   let ignored: string[] = [];
+  let touched: string[] = [];
   const session = await store.imports.begin();
   try {
     const cmd = await CommandRuntime.start(session, now, issues);
@@ -59,10 +60,13 @@ export async function importRecords(
     await session.record({ file: source, sha256, table: spec.name, rows: tally.rows, inserted: tally.inserted,
       updated: tally.updated, unchanged: tally.unchanged, importedAt: now });
     await session.commit();
+    touched = await session.touchedOrgs();
   } catch (e) {
     await session.rollback();
     throw e;
   }
+  // After the session is over: a re-evaluation the callback starts sees what was committed.
+  opts.onTouched?.(touched);
   return {
     source,
     table: spec.name,

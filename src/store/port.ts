@@ -172,6 +172,8 @@ export interface FactsRepo {
   allBranchIds(): Promise<number[]>;
   /** Ids of the branches not marked removed at or under an org (itself if a branch; the subtree if a committee), ascending. */
   branchIdsUnder(code: string): Promise<number[]>;
+  /** Ids of the branches at or under any of these orgs (a touched set: unknown codes add nothing), ascending, each once. */
+  branchIdsUnderAny(codes: readonly string[]): Promise<number[]>;
   /** The parent committee code of each branch, by id. */
   branchParents(ids: readonly number[]): Promise<Map<number, string | null>>;
   /** Branch rows by id, ascending by id. */
@@ -252,8 +254,8 @@ export interface AlertsRepo {
   history(alertId: number): Promise<AlertEventRow[]>;
   /** Counts of alerts by state. */
   countByState(): Promise<Record<AlertState, number>>;
-  /** (rule, period) of every open or acknowledged alert by org code, for the evaluator to re-check. */
-  openPeriods(): Promise<Map<string, EvalRequest[]>>;
+  /** (rule, period) of every open or acknowledged alert by org code (only of `orgs` when given), for the evaluator to re-check. */
+  openPeriods(orgs?: readonly string[]): Promise<Map<string, EvalRequest[]>>;
   /** Per org, how the alerts opened in [start, end) went (for reports). */
   summaryByOrg(start: number, end: number): Promise<Map<string, OrgAlertSummary>>;
   /** Per org code, the alerts that stood at warning or worse at some time in [since, until) (colour grades). */
@@ -462,6 +464,14 @@ export interface ImportSession {
   record(rec: ImportRecord): Promise<void>;
   /** Bring derived data up to date, then commit. */
   commit(): Promise<void>;
+  /**
+   * The org codes whose data this command changed (sorted): the org of every inserted or updated
+   * meeting, member, sign-in, rating, star change, assessment and negative-list entry, the previous
+   * org of a meeting or member moved to another, and every inserted or updated org itself. Rows
+   * found unchanged touch nothing. After commit: what the command committed (incremental
+   * re-evaluation starts from it).
+   */
+  touchedOrgs(): Promise<string[]>;
   rollback(): Promise<void>;
 }
 

@@ -26,11 +26,13 @@ export async function loadOpenAlerts(q: Q, keyOf: (a: AlertRow) => string, orgs:
   return map;
 }
 
-export async function openAlertPeriods(q: Q): Promise<Map<string, EvalRequest[]>> {
+export async function openAlertPeriods(q: Q, orgs?: readonly string[]): Promise<Map<string, EvalRequest[]>> {
   const r = await rows<{ org: string; rule: RuleId; period: string }>(
     q,
     `SELECT org, rule, period FROM alerts WHERE state IN ('open', 'acknowledged') AND rule NOT IN ('member-absence', 'probation-due')
+      ${orgs === undefined ? '' : 'AND org = ANY($1::text[])'}
       GROUP BY org, rule, period ORDER BY org COLLATE "C", rule COLLATE "C", period COLLATE "C"`,
+    orgs === undefined ? [] : [orgs],
   );
   const map = new Map<string, EvalRequest[]>();
   for (const x of r) {

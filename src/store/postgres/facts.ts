@@ -36,6 +36,15 @@ export async function branchIdsUnder(q: Q, code: string): Promise<number[]> {
   return (await arrays<[number]>(q, sql, [code])).map((r) => r[0]);
 }
 
+export async function branchIdsUnderAny(q: Q, codes: readonly string[]): Promise<number[]> {
+  if (!codes.length) return [];
+  const sql = `WITH RECURSIVE sub(code) AS (
+      SELECT code FROM orgs WHERE code = ANY($1::text[])
+      UNION SELECT o.code FROM orgs o JOIN sub ON o.parent = sub.code)
+    SELECT o.id FROM orgs o JOIN sub ON o.code = sub.code WHERE o.kind = 'branch' ORDER BY o.id`;
+  return (await arrays<[number]>(q, sql, [codes])).map((r) => r[0]);
+}
+
 export async function branchParents(q: Q, ids: readonly number[]): Promise<Map<number, string | null>> {
   return new Map(await arrays<[number, string | null]>(q, 'SELECT id, parent FROM orgs WHERE id = ANY($1::int[])', [ids]));
 }

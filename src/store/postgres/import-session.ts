@@ -33,6 +33,7 @@ import { RATING_UPSERT, ratingUpsertParams, STAR_CHANGE_UPSERT, starChangeUpsert
 import type { UpsertSpec } from '../sqlite/imports.js';
 import { unpackAttendance, type PackedAttendance } from '../rows/attendance-codec.js';
 import { AttendanceMerger, participationUpdates, type SavedAttendance } from '../rows/attendance-merge.js';
+import { TouchedOrgs } from '../rows/touched.js';
 import { StoreBusyError } from '../errors.js';
 import { StagedKeyedTable } from './staged-import.js';
 import * as schema from './schema.js';
@@ -67,6 +68,8 @@ class KeyedBatch {
   readonly upsertSql: string;
   readonly readSql: string;
   readonly keyTypes: string[];
+  /** Whether the upsert also returns `old_org` (the org_id before an update). */
+  readonly hasOrg: boolean;
   constructor(readonly spec: UpsertSpec, pgTable: PgTable) {
     const types = new Map(getTableConfig(pgTable).columns.map((c) => [c.name, c.getSQLType()]));
     const all = [...spec.key, ...spec.columns, ...(spec.stamp ? [spec.stamp] : [])];
@@ -76,9 +79,17 @@ class KeyedBatch {
     const changed = `(${spec.columns.map((c) => `${t}.${q(c)}`).join(', ')}) IS DISTINCT FROM (${spec.columns.map((c) => `excluded.${q(c)}`).join(', ')})`;
     const keyText = (alias: string) =>
       spec.key.length === 1 ? `${alias}.${q(spec.key[0]!)}::text` : `concat_ws(chr(1), ${spec.key.map((c) => `${alias}.${q(c)}::text`).join(', ')})`;
-    this.upsertSql = `INSERT INTO ${t} AS ${t} (${all.map(q).join(', ')}) SELECT * FROM unnest(${casts.join(', ')})
+    const upsert = `INSERT INTO ${t} AS ${t} (${all.map(q).join(', ')}) SELECT * FROM unnest(${casts.join(', ')})
       ON CONFLICT (${spec.key.map(q).join(', ')}) DO UPDATE SET ${set.join(', ')} WHERE ${changed}
       RETURNING ${keyText(t)} AS k, (xmax = 0) AS ins`;
+    // Rows with a branch (meetings, members): the statement's snapshot also gives each updated
+    // row's previous org_id, so a moved row touches the branch it left (ImportSession.touchedOrgs).
+    this.hasOrg = spec.key.length === 1 && spec.columns.includes('org_id');
+    this.upsertSql = this.hasOrg
+      ? `WITH old AS (SELECT ${keyText('o')} AS k, o.org_id FROM ${t} o WHERE o.${q(spec.key[0]!)} = ANY($1::${types.get(spec.key[0]!)}[])),
+          up AS (${upsert})
+        SELECT up.k, up.ins, old.org_id AS old_org FROM up LEFT JOIN old USING (k)`
+      : upsert;
     this.keyTypes = spec.key.map((c) => types.get(c)!);
     const keyArgs = spec.key.map((c, i) => `$${i + 1}::${types.get(c)}[]`);
     this.readSql = `SELECT ${keyText('t')} AS k, ${spec.columns.map((c) => `t.${q(c)}`).join(', ')}
@@ -120,6 +131,14 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
   const fileOf = new Map<ImportTable, number>();
   const updatedMeetings: string[] = [];
   const touchedOrgs = new Set<number>();
+  /** Orgs whose rule inputs the command changed (ImportSession.touchedOrgs); codes once committed. */
+  const touched = new TouchedOrgs();
+  let touchedCodes: string[] | null = null;
+  const codesOfTouched = async (): Promise<string[]> => {
+    const ids = [...new Set([...touched.ids, ...merger.touched])];
+    const codes = ids.length ? (await arrays<[string]>(client, 'SELECT code FROM orgs WHERE id = ANY($1::int[])', [ids])).map((r) => r[0]) : [];
+    return touched.result(codes);
+  };
 
   /** Staged tables of the command, by table (created at their first file). */
   const staged = new Map<ImportTable, StagedKeyedTable>();
@@ -207,8 +226,9 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
     if (write.length) {
       const cols = [...b.spec.key, ...b.spec.columns, ...(b.spec.stamp ? [b.spec.stamp] : [])];
       const arrays = cols.map((_, c) => write.map((i) => norm(params[i]![c])));
-      const res = await client.query<{ k: string; ins: boolean }>(b.upsertSql, arrays);
+      const res = await client.query<{ k: string; ins: boolean; old_org?: number | null }>(b.upsertSql, arrays);
       const changed = new Map(res.rows.map((r) => [r.k, r.ins]));
+      for (const r of res.rows) if (r.old_org !== undefined && r.old_org !== null && !r.ins) touched.ids.add(r.old_org);
       for (const i of write) {
         const ins = changed.get(keys[i]!);
         outcomes[i] = ins === undefined ? 'unchanged' : ins ? 'inserted' : 'updated';
@@ -386,6 +406,7 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
         if (table === 'attendance') return merger.upsert(rows as readonly ImportRows['attendance'][], lines);
         if (isKeyed(table)) {
           const r = await keyedUpsert(table, paramsOf(table, rows, now), lines);
+          touched.note(table, rows, r.outcomes);
           for (let i = 0; i < rows.length; i++) {
             if (r.outcomes[i] !== 'updated') continue;
             if (table === 'meetings') updatedMeetings.push((rows[i] as ImportRows['meetings']).meeting.id);
@@ -394,12 +415,15 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
           return r;
         }
         if (table === 'self_assessments') {
-          return { outcomes: await writeSelfAssessments(rows as readonly ImportRows['self_assessments'][], now), conflictLines: none(), conflictSources: none() };
+          const outcomes = await writeSelfAssessments(rows as readonly ImportRows['self_assessments'][], now);
+          touched.note(table, rows, outcomes);
+          return { outcomes, conflictLines: none(), conflictSources: none() };
         }
         const outcomes: UpsertOutcome[] = [];
         for (const r of rows) {
           outcomes.push(table === 'assessments' ? await upsertAssessment(client, r as ImportRows['assessments'], now) : await upsertVeto(client, r as ImportRows['vetoes'], now));
         }
+        touched.note(table, rows, outcomes);
         return { outcomes, conflictLines: none(), conflictSources: none() };
       });
     },
@@ -425,12 +449,14 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
       if (!open) return;
       try {
         await guard(derive);
+        touchedCodes = await guard(codesOfTouched);
       } catch (e) {
         await end('ROLLBACK').catch(() => undefined);
         throw e;
       }
       await end('COMMIT');
     },
+    touchedOrgs: async () => touchedCodes ?? (open ? guard(codesOfTouched) : []),
     rollback: () => end('ROLLBACK'),
   };
 }

@@ -16,7 +16,7 @@ import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, ge
 import { warningsDeliveredAt } from './alert-history.js';
 import { closePg, maskPgUrl, migratePg, openPg } from './db.js';
 import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn } from './deliveries.js';
-import { allBranchIds, branchesByIds, branchIdsUnder, branchMeetingsBetween, branchMeetingsSince, branchParents, findOrgHeader, orgHeadersByCode, recordIdsOf, windowMeetings } from './facts.js';
+import { allBranchIds, branchesByIds, branchIdsUnder, branchIdsUnderAny, branchMeetingsBetween, branchMeetingsSince, branchParents, findOrgHeader, orgHeadersByCode, recordIdsOf, windowMeetings } from './facts.js';
 import { beginPgImport } from './import-session.js';
 import { countMembersAndTracked, firstTrackedAt, listMembersOf, meetingDetails, rosterCounts, rostersOf, trackedIn, trackedMeetings } from './members.js';
 import { amendTx, claim, linkAckTx, giveUpTx, markSentTx, planOutboxTx, reconcileTx, recordFailureTx, storeAndPlanTx, storedDelivery, storeReportsTx } from './ops.js';
@@ -216,6 +216,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
     facts: {
       allBranchIds: () => allBranchIds(p),
       branchIdsUnder: (code) => branchIdsUnder(p, code),
+      branchIdsUnderAny: (codes) => branchIdsUnderAny(p, codes),
       branchParents: (ids) => branchParents(p, ids),
       branchesByIds: (ids) => branchesByIds(p, ids),
       windowMeetings: (ids, window, until) => windowMeetings(p, ids, window, until),
@@ -234,7 +235,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       list: (opts) => listAlerts(p, opts),
       history: (id) => alertHistory(p, id),
       countByState: () => countAlertsByState(p),
-      openPeriods: () => openAlertPeriods(p),
+      openPeriods: (orgs) => openAlertPeriods(p, orgs),
       summaryByOrg: (start, end) => alertSummaryByOrg(p, start, end),
       warningSpans: (since, until) => warningSpans(p, since, until),
       standingOf: async (orgs) => {

@@ -58,11 +58,14 @@ export function loadOpenAlerts(db: Db, keyOf: (a: AlertRow) => string, orgs: rea
 }
 
 /** (rule, period) of every open or acknowledged alert by org code, for the evaluator to re-check. */
-export function openAlertPeriods(db: Db): Map<string, EvalRequest[]> {
+export function openAlertPeriods(db: Db, orgs?: readonly string[]): Map<string, EvalRequest[]> {
   // Member rules judge the member's current state whatever the period (like term-expiry): no request needed.
-  const rows = prepared(db, `SELECT DISTINCT org, rule, period FROM alerts WHERE state IN ('open', 'acknowledged')
-      AND rule NOT IN ('member-absence', 'probation-due') ORDER BY org, rule, period`)
-    .all() as { org: string; rule: RuleId; period: string }[];
+  const where = `state IN ('open', 'acknowledged') AND rule NOT IN ('member-absence', 'probation-due')`;
+  const rows = (
+    orgs === undefined
+      ? prepared(db, `SELECT DISTINCT org, rule, period FROM alerts WHERE ${where} ORDER BY org, rule, period`).all()
+      : prepared(db, `SELECT DISTINCT org, rule, period FROM alerts WHERE org IN (SELECT value FROM json_each(?)) AND ${where} ORDER BY org, rule, period`).all(JSON.stringify(orgs))
+  ) as { org: string; rule: RuleId; period: string }[];
   const map = new Map<string, EvalRequest[]>();
   for (const r of rows) {
     let list = map.get(r.org);

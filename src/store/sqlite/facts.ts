@@ -53,6 +53,16 @@ export function branchIdsUnder(db: Db, code: string): number[] {
   return stmt(db, sql).pluck().all(code) as number[];
 }
 
+/** Ids of the branches at or under any of the orgs, ascending, each once. */
+export function branchIdsUnderAny(db: Db, codes: readonly string[]): number[] {
+  if (!codes.length) return [];
+  const sql = `WITH RECURSIVE sub(code) AS (
+      SELECT code FROM orgs WHERE code IN (SELECT value FROM json_each(?))
+      UNION SELECT o.code FROM orgs o JOIN sub ON o.parent = sub.code)
+    SELECT o.id FROM orgs o JOIN sub ON o.code = sub.code WHERE o.kind = 'branch' ORDER BY o.id`;
+  return stmt(db, sql).pluck().all(JSON.stringify(codes)) as number[];
+}
+
 /** The parent committee code of each branch, by id (ids in any order). */
 export function branchParents(db: Db, ids: readonly number[]): Map<number, string | null> {
   const sql = 'SELECT id, parent FROM orgs WHERE id IN (SELECT value FROM json_each(?))';

@@ -21,6 +21,7 @@ import type {
 import type { OrgRef } from '../types/facts.js';
 import { StoreBusyError } from '../errors.js';
 import { AttendanceMerger } from '../rows/attendance-merge.js';
+import { TouchedOrgs } from '../rows/touched.js';
 import { AttendanceStore, refreshParticipation, syncAttendanceMeetings, trackedOrgsOf } from './attendance.js';
 import { closeDb, openDb, type Db } from './db.js';
 import { KeyedUpserter, recordImport, type UpsertSpec } from './imports.js';
@@ -78,6 +79,22 @@ export function beginImport(main: Db, path: string): ImportSession {
   const updatedMeetings: string[] = [];
   /** Branches whose members changed (a transfer changes whose meetings count). */
   const touchedOrgs = new Set<number>();
+  /** Orgs whose rule inputs the command changed (ImportSession.touchedOrgs); codes once committed. */
+  const touched = new TouchedOrgs();
+  let touchedCodes: string[] | null = null;
+  // The previous branch of a meeting or member moved to another: a temporary trigger on this
+  // connection notes it (only real moves fire it; the hot insert path pays nothing).
+  client.exec(`CREATE TEMP TABLE IF NOT EXISTS import_moved (org_id INTEGER PRIMARY KEY);
+    DELETE FROM temp.import_moved;
+    CREATE TEMP TRIGGER IF NOT EXISTS import_moved_meetings AFTER UPDATE OF org_id ON main.meetings WHEN OLD.org_id IS NOT NEW.org_id
+      BEGIN INSERT OR IGNORE INTO temp.import_moved (org_id) VALUES (OLD.org_id); END;
+    CREATE TEMP TRIGGER IF NOT EXISTS import_moved_members AFTER UPDATE OF org_id ON main.members WHEN OLD.org_id IS NOT NEW.org_id
+      BEGIN INSERT OR IGNORE INTO temp.import_moved (org_id) VALUES (OLD.org_id); END;`);
+  const codesOfTouched = (): string[] => {
+    const ids = [...touched.ids, ...merger.touched, ...(client.prepare('SELECT org_id FROM temp.import_moved').pluck().all() as number[])];
+    const codes = client.prepare('SELECT code FROM orgs WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify([...new Set(ids)])) as string[];
+    return touched.result(codes);
+  };
   const params: unknown[] = [];
 
   let open = true;
@@ -87,6 +104,8 @@ export function beginImport(main: Db, path: string): ImportSession {
     try {
       if (client.inTransaction) client.exec(sql);
     } finally {
+      // The main connection (a savepoint session) outlives the command: its trigger must not.
+      if (!own) client.exec('DROP TRIGGER IF EXISTS temp.import_moved_meetings; DROP TRIGGER IF EXISTS temp.import_moved_members');
       upserters.clear();
       if (own) closeDb(db);
     }
@@ -188,6 +207,7 @@ export function beginImport(main: Db, path: string): ImportSession {
           outcomes[i] = old && old.selfStars !== null ? 'updated' : 'inserted';
         }
       }
+      touched.note(table, rows, outcomes);
       return { outcomes, conflictLines, conflictSources };
     },
     // SQLite writes every row as it comes (outcomes at once): nothing staged, no deferred outcomes.
@@ -203,11 +223,17 @@ export function beginImport(main: Db, path: string): ImportSession {
       try {
         await merger.finish();
         derive();
+        touchedCodes = codesOfTouched();
       } catch (e) {
         end(nested ? 'ROLLBACK TO orglife_import; RELEASE orglife_import' : 'ROLLBACK');
         throw e;
       }
       end(nested ? 'RELEASE orglife_import' : 'COMMIT');
+    },
+    async touchedOrgs(): Promise<string[]> {
+      if (touchedCodes) return touchedCodes;
+      if (!open) return [];
+      return codesOfTouched();
     },
     async rollback(): Promise<void> {
       end(nested ? 'ROLLBACK TO orglife_import; RELEASE orglife_import' : 'ROLLBACK');

@@ -19,6 +19,7 @@ import {
   allBranchIds,
   branchesByIds,
   branchIdsUnder,
+  branchIdsUnderAny,
   branchMeetingsBetween,
   branchMeetingsSince,
   branchParents,
@@ -231,6 +232,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
     facts: {
       allBranchIds: async () => allBranchIds(db),
       branchIdsUnder: async (code) => branchIdsUnder(db, code),
+      branchIdsUnderAny: async (codes) => branchIdsUnderAny(db, codes),
       branchParents: async (ids) => branchParents(db, ids),
       branchesByIds: async (ids) => branchesByIds(db, ids),
       windowMeetings: async (ids, window, until) => windowMeetings(db, ids, window, until),
@@ -249,7 +251,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       list: async (opts) => listAlerts(db, opts),
       history: async (id) => alertHistory(db, id),
       countByState: async () => countAlertsByState(db),
-      openPeriods: async () => openAlertPeriods(db),
+      openPeriods: async (orgs) => openAlertPeriods(db, orgs),
       summaryByOrg: async (start, end) => alertSummaryByOrg(db, start, end),
       warningSpans: async (since, until) => warningSpans(db, since, until),
       standingOf: async (orgs) => {
