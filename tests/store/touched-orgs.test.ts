@@ -39,6 +39,9 @@ describe('touched orgs of an import (both stores)', () => {
     // M2 changes in place (its branch only); M1 moves from B1 to B3 (both).
     expect(await push('meetings', [meeting('M1', 'B3'), meeting('M2', 'B2', 12)])).toEqual(['B1', 'B2', 'B3']);
     expect(await push('orgs', [{ ...branch('B4', 'C1'), members: 30 }])).toEqual(['B4']);
+    // Two meetings leaving the same branch in one command (the left branch noted once).
+    expect(await push('meetings', [meeting('M3', 'B2'), meeting('M4', 'B2')])).toEqual(['B2']);
+    expect(await push('meetings', [meeting('M3', 'B4'), meeting('M4', 'B4')])).toEqual(['B2', 'B4']);
   });
 
   it('gives nothing for a rejected import, and the session reports what it wrote so far before commit', async () => {

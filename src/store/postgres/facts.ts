@@ -41,7 +41,7 @@ export async function branchIdsUnderAny(q: Q, codes: readonly string[]): Promise
   const sql = `WITH RECURSIVE sub(code) AS (
       SELECT code FROM orgs WHERE code = ANY($1::text[])
       UNION SELECT o.code FROM orgs o JOIN sub ON o.parent = sub.code)
-    SELECT o.id FROM orgs o JOIN sub ON o.code = sub.code WHERE o.kind = 'branch' ORDER BY o.id`;
+    SELECT o.id FROM orgs o JOIN sub ON o.code = sub.code WHERE o.kind = 'branch' AND o.removed_at IS NULL ORDER BY o.id`;
   return (await arrays<[number]>(q, sql, [codes])).map((r) => r[0]);
 }
 

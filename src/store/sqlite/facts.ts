@@ -59,7 +59,7 @@ export function branchIdsUnderAny(db: Db, codes: readonly string[]): number[] {
   const sql = `WITH RECURSIVE sub(code) AS (
       SELECT code FROM orgs WHERE code IN (SELECT value FROM json_each(?))
       UNION SELECT o.code FROM orgs o JOIN sub ON o.parent = sub.code)
-    SELECT o.id FROM orgs o JOIN sub ON o.code = sub.code WHERE o.kind = 'branch' ORDER BY o.id`;
+    SELECT o.id FROM orgs o JOIN sub ON o.code = sub.code WHERE o.kind = 'branch' AND o.removed_at IS NULL ORDER BY o.id`;
   return stmt(db, sql).pluck().all(JSON.stringify(codes)) as number[];
 }
 

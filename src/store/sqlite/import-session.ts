@@ -83,13 +83,14 @@ export function beginImport(main: Db, path: string): ImportSession {
   const touched = new TouchedOrgs();
   let touchedCodes: string[] | null = null;
   // The previous branch of a meeting or member moved to another: a temporary trigger on this
-  // connection notes it (only real moves fire it; the hot insert path pays nothing).
+  // connection notes it (only real moves fire it; the hot insert path pays nothing). Not INSERT OR
+  // IGNORE: inside a trigger the outer upsert's conflict policy would override it.
   client.exec(`CREATE TEMP TABLE IF NOT EXISTS import_moved (org_id INTEGER PRIMARY KEY);
     DELETE FROM temp.import_moved;
     CREATE TEMP TRIGGER IF NOT EXISTS import_moved_meetings AFTER UPDATE OF org_id ON main.meetings WHEN OLD.org_id IS NOT NEW.org_id
-      BEGIN INSERT OR IGNORE INTO temp.import_moved (org_id) VALUES (OLD.org_id); END;
+      BEGIN INSERT INTO temp.import_moved (org_id) SELECT OLD.org_id WHERE NOT EXISTS (SELECT 1 FROM temp.import_moved WHERE org_id = OLD.org_id); END;
     CREATE TEMP TRIGGER IF NOT EXISTS import_moved_members AFTER UPDATE OF org_id ON main.members WHEN OLD.org_id IS NOT NEW.org_id
-      BEGIN INSERT OR IGNORE INTO temp.import_moved (org_id) VALUES (OLD.org_id); END;`);
+      BEGIN INSERT INTO temp.import_moved (org_id) SELECT OLD.org_id WHERE NOT EXISTS (SELECT 1 FROM temp.import_moved WHERE org_id = OLD.org_id); END;`);
   const codesOfTouched = (): string[] => {
     const ids = [...touched.ids, ...merger.touched, ...(client.prepare('SELECT org_id FROM temp.import_moved').pluck().all() as number[])];
     const codes = client.prepare('SELECT code FROM orgs WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify([...new Set(ids)])) as string[];
