@@ -81,9 +81,9 @@ function channelList(byChannel: Record<string, number>): string {
     .join('，');
 }
 
-/** Notification figures as Chinese tables, one block per period (report mails counted apart). */
+/** Notification figures as Chinese tables, one block per period (report mails and reminders counted apart). */
 export function statsText(stats: PeriodStats[]): string {
-  if (!stats.length) return '该期间没有已发送的预警消息或体检报告。';
+  if (!stats.length) return '该期间没有已发送的预警消息、体检报告或整顿提醒。';
   return stats
     .map((s) => {
       const levels = LEVELS.map((l) => `${LEVEL_NAMES_ZH[l]} ${s.byLevel[l]}`).join('，');
@@ -98,11 +98,14 @@ export function statsText(stats: PeriodStats[]): string {
       const reportLine = r.messages
         ? `  体检报告（另计）：共发送 ${r.messages} 条（支部报告 ${r.branch}，党委汇总 ${r.committee}；${channelList(r.byChannel)}）`
         : '  体检报告（另计）：0 条';
+      const m = s.reminders;
+      const reminderLine = m.messages ? `  整顿提醒（另计）：共发送 ${m.messages} 条（${channelList(m.byChannel)}）` : '  整顿提醒（另计）：0 条';
       return [
         `${s.period}：共发送预警消息 ${s.messages} 条，涉及预警事项 ${s.items} 项`,
         `  按级别（消息）：${levels}`,
         `  按渠道（消息）：${channels || '-'}`,
         reportLine,
+        reminderLine,
         ...(rows.length ? [table(['党委', '消息数', '事项数', ...LEVELS.map((l) => `${LEVEL_NAMES_ZH[l]}事项`)], rows)] : []),
       ].join('\n');
     })

@@ -2,7 +2,8 @@
  * Tick handler of the `weak_reminder` schedule (monthly, default 09:00 on rating.weak_reminder_day):
  * the month's reminder of every open weak-and-lax designation to the branch's secretary, its
  * committee and the township leader responsible, written to the delivery log through the store
- * port (rating.planReminders: one reminder per designation and month, deliveries keyed by it, so
+ * port (rating.planReminders: one reminder per person and month — a committee or a leader with
+ * several designated branches gets one message listing them —, deliveries keyed by it, so
  * a re-run of the tick or a second daemon plans nothing new); the drainer sends them after the tick.
  */
 import { shanghaiDate } from '../domain/calendar.js';
@@ -25,7 +26,7 @@ export const weakReminderTick: TickHandler = async (ctx) => {
   };
   const r = await store.rating.planReminders({ sendDay, notBefore, now, phonesOf: reminderPhones }, ({ open, contacts, smsCounts }) => {
     const plan = planWeakReminders(open, contacts, month, config.rating, policy, smsCounts);
-    return { reminders: plan.reminders, sends: plan.sends, result: { due: plan.reminders.length, unreachable: plan.unreachable } };
+    return { reminders: plan.reminders, sends: plan.sends, result: { due: plan.due, unreachable: plan.unreachable } };
   });
   if (r.result.unreachable.length) ctx.log.warn({ month, orgs: r.result.unreachable }, 'weak-branch reminder: nobody to reach (no contacts or no usable channel)');
   return { month, due: r.result.due, reminders: r.reminders, deliveries: r.deliveries, unreachable: r.result.unreachable.length, notBefore: new Date(notBefore).toISOString() };

@@ -4,15 +4,17 @@
  * text, and — for the delivery log — who gets it on which channel: the branch's secretary and
  * Party-affairs worker, its committee's, and the township leader responsible (包抓领导) when a
  * phone or email is recorded. Per person the first usable channel of `routing.report`; an SMS
- * (a short pointer) goes with an email copy; the SMS daily cap holds. One reminder per
- * (designation, month) is stored and its deliveries are keyed by it, so a re-run plans nothing new.
+ * (a short pointer) goes with an email copy; the SMS daily cap holds. ONE reminder per person
+ * and month: a committee secretary, or a township leader responsible for several designated
+ * branches, gets one message listing them all. It is stored keyed by (recipient, month) and its
+ * deliveries by it, so a re-run, a restart or a second daemon plans nothing new.
  */
 import { chooseSends, normalizePhone } from '../delivery/policy.js';
 import type { Contacts, OrgContacts } from '../domain/digest.js';
 import { personRoute, reportPeople, type ReportMailPolicy } from '../reports/mail.js';
-import type { NewReminder, ReminderSend } from '../store/types/rating.js';
+import type { NewReminder, ReminderSend, ReminderState } from '../store/types/rating.js';
 import type { RatingConfig } from './config.js';
-import { weakReminderNotice, weakReminderText, type WeakDesignation } from './weak.js';
+import { weakCombinedNotice, weakReminderNotice, weakReminderText, type WeakDesignation } from './weak.js';
 
 export interface WeakReminder {
   designation: number;
@@ -45,14 +47,26 @@ export function weakReminders(open: readonly WeakDesignation[], names: ReadonlyM
   }));
 }
 
-/** The people a designation's reminder goes to: the branch's, its committee's, and the township leader. */
-export function reminderPeople(d: WeakDesignation, contacts: ReadonlyMap<string, OrgContacts>): Contacts[] {
+/** Who a person is to a designation: its branch's secretary/worker, its committee's, or the township leader responsible. */
+export type ReminderRole = { role: 'branch' } | { role: 'committee'; committee: string } | { role: 'leader'; name: string | null };
+
+/** The people a designation's reminder goes to: the branch's, its committee's, and the township leader, each with their role. */
+export function reminderPeopleWithRoles(d: WeakDesignation, contacts: ReadonlyMap<string, OrgContacts>): (Contacts & { as: ReminderRole })[] {
   const branch = contacts.get(d.org);
   const committee = branch?.parent ? contacts.get(branch.parent) : undefined;
-  const people = [...(branch ? reportPeople(branch) : []), ...(committee ? reportPeople(committee) : [])];
+  const people: (Contacts & { as: ReminderRole })[] = (branch ? reportPeople(branch) : []).map((c) => ({ ...c, as: { role: 'branch' } as const }));
+  if (committee) {
+    const as: ReminderRole = { role: 'committee', committee: committee.name };
+    for (const c of reportPeople(committee)) people.push({ ...c, as });
+  }
   const leader: Contacts = { phone: d.townshipLeaderPhone?.trim() ? normalizePhone(d.townshipLeaderPhone) : null, email: d.townshipLeaderEmail?.trim() || null, robot: null };
-  if (leader.phone || leader.email) people.push(leader);
+  if (leader.phone || leader.email) people.push({ ...leader, as: { role: 'leader', name: d.townshipLeader } });
   return people;
+}
+
+/** The people a designation's reminder goes to: the branch's, its committee's, and the township leader. */
+export function reminderPeople(d: WeakDesignation, contacts: ReadonlyMap<string, OrgContacts>): Contacts[] {
+  return reminderPeopleWithRoles(d, contacts).map(({ as: _, ...c }) => c);
 }
 
 /** Phones the plan may send SMS to (their day's counts are loaded with the plan). */
@@ -60,16 +74,60 @@ export function reminderPhones(open: readonly WeakDesignation[], contacts: Reado
   return [...new Set(open.flatMap((d) => reminderPeople(d, contacts).map((c) => c.phone).filter((p): p is string => !!p)))];
 }
 
+/** One person a month's reminder goes to, with every due designation they are reminded of. */
+export interface ReminderRecipient {
+  /** 'phone:<number>' or 'email:<address>': the reminder's key with the month. */
+  key: string;
+  contacts: Contacts;
+  designations: WeakDesignation[];
+  roles: ReminderRole[];
+}
+
+const lower = (s: string | null) => s?.trim().toLowerCase() || null;
+
+/**
+ * The due designations grouped by person: one person is one phone or one email address (a phone
+ * and an email seen together in one role join them; a person in two roles is one person), in the
+ * order first met. Deterministic for the same data, so a re-run finds the same keys.
+ */
+export function reminderRecipients(due: readonly WeakDesignation[], contacts: ReadonlyMap<string, OrgContacts>): ReminderRecipient[] {
+  const people: { contacts: Contacts; designations: WeakDesignation[]; roles: ReminderRole[] }[] = [];
+  for (const d of due) {
+    for (const { as, ...c } of reminderPeopleWithRoles(d, contacts)) {
+      let p = people.find((x) => (c.phone && x.contacts.phone === c.phone) || (c.email && lower(x.contacts.email) === lower(c.email)));
+      if (!p) people.push((p = { contacts: { ...c }, designations: [], roles: [] }));
+      else p.contacts = { phone: p.contacts.phone ?? c.phone, email: p.contacts.email ?? c.email, robot: null };
+      if (!p.designations.includes(d)) p.designations.push(d);
+      p.roles.push(as);
+    }
+  }
+  return people.map((p) => ({ ...p, key: p.contacts.phone ? `phone:${p.contacts.phone}` : `email:${lower(p.contacts.email)}` }));
+}
+
+/** How a combined message opens: the committees and the township leaders the person is, else 同志. */
+function addresseeOf(roles: readonly ReminderRole[]): string {
+  const parts = new Set<string>();
+  for (const r of roles) {
+    if (r.role === 'committee') parts.add(r.committee);
+    else if (r.role === 'leader') parts.add(`包抓领导${r.name ?? ''}同志`);
+  }
+  return parts.size ? [...parts].join('、') : '同志';
+}
+
 export interface ReminderPlan {
   reminders: NewReminder[];
   sends: ReminderSend[];
+  /** How many designations are due this month. */
+  due: number;
   /** Designations due with nobody to reach (no contacts or no usable channel). */
   unreachable: string[];
 }
 
 /**
- * Plan a month's reminders: one per due designation, its deliveries by person and channel.
- * `smsCounts` = SMS already counted per phone on the send day (updated as the plan adds some).
+ * Plan a month's reminders: one per person reached (the single-branch text, or one combined
+ * message listing every branch when they are reminded of several), its deliveries by channel.
+ * A person with no usable channel gets no reminder row. `smsCounts` = SMS already counted per
+ * phone on the send day (updated as the plan adds some).
  */
 export function planWeakReminders(
   open: readonly WeakDesignation[],
@@ -81,26 +139,46 @@ export function planWeakReminders(
 ): ReminderPlan {
   const reminders: NewReminder[] = [];
   const sends: ReminderSend[] = [];
-  const unreachable: string[] = [];
-  for (const d of dueDesignations(open, month, cfg)) {
-    const branch = contacts.get(d.org);
-    const committee = branch?.parent ? contacts.get(branch.parent) : undefined;
-    reminders.push({ designationId: d.id, org: d.org, month, ...weakReminderNotice(d, branch?.name ?? d.org, committee?.name ?? null, month) });
-    const seen = new Set<string>();
-    for (const c of reminderPeople(d, contacts)) {
-      const route = personRoute(policy.route, c, policy);
-      // The one channel choice of src/delivery: the first channel; an SMS pointer with the email; the SMS cap.
-      const { sends: chosen } = chooseSends(route, c, policy.smsChannel, c.phone ? (smsCounts.get(c.phone) ?? 0) : 0, policy.smsDailyCap);
-      for (const s of chosen) {
-        const l = s.logical;
-        const key = `${s.channel}:${s.recipient.trim().toLowerCase()}`;
-        if (seen.has(key)) continue; // one person in two roles (secretary of the branch and of the committee)
-        if (l === 'sms') smsCounts.set(c.phone!, (smsCounts.get(c.phone!) ?? 0) + 1);
-        seen.add(key);
-        sends.push({ designationId: d.id, logical: l, channel: s.channel, recipient: s.recipient, route, contacts: c });
-      }
+  const due = dueDesignations(open, month, cfg);
+  const reached = new Set<number>();
+  const nameOf = (org: string) => contacts.get(org)?.name ?? org;
+  const committeeName = (org: string) => {
+    const parent = contacts.get(org)?.parent;
+    return parent ? (contacts.get(parent)?.name ?? null) : null;
+  };
+  for (const p of reminderRecipients(due, contacts)) {
+    const route = personRoute(policy.route, p.contacts, policy);
+    // The one channel choice of src/delivery: the first channel; an SMS pointer with the email; the SMS cap.
+    const phone = p.contacts.phone;
+    const { sends: chosen } = chooseSends(route, p.contacts, policy.smsChannel, phone ? (smsCounts.get(phone) ?? 0) : 0, policy.smsDailyCap);
+    if (!chosen.length) continue;
+    for (const s of chosen) {
+      if (s.logical === 'sms') smsCounts.set(phone!, (smsCounts.get(phone!) ?? 0) + 1);
+      sends.push({ recipientKey: p.key, logical: s.logical, channel: s.channel, recipient: s.recipient, route, contacts: p.contacts });
     }
-    if (!seen.size) unreachable.push(d.org);
+    const [first] = p.designations;
+    const notice =
+      p.designations.length === 1
+        ? weakReminderNotice(first!, nameOf(first!.org), committeeName(first!.org), month)
+        : weakCombinedNotice(p.designations, nameOf, addresseeOf(p.roles), month);
+    reminders.push({ recipientKey: p.key, designationIds: p.designations.map((d) => d.id), org: first!.org, month, ...notice });
+    for (const d of p.designations) reached.add(d.id);
   }
-  return { reminders, sends, unreachable };
+  return { reminders, sends, due: due.length, unreachable: due.filter((d) => !reached.has(d.id)).map((d) => d.org) };
+}
+
+/** Where a stored reminder stands, from its delivery rows. */
+export type ReminderSendState = 'sent' | 'pending' | 'failed';
+export const REMINDER_STATE_ZH: Record<ReminderSendState, string> = { sent: '已发送', pending: '待发送', failed: '失败' };
+
+/**
+ * A stored reminder's state: sent once any of its deliveries was sent (the earliest send time),
+ * pending while one still waits, failed when every delivery failed or was cancelled (the last error).
+ */
+export function reminderSendState(r: Pick<ReminderState, 'deliveries'>): { state: ReminderSendState; sentAt: number | null; error: string | null } {
+  const sent = r.deliveries.filter((d) => d.status === 'sent' && d.sentAt !== null).map((d) => d.sentAt!);
+  if (sent.length) return { state: 'sent', sentAt: Math.min(...sent), error: null };
+  if (r.deliveries.some((d) => d.status === 'pending')) return { state: 'pending', sentAt: null, error: null };
+  const last = r.deliveries.at(-1);
+  return { state: 'failed', sentAt: null, error: last ? (last.lastError ?? (last.status === 'cancelled' ? 'cancelled' : null)) : 'no delivery' };
 }

@@ -136,3 +136,39 @@ export function weakReminderNotice(d: WeakDesignation, orgName: string, committe
     '请督促按期完成整顿，整顿销号后请在系统中办理摘帽。';
   return { subject, text, smsParams: { name: orgName, count: String(p.problems - p.resolved), level: '软弱涣散整顿', deadline: `${y}年${Number(m)}月` } };
 }
+
+/** One designation's line in a combined reminder: the branch, since when and why, its progress and missing measures. */
+function weakSummaryLine(d: WeakDesignation, orgName: string): string {
+  const p = weakProgress(d);
+  const missing = missingMeasures(d).map((k) => MEASURES[k]);
+  return (
+    `${orgName}（${d.org}）：自 ${d.designatedOn} 被确定为软弱涣散基层党组织（${WEAK_CATEGORIES[d.category]}）；` +
+    `问题清单 ${p.problems} 项，已解决 ${p.resolved} 项；培养后备干部 ${p.cadres} 名；` +
+    (missing.length ? `“四个一”措施尚未落实：${missing.join('、')}。` : '“四个一”措施已全部落实。')
+  );
+}
+
+/**
+ * The ONE monthly message to a person reminded of several designations (a committee, or a township
+ * leader responsible for several branches): subject, text listing every branch, and SMS params.
+ * `addressee`: how the message opens, e.g. '城关镇党委、包抓领导刘镇长同志'.
+ */
+export function weakCombinedNotice(
+  ds: readonly WeakDesignation[],
+  nameOf: (org: string) => string,
+  addressee: string,
+  month: string,
+): { subject: string; text: string; smsParams: Record<string, string> } {
+  const [y, m] = month.split('-');
+  const first = nameOf(ds[0]!.org);
+  const subject = `【软弱涣散整顿提醒】${first}等${ds.length}个党组织 ${y}年${Number(m)}月`;
+  const text =
+    `${addressee}：${y}年${Number(m)}月仍在整顿中的软弱涣散基层党组织共 ${ds.length} 个：\n` +
+    ds.map((d, i) => `${i + 1}. ${weakSummaryLine(d, nameOf(d.org))}`).join('\n') +
+    '\n请督促按期完成整顿，整顿销号后请在系统中办理摘帽。';
+  const open = ds.reduce((n, d) => {
+    const p = weakProgress(d);
+    return n + p.problems - p.resolved;
+  }, 0);
+  return { subject, text, smsParams: { name: `${first}等${ds.length}个`, count: String(open), level: '软弱涣散整顿', deadline: `${y}年${Number(m)}月` } };
+}

@@ -75,6 +75,7 @@ import type {
   RatingBranch,
   ReminderPlanLoad,
   ReminderSend,
+  ReminderState,
   RatingFact,
   StarChangeFact,
   TransitionRow,
@@ -533,13 +534,15 @@ export interface RatingRepo {
    * Plan the monthly weak-branch reminders (named lock "sms-day", shared with every SMS count):
    * loads the open designations, the contacts of their branches and committees and the send day's
    * SMS counts of the phones `phonesOf` names, calls `decide` (pure), stores its reminders (one per
-   * designation and month: an existing one is kept) and their deliveries (dedup keys: never a
+   * recipient and month: an existing one is kept, with the designations it named) and their deliveries (dedup keys: never a
    * second one). Returns decide's result and how many reminders and deliveries are new.
    */
   planReminders<R>(
     spec: { sendDay: string; notBefore: number; now: number; phonesOf(open: readonly WeakDesignation[], contacts: ReadonlyMap<string, OrgContacts>): string[] },
     decide: (load: ReminderPlanLoad) => { reminders: NewReminder[]; sends: ReminderSend[]; result: R },
   ): Promise<{ result: R; reminders: number; deliveries: number }>;
+  /** The stored reminders of a month ('YYYY-MM'), oldest first, with the designations each names and its deliveries. */
+  reminderStates(month: string): Promise<ReminderState[]>;
 }
 
 // ---------------------------------------------------------------- members (roster and sign-ins)

@@ -145,7 +145,7 @@ describe('the rating transactions of the store port', () => {
     expect(await estimateStars(t.store, config, 2026, now, 'C1')).toEqual(new Map());
   });
 
-  it('planReminders stores one reminder per designation and month and its deliveries once; a reminder delivery claims, composes and falls back carrying the same reminder', async () => {
+  it('planReminders stores one reminder per recipient and month and its deliveries once; a reminder delivery claims, composes and falls back carrying the same reminder', async () => {
     const id = await designateWeak(t.store, { org: 'B1', category: 'other', on: '2026-03-01', by: '组织部' }, NOW);
     const spec = { sendDay: '2026-06-01', notBefore: NOW, now: NOW, phonesOf: () => ['13800000001'] };
     const contacts = { phone: '13800000001', email: 'zs@example.cn', robot: null };
@@ -154,8 +154,8 @@ describe('the rating transactions of the store port', () => {
         expect(load.open.map((d) => d.id)).toEqual([id]);
         expect(load.contacts.has('B1') && load.contacts.has('C1')).toBe(true);
         return {
-          reminders: [{ designationId: id, org: 'B1', month: '2026-06', subject: '【软弱涣散整顿提醒】一村', text: '请督促整顿', smsParams: { name: '一村', count: '1', level: '软弱涣散整顿', deadline: '2026年6月' } }],
-          sends: [{ designationId: id, logical: 'sms', channel: 'http_sms', recipient: '13800000001', route: ['sms', 'email'], contacts }],
+          reminders: [{ recipientKey: 'phone:13800000001', designationIds: [id], org: 'B1', month: '2026-06', subject: '【软弱涣散整顿提醒】一村', text: '请督促整顿', smsParams: { name: '一村', count: '1', level: '软弱涣散整顿', deadline: '2026年6月' } }],
+          sends: [{ recipientKey: 'phone:13800000001', logical: 'sms', channel: 'http_sms', recipient: '13800000001', route: ['sms', 'email'], contacts }],
           result: load.smsCounts.get('13800000001') ?? 0,
         };
       });
@@ -166,7 +166,7 @@ describe('the rating transactions of the store port', () => {
     const c = await t.store.deliveries.claim(p!.id, 'w1', NOW, 60_000);
     expect(c.outcome).toBe('send');
     const d = (c as { delivery: import('../../src/store/types/deliveries.js').StoredDelivery }).delivery;
-    expect(d.carries).toMatchObject({ kind: 'reminder', reminder: { designationId: id, month: '2026-06', text: '请督促整顿', smsParams: { name: '一村' } } });
+    expect(d.carries).toMatchObject({ kind: 'reminder', reminder: { designationId: id, recipientKey: 'phone:13800000001', month: '2026-06', text: '请督促整顿', smsParams: { name: '一村' } } });
     expect(d.dedupKey).toBe(reminderDeliveryKey(d.carries.kind === 'reminder' ? d.carries.reminderId : 0, 'http_sms', '13800000001'));
     const attempt = { deliveryId: p!.id, channel: 'http_sms' as const, recipient: '13800000001', startedAt: NOW, durationMs: 5, providerMessageId: null, error: 'bad number', errorCode: 'invalid', permanent: true };
     const fb = await t.store.deliveries.giveUp(attempt, NOW, fallbackPolicy({ ...shippedConfig(), channels: { ...shippedConfig().channels, sms_provider: 'http_sms' } }, NOW));
@@ -179,13 +179,51 @@ describe('the rating transactions of the store port', () => {
     const id = await designateWeak(t.store, { org: 'B2', category: 'other', on: '2026-03-01', by: '组织部' }, NOW);
     const contacts = { phone: null, email: 'b2@example.cn', robot: null };
     await t.store.rating.planReminders({ sendDay: '2026-06-01', notBefore: NOW, now: NOW, phonesOf: () => [] }, () => ({
-      reminders: [{ designationId: id, org: 'B2', month: '2026-06', subject: 's', text: 't', smsParams: {} }],
-      sends: [{ designationId: id, logical: 'email', channel: 'email', recipient: 'b2@example.cn', route: ['email'], contacts }],
+      reminders: [{ recipientKey: 'email:b2@example.cn', designationIds: [id], org: 'B2', month: '2026-06', subject: 's', text: 't', smsParams: {} }],
+      sends: [{ recipientKey: 'email:b2@example.cn', logical: 'email', channel: 'email', recipient: 'b2@example.cn', route: ['email'], contacts }],
       result: null,
     }));
     const [p] = await t.store.deliveries.pending();
     await removeDesignation(t.store, id, '2026-05-30', '验收合格');
     expect(await t.store.deliveries.claim(p!.id, 'w1', NOW, 60_000)).toEqual({ outcome: 'done', status: 'cancelled' });
     expect(await t.store.deliveries.get(p!.id)).toMatchObject({ status: 'cancelled', lastError: 'designation removed before sending' });
+  });
+  it('a combined reminder names several designations: planned once by two handles at once, listed with its deliveries, stale only when all are removed', async () => {
+    const d1 = await designateWeak(t.store, { org: 'B1', category: 'other', on: '2026-03-01', by: '组织部' }, NOW);
+    const d2 = await designateWeak(t.store, { org: 'B2', category: 'other', on: '2026-03-01', by: '组织部' }, NOW);
+    const contacts = { phone: null, email: 'town@example.cn', robot: null };
+    const second = await openStore(t.spec);
+    try {
+      const plan = (s: Store) =>
+        s.rating.planReminders({ sendDay: '2026-06-01', notBefore: NOW, now: NOW, phonesOf: () => [] }, () => ({
+          reminders: [{ recipientKey: 'email:town@example.cn', designationIds: [d1, d2], org: 'B1', month: '2026-06', subject: '合并提醒', text: '一村、二村', smsParams: {} }],
+          sends: [{ recipientKey: 'email:town@example.cn', logical: 'email', channel: 'email', recipient: 'town@example.cn', route: ['email'], contacts }],
+          result: null,
+        }));
+      const runs = await Promise.all([plan(t.store), plan(second)]);
+      expect(runs.map((r) => r.reminders).sort()).toEqual([0, 1]);
+      expect(runs.map((r) => r.deliveries).sort()).toEqual([0, 1]);
+    } finally {
+      await second.close();
+    }
+    const [state, ...more] = await t.store.rating.reminderStates('2026-06');
+    expect(more).toEqual([]);
+    expect(state).toMatchObject({ recipientKey: 'email:town@example.cn', subject: '合并提醒', designationIds: [d1, d2], deliveries: [{ channel: 'email', recipient: 'town@example.cn', status: 'pending', sentAt: null }] });
+    expect(await t.store.rating.reminderStates('2026-07')).toEqual([]);
+    // One of the two removed: still sent (the other is open).
+    await removeDesignation(t.store, d1, '2026-05-30', '验收合格');
+    const c = await t.store.deliveries.claim(state!.deliveries[0]!.id, 'w1', NOW, 60_000);
+    expect(c.outcome).toBe('send');
+    await t.store.deliveries.markSent({ deliveryId: state!.deliveries[0]!.id, channel: 'email', recipient: 'town@example.cn', startedAt: NOW, durationMs: 3, providerMessageId: 'm1', error: null, errorCode: null, permanent: false }, NOW + 5);
+    expect((await t.store.rating.reminderStates('2026-06'))[0]!.deliveries[0]).toMatchObject({ status: 'sent', sentAt: NOW + 5 });
+    // Both removed: a pending delivery of it is cancelled at its claim.
+    await t.store.rating.planReminders({ sendDay: '2026-07-01', notBefore: NOW, now: NOW, phonesOf: () => [] }, () => ({
+      reminders: [{ recipientKey: 'email:town@example.cn', designationIds: [d1, d2], org: 'B1', month: '2026-07', subject: 's', text: 't', smsParams: {} }],
+      sends: [{ recipientKey: 'email:town@example.cn', logical: 'email', channel: 'email', recipient: 'town@example.cn', route: ['email'], contacts }],
+      result: null,
+    }));
+    await removeDesignation(t.store, d2, '2026-06-20', '验收合格');
+    const [july] = await t.store.rating.reminderStates('2026-07');
+    expect(await t.store.deliveries.claim(july!.deliveries[0]!.id, 'w1', NOW, 60_000)).toEqual({ outcome: 'done', status: 'cancelled' });
   });
 });

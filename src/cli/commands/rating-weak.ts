@@ -8,12 +8,13 @@
  *   orglife rating weak remove ID --on DATE --note T         整顿摘帽
  *   orglife rating weak list [--all] [--json] [--xlsx F]     with counts per committee
  *   orglife rating weak show ID
- *   orglife rating weak reminders --month 2026-12 [--json]   the monthly reminders due to township leaders
+ *   orglife rating weak reminders --month 2026-12 [--json]   the month's reminders, each with its state (sent / pending / failed)
  */
 import type { Command } from 'commander';
 import { maskPhones as maskPhone } from '../../log.js';
 import { MEASURES, MEASURE_KEYS, missingMeasures, WEAK_CATEGORIES, WEAK_ITEM_KINDS, weakCountsByCommittee, weakProgress, type WeakDesignation, type WeakItemKind } from '../../rating/weak.js';
-import { weakReminders } from '../../rating/weak-reminders.js';
+import { REMINDER_STATE_ZH, reminderSendState, weakReminders } from '../../rating/weak-reminders.js';
+import { shanghaiDateTime } from '../../domain/calendar.js';
 import { addWeakItem, designateWeak, removeDesignation, requireWeak, resolveProblem, setMeasures } from '../../rating/weak-service.js';
 import { saveSheets, type Sheet } from '../../rating/xlsx.js';
 import { UserError } from '../errors.js';
@@ -178,7 +179,7 @@ export function registerRatingWeak(rating: Command): void {
 
   weak
     .command('reminders')
-    .description('本月应发给包抓镇（街）领导的整顿提醒（每条整顿中的记录每月一条）/ the monthly reminders due')
+    .description('本月的整顿提醒及发送状态（每人每月一条：党委、包抓领导有多个软弱涣散支部时合并为一条）/ the month’s reminders and whether each was sent')
     .option('--month <label>', '月份，如 2026-12（默认本月）/ month')
     .option('--json', '每行输出一个 JSON 对象 / one JSON object per line')
     .action(async (f: { month?: string; json?: boolean }) => {
@@ -186,12 +187,43 @@ export function registerRatingWeak(rating: Command): void {
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UserError(`无效的月份 --month "${month}"：应为 YYYY-MM / invalid month`);
       await withRatingStore(async (store, config) => {
         const names = new Map((await store.rating.branches()).map((b) => [b.code, b.name]));
-        const due = weakReminders(await store.rating.weakDesignations(), names, month, config.rating);
-        if (f.json) process.stdout.write(due.map((r) => `${JSON.stringify({ ...r, phone: r.phone ? maskPhone(r.phone) : null })}\n`).join(''));
-        else {
-          const lines = due.map((r) => `${r.dedupKey}\t${r.to ?? '（未指定包抓领导）'}\t${r.phone ? maskPhone(r.phone) : ''}\t${r.email ?? ''}\n  ${r.text}`);
-          process.stdout.write(`${lines.join('\n') || '（本月无整顿提醒）'}\n`);
+        const designations = await store.rating.weakDesignations({ all: true });
+        const orgOf = new Map(designations.map((d) => [d.id, d.org]));
+        // What the daemon stored for the month (one per person), with the state of its deliveries…
+        const stored = await store.rating.reminderStates(month);
+        const named = new Set(stored.flatMap((r) => r.designationIds));
+        // …and the designations due that no stored reminder names yet (the tick has not run).
+        const due = weakReminders(designations, names, month, config.rating).filter((r) => !named.has(r.designation));
+        const lines: string[] = [];
+        const json: string[] = [];
+        for (const r of stored) {
+          const st = reminderSendState(r);
+          const orgs = r.designationIds.map((id) => orgOf.get(id) ?? String(id));
+          const to = maskPhone(r.recipientKey.replace(/^(phone|email):/, ''));
+          json.push(
+            JSON.stringify({
+              planned: true,
+              id: r.id,
+              month: r.month,
+              recipient: to,
+              orgs,
+              subject: r.subject,
+              state: st.state,
+              stateZh: REMINDER_STATE_ZH[st.state],
+              sentAt: st.sentAt === null ? null : new Date(st.sentAt).toISOString(),
+              error: st.error,
+              deliveries: r.deliveries.map((d) => ({ channel: d.channel, recipient: maskPhone(d.recipient), status: d.status, sentAt: d.sentAt === null ? null : new Date(d.sentAt).toISOString(), error: d.lastError })),
+            }),
+          );
+          const state = st.state === 'sent' ? `已发送 ${shanghaiDateTime(st.sentAt!)}` : st.state === 'failed' ? `失败（${maskPhone(st.error ?? '')}）` : '待发送';
+          lines.push(`[${r.id}] ${to}\t${state}\t${orgs.map((o) => `${names.get(o) ?? o}（${o}）`).join('、')}\n  ${r.subject}`);
         }
+        for (const r of due) {
+          json.push(JSON.stringify({ planned: false, ...r, phone: r.phone ? maskPhone(r.phone) : null, state: 'pending', stateZh: REMINDER_STATE_ZH.pending, sentAt: null }));
+          lines.push(`${r.dedupKey}\t待发送（尚未生成，每月 ${config.rating.weak_reminder_day} 日发送）\t${r.to ?? '（未指定包抓领导）'}\t${r.phone ? maskPhone(r.phone) : ''}\t${r.email ?? ''}\n  ${r.text}`);
+        }
+        if (f.json) process.stdout.write(json.map((l) => `${l}\n`).join(''));
+        else process.stdout.write(`${lines.join('\n') || '（本月无整顿提醒）'}\n`);
       });
     });
 }

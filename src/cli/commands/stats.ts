@@ -1,30 +1,20 @@
 /**
  * `orglife stats [--period 2026-11] [--json]`: how many warnings (notifications) were sent, per
  * period and committee, by level and channel, and apart from them the report mails, from the
- * delivery records.
+ * delivery records, and apart from both the reminders (the monthly weak-branch reminder).
  */
 import type { Command } from 'commander';
 import { statsText } from '../../alerts/format.js';
 import { parsePeriod } from '../../domain/calendar.js';
-import type { PeriodStats } from '../../store/types/deliveries.js';
+import { emptyPeriodStats } from '../../store/rows/period-stats.js';
 import { UserError } from '../errors.js';
 import { withExistingStore } from '../existing-db.js';
 
-/** The figures of a period in which nothing was sent. */
-const emptyPeriodStats = (period: string): PeriodStats => ({
-  period,
-  messages: 0,
-  items: 0,
-  byChannel: {},
-  byLevel: { reminder: 0, warning: 0, escalation: 0 },
-  committees: [],
-  reports: { messages: 0, byChannel: {}, branch: 0, committee: 0 },
-});
 
 export function registerStats(program: Command): void {
   program
     .command('stats')
-    .description('预警消息发送统计（按期间、党委、级别、渠道），另计体检报告邮件 / notifications sent per period and committee, report mails apart')
+    .description('预警消息发送统计（按期间、党委、级别、渠道），另计体检报告邮件和整顿提醒 / notifications sent per period and committee, report mails and reminders apart')
     .option('--period <label>', '期间：月 2026-11、季度 2026-Q4 或年 2026；默认按月列出全部 / a month, quarter or year')
     .option('--json', '输出 JSON（每个期间一行）/ one JSON object per period')
     .action(async (flags: { period?: string; json?: boolean }) => {

@@ -166,9 +166,9 @@ export async function claimDeliveryRow(q: Q, id: number, owner: string, now: num
           OR (report_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = deliveries.report_id))
           -- a report of an org removed (撤销) meanwhile
           OR (report_id IS NOT NULL AND EXISTS (SELECT 1 FROM reports r JOIN orgs o ON o.code = r.org WHERE r.id = deliveries.report_id AND o.removed_at IS NOT NULL))
-          -- a weak-branch reminder whose designation was removed (摘帽) meanwhile
-          OR (reminder_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reminders m JOIN weak_designations w ON w.id = m.designation_id
-                                                       WHERE m.id = deliveries.reminder_id AND w.removed_on IS NULL)))`,
+          -- a weak-branch reminder all of whose designations were removed (摘帽) meanwhile
+          OR (reminder_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reminder_designations rd JOIN weak_designations w ON w.id = rd.designation_id
+                                                       WHERE rd.reminder_id = deliveries.reminder_id AND w.removed_on IS NULL)))`,
     [id],
   );
   if (stale) return { outcome: 'done', status: 'cancelled' };
@@ -325,6 +325,15 @@ export async function deliveryStats(q: Q, range?: { label: string; start: number
     s.messages += r.n;
     s.byChannel[r.channel] = (s.byChannel[r.channel] ?? 0) + r.n;
     s[r.kind] += r.n;
+  }
+  for (const r of await rows<{ period: string; channel: string; n: number }>(
+    q,
+    `SELECT ${bucket} AS period, d.channel, count(*)::int AS n FROM deliveries d WHERE d.reminder_id IS NOT NULL AND ${where} GROUP BY 1, 2`,
+    params,
+  )) {
+    const s = get(r.period).reminders;
+    s.messages += r.n;
+    s.byChannel[r.channel] = (s.byChannel[r.channel] ?? 0) + r.n;
   }
   return [...periods.values()].sort((a, b) => a.period.localeCompare(b.period));
 }

@@ -42,6 +42,7 @@ import {
   loadRatings,
   loadStarChanges,
   planRemindersTx,
+  reminderStatesOf,
   saveStarChange,
   weakStepTx,
 } from './rating.js';
@@ -130,6 +131,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       removeDemoSite: (org, year) => deleteDemoSite(p, org, year),
       estimateFacts: (org, q) => loadEstimateFacts(p, org, q),
       planReminders: (spec, decide) => planRemindersTx(p, spec, decide),
+      reminderStates: (month) => reminderStatesOf(p, month),
     },
     leaves: {
       add: (l, now) => addLeave(p, l, now),

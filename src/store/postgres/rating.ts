@@ -30,7 +30,7 @@ import type {
 import type { AlertFact } from '../types/reports.js';
 import type { OrgContacts } from '../../domain/digest.js';
 import { reminderDeliveryKey } from '../../domain/reminders.js';
-import type { NewReminder, ReminderPlanLoad, ReminderSend } from '../types/rating.js';
+import type { NewReminder, ReminderPlanLoad, ReminderSend, ReminderState } from '../types/rating.js';
 import { LOCKS } from './db.js';
 import { orgContacts, smsCountsOn } from './deliveries.js';
 import { arrays, changes, one, rows, tx, type Q, type Tx } from './q.js';
@@ -460,22 +460,27 @@ export async function planRemindersTx<R>(
       const contacts = await orgContacts(c, open.map((d) => d.org));
       const smsCounts = await smsCountsOn(c, spec.phonesOf(open, contacts), spec.sendDay);
       const { reminders, sends, result } = decide({ open, contacts, smsCounts });
-      const ids = new Map<number, number>();
+      const ids = new Map<string, number>();
       let newReminders = 0;
       for (const r of reminders) {
-        newReminders += await changes(
+        const added = await changes(
           c,
-          `INSERT INTO reminders (kind, designation_id, org, month, subject, text, sms_params, created_at) VALUES ('weak', $1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (kind, designation_id, month) DO NOTHING`,
-          [r.designationId, r.org, r.month, r.subject, r.text, JSON.stringify(r.smsParams), spec.now],
+          `INSERT INTO reminders (kind, designation_id, recipient_key, org, month, subject, text, sms_params, created_at) VALUES ('weak', $1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (kind, recipient_key, month) DO NOTHING`,
+          [r.designationIds[0], r.recipientKey, r.org, r.month, r.subject, r.text, JSON.stringify(r.smsParams), spec.now],
         );
-        const row = await one<{ id: number }>(c, "SELECT id FROM reminders WHERE kind = 'weak' AND designation_id = $1 AND month = $2", [r.designationId, r.month]);
-        ids.set(r.designationId, Number(row!.id));
+        const row = await one<{ id: number }>(c, "SELECT id FROM reminders WHERE kind = 'weak' AND recipient_key = $1 AND month = $2", [r.recipientKey, r.month]);
+        const id = Number(row!.id);
+        // An existing reminder (planned by an earlier run) keeps what it named.
+        if (added)
+          await c.query('INSERT INTO reminder_designations (reminder_id, designation_id) SELECT $1, unnest($2::int[]) ON CONFLICT DO NOTHING', [id, r.designationIds]);
+        newReminders += added;
+        ids.set(r.recipientKey, id);
       }
       let deliveries = 0;
       for (const x of sends) {
-        const id = ids.get(x.designationId);
-        if (id === undefined) throw new Error(`no reminder planned for designation ${x.designationId}`);
+        const id = ids.get(x.recipientKey);
+        if (id === undefined) throw new Error(`no reminder planned for recipient ${x.recipientKey}`);
         deliveries += await changes(
           c,
           `INSERT INTO deliveries (dedup_key, reminder_id, route, contacts, channel, logical, recipient, status, not_before, send_day, created_at)
@@ -487,4 +492,32 @@ export async function planRemindersTx<R>(
     },
     { lock: LOCKS.plan },
   );
+}
+
+/** The stored reminders of a month with the designations they name and their deliveries (port: rating.reminderStates). */
+export async function reminderStatesOf(q: Q, month: string): Promise<ReminderState[]> {
+  const list = await rows<Omit<ReminderState, 'designationIds' | 'deliveries'>>(
+    q,
+    `SELECT id, recipient_key AS "recipientKey", month, subject, text, created_at AS "createdAt" FROM reminders WHERE kind = 'weak' AND month = $1 ORDER BY id`,
+    [month],
+  );
+  if (!list.length) return [];
+  const byId = new Map(list.map((r) => [Number(r.id), { ...r, id: Number(r.id), createdAt: Number(r.createdAt), designationIds: [] as number[], deliveries: [] as ReminderState['deliveries'] }]));
+  for (const n of await rows<{ r: number; d: number }>(
+    q,
+    `SELECT rd.reminder_id AS r, rd.designation_id AS d FROM reminder_designations rd JOIN reminders m ON m.id = rd.reminder_id
+      WHERE m.kind = 'weak' AND m.month = $1 ORDER BY rd.reminder_id, rd.designation_id`,
+    [month],
+  ))
+    byId.get(Number(n.r))?.designationIds.push(Number(n.d));
+  for (const d of await rows<ReminderState['deliveries'][number] & { r: number }>(
+    q,
+    `SELECT d.reminder_id AS r, d.id, d.channel, d.logical, d.recipient, d.status, d.sent_at AS "sentAt", d.last_error AS "lastError", d.fallback_of AS "fallbackOf"
+       FROM deliveries d JOIN reminders m ON m.id = d.reminder_id WHERE m.kind = 'weak' AND m.month = $1 ORDER BY d.id`,
+    [month],
+  )) {
+    const { r, ...rest } = d;
+    byId.get(Number(r))?.deliveries.push({ ...rest, id: Number(rest.id), sentAt: rest.sentAt === null ? null : Number(rest.sentAt), fallbackOf: rest.fallbackOf === null ? null : Number(rest.fallbackOf) });
+  }
+  return [...byId.values()];
 }

@@ -5,5 +5,5 @@ import type { PeriodStats } from '../types/deliveries.js';
 export const zeroLevels = (): Record<Level, number> => ({ reminder: 0, warning: 0, escalation: 0 });
 
 export function emptyPeriodStats(period: string): PeriodStats {
-  return { period, messages: 0, items: 0, byChannel: {}, byLevel: zeroLevels(), committees: [], reports: { messages: 0, byChannel: {}, branch: 0, committee: 0 } };
+  return { period, messages: 0, items: 0, byChannel: {}, byLevel: zeroLevels(), committees: [], reports: { messages: 0, byChannel: {}, branch: 0, committee: 0 }, reminders: { messages: 0, byChannel: {} } };
 }

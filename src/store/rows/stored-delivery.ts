@@ -58,6 +58,7 @@ export function storedDeliveryFromRow(r: Record<string, unknown>, eventIds: (raw
             id: Number(r.reminderId),
             kind: r.mKind as ReminderRow['kind'],
             designationId: Number(r.mDesignation),
+            recipientKey: r.mRecipient as string,
             org: r.mOrg as string,
             month: r.mMonth as string,
             subject: r.mSubject as string,

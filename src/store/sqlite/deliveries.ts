@@ -182,9 +182,9 @@ export function claimDeliveryRow(db: Db, id: number, owner: string, now: number,
           OR (report_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = deliveries.report_id))
           -- a report of an org removed (撤销) meanwhile
           OR (report_id IS NOT NULL AND EXISTS (SELECT 1 FROM reports r JOIN orgs o ON o.code = r.org WHERE r.id = deliveries.report_id AND o.removed_at IS NOT NULL))
-          -- a weak-branch reminder whose designation was removed (摘帽) meanwhile
-          OR (reminder_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reminders m JOIN weak_designations w ON w.id = m.designation_id
-                                                       WHERE m.id = deliveries.reminder_id AND w.removed_on IS NULL)))`,
+          -- a weak-branch reminder all of whose designations were removed (摘帽) meanwhile
+          OR (reminder_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reminder_designations rd JOIN weak_designations w ON w.id = rd.designation_id
+                                                       WHERE rd.reminder_id = deliveries.reminder_id AND w.removed_on IS NULL)))`,
   ).run({ id }).changes;
   if (stale) return { outcome: 'done', status: 'cancelled' };
   const won = prepared(
@@ -323,7 +323,7 @@ const SHANGHAI_MONTH = `strftime('%Y-%m', (d.sent_at + 28800000) / 1000, 'unixep
 
 /**
  * Sent notifications grouped by period and committee (and by channel and level), from the
- * delivery records; report mail is counted apart (`reports`). With `range`, everything sent in
+ * delivery records; report mail is counted apart (`reports`), and so are reminders (`reminders`). With `range`, everything sent in
  * [start, end) is one period named `label`; without it, periods are Shanghai calendar months.
  */
 export function deliveryStats(db: Db, range?: { label: string; start: number; end: number }): PeriodStats[] {
@@ -375,6 +375,15 @@ export function deliveryStats(db: Db, range?: { label: string; start: number; en
     s.messages += r.n;
     s.byChannel[r.channel] = (s.byChannel[r.channel] ?? 0) + r.n;
     s[r.kind] += r.n;
+  }
+  const reminders = prepared(
+    db,
+    `SELECT ${bucket} AS period, d.channel, count(*) AS n FROM deliveries d WHERE d.reminder_id IS NOT NULL AND ${where} GROUP BY 1, 2`,
+  ).all(params) as { period: string; channel: string; n: number }[];
+  for (const r of reminders) {
+    const s = get(r.period).reminders;
+    s.messages += r.n;
+    s.byChannel[r.channel] = (s.byChannel[r.channel] ?? 0) + r.n;
   }
   return [...periods.values()].sort((a, b) => a.period.localeCompare(b.period));
 }

@@ -45,7 +45,7 @@ export function storedDelivery(db: Db, id: number): StoredDelivery | undefined {
             d.send_day AS sendDay, d.attempts, d.claimed_until AS claimedUntil, d.claimed_by AS claimedBy, d.sent_at AS sentAt,
             d.provider_message_id AS providerMessageId, d.last_error AS lastError, d.fallback_of AS fallbackOf,
             d.digest_id AS digestId, d.report_id AS reportId, d.route AS dRoute, d.contacts AS dContacts,
-            d.reminder_id AS reminderId, m.kind AS mKind, m.designation_id AS mDesignation, m.org AS mOrg, m.month AS mMonth, m.subject AS mSubject, m.text AS mText, m.sms_params AS mSms,
+            d.reminder_id AS reminderId, m.kind AS mKind, m.designation_id AS mDesignation, m.recipient_key AS mRecipient, m.org AS mOrg, m.month AS mMonth, m.subject AS mSubject, m.text AS mText, m.sms_params AS mSms,
             g.recipient_key AS recipientKey, g.contacts AS gContacts, g.route AS gRoute, g.model, g.level,
             CASE WHEN g.id IS NULL THEN NULL ELSE
               (SELECT json_group_array(event_id) FROM (SELECT event_id FROM alert_digest_items WHERE digest_id = g.id ORDER BY event_id)) END AS eventIds,

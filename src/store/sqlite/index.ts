@@ -69,7 +69,7 @@ import { prepared } from './alerts.js';
 import { countMembersAndTracked, firstTrackedAt, listMembersOf, meetingDetails, rosterCounts, rostersOf, trackedIn, trackedMeetings } from './members.js';
 import { campaignStepTx, getCampaign, getObjection, listEntries, listObjections, listTransitions } from './rating-campaign.js';
 import { loadEstimateFacts, loadRatingBranch, loadRatingBranches, loadRatings, loadStarChanges, saveStarChange } from './ratings.js';
-import { chooseDemoSiteTx, deleteDemoSite, getWeak, listDemoSites, listWeak, planRemindersTx, weakStepTx } from './weak-branches.js';
+import { chooseDemoSiteTx, deleteDemoSite, getWeak, listDemoSites, listWeak, planRemindersTx, reminderStatesOf, weakStepTx } from './weak-branches.js';
 import { existsSync } from 'node:fs';
 import * as accounts from './accounts.js';
 import * as links from './ack-links.js';
@@ -149,6 +149,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       removeDemoSite: async (org, year) => deleteDemoSite(db, org, year),
       estimateFacts: async (org, q) => loadEstimateFacts(db, org, q),
       planReminders: async (spec, decide) => planRemindersTx(db, spec, decide),
+      reminderStates: async (month) => reminderStatesOf(db, month),
     },
     leaves: {
       add: async (l, now) => addLeave(db, l, now),

@@ -4,7 +4,7 @@
  */
 import type { OrgContacts } from '../../domain/digest.js';
 import { reminderDeliveryKey } from '../../domain/reminders.js';
-import type { NewReminder, ReminderPlanLoad, ReminderSend } from '../types/rating.js';
+import type { NewReminder, ReminderPlanLoad, ReminderSend, ReminderState } from '../types/rating.js';
 import type { DemoSiteLoad, DemoSiteRow, WeakCategory, WeakDesignation, WeakItem, WeakItemKind, WeakLoad, WeakStepInput, WeakWrite } from '../types/rating.js';
 import type { Db } from './db.js';
 import { loadRatingBranch, stmt } from './ratings.js';
@@ -178,7 +178,7 @@ export function chooseDemoSiteTx(db: Db, s: DemoSiteRow, at: number, check: (loa
 /**
  * Plan the monthly weak-branch reminders (port: rating.planReminders) in one IMMEDIATE transaction
  * (the database write lock stands in for the lock "sms-day"): load, decide, store reminders and
- * their deliveries, both keyed so a second run adds nothing.
+ * their deliveries, both keyed so a second run adds nothing (a reminder per recipient and month).
  */
 export function planRemindersTx<R>(
   db: Db,
@@ -192,15 +192,20 @@ export function planRemindersTx<R>(
     const { reminders, sends, result } = decide({ open, contacts, smsCounts });
     const insert = stmt(
       db,
-      `INSERT INTO reminders (kind, designation_id, org, month, subject, text, sms_params, created_at) VALUES ('weak', ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (kind, designation_id, month) DO NOTHING`,
+      `INSERT INTO reminders (kind, designation_id, recipient_key, org, month, subject, text, sms_params, created_at) VALUES ('weak', ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (kind, recipient_key, month) DO NOTHING`,
     );
-    const idOf = stmt(db, "SELECT id FROM reminders WHERE kind = 'weak' AND designation_id = ? AND month = ?").pluck();
-    const ids = new Map<number, number>();
+    const idOf = stmt(db, "SELECT id FROM reminders WHERE kind = 'weak' AND recipient_key = ? AND month = ?").pluck();
+    const names = stmt(db, 'INSERT INTO reminder_designations (reminder_id, designation_id) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    const ids = new Map<string, number>();
     let newReminders = 0;
     for (const r of reminders) {
-      newReminders += insert.run(r.designationId, r.org, r.month, r.subject, r.text, JSON.stringify(r.smsParams), spec.now).changes;
-      ids.set(r.designationId, idOf.get(r.designationId, r.month) as number);
+      const added = insert.run(r.designationIds[0], r.recipientKey, r.org, r.month, r.subject, r.text, JSON.stringify(r.smsParams), spec.now).changes;
+      const id = idOf.get(r.recipientKey, r.month) as number;
+      // An existing reminder (planned by an earlier run) keeps what it named.
+      if (added) for (const d of r.designationIds) names.run(id, d);
+      newReminders += added;
+      ids.set(r.recipientKey, id);
     }
     const delivery = stmt(
       db,
@@ -209,10 +214,28 @@ export function planRemindersTx<R>(
     );
     let deliveries = 0;
     for (const x of sends) {
-      const id = ids.get(x.designationId);
-      if (id === undefined) throw new Error(`no reminder planned for designation ${x.designationId}`);
+      const id = ids.get(x.recipientKey);
+      if (id === undefined) throw new Error(`no reminder planned for recipient ${x.recipientKey}`);
       deliveries += delivery.run(reminderDeliveryKey(id, x.channel, x.recipient), id, JSON.stringify(x.route), JSON.stringify(x.contacts), x.channel, x.logical, x.recipient, spec.notBefore, spec.sendDay, spec.now).changes;
     }
     return { result, reminders: newReminders, deliveries };
   }).immediate();
+}
+
+/** The stored reminders of a month with the designations they name and their deliveries (port: rating.reminderStates). */
+export function reminderStatesOf(db: Db, month: string): ReminderState[] {
+  const rows = stmt(db, "SELECT id, recipient_key AS recipientKey, month, subject, text, created_at AS createdAt FROM reminders WHERE kind = 'weak' AND month = ? ORDER BY id").all(month) as Omit<ReminderState, 'designationIds' | 'deliveries'>[];
+  if (!rows.length) return [];
+  const byId = new Map(rows.map((r) => [r.id, { ...r, designationIds: [] as number[], deliveries: [] as ReminderState['deliveries'] }]));
+  for (const n of stmt(db, "SELECT rd.reminder_id AS r, rd.designation_id AS d FROM reminder_designations rd JOIN reminders m ON m.id = rd.reminder_id WHERE m.kind = 'weak' AND m.month = ? ORDER BY rd.reminder_id, rd.designation_id").all(month) as { r: number; d: number }[])
+    byId.get(n.r)?.designationIds.push(n.d);
+  for (const d of stmt(
+    db,
+    `SELECT d.reminder_id AS r, d.id, d.channel, d.logical, d.recipient, d.status, d.sent_at AS sentAt, d.last_error AS lastError, d.fallback_of AS fallbackOf
+       FROM deliveries d JOIN reminders m ON m.id = d.reminder_id WHERE m.kind = 'weak' AND m.month = ? ORDER BY d.id`,
+  ).all(month) as (ReminderState['deliveries'][number] & { r: number })[]) {
+    const { r, ...rest } = d;
+    byId.get(r)?.deliveries.push(rest);
+  }
+  return [...byId.values()];
 }

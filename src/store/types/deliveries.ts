@@ -54,7 +54,10 @@ export interface ReminderRow {
   id: number;
   /** 'weak': the monthly reminder of an open weak-and-lax designation. */
   kind: 'weak';
+  /** The first designation it names (a combined message names several). */
   designationId: number;
+  /** 'phone:<number>' or 'email:<address>': one reminder per recipient and month. */
+  recipientKey: string;
   org: string;
   /** 'YYYY-MM'. */
   month: string;
@@ -168,6 +171,8 @@ export interface PeriodStats {
   committees: { code: string | null; name: string | null; messages: number; items: number; itemsByLevel: Record<Level, number> }[];
   /** Health-check report messages sent (report deliveries), counted apart from warnings. */
   reports: { messages: number; byChannel: Record<string, number>; branch: number; committee: number };
+  /** Reminder messages sent (reminder deliveries: the monthly weak-branch reminder), counted apart too. */
+  reminders: { messages: number; byChannel: Record<string, number> };
 }
 
 /** What planning an outbox reads in its transaction. */

@@ -2,6 +2,7 @@
 import type { RatingBranch, RatingFact } from '../../rating/types.js';
 import type { AlertFact, AssessmentFact, RectificationFact, VetoFact } from './reports.js';
 import type { ChannelName, LogicalChannel } from '../../domain/channels.js';
+import type { DeliveryStatus } from './deliveries.js';
 import type { Contacts, OrgContacts } from '../../domain/digest.js';
 import type { WeakCategory, WeakDesignation, WeakItem, WeakItemKind } from '../../rating/weak.js';
 
@@ -187,9 +188,13 @@ export interface ReminderPlanLoad {
   smsCounts: Map<string, number>;
 }
 
-/** A reminder to store (once per designation and month). */
+/** A reminder to store: one per recipient and month (an existing one is kept), naming the designations it covers. */
 export interface NewReminder {
-  designationId: number;
+  /** Who it goes to: 'phone:<number>' or 'email:<address>' (src/rating/weak-reminders.ts). */
+  recipientKey: string;
+  /** The designations it names (at least one; the first is stored as designation_id). */
+  designationIds: number[];
+  /** The branch of the first designation. */
   org: string;
   month: string;
   subject: string;
@@ -197,13 +202,26 @@ export interface NewReminder {
   smsParams: Record<string, string>;
 }
 
-/** A delivery of a reminder (its dedup key is made from the stored reminder's id: domain/reminders.ts). */
+/** A delivery of a reminder (its dedup key is made from the stored reminder's id: reminderDeliveryKey). */
 export interface ReminderSend {
-  designationId: number;
+  /** The reminder it carries (NewReminder.recipientKey of the same plan). */
+  recipientKey: string;
   logical: LogicalChannel;
   channel: ChannelName;
   recipient: string;
   /** The person's route and contacts (fallbacks read them). */
   route: LogicalChannel[];
   contacts: Contacts;
+}
+
+/** A stored reminder with the designations it names and the state of its deliveries (the `rating weak reminders` listing). */
+export interface ReminderState {
+  id: number;
+  recipientKey: string;
+  month: string;
+  subject: string;
+  text: string;
+  designationIds: number[];
+  createdAt: number;
+  deliveries: { id: number; channel: ChannelName; logical: LogicalChannel; recipient: string; status: DeliveryStatus; sentAt: number | null; lastError: string | null; fallbackOf: number | null }[];
 }

@@ -4,7 +4,7 @@
  * transitions and objections, demonstration sites (示范点), and weak-and-lax designations
  * (软弱涣散) with their rectification items.
  */
-import { pgTable, integer, text, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { pgTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core';
 import { ms } from './records.js';
 
 /** Final filed stars, key (org, year). rated_on null = effective 1 January of year + 1. */
@@ -164,9 +164,13 @@ export const weakItems = pgTable(
 );
 
 /**
- * Reminders sent through the delivery log (a delivery's third source): the monthly reminder of an
- * open weak-and-lax designation (kind 'weak'), one per (designation, month), its Chinese text
- * composed when planned. Key (kind, designation_id, month): a re-run never plans a second one.
+ * Reminders sent through the delivery log (a delivery's third source): the monthly reminder of the
+ * open weak-and-lax designations (kind 'weak'), ONE per recipient and month — a committee or a
+ * township leader with several designated branches gets one message listing them — its Chinese
+ * text composed when planned. Key (kind, recipient_key, month): a re-run, a restart or a second
+ * daemon never plans a second one. The designations it names: reminder_designations
+ * (designation_id is the first of them). Rows from before per-recipient keying have
+ * recipient_key 'designation:<id>'.
  */
 export const reminders = pgTable(
   'reminders',
@@ -174,6 +178,8 @@ export const reminders = pgTable(
     id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
     kind: text('kind').notNull(),
     designationId: integer('designation_id').notNull(),
+    /** Who it goes to: 'phone:<number>' or 'email:<address>' (one person, whatever their roles). */
+    recipientKey: text('recipient_key').notNull().default(''),
     org: text('org').notNull(),
     month: text('month').notNull(),
     subject: text('subject').notNull(),
@@ -182,5 +188,15 @@ export const reminders = pgTable(
     smsParams: text('sms_params').notNull(),
     createdAt: ms('created_at').notNull(),
   },
-  (t) => [uniqueIndex('reminders_key').on(t.kind, t.designationId, t.month)],
+  (t) => [uniqueIndex('reminders_recipient').on(t.kind, t.recipientKey, t.month)],
+);
+
+/** The designations a reminder names (one, or several for a combined message); a reminder is stale when all are removed. */
+export const reminderDesignations = pgTable(
+  'reminder_designations',
+  {
+    reminderId: integer('reminder_id').notNull(),
+    designationId: integer('designation_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reminderId, t.designationId] })],
 );
