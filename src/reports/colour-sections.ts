@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config/schema.js';
 import { parseDate, periodOf, type Period } from '../domain/calendar.js';
-import { COLOUR_MEANINGS_ZH, COLOUR_NAMES_ZH, countColours, gradeBranches, monthsBack } from '../grades/compute.js';
+import { COLOUR_MEANINGS_ZH, COLOUR_NAMES_ZH, countColours, gradeBranches, monthsBack, type BranchGrade } from '../grades/compute.js';
 import type { Store } from '../store/port.js';
 import type { WarningSpan } from '../store/types/alerts.js';
 import type { BranchReport, CommitteeSummary } from './types.js';
@@ -25,42 +25,61 @@ export async function colourFacts(store: Store, config: Config, p: Period, now: 
   return { month, spans, asOf };
 }
 
-/** Attach each report's colour and each summary's colour grades (pure). */
-export function attachColourSections(facts: ColourFacts, config: Config, reports: BranchReport[], summaries: CommitteeSummary[]): void {
+/** The colour grades of every reported branch, graded once for the whole city; null before go-live. */
+export interface ColourGrades {
+  month: Period;
+  /** Red first, longest streak first (as gradeBranches orders them). */
+  grades: BranchGrade[];
+  byCode: Map<string, BranchGrade>;
+  /** Position in `grades` (a committee's red and yellow branches in that order, without a scan of the city per committee). */
+  order: Map<BranchGrade, number>;
+}
+
+/** Grade the branches (code, name, parent of each report, in report order); null when the month is before go-live. */
+export function colourGrades(facts: ColourFacts, config: Config, branches: readonly { code: string; name: string; parent: string | null }[]): ColourGrades | null {
   const goLive = config.alerts.start_from ? parseDate(config.alerts.start_from) : null;
   // Months before go-live are not graded: the reports then say nothing about colours.
-  if (goLive !== null && facts.month.end <= goLive) return;
-  const grades = gradeBranches({
-    branches: reports.map((r) => ({ code: r.org, name: r.name, parent: r.parent })),
-    spans: facts.spans,
-    month: facts.month,
-    config: config.grades,
-    goLive,
-    now: facts.asOf,
-  });
-  const byCode = new Map(grades.map((g) => [g.code, g]));
+  if (goLive !== null && facts.month.end <= goLive) return null;
+  const grades = gradeBranches({ branches, spans: facts.spans, month: facts.month, config: config.grades, goLive, now: facts.asOf });
+  return { month: facts.month, grades, byCode: new Map(grades.map((g) => [g.code, g])), order: new Map(grades.map((g, i) => [g, i])) };
+}
+
+/** Attach each report's colour (pure). */
+export function attachBranchColours(g: ColourGrades | null, reports: readonly BranchReport[]): void {
+  if (!g) return;
   for (const r of reports) {
-    const g = byCode.get(r.org);
-    if (!g) continue;
+    const x = g.byCode.get(r.org);
+    if (!x) continue;
     r.colour = {
-      month: facts.month.label,
-      colour: g.colour,
-      name: COLOUR_NAMES_ZH[g.colour],
-      meaning: COLOUR_MEANINGS_ZH[g.colour],
-      warningMonths: g.warningMonths,
-      redMonths: g.redMonths,
-      consequence: g.consequence,
+      month: g.month.label,
+      colour: x.colour,
+      name: COLOUR_NAMES_ZH[x.colour],
+      meaning: COLOUR_MEANINGS_ZH[x.colour],
+      warningMonths: x.warningMonths,
+      redMonths: x.redMonths,
+      consequence: x.consequence,
     };
   }
+}
+
+/** Attach each summary's colour grades (pure). */
+export function attachCommitteeColours(g: ColourGrades | null, summaries: readonly CommitteeSummary[]): void {
+  if (!g) return;
   for (const s of summaries) {
-    const mine = s.branches.map((b) => byCode.get(b.org)).filter((g) => g !== undefined);
-    const members = new Set(mine);
-    const ordered = grades.filter((g) => members.has(g)); // red first, longest streak first
+    const mine = s.branches.map((b) => g.byCode.get(b.org)).filter((x) => x !== undefined);
+    const ordered = [...new Set(mine)].sort((a, b) => g.order.get(a)! - g.order.get(b)!); // red first, longest streak first
     s.colours = {
-      month: facts.month.label,
+      month: g.month.label,
       counts: countColours(mine),
-      consequences: ordered.filter((g) => g.consequence !== null).map((g) => ({ org: g.code, name: g.name, redMonths: g.redMonths, consequence: g.consequence! })),
-      flagged: ordered.filter((g) => g.colour !== 'green').map((g) => ({ org: g.code, name: g.name, colour: g.colour as 'red' | 'yellow', warningMonths: g.warningMonths })),
+      consequences: ordered.filter((x) => x.consequence !== null).map((x) => ({ org: x.code, name: x.name, redMonths: x.redMonths, consequence: x.consequence! })),
+      flagged: ordered.filter((x) => x.colour !== 'green').map((x) => ({ org: x.code, name: x.name, colour: x.colour as 'red' | 'yellow', warningMonths: x.warningMonths })),
     };
   }
+}
+
+/** Attach each report's colour and each summary's colour grades (pure). */
+export function attachColourSections(facts: ColourFacts, config: Config, reports: BranchReport[], summaries: CommitteeSummary[]): void {
+  const g = colourGrades(facts, config, reports.map((r) => ({ code: r.org, name: r.name, parent: r.parent })));
+  attachBranchColours(g, reports);
+  attachCommitteeColours(g, summaries);
 }

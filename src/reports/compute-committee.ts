@@ -11,19 +11,51 @@ import { round } from './compute-facts.js';
 import type { ProblemRuleId } from './config.js';
 import type { BranchReport, CommitteeSummary, OrgInfo } from './types.js';
 
+/**
+ * What a committee summary reads of a branch report. A BranchReport is one; the streaming
+ * generation (./stream.ts) keeps only this much per branch (summaryRow) once the report is written.
+ */
+export type SummaryRow = Pick<BranchReport, 'org' | 'name' | 'parent' | 'domain' | 'period' | 'score' | 'grade' | 'stars' | 'vetoed'> & {
+  change: Pick<BranchReport['change'], 'score'>;
+  problems: readonly Pick<BranchReport['problems'][number], 'rule'>[];
+  stats: Pick<BranchReport['stats'], 'openEscalations' | 'members'> & { rectifications: Pick<BranchReport['stats']['rectifications'], 'overdue'> };
+};
+
+/** The summary row of a report: small (no categories, evidence or text), shared strings. */
+export function summaryRow(r: BranchReport): SummaryRow {
+  return {
+    org: r.org,
+    name: r.name,
+    parent: r.parent,
+    domain: r.domain,
+    period: r.period,
+    score: r.score,
+    grade: r.grade,
+    stars: r.stars,
+    vetoed: r.vetoed,
+    change: { score: r.change.score },
+    problems: r.problems.map((p) => ({ rule: p.rule })),
+    stats: {
+      openEscalations: r.stats.openEscalations,
+      rectifications: { overdue: r.stats.rectifications.overdue },
+      ...(r.stats.members ? { members: r.stats.members } : {}),
+    },
+  };
+}
+
 /** Label used for unrated branches in the grade distribution. */
 export const UNRATED_ZH = '未评定';
 
 /** Summaries of every committee that has at least one branch below it. */
 export function computeCommitteeSummaries(
-  reports: readonly BranchReport[],
+  reports: readonly SummaryRow[],
   orgs: readonly OrgInfo[],
   config: Config,
   now: number,
   opts: { only?: ReadonlySet<string>; commonProblems?: number } = {},
 ): CommitteeSummary[] {
   const byCode = new Map(orgs.map((o) => [o.code, o]));
-  const below = new Map<string, BranchReport[]>();
+  const below = new Map<string, SummaryRow[]>();
   for (const r of reports) {
     // Walk up the tree; `seen` guards against a malformed cycle.
     const seen = new Set<string>();
@@ -44,7 +76,7 @@ export function computeCommitteeSummaries(
   return out;
 }
 
-function summarize(c: OrgInfo, list: BranchReport[], config: Config, now: number, topN: number): CommitteeSummary {
+function summarize(c: OrgInfo, list: SummaryRow[], config: Config, now: number, topN: number): CommitteeSummary {
   const sorted = [...list].sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || a.org.localeCompare(b.org));
   const ranks = competitionRanks(sorted.map((r) => r.score));
   const rated = sorted.filter((r) => r.score !== null);
@@ -63,7 +95,7 @@ function summarize(c: OrgInfo, list: BranchReport[], config: Config, now: number
   const grades = [...gradeCounts].map(([grade, count]) => ({ grade, count }));
   if (unrated) grades.push({ grade: UNRATED_ZH, count: unrated });
 
-  const overdueOf = (r: BranchReport) => r.stats.rectifications.overdue;
+  const overdueOf = (r: SummaryRow) => r.stats.rectifications.overdue;
   return {
     kind: 'committee',
     org: c.code,
@@ -112,7 +144,7 @@ function summarize(c: OrgInfo, list: BranchReport[], config: Config, now: number
 }
 
 /** Roster totals of a committee's branches (only when some branch has a roster). */
-function memberTotals(reports: readonly BranchReport[]): { members?: NonNullable<CommitteeSummary['members']> } {
+function memberTotals(reports: readonly SummaryRow[]): { members?: NonNullable<CommitteeSummary['members']> } {
   const with_ = reports.filter((r) => r.stats.members);
   if (!with_.length) return {};
   const sum = (k: 'roster' | 'absent3' | 'absent6' | 'probationDue') => with_.reduce((s, r) => s + r.stats.members![k], 0);

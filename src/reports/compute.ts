@@ -24,10 +24,20 @@ export function recentPeriods(p: Period, n: number): string[] {
   return out;
 }
 
+/** A branch's ranks in its domain (city-wide) and in its parent committee, with the rated group sizes. */
+export interface BranchRanks {
+  rank: number | null;
+  rankOf: number;
+  committeeRank: number | null;
+  committeeRankOf: number;
+}
+
 /**
  * Reports of every branch in `facts` for period p. Ranks are computed over exactly these
- * branches (pass all branches of the city for city-wide ranks). `history` holds earlier reports'
- * headlines per org code (any periods; the previous period and the trend window are picked out).
+ * branches (pass all branches of the city for city-wide ranks), unless `ranks` gives them by org
+ * code (computed over the whole city beforehand, so a chunk of branches can be reported at a time).
+ * `history` holds earlier reports' headlines per org code (any periods; the previous period and
+ * the trend window are picked out).
  */
 export function computeBranchReports(
   facts: readonly BranchFacts[],
@@ -35,6 +45,7 @@ export function computeBranchReports(
   p: Period,
   config: Config,
   now: number,
+  ranks?: ReadonlyMap<string, BranchRanks>,
 ): BranchReport[] {
   const prevLabel = previousPeriod(p).label;
   const trendLabels = recentPeriods(p, config.reports.trend_periods);
@@ -45,8 +56,17 @@ export function computeBranchReports(
     const score = totalScore(f, categories, config);
     return { f, categories, score };
   });
-  const byDomain = rankWithin(scored, (s) => s.score, (s) => s.f.org.domain ?? '');
-  const byParent = rankWithin(scored, (s) => s.score, (s) => s.f.org.parent);
+  const given = (s: (typeof scored)[number]) => {
+    const r = ranks!.get(s.f.org.code);
+    if (!r) throw new Error(`no rank for ${s.f.org.code}`);
+    return r;
+  };
+  const byDomain: ReadonlyMap<(typeof scored)[number], { rank: number | null; of: number }> = ranks
+    ? new Map(scored.map((s) => [s, { rank: given(s).rank, of: given(s).rankOf }]))
+    : rankWithin(scored, (s) => s.score, (s) => s.f.org.domain ?? '');
+  const byParent: ReadonlyMap<(typeof scored)[number], { rank: number | null; of: number }> = ranks
+    ? new Map(scored.map((s) => [s, { rank: given(s).committeeRank, of: given(s).committeeRankOf }]))
+    : rankWithin(scored, (s) => s.score, (s) => s.f.org.parent);
 
   return scored.map((entry) => {
     const { f, categories, score } = entry;

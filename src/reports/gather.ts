@@ -9,10 +9,11 @@ import { attachColourSections, colourFacts } from './colour-sections.js';
 import { periodOf, previousPeriod, type Period } from '../domain/calendar.js';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/port.js';
-import type { OrgInfo } from '../store/types/reports.js';
+import type { AlertFact, AssessmentFact, OrgInfo, RectificationFact, VetoFact } from '../store/types/reports.js';
+import type { Exemption } from '../domain/exemptions.js';
 import { branchFacts, evaluationInstant, foundedAfter, meetingsFrom } from './compute-facts.js';
 import { memberRaws } from './member-raws.js';
-import { computeBranchReports, recentPeriods } from './compute.js';
+import { computeBranchReports, recentPeriods, type BranchRanks } from './compute.js';
 import { computeCommitteeSummaries } from './compute-committee.js';
 import { categoryScores, gradeOf, totalScore } from './compute-score.js';
 import { rankWithin } from './compute-rank.js';
@@ -56,22 +57,15 @@ export function relatedLabels(p: Period): string[] {
   return [...out];
 }
 
-/** Reports of all branches for period p (which must have ended by `now`), and committee summaries. */
+/**
+ * Reports of all branches for period p (which must have ended by `now`), and committee summaries,
+ * all held in memory: for one branch or a small city (API, demo, tests). The CLI and the daemon
+ * stream them instead (./stream.ts: the same reports in bounded memory); a test keeps both equal.
+ */
 export async function buildReports(store: Store, config: Config, p: Period, now: number, opts: BuildOptions = {}): Promise<BuildResult> {
-  if (p.end > now) throw new ReportError(`期间 ${p.label} 尚未结束，不能生成体检报告 / period ${p.label} has not ended yet`);
+  if (p.end > now) throw notEnded(p);
   const orgs = await store.reports.orgs();
-  // History first: the previous period's headlines are small, its facts are dropped chunk by chunk
-  // before the current period's facts are gathered (peak memory = one period's facts).
-  const labels = recentPeriods(p, config.reports.trend_periods).slice(0, -1);
-  const history = await store.reports.history(labels);
-  const prev = previousPeriod(p);
-  if (opts.previous ?? true) {
-    // Computed when a branch of the previous period has no stored report of it (never generated,
-    // or only some reports saved by hand): the stored headlines win, the computed fill the gaps.
-    const stored = labels.includes(prev.label) ? history : await store.reports.history([prev.label]);
-    const missing = reportBranches(orgs, prev).some((b) => !stored.get(b.code)?.some((h) => h.period === prev.label));
-    if (missing) for (const h of await computeHeadlines(store, config, orgs, prev, now, opts.chunk)) addHistory(history, h.org, h);
-  }
+  const history = await reportHistory(store, config, orgs, p, now, opts);
   const facts: BranchFacts[] = [];
   await forEachFactsChunk(store, config, orgs, p, now, opts.chunk ?? 2000, false, (chunk, done, total) => {
     facts.push(...chunk);
@@ -85,27 +79,75 @@ export async function buildReports(store: Store, config: Config, p: Period, now:
   return { reports, summaries, orgs };
 }
 
+export function notEnded(p: Period): ReportError {
+  return new ReportError(`期间 ${p.label} 尚未结束，不能生成体检报告 / period ${p.label} has not ended yet`);
+}
+
 /**
- * Score, stars and ranks of every branch for period p, without problems, evidence or summaries:
- * what the next period's report needs to show changes when p's reports were never stored.
+ * Earlier reports' headlines (trend window, previous period) by org code. The previous period's
+ * are computed when a branch of it has no stored report (never generated, or only some reports
+ * saved by hand): the stored headlines win, the computed fill the gaps. Its facts are dropped
+ * chunk by chunk (small headlines are kept).
  */
-export async function computeHeadlines(store: Store, config: Config, orgs: OrgRow[], p: Period, now: number, chunk = 2000): Promise<(HistoryPoint & { org: string })[]> {
+export async function reportHistory(store: Store, config: Config, orgs: OrgRow[], p: Period, now: number, opts: BuildOptions): Promise<Map<string, HistoryPoint[]>> {
+  const labels = recentPeriods(p, config.reports.trend_periods).slice(0, -1);
+  const history = await store.reports.history(labels);
+  const prev = previousPeriod(p);
+  if (opts.previous ?? true) {
+    const stored = labels.includes(prev.label) ? history : await store.reports.history([prev.label]);
+    const missing = reportBranches(orgs, prev).some((b) => !stored.get(b.code)?.some((h) => h.period === prev.label));
+    if (missing) for (const h of await computeHeadlines(store, config, orgs, prev, now, opts.chunk)) addHistory(history, h.org, h);
+  }
+  return history;
+}
+
+/** A branch's headline figures of a period: score, stars and ranks (city-wide in its domain, in its committee). */
+export type Headline = BranchRanks & { org: string; score: number | null; stars: number | null };
+
+/**
+ * Score, stars and ranks of every branch for period p, without problems, evidence or summaries
+ * (the rules judge only the term): the first pass of a streamed generation, and the previous
+ * period's figures when its reports were never stored.
+ */
+export async function headlines(store: Store, config: Config, orgs: OrgRow[], p: Period, now: number, chunk = 2000, inputs?: PeriodInputs): Promise<Headline[]> {
   const rows: { org: string; domain: string; parent: string | null; score: number | null; stars: number | null }[] = [];
-  await forEachFactsChunk(store, config, orgs, p, now, chunk, true, (part) => {
-    for (const f of part) {
-      const score = totalScore(f, categoryScores(f, config), config);
-      rows.push({ org: f.org.code, domain: f.org.domain ?? '', parent: f.org.parent, score, stars: gradeOf(score, f.vetoes.length > 0, config).stars });
-    }
-  });
+  await forEachFactsChunk(
+    store,
+    config,
+    orgs,
+    p,
+    now,
+    chunk,
+    true,
+    (part) => {
+      for (const f of part) {
+        const score = totalScore(f, categoryScores(f, config), config);
+        rows.push({ org: f.org.code, domain: f.org.domain ?? '', parent: f.org.parent, score, stars: gradeOf(score, f.vetoes.length > 0, config).stars });
+      }
+    },
+    inputs,
+  );
   const byDomain = rankWithin(rows, (r) => r.score, (r) => r.domain);
   const byParent = rankWithin(rows, (r) => r.score, (r) => r.parent);
-  return rows.map((r) => ({
-    org: r.org,
+  return rows.map((r) => {
+    const d = byDomain.get(r)!;
+    const c = byParent.get(r)!;
+    return { org: r.org, score: r.score, stars: r.stars, rank: d.rank, rankOf: d.of, committeeRank: c.rank, committeeRankOf: c.of };
+  });
+}
+
+/**
+ * Score, stars and ranks of every branch for period p, as history points: what the next period's
+ * report needs to show changes when p's reports were never stored.
+ */
+export async function computeHeadlines(store: Store, config: Config, orgs: OrgRow[], p: Period, now: number, chunk = 2000): Promise<(HistoryPoint & { org: string })[]> {
+  return (await headlines(store, config, orgs, p, now, chunk)).map((h) => ({
+    org: h.org,
     period: p.label,
-    score: r.score,
-    stars: r.stars,
-    rank: byDomain.get(r)!.rank,
-    committeeRank: byParent.get(r)!.rank,
+    score: h.score,
+    stars: h.stars,
+    rank: h.rank,
+    committeeRank: h.committeeRank,
   }));
 }
 
@@ -114,19 +156,19 @@ export function reportBranches<O extends Pick<OrgInfo, 'kind' | 'establishedOn'>
   return orgs.filter((o) => o.kind === 'branch' && !foundedAfter(o.establishedOn, p));
 }
 
-/** Gather the facts of every branch that existed in p, a chunk of branches at a time. */
-async function forEachFactsChunk(
-  store: Store,
-  config: Config,
-  orgs: OrgRow[],
-  p: Period,
-  now: number,
-  chunk: number,
-  headline: boolean,
-  cb: (facts: BranchFacts[], done: number, total: number) => void,
-): Promise<void> {
-  const names = new Map(orgs.map((o) => [o.code, o.name]));
-  const branches = reportBranches(orgs, p);
+/** What every branch's facts of period p read beside its own meetings and roster: one query each, for the whole city. */
+export interface PeriodInputs {
+  period: string;
+  names: Map<string, string>;
+  assessments: Map<string, AssessmentFact[]>;
+  vetoes: Map<string, VetoFact[]>;
+  items: Map<string, RectificationFact[]>;
+  alerts: Map<string, AlertFact[]>;
+  exemptionsOf: (code: string) => { list: Exemption[]; chain: string[] } | undefined;
+}
+
+/** Load the city-wide inputs of period p (the two passes of a streamed generation share them). */
+export async function periodInputs(store: Store, orgs: readonly OrgRow[], p: Period): Promise<PeriodInputs> {
   const labels = relatedLabels(p);
   const [assessments, vetoes, items, alerts, exemptions] = await Promise.all([
     store.reports.assessments(labels),
@@ -143,6 +185,24 @@ async function forEachFactsChunk(
     const list = exemptions.filter((e) => chain.includes(e.org));
     return list.length ? { list, chain } : undefined;
   };
+  return { period: p.label, names: new Map(orgs.map((o) => [o.code, o.name])), assessments, vetoes, items, alerts, exemptionsOf };
+}
+
+/** Gather the facts of every branch that existed in p, a chunk of branches at a time (the callback may be async: the next chunk waits). */
+export async function forEachFactsChunk(
+  store: Store,
+  config: Config,
+  orgs: OrgRow[],
+  p: Period,
+  now: number,
+  chunk: number,
+  headline: boolean,
+  cb: (facts: BranchFacts[], done: number, total: number) => void | Promise<void>,
+  loaded?: PeriodInputs,
+): Promise<void> {
+  const branches = reportBranches(orgs, p);
+  const inputs = loaded && loaded.period === p.label ? loaded : await periodInputs(store, orgs, p);
+  const { names, assessments, vetoes, items, alerts, exemptionsOf } = inputs;
   const from = meetingsFrom(p);
   for (let i = 0; i < branches.length; i += chunk) {
     const part = branches.slice(i, i + chunk);
@@ -173,7 +233,7 @@ async function forEachFactsChunk(
       );
     }
     if (!headline) await remapMeetingIds(store, made);
-    cb(made, Math.min(i + chunk, branches.length), branches.length);
+    await cb(made, Math.min(i + chunk, branches.length), branches.length);
   }
 }
 

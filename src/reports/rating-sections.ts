@@ -57,16 +57,32 @@ export async function ratingSectionFacts(store: Store, p: Period): Promise<Ratin
   return sectionFacts(p, { designations, sites, ratings, changes, campaign, branches });
 }
 
-/** Attach one rating section per branch report and committee summary (pure). */
-export function attachRatingSectionsFrom(f: RatingSectionFacts, config: Config, p: Period, reports: BranchReport[], summaries: CommitteeSummary[]): void {
+/** Attach one rating section per branch report (pure). */
+export function attachBranchRatingSections(f: RatingSectionFacts, config: Config, p: Period, reports: readonly BranchReport[]): void {
   const asOf = asOfOf(p);
   for (const r of reports) {
     const b = f.branches.get(r.org);
     if (b) r.rating = branchRatingSection(b, asOf, f.facts, config.rating);
   }
-  const estimates = new Map(reports.map((r) => [r.org, r.stars]));
+}
+
+/** Attach one rating section per committee summary (pure); `estimates` = each branch report's stars, by org code. */
+export function attachCommitteeRatingSections(
+  f: RatingSectionFacts,
+  config: Config,
+  p: Period,
+  estimates: ReadonlyMap<string, number | null>,
+  summaries: readonly CommitteeSummary[],
+): void {
+  const asOf = asOfOf(p);
   for (const s of summaries) {
     const list = s.branches.map((x) => f.branches.get(x.org)).filter((b) => b !== undefined);
     s.rating = committeeRatingSection(list, asOf, f.facts, estimates, config.rating);
   }
+}
+
+/** Attach one rating section per branch report and committee summary (pure). */
+export function attachRatingSectionsFrom(f: RatingSectionFacts, config: Config, p: Period, reports: BranchReport[], summaries: CommitteeSummary[]): void {
+  attachBranchRatingSections(f, config, p, reports);
+  attachCommitteeRatingSections(f, config, p, new Map(reports.map((r) => [r.org, r.stars])), summaries);
 }

@@ -29,24 +29,31 @@ export interface RankingRow {
 
 /** Ranking rows of the reports (optionally one domain), best first; unrated at the end. */
 export function rankingRows(reports: readonly BranchReport[], domain?: Domain): RankingRow[] {
-  return reports
-    .filter((r) => !domain || r.domain === domain)
-    .map((r) => ({
-      rank: r.rank,
-      org: r.org,
-      name: r.name,
-      parentName: r.parentName,
-      domain: r.domain,
-      score: r.score,
-      grade: r.grade,
-      stars: r.stars,
-      vetoed: r.vetoed,
-      rankChange: r.change.rank,
-      scoreChange: r.change.score,
-      problems: r.problems.length,
-      categories: CATEGORY_IDS.map((id) => r.categories.find((c) => c.id === id)?.score ?? null),
-    }))
-    .sort((a, b) => (a.domain ?? '').localeCompare(b.domain ?? '') || (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.org.localeCompare(b.org));
+  return sortRankingRows(reports.filter((r) => !domain || r.domain === domain).map(rankingRowOf));
+}
+
+/** One report's ranking row (small: kept per branch while the reports are streamed). */
+export function rankingRowOf(r: BranchReport): RankingRow {
+  return {
+    rank: r.rank,
+    org: r.org,
+    name: r.name,
+    parentName: r.parentName,
+    domain: r.domain,
+    score: r.score,
+    grade: r.grade,
+    stars: r.stars,
+    vetoed: r.vetoed,
+    rankChange: r.change.rank,
+    scoreChange: r.change.score,
+    problems: r.problems.length,
+    categories: CATEGORY_IDS.map((id) => r.categories.find((c) => c.id === id)?.score ?? null),
+  };
+}
+
+/** Best first within each domain; unrated at the end (sorts in place, returns the array). */
+export function sortRankingRows(rows: RankingRow[]): RankingRow[] {
+  return rows.sort((a, b) => (a.domain ?? '').localeCompare(b.domain ?? '') || (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.org.localeCompare(b.org));
 }
 
 const HEADERS = ['排名', '组织编码', '支部名称', '上级党组织', '领域', '得分', '等次', '星级', '负面清单', '排名变化', '得分变化', '问题数', ...CATEGORY_IDS.map((c) => CATEGORY_NAMES_ZH[c])];
@@ -84,23 +91,34 @@ function addSheet(wb: StreamWorkbook, name: string, title: string, rows: Ranking
  * stream. exceljs's streaming writer keeps memory flat for tens of thousands of rows.
  */
 export async function writeRankingXlsx(out: Writable, reports: readonly BranchReport[], periodName: string, domain?: Domain): Promise<void> {
+  await writeRankingRowsXlsx(out, reports.filter((r) => !domain || r.domain === domain).map(rankingRowOf), periodName, domain);
+}
+
+/** The ranking workbook from ranking rows (any order; every branch's, or one domain's with `domain`). */
+export async function writeRankingRowsXlsx(out: Writable, rows: RankingRow[], periodName: string, domain?: Domain): Promise<void> {
   // No cell styles: with them exceljs is several times slower per row, for a bold header only.
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false });
   wb.creator = 'orglife';
-  const domains = domain ? [domain] : DOMAINS.filter((d) => reports.some((r) => r.domain === d));
-  for (const d of domains) addSheet(wb, DOMAIN_NAMES_ZH[d], `${periodName} ${DOMAIN_NAMES_ZH[d]}领域党支部排名`, rankingRows(reports, d));
-  if (!domain) addSheet(wb, '全部', `${periodName} 全市党支部排名（按领域）`, rankingRows(reports));
+  const sorted = sortRankingRows(rows);
+  const domains = domain ? [domain] : DOMAINS.filter((d) => sorted.some((r) => r.domain === d));
+  for (const d of domains) addSheet(wb, DOMAIN_NAMES_ZH[d], `${periodName} ${DOMAIN_NAMES_ZH[d]}领域党支部排名`, sorted.filter((r) => r.domain === d));
+  if (!domain) addSheet(wb, '全部', `${periodName} 全市党支部排名（按领域）`, sorted);
   await wb.commit();
 }
 
 /** Write the ranking workbook to a file. */
 export async function saveRankingXlsx(file: string, reports: readonly BranchReport[], periodName: string, domain?: Domain): Promise<void> {
+  await saveRankingRowsXlsx(file, reports.filter((r) => !domain || r.domain === domain).map(rankingRowOf), periodName, domain);
+}
+
+/** Write the ranking workbook of ranking rows to a file. */
+export async function saveRankingRowsXlsx(file: string, rows: RankingRow[], periodName: string, domain?: Domain): Promise<void> {
   const out = createWriteStream(file);
   const closed = new Promise<void>((resolve, reject) => {
     out.on('close', () => resolve());
     out.on('error', reject);
   });
-  await writeRankingXlsx(out, reports, periodName, domain);
+  await writeRankingRowsXlsx(out, rows, periodName, domain);
   await closed;
 }
 

@@ -4,10 +4,10 @@
  */
 import type { Command } from 'commander';
 import { DOMAINS, DOMAIN_NAMES_ZH, type Domain } from '../../domain/types.js';
-import { rankingRows, saveRankingXlsx } from '../../reports/xlsx.js';
+import { rankingRowOf, saveRankingRowsXlsx, sortRankingRows, type RankingRow } from '../../reports/xlsx.js';
 import { rankChangeText, scoreText, starsText } from '../../reports/render/text.js';
 import { UserError } from '../errors.js';
-import { buildOrFail, parseAt, parsePeriodFlag, withReportStore } from './report.js';
+import { parseAt, parsePeriodFlag, streamOrFail, withReportStore } from './report.js';
 
 interface RankingFlags {
   period?: string;
@@ -44,9 +44,17 @@ export function registerRanking(program: Command): void {
       const limit = flags.limit === undefined ? Infinity : Number(flags.limit);
       if (!(limit > 0)) throw new UserError(`无效的 --limit "${flags.limit}"：应为正整数 / invalid limit`);
       await withReportStore(async (store, config) => {
-        const { reports } = await buildOrFail(store, config, p, now);
-        const periodName = reports[0]?.periodName ?? p.label;
-        const rows = rankingRows(reports, domain);
+        // Streamed: one small ranking row per branch is kept, not every report.
+        const all: RankingRow[] = [];
+        let first: string | undefined;
+        await streamOrFail(store, config, p, now, {
+          onChunk: (reports) => {
+            first ??= reports[0]?.periodName;
+            for (const r of reports) if (!domain || r.domain === domain) all.push(rankingRowOf(r));
+          },
+        });
+        const periodName = first ?? p.label;
+        const rows = sortRankingRows([...all]);
         const lines: string[] = [];
         for (const d of domain ? [domain] : DOMAINS) {
           const list = rows.filter((r) => r.domain === d);
@@ -63,7 +71,7 @@ export function registerRanking(program: Command): void {
         if (!lines.length) lines.push(`${periodName} 无参评支部 / no branches`);
         process.stdout.write(`${lines.join('\n')}\n`);
         if (flags.xlsx) {
-          await saveRankingXlsx(flags.xlsx, reports, periodName, domain);
+          await saveRankingRowsXlsx(flags.xlsx, all, periodName, domain);
           process.stderr.write(`已导出 / written: ${flags.xlsx}\n`);
         }
       });

@@ -20,7 +20,8 @@ import { buildReports, ReportError, type BuildResult } from '../../reports/gathe
 import { saveReports } from '../../reports/generate.js';
 import type { BranchReport, CommitteeSummary } from '../../reports/types.js';
 import { renderBranch, renderCommittee, type ReportFormat, REPORT_FORMATS } from '../../reports/render/index.js';
-import { saveRankingXlsx } from '../../reports/xlsx.js';
+import { rankingRowOf, saveRankingRowsXlsx, type RankingRow } from '../../reports/xlsx.js';
+import { streamReports, type StreamOptions, type StreamResult } from '../../reports/stream.js';
 import { ratingListSheets } from '../../rating/report-xlsx.js';
 import { saveSheets } from '../../rating/xlsx.js';
 import { UserError } from '../errors.js';
@@ -59,6 +60,16 @@ export function parsePeriodFlag(label: string | undefined): Period {
 export async function withReportStore<T>(fn: (store: Store, config: Config) => Promise<T>): Promise<T> {
   const { config } = loadConfig(defaultConfigPath());
   return withExistingStore((store) => fn(store, config), [ReportError]);
+}
+
+/** Stream reports (./reports/stream.ts), turning report errors into user errors. */
+export async function streamOrFail(store: Store, config: Config, p: Period, now: number, opts: StreamOptions): Promise<StreamResult> {
+  try {
+    return await streamReports(store, config, p, now, opts);
+  } catch (e) {
+    if (e instanceof ReportError) throw new UserError(e.message);
+    throw e;
+  }
 }
 
 /** Build reports, turning report errors into user errors. */
@@ -128,63 +139,79 @@ async function runReport(flags: ReportFlags): Promise<void> {
   const p = parsePeriodFlag(flags.period);
   const now = parseAt(flags.at);
   if (flags.all && !flags.out) throw new UserError('--all 需要用 --out 指定输出目录 / --all needs --out DIR');
-  await withReportStore(async (store, config) => {
-    const bar = progressBar('计算');
-    let built: BuildResult;
-    try {
-      built = await buildOrFail(store, config, p, now, flags.all ? bar.update : undefined);
-    } finally {
-      bar.stop();
-    }
-    if (flags.org) {
-      const code = flags.org.trim();
-      const org = built.orgs.find((o) => o.code === code);
-      if (!org) throw new UserError(`未找到组织编码 "${code}"，请检查编码或先导入组织 / unknown org code`);
-      const format = formatOf(flags.format, flags.out, 'md');
-      let text: string;
-      let shown: { branch: BranchReport[]; committees: CommitteeSummary[] };
-      if (org.kind === 'branch') {
-        const r = built.reports.find((x) => x.org === code);
-        if (!r) throw new UserError(`支部 "${code}" 在 ${p.label} 尚未成立（成立日期 ${org.establishedOn}），无体检报告 / branch founded after the period`);
-        text = renderBranch(r, format);
-        shown = { branch: [r], committees: [] };
-      } else {
-        const s = built.summaries.find((x) => x.org === code);
-        if (!s) throw new UserError(`党委 "${code}" 下没有支部，无汇总 / committee has no branches`);
-        text = renderCommittee(s, format);
-        shown = { branch: [], committees: [s] };
-      }
-      if (flags.save) await save(store, shown.branch, shown.committees, now);
-      if (flags.out) {
-        writeFileSync(flags.out, text);
-        process.stderr.write(`已写出 / written: ${flags.out}\n`);
-      } else process.stdout.write(text);
-      return;
-    }
-    const format = formatOf(flags.format, undefined, 'html');
-    const dir = flags.out!;
-    mkdirSync(join(dir, 'branches'), { recursive: true });
-    mkdirSync(join(dir, 'committees'), { recursive: true });
-    const write = progressBar('写出');
-    const total = built.reports.length + built.summaries.length;
-    let done = 0;
-    for (const r of built.reports) {
-      writeFileSync(join(dir, 'branches', `${safeName(r.org)}.${EXT[format]}`), renderBranch(r, format));
-      if (++done % 200 === 0) write.update(done, total);
-    }
-    for (const s of built.summaries) {
-      writeFileSync(join(dir, 'committees', `${safeName(s.org)}.${EXT[format]}`), renderCommittee(s, format));
-      if (++done % 200 === 0) write.update(done, total);
-    }
-    write.update(done, total);
-    write.stop();
-    await saveRankingXlsx(join(dir, 'ranking.xlsx'), built.reports, built.reports[0]?.periodName ?? p.label);
-    await saveSheets(join(dir, 'rating.xlsx'), ratingListSheets(built.summaries, built.reports[0]?.periodName ?? p.label));
-    if (flags.save) await save(store, built.reports, built.summaries, now);
-    process.stdout.write(
-      `已生成 ${p.label} 体检报告 ${built.reports.length} 份、党委汇总 ${built.summaries.length} 份，排名表 ranking.xlsx、评星定级清单 rating.xlsx：${dir}\n`,
-    );
+  await withReportStore(async (store, config) => (flags.org ? reportOne(store, config, flags, flags.org.trim(), p, now) : reportAll(store, config, flags, p, now)));
+}
+
+/** One branch's report or one committee's summary (ranks and summaries still over the whole city, streamed). */
+async function reportOne(store: Store, config: Config, flags: ReportFlags, code: string, p: Period, now: number): Promise<void> {
+  let report: BranchReport | undefined;
+  const built = await streamOrFail(store, config, p, now, {
+    onChunk: (reports) => {
+      report ??= reports.find((x) => x.org === code);
+    },
   });
+  const org = built.orgs.find((o) => o.code === code);
+  if (!org) throw new UserError(`未找到组织编码 "${code}"，请检查编码或先导入组织 / unknown org code`);
+  const format = formatOf(flags.format, flags.out, 'md');
+  let text: string;
+  let shown: { branch: BranchReport[]; committees: CommitteeSummary[] };
+  if (org.kind === 'branch') {
+    if (!report) throw new UserError(`支部 "${code}" 在 ${p.label} 尚未成立（成立日期 ${org.establishedOn}），无体检报告 / branch founded after the period`);
+    text = renderBranch(report, format);
+    shown = { branch: [report], committees: [] };
+  } else {
+    const s = built.summaries.find((x) => x.org === code);
+    if (!s) throw new UserError(`党委 "${code}" 下没有支部，无汇总 / committee has no branches`);
+    text = renderCommittee(s, format);
+    shown = { branch: [], committees: [s] };
+  }
+  if (flags.save) await save(store, shown.branch, shown.committees, now);
+  if (flags.out) {
+    writeFileSync(flags.out, text);
+    process.stderr.write(`已写出 / written: ${flags.out}\n`);
+  } else process.stdout.write(text);
+}
+
+/**
+ * Every branch's report and every committee's summary into --out: each chunk of reports is
+ * rendered, written (and with --save stored) as soon as it is computed, then dropped; the ranking
+ * workbook is written from one small row per branch.
+ */
+async function reportAll(store: Store, config: Config, flags: ReportFlags, p: Period, now: number): Promise<void> {
+  const format = formatOf(flags.format, undefined, 'html');
+  const dir = flags.out!;
+  mkdirSync(join(dir, 'branches'), { recursive: true });
+  mkdirSync(join(dir, 'committees'), { recursive: true });
+  const ranking: RankingRow[] = [];
+  let periodName: string | undefined;
+  let created = 0;
+  const bar = progressBar('生成');
+  let built: StreamResult;
+  try {
+    built = await streamOrFail(store, config, p, now, {
+      onProgress: bar.update,
+      onChunk: async (reports) => {
+        for (const r of reports) {
+          writeFileSync(join(dir, 'branches', `${safeName(r.org)}.${EXT[format]}`), renderBranch(r, format));
+          ranking.push(rankingRowOf(r));
+        }
+        periodName ??= reports[0]?.periodName;
+        if (flags.save) created += await saveReports(store, reports, [], now);
+      },
+    });
+  } finally {
+    bar.stop();
+  }
+  for (const s of built.summaries) writeFileSync(join(dir, 'committees', `${safeName(s.org)}.${EXT[format]}`), renderCommittee(s, format));
+  await saveRankingRowsXlsx(join(dir, 'ranking.xlsx'), ranking, periodName ?? p.label);
+  await saveSheets(join(dir, 'rating.xlsx'), ratingListSheets(built.summaries, periodName ?? p.label));
+  if (flags.save) {
+    created += await saveReports(store, [], built.summaries, now);
+    process.stderr.write(`已保存报告；新建整改事项 ${created} 项 / reports stored\n`);
+  }
+  process.stdout.write(
+    `已生成 ${p.label} 体检报告 ${built.rows.length} 份、党委汇总 ${built.summaries.length} 份，排名表 ranking.xlsx、评星定级清单 rating.xlsx：${dir}\n`,
+  );
 }
 
 async function save(store: Store, branch: BranchReport[], committees: CommitteeSummary[], now: number): Promise<void> {
