@@ -116,13 +116,13 @@ export class StagedKeyedTable {
     const files = this.rowsPerFile.length;
     const empty: StagedApplied = { files: this.rowsPerFile.map(() => ({ inserted: 0, updated: 0, unchanged: 0 })), conflicts: [], updatedKeys: [], updatedOrgs: [] };
     if (!this.rowsPerFile.some((n) => n > 0)) return empty;
-    await this.client.query(`ANALYZE ${q(this.stage)}`);
+    // No ANALYZE of the stage: it is read whole by a sequential scan (and by hash joins on the slow path).
     let conflicts: DeferredConflict[] = [];
     let applied: [unknown, string[] | null, number[] | null] = [null, null, null];
     await this.client.query('SAVEPOINT import_stage');
     let repeated = false;
     try {
-      applied = await this.upsert(q(this.stage), files);
+      applied = await this.upsert(q(this.stage), files, this.rowsPerFile.reduce((a, b) => a + b, 0));
       // A key repeated in the command makes the statement fail (21000) unless its first row found the
       // stored row unchanged: then a later row with other content updates it, so an updated key is checked.
       repeated = !!applied[1]?.length && (await this.repeatsAmong(applied[1]));
@@ -145,7 +145,7 @@ export class StagedKeyedTable {
       conflicts = (res.rows as unknown as [number, number, string, number, number, string][]).map((r) => ({
         file: r[0], line: r[1], seq: Number(r[2]), earlierFile: r[3], earlierLine: r[4], key: r[5],
       }));
-      applied = await this.upsert(q(first), files);
+      applied = await this.upsert(q(first), files, null);
       await this.client.query(`DROP TABLE ${q(first)}`);
     }
     await this.client.query('RELEASE SAVEPOINT import_stage');
@@ -178,10 +178,9 @@ export class StagedKeyedTable {
 
   /**
    * One INSERT … SELECT from `source` (keys unique in it, or PostgreSQL raises 21000), returning
-   * [per-file counts as json, updated keys, updated org ids]. Per-file counts join the written
-   * rows back to the stage by key only when the command has more than one file of the table.
+   * [per-file counts, updated keys, updated org ids]. `total`: the rows of `source` (null: not known).
    */
-  private async upsert(source: string, files: number): Promise<[unknown, string[] | null, number[] | null]> {
+  private async upsert(source: string, files: number, total: number | null): Promise<[unknown, string[] | null, number[] | null]> {
     const { key, columns } = this.spec;
     const t = q(this.spec.table);
     const all = this.cols.map(q).join(', ');
@@ -189,19 +188,29 @@ export class StagedKeyedTable {
     const changed = `(${columns.map((c) => `${t}.${q(c)}`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `excluded.${q(c)}`).join(', ')})`;
     const org = columns.includes('org_id') ? `${t}.org_id` : 'NULL::int';
     const keyCols = key.map(q).join(', ');
-    const perFile =
-      files === 1
-        ? `SELECT json_agg(json_build_object('file', 0, 'i', (SELECT count(*) FROM up WHERE ins), 'u', (SELECT count(*) FROM up WHERE NOT ins)))`
-        : `SELECT json_agg(x) FROM (SELECT s.file, count(*) FILTER (WHERE up.ins) AS i, count(*) FILTER (WHERE NOT up.ins) AS u
-             FROM up JOIN ${source} s ON ${key.length === 1 ? `s.${q(key[0]!)}::text = up.k` : `${this.keyText('s')} = up.k`} GROUP BY s.file) x`;
+    // Counts per file: a join of the written rows back to the source by key, run (the CASE's
+    // subquery is evaluated only when taken) only when the split cannot be told from the totals:
+    // one file, or every staged row inserted (a first import), or all updated, or none written.
+    const join = `SELECT json_agg(x) FROM (SELECT s.file, count(*) FILTER (WHERE up.ins) AS i, count(*) FILTER (WHERE NOT up.ins) AS u
+             FROM up JOIN ${source} s ON ${this.keyText('s')} = up.k GROUP BY s.file) x`;
+    const needJoin = files === 1 ? 'false' : total === null ? 'true' : `NOT ((SELECT count(*) FROM up WHERE ins) IN (0, $1) AND (SELECT count(*) FROM up WHERE NOT ins) IN (0, $1))`;
     const res = await this.client.query({
       text: `WITH up AS (
                INSERT INTO ${t} AS ${t} (${all}) SELECT ${all} FROM ${source} s
                ON CONFLICT (${keyCols}) DO UPDATE SET ${set} WHERE ${changed}
                RETURNING ${this.keyText(t)} AS k, (xmax = 0) AS ins, ${org} AS o)
-             SELECT (${perFile}), (SELECT array_agg(k) FROM up WHERE NOT ins), (SELECT array_agg(DISTINCT o) FROM up WHERE NOT ins)`,
+             SELECT (SELECT count(*)::int FROM up WHERE ins), (SELECT count(*)::int FROM up WHERE NOT ins),
+                    CASE WHEN ${needJoin} THEN (${join}) END,
+                    (SELECT array_agg(k) FROM up WHERE NOT ins), (SELECT array_agg(DISTINCT o) FROM up WHERE NOT ins)`,
+      values: total === null || files === 1 ? [] : [total],
       rowMode: 'array',
     } as pg.QueryConfig);
-    return (res.rows as unknown as [unknown, string[] | null, number[] | null][])[0]!;
+    const [ins, upd, joined, keys, orgs] = (res.rows as unknown as [number, number, { file: number; i: number; u: number }[] | null, string[] | null, number[] | null][])[0]!;
+    let perFile = joined;
+    if (!perFile) {
+      if (files === 1) perFile = [{ file: 0, i: ins, u: upd }];
+      else perFile = this.rowsPerFile.map((n, file) => ({ file, i: ins ? n : 0, u: upd ? n : 0 }));
+    }
+    return [perFile, keys, orgs];
   }
 }
