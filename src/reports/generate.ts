@@ -1,9 +1,10 @@
 /**
  * The scheduled report run (daemon): on the 2nd of the month at 09:00 the reports of the period
- * that just ended are computed — load through the store port, build (pure) — then the generation
- * claim `store.reports.storeAndPlan` stores them with their rectification items and writes their
- * mail deliveries to the delivery log in ONE transaction (transactional outbox; its planning
- * decision is pure). The daemon's drainer and delivery workers send them like warnings: quiet
+ * that just ended are computed, streamed a chunk of branches at a time (./stream.ts, bounded
+ * memory) — and each chunk goes through the generation claim `store.reports.storeAndPlan`, which
+ * stores its reports with their rectification items and writes their mail deliveries to the
+ * delivery log in ONE transaction (transactional outbox; its planning decision is pure); the
+ * committee summaries are claimed last. The daemon's drainer and delivery workers send them like warnings: quiet
  * hours and holidays (not_before), retries with backoff, every attempt recorded, fallbacks along
  * `routing.report`. Idempotent: a report that is stored is kept (one saved before by `orglife
  * report --save --org X` too: the others are added), and a report whose deliveries are planned is
@@ -18,7 +19,8 @@ import { physicalChannel } from '../notifiers/config.js';
 import type { ChannelName } from '../notifiers/types.js';
 import type { Store } from '../store/port.js';
 import type { NewRectification, OrgInfo, StoredReportInput } from '../store/types/reports.js';
-import { buildReports, reportBranches } from './gather.js';
+import { reportBranches } from './gather.js';
+import { streamReports } from './stream.js';
 import { planReportMails, reportPeople, type ReportMailPolicy } from './mail.js';
 import type { BranchReport, CommitteeSummary } from './types.js';
 
@@ -112,35 +114,51 @@ export async function runReportTick(deps: ReportRunDeps, kind: PeriodKind, now: 
   const have = new Set(stored.map((s) => `${s.kind}:${s.org}`));
   const branches = reportBranches(orgs, p);
   const missing = branches.some((b) => !have.has(`branch:${b.code}`)) || summaryCommittees(orgs, branches).some((c) => !have.has(`committee:${c}`));
-  const built = missing ? await buildReports(store, config, p, now) : null;
   // Secretaries on leave now: their branch's report goes to the deputy (orglife leave).
   const onLeave = new Set((await store.leaves.list({ since: shanghaiDate(now) })).filter((l) => onLeaveAt(l, now)).map((l) => l.org));
   const policy = { ...reportMailPolicy(config, deps.available), onLeave };
   const notBefore = nextAllowedTime(now, config.delivery.quiet_hours, workCalendar(config.calendar));
   const sendDay = shanghaiDate(notBefore);
-  const r = await store.reports.storeAndPlan(
-    {
-      period: p.label,
-      built: built ? storedReports(built.reports, built.summaries) : null,
-      sendDay,
-      notBefore,
-      now,
-      phonesOf: (todo, contacts) => todo.flatMap((x) => (contacts.has(x.org) ? reportPeople(contacts.get(x.org)!, policy) : [])).flatMap((c) => (c.phone ? [c.phone] : [])),
-    },
-    ({ todo, contacts, smsCounts }) => {
-      const plan = planReportMails(todo, contacts, policy, smsCounts);
-      return { sends: plan.sends, notes: plan.notes, result: { planned: todo.length, skipped: [...plan.notes.values()].filter((n) => n.startsWith('skipped')).length } };
-    },
-  );
+  const total = { stored: false, branch: 0, committee: 0, rectificationItems: 0, planned: 0, deliveries: 0, skipped: 0 };
+  /** One claim: store what of `built` is missing, then plan the period's unplanned mail (SMS counts read from the delivery log each time, so the daily cap holds across calls). */
+  const claim = async (built: ReturnType<typeof storedReports> | null) => {
+    const r = await store.reports.storeAndPlan(
+      {
+        period: p.label,
+        built,
+        sendDay,
+        notBefore,
+        now,
+        phonesOf: (todo, contacts) => todo.flatMap((x) => (contacts.has(x.org) ? reportPeople(contacts.get(x.org)!, policy) : [])).flatMap((c) => (c.phone ? [c.phone] : [])),
+      },
+      ({ todo, contacts, smsCounts }) => {
+        const plan = planReportMails(todo, contacts, policy, smsCounts);
+        return { sends: plan.sends, notes: plan.notes, result: { planned: todo.length, skipped: [...plan.notes.values()].filter((n) => n.startsWith('skipped')).length } };
+      },
+    );
+    total.stored ||= r.stored;
+    total.branch += r.storedReports.branch;
+    total.committee += r.storedReports.committee;
+    total.rectificationItems += r.rectificationItems;
+    total.planned += r.result.planned;
+    total.deliveries += r.deliveries;
+    total.skipped += r.result.skipped;
+  };
+  if (missing) {
+    // Streamed (bounded memory at a province's size): each chunk of branch reports is claimed as it
+    // is computed, the committee summaries last; branch reports are planned before summaries as in one claim.
+    const { summaries } = await streamReports(store, config, p, now, { onChunk: (reports) => claim(storedReports(reports, [])) });
+    await claim(storedReports([], summaries));
+  } else await claim(null);
   const stats: ReportRunStats = {
     period: p.label,
-    generated: r.stored,
-    branches: r.storedReports.branch,
-    committees: r.storedReports.committee,
-    rectificationItems: r.rectificationItems,
-    planned: r.result.planned,
-    deliveries: r.deliveries,
-    skipped: r.result.skipped,
+    generated: total.stored,
+    branches: total.branch,
+    committees: total.committee,
+    rectificationItems: total.rectificationItems,
+    planned: total.planned,
+    deliveries: total.deliveries,
+    skipped: total.skipped,
     notBefore: new Date(notBefore).toISOString(),
   };
   log.info(stats, stats.generated ? 'reports generated and stored; mail planned' : 'reports already stored; pending mail planned');
