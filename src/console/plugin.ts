@@ -27,6 +27,7 @@ import { previewPages } from './pages/preview.js';
 import { auditPages } from './pages/audit.js';
 import { gradePages } from './pages/grades.js';
 import { ackLinkPages } from './pages/ack-link.js';
+import { ratingPages } from './pages/rating.js';
 
 export type { ConsoleDeps } from './context.js';
 
@@ -120,6 +121,7 @@ export async function consolePlugin(app: FastifyInstance, deps: ConsoleDeps): Pr
   previewPages(app, ctx);
   auditPages(app, ctx);
   gradePages(app, ctx);
+  ratingPages(app, ctx);
   ackLinkPages(app, ctx);
 
   // Unknown console URLs get an HTML page (the API's 404 is JSON).
