@@ -49,6 +49,16 @@ async function rated<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What a transition's toState says in Chinese: a step, a branch's step data ('committee_review:B1'), an objection or its answer. */
+function transitionZh(to: string): string {
+  const names = CAMPAIGN_STATE_NAMES_ZH as Record<string, string>;
+  if (names[to]) return names[to];
+  const [what, rest] = [to.slice(0, to.indexOf(':')), to.slice(to.indexOf(':') + 1)];
+  if (what === 'objection') return `登记异议 #${rest}`;
+  if (what === 'answer') return `答复异议 #${rest}`;
+  return names[what] ? `${names[what]}（${rest}）` : to;
+}
+
 export function ratingPages(app: FastifyInstance, ctx: PageContext): void {
   /** Branch codes in the user's scope as a predicate (null scope: everything). */
   const inScope = async (request: FastifyRequest) => {
@@ -117,7 +127,7 @@ export function ratingPages(app: FastifyInstance, ctx: PageContext): void {
       pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
       total,
       objections,
-      transitions: transitions.map((t) => ({ ...t, fromZh: t.fromState ? CAMPAIGN_STATE_NAMES_ZH[t.fromState] : '—', toZh: CAMPAIGN_STATE_NAMES_ZH[t.toState as keyof typeof CAMPAIGN_STATE_NAMES_ZH] ?? t.toState })),
+      transitions: transitions.map((t) => ({ ...t, fromZh: t.fromState ? CAMPAIGN_STATE_NAMES_ZH[t.fromState] : '—', toZh: transitionZh(t.toState) })),
       canAct,
       city,
       done: q.done ?? null,
