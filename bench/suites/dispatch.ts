@@ -8,16 +8,10 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readEnv } from '../../src/config/env.js';
-import { parseTimestamp } from '../../src/domain/calendar.js';
-import { evaluateTick } from '../../src/jobs/cycle.js';
 import { CHANNEL_LIMITS } from '../../src/jobs/queues.js';
-import { openRuntime } from '../../src/jobs/runtime.js';
-import { createLogger } from '../../src/log.js';
-import { cleanupPrefix, uniquePrefix } from '../../tests/helpers/redis.js';
+import { dailyCycle } from '../lib/cycle-run.js';
 import { SMS_CHANNELS, bareRun, dispatchRun, smsConfig, type SmsChannel } from '../lib/dispatch-run.js';
 import { GiB, info, rateVsFloor, rssUnder } from '../lib/figures.js';
-import { peakRssSelf } from '../lib/measure.js';
 import type { BenchContext, BenchStep, BenchSuite, Figure, StepOutcome, StepResult } from '../lib/types.js';
 
 /** SMS per dispatch run (override with BENCH_DISPATCH_N for a quick try). */
@@ -30,8 +24,6 @@ const LATENCY_MS = 30;
 const SHARE = 0.8;
 /** The dispatch steps are size-independent: they run at this city size only (BENCH_DISPATCH=always: every size). */
 const DISPATCH_AT_SIZE = 20_000;
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const log = createLogger({ level: 'warn' });
 const n = N.toLocaleString('en-US');
 
 const skip = (ctx: BenchContext): StepResult | null =>
@@ -147,44 +139,5 @@ export default suite;
 async function cycle(ctx: BenchContext): Promise<StepResult> {
   const dbPath = join(ctx.scratchDir, 'city.db');
   copyFileSync(ctx.dbPath!, dbPath);
-  const config = smsConfig('http_sms', { host: '127.0.0.1:9', url: 'http://127.0.0.1:9/sms/send' });
-  const prefix = uniquePrefix('bench-cycle');
-  // SMTP_URL only makes email count as available for planning; nothing is sent (workers stay paused).
-  const env = readEnv({ REDIS_URL, ORGLIFE_QUEUE_PREFIX: prefix, SMTP_URL: 'smtp://127.0.0.1:9' });
-  const now = parseTimestamp(ctx.now)!;
-  const rt = await openRuntime({ config, env, db: dbPath, log, clock: () => now, paused: true, tickWorker: false });
-  try {
-    // The plan phase is one synchronous stretch: the sampler cannot run inside it, so its last sample
-    // before evaluateTick returns is the peak through evaluate+reconcile (worker threads included).
-    let sampledPeak = 0;
-    const sampler = setInterval(() => (sampledPeak = peakRssSelf()), 50);
-    const t0 = performance.now();
-    const stats = (await evaluateTick({ store: rt.store, config, env, notifiers: rt.notifiers, log, now, kind: 'evaluate' })) as {
-      alerts: { opened: number };
-      plan: { deliveries: number };
-      ms: { evaluate: number; plan: number };
-    };
-    clearInterval(sampler);
-    const afterPlan = peakRssSelf();
-    const t1 = performance.now();
-    const drained = await rt.drain();
-    const t2 = performance.now();
-    return {
-      metrics: {
-        seconds: (t2 - t0) / 1000,
-        evaluateSeconds: stats.ms.evaluate / 1000,
-        planSeconds: stats.ms.plan / 1000,
-        enqueueSeconds: (t2 - t1) / 1000,
-        alertsOpened: stats.alerts.opened,
-        deliveries: stats.plan.deliveries,
-        enqueued: drained.added,
-        evaluatePeakMiB: sampledPeak / 2 ** 20,
-        planPeakMiB: afterPlan / 2 ** 20,
-      },
-      peakRssBytes: peakRssSelf(),
-    };
-  } finally {
-    await rt.close();
-    await cleanupPrefix(REDIS_URL, prefix);
-  }
+  return dailyCycle(dbPath, ctx.now);
 }

@@ -8,21 +8,14 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { readEnv } from '../../src/config/env.js';
 import { parseTimestamp, shanghaiMidnight, shanghaiParts } from '../../src/domain/calendar.js';
 import { LEVELS } from '../../src/domain/types.js';
-import { evaluateTick } from '../../src/jobs/cycle.js';
-import { tickContext } from '../../src/jobs/kinds.js';
-import { openRuntime } from '../../src/jobs/runtime.js';
-import { createLogger } from '../../src/log.js';
 import { GiB, info, rateVsFloor, rssUnder, timeVsFloor } from '../lib/figures.js';
-import { smsConfig } from '../lib/dispatch-run.js';
-import { cpuMsSelf, orglifeStartup, peakRssSelf, runOrglife, warmFiles } from '../lib/measure.js';
+import { dailyCycle } from '../lib/cycle-run.js';
+import { cpuMsSelf, orglifeStartup, runOrglife, warmFiles } from '../lib/measure.js';
 import type { BenchContext, BenchSuite, Figure, StepResult } from '../lib/types.js';
 
 const ADMIN_URL = process.env.ORGLIFE_BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-const log = createLogger({ level: 'silent' });
 
 /** The floor aggregate (as the SQLite check suite's, in PostgreSQL's dialect). */
 export const PG_FLOOR_SQL = `SELECT org_id, type, count(*) AS n, sum((attended * 2 > expected)::int) AS quorate, sum((minutes = 0)::int) AS no_minutes
@@ -214,35 +207,9 @@ async function checkPg(ctx: BenchContext): Promise<StepResult> {
 async function cyclePg(ctx: BenchContext): Promise<StepResult> {
   const name = `orglife_bench_cycle_${ctx.size}_${process.pid}`;
   await freshDb(name, cityDb(ctx));
-  const config = smsConfig('http_sms', { host: '127.0.0.1:9', url: 'http://127.0.0.1:9/sms/send' });
-  const prefix = `orglife-bench-pgcycle-${process.pid}`;
-  const env = readEnv({ REDIS_URL, ORGLIFE_QUEUE_PREFIX: prefix, SMTP_URL: 'smtp://127.0.0.1:9' });
-  const now = parseTimestamp(ctx.now)!;
-  const rt = await openRuntime({ config, env, db: urlOf(name), log, clock: () => now, paused: true, tickWorker: false });
   try {
-    const t0 = performance.now();
-    const stats = (await evaluateTick(tickContext({ store: rt.store, config, env, notifiers: rt.notifiers, log, now, kind: 'evaluate' }))) as {
-      alerts: { opened: number };
-      plan: { deliveries: number };
-      ms: { evaluate: number; plan: number };
-    };
-    const t1 = performance.now();
-    const drained = await rt.drain();
-    const t2 = performance.now();
-    return {
-      metrics: {
-        seconds: (t2 - t0) / 1000,
-        evaluateSeconds: stats.ms.evaluate / 1000,
-        planSeconds: stats.ms.plan / 1000,
-        enqueueSeconds: (t2 - t1) / 1000,
-        alertsOpened: stats.alerts.opened,
-        deliveries: stats.plan.deliveries,
-        enqueued: drained.added,
-      },
-      peakRssBytes: peakRssSelf(),
-    };
+    return await dailyCycle(urlOf(name), ctx.now);
   } finally {
-    await rt.close();
     await dropDb(name);
   }
 }

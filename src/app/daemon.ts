@@ -16,7 +16,7 @@ import type { Config } from '../config/schema.js';
 import { startDaemon, type DaemonHandle, type DaemonOptions } from '../jobs/daemon.js';
 import { TICK_HANDLERS, type TickHandler } from '../jobs/kinds.js';
 import { alertsOutbox } from '../jobs/outbox-alerts.js';
-import type { Outbox } from '../jobs/outbox.js';
+import type { DeliveryOutbox } from '../delivery/outbox.js';
 import { log as defaultLog } from '../log.js';
 import { countConfigReload, countDelivery, observeEvaluation, restoreLastEvaluation, setFindingCounts, setHolidayCalendar, setScrapeSource } from '../metrics.js';
 import { createNotifiers } from '../notifiers/registry.js';
@@ -227,7 +227,7 @@ export function installSignalHandlers(service: Service, log: Logger = defaultLog
 }
 
 /** Count delivery outcomes on their way into the store (the outbox is the one place every outcome passes). */
-function countingOutbox(inner: Outbox): Outbox {
+function countingOutbox(inner: DeliveryOutbox): DeliveryOutbox {
   return {
     claim: (store, id, owner, now, leaseMs, renderAt) => inner.claim(store, id, owner, now, leaseMs, renderAt),
     pending: (store, opts) => inner.pending(store, opts),

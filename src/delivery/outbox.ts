@@ -126,14 +126,29 @@ export function fallbackPolicy(config: FallbackConfig, now: number): FallbackPol
   };
 }
 
-/** The outbox operations of the delivery path over the store: claim, pending, get, markSent, recordFailure, giveUp. */
+/** The outbox operations of the delivery path, over the store port: what the delivery worker and the drainer use. */
 export interface DeliveryOutbox {
-  /** `renderAt`: the as-of time the message is rendered for (the daemon's clock; default now). */
+  /**
+   * Claim a pending delivery for `owner` (one job attempt: instance id + BullMQ token) until
+   * now + leaseMs, BEFORE calling the provider. A claim of another owner whose lease has not
+   * expired → busy (two jobs for one delivery exist only after Redis lost its queue mid-send).
+   * markSent / recordFailure / giveUp release the claim. `renderAt`: the as-of time the message
+   * is rendered for (the daemon's clock; default now).
+   */
   claim(store: Store, id: number, owner: string, now: number, leaseMs: number, renderAt?: number): Promise<DeliveryClaim>;
+  /** Pending deliveries (not sent, failed or cancelled), oldest first; `dueBy` limits to notBefore ≤ dueBy. */
   pending(store: Store, opts?: { dueBy?: number }): Promise<PendingDelivery[]>;
+  /** One delivery with its rendered message, or undefined if it does not exist. */
   get(store: Store, id: number): Promise<DeliveryToSend | undefined>;
+  /** Success: record the attempt and mark the delivery sent, in one transaction. */
   markSent(store: Store, a: Attempt, now: number): Promise<void>;
+  /** A failed attempt that will be retried. */
   recordFailure(store: Store, a: Attempt, now: number): Promise<void>;
+  /**
+   * Give up on this delivery (permanent error, or attempts exhausted): record the attempt, mark it
+   * failed and create the fallback delivery on the route's next channel, idempotently, in one
+   * transaction. Returns the fallback (existing or new), or null when the route has no next channel.
+   */
   giveUp(store: Store, a: Attempt, now: number): Promise<PendingDelivery | null>;
 }
 

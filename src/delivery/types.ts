@@ -3,16 +3,11 @@
  * delivery ready to send, a claim's outcome, and an Attempt (one send, recorded whatever its
  * outcome). Alert digests, report mail and reminders all travel as these.
  */
-import type { ChannelName, OutgoingMessage } from '../notifiers/types.js';
-import type { DeliveryStatus } from '../store/types/deliveries.js';
+import type { OutgoingMessage } from '../notifiers/types.js';
+import type { AttemptRow, ClaimOutcome, DeliveryStatus, PendingDeliveryRow } from '../store/types/deliveries.js';
 
-/** A delivery that should be in a queue: its id, channel and earliest send time. */
-export interface PendingDelivery {
-  id: number;
-  channel: ChannelName;
-  /** Earliest send time (quiet hours), epoch ms. */
-  notBefore: number;
-}
+/** A delivery that should be in a queue: its id, channel and earliest send time (quiet hours), as the store lists it. */
+export type PendingDelivery = PendingDeliveryRow;
 
 /** A delivery ready to send: its address and the composed message. */
 export interface DeliveryToSend extends PendingDelivery {
@@ -23,24 +18,13 @@ export interface DeliveryToSend extends PendingDelivery {
 }
 
 /** A claim's outcome: send it now (this owner holds it), it is finished (never send again), or another live owner holds it. */
-export type DeliveryClaim =
-  | { outcome: 'send'; delivery: DeliveryToSend }
-  | { outcome: 'done'; status: Exclude<DeliveryStatus, 'pending'> | 'missing' }
-  | { outcome: 'busy'; until: number };
+export type DeliveryClaim = ClaimOutcome<DeliveryToSend>;
 
-/** One send attempt as the worker reports it, recorded whatever its outcome. */
-export interface Attempt {
-  deliveryId: number;
+/** One send attempt as the worker reports it (the store's AttemptRow), with the job's attempt number. */
+export type Attempt = AttemptRow & {
   /** The attempt's number as the job counts it (informative; the store numbers attempts itself). */
   attempt?: number;
-  channel: ChannelName;
-  recipient: string;
-  /** When the attempt started, epoch ms. */
-  startedAt: number;
-  durationMs: number;
-  providerMessageId: string | null;
-  /** null on success. */
-  error: string | null;
-  errorCode: string | null;
-  permanent: boolean;
-}
+};
+
+/** An attempt as the delivery job records it: always numbered. */
+export type AttemptRecord = Attempt & { attempt: number };

@@ -20,7 +20,8 @@ import type { Notifiers } from '../notifiers/registry.js';
 import type { SendResult } from '../notifiers/types.js';
 import type { Store } from '../store/port.js';
 import type { ChannelName } from '../notifiers/types.js';
-import type { AttemptRecord, Outbox, PendingDelivery } from './outbox.js';
+import type { DeliveryOutbox } from '../delivery/outbox.js';
+import type { AttemptRecord, PendingDelivery } from '../delivery/types.js';
 import type { RobotRate } from './robot-rate.js';
 
 /** Data of a delivery job (the rest lives in SQLite). */
@@ -30,7 +31,7 @@ export interface DeliveryJobData {
 
 export interface DeliverDeps {
   store: Store;
-  outbox: Outbox;
+  outbox: DeliveryOutbox;
   notifiers: Notifiers;
   log: Logger;
   /** As-of clock for attempt and sent times. */

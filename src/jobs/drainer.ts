@@ -9,14 +9,15 @@ import type { Config } from '../config/schema.js';
 import type { ChannelName } from '../notifiers/types.js';
 import type { Store } from '../store/port.js';
 import type { EpochKeeper } from './epoch.js';
-import type { Outbox, PendingDelivery } from './outbox.js';
+import type { DeliveryOutbox } from '../delivery/outbox.js';
+import type { PendingDelivery } from '../delivery/types.js';
 import { deliveryJobOptions } from './queues.js';
 import { deliveryJobId } from './ticks.js';
 
 export interface DrainerDeps {
   store: Store;
   config: Config;
-  outbox: Outbox;
+  outbox: DeliveryOutbox;
   epoch: EpochKeeper;
   queueOf(channel: ChannelName): Queue;
   /** Clock for delays: a delivery is delayed until notBefore − clock(). */

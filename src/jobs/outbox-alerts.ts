@@ -1,5 +1,5 @@
 /**
- * The Outbox of the delivery path: the delivery wing's outbox (src/delivery: claim, attempts,
+ * The outbox of the delivery path: the delivery wing's outbox (src/delivery: claim, attempts,
  * fallbacks) with the composer of each kind a delivery row carries — alert digests (src/alerts),
  * report mail (src/reports), reminders (src/delivery) — wired here, above all three.
  */
@@ -14,7 +14,6 @@ import { reportMessage } from '../reports/mail.js';
 import type { BranchReport, CommitteeSummary } from '../reports/types.js';
 import type { Store } from '../store/port.js';
 import type { StoredDelivery } from '../store/types/deliveries.js';
-import type { Outbox } from './outbox.js';
 
 /** The composers of every kind a delivery can carry; with `links`, a person's digest carries a one-tap acknowledgement link. */
 export function deliveryComposers(links?: AckLinkSettings): Composers<AckLinkRef> {
@@ -47,10 +46,8 @@ export function composedOutbox(config: OutboxConfig): DeliveryOutbox {
   return deliveryOutbox(config, deliveryComposers(linkSettings(config)));
 }
 
-/** The same, typed against src/jobs/outbox.ts so a drift is a compile error. */
-export function alertsOutbox(config: OutboxConfig): Outbox {
-  return composedOutbox(config);
-}
+/** The daemon's outbox (the same as composedOutbox). */
+export const alertsOutbox = composedOutbox;
 
 /** A stored delivery with its message (tools and tests). */
 export function toSend(d: StoredDelivery, link?: AckLinkRef): DeliveryToSend | undefined {

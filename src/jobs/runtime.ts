@@ -19,7 +19,7 @@ import { addDeliveries, drainOutbox, sweepStuck, type DrainResult } from './drai
 import { epochKeeper } from './epoch.js';
 import { robotLimit, robotRate } from './robot-rate.js';
 import { TICK_HANDLERS, type ScheduleKind, type TickHandler } from './kinds.js';
-import type { Outbox } from './outbox.js';
+import type { DeliveryOutbox } from '../delivery/outbox.js';
 import { alertsOutbox } from './outbox-alerts.js';
 import { channelLimits, TICK_JOB_OPTIONS, TICK_QUEUE, connectionsFrom, deliveryQueueName, openQueue } from './queues.js';
 import { tickProcessor } from './tick-job.js';
@@ -41,7 +41,7 @@ export interface RuntimeOptions {
   /** Override or add tick handlers (default TICK_HANDLERS). */
   handlers?: Partial<Record<ScheduleKind, TickHandler>>;
   /** Outbox implementation (default: src/alerts' deliveries). */
-  outbox?: Outbox;
+  outbox?: DeliveryOutbox;
   /** In-flight jobs get this long to finish at close (default 30 s); then workers are closed by force. */
   shutdownTimeoutMs?: number;
   /** BullMQ lock duration of jobs (default 30 s): a killed daemon's active jobs are retried after it. */
@@ -68,7 +68,7 @@ export interface Runtime {
   env: Env;
   log: Logger;
   notifiers: Notifiers;
-  outbox: Outbox;
+  outbox: DeliveryOutbox;
   instanceId: string;
   clock: () => number;
   handlers: Partial<Record<ScheduleKind, TickHandler>>;

@@ -12,7 +12,7 @@ import { prepared } from './alerts.js';
 import type { DigestItem, Contacts, DigestItemRow, OrgContacts, PlannedSend } from '../../domain/digest.js';
 import type { Level } from '../../domain/types.js';
 import type { ChannelName, LogicalChannel } from '../../domain/channels.js';
-import type { DeliveryStatus, DigestPlan, OutboxEntry, PeriodStats, PlanWriteResult } from '../types/deliveries.js';
+import type { ClaimRefused, DeliveryStatus, DigestPlan, OutboxEntry, PeriodStats, PlanWriteResult } from '../types/deliveries.js';
 
 export type { DeliveryStatus, DigestPlan, OutboxEntry, PeriodStats, PlanWriteResult } from '../types/deliveries.js';
 
@@ -155,10 +155,7 @@ export function pendingDeliveries(db: Db, opts: { dueBy?: number } = {}): Pendin
 }
 
 /** Outcome of a claim at the store level. */
-export type ClaimRow =
-  | { outcome: 'send' }
-  | { outcome: 'done'; status: Exclude<DeliveryStatus, 'pending'> | 'missing' }
-  | { outcome: 'busy'; until: number };
+export type ClaimRow = { outcome: 'send' } | ClaimRefused;
 
 /**
  * Claim a pending delivery for `owner` until now + leaseMs (atomic UPDATE … WHERE: two workers can

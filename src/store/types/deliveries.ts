@@ -90,11 +90,14 @@ export interface StoredDelivery {
   carries: DeliveryCarries;
 }
 
-/** A claim's outcome: send it now (this owner holds it), it is finished, or another live owner holds it. */
-export type DeliveryClaimRow =
-  | { outcome: 'send'; delivery: StoredDelivery }
-  | { outcome: 'done'; status: Exclude<DeliveryStatus, 'pending'> | 'missing' }
-  | { outcome: 'busy'; until: number };
+/** A claim's outcome: send it now (this owner holds it), it is finished, or another live owner holds it; `D` is the delivery as the caller reads it. */
+export type ClaimOutcome<D> = { outcome: 'send'; delivery: D } | ClaimRefused;
+
+/** A claim that did not win: the delivery is finished (never send again), or another live owner holds it. */
+export type ClaimRefused = { outcome: 'done'; status: Exclude<DeliveryStatus, 'pending'> | 'missing' } | { outcome: 'busy'; until: number };
+
+/** The store's claim: the stored delivery with what it carries. */
+export type DeliveryClaimRow = ClaimOutcome<StoredDelivery>;
 
 /** One send attempt, recorded whatever its outcome. */
 export interface AttemptRow {
