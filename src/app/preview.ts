@@ -1,22 +1,19 @@
 /**
  * 预览: what the next cycle would send, to whom, on which channel and when — a dry run that
- * writes nothing. The store is copied to a temporary SQLite file (store.console.snapshotToSqlite:
- * VACUUM INTO on SQLite, a table-by-table copy from PostgreSQL), the real evaluate cycle runs on
- * the copy (rules → alerts → planned deliveries, nothing sent: the planner only writes rows), the
- * copy's pending deliveries are read, and the copy is deleted.
- * (Transitional: parts of the evaluate tick still want a SQLite handle, hence a SQLite copy.)
+ * writes nothing. The real evaluate cycle (rules → alerts → planned deliveries) runs on a dry-run
+ * store over the real one (./dry-run.ts): it reads the database as the cycle would, decides with
+ * the cycle's own pure functions, and keeps what it would write in memory — no copy of the
+ * database, no lock, nothing sent. The answer is the deliveries already waiting plus those the
+ * cycle would plan, in sending order.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import type { Config } from '../config/schema.js';
 import { TICK_HANDLERS, tickContext } from '../jobs/kinds.js';
-import { openStore } from '../store/open.js';
 import { createNotifiers } from '../notifiers/registry.js';
 import type { Store } from '../store/port.js';
 import type { PendingSend } from '../store/types/console.js';
+import { dryRunStore } from './dry-run.js';
 
 export interface PreviewRow extends PendingSend {
   /** Planned by the previewed cycle (false: already waiting before it). */
@@ -24,32 +21,24 @@ export interface PreviewRow extends PendingSend {
 }
 
 export async function previewCycle(store: Store, o: { config: Config; env: Env; log: Logger; now: number }): Promise<PreviewRow[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'orglife-preview-'));
-  const path = join(dir, 'preview.db');
+  const waiting = await store.console.pendingSends();
+  const dry = dryRunStore(store);
+  const notifiers = createNotifiers(o.config.channels, o.env, { log: o.log });
   try {
-    await store.console.snapshotToSqlite(path);
-    const copy = await openStore(path);
-    try {
-      const before = new Set((await copy.console.pendingSends()).map((r) => r.id));
-      const notifiers = createNotifiers(o.config.channels, o.env, { log: o.log });
-      try {
-        // A channel without its secret is treated as not available (as the daemon would refuse to start).
-        await TICK_HANDLERS.evaluate!(tickContext({ store: copy, config: o.config, env: o.env, notifiers, log: o.log, now: o.now, kind: 'evaluate' }));
-      } finally {
-        await notifiers.close();
-      }
-      return (await copy.console.pendingSends()).map((r) => ({ ...r, planned: !before.has(r.id) }));
-    } finally {
-      await copy.close();
-    }
+    // A channel without its secret is treated as not available (as the daemon would refuse to start).
+    await TICK_HANDLERS.evaluate!(tickContext({ store: dry.store, config: o.config, env: o.env, notifiers, log: o.log, now: o.now, kind: 'evaluate' }));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await notifiers.close();
   }
+  runs++;
+  // The dry run's ids are above every real one, as new rows' would be: (send time, id) is the queue's order.
+  const rows = [...waiting.map((r) => ({ ...r, planned: false })), ...dry.sends().map((r) => ({ ...r, planned: true }))];
+  return rows.sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
 }
 
-let copies = 0;
-/** How many dry runs (database copies) this process made (tests, diagnostics). */
-export const previewCopies = () => copies;
+let runs = 0;
+/** How many dry runs this process made (tests, diagnostics). */
+export const previewRuns = () => runs;
 
 interface Kept {
   key: string;
@@ -61,9 +50,9 @@ const kept = new WeakMap<Store, Kept>();
 const queues = new WeakMap<Store, Promise<unknown>>();
 
 /**
- * previewCycle() for the console: one dry run at a time per store (each copies the database), and
- * the last one's rows are reused while nothing was written to the database since (the store's
- * change token) for the same time and configuration — a reload of the page copies nothing.
+ * previewCycle() for the console: one dry run at a time per store (each reads as much as a cycle),
+ * and the last one's rows are reused while nothing was written to the database since (the store's
+ * change token) for the same time and configuration — a reload of the page runs nothing.
  */
 export async function sharedPreview(store: Store, o: { config: Config; env: Env; log: Logger; now: number }): Promise<PreviewRow[]> {
   const key = String(o.now);
@@ -72,10 +61,7 @@ export async function sharedPreview(store: Store, o: { config: Config; env: Env;
   if (hit && hit.key === key && hit.config === o.config && hit.token === token) return hit.rows;
   const run = (queues.get(store) ?? Promise.resolve())
     .catch(() => undefined)
-    .then(() => {
-      copies++;
-      return previewCycle(store, o);
-    });
+    .then(() => previewCycle(store, o));
   queues.set(store, run);
   kept.set(store, { key, config: o.config, token, rows: run });
   run.catch(() => kept.get(store)?.rows === run && kept.delete(store));

@@ -23,6 +23,7 @@ import type {
   DigestItemRow,
   FallbackPolicy,
   NewAckLinkRow,
+  OutboxEntry,
   OutboxPlanLoad,
   OutboxPlanWrite,
   PendingDeliveryRow,
@@ -243,6 +244,8 @@ export interface AlertsRepo {
    * is seen, never overwritten.
    */
   reconcile<R>(input: { orgs: readonly string[] | null; identities: readonly AlertIdentity[]; now: number }, decide: (load: ReconcileLoad) => { changes: AlertChanges; result: R }): Promise<R>;
+  /** What `reconcile` would load for `input`, read without writing or locking (the preview's dry run decides on it in memory). */
+  reconcileLoad(input: { orgs: readonly string[] | null; identities: readonly AlertIdentity[] }): Promise<ReconcileLoad>;
   /** Change alerts of a target atomically (acknowledge): load → decide (pure; may throw to write nothing) → apply. Same lock as reconcile. */
   amend<R>(target: AlertTarget, now: number, decide: (load: AmendLoad) => { changes: AlertChanges; result: R }): Promise<R>;
   /** An alert by id. */
@@ -284,6 +287,8 @@ export interface OutboxRepo {
     },
     decide: (load: OutboxPlanLoad) => { write: OutboxPlanWrite; result: R },
   ): Promise<{ result: R; written: PlanWriteResult }>;
+  /** The unplanned outbox rows `plan` would load for `committees` (absent = every row; [] = none), oldest event first; read only (the preview's dry run). */
+  unplanned(committees?: readonly string[]): Promise<OutboxEntry[]>;
   /** Unplanned outbox rows per parent committee code of their alert's org ('' for none), in code order (binary): what planning chunks. */
   unplannedByCommittee(): Promise<{ committee: string; rows: number }[]>;
 }
@@ -694,8 +699,6 @@ export interface ConsoleRepo {
   attemptsOf(deliveryIds: readonly number[]): Promise<AttemptLine[]>;
   /** Every pending delivery (digests and report mail) with what it carries, earliest first. */
   pendingSends(): Promise<PendingSend[]>;
-  /** Copy the whole database into a new SQLite file at `path` (the preview's dry run runs on it; SQLite: one consistent snapshot). */
-  snapshotToSqlite(path: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------- secretaries' leave (请假)

@@ -43,7 +43,7 @@ describe('orglife console (read-only)', () => {
     for (const url of ['/console/overview', '/console/ranking', '/console/alerts', '/console/orgs/B101', '/console/audit']) {
       expect((await app.inject({ method: 'GET', url, headers: { cookie: s.cookie } })).statusCode, url).toBe(200);
     }
-    // The preview's dry run copies the read-only database (and writes nothing to it).
+    // The preview's dry run reads the read-only database and writes nothing to it.
     const preview = await app.inject({ method: 'GET', url: '/console/preview?run=1&at=2026-12-01T09:00', headers: { cookie: s.cookie } });
     expect(preview.statusCode).toBe(200);
     expect(preview.body).toContain('条待发消息');

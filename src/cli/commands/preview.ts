@@ -1,6 +1,6 @@
 /**
  * `orglife preview [--at ISO] [--json]`: what the next cycle would send, to whom, on which channel
- * and when — a dry run on a copy of the database that writes nothing and sends nothing.
+ * and when — a dry run (in memory, over the database read only) that writes nothing and sends nothing.
  */
 import type { Command } from 'commander';
 import { previewCycle } from '../../app/preview.js';
@@ -19,7 +19,7 @@ import { UserError } from '../errors.js';
 export function registerPreview(program: Command): void {
   program
     .command('preview')
-    .description('预览下一次检查将发送的消息（在数据库副本上模拟，不写入、不发送）/ dry run of the next cycle')
+    .description('预览下一次检查将发送的消息（只读模拟，不写入、不发送）/ dry run of the next cycle')
     .option('--at <time>', '按此时间模拟（ISO 8601，无时区即北京时间），默认现在 / as of this time')
     .option('--config <path>', '配置文件或目录（默认 ORGLIFE_CONFIG 或 ./config）')
     .option('--json', '每行输出一个 JSON 对象（收件人已打码）/ one JSON object per line (recipients masked)')
@@ -27,7 +27,7 @@ export function registerPreview(program: Command): void {
       const now = parseAtOption(flags.at);
       const env = readEnv();
       const { config } = loadConfig(flags.config ?? defaultConfigPath());
-      // Read only: the dry run works on a copy (a missing database is a bilingual StoreMissingError).
+      // Read only: the dry run reads the database and writes nothing (a missing database is a bilingual StoreMissingError).
       const store = await openStore(defaultStoreSpec(), { mustExist: true, migrate: false });
       try {
         const rows = await previewCycle(store, { config, env, log, now });

@@ -1,4 +1,4 @@
-/** 预览: the next cycle's messages as a dry run on a copy of the database (src/app/preview.ts). */
+/** 预览: the next cycle's messages as a dry run that writes nothing (src/app/preview.ts). */
 import type { FastifyInstance } from 'fastify';
 import { sharedPreview } from '../../app/preview.js';
 import { readEnv } from '../../config/env.js';

@@ -19,7 +19,7 @@ import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContact
 import { allBranchIds, branchesByIds, branchIdsUnder, branchIdsUnderAny, branchMeetingsBetween, branchMeetingsSince, branchParents, findOrgHeader, orgHeadersByCode, recordIdsOf, windowMeetings } from './facts.js';
 import { beginPgImport } from './import-session.js';
 import { countMembersAndTracked, firstTrackedAt, listMembersOf, meetingDetails, rosterCounts, rostersOf, trackedIn, trackedMeetings } from './members.js';
-import { amendTx, claim, linkAckTx, giveUpTx, markSentTx, planOutboxTx, reconcileTx, recordFailureTx, storeAndPlanTx, storedDelivery, storeReportsTx } from './ops.js';
+import { amendTx, claim, linkAckTx, reconcileLoad, unplannedEntries, giveUpTx, markSentTx, planOutboxTx, reconcileTx, recordFailureTx, storeAndPlanTx, storedDelivery, storeReportsTx } from './ops.js';
 import { countMeetings, countOrgs, getMeeting, getOrg, listMeetingsOf, listOrgs, listRemovedOrgs, removeOrgs } from './orgs.js';
 import { one, rows } from './q.js';
 import { unplannedByCommittee } from './plan-chunks.js';
@@ -199,10 +199,6 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       deliveriesOfOrg: (org, limit) => reads.deliveriesOfOrg(p, org, limit),
       attemptsOf: (ids) => reads.attemptsOf(p, ids),
       pendingSends: () => reads.pendingSends(p),
-      snapshotToSqlite: async (to) => {
-        const { copyDatabase } = await import('../copy.js');
-        await copyDatabase(url, to);
-      },
     },
     orgs: {
       list: (now) => listOrgs(p, now),
@@ -232,6 +228,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
     alerts: {
       reconcile: (input, decide) => reconcileTx(p, input, decide),
       amend: (target, now, decide) => amendTx(p, target, now, decide),
+      reconcileLoad: (input) => reconcileLoad(p, input),
       get: (id) => getAlert(p, id),
       activeOf: (org) => activeAlertsOf(p, org),
       list: (opts) => listAlerts(p, opts),
@@ -247,6 +244,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
     },
     outbox: {
       plan: (spec, decide) => planOutboxTx(p, spec, decide),
+      unplanned: (committees) => unplannedEntries(p, committees),
       unplannedByCommittee: () => unplannedByCommittee(p),
     },
     deliveries: {

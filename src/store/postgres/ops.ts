@@ -17,6 +17,7 @@ import type {
   FallbackPolicy,
   LoadedFallbackCandidate,
   NewAckLinkRow,
+  OutboxEntry,
   OutboxPlanLoad,
   OutboxPlanWrite,
   PendingDeliveryRow,
@@ -71,6 +72,22 @@ async function alertsByIdentity(q: Q, ids: readonly AlertIdentity[]): Promise<Al
   );
 }
 
+/** What reconcile loads: inside its transaction, or (the preview) over the pool without a lock. */
+export async function reconcileLoad(q: Q, input: { orgs: readonly string[] | null; identities: readonly AlertIdentity[] }): Promise<ReconcileLoad> {
+  // Every open alert of the scope, one per (org, rule, period, subject): member rules have several per identity.
+  const open = [...(await loadOpenAlerts(q, (a) => String(a.id), input.orgs)).values()];
+  const asked = new Map<string, AlertIdentity>();
+  for (const i of input.identities) asked.set(keyOf(i), i);
+  const others = (await alertsByIdentity(q, [...asked.values()])).filter((a) => a.state !== 'open' && a.state !== 'acknowledged');
+  const warnedAt = await warningsDeliveredAt(q, open.filter((a) => a.state === 'open' && a.level === 'warning').map((a) => a.id));
+  return { open, others, warnedAt };
+}
+
+/** The unplanned outbox rows plan loads for `committees` (absent = all, [] = none). */
+export async function unplannedEntries(q: Q, committees?: readonly string[]): Promise<OutboxEntry[]> {
+  return committees === undefined ? unplannedOutbox(q) : committees.length ? unplannedOutboxUnder(q, committees) : [];
+}
+
 export function reconcileTx<R>(
   pool: pg.Pool,
   input: { orgs: readonly string[] | null; identities: readonly AlertIdentity[]; now: number },
@@ -79,13 +96,7 @@ export function reconcileTx<R>(
   return tx(
     pool,
     async (c) => {
-      // Every open alert of the scope, one per (org, rule, period, subject): member rules have several per identity.
-      const open = [...(await loadOpenAlerts(c, (a) => String(a.id), input.orgs)).values()];
-      const asked = new Map<string, AlertIdentity>();
-      for (const i of input.identities) asked.set(keyOf(i), i);
-      const others = (await alertsByIdentity(c, [...asked.values()])).filter((a) => a.state !== 'open' && a.state !== 'acknowledged');
-      const warnedAt = await warningsDeliveredAt(c, open.filter((a) => a.state === 'open' && a.level === 'warning').map((a) => a.id));
-      const { changes, result } = decide({ open, others, warnedAt });
+      const { changes, result } = decide(await reconcileLoad(c, input));
       await applyAlertChanges(c, changes, input.now);
       return result;
     },
@@ -248,7 +259,7 @@ export function planOutboxTx<R>(
   return tx(
     pool,
     async (c) => {
-      const entries = spec.committees === undefined ? await unplannedOutbox(c) : spec.committees.length ? await unplannedOutboxUnder(c, spec.committees) : [];
+      const entries = await unplannedEntries(c, spec.committees);
       const contacts = await orgContacts(c, entries.filter((e) => e.alertState === 'open').map((e) => e.item.org));
       const phones = spec.phonesOf(contacts);
       const smsCounts = phones.length ? await smsCountsOn(c, phones, spec.sendDay) : new Map<string, number>();

@@ -42,16 +42,24 @@ export function reconcileTx<R>(
   decide: (load: ReconcileLoad) => { changes: AlertChanges; result: R },
 ): R {
   return inTransaction(db, () => {
+    const { changes, result } = decide(reconcileLoad(db, input));
+    applyAlertChanges(db, changes, input.now);
+    return result;
+  });
+}
+
+/** What reconcile loads (inside its transaction, or in a read transaction of its own: one snapshot). */
+export function reconcileLoad(db: Db, input: { orgs: readonly string[] | null; identities: readonly AlertIdentity[] }): ReconcileLoad {
+  const read = () => {
     // Every open alert of the scope, one per (org, rule, period, subject): member rules have several per identity.
     const open = [...loadOpenAlerts(db, (a) => String(a.id), input.orgs).values()];
     const asked = new Map<string, AlertIdentity>();
     for (const i of input.identities) asked.set(keyOf(i), i);
     const others = alertsByIdentity(db, [...asked.values()]).filter((a) => a.state !== 'open' && a.state !== 'acknowledged');
     const warnedAt = warningsDeliveredAt(db, open.filter((a) => a.state === 'open' && a.level === 'warning').map((a) => a.id));
-    const { changes, result } = decide({ open, others, warnedAt });
-    applyAlertChanges(db, changes, input.now);
-    return result;
-  });
+    return { open, others, warnedAt };
+  };
+  return db.$client.inTransaction ? read() : db.$client.transaction(read).deferred();
 }
 
 export function amendTx<R>(db: Db, target: AlertTarget, now: number, decide: (load: AmendLoad) => { changes: AlertChanges; result: R }): R {

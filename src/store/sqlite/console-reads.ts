@@ -191,11 +191,6 @@ export function activeAlertCounts(db: Db, orgs: readonly string[] | null): Map<s
   return new Map(rows.map((r) => [r.org, r]));
 }
 
-/** Copy the whole database to a new file (a consistent snapshot, even while others write). */
-export function snapshotDatabase(db: Db, path: string): void {
-  db.$client.prepare('VACUUM INTO ?').run(path);
-}
-
 /** Every pending delivery (alert digests and report mail), earliest first, with what it carries. */
 export function pendingSends(db: Db): PendingSend[] {
   return prepared(

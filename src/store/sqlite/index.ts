@@ -11,9 +11,9 @@ import { warningSpans } from './grades.js';
 import type { Store, StoreWorkerSpec } from '../port.js';
 import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, loadOpenAlerts, openAlertPeriods, orgKindOf } from './alerts.js';
 import { warningsDeliveredAt } from './alerts.js';
-import { amendTx, reconcileTx } from './alert-ops.js';
+import { amendTx, reconcileLoad, reconcileTx } from './alert-ops.js';
 import { closeDb, migrateDb, openDb, type Db, type OpenOptions } from './db.js';
-import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn, unplannedByCommittee } from './deliveries.js';
+import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn, unplannedByCommittee, unplannedOutbox, unplannedOutboxUnder } from './deliveries.js';
 import { claimTx, giveUpTx, markSentTx, planOutboxTx, recordFailureTx, storedDelivery } from './delivery-ops.js';
 import {
   allBranchIds,
@@ -217,7 +217,6 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       deliveriesOfOrg: async (org, limit) => reads.deliveriesOfOrg(db, org, limit),
       attemptsOf: async (ids) => reads.attemptsOf(db, ids),
       pendingSends: async () => reads.pendingSends(db),
-      snapshotToSqlite: async (to) => reads.snapshotDatabase(db, to),
     },
     orgs: {
       list: async (now) => listOrgs(db, now),
@@ -247,6 +246,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
     alerts: {
       reconcile: async (input, decide) => reconcileTx(db, input, decide),
       amend: async (target, now, decide) => amendTx(db, target, now, decide),
+      reconcileLoad: async (input) => reconcileLoad(db, input),
       get: async (id) => getAlert(db, id),
       activeOf: async (org) => activeAlertsOf(db, org),
       list: async (opts) => listAlerts(db, opts),
@@ -262,6 +262,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
     },
     outbox: {
       plan: async (spec, decide) => planOutboxTx(db, spec, decide),
+      unplanned: async (committees) => (committees === undefined ? unplannedOutbox(db) : committees.length ? unplannedOutboxUnder(db, committees) : []),
       unplannedByCommittee: async () => unplannedByCommittee(db),
     },
     deliveries: {
