@@ -12,6 +12,7 @@ import type { DigestBranch, DigestCommittee, DigestItem, DigestModel } from './d
 import type { Contacts, DigestItemRow, OrgContacts, PlannedDigest, PlannedSend } from '../domain/digest.js';
 import { collapseMemberItems } from './digest-members.js';
 import { chooseSends as chooseSendsOn, deliveryKey, normalizePhone, sendOn } from '../delivery/policy.js';
+import { committeeRobots, orgPeople, type OrgPerson } from '../delivery/recipients.js';
 
 export { deliveryKey, normalizePhone, sendOn };
 
@@ -33,10 +34,6 @@ export interface PlanPolicy {
 }
 
 const ROLE_ORDER: Record<RecipientRole, number> = { secretary: 0, clerk: 1, committee: 2 };
-
-function normalizeEmail(raw: string): string {
-  return raw.trim().toLowerCase();
-}
 
 function digestKey(recipientKey: string, eventIds: readonly number[]): string {
   return deliveryKey(recipientKey, '*', eventIds);
@@ -79,67 +76,50 @@ class Tokens {
   }
 }
 
-function personContact(name: string | null, phone: string | null, email: string | null): Contact | null {
-  const p = phone?.trim() ? normalizePhone(phone) : null;
-  const e = email?.trim() ? normalizeEmail(email) : null;
-  if (!p && !e) return null;
-  const tokens = p && e ? [`phone:${p}`, `email:${e}`] : [p ? `phone:${p}` : `email:${e}`];
-  return { tokens, name: name?.trim() || null, phone: p, email: e, robot: null };
+/** A person's contact point (shared by all their entries): tokens are what identifies them across orgs. */
+function personContact(p: OrgPerson): Contact {
+  const tokens = p.phone && p.email ? [`phone:${p.phone}`, `email:${p.email}`] : [p.phone ? `phone:${p.phone}` : `email:${p.email}`];
+  return { tokens, name: p.name, phone: p.phone, email: p.email, robot: null };
 }
 
-/** Builds entries, normalising each org's contacts once (tens of thousands of items share them). */
+/** Builds entries, with each org's people chosen once (src/delivery's recipient policy; tens of thousands of items share them). */
 class EntryBuilder {
-  readonly #contacts = new Map<string, Contact | null>();
+  readonly #people = new Map<string, { person: OrgPerson; contact: Contact }[]>();
+  readonly #robots = new Map<string, Contact>();
   constructor(
     private readonly orgs: ReadonlyMap<string, OrgContacts>,
     private readonly policy: PlanPolicy,
   ) {}
 
-  #person(org: OrgContacts, who: 'secretary' | 'clerk' | 'deputy'): Contact | null {
-    const key = `${org.code}\u0000${who}`;
-    let c = this.#contacts.get(key);
-    if (c === undefined) {
-      const deputy = personContact(org.deputy ?? null, org.deputyPhone ?? null, org.deputyEmail ?? null);
-      if (who === 'deputy') c = deputy;
-      else if (who === 'clerk') c = personContact(org.clerk, org.clerkPhone, org.clerkEmail);
-      // A secretary on leave: the deputy stands in (when the branch has one who can be reached).
-      else c = this.policy.onLeave?.has(org.code) && deputy ? deputy : personContact(org.secretary, org.secretaryPhone, org.secretaryEmail);
-      this.#contacts.set(key, c);
-    }
-    return c;
+  #peopleOf(org: OrgContacts): { person: OrgPerson; contact: Contact }[] {
+    let list = this.#people.get(org.code);
+    if (!list) this.#people.set(org.code, (list = orgPeople(org, this.policy).map((person) => ({ person, contact: personContact(person) }))));
+    return list;
   }
 
-  #robot(channel: 'wecom' | 'dingtalk', name: string): Contact {
-    const key = `robot:${channel}:${name}`;
-    let c = this.#contacts.get(key);
-    if (!c) this.#contacts.set(key, (c = { tokens: [key], name: null, phone: null, email: null, robot: { channel, name } }));
-    return c;
+  #robot(c: Contacts): Contact {
+    const key = `robot:${c.robot!.channel}:${c.robot!.name}`;
+    let r = this.#robots.get(key);
+    if (!r) this.#robots.set(key, (r = { tokens: [key], name: null, phone: null, email: null, robot: c.robot }));
+    return r;
   }
 
-  /** The entries of one item: branch secretary and clerk, the parent committee's contacts and robots. */
+  /** The entries of one item: branch secretary (or stand-in, and the deputy's copy) and clerk, the parent committee's contacts and robots. */
   entriesOf(item: DigestItem, out: Entry[]): void {
     const branch = this.orgs.get(item.org);
     if (!branch) return;
     const routes = this.policy.routing[item.level];
     const committee = branch.parent ? (this.orgs.get(branch.parent) ?? null) : null;
-    const add = (contact: Contact | null, role: RecipientRole, route: LogicalChannel[]) => {
-      if (contact) out.push({ contact, role, item, committee, branch, route });
-    };
-    if (routes.secretary.length) {
-      const secretary = this.#person(branch, 'secretary');
-      add(secretary, 'secretary', routes.secretary);
-      const deputy = this.policy.copyDeputy ? this.#person(branch, 'deputy') : null;
-      if (deputy && deputy !== secretary) add(deputy, 'secretary', routes.secretary);
+    const add = (contact: Contact, role: RecipientRole, route: LogicalChannel[]) => out.push({ contact, role, item, committee, branch, route });
+    for (const { person, contact } of this.#peopleOf(branch)) {
+      const route = routes[person.role];
+      if (route.length) add(contact, person.role, route);
     }
-    if (routes.clerk.length) add(this.#person(branch, 'clerk'), 'clerk', routes.clerk);
     const route = routes.committee;
     if (!route.length || !committee || committee.kind !== 'committee') return;
-    add(this.#person(committee, 'secretary'), 'committee', route);
-    add(this.#person(committee, 'clerk'), 'committee', route);
-    for (const channel of ['wecom', 'dingtalk'] as const) {
-      if (!route.includes(channel) || !this.policy.available.has(channel)) continue;
-      for (const name of this.policy.robotsFor(channel, committee.code)) add(this.#robot(channel, name), 'committee', [channel]);
-    }
+    // The committee's own secretary (or stand-in) and worker; a deputy's copy is for branch messages only.
+    for (const { person, contact } of this.#peopleOf(committee)) if (!person.copy) add(contact, 'committee', route);
+    for (const r of committeeRobots(route, committee.code, this.policy.available, (ch, c) => this.policy.robotsFor(ch, c))) add(this.#robot(r), 'committee', [r.robot!.channel]);
   }
 }
 

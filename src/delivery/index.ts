@@ -8,3 +8,4 @@ export { chooseSends, deliveryKey, normalizePhone, reminderDeliveryKey, reportDe
 export { sendTime } from './schedule.js';
 export { claimDelivery, deliveryOutbox, fallbackPolicy, toSend, type Composers, type DeliveryOutbox, type FallbackConfig } from './outbox.js';
 export { reminderMessage } from './reminder.js';
+export { committeeRobots, contactsOf, orgPeople, personRoute, type OrgPerson, type RecipientPolicy, type RobotsFor } from './recipients.js';

@@ -20,7 +20,8 @@ export function deliveryComposers(links?: AckLinkSettings): Composers<AckLinkRef
   return {
     // Rendered at send time: a message held over a weekend says the days as they are on Monday.
     digest: (model, logical, to, link, at) => composeMessage(at === undefined ? model : modelAt(model, at), logical, to, link),
-    report: (report, logical, to, emailCopy) => reportMessage(report as BranchReport | CommitteeSummary, logical, to, emailCopy),
+    // A chat robot's notice links to the console's copy when http.public_url is set.
+    report: (report, logical, to, emailCopy) => reportMessage(report as BranchReport | CommitteeSummary, logical, to, emailCopy, links?.publicUrl),
     reminder: reminderMessage,
     ...(links
       ? {

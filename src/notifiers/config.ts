@@ -61,7 +61,7 @@ export const routingSchema = z
     ...(Object.fromEntries(LEVELS.map((l) => [l, levelRoutes(l, DEFAULT_ROUTES[l])])) as {
       [L in Level]: ReturnType<typeof levelRoutes>;
     }),
-    report: route(['email'], 'health-check reports'),
+    report: route(['email'], "health-check reports (people get the first usable of sms/email, an SMS pointing to the email; wecom/dingtalk listed here also post a short notice with score, grade and a link under http.public_url to the robots of the committee concerned)"),
     copy_deputy: z
       .boolean()
       .default(false)

@@ -11,7 +11,8 @@
  */
 import { chooseSends, normalizePhone } from '../delivery/policy.js';
 import type { Contacts, OrgContacts } from '../domain/digest.js';
-import { personRoute, reportPeople, type ReportMailPolicy } from '../reports/mail.js';
+import { contactsOf, orgPeople, personRoute } from '../delivery/recipients.js';
+import type { ReportMailPolicy } from '../reports/mail.js';
 import type { NewReminder, ReminderSend, ReminderState } from '../store/types/rating.js';
 import type { RatingConfig } from './config.js';
 import { weakCombinedNotice, weakReminderNotice, weakReminderText, type WeakDesignation } from './weak.js';
@@ -54,10 +55,10 @@ export type ReminderRole = { role: 'branch' } | { role: 'committee'; committee: 
 export function reminderPeopleWithRoles(d: WeakDesignation, contacts: ReadonlyMap<string, OrgContacts>): (Contacts & { as: ReminderRole })[] {
   const branch = contacts.get(d.org);
   const committee = branch?.parent ? contacts.get(branch.parent) : undefined;
-  const people: (Contacts & { as: ReminderRole })[] = (branch ? reportPeople(branch) : []).map((c) => ({ ...c, as: { role: 'branch' } as const }));
+  const people: (Contacts & { as: ReminderRole })[] = (branch ? orgPeople(branch).map(contactsOf) : []).map((c) => ({ ...c, as: { role: 'branch' } as const }));
   if (committee) {
     const as: ReminderRole = { role: 'committee', committee: committee.name };
-    for (const c of reportPeople(committee)) people.push({ ...c, as });
+    for (const c of orgPeople(committee).map(contactsOf)) people.push({ ...c, as });
   }
   const leader: Contacts = { phone: d.townshipLeaderPhone?.trim() ? normalizePhone(d.townshipLeaderPhone) : null, email: d.townshipLeaderEmail?.trim() || null, robot: null };
   if (leader.phone || leader.email) people.push({ ...leader, as: { role: 'leader', name: d.townshipLeader } });

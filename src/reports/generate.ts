@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { periodOf, previousPeriod, shanghaiDate, type PeriodKind } from '../domain/calendar.js';
 import { nextAllowedTime, workCalendar } from '../domain/workdays.js';
-import { physicalChannel } from '../notifiers/config.js';
+import { physicalChannel, robotsFor } from '../notifiers/config.js';
 import type { ChannelName } from '../notifiers/types.js';
 import type { Store } from '../store/port.js';
 import type { NewRectification, OrgInfo, StoredReportInput } from '../store/types/reports.js';
@@ -63,6 +63,7 @@ export function reportMailPolicy(config: Config, available: Iterable<ChannelName
     send: config.reports.email,
     smsDailyCap: config.delivery.sms_daily_cap,
     copyDeputy: config.routing.copy_deputy,
+    robotsFor: (channel, committee) => robotsFor(config.channels, channel, committee),
   };
 }
 

@@ -6,7 +6,8 @@
  * `reportMessage` at send time), so quiet hours, retries, attempts and fallbacks are shared.
  */
 import type { Contacts, OrgContacts } from '../domain/digest.js';
-import { chooseSends, normalizePhone, reportDeliveryKey } from '../delivery/policy.js';
+import { chooseSends, reportDeliveryKey } from '../delivery/policy.js';
+import { committeeRobots, contactsOf, orgPeople, personRoute, type RecipientPolicy, type RobotsFor } from '../delivery/recipients.js';
 import { truncateSmsParam } from '../notifiers/sms-params.js';
 import type { ChannelName, LogicalChannel, OutgoingMessage } from '../notifiers/types.js';
 import { renderBranchHtml, renderBranchMarkdown, renderCommitteeHtml, renderCommitteeMarkdown } from './render/index.js';
@@ -19,8 +20,10 @@ export type { ReportSend, ReportToPlan } from '../store/types/deliveries.js';
 
 /** What planning report mail reads of config and the running notifiers. */
 export interface ReportMailPolicy {
-  /** `routing.report`: logical channels in fallback order (chat robots are not used for reports). */
+  /** `routing.report`: logical channels in fallback order for people; wecom / dingtalk in it post a short notice to the committee's robots too. */
   route: readonly LogicalChannel[];
+  /** Robot names of a chat channel serving a committee (channels.<wecom|dingtalk>.robots); absent = no robots. */
+  robotsFor?: RobotsFor;
   /** The physical channel behind logical 'sms' (channels.sms_provider). */
   smsChannel: ChannelName;
   /** Channels with a working notifier. */
@@ -44,29 +47,15 @@ export interface ReportMailPlan {
 export { reportDeliveryKey };
 
 /**
- * The people who get an org's report: its secretary and Party-affairs worker, with their contacts.
- * While the secretary is on leave the deputy (副书记) stands in when reachable; `copyDeputy` adds the deputy always.
+ * The people who get an org's report: its secretary (or the deputy standing in while the secretary
+ * is on leave) and Party-affairs worker, and the deputy's copy with routing.copy_deputy — the one
+ * recipient policy of src/delivery, as alert digests use it.
  */
-export function reportPeople(org: OrgContacts, policy: Pick<ReportMailPolicy, 'onLeave' | 'copyDeputy'> = {}): Contacts[] {
-  const people: Contacts[] = [];
-  const deputy = [org.deputyPhone ?? null, org.deputyEmail ?? null] as const;
-  const hasDeputy = !!(deputy[0]?.trim() || deputy[1]?.trim());
-  const standIn = hasDeputy && !!policy.onLeave?.has(org.code);
-  const pairs: (readonly [string | null, string | null])[] = [standIn ? deputy : [org.secretaryPhone, org.secretaryEmail], [org.clerkPhone, org.clerkEmail]];
-  if (hasDeputy && policy.copyDeputy && !standIn) pairs.push(deputy);
-  for (const [phone, email] of pairs) {
-    const c: Contacts = { phone: phone?.trim() ? normalizePhone(phone) : null, email: email?.trim() || null, robot: null };
-    if (c.phone || c.email) people.push(c);
-  }
-  return people;
+export function reportPeople(org: OrgContacts, policy: RecipientPolicy = {}): Contacts[] {
+  return orgPeople(org, policy).map(contactsOf);
 }
 
-/** The logical channels of `route` this person can get now, in order. */
-export function personRoute(route: readonly LogicalChannel[], c: Contacts, policy: Pick<ReportMailPolicy, 'available' | 'smsChannel'>): LogicalChannel[] {
-  return route.filter((l) =>
-    l === 'sms' ? !!c.phone && policy.available.has(policy.smsChannel) : l === 'email' ? !!c.email && policy.available.has('email') : false,
-  );
-}
+export { personRoute };
 
 /**
  * Plan the deliveries of stored reports. Per person the first usable channel of the route is
@@ -100,6 +89,17 @@ export function planReportMails(
         if (keys.has(dedupKey)) continue; // secretary and worker share an address
         keys.add(dedupKey);
         sends.push({ reportId: r.id, dedupKey, logical: l, channel: s.channel, recipient: s.recipient, route, contacts: c });
+      }
+    }
+    // The chat robots of the committee concerned (a summary's own committee, a branch's parent): a short notice each.
+    const committee = r.kind === 'committee' ? r.org : org?.parent;
+    if (committee && policy.robotsFor) {
+      for (const c of committeeRobots(policy.route, committee, policy.available, policy.robotsFor)) {
+        const channel = c.robot!.channel;
+        const dedupKey = reportDeliveryKey(r.id, channel, c.robot!.name);
+        if (keys.has(dedupKey)) continue;
+        keys.add(dedupKey);
+        sends.push({ reportId: r.id, dedupKey, logical: channel, channel, recipient: c.robot!.name, route: [channel], contacts: c });
       }
     }
     notes.set(
@@ -173,11 +173,37 @@ export function committeeMail(s: CommitteeSummary): Omit<OutgoingMessage, 'to'> 
   };
 }
 
+/** Where the console shows a stored report, under http.public_url (null without one). */
+export function reportUrl(publicUrl: string | undefined, report: Pick<BranchReport, 'org' | 'period'>): string | null {
+  if (!publicUrl) return null;
+  return `${publicUrl.replace(/\/+$/, '')}/console/reports/${encodeURIComponent(report.org)}/${encodeURIComponent(report.period)}`;
+}
+
+/**
+ * A chat robot's notice of a report (a committee's group): the score and grade in a few lines and a
+ * link to the console when http.public_url is set. The full report stays in the mail to the people.
+ */
+export function robotNotice(report: BranchReport | CommitteeSummary, to: string, publicUrl?: string): OutgoingMessage {
+  const lines: string[] = [];
+  if (report.kind === 'branch') {
+    lines.push(report.score === null ? '本期不评定得分' : `得分 ${scoreText(report.score)}，等级 ${report.grade ?? '—'}，预估 ${report.stars} 星`);
+    if (report.rank !== null) lines.push(`同领域全市排名 ${report.rank}/${report.rankOf}`);
+    lines.push(report.problems.length ? `发现问题 ${report.problems.length} 项，整改期限 ${report.rectification.deadline}` : '本期未发现问题');
+  } else {
+    lines.push(`${report.branchCount} 个支部，平均 ${scoreText(report.averageScore)} 分；需重点关注 ${report.attention.length} 个`);
+  }
+  lines.push('完整报告已通过邮件发送给书记和党务干部。');
+  const url = reportUrl(publicUrl, report);
+  if (url) lines.push(`查看：${url}`);
+  return { to, subject: report.kind === 'branch' ? branchSubject(report) : committeeSubject(report), text: lines.join('\n') };
+}
+
 /**
  * The message of a stored report on a channel: the whole report by email, a pointer by SMS (its
  * text says 详见邮件 when `emailCopy`: the recipient is also sent the email).
  */
-export function reportMessage(report: BranchReport | CommitteeSummary, logical: LogicalChannel, to: string, emailCopy = true): OutgoingMessage {
+export function reportMessage(report: BranchReport | CommitteeSummary, logical: LogicalChannel, to: string, emailCopy = true, publicUrl?: string): OutgoingMessage {
+  if (logical === 'wecom' || logical === 'dingtalk') return robotNotice(report, to, publicUrl);
   if (logical !== 'sms') return { to, ...(report.kind === 'branch' ? branchMail(report) : committeeMail(report)) };
   const subject = report.kind === 'branch' ? branchSubject(report) : committeeSubject(report);
   const score = report.kind === 'branch' ? report.score : report.averageScore;

@@ -17,7 +17,7 @@ const orgs = (...list: OrgContacts[]) => new Map(list.map((o) => [o.code, o]));
 describe('planning report mail', () => {
   it('sends one email per address when the secretary and the Party-affairs worker share it', () => {
     const plan = planReportMails([report(1, 'B1')], orgs(org('B1', { secretaryEmail: 'Same@x.cn', clerkEmail: ' same@x.cn ' })), policy(), new Map());
-    expect(plan.sends.map((s) => [s.channel, s.recipient, s.dedupKey])).toEqual([['email', 'Same@x.cn', 'report:1:email:same@x.cn']]);
+    expect(plan.sends.map((s) => [s.channel, s.recipient, s.dedupKey])).toEqual([['email', 'same@x.cn', 'report:1:email:same@x.cn']]);
     expect(plan.notes.get(1)).toBe('planned: 1');
   });
 
