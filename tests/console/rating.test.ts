@@ -48,7 +48,13 @@ describe('the 评星定级 console pages', { timeout: 120_000 }, () => {
     const opened = await post('/console/rating/2026/open', county, {});
     expect(opened.statusCode).toBe(303);
     expect(opened.headers.location).toBe('/console/rating?year=2026&done=open');
-    for (const [org, stars] of [['B101', 3], ['B102', 5], ['B201', 4]] as const) await recordSelfAssessment(t.store, t.config, 2026, org, stars, null, { by: '支部', at: NOW });
+    // Self-assessments entered in the console: the township for its own branches only.
+    expect((await post('/console/rating/2026/self', town, { org: 'B101', stars: '3' })).statusCode).toBe(303);
+    expect((await post('/console/rating/2026/self', town, { org: 'B201', stars: '4' })).statusCode).toBe(403);
+    expect((await post('/console/rating/2026/self', town, { org: 'B102', stars: '9' })).statusCode).toBe(422);
+    for (const [org, stars] of [['B102', 5], ['B201', 4]] as const) await recordSelfAssessment(t.store, t.config, 2026, org, stars, null, { by: '支部', at: NOW });
+    expect((await t.store.rating.campaignEntries(2026)).map((e) => [e.org, e.selfStars])).toEqual([['B101', 3], ['B102', 5], ['B201', 4]]);
+    expect((await t.store.rating.transitions(2026)).find((x) => x.toState === 'self_assessment:B101')).toMatchObject({ actor: 'town1', reason: '自评 3 星' });
 
     // Advancing needs a reason; with one, the transition is recorded with who, when and why.
     expect((await post('/console/rating/2026/advance', county, { reason: '' })).statusCode).toBe(422);

@@ -11,7 +11,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { shanghaiDate } from '../../domain/calendar.js';
 import { CAMPAIGN_STATES, CAMPAIGN_STATE_NAMES_ZH, nextState } from '../../rating/campaign.js';
-import { advanceCampaign, answerObjection, estimateStars, openCampaign, raiseObjection, recordCityReview, recordCommitteeReview, starLimits } from '../../rating/campaign-service.js';
+import { advanceCampaign, answerObjection, estimateStars, openCampaign, raiseObjection, recordCityReview, recordCommitteeReview, recordSelfAssessment, starLimits } from '../../rating/campaign-service.js';
 import { campaignRows } from '../../rating/campaign-view.js';
 import { RatingError } from '../../rating/errors.js';
 import { computeSubsidies } from '../../rating/subsidies.js';
@@ -154,18 +154,22 @@ export function ratingPages(app: FastifyInstance, ctx: PageContext): void {
     return reply.redirect(back(year, 'advance'), 303);
   });
 
-  app.post('/console/rating/:year/committee', async (request, reply) => {
-    const year = yearOf((request.params as { year: string }).year, ctx.deps.clock());
-    const s = ctx.mustAct(request);
-    const b = (request.body ?? {}) as Record<string, unknown>;
-    const org = field(b.org, 64);
-    await ctx.mustSee(request, org);
-    const stars = Number(b.stars);
-    if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw new PageError(422, '星级应为 1–5 / stars must be 1–5');
-    await rated(() => recordCommitteeReview(ctx.store, ctx.deps.config(), year, org, stars, null, actor(request)));
-    await ctx.audit({ actor: s.user.username, action: 'rating-committee', target: `rating:${year}:${org}`, detail: { stars }, org });
-    return reply.redirect(back(year, 'committee'), 303);
-  });
+  // A branch's star for a step (支部自评 or 党委考评), by an admin whose scope holds the branch.
+  for (const step of ['self', 'committee'] as const) {
+    app.post(`/console/rating/:year/${step}`, async (request, reply) => {
+      const year = yearOf((request.params as { year: string }).year, ctx.deps.clock());
+      const s = ctx.mustAct(request);
+      const b = (request.body ?? {}) as Record<string, unknown>;
+      const org = field(b.org, 64);
+      await ctx.mustSee(request, org);
+      const stars = Number(b.stars);
+      if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw new PageError(422, '星级应为 1–5 / stars must be 1–5');
+      const record = step === 'self' ? recordSelfAssessment : recordCommitteeReview;
+      await rated(() => record(ctx.store, ctx.deps.config(), year, org, stars, null, actor(request)));
+      await ctx.audit({ actor: s.user.username, action: `rating-${step}`, target: `rating:${year}:${org}`, detail: { stars }, org });
+      return reply.redirect(back(year, step), 303);
+    });
+  }
 
   app.post('/console/rating/:year/city', async (request, reply) => {
     const year = yearOf((request.params as { year: string }).year, ctx.deps.clock());
