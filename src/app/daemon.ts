@@ -139,7 +139,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   if (o.http ?? config.http.enabled) {
     if (tokens.length === 0) log.warn('ORGLIFE_API_TOKENS is empty: API routes answer 401; /healthz, /readyz and /metrics work');
     app = await buildApi(
-      { store, config: () => config, tokens, log, clock: o.clock ?? Date.now, readiness: probes, reload },
+      { store, config: () => config, tokens, log, clock: o.clock ?? Date.now, readiness: probes, reload, reevaluate: (orgs) => daemon.runtime.requestReevaluation(orgs) },
       { bodyLimitBytes: config.http.body_limit_bytes, rateLimitPerMinute: config.http.rate_limit_per_minute },
     );
     // The web console (src/console) on the same server, reading through the API's connection.

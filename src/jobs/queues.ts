@@ -17,7 +17,7 @@ export function deliveryQueueName(channel: ChannelName): string {
 }
 
 /** Every queue the daemon uses (for obliterate in tests and status output). */
-export const ALL_QUEUES: readonly string[] = [TICK_QUEUE, ...CHANNEL_NAMES.map(deliveryQueueName)];
+export const ALL_QUEUES: readonly string[] = [TICK_QUEUE, 'reevaluate', ...CHANNEL_NAMES.map(deliveryQueueName)];
 
 export interface Connections {
   /** Producers (Queue): fail fast while Redis is away, so the drainer logs and retries later. */

@@ -23,6 +23,7 @@ import type { DeliveryOutbox } from '../delivery/outbox.js';
 import { alertsOutbox } from './outbox-alerts.js';
 import { channelLimits, TICK_JOB_OPTIONS, TICK_QUEUE, connectionsFrom, deliveryQueueName, openQueue } from './queues.js';
 import { tickProcessor } from './tick-job.js';
+import { REEVALUATE_JOB_OPTIONS, REEVALUATE_QUEUE, reevaluateProcessor } from './reevaluate-job.js';
 import { tickJobId } from './ticks.js';
 import { throttledLogger } from './throttle.js';
 
@@ -76,6 +77,8 @@ export interface Runtime {
   queueOf(channel: ChannelName): Queue;
   /** Enqueue a tick job (idempotent by id); `replaceFailed` first removes a failed job of that id. */
   enqueueTick(kind: ScheduleKind, tickAt: number, opts?: { replaceFailed?: boolean }): Promise<string>;
+  /** Re-evaluate these orgs' branches soon (one coalescing job; reevaluate-job.ts). Rejects when Redis is away. */
+  requestReevaluation(orgs: readonly string[]): Promise<void>;
   /** Start workers created with `paused: true`. */
   startWorkers(): void;
   /** Whether every worker is running (false while paused, closing or closed) — for readiness probes. */
@@ -172,6 +175,9 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   if (o.tickWorker ?? true) {
     const processor = inFlight.track(tickProcessor({ store, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.tickLeaseMs ? { leaseMs: o.tickLeaseMs } : {}), ...(o.afterTick ? { afterTick: o.afterTick } : {}) }));
     watch(new Worker(TICK_QUEUE, processor, { ...workerOpts, concurrency: 1 }), TICK_QUEUE);
+    // Re-evaluation after ingests runs where the ticks run: one at a time, folding waiting requests.
+    const reevaluate = inFlight.track(reevaluateProcessor({ store, config: o.config, log, clock, queue: queue(REEVALUATE_QUEUE) }));
+    watch(new Worker(REEVALUATE_QUEUE, reevaluate, { ...workerOpts, concurrency: 1 }), REEVALUATE_QUEUE);
   }
   const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);
   const robots = { rate, limit: (channel: ChannelName, robot: string) => robotLimit(o.config, channel, robot) };
@@ -217,6 +223,10 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
       }
       await ticks.add(kind, { kind, tickAt }, { ...TICK_JOB_OPTIONS, jobId });
       return jobId;
+    },
+    async requestReevaluation(orgs) {
+      if (!orgs.length) return;
+      await queue(REEVALUATE_QUEUE).add('reevaluate', { orgs: [...orgs] }, REEVALUATE_JOB_OPTIONS);
     },
     workersRunning() {
       return !closed && workers.length > 0 && workers.every((w) => w.isRunning());

@@ -58,7 +58,13 @@ export function ingestRoutes(deps: ApiDeps): RouteSpec[] {
       const rows = rowsOf(request.body);
       await requireIngestScope(deps.store, request, table, rows);
       try {
-        const r = await importRecords(deps.store, table, rows, `api:${request.tokenName ?? 'anonymous'}`, { now: deps.clock() });
+        let touched: string[] = [];
+        const r = await importRecords(deps.store, table, rows, `api:${request.tokenName ?? 'anonymous'}`, { now: deps.clock(), onTouched: (o) => (touched = o) });
+        // The records are stored whatever happens next: a re-evaluation that cannot be queued (Redis
+        // away) is only logged, and the next scheduled full check judges the branches anyway.
+        if (touched.length && deps.reevaluate) {
+          await deps.reevaluate(touched).catch((e: unknown) => request.log.warn({ err: e, orgs: touched.length }, 're-evaluation not queued; the next full check covers it'));
+        }
         countIngested(table, r);
         request.log.info({ table, token: request.tokenName, rows: r.rows, inserted: r.inserted, updated: r.updated }, 'records ingested');
         return { table: r.table, rows: r.rows, inserted: r.inserted, updated: r.updated, unchanged: r.unchanged, ignoredColumns: r.ignoredColumns };

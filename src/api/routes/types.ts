@@ -52,6 +52,8 @@ export interface ApiDeps {
   /** Wall clock (tests inject a fixed one). */
   clock(): number;
   readiness: ReadinessProbes;
+  /** Ask for the re-evaluation of the orgs an ingest touched (the daemon's job queue); absent: the next full check sees them. */
+  reevaluate?: (orgs: readonly string[]) => Promise<void>;
   /** Reload the configuration (absent: POST /api/v1/admin/reload answers 501). */
   reload?: () => Promise<ReloadOutcome>;
 }
