@@ -475,7 +475,7 @@ export interface ImportSession {
    * meeting, member, sign-in, rating, star change, assessment and negative-list entry, the previous
    * org of a meeting or member moved to another, and every inserted or updated org itself. Rows
    * found unchanged touch nothing. After commit: what the command committed (incremental
-   * re-evaluation starts from it).
+   * re-evaluation starts from it); before: what the tables finished so far wrote.
    */
   touchedOrgs(): Promise<string[]>;
   rollback(): Promise<void>;

@@ -434,6 +434,7 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
         if (!st) return undefined;
         staged.delete(table);
         const r = await st.apply();
+        for (const o of r.touchedOrgs) touched.ids.add(o);
         if (table === 'meetings') updatedMeetings.push(...r.updatedKeys);
         else if (table === 'members') for (const o of r.updatedOrgs) touchedOrgs.add(o);
         return { files: r.files, conflicts: r.conflicts };

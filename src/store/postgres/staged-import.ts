@@ -27,7 +27,12 @@ export interface StagedApplied extends DeferredOutcomes {
   updatedKeys: string[];
   /** `org_id` of updated rows (members: branches whose participation must be refreshed). */
   updatedOrgs: number[];
+  /** `org_id` of every inserted or updated row, and the previous `org_id` of updated ones (ImportSession.touchedOrgs). */
+  touchedOrgs: number[];
 }
+
+/** What one staged upsert returns: per-file counts (json), updated keys, updated rows' orgs, touched orgs. */
+type Applied = [unknown, string[] | null, number[] | null, number[] | null];
 
 export class StagedKeyedTable {
   private readonly stage: string;
@@ -114,11 +119,11 @@ export class StagedKeyedTable {
   async apply(): Promise<StagedApplied> {
     await this.endCopy();
     const files = this.rowsPerFile.length;
-    const empty: StagedApplied = { files: this.rowsPerFile.map(() => ({ inserted: 0, updated: 0, unchanged: 0 })), conflicts: [], updatedKeys: [], updatedOrgs: [] };
+    const empty: StagedApplied = { files: this.rowsPerFile.map(() => ({ inserted: 0, updated: 0, unchanged: 0 })), conflicts: [], updatedKeys: [], updatedOrgs: [], touchedOrgs: [] };
     if (!this.rowsPerFile.some((n) => n > 0)) return empty;
     // No ANALYZE of the stage: it is read whole by a sequential scan (and by hash joins on the slow path).
     let conflicts: DeferredConflict[] = [];
-    let applied: [unknown, string[] | null, number[] | null] = [null, null, null];
+    let applied: Applied = [null, null, null, null];
     await this.client.query('SAVEPOINT import_stage');
     let repeated = false;
     try {
@@ -149,7 +154,7 @@ export class StagedKeyedTable {
       await this.client.query(`DROP TABLE ${q(first)}`);
     }
     await this.client.query('RELEASE SAVEPOINT import_stage');
-    const [perFile, updatedKeys, updatedOrgs] = applied;
+    const [perFile, updatedKeys, updatedOrgs, touchedOrgs] = applied;
     const out = empty;
     for (const r of (perFile as { file: number; i: number; u: number }[] | null) ?? []) {
       out.files[r.file] = { inserted: r.i, updated: r.u, unchanged: 0 };
@@ -159,6 +164,7 @@ export class StagedKeyedTable {
     out.conflicts = conflicts;
     out.updatedKeys = updatedKeys ?? [];
     out.updatedOrgs = updatedOrgs ?? [];
+    out.touchedOrgs = touchedOrgs ?? [];
     return out;
   }
 
@@ -180,13 +186,18 @@ export class StagedKeyedTable {
    * One INSERT … SELECT from `source` (keys unique in it, or PostgreSQL raises 21000), returning
    * [per-file counts, updated keys, updated org ids]. `total`: the rows of `source` (null: not known).
    */
-  private async upsert(source: string, files: number, total: number | null): Promise<[unknown, string[] | null, number[] | null]> {
+  private async upsert(source: string, files: number, total: number | null): Promise<Applied> {
     const { key, columns } = this.spec;
     const t = q(this.spec.table);
     const all = this.cols.map(q).join(', ');
     const set = columns.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ');
     const changed = `(${columns.map((c) => `${t}.${q(c)}`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `excluded.${q(c)}`).join(', ')})`;
     const org = columns.includes('org_id') ? `${t}.org_id` : 'NULL::int';
+    // Touched orgs: each written row's org, and an updated row's previous org — read from the
+    // statement's snapshot (taken before the upsert), for the updated keys only.
+    const touched = columns.includes('org_id')
+      ? `(SELECT array_agg(DISTINCT x) FROM (SELECT o AS x FROM up UNION SELECT b.org_id FROM ${t} b JOIN up ON ${this.keyText('b')} = up.k WHERE NOT up.ins) w)`
+      : 'NULL::int[]';
     const keyCols = key.map(q).join(', ');
     // Counts per file: a join of the written rows back to the source by key, run (the CASE's
     // subquery is evaluated only when taken) only when the split cannot be told from the totals:
@@ -201,16 +212,16 @@ export class StagedKeyedTable {
                RETURNING ${this.keyText(t)} AS k, (xmax = 0) AS ins, ${org} AS o)
              SELECT (SELECT count(*)::int FROM up WHERE ins), (SELECT count(*)::int FROM up WHERE NOT ins),
                     CASE WHEN ${needJoin} THEN (${join}) END,
-                    (SELECT array_agg(k) FROM up WHERE NOT ins), (SELECT array_agg(DISTINCT o) FROM up WHERE NOT ins)`,
+                    (SELECT array_agg(k) FROM up WHERE NOT ins), (SELECT array_agg(DISTINCT o) FROM up WHERE NOT ins), ${touched}`,
       values: total === null || files === 1 ? [] : [total],
       rowMode: 'array',
     } as pg.QueryConfig);
-    const [ins, upd, joined, keys, orgs] = (res.rows as unknown as [number, number, { file: number; i: number; u: number }[] | null, string[] | null, number[] | null][])[0]!;
+    const [ins, upd, joined, keys, orgs, touchedOrgs] = (res.rows as unknown as [number, number, { file: number; i: number; u: number }[] | null, string[] | null, number[] | null, number[] | null][])[0]!;
     let perFile = joined;
     if (!perFile) {
       if (files === 1) perFile = [{ file: 0, i: ins, u: upd }];
       else perFile = this.rowsPerFile.map((n, file) => ({ file, i: ins ? n : 0, u: upd ? n : 0 }));
     }
-    return [perFile, keys, orgs];
+    return [perFile, keys, orgs, touchedOrgs];
   }
 }
