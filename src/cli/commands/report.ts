@@ -16,6 +16,7 @@ import type { Config } from '../../config/schema.js';
 import { parsePeriod, parseTimestamp, type Period } from '../../domain/calendar.js';
 import type { Store } from '../../store/port.js';
 import { withExistingStore } from '../existing-db.js';
+import { fileWriter } from '../file-writer.js';
 import { buildReports, ReportError, type BuildResult } from '../../reports/gather.js';
 import { saveReports } from '../../reports/generate.js';
 import type { BranchReport, CommitteeSummary } from '../../reports/types.js';
@@ -183,6 +184,7 @@ async function reportAll(store: Store, config: Config, flags: ReportFlags, p: Pe
   mkdirSync(join(dir, 'branches'), { recursive: true });
   mkdirSync(join(dir, 'committees'), { recursive: true });
   const ranking: RankingRow[] = [];
+  const files = fileWriter();
   let periodName: string | undefined;
   let created = 0;
   const bar = progressBar('生成');
@@ -192,7 +194,7 @@ async function reportAll(store: Store, config: Config, flags: ReportFlags, p: Pe
       onProgress: bar.update,
       onChunk: async (reports) => {
         for (const r of reports) {
-          writeFileSync(join(dir, 'branches', `${safeName(r.org)}.${EXT[format]}`), renderBranch(r, format));
+          await files.write(join(dir, 'branches', `${safeName(r.org)}.${EXT[format]}`), renderBranch(r, format));
           ranking.push(rankingRowOf(r));
         }
         periodName ??= reports[0]?.periodName;
@@ -202,7 +204,8 @@ async function reportAll(store: Store, config: Config, flags: ReportFlags, p: Pe
   } finally {
     bar.stop();
   }
-  for (const s of built.summaries) writeFileSync(join(dir, 'committees', `${safeName(s.org)}.${EXT[format]}`), renderCommittee(s, format));
+  for (const s of built.summaries) await files.write(join(dir, 'committees', `${safeName(s.org)}.${EXT[format]}`), renderCommittee(s, format));
+  await files.flush();
   await saveRankingRowsXlsx(join(dir, 'ranking.xlsx'), ranking, periodName ?? p.label);
   await saveSheets(join(dir, 'rating.xlsx'), ratingListSheets(built.summaries, periodName ?? p.label));
   if (flags.save) {
