@@ -9,6 +9,20 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * Shared set-ups that open their store with tempStore() (as the file names them in its imports): a
+ * test file importing one runs on both stores like one importing tests/helpers/store.ts itself.
+ * Listed, not followed through every import, so a file joins the PostgreSQL run only once the
+ * set-up it uses is two-store.
+ */
+const PORT_SETUPS = [/helpers\/(store|pg)\.js'/, /api\/setup\.js'/];
+
+/** Whether a test file reaches the database through the port (or PostgreSQL itself). */
+function usesPort(path, text) {
+  const own = path.includes('/tests/api/') ? text.replaceAll("'./setup.js'", "'../api/setup.js'") : text;
+  return PORT_SETUPS.some((re) => re.test(own));
+}
+
 /** Test files that open their store through the port or talk to PostgreSQL. */
 function portTestFiles(root) {
   const out = [];
@@ -16,7 +30,7 @@ function portTestFiles(root) {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.test.ts') && /helpers\/(store|pg)\.js/.test(readFileSync(p, 'utf8'))) out.push(relative(root, p));
+      else if (e.name.endsWith('.test.ts') && usesPort(p, readFileSync(p, 'utf8'))) out.push(relative(root, p));
     }
   };
   walk(join(root, 'tests'));

@@ -115,6 +115,19 @@ export async function buildApi(deps: ApiDeps, limits: ApiLimits): Promise<Fastif
     }
   });
 
+  // A NUL character can be in no stored code or label (PostgreSQL's text refuses it outright, so a
+  // lookup with one would fail as a server error there): a request carrying one in its path or query is malformed.
+  app.addHook('preValidation', async (request) => {
+    for (const part of [request.params, request.query]) {
+      if (!part || typeof part !== 'object') continue;
+      for (const [name, v] of Object.entries(part as Record<string, unknown>)) {
+        if ((Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && x.includes('\u0000'))) {
+          throw new ApiError(400, 'invalid_request', `参数 ${name} 含有空字符（NUL）/ parameter ${name} contains a NUL character`);
+        }
+      }
+    }
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     countHttpRequest(request.method, route, reply.statusCode);

@@ -1,6 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { countMeetings, getMeeting } from '../../src/store/sqlite/meetings.js';
-import { countOrgs, getOrg } from '../../src/store/sqlite/orgs.js';
 import { auth, startTestApi, type TestApi } from './setup.js';
 
 const meeting = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -21,11 +19,11 @@ describe('POST /api/v1/meetings and /api/v1/orgs', () => {
     const first = await t.app.inject({ method: 'POST', url: '/api/v1/meetings', headers: auth('ingest'), payload: body });
     expect(first.statusCode).toBe(200);
     expect(first.json()).toMatchObject({ table: 'meetings', rows: 2, inserted: 2, updated: 0, unchanged: 0 });
-    expect(getMeeting(t.tmp.db, 'M2')?.type).toBe('theme_day');
+    expect((await t.tmp.store.facts.meeting('M2'))?.type).toBe('theme_day');
 
     const again = await t.app.inject({ method: 'POST', url: '/api/v1/meetings', headers: auth('ingest'), payload: body });
     expect(again.json()).toMatchObject({ rows: 2, inserted: 0, unchanged: 2 });
-    expect(countMeetings(t.tmp.db)).toBe(2);
+    expect(await t.tmp.store.facts.countMeetings()).toBe(2);
   });
 
   it('accepts a single object and a {records: [...]} wrapper, with Chinese keys and values', async () => {
@@ -34,7 +32,7 @@ describe('POST /api/v1/meetings and /api/v1/orgs', () => {
     const zh = { 记录编号: 'M9', 组织编码: 'B002', 会议类型: '主题党日', 召开时间: '2026-11-10 09:00', 应到人数: 20, 实到人数: 18, 有无记录: '是' };
     const wrapped = await t.app.inject({ method: 'POST', url: '/api/v1/meetings', headers: auth('ingest'), payload: { records: [zh] } });
     expect(wrapped.statusCode).toBe(200);
-    expect(getMeeting(t.tmp.db, 'M9')).toMatchObject({ type: 'theme_day', attended: 18 });
+    expect((await t.tmp.store.facts.meeting('M9'))).toMatchObject({ type: 'theme_day', attended: 18 });
   });
 
   it('stores members and their sign-ins, and rejects a sign-in of a member of another branch', async () => {
@@ -64,8 +62,8 @@ describe('POST /api/v1/meetings and /api/v1/orgs', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ inserted: 1, updated: 1 });
-    expect(getOrg(t.tmp.db, 'B001', Date.UTC(2026, 10, 20))?.name).toBe('东街村党支部（更名）');
-    expect(countOrgs(t.tmp.db)).toBe(4);
+    expect((await t.tmp.store.orgs.get('B001', Date.UTC(2026, 10, 20)))?.name).toBe('东街村党支部（更名）');
+    expect(await t.tmp.store.orgs.count()).toBe(4);
   });
 
   it('rejects the whole batch when one meeting names an unknown organization, naming the item and field', async () => {
@@ -80,7 +78,7 @@ describe('POST /api/v1/meetings and /api/v1/orgs', () => {
     expect(err.code).toBe('validation_failed');
     expect(err.message).toMatch(/未写入/);
     expect(err.details.issues).toEqual([expect.objectContaining({ item: 1, field: 'org', value: 'NOPE' })]);
-    expect(countMeetings(t.tmp.db)).toBe(0);
+    expect(await t.tmp.store.facts.countMeetings()).toBe(0);
   });
 
   it('rejects bad dates and impossible numbers with one issue per problem', async () => {
@@ -96,7 +94,7 @@ describe('POST /api/v1/meetings and /api/v1/orgs', () => {
       [0, 'held_at'],
       [1, 'attended'],
     ]);
-    expect(countMeetings(t.tmp.db)).toBe(0);
+    expect(await t.tmp.store.facts.countMeetings()).toBe(0);
   });
 
   it('answers malformed JSON with 400 malformed_json and no stack trace', async () => {
@@ -136,7 +134,7 @@ describe('a body over http.body_limit_bytes', () => {
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/meetings', headers: auth('ingest'), payload: big });
       expect(res.statusCode).toBe(413);
       expect(res.json().error.code).toBe('payload_too_large');
-      expect(countMeetings(t.tmp.db)).toBe(0);
+      expect(await t.tmp.store.facts.countMeetings()).toBe(0);
     } finally {
       await t.close();
     }

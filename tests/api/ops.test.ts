@@ -1,13 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseApiTokens } from '../../src/api/auth.js';
 import { openApiPath } from '../../src/api/openapi.js';
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { pingClient, readinessProbes } from '../../src/api/probes.js';
 import { allowedEvaluationAgeMs, evaluationFreshness } from '../../src/api/readiness.js';
 import { buildApi } from '../../src/api/server.js';
-import { startRun, finishRun } from '../../src/store/sqlite/runs.js';
 import { shippedConfig } from '../helpers/config.js';
-import { tempDb } from '../helpers/db.js';
+import { tempStore } from '../helpers/store.js';
 import { freePort } from '../helpers/redis.js';
 import { NOW, quietLog, startTestApi, TOKENS_ENV, type TestApi } from './setup.js';
 
@@ -44,23 +42,23 @@ describe('/healthz and /readyz', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'ready', checks: { redis: { ok: true }, sqlite: { ok: true }, workers: { ok: true }, evaluation: { ok: true } } });
     // It names the store it uses (kind and where; a URL's password would be masked).
-    expect(res.json().store).toMatchObject({ kind: 'sqlite' });
-    expect(res.json().store.url).toMatch(/orglife/);
+    expect(res.json().store).toMatchObject({ kind: t.tmp.store.kind });
+    expect(res.json().store.url).toMatch(/orglife/); // the SQLite file or the PostgreSQL database of the test
   });
 
   it('is not ready when Redis does not answer or the workers are stopped, and says which', async () => {
-    const tmp = tempDb();
+    const tmp = await tempStore();
     const config = shippedConfig();
     const deadRedis = pingClient(`redis://127.0.0.1:${await freePort()}`);
     let workers = true;
     const app = await buildApi(
       {
-        store: storeFor(tmp.db),
+        store: tmp.store,
         config: () => config,
         tokens: parseApiTokens(TOKENS_ENV),
         log: quietLog,
         clock: () => NOW,
-        readiness: readinessProbes({ store: () => storeFor(tmp.db), redis: deadRedis, workersRunning: () => workers, evaluateCron: () => '30 8 * * *', startedAt: NOW, now: () => NOW }),
+        readiness: readinessProbes({ store: () => tmp.store, redis: deadRedis, workersRunning: () => workers, evaluateCron: () => '30 8 * * *', startedAt: NOW, now: () => NOW }),
       },
       { bodyLimitBytes: 1 << 20, rateLimitPerMinute: 100 },
     );
@@ -76,18 +74,19 @@ describe('/healthz and /readyz', () => {
     } finally {
       await app.close();
       await deadRedis.close();
-      tmp.cleanup();
+      await tmp.cleanup();
     }
   });
 
   it('is not ready once the last evaluation is older than the schedule allows, and ready again after a new one', async () => {
     t = await startTestApi({ startedAt: NOW - 100 * HOUR });
-    const run = (finishedAt: number) => finishRun(t!.tmp.db, startRun(t!.tmp.db, { kind: 'evaluate', trigger: 'tick', asOf: finishedAt, now: finishedAt }), { status: 'done', now: finishedAt });
-    run(NOW - 30 * HOUR);
+    const runs = t.tmp.store.runs;
+    const run = async (finishedAt: number) => runs.finishRun(await runs.startRun({ kind: 'evaluate', trigger: 'tick', asOf: finishedAt, now: finishedAt }), { status: 'done', now: finishedAt });
+    await run(NOW - 30 * HOUR);
     const stale = await t.app.inject({ method: 'GET', url: '/readyz' });
     expect(stale.statusCode).toBe(503);
     expect(stale.json().checks.evaluation).toMatchObject({ ok: false, ageSeconds: 30 * 3600, allowedAgeSeconds: 24 * 3600 + 15 * 60 });
-    run(NOW - HOUR);
+    await run(NOW - HOUR);
     expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
   });
 });

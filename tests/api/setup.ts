@@ -1,9 +1,10 @@
 /**
- * Shared set-up of the API tests: a real SQLite file with a small town (one committee, two
- * branches), the real server built with real readiness probes (shared Redis), tokens per scope,
- * and a helper that runs the real evaluate cycle so alerts exist.
+ * Shared set-up of the API tests: a fresh store from tempStore() (a SQLite file, or a PostgreSQL
+ * database with ORGLIFE_TEST_STORE=postgres: scripts/test-stores.mjs runs the files importing this
+ * set-up on both) with a small town (one committee, two branches), the real server built with real
+ * readiness probes (shared Redis), tokens per scope, and a helper that runs the real evaluate cycle
+ * so alerts exist.
  */
-import { storeFor } from '../../src/store/sqlite/index.js';
 import type { FastifyInstance } from 'fastify';
 import { parseApiTokens } from '../../src/api/auth.js';
 import { pingClient, readinessProbes } from '../../src/api/probes.js';
@@ -15,7 +16,7 @@ import { TICK_HANDLERS } from '../../src/jobs/kinds.js';
 import { createLogger } from '../../src/log.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
 import { shippedConfig } from '../helpers/config.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { SHARED_REDIS_URL } from '../helpers/redis.js';
 
 export const quietLog = createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
@@ -50,25 +51,26 @@ export const TOWN_ORGS = [
 
 export interface TestApi {
   app: FastifyInstance;
-  tmp: TempDb;
+  /** The test's store (read it back through the port: `tmp.store`). */
+  tmp: TempStore;
   config: Config;
   close(): Promise<void>;
 }
 
 /** Build the server over a fresh database (with the town unless `empty`). */
 export async function startTestApi(opts: { empty?: boolean; config?: Config; reload?: () => Promise<ReloadOutcome>; rateLimitPerMinute?: number; bodyLimitBytes?: number; startedAt?: number } = {}): Promise<TestApi> {
-  const tmp = tempDb();
+  const tmp = await tempStore();
   const config = opts.config ?? shippedConfig();
-  if (!opts.empty) await importRecords(storeFor(tmp.db), 'orgs', TOWN_ORGS, 'test', { now: NOW });
+  if (!opts.empty) await importRecords(tmp.store, 'orgs', TOWN_ORGS, 'test', { now: NOW });
   const redis = pingClient(SHARED_REDIS_URL);
   const app = await buildApi(
     {
-      store: storeFor(tmp.db),
+      store: tmp.store,
       config: () => config,
       tokens: parseApiTokens(TOKENS_ENV),
       log: quietLog,
       clock: () => NOW,
-      readiness: readinessProbes({ store: () => storeFor(tmp.db), redis, workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: opts.startedAt ?? NOW, now: () => NOW }),
+      readiness: readinessProbes({ store: () => tmp.store, redis, workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: opts.startedAt ?? NOW, now: () => NOW }),
       ...(opts.reload ? { reload: opts.reload } : {}),
     },
     { bodyLimitBytes: opts.bodyLimitBytes ?? config.http.body_limit_bytes, rateLimitPerMinute: opts.rateLimitPerMinute ?? config.http.rate_limit_per_minute },
@@ -80,7 +82,7 @@ export async function startTestApi(opts: { empty?: boolean; config?: Config; rel
     async close() {
       await app.close();
       await redis.close();
-      tmp.cleanup();
+      await tmp.cleanup();
     },
   };
 }
@@ -90,7 +92,7 @@ export async function evaluate(t: TestApi, now = NOW): Promise<Record<string, un
   const env = readEnv({});
   const notifiers = createNotifiers(t.config.channels, env, { log: quietLog });
   try {
-    return (await TICK_HANDLERS.evaluate!({ store: storeFor(t.tmp.db), config: t.config, env, notifiers, log: quietLog, now, kind: 'evaluate' })) ?? {};
+    return (await TICK_HANDLERS.evaluate!({ store: t.tmp.store, config: t.config, env, notifiers, log: quietLog, now, kind: 'evaluate' })) ?? {};
   } finally {
     await notifiers.close();
   }

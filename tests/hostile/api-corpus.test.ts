@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, startTestApi, TOKENS, type TestApi } from '../api/setup.js';
-import { snapshotDb } from '../import/helpers.js';
+import { snapshot } from '../import/helpers.js';
 
 interface Req {
   name: string;
@@ -87,7 +87,7 @@ let api: TestApi;
 let before: unknown;
 beforeAll(async () => {
   api = await startTestApi({ rateLimitPerMinute: 100_000 });
-  before = snapshotDb(api.tmp.db);
+  before = await snapshot(api.tmp);
 });
 afterAll(async () => api.close());
 
@@ -107,7 +107,7 @@ describe(`the HTTP corpus (${cases.length} hostile requests)`, () => {
     const res = await api.app.inject({ method: c.method, url: c.url, headers: c.headers ?? {}, ...(c.payload !== undefined ? { payload: c.payload } : {}) });
     expect([c.status].flat(), res.body.slice(0, 300)).toContain(res.statusCode);
     expectErrorBody(res);
-    expect(snapshotDb(api.tmp.db)).toEqual(before);
+    expect(await snapshot(api.tmp)).toEqual(before);
   });
 });
 

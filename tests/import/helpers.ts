@@ -8,7 +8,6 @@ import { ImportRejected, type ImportIssue } from '../../src/import/index.js';
 import pg from 'pg';
 import { sqliteHandle } from '../../src/store/sqlite/index.js';
 import type { TempStore } from '../helpers/store.js';
-import type { Db } from '../../src/store/sqlite/db.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures/import');
 export const fixture = (name: string) => join(FIXTURES, name);
@@ -36,16 +35,6 @@ export async function snapshot(t: TempStore): Promise<unknown> {
     members: await query(t, 'SELECT * FROM members ORDER BY id'),
     attendance: await query(t, 'SELECT * FROM attendance ORDER BY meeting_id'),
     imports: await query(t, 'SELECT * FROM imports ORDER BY id'),
-  };
-}
-
-/** The old SQLite-handle snapshot (orgs, meetings, imports), for tests still on a raw handle. */
-export function snapshotDb(db: Db): unknown {
-  const c = db.$client;
-  return {
-    orgs: c.prepare('SELECT * FROM orgs ORDER BY id').all(),
-    meetings: c.prepare('SELECT * FROM meetings ORDER BY id').all(),
-    imports: c.prepare('SELECT * FROM imports ORDER BY id').all(),
   };
 }
 
