@@ -38,6 +38,9 @@ and a county admin signs in through the login form. Then each page is requested 
 \`/console/alerts\` (first page of open alerts with its total), \`/console/orgs/<branch>\` (a branch page with
 its timeline). Median and worst wall time per request, client side, over loopback.
 
+**Floor:** the same daemon's login page (a server-rendered page that reads no data), ${REQUESTS} requests,
+median: what any page costs on this machine at this load (HTTP, session-less rendering, loopback).
+
 **Target:** each page's median < 300 ms at 20,000 branches.`,
   steps: [{ id: 'pages', title: 'console pages, 20 requests each', run: pages }],
   figures(o, { size }) {
@@ -51,6 +54,7 @@ its timeline). Median and worst wall time per request, client side, over loopbac
         label: `${page} page, median of ${REQUESTS}`,
         value: median,
         unit: 'ms',
+        ...(p.metrics.floorMedianMs !== undefined ? { floor: { label: 'login page (no data), median', value: p.metrics.floorMedianMs } } : {}),
         ...(target ? { target: `< ${target} ms`, verdict: median < target ? 'PASS' : 'MISS' } : { verdict: 'INFO' }),
         detail: `worst ${Math.round(p.metrics[`${page}MaxMs`]!)} ms`,
       });
@@ -118,6 +122,12 @@ async function pages(ctx: BenchContext): Promise<StepResult> {
       branch: `${base}/console/orgs/${encodeURIComponent(branch)}`,
     };
     const metrics: Record<string, number> = { alerts };
+    // The floor: a page of the same server that reads nothing (no cookie: the login form).
+    await timed(`${base}/console/login`, '');
+    const floor: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) floor.push(await timed(`${base}/console/login`, ''));
+    floor.sort((a, b) => a - b);
+    metrics.floorMedianMs = (floor[REQUESTS / 2 - 1]! + floor[REQUESTS / 2]!) / 2;
     for (const page of PAGES) {
       await timed(urls[page], cookie); // warm-up (the ranking board parses the stored reports once)
       const ms: number[] = [];
