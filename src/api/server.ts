@@ -17,6 +17,7 @@ import { opsRoutes } from './routes/ops.js';
 import { reportRoutes } from './routes/reports.js';
 import { exemptionRoutes } from './routes/exemptions.js';
 import { orgRoutes } from './routes/orgs.js';
+import { leaveRoutes } from './routes/leaves.js';
 import { ratingRoutes } from './routes/rating.js';
 import type { ApiDeps, RouteSpec } from './routes/types.js';
 
@@ -33,7 +34,7 @@ export const API_VERSION = '0.1.0';
 
 /** Every route of the API, including /openapi.json itself. */
 export function apiRoutes(deps: ApiDeps): RouteSpec[] {
-  const routes = [...ingestRoutes(deps), ...alertRoutes(deps), ...reportRoutes(deps), ...ratingRoutes(deps), ...exemptionRoutes(deps), ...orgRoutes(deps), ...opsRoutes(deps)];
+  const routes = [...ingestRoutes(deps), ...alertRoutes(deps), ...reportRoutes(deps), ...ratingRoutes(deps), ...exemptionRoutes(deps), ...orgRoutes(deps), ...leaveRoutes(deps), ...opsRoutes(deps)];
   let doc: Record<string, unknown> | null = null;
   const openapi: RouteSpec = {
     method: 'GET',

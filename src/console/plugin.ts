@@ -21,6 +21,7 @@ import { loginRoutes } from './pages/login.js';
 import { overviewRoutes } from './pages/overview.js';
 import { rankingRoutes } from './pages/ranking.js';
 import { alertPages } from './pages/alerts.js';
+import { exemptionPages } from './pages/exemptions.js';
 import { orgPages } from './pages/orgs.js';
 import { importPages } from './pages/import.js';
 import { previewPages } from './pages/preview.js';
@@ -116,6 +117,7 @@ export async function consolePlugin(app: FastifyInstance, deps: ConsoleDeps): Pr
   overviewRoutes(app, ctx);
   rankingRoutes(app, ctx);
   alertPages(app, ctx);
+  exemptionPages(app, ctx);
   orgPages(app, ctx);
   importPages(app, ctx);
   previewPages(app, ctx);

@@ -31,6 +31,7 @@ export async function recordLeave(store: Store, r: LeaveRequest, by: string, now
   if (days > MAX_LEAVE_DAYS) throw new ExemptionError(`to：请假 ${days} 天，超过 ${MAX_LEAVE_DAYS} 天；长期离岗请更换书记后重新导入组织 / a leave of ${days} days is longer than ${MAX_LEAVE_DAYS}`, 'to');
   const reason = r.reason?.trim() || null;
   if (reason && reason.length > 200) throw new ExemptionError('reason：原因最多 200 个字 / reason is longer than 200 characters', 'reason');
+  if (reason && /[\u0000-\u001f\u007f]/.test(reason)) throw new ExemptionError('reason：原因含有控制字符 / reason contains control characters', 'reason');
   const leave = await store.leaves.add({ org, startsOn: shanghaiDate(from), endsOn: shanghaiDate(to), reason, createdBy: by }, now);
   return { leave, deputy: found.deputy ?? null };
 }
