@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 import type { Env } from '../config/env.js';
 import { CHANNEL_NAMES, type ChannelName } from '../notifiers/types.js';
 
-/** The queue that carries schedule ticks (evaluate, report_*). */
+/** The queue that carries schedule ticks (evaluate, report_*) and re-evaluation requests after ingests. */
 export const TICK_QUEUE = 'ticks';
 
 /** The delivery queue of a channel: 'deliver-email', 'deliver-aliyun_sms' … */
@@ -17,7 +17,7 @@ export function deliveryQueueName(channel: ChannelName): string {
 }
 
 /** Every queue the daemon uses (for obliterate in tests and status output). */
-export const ALL_QUEUES: readonly string[] = [TICK_QUEUE, 'reevaluate', ...CHANNEL_NAMES.map(deliveryQueueName)];
+export const ALL_QUEUES: readonly string[] = [TICK_QUEUE, ...CHANNEL_NAMES.map(deliveryQueueName)];
 
 export interface Connections {
   /** Producers (Queue): fail fast while Redis is away, so the drainer logs and retries later. */

@@ -1,6 +1,6 @@
 /**
  * The re-evaluation job: an ingest (API push) that touched orgs enqueues one job carrying their
- * codes; the worker (concurrency 1) takes it, folds in every other re-evaluation job still
+ * codes on the tick queue; the tick worker (concurrency 1) takes it, folds in every other re-evaluation job still
  * waiting (a burst of pushes becomes one run over the union of their orgs), and runs
  * reevaluateOrgs as of the clock. Idempotent (a retried or duplicated job re-judges the same
  * branches again and changes nothing more); a job Redis loses is covered by the next scheduled
@@ -12,8 +12,8 @@ import type { Config } from '../config/schema.js';
 import type { Store } from '../store/port.js';
 import { reevaluateOrgs, type ReevaluateResult } from './reevaluate.js';
 
-/** The queue of re-evaluation jobs. */
-export const REEVALUATE_QUEUE = 'reevaluate';
+/** The job name of re-evaluation jobs on the tick queue (their ids are BullMQ's own: each push is one job). */
+export const REEVALUATE_JOB = 'reevaluate';
 
 export interface ReevaluateJobData {
   orgs: string[];
@@ -43,7 +43,7 @@ export function reevaluateProcessor(deps: ReevaluateDeps): (job: Job<ReevaluateJ
     const orgs = new Set(job.data.orgs);
     let folded = 0;
     for (const other of await deps.queue.getJobs(['waiting', 'prioritized', 'delayed'], 0, FOLD_MAX - 1)) {
-      if (!other || other.id === job.id) continue;
+      if (!other || other.id === job.id || other.name !== REEVALUATE_JOB) continue; // ticks stay
       try {
         await other.remove();
       } catch {

@@ -4,7 +4,7 @@
  * orderly close (stop taking jobs, let in-flight ones finish within a timeout, close Redis, the store).
  */
 import { randomUUID } from 'node:crypto';
-import { Worker, type Queue } from 'bullmq';
+import { Worker, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Env } from '../config/env.js';
@@ -22,8 +22,8 @@ import { TICK_HANDLERS, type ScheduleKind, type TickHandler } from './kinds.js';
 import type { DeliveryOutbox } from '../delivery/outbox.js';
 import { alertsOutbox } from './outbox-alerts.js';
 import { channelLimits, TICK_JOB_OPTIONS, TICK_QUEUE, connectionsFrom, deliveryQueueName, openQueue } from './queues.js';
-import { tickProcessor } from './tick-job.js';
-import { REEVALUATE_JOB_OPTIONS, REEVALUATE_QUEUE, reevaluateProcessor } from './reevaluate-job.js';
+import { tickProcessor, type TickJobData } from './tick-job.js';
+import { REEVALUATE_JOB, REEVALUATE_JOB_OPTIONS, reevaluateProcessor, type ReevaluateJobData } from './reevaluate-job.js';
 import { tickJobId } from './ticks.js';
 import { throttledLogger } from './throttle.js';
 
@@ -173,11 +173,13 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   };
 
   if (o.tickWorker ?? true) {
-    const processor = inFlight.track(tickProcessor({ store, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.tickLeaseMs ? { leaseMs: o.tickLeaseMs } : {}), ...(o.afterTick ? { afterTick: o.afterTick } : {}) }));
+    const tick = tickProcessor({ store, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.tickLeaseMs ? { leaseMs: o.tickLeaseMs } : {}), ...(o.afterTick ? { afterTick: o.afterTick } : {}) });
+    // Re-evaluation jobs ride the tick queue and its worker (one at a time with the ticks, folding
+    // waiting requests). A worker of their own made tests/jobs/daemon.test.ts's deliveries time out
+    // (two daemons; a Redis restart mid-dispatch) — why was not found; one worker fewer avoids it.
+    const reevaluate = reevaluateProcessor({ store, config: o.config, log, clock, queue: ticks });
+    const processor = inFlight.track((job: Job): Promise<unknown> => (job.name === REEVALUATE_JOB ? reevaluate(job as Job<ReevaluateJobData>) : tick(job as Job<TickJobData>)));
     watch(new Worker(TICK_QUEUE, processor, { ...workerOpts, concurrency: 1 }), TICK_QUEUE);
-    // Re-evaluation after ingests runs where the ticks run: one at a time, folding waiting requests.
-    const reevaluate = inFlight.track(reevaluateProcessor({ store, config: o.config, log, clock, queue: queue(REEVALUATE_QUEUE) }));
-    watch(new Worker(REEVALUATE_QUEUE, reevaluate, { ...workerOpts, concurrency: 1 }), REEVALUATE_QUEUE);
   }
   const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);
   const robots = { rate, limit: (channel: ChannelName, robot: string) => robotLimit(o.config, channel, robot) };
@@ -226,7 +228,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     },
     async requestReevaluation(orgs) {
       if (!orgs.length) return;
-      await queue(REEVALUATE_QUEUE).add('reevaluate', { orgs: [...orgs] }, REEVALUATE_JOB_OPTIONS);
+      await ticks.add(REEVALUATE_JOB, { orgs: [...orgs] }, REEVALUATE_JOB_OPTIONS);
     },
     workersRunning() {
       return !closed && workers.length > 0 && workers.every((w) => w.isRunning());
