@@ -3,7 +3,7 @@
  * child process by tests/jobs/import-window.test.ts. When the reader reports the end of the file
  * (the import's transaction is open and has written the rows) it blocks for `holdMs`, printing
  * "holding" first, then commits and prints the result.
- *   node --import tsx tests/jobs/hold-import.ts <db> <file> <holdMs>
+ *   node --import tsx tests/jobs/hold-import.ts <store spec: a SQLite path or a postgres:// URL> <file> <holdMs>
  */
 import { importFiles } from '../../src/import/index.js';
 import { openStore } from '../../src/store/open.js';

@@ -3,10 +3,8 @@
  * one town committee and branches with no meeting records at all, so on 2 November 2026 every
  * rule has something to say (September lapses are warnings, October ones reminders in grace).
  */
-import { storeFor } from '../../src/store/sqlite/index.js';
 import type { Config } from '../../src/config/schema.js';
 import { importRecords } from '../../src/import/index.js';
-import type { Db } from '../../src/store/sqlite/db.js';
 import type { Store } from '../../src/store/port.js';
 import { shippedConfig } from '../helpers/config.js';
 
@@ -18,8 +16,8 @@ export interface SeedBranch {
 }
 
 /** Import committee C01 and the given branches (established 2020, elected 2025, no meetings). */
-export async function seedCity(store: Store | Db, branches: SeedBranch[], now = Date.parse('2026-10-01T00:00:00+08:00')): Promise<void> {
-  await importRecords('$client' in store ? storeFor(store as Db) : (store as Store), 'orgs', [
+export async function seedCity(store: Store, branches: SeedBranch[], now = Date.parse('2026-10-01T00:00:00+08:00')): Promise<void> {
+  await importRecords(store, 'orgs', [
     { code: 'C01', name: '城关镇党委', kind: 'committee', parent: '' },
     ...branches.map((b, i) => ({
       code: b.code,

@@ -2,7 +2,6 @@
  * Reports with a roster and sign-ins: the 党员管理 section of the branch's own report (names),
  * the committee summary's counts (no names), and the city-wide ranking (no names).
  */
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { importFiles } from '../../src/import/index.js';
@@ -11,18 +10,18 @@ import { renderBranch, renderCommittee } from '../../src/reports/render/index.js
 import { rankingRows } from '../../src/reports/xlsx.js';
 import { parsePeriod } from '../../src/domain/calendar.js';
 import { config } from '../rules/build.js';
-import { tempDb, type TempDb } from '../helpers/db.js';
+import { tempStore, type TempStore } from '../helpers/store.js';
 import { NOW, writeCsv } from '../import/helpers.js';
 
-let t: TempDb;
-beforeEach(() => {
-  t = tempDb();
+let t: TempStore;
+beforeEach(async () => {
+  t = await tempStore();
 });
 afterEach(() => t.cleanup());
 const f = (name: string) => join(t.dir, name);
 
 it('shows participation per member, absent and probationary members in the branch report; counts elsewhere', async () => {
-  await importFiles(storeFor(t.db), [
+  await importFiles(t.store, [
     writeCsv(f('orgs.csv'), [
       ['code', 'name', 'kind', 'parent', 'domain', 'members', 'established_on'],
       ['C0', '市委', 'committee', null, null, null, null],
@@ -49,7 +48,7 @@ it('shows participation per member, absent and probationary members in the branc
       ['M3', 'P1', 'present'], ['M3', 'P3', 'present'],
     ]),
   ], { now: NOW });
-  const { reports, summaries } = await buildReports(storeFor(t.db), config(), parsePeriod('2026-11')!, Date.parse('2026-12-05T01:00:00Z'), { previous: false });
+  const { reports, summaries } = await buildReports(t.store, config(), parsePeriod('2026-11')!, Date.parse('2026-12-05T01:00:00Z'), { previous: false });
   const b1 = reports.find((r) => r.org === 'B1')!;
   expect(b1.members!.lines.map((l) => `${l.id} ${l.tookPart}/${l.eligible} ${l.monthsAbsent}`)).toEqual(['P1 1/1 0', 'P2 0/1 8', 'P3 1/1 0']);
   expect(b1.members).toMatchObject({ roster: 3, tracked: 1, absent3: 1, absent6: 1 });
