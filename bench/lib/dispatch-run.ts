@@ -2,7 +2,8 @@
  * The runs behind the dispatch suite: a bare BullMQ worker (no-op, or one notifier send per job),
  * and N pending SMS deliveries sent by the daemon's own delivery workers, on one SMS channel.
  */
-import { sqliteHandle, storeFor } from '../../src/store/sqlite/index.js';
+import { sqliteHandle } from '../../src/store/sqlite/index.js';
+import { openStore } from '../../src/store/open.js';
 import { Queue, Worker } from 'bullmq';
 import type { Config } from '../../src/config/schema.js';
 import { readEnv, type Env } from '../../src/config/env.js';
@@ -16,7 +17,6 @@ import { httpSmsSchema } from '../../src/notifiers/http-sms/schema.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
 import { tencentSmsSchema } from '../../src/notifiers/tencent-sms/schema.js';
 import type { OutgoingMessage } from '../../src/notifiers/types.js';
-import { closeDb, openDb } from '../../src/store/sqlite/db.js';
 import { cleanupPrefix, uniquePrefix } from '../../tests/helpers/redis.js';
 import { shippedConfig } from '../../tests/helpers/config.js';
 import { peakRssSelf } from './measure.js';
@@ -115,15 +115,16 @@ export async function bareRun(n: number, call: SmsChannel | 'none', delayMs = 0)
 
 /** A database holding N pending SMS deliveries on `channel`, clones of one real planned digest. */
 async function seedDeliveries(dbPath: string, config: Config, channel: SmsChannel, n: number): Promise<void> {
-  const db = openDb(dbPath);
+  const store = await openStore(dbPath);
+  const db = sqliteHandle(store)!; // the clones are written straight into the file
   try {
-    await importRecords(storeFor(db), 'orgs', [
+    await importRecords(store, 'orgs', [
       { code: 'C01', name: '城关镇党委', kind: 'committee', parent: '' },
       { code: 'B01', name: '第一党支部', kind: 'branch', parent: 'C01', domain: 'community', members: 20, secretary: '张书记', secretary_phone: '13900000000', established_on: '2020-01-01', elected_on: '2025-01-01' },
     ], 'bench');
     const env = benchEnv();
     const notifiers = createNotifiers(config.channels, env); // SMS only: no SMTP_URL, so one SMS per digest
-    await evaluateTick({ store: storeFor(db), config, env, notifiers, log, now: SEND_AT, kind: 'evaluate' });
+    await evaluateTick({ store, config, env, notifiers, log, now: SEND_AT, kind: 'evaluate' });
     await notifiers.close();
     db.$client
       .prepare(
@@ -136,7 +137,7 @@ async function seedDeliveries(dbPath: string, config: Config, channel: SmsChanne
     const pending = db.$client.prepare(`SELECT count(*) FROM deliveries WHERE status = 'pending' AND channel = ?`).pluck().get(channel) as number;
     if (pending !== n) throw new Error(`expected ${n} pending ${channel} deliveries, have ${pending}`);
   } finally {
-    closeDb(db);
+    await store.close();
   }
 }
 

@@ -3,7 +3,6 @@
  * a running `orglife daemon` over the imported city after one evaluation and the last month's
  * reports, each requested 20 times by a signed-in user (median and worst).
  */
-import { storeFor } from '../../src/store/sqlite/index.js';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,8 +15,8 @@ import { TICK_HANDLERS } from '../../src/jobs/kinds.js';
 import { createLogger } from '../../src/log.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
 import { buildReports } from '../../src/reports/gather.js';
-import { storeReports } from '../../src/store/sqlite/reports.js';
-import { closeDb, openDb } from '../../src/store/sqlite/db.js';
+import { saveReports } from '../../src/reports/generate.js';
+import { openStore } from '../../src/store/open.js';
 import { info } from '../lib/figures.js';
 import type { BenchContext, BenchSuite, Figure, StepResult } from '../lib/types.js';
 
@@ -72,22 +71,25 @@ async function pages(ctx: BenchContext): Promise<StepResult> {
   const log = createLogger({ level: 'silent' });
   const { config } = loadConfig(join(ctx.repoRoot, 'config'));
   const env = readEnv({});
-  const db = openDb(dbPath);
+  const store = await openStore(dbPath);
   let branch: string;
   let alerts: number;
   try {
     const notifiers = createNotifiers(config.channels, env, { log });
-    await TICK_HANDLERS.evaluate!({ store: storeFor(db), config, env, notifiers, log, now, kind: 'evaluate' });
+    await TICK_HANDLERS.evaluate!({ store, config, env, notifiers, log, now, kind: 'evaluate' });
     await notifiers.close();
     const month = previousPeriod(periodOf('month', now));
-    const built = await buildReports(storeFor(db), config, month, now);
-    storeReports(db, built.reports, built.summaries, now);
-    const root = db.$client.prepare('SELECT code FROM orgs WHERE parent IS NULL LIMIT 1').pluck().get() as string;
-    branch = db.$client.prepare("SELECT org FROM alerts GROUP BY org ORDER BY count(*) DESC LIMIT 1").pluck().get() as string;
-    alerts = db.$client.prepare('SELECT count(*) FROM alerts').pluck().get() as number;
-    await addUser(storeFor(db), { username: 'bench', org: root, role: 'admin', password: PASSWORD }, 'bench', Date.now());
+    const built = await buildReports(store, config, month, now);
+    await saveReports(store, built.reports, built.summaries, now);
+    const root = (await store.orgs.list(now)).find((o) => !o.parent)!.code;
+    // The branch with the most alerts: its page is the heaviest.
+    const perOrg = new Map<string, number>();
+    for (const a of await store.alerts.list()) perOrg.set(a.org, (perOrg.get(a.org) ?? 0) + 1);
+    branch = [...perOrg].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0]![0];
+    alerts = Object.values(await store.alerts.countByState()).reduce((s, n) => s + n, 0);
+    await addUser(store, { username: 'bench', org: root, role: 'admin', password: PASSWORD }, 'bench', Date.now());
   } finally {
-    closeDb(db);
+    await store.close();
   }
 
   const prefix = `bench-console-${process.pid}`;

@@ -95,18 +95,6 @@ export function openSqliteStore(path: string, opts: OpenOptions = {}): Store {
   return storeOver(db, path, created, () => closeDb(db));
 }
 
-const BRIDGES = new WeakMap<Db, Store>();
-
-/**
- * The Store over an already open handle (one per handle; closing it leaves the handle open).
- * Transitional: lets code move to the port while its callers still hold a Db.
- */
-export function storeFor(db: Db): Store {
-  let s = BRIDGES.get(db);
-  if (!s) BRIDGES.set(db, (s = storeOver(db, db.$client.name, false, () => undefined)));
-  return s;
-}
-
 function storeOver(db: Db, path: string, created: boolean, release: () => void): Store {
   const memory = path === ':memory:' || path === '' || path.startsWith('file::memory:');
   const commit = new GroupCommit(db);
