@@ -69,3 +69,22 @@ describe('touched orgs of an import (both stores)', () => {
     expect(await t.store.facts.branchIdsUnderAny([])).toEqual([]);
   });
 });
+
+describe('an import session committed without finishTable (both stores)', () => {
+  it('writes the rows it took: a staged table (PostgreSQL) is applied at commit, not dropped', async () => {
+    const t = await tempStore();
+    try {
+      await importRecords(t.store, 'orgs', ORGS, 'test', { now: NOW });
+      const s = await t.store.imports.begin();
+      const refs = await s.orgRefs();
+      await s.beginFile('meetings', 'test');
+      const m = { id: 'M7', org: 'B2', type: 'assembly' as const, heldAt: NOW - 86_400_000, expected: 20, attended: 18, minutes: true, lecturerRole: null, topic: '议题' };
+      await s.upsert('meetings', [{ meeting: m, orgId: refs.get('B2')!.id }], [1], NOW);
+      await s.commit();
+      expect(await s.touchedOrgs()).toEqual(['B2']);
+      expect((await t.store.console.recentMeetingsOf('B2', 5)).map((x) => x.recordId)).toEqual(['M7']);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});

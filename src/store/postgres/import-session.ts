@@ -321,6 +321,31 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
     return outcomes;
   }
 
+  /** Write what finishTable would for `table`: the sign-in merge, and a staged table's apply. */
+  async function finishOne(table: ImportTable): Promise<DeferredOutcomes | undefined> {
+    if (table === 'attendance') await merger.finish();
+    const st = staged.get(table);
+    if (!st) return undefined;
+    staged.delete(table);
+    const r = await st.apply();
+    for (const o of r.touchedOrgs) touched.ids.add(o);
+    if (table === 'meetings') updatedMeetings.push(...r.updatedKeys);
+    else if (table === 'members') for (const o of r.updatedOrgs) touchedOrgs.add(o);
+    return { files: r.files, conflicts: r.conflicts };
+  }
+
+  /**
+   * A commit without finishTable for a staged table would drop its rows, which SQLite's sessions
+   * (writing as they go) never do: write them now. Their per-row outcomes are gone by then, so a
+   * conflict among them fails the commit (rolled back) instead of being reported row by row.
+   */
+  async function finishLeftOpen(): Promise<void> {
+    for (const table of [...staged.keys(), 'attendance' as const]) {
+      const r = await finishOne(table);
+      if (r?.conflicts.length) throw new Error(`导入冲突：${table} 有 ${r.conflicts.length} 行与同一次导入的其他行键值相同但内容不同 / ${r.conflicts.length} conflicting rows in ${table} found at commit`);
+    }
+  }
+
   /** Sign-in copies of changed meetings, then the participation months of every touched branch. */
   async function derive(): Promise<void> {
     await merger.finish();
@@ -427,18 +452,7 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
         return { outcomes, conflictLines: none(), conflictSources: none() };
       });
     },
-    finishTable: (table: ImportTable) =>
-      guard(async (): Promise<DeferredOutcomes | undefined> => {
-        if (table === 'attendance') await merger.finish();
-        const st = staged.get(table);
-        if (!st) return undefined;
-        staged.delete(table);
-        const r = await st.apply();
-        for (const o of r.touchedOrgs) touched.ids.add(o);
-        if (table === 'meetings') updatedMeetings.push(...r.updatedKeys);
-        else if (table === 'members') for (const o of r.updatedOrgs) touchedOrgs.add(o);
-        return { files: r.files, conflicts: r.conflicts };
-      }),
+    finishTable: (table: ImportTable) => guard(() => finishOne(table)),
     record: (rec: ImportRecord) =>
       guard(async () => {
         await client.query(
@@ -449,6 +463,7 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
     commit: async () => {
       if (!open) return;
       try {
+        await guard(finishLeftOpen);
         await guard(derive);
         touchedCodes = await guard(codesOfTouched);
       } catch (e) {
