@@ -9,6 +9,8 @@ export interface KnownOrg {
   parent: string | null;
   /** Seen only in a row that failed validation: it exists, but checks against it are skipped. */
   invalid?: boolean;
+  /** Marked removed (撤销) and not imported again in this command (an org row of the command re-activates it). */
+  removed?: true;
 }
 
 /** Org code → KnownOrg. Loaded from the session once per command (a few thousand rows). */

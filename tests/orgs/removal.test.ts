@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readEnv } from '../../src/config/env.js';
 import type { Config } from '../../src/config/schema.js';
-import { importFiles } from '../../src/import/index.js';
+import { importFiles, importRecords, ImportRejected } from '../../src/import/index.js';
 import { TICK_HANDLERS, tickContext } from '../../src/jobs/kinds.js';
 import { composedOutbox } from '../../src/jobs/outbox-alerts.js';
 import { createNotifiers, type Notifiers } from '../../src/notifiers/registry.js';
@@ -129,5 +129,17 @@ describe('orglife orgs remove', () => {
     expect((await t.store.orgs.removed()).map((o) => o.code)).toEqual(['B1', 'B2', 'B3', 'T1']);
     expect(await t.store.alerts.list({ open: true })).toEqual([]);
     expect((await evaluate(at('2026-11-13T09:00'))).branches).toBe(0);
+
+    // Re-importing a branch alone under its committee that stays removed is refused (bilingual, naming the field);
+    // importing the committee with it re-activates both.
+    const b1 = { code: 'B1', name: '一村党支部', kind: 'branch', parent: 'T1', domain: 'rural', members: 25, established_on: '2010-01-01' };
+    const refused = await importRecords(t.store, 'orgs', [b1], 'orgs.json', { now: at('2026-11-14T09:00') }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ImportRejected);
+    expect(JSON.stringify((refused as ImportRejected).issues)).toContain('上级组织「T1」已撤销；请在本次导入中同时导入该组织以恢复它');
+    expect(JSON.stringify((refused as ImportRejected).issues)).toContain('parent org \\"T1\\" was removed');
+    expect((await t.store.orgs.removed()).map((o) => o.code)).toEqual(['B1', 'B2', 'B3', 'T1']);
+    await importRecords(t.store, 'orgs', [{ code: 'T1', name: '甲镇党委', kind: 'committee', parent: 'CITY' }, b1], 'orgs.json', { now: at('2026-11-14T09:00') });
+    expect((await t.store.orgs.removed()).map((o) => o.code)).toEqual(['B2', 'B3']);
+    expect((await evaluate(at('2026-11-15T09:00'))).branches).toBe(1);
   }, 120_000);
 });

@@ -97,6 +97,14 @@ class OrgsWriter implements TableWriter<Org> {
           );
         } else if (parent.invalid) {
           // Its own row is already reported; checking against a half-read org would only add noise.
+        } else if (parent.removed) {
+          // Re-activating a branch under a committee that stays removed would leave it outside the tree.
+          loc.fail(
+            'parent',
+            `上级组织「${parentCode}」已撤销；请在本次导入中同时导入该组织以恢复它，或改填现有的上级组织`,
+            `parent org "${parentCode}" was removed (orglife orgs remove): import it too to re-activate it, or give an active parent`,
+            parentCode,
+          );
         } else if (parent.kind !== 'committee') {
           loc.fail('parent', `上级组织「${parentCode}」是党支部，不能有下级组织`, `parent org "${parentCode}" is a branch, not a committee`, parentCode);
         } else {

@@ -18,8 +18,8 @@ const ORG_COLS = `code, name, kind, parent, domain, CASE WHEN ${ROSTER_SIZE} > 0
 
 export async function loadOrgRefs(q: Q): Promise<Map<string, OrgRef>> {
   const map = new Map<string, OrgRef>();
-  for (const [id, code, kind, parent] of await arrays<[number, string, OrgRef['kind'], string | null]>(q, 'SELECT id, code, kind, parent FROM orgs')) {
-    map.set(code, { id, kind, parent });
+  for (const [id, code, kind, parent, removed] of await arrays<[number, string, OrgRef['kind'], string | null, boolean]>(q, 'SELECT id, code, kind, parent, removed_at IS NOT NULL FROM orgs')) {
+    map.set(code, { id, kind, parent, ...(removed ? { removed: true as const } : {}) });
   }
   return map;
 }

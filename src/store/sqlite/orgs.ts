@@ -39,9 +39,9 @@ export type { OrgRef } from '../types/facts.js';
 
 /** Every org's id, kind and parent, by code (a few thousand rows: kept in memory by the importer). */
 export function loadOrgRefs(db: Db): Map<string, OrgRef> {
-  const rows = db.$client.prepare('SELECT id, code, kind, parent FROM orgs').all() as (OrgRef & { code: string })[];
+  const rows = db.$client.prepare('SELECT id, code, kind, parent, removed_at IS NOT NULL AS removed FROM orgs').all() as (Omit<OrgRef, 'removed'> & { code: string; removed: number })[];
   const map = new Map<string, OrgRef>();
-  for (const r of rows) map.set(r.code, { id: r.id, kind: r.kind, parent: r.parent });
+  for (const r of rows) map.set(r.code, { id: r.id, kind: r.kind, parent: r.parent, ...(r.removed ? { removed: true as const } : {}) });
   return map;
 }
 

@@ -42,4 +42,6 @@ export interface OrgRef {
   id: number;
   kind: OrgKind;
   parent: string | null;
+  /** Marked removed (撤销): set only then. */
+  removed?: true;
 }
