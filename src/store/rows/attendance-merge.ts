@@ -7,6 +7,7 @@
  */
 import { entryCode, monthOfInstant, packMonths, tookPart, unpackAttendance, type PackedAttendance } from '../rows/attendance-codec.js';
 import type { AttendanceUpsert, UpsertBatchResult, UpsertOutcome } from '../types/imports.js';
+import { SeenSignIns } from './seen-sign-ins.js';
 
 /** A meeting's merged sign-ins to write (sorted by member row id). */
 export interface SavedAttendance {
@@ -35,6 +36,10 @@ interface GroupEntry {
   code: number;
   signedAt: number;
   line: number | undefined;
+  /** Index of the file (this.sources) the row came from. */
+  file: number;
+  /** Not in `seen` yet: added when the meeting's rows end. */
+  fresh: boolean;
 }
 
 /** Merges sign-in rows into packed meeting rows for one import command. */
@@ -51,11 +56,11 @@ export class AttendanceMerger {
   /** The command's files so far (their sources, by file index). */
   private readonly sources: string[] = [];
   /**
-   * Every (meeting, member) this command wrote or found unchanged: meeting row → member row →
-   * line × 2^16 + file index, so the same sign-in given with other content in any later file of
-   * the command is a conflict naming the earlier file and line (issue 12), not a silent update.
+   * Every (meeting, member) this command wrote or found unchanged, with its file and line, so the
+   * same sign-in given with other content in any later file of the command is a conflict naming the
+   * earlier file and line (issue 12), not a silent update. Compact: a command may carry tens of millions.
    */
-  private readonly seen = new Map<number, Map<number, number>>();
+  private readonly seen = new SeenSignIns();
   /** Branches whose sign-ins changed (their members' participation is refreshed at commit). */
   readonly touched = new Set<number>();
 
@@ -104,25 +109,24 @@ export class AttendanceMerger {
       }
       let outcome: UpsertOutcome = 'inserted';
       const at = this.stored ? indexOf(this.stored.members, r.memberRow) : -1;
-      let seenHere = this.seen.get(r.meeting.row);
+      // Only a stored entry can have been written (or found unchanged) earlier in the command.
+      let before: { file: number; line: number } | undefined;
       if (at >= 0) {
         const old = this.stored!.codes[at]!;
         const signed = this.stored!.signed ? this.stored!.signed[at]! : NaN;
-        const before = seenHere?.get(r.memberRow);
+        before = this.seen.get(r.meeting.row, r.memberRow);
         if ((old & 0xff) === code && Object.is(signed, signedAt)) outcome = 'unchanged';
         else if (before !== undefined) {
           // The stored entry is what an earlier row of this command wrote or found unchanged.
           outcome = 'conflict';
-          conflictLines[i] = Math.floor(before / 0x10000) || undefined;
-          conflictSources[i] = this.sources[before % 0x10000];
+          conflictLines[i] = before.line || undefined;
+          conflictSources[i] = this.sources[before.file];
         } else if (old >>> 8 === this.stamp) outcome = 'conflict';
         else outcome = 'updated';
       }
       outcomes[i] = outcome;
       if (outcome === 'conflict') continue;
-      if (!seenHere) this.seen.set(r.meeting.row, (seenHere = new Map()));
-      if (!seenHere.has(r.memberRow)) seenHere.set(r.memberRow, (line ?? 0) * 0x10000 + ((this.sources.length - 1) & 0xffff));
-      this.group.set(r.memberRow, { code, signedAt, line });
+      this.group.set(r.memberRow, { code, signedAt, line, file: (this.sources.length - 1) & 0xffff, fresh: before === undefined });
       if (outcome !== 'unchanged') this.dirty = true;
     }
     await this.savePending();
@@ -145,6 +149,9 @@ export class AttendanceMerger {
   /** Merge the current meeting's rows into its stored row and queue it (when anything changed). */
   private close(): void {
     if (this.meetingRow < 0) return;
+    const fresh: [number, number, number][] = [];
+    for (const [m, e] of this.group) if (e.fresh) fresh.push([m, e.file, e.line ?? 0]);
+    this.seen.add(this.meetingRow, fresh);
     if (this.dirty) {
       const old = this.stored;
       const n = (old?.members.length ?? 0) + this.group.size;
