@@ -39,7 +39,10 @@ included) on a copy of the database the import suite produced: for P = the last 
 last completed year before the city's now. It computes every branch's report (rules per branch as of the
 period end + grace, scores, ranks, problems) and the previous period's (for rank changes), every committee
 summary, renders one HTML file per branch and committee, and writes the XLSX ranking. Wall time and the
-CLI's peak RSS.
+CLI's peak RSS. The reports are streamed (src/reports/stream.ts): a first pass of headline scores for the
+ranks, then full reports a chunk of 2,000 branches at a time, written and dropped. The year is also run on
+PostgreSQL: the imported city copied (untimed) with \`orglife db copy\` into a fresh database on
+ORGLIFE_BENCH_PG_URL (default the machine's PostgreSQL). Yearly runs only up to 20,000 branches.
 
 **Floor:** one plain aggregate over the meetings of the period (all rows fetched into JavaScript), per period:
 
