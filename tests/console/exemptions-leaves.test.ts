@@ -136,5 +136,10 @@ describe('the 请假 page', () => {
     expect(twice.body).toContain(`id：请假 ${l!.id} 已提前结束 / leave ${l!.id} was ended already`);
     const audit = await t.store.accounts.auditPage({ orgs: ['B102'], limit: 10, offset: 0 });
     expect(audit.rows.map((r) => r.action)).toEqual(['leave-end', 'leave-add']);
+    // The audit page says what happened in Chinese.
+    const page2 = await get('/console/audit', town);
+    expect(page2.body).toContain('提前结束请假');
+    expect(page2.body).toContain('登记书记请假');
+    expect(page2.body).toContain('新增豁免');
   });
 });

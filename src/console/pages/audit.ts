@@ -15,6 +15,11 @@ const ACTIONS_ZH: Record<string, string> = {
   'user-passwd': '重设密码',
   'user-disable': '停用账号',
   'user-enable': '启用账号',
+  'org-remove': '撤销组织',
+  'exemption-grant': '新增豁免',
+  'exemption-end': '提前结束豁免',
+  'leave-add': '登记书记请假',
+  'leave-end': '提前结束请假',
 };
 
 export function auditPages(app: FastifyInstance, ctx: PageContext): void {
