@@ -15,7 +15,7 @@ import type {
 } from '../../reports/types.js';
 import type { OrgRow, RectificationRow } from '../sqlite/reports.js';
 import type { ScoreAndOpenItems } from '../types/reports.js';
-import { arrays, changes, one, rows, type Q } from './q.js';
+import { arrays, changes, one, recordset, rows, type Q } from './q.js';
 
 const DOMAIN_SET = new Set<string>(DOMAINS);
 
@@ -171,20 +171,63 @@ export async function openRectifications(q: Q, org: string): Promise<Rectificati
   return rows<RectificationFact>(q, `SELECT ${RECT_FACT} FROM rectification_items WHERE org = $1 AND status = 'open' ORDER BY due_at, id`, [org]);
 }
 
+/**
+ * Upsert assessment scores, one statement per round (a key repeated in the batch goes to a later
+ * round, as a row-by-row writer would see its earlier write); outcomes in input order: inserted,
+ * updated (the score changed) or unchanged.
+ */
+export async function upsertAssessments(q: Q, list: readonly AssessmentFact[], now: number): Promise<('inserted' | 'updated' | 'unchanged')[]> {
+  const out = new Array<'inserted' | 'updated' | 'unchanged'>(list.length).fill('unchanged');
+  for (const round of rounds(list, (a) => `${a.org}\u0000${a.indicator}\u0000${a.period}`)) {
+    const r = await rows<{ i: number; inserted: boolean }>(
+      q,
+      `WITH t AS (SELECT * FROM json_to_recordset($1::json) AS t(i int4, o text, n text, p text, s float8)),
+            w AS (INSERT INTO assessments AS s (org, indicator, period, score, imported_at) SELECT o, n, p, s, $2 FROM t
+                  ON CONFLICT (org, indicator, period) DO UPDATE SET score = excluded.score, imported_at = excluded.imported_at WHERE s.score <> excluded.score
+                  RETURNING org, indicator, period, (xmax = 0) AS inserted)
+       SELECT t.i, w.inserted FROM w JOIN t ON t.o = w.org AND t.n = w.indicator AND t.p = w.period`,
+      [recordset(round.map((i) => ({ i, o: list[i]!.org, n: list[i]!.indicator, p: list[i]!.period, s: list[i]!.score }))), now],
+    );
+    for (const x of r) out[x.i] = x.inserted ? 'inserted' : 'updated';
+  }
+  return out;
+}
+
 export async function upsertAssessment(q: Q, a: AssessmentFact, now: number): Promise<'inserted' | 'updated' | 'unchanged'> {
-  const r = await one<{ inserted: boolean }>(
-    q,
-    `INSERT INTO assessments AS s (org, indicator, period, score, imported_at) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (org, indicator, period) DO UPDATE SET score = excluded.score, imported_at = excluded.imported_at WHERE s.score <> excluded.score
-     RETURNING (xmax = 0) AS inserted`,
-    [a.org, a.indicator, a.period, a.score, now],
-  );
-  return !r ? 'unchanged' : r.inserted ? 'inserted' : 'updated';
+  return (await upsertAssessments(q, [a], now))[0]!;
+}
+
+/** Insert negative-list entries (kept as they are when present), one statement per round; outcomes in input order. */
+export async function upsertVetoes(q: Q, list: readonly VetoFact[], now: number): Promise<('inserted' | 'unchanged')[]> {
+  const out = new Array<'inserted' | 'unchanged'>(list.length).fill('unchanged');
+  for (const round of rounds(list, (v) => `${v.org}\u0000${v.period}\u0000${v.item}`)) {
+    const r = await rows<{ i: number }>(
+      q,
+      `WITH t AS (SELECT * FROM json_to_recordset($1::json) AS t(i int4, o text, p text, m text)),
+            w AS (INSERT INTO vetoes (org, period, item, imported_at) SELECT o, p, m, $2 FROM t ON CONFLICT (org, period, item) DO NOTHING RETURNING org, period, item)
+       SELECT t.i FROM w JOIN t ON t.o = w.org AND t.p = w.period AND t.m = w.item`,
+      [recordset(round.map((i) => ({ i, o: list[i]!.org, p: list[i]!.period, m: list[i]!.item }))), now],
+    );
+    for (const x of r) out[x.i] = 'inserted';
+  }
+  return out;
 }
 
 export async function upsertVeto(q: Q, v: VetoFact, now: number): Promise<'inserted' | 'unchanged'> {
-  const n = await changes(q, 'INSERT INTO vetoes (org, period, item, imported_at) VALUES ($1, $2, $3, $4) ON CONFLICT (org, period, item) DO NOTHING', [v.org, v.period, v.item, now]);
-  return n ? 'inserted' : 'unchanged';
+  return (await upsertVetoes(q, [v], now))[0]!;
+}
+
+/** Indexes of `list` in rounds of distinct keys, each round in input order, at most 5,000 a statement. */
+function rounds<T>(list: readonly T[], keyOf: (x: T) => string): number[][] {
+  const out: number[][] = [];
+  const seen = new Map<string, number>();
+  list.forEach((x, i) => {
+    const k = keyOf(x);
+    const n = seen.get(k) ?? 0;
+    seen.set(k, n + 1);
+    (out[n] ??= []).push(i);
+  });
+  return out.flatMap((r) => Array.from({ length: Math.ceil(r.length / 5000) }, (_, c) => r.slice(c * 5000, (c + 1) * 5000)));
 }
 
 export async function loadReportAlerts(q: Q, since: number): Promise<Map<string, AlertFact[]>> {
