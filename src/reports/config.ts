@@ -182,6 +182,12 @@ export const reportsSchema = z
       })
       .strict()
       .prefault({}),
+    robot_notices: z
+      .enum(['summaries', 'all'])
+      .default('summaries')
+      .describe(
+        "when routing.report lists wecom or dingtalk: which reports a committee's chat robots announce — summaries = the committee's own summary only (one post a period per group); all = also every branch report of its branches (a township of 300 branches posts 300 times a month)",
+      ),
   })
   .strict()
   .prefault({});

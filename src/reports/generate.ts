@@ -64,6 +64,7 @@ export function reportMailPolicy(config: Config, available: Iterable<ChannelName
     smsDailyCap: config.delivery.sms_daily_cap,
     copyDeputy: config.routing.copy_deputy,
     robotsFor: (channel, committee) => robotsFor(config.channels, channel, committee),
+    robotNotices: config.reports.robot_notices,
   };
 }
 

@@ -20,10 +20,12 @@ export type { ReportSend, ReportToPlan } from '../store/types/deliveries.js';
 
 /** What planning report mail reads of config and the running notifiers. */
 export interface ReportMailPolicy {
-  /** `routing.report`: logical channels in fallback order for people; wecom / dingtalk in it post a short notice to the committee's robots too. */
+  /** `routing.report`: logical channels in fallback order for people; wecom / dingtalk in it post a short notice to the committee's robots too (see robotNotices). */
   route: readonly LogicalChannel[];
   /** Robot names of a chat channel serving a committee (channels.<wecom|dingtalk>.robots); absent = no robots. */
   robotsFor?: RobotsFor;
+  /** `reports.robot_notices`: robots announce committee summaries only (default), or every branch report too. */
+  robotNotices?: 'summaries' | 'all';
   /** The physical channel behind logical 'sms' (channels.sms_provider). */
   smsChannel: ChannelName;
   /** Channels with a working notifier. */
@@ -92,7 +94,8 @@ export function planReportMails(
       }
     }
     // The chat robots of the committee concerned (a summary's own committee, a branch's parent): a short notice each.
-    const committee = r.kind === 'committee' ? r.org : org?.parent;
+    // Branch reports only when asked for: a group of a big township would get hundreds of posts a period.
+    const committee = r.kind === 'committee' ? r.org : policy.robotNotices === 'all' ? org?.parent : undefined;
     if (committee && policy.robotsFor) {
       for (const c of committeeRobots(policy.route, committee, policy.available, policy.robotsFor)) {
         const channel = c.robot!.channel;

@@ -49,6 +49,7 @@ function robotConfig() {
   config.channels.wecom.enabled = true;
   config.channels.wecom.msgtype = 'text';
   config.channels.wecom.base_url = `${standin.url}/cgi-bin/webhook/send`;
+  config.reports.robot_notices = 'all';
   // The township's group robot may post 2 messages a minute: its own limit, not the channel's.
   config.channels.wecom.robots = { town: { key_env: 'WECOM_KEY_TOWN', committees: ['T1'], per_minute: 2 } };
   config.channels.dingtalk.enabled = true;
@@ -59,6 +60,27 @@ function robotConfig() {
 }
 
 describe('report notices to chat robots', () => {
+  it('by default announces only committee summaries to the robots (one post a period per group), branch reports go by mail alone', async () => {
+    const config = robotConfig();
+    config.reports.robot_notices = 'summaries';
+    await runOnce({
+      config,
+      env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url, extra: { WECOM_KEY_TOWN: 'k-town', DT_TOKEN: 'tok', DT_SECRET: 'SECsecret' } }),
+      db: t.spec,
+      at: at('2026-11-02T09:00'),
+      kind: 'report_monthly',
+      log: quietLog,
+      waitTimeoutMs: 6_000,
+    });
+    const robots = (await t.store.deliveries.list()).filter((d) => d.channel === 'wecom' || d.channel === 'dingtalk');
+    // T1's summary to both of T1's robots; CITY's summary to the city robot: three, none for a branch report.
+    expect(robots.map((d) => `${d.channel}:${d.recipient}`).sort()).toEqual(['dingtalk:city', 'dingtalk:city', 'wecom:town']);
+    const posted = [...standin.requestsTo('dingtalk'), ...standin.requestsTo('wecom')].map((r) => r.json.text.content as string);
+    expect(posted).toHaveLength(3);
+    expect(posted.every((c) => c.startsWith('【组织生活体检汇总】'))).toBe(true);
+    expect(smtp.messages.map((m) => m.envelope.to[0]).sort()).toEqual(['b1@example.com', 'b1clerk@example.com', 'b2@example.com', 't1@example.com']);
+  }, 120_000);
+
   it('posts a short notice with score, grade and link to the committee robots, mails the full report, plans once, keeps each robot\'s limit', async () => {
     const config = robotConfig();
     const once = () =>
