@@ -39,7 +39,7 @@ import { StagedKeyedTable } from './staged-import.js';
 import * as schema from './schema.js';
 import { loadOrgRefs } from './orgs.js';
 import { arrays, guardClient } from './q.js';
-import { upsertAssessment, upsertVeto } from './reports.js';
+import { upsertAssessments, upsertVetoes } from './reports.js';
 
 type KeyedTable = 'orgs' | 'members' | 'meetings' | 'ratings' | 'star_changes';
 const SPECS: Record<KeyedTable, UpsertSpec> = {
@@ -444,10 +444,9 @@ export async function beginPgImport(pool: pg.Pool, where: string): Promise<Impor
           touched.note(table, rows, outcomes);
           return { outcomes, conflictLines: none(), conflictSources: none() };
         }
-        const outcomes: UpsertOutcome[] = [];
-        for (const r of rows) {
-          outcomes.push(table === 'assessments' ? await upsertAssessment(client, r as ImportRows['assessments'], now) : await upsertVeto(client, r as ImportRows['vetoes'], now));
-        }
+        // One statement a batch (outcomes in input order), not a round trip a row.
+        const outcomes: UpsertOutcome[] =
+          table === 'assessments' ? await upsertAssessments(client, rows as readonly ImportRows['assessments'][], now) : await upsertVetoes(client, rows as readonly ImportRows['vetoes'][], now);
         touched.note(table, rows, outcomes);
         return { outcomes, conflictLines: none(), conflictSources: none() };
       });
