@@ -24,18 +24,45 @@ import { closeDb, openDb } from '../src/store/sqlite/db.js';
 const SUITES_DIR = join(REPO_ROOT, 'bench/suites');
 const CHILD = join(REPO_ROOT, 'bench/lib/child.ts');
 
-const { values } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '1000,20000,250000' },
-    suites: { type: 'string' },
-    seed: { type: 'string', default: '42' },
-    /** Years of records in the generated city (default 2); a longer history is a separate fixture and result row. */
-    years: { type: 'string', default: String(DEFAULT_YEARS) },
-    'no-write': { type: 'boolean', default: false },
-    fresh: { type: 'boolean', default: false },
-    list: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `npm run bench [-- options]
+
+Times orglife on generated cities (bench/.data caches them) and records each figure beside its floor
+in bench/results.json and BENCHMARKS.md.
+
+  --sizes N,N,...   branches per city (default 1000,20000,250000; 250,000 takes hours to generate)
+  --suites a,b      only these suites (--list shows them)
+  --seed N          the generator's seed (default 42)
+  --years N         years of records in the city, 1-20 (default ${DEFAULT_YEARS}; another N is its own fixture and row)
+  --no-write        print the tables only; leave results.json and BENCHMARKS.md alone
+  --fresh           regenerate the cached fixtures
+  --list            list the suites and their steps
+  --help            this text
+`;
+
+const OPTIONS = {
+  sizes: { type: 'string', default: '1000,20000,250000' },
+  suites: { type: 'string' },
+  seed: { type: 'string', default: '42' },
+  /** Years of records in the generated city (default 2); a longer history is a separate fixture and result row. */
+  years: { type: 'string', default: String(DEFAULT_YEARS) },
+  'no-write': { type: 'boolean', default: false },
+  fresh: { type: 'boolean', default: false },
+  list: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>;
+try {
+  parsed = parseArgs({ options: OPTIONS });
+} catch (e) {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 const seed = Number(values.seed);
