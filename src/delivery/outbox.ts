@@ -18,6 +18,7 @@ import type { LogicalChannel, OutgoingMessage } from '../notifiers/types.js';
 import { physicalChannel } from '../notifiers/config.js';
 import type { Store } from '../store/port.js';
 import type { FallbackCandidate, FallbackPolicy, NewAckLinkRow, ReminderRow, ReportData, StoredDelivery } from '../store/types/deliveries.js';
+import { withOpenItems } from './open-items.js';
 import { deliveryKey, reminderDeliveryKey, reportDeliveryKey, sendOn } from './policy.js';
 import { sendTime } from './schedule.js';
 import type { Attempt, DeliveryClaim, DeliveryToSend, PendingDelivery } from './types.js';
@@ -40,7 +41,8 @@ export interface Composers<L = unknown> {
  */
 export function toSend<L>(d: StoredDelivery, composers: Composers<L>, link?: L, at?: number): DeliveryToSend | undefined {
   const base = { id: d.id, channel: d.channel, notBefore: d.notBefore, status: d.status, recipient: d.recipient };
-  const c = d.carries;
+  // A digest says only what is still open when it is sent (src/delivery/open-items.ts).
+  const c = withOpenItems(d).carries;
   switch (c.kind) {
     case 'digest':
       return { ...base, message: composers.digest(c.model, d.logical, d.recipient, link, at) };
@@ -70,7 +72,7 @@ export async function claimDelivery<L>(store: Store, composers: Composers<L>, id
   const linkFor = composers.ackLink
     ? (d: StoredDelivery): NewAckLinkRow | null => {
         if (d.carries.kind !== 'digest') return null;
-        const l = composers.ackLink!(d as StoredDelivery & { carries: { kind: 'digest' } }, now);
+        const l = composers.ackLink!(withOpenItems(d) as StoredDelivery & { carries: { kind: 'digest' } }, now);
         ref = l?.ref;
         return l?.row ?? null;
       }

@@ -163,6 +163,8 @@ export async function storedDelivery(q: Q, id: number): Promise<StoredDelivery |
             d.reminder_id AS "reminderId", m.kind AS "mKind", m.designation_id AS "mDesignation", m.recipient_key AS "mRecipient", m.org AS "mOrg", m.month AS "mMonth", m.subject AS "mSubject", m.text AS "mText", m.sms_params AS "mSms",
             g.recipient_key AS "recipientKey", g.contacts AS "gContacts", g.route AS "gRoute", g.model, g.level,
             CASE WHEN g.id IS NULL THEN NULL ELSE ARRAY(SELECT event_id FROM alert_digest_items WHERE digest_id = g.id ORDER BY event_id) END AS "eventIds",
+            CASE WHEN g.id IS NULL THEN NULL ELSE ARRAY(SELECT DISTINCT i.alert_id FROM alert_digest_items i JOIN alerts a ON a.id = i.alert_id
+                                                         WHERE i.digest_id = g.id AND a.state <> 'open' ORDER BY i.alert_id) END AS "closedAlerts",
             r.data AS "reportData"
        FROM deliveries d
        LEFT JOIN alert_digests g ON g.id = d.digest_id

@@ -42,6 +42,7 @@ export function storedDeliveryFromRow(r: Record<string, unknown>, eventIds: (raw
         model: JSON.parse(r.model as string) as DigestModel,
         level: r.level as Level,
         eventIds: eventIds(r.eventIds),
+        closedAlertIds: eventIds(r.closedAlerts).map(Number),
       },
     };
   }

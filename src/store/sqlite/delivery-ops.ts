@@ -49,6 +49,9 @@ export function storedDelivery(db: Db, id: number): StoredDelivery | undefined {
             g.recipient_key AS recipientKey, g.contacts AS gContacts, g.route AS gRoute, g.model, g.level,
             CASE WHEN g.id IS NULL THEN NULL ELSE
               (SELECT json_group_array(event_id) FROM (SELECT event_id FROM alert_digest_items WHERE digest_id = g.id ORDER BY event_id)) END AS eventIds,
+            CASE WHEN g.id IS NULL THEN NULL ELSE
+              (SELECT json_group_array(alert_id) FROM (SELECT DISTINCT i.alert_id FROM alert_digest_items i JOIN alerts a ON a.id = i.alert_id
+                                                        WHERE i.digest_id = g.id AND a.state <> 'open' ORDER BY i.alert_id)) END AS closedAlerts,
             r.data AS reportData
        FROM deliveries d
        LEFT JOIN alert_digests g ON g.id = d.digest_id

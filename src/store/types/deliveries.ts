@@ -45,7 +45,9 @@ export type ReportData = object;
 
 /** What a delivery carries, read from its row: an alert digest or a stored report. */
 export type DeliveryCarries =
-  | { kind: 'digest'; digestId: number; recipientKey: string; model: DigestModel; level: Level; /** Event ids, ascending. */ eventIds: number[] }
+  | { kind: 'digest'; digestId: number; recipientKey: string; model: DigestModel; level: Level; /** Event ids, ascending. */ eventIds: number[];
+      /** Alerts of its items that are no longer open as the row is read (resolved — org removed, exempted, fixed — or acknowledged): left out when it is sent. */
+      closedAlertIds: number[] }
   | { kind: 'report'; reportId: number; /** null when the report row is gone. */ report: ReportData | null }
   | { kind: 'reminder'; reminderId: number; /** null when the reminder row is gone. */ reminder: ReminderRow | null };
 
