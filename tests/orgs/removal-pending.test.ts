@@ -90,7 +90,7 @@ describe('a digest planned before a removal', () => {
 });
 
 describe('openPart', () => {
-  const item = (alertId: number, org: string): DigestItem => ({ eventId: alertId * 10, alertId, kind: 'opened', reason: 'lapse', level: 'escalation', org, rule: 'branch-committee-meeting', period: '2026-10', dueAt: 0, message: `${org} 未开会` }) as DigestItem;
+  const item = (alertId: number, org: string): DigestItem => ({ eventId: alertId * 10, alertId, kind: 'opened', reason: 'new', level: 'escalation', org, rule: 'committee-monthly', period: '2026-10', dueAt: 0, message: `${org} 未开会` });
   const model: DigestModel = {
     recipientName: '王书记',
     robot: false,
