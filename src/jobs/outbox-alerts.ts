@@ -10,6 +10,7 @@ import type { Config } from '../config/schema.js';
 import { claimDelivery as claimWith, deliveryOutbox, toSend as toSendWith, type Composers, type DeliveryOutbox } from '../delivery/outbox.js';
 import { reminderMessage } from '../delivery/reminder.js';
 import type { DeliveryClaim, DeliveryToSend } from '../delivery/types.js';
+import { reminderAtSend } from '../rating/weak-reminders.js';
 import { reportMessage } from '../reports/mail.js';
 import type { BranchReport, CommitteeSummary } from '../reports/types.js';
 import type { Store } from '../store/port.js';
@@ -22,7 +23,8 @@ export function deliveryComposers(links?: AckLinkSettings): Composers<AckLinkRef
     digest: (model, logical, to, link, at) => composeMessage(at === undefined ? model : modelAt(model, at), logical, to, link),
     // A chat robot's notice links to the console's copy when http.public_url is set.
     report: (report, logical, to, emailCopy) => reportMessage(report as BranchReport | CommitteeSummary, logical, to, emailCopy, links?.publicUrl),
-    reminder: reminderMessage,
+    // Rendered at send time too: a branch removed (撤销) or un-designated since planning is left out.
+    reminder: (r, logical, to) => reminderMessage(reminderAtSend(r), logical, to),
     ...(links
       ? {
           ackLink: (d, now) => {

@@ -13,6 +13,7 @@ import { chooseSends, normalizePhone } from '../delivery/policy.js';
 import type { Contacts, OrgContacts } from '../domain/digest.js';
 import { contactsOf, orgPeople, personRoute } from '../delivery/recipients.js';
 import type { ReportMailPolicy } from '../reports/mail.js';
+import type { ReminderRow } from '../store/types/deliveries.js';
 import type { NewReminder, ReminderSend, ReminderState } from '../store/types/rating.js';
 import type { RatingConfig } from './config.js';
 import { weakCombinedNotice, weakReminderNotice, weakReminderText, type WeakDesignation } from './weak.js';
@@ -182,4 +183,27 @@ export function reminderSendState(r: Pick<ReminderState, 'deliveries'>): { state
   if (r.deliveries.some((d) => d.status === 'pending')) return { state: 'pending', sentAt: null, error: null };
   const last = r.deliveries.at(-1);
   return { state: 'failed', sentAt: null, error: last ? (last.lastError ?? (last.status === 'cancelled' ? 'cancelled' : null)) : 'no delivery' };
+}
+
+/**
+ * A stored reminder as it is sent: rendered again, like digests, when some of the branches it
+ * names were removed (撤销) or un-designated (摘帽) since it was planned — the combined message
+ * then lists only the live ones, with the designations' progress as of now. A reminder naming no
+ * live branch never gets here (its claim cancels it); one whose branches are all live is sent as
+ * planned. Only a combined message names several, so it is rendered combined again, opening with
+ * the addressee it was planned with (the text before its first '：').
+ */
+export function reminderAtSend(r: ReminderRow): ReminderRow {
+  const named = r.named;
+  if (!named || !named.live.length || named.live.length === named.total) return r;
+  const names = new Map(named.live.map((l) => [l.designation.org, l.name]));
+  const cut = r.text.indexOf('：');
+  const addressee = cut > 0 ? r.text.slice(0, cut) : '同志';
+  const notice = weakCombinedNotice(
+    named.live.map((l) => l.designation),
+    (org) => names.get(org) ?? org,
+    addressee,
+    r.month,
+  );
+  return { ...r, ...notice };
 }

@@ -186,7 +186,7 @@ describe('the rating transactions of the store port', () => {
     const [p] = await t.store.deliveries.pending();
     await removeDesignation(t.store, id, '2026-05-30', '验收合格');
     expect(await t.store.deliveries.claim(p!.id, 'w1', NOW, 60_000)).toEqual({ outcome: 'done', status: 'cancelled' });
-    expect(await t.store.deliveries.get(p!.id)).toMatchObject({ status: 'cancelled', lastError: 'designation removed before sending' });
+    expect(await t.store.deliveries.get(p!.id)).toMatchObject({ status: 'cancelled', lastError: 'designation or its branch removed before sending' });
   });
   it('a combined reminder names several designations: planned once by two handles at once, listed with its deliveries, stale only when all are removed', async () => {
     const d1 = await designateWeak(t.store, { org: 'B1', category: 'other', on: '2026-03-01', by: '组织部' }, NOW);

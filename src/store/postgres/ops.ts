@@ -30,6 +30,7 @@ import type { NewRectification, StoredReportInput } from '../types/reports.js';
 import { activeAlertsOf, ALERT_COLUMNS, getAlert, loadOpenAlerts, orgKindOf } from './alerts.js';
 import { applyAlertChanges } from './alert-writes.js';
 import { LOCKS } from './db.js';
+import { reminderNamed } from './rating.js';
 import {
   claimDeliveryRow,
   deliveryByKey,
@@ -173,7 +174,9 @@ export async function storedDelivery(q: Q, id: number): Promise<StoredDelivery |
       WHERE d.id = $1`,
     [id],
   );
-  return r ? storedDeliveryFromRow(r, (raw) => raw as number[]) : undefined;
+  const d = r ? storedDeliveryFromRow(r, (raw) => raw as number[]) : undefined;
+  if (d?.carries.kind === 'reminder' && d.carries.reminder) d.carries.reminder.named = await reminderNamed(q, d.carries.reminderId);
+  return d;
 }
 
 /** Claim, then read the delivery (a claimed row is ours until the lease ends: reading it after is safe). */

@@ -31,6 +31,7 @@ import type { AlertFact } from '../types/reports.js';
 import type { OrgContacts } from '../../domain/digest.js';
 import { reminderDeliveryKey } from '../../domain/reminders.js';
 import type { NewReminder, ReminderPlanLoad, ReminderSend, ReminderState } from '../types/rating.js';
+import type { ReminderRow } from '../types/deliveries.js';
 import { LOCKS } from './db.js';
 import { orgContacts, smsCountsOn } from './deliveries.js';
 import { arrays, changes, one, rows, tx, type Q, type Tx } from './q.js';
@@ -456,7 +457,9 @@ export async function planRemindersTx<R>(
   return tx(
     pool,
     async (c) => {
-      const open = await listWeak(c);
+      // A branch removed (撤销) with its designation still open is reminded of no more.
+      const removed = new Set((await rows<{ code: string }>(c, 'SELECT code FROM orgs WHERE removed_at IS NOT NULL')).map((r) => r.code));
+      const open = (await listWeak(c)).filter((d) => !removed.has(d.org));
       const contacts = await orgContacts(c, open.map((d) => d.org));
       const smsCounts = await smsCountsOn(c, spec.phonesOf(open, contacts), spec.sendDay);
       const { reminders, sends, result } = decide({ open, contacts, smsCounts });
@@ -520,4 +523,18 @@ export async function reminderStatesOf(q: Q, month: string): Promise<ReminderSta
     byId.get(Number(r))?.deliveries.push({ ...rest, id: Number(rest.id), sentAt: rest.sentAt === null ? null : Number(rest.sentAt), fallbackOf: rest.fallbackOf === null ? null : Number(rest.fallbackOf) });
   }
   return [...byId.values()];
+}
+
+/** What a stored reminder names as it is read (ReminderRow.named): its designations, the live ones with their branch's name. */
+export async function reminderNamed(q: Q, reminderId: number): Promise<NonNullable<ReminderRow['named']>> {
+  const list = await rows<{ id: number; removedOn: string | null; orgRemovedAt: number | null; name: string }>(
+    q,
+    `SELECT w.id, w.removed_on AS "removedOn", o.removed_at AS "orgRemovedAt", coalesce(o.name, w.org) AS name
+       FROM reminder_designations rd JOIN weak_designations w ON w.id = rd.designation_id LEFT JOIN orgs o ON o.code = w.org
+      WHERE rd.reminder_id = $1 ORDER BY w.designated_on, w.id`,
+    [reminderId],
+  );
+  const live: { designation: WeakDesignation; name: string }[] = [];
+  for (const r of list) if (r.removedOn === null && r.orgRemovedAt === null) live.push({ designation: (await getWeak(q, Number(r.id)))!, name: r.name });
+  return { total: list.length, live };
 }

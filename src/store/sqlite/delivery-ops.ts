@@ -20,6 +20,7 @@ import type {
 import { inTransaction, prepared } from './alerts.js';
 import { insertAckLink } from './ack-links.js';
 import type { Db } from './db.js';
+import { reminderNamed } from './weak-branches.js';
 import { storedDeliveryFromRow } from '../rows/stored-delivery.js';
 import {
   claimDeliveryRow,
@@ -59,7 +60,9 @@ export function storedDelivery(db: Db, id: number): StoredDelivery | undefined {
        LEFT JOIN reminders m ON m.id = d.reminder_id
       WHERE d.id = ?`,
   ).get(id) as Record<string, unknown> | undefined;
-  return r ? storedDeliveryFromRow(r, (raw) => JSON.parse(raw as string) as number[]) : undefined;
+  const d = r ? storedDeliveryFromRow(r, (raw) => JSON.parse(raw as string) as number[]) : undefined;
+  if (d?.carries.kind === 'reminder' && d.carries.reminder) d.carries.reminder.named = reminderNamed(db, d.carries.reminderId);
+  return d;
 }
 
 /** Claim (see DeliveriesRepo.claim); the delivery is read in the same transaction as the claim. */

@@ -6,6 +6,7 @@ import type { OrgContacts } from '../../domain/digest.js';
 import { reminderDeliveryKey } from '../../domain/reminders.js';
 import type { NewReminder, ReminderPlanLoad, ReminderSend, ReminderState } from '../types/rating.js';
 import type { DemoSiteLoad, DemoSiteRow, WeakCategory, WeakDesignation, WeakItem, WeakItemKind, WeakLoad, WeakStepInput, WeakWrite } from '../types/rating.js';
+import type { ReminderRow } from '../types/deliveries.js';
 import type { Db } from './db.js';
 import { loadRatingBranch, stmt } from './ratings.js';
 import { orgContacts, smsCountsOn } from './deliveries.js';
@@ -186,7 +187,9 @@ export function planRemindersTx<R>(
   decide: (load: ReminderPlanLoad) => { reminders: NewReminder[]; sends: ReminderSend[]; result: R },
 ): { result: R; reminders: number; deliveries: number } {
   return db.$client.transaction(() => {
-    const open = listWeak(db);
+    // A branch removed (撤销) with its designation still open is reminded of no more.
+    const removed = new Set(stmt(db, 'SELECT code FROM orgs WHERE removed_at IS NOT NULL').pluck().all() as string[]);
+    const open = listWeak(db).filter((d) => !removed.has(d.org));
     const contacts = orgContacts(db, open.map((d) => d.org));
     const smsCounts = smsCountsOn(db, spec.phonesOf(open, contacts), spec.sendDay);
     const { reminders, sends, result } = decide({ open, contacts, smsCounts });
@@ -238,4 +241,16 @@ export function reminderStatesOf(db: Db, month: string): ReminderState[] {
     byId.get(r)?.deliveries.push(rest);
   }
   return [...byId.values()];
+}
+
+/** What a stored reminder names as it is read (ReminderRow.named): its designations, the live ones with their branch's name. */
+export function reminderNamed(db: Db, reminderId: number): NonNullable<ReminderRow['named']> {
+  const list = stmt(
+    db,
+    `SELECT w.id, w.removed_on AS removedOn, o.removed_at AS orgRemovedAt, coalesce(o.name, w.org) AS name
+       FROM reminder_designations rd JOIN weak_designations w ON w.id = rd.designation_id LEFT JOIN orgs o ON o.code = w.org
+      WHERE rd.reminder_id = ? ORDER BY w.designated_on, w.id`,
+  ).all(reminderId) as { id: number; removedOn: string | null; orgRemovedAt: number | null; name: string }[];
+  const live = list.filter((r) => r.removedOn === null && r.orgRemovedAt === null).map((r) => ({ designation: getWeak(db, r.id)!, name: r.name }));
+  return { total: list.length, live };
 }

@@ -6,6 +6,7 @@
 import type { ChannelName, LogicalChannel } from '../../domain/channels.js';
 import type { Contacts, DigestItem, DigestModel, OrgContacts, PlannedDigest, PlannedSend } from '../../domain/digest.js';
 import type { Level } from '../../domain/types.js';
+import type { WeakDesignation } from './rating.js';
 
 /** Delivery states. */
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
@@ -67,6 +68,11 @@ export interface ReminderRow {
   text: string;
   /** Params of the SMS template 'reminder' (name, count, level, deadline). */
   smsParams: Record<string, string>;
+  /**
+   * The designations it names as the row is read (in the order planned): how many, and those still
+   * open whose branch is not removed (撤销), with the branch's name — what it says at send time.
+   */
+  named?: { total: number; live: { designation: WeakDesignation; name: string }[] };
 }
 
 /** A delivery with what it carries, as the worker sends it and fallbacks read it. */
