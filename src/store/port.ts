@@ -708,6 +708,8 @@ export interface LeavesRepo {
   add(l: Pick<SecretaryLeave, 'org' | 'startsOn' | 'endsOn' | 'reason' | 'createdBy'>, now: number): Promise<SecretaryLeave>;
   /** Leaves, newest first: not ended early whose last day is on or after `since` by default; `all` for every one; `org` for one branch. */
   list(opts?: { org?: string; all?: boolean; since?: string }): Promise<SecretaryLeave[]>;
+  /** One leave by id (ended ones too), or undefined. */
+  get(id: number): Promise<SecretaryLeave | undefined>;
   /** End a leave early (kept); 'unknown' or 'ended' when it cannot be. */
   end(id: number, by: string, now: number): Promise<SecretaryLeave | 'unknown' | 'ended'>;
 }

@@ -25,6 +25,22 @@ describe('exemptions repository', () => {
     expect(await t.store.exemptions.end(999, 'admin2', null, NOW + 6)).toBe('unknown');
     expect((await t.store.exemptions.list()).map((e) => e.id)).toEqual([b.id]);
     expect((await t.store.exemptions.list({ all: true })).map((e) => e.id)).toEqual([b.id, a.id]);
+  });});
+
+describe('leaves repository', () => {
+  let t: TempStore;
+  beforeEach(async () => (t = await tempStore()));
+  afterEach(async () => t.cleanup());
+
+  it('reads one leave by id, an ended one too; an unknown id is undefined', async () => {
+    const a = await t.store.leaves.add({ org: 'B1', startsOn: '2026-11-18', endsOn: '2026-11-25', reason: '住院', createdBy: 'admin' }, NOW);
+    const b = await t.store.leaves.add({ org: 'B2', startsOn: '2026-11-19', endsOn: '2026-11-22', reason: null, createdBy: 'admin' }, NOW + 1);
+    expect(await t.store.leaves.get(a.id)).toEqual(a);
+    expect(await t.store.leaves.get(b.id)).toEqual(b);
+    const ended = await t.store.leaves.end(a.id, 'admin2', NOW + 5);
+    expect(await t.store.leaves.get(a.id)).toEqual(ended);
+    expect(await t.store.leaves.get(a.id)).toMatchObject({ endedAt: NOW + 5, endedBy: 'admin2' });
+    expect(await t.store.leaves.get(b.id + 100)).toBeUndefined();
   });
 });
 

@@ -107,7 +107,7 @@ export function leaveRoutes(deps: ApiDeps): RouteSpec[] {
       async handler(request) {
         const { id } = request.params as { id: number };
         const b = (request.body ?? {}) as { by?: string };
-        const l = (await deps.store.leaves.list({ all: true })).find((x) => x.id === id);
+        const l = await deps.store.leaves.get(id);
         if (!l) throw new ApiError(404, 'not_found', `id：没有编号为 ${id} 的请假记录 / no leave ${id}`);
         if (!(await inScope(deps.store, request))(l.org)) throw outside(request, l.org);
         try {

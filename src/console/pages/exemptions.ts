@@ -144,7 +144,7 @@ export function exemptionPages(app: FastifyInstance, ctx: PageContext): void {
   app.post('/console/leaves/:id/end', async (request, reply) => {
     const s = ctx.mustAct(request);
     const n = Number((request.params as { id: string }).id);
-    const l = Number.isInteger(n) ? (await ctx.store.leaves.list({ all: true })).find((x) => x.id === n) : undefined;
+    const l = Number.isInteger(n) && n > 0 ? await ctx.store.leaves.get(n) : undefined;
     if (!l) throw new PageError(404, `请假记录 ${(request.params as { id: string }).id} 不存在 / no such leave`);
     await ctx.mustSee(request, l.org);
     try {

@@ -5,7 +5,7 @@
  * operations take advisory transaction locks (./ops.ts), claims are compare-and-set, and a tick is
  * claimed in one INSERT … ON CONFLICT (./runs.ts).
  */
-import { addLeave, endLeave, listLeaves } from './leaves.js';
+import { addLeave, endLeave, getLeave, listLeaves } from './leaves.js';
 import { addExemption, endExemption, getExemption, listExemptions } from './exemptions.js';
 import { warningSpans } from './grades.js';
 import type { OpenStoreOptions } from '../open.js';
@@ -136,6 +136,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
     leaves: {
       add: (l, now) => addLeave(p, l, now),
       list: (opts) => listLeaves(p, opts),
+      get: (id) => getLeave(p, id),
       end: (id, by, now) => endLeave(p, id, by, now),
     },
     exemptions: {

@@ -24,6 +24,11 @@ export async function listLeaves(q: Q, opts: { org?: string; all?: boolean; sinc
   return r.map(fix);
 }
 
+export async function getLeave(q: Q, id: number): Promise<SecretaryLeave | undefined> {
+  const r = await one<SecretaryLeave>(q, `SELECT ${COLUMNS} FROM secretary_leaves WHERE id = $1`, [id]);
+  return r ? fix(r) : undefined;
+}
+
 export async function endLeave(q: Q, id: number, by: string, now: number): Promise<SecretaryLeave | 'unknown' | 'ended'> {
   const r = await one<SecretaryLeave>(q, `UPDATE secretary_leaves SET ended_at = $1, ended_by = $2 WHERE id = $3 AND ended_at IS NULL RETURNING ${COLUMNS}`, [now, by, id]);
   if (r) return fix(r);

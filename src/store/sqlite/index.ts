@@ -5,7 +5,7 @@
  * (./group-commit.ts). SQLite has one writer at a time: every named lock of the port is the
  * database write lock here, taken at the start of an IMMEDIATE transaction.
  */
-import { addLeave, endLeave, listLeaves } from './leaves.js';
+import { addLeave, endLeave, getLeave, listLeaves } from './leaves.js';
 import { addExemption, endExemption, getExemption, listExemptions } from './exemptions.js';
 import { warningSpans } from './grades.js';
 import type { Store, StoreWorkerSpec } from '../port.js';
@@ -142,6 +142,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
     leaves: {
       add: async (l, now) => addLeave(db, l, now),
       list: async (opts) => listLeaves(db, opts),
+      get: async (id) => getLeave(db, id),
       end: async (id, by, now) => endLeave(db, id, by, now),
     },
     exemptions: {

@@ -20,6 +20,10 @@ export function listLeaves(db: Db, opts: { org?: string; all?: boolean; since?: 
   ).all({ org: opts.org ?? null, all: opts.all ? 1 : 0, since: opts.since ?? null }) as SecretaryLeave[];
 }
 
+export function getLeave(db: Db, id: number): SecretaryLeave | undefined {
+  return prepared(db, `SELECT ${COLUMNS} FROM secretary_leaves WHERE id = ?`).get(id) as SecretaryLeave | undefined;
+}
+
 export function endLeave(db: Db, id: number, by: string, now: number): SecretaryLeave | 'unknown' | 'ended' {
   const r = prepared(db, `UPDATE secretary_leaves SET ended_at = ?, ended_by = ? WHERE id = ? AND ended_at IS NULL RETURNING ${COLUMNS}`).get(now, by, id) as SecretaryLeave | undefined;
   if (r) return r;
