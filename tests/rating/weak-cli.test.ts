@@ -27,6 +27,9 @@ describe('orglife rating weak / demo-site (the real CLI)', { timeout: 180_000 },
     expect((await orglife(t.spec, ['rating', 'weak', 'show', '1'])).stdout).toMatch(/\[1\] 一村（B1）软弱涣散：组织生活不经常、不规范/);
     const rem = await orglife(t.spec, ['rating', 'weak', 'reminders', '--month', '2026-04', '--json']);
     expect(JSON.parse(rem.stdout.trim())).toMatchObject({ dedupKey: 'weak:1:2026-04', to: '李镇长' });
+    // Removed (撤销) with its designation open: no longer due.
+    await t.store.orgs.remove(['B1'], null, Date.now(), []);
+    expect((await orglife(t.spec, ['rating', 'weak', 'reminders', '--month', '2026-05', '--json'])).stdout.trim()).toBe('');
     const no = await orglife(t.spec, ['rating', 'demo-site', 'add', '--org', 'B1', '--year', '2026', '--level', 'city']);
     expect(no.code).toBe(1);
     expect(no.stderr).toMatch(/示范点须从五星党支部中选树/);

@@ -193,7 +193,9 @@ export function registerRatingWeak(rating: Command): void {
         const stored = await store.rating.reminderStates(month);
         const named = new Set(stored.flatMap((r) => r.designationIds));
         // …and the designations due that no stored reminder names yet (the tick has not run).
-        const due = weakReminders(designations, names, month, config.rating).filter((r) => !named.has(r.designation));
+        // A branch removed (撤销) is reminded of no more (the daemon's planner leaves it out too).
+        const removed = new Set((await store.orgs.removed()).map((o) => o.code));
+        const due = weakReminders(designations, names, month, config.rating).filter((r) => !named.has(r.designation) && !removed.has(r.org));
         const lines: string[] = [];
         const json: string[] = [];
         for (const r of stored) {
