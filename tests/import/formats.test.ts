@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import JSZip from 'jszip';
 import { join } from 'node:path';
 import { SAMPLE_BYTES } from '../../src/import/encoding.js';
 import { importFiles } from '../../src/import/index.js';
@@ -155,6 +156,32 @@ describe('import formats', () => {
     const meetingRows = table(MEETING_KEYS, MEETINGS, true, true).map((r, i) => (i === 0 ? r : r.map((v, j) => (j === 3 ? wall(v as string) : v))));
     const orgs = await writeXlsx(join(t.dir, 'orgs.xlsx'), orgRows, { titleRow: '某市党组织信息表', dateFormat: 'yyyy-mm-dd' });
     const meetings = await writeXlsx(join(t.dir, 'meetings.xlsx'), meetingRows, { titleRow: '会议记录' });
+    const results = await importFiles(t.store, [orgs, meetings], { now: NOW });
+    expect(results.map((r) => [r.format, r.rows, r.inserted])).toEqual([['xlsx', 3, 3], ['xlsx', 4, 4]]);
+    expect(await content(t)).toEqual(reference);
+  });
+
+  it('reads an XLSX file whose archive stores xl/workbook.xml after the worksheet (as exceljs itself may write it)', async () => {
+    // exceljs's streaming reader looked the sheet's name up in workbook.xml and threw "reading 'sheets'"
+    // when it came later (exceljs issue #3064): a good file was refused, at random under load.
+    const reorder = async (path: string) => {
+      const zip = await JSZip.loadAsync(readFileSync(path));
+      const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir);
+      const last = ['xl/workbook.xml'];
+      const first = ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/styles.xml'].filter((n) => names.includes(n));
+      const order = [...first, ...names.filter((n) => !first.includes(n) && !last.includes(n)), ...last];
+      const out = new JSZip();
+      for (const n of order) out.file(n, await zip.file(n)!.async('uint8array'));
+      writeFileSync(path, await out.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+      return order;
+    };
+    const orgs = await writeXlsx(join(t.dir, 'orgs.xlsx'), table(ORG_KEYS, ORGS, true, true));
+    const meetings = await writeXlsx(join(t.dir, 'meetings.xlsx'), table(MEETING_KEYS, MEETINGS, true, true));
+    for (const f of [orgs, meetings]) {
+      const order = await reorder(f);
+      expect(order.indexOf('xl/workbook.xml')).toBeGreaterThan(order.indexOf('xl/worksheets/sheet1.xml'));
+      expect(order.indexOf('xl/sharedStrings.xml')).toBeLessThan(order.indexOf('xl/worksheets/sheet1.xml'));
+    }
     const results = await importFiles(t.store, [orgs, meetings], { now: NOW });
     expect(results.map((r) => [r.format, r.rows, r.inserted])).toEqual([['xlsx', 3, 3], ['xlsx', 4, 4]]);
     expect(await content(t)).toEqual(reference);

@@ -34,6 +34,12 @@ export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promi
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
+  // exceljs 4.4 reads the sheet's name from xl/workbook.xml (reader.model.sheets) when it reaches a
+  // worksheet, and throws "Cannot read properties of undefined (reading 'sheets')" when the archive
+  // stores workbook.xml after the worksheet (exceljs's own writer may, depending on timing: exceljs
+  // issue #3064), refusing a good file. Only the first sheet's rows matter here, not its name.
+  const withModel = reader as unknown as { model?: { sheets?: unknown[] } };
+  withModel.model ??= { sheets: [] };
   let sinceDrain = 0;
   try {
     for await (const sheet of reader) {
