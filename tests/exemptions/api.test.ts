@@ -1,61 +1,17 @@
 /** The exemption routes of the HTTP API over the store tempStore() gives (SQLite or PostgreSQL). */
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseApiTokens } from '../../src/api/auth.js';
-import { pingClient, readinessProbes } from '../../src/api/probes.js';
-import { buildApi } from '../../src/api/server.js';
-import type { Org } from '../../src/domain/types.js';
-import { createLogger } from '../../src/log.js';
-import { shippedConfig } from '../helpers/config.js';
-import { SHARED_REDIS_URL } from '../helpers/redis.js';
-import { tempStore, type TempStore } from '../helpers/store.js';
+import { ADMIN, H, READ, TOWN_ADMIN, org, townshipApi, type TownshipApi } from '../helpers/township-api.js';
 
 const NOW = Date.parse('2026-11-27T09:00:00+08:00');
-const ADMIN = 'admin-token-0123456789abcdef';
-const TOWN_ADMIN = 'town-token-0123456789abcdef';
-const READ = 'read-token-0123456789abcdef';
-const H = (t: string) => ({ authorization: `Bearer ${t}` });
-
-function org(code: string, over: Partial<Org> = {}): Org {
-  return {
-    code, name: `${code}村党支部`, kind: 'branch', parent: 'T1', domain: 'rural', members: 10, groups: 0,
-    secretary: '张三', secretaryPhone: null, secretaryEmail: null, clerk: null, clerkPhone: null, clerkEmail: null,
-    electedOn: null, termYears: null, establishedOn: '2000-01-01', ...over,
-  };
-}
 
 describe('exemption API', () => {
-  let t: TempStore;
-  let app: FastifyInstance;
+  let api: TownshipApi;
+  let app: TownshipApi['app'];
   beforeAll(async () => {
-    t = await tempStore();
-    const s = await t.store.imports.begin();
-    await s.beginFile('orgs');
-    await s.upsert(
-      'orgs',
-      [org('C1', { kind: 'committee', parent: null, domain: null }), org('T1', { kind: 'committee', parent: 'C1', domain: null }), org('T2', { kind: 'committee', parent: 'C1', domain: null }), org('B1'), org('B2', { parent: 'T2' })],
-      [2, 3, 4, 5, 6],
-      NOW,
-    );
-    await s.commit();
-    const config = shippedConfig();
-    const store = t.store;
-    app = await buildApi(
-      {
-        store,
-        config: () => config,
-        tokens: parseApiTokens(`ops:admin:${ADMIN},town:admin@T1:${TOWN_ADMIN},viewer:read:${READ}`),
-        log: createLogger({ level: 'silent' }),
-        clock: () => NOW,
-        readiness: readinessProbes({ store: () => store, redis: pingClient(SHARED_REDIS_URL), workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: NOW, now: () => NOW }),
-      },
-      { bodyLimitBytes: config.http.body_limit_bytes, rateLimitPerMinute: 10_000 },
-    );
+    api = await townshipApi([org('B1'), org('B2', { parent: 'T2' })], NOW);
+    ({ app } = api);
   });
-  afterAll(async () => {
-    await app.close();
-    await t.cleanup();
-  });
+  afterAll(() => api.close());
 
   it('grants (admin), lists (read), ends early; a scoped token stays in its subtree; bad requests name the field', async () => {
     const granted = await app.inject({ method: 'POST', url: '/api/v1/exemptions', headers: H(ADMIN), payload: { org: 'T1', from: '2026-11-01', to: '2026-12-31', reason: '党委换届', approver: '县委组织部' } });

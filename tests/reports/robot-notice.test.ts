@@ -59,19 +59,24 @@ function robotConfig() {
   return config;
 }
 
+/** The November report tick (October's reports) through a real `daemon --once` with the robot stand-ins' secrets. */
+function monthlyReports(config: ReturnType<typeof robotConfig>) {
+  return runOnce({
+    config,
+    env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url, extra: { WECOM_KEY_TOWN: 'k-town', DT_TOKEN: 'tok', DT_SECRET: 'SECsecret' } }),
+    db: t.spec,
+    at: at('2026-11-02T09:00'),
+    kind: 'report_monthly',
+    log: quietLog,
+    waitTimeoutMs: 6_000,
+  });
+}
+
 describe('report notices to chat robots', () => {
   it('by default announces only committee summaries to the robots (one post a period per group), branch reports go by mail alone', async () => {
     const config = robotConfig();
     config.reports.robot_notices = 'summaries';
-    await runOnce({
-      config,
-      env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url, extra: { WECOM_KEY_TOWN: 'k-town', DT_TOKEN: 'tok', DT_SECRET: 'SECsecret' } }),
-      db: t.spec,
-      at: at('2026-11-02T09:00'),
-      kind: 'report_monthly',
-      log: quietLog,
-      waitTimeoutMs: 6_000,
-    });
+    await monthlyReports(config);
     const robots = (await t.store.deliveries.list()).filter((d) => d.channel === 'wecom' || d.channel === 'dingtalk');
     // T1's summary to both of T1's robots; CITY's summary to the city robot: three, none for a branch report.
     expect(robots.map((d) => `${d.channel}:${d.recipient}`).sort()).toEqual(['dingtalk:city', 'dingtalk:city', 'wecom:town']);
@@ -83,16 +88,7 @@ describe('report notices to chat robots', () => {
 
   it('posts a short notice with score, grade and link to the committee robots, mails the full report, plans once, keeps each robot\'s limit', async () => {
     const config = robotConfig();
-    const once = () =>
-      runOnce({
-        config,
-        env: testEnv({ redisUrl: SHARED_REDIS_URL, prefix, smtpUrl: smtp.url, extra: { WECOM_KEY_TOWN: 'k-town', DT_TOKEN: 'tok', DT_SECRET: 'SECsecret' } }),
-        db: t.spec,
-        at: at('2026-11-02T09:00'),
-        kind: 'report_monthly',
-        log: quietLog,
-        waitTimeoutMs: 6_000,
-      });
+    const once = () => monthlyReports(config);
     const first = await once();
     const ds = await t.store.deliveries.list();
     const robots = ds.filter((d) => d.channel === 'wecom' || d.channel === 'dingtalk');
