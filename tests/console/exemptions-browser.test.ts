@@ -6,60 +6,29 @@
  * (gitignored) for a person to look at. On the store tempStore() gives (SQLite, or PostgreSQL with
  * ORGLIFE_TEST_STORE=postgres).
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { buildConsoleServer } from '../../src/console/server.js';
 import { shippedConfig } from '../helpers/config.js';
 import type { TempStore } from '../helpers/store.js';
-import { countyStore, NOW, PASSWORD, quietLog } from './setup.js';
-
-const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts/console');
+import { countyStore, NOW } from './setup.js';
+import { consoleInChromium, type ConsoleInChromium } from './chromium.js';
 
 let t: TempStore;
-let app: FastifyInstance;
-let base: string;
-let browser: Browser;
-const cspViolations: string[] = [];
+let ui: ConsoleInChromium;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   const config = shippedConfig();
   t = await countyStore(config);
-  app = await buildConsoleServer({ store: t.store, config, log: quietLog, clock: () => NOW, readOnly: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  ui = await consoleInChromium(t.store, config);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await ui?.close();
   await t?.cleanup();
 });
 
-async function signedIn(username: string): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content.Security.Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
-  });
-  await page.goto(`${base}/console/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForLoadState('load');
-  return page;
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: resolve(ARTIFACTS, `${name}.png`), fullPage: true });
-const fitsPhone = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
-
 describe('the 豁免 and 请假 pages in Chromium', { timeout: 120_000 }, () => {
   it('grants and ends an exemption, records a leave, shows a refused form bilingually, and fits a phone', async () => {
-    const page = await signedIn('town1');
+    const page = await ui.signedIn('town1');
     await page.getByRole('link', { name: '豁免' }).first().click();
     await page.waitForLoadState('load');
     expect(page.url()).toContain('/console/exemptions');
@@ -76,7 +45,7 @@ describe('the 豁免 and 请假 pages in Chromium', { timeout: 120_000 }, () => 
     await page.waitForLoadState('load');
     expect(await page.locator('#form-error').textContent()).toMatch(/^to：豁免期 366 天，超过配置允许的最长 \d+ 天（exemptions\.max_days）.* \/ the exemption is 366 days/);
     expect(await page.getByLabel('豁免原因').inputValue()).toBe('支部合并');
-    await shot(page, 'exemptions-error');
+    await ui.shot(page, 'exemptions-error');
 
     await page.getByLabel('结束日期（含当天）').fill('2026-12-20');
     await page.getByRole('button', { name: '新增豁免' }).click();
@@ -85,10 +54,10 @@ describe('the 豁免 and 请假 pages in Chromium', { timeout: 120_000 }, () => 
     const row = page.locator('#exemption-table tr', { hasText: '支部合并' });
     expect(await row.textContent()).toContain('<script>alert(1)</script>村党支部'); // the imported name, as text
     expect(await row.textContent()).toContain('生效中');
-    await shot(page, 'exemptions');
+    await ui.shot(page, 'exemptions');
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await fitsPhone(page)).toBe(true);
-    await shot(page, 'exemptions-phone');
+    expect(await ui.fitsPhone(page)).toBe(true);
+    await ui.shot(page, 'exemptions-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
 
     await row.getByLabel('提前结束的说明').fill('合并完成');
@@ -108,11 +77,11 @@ describe('the 豁免 and 请假 pages in Chromium', { timeout: 120_000 }, () => 
     await page.waitForLoadState('load');
     expect(await page.locator('.ok').textContent()).toContain('已登记请假');
     expect(await page.locator('#leave-table').textContent()).toContain('南街村党支部');
-    await shot(page, 'leaves');
+    await ui.shot(page, 'leaves');
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await fitsPhone(page)).toBe(true);
-    await shot(page, 'leaves-phone');
+    expect(await ui.fitsPhone(page)).toBe(true);
+    await ui.shot(page, 'leaves-phone');
     expect((await t.store.leaves.list({ all: true }))[0]).toMatchObject({ org: 'B102', createdBy: 'town1', reason: '外出学习' });
-    expect(cspViolations).toEqual([]);
+    expect(ui.cspViolations).toEqual([]);
   });
 });
