@@ -13,6 +13,7 @@ import type { DigestItem, Contacts, DigestItemRow, OrgContacts, PlannedSend } fr
 import type { Level } from '../../domain/types.js';
 import type { ChannelName, LogicalChannel } from '../../domain/channels.js';
 import type { ClaimRefused, DeliveryStatus, DigestPlan, OutboxEntry, PeriodStats, PlanWriteResult } from '../types/deliveries.js';
+import { STALE_DELIVERY, STALE_REASON } from '../rows/stale-delivery.js';
 
 export type { DeliveryStatus, DigestPlan, OutboxEntry, PeriodStats, PlanWriteResult } from '../types/deliveries.js';
 
@@ -169,21 +170,8 @@ export function claimDeliveryRow(db: Db, id: number, owner: string, now: number,
   // is a report delivery whose stored report was deleted, and a reminder of a designation removed meanwhile.
   const stale = prepared(
     db,
-    `UPDATE deliveries SET status = 'cancelled', claimed_until = NULL, claimed_by = NULL,
-            last_error = CASE WHEN reminder_id IS NOT NULL THEN 'designation or its branch removed before sending' WHEN digest_id IS NULL THEN 'report no longer stored or its org removed' ELSE 'alerts no longer open before sending' END
-      WHERE id = @id AND status = 'pending'
-        AND ((digest_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM alert_digest_items i JOIN alerts a ON a.id = i.alert_id
-                                                     WHERE i.digest_id = deliveries.digest_id AND a.state = 'open')
-              -- a digest carrying no alert (the go-live backlog summary) is never stale
-              AND EXISTS (SELECT 1 FROM alert_digest_items i WHERE i.digest_id = deliveries.digest_id))
-          OR (report_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = deliveries.report_id))
-          -- a report of an org removed (撤销) meanwhile
-          OR (report_id IS NOT NULL AND EXISTS (SELECT 1 FROM reports r JOIN orgs o ON o.code = r.org WHERE r.id = deliveries.report_id AND o.removed_at IS NOT NULL))
-          -- a weak-branch reminder all of whose designations were removed (摘帽) meanwhile,
-          OR (reminder_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reminder_designations rd JOIN weak_designations w ON w.id = rd.designation_id
-                                                       WHERE rd.reminder_id = deliveries.reminder_id AND w.removed_on IS NULL
-                                                         -- nor whose branches were all removed (撤销)
-                                                         AND NOT EXISTS (SELECT 1 FROM orgs o WHERE o.code = w.org AND o.removed_at IS NOT NULL))))`,
+    `UPDATE deliveries SET status = 'cancelled', claimed_until = NULL, claimed_by = NULL, last_error = ${STALE_REASON}
+      WHERE id = @id AND status = 'pending' AND ${STALE_DELIVERY}`,
   ).run({ id }).changes;
   if (stale) return { outcome: 'done', status: 'cancelled' };
   const won = prepared(
