@@ -193,10 +193,6 @@ export async function upsertAssessments(q: Q, list: readonly AssessmentFact[], n
   return out;
 }
 
-export async function upsertAssessment(q: Q, a: AssessmentFact, now: number): Promise<'inserted' | 'updated' | 'unchanged'> {
-  return (await upsertAssessments(q, [a], now))[0]!;
-}
-
 /** Insert negative-list entries (kept as they are when present), one statement per round; outcomes in input order. */
 export async function upsertVetoes(q: Q, list: readonly VetoFact[], now: number): Promise<('inserted' | 'unchanged')[]> {
   const out = new Array<'inserted' | 'unchanged'>(list.length).fill('unchanged');
@@ -211,10 +207,6 @@ export async function upsertVetoes(q: Q, list: readonly VetoFact[], now: number)
     for (const x of r) out[x.i] = 'inserted';
   }
   return out;
-}
-
-export async function upsertVeto(q: Q, v: VetoFact, now: number): Promise<'inserted' | 'unchanged'> {
-  return (await upsertVetoes(q, [v], now))[0]!;
 }
 
 /** Indexes of `list` in rounds of distinct keys, each round in input order, at most 5,000 a statement. */
