@@ -36,6 +36,7 @@ in bench/results.json and BENCHMARKS.md.
   --no-write        print the tables only; leave results.json and BENCHMARKS.md alone
   --fresh           regenerate the cached fixtures
   --list            list the suites and their steps
+  --render          only rewrite BENCHMARKS.md from bench/results.json (after merging results)
   --help            this text
 `;
 
@@ -48,6 +49,7 @@ const OPTIONS = {
   'no-write': { type: 'boolean', default: false },
   fresh: { type: 'boolean', default: false },
   list: { type: 'boolean', default: false },
+  render: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -76,6 +78,11 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes: 
 const all = await loadSuites();
 if (values.list) {
   for (const s of all) process.stdout.write(`${s.suite.id}\t${s.suite.title}\t(steps: ${s.suite.steps.map((x) => x.id).join(', ')})\n`);
+  process.exit(0);
+}
+if (values.render) {
+  writeBenchmarksMd(readResults(), all.map((s) => s.suite));
+  log('rewrote BENCHMARKS.md from bench/results.json');
   process.exit(0);
 }
 const wanted = values.suites?.split(',').map((s) => s.trim());

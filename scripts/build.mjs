@@ -1,5 +1,6 @@
 // `npm run build`, and `npm ci` / `npm install` through the `prepare` script: compile src/ to dist/
-// (tsc -p tsconfig.build.json), copy the migrations beside it, then write dist/.build-stamp dated
+// (tsc -p tsconfig.build.json), copy the migrations beside it, bundle the CLI into dist/bundle/
+// (scripts/bundle.mjs, what bin/orglife.js runs), then write dist/.build-stamp dated
 // when the build STARTED. bin/orglife.js runs dist/ only while no file under src/ is newer than the
 // stamp (an edit made during the build therefore counts as not built yet).
 // `--if-possible` (the prepare script): skip, saying why, when there is nothing to build here —
@@ -34,6 +35,7 @@ if (missing) {
 
 execFileSync(process.execPath, [tsc, '-p', resolve(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
 execFileSync(process.execPath, [resolve(root, 'scripts/copy-build-assets.mjs')], { stdio: 'inherit', cwd: root });
+execFileSync(process.execPath, [resolve(root, 'scripts/bundle.mjs')], { stdio: 'inherit', cwd: root });
 const stamp = resolve(root, 'dist/.build-stamp');
 closeSync(openSync(stamp, 'w'));
 utimesSync(stamp, started, started);

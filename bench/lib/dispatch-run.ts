@@ -5,6 +5,7 @@
 import { sqliteHandle } from '../../src/store/sqlite/index.js';
 import { openStore } from '../../src/store/open.js';
 import { Queue, Worker } from 'bullmq';
+import pg from 'pg';
 import type { Config } from '../../src/config/schema.js';
 import { readEnv, type Env } from '../../src/config/env.js';
 import { importRecords } from '../../src/import/index.js';
@@ -113,10 +114,67 @@ export async function bareRun(n: number, call: SmsChannel | 'none', delayMs = 0)
   }
 }
 
+/** The stores a dispatch run can use: a SQLite file, or a fresh PostgreSQL database. */
+export type DispatchStore = 'sqlite' | 'postgres';
+
+const PG_ADMIN_URL = process.env.ORGLIFE_BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The counts a run reads straight from its database (the bench's own access, beside the store). */
+interface Counts {
+  sent(): Promise<number>;
+  attempts(channel: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Clone the one planned delivery on `channel` to n - 1 more distinct numbers, in SQL; the pending count. */
+const CLONE_SQLITE = `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?)
+  INSERT INTO deliveries (dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at)
+  SELECT 'bench-' || n, d.digest_id, d.channel, d.logical, printf('139%08d', n), 'pending', d.not_before, d.send_day, d.created_at
+    FROM seq, (SELECT * FROM deliveries WHERE channel = ? LIMIT 1) d`;
+const CLONE_PG = `INSERT INTO deliveries (dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at)
+  SELECT 'bench-' || n, d.digest_id, d.channel, d.logical, '139' || lpad(n::text, 8, '0'), 'pending', d.not_before, d.send_day, d.created_at
+    FROM generate_series(1, $1::int) n, (SELECT * FROM deliveries WHERE channel = $2 LIMIT 1) d`;
+
+function sqliteCounts(store: Awaited<ReturnType<typeof openStore>>): Counts {
+  const h = sqliteHandle(store)!.$client;
+  const sent = h.prepare(`SELECT count(*) FROM deliveries WHERE status = 'sent'`).pluck();
+  const att = h.prepare(`SELECT count(*) FROM delivery_attempts WHERE channel = ? AND error IS NULL`).pluck();
+  return { sent: async () => sent.get() as number, attempts: async (ch) => att.get(ch) as number, close: async () => undefined };
+}
+
+async function pgCounts(url: string): Promise<Counts> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const count = async (sql: string, v: unknown[] = []) => Number((await c.query(sql, v)).rows[0].n);
+  return {
+    sent: () => count(`SELECT count(*) AS n FROM deliveries WHERE status = 'sent'`),
+    attempts: (ch) => count(`SELECT count(*) AS n FROM delivery_attempts WHERE channel = $1 AND error IS NULL`, [ch]),
+    close: () => c.end(),
+  };
+}
+
+async function pgAdmin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A fresh PostgreSQL database for one run; its URL and a drop. */
+async function freshPgDb(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  await pgAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await pgAdmin(`CREATE DATABASE "${name}"`);
+  const u = new URL(PG_ADMIN_URL);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => pgAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
 /** A database holding N pending SMS deliveries on `channel`, clones of one real planned digest. */
-async function seedDeliveries(dbPath: string, config: Config, channel: SmsChannel, n: number): Promise<void> {
-  const store = await openStore(dbPath);
-  const db = sqliteHandle(store)!; // the clones are written straight into the file
+async function seedDeliveries(db: string, config: Config, channel: SmsChannel, n: number): Promise<void> {
+  const store = await openStore(db);
   try {
     await importRecords(store, 'orgs', [
       { code: 'C01', name: '城关镇党委', kind: 'committee', parent: '' },
@@ -126,15 +184,22 @@ async function seedDeliveries(dbPath: string, config: Config, channel: SmsChanne
     const notifiers = createNotifiers(config.channels, env); // SMS only: no SMTP_URL, so one SMS per digest
     await evaluateTick({ store, config, env, notifiers, log, now: SEND_AT, kind: 'evaluate' });
     await notifiers.close();
-    db.$client
-      .prepare(
-        `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?)
-         INSERT INTO deliveries (dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at)
-         SELECT 'bench-' || n, d.digest_id, d.channel, d.logical, printf('139%08d', n), 'pending', d.not_before, d.send_day, d.created_at
-           FROM seq, (SELECT * FROM deliveries WHERE channel = ? LIMIT 1) d`,
-      )
-      .run(n - 1, channel);
-    const pending = db.$client.prepare(`SELECT count(*) FROM deliveries WHERE status = 'pending' AND channel = ?`).pluck().get(channel) as number;
+    // The clones are written straight into the database.
+    let pending: number;
+    const h = sqliteHandle(store)?.$client;
+    if (h) {
+      h.prepare(CLONE_SQLITE).run(n - 1, channel);
+      pending = h.prepare(`SELECT count(*) FROM deliveries WHERE status = 'pending' AND channel = ?`).pluck().get(channel) as number;
+    } else {
+      const c = new pg.Client({ connectionString: db });
+      await c.connect();
+      try {
+        await c.query(CLONE_PG, [n - 1, channel]);
+        pending = Number((await c.query(`SELECT count(*) AS n FROM deliveries WHERE status = 'pending' AND channel = $1`, [channel])).rows[0].n);
+      } finally {
+        await c.end();
+      }
+    }
     if (pending !== n) throw new Error(`expected ${n} pending ${channel} deliveries, have ${pending}`);
   } finally {
     await store.close();
@@ -144,34 +209,45 @@ async function seedDeliveries(dbPath: string, config: Config, channel: SmsChanne
 /**
  * N queued SMS on `channel` through the daemon's delivery workers to the stand-in (answering after
  * `delayMs`): enqueued by the drainer (timed apart), then sent until every delivery is `sent`.
- * Checks that every send left exactly one attempt row.
+ * Checks that every send left exactly one attempt row. `dbPath`: the SQLite file of the run; on
+ * PostgreSQL (`store`) a fresh database named after it instead, dropped afterwards.
  */
-export async function dispatchRun(dbPath: string, n: number, channel: SmsChannel, delayMs = 0): Promise<{ metrics: Record<string, number>; peakRssBytes: number }> {
+export async function dispatchRun(
+  dbPath: string,
+  n: number,
+  channel: SmsChannel,
+  delayMs = 0,
+  store: DispatchStore = 'sqlite',
+): Promise<{ metrics: Record<string, number>; peakRssBytes: number }> {
+  const pgDb = store === 'postgres' ? await freshPgDb(`orglife_bench_dispatch_${process.pid}`) : undefined;
+  const db = pgDb?.url ?? dbPath;
   const standin: SmsStandin = await startSmsStandin({ delayMs });
   const config = smsConfig(channel, standin);
-  await seedDeliveries(dbPath, config, channel, n);
   const prefix = uniquePrefix('bench-sms');
   let rt: Runtime | undefined;
+  let counts: Counts | undefined;
   try {
-    rt = await openRuntime({ config, env: benchEnv({ ORGLIFE_QUEUE_PREFIX: prefix }), db: dbPath, log, clock: () => SEND_AT, paused: true, tickWorker: false });
+    await seedDeliveries(db, config, channel, n);
+    rt = await openRuntime({ config, env: benchEnv({ ORGLIFE_QUEUE_PREFIX: prefix }), db, log, clock: () => SEND_AT, paused: true, tickWorker: false });
     const t0 = performance.now();
     const drained = await rt.drain();
     const enqueueSeconds = (performance.now() - t0) / 1000;
-    const handle = sqliteHandle(rt.store)!.$client; // the bench reads counts straight from the file
-    const sentCount = handle.prepare(`SELECT count(*) FROM deliveries WHERE status = 'sent'`).pluck();
+    counts = pgDb ? await pgCounts(db) : sqliteCounts(rt.store);
     const t1 = performance.now();
     rt.startWorkers();
-    while ((sentCount.get() as number) < n) await new Promise((r) => setTimeout(r, 50));
+    while ((await counts.sent()) < n) await new Promise((r) => setTimeout(r, 50));
     const seconds = (performance.now() - t1) / 1000;
     const requests = await standin.count();
-    const attempts = handle.prepare(`SELECT count(*) FROM delivery_attempts WHERE channel = ? AND error IS NULL`).pluck().get(channel) as number;
+    const attempts = await counts.attempts(channel);
     return {
-      metrics: { rate: n / seconds, seconds, enqueueRate: drained.added / enqueueSeconds, sent: sentCount.get() as number, requests, attempts },
+      metrics: { rate: n / seconds, seconds, enqueueRate: drained.added / enqueueSeconds, sent: await counts.sent(), requests, attempts },
       peakRssBytes: peakRssSelf(),
     };
   } finally {
+    await counts?.close();
     await rt?.close();
     standin.stop();
     await cleanupPrefix(REDIS_URL, prefix);
+    await pgDb?.drop();
   }
 }

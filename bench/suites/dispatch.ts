@@ -9,8 +9,8 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHANNEL_LIMITS } from '../../src/jobs/queues.js';
-import { dailyCycle } from '../lib/cycle-run.js';
-import { SMS_CHANNELS, bareRun, dispatchRun, smsConfig, type SmsChannel } from '../lib/dispatch-run.js';
+import { dailyCycle, liveDetail } from '../lib/cycle-run.js';
+import { SMS_CHANNELS, bareRun, dispatchRun, type DispatchStore, type SmsChannel } from '../lib/dispatch-run.js';
 import { GiB, info, rateVsFloor, rssUnder } from '../lib/figures.js';
 import type { BenchContext, BenchStep, BenchSuite, Figure, StepOutcome, StepResult } from '../lib/types.js';
 
@@ -24,6 +24,9 @@ const LATENCY_MS = 30;
 const SHARE = 0.8;
 /** The dispatch steps are size-independent: they run at this city size only (BENCH_DISPATCH=always: every size). */
 const DISPATCH_AT_SIZE = 20_000;
+/** Stores the dispatch runs use (BENCH_DISPATCH_STORES=sqlite for one): PostgreSQL at ORGLIFE_BENCH_PG_URL, a fresh database per run. */
+const STORES = (process.env.BENCH_DISPATCH_STORES?.split(',') ?? ['sqlite', 'postgres']) as DispatchStore[];
+const storeTag = (st: DispatchStore) => (st === 'postgres' ? 'pg-' : '');
 const n = N.toLocaleString('en-US');
 
 const skip = (ctx: BenchContext): StepResult | null =>
@@ -38,11 +41,11 @@ function channelSteps(ch: SmsChannel, delay: number): BenchStep[] {
   const when = delay ? `, stand-in answering after ${delay} ms` : '';
   return [
     { id: `send-${sfx}`, title: `bare BullMQ worker: ${n} jobs, one ${ch} notifier send each${when}`, run: sizeIndependent(async () => ({ metrics: await bareRun(N, ch, delay) })) },
-    {
-      id: `sms-${sfx}`,
-      title: `${n} queued SMS through the ${ch} delivery workers${when}`,
-      run: sizeIndependent(async (ctx) => dispatchRun(join(ctx.scratchDir, 'dispatch.db'), N, ch, delay)),
-    },
+    ...STORES.map((st) => ({
+      id: `${storeTag(st)}sms-${sfx}`,
+      title: `${n} queued SMS through the ${ch} delivery workers${when}${st === 'postgres' ? ' (PostgreSQL)' : ''}`,
+      run: sizeIndependent(async (ctx) => dispatchRun(join(ctx.scratchDir, 'dispatch.db'), N, ch, delay, st)),
+    })),
   ];
 }
 
@@ -53,13 +56,13 @@ const suite: BenchSuite = {
   needs: ['city', 'db'],
   method: `
 **Measured (dispatch, at ${DISPATCH_AT_SIZE.toLocaleString('en-US')} branches only — it does not depend on the city):**
-for each SMS channel (${CHANNELS.join(', ')}): ${n} pending SMS deliveries in a fresh SQLite file (one real digest
+for each SMS channel (${CHANNELS.join(', ')}): ${n} pending SMS deliveries in a fresh SQLite file, and again in a fresh PostgreSQL database (one real digest
 planned by the evaluate cycle, its SMS delivery cloned to ${n} distinct numbers), enqueued by the daemon's drainer
 (\`addBulk\`, timed apart), then the daemon's own delivery workers (concurrency ${CHANNEL_LIMITS.http_sms.concurrency})
 send them — through the generic gateway client, or the official Aliyun / Tencent SDK with its endpoint set to the
-stand-in — to a minimal provider stand-in in a separate process: each job claims its delivery in SQLite, composes
+stand-in — to a minimal provider stand-in in a separate process: each job claims its delivery in the store, composes
 the message from the stored digest, sends it, records the attempt and marks it sent. Rate = messages / seconds from
-worker start until every delivery is \`sent\` in SQLite; the attempt rows are counted afterwards (one per message).
+worker start until every delivery is \`sent\` in the store; the attempt rows are counted afterwards (one per message).
 
 **Floor:** in the same run, a bare BullMQ \`Worker\` with a no-op processor on the same Redis, with the same
 number of jobs, concurrency and job options (attempts, backoff, removeOnComplete), added beforehand.
@@ -90,22 +93,25 @@ the peak RSS of the process (worker threads included). Target: under 60 s at 250
     for (const delay of [0, LATENCY_MS]) {
       for (const ch of CHANNELS) {
         const sfx = delay ? `${ch}-${delay}ms` : ch;
-        const sms = ok(o[`sms-${sfx}`]);
         const send = ok(o[`send-${sfx}`]);
-        const label = `SMS dispatch rate, ${ch}${delay ? `, provider answers in ${delay} ms` : ''}`;
         const floor = delay
           ? send && { label: `bare worker + ${ch} send (${delay} ms)`, value: send.metrics.rate! }
           : bareStep && { label: 'bare BullMQ no-op', value: bareStep.metrics.rate! };
-        if (sms) {
+        for (const st of STORES) {
+          const sms = ok(o[`${storeTag(st)}sms-${sfx}`]);
+          if (!sms) continue;
+          const on = st === 'postgres' ? ' (PostgreSQL)' : '';
+          const label = `SMS dispatch rate${on}, ${ch}${delay ? `, provider answers in ${delay} ms` : ''}`;
           out.push(floor ? rateVsFloor(label, sms.metrics.rate!, 'msg/s', floor, SHARE) : info(label, sms.metrics.rate!, 'msg/s', 'floor failed'));
           const m = sms.metrics;
           out.push({
-            label: `attempts recorded, ${sfx}`, value: m.attempts!, unit: '', target: `= ${N} sent`,
+            label: `attempts recorded${on}, ${sfx}`, value: m.attempts!, unit: '', target: `= ${N} sent`,
             verdict: m.attempts === N && m.sent === N ? 'PASS' : 'MISS',
             detail: `${m.sent} sent, ${m.requests} requests at the stand-in; enqueue ${Math.round(m.enqueueRate!)} msg/s`,
           });
-          if (!delay) out.push(rssUnder(`dispatch peak RSS, ${ch}`, sms.rssBytes, GiB));
+          if (!delay) out.push(rssUnder(`dispatch peak RSS${on}, ${ch}`, sms.rssBytes, GiB));
         }
+        const sms = ok(o[`sms-${sfx}`]) ?? ok(o[`pg-sms-${sfx}`]);
         if (send && !delay) {
           const r = send.metrics.rate!;
           out.push(info(`bare worker + one ${ch} send`, r, 'msg/s', sms ? `SMS dispatch = ${((sms.metrics.rate! / r) * 100).toFixed(0)}% of this` : undefined));
@@ -118,6 +124,7 @@ the peak RSS of the process (worker threads included). Target: under 60 s at 250
       const limit = size >= 250_000 ? 60 : size >= 20_000 ? 5 : undefined;
       const detail =
         `evaluate+reconcile ${c.metrics.evaluateSeconds!.toFixed(1)} s, plan ${c.metrics.planSeconds!.toFixed(1)} s, enqueue ${c.metrics.enqueueSeconds!.toFixed(1)} s; ` +
+        liveDetail(c.metrics) +
         `${c.metrics.alertsOpened} alerts, ${c.metrics.deliveries} deliveries`;
       const label = `daily cycle (${size.toLocaleString('en-US')} branches)`;
       const secs = c.metrics.seconds!;

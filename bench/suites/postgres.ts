@@ -11,34 +11,18 @@ import copyStreams from 'pg-copy-streams';
 import { parseTimestamp, shanghaiMidnight, shanghaiParts } from '../../src/domain/calendar.js';
 import { LEVELS } from '../../src/domain/types.js';
 import { GiB, info, rateVsFloor, rssUnder, timeVsFloor } from '../lib/figures.js';
-import { dailyCycle } from '../lib/cycle-run.js';
+import { dailyCycle, liveDetail } from '../lib/cycle-run.js';
 import { cpuMsSelf, orglifeStartup, runOrglife, warmFiles } from '../lib/measure.js';
+import { admin, cityDb, pgUrlOf as urlOf } from '../lib/pg-admin.js';
 import type { BenchContext, BenchSuite, Figure, StepResult } from '../lib/types.js';
 
-const ADMIN_URL = process.env.ORGLIFE_BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The floor aggregate (as the SQLite check suite's, in PostgreSQL's dialect). */
 export const PG_FLOOR_SQL = `SELECT org_id, type, count(*) AS n, sum((attended * 2 > expected)::int) AS quorate, sum((minutes = 0)::int) AS no_minutes
 FROM meetings WHERE held_at >= $1 AND held_at <= $2 GROUP BY org_id, type`;
 
-function urlOf(db: string): string {
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
 
-/** The imported city's database of this size and seed (left by the import step for the next ones). */
-const cityDb = (ctx: BenchContext) => `orglife_bench_${ctx.size}_${ctx.seed}`;
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 10_000 });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -119,7 +103,7 @@ delivery into Redis, in one process; seconds and peak RSS (worker threads includ
     }
     const y = o.cycle;
     if (y) {
-      out.push(info(`daily cycle (PostgreSQL, ${size.toLocaleString('en-US')} branches)`, y.metrics.seconds!, 's', `evaluate+reconcile ${y.metrics.evaluateSeconds!.toFixed(1)} s, plan ${y.metrics.planSeconds!.toFixed(1)} s, enqueue ${y.metrics.enqueueSeconds!.toFixed(1)} s; ${y.metrics.alertsOpened} alerts, ${y.metrics.deliveries} deliveries`));
+      out.push(info(`daily cycle (PostgreSQL, ${size.toLocaleString('en-US')} branches)`, y.metrics.seconds!, 's', `evaluate+reconcile ${y.metrics.evaluateSeconds!.toFixed(1)} s, plan ${y.metrics.planSeconds!.toFixed(1)} s, enqueue ${y.metrics.enqueueSeconds!.toFixed(1)} s; ${liveDetail(y.metrics)}${y.metrics.alertsOpened} alerts, ${y.metrics.deliveries} deliveries`));
       out.push(rssUnder('daily cycle peak RSS (PostgreSQL)', y.rssBytes, GiB));
     }
     return out;

@@ -64,11 +64,22 @@ export function backlogDue(config: Pick<Config, 'alerts'>, counter: BacklogCount
   return start !== null && now >= start && counter.findings > 0 && config.alerts.admins.length > 0;
 }
 
+/** The admins' phones as the summary's sends name them (for the day's SMS counts). */
+export function backlogPhones(config: Pick<Config, 'alerts'>): string[] {
+  return config.alerts.admins.flatMap((a) => (a.phone?.trim() ? [a.phone.trim()] : []));
+}
+
 /**
  * The digests and sends of the summary, one per admin, keyed by go-live date and address: planning
  * it again (every later cycle) writes nothing new, so each admin gets it once.
  */
-export function planBacklog(config: Pick<Config, 'alerts'>, backlog: BacklogModel, policy: PlanPolicy, now: number): DigestPlan[] {
+export function planBacklog(
+  config: Pick<Config, 'alerts'>,
+  backlog: BacklogModel,
+  policy: PlanPolicy,
+  now: number,
+  sms: { cap: number; today: ReadonlyMap<string, number> },
+): DigestPlan[] {
   const plans: DigestPlan[] = [];
   for (const admin of config.alerts.admins) {
     const email = admin.email?.trim().toLowerCase() || null;
@@ -89,7 +100,8 @@ export function planBacklog(config: Pick<Config, 'alerts'>, backlog: BacklogMode
       model,
       items: [],
     };
-    const { sends } = chooseSends(digest, policy.smsChannel, 0, Number.MAX_SAFE_INTEGER);
+    // The daily SMS cap holds for admins too: at the cap the email carries the summary alone.
+    const { sends } = chooseSends(digest, policy.smsChannel, phone ? (sms.today.get(phone) ?? 0) : 0, sms.cap);
     plans.push({ digest, sends, keys: sends.map((s) => deliveryKey(recipientKey, s.channel, [])) });
   }
   return plans;

@@ -18,7 +18,7 @@ import type { Store } from '../store/port.js';
 import type { DigestPlan, OutboxPlanLoad, OutboxPlanWrite } from '../store/types/deliveries.js';
 import { committeeChunks } from '../store/plan-chunks.js';
 import { chooseSends, deliveryKey, normalizePhone, planDigests, type OrgContacts, type PlanPolicy } from './plan.js';
-import { backlogDue, planBacklog, type BacklogCounter } from './backlog.js';
+import { backlogDue, backlogPhones, planBacklog, type BacklogCounter } from './backlog.js';
 
 /** The config sections planning reads. */
 export type PlanConfig = Pick<Config, 'routing' | 'channels' | 'delivery' | 'calendar'>;
@@ -38,12 +38,14 @@ export async function planBacklogSummary(
   const committees = counter.model(config.alerts.start_from!, () => null).byCommittee.flatMap((c) => (c.code === null ? [] : [c.code]));
   const headers = await store.orgs.headers(committees);
   const nameOf = (code: string | null) => (code === null ? null : (headers.get(code)?.name ?? null));
-  const plans = planBacklog(config, counter.model(config.alerts.start_from!, nameOf), planPolicy(config, available), now);
+  const model = counter.model(config.alerts.start_from!, nameOf);
+  const policy = planPolicy(config, available);
   const notBefore = sendTime(config, now);
   const sendDay = shanghaiDate(notBefore);
-  // Its own plan transaction, loading no outbox rows (committees: []): only the summary is written.
-  const { written } = await store.outbox.plan({ sendDay, now, committees: [], phonesOf: () => [] }, () => ({
-    write: { plans, notes: new Map(), notBefore, sendDay },
+  // Its own plan transaction, loading no outbox rows (committees: []): only the summary is written,
+  // with the admins' SMS of the send day read in it, so the daily cap holds.
+  const { written } = await store.outbox.plan({ sendDay, now, committees: [], phonesOf: () => backlogPhones(config) }, ({ smsCounts }) => ({
+    write: { plans: planBacklog(config, model, policy, now, { cap: config.delivery.sms_daily_cap, today: smsCounts }), notes: new Map(), notBefore, sendDay },
     result: null,
   }));
   return written.deliveries;

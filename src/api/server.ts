@@ -14,6 +14,7 @@ import { buildOpenApi } from './openapi.js';
 import { alertRoutes } from './routes/alerts.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { opsRoutes } from './routes/ops.js';
+import { rankingRoutes } from './routes/ranking.js';
 import { reportRoutes } from './routes/reports.js';
 import { exemptionRoutes } from './routes/exemptions.js';
 import { orgRoutes } from './routes/orgs.js';
@@ -34,7 +35,7 @@ export const API_VERSION = '0.1.0';
 
 /** Every route of the API, including /openapi.json itself. */
 export function apiRoutes(deps: ApiDeps): RouteSpec[] {
-  const routes = [...ingestRoutes(deps), ...alertRoutes(deps), ...reportRoutes(deps), ...ratingRoutes(deps), ...exemptionRoutes(deps), ...orgRoutes(deps), ...leaveRoutes(deps), ...opsRoutes(deps)];
+  const routes = [...ingestRoutes(deps), ...alertRoutes(deps), ...reportRoutes(deps), ...rankingRoutes(deps), ...ratingRoutes(deps), ...exemptionRoutes(deps), ...orgRoutes(deps), ...leaveRoutes(deps), ...opsRoutes(deps)];
   let doc: Record<string, unknown> | null = null;
   const openapi: RouteSpec = {
     method: 'GET',

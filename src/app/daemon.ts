@@ -51,6 +51,8 @@ export interface Service {
   /** Stop: readiness fails, HTTP and the daemon close (in-flight work finishes), the store closes. Idempotent. */
   stop(): Promise<void>;
   readonly stopped: Promise<void>;
+  /** While stop() runs: the step it waits on (named by the shutdown watchdog when a stop overruns). */
+  readonly stopStep: string | null;
 }
 
 /** Start the daemon and the HTTP API. Throws ConfigError for bad API tokens or channel secrets. */
@@ -170,6 +172,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
   let stopping: Promise<void> | null = null;
+  let step: string | null = null;
+  let appOpen = true;
 
   return {
     get daemon() {
@@ -185,22 +189,51 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       stopping ??= (async () => {
         state = 'stopping';
         log.info('service stopping');
+        daemon.runtime.stopTakingJobs(); // at once: nothing new starts while the rest below winds down
+        step = 'reload';
         await reloading?.catch(() => undefined);
-        await Promise.allSettled([app?.close(), daemon.stop()]);
+        step = 'http and daemon';
+        const closingApp = app?.close().finally(() => (appOpen = false));
+        await Promise.allSettled([closingApp, daemon.stop()]);
         setScrapeSource(null);
+        step = 'redis';
         await redis.close();
+        step = 'store';
         await closeStore();
+        step = null;
         log.info('service stopped');
         resolveStopped();
       })();
       return stopping;
     },
     stopped,
+    get stopStep() {
+      if (step !== 'http and daemon') return step;
+      return [appOpen && app ? 'http server' : null, daemon.stopStep && `daemon ${daemon.stopStep}`].filter(Boolean).join(', ') || step;
+    },
   };
 }
 
-/** SIGTERM/SIGINT stop the service (a second one exits at once); SIGHUP reloads. Returns an uninstaller. */
-export function installSignalHandlers(service: Service, log: Logger = defaultLog, exit: (code: number) => void = process.exit): () => void {
+/**
+ * How long a stop may take before the watchdog ends the process: the runtime waits up to its
+ * shutdown timeout for jobs in flight and again for outbox work, plus bounded Redis graces.
+ */
+export function shutdownWatchdogMs(shutdownTimeoutMs = 30_000): number {
+  return 2 * shutdownTimeoutMs + 30_000;
+}
+
+/**
+ * SIGTERM/SIGINT stop the service (a second one exits at once); SIGHUP reloads. Returns an uninstaller.
+ * A stop that overruns `watchdogMs` (a close waiting on something that never answers) is logged with
+ * the step it is stuck on, and the process exits with 1: a stop always ends in bounded time, and
+ * everything it did not finish is retried from the store by the next daemon.
+ */
+export function installSignalHandlers(
+  service: Service,
+  log: Logger = defaultLog,
+  exit: (code: number) => void = process.exit,
+  watchdogMs: number = shutdownWatchdogMs(),
+): () => void {
   let signals = 0;
   const onStop = (signal: NodeJS.Signals) => {
     signals++;
@@ -210,7 +243,7 @@ export function installSignalHandlers(service: Service, log: Logger = defaultLog
       return;
     }
     log.info({ signal }, 'shutting down: no new jobs, in-flight ones finish');
-    void service.stop();
+    stopWithWatchdog(service, log, exit, watchdogMs);
   };
   const onHup = () => {
     log.info({ signal: 'SIGHUP' }, 'reloading configuration');
@@ -224,6 +257,16 @@ export function installSignalHandlers(service: Service, log: Logger = defaultLog
     process.off('SIGINT', onStop);
     process.off('SIGHUP', onHup);
   };
+}
+
+/** service.stop(), and exit(1) naming the step it waits on if it has not finished within watchdogMs. */
+export function stopWithWatchdog(service: Service, log: Logger, exit: (code: number) => void, watchdogMs: number): void {
+  const dog = setTimeout(() => {
+    log.error({ watchdogMs, step: service.stopStep }, 'shutdown did not finish in time: exiting (unfinished work is retried from the store)');
+    exit(1);
+  }, watchdogMs);
+  dog.unref();
+  void service.stop().finally(() => clearTimeout(dog));
 }
 
 /** Count delivery outcomes on their way into the store (the outbox is the one place every outcome passes). */

@@ -192,6 +192,9 @@ export function dryRunStore(real: Store): DryRun {
     outbox: { ...real.outbox, plan, unplannedByCommittee },
     reports: { ...real.reports, storeAndPlan: refuse('reports.storeAndPlan'), store: refuse('reports.store') },
     runs: { ...real.runs, claimTick: refuse('runs.claimTick'), startRun: refuse('runs.startRun'), finishRun: refuse('runs.finishRun') },
+    // Live figures the tick computes are dropped; durable re-evaluation requests are left to the daemon.
+    live: { ...real.live, write: async () => {}, prune: async () => 0 },
+    reevaluations: { ...real.reevaluations, claim: async () => null, done: async () => 0, request: refuse('reevaluations.request') },
     migrate: refuse('migrate'),
     close: async () => {},
   };

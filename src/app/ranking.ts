@@ -3,8 +3,18 @@
  * committee, sortable by total score, a category or an indicator, with the rank change since
  * the previous period. Stored reports are parsed once per (period, version) and kept in memory:
  * a 20,000-branch city is a few MB of numbers, and every page after the first is a sort.
+ * The period `live` (实时) is the running month from the live figures the evaluate tick and
+ * re-evaluation keep (src/reports/live.ts): ranked here the way a report ranks (city-wide per
+ * domain, per committee; ties share a rank), with the change since the previous month's stored reports.
  */
+import type { Config } from '../config/schema.js';
+import { periodNameZh, previousPeriod } from '../domain/calendar.js';
 import type { Store } from '../store/port.js';
+import type { LiveBoardRow } from '../store/types/live.js';
+import { CATEGORY_IDS, CATEGORY_NAMES_ZH, RECORD_INDICATORS } from '../reports/config.js';
+import { rankWithin } from '../reports/compute-rank.js';
+import { round } from '../reports/compute-facts.js';
+import { livePeriod } from '../reports/live.js';
 import type { BranchReport } from '../reports/types.js';
 import { byCode } from './org-tree.js';
 
@@ -70,12 +80,25 @@ export function boardPeriods(store: Store): Promise<string[]> {
   return cachedCheck(store, 'periods', () => store.console.reportPeriods());
 }
 
+/** The board period of the live figures (实时: the running month). */
+export const LIVE_PERIOD = 'live';
+
+/** Whether live figures are stored (the 实时 option is offered). */
+export async function hasLiveBoard(store: Store): Promise<boolean> {
+  return !(await cachedCheck(store, 'version:live', () => store.live.version())).startsWith('0:');
+}
+
+/** The version a board's cache and the event stream compare. */
+export function boardVersion(store: Store, period: string): Promise<string> {
+  return period === LIVE_PERIOD ? store.live.version() : store.console.reportsVersion(period);
+}
+
 /** Boards being built, so concurrent first requests parse the reports once. */
 const building = new WeakMap<Store, Map<string, Promise<Board>>>();
 
-/** The board of a period (null when no report of it is stored). */
-export async function rankingBoard(store: Store, period: string): Promise<Board | null> {
-  const version = await cachedCheck(store, `version:${period}`, () => store.console.reportsVersion(period));
+/** The board of a period (null when no report of it is stored); `live` needs the config (indicator categories). */
+export async function rankingBoard(store: Store, period: string, config?: Config): Promise<Board | null> {
+  const version = await cachedCheck(store, `version:${period}`, () => boardVersion(store, period));
   if (version.startsWith('0:')) return null;
   let byStore = cache.get(store);
   if (!byStore) cache.set(store, (byStore = new Map()));
@@ -86,7 +109,15 @@ export async function rankingBoard(store: Store, period: string): Promise<Board 
   const key = `${period}|${version}`;
   let pending = inFlight.get(key);
   if (!pending) {
-    pending = store.console.branchReportsData(period).then((data) => buildBoard(period, data));
+    pending =
+      period === LIVE_PERIOD
+        ? (async () => {
+            if (!config) throw new Error('the live board needs the config');
+            const rows = await store.live.list();
+            const prev = rows[0] ? previousPeriod(livePeriodOf(rows)).label : '';
+            return buildLiveBoard(rows, prev ? await store.reports.history([prev]) : new Map(), config);
+          })()
+        : store.console.branchReportsData(period).then((data) => buildBoard(period, data));
     inFlight.set(key, pending);
     void pending.finally(() => inFlight.delete(key)).catch(() => undefined);
   }
@@ -94,6 +125,60 @@ export async function rankingBoard(store: Store, period: string): Promise<Board 
   byStore.set(period, { version, board });
   if (byStore.size > 8) byStore.delete(byStore.keys().next().value!);
   return board;
+}
+
+/** The period of the newest live rows (a month rolling over leaves older rows until the next full pass). */
+function livePeriodOf(rows: readonly LiveBoardRow[]) {
+  let latest = rows[0]!;
+  for (const r of rows) if (r.period > latest.period || (r.period === latest.period && r.computedAt > latest.computedAt)) latest = r;
+  return livePeriod(latest.computedAt);
+}
+
+/** The live board (pure): rows of the newest period ranked as a report ranks them, change since `history`'s previous month. */
+export function buildLiveBoard(all: readonly LiveBoardRow[], history: ReadonlyMap<string, readonly { period: string; score: number | null; rank: number | null }[]>, config: Config): Board {
+  const p = all.length ? livePeriodOf(all) : null;
+  const rows = p ? all.filter((r) => r.period === p.label) : [];
+  const prev = p ? previousPeriod(p).label : '';
+  const byDomain = rankWithin(rows, (r) => r.score, (r) => r.domain ?? '');
+  const byParent = rankWithin(rows, (r) => r.score, (r) => r.parent);
+  const imported = config.reports.imported_indicators;
+  const indicatorIds = new Set<string>();
+  for (const r of rows) for (const id of Object.keys(r.indicators)) indicatorIds.add(id);
+  const categoryOf = (id: string) => (RECORD_INDICATORS as Record<string, { category: string } | undefined>)[id]?.category ?? imported[id]?.category ?? '';
+  const nameOf = (id: string) => (RECORD_INDICATORS as Record<string, { name: string } | undefined>)[id]?.name ?? id;
+  const order = new Map<string, number>(CATEGORY_IDS.map((c, i) => [c, i]));
+  return {
+    period: LIVE_PERIOD,
+    periodName: p ? `${periodNameZh(p)}（实时）` : '实时',
+    rows: rows.map((r) => {
+      const d = byDomain.get(r)!;
+      const c = byParent.get(r)!;
+      const before = history.get(r.org)?.find((h) => h.period === prev);
+      return {
+        org: r.org,
+        name: r.name,
+        parent: r.parent,
+        parentName: r.parentName,
+        domain: r.domain,
+        score: r.score,
+        grade: r.grade,
+        colour: r.colour,
+        stars: r.stars,
+        vetoed: r.vetoed,
+        rank: d.rank,
+        rankOf: d.of,
+        committeeRank: c.rank,
+        rankChange: before?.rank != null && d.rank !== null ? before.rank - d.rank : null,
+        scoreChange: before?.score != null && r.score !== null ? round(r.score - before.score, 1) : null,
+        categories: r.categories,
+        indicators: r.indicators,
+      };
+    }),
+    categories: CATEGORY_IDS.map((id) => ({ id, name: CATEGORY_NAMES_ZH[id] })),
+    indicators: [...indicatorIds]
+      .map((id) => ({ id, name: nameOf(id), category: categoryOf(id) }))
+      .sort((a, b) => (order.get(a.category) ?? 9) - (order.get(b.category) ?? 9)),
+  };
 }
 
 function buildBoard(period: string, data: string[]): Board {

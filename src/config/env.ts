@@ -13,6 +13,7 @@ export const ENV_VARS = {
   ORGLIFE_HTTP_PORT: 'port of the HTTP API (overrides http.port)',
   ORGLIFE_API_TOKENS: 'API bearer tokens: name:scope+scope:token,… (scopes ingest, read, admin)',
   LOG_LEVEL: 'pino log level (default info)',
+  ORGLIFE_CONFIG_CACHE: '0 = do not cache the validated configuration (default: cached in $XDG_CACHE_HOME/orglife, else ~/.cache/orglife, keyed by the build and every config file’s content)',
 } as const;
 
 export interface Env {

@@ -6,17 +6,19 @@
  * first, then the rest in name order (so `config/local.yaml` overrides `config/default.yaml`).
  * Every error is reported at once, each with its file, line, key path and what is allowed.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
 import { configWarnings } from './warnings.js';
-import type { Domain } from '../domain/types.js';
-import type { RulesConfig } from './rules-schema.js';
 
 export { ConfigError, type ConfigIssue } from './issues.js';
+export { rulesFor } from './rules.js';
+export { listConfigFiles } from './files.js';
+export { defaultConfigPath } from './env-path.js';
 import { ConfigError, type ConfigIssue } from './issues.js';
+import { listConfigFiles } from './files.js';
+import { defaultConfigPath } from './env-path.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -29,10 +31,6 @@ export interface LoadedConfig {
 /** Aliases a YAML document may expand: a few are normal, thousands are an alias bomb. */
 const MAX_YAML_ALIASES = 100;
 
-/** Where the configuration comes from: ORGLIFE_CONFIG, else ./config. */
-export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.ORGLIFE_CONFIG || 'config');
-}
 
 interface Source {
   file: string;
@@ -109,19 +107,6 @@ function listConfigFilesSafe(path: string): string[] {
     return [];
   }
 }
-
-function listConfigFiles(path: string): string[] {
-  if (!existsSync(path)) {
-    throw new ConfigError([{ file: path, line: null, path: '', message: '配置文件或目录不存在 / config file or folder not found' }]);
-  }
-  if (!statSync(path).isDirectory()) return [path];
-  const names = readdirSync(path)
-    .filter((n) => /\.ya?ml$/.test(n))
-    .sort((a, b) => (isDefault(a) ? -1 : isDefault(b) ? 1 : a.localeCompare(b)));
-  return names.map((n) => join(path, n));
-}
-
-const isDefault = (name: string) => /^default\.ya?ml$/.test(basename(name));
 
 function deepMerge(base: unknown, over: unknown, path: (string | number)[], src: Source, origin: Map<string, Source>): unknown {
   origin.set(path.join('.'), src);
@@ -228,15 +213,4 @@ function lineOf(src: Source, path: string[], wantKey: boolean): number | null {
     if (node?.range) return src.lines.linePos(node.range[0]).line;
   }
   return null;
-}
-
-/** The effective rule config for a branch's domain: the base rules with that domain's overrides. */
-export function rulesFor(config: Config, domain: Domain | null): RulesConfig {
-  const overrides = domain ? config.domains[domain]?.rules : undefined;
-  if (!overrides) return config.rules;
-  const out: Record<string, unknown> = { ...config.rules };
-  for (const [id, o] of Object.entries(overrides)) {
-    if (o) out[id] = { ...(config.rules as Record<string, object>)[id], ...o };
-  }
-  return out as RulesConfig;
 }

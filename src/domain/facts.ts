@@ -37,3 +37,39 @@ export interface TypeWindow {
    */
   all: number;
 }
+
+/**
+ * One time slice of one meeting type in which the store counts meetings instead of listing them:
+ * [start, end), with `secretaryOnly` when only lectures given by the secretary are read there.
+ * The slices of a run (a TallyLayout) are cut at every boundary of every period a rule evaluates,
+ * so each period is a whole number of slices.
+ */
+export interface TallyBucket {
+  type: MeetingType;
+  start: number;
+  end: number;
+  secretaryOnly: boolean;
+}
+
+/** The slices of a run, shared by all its branches, and which meetings the store must still list one by one. */
+export interface TallyLayout {
+  buckets: readonly TallyBucket[];
+  /**
+   * Meetings listed individually (never counted): those a record rule could flag. `minutesMissing`:
+   * minutes = no; `noQuorum`: assemblies with attended·2 ≤ expected. Every other meeting of a slice
+   * is only counted.
+   */
+  list: { minutesMissing: boolean; noQuorum: boolean };
+}
+
+/** Fields per slice in MeetingTallies.counts. */
+export const TALLY_FIELDS = 3;
+
+/**
+ * The counted (not listed) meetings of one branch: for slice k of the layout, counts[3k] meetings,
+ * counts[3k+1] of them with quorum (attended·2 > expected), counts[3k+2] given by the secretary.
+ */
+export interface MeetingTallies {
+  layout: TallyLayout;
+  counts: ArrayLike<number>;
+}

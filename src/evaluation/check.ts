@@ -4,7 +4,7 @@
  * the findings on chunk by chunk, so memory stays bounded however many branches there are.
  */
 import type { Config } from '../config/schema.js';
-import { rulesFor } from '../config/load.js';
+import { rulesFor } from '../config/rules.js';
 import type { RulesConfig } from '../config/rules-schema.js';
 import { parsePeriod } from '../domain/calendar.js';
 import { DOMAINS, LEVELS, type Domain, type Finding, type Level, type MeetingType } from '../domain/types.js';
@@ -14,6 +14,8 @@ import {
   isMeetingCheckRule,
   loadWindow,
   meetingCheckWindow,
+  tallyLayout,
+  type TallyLayout,
   type BranchExtras,
   type EvalRequest,
   type TypeWindow,
@@ -83,6 +85,11 @@ export interface EvalContext {
   rules: ReadonlyMap<Domain | null, RulesConfig>;
   /** Per meeting type, what any rule of any domain reads (loadWindow). */
   window: ReadonlyMap<MeetingType, TypeWindow>;
+  /**
+   * The window's slices in which meetings are counted, not listed (tallyLayout); null = list every
+   * meeting. Branches asked to re-judge older periods (alsoEvaluate) are always read in full.
+   */
+  tallies: TallyLayout | null;
   alsoEvaluate?: ReadonlyMap<string, readonly EvalRequest[]>;
   /** Whether any domain enables a member rule (then rosters are loaded). */
   memberRules: boolean;
@@ -103,18 +110,26 @@ export function evalContext(config: Config, now: number, alsoEvaluate?: Readonly
   const checks = all.some((r) => MEETING_CHECK_RULE_IDS.some((id) => r[id].enabled));
   const detailsFrom = checks ? meetingCheckWindow(now).at(-1)!.start : null;
   const detailsInformative = !all.some((r) => r['meeting-too-short'].enabled || r['evidence-missing'].enabled);
-  return { now, rules, window: loadWindow(all, now), alsoEvaluate, memberRules, detailsFrom, detailsInformative };
+  return { now, rules, window: loadWindow(all, now), tallies: tallyLayout(all, now), alsoEvaluate, memberRules, detailsFrom, detailsInformative };
 }
 
 /**
- * Evaluate the branches with these ids (ascending), loading only their window meetings. A chunk
- * costs a fixed handful of batch reads, issued together (a server store answers them in parallel),
- * plus one per kind of older data when open alerts ask for older periods.
+ * Evaluate the branches with these ids (ascending), loading only their window meetings: counted per
+ * slice of the tally layout (only the meetings a record rule could flag are read one by one), or
+ * listed in full where there is no layout or a branch has older periods to re-judge. A chunk costs a
+ * fixed handful of batch reads, issued together (a server store answers them in parallel), plus one
+ * per kind of older data when open alerts ask for older periods.
  */
 export async function evaluateChunk(store: Store, ids: readonly number[], ctx: EvalContext): Promise<BranchFindings[]> {
-  const [branches, meetings, rosters, details] = await Promise.all([
+  const layout = ctx.tallies;
+  const also = ctx.alsoEvaluate;
+  const fullIds = !layout ? ids : also?.size ? await idsWithRequests(store, ids, also) : [];
+  const full = new Set(fullIds);
+  const tallyIds = layout ? (full.size ? ids.filter((id) => !full.has(id)) : ids) : [];
+  const [branches, meetings, tallied, rosters, details] = await Promise.all([
     store.facts.branchesByIds(ids),
-    store.facts.windowMeetings(ids, ctx.window, ctx.now),
+    fullIds.length ? store.facts.windowMeetings(fullIds, ctx.window, ctx.now) : new Map<number, LoadedMeeting[]>(),
+    layout && tallyIds.length ? store.facts.windowTallies(tallyIds, layout) : undefined,
     ctx.memberRules ? store.members.rosters(ids) : undefined,
     ctx.detailsFrom !== null ? store.members.meetingDetails(ids, ctx.detailsFrom, ctx.now, { informative: ctx.detailsInformative }) : undefined,
   ]);
@@ -126,10 +141,12 @@ export async function evaluateChunk(store: Store, ids: readonly number[], ctx: E
   const chunk: BranchFindings[] = [];
   for (const branch of branches) {
     const also = ctx.alsoEvaluate?.get(branch.code);
-    let own = meetings.get(branch.id) ?? [];
+    let own = meetings.get(branch.id) ?? tallied?.listed.get(branch.id) ?? [];
     const more = older.get(branch.id)?.filter((m) => !inLoadWindow(ctx.window, m));
     if (more?.length) own = [...own, ...more];
     const extras: BranchExtras = {};
+    const counts = full.has(branch.id) ? undefined : tallied?.counts.get(branch.id);
+    if (counts) extras.tallies = { layout: layout!, counts };
     const roster = rosters?.get(branch.id);
     if (roster) extras.members = { members: roster, firstTrackedAt: first?.get(branch.id) ?? null };
     let detail = details?.get(branch.id);
@@ -140,6 +157,12 @@ export async function evaluateChunk(store: Store, ids: readonly number[], ctx: E
   }
   await translateMeetingIds(store, chunk);
   return chunk;
+}
+
+/** The ids (of `ids`) of branches with older periods to re-judge: read in full, never counted. */
+async function idsWithRequests(store: Store, ids: readonly number[], also: ReadonlyMap<string, readonly EvalRequest[]>): Promise<number[]> {
+  const codes = await store.facts.branchesByIds(ids);
+  return codes.filter((b) => also.get(b.code)?.length).map((b) => b.id);
 }
 
 /** Empty totals. */
@@ -181,8 +204,21 @@ export async function forEachBranchFindings(store: Store, config: Config, now: n
 }
 
 /**
- * forEachBranchFindings over given branch ids (ascending), on this thread. The next chunk's reads
- * are under way while `onChunk` handles the current one (one chunk ahead, so memory stays bounded).
+ * Chunks whose reads are under way while `onChunk` handles the current one. A server store answers
+ * each chunk's reads in a few dependent round trips (facts, then the listed meetings, then record
+ * ids; the alert states in `onChunk`): with one chunk ahead, a check waited for every round trip
+ * in turn (40 chunks at 20,000 branches), and on a busy machine each wake-up of the server costs
+ * milliseconds; three ahead keep the server's connections and this thread busy together. SQLite's
+ * reads are synchronous: there one ahead is as quick and holds less.
+ */
+export function readAhead(store: Store): number {
+  return store.kind === 'sqlite' ? 1 : 3;
+}
+
+/**
+ * forEachBranchFindings over given branch ids (ascending), on this thread. The next chunks' reads
+ * are under way while `onChunk` handles the current one (readAhead chunks ahead, so memory stays
+ * bounded); chunks are handed on in id order.
  */
 export async function evaluateIds(store: Store, ids: readonly number[], ctx: EvalContext, onChunk: ChunkHandler, chunkSize = DEFAULT_CHUNK): Promise<CheckStats> {
   const stats = emptyStats();
@@ -193,10 +229,12 @@ export async function evaluateIds(store: Store, ids: readonly number[], ctx: Eva
     p.catch(() => undefined); // awaited below; this only keeps a failure while onChunk runs from counting as unhandled
     return p;
   };
-  let next = start(0);
+  const ahead = readAhead(store);
+  const pending: (Promise<BranchFindings[]> | undefined)[] = [];
+  for (let k = 0; k < ahead && k < chunks.length; k++) pending.push(start(k));
   for (let k = 0; k < chunks.length; k++) {
-    const chunk = await next!;
-    next = start(k + 1);
+    const chunk = await pending.shift()!;
+    pending.push(start(k + ahead));
     addToStats(stats, chunk);
     await onChunk(chunk);
   }

@@ -86,7 +86,9 @@ export function gradeBranches(input: GradesInput): BranchGrade[] {
     }
     const colour: Colour = warningStreak >= config.red_months ? 'red' : warningStreak >= config.yellow_months ? 'yellow' : 'green';
     const reached = config.consequences.filter((c) => redStreak >= c.red_months).sort((a, b) => b.red_months - a.red_months)[0];
-    return { ...b, colour, warningMonths: warningStreak, redMonths: redStreak, standing, consequence: reached?.action ?? null };
+    // Spelled out, not `{ ...b, … }`: a spread followed by more properties gives every object its own
+    // hidden class (~400 instead of ~100 bytes each; a province's run keeps 250,000 of them).
+    return { code: b.code, name: b.name, parent: b.parent, colour, warningMonths: warningStreak, redMonths: redStreak, standing, consequence: reached?.action ?? null };
   });
   const rank: Record<Colour, number> = { red: 0, yellow: 1, green: 2 };
   return out.sort((a, b) => rank[a.colour] - rank[b.colour] || b.redMonths - a.redMonths || b.warningMonths - a.warningMonths || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));

@@ -2,11 +2,13 @@
  * The evaluate tick — the daemon's daily cycle as of `now`:
  *   evaluate the rules (chunk by chunk, on worker threads for big cities) → reconcile each chunk's
  *   findings into alerts + events + outbox (one store transaction per chunk) → plan digests and
- *   deliveries (one transaction per committee chunk). It only writes the store; the drainer then puts the planned deliveries in queues.
+ *   deliveries (one transaction per committee chunk); beside planning, every branch's live 大比武 figures
+ *   (on a helper thread for a big city: ../reports/live-thread.ts). It only writes the store; the drainer then puts the planned deliveries in queues.
  * Idempotent for a given `now`: reconcile and planning are keyed, so a re-run after a crash adds nothing.
  * The chunk handler (evaluate → reconcile) is shared with incremental re-evaluation (reevaluate.ts),
  * so a re-evaluated branch ends exactly where this tick would leave it.
  */
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import type { EvalRequest } from '../domain/facts.js';
 import { evaluationScope, planDeliveries, reconcile, type ReconcileResult } from '../alerts/index.js';
@@ -16,6 +18,8 @@ import { exemptScope, loadExemptions, splitExempt, type ExemptionIndex } from '.
 import { resolveRemovedOrgs } from '../alerts/removed-orgs.js';
 import { forEachBranchFindingsParallel, type BranchFindings } from '../evaluation/index.js';
 import type { Store } from '../store/port.js';
+import { refreshLiveFigures, type LiveRefresh } from '../reports/live.js';
+import { refreshLiveFiguresOnHelper } from '../reports/live-thread.js';
 import type { TickContext } from './kinds.js';
 
 export type AlertCounts = Omit<ReconcileResult, 'findings'>;
@@ -58,12 +62,26 @@ export function reconcilingHandler(
   return h;
 }
 
+export interface EvaluateTickOptions {
+  /**
+   * From this many evaluated branches on, the live figures are computed on a helper thread beside
+   * planning (default 10,000; a store without workerSpec(), an in-memory database, never): below it
+   * the thread's start-up costs about what the pass does.
+   */
+  liveHelperMin?: number;
+}
+
+const LIVE_HELPER_MIN = 10_000;
+
 /** The `evaluate` schedule kind's handler. */
-export async function evaluateTick(ctx: TickContext): Promise<Record<string, unknown>> {
+export async function evaluateTick(ctx: TickContext, opts: EvaluateTickOptions = {}): Promise<Record<string, unknown>> {
   const { config, now } = ctx;
   const t0 = performance.now();
   // Removed orgs (撤销) are not evaluated: their alerts still open resolve as 组织已撤销 before anything is planned.
   const orgRemoved = await resolveRemovedOrgs(ctx.store, config, now);
+  // Durable re-evaluation requests committed before this pass are covered by it: claimed now, deleted after it.
+  const owner = `evaluate:${now}:${randomUUID()}`;
+  const requests = await ctx.store.reevaluations.claim({ owner, now: Date.now(), leaseMs: 30 * 60_000, limit: 100_000 });
   // Open alerts' periods are re-judged even after they left the window, so late records resolve them.
   const also = await ctx.store.alerts.openPeriods();
   const backlog = new BacklogCounter(config);
@@ -72,9 +90,56 @@ export async function evaluateTick(ctx: TickContext): Promise<Record<string, unk
   // Helper threads open the store from ctx.store.workerSpec() (none for an in-memory database: this thread alone).
   const stats = await forEachBranchFindingsParallel(ctx.store, config, now, handler.onChunk, { alsoEvaluate: also });
   const evaluatedMs = performance.now() - t0;
-  const plan = await planDeliveries(ctx.store, config, ctx.notifiers.enabled, now);
-  // The first cycle after go-live: one summary of the history to the admins (once: keyed).
-  const backlogMail = await planBacklogSummary(ctx.store, config, ctx.notifiers.enabled, backlog, now);
+  // Every branch's live 大比武 figures of the month, after the alerts they read (re-evaluation keeps them
+  // between ticks). A big city's run on a helper thread while this one plans: planning writes none of
+  // what they read, they write only live_figures. A failed live pass (on this thread: the helper's
+  // failure only moves it here) fails the tick as it always did (a re-run is idempotent), but after
+  // planning: the deliveries are not held back by it.
+  const spec = ctx.store.workerSpec();
+  const onHelper = spec !== null && stats.branches >= (opts.liveHelperMin ?? LIVE_HELPER_MIN);
+  const here = () => refreshLiveFigures(ctx.store, config, now, null);
+  // A helper that fails (its heap cap, a lock it waited too long for) is not the pass failing: this thread runs it then.
+  const liveRun: Promise<LiveRefresh> = onHelper
+    ? refreshLiveFiguresOnHelper(spec, config, now).catch((e: unknown) => {
+        ctx.log.warn({ err: e }, 'live figures helper failed; computing them on the main thread');
+        return here();
+      })
+    : here();
+  // The claimed requests are covered once their branches' live figures are written too. Settled
+  // either way before anything else can throw (never an unhandled rejection).
+  const liveDone = liveRun
+    .then(async (r) => {
+      if (requests) await ctx.store.reevaluations.done(owner, requests.ids);
+      return r;
+    })
+    .then((r) => ({ ok: r }), (e: unknown) => ({ failed: e }));
+  if (!onHelper) {
+    const r = await liveDone;
+    if ('failed' in r) throw r.failed;
+  }
+  const tPlan = performance.now();
+  let plan: Awaited<ReturnType<typeof planDeliveries>>;
+  let backlogMail: Awaited<ReturnType<typeof planBacklogSummary>>;
+  let plannedAt = tPlan;
+  let drainedMs = 0;
+  try {
+    plan = await planDeliveries(ctx.store, config, ctx.notifiers.enabled, now);
+    // The first cycle after go-live: one summary of the history to the admins (once: keyed).
+    backlogMail = await planBacklogSummary(ctx.store, config, ctx.notifiers.enabled, backlog, now);
+    plannedAt = performance.now();
+    // While the helper still computes: the daemon's drain queues what was just planned (it runs again after the tick).
+    if (onHelper && ctx.afterPlan) {
+      await ctx.afterPlan().catch((e: unknown) => ctx.log.warn({ err: e }, 'early drain failed; the after-tick drain retries'));
+      drainedMs = performance.now() - plannedAt;
+    }
+  } finally {
+    // A planning failure still waits for the helper: nothing of this tick writes after it returns.
+    if (onHelper) await liveDone;
+  }
+  const settled = await liveDone;
+  if ('failed' in settled) throw settled.failed;
+  const live = settled.ok;
+  const liveWaitMs = performance.now() - plannedAt - drainedMs;
   return {
     backlog: { history: backlog.findings, deliveries: backlogMail },
     branches: stats.branches,
@@ -83,6 +148,9 @@ export async function evaluateTick(ctx: TickContext): Promise<Record<string, unk
     orgRemoved,
     alerts: handler.totals,
     plan,
-    ms: { evaluate: Math.round(evaluatedMs), plan: Math.round(performance.now() - t0 - evaluatedMs) },
+    requests: requests?.ids.length ?? 0,
+    live: { period: live.period, written: live.written, removed: live.removed, helper: onHelper },
+    // live: the pass's own time (on the helper: beside plan); drain: the early drain (ctx.afterPlan) beside it; liveWait: how long the tick then still waited for it.
+    ms: { evaluate: Math.round(evaluatedMs), live: live.ms, drain: Math.round(drainedMs), liveWait: Math.round(liveWaitMs), plan: Math.round(plannedAt - tPlan) },
   };
 }

@@ -6,6 +6,7 @@
 import type { ScheduleKind } from './kinds.js';
 import { openRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 import { createScheduler } from './scheduler.js';
+import { throttledLogger } from './throttle.js';
 
 /** Epoch marks older than this are pruned after each tick (a still-pending delivery is just re-added). */
 const MARK_TTL_MS = 7 * 86_400_000;
@@ -15,6 +16,8 @@ const SWEEP_EVERY = 10;
 export interface DaemonOptions extends RuntimeOptions {
   /** Period of the drainer and of the missed-tick check (default 30 s). */
   drainIntervalMs?: number;
+  /** Period of the poll for durable re-evaluation requests of committed imports (default 2 s). */
+  reevaluatePollMs?: number;
   /** Start node-cron tasks (default true). Tests call fireTick() instead of waiting for the clock. */
   cron?: boolean;
 }
@@ -31,6 +34,8 @@ export interface DaemonHandle {
   stop(): Promise<void>;
   /** Resolves when stop() has finished. */
   readonly stopped: Promise<void>;
+  /** While stop() runs: the step it waits on, e.g. "runtime: in-flight jobs" (for the shutdown watchdog). */
+  readonly stopStep: string | null;
 }
 
 /**
@@ -73,9 +78,22 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       }));
   }, opts.drainIntervalMs ?? 30_000);
 
+  // Imports committed by any process (the CLI's too) leave durable requests: enqueue their job promptly.
+  let polling = false;
+  const pollError = throttledLogger(log, 're-evaluation request poll failed (Redis or the database away); retrying');
+  const poll = setInterval(() => {
+    if (polling) return;
+    polling = true;
+    void rt
+      .pollReevaluations()
+      .catch(pollError)
+      .finally(() => (polling = false));
+  }, opts.reevaluatePollMs ?? 2000);
+
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
   let stopping: Promise<void> | null = null;
+  let step: string | null = null;
   log.info({ instanceId: rt.instanceId, cron: opts.cron ?? true }, 'daemon started');
 
   return {
@@ -86,15 +104,24 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     stop() {
       stopping ??= (async () => {
         log.info('daemon stopping');
+        rt.stopTakingJobs();
         clearInterval(timer);
+        clearInterval(poll);
+        step = 'scheduler';
         await scheduler.stop();
+        step = 'periodic check';
         await periodic;
+        step = 'runtime';
         await rt.close();
+        step = null;
         log.info('daemon stopped');
         resolveStopped();
       })();
       return stopping;
     },
     stopped,
+    get stopStep() {
+      return step === 'runtime' ? `runtime: ${rt.closeStep ?? 'closing'}` : step;
+    },
   };
 }

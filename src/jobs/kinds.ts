@@ -26,6 +26,12 @@ export interface TickContext {
   /** The scheduled tick time (cron) or --at (once), epoch ms. Handlers must not read the clock. */
   now: number;
   kind: ScheduleKind;
+  /**
+   * The outbox drain (the daemon's, which also runs after every tick), offered to a handler to run
+   * early: once its deliveries are planned, before it waits for slower work of its own (the evaluate
+   * tick's live figures on a helper thread), so their queueing overlaps that work.
+   */
+  afterPlan?: () => Promise<void>;
 }
 
 /** The context of one tick (one place that builds it, for the tick job, --once and the preview). */

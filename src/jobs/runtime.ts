@@ -23,7 +23,7 @@ import type { DeliveryOutbox } from '../delivery/outbox.js';
 import { alertsOutbox } from './outbox-alerts.js';
 import { channelLimits, TICK_JOB_OPTIONS, TICK_QUEUE, connectionsFrom, deliveryQueueName, openQueue } from './queues.js';
 import { tickProcessor, type TickJobData } from './tick-job.js';
-import { REEVALUATE_JOB, REEVALUATE_JOB_OPTIONS, reevaluateProcessor, type ReevaluateJobData } from './reevaluate-job.js';
+import { pollRequests, REEVALUATE_JOB, REEVALUATE_JOB_OPTIONS, reevaluateProcessor, type ReevaluateJobData } from './reevaluate-job.js';
 import { tickJobId } from './ticks.js';
 import { throttledLogger } from './throttle.js';
 
@@ -60,6 +60,8 @@ export interface RuntimeOptions {
   tickWorker?: boolean;
   /** Called after a tick's handler finished. */
   afterTick?: (kind: ScheduleKind) => Promise<void>;
+  /** A claim of durable re-evaluation requests lasts this long (default 10 min): a killed daemon's claim is taken over after it. */
+  reevaluateLeaseMs?: number;
 }
 
 export interface Runtime {
@@ -79,6 +81,8 @@ export interface Runtime {
   enqueueTick(kind: ScheduleKind, tickAt: number, opts?: { replaceFailed?: boolean }): Promise<string>;
   /** Re-evaluate these orgs' branches soon (one coalescing job; reevaluate-job.ts). Rejects when Redis is away. */
   requestReevaluation(orgs: readonly string[]): Promise<void>;
+  /** Enqueue the re-evaluation job when durable requests (committed imports) are claimable; whether it did. */
+  pollReevaluations(): Promise<boolean>;
   /** Start workers created with `paused: true`. */
   startWorkers(): void;
   /** Whether every worker is running (false while paused, closing or closed) — for readiness probes. */
@@ -87,11 +91,21 @@ export interface Runtime {
   drain(opts?: { dueBy?: number; force?: boolean }): Promise<DrainResult>;
   /** Re-add overdue pending deliveries whose job Redis lost or failed (see sweepStuck). */
   sweep(): Promise<number>;
+  /**
+   * Stop taking new jobs now (each worker's close begins; jobs in flight go on). The first thing a
+   * stop does, before it waits on anything else: a job taken while the stop waits for the scheduler
+   * or a periodic check would be work the operator asked not to start. close() finishes it.
+   */
+  stopTakingJobs(): void;
   close(): Promise<void>;
+  /** While close() runs: the step it waits on (a watchdog names it when a stop overruns). */
+  readonly closeStep: string | null;
 }
 
 /** How long a close waits for Redis to answer before it drops the connection. */
 const REDIS_GRACE_MS = 3000;
+/** How long dropping a connection may take: a local act, but BullMQ's disconnect awaits an 'end' event that a client stuck reconnecting never emits. */
+const DROP_GRACE_MS = 500;
 
 /** Whether `p` settled within `ms` (it is not cancelled otherwise). */
 async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
@@ -173,11 +187,11 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   };
 
   if (o.tickWorker ?? true) {
-    const tick = tickProcessor({ store, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.tickLeaseMs ? { leaseMs: o.tickLeaseMs } : {}), ...(o.afterTick ? { afterTick: o.afterTick } : {}) });
+    const tick = tickProcessor({ store, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.tickLeaseMs ? { leaseMs: o.tickLeaseMs } : {}), ...(o.afterTick ? { afterTick: o.afterTick } : {}), drain: () => rt.drain() });
     // Re-evaluation jobs ride the tick queue and its worker (one at a time with the ticks, folding
     // waiting requests). A worker of their own made tests/jobs/daemon.test.ts's deliveries time out
     // (two daemons; a Redis restart mid-dispatch) — why was not found; one worker fewer avoids it.
-    const reevaluate = reevaluateProcessor({ store, config: o.config, log, clock, queue: ticks });
+    const reevaluate = reevaluateProcessor({ store, config: o.config, log, clock, queue: ticks, owner: instanceId, ...(o.reevaluateLeaseMs ? { leaseMs: o.reevaluateLeaseMs } : {}) });
     const processor = inFlight.track((job: Job): Promise<unknown> => (job.name === REEVALUATE_JOB ? reevaluate(job as Job<ReevaluateJobData>) : tick(job as Job<TickJobData>)));
     watch(new Worker(TICK_QUEUE, processor, { ...workerOpts, concurrency: 1 }), TICK_QUEUE);
   }
@@ -205,6 +219,8 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     return run;
   };
   let closed = false;
+  let closeStep: string | null = null;
+  let workersClosing: Array<Promise<void>> | null = null;
   const rt: Runtime = {
     store,
     config: o.config,
@@ -230,43 +246,61 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
       if (!orgs.length) return;
       await ticks.add(REEVALUATE_JOB, { orgs: [...orgs] }, REEVALUATE_JOB_OPTIONS);
     },
+    pollReevaluations: () => pollRequests(store, ticks),
     workersRunning() {
-      return !closed && workers.length > 0 && workers.every((w) => w.isRunning());
+      return !closed && !workersClosing && workers.length > 0 && workers.every((w) => w.isRunning());
     },
     startWorkers() {
+      if (workersClosing) return; // stopping: a worker once closing is not run again
       for (const w of workers) if (!w.isRunning()) void w.run().catch((e: unknown) => log.error({ err: e }, 'worker stopped with an error'));
     },
     sweep: () => serial(() => sweepStuck(drainDeps)),
     drain: (opts = {}) => serial(() => drainOutbox(drainDeps, opts)),
+    stopTakingJobs() {
+      workersClosing ??= workers.map((w) => w.close().catch(() => undefined));
+    },
     async close() {
       if (closed) return;
       closed = true;
+      closeStep = 'in-flight jobs';
       const timeout = o.shutdownTimeoutMs ?? 30_000;
-      // 1. Stop taking jobs; the ones in flight finish (their outcome is in the store, whatever Redis does).
-      const closing = workers.map((w) => w.close().catch(() => undefined));
+      // 1. Stop taking jobs (if stopTakingJobs() has not already); the ones in flight finish (their outcome is in the store, whatever Redis does).
+      rt.stopTakingJobs();
+      const closing = workersClosing!;
+      let redisAway = false;
+      const dropConnections = () => Promise.all(workers.map((w) => within(w.disconnect().catch(() => undefined), DROP_GRACE_MS)));
       if (!(await within(inFlight.idle(), timeout))) {
+        // A worker's close waits for its jobs (BullMQ's close(true) after close() returns the same
+        // promise), so with a job stuck (an SMTP server that never answers) it can never finish:
+        // drop the connections now rather than waiting for Redis, which is not the one at fault.
         log.warn({ timeoutMs: timeout, inFlight: inFlight.count }, 'in-flight jobs did not finish in time; closing workers by force (they will be retried)');
-      }
-      // 2. A worker's close also reports its last jobs to Redis, which may be away: bounded, then the
-      // connections are dropped (an unreported job is retried; the store's claims stop a second send).
-      if (!(await within(Promise.all(closing), REDIS_GRACE_MS))) {
+        await dropConnections();
+      } else if (!(await within(Promise.all(closing), REDIS_GRACE_MS))) {
+        // 2. A worker's close also reports its last jobs to Redis, which may be away: bounded, then the
+        // connections are dropped (an unreported job is retried; the store's claims stop a second send).
         log.warn({ graceMs: REDIS_GRACE_MS }, 'Redis does not answer; closing its connections without waiting');
-        await Promise.all(
-          workers.map((w) => {
-            void w.close(true).catch(() => undefined);
-            return within(w.disconnect().catch(() => undefined), REDIS_GRACE_MS);
-          }),
-        );
+        redisAway = true;
+        await dropConnections();
       }
+      closeStep = 'outbox work';
       await within(outboxWork.catch(() => undefined), timeout);
+      closeStep = 'queues';
       await Promise.all(
         [...queues.values()].map(async (q) => {
-          if (!(await within(q.close().catch(() => undefined), REDIS_GRACE_MS))) await within(q.disconnect().catch(() => undefined), REDIS_GRACE_MS);
+          // Once Redis is known to be away, a polite close would only wait out its grace again.
+          if (redisAway || !(await within(q.close().catch(() => undefined), REDIS_GRACE_MS))) await within(q.disconnect().catch(() => undefined), DROP_GRACE_MS);
         }),
       );
+      closeStep = 'epoch';
       await epoch.close();
+      closeStep = 'notifiers';
       await within(notifiers.close().catch(() => undefined), REDIS_GRACE_MS);
+      closeStep = 'store';
       if (owned) await store.close();
+      closeStep = null;
+    },
+    get closeStep() {
+      return closeStep;
     },
   };
   return rt;

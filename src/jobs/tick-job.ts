@@ -31,6 +31,8 @@ export interface TickDeps {
   leaseMs?: number;
   /** Called after a tick's handler finished (the daemon drains the outbox here). */
   afterTick?: (kind: ScheduleKind) => Promise<void>;
+  /** The outbox drain, which a handler may run early (TickContext.afterPlan). */
+  drain?: () => Promise<unknown>;
 }
 
 export type TickOutcome = { result: 'done'; stats: Record<string, unknown> } | { result: 'skipped'; reason: 'already-done' };
@@ -70,7 +72,9 @@ export function tickProcessor(deps: TickDeps): (job: Job<TickJobData>) => Promis
       const handler = deps.handlers[kind];
       let stats: Record<string, unknown> = {};
       if (handler) {
-        stats = (await handler(tickContext({ store, config: deps.config, env: deps.env, notifiers: deps.notifiers, log, now: tickAt, kind }))) ?? {};
+        const drain = deps.drain;
+        const afterPlan = drain ? { afterPlan: async () => void (await drain()) } : {};
+        stats = (await handler(tickContext({ store, config: deps.config, env: deps.env, notifiers: deps.notifiers, log, now: tickAt, kind, ...afterPlan }))) ?? {};
       } else {
         log.warn({ kind }, 'no handler registered for this schedule kind; tick marked done');
         stats = { handler: 'none' };

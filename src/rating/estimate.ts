@@ -58,7 +58,7 @@ async function estimateOf(
       now,
       true,
     );
-    out.set(b.code, gradeOf(totalScore(f, categoryScores(f, config), config), f.vetoes.length > 0, config).stars);
+    out.set(b.code, gradeOf(totalScore(f, categoryScores(f, config, false), config), f.vetoes.length > 0, config).stars);
   }
 }
 

@@ -9,7 +9,10 @@ import type { Sheet } from './xlsx.js';
 
 const LEVEL = { city: '市级', prefecture: '地市级' } as const;
 
-export function ratingListSheets(summaries: readonly CommitteeSummary[], periodName: string): Sheet[] {
+/** What the lists read of a summary (the CLI keeps only this much of each once it is written). */
+export type RatingListSource = Pick<CommitteeSummary, 'org' | 'name' | 'rating'>;
+
+export function ratingListSheets(summaries: readonly RatingListSource[], periodName: string): Sheet[] {
   const with_ = summaries.filter((s) => s.rating);
   const stars = [5, 4, 3, 2, 1, 0];
   return [

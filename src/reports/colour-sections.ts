@@ -17,11 +17,11 @@ export interface ColourFacts {
   asOf: number;
 }
 
-/** The warning spans the grades of p's last month depend on. */
-export async function colourFacts(store: Store, config: Config, p: Period, now: number): Promise<ColourFacts> {
+/** The warning spans the grades of p's last month depend on (with `codes`, only those orgs': enough to grade just them). */
+export async function colourFacts(store: Store, config: Config, p: Period, now: number, codes?: readonly string[]): Promise<ColourFacts> {
   const month = periodOf('month', p.end - 1);
   const asOf = Math.min(now, month.end - 1);
-  const spans = await store.alerts.warningSpans(monthsBack(month, config.grades)[0]!.start, asOf + 1);
+  const spans = await store.alerts.warningSpans(monthsBack(month, config.grades)[0]!.start, asOf + 1, codes);
   return { month, spans, asOf };
 }
 

@@ -21,8 +21,14 @@ export type SummaryRow = Pick<BranchReport, 'org' | 'name' | 'parent' | 'domain'
   stats: Pick<BranchReport['stats'], 'openEscalations' | 'members'> & { rectifications: Pick<BranchReport['stats']['rectifications'], 'overdue'> };
 };
 
-/** The summary row of a report: small (no categories, evidence or text), shared strings. */
+/**
+ * The summary row of a report: small (no categories, evidence or text), shared strings; rows with the
+ * same problem rules share one list, and rows without a roster with the same counts one `stats`
+ * (a streamed run keeps a row per branch: 250,000 at a province). Rows are read, never changed.
+ */
 export function summaryRow(r: BranchReport): SummaryRow {
+  const { openEscalations } = r.stats;
+  const { overdue } = r.stats.rectifications;
   return {
     org: r.org,
     name: r.name,
@@ -34,13 +40,24 @@ export function summaryRow(r: BranchReport): SummaryRow {
     stars: r.stars,
     vetoed: r.vetoed,
     change: { score: r.change.score },
-    problems: r.problems.map((p) => ({ rule: p.rule })),
-    stats: {
-      openEscalations: r.stats.openEscalations,
-      rectifications: { overdue: r.stats.rectifications.overdue },
-      ...(r.stats.members ? { members: r.stats.members } : {}),
-    },
+    problems: interned(problemLists, r.problems.map((p) => p.rule).join('|'), () => Object.freeze(r.problems.map((p) => Object.freeze({ rule: p.rule })))),
+    stats: r.stats.members
+      ? { openEscalations, rectifications: { overdue }, members: r.stats.members }
+      : interned(statsShared, `${openEscalations}|${overdue}`, () => Object.freeze({ openEscalations, rectifications: Object.freeze({ overdue }) })),
   };
+}
+
+const problemLists = new Map<string, SummaryRow['problems']>();
+const statsShared = new Map<string, SummaryRow['stats']>();
+
+/** The value kept under `key` (made once; the cache is emptied when it grows large). */
+function interned<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let v = cache.get(key);
+  if (v === undefined) {
+    if (cache.size >= 4096) cache.clear();
+    cache.set(key, (v = make()));
+  }
+  return v;
 }
 
 /** Label used for unrated branches in the grade distribution. */
@@ -54,6 +71,21 @@ export function computeCommitteeSummaries(
   now: number,
   opts: { only?: ReadonlySet<string>; commonProblems?: number } = {},
 ): CommitteeSummary[] {
+  return [...committeeSummaries(reports, orgs, config, now, opts)];
+}
+
+/**
+ * The same summaries one at a time, in the same order: a caller that renders and drops each holds
+ * one committee's branch list at a time (a city's top committee lists every branch, and each level
+ * of the tree lists them again).
+ */
+export function* committeeSummaries(
+  reports: readonly SummaryRow[],
+  orgs: readonly OrgInfo[],
+  config: Config,
+  now: number,
+  opts: { only?: ReadonlySet<string>; commonProblems?: number } = {},
+): Generator<CommitteeSummary> {
   const byCode = new Map(orgs.map((o) => [o.code, o]));
   const below = new Map<string, SummaryRow[]>();
   for (const r of reports) {
@@ -66,14 +98,12 @@ export function computeCommitteeSummaries(
       else below.set(code, [r]);
     }
   }
-  const out: CommitteeSummary[] = [];
   for (const o of orgs) {
     if (o.kind !== 'committee' || (opts.only && !opts.only.has(o.code))) continue;
     const list = below.get(o.code);
     if (!list?.length) continue;
-    out.push(summarize(o, list, config, now, opts.commonProblems ?? 10));
+    yield summarize(o, list, config, now, opts.commonProblems ?? 10);
   }
-  return out;
 }
 
 function summarize(c: OrgInfo, list: SummaryRow[], config: Config, now: number, topN: number): CommitteeSummary {

@@ -11,7 +11,7 @@ import { DAY_MS, parseDate, parsePeriod, periodOf, type Period, type PeriodKind 
 import { FREQUENCY_RULE_IDS, RECORD_RULE_IDS, type Domain, type Finding, type FrequencyRuleId, type MeetingType, type RuleId } from '../domain/types.js';
 import type { FrequencyRuleConfig, RulesConfig } from '../config/rules-schema.js';
 import type { Config } from '../config/schema.js';
-import { rulesFor } from '../config/load.js';
+import { rulesFor } from '../config/rules.js';
 import { evaluateTerm } from '../rules/term.js';
 import { exemptionFor, type Exemption } from '../domain/exemptions.js';
 import { countsFor, evaluateBranch, FREQUENCY_MEETING_TYPE, hasQuorum, requiredCount, addYearsToDate, type EvalRequest } from '../rules/index.js';

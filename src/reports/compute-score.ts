@@ -36,77 +36,99 @@ const share = (n: number, d: number): number | null => (d > 0 ? round((100 * n) 
 
 /** Score and detail of one record indicator. */
 export function recordIndicator(id: RecordIndicatorId, s: BranchStats): { score: number | null; detail: string } {
-  const ob = (rules: string[]) => s.obligations.filter((o) => rules.includes(o.rule));
+  return { score: recordIndicatorScore(id, s), detail: recordIndicatorDetail(id, s) };
+}
+
+const metOf = (s: BranchStats, rules: readonly string[]) => {
+  let n = 0;
+  let met = 0;
+  for (const o of s.obligations) {
+    if (!rules.includes(o.rule)) continue;
+    n++;
+    if (o.met) met++;
+  }
+  return { n, met };
+};
+const DUTIES = ['committee-monthly', 'secretary-lecture-yearly'];
+const REVIEW = ['review-yearly'];
+
+/** The score (0–100, null = no data) of one record indicator: recordIndicator's, without building its detail. */
+export function recordIndicatorScore(id: RecordIndicatorId, s: BranchStats): number | null {
   switch (id) {
     case 'obligations':
-      return { score: share(s.met, s.required), detail: `应开展 ${s.required} 项，已落实 ${s.met} 项` };
-    case 'duties': {
-      const list = ob(['committee-monthly', 'secretary-lecture-yearly']);
-      const met = list.filter((o) => o.met).length;
-      return { score: share(met, list.length), detail: list.length ? `支委会与书记讲党课应 ${list.length} 项，落实 ${met} 项` : '本期无此要求' };
-    }
+      return share(s.met, s.required);
+    case 'duties':
     case 'review': {
-      const list = ob(['review-yearly']);
-      const met = list.filter((o) => o.met).length;
-      return { score: share(met, list.length), detail: list.length ? `民主评议党员应 ${list.length} 次，开展 ${met} 次` : '本期无此要求' };
+      const { n, met } = metOf(s, id === 'duties' ? DUTIES : REVIEW);
+      return share(met, n);
     }
     case 'quorum':
-      return {
-        score: share(s.assemblies.quorate, s.assemblies.held),
-        detail: s.assemblies.held ? `党员大会 ${s.assemblies.held} 次，到会过半 ${s.assemblies.quorate} 次` : '本期无党员大会记录',
-      };
+      return share(s.assemblies.quorate, s.assemblies.held);
     case 'timeliness':
-      return {
-        score: share(s.timeliness.onTime, s.required),
-        detail: s.required
-          ? `按时落实 ${s.timeliness.onTime} 项（共 ${s.required} 项）` +
-            (s.timeliness.meanLateness !== null ? `，平均在期间进度 ${pct(s.timeliness.meanLateness)} 时完成` : '')
-          : '本期无此要求',
-      };
+      return share(s.timeliness.onTime, s.required);
     case 'attendance':
-      return {
-        score: s.attendance.rate === null ? null : round(s.attendance.rate * 100, 1),
-        detail: s.attendance.rate === null ? '本期无会议记录' : `应到 ${s.attendance.expected} 人次，实到 ${s.attendance.attended} 人次，参会率 ${pct(s.attendance.rate)}`,
-      };
+      return s.attendance.rate === null ? null : round(s.attendance.rate * 100, 1);
     case 'participation': {
       const m = s.members;
-      if (!m || m.meanRate === null) return { score: null, detail: m ? '本期无签到记录' : '无党员名册' };
-      return {
-        score: round(m.meanRate * 100, 1),
-        detail: `党员 ${m.roster} 名，签到会议 ${m.tracked} 次，人均参加率 ${pct(m.meanRate)}；连续3个月以上未参加 ${m.absent3} 名，6个月以上 ${m.absent6} 名`,
-      };
+      return !m || m.meanRate === null ? null : round(m.meanRate * 100, 1);
     }
     case 'minutes':
-      return {
-        score: s.minutes.completeness === null ? null : round(s.minutes.completeness * 100, 1),
-        detail:
-          s.minutes.completeness === null
-            ? '本期无可判断的会议记录'
-            : `有记录 ${s.minutes.yes} 次，缺记录 ${s.minutes.no} 次` + (s.minutes.unknown ? `，未填 ${s.minutes.unknown} 次` : ''),
-      };
+      return s.minutes.completeness === null ? null : round(s.minutes.completeness * 100, 1);
+    case 'warning_response':
+      // No warning is no evidence: not full marks, just not scored.
+      return s.warnings.received ? share(s.warnings.promptlyAcknowledged, s.warnings.received) : null;
+    case 'rectification':
+      return s.rectifications.due ? share(s.rectifications.closedOnTime, s.rectifications.due) : null;
+    case 'term':
+      return s.term.status === 'unknown' ? null : s.term.status === 'ok' ? 100 : s.term.status === 'due-soon' ? 80 : 0;
+  }
+}
+
+/** The detail line (中文) of one record indicator. */
+function recordIndicatorDetail(id: RecordIndicatorId, s: BranchStats): string {
+  switch (id) {
+    case 'obligations':
+      return `应开展 ${s.required} 项，已落实 ${s.met} 项`;
+    case 'duties': {
+      const { n, met } = metOf(s, DUTIES);
+      return n ? `支委会与书记讲党课应 ${n} 项，落实 ${met} 项` : '本期无此要求';
+    }
+    case 'review': {
+      const { n, met } = metOf(s, REVIEW);
+      return n ? `民主评议党员应 ${n} 次，开展 ${met} 次` : '本期无此要求';
+    }
+    case 'quorum':
+      return s.assemblies.held ? `党员大会 ${s.assemblies.held} 次，到会过半 ${s.assemblies.quorate} 次` : '本期无党员大会记录';
+    case 'timeliness':
+      return s.required
+        ? `按时落实 ${s.timeliness.onTime} 项（共 ${s.required} 项）` +
+            (s.timeliness.meanLateness !== null ? `，平均在期间进度 ${pct(s.timeliness.meanLateness)} 时完成` : '')
+        : '本期无此要求';
+    case 'attendance':
+      return s.attendance.rate === null ? '本期无会议记录' : `应到 ${s.attendance.expected} 人次，实到 ${s.attendance.attended} 人次，参会率 ${pct(s.attendance.rate)}`;
+    case 'participation': {
+      const m = s.members;
+      if (!m || m.meanRate === null) return m ? '本期无签到记录' : '无党员名册';
+      return `党员 ${m.roster} 名，签到会议 ${m.tracked} 次，人均参加率 ${pct(m.meanRate)}；连续3个月以上未参加 ${m.absent3} 名，6个月以上 ${m.absent6} 名`;
+    }
+    case 'minutes':
+      return s.minutes.completeness === null
+        ? '本期无可判断的会议记录'
+        : `有记录 ${s.minutes.yes} 次，缺记录 ${s.minutes.no} 次` + (s.minutes.unknown ? `，未填 ${s.minutes.unknown} 次` : '');
     case 'warning_response': {
       const w = s.warnings;
-      // No warning is no evidence: not full marks, just not scored.
-      if (!w.received) return { score: null, detail: '本期未收到预警，不计分' };
-      return {
-        score: share(w.promptlyAcknowledged, w.received),
-        detail: `收到预警 ${w.received} 条，已签收 ${w.acknowledged} 条，按时签收 ${w.promptlyAcknowledged} 条` +
-          (w.meanAckDays !== null ? `，平均 ${w.meanAckDays} 天签收` : ''),
-      };
+      if (!w.received) return '本期未收到预警，不计分';
+      return `收到预警 ${w.received} 条，已签收 ${w.acknowledged} 条，按时签收 ${w.promptlyAcknowledged} 条` + (w.meanAckDays !== null ? `，平均 ${w.meanAckDays} 天签收` : '');
     }
     case 'rectification': {
       const r = s.rectifications;
-      if (!r.due) return { score: null, detail: (r.open ? `整改中 ${r.open} 项，均未到期` : '无到期整改事项') + '，不计分' };
-      return { score: share(r.closedOnTime, r.due), detail: `到期整改 ${r.due} 项，按期完成 ${r.closedOnTime} 项，逾期未完成 ${r.overdue} 项` };
+      if (!r.due) return (r.open ? `整改中 ${r.open} 项，均未到期` : '无到期整改事项') + '，不计分';
+      return `到期整改 ${r.due} 项，按期完成 ${r.closedOnTime} 项，逾期未完成 ${r.overdue} 项`;
     }
     case 'term':
-      return {
-        score: s.term.status === 'unknown' ? null : s.term.status === 'ok' ? 100 : s.term.status === 'due-soon' ? 80 : 0,
-        detail:
-          s.term.status === 'unknown'
-            ? '无换届日期，未评'
-            : `本届任期至 ${s.term.endDate}` + (s.term.status === 'overdue' ? '，已到期未换届' : s.term.status === 'due-soon' ? '，即将届满' : ''),
-      };
+      return s.term.status === 'unknown'
+        ? '无换届日期，未评'
+        : `本届任期至 ${s.term.endDate}` + (s.term.status === 'overdue' ? '，已到期未换届' : s.term.status === 'due-soon' ? '，即将届满' : '');
   }
 }
 
@@ -124,8 +146,11 @@ function weightedMean(entries: { weight: number; score: number | null }[], mode:
   return w > 0 && anyData ? sum / w : null;
 }
 
-/** The five category scores of one branch, with their indicators. */
-export function categoryScores(f: BranchFacts, config: Config): CategoryScore[] {
+/**
+ * The five category scores of one branch, with their indicators. `details: false` leaves every
+ * indicator's detail line empty (the same scores: what only the figures need, as the live pass).
+ */
+export function categoryScores(f: BranchFacts, config: Config, details = true): CategoryScore[] {
   const cfg = config.reports;
   const weights = categoryWeightsFor(cfg, f.org.domain);
   const byCategory = new Map<CategoryId, IndicatorScore[]>(CATEGORY_IDS.map((c) => [c, []]));
@@ -133,7 +158,8 @@ export function categoryScores(f: BranchFacts, config: Config): CategoryScore[] 
     const weight = cfg.record_indicators[id];
     if (weight <= 0) continue;
     const def = RECORD_INDICATORS[id];
-    byCategory.get(def.category)!.push({ id, name: def.name, source: 'records', weight, ...recordIndicator(id, f.stats) });
+    const score = recordIndicatorScore(id, f.stats);
+    byCategory.get(def.category)!.push({ id, name: def.name, source: 'records', weight, score, detail: details ? recordIndicatorDetail(id, f.stats) : '' });
   }
   for (const [name, def] of Object.entries(cfg.imported_indicators)) {
     if (def.weight <= 0) continue;
@@ -144,7 +170,7 @@ export function categoryScores(f: BranchFacts, config: Config): CategoryScore[] 
       source: 'imported',
       weight: def.weight,
       score: score ?? null,
-      detail: score === undefined ? '未导入考核结果' : `导入得分 ${score}`,
+      detail: !details ? '' : score === undefined ? '未导入考核结果' : `导入得分 ${score}`,
     });
   }
   return CATEGORY_IDS.map((id) => {

@@ -13,6 +13,8 @@ import type { AlertFact, AssessmentFact, OrgInfo, RectificationFact, VetoFact } 
 import type { Exemption } from '../domain/exemptions.js';
 import { branchFacts, evaluationInstant, foundedAfter, meetingsFrom } from './compute-facts.js';
 import { memberRaws } from './member-raws.js';
+import { MeetingsMemo } from './meetings-memo.js';
+import { paceHeap } from './heap-pace.js';
 import { computeBranchReports, recentPeriods, type BranchRanks } from './compute.js';
 import { computeCommitteeSummaries } from './compute-committee.js';
 import { categoryScores, gradeOf, totalScore } from './compute-score.js';
@@ -89,14 +91,23 @@ export function notEnded(p: Period): ReportError {
  * saved by hand): the stored headlines win, the computed fill the gaps. Its facts are dropped
  * chunk by chunk (small headlines are kept).
  */
-export async function reportHistory(store: Store, config: Config, orgs: OrgRow[], p: Period, now: number, opts: BuildOptions): Promise<Map<string, HistoryPoint[]>> {
+export async function reportHistory(
+  store: Store,
+  config: Config,
+  orgs: OrgRow[],
+  p: Period,
+  now: number,
+  opts: BuildOptions,
+  /** How the previous period's headlines are computed (./stream.ts may hand it to a helper thread). */
+  compute: (prev: Period) => Promise<(HistoryPoint & { org: string })[]> = (prev) => computeHeadlines(store, config, orgs, prev, now, opts.chunk),
+): Promise<Map<string, HistoryPoint[]>> {
   const labels = recentPeriods(p, config.reports.trend_periods).slice(0, -1);
   const history = await store.reports.history(labels);
   const prev = previousPeriod(p);
   if (opts.previous ?? true) {
     const stored = labels.includes(prev.label) ? history : await store.reports.history([prev.label]);
     const missing = reportBranches(orgs, prev).some((b) => !stored.get(b.code)?.some((h) => h.period === prev.label));
-    if (missing) for (const h of await computeHeadlines(store, config, orgs, prev, now, opts.chunk)) addHistory(history, h.org, h);
+    if (missing) for (const h of await compute(prev)) addHistory(history, h.org, h);
   }
   return history;
 }
@@ -109,7 +120,16 @@ export type Headline = BranchRanks & { org: string; score: number | null; stars:
  * (the rules judge only the term): the first pass of a streamed generation, and the previous
  * period's figures when its reports were never stored.
  */
-export async function headlines(store: Store, config: Config, orgs: OrgRow[], p: Period, now: number, chunk = 2000, inputs?: PeriodInputs): Promise<Headline[]> {
+export async function headlines(
+  store: Store,
+  config: Config,
+  orgs: OrgRow[],
+  p: Period,
+  now: number,
+  chunk = 2000,
+  inputs?: PeriodInputs,
+  memo?: MeetingsMemo,
+): Promise<Headline[]> {
   const rows: { org: string; domain: string; parent: string | null; score: number | null; stars: number | null }[] = [];
   await forEachFactsChunk(
     store,
@@ -121,11 +141,12 @@ export async function headlines(store: Store, config: Config, orgs: OrgRow[], p:
     true,
     (part) => {
       for (const f of part) {
-        const score = totalScore(f, categoryScores(f, config), config);
+        const score = totalScore(f, categoryScores(f, config, false), config);
         rows.push({ org: f.org.code, domain: f.org.domain ?? '', parent: f.org.parent, score, stars: gradeOf(score, f.vetoes.length > 0, config).stars });
       }
     },
     inputs,
+    memo,
   );
   const byDomain = rankWithin(rows, (r) => r.score, (r) => r.domain);
   const byParent = rankWithin(rows, (r) => r.score, (r) => r.parent);
@@ -167,28 +188,66 @@ export interface PeriodInputs {
   exemptionsOf: (code: string) => { list: Exemption[]; chain: string[] } | undefined;
 }
 
-/** Load the city-wide inputs of period p (the two passes of a streamed generation share them). */
-export async function periodInputs(store: Store, orgs: readonly OrgRow[], p: Period): Promise<PeriodInputs> {
+/** The store reads behind PeriodInputs (assessments … exemptions), before the org maps are made. */
+export interface PeriodRecords {
+  period: string;
+  assessments: Map<string, AssessmentFact[]>;
+  vetoes: Map<string, VetoFact[]>;
+  items: Map<string, RectificationFact[]>;
+  alerts: Map<string, AlertFact[]>;
+  exemptions: Exemption[];
+}
+
+/** The records of period p for every branch, or with `codes` only those branches' (the rest of each map is empty). */
+export async function periodRecords(store: Store, p: Period, codes?: readonly string[]): Promise<PeriodRecords> {
   const labels = relatedLabels(p);
   const [assessments, vetoes, items, alerts, exemptions] = await Promise.all([
-    store.reports.assessments(labels),
-    store.reports.vetoes(labels),
-    store.reports.rectificationFacts(p.start, p.end),
-    store.reports.alertFacts(p.start),
+    store.reports.assessments(labels, codes),
+    store.reports.vetoes(labels, codes),
+    store.reports.rectificationFacts(p.start, p.end, codes),
+    store.reports.alertFacts(p.start, codes),
     store.exemptions.list({ all: true }),
   ]);
-  const parents = new Map(orgs.map((o) => [o.code, o.parent]));
+  return { period: p.label, assessments, vetoes, items, alerts, exemptions };
+}
+
+/**
+ * The inputs of the branches in `orgs` from the records (pure): parent names and exemption chains
+ * come from `orgs`, which must hold those branches and every org above them.
+ */
+export function inputsOf(records: PeriodRecords, orgs: readonly OrgRow[]): PeriodInputs {
+  const { exemptions } = records;
+  const parents = exemptions.length ? new Map(orgs.map((o) => [o.code, o.parent])) : null;
   /** The exemptions above or at a branch, with its chain (none: the common case, nothing to match). */
   const exemptionsOf = (code: string) => {
-    if (!exemptions.length) return undefined;
+    if (!parents) return undefined;
     const chain = ancestry(code, (c) => parents.get(c));
     const list = exemptions.filter((e) => chain.includes(e.org));
     return list.length ? { list, chain } : undefined;
   };
-  return { period: p.label, names: new Map(orgs.map((o) => [o.code, o.name])), assessments, vetoes, items, alerts, exemptionsOf };
+  const { period, assessments, vetoes, items, alerts } = records;
+  return { period, names: new Map(orgs.map((o) => [o.code, o.name])), assessments, vetoes, items, alerts, exemptionsOf };
 }
 
-/** Gather the facts of every branch that existed in p, a chunk of branches at a time (the callback may be async: the next chunk waits). */
+/**
+ * Load the city-wide inputs of period p (the two passes of a streamed generation share them); with
+ * `codes`, only those branches' (the rest of each map is empty): what facts of just those read.
+ * `orgs` must then hold them and every org above them (store.reports.orgsOf).
+ */
+export async function periodInputs(store: Store, orgs: readonly OrgRow[], p: Period, codes?: readonly string[]): Promise<PeriodInputs> {
+  return inputsOf(await periodRecords(store, p, codes), orgs);
+}
+
+/** The memo key of forEachFactsChunk's reads for period p in chunks of `chunk`. */
+export function meetingsMemoFor(orgs: readonly OrgRow[], p: Period, chunk: number, budget?: number): MeetingsMemo {
+  return new MeetingsMemo(`${p.label}|${meetingsFrom(p)}|${chunk}|${reportBranches(orgs, p).length}`, budget);
+}
+
+/**
+ * Gather the facts of every branch that existed in p, a chunk of branches at a time (the callback
+ * may be async: the next chunk waits). With `memo` (./meetings-memo.ts, from meetingsMemoFor), a
+ * headline pass keeps the meetings it read and a later full pass takes them instead of reading again.
+ */
 export async function forEachFactsChunk(
   store: Store,
   config: Config,
@@ -199,42 +258,72 @@ export async function forEachFactsChunk(
   headline: boolean,
   cb: (facts: BranchFacts[], done: number, total: number) => void | Promise<void>,
   loaded?: PeriodInputs,
+  memo?: MeetingsMemo,
 ): Promise<void> {
   const branches = reportBranches(orgs, p);
   const inputs = loaded && loaded.period === p.label ? loaded : await periodInputs(store, orgs, p);
-  const { names, assessments, vetoes, items, alerts, exemptionsOf } = inputs;
   const from = meetingsFrom(p);
+  // A memo serves the same reads only: this period, these chunks.
+  const memoOf = memo && memo.key === `${p.label}|${from}|${chunk}|${branches.length}` ? memo : undefined;
   for (let i = 0; i < branches.length; i += chunk) {
     const part = branches.slice(i, i + chunk);
-    const ids = part.map((b) => b.id);
-    const [meetings, members] = await Promise.all([store.reports.periodMeetings(ids, from, p.end), memberRaws(store, ids, p, evaluationInstant(p, config))]);
-    const made: BranchFacts[] = [];
-    for (const b of part) {
-      const own: MeetingInfo[] = meetings.get(b.id) ?? [];
-      const roster = members.get(b.id);
-      made.push(
-        branchFacts(
-          {
-            org: b,
-            parentName: b.parent ? (names.get(b.parent) ?? null) : null,
-            meetings: own,
-            alerts: alerts.get(b.code) ?? [],
-            items: items.get(b.code) ?? [],
-            assessments: assessments.get(b.code) ?? [],
-            vetoes: vetoes.get(b.code) ?? [],
-            ...(roster ? { members: roster } : {}),
-            ...(exemptionsOf(b.code) ? { exemptions: exemptionsOf(b.code)! } : {}),
-          },
-          p,
-          config,
-          now,
-          headline,
-        ),
-      );
-    }
-    if (!headline) await remapMeetingIds(store, made);
+    const read = async (ids: number[]) => {
+      const kept = memoOf?.take(i);
+      if (kept) return kept;
+      const m = await store.reports.periodMeetings(ids, from, p.end);
+      if (headline) memoOf?.put(i, m);
+      return m;
+    };
+    const made = await chunkFacts(store, config, part, p, now, headline, inputs, read);
     await cb(made, Math.min(i + chunk, branches.length), branches.length);
+    paceHeap();
   }
+}
+
+/**
+ * The facts of one chunk of branches (forEachFactsChunk's step; a helper thread of a streamed
+ * generation runs it too): their meetings from `read` (the store's, or kept ones), rosters and
+ * sign-ins from the store, the city-wide inputs of the period.
+ */
+export async function chunkFacts(
+  store: Store,
+  config: Config,
+  part: readonly OrgRow[],
+  p: Period,
+  now: number,
+  headline: boolean,
+  inputs: PeriodInputs,
+  read: (ids: number[]) => Promise<Map<number, MeetingInfo[]>> = (ids) => store.reports.periodMeetings(ids, meetingsFrom(p), p.end),
+): Promise<BranchFacts[]> {
+  const { names, assessments, vetoes, items, alerts, exemptionsOf } = inputs;
+  const ids = part.map((b) => b.id);
+  const [meetings, members] = await Promise.all([read(ids), memberRaws(store, ids, p, evaluationInstant(p, config))]);
+  const made: BranchFacts[] = [];
+  for (const b of part) {
+    const own: MeetingInfo[] = meetings.get(b.id) ?? [];
+    const roster = members.get(b.id);
+    made.push(
+      branchFacts(
+        {
+          org: b,
+          parentName: b.parent ? (names.get(b.parent) ?? null) : null,
+          meetings: own,
+          alerts: alerts.get(b.code) ?? [],
+          items: items.get(b.code) ?? [],
+          assessments: assessments.get(b.code) ?? [],
+          vetoes: vetoes.get(b.code) ?? [],
+          ...(roster ? { members: roster } : {}),
+          ...(exemptionsOf(b.code) ? { exemptions: exemptionsOf(b.code)! } : {}),
+        },
+        p,
+        config,
+        now,
+        headline,
+      ),
+    );
+  }
+  if (!headline) await remapMeetingIds(store, made);
+  return made;
 }
 
 function addHistory(history: Map<string, HistoryPoint[]>, org: string, h: HistoryPoint): void {

@@ -10,62 +10,43 @@ import { DOMAINS, DOMAIN_NAMES_ZH, type Domain } from '../domain/types.js';
 import type { BranchReport } from './types.js';
 import { CATEGORY_IDS, CATEGORY_NAMES_ZH } from './config.js';
 
-/** One row of a ranking. */
-export interface RankingRow {
-  rank: number | null;
-  org: string;
-  name: string;
-  parentName: string | null;
-  domain: Domain | null;
-  score: number | null;
-  grade: string | null;
-  stars: number | null;
-  vetoed: boolean;
-  rankChange: number | null;
-  scoreChange: number | null;
-  problems: number;
-  categories: (number | null)[];
-}
-
-/** Ranking rows of the reports (optionally one domain), best first; unrated at the end. */
-export function rankingRows(reports: readonly BranchReport[], domain?: Domain): RankingRow[] {
-  return sortRankingRows(reports.filter((r) => !domain || r.domain === domain).map(rankingRowOf));
-}
-
-/** One report's ranking row (small: kept per branch while the reports are streamed). */
-export function rankingRowOf(r: BranchReport): RankingRow {
-  return {
-    rank: r.rank,
-    org: r.org,
-    name: r.name,
-    parentName: r.parentName,
-    domain: r.domain,
-    score: r.score,
-    grade: r.grade,
-    stars: r.stars,
-    vetoed: r.vetoed,
-    rankChange: r.change.rank,
-    scoreChange: r.change.score,
-    problems: r.problems.length,
-    categories: CATEGORY_IDS.map((id) => r.categories.find((c) => c.id === id)?.score ?? null),
-  };
-}
-
-/** Best first within each domain; unrated at the end (sorts in place, returns the array). */
-export function sortRankingRows(rows: RankingRow[]): RankingRow[] {
-  return rows.sort((a, b) => (a.domain ?? '').localeCompare(b.domain ?? '') || (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.org.localeCompare(b.org));
-}
+export { rankingRowOf, rankingRows, sortRankingRows, type RankingRow } from './ranking-row.js';
+import { sortRankingRows, rankingRowOf, type RankingRow } from './ranking-row.js';
 
 const HEADERS = ['排名', '组织编码', '支部名称', '上级党组织', '领域', '得分', '等次', '星级', '负面清单', '排名变化', '得分变化', '问题数', ...CATEGORY_IDS.map((c) => CATEGORY_NAMES_ZH[c])];
 
 type StreamWorkbook = InstanceType<typeof ExcelJS.stream.xlsx.WorkbookWriter>;
 
-function addSheet(wb: StreamWorkbook, name: string, title: string, rows: RankingRow[]): void {
+/** Rows written between two waits for the zip to catch up. */
+const ROWS_PER_WAIT = 500;
+/** Bytes a sheet may have waiting for the zip before the writer waits. */
+const MAX_PENDING_BYTES = 4 * 2 ** 20;
+
+/**
+ * Wait until the zip has taken the sheet's XML so far. exceljs's sheet stream (a StreamBuf) keeps
+ * what is written until the zip reaches that sheet, then hands it on without back-pressure: written
+ * in one synchronous loop, every sheet of 250,000 rows sat in memory whole (~360 MiB for the
+ * ranking). Waiting here keeps at most a few MiB pending; the bytes are the same.
+ */
+async function zipCaughtUp(ws: StreamWorksheet): Promise<void> {
+  // The zip's side is a readable-stream PassThrough (its own state fields, not Node's getters).
+  type Pipe = { _writableState?: { length: number }; _readableState?: { length: number } };
+  const stream = (ws as unknown as { stream: { pipes: Pipe[]; buffers: unknown[] } }).stream;
+  const pending = () =>
+    stream.buffers.length * 65536 + stream.pipes.reduce((n, p) => n + (p._writableState?.length ?? 0) + (p._readableState?.length ?? 0), 0);
+  while (pending() > MAX_PENDING_BYTES) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+type StreamWorksheet = ReturnType<StreamWorkbook['addWorksheet']>;
+
+async function addSheet(wb: StreamWorkbook, name: string, title: string, rows: RankingRow[]): Promise<void> {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 2 }] });
   ws.columns = HEADERS.map((_, i) => ({ width: [8, 14, 28, 22, 10][i] ?? 10 }));
   ws.addRow(safeRow([title])).commit();
   ws.addRow(HEADERS).commit();
+  let written = 0;
   for (const r of rows) {
+    if (++written % ROWS_PER_WAIT === 0) await zipCaughtUp(ws);
     // Names and codes come from imports: neutralised like every exported cell (src/domain/safe-cell.ts).
     ws.addRow(safeRow([
       r.rank ?? '未参与排名',
@@ -101,8 +82,8 @@ export async function writeRankingRowsXlsx(out: Writable, rows: RankingRow[], pe
   wb.creator = 'orglife';
   const sorted = sortRankingRows(rows);
   const domains = domain ? [domain] : DOMAINS.filter((d) => sorted.some((r) => r.domain === d));
-  for (const d of domains) addSheet(wb, DOMAIN_NAMES_ZH[d], `${periodName} ${DOMAIN_NAMES_ZH[d]}领域党支部排名`, sorted.filter((r) => r.domain === d));
-  if (!domain) addSheet(wb, '全部', `${periodName} 全市党支部排名（按领域）`, sorted);
+  for (const d of domains) await addSheet(wb, DOMAIN_NAMES_ZH[d], `${periodName} ${DOMAIN_NAMES_ZH[d]}领域党支部排名`, sorted.filter((r) => r.domain === d));
+  if (!domain) await addSheet(wb, '全部', `${periodName} 全市党支部排名（按领域）`, sorted);
   await wb.commit();
 }
 

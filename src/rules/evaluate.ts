@@ -7,6 +7,7 @@ import { dateStart } from './dates.js';
 import { FREQUENCY_RULE_IDS, MEETING_CHECK_RULE_IDS, RECORD_RULE_IDS, type Finding, type MeetingType, type RuleId } from '../domain/types.js';
 import type { RulesConfig } from '../config/rules-schema.js';
 import { FREQUENCY_MEETING_TYPE, type BranchFacts, type EvalRequest, type MeetingFacts } from './types.js';
+import type { MeetingTallies } from '../domain/facts.js';
 import { windowFor } from './window.js';
 import { evaluateFrequency } from './frequency.js';
 import { evaluateRecords } from './records.js';
@@ -20,6 +21,11 @@ export interface BranchExtras {
   members?: MemberData;
   /** Meetings of the single-meeting checks' window with their details; absent = those checks skipped. */
   details?: readonly MeetingDetailFacts[];
+  /**
+   * Meetings the store counted instead of listing (window.ts: tallyLayout); `meetings` then holds
+   * only the others (those a record rule could flag). Absent = `meetings` lists every meeting.
+   */
+  tallies?: MeetingTallies;
 }
 
 const NONE: readonly MeetingFacts[] = [];
@@ -55,7 +61,7 @@ export function evaluateBranch(
     const cfg = rules[id];
     if (!cfg.enabled) continue;
     const own = byType.get(FREQUENCY_MEETING_TYPE[id]) ?? NONE;
-    out.push(...evaluateFrequency(id, cfg, branch, own, periodsOf(windows, extra, id), now, establishedAt));
+    out.push(...evaluateFrequency(id, cfg, branch, own, periodsOf(windows, extra, id), now, establishedAt, extras?.tallies));
   }
   for (const id of RECORD_RULE_IDS) {
     const cfg = rules[id];

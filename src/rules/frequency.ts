@@ -5,7 +5,8 @@
 import type { Period } from '../domain/calendar.js';
 import type { Finding, FrequencyRuleId } from '../domain/types.js';
 import type { FrequencyRuleConfig } from '../config/rules-schema.js';
-import { countsFor, hasQuorum, type BranchFacts, type MeetingFacts } from './types.js';
+import { countsFor, hasQuorum, FREQUENCY_MEETING_TYPE, type BranchFacts, type MeetingFacts } from './types.js';
+import { TALLY_FIELDS, type MeetingTallies } from '../domain/facts.js';
 import { daysLeft, daysOverdue, lapseState } from './levels.js';
 import { frequencyMessage } from './messages.js';
 
@@ -19,7 +20,8 @@ export function requiredCount(rule: FrequencyRuleId, cfg: FrequencyRuleConfig, b
  * Findings of one recurring obligation over the given periods.
  * `meetings` are the branch's meetings of the rule's type (any order); those after `now` are ignored.
  * A period is judged only if it has begun and the branch existed at its start (`establishedAt`,
- * epoch ms of established_on, null = always existed).
+ * epoch ms of established_on, null = always existed). `tallies`: meetings the store counted instead
+ * of listing (none of them is in `meetings`); each judged period must be a whole number of its slices.
  */
 export function evaluateFrequency(
   rule: FrequencyRuleId,
@@ -29,6 +31,7 @@ export function evaluateFrequency(
   periods: readonly Period[],
   now: number,
   establishedAt: number | null,
+  tallies?: MeetingTallies,
 ): Finding[] {
   const required = requiredCount(rule, cfg, branch);
   if (!cfg.enabled || required <= 0) return [];
@@ -44,6 +47,11 @@ export function evaluateFrequency(
       if (m.heldAt < period.start || m.heldAt >= period.end || m.heldAt > now) continue;
       if (countsFor(rule, m)) count++;
       else if (rule === 'assembly-quarterly' && !hasQuorum(m)) withoutQuorum++;
+    }
+    if (tallies) {
+      const t = tallied(rule, tallies, period);
+      count += t.count;
+      withoutQuorum += t.withoutQuorum;
     }
     if (count >= required) continue;
     const days = state.phase === 'due-soon' ? daysLeft(period.end, now) : daysOverdue(period.end, now);
@@ -71,3 +79,32 @@ export function evaluateFrequency(
   return out;
 }
 
+
+/**
+ * What the counted meetings add to one period of a rule: those of its type that count (as countsFor)
+ * and, for assembly-quarterly, the assemblies without quorum. Throws when a slice straddles the
+ * period or a secretary-only slice lies in a period of a rule counting every lecture: the store glue
+ * cut the slices wrongly, and a silent miscount would be worse.
+ */
+function tallied(rule: FrequencyRuleId, tallies: MeetingTallies, period: Period): { count: number; withoutQuorum: number } {
+  const type = FREQUENCY_MEETING_TYPE[rule];
+  const { buckets } = tallies.layout;
+  const c = tallies.counts;
+  let count = 0;
+  let withoutQuorum = 0;
+  for (let k = 0; k < buckets.length; k++) {
+    const b = buckets[k]!;
+    if (b.type !== type || b.end <= period.start || b.start >= period.end) continue;
+    if (b.start < period.start || b.end > period.end || (b.secretaryOnly && rule !== 'secretary-lecture-yearly')) {
+      throw new Error(`tally slice ${b.type} [${b.start}, ${b.end}) does not fit period ${period.label} of ${rule}`);
+    }
+    const n = c[k * TALLY_FIELDS]!;
+    const quorate = c[k * TALLY_FIELDS + 1]!;
+    if (rule === 'assembly-quarterly') {
+      count += quorate;
+      withoutQuorum += n - quorate;
+    } else if (rule === 'secretary-lecture-yearly') count += c[k * TALLY_FIELDS + 2]!;
+    else count += n;
+  }
+  return { count, withoutQuorum };
+}

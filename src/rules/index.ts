@@ -5,6 +5,7 @@ export { evaluateMeetingCheck, meetingCheckWindow, type MeetingDetailFacts } fro
 export {
   windowFor,
   loadWindow,
+  tallyLayout,
   inLoadWindow,
   meetingReadsOf,
   isFrequencyRule,
@@ -12,6 +13,8 @@ export {
   isMeetingCheckRule,
   isMemberRule,
   type TypeWindow,
+  type TallyLayout,
+  type TallyBucket,
   type MeetingRead,
 } from './window.js';
 export { lapseState, daysLeft, daysOverdue, type LapseState, type Phase } from './levels.js';

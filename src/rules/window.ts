@@ -19,9 +19,9 @@ import {
 } from '../domain/types.js';
 import type { FrequencyRuleConfig, RecordRuleConfig, RulesConfig } from '../config/rules-schema.js';
 import { FREQUENCY_MEETING_TYPE, type MeetingFacts } from './types.js';
-import type { TypeWindow } from '../domain/facts.js';
+import type { TallyBucket, TallyLayout, TypeWindow } from '../domain/facts.js';
 
-export type { TypeWindow } from '../domain/facts.js';
+export type { TallyBucket, TallyLayout, TypeWindow } from '../domain/facts.js';
 import { meetingCheckWindow } from './meeting-checks.js';
 
 /** Safety bound on how many completed periods a huge grace time can pull into the window. */
@@ -121,4 +121,48 @@ export function inLoadWindow(window: ReadonlyMap<MeetingType, TypeWindow>, m: Pi
   const w = window.get(m.type);
   if (!w || m.heldAt < w.from) return false;
   return m.heldAt >= w.all || m.lecturerRole === 'secretary';
+}
+
+/**
+ * The slices in which the store may count meetings instead of listing them (see TallyLayout), as of
+ * `now`, for the given effective configurations (one per domain): per meeting type, the load window
+ * [from, now] cut where only the secretary's lectures stop (`all`) and at every start and end of
+ * every period a recurring obligation on that type evaluates (the record rules need no counts: the
+ * meetings they could flag are listed, wherever they fall). Null
+ * when attendance-low is enabled anywhere (it may flag any meeting: the store then lists all).
+ */
+export function tallyLayout(configs: readonly RulesConfig[], now: number): TallyLayout | null {
+  if (configs.some((r) => r['attendance-low'].enabled)) return null;
+  const window = loadWindow(configs, now);
+  const cuts = new Map<MeetingType, Set<number>>();
+  for (const rules of configs) {
+    for (const id of Object.keys(rules) as RuleId[]) {
+      const cfg = rules[id];
+      if (!cfg.enabled || !isFrequencyRule(id)) continue;
+      const periods = windowFor(id, cfg, now);
+      for (const read of meetingReadsOf(id)) {
+        let set = cuts.get(read.type);
+        if (!set) cuts.set(read.type, (set = new Set()));
+        for (const p of periods) set.add(p.start).add(p.end);
+      }
+    }
+  }
+  const buckets: TallyBucket[] = [];
+  const end = now + 1; // meetings after now are never read
+  for (const type of MEETING_TYPES) {
+    const w = window.get(type);
+    if (!w) continue;
+    const at = [...(cuts.get(type) ?? []), w.from, w.all, end].filter((t) => t >= w.from && t <= end).sort((a, b) => a - b);
+    for (let i = 0; i + 1 < at.length; i++) {
+      if (at[i + 1] === at[i]) continue;
+      buckets.push({ type, start: at[i]!, end: at[i + 1]!, secretaryOnly: at[i + 1]! <= w.all });
+    }
+  }
+  return {
+    buckets,
+    list: {
+      minutesMissing: configs.some((r) => r['minutes-missing'].enabled),
+      noQuorum: configs.some((r) => r['assembly-quorum'].enabled),
+    },
+  };
 }

@@ -17,6 +17,11 @@ export interface OpenStoreOptions {
   readonly?: boolean;
   /** Fail with StoreMissingError instead of creating a new database. */
   mustExist?: boolean;
+  /**
+   * SQLite: how long a write waits for another connection's write lock (default 5 s), e.g. a helper
+   * thread writing beside the main thread's long transactions. PostgreSQL: unused (writers wait on row locks).
+   */
+  busyTimeoutMs?: number;
 }
 
 /** What the PostgreSQL adapter module (./postgres/index.ts) exports. */
@@ -50,8 +55,7 @@ export async function openStore(spec: string = defaultStoreSpec(), opts: OpenSto
   if (isUrl(spec)) {
     let mod: PostgresAdapterModule;
     try {
-      const path = './postgres/index.js';
-      mod = (await import(path)) as PostgresAdapterModule;
+      mod = (await import('./postgres/index.js')) as PostgresAdapterModule;
     } catch (e) {
       if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('postgres')) {
         throw new StoreSpecError(
@@ -69,5 +73,5 @@ export async function openStore(spec: string = defaultStoreSpec(), opts: OpenSto
   const memory = spec === ':memory:' || spec.startsWith('file::memory:');
   const path = memory ? spec : resolve(spec);
   if (opts.mustExist && !memory && !existsSync(path)) throw new StoreMissingError(path);
-  return openSqliteStore(path, { ...(opts.migrate !== undefined ? { migrate: opts.migrate } : {}), ...(opts.readonly !== undefined ? { readonly: opts.readonly } : {}) });
+  return openSqliteStore(path, { ...(opts.migrate !== undefined ? { migrate: opts.migrate } : {}), ...(opts.readonly !== undefined ? { readonly: opts.readonly } : {}), ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}) });
 }

@@ -12,7 +12,7 @@
  * `openStore()` in ./open.ts from ORGLIFE_DB.
  */
 import type { AlertState } from '../domain/alerts.js';
-import type { EvalRequest, TypeWindow } from '../domain/facts.js';
+import type { EvalRequest, TallyLayout, TypeWindow } from '../domain/facts.js';
 import type { OrgContacts } from '../domain/digest.js';
 import type { MeetingType, Meeting, Org, OrgKind } from '../domain/types.js';
 import type { AlertEventRow, AlertListRow, AlertRow, NewEvent, OrgAlertSummary, WarningSpan } from './types/alerts.js';
@@ -35,6 +35,7 @@ import type {
   ReportToPlan,
   StoredDelivery,
 } from './types/deliveries.js';
+import type { LiveBoardRow, LiveFigureRow, ReevaluationClaim } from './types/live.js';
 import type { BranchRow, LoadedMeeting, OrgHeader, OrgRef, RemovedOrg } from './types/facts.js';
 import type {
   ImportRecord,
@@ -131,6 +132,8 @@ export interface Store {
   readonly accounts: AccountsRepo;
   readonly ackLinks: AckLinksRepo;
   readonly console: ConsoleRepo;
+  readonly live: LiveRepo;
+  readonly reevaluations: ReevaluationsRepo;
   /** A cheap round trip (readiness probes); rejects when the database does not answer. */
   ping(): Promise<void>;
   /** Apply pending migrations; returns how many were applied. */
@@ -182,6 +185,11 @@ export interface FactsRepo {
   branchesByIds(ids: readonly number[]): Promise<BranchRow[]>;
   /** Meetings of the branches inside the rules' load window (types absent from `window` are not read), up to `until`; by org id. */
   windowMeetings(orgIds: readonly number[], window: ReadonlyMap<MeetingType, TypeWindow>, until: number): Promise<Map<number, LoadedMeeting[]>>;
+  /**
+   * The same window as counts per slice of `layout` (TALLY_FIELDS per slice, a view per org id; every
+   * branch asked has one), except the meetings the layout lists, which come back in full, by org id.
+   */
+  windowTallies(orgIds: readonly number[], layout: TallyLayout): Promise<{ counts: Map<number, Uint32Array>; listed: Map<number, LoadedMeeting[]> }>;
   /** Every meeting of one branch with since ≤ held_at ≤ until. */
   branchMeetingsBetween(orgId: number, since: number, until: number): Promise<LoadedMeeting[]>;
   /** Every meeting of each branch (org id → since) with since ≤ held_at ≤ until, any type, by org id (older periods re-judged). */
@@ -262,8 +270,8 @@ export interface AlertsRepo {
   openPeriods(orgs?: readonly string[]): Promise<Map<string, EvalRequest[]>>;
   /** Per org, how the alerts opened in [start, end) went (for reports). */
   summaryByOrg(start: number, end: number): Promise<Map<string, OrgAlertSummary>>;
-  /** Per org code, the alerts that stood at warning or worse at some time in [since, until) (colour grades). */
-  warningSpans(since: number, until: number): Promise<Map<string, WarningSpan[]>>;
+  /** Per org code, the alerts that stood at warning or worse at some time in [since, until) (colour grades); only of `orgs` (codes) when given. */
+  warningSpans(since: number, until: number, orgs?: readonly string[]): Promise<Map<string, WarningSpan[]>>;
   /** Open and acknowledged alerts of the orgs, and per alert id when a warning of it was first delivered to its branch (absent = never): a finding's standing for `check`. */
   standingOf(orgs: readonly string[]): Promise<{ alerts: AlertRow[]; warnedAt: Map<number, number> }>;
 }
@@ -350,18 +358,27 @@ export interface ReportPlanLoad {
 export interface ReportsRepo {
   /** Every org with what a report needs, ascending by row id. */
   orgs(): Promise<(OrgInfo & { id: number })[]>;
+  /**
+   * The orgs of these codes and every org above them, as `orgs()` has them (not removed; the walk
+   * up stops at a removed org), ascending by row id: what a report of just those branches needs.
+   */
+  orgsOf(codes: readonly string[]): Promise<(OrgInfo & { id: number })[]>;
+  /** The orgs of these row ids as `orgs()` has them (not removed), ascending by row id: one chunk of a pass over the city. */
+  orgsByIds(ids: readonly number[]): Promise<(OrgInfo & { id: number })[]>;
+  /** Every org that is not a branch (the committees), as `orgs()` has them, ascending by row id: the tree above the branches. */
+  committees(): Promise<(OrgInfo & { id: number })[]>;
   /** Meetings held in [from, to) by the branches, by org row id (`id` = meeting row id as a string). */
   periodMeetings(orgIds: readonly number[], from: number, to: number): Promise<Map<number, MeetingInfo[]>>;
-  /** Assessments of the period labels, by org code. */
-  assessments(periods: readonly string[]): Promise<Map<string, AssessmentFact[]>>;
-  /** Negative-list entries of the period labels, by org code. */
-  vetoes(periods: readonly string[]): Promise<Map<string, VetoFact[]>>;
-  /** Rectification items open, or due within [from, to), by org code. */
-  rectificationFacts(from: number, to: number): Promise<Map<string, RectificationFact[]>>;
+  /** Assessments of the period labels, by org code (each list by row id); only of `orgs` (codes) when given. */
+  assessments(periods: readonly string[], orgs?: readonly string[]): Promise<Map<string, AssessmentFact[]>>;
+  /** Negative-list entries of the period labels, by org code (each list by row id); only of `orgs` when given. */
+  vetoes(periods: readonly string[], orgs?: readonly string[]): Promise<Map<string, VetoFact[]>>;
+  /** Rectification items open, or due within [from, to), by org code (each list by row id); only of `orgs` when given. */
+  rectificationFacts(from: number, to: number, orgs?: readonly string[]): Promise<Map<string, RectificationFact[]>>;
   /** Headlines of stored branch reports of the periods, by org code. */
   history(periods: readonly string[]): Promise<Map<string, HistoryPoint[]>>;
-  /** Alerts that reached warning or worse since `since`, plus open escalations, by org code. */
-  alertFacts(since: number): Promise<Map<string, AlertFact[]>>;
+  /** Alerts that reached warning or worse since `since`, plus open escalations, by org code (each list by alert id); only of `orgs` when given. */
+  alertFacts(since: number, orgs?: readonly string[]): Promise<Map<string, AlertFact[]>>;
   /** Whether any branch report of the period is stored. */
   hasStored(period: string): Promise<boolean>;
   /** (org, kind) of every report stored for the period. */
@@ -699,6 +716,42 @@ export interface ConsoleRepo {
   attemptsOf(deliveryIds: readonly number[]): Promise<AttemptLine[]>;
   /** Every pending delivery (digests and report mail) with what it carries, earliest first. */
   pendingSends(): Promise<PendingSend[]>;
+}
+
+// ---------------------------------------------------------------- incremental evaluation
+
+/**
+ * Live 大比武 figures: one row per branch for the current period, written by the full evaluate
+ * tick (every branch, then `prune`) and by re-evaluation (the touched branches only).
+ */
+export interface LiveRepo {
+  /** Upsert these branches' figures and delete the rows of `remove` (codes), in one transaction. */
+  write(rows: readonly LiveFigureRow[], remove?: readonly string[]): Promise<void>;
+  /** After a full pass as of `asOf`: delete rows of another period or computed before `asOf`; returns how many. */
+  prune(period: string, asOf: number): Promise<number>;
+  /** Every row with its org's name, committee and domain (orgs not removed), ordered by org code. */
+  list(): Promise<LiveBoardRow[]>;
+  /** The same rows a page at a time: at most `limit` rows whose org code comes after `after` (binary order; '' = from the first). */
+  listPage(after: string, limit: number): Promise<LiveBoardRow[]>;
+  /** Changes with every write (count and last write): the board's cache key. */
+  version(): Promise<string>;
+}
+
+/**
+ * Durable re-evaluation requests: an import session's commit writes one (its touched org codes) in
+ * the import's transaction; runners claim them with a lease (compare-and-set: two runners never hold
+ * the same request), re-evaluate, then delete them with `done`. A claim not done by its lease's end
+ * (the runner died) is claimable again.
+ */
+export interface ReevaluationsRepo {
+  /** Write a request (outside an import: tools, tests). */
+  request(orgs: readonly string[], now: number): Promise<void>;
+  /** Claim up to `limit` claimable requests (oldest first) until now + leaseMs; null when none. */
+  claim(c: { owner: string; now: number; leaseMs: number; limit?: number }): Promise<ReevaluationClaim | null>;
+  /** Delete the requests of a claim still held by `owner`; returns how many. */
+  done(owner: string, ids: readonly number[]): Promise<number>;
+  /** How many requests are claimable at `now` (unclaimed, or their claim expired). */
+  pending(now: number): Promise<number>;
 }
 
 // ---------------------------------------------------------------- secretaries' leave (请假)

@@ -5,6 +5,9 @@ import { planBacklogSummary } from '../../src/alerts/planner.js';
 import type { DigestModel } from '../../src/alerts/digest-model.js';
 import { annotateFindings, type ShownFinding } from '../../src/evaluation/alert-states.js';
 import type { Config } from '../../src/config/schema.js';
+import { shanghaiDate } from '../../src/domain/calendar.js';
+import { sendTime } from '../../src/delivery/schedule.js';
+import { physicalChannel } from '../../src/notifiers/config.js';
 import type { Finding } from '../../src/domain/types.js';
 // Runs on the store of the run (tempStore in ../helpers/store.js): SQLite or PostgreSQL.
 import { at, cityStore, finding, testConfig, type AlertTestStore } from './fixtures.js';
@@ -62,6 +65,50 @@ describe('the first cycle after go-live', () => {
     expect(msg.text).toContain('每季度上党课 1项');
     expect(msg.text).toContain('城关镇党委（C1）：1个支部 2项');
     expect(msg.text).not.toMatch(/committee-monthly|lecture-quarterly/);
+  });
+
+  it('keeps to the daily SMS cap: an admin reached by SMS alone gets none past it', async () => {
+    const phone = '13800000001';
+    const config = goLive((c) => {
+      c.alerts.admins = [{ name: '组织部管理员', phone }];
+      c.delivery.sms_daily_cap = 1;
+    });
+    const sms = physicalChannel(config.channels, 'sms');
+    const now = at('2026-12-23T08:30');
+    const sendDay = shanghaiDate(sendTime(config, now));
+    const summaryTo = async () => {
+      const counter = new BacklogCounter(config);
+      for (const code of ['B1', 'B3'] as const) counter.add(BRANCHES[code], findings().filter((x) => x.org === code));
+      await planBacklogSummary(t.store, config, ['email', sms], counter, now);
+      return (await t.rows<{ channel: string }>(`SELECT d.channel FROM deliveries d JOIN alert_digests g ON g.id = d.digest_id WHERE g.recipient_key LIKE 'backlog:%' ORDER BY d.channel`)).map((r) => r.channel);
+    };
+    // One SMS to the admin's phone already planned for the send day (another digest): the cap is reached.
+    const contacts = { phone, email: null, robot: null };
+    await t.store.outbox.plan({ sendDay, now, committees: [], phonesOf: () => [] }, () => ({
+      write: {
+        plans: [{
+          digest: { key: 'cap-k', recipientKey: `test:${phone}`, recipientName: '组织部管理员', contacts, route: ['sms'], level: 'reminder', model: { recipientName: '组织部管理员', robot: false, at: now, own: [], committees: [], emailCopy: false }, items: [] },
+          sends: [{ logical: 'sms', channel: sms, recipient: phone }],
+          keys: ['cap-d'],
+        }],
+        notes: new Map(),
+        notBefore: now,
+        sendDay,
+      },
+      result: null,
+    }));
+    expect(await summaryTo()).toEqual([]);
+  });
+
+  it('sends the summary by SMS to an admin with a phone alone, under the cap', async () => {
+    const config = goLive((c) => {
+      c.alerts.admins = [{ name: '组织部管理员', phone: '13800000001' }];
+      c.delivery.sms_daily_cap = 1;
+    });
+    const sms = physicalChannel(config.channels, 'sms');
+    const counter = new BacklogCounter(config);
+    for (const code of ['B1', 'B3'] as const) counter.add(BRANCHES[code], findings().filter((x) => x.org === code));
+    expect(await planBacklogSummary(t.store, config, ['email', sms], counter, at('2026-12-23T08:30'))).toBe(1);
   });
 
   it('sends no summary before go-live, without admins, or without history', async () => {

@@ -203,6 +203,31 @@ describe('planning a big city in chunks', () => {
     }
   });
 
+  it('takes in its own chunk the branches without a committee and alerts of an org no longer listed, and plans each row once', async () => {
+    // The chunk of committee '' holds both: a branch whose parent is empty and an alert whose org has no row.
+    const extra = [branch('B8', '直属第一党支部', null as unknown as string, { secretary: '赵六', secretaryPhone: '13800000008' })];
+    const rows = [...findings, finding('B8', 'committee-monthly', '2026-09', 'escalation'), finding('GONE', 'committee-monthly', '2026-09', 'warning')];
+    const onePass = await cityStore();
+    try {
+      for (const s of [onePass, t]) {
+        await insertOrgs(s.store, extra);
+        await reconcile(s.store, rows, explicitScope(rows), baseConfig, at(NOW));
+      }
+      const whole = await planDeliveries(onePass.store, baseConfig, AVAILABLE, at(NOW));
+      const chunked = await planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), 1);
+      expect(chunked).toEqual(whole);
+      expect(chunked).toMatchObject({ outbox: rows.length, unreachable: 1 });
+      expect(await deliveries(t)).toEqual(await deliveries(onePass));
+      expect(await t.count("SELECT count(*) FROM deliveries WHERE recipient = '13800000008'")).toBeGreaterThan(0);
+      const notes = (s: AlertTestStore) => s.rows('SELECT o.event_id AS id, o.note FROM alert_outbox o ORDER BY o.event_id');
+      expect(await notes(t)).toEqual(await notes(onePass));
+      expect(await t.count("SELECT count(*) FROM alert_outbox WHERE note LIKE 'unreachable%'")).toBe(1);
+      expect(await t.count('SELECT count(*) FROM alert_outbox WHERE planned_at IS NULL')).toBe(0);
+    } finally {
+      await onePass.cleanup();
+    }
+  });
+
   it('counts the daily SMS cap across chunks (a secretary of branches under two committees)', async () => {
     await insertOrgs(t.store, [branch('B4', '东城第二党支部', 'C2', { secretary: '张三', secretaryPhone: '13800000001' })]);
     const config = testConfig((c) => {

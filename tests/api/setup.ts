@@ -58,7 +58,7 @@ export interface TestApi {
 }
 
 /** Build the server over a fresh database (with the town unless `empty`). */
-export async function startTestApi(opts: { empty?: boolean; config?: Config; reload?: () => Promise<ReloadOutcome>; rateLimitPerMinute?: number; bodyLimitBytes?: number; startedAt?: number } = {}): Promise<TestApi> {
+export async function startTestApi(opts: { empty?: boolean; config?: Config; tokens?: string; reload?: () => Promise<ReloadOutcome>; rateLimitPerMinute?: number; bodyLimitBytes?: number; startedAt?: number } = {}): Promise<TestApi> {
   const tmp = await tempStore();
   const config = opts.config ?? shippedConfig();
   if (!opts.empty) await importRecords(tmp.store, 'orgs', TOWN_ORGS, 'test', { now: NOW });
@@ -67,7 +67,7 @@ export async function startTestApi(opts: { empty?: boolean; config?: Config; rel
     {
       store: tmp.store,
       config: () => config,
-      tokens: parseApiTokens(TOKENS_ENV),
+      tokens: parseApiTokens(opts.tokens ?? TOKENS_ENV),
       log: quietLog,
       clock: () => NOW,
       readiness: readinessProbes({ store: () => tmp.store, redis, workersRunning: () => true, evaluateCron: () => config.schedules.evaluate, startedAt: opts.startedAt ?? NOW, now: () => NOW }),

@@ -82,6 +82,31 @@ describe('runCheck on a real store', () => {
     expect(stats).toEqual({ branches: 4, branchesWithFindings: 3, findings: { reminder: 1, warning: 3, escalation: 0 } });
   });
 
+  it('reads the next chunks while the handler works on one (three ahead on a server store, one on SQLite), handing them on in order', async () => {
+    // A real store; only branchesByIds (read first by every chunk) is counted.
+    let started = 0;
+    const facts = new Proxy(t.store.facts, {
+      get: (target, prop, receiver) =>
+        prop === 'branchesByIds'
+          ? (ids: readonly number[]) => {
+              started++;
+              return target.branchesByIds(ids);
+            }
+          : Reflect.get(target, prop, receiver),
+    });
+    const store = new Proxy(t.store, { get: (target, prop, receiver) => (prop === 'facts' ? facts : Reflect.get(target, prop, receiver)) });
+    const startedBefore: number[] = [];
+    const order: string[] = [];
+    await forEachBranchFindings(store, shippedConfig(), now, async (c) => {
+      startedBefore.push(started);
+      await new Promise((r) => setTimeout(r, 20));
+      order.push(c[0]!.branch.code);
+    }, { chunkSize: 1 });
+    expect(order).toEqual(['B101', 'B102', 'B201', 'B2A1']);
+    // When chunk k is handed on, chunks up to k + ahead have begun (4 chunks in all).
+    expect(startedBefore).toEqual(t.store.kind === 'sqlite' ? [2, 3, 4, 4] : [4, 4, 4, 4]);
+  });
+
   it('awaits an async chunk handler before handing on the next chunk, on this thread and with helpers', async () => {
     for (const workers of [1, 2]) {
       let busy = false;

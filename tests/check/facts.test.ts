@@ -2,6 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempStore, type TempStore } from '../helpers/store.js';
 import { parseTimestamp } from '../../src/domain/calendar.js';
 import { branch, committee, insertMeetings, insertOrgs, meeting } from './seed.js';
+import { rulesFor } from '../../src/config/load.js';
+import { configSchema } from '../../src/config/schema.js';
+import { TALLY_FIELDS } from '../../src/domain/facts.js';
+import { MEETING_TYPES } from '../../src/domain/types.js';
+import { tallyLayout } from '../../src/rules/index.js';
+import type { LoadedMeeting } from '../../src/store/types/facts.js';
 
 let t: TempStore;
 let ids: Map<string, number>;
@@ -66,5 +72,51 @@ describe('branchMeetingsSince', () => {
     expect(got.get(b1)!.length).toBe(plain.size);
     for (const m of got.get(b1)!) expect(m).toEqual(plain.get(m.id));
     expect(await t.store.facts.branchMeetingsSince(new Map(), at('2026-11-28T10:00'))).toEqual(new Map());
+  });
+});
+
+describe('windowTallies', () => {
+  it('counts each window meeting in its slice (quorate, by the secretary) and lists exactly those a record rule could flag', async () => {
+    const now = at('2026-11-28T10:00');
+    const layout = tallyLayout([rulesFor(configSchema.parse({}), null)], now)!;
+    // The default layout has secretary-only lecture slices before the full ones, and several slices per type.
+    expect(layout.buckets.some((b) => b.secretaryOnly)).toBe(true);
+    expect(new Set(layout.buckets.map((b) => b.type)).size).toBeLessThan(layout.buckets.length);
+    // B3: every type every 5 days for two years and a bit (on slice boundaries too), some without
+    // minutes, some assemblies without quorum, lectures by the secretary and by others, one after now.
+    await insertOrgs(t.store, [branch('B3', '三支部', 'C1')]);
+    const rows = [];
+    for (let d = -1; d < 760; d += 5) {
+      const type = MEETING_TYPES[(d + 1) % MEETING_TYPES.length]!;
+      const heldAt = new Date(now - d * 86_400_000).toISOString();
+      rows.push(meeting(`t-${d}`, 'B3', type, heldAt, { minutes: d % 3 !== 0, attended: d % 4 === 0 ? 3 : 9, lecturerRole: type === 'lecture' ? (d % 2 ? 'secretary' : 'other') : null }));
+    }
+    for (const b of layout.buckets) rows.push(meeting(`edge-${b.type}-${b.start}`, 'B3', b.type, new Date(b.start).toISOString(), { lecturerRole: b.type === 'lecture' ? 'secretary' : null }));
+    await insertMeetings(t.store, rows);
+    const orgIds = [ids.get('B1')!, ids.get('B2')!, (await t.store.orgs.header('B3'))!.id];
+    const got = await t.store.facts.windowTallies(orgIds, layout);
+    for (const id of orgIds) {
+      // What the store must do, over a plain read of the branch's meetings.
+      const want = new Array<number>(layout.buckets.length * TALLY_FIELDS).fill(0);
+      const listed: LoadedMeeting[] = [];
+      for (const m of await t.store.facts.branchMeetingsBetween(id, 0, now)) {
+        const k = layout.buckets.findIndex((b) => b.type === m.type && m.heldAt >= b.start && m.heldAt < b.end && (!b.secretaryOnly || m.lecturerRole === 'secretary'));
+        if (k < 0) continue;
+        if (m.minutes === false || (m.type === 'assembly' && m.attended * 2 <= m.expected)) {
+          listed.push(m);
+          continue;
+        }
+        want[k * TALLY_FIELDS]! += 1;
+        if (m.attended * 2 > m.expected) want[k * TALLY_FIELDS + 1]! += 1;
+        if (m.lecturerRole === 'secretary') want[k * TALLY_FIELDS + 2]! += 1;
+      }
+      expect(Array.from(got.counts.get(id)!)).toEqual(want);
+      const byId = (a: LoadedMeeting, b: LoadedMeeting) => a.id - b.id;
+      expect([...(got.listed.get(id) ?? [])].sort(byId)).toEqual(listed.sort(byId));
+      // Listed in the order of the full window read: by type (MEETING_TYPES order), then time.
+      const order = (got.listed.get(id) ?? []).map((m) => [MEETING_TYPES.indexOf(m.type), m.heldAt] as const);
+      for (let i = 1; i < order.length; i++) expect(order[i]![0] * 1e13 + order[i]![1]).toBeGreaterThanOrEqual(order[i - 1]![0] * 1e13 + order[i - 1]![1]);
+    }
+    expect(got.counts.get(orgIds[2]!)!.reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
   });
 });

@@ -11,6 +11,8 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertsOutbox } from '../../src/jobs/outbox-alerts.js';
+import { reevaluateOrgs } from '../../src/jobs/reevaluate.js';
+import { importRecords } from '../../src/import/index.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
 import { buildConsoleServer } from '../../src/console/server.js';
 import { readEnv } from '../../src/config/env.js';
@@ -172,6 +174,42 @@ describe('the console in Chromium', { timeout: 120_000 }, () => {
     await reloaded;
     await page.waitForLoadState('networkidle');
     expect(await page.locator('#ranking-table tr[data-org]').count()).toBe(3);
+  });
+
+  it('shows the running month live (实时), re-ranked by itself after a push is re-evaluated', async () => {
+    const page = await pageAs('county');
+    await page.goto(`${base}/console/ranking`);
+    // Offered beside the stored periods; the newest stored report stays the default.
+    expect(await page.locator('select[name="period"] option[value="live"]').textContent()).toBe('实时（本月）');
+    expect(await page.locator('h1').textContent()).toContain('2026年10月');
+    await page.selectOption('select[name="period"]', 'live');
+    await page.getByRole('button', { name: '查看' }).click();
+    expect(page.url()).toContain('period=live');
+    expect(await page.locator('h1').textContent()).toContain('2026年11月（实时）');
+    const cell = (org: string) => page.locator(`#ranking-table tr[data-org="${org}"] td:nth-child(6)`).textContent();
+    expect(await page.locator('#ranking-table tr[data-org]').count()).toBe(3);
+    const before = Number(await cell('B101'));
+    await shot(page, 'ranking-live');
+    // A push of November's meetings for B101, re-evaluated as the daemon does: the table reloads by itself
+    // with its new score. Polled, not tied to one request: under load an earlier reload (the event stream's
+    // first message, say) can be in flight when the push lands.
+    let touched: string[] = [];
+    await importRecords(
+      t.store,
+      'meetings',
+      [
+        { id: 'L1', org: 'B101', type: 'committee', held_at: '2026-11-05T09:00', expected: 5, attended: 5, minutes: 'yes' },
+        { id: 'L2', org: 'B101', type: 'theme_day', held_at: '2026-11-06T09:00', expected: 30, attended: 29, minutes: 'yes' },
+      ],
+      'api:test',
+      { now: NOW, onTouched: (o) => (touched = o) },
+    );
+    const r = await reevaluateOrgs(t.store, config, NOW, touched);
+    expect(r.live.written).toBe(1);
+    const live = (await t.store.live.list()).find((x) => x.org === 'B101')!.score;
+    expect(live).toBeGreaterThan(before);
+    await expect.poll(async () => Number(await cell('B101')), { timeout: 30_000, interval: 250 }).toBe(live);
+    await shot(page, 'ranking-live-after-push');
   });
 
   it('acknowledges from the alert page with a plan and a deadline', async () => {

@@ -3,9 +3,9 @@
  * under test: two copies of a random synthetic city get the same full evaluate tick, then the same
  * batch of new records (late records, a meeting moved to another branch, corrected attendance).
  * Copy A re-evaluates only what the batch touched; copy B runs the full evaluate tick at the same
- * `now`. Their findings for the touched branches and every alert (state, levels, times, counts,
- * and the events of the touched branches' alerts) must be equal, and on copy A no alert of an
- * untouched branch may have changed.
+ * `now`. Their findings for the touched branches, every alert (state, levels, times, counts,
+ * and the events of the touched branches' alerts) and every branch's live 大比武 figures must be
+ * equal, and on copy A no alert of an untouched branch may have changed.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseTimestamp } from '../../src/domain/calendar.js';
@@ -13,6 +13,8 @@ import type { Finding } from '../../src/domain/types.js';
 import { runCheck } from '../../src/evaluation/index.js';
 import { evaluateTick } from '../../src/jobs/cycle.js';
 import { reevaluateOrgs } from '../../src/jobs/reevaluate.js';
+import { headlines } from '../../src/reports/gather.js';
+import { livePeriod } from '../../src/reports/live.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
 import { shippedConfig } from '../helpers/config.js';
 import { SHARED_REDIS_URL } from '../helpers/redis.js';
@@ -54,6 +56,8 @@ describe('incremental re-evaluation equals the full check', () => {
       // What a full check says now about the touched branches (before either copy reconciles).
       const fullFindings = (await runCheck(b.store, config, T0, { alsoEvaluate: await b.store.alerts.openPeriods() })).filter((f) => touched.has(f.org));
       const before = await alertSnapshot(a.store);
+      const liveBefore = new Map((await a.store.live.list()).map((r) => [r.org, r]));
+      expect(liveBefore.size).toBe(city.branchCodes.length);
 
       const incFindings: Finding[] = [];
       const r = await reevaluateOrgs(a.store, config, T0, touchedA, { onFindings: (chunk) => chunk.forEach((x) => incFindings.push(...x.findings)) });
@@ -74,6 +78,19 @@ describe('incremental re-evaluation equals the full check', () => {
       expect(untouched.filter(([, v]) => (v as { state: string }).state === 'open').length).toBeGreaterThan(10);
       const afterPlain = await alertSnapshot(a.store);
       for (const [k, v] of untouched) expect({ k, v: afterPlain.get(k) }).toEqual({ k, v });
+
+      // Live figures: the touched branches' rows equal the full pass's, and so does every other row.
+      const liveA = await a.store.live.list();
+      const liveB = await b.store.live.list();
+      expect(liveA.length).toBe(city.branchCodes.length);
+      expect(liveA).toEqual(liveB);
+      expect(r.live.written).toBe(touched.size);
+      // …and they are the report computation's headlines of the running month (score, stars).
+      const heads = await headlines(a.store, config, await a.store.reports.orgs(), livePeriod(T0), T0);
+      expect(liveA.map((x) => [x.org, x.score, x.stars])).toEqual(heads.map((h) => [h.org, h.score, h.stars]).sort((x, y) => ((x[0] as string) < (y[0] as string) ? -1 : 1)));
+      // The push changed some branch's figures (so the equality is not of two unchanged copies).
+      const moved = liveA.filter((x) => touched.has(x.org) && JSON.stringify(x) !== JSON.stringify(liveBefore.get(x.org)));
+      expect(moved.length).toBeGreaterThan(0);
 
       // Idempotent: again at the same now changes nothing.
       const again = await reevaluateOrgs(a.store, config, T0, touchedA);

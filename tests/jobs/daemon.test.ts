@@ -147,4 +147,15 @@ describe('the daemon delivers every planned message exactly once', () => {
     expect(mails).toHaveLength(n);
     expect(tally(mails.map((m) => m.envelope.to[0]!)).size).toBe(n);
   });
+
+  it('stops taking jobs the moment a stop begins, before it waits on the scheduler or a periodic check', async () => {
+    const d = await start(SHARED_REDIS_URL, `${sms.url}/sms/send`);
+    await waitFor('the workers running', () => d.runtime.workersRunning(), 10_000);
+    const stopping = d.stop();
+    // Synchronously after stop(): the workers' close has begun (a job taken later would be new work).
+    expect(d.runtime.workersRunning()).toBe(false);
+    d.runtime.startWorkers(); // a late start of workers (a start-up that finishes now) changes nothing
+    expect(d.runtime.workersRunning()).toBe(false);
+    await stopping;
+  });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GroupCommit } from '../../src/store/sqlite/group-commit.js';
+import { inTransaction } from '../../src/store/sqlite/alerts.js';
 import { tempDb, type TempDb } from '../helpers/db.js';
 
 describe('group commit of the delivery path', () => {
@@ -33,6 +34,27 @@ describe('group commit of the delivery path', () => {
     expect(b).toMatchObject({ status: 'rejected', reason: new Error('half done') });
     expect(c).toEqual({ status: 'fulfilled', value: 1 });
     expect(kinds()).toEqual(['a', 'c']);
+  });
+
+  it('rolls back a nested transaction an operation caught, keeping the rest of that operation and the others', async () => {
+    const gc = new GroupCommit(tdb.db);
+    const [a, b] = await Promise.all([
+      gc.run(() => insert('a')),
+      gc.run(() => {
+        insert('b');
+        try {
+          inTransaction(tdb.db, () => {
+            insert('b-nested');
+            throw new Error('nested');
+          });
+        } catch {
+          return 'caught';
+        }
+        return 'not thrown';
+      }),
+    ]);
+    expect([a, b]).toEqual([1, 'caught']);
+    expect(kinds()).toEqual(['a', 'b']);
   });
 
   it('runs later turns in their own transactions', async () => {

@@ -27,6 +27,13 @@ import { startGate, type Gate } from './gate.js';
 import { seedCity } from './seed.js';
 import { quietLog, testEnv, waitFor } from './setup.js';
 
+/** p, or a rejection naming what was awaited once timeoutMs has passed. */
+function bounded<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 const BIN = resolve(import.meta.dirname, '../../bin/orglife.js');
 const BRANCHES = 30;
 
@@ -41,7 +48,7 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
 
   /** Start `orglife daemon` as a separate process with short locks and leases (test timings). */
   const spawnDaemon = () => {
-    const child = spawn(process.execPath, [BIN, 'daemon', '--lock-ms', '1000', '--claim-lease-ms', '1500', '--drain-interval-ms', '200'], {
+    const child = spawn(process.execPath, [BIN, 'daemon', '--lock-ms', '1000', '--claim-lease-ms', '1500', '--drain-interval-ms', '200', '--shutdown-timeout-ms', '5000'], {
       env: {
         ...process.env,
         ORGLIFE_DB: tdb.spec,
@@ -49,7 +56,7 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
         REDIS_URL: SHARED_REDIS_URL,
         ORGLIFE_QUEUE_PREFIX: prefix,
         SMTP_URL: smtp.url,
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info', // shown when a step times out: what the daemon did, up to where it stopped
         ORGLIFE_HTTP_PORT: '0', // the service's HTTP API: any free port, so parallel runs never collide
       },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -60,11 +67,18 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
     children.push(child);
     return child;
   };
-  const exited = (c: ChildProcess) =>
-    new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-      c.exitCode !== null || c.signalCode !== null ? r({ code: c.exitCode, signal: c.signalCode }) : c.once('exit', (code, signal) => r({ code, signal })),
+  /** The child's exit, or a rejection after timeoutMs (the watchdog of a SIGTERM'd daemon ends it well before). */
+  const exited = (c: ChildProcess, timeoutMs = 60_000) =>
+    bounded(
+      new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+        c.exitCode !== null || c.signalCode !== null ? r({ code: c.exitCode, signal: c.signalCode }) : c.once('exit', (code, signal) => r({ code, signal })),
+      ),
+      timeoutMs,
+      'the daemon to exit',
     );
-  const listDeliveries = () => tdb.store.deliveries.list();
+  // Every read is bounded: a store read stuck behind a lock fails the step that made it, by name,
+  // instead of running into the test's own timeout with nothing said.
+  const listDeliveries = () => bounded(tdb.store.deliveries.list(), 10_000, 'the test store to list deliveries');
   const sentSms = async () => (await listDeliveries()).filter((d) => d.channel === 'http_sms' && d.status === 'sent').length;
 
   beforeEach(async () => {
@@ -116,8 +130,11 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
     // The gate holds every SMS request; 10 are let through to the gateway, which accepts them.
     gate.close();
     const first = spawnDaemon();
+    const started = Date.now();
     const withLog = <T>(p: Promise<T>, c: ChildProcess = first) =>
-      p.catch((e: Error) => Promise.reject(new Error(`${e.message}\n--- daemon stderr ---\n${(c as unknown as { log: string }).log.slice(-5000)}`)));
+      p.catch((e: Error) =>
+        Promise.reject(new Error(`${e.message} (at ${((Date.now() - started) / 1000).toFixed(1)} s into the test)\n--- daemon stderr ---\n${(c as unknown as { log: string }).log.slice(-5000)}`)),
+      );
     await withLog(waitFor('SMS requests held at the closed gate', () => gate.holding() >= 20, 60_000)); // start-up, the tick and the plan: cold start of the CLI on a loaded 2-core machine
     expect(gate.admit(10)).toBe(10);
     await withLog(waitFor('the 10 accepted SMS recorded as sent', async () => sms.requestsTo('http_sms').length === 10 && (await sentSms()) === 10));
@@ -126,7 +143,7 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
     await withLog(waitFor('every mail recorded as sent', async () => (await listDeliveries()).filter((d) => d.channel === 'email').every((d) => d.status === 'sent'), 20_000));
     expect(gate.holding()).toBeGreaterThan(0);
     first.kill('SIGKILL');
-    expect(await exited(first)).toMatchObject({ signal: 'SIGKILL' });
+    expect(await withLog(exited(first))).toMatchObject({ signal: 'SIGKILL' });
     expect(sms.requestsTo('http_sms')).toHaveLength(accepted);
     expect(await sentSms()).toBe(accepted);
     expect(accepted).toBeLessThan(BRANCHES);
@@ -139,12 +156,12 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
     for (const r of sms.requestsTo('http_sms')) perPhone.set(r.json.phone, (perPhone.get(r.json.phone) ?? 0) + 1);
     expect(perPhone.size).toBe(BRANCHES);
     expect([...perPhone.values()].every((n) => n === 1)).toBe(true);
-    const mails = await smtp.waitForMessages(BRANCHES);
+    const mails = await withLog(smtp.waitForMessages(BRANCHES, 15_000), second);
     expect(new Set(mails.map((m) => m.envelope.to[0])).size).toBe(BRANCHES);
     expect(mails).toHaveLength(BRANCHES);
 
     // And it shuts down gracefully on SIGTERM.
     second.kill('SIGTERM');
-    expect(await exited(second)).toEqual({ code: 0, signal: null });
-  }, 150_000); // two cold starts of the CLI (tsx) on a busy 2-core machine
+    expect(await withLog(exited(second), second)).toEqual({ code: 0, signal: null });
+  }, 260_000); // above the sum of the steps' own bounds (60+10+20+60+45+15+60 s), so a slow step fails by its name with the daemon's log
 });

@@ -2,8 +2,12 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { CONFIG_DIR } from '../helpers/config.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -29,5 +33,48 @@ describe('the compiled build', () => {
     const migrate = await run(process.execPath, [join(dist, 'cli/main.js'), 'db', 'migrate'], { cwd: out, env: { ...process.env, ORGLIFE_DB: db } });
     expect(migrate.stdout).toMatch(/迁移|migrat/);
     expect(existsSync(db)).toBe(true);
+
+    // The bundle bin/orglife.js runs (scripts/bundle.mjs): same commands, and paths relative to the
+    // compiled files (migrations) still resolve, so it creates a database too.
+    await run(process.execPath, [join(ROOT, 'scripts/bundle.mjs'), dist], { cwd: ROOT });
+    const bundled = join(dist, 'bundle/main.js');
+    const help2 = await run(process.execPath, [bundled, '--help'], { cwd: out });
+    expect(help2.stdout).toBe(help.stdout);
+    const db2 = join(out, 'data', 'bundled.db');
+    const migrate2 = await run(process.execPath, [bundled, 'db', 'migrate'], { cwd: out, env: { ...process.env, ORGLIFE_DB: db2 } });
+    expect(migrate2.stdout).toMatch(/迁移|migrat/);
+    expect(existsSync(db2)).toBe(true);
+
+    // The parallel check's helper thread, bundled too (the bundle's check starts this one): it opens
+    // the store, says it is ready and evaluates a chunk.
+    const worker = new Worker(pathToFileURL(join(dist, 'bundle/worker.js')), {
+      workerData: { spec: db2, config: loadConfig(CONFIG_DIR).config, now: Date.parse('2026-11-28T02:00:00Z') },
+    });
+    const replies: unknown[] = [];
+    await new Promise<void>((done, fail) => {
+      worker.on('error', fail);
+      worker.on('message', (m: { ready?: true; seq?: number }) => {
+        replies.push(m);
+        if (m.ready) worker.postMessage({ seq: 0, ids: [] });
+        else {
+          worker.postMessage({ stop: true });
+          done();
+        }
+      });
+    });
+    await new Promise((r) => worker.once('exit', r));
+    expect(replies).toEqual([{ ready: true }, { seq: 0, chunk: [] }]);
+
+    // The evaluate tick's live-figures helper, bundled too: it opens the store, runs the pass (no
+    // branches in this database) and replies once.
+    const live = new Worker(pathToFileURL(join(dist, 'bundle/live-worker.js')), {
+      workerData: { spec: db2, config: loadConfig(CONFIG_DIR).config, now: Date.parse('2026-11-28T02:00:00Z'), busyTimeoutMs: 5000 },
+    });
+    const liveReply = await new Promise<unknown>((done, fail) => {
+      live.on('error', fail);
+      live.once('message', done);
+    });
+    await new Promise((r) => live.once('exit', r));
+    expect(liveReply).toEqual({ result: { period: '2026-11', written: 0, removed: 0, ms: expect.any(Number) } });
   }, 120_000);
 });

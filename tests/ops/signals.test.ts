@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { startDaemon } from '../../src/jobs/daemon.js';
 import { TICK_HANDLERS } from '../../src/jobs/kinds.js';
+import { channelLimits } from '../../src/jobs/queues.js';
 import { createNotifiers } from '../../src/notifiers/registry.js';
 import { tempStore, type TempStore } from '../helpers/store.js';
 import { cleanupPrefix, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
@@ -78,18 +79,21 @@ describe('orglife daemon as a process', () => {
 
     smtp.hold();
     const first = spawnDaemon();
-    await waitFor('a message in flight at the SMTP server', () => smtp.held() >= 1, 30_000);
+    // Every slot of the mail worker busy: no further message can be in flight before the signal.
+    const slots = channelLimits(config).email.concurrency;
+    expect(slots).toBeLessThan(planned.length);
+    await waitFor('every mail worker slot in flight at the SMTP server', () => smtp.held() === slots, 30_000);
     first.proc.kill('SIGTERM');
-    await logged(first, 'shutting down');
+    await logged(first, 'service stopping');
     expect(smtp.accepted).toEqual([]);
     smtp.release();
     expect(await first.exited).toEqual({ code: 0, signal: null });
 
-    // The in-flight ones finished and were recorded; nothing failed; the SMTP server got exactly those.
+    // Exactly the in-flight ones finished and were recorded — the stop took no new job while it wound
+    // down (the scheduler, a periodic check) —; nothing failed; the SMTP server got exactly those.
     const after = await tdb.store.deliveries.list();
     const sent = after.filter((d) => d.status === 'sent');
-    expect(sent.length).toBeGreaterThanOrEqual(1);
-    expect(sent.length).toBeLessThan(planned.length);
+    expect(sent.length).toBe(slots);
     expect(after.every((d) => d.status === 'sent' || d.status === 'pending')).toBe(true);
     expect(smtp.accepted).toHaveLength(sent.length);
     expect(first.log().some((l) => l.msg === 'service stopped')).toBe(true);

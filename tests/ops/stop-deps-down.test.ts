@@ -125,6 +125,10 @@ describe(`SIGTERM while a dependency is down (${testStoreKind()} store)`, () => 
       const { how, ms } = await stopTimed(child);
       expect(how).toEqual({ code: 0, signal: null });
       expect(ms).toBeLessThan(15_000);
+      // The stuck job is the fault, not Redis (which answers): its connections are dropped at once,
+      // without first waiting out a grace for Redis.
+      expect(child.log().some((l) => String(l.msg).startsWith('in-flight jobs did not finish'))).toBe(true);
+      expect(child.log().some((l) => String(l.msg).startsWith('Redis does not answer'))).toBe(false);
       // Cut short, not failed: the next start sends it.
       expect((await t.store.deliveries.get(pending!.id))?.status).toBe('pending');
     } finally {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { renderBranchHtml, renderBranchJson, renderBranchMarkdown, renderCommitteeHtml, renderCommitteeMarkdown } from '../../src/reports/render/index.js';
+import {
+  renderBranchHtml,
+  renderBranchJson,
+  renderBranchMarkdown,
+  renderCommittee,
+  renderCommitteeHtml,
+  renderCommitteeMarkdown,
+  renderCommitteeParts,
+} from '../../src/reports/render/index.js';
 import { rankingXlsx } from '../../src/reports/xlsx.js';
 import { sampleReports } from './sample.js';
 
@@ -20,6 +28,28 @@ describe('rendering reports', () => {
   it('renders a committee summary as Markdown and HTML (snapshots)', async () => {
     await expect(renderCommitteeMarkdown(summary)).toMatchFileSnapshot('./__snapshots__/committee.md');
     await expect(renderCommitteeHtml(summary)).toMatchFileSnapshot('./__snapshots__/committee.html');
+  });
+
+  it('renders a large committee in parts of bounded size that join to exactly its one-piece text', () => {
+    // 4,100 branches: three parts of ranking rows. The oracle is the row of each branch rendered
+    // alone, joined by newlines into the table of the summary without branches.
+    const many = Array.from({ length: 4100 }, (_, i) => ({ ...summary.branches[i % summary.branches.length]!, org: `X${i}`, rank: i + 1 }));
+    const big = { ...summary, branches: many };
+    for (const format of ['html', 'md'] as const) {
+      const empty = renderCommittee({ ...summary, branches: [] }, format);
+      const at = format === 'html' ? empty.lastIndexOf('</table></section>') : empty.length;
+      const rows = many.map((b) => {
+        const one = renderCommittee({ ...summary, branches: [b] }, format);
+        return format === 'html' ? one.slice(at, one.length - (empty.length - at)) : one.slice(at, -1);
+      });
+      const expected = empty.slice(0, at) + rows.join('\n') + (format === 'html' ? empty.slice(at) : '\n');
+      const parts = [...renderCommitteeParts(big, format)];
+      expect(parts.length).toBeGreaterThanOrEqual(4);
+      for (const part of parts) expect(part.split(format === 'html' ? '<tr>' : '\n| ').length - 1).toBeLessThanOrEqual(2001);
+      expect(parts.join('')).toBe(expected);
+      expect(renderCommittee(big, format)).toBe(expected);
+    }
+    expect([...renderCommitteeParts(summary, 'json')].join('')).toBe(renderCommittee(summary, 'json'));
   });
 
   it('keeps a <script> in a branch name and a veto item as text in HTML', () => {

@@ -14,6 +14,9 @@ import { importFiles } from '../../src/import/index.js';
 import { buildReports } from '../../src/reports/gather.js';
 import { renderBranch, renderCommittee } from '../../src/reports/render/index.js';
 import { streamReports } from '../../src/reports/stream.js';
+import { summaryRow } from '../../src/reports/compute-committee.js';
+import { rankingRowOf } from '../../src/reports/ranking-row.js';
+import { MeetingsMemo } from '../../src/reports/meetings-memo.js';
 import type { BranchReport } from '../../src/reports/types.js';
 import type { Store } from '../../src/store/port.js';
 import type { AlertRow } from '../../src/store/types/alerts.js';
@@ -58,6 +61,27 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => t?.cleanup());
 
+describe('the meetings memo of a streamed generation', () => {
+  it('gives back what was put, in order, within its budget, once', async () => {
+    const orgs = await t.store.reports.orgs();
+    const ids = orgs.filter((o) => o.kind === 'branch').map((o) => o.id);
+    const p = parsePeriod('2025')!;
+    const read = await t.store.reports.periodMeetings(ids.slice(0, 10), p.start, p.end);
+    const n = [...read.values()].reduce((a, l) => a + l.length, 0);
+    expect(n).toBeGreaterThan(100);
+    const memo = new MeetingsMemo('k', n + 5);
+    memo.put(0, read);
+    memo.put(1, read); // over the budget: not kept
+    expect(memo.take(1)).toBeUndefined();
+    const back = memo.take(0)!;
+    expect(JSON.stringify([...back])).toEqual(JSON.stringify([...read]));
+    expect(memo.take(0)).toBeUndefined();
+    // What would not unpack the same is not kept.
+    memo.put(2, new Map([[1, [{ ...read.values().next().value![0]!, id: 'x-1' }]]]));
+    expect(memo.take(2)).toBeUndefined();
+  });
+});
+
 describe('streamed reports equal the in-memory build', () => {
   for (const label of ['2026-10', '2025']) {
     it(`period ${label}: every report and summary, as JSON and rendered`, async () => {
@@ -68,11 +92,15 @@ describe('streamed reports equal the in-memory build', () => {
       // Ties, rosters, colours and the exemption are in the data, so the comparison covers them.
       expect(whole.reports.some((r) => r.members)).toBe(true);
       expect(whole.reports.some((r) => r.colour?.colour === 'yellow' || r.colour?.colour === 'red')).toBe(label === '2026-10');
-      for (const chunk of [7, 2000]) {
+      // The meetings memo of pass 1 (./meetings-memo.ts): every chunk kept, some (a budget of 1,000
+      // meetings), none (read twice); and the previous period's headlines on a helper thread.
+      for (const [chunk, meetingsMemo, helperMinBranches] of [[7, undefined, undefined], [7, 1000, undefined], [7, 0, undefined], [2000, undefined, undefined], [7, undefined, 0]] as const) {
         const streamed: BranchReport[] = [];
         const chunks: number[] = [];
         const out = await streamReports(t.store, config, p, NOW, {
           chunk,
+          meetingsMemo,
+          helperMinBranches,
           onChunk: (reports) => {
             chunks.push(reports.length);
             // Handed over as soon as computed: the rendering is the caller's.
@@ -80,12 +108,51 @@ describe('streamed reports equal the in-memory build', () => {
           },
         });
         if (chunk === 7) expect(chunks.length).toBeGreaterThan(4);
+        if (helperMinBranches === 0) expect(whole.reports.filter((r) => r.previous).length).toBeGreaterThan(30);
         expect(streamed.map((r) => JSON.stringify(r))).toEqual(whole.reports.map((r) => JSON.stringify(r)));
         expect(streamed.map((r) => renderBranch(r, 'html'))).toEqual(whole.reports.map((r) => renderBranch(r, 'html')));
         expect(out.summaries.map((s) => JSON.stringify(s))).toEqual(whole.summaries.map((s) => JSON.stringify(s)));
         expect(out.summaries.map((s) => renderCommittee(s, 'html'))).toEqual(whole.summaries.map((s) => renderCommittee(s, 'html')));
         expect(out.rows.map((r) => r.org)).toEqual(whole.reports.map((r) => r.org));
       }
+      // Rendered where computed (report --all): on this thread, and every other chunk or so on a
+      // helper thread (forced here: a city of 5,000 branches or more gets one), with kept meetings
+      // transferred to it or (no memo) read there.
+      for (const [helperMinBranches, meetingsMemo, pass2Here] of [[undefined, undefined, undefined], [0, undefined, undefined], [0, undefined, false], [0, 0, false]] as const) {
+        const html: string[] = [];
+        const ranking: string[] = [];
+        const out = await streamReports(t.store, config, p, NOW, {
+          chunk: 3,
+          meetingsMemo,
+          helperMinBranches,
+          pass2Helper: helperMinBranches === 0,
+          pass2Here,
+          render: 'html',
+          onRendered: (reports) => {
+            for (const r of reports) html.push(new TextDecoder().decode(r.bytes));
+            ranking.push(...reports.map((r) => JSON.stringify(r.ranking)));
+          },
+        });
+        expect(html).toEqual(whole.reports.map((r) => renderBranch(r, 'html')));
+        expect(ranking).toEqual(whole.reports.map((r) => JSON.stringify(rankingRowOf(r))));
+        expect(out.summaries.map((s) => JSON.stringify(s))).toEqual(whole.summaries.map((s) => JSON.stringify(s)));
+        expect(out.rows.map((r) => JSON.stringify(r))).toEqual(whole.reports.map((r) => JSON.stringify(summaryRow(r))));
+      }
+      // Summaries handed over one at a time (report --all without --save): the same, in order, none returned.
+      const handed: string[] = [];
+      const one = await streamReports(t.store, config, p, NOW, {
+        chunk: 7,
+        render: 'html',
+        onRendered: () => {},
+        onSummary: async (s) => {
+          handed.push(JSON.stringify(s));
+          await Promise.resolve();
+        },
+      });
+      expect(whole.summaries.length).toBeGreaterThan(2);
+      expect(handed).toEqual(whole.summaries.map((s) => JSON.stringify(s)));
+      expect(one.summaries).toEqual([]);
+      expect(one.committees).toBe(whole.summaries.length);
     }, 120_000);
   }
 

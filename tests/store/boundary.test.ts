@@ -4,7 +4,7 @@
  * listed here (take a file off once it is on the port): a file that is not listed and offends fails.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -29,5 +29,47 @@ describe('the store boundary', () => {
 
   it('keeps drivers, SQL transactions and the SQLite modules inside src/store (new code goes through the port)', () => {
     expect(offending.filter((p) => !NOT_YET_ON_THE_PORT.has(p))).toEqual([]);
+  });
+});
+
+/** Relative module specifiers a file imports (static, re-exports, side-effect and dynamic imports). */
+function relativeImports(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) out.push(m[1]!);
+  return out;
+}
+
+/** The adapter a store file belongs to ('sqlite', 'postgres'), or null for the neutral part (port, rows, types…). */
+function adapterOf(storePath: string): string | null {
+  const m = /^src\/store\/(sqlite|postgres)\//.exec(storePath);
+  return m ? m[1]! : null;
+}
+
+describe('the adapters of the store', () => {
+  const store = sources(join(ROOT, 'src/store')).map((p) => relative(ROOT, p).split('\\').join('/'));
+  /** file → [imported file] for every import of one adapter by a file outside it. */
+  const crossings = store.flatMap((p) => {
+    const own = adapterOf(p);
+    return relativeImports(readFileSync(join(ROOT, p), 'utf8'))
+      .map((spec) => relative(ROOT, resolve(dirname(join(ROOT, p)), spec)).split('\\').join('/'))
+      .filter((target) => {
+        const theirs = adapterOf(target);
+        return theirs !== null && theirs !== own && (own !== null || /^src\/store\/(rows|types)\//.test(p));
+      })
+      .map((target) => `${p} → ${target}`);
+  });
+
+  it('never import each other, and rows/ and types/ import neither (what both share lives in src/store/rows or src/store/types)', () => {
+    expect(crossings).toEqual([]);
+  });
+
+  it('finds a crossing when there is one', () => {
+    expect(relativeImports(`import type { X } from '../sqlite/deliveries.js';\nexport { Y } from "../postgres/q.js";\nconst z = await import('../sqlite/db.js');`)).toEqual([
+      '../sqlite/deliveries.js',
+      '../postgres/q.js',
+      '../sqlite/db.js',
+    ]);
+    expect(adapterOf('src/store/postgres/facts.ts')).toBe('postgres');
+    expect(adapterOf('src/store/rows/upserts.ts')).toBeNull();
   });
 });

@@ -107,6 +107,25 @@ describe('named operations under concurrency (several handles on one database)',
     expect(pending).toHaveLength(CAP);
     const claims = await Promise.all(pending.flatMap((p) => handles.map((h, i) => h.deliveries.claim(p.id, `w${i}`, NOW, 60_000).then((c) => ({ id: p.id, c })))));
     for (const p of pending) expect(claims.filter((x) => x.id === p.id && x.c.outcome === 'send'), `delivery ${p.id}`).toHaveLength(1);
+
+    // The winners' sent-marks in one turn (one statement on PostgreSQL): each records one attempt.
+    const won = claims.filter((x) => x.c.outcome === 'send');
+    await Promise.all(
+      won.map((x) =>
+        t.store.deliveries.markSent(
+          { deliveryId: x.id, channel: 'http_sms', recipient: PHONE, startedAt: NOW, durationMs: 3, providerMessageId: `m${x.id}`, error: null, errorCode: null, permanent: false },
+          NOW + 1,
+        ),
+      ),
+    );
+    // Claimed again in one turn, twice each by one handle under two owners, and an unknown id: nothing to send.
+    const again = await Promise.all([
+      ...pending.flatMap((p) => ['a', 'b'].map((o) => t.store.deliveries.claim(p.id, o, NOW + 120_000, 60_000))),
+      t.store.deliveries.claim(987_654, 'a', NOW, 60_000),
+    ]);
+    expect(again).toEqual([...pending.flatMap(() => [{ outcome: 'done', status: 'sent' }, { outcome: 'done', status: 'sent' }]), { outcome: 'done', status: 'missing' }]);
+    const list = await t.store.deliveries.list();
+    for (const p of pending) expect(list.find((d) => d.id === p.id), `delivery ${p.id}`).toMatchObject({ status: 'sent', attempts: 1, providerMessageId: `m${p.id}`, claimedBy: null });
   });
 
   it("a period's reports are stored by exactly one of several racing generators", async () => {

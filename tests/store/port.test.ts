@@ -235,6 +235,39 @@ describe('store port', () => {
     expect((await t.store.deliveries.get(p!.id))?.status).toBe('pending');
   });
 
+  it('epoch marks: enqueuedIn answers only the ids marked in that epoch; a re-mark moves an id to the new epoch', async () => {
+    const contacts = { phone: null, email: 'admin@example.cn', robot: null };
+    const model = { recipientName: '管理员', robot: false, at: NOW, own: [], committees: [], emailCopy: false };
+    await t.store.outbox.plan({ sendDay: '2026-11-20', now: NOW, phonesOf: () => [] }, () => ({
+      write: {
+        plans: ['a', 'b', 'c'].map((k) => ({
+          digest: { key: `k-${k}`, recipientKey: `r-${k}`, recipientName: '管理员', contacts, route: ['email' as const], level: 'reminder' as const, model, items: [] },
+          sends: [{ logical: 'email' as const, channel: 'email' as const, recipient: `${k}@example.cn` }],
+          keys: [`d-${k}`],
+        })),
+        notes: new Map(),
+        notBefore: NOW,
+        sendDay: '2026-11-20',
+      },
+      result: null,
+    }));
+    const ids = (await t.store.deliveries.pending()).map((p) => p.id);
+    expect(ids).toHaveLength(3);
+    const [a, b, c] = ids as [number, number, number];
+    expect(await t.store.deliveries.enqueuedIn([], 'e1')).toEqual(new Set());
+    expect(await t.store.deliveries.enqueuedIn(ids, 'e1')).toEqual(new Set());
+    await t.store.deliveries.markEnqueued([a, b], 'e1', NOW);
+    await t.store.deliveries.markEnqueued([c], 'e2', NOW);
+    expect(await t.store.deliveries.enqueuedIn([c, b, a, c + 1000], 'e1')).toEqual(new Set([a, b]));
+    expect(await t.store.deliveries.enqueuedIn(ids, 'e2')).toEqual(new Set([c]));
+    await t.store.deliveries.markEnqueued([a], 'e2', NOW + 1);
+    expect(await t.store.deliveries.enqueuedIn(ids, 'e1')).toEqual(new Set([b]));
+    expect(await t.store.deliveries.enqueuedIn(ids, 'e2')).toEqual(new Set([a, c]));
+    // A long list in one call (the drainer asks about every pending delivery at once).
+    const many = Array.from({ length: 5000 }, (_, i) => c + 10 + i);
+    expect(await t.store.deliveries.enqueuedIn([...many, b], 'e1')).toEqual(new Set([b]));
+  });
+
   it('storeAndPlan stores a period once and plans its mail; the data reads back', async () => {
     const built = {
       reports: [{ org: 'B1', period: '2026-10', kind: 'branch' as const, score: 90, grade: 'A', stars: 4, rank: 1, committeeRank: 1, data: { org: 'B1', hello: '你好' } }],

@@ -2,7 +2,8 @@
  * The work of `orglife check` (registered in ./check.ts). Kept apart so `orglife check --help` loads
  * only the option definitions, not the config schema, the store and the evaluator.
  */
-import { defaultConfigPath, loadConfig } from '../../config/load.js';
+import { defaultConfigPath } from '../../config/env-path.js';
+import { loadConfigCached } from '../../config/cache.js';
 import type { Config } from '../../config/schema.js';
 import { LEVEL_RANK, LEVELS } from '../../domain/types.js';
 import { defaultStoreSpec, openStore } from '../../store/open.js';
@@ -25,7 +26,8 @@ import { UserError } from '../errors.js';
 import { EXIT_FINDINGS, type Parsed } from './check.js';
 
 export async function runCheckCommand(flags: { org?: string; json?: boolean }, parsed: Parsed): Promise<void> {
-  const { config } = loadConfig(defaultConfigPath());
+  // Validated once per change of the config files (config/cache.ts): the YAML parser and the schema stay unloaded.
+  const config = await loadConfigCached(defaultConfigPath());
   // `orglife check | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);

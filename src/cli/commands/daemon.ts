@@ -83,7 +83,8 @@ export function registerDaemon(program: Command): void {
 
       // Long-lived: the daemon plus the HTTP API, SIGTERM/SIGINT → graceful stop, SIGHUP → config reload (src/app/daemon.ts).
       // Loaded here, not at the top: other commands need not load fastify and prom-client.
-      const { installSignalHandlers, startService } = await import('../../app/daemon.js');
+      const { installSignalHandlers, shutdownWatchdogMs, startService, stopWithWatchdog } = await import('../../app/daemon.js');
+      const watchdogMs = shutdownWatchdogMs(base.shutdownTimeoutMs);
       // Workers take jobs while the rest starts: a SIGTERM meanwhile waits for the start, then stops
       // gracefully (the default action would kill sends in flight).
       let early: NodeJS.Signals | null = null;
@@ -100,10 +101,10 @@ export function registerDaemon(program: Command): void {
         process.off('SIGTERM', onEarly);
         process.off('SIGINT', onEarly);
       }
-      const uninstall = installSignalHandlers(service, log);
+      const uninstall = installSignalHandlers(service, log, process.exit, watchdogMs);
       if (early) {
         log.info({ signal: early }, 'shutting down: no new jobs, in-flight ones finish');
-        void service.stop();
+        stopWithWatchdog(service, log, process.exit, watchdogMs);
       }
       await service.stopped;
       uninstall();

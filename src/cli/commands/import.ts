@@ -50,6 +50,7 @@ export function registerImport(program: Command): void {
         process.stdout.write(results.map(summaryLine).join('\n') + '\n');
         // In this process, right after the commit: works with or without a running daemon (reconcile
         // is one transaction under the alerts lock, so a daemon's tick at the same time is serialised).
+        // Without --reevaluate, the commit's durable request is what a running daemon picks up.
         if (opts.reevaluate) process.stdout.write(`${await reevaluateLine(store, touched, at)}\n`);
       } catch (e) {
         progress?.stop();
@@ -67,12 +68,16 @@ export function registerImport(program: Command): void {
     });
 }
 
-/** Re-evaluate the touched orgs as of now with the config in force; the summary line. */
+/**
+ * Re-evaluate the touched orgs as of now with the config in force, taking the import's durable
+ * request (and any other claimable one) with it, so a running daemon does not redo it; the summary line.
+ */
 async function reevaluateLine(store: Store, touched: readonly string[], now: number): Promise<string> {
   if (!touched.length) return '无需重新评估：导入未改变任何记录 / nothing to re-evaluate: the import changed no record';
   // Loaded only when asked: a plain import does not pay for the config and the rules.
-  const [{ defaultConfigPath, loadConfig }, { reevaluateOrgs }] = await Promise.all([import('../../config/load.js'), import('../../jobs/reevaluate.js')]);
-  const r = await reevaluateOrgs(store, loadConfig(defaultConfigPath()).config, now, touched);
+  const [{ defaultConfigPath, loadConfig }, { runReevaluation }, { hostname }] = await Promise.all([import('../../config/load.js'), import('../../jobs/reevaluate-job.js'), import('node:os')]);
+  const config = loadConfig(defaultConfigPath()).config;
+  const r = (await runReevaluation({ store, config, clock: () => now, owner: `cli:${hostname()}:${process.pid}:${Date.now()}` }, touched))!;
   const a = r.alerts;
   return (
     `已重新评估 ${r.branches} 个支部：新开预警 ${a.opened}，升级 ${a.raised}，降级 ${a.lowered}，重开 ${a.reopened}，解除 ${a.resolved} / ` +

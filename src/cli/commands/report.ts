@@ -19,11 +19,12 @@ import { withExistingStore } from '../existing-db.js';
 import { fileWriter } from '../file-writer.js';
 import { buildReports, ReportError, type BuildResult } from '../../reports/gather.js';
 import { saveReports } from '../../reports/generate.js';
+import { paceHeap } from '../../reports/heap-pace.js';
 import type { BranchReport, CommitteeSummary } from '../../reports/types.js';
-import { renderBranch, renderCommittee, type ReportFormat, REPORT_FORMATS } from '../../reports/render/index.js';
+import { renderBranch, renderCommittee, renderCommitteeParts, type ReportFormat, REPORT_FORMATS } from '../../reports/render/index.js';
 import { rankingRowOf, saveRankingRowsXlsx, type RankingRow } from '../../reports/xlsx.js';
 import { streamReports, type StreamOptions, type StreamResult } from '../../reports/stream.js';
-import { ratingListSheets } from '../../rating/report-xlsx.js';
+import { ratingListSheets, type RatingListSource } from '../../rating/report-xlsx.js';
 import { saveSheets } from '../../rating/xlsx.js';
 import { UserError } from '../errors.js';
 
@@ -185,36 +186,74 @@ async function reportAll(store: Store, config: Config, flags: ReportFlags, p: Pe
   mkdirSync(join(dir, 'committees'), { recursive: true });
   const ranking: RankingRow[] = [];
   const files = fileWriter();
+  // Without --save each committee summary is written as it is computed and only what rating.xlsx
+  // needs is kept (with --save they are all stored at the end).
+  const rated: RatingListSource[] = [];
+  const onSummary = flags.save
+    ? undefined
+    : async (s: CommitteeSummary) => {
+        await files.writeParts(join(dir, 'committees', `${safeName(s.org)}.${EXT[format]}`), paced(renderCommitteeParts(s, format)));
+        rated.push({ org: s.org, name: s.name, rating: s.rating });
+      };
   let periodName: string | undefined;
   let created = 0;
   const bar = progressBar('生成');
   let built: StreamResult;
   try {
-    built = await streamOrFail(store, config, p, now, {
-      onProgress: bar.update,
-      onChunk: async (reports) => {
-        for (const r of reports) {
-          await files.write(join(dir, 'branches', `${safeName(r.org)}.${EXT[format]}`), renderBranch(r, format));
-          ranking.push(rankingRowOf(r));
-        }
-        periodName ??= reports[0]?.periodName;
-        if (flags.save) created += await saveReports(store, reports, [], now);
-      },
-    });
+    built = await streamOrFail(
+      store,
+      config,
+      p,
+      now,
+      flags.save
+        ? {
+            onProgress: bar.update,
+            onSummary,
+            onChunk: async (reports) => {
+              for (const r of reports) {
+                await files.write(join(dir, 'branches', `${safeName(r.org)}.${EXT[format]}`), renderBranch(r, format));
+                ranking.push(rankingRowOf(r));
+              }
+              periodName ??= reports[0]?.periodName;
+              created += await saveReports(store, reports, [], now);
+            },
+          }
+        : {
+            // Rendered where computed: a large city's chunks are then shared with a helper thread.
+            onProgress: bar.update,
+            onSummary,
+            render: format,
+            onRendered: async (reports) => {
+              for (const r of reports) {
+                await files.write(join(dir, 'branches', `${safeName(r.org)}.${EXT[format]}`), r.bytes);
+                ranking.push(r.ranking);
+              }
+              periodName ??= reports[0]?.periodName;
+            },
+          },
+    );
   } finally {
     bar.stop();
   }
-  for (const s of built.summaries) await files.write(join(dir, 'committees', `${safeName(s.org)}.${EXT[format]}`), renderCommittee(s, format));
+  for (const s of built.summaries) await files.writeParts(join(dir, 'committees', `${safeName(s.org)}.${EXT[format]}`), paced(renderCommitteeParts(s, format)));
   await files.flush();
   await saveRankingRowsXlsx(join(dir, 'ranking.xlsx'), ranking, periodName ?? p.label);
-  await saveSheets(join(dir, 'rating.xlsx'), ratingListSheets(built.summaries, periodName ?? p.label));
+  await saveSheets(join(dir, 'rating.xlsx'), ratingListSheets(onSummary ? rated : built.summaries, periodName ?? p.label));
   if (flags.save) {
     created += await saveReports(store, [], built.summaries, now);
     process.stderr.write(`已保存报告；新建整改事项 ${created} 项 / reports stored\n`);
   }
   process.stdout.write(
-    `已生成 ${p.label} 体检报告 ${built.rows.length} 份、党委汇总 ${built.summaries.length} 份，排名表 ranking.xlsx、评星定级清单 rating.xlsx：${dir}\n`,
+    `已生成 ${p.label} 体检报告 ${built.rows.length} 份、党委汇总 ${built.committees} 份，排名表 ranking.xlsx、评星定级清单 rating.xlsx：${dir}\n`,
   );
+}
+
+/** The parts, with the heap's growth paced after each (a province's top summary is ~200 MB of parts, garbage once written). */
+function* paced(parts: Iterable<string>): Generator<string> {
+  for (const part of parts) {
+    yield part;
+    paceHeap();
+  }
 }
 
 async function save(store: Store, branch: BranchReport[], committees: CommitteeSummary[], now: number): Promise<void> {

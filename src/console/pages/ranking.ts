@@ -1,12 +1,12 @@
 /**
- * 大比武: the ranking board of stored reports, by domain or by committee, sorted by total score,
+ * 大比武: the ranking board of stored reports (or 实时: the running month's live figures), by domain or by committee, sorted by total score,
  * a category or an indicator, with rank change and colour grade; the table is an htmx partial
  * that reloads when the server-sent event stream says reports were recomputed or records arrived.
  * `?screen=1` is the full-screen wall display (大屏).
  */
 import type { FastifyInstance } from 'fastify';
 import { DOMAINS, DOMAIN_NAMES_ZH } from '../../domain/types.js';
-import { boardPage, boardPeriods, committeeBoardOf, forgetBoardChecks, rankingBoard } from '../../app/ranking.js';
+import { boardPage, boardPeriods, boardVersion, committeeBoardOf, forgetBoardChecks, hasLiveBoard, LIVE_PERIOD, rankingBoard } from '../../app/ranking.js';
 import { pageOf, PageError, type PageContext } from '../context.js';
 
 const PAGE_SIZE = 50;
@@ -31,12 +31,14 @@ export function rankingRoutes(app: FastifyInstance, ctx: PageContext): void {
   });
   app.get('/console/ranking', async (request, reply) => {
     const q = request.query as RankingQuery;
-    const periods = await boardPeriods(ctx.store);
-    const period = q.period && periods.includes(q.period) ? q.period : periods[0];
+    const stored = await boardPeriods(ctx.store);
+    // 实时: the running month from the live figures, offered first; the newest stored period stays the default.
+    const periods = (await hasLiveBoard(ctx.store)) ? [LIVE_PERIOD, ...stored] : stored;
+    const period = q.period && periods.includes(q.period) ? q.period : (stored[0] ?? periods[0]);
     const screen = q.screen === '1';
     const base = { period, domain: q.domain, committee: q.committee, sort: q.sort, view: q.view, screen: screen ? '1' : undefined };
     if (!period) return ctx.page(request, reply, 'ranking', '大比武', { none: true, periods, q: base, domains: [] });
-    const board = (await rankingBoard(ctx.store, period))!;
+    const board = (await rankingBoard(ctx.store, period, ctx.deps.config()))!;
     const scope = await ctx.scope(request);
     const orgs = scope ? new Set(scope) : null;
     if (q.domain && !(DOMAINS as readonly string[]).includes(q.domain)) throw new PageError(400, `无效的领域 ${q.domain} / invalid domain`);
@@ -76,7 +78,7 @@ export function rankingRoutes(app: FastifyInstance, ctx: PageContext): void {
     const now = Date.now();
     const hit = versions.get(period);
     if (hit && now - hit.at < RANKING_POLL_MS / 2) return hit.value;
-    const value = (async () => `${await ctx.store.console.reportsVersion(period)}|${await ctx.store.facts.countMeetings()}`)();
+    const value = (async () => `${await boardVersion(ctx.store, period)}|${await ctx.store.facts.countMeetings()}`)();
     versions.set(period, { at: now, value });
     value.catch(() => versions.get(period)?.value === value && versions.delete(period));
     if (versions.size > 32) versions.delete(versions.keys().next().value!);
@@ -109,7 +111,7 @@ export function rankingRoutes(app: FastifyInstance, ctx: PageContext): void {
             forgetBoardChecks(ctx.store);
             // Build the new board before telling the page, so the reload it triggers is a slice of it
             // (streams of one period share the build).
-            await rankingBoard(ctx.store, period).catch(() => null);
+            await rankingBoard(ctx.store, period, ctx.deps.config()).catch(() => null);
             if (!res.writableEnded) res.write(`event: ranking-changed\ndata: ${JSON.stringify({ period })}\n\n`);
           } else res.write(`: keep-alive\n\n`);
         })

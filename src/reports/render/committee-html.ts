@@ -4,7 +4,7 @@
  */
 import { committeeMembersText } from './members.js';
 import type { CommitteeSummary } from '../types.js';
-import { COLOUR_CSS, htmlDocument, h2, table } from './html.js';
+import { COLOUR_CSS, HTML_DOCUMENT_TAIL, htmlDocumentHead, h2, table, tableRow, tableStart } from './html.js';
 import { scoreColor } from './svg.js';
 import { committeeRatingHtml } from './rating.js';
 import { changeText, COLOUR_LIST_MAX, escapeHtml as e, generatedText, scoreText, starsText } from './text.js';
@@ -32,6 +32,18 @@ function distributionChart(title: string, bars: { label: string; count: number }
 
 /** The committee summary as an HTML document; `note` (plain text) is shown under the title (a mail whose lists were cut). */
 export function renderCommitteeHtml(c: CommitteeSummary, opts: { note?: string } = {}): string {
+  return [...committeeHtmlParts(c, opts)].join('');
+}
+
+/** Ranking rows per part of committeeHtmlParts (a city's top committee lists every branch). */
+const ROWS_PER_PART = 2000;
+
+/**
+ * renderCommitteeHtml's text in parts (joined, exactly that text): the ranking table a bounded
+ * number of rows at a time, so a summary of a province's 250,000 branches (~200 MB of HTML) is
+ * written without ever being one string.
+ */
+export function* committeeHtmlParts(c: CommitteeSummary, opts: { note?: string } = {}): Generator<string> {
   const title = `${c.name} ${c.periodName}党支部组织生活体检汇总`;
   const overview = table(
     ['支部数', '参评支部', '平均分', '需重点关注'],
@@ -48,20 +60,7 @@ export function renderCommitteeHtml(c: CommitteeSummary, opts: { note?: string }
         c.attention.map((a) => [e(a.org), e(a.name), e(a.openEscalations), e(a.overdueRectifications)]),
       )
     : '<p>无未办结督办或逾期整改的支部。</p>';
-  const ranking = table(
-    ['排名', '组织编码', '支部名称', '得分', '等次', '星级', '较上期', '问题数'],
-    c.branches.map((b) => [
-      e(b.rank ?? '—'),
-      e(b.org),
-      e(b.name) + (b.vetoed ? ' <span style="color:#b71c1c">（负面清单）</span>' : ''),
-      `<span style="color:${scoreColor(b.score)};font-weight:bold">${e(scoreText(b.score))}</span>`,
-      e(b.grade ?? '未评定'),
-      `<span style="color:#e65100">${starsText(b.stars)}</span>`,
-      e(changeText(b.scoreChange)),
-      e(b.problems),
-    ]),
-  );
-  const body =
+  yield htmlDocumentHead(title) +
     `<h1 style="font-size:22px;text-align:center;color:#b71c1c;margin:8px 0">${e(title)}</h1>` +
     `<p style="text-align:center;font-size:13px;color:#666">组织编码：${e(c.org)}　生成时间：${e(generatedText(c.generatedAt))}</p>` +
     (opts.note ? `<p style="background:#fff8e1;border:1px solid #ffcc80;padding:8px;font-size:14px">${e(opts.note)}</p>` : '') +
@@ -73,8 +72,24 @@ export function renderCommitteeHtml(c: CommitteeSummary, opts: { note?: string }
     `<section>${h2('需重点关注的支部')}${attention}</section>` +
     (c.colours ? committeeColoursHtml(c.colours) : '') +
     (c.rating ? committeeRatingHtml(c.rating) : '') +
-    `<section>${h2('支部排名')}${ranking}</section>`;
-  return htmlDocument(title, body);
+    `<section>${h2('支部排名')}` +
+    tableStart(['排名', '组织编码', '支部名称', '得分', '等次', '星级', '较上期', '问题数']);
+  for (let i = 0; i < c.branches.length; i += ROWS_PER_PART) {
+    const rows = c.branches.slice(i, i + ROWS_PER_PART).map((b) =>
+      tableRow([
+        e(b.rank ?? '—'),
+        e(b.org),
+        e(b.name) + (b.vetoed ? ' <span style="color:#b71c1c">（负面清单）</span>' : ''),
+        `<span style="color:${scoreColor(b.score)};font-weight:bold">${e(scoreText(b.score))}</span>`,
+        e(b.grade ?? '未评定'),
+        `<span style="color:#e65100">${starsText(b.stars)}</span>`,
+        e(changeText(b.scoreChange)),
+        e(b.problems),
+      ]),
+    );
+    yield (i ? '\n' : '') + rows.join('\n');
+  }
+  yield `</table></section>` + HTML_DOCUMENT_TAIL;
 }
 
 /** 组织生活红黄绿: counts, the consequences to carry out, the red and yellow branches (first COLOUR_LIST_MAX). */

@@ -25,11 +25,11 @@ const TH = 'style="border:1px solid #ddd;padding:6px 8px;background:#f5f5f5;text
 const TABLE = 'style="border-collapse:collapse;width:100%;font-size:14px;margin:8px 0"';
 const H2 = 'style="font-size:18px;color:#b71c1c;border-left:4px solid #b71c1c;padding-left:8px;margin:24px 0 8px;page-break-after:avoid"';
 
-/** Wrap a body in the shared document shell (also used by the committee summary). */
 /** Swatch colours of the grades. */
 export const COLOUR_CSS = { red: '#c62828', yellow: '#f9a825', green: '#2e7d32' } as const;
 
-export function htmlDocument(title: string, body: string): string {
+/** htmlDocument's text before the body. */
+export function htmlDocumentHead(title: string): string {
   return `<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -40,19 +40,35 @@ export function htmlDocument(title: string, body: string): string {
 </head>
 <body style="margin:0;padding:0;background:#ffffff">
 <div style="max-width:760px;margin:0 auto;padding:16px;font-family:'Microsoft YaHei','PingFang SC','Noto Sans CJK SC',sans-serif;color:#222;line-height:1.6">
-${body}
+`;
+}
+
+/** htmlDocument's text after the body. */
+export const HTML_DOCUMENT_TAIL = `
 <p style="margin-top:32px;font-size:12px;color:#888;border-top:1px solid #eee;padding-top:8px">本报告由组织生活工作预警系统根据录入的会议记录与导入的考核结果自动生成，星级为预估结果，以组织部门正式评定为准。</p>
 </div>
 </body>
 </html>
 `;
+
+/** Wrap a body in the shared document shell (also used by the committee summary). */
+export function htmlDocument(title: string, body: string): string {
+  return htmlDocumentHead(title) + body + HTML_DOCUMENT_TAIL;
 }
 
 /** A table from header cells and rows of already-escaped cell HTML. */
 export function table(headers: string[], rows: string[][]): string {
-  const head = `<tr>${headers.map((h) => `<th ${TH}>${h}</th>`).join('')}</tr>`;
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td ${TD}>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<table ${TABLE}>${head}\n${body}</table>`;
+  return `${tableStart(headers)}${rows.map(tableRow).join('\n')}</table>`;
+}
+
+/** table()'s text before its rows: the rows follow, joined by newlines, then `</table>`. */
+export function tableStart(headers: string[]): string {
+  return `<table ${TABLE}><tr>${headers.map((h) => `<th ${TH}>${h}</th>`).join('')}</tr>\n`;
+}
+
+/** One row of table() from already-escaped cell HTML. */
+export function tableRow(cells: string[]): string {
+  return `<tr>${cells.map((c) => `<td ${TD}>${c}</td>`).join('')}</tr>`;
 }
 
 /** A section heading. */

@@ -9,8 +9,10 @@ import { branchRatingMarkdown, committeeRatingMarkdown } from './rating.js';
 import { changeText, colourText, COLOUR_LIST_MAX, escapeMd as m, generatedText, percentText, rankChangeText, rankText, scoreText, starsText } from './text.js';
 
 function mdTable(headers: string[], rows: string[][]): string {
-  return [`| ${headers.join(' | ')} |`, `|${headers.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [`| ${headers.join(' | ')} |`, `|${headers.map(() => ' --- ').join('|')}|`, ...rows.map(mdRow)].join('\n');
 }
+
+const mdRow = (cells: string[]) => `| ${cells.join(' | ')} |`;
 
 /** The branch report as Markdown. */
 export function renderBranchMarkdown(r: BranchReport): string {
@@ -79,6 +81,14 @@ export function renderBranchMarkdown(r: BranchReport): string {
 
 /** The committee summary as Markdown; `note` is shown under the title (a mail whose lists were cut). */
 export function renderCommitteeMarkdown(c: CommitteeSummary, opts: { note?: string } = {}): string {
+  return [...committeeMarkdownParts(c, opts)].join('');
+}
+
+/** Ranking rows per part of committeeMarkdownParts. */
+const ROWS_PER_PART = 2000;
+
+/** renderCommitteeMarkdown's text in parts (joined, exactly that text): the ranking a bounded number of rows at a time. */
+export function* committeeMarkdownParts(c: CommitteeSummary, opts: { note?: string } = {}): Generator<string> {
   const out: string[] = [];
   out.push(`# ${m(c.name)} ${c.periodName}党支部组织生活体检汇总`, '');
   out.push(`生成时间：${generatedText(c.generatedAt)}　支部数：${c.branchCount}　参评：${c.ratedCount}　平均分：${scoreText(c.averageScore)}`, '');
@@ -107,10 +117,12 @@ export function renderCommitteeMarkdown(c: CommitteeSummary, opts: { note?: stri
   }
   if (c.rating) out.push('', ...committeeRatingMarkdown(c.rating));
   out.push('', '## 支部排名', '');
-  out.push(
-    mdTable(
-      ['排名', '组织编码', '支部名称', '得分', '等次', '星级', '较上期', '问题数'],
-      c.branches.map((b) => [
+  // The ranking: mdTable's lines, a part of rows at a time, then the closing newline.
+  const head = mdTable(['排名', '组织编码', '支部名称', '得分', '等次', '星级', '较上期', '问题数'], []);
+  yield `${out.join('\n')}\n${head}`;
+  for (let i = 0; i < c.branches.length; i += ROWS_PER_PART) {
+    const rows = c.branches.slice(i, i + ROWS_PER_PART).map((b) =>
+      mdRow([
         b.rank === null ? '—' : String(b.rank),
         m(b.org),
         m(b.name) + (b.vetoed ? '（负面清单）' : ''),
@@ -120,8 +132,8 @@ export function renderCommitteeMarkdown(c: CommitteeSummary, opts: { note?: stri
         changeText(b.scoreChange),
         String(b.problems),
       ]),
-    ),
-    '',
-  );
-  return out.join('\n');
+    );
+    yield `\n${rows.join('\n')}`;
+  }
+  yield '\n';
 }

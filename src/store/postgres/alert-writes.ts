@@ -70,8 +70,9 @@ async function nextIds(q: Q, alerts: number, events: number): Promise<{ alerts: 
   if (!alerts && !events) return { alerts: [], events: [] };
   const r = await one<{ a: number[]; e: number[] }>(
     q,
-    `SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('alerts', 'id'))::int4 FROM generate_series(1, $1::int4)) AS a,
-            ARRAY(SELECT nextval(pg_get_serial_sequence('alert_events', 'id'))::int4 FROM generate_series(1, $2::int4)) AS e`,
+    // The sequences looked up once (not per row: pg_get_serial_sequence is a catalog lookup).
+    `SELECT ARRAY(SELECT nextval(s.a)::int4 FROM generate_series(1, $1::int4)) AS a, ARRAY(SELECT nextval(s.e)::int4 FROM generate_series(1, $2::int4)) AS e
+       FROM (SELECT pg_get_serial_sequence('alerts', 'id')::regclass AS a, pg_get_serial_sequence('alert_events', 'id')::regclass AS e) s`,
     [alerts, events],
   );
   const up = (l: number[]) => l.map(Number).sort((x, y) => x - y);

@@ -18,7 +18,7 @@ import type {
   PendingDeliveryRow,
   PeriodStats,
   PlanWriteResult,
-} from '../sqlite/deliveries.js';
+} from '../types/deliveries.js';
 import { emptyPeriodStats } from '../rows/period-stats.js';
 import { changes, one, recordset, rows, type Q } from './q.js';
 import { STALE_DELIVERY, STALE_REASON } from '../rows/stale-delivery.js';
@@ -65,9 +65,55 @@ export async function smsCountsOn(q: Q, phones: readonly string[], day: string):
   return new Map(r.map((x) => [x.recipient, x.n]));
 }
 
+/** Plans per statement of writePlan: its digests, their items and deliveries travel as three JSON parameters. */
+const PLAN_SLICE = 2000;
+
+/**
+ * One slice of a plan in ONE statement: the digests (keyed; ON CONFLICT DO NOTHING), the items of
+ * the digests written now (an existing one already has its own), the deliveries (dedup key) of every
+ * digest — a digest key that exists already (a re-plan after a crash, or twice in a plan) resolves to
+ * the existing row's id. Ids come drawn beforehand, in the order the serial defaults would have
+ * drawn them ($1 rows' `i`, $3 rows' `i`); items and deliveries name their digest by its drawn id (`d`).
+ */
+const PLAN_SLICE_SQL = `WITH dj AS MATERIALIZED (
+    SELECT * FROM json_to_recordset($1::json) AS t(i int4, k text, rk text, rn text, c json, r json, l text, m json)),
+  g AS (
+    INSERT INTO alert_digests (id, key, recipient_key, recipient_name, contacts, route, level, model, created_at)
+    SELECT i, k, rk, rn, c::text, r::text, l, m::text, $4 FROM dj ORDER BY i
+    ON CONFLICT (key) DO NOTHING RETURNING id, key),
+  map AS MATERIALIZED (
+    SELECT dj.i AS pre, coalesce(g.id, x.id) AS id, g.id IS NOT NULL AS fresh
+      FROM dj LEFT JOIN g ON g.key = dj.k LEFT JOIN alert_digests x ON x.key = dj.k),
+  it AS (
+    INSERT INTO alert_digest_items (digest_id, event_id, alert_id, org, committee, level, role)
+    SELECT map.id, t.e, t.a, t.o, t.c, t.l, t.r
+      FROM json_to_recordset($2::json) AS t(d int4, e int4, a int4, o text, c text, l text, r text) JOIN map ON map.pre = t.d AND map.fresh
+    ON CONFLICT DO NOTHING),
+  dl AS (
+    INSERT INTO deliveries (id, dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at)
+    SELECT t.i, t.k, map.id, t.c, t.l, t.r, 'pending', $5, $6, $4
+      FROM json_to_recordset($3::json) AS t(i int4, k text, d int4, c text, l text, r text) JOIN map ON map.pre = t.d
+    ORDER BY t.i
+    ON CONFLICT (dedup_key) DO NOTHING RETURNING 1)
+SELECT (SELECT count(*) FROM g)::int AS digests, (SELECT count(*) FROM dl)::int AS deliveries`;
+
+/** `n` fresh ids of a table's serial column, ascending, as its default would draw them. */
+async function drawIds(q: Q, digests: number, deliveries: number): Promise<{ digests: number[]; deliveries: number[] }> {
+  if (!digests && !deliveries) return { digests: [], deliveries: [] };
+  const r = await one<{ g: number[]; d: number[] }>(
+    q,
+    `SELECT ARRAY(SELECT nextval(s.g) FROM generate_series(1, $1::int4)) AS g, ARRAY(SELECT nextval(s.d) FROM generate_series(1, $2::int4)) AS d
+       FROM (SELECT pg_get_serial_sequence('alert_digests', 'id')::regclass AS g, pg_get_serial_sequence('deliveries', 'id')::regclass AS d) s`,
+    [digests, deliveries],
+  );
+  const up = (l: unknown[]) => l.map(Number).sort((x, y) => x - y);
+  return { digests: up(r!.g), deliveries: up(r!.d) };
+}
+
 /**
  * Write a plan: digests (keyed), their items, deliveries (dedup key), outbox rows marked planned.
- * Batched: one statement per table for the whole plan. Call inside the planner's transaction.
+ * One statement per slice of PLAN_SLICE plans (ids drawn first, in one round trip); the next slice's
+ * rows are encoded while the server writes the previous ones. Call inside the planner's transaction.
  */
 export async function writePlan(
   q: Q,
@@ -78,66 +124,38 @@ export async function writePlan(
   now: number,
 ): Promise<PlanWriteResult> {
   const out: PlanWriteResult = { digests: 0, deliveries: 0 };
-  for (let i = 0; i < plans.length; i += 2000) {
-    const chunk = plans.slice(i, i + 2000);
-    // Rows as one JSON parameter (see recordset): a plan's digests carry megabytes of contacts and models.
-    const inserted = await rows<{ id: number; key: string }>(
-      q,
-      `INSERT INTO alert_digests (key, recipient_key, recipient_name, contacts, route, level, model, created_at)
-       SELECT k, rk, rn, c, r, l, m, $2 FROM json_to_recordset($1::json) AS t(k text, rk text, rn text, c text, r text, l text, m text)
-       ON CONFLICT (key) DO NOTHING RETURNING id, key`,
-      [
-        recordset(
-          chunk.map(({ digest: d }) => ({
-            k: d.key,
-            rk: d.recipientKey,
-            rn: d.recipientName,
-            c: JSON.stringify(d.contacts),
-            r: JSON.stringify(d.route),
-            l: d.level,
-            m: JSON.stringify(d.model),
-          })),
-        ),
-        now,
-      ],
-    );
-    const ids = new Map(inserted.map((r) => [r.key, r.id]));
-    const fresh = new Set(inserted.map((r) => r.id));
-    out.digests += inserted.length;
-    const existing = chunk.filter((p) => !ids.has(p.digest.key)).map((p) => p.digest.key);
-    if (existing.length) {
-      for (const r of await rows<{ id: number; key: string }>(q, 'SELECT id, key FROM alert_digests WHERE key = ANY($1::text[])', [existing])) ids.set(r.key, r.id);
-    }
+  const ids = await drawIds(q, plans.length, plans.reduce((n, p) => n + p.sends.length, 0));
+  // One statement in flight at a time (a client runs one query at a time); the next one is encoded meanwhile.
+  let inflight: Promise<void> | null = null;
+  let nd = 0;
+  for (let i = 0; i < plans.length; i += PLAN_SLICE) {
+    const chunk = plans.slice(i, i + PLAN_SLICE);
+    // Rows as JSON parameters (see recordset): a plan's digests carry megabytes of contacts and models.
+    const digests: object[] = [];
     const items: object[] = [];
     const dels: object[] = [];
-    for (const { digest: d, sends, keys } of chunk) {
-      const id = ids.get(d.key)!;
-      // Items only for a digest written now: an existing one already has its own.
-      if (fresh.has(id)) for (const it of d.items) items.push({ d: id, e: it.eventId, a: it.alertId, o: it.org, c: it.committee, l: it.level, r: it.role });
-      sends.forEach((s, n) => dels.push({ k: keys[n], d: id, c: s.channel, l: s.logical, r: s.recipient }));
-    }
-    if (items.length) {
-      await q.query(
-        `INSERT INTO alert_digest_items (digest_id, event_id, alert_id, org, committee, level, role)
-         SELECT d, e, a, o, c, l, r FROM json_to_recordset($1::json) AS t(d int4, e int4, a int4, o text, c text, l text, r text) ON CONFLICT DO NOTHING`,
-        [recordset(items)],
-      );
-    }
-    if (dels.length) {
-      out.deliveries += await changes(
-        q,
-        `INSERT INTO deliveries (dedup_key, digest_id, channel, logical, recipient, status, not_before, send_day, created_at)
-         SELECT k, d, c, l, r, 'pending', $2, $3, $4 FROM json_to_recordset($1::json) AS t(k text, d int4, c text, l text, r text)
-         ON CONFLICT (dedup_key) DO NOTHING`,
-        [recordset(dels), notBefore, sendDay, now],
-      );
-    }
+    chunk.forEach(({ digest: d, sends, keys }, n) => {
+      const id = ids.digests[i + n]!;
+      // Contacts, route and model as nested JSON, stored as their text (`json` keeps the input's text:
+      // exactly JSON.stringify of each): encoded once, not stringified and then escaped again.
+      digests.push({ i: id, k: d.key, rk: d.recipientKey, rn: d.recipientName, c: d.contacts, r: d.route, l: d.level, m: d.model });
+      for (const it of d.items) items.push({ d: id, e: it.eventId, a: it.alertId, o: it.org, c: it.committee, l: it.level, r: it.role });
+      sends.forEach((s, k) => dels.push({ i: ids.deliveries[nd++]!, k: keys[k], d: id, c: s.channel, l: s.logical, r: s.recipient }));
+    });
+    const params = [recordset(digests), recordset(items), recordset(dels), now, notBefore, sendDay];
+    if (inflight) await inflight;
+    inflight = one<{ digests: number; deliveries: number }>(q, PLAN_SLICE_SQL, params).then((r) => {
+      out.digests += r!.digests;
+      out.deliveries += r!.deliveries;
+    });
   }
-  if (notes.size) {
+  const noteArgs = notes.size ? [[...notes.keys()], [...notes.values()], now] : null;
+  if (inflight) await inflight;
+  if (noteArgs) {
     await q.query(
       `UPDATE alert_outbox o SET planned_at = $3, note = t.note FROM unnest($1::int[], $2::text[]) AS t(id, note)
         WHERE o.event_id = t.id AND o.planned_at IS NULL`,
-      [[...notes.keys()], [...notes.values()], now],
+      noteArgs,
     );
   }
   return out;

@@ -15,11 +15,12 @@ import type { ImportRecord } from '../types/imports.js';
 import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, loadOpenAlerts, openAlertPeriods, orgKindOf } from './alerts.js';
 import { warningsDeliveredAt } from './alert-history.js';
 import { closePg, maskPgUrl, migratePg, openPg } from './db.js';
+import { DeliveryBatcher } from './delivery-batch.js';
 import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn } from './deliveries.js';
-import { allBranchIds, branchesByIds, branchIdsUnder, branchIdsUnderAny, branchMeetingsBetween, branchMeetingsSince, branchParents, findOrgHeader, orgHeadersByCode, recordIdsOf, windowMeetings } from './facts.js';
+import { allBranchIds, branchesByIds, branchIdsUnder, branchIdsUnderAny, branchMeetingsBetween, branchMeetingsSince, branchParents, findOrgHeader, orgHeadersByCode, recordIdsOf, windowMeetings, windowTallies } from './facts.js';
 import { beginPgImport } from './import-session.js';
 import { countMembersAndTracked, firstTrackedAt, listMembersOf, meetingDetails, rosterCounts, rostersOf, trackedIn, trackedMeetings } from './members.js';
-import { amendTx, claim, linkAckTx, reconcileLoad, unplannedEntries, giveUpTx, markSentTx, planOutboxTx, reconcileTx, recordFailureTx, storeAndPlanTx, storedDelivery, storeReportsTx } from './ops.js';
+import { amendTx, linkAckTx, reconcileLoad, unplannedEntries, giveUpTx, planOutboxTx, reconcileTx, recordFailureTx, storeAndPlanTx, storedDelivery, storeReportsTx } from './ops.js';
 import { countMeetings, countOrgs, getMeeting, getOrg, listMeetingsOf, listOrgs, listRemovedOrgs, removeOrgs } from './orgs.js';
 import { one, rows } from './q.js';
 import { unplannedByCommittee } from './plan-chunks.js';
@@ -57,6 +58,9 @@ import {
   loadRectifications,
   loadReportAlerts,
   loadReportOrgs,
+  loadReportOrgsOf,
+  loadReportOrgsByIds,
+  loadReportCommittees,
   loadVetoes,
   periodMeetings,
 } from './reports.js';
@@ -79,6 +83,7 @@ import {
 import * as accounts from './accounts.js';
 import * as links from './ack-links.js';
 import * as reads from './console-reads.js';
+import * as live from './live.js';
 
 /** Open the PostgreSQL store at `url` (migrated unless told otherwise). */
 export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
@@ -96,6 +101,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
     throw e;
   }
   const p = db.$client;
+  const batcher = new DeliveryBatcher(p);
   let closed = false;
   const store: Store = {
     kind: 'postgres',
@@ -179,6 +185,19 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       acknowledge: (id, now, decide) => linkAckTx(p, id, now, decide),
       revoke: (by, now) => links.revokeAckLinks(p, by, now),
     },
+    live: {
+      write: (rows, remove) => live.writeLive(p, rows, remove),
+      prune: (period, asOf) => live.pruneLive(p, period, asOf),
+      list: () => live.listLive(p),
+      listPage: (after, limit) => live.listLive(p, { after, limit }),
+      version: () => live.liveVersion(p),
+    },
+    reevaluations: {
+      request: (orgs, now) => live.requestReevaluation(p, orgs, now),
+      claim: (c) => live.claimReevaluations(p, c),
+      done: (owner, ids) => live.reevaluationsDone(p, owner, ids),
+      pending: (now) => live.pendingReevaluations(p, now),
+    },
     console: {
       orgTree: () => reads.orgTreeRows(p),
       orgTreeVersion: () => reads.orgTreeVersion(p),
@@ -218,6 +237,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       branchIdsUnderAny: (codes) => branchIdsUnderAny(p, codes),
       branchParents: (ids) => branchParents(p, ids),
       branchesByIds: (ids) => branchesByIds(p, ids),
+      windowTallies: (ids, layout) => windowTallies(p, ids, layout),
       windowMeetings: (ids, window, until) => windowMeetings(p, ids, window, until),
       branchMeetingsBetween: (id, since, until) => branchMeetingsBetween(p, id, since, until),
       branchMeetingsSince: (since, until) => branchMeetingsSince(p, since, until),
@@ -237,7 +257,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       countByState: () => countAlertsByState(p),
       openPeriods: (orgs) => openAlertPeriods(p, orgs),
       summaryByOrg: (start, end) => alertSummaryByOrg(p, start, end),
-      warningSpans: (since, until) => warningSpans(p, since, until),
+      warningSpans: (since, until, orgs) => warningSpans(p, since, until, orgs),
       standingOf: async (orgs) => {
         const alerts = [...(await loadOpenAlerts(p, (a) => String(a.id), orgs)).values()];
         return { alerts, warnedAt: await warningsDeliveredAt(p, alerts.map((a) => a.id)) };
@@ -249,8 +269,8 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       unplannedByCommittee: () => unplannedByCommittee(p),
     },
     deliveries: {
-      claim: (id, owner, now, leaseMs, linkFor) => claim(p, id, owner, now, leaseMs, linkFor),
-      markSent: (a, now) => markSentTx(p, a, now),
+      claim: (id, owner, now, leaseMs, linkFor) => batcher.claim(id, owner, now, leaseMs, linkFor),
+      markSent: (a, now) => batcher.markSent(a, now),
       recordFailure: (a) => recordFailureTx(p, a),
       giveUp: (a, now, policy) => giveUpTx(p, a, now, policy),
       get: (id) => storedDelivery(p, id),
@@ -266,12 +286,15 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
     },
     reports: {
       orgs: () => loadReportOrgs(p),
+      orgsOf: (codes) => loadReportOrgsOf(p, codes),
+      orgsByIds: (ids) => loadReportOrgsByIds(p, ids),
+      committees: () => loadReportCommittees(p),
       periodMeetings: (ids, from, to) => periodMeetings(p, ids, from, to),
-      assessments: (periods) => loadAssessments(p, periods),
-      vetoes: (periods) => loadVetoes(p, periods),
-      rectificationFacts: (from, to) => loadRectifications(p, from, to),
+      assessments: (periods, orgs) => loadAssessments(p, periods, orgs),
+      vetoes: (periods, orgs) => loadVetoes(p, periods, orgs),
+      rectificationFacts: (from, to, orgs) => loadRectifications(p, from, to, orgs),
       history: (periods) => loadHistory(p, periods),
-      alertFacts: (since) => loadReportAlerts(p, since),
+      alertFacts: (since, orgs) => loadReportAlerts(p, since, orgs),
       hasStored: (period) => hasStoredReports(p, period),
       storedOrgs: (period) => rows<{ org: string; kind: 'branch' | 'committee' }>(p, 'SELECT org, kind FROM reports WHERE period = $1 ORDER BY kind, org', [period]),
       storeAndPlan: (input, decide) => storeAndPlanTx(p, input, decide),

@@ -6,6 +6,7 @@
 import type { MemberStatus } from '../../domain/members.js';
 import { MEETING_TYPES, type MeetingType } from '../../domain/types.js';
 import { signInsOf, tookPartIn, unpackMonths } from '../rows/attendance-codec.js';
+import { MEETING_DETAILED } from '../rows/meeting-detailed.js';
 import type { MeetingDetail, MemberCounts, RosterMember, StoredMember, TrackedMeeting, TrackedParticipation } from '../types/members.js';
 import { arrays, type Q } from './q.js';
 
@@ -56,23 +57,32 @@ export async function firstTrackedAt(q: Q, orgIds: readonly number[], until: num
   return out;
 }
 
-/** Only meetings with sign-ins or a minutes element recorded (what the default meeting checks can flag). */
-const INFORMATIVE = ` AND (a.meeting_id IS NOT NULL OR m.place IS NOT NULL OR m.chair IS NOT NULL OR m.recorder IS NOT NULL OR m.agenda IS NOT NULL OR m.resolutions IS NOT NULL)`;
-
 /** Meetings of the branches held in [from, until] with minutes elements and present sign-ins, by org id. */
 export async function meetingDetails(q: Q, orgIds: readonly number[], from: number, until: number, opts: { informative?: boolean } = {}): Promise<Map<number, MeetingDetail[]>> {
   const out = new Map<number, MeetingDetail[]>();
   if (!orgIds.length || from > until) return out;
   const [lo, hi] = bounds(orgIds);
-  // One seek per (branch, type) on meetings(org_id, type, held_at, …), as windowMeetings.
+  const cols = `m.org_id, m.id, m.type, m.held_at, m.attended, m.minutes,
+        m.place IS NOT NULL, m.chair IS NOT NULL, m.recorder IS NOT NULL, m.agenda IS NOT NULL, m.resolutions IS NOT NULL,
+        m.duration_minutes, m.video, m.photos, a.present`;
+  // Informative only: through the partial index meetings_detailed and attendance(org_id, held_at),
+  // so records without sign-ins or minutes elements are never read. Otherwise one seek per
+  // (branch, type) on meetings(org_id, type, held_at, …), as windowMeetings.
   const r = await arrays<unknown[]>(
     q,
-    `SELECT m.org_id, m.id, m.type, m.held_at, m.attended, m.minutes,
-        m.place IS NOT NULL, m.chair IS NOT NULL, m.recorder IS NOT NULL, m.agenda IS NOT NULL, m.resolutions IS NOT NULL,
-        m.duration_minutes, m.video, m.photos, a.present
+    opts.informative
+      ? `WITH ids(id) AS (
+          SELECT m.id FROM meetings m
+           WHERE m.org_id BETWEEN $3 AND $4 AND m.org_id = ANY($1::int[]) AND m.held_at >= $5 AND m.held_at <= $6 AND (${MEETING_DETAILED})
+          UNION
+          SELECT a.meeting_id FROM attendance a
+           WHERE a.org_id BETWEEN $3 AND $4 AND a.org_id = ANY($1::int[]) AND a.held_at >= $5 AND a.held_at <= $6)
+        SELECT ${cols} FROM ids JOIN meetings m ON m.id = ids.id LEFT JOIN attendance a ON a.meeting_id = m.id
+         WHERE m.type = ANY($2::text[]) AND m.held_at >= $5 AND m.held_at <= $6`
+      : `SELECT ${cols}
        FROM meetings m JOIN unnest($2::text[]) AS w(type) ON m.type = w.type
        LEFT JOIN attendance a ON a.meeting_id = m.id
-      WHERE m.org_id BETWEEN $3 AND $4 AND m.org_id = ANY($1::int[]) AND m.held_at >= $5 AND m.held_at <= $6${opts.informative ? INFORMATIVE : ''}`,
+      WHERE m.org_id BETWEEN $3 AND $4 AND m.org_id = ANY($1::int[]) AND m.held_at >= $5 AND m.held_at <= $6`,
     [orgIds, MEETING_TYPES, lo, hi, from, until],
   );
   for (const x of r) {

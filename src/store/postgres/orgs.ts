@@ -1,6 +1,6 @@
 /** PostgreSQL queries on the organization tree and meeting records (mirror of the SQLite modules). */
 import type { Domain, LecturerRole, Meeting, MeetingType, Org } from '../../domain/types.js';
-import type { OrgRef } from '../sqlite/orgs.js';
+import type { OrgRef } from '../types/facts.js';
 import { arrays, one, rows, tx, type Q } from './q.js';
 import { shanghaiDate } from '../../domain/calendar.js';
 import type pg from 'pg';

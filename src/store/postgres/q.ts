@@ -82,8 +82,8 @@ export async function tx<T>(pool: pg.Pool | Tx, fn: (c: Tx) => Promise<T>, opts:
     inTx.add(client);
     let broken = false;
     try {
-      await client.query('BEGIN');
-      if (opts.lock !== undefined) await client.query('SELECT pg_advisory_xact_lock($1)', [opts.lock]);
+      // The lock with BEGIN in one round trip (a simple query of two statements; the key is an integer).
+      await client.query(opts.lock === undefined ? 'BEGIN' : `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(opts.lock)})`);
       const out = await fn(client);
       await client.query('COMMIT');
       return out;
@@ -105,6 +105,12 @@ export async function tx<T>(pool: pg.Pool | Tx, fn: (c: Tx) => Promise<T>, opts:
       client.release(broken);
     }
   }
+}
+
+/** An advisory lock key as SQL text: a safe integer only (it is written into the statement). */
+function lockKey(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`advisory lock key must be an integer: ${n}`);
+  return String(n);
 }
 
 /** Whether `q` is a transaction's client (so writes are already atomic with the caller's). */

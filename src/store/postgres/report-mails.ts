@@ -5,8 +5,7 @@ import type { Contacts } from '../../alerts/plan.js';
 import type { ReportSend, ReportToPlan } from '../../reports/mail.js';
 import type { BranchReport, CommitteeSummary } from '../../reports/types.js';
 import type { LogicalChannel } from '../../notifiers/types.js';
-import type { DeliveryStatus } from '../sqlite/deliveries.js';
-import type { ReportDeliveryRecord, ReportMailState } from '../sqlite/report-mails.js';
+import type { DeliveryStatus, ReportDeliveryRecord, ReportMailState } from '../types/deliveries.js';
 import { changes, one, rows, type Q } from './q.js';
 
 export async function unplannedReports(q: Q, period: string): Promise<ReportToPlan[]> {

@@ -13,18 +13,16 @@ import type {
   RectificationFact,
   VetoFact,
 } from '../../reports/types.js';
-import type { OrgRow, RectificationRow } from '../sqlite/reports.js';
+import type { OrgRow, RectificationRow } from '../types/reports.js';
 import type { ScoreAndOpenItems } from '../types/reports.js';
 import { arrays, changes, one, recordset, rows, type Q } from './q.js';
 
 const DOMAIN_SET = new Set<string>(DOMAINS);
 
-export async function loadReportOrgs(q: Q): Promise<OrgRow[]> {
-  const r = await arrays<unknown[]>(
-    q,
-    `SELECT id, code, name, kind, parent, domain, groups, established_on, elected_on, term_years, secretary_email, clerk_email FROM orgs WHERE removed_at IS NULL ORDER BY id`,
-  );
-  return r.map((x) => ({
+const ORG_COLUMNS = 'id, code, name, kind, parent, domain, groups, established_on, elected_on, term_years, secretary_email, clerk_email';
+
+function orgRowOf(x: unknown[]): OrgRow {
+  return {
     id: x[0] as number,
     code: x[1] as string,
     name: x[2] as string,
@@ -37,7 +35,37 @@ export async function loadReportOrgs(q: Q): Promise<OrgRow[]> {
     termYears: x[9] as number | null,
     secretaryEmail: x[10] as string | null,
     clerkEmail: x[11] as string | null,
-  }));
+  };
+}
+
+export async function loadReportOrgs(q: Q): Promise<OrgRow[]> {
+  return (await arrays<unknown[]>(q, `SELECT ${ORG_COLUMNS} FROM orgs WHERE removed_at IS NULL ORDER BY id`)).map(orgRowOf);
+}
+
+/** The orgs of these row ids, not removed, ascending by row id. */
+export async function loadReportOrgsByIds(q: Q, ids: readonly number[]): Promise<OrgRow[]> {
+  if (!ids.length) return [];
+  return (await arrays<unknown[]>(q, `SELECT ${ORG_COLUMNS} FROM orgs WHERE removed_at IS NULL AND id = ANY($1::int[]) ORDER BY id`, [ids])).map(orgRowOf);
+}
+
+/** Every org that is not a branch, not removed, ascending by row id. */
+export async function loadReportCommittees(q: Q): Promise<OrgRow[]> {
+  return (await arrays<unknown[]>(q, `SELECT ${ORG_COLUMNS} FROM orgs WHERE removed_at IS NULL AND kind <> 'branch' ORDER BY id`)).map(orgRowOf);
+}
+
+/** The orgs of `codes` and every org above them, not removed (the walk up stops at a removed org), ascending by row id. */
+export async function loadReportOrgsOf(q: Q, codes: readonly string[]): Promise<OrgRow[]> {
+  if (!codes.length) return [];
+  return (
+    await arrays<unknown[]>(
+      q,
+      `WITH RECURSIVE up(code) AS (
+         SELECT unnest($1::text[])
+         UNION SELECT o.parent FROM up JOIN orgs o ON o.code = up.code WHERE o.removed_at IS NULL AND o.parent IS NOT NULL)
+       SELECT ${ORG_COLUMNS} FROM orgs WHERE removed_at IS NULL AND code IN (SELECT code FROM up) ORDER BY id`,
+      [codes],
+    )
+  ).map(orgRowOf);
 }
 
 export async function periodMeetings(q: Q, orgIds: readonly number[], from: number, to: number): Promise<Map<number, MeetingInfo[]>> {
@@ -67,18 +95,30 @@ export async function periodMeetings(q: Q, orgIds: readonly number[], from: numb
   return out;
 }
 
-export async function loadAssessments(q: Q, periods: readonly string[]): Promise<Map<string, AssessmentFact[]>> {
-  return groupBy(await rows<AssessmentFact>(q, 'SELECT org, indicator, period, score FROM assessments WHERE period = ANY($1::text[])', [periods]));
+/** ` AND column = ANY($n)` of a read scoped to some org codes (absent = every org), and its parameter. */
+const inOrgs = (column: string, orgs: readonly string[] | undefined, n: number) => (orgs ? ` AND ${column} = ANY($${n}::text[])` : '');
+const orgsArg = (orgs: readonly string[] | undefined) => (orgs ? [orgs] : []);
+
+export async function loadAssessments(q: Q, periods: readonly string[], orgs?: readonly string[]): Promise<Map<string, AssessmentFact[]>> {
+  return groupBy(
+    await rows<AssessmentFact>(q, `SELECT org, indicator, period, score FROM assessments WHERE period = ANY($1::text[])${inOrgs('org', orgs, 2)} ORDER BY id`, [periods, ...orgsArg(orgs)]),
+  );
 }
 
-export async function loadVetoes(q: Q, periods: readonly string[]): Promise<Map<string, VetoFact[]>> {
-  return groupBy(await rows<VetoFact>(q, 'SELECT org, period, item FROM vetoes WHERE period = ANY($1::text[])', [periods]));
+export async function loadVetoes(q: Q, periods: readonly string[], orgs?: readonly string[]): Promise<Map<string, VetoFact[]>> {
+  return groupBy(await rows<VetoFact>(q, `SELECT org, period, item FROM vetoes WHERE period = ANY($1::text[])${inOrgs('org', orgs, 2)} ORDER BY id`, [periods, ...orgsArg(orgs)]));
 }
 
 const RECT_FACT = `id, org, rule, problem_period AS "problemPeriod", report_period AS "reportPeriod", title, due_at AS "dueAt", status, closed_at AS "closedAt"`;
 
-export async function loadRectifications(q: Q, from: number, to: number): Promise<Map<string, RectificationFact[]>> {
-  return groupBy(await rows<RectificationFact>(q, `SELECT ${RECT_FACT} FROM rectification_items WHERE status = 'open' OR (due_at >= $1 AND due_at < $2)`, [from, to]));
+export async function loadRectifications(q: Q, from: number, to: number, orgs?: readonly string[]): Promise<Map<string, RectificationFact[]>> {
+  return groupBy(
+    await rows<RectificationFact>(
+      q,
+      `SELECT ${RECT_FACT} FROM rectification_items WHERE (status = 'open' OR (due_at >= $1 AND due_at < $2))${inOrgs('org', orgs, 3)} ORDER BY id`,
+      [from, to, ...orgsArg(orgs)],
+    ),
+  );
 }
 
 export async function loadHistory(q: Q, periods: readonly string[]): Promise<Map<string, HistoryPoint[]>> {
@@ -222,14 +262,23 @@ function rounds<T>(list: readonly T[], keyOf: (x: T) => string): number[][] {
   return out.flatMap((r) => Array.from({ length: Math.ceil(r.length / 5000) }, (_, c) => r.slice(c * 5000, (c + 1) * 5000)));
 }
 
-export async function loadReportAlerts(q: Q, since: number): Promise<Map<string, AlertFact[]>> {
+export async function loadReportAlerts(q: Q, since: number, orgs?: readonly string[]): Promise<Map<string, AlertFact[]>> {
+  // Some orgs: their alerts by alerts_key (org first), each one's first warning by alert_events_alert.
   const r = await arrays<[string, string, string, AlertFact['level'], string, number | null, number]>(
     q,
-    `WITH w AS (SELECT alert_id, min(at) AS warned_at FROM alert_events WHERE level IN ('warning', 'escalation') GROUP BY alert_id)
-     SELECT a.org, a.rule, a.period, a.level, a.state, a.ack_at, w.warned_at
-       FROM alerts a JOIN w ON w.alert_id = a.id
-      WHERE w.warned_at >= $1 OR a.state = 'open'`,
-    [since],
+    orgs
+      ? // Driven from the code list (one alerts_key range per org): with `a.org = ANY(…)` as a filter, a
+        // planner without fresh statistics (right after a cycle's inserts) scanned every alert and
+        // compared it with each of 1,000 codes (0.5 s at 20,000 branches).
+        `SELECT a.org, a.rule, a.period, a.level, a.state, a.ack_at, w.warned_at
+           FROM (SELECT DISTINCT unnest($2::text[]) AS code) o JOIN alerts a ON a.org = o.code
+           CROSS JOIN LATERAL (SELECT min(e.at) AS warned_at FROM alert_events e WHERE e.alert_id = a.id AND e.level IN ('warning', 'escalation')) w
+          WHERE w.warned_at IS NOT NULL AND (w.warned_at >= $1 OR a.state = 'open') ORDER BY a.id`
+      : `WITH w AS (SELECT alert_id, min(at) AS warned_at FROM alert_events WHERE level IN ('warning', 'escalation') GROUP BY alert_id)
+         SELECT a.org, a.rule, a.period, a.level, a.state, a.ack_at, w.warned_at
+           FROM alerts a JOIN w ON w.alert_id = a.id
+          WHERE w.warned_at >= $1 OR a.state = 'open' ORDER BY a.id`,
+    [since, ...orgsArg(orgs)],
   );
   return groupBy(r.map(([org, rule, period, level, state, ackAt, warnedAt]) => ({ org, rule, period, level, raisedAt: warnedAt, acknowledgedAt: ackAt, open: state === 'open' })));
 }

@@ -8,3 +8,4 @@ export * from './schema/console.js';
 export * from './schema/members.js';
 export * from './schema/exemptions.js';
 export * from './schema/leaves.js';
+export * from './schema/live.js';

@@ -6,6 +6,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { flatNested } from './group-commit.js';
 import type { AlertState } from '../../domain/alerts.js';
 import type { AlertRow, NewEvent, AlertListRow, AlertEventRow, OrgAlertSummary } from '../types/alerts.js';
 export type { AlertListRow, AlertEventRow, OrgAlertSummary } from '../types/alerts.js';
@@ -38,7 +39,12 @@ export const SELECT_ALERT = `SELECT ${Object.entries(ALERT_COLUMNS)
  */
 export function inTransaction<T>(db: Db, fn: () => T): T {
   const client = db.$client;
-  if (client.inTransaction) return client.transaction(fn)();
+  if (client.inTransaction) {
+    // Inside the delivery path's optimistic group pass: no savepoint (./group-commit.ts).
+    const flat = flatNested(client, fn);
+    if (flat) return flat.v;
+    return client.transaction(fn)();
+  }
   return client.transaction(fn).immediate();
 }
 

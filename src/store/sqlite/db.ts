@@ -39,6 +39,8 @@ export interface OpenOptions {
   /** Apply pending migrations (default true). */
   migrate?: boolean;
   readonly?: boolean;
+  /** How long a write waits for another connection's write lock before SQLITE_BUSY (default 5,000 ms). */
+  busyTimeoutMs?: number;
 }
 
 /** Open (creating if needed) the database at `path` and bring its schema up to date. */
@@ -50,7 +52,7 @@ export function openDb(path: string = defaultDbPath(), opts: OpenOptions = {}): 
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
-  client.pragma('busy_timeout = 5000');
+  client.pragma(`busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 5000))}`);
   client.pragma('cache_size = -65536'); // 64 MiB page cache
   client.pragma('temp_store = MEMORY');
   const db = drizzle(client, { schema }) as Db;

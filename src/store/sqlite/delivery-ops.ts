@@ -35,8 +35,8 @@ import {
   unplannedOutbox,
   unplannedOutboxUnder,
   writePlan,
-  type DeliverySource,
 } from './deliveries.js';
+import type { DeliverySource } from '../types/deliveries.js';
 
 /** One delivery with what it carries, read from its row (digest_id, report_id or reminder_id), or undefined. */
 export function storedDelivery(db: Db, id: number): StoredDelivery | undefined {

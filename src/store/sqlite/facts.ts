@@ -6,7 +6,8 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { DOMAINS, MEETING_TYPES, type Domain, type LecturerRole, type MeetingType, type OrgKind } from '../../domain/types.js';
-import type { TypeWindow } from '../../domain/facts.js';
+import type { TallyLayout, TypeWindow } from '../../domain/facts.js';
+import { decodeTallies, listedCondition, sliceIndexSql, TYPE_RANK, typeRanges } from '../rows/window-tallies.js';
 import type { Db } from './db.js';
 
 import type { BranchRow, LoadedMeeting, OrgHeader } from '../types/facts.js';
@@ -175,6 +176,38 @@ export function windowMeetings(
   const rows = stmt(db, sql).raw().all(...params) as unknown[][];
   for (const r of rows) push(out, r[0] as number, unpack(types, r[1] as number, r[2] as number, r[3] as number));
   return out;
+}
+
+/**
+ * The window of the given branches as counts per slice of `layout` (rows/window-tallies.ts), with
+ * the meetings the layout lists read in full (by org id, in the order windowMeetings returns them).
+ * One seek per (branch, meeting type) on the covering index, over the type's whole window; the
+ * slice of each meeting is computed in SQL from its time. One integer per meeting crosses into
+ * JavaScript, and only the few listed meetings become objects.
+ */
+export function windowTallies(db: Db, orgIds: readonly number[], layout: TallyLayout): { counts: Map<number, Uint32Array>; listed: Map<number, LoadedMeeting[]> } {
+  const listed = new Map<number, LoadedMeeting[]>();
+  const slices = layout.buckets;
+  if (!slices.length || !orgIds.length) return { counts: decodeTallies(orgIds, layout, []).counts, listed };
+  const ranges = typeRanges(layout);
+  // The types' ranges as a VALUES table; CROSS JOIN keeps the loop order branch → type → index range.
+  const values = ranges.map(() => '(?, ?, ?, ?, ?)').join(', ');
+  const sql = `WITH t(i, type, s, a, e) AS (VALUES ${values})
+    SELECT CASE WHEN ${listedCondition(layout)} THEN -1 - m.id
+      ELSE ((j.key * ${slices.length} + ${sliceIndexSql(ranges, 't.i', 'm.held_at')}) * 4 + (m.attended * 2 > m.expected) + 2 * (m.lecturer_role IS 'secretary')) END
+    FROM json_each(?) j CROSS JOIN t CROSS JOIN meetings m
+    WHERE m.org_id = j.value AND m.type = t.type AND m.held_at >= t.s AND m.held_at < t.e AND (m.held_at >= t.a OR m.lecturer_role = 'secretary')`;
+  const params: unknown[] = [];
+  ranges.forEach((r, i) => params.push(i, r.type, r.start, r.all, r.end));
+  params.push(JSON.stringify(orgIds));
+  const codes = stmt(db, sql).pluck().all(...params) as number[];
+  const { counts, listed: ids } = decodeTallies(orgIds, layout, codes);
+  if (ids.length) {
+    const full = `SELECT m.org_id, m.type, ${MEETING_COLS} FROM meetings m WHERE m.id IN (SELECT value FROM json_each(?))
+      ORDER BY m.org_id, ${TYPE_RANK}, m.held_at, m.expected, m.attended, m.minutes, m.lecturer_role, m.id`;
+    for (const r of stmt(db, full).raw().all(JSON.stringify(ids)) as unknown[][]) push(listed, r[0] as number, toMeeting(r[1] as MeetingType, r, 2));
+  }
+  return { counts, listed };
 }
 
 /** Every meeting of one branch with `since ≤ held_at ≤ until`, any type (re-evaluating older periods). */

@@ -22,14 +22,25 @@ import type { OrgRef } from '../types/facts.js';
 import { StoreBusyError } from '../errors.js';
 import { AttendanceMerger } from '../rows/attendance-merge.js';
 import { TouchedOrgs } from '../rows/touched.js';
+import { requestReevaluation } from './live.js';
 import { AttendanceStore, refreshParticipation, syncAttendanceMeetings, trackedOrgsOf } from './attendance.js';
 import { closeDb, openDb, type Db } from './db.js';
 import { KeyedUpserter, recordImport, type UpsertSpec } from './imports.js';
-import { MEETING_UPSERT, meetingRowIds, meetingUpsertParams } from './meetings.js';
-import { MEMBER_UPSERT, memberUpsertParams } from './members.js';
-import { loadOrgRefs, ORG_UPSERT, orgUpsertParams } from './orgs.js';
+import { meetingRowIds } from './meetings.js';
+import { loadOrgRefs } from './orgs.js';
 import { getEntry, insertTransition, saveEntryStep } from './rating-campaign.js';
-import { RATING_UPSERT, ratingUpsertParams, STAR_CHANGE_UPSERT, starChangeUpsertParams } from './ratings.js';
+import {
+  MEETING_UPSERT,
+  meetingUpsertParams,
+  MEMBER_UPSERT,
+  memberUpsertParams,
+  ORG_UPSERT,
+  orgUpsertParams,
+  RATING_UPSERT,
+  ratingUpsertParams,
+  STAR_CHANGE_UPSERT,
+  starChangeUpsertParams,
+} from '../rows/upserts.js';
 import { upsertAssessment, upsertVeto } from './reports.js';
 
 type KeyedTable = 'orgs' | 'members' | 'meetings' | 'ratings' | 'star_changes';
@@ -82,6 +93,8 @@ export function beginImport(main: Db, path: string): ImportSession {
   /** Orgs whose rule inputs the command changed (ImportSession.touchedOrgs); codes once committed. */
   const touched = new TouchedOrgs();
   let touchedCodes: string[] | null = null;
+  /** The `now` of the last batch (the re-evaluation request's time). */
+  let lastNow = 0;
   // The previous branch of a meeting or member moved to another: a temporary trigger on this
   // connection notes it (only real moves fire it; the hot insert path pays nothing). Not INSERT OR
   // IGNORE: inside a trigger the outer upsert's conflict policy would override it.
@@ -177,6 +190,7 @@ export function beginImport(main: Db, path: string): ImportSession {
       else if (table === 'attendance') await merger.beginFile(source);
     },
     async upsert<T extends ImportTable>(table: T, rows: readonly ImportRows[T][], lines: readonly number[], now: number): Promise<UpsertBatchResult> {
+      lastNow = now;
       const n = rows.length;
       if (table === 'attendance') return merger.upsert(rows as readonly ImportRows['attendance'][], lines);
       const outcomes: UpsertOutcome[] = new Array(n);
@@ -225,6 +239,8 @@ export function beginImport(main: Db, path: string): ImportSession {
         await merger.finish();
         derive();
         touchedCodes = codesOfTouched();
+        // The durable re-evaluation request, committed with the data (a running daemon claims it).
+        requestReevaluation(db, touchedCodes, lastNow);
       } catch (e) {
         end(nested ? 'ROLLBACK TO orglife_import; RELEASE orglife_import' : 'ROLLBACK');
         throw e;

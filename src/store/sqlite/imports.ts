@@ -7,20 +7,9 @@ import { desc } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { imports } from './schema.js';
 
-/** What a keyed upsert writes: the table, its unique key columns and the other columns. */
-export interface UpsertSpec {
-  table: string;
-  /** Columns of the UNIQUE key the upsert targets (there must be a unique index on exactly these). */
-  key: readonly string[];
-  /** Other columns, replaced when the row exists and compared to tell "unchanged". */
-  columns: readonly string[];
-  /** A column set on insert and on real change but never compared (e.g. updated_at). */
-  stamp?: string;
-}
+import type { ImportRecord, UpsertOutcome, UpsertSpec } from '../types/imports.js';
 
-import type { ImportRecord, UpsertOutcome } from '../types/imports.js';
-
-export type { ImportRecord, UpsertOutcome } from '../types/imports.js';
+export type { ImportRecord, UpsertOutcome, UpsertSpec } from '../types/imports.js';
 
 /**
  * Upserts rows keyed by a unique key, counting inserted / updated / unchanged from better-sqlite3's

@@ -27,6 +27,7 @@ import {
   orgHeadersByCode,
   recordIdsOf,
   windowMeetings,
+  windowTallies,
 } from './facts.js';
 import { GroupCommit } from './group-commit.js';
 import { beginImport } from './import-session.js';
@@ -46,6 +47,9 @@ import {
   loadRectifications,
   loadReportAlerts,
   loadReportOrgs,
+  loadReportOrgsOf,
+  loadReportOrgsByIds,
+  loadReportCommittees,
   loadVetoes,
   periodMeetings,
 } from './reports.js';
@@ -74,6 +78,7 @@ import { existsSync } from 'node:fs';
 import * as accounts from './accounts.js';
 import * as links from './ack-links.js';
 import * as reads from './console-reads.js';
+import * as live from './live.js';
 import type { RunRow, TickRow } from '../types/runs.js';
 
 const HANDLES = new WeakMap<Store, Db>();
@@ -185,6 +190,19 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       acknowledge: async (id, now, decide) => links.acknowledgeThroughLinkTx(db, id, now, decide),
       revoke: async (by, now) => links.revokeAckLinks(db, by, now),
     },
+    live: {
+      write: async (rows, remove) => live.writeLive(db, rows, remove),
+      prune: async (period, asOf) => live.pruneLive(db, period, asOf),
+      list: async () => live.listLive(db),
+      listPage: async (after, limit) => live.listLive(db, { after, limit }),
+      version: async () => live.liveVersion(db),
+    },
+    reevaluations: {
+      request: async (orgs, now) => live.requestReevaluation(db, orgs, now),
+      claim: async (c) => live.claimReevaluations(db, c),
+      done: async (owner, ids) => live.reevaluationsDone(db, owner, ids),
+      pending: async (now) => live.pendingReevaluations(db, now),
+    },
     console: {
       orgTree: async () => reads.orgTreeRows(db),
       orgTreeVersion: async () => reads.orgTreeVersion(db),
@@ -224,6 +242,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       branchIdsUnderAny: async (codes) => branchIdsUnderAny(db, codes),
       branchParents: async (ids) => branchParents(db, ids),
       branchesByIds: async (ids) => branchesByIds(db, ids),
+      windowTallies: async (ids, layout) => windowTallies(db, ids, layout),
       windowMeetings: async (ids, window, until) => windowMeetings(db, ids, window, until),
       branchMeetingsBetween: async (id, since, until) => branchMeetingsBetween(db, id, since, until),
       branchMeetingsSince: async (since, until) => branchMeetingsSince(db, since, until),
@@ -243,7 +262,7 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
       countByState: async () => countAlertsByState(db),
       openPeriods: async (orgs) => openAlertPeriods(db, orgs),
       summaryByOrg: async (start, end) => alertSummaryByOrg(db, start, end),
-      warningSpans: async (since, until) => warningSpans(db, since, until),
+      warningSpans: async (since, until, orgs) => warningSpans(db, since, until, orgs),
       standingOf: async (orgs) => {
         const alerts = [...loadOpenAlerts(db, (a) => String(a.id), orgs).values()];
         return { alerts, warnedAt: warningsDeliveredAt(db, alerts.map((a) => a.id)) };
@@ -272,12 +291,15 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
     },
     reports: {
       orgs: async () => loadReportOrgs(db),
+      orgsOf: async (codes) => loadReportOrgsOf(db, codes),
+      orgsByIds: async (ids) => loadReportOrgsByIds(db, ids),
+      committees: async () => loadReportCommittees(db),
       periodMeetings: async (ids, from, to) => periodMeetings(db, ids, from, to),
-      assessments: async (periods) => loadAssessments(db, periods),
-      vetoes: async (periods) => loadVetoes(db, periods),
-      rectificationFacts: async (from, to) => loadRectifications(db, from, to),
+      assessments: async (periods, orgs) => loadAssessments(db, periods, orgs),
+      vetoes: async (periods, orgs) => loadVetoes(db, periods, orgs),
+      rectificationFacts: async (from, to, orgs) => loadRectifications(db, from, to, orgs),
       history: async (periods) => loadHistory(db, periods),
-      alertFacts: async (since) => loadReportAlerts(db, since),
+      alertFacts: async (since, orgs) => loadReportAlerts(db, since, orgs),
       hasStored: async (period) => hasStoredReports(db, period),
       storedOrgs: async (period) => prepared(db, 'SELECT org, kind FROM reports WHERE period = ? ORDER BY kind, org').all(period) as { org: string; kind: 'branch' | 'committee' }[],
       storeAndPlan: async (input, decide) => storeAndPlanTx(db, input, decide),

@@ -1,39 +1,6 @@
 /** Queries on meeting records. */
 import type { Db } from './db.js';
-import type { UpsertSpec } from './imports.js';
 import type { LecturerRole, Meeting, MeetingType } from '../../domain/types.js';
-
-/** The keyed upsert of meetings: by record id (`meetings.record_id`). */
-export const MEETING_UPSERT: UpsertSpec = {
-  table: 'meetings',
-  key: ['record_id'],
-  columns: [
-    'org_id', 'type', 'held_at', 'expected', 'attended', 'minutes', 'lecturer_role', 'topic',
-    'place', 'chair', 'recorder', 'agenda', 'resolutions', 'duration_minutes', 'video', 'photos',
-  ],
-};
-
-/** Fill `out` (reused across rows to spare an allocation) with MEETING_UPSERT parameters. */
-export function meetingUpsertParams(out: unknown[], m: Meeting, orgId: number): unknown[] {
-  out[0] = m.id;
-  out[1] = orgId;
-  out[2] = m.type;
-  out[3] = m.heldAt;
-  out[4] = m.expected;
-  out[5] = m.attended;
-  out[6] = m.minutes === null ? null : m.minutes ? 1 : 0;
-  out[7] = m.lecturerRole;
-  out[8] = m.topic;
-  out[9] = m.place ?? null;
-  out[10] = m.chair ?? null;
-  out[11] = m.recorder ?? null;
-  out[12] = m.agenda ?? null;
-  out[13] = m.resolutions ?? null;
-  out[14] = m.durationMinutes ?? null;
-  out[15] = m.video === undefined || m.video === null ? null : m.video ? 1 : 0;
-  out[16] = m.photos ?? null;
-  return out;
-}
 
 interface MeetingRow {
   id: string;

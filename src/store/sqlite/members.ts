@@ -3,33 +3,12 @@
  * and bulk loads per chunk of branches (raw statements, one per chunk, like facts.ts).
  */
 import type { Statement } from 'better-sqlite3';
-import type { Member, MemberStatus } from '../../domain/members.js';
+import type { MemberStatus } from '../../domain/members.js';
 import { MEETING_TYPES, type MeetingType } from '../../domain/types.js';
 import type { MeetingDetail, MemberCounts, RosterMember, StoredMember, TrackedMeeting, TrackedParticipation } from '../types/members.js';
 import type { Db } from './db.js';
-import type { UpsertSpec } from './imports.js';
 import { signInsOf, tookPartIn, unpackMonths } from '../rows/attendance-codec.js';
-
-/** The keyed upsert of members: by member id. `months` (derived) is left alone. */
-export const MEMBER_UPSERT: UpsertSpec = {
-  table: 'members',
-  key: ['member_id'],
-  columns: ['org_id', 'name', 'status', 'joined_on', 'full_on', 'flowing', 'phone', 'left_on'],
-};
-
-/** Fill `out` with MEMBER_UPSERT parameters. */
-export function memberUpsertParams(out: unknown[], m: Member, orgId: number): unknown[] {
-  out[0] = m.id;
-  out[1] = orgId;
-  out[2] = m.name;
-  out[3] = m.status;
-  out[4] = m.joinedOn;
-  out[5] = m.fullOn;
-  out[6] = m.flowing === null ? null : m.flowing ? 1 : 0;
-  out[7] = m.phone;
-  out[8] = m.leftOn;
-  return out;
-}
+import { MEETING_DETAILED } from '../rows/meeting-detailed.js';
 
 const cache = new WeakMap<object, Map<string, Statement>>();
 function stmt(db: Db, sql: string): Statement {
@@ -76,24 +55,43 @@ export function firstTrackedAt(db: Db, orgIds: readonly number[], until: number)
   return out;
 }
 
-/** Only meetings with sign-ins or a minutes element recorded (what the default meeting checks can flag). */
-const INFORMATIVE = ` AND (a.meeting_id IS NOT NULL OR m.place IS NOT NULL OR m.chair IS NOT NULL OR m.recorder IS NOT NULL OR m.agenda IS NOT NULL OR m.resolutions IS NOT NULL)`;
+const DETAIL_COLS = `m.org_id, m.id, m.type, m.held_at, m.attended, m.minutes,
+      m.place IS NOT NULL, m.chair IS NOT NULL, m.recorder IS NOT NULL, m.agenda IS NOT NULL, m.resolutions IS NOT NULL,
+      m.duration_minutes, m.video, m.photos, a.present`;
+/** Rank of a meeting type in MEETING_TYPES (null for none): the order the full read returns. */
+const TYPE_RANK = `CASE m.type ${MEETING_TYPES.map((t, k) => `WHEN '${t}' THEN ${k}`).join(' ')} END`;
 
 /**
  * Meetings of the given branches held in [from, until], with their minutes elements and sign-in
- * counts, grouped by org id. One seek per (branch, type) on the covering index, as windowMeetings.
+ * counts, grouped by org id, each branch's in type order (MEETING_TYPES), then by held_at.
+ * All of them: one seek per (branch, type) on the covering index, as windowMeetings. Only the
+ * informative ones (`informative`: with sign-ins or a minutes element recorded, all the default
+ * checks can flag): found through the partial index meetings_detailed and attendance(org_id,
+ * held_at), so a window of records without either costs two seeks per branch, not a read of every
+ * meeting row.
  */
 export function meetingDetails(db: Db, orgIds: readonly number[], from: number, until: number, opts: { informative?: boolean } = {}): Map<number, MeetingDetail[]> {
   const out = new Map<number, MeetingDetail[]>();
   if (!orgIds.length || from > until) return out;
   const values = MEETING_TYPES.map((t) => `('${t}')`).join(', ');
-  const sql = `WITH w(type) AS (VALUES ${values})
-    SELECT m.org_id, m.id, m.type, m.held_at, m.attended, m.minutes,
-      m.place IS NOT NULL, m.chair IS NOT NULL, m.recorder IS NOT NULL, m.agenda IS NOT NULL, m.resolutions IS NOT NULL,
-      m.duration_minutes, m.video, m.photos, a.present
-    FROM json_each(?) j CROSS JOIN w CROSS JOIN meetings m LEFT JOIN attendance a ON a.meeting_id = m.id
-    WHERE m.org_id = j.value AND m.type = w.type AND m.held_at >= ? AND m.held_at <= ?${opts.informative ? INFORMATIVE : ''}`;
-  for (const r of stmt(db, sql).raw().all(JSON.stringify(orgIds), from, until) as unknown[][]) {
+  const sql = opts.informative
+    ? `WITH ids(id) AS (
+        SELECT m.id FROM json_each(?) j CROSS JOIN meetings m INDEXED BY meetings_detailed
+          WHERE m.org_id = j.value AND m.held_at >= ? AND m.held_at <= ? AND (${MEETING_DETAILED})
+        UNION
+        SELECT a.meeting_id FROM json_each(?) j CROSS JOIN attendance a
+          WHERE a.org_id = j.value AND a.held_at >= ? AND a.held_at <= ?)
+      SELECT ${DETAIL_COLS}
+      FROM ids CROSS JOIN meetings m ON m.id = ids.id LEFT JOIN attendance a ON a.meeting_id = m.id
+      WHERE m.held_at >= ? AND m.held_at <= ? AND ${TYPE_RANK} IS NOT NULL
+      ORDER BY m.org_id, ${TYPE_RANK}, m.held_at, m.expected, m.attended, m.minutes, m.lecturer_role, m.id`
+    : `WITH w(type) AS (VALUES ${values})
+      SELECT ${DETAIL_COLS}
+      FROM json_each(?) j CROSS JOIN w CROSS JOIN meetings m LEFT JOIN attendance a ON a.meeting_id = m.id
+      WHERE m.org_id = j.value AND m.type = w.type AND m.held_at >= ? AND m.held_at <= ?`;
+  const ids = JSON.stringify(orgIds);
+  const params = opts.informative ? [ids, from, until, ids, from, until, from, until] : [ids, from, until];
+  for (const r of stmt(db, sql).raw().all(...params) as unknown[][]) {
     const org = r[0] as number;
     let list = out.get(org);
     if (!list) out.set(org, (list = []));

@@ -6,32 +6,8 @@ import type { AuditEntry } from '../types/accounts.js';
 import type { RemovedOrg } from '../types/facts.js';
 import type { Db } from './db.js';
 import { orgs } from './schema.js';
-import type { UpsertSpec } from './imports.js';
 import type { Domain, Org, OrgKind } from '../../domain/types.js';
 import { shanghaiDate } from '../../domain/calendar.js';
-
-/** The keyed upsert of orgs: by `code`; updated_at is stamped only when something changed. */
-export const ORG_UPSERT: UpsertSpec = {
-  table: 'orgs',
-  key: ['code'],
-  columns: [
-    'name', 'kind', 'parent', 'domain', 'members', 'groups',
-    'secretary', 'secretary_phone', 'secretary_email', 'clerk', 'clerk_phone', 'clerk_email',
-    'elected_on', 'term_years', 'established_on', 'deputy', 'deputy_phone', 'deputy_email',
-    // Always written null: importing the code of a removed org re-activates it (a changed row).
-    'removed_at', 'removed_reason',
-  ],
-  stamp: 'updated_at',
-};
-
-/** Parameters of ORG_UPSERT for one org, in spec order. */
-export function orgUpsertParams(o: Org, now: number): unknown[] {
-  return [
-    o.code, o.name, o.kind, o.parent, o.domain, o.members, o.groups,
-    o.secretary, o.secretaryPhone, o.secretaryEmail, o.clerk, o.clerkPhone, o.clerkEmail,
-    o.electedOn, o.termYears, o.establishedOn, o.deputy ?? null, o.deputyPhone ?? null, o.deputyEmail ?? null, null, null, now,
-  ];
-}
 
 import type { OrgRef } from '../types/facts.js';
 

@@ -9,7 +9,7 @@ import { DOMAINS, type Domain } from '../../domain/types.js';
 import type { Channel, EstimateFacts, RatingBranch, RatingFact, StarChangeFact } from '../types/rating.js';
 import type { AlertFact } from '../types/reports.js';
 import type { Db } from './db.js';
-import type { UpsertSpec } from './imports.js';
+import { starChangeUpsertParams } from '../rows/upserts.js';
 
 const cache = new WeakMap<object, Map<string, Statement>>();
 /** A prepared statement, cached per connection. */
@@ -19,25 +19,6 @@ export function stmt(db: Db, sql: string): Statement {
   let s = byDb.get(sql);
   if (!s) byDb.set(sql, (s = db.$client.prepare(sql)));
   return s;
-}
-
-/** Ratings keyed by (org, year); imported_at is stamped only when something changed. */
-export const RATING_UPSERT: UpsertSpec = { table: 'ratings', key: ['org', 'year'], columns: ['stars', 'rated_on'], stamp: 'imported_at' };
-
-export function ratingUpsertParams(r: RatingFact, now: number): unknown[] {
-  return [r.org, r.year, r.stars, r.ratedOn, now];
-}
-
-/** Star changes keyed by their id. */
-export const STAR_CHANGE_UPSERT: UpsertSpec = {
-  table: 'star_changes',
-  key: ['change_id'],
-  columns: ['org', 'effective_on', 'stars', 'channel', 'reason', 'evidence'],
-  stamp: 'imported_at',
-};
-
-export function starChangeUpsertParams(c: StarChangeFact, now: number): unknown[] {
-  return [c.id, c.org, c.effectiveOn, c.stars, c.channel, c.reason, c.evidence, now];
 }
 
 const DOMAIN_SET = new Set<string>(DOMAINS);

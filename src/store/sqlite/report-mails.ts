@@ -5,15 +5,15 @@
  * report's mail stands (derived from its deliveries).
  */
 import type { Contacts } from '../../domain/digest.js';
-import type { ChannelName, LogicalChannel } from '../../domain/channels.js';
-import type { ReportData, ReportMailState, ReportSend, ReportToPlan } from '../types/deliveries.js';
+import type { LogicalChannel } from '../../domain/channels.js';
+import type { ReportData, ReportDeliveryRecord, ReportMailState, ReportSend, ReportToPlan } from '../types/deliveries.js';
 
-export type { ReportMailState } from '../types/deliveries.js';
+export type { ReportDeliveryRecord, ReportMailState } from '../types/deliveries.js';
 type BranchReport = ReportData;
 type CommitteeSummary = ReportData;
 import { prepared } from './alerts.js';
 import type { Db } from './db.js';
-import type { DeliveryStatus } from './deliveries.js';
+import type { DeliveryStatus } from '../types/deliveries.js';
 
 /** Stored reports of a period whose deliveries are not planned yet (branch reports first). */
 export function unplannedReports(db: Db, period: string): ReportToPlan[] {
@@ -45,21 +45,6 @@ export function writeReportPlan(
   }
   for (const [id, note] of notes) planned.run(now, note, id);
   return created;
-}
-
-/** A report delivery with the stored report it carries, as the worker and fallbacks need it. */
-export interface ReportDeliveryRecord {
-  id: number;
-  reportId: number;
-  channel: ChannelName;
-  logical: LogicalChannel;
-  recipient: string;
-  status: DeliveryStatus;
-  notBefore: number;
-  route: LogicalChannel[];
-  contacts: Contacts;
-  /** The stored report (null when the report row is gone). */
-  report: BranchReport | CommitteeSummary | null;
 }
 
 /** One report delivery with its report, or undefined (no such delivery, or an alert delivery). */

@@ -13,13 +13,12 @@ import type {
   CommitteeSummary,
   HistoryPoint,
   MeetingInfo,
-  OrgInfo,
   RectificationFact,
   VetoFact,
 } from '../../reports/types.js';
 import type { Db } from './db.js';
-import type { RectificationRow, ScoreAndOpenItems } from '../types/reports.js';
-export type { RectificationRow } from '../types/reports.js';
+import type { OrgRow, RectificationRow, ScoreAndOpenItems } from '../types/reports.js';
+export type { OrgRow, RectificationRow } from '../types/reports.js';
 
 const cache = new WeakMap<object, Map<string, Statement>>();
 function stmt(db: Db, sql: string): Statement {
@@ -32,17 +31,10 @@ function stmt(db: Db, sql: string): Statement {
 
 const DOMAIN_SET = new Set<string>(DOMAINS);
 
-/** An org with its row id (meetings.org_id). */
-export type OrgRow = OrgInfo & { id: number };
+const ORG_COLUMNS = 'id, code, name, kind, parent, domain, groups, established_on, elected_on, term_years, secretary_email, clerk_email';
 
-/** Every organization (committees and branches) not marked removed, ascending by row id. */
-export function loadReportOrgs(db: Db): OrgRow[] {
-  const rows = stmt(
-    db,
-    `SELECT id, code, name, kind, parent, domain, groups, established_on, elected_on, term_years, secretary_email, clerk_email
-     FROM orgs WHERE removed_at IS NULL ORDER BY id`,
-  ).raw().all() as unknown[][];
-  return rows.map((r) => ({
+function orgRowOf(r: unknown[]): OrgRow {
+  return {
     id: r[0] as number,
     code: r[1] as string,
     name: r[2] as string,
@@ -55,7 +47,37 @@ export function loadReportOrgs(db: Db): OrgRow[] {
     termYears: r[9] as number | null,
     secretaryEmail: r[10] as string | null,
     clerkEmail: r[11] as string | null,
-  }));
+  };
+}
+
+/** Every organization (committees and branches) not marked removed, ascending by row id. */
+export function loadReportOrgs(db: Db): OrgRow[] {
+  return (stmt(db, `SELECT ${ORG_COLUMNS} FROM orgs WHERE removed_at IS NULL ORDER BY id`).raw().all() as unknown[][]).map(orgRowOf);
+}
+
+/** The orgs of these row ids, not marked removed, ascending by row id. */
+export function loadReportOrgsByIds(db: Db, ids: readonly number[]): OrgRow[] {
+  if (!ids.length) return [];
+  return (stmt(db, `SELECT ${ORG_COLUMNS} FROM orgs WHERE removed_at IS NULL AND id IN (SELECT value FROM json_each(?)) ORDER BY id`).raw().all(JSON.stringify(ids)) as unknown[][]).map(orgRowOf);
+}
+
+/** Every org that is not a branch, not marked removed, ascending by row id. */
+export function loadReportCommittees(db: Db): OrgRow[] {
+  return (stmt(db, `SELECT ${ORG_COLUMNS} FROM orgs WHERE removed_at IS NULL AND kind <> 'branch' ORDER BY id`).raw().all() as unknown[][]).map(orgRowOf);
+}
+
+/**
+ * The orgs of `codes` and every org above them, not marked removed, ascending by row id: the
+ * recursive walk goes up the parent links of orgs not removed (one seek in orgs_code a step), so a
+ * removed committee ends the chain exactly where the whole-city list would end it.
+ */
+export function loadReportOrgsOf(db: Db, codes: readonly string[]): OrgRow[] {
+  if (!codes.length) return [];
+  const sql = `WITH RECURSIVE up(code) AS (
+      SELECT value FROM json_each(?)
+      UNION SELECT o.parent FROM up JOIN orgs o ON o.code = up.code WHERE o.removed_at IS NULL AND o.parent IS NOT NULL)
+    SELECT ${ORG_COLUMNS} FROM orgs WHERE removed_at IS NULL AND code IN (SELECT code FROM up) ORDER BY id`;
+  return (stmt(db, sql).raw().all(JSON.stringify(codes)) as unknown[][]).map(orgRowOf);
 }
 
 /**
@@ -90,29 +112,38 @@ export function periodMeetings(db: Db, orgIds: readonly number[], from: number, 
   return out;
 }
 
-/** Assessments whose period label is one of `periods`, grouped by org code. */
-export function loadAssessments(db: Db, periods: readonly string[]): Map<string, AssessmentFact[]> {
-  const rows = stmt(db, 'SELECT org, indicator, period, score FROM assessments WHERE period IN (SELECT value FROM json_each(?))').all(
+/**
+ * The `IN` filter of a read scoped to some org codes (null = every org): `column IN (json_each(?))`,
+ * which SQLite runs as one seek per code in an index leading with the org column.
+ */
+const inOrgs = (column: string, orgs: readonly string[] | undefined) => (orgs ? ` AND ${column} IN (SELECT value FROM json_each(?))` : '');
+const orgsArg = (orgs: readonly string[] | undefined) => (orgs ? [JSON.stringify(orgs)] : []);
+
+/** Assessments whose period label is one of `periods`, grouped by org code (each list by row id); only of `orgs` when given. */
+export function loadAssessments(db: Db, periods: readonly string[], orgs?: readonly string[]): Map<string, AssessmentFact[]> {
+  const rows = stmt(db, `SELECT org, indicator, period, score FROM assessments WHERE period IN (SELECT value FROM json_each(?))${inOrgs('org', orgs)} ORDER BY id`).all(
     JSON.stringify(periods),
+    ...orgsArg(orgs),
   ) as AssessmentFact[];
   return groupBy(rows);
 }
 
-/** Negative-list entries whose period label is one of `periods`, grouped by org code. */
-export function loadVetoes(db: Db, periods: readonly string[]): Map<string, VetoFact[]> {
-  const rows = stmt(db, 'SELECT org, period, item FROM vetoes WHERE period IN (SELECT value FROM json_each(?))').all(
+/** Negative-list entries whose period label is one of `periods`, grouped by org code (each list by row id); only of `orgs` when given. */
+export function loadVetoes(db: Db, periods: readonly string[], orgs?: readonly string[]): Map<string, VetoFact[]> {
+  const rows = stmt(db, `SELECT org, period, item FROM vetoes WHERE period IN (SELECT value FROM json_each(?))${inOrgs('org', orgs)} ORDER BY id`).all(
     JSON.stringify(periods),
+    ...orgsArg(orgs),
   ) as VetoFact[];
   return groupBy(rows);
 }
 
-/** Rectification items that are open, or were due within [from, to): grouped by org code. */
-export function loadRectifications(db: Db, from: number, to: number): Map<string, RectificationFact[]> {
+/** Rectification items that are open, or were due within [from, to): grouped by org code (each list by row id); only of `orgs` when given. */
+export function loadRectifications(db: Db, from: number, to: number, orgs?: readonly string[]): Map<string, RectificationFact[]> {
   const rows = stmt(
     db,
     `SELECT id, org, rule, problem_period AS problemPeriod, report_period AS reportPeriod, title, due_at AS dueAt, status, closed_at AS closedAt
-     FROM rectification_items WHERE status = 'open' OR (due_at >= ? AND due_at < ?)`,
-  ).all(from, to) as RectificationFact[];
+     FROM rectification_items WHERE (status = 'open' OR (due_at >= ? AND due_at < ?))${inOrgs('org', orgs)} ORDER BY id`,
+  ).all(from, to, ...orgsArg(orgs)) as RectificationFact[];
   return groupBy(rows);
 }
 
@@ -266,14 +297,21 @@ export function upsertVeto(db: Db, v: VetoFact, now: number): 'inserted' | 'unch
  * at or after `since` (raisedAt = the first such event), plus every still-open escalation, grouped
  * by org code.
  */
-export function loadReportAlerts(db: Db, since: number): Map<string, AlertFact[]> {
-  const rows = stmt(
-    db,
-    `WITH w AS (SELECT alert_id, min(at) AS warned_at FROM alert_events WHERE level IN ('warning', 'escalation') GROUP BY alert_id)
-     SELECT a.org, a.rule, a.period, a.level, a.state, a.ack_at, w.warned_at
-     FROM alerts a JOIN w ON w.alert_id = a.id
-     WHERE w.warned_at >= ? OR a.state = 'open'`,
-  ).raw().all(since) as [string, string, string, AlertFact['level'], string, number | null, number][];
+export function loadReportAlerts(db: Db, since: number, orgs?: readonly string[]): Map<string, AlertFact[]> {
+  // Every org: one grouping pass over alert_events. Some orgs: their alerts by alerts_key (org first),
+  // and each one's first warning by alert_events_alert, never the whole table.
+  const sql = orgs
+    ? // MATERIALIZED: each alert's first warning computed once (flattened, the WHERE re-ran the subquery per use).
+      `WITH s AS MATERIALIZED (SELECT a.id, a.org, a.rule, a.period, a.level, a.state, a.ack_at,
+                         (SELECT min(e.at) FROM alert_events e WHERE e.alert_id = a.id AND e.level IN ('warning', 'escalation')) AS warned_at
+                    FROM alerts a WHERE a.org IN (SELECT value FROM json_each(?)))
+       SELECT org, rule, period, level, state, ack_at, warned_at FROM s
+        WHERE warned_at IS NOT NULL AND (warned_at >= ? OR state = 'open') ORDER BY id`
+    : `WITH w AS (SELECT alert_id, min(at) AS warned_at FROM alert_events WHERE level IN ('warning', 'escalation') GROUP BY alert_id)
+       SELECT a.org, a.rule, a.period, a.level, a.state, a.ack_at, w.warned_at
+       FROM alerts a JOIN w ON w.alert_id = a.id
+       WHERE w.warned_at >= ? OR a.state = 'open' ORDER BY a.id`;
+  const rows = stmt(db, sql).raw().all(...orgsArg(orgs), since) as [string, string, string, AlertFact['level'], string, number | null, number][];
   return groupBy(
     rows.map(([org, rule, period, level, state, ackAt, warnedAt]) => ({
       org,

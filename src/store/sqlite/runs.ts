@@ -4,6 +4,7 @@
  */
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
+import { prepared } from './alerts.js';
 import { cycleRuns, deliveryEnqueues, scheduleState, scheduleTicks } from './schema.js';
 
 import type { ClaimTickInput, RunRow, RunStart, TickClaim, TickRow } from '../types/runs.js';
@@ -111,7 +112,8 @@ export function recentRuns(db: Db, limit = 20, kind?: string) {
 /** Remember that these deliveries were acknowledged by the Redis of `epoch`. */
 export function markEnqueued(db: Db, deliveryIds: readonly number[], epoch: string, now: number): void {
   if (deliveryIds.length === 0) return;
-  const stmt = db.$client.prepare(
+  const stmt = prepared(
+    db,
     'INSERT INTO delivery_enqueues (delivery_id, epoch, enqueued_at) VALUES (?, ?, ?) ' +
       'ON CONFLICT (delivery_id) DO UPDATE SET epoch = excluded.epoch, enqueued_at = excluded.enqueued_at',
   );
@@ -120,19 +122,20 @@ export function markEnqueued(db: Db, deliveryIds: readonly number[], epoch: stri
   })();
 }
 
-/** Of these delivery ids, those the Redis of `epoch` already acknowledged. */
+/**
+ * Of these delivery ids, those the Redis of `epoch` already acknowledged: one query over the whole
+ * list (the drainer asks about every pending delivery, a quarter of a million after a province's
+ * first cycle), each id looked up by primary key.
+ */
 export function enqueuedIn(db: Db, deliveryIds: readonly number[], epoch: string): Set<number> {
-  const out = new Set<number>();
-  for (let i = 0; i < deliveryIds.length; i += 500) {
-    const chunk = deliveryIds.slice(i, i + 500);
-    for (const r of db
-      .select({ id: deliveryEnqueues.deliveryId })
-      .from(deliveryEnqueues)
-      .where(and(inArray(deliveryEnqueues.deliveryId, chunk as number[]), eq(deliveryEnqueues.epoch, epoch)))
-      .all())
-      out.add(r.id);
-  }
-  return out;
+  if (deliveryIds.length === 0) return new Set();
+  const ids = prepared(
+    db,
+    `SELECT d.delivery_id FROM json_each(?) j CROSS JOIN delivery_enqueues d ON d.delivery_id = j.value WHERE d.epoch = ?`,
+  )
+    .pluck()
+    .all(JSON.stringify(deliveryIds), epoch) as number[];
+  return new Set(ids);
 }
 
 /**

@@ -38,6 +38,30 @@ export interface PendingDeliveryRow {
   notBefore: number;
 }
 
+/** Outcome of a claim at the store level. */
+export type ClaimRow = { outcome: 'send' } | ClaimRefused;
+
+/** One send attempt as recorded. */
+export interface AttemptInput {
+  deliveryId: number;
+  channel: ChannelName | string;
+  recipient: string;
+  providerMessageId: string | null;
+  /** null on success. */
+  error: string | null;
+  errorCode?: string | null;
+  permanent: boolean;
+  durationMs: number;
+  /** When the attempt started, epoch ms. */
+  at: number;
+}
+
+/** What a delivery carries: an alert digest, or a stored report with the recipient's route and contacts. */
+export type DeliverySource =
+  | { digestId: number }
+  | { reportId: number; route: LogicalChannel[]; contacts: Contacts }
+  | { reminderId: number; route: LogicalChannel[]; contacts: Contacts };
+
 /**
  * A stored report's data as the store keeps it: the reports module's JSON, opaque here (the
  * reports module gives it its type).
@@ -223,6 +247,21 @@ export interface ReportSend {
   /** The recipient's route (for fallbacks) and contacts. */
   route: LogicalChannel[];
   contacts: Contacts;
+}
+
+/** A report delivery with the stored report it carries, as the worker and fallbacks need it. */
+export interface ReportDeliveryRecord {
+  id: number;
+  reportId: number;
+  channel: ChannelName;
+  logical: LogicalChannel;
+  recipient: string;
+  status: DeliveryStatus;
+  notBefore: number;
+  route: LogicalChannel[];
+  contacts: Contacts;
+  /** The stored report (null when the report row is gone). */
+  report: ReportData | null;
 }
 
 /** Where a stored report's mail stands, from its deliveries. */

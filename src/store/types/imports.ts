@@ -4,6 +4,17 @@ import type { Meeting, Org } from '../../domain/types.js';
 import type { RatingFact, StarChangeFact } from './rating.js';
 import type { AssessmentFact, VetoFact } from './reports.js';
 
+/** What a keyed upsert writes: the table, its unique key columns and the other columns. */
+export interface UpsertSpec {
+  table: string;
+  /** Columns of the UNIQUE key the upsert targets (there must be a unique index on exactly these). */
+  key: readonly string[];
+  /** Other columns, replaced when the row exists and compared to tell "unchanged". */
+  columns: readonly string[];
+  /** A column set on insert and on real change but never compared (e.g. updated_at). */
+  stamp?: string;
+}
+
 /**
  * What one upsert did. 'conflict' = the key was already written earlier in the same command with other content.
  * 'deferred' = the row was staged; its outcome comes with the table's DeferredOutcomes (ImportSession.finishTable).

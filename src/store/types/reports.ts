@@ -20,6 +20,9 @@ export interface OrgInfo {
   clerkEmail: string | null;
 }
 
+/** An org with its row id (meetings.org_id). */
+export type OrgRow = OrgInfo & { id: number };
+
 /** One meeting as the report reads it (`id` is the record id of the interchange format). */
 export interface MeetingInfo {
   id: string;

@@ -3,7 +3,9 @@
  * src/store/sqlite/schema (same names and columns); times are epoch milliseconds in bigint
  * columns read as JavaScript numbers (`mode: 'number'`), so rows look the same on both stores.
  */
+import { sql } from 'drizzle-orm';
 import { pgTable, integer, bigint, text, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { MEETING_DETAILED } from '../../rows/meeting-detailed.js';
 
 /** An epoch-millisecond column (bigint, read as a number: exact up to 2^53). */
 export const ms = (name: string) => bigint(name, { mode: 'number' });
@@ -73,6 +75,8 @@ export const meetings = pgTable(
     uniqueIndex('meetings_record_id').on(t.recordId),
     // `id` last: unlike SQLite's rowid, PostgreSQL's row id is not in every index, and the rules read it.
     index('meetings_org_type_held').on(t.orgId, t.type, t.heldAt, t.expected, t.attended, t.minutes, t.lecturerRole, t.id),
+    // As SQLite's: only meetings with a minutes element (the single-meeting checks' informative read).
+    index('meetings_detailed').on(t.orgId, t.heldAt).where(sql.raw(MEETING_DETAILED)),
   ],
 );
 

@@ -1,5 +1,7 @@
 /** Tables of imported records: the organization tree and its meeting records. */
+import { sql } from 'drizzle-orm';
 import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { MEETING_DETAILED } from '../../rows/meeting-detailed.js';
 
 /** Committees and branches, one tree; `parent` is the parent's code (null for the root). */
 export const orgs = sqliteTable(
@@ -66,7 +68,13 @@ export const meetings = sqliteTable(
     video: integer('video'),
     photos: integer('photos'),
   },
-  (t) => [uniqueIndex('meetings_record_id').on(t.recordId), index('meetings_org_type_held').on(t.orgId, t.type, t.heldAt, t.expected, t.attended, t.minutes, t.lecturerRole)],
+  (t) => [
+    uniqueIndex('meetings_record_id').on(t.recordId),
+    index('meetings_org_type_held').on(t.orgId, t.type, t.heldAt, t.expected, t.attended, t.minutes, t.lecturerRole),
+    // Only meetings with a minutes element recorded: the single-meeting checks find them without
+    // reading every meeting row of their window (most records carry no elements at all).
+    index('meetings_detailed').on(t.orgId, t.heldAt).where(sql.raw(MEETING_DETAILED)),
+  ],
 );
 
 /** One row per accepted import, for the audit trail. */

@@ -1,0 +1,1 @@
+CREATE INDEX "meetings_detailed" ON "meetings" USING btree ("org_id","held_at") WHERE place IS NOT NULL OR chair IS NOT NULL OR recorder IS NOT NULL OR agenda IS NOT NULL OR resolutions IS NOT NULL;
