@@ -15,7 +15,12 @@ import { fileURLToPath } from 'node:url';
  * Listed, not followed through every import, so a file joins the PostgreSQL run only once the
  * set-up it uses is two-store.
  */
-const PORT_SETUPS = [/helpers\/(store|pg|township-api)\.js'/, /api\/setup\.js'/];
+const PORT_SETUPS = [
+  /helpers\/(store|pg|township-api)\.js'/,
+  /api\/setup\.js'/,
+  // tests/alerts/fixtures.ts: cityStore() is tempStore() with a raw SQL window on either store.
+  /\bcityStore\b[^;]*from '(\.\/|\.\.\/alerts\/)fixtures\.js'/,
+];
 
 /** Whether a test file reaches the database through the port (or PostgreSQL itself). */
 function usesPort(path, text) {

@@ -99,7 +99,12 @@ export async function cityStore(seed = true): Promise<AlertTestStore> {
       }
       return stmt.all(...params) as Record<string, unknown>[];
     }
-    pool ??= new pg.Pool({ connectionString: t.spec, max: 2 });
+    if (!pool) {
+      pool = new pg.Pool({ connectionString: t.spec, max: 2 });
+      // A client still closing when cleanup drops the database (WITH (FORCE)) gets a FATAL; the pool
+      // re-emits it, and without a listener that is an uncaught exception failing the whole file.
+      pool.on('error', () => undefined);
+    }
     let n = 0;
     const text = sql.replace(/\?/g, () => `$${++n}`).replace(/\bAS ([a-z]+[A-Z]\w*)/g, 'AS "$1"');
     const r = await pool.query(text, params);

@@ -4,6 +4,8 @@ import type { Config } from '../../src/config/schema.js';
 import { shanghaiDateTime } from '../../src/domain/calendar.js';
 import type { Finding } from '../../src/domain/types.js';
 import type { ChannelName } from '../../src/notifiers/types.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/port.js';
 // Runs on the store of the run (tempStore in ../helpers/store.js): SQLite or PostgreSQL.
 import { at, branch, cityStore, finding, insertOrgs, testConfig, type AlertTestStore } from './fixtures.js';
 
@@ -226,6 +228,54 @@ describe('planning a big city in chunks', () => {
     } finally {
       await onePass.cleanup();
     }
+  });
+
+  it('two planners at once (two store handles) plan each outbox row once: the deliveries of one pass, no row taken twice', async () => {
+    const onePass = await cityStore();
+    const other = await openStore(t.spec);
+    try {
+      await reconcile(onePass.store, findings, explicitScope(findings), baseConfig, at(NOW));
+      await planDeliveries(onePass.store, baseConfig, AVAILABLE, at(NOW));
+      await reconcile(t.store, findings, explicitScope(findings), baseConfig, at(NOW));
+      const [a, b] = await Promise.all([
+        planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), 1),
+        planDeliveries(other, baseConfig, AVAILABLE, at(NOW), 1),
+      ]);
+      // Each chunk re-reads the unplanned rows under the plan lock: what one planner took, the other never sees.
+      expect(a.outbox + b.outbox).toBe(findings.length);
+      expect(await deliveries(t)).toEqual(await deliveries(onePass));
+      expect(await t.count('SELECT count(*) FROM alert_outbox WHERE planned_at IS NULL')).toBe(0);
+      expect(await t.count('SELECT count(*) FROM (SELECT event_id, digest_id FROM alert_digest_items GROUP BY event_id, digest_id HAVING count(*) > 1) x')).toBe(0);
+    } finally {
+      await other.close();
+      await onePass.cleanup();
+    }
+  });
+
+  it('a branch moved to another committee while a run plans is left unplanned (never marked without its message) and the next run plans it', async () => {
+    const two = [finding('B1', 'committee-monthly', '2026-10', 'warning'), finding('B3', 'committee-monthly', '2026-10', 'warning')];
+    await reconcile(t.store, two, explicitScope(two), baseConfig, at(NOW));
+    expect(await t.store.outbox.unplannedByCommittee()).toEqual([{ committee: 'C1', rows: 1 }, { committee: 'C2', rows: 1 }]);
+    // After the C1 chunk (cut before the move), B3 moves from C2 to C1: the C2 chunk finds nothing.
+    let chunks = 0;
+    const moving: Store = {
+      ...t.store,
+      outbox: {
+        ...t.store.outbox,
+        plan: async (spec, decide) => {
+          const r = await t.store.outbox.plan(spec, decide);
+          if (++chunks === 1) await insertOrgs(t.store, [branch('B3', '东城社区党支部', 'C1', { secretary: '周七', secretaryPhone: '13800000004', secretaryEmail: 'zhou@example.cn' })]);
+          return r;
+        },
+      },
+    };
+    expect(await planDeliveries(moving, baseConfig, AVAILABLE, at(NOW), 1)).toMatchObject({ outbox: 1 });
+    expect(chunks).toBe(2);
+    expect((await t.store.outbox.unplanned()).map((e) => e.item.org)).toEqual(['B3']);
+    expect(await t.count("SELECT count(*) FROM deliveries WHERE recipient = '13800000004'")).toBe(0);
+    expect(await planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), 1)).toMatchObject({ outbox: 1, unreachable: 0 });
+    expect(await t.count("SELECT count(*) FROM deliveries WHERE recipient = '13800000004'")).toBe(1);
+    expect(await t.count('SELECT count(*) FROM alert_outbox WHERE planned_at IS NULL')).toBe(0);
   });
 
   it('counts the daily SMS cap across chunks (a secretary of branches under two committees)', async () => {

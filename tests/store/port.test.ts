@@ -268,6 +268,50 @@ describe('store port', () => {
     expect(await t.store.deliveries.enqueuedIn([...many, b], 'e1')).toEqual(new Set([b]));
   });
 
+  it('planning chunks: a branch without a parent and an alert of an unknown org count under committee "", each row loads in exactly one chunk, and a planned row is never loaded again', async () => {
+    // B0 has no parent; B9's parent CX has no row; GHOST has no org row at all (an alert outliving its org).
+    const s = await t.store.imports.begin();
+    await s.beginFile('orgs');
+    await s.upsert('orgs', [org('B0', { parent: null, secretaryPhone: '13800000009' }), org('B9', { parent: 'CX' })], [2, 3], NOW);
+    await s.commit();
+    const opened = { kind: 'opened' as const, level: 'reminder' as const, fromLevel: null, reason: 'new' as const };
+    const byOrg = ['GHOST', 'B9', 'B1', 'B0', 'B2'];
+    await t.store.alerts.reconcile({ orgs: byOrg, identities: [], now: NOW }, () => ({
+      changes: { inserts: byOrg.map((o) => ({ row: newAlert(o, 'committee-monthly', '2026-11'), event: opened, notify: true })), updates: [] },
+      result: null,
+    }));
+    // '' first: binary code order on both stores.
+    expect(await t.store.outbox.unplannedByCommittee()).toEqual([
+      { committee: '', rows: 2 },
+      { committee: 'C1', rows: 2 },
+      { committee: 'CX', rows: 1 },
+    ]);
+    const orgsOf = (es: readonly { item: { org: string } }[]) => es.map((e) => e.item.org);
+    expect(orgsOf(await t.store.outbox.unplanned())).toEqual(byOrg); // oldest event first
+    expect(orgsOf(await t.store.outbox.unplanned(['']))).toEqual(['GHOST', 'B0']);
+    expect(orgsOf(await t.store.outbox.unplanned(['CX', 'C1']))).toEqual(['B9', 'B1', 'B2']);
+    expect(await t.store.outbox.unplanned([])).toEqual([]);
+    expect(await t.store.outbox.unplanned(['C9'])).toEqual([]);
+    // Plan the '' chunk: both rows load, the unknown org has no contacts (its parent neither), B0's without a parent.
+    const note = (id: number) => [id, id % 2 ? 'unreachable: no contact or channel' : 'planned'] as const;
+    const first = await t.store.outbox.plan({ sendDay: '2026-11-20', now: NOW, committees: [''], phonesOf: () => [] }, (load) => {
+      expect(load.contacts.has('GHOST')).toBe(false);
+      expect(load.contacts.get('B0')).toMatchObject({ parent: null, secretaryPhone: '13800000009' });
+      return { write: { plans: [], notes: new Map(load.entries.map((e) => note(e.item.eventId))), notBefore: NOW, sendDay: '2026-11-20' }, result: orgsOf(load.entries) };
+    });
+    expect(first.result).toEqual(['GHOST', 'B0']);
+    // Planned rows are gone from the counts and from every later load, the others stay.
+    expect(await t.store.outbox.unplannedByCommittee()).toEqual([{ committee: 'C1', rows: 2 }, { committee: 'CX', rows: 1 }]);
+    expect(await t.store.outbox.unplanned([''])).toEqual([]);
+    const rest = await t.store.outbox.plan({ sendDay: '2026-11-20', now: NOW, phonesOf: () => [] }, (load) => ({
+      write: { plans: [], notes: new Map(load.entries.map((e) => note(e.item.eventId))), notBefore: NOW, sendDay: '2026-11-20' },
+      result: orgsOf(load.entries),
+    }));
+    expect(rest.result).toEqual(['B9', 'B1', 'B2']);
+    expect(await t.store.outbox.unplannedByCommittee()).toEqual([]);
+    expect(await t.store.outbox.unplanned()).toEqual([]);
+  });
+
   it('storeAndPlan stores a period once and plans its mail; the data reads back', async () => {
     const built = {
       reports: [{ org: 'B1', period: '2026-10', kind: 'branch' as const, score: 90, grade: 'A', stars: 4, rank: 1, committeeRank: 1, data: { org: 'B1', hello: '你好' } }],
