@@ -4,6 +4,7 @@
  * loaded only when asked for, so a SQLite deployment never loads its driver.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { readEnv } from '../config/env.js';
 import { StoreMissingError, StoreSpecError } from './errors.js';
@@ -50,11 +51,45 @@ export function describeSpec(spec: string): string {
   }
 }
 
+/**
+ * Node 21 and later define `globalThis.navigator` ({userAgent: 'Node.js/<major>', …}); Node 20 does
+ * not, and then node-postgres, when it loads, probes for Cloudflare Workers by constructing a
+ * `Response` (node_modules/pg/lib/stream.js isCloudflareRuntime), which loads Node's whole fetch
+ * implementation (undici) on every command that opens a PostgreSQL store: ~40 ms of start-up.
+ * Defining the object Node 21 defines, where it is missing, answers the probe as Node 21+ does.
+ * Nothing else changes: Node 21+ already runs every dependency with this global present.
+ */
+function nodeNavigator(): void {
+  const g = globalThis as { navigator?: unknown };
+  if (g.navigator !== undefined) return;
+  const major = process.versions.node.split('.')[0];
+  // Read lazily, as Node's own getters do (the locale costs ICU's start-up, ~40 ms).
+  const locale = () => new Intl.Collator().resolvedOptions().locale || 'en-US';
+  const navigator = {
+    userAgent: `Node.js/${major}`,
+    hardwareConcurrency: availableParallelism(),
+    platform: `${process.platform === 'linux' ? 'Linux' : process.platform} ${process.arch === 'x64' ? 'x86_64' : process.arch}`,
+    get language() {
+      return locale();
+    },
+    get languages() {
+      return [locale()];
+    },
+  };
+  Object.defineProperty(g, 'navigator', {
+    value: Object.freeze(navigator),
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
+
 /** Open the store named by `spec` (default: ORGLIFE_DB, else ./data/orglife.db). */
 export async function openStore(spec: string = defaultStoreSpec(), opts: OpenStoreOptions = {}): Promise<Store> {
   if (isUrl(spec)) {
     let mod: PostgresAdapterModule;
     try {
+      nodeNavigator();
       mod = (await import('./postgres/index.js')) as PostgresAdapterModule;
     } catch (e) {
       if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('postgres')) {

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closePg, maskPgUrl, migratePg, openPg, isPostgresUrl } from '../../src/store/postgres/db.js';
 import { createPgDatabase, type TempPgDatabase } from '../helpers/pg.js';
@@ -23,6 +25,21 @@ describe('opening the PostgreSQL store', () => {
     } finally {
       for (const db of dbs) await closePg(db);
     }
+  });
+
+  it("opens through openStore without loading Node's fetch implementation (pg's Cloudflare probe)", () => {
+    // In a fresh process: node-postgres probes for Cloudflare Workers when it loads; on Node 20 the probe
+    // constructs a Response, which loads undici (~40 ms of every command's start-up).
+    const d = process.env.ORGLIFE_TEST_PG_TEMPLATE ?? 'postgres';
+    const url = new URL('postgres://postgres@127.0.0.1:5432/');
+    url.pathname = `/${d}`;
+    const open = fileURLToPath(new URL('../../src/store/open.ts', import.meta.url));
+    const script = `const { openStore } = await import(${JSON.stringify(open)});
+      const store = await openStore(${JSON.stringify(url.toString())}, { readonly: true, migrate: false });
+      await store.close();
+      console.log(JSON.stringify({ undici: process.moduleLoadList.some((m) => m.includes('undici')), userAgent: navigator.userAgent }));`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ undici: false, userAgent: `Node.js/${process.versions.node.split('.')[0]}` });
   });
 
   it('fails in bounded time with a clear error when the server does not answer', async () => {
