@@ -73,3 +73,33 @@ describe('the adapters of the store', () => {
     expect(adapterOf('src/store/rows/upserts.ts')).toBeNull();
   });
 });
+
+/** Relative modules a file re-exports from (`export … from`, `export type … from`, `export * from`). */
+function reExports(text: string): string[] {
+  return [...text.matchAll(/^export\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s*from\s*['"](\.{1,2}\/[^'"]+)['"]/gm)].map((m) => m[1]!);
+}
+
+describe('the row types of the store', () => {
+  const adapterFiles = sources(join(ROOT, 'src/store'))
+    .map((p) => relative(ROOT, p).split('\\').join('/'))
+    .filter((p) => adapterOf(p) !== null);
+  /** file → re-exported module, for every re-export by an adapter file of a module outside its adapter (src/store/types, src/domain…). */
+  const foreign = adapterFiles.flatMap((p) =>
+    reExports(readFileSync(join(ROOT, p), 'utf8'))
+      .map((spec) => relative(ROOT, resolve(dirname(join(ROOT, p)), spec)).split('\\').join('/'))
+      .filter((target) => adapterOf(target) !== adapterOf(p))
+      .map((target) => `${p} → ${target}`),
+  );
+
+  it('are imported from the module that owns them: an adapter re-exports nothing from outside itself (its schema barrel may gather its own tables)', () => {
+    expect(foreign).toEqual([]);
+  });
+
+  it('finds a re-export when there is one', () => {
+    expect(reExports(`export type { A, B } from '../types/alerts.js';\nexport * from './schema/records.js';\nexport { c } from "../rows/x.js";\nexport function f() {}\nimport { d } from '../types/d.js';`)).toEqual([
+      '../types/alerts.js',
+      './schema/records.js',
+      '../rows/x.js',
+    ]);
+  });
+});

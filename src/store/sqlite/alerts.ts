@@ -9,7 +9,6 @@ import type { Db } from './db.js';
 import { flatNested } from './group-commit.js';
 import type { AlertState } from '../../domain/alerts.js';
 import type { AlertRow, NewEvent, AlertListRow, AlertEventRow, OrgAlertSummary } from '../types/alerts.js';
-export type { AlertListRow, AlertEventRow, OrgAlertSummary } from '../types/alerts.js';
 import type { Level, RuleId } from '../../domain/types.js';
 import type { EvalRequest } from '../../domain/facts.js';
 import { ALERT_COLUMNS } from '../rows/alert-columns.js';

@@ -15,19 +15,6 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { int32s, monthOfInstant, packEntries, packMonths, tookPart, unpackAttendance, type PackedAttendance } from '../rows/attendance-codec.js';
 
-// The codec moved to ../rows/attendance-codec.ts (both adapters read it); re-exported for the importer.
-export {
-  entryCode,
-  entryMethod,
-  entryStatus,
-  monthOfInstant,
-  packMonths,
-  tookPart,
-  unpackAttendance,
-  unpackMonths,
-  type PackedAttendance,
-} from '../rows/attendance-codec.js';
-
 /** What the attendance importer looks up and writes, over prepared statements of one connection. */
 export class AttendanceStore {
   private readonly meetingStmt: Statement;

@@ -15,6 +15,7 @@ import type { ChannelName } from '../../domain/channels.js';
 import type {
   AttemptInput,
   ClaimRow,
+  DeliveryListRow,
   DeliverySource,
   DeliveryStatus,
   DigestPlan,
@@ -271,8 +272,6 @@ export function digestItemsOf(db: Db, digestId: number): DigestItemRow[] {
     .all(digestId) as DigestItemRow[];
 }
 
-export type { DeliveryListRow } from '../types/deliveries.js';
-import type { DeliveryListRow } from '../types/deliveries.js';
 
 /** Every delivery (tests, tools), oldest first. */
 export function listDeliveries(db: Db): DeliveryListRow[] {

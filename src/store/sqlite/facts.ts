@@ -12,7 +12,6 @@ import type { Db } from './db.js';
 
 import type { BranchRow, LoadedMeeting, OrgHeader } from '../types/facts.js';
 
-export type { BranchRow, LoadedMeeting, OrgHeader } from '../types/facts.js';
 
 const DOMAIN_SET = new Set<string>(DOMAINS);
 const LECTURER: (LecturerRole | null)[] = [null, 'secretary', 'other'];

@@ -17,6 +17,7 @@ import type {
   SelfAssessmentState,
   UpsertBatchResult,
   UpsertOutcome,
+  UpsertSpec,
 } from '../types/imports.js';
 import type { OrgRef } from '../types/facts.js';
 import { StoreBusyError } from '../errors.js';
@@ -25,7 +26,7 @@ import { TouchedOrgs } from '../rows/touched.js';
 import { requestReevaluation } from './live.js';
 import { AttendanceStore, refreshParticipation, syncAttendanceMeetings, trackedOrgsOf } from './attendance.js';
 import { closeDb, openDb, type Db } from './db.js';
-import { KeyedUpserter, recordImport, type UpsertSpec } from './imports.js';
+import { KeyedUpserter, recordImport } from './imports.js';
 import { meetingRowIds } from './meetings.js';
 import { loadOrgRefs } from './orgs.js';
 import { getEntry, insertTransition, saveEntryStep } from './rating-campaign.js';

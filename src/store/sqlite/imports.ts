@@ -9,7 +9,6 @@ import { imports } from './schema.js';
 
 import type { ImportRecord, UpsertOutcome, UpsertSpec } from '../types/imports.js';
 
-export type { ImportRecord, UpsertOutcome, UpsertSpec } from '../types/imports.js';
 
 /**
  * Upserts rows keyed by a unique key, counting inserted / updated / unchanged from better-sqlite3's

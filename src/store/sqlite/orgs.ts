@@ -11,7 +11,6 @@ import { shanghaiDate } from '../../domain/calendar.js';
 
 import type { OrgRef } from '../types/facts.js';
 
-export type { OrgRef } from '../types/facts.js';
 
 /** Every org's id, kind and parent, by code (a few thousand rows: kept in memory by the importer). */
 export function loadOrgRefs(db: Db): Map<string, OrgRef> {

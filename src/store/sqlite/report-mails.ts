@@ -8,7 +8,6 @@ import type { Contacts } from '../../domain/digest.js';
 import type { LogicalChannel } from '../../domain/channels.js';
 import type { ReportData, ReportDeliveryRecord, ReportMailState, ReportSend, ReportToPlan } from '../types/deliveries.js';
 
-export type { ReportDeliveryRecord, ReportMailState } from '../types/deliveries.js';
 type BranchReport = ReportData;
 type CommitteeSummary = ReportData;
 import { prepared } from './alerts.js';

@@ -18,7 +18,6 @@ import type {
 } from '../../reports/types.js';
 import type { Db } from './db.js';
 import type { OrgRow, RectificationRow, ScoreAndOpenItems } from '../types/reports.js';
-export type { OrgRow, RectificationRow } from '../types/reports.js';
 
 const cache = new WeakMap<object, Map<string, Statement>>();
 function stmt(db: Db, sql: string): Statement {

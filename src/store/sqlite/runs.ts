@@ -9,7 +9,6 @@ import { cycleRuns, deliveryEnqueues, scheduleState, scheduleTicks } from './sch
 
 import type { ClaimTickInput, RunRow, RunStart, TickClaim, TickRow } from '../types/runs.js';
 
-export type { ClaimTickInput, RunRow, RunStart, TickClaim, TickRow } from '../types/runs.js';
 
 /** Claim a schedule tick, idempotently: done stays done, a live claim is respected, a dead one is taken over. */
 export function claimTick(db: Db, t: ClaimTickInput): TickClaim {
