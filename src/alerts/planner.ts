@@ -33,6 +33,7 @@ export async function planBacklogSummary(
   available: Iterable<ChannelName>,
   counter: BacklogCounter,
   now: number,
+  sendFrom = now,
 ): Promise<number> {
   if (!backlogDue(config, counter, now)) return 0;
   const committees = counter.model(config.alerts.start_from!, () => null).byCommittee.flatMap((c) => (c.code === null ? [] : [c.code]));
@@ -40,7 +41,7 @@ export async function planBacklogSummary(
   const nameOf = (code: string | null) => (code === null ? null : (headers.get(code)?.name ?? null));
   const model = counter.model(config.alerts.start_from!, nameOf);
   const policy = planPolicy(config, available);
-  const notBefore = sendTime(config, now);
+  const notBefore = sendTime(config, now, sendFrom);
   const sendDay = shanghaiDate(notBefore);
   // Its own plan transaction, loading no outbox rows (committees: []): only the summary is written,
   // with the admins' SMS of the send day read in it, so the daily cap holds.
@@ -83,16 +84,23 @@ export { sendTime };
 /** Outbox rows planned per transaction (rounded to whole committees). */
 export const PLAN_CHUNK_ROWS = 20_000;
 
+/** How planDeliveries runs: rows per transaction, and when the run really happens (see sendTime). */
+export interface PlanRunOptions {
+  chunkRows?: number;
+  sendFrom?: number;
+}
+
 /**
  * Plan deliveries for every unplanned outbox row as of `now`: one digest per recipient, channels
  * from routing among `available`, SMS capped per recipient and day (counted across chunks: each
  * chunk's transaction sees the deliveries the earlier ones planned).
  */
-export async function planDeliveries(store: Store, config: PlanConfig, available: Iterable<ChannelName>, now: number, chunkRows = PLAN_CHUNK_ROWS): Promise<PlanResult> {
+export async function planDeliveries(store: Store, config: PlanConfig, available: Iterable<ChannelName>, now: number, opts: PlanRunOptions = {}): Promise<PlanResult> {
+  const chunkRows = opts.chunkRows ?? PLAN_CHUNK_ROWS;
   // Secretaries on leave now: their messages go to the deputy (read once per run; leaves change rarely).
   const onLeave = new Set((await store.leaves.list({ since: shanghaiDate(now) })).filter((l) => onLeaveAt(l, now)).map((l) => l.org));
   const policy = { ...planPolicy(config, available), onLeave };
-  const notBefore = sendTime(config, now);
+  const notBefore = sendTime(config, now, opts.sendFrom);
   const sendDay = shanghaiDate(notBefore);
   const total: PlanResult = { outbox: 0, stale: 0, digests: 0, deliveries: 0, cappedSms: 0, unreachable: 0, notBefore };
   for (const committees of committeeChunks(await store.outbox.unplannedByCommittee(), chunkRows)) {

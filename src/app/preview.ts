@@ -26,7 +26,7 @@ export async function previewCycle(store: Store, o: { config: Config; env: Env; 
   const notifiers = createNotifiers(o.config.channels, o.env, { log: o.log });
   try {
     // A channel without its secret is treated as not available (as the daemon would refuse to start).
-    await TICK_HANDLERS.evaluate!(tickContext({ store: dry.store, config: o.config, env: o.env, notifiers, log: o.log, now: o.now, kind: 'evaluate' }));
+    await TICK_HANDLERS.evaluate!(tickContext({ store: dry.store, config: o.config, env: o.env, notifiers, log: o.log, now: o.now, sendFrom: o.now, kind: 'evaluate' }));
   } finally {
     await notifiers.close();
   }

@@ -123,9 +123,9 @@ export async function evaluateTick(ctx: TickContext, opts: EvaluateTickOptions =
   let plannedAt = tPlan;
   let drainedMs = 0;
   try {
-    plan = await planDeliveries(ctx.store, config, ctx.notifiers.enabled, now);
+    plan = await planDeliveries(ctx.store, config, ctx.notifiers.enabled, now, { sendFrom: ctx.sendFrom });
     // The first cycle after go-live: one summary of the history to the admins (once: keyed).
-    backlogMail = await planBacklogSummary(ctx.store, config, ctx.notifiers.enabled, backlog, now);
+    backlogMail = await planBacklogSummary(ctx.store, config, ctx.notifiers.enabled, backlog, now, ctx.sendFrom);
     plannedAt = performance.now();
     // While the helper still computes: the daemon's drain queues what was just planned (it runs again after the tick).
     if (onHelper && ctx.afterPlan) {

@@ -25,6 +25,12 @@ export interface TickContext {
   log: Logger;
   /** The scheduled tick time (cron) or --at (once), epoch ms. Handlers must not read the clock. */
   now: number;
+  /**
+   * When this run started by the wall clock (read by the tick job, not by handlers), epoch ms; ≥ `now`
+   * for a tick run late. Messages are sent from max(now, sendFrom): their send day and SMS cap are
+   * the day they go out (see delivery/schedule.ts sendTime). Omitted (tests, previews): `now`.
+   */
+  sendFrom?: number;
   kind: ScheduleKind;
   /**
    * The outbox drain (the daemon's, which also runs after every tick), offered to a handler to run

@@ -47,7 +47,7 @@ export async function runOnce(o: OnceOptions): Promise<OnceReport> {
     let stats: Record<string, unknown>;
     try {
       const handler = rt.handlers[kind];
-      stats = (handler ? await handler(tickContext({ store: rt.store, config: rt.config, env: rt.env, notifiers: rt.notifiers, log, now: at, kind })) : { handler: 'none' }) ?? {};
+      stats = (handler ? await handler(tickContext({ store: rt.store, config: rt.config, env: rt.env, notifiers: rt.notifiers, log, now: at, sendFrom: at, kind })) : { handler: 'none' }) ?? {};
       await rt.store.runs.finishRun(runId, { status: 'done', now: Date.now(), stats });
     } catch (e) {
       await rt.store.runs.finishRun(runId, { status: 'failed', now: Date.now(), error: e instanceof Error ? e.message : String(e) });

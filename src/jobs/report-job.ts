@@ -10,5 +10,5 @@ import type { TickHandler } from './kinds.js';
 
 /** The handler of one report schedule. `now` = the tick's scheduled time. */
 export function reportTick(kind: PeriodKind): TickHandler {
-  return async (ctx) => ({ ...(await runReportTick({ store: ctx.store, config: ctx.config, available: ctx.notifiers.enabled, log: ctx.log }, kind, ctx.now)) });
+  return async (ctx) => ({ ...(await runReportTick({ store: ctx.store, config: ctx.config, available: ctx.notifiers.enabled, log: ctx.log, sendFrom: ctx.sendFrom }, kind, ctx.now)) });
 }

@@ -74,7 +74,7 @@ export function tickProcessor(deps: TickDeps): (job: Job<TickJobData>) => Promis
       if (handler) {
         const drain = deps.drain;
         const afterPlan = drain ? { afterPlan: async () => void (await drain()) } : {};
-        stats = (await handler(tickContext({ store, config: deps.config, env: deps.env, notifiers: deps.notifiers, log, now: tickAt, kind, ...afterPlan }))) ?? {};
+        stats = (await handler(tickContext({ store, config: deps.config, env: deps.env, notifiers: deps.notifiers, log, now: tickAt, sendFrom: Date.now(), kind, ...afterPlan }))) ?? {};
       } else {
         log.warn({ kind }, 'no handler registered for this schedule kind; tick marked done');
         stats = { handler: 'none' };

@@ -16,7 +16,7 @@ import type { TickHandler } from './kinds.js';
 export const weakReminderTick: TickHandler = async (ctx) => {
   const { config, store, now } = ctx;
   const month = shanghaiDate(now).slice(0, 7);
-  const notBefore = sendTime(config, now);
+  const notBefore = sendTime(config, now, ctx.sendFrom);
   const sendDay = shanghaiDate(notBefore);
   const policy = {
     route: config.routing.report,

@@ -14,7 +14,7 @@ import { onLeave as onLeaveAt } from '../domain/exemptions.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { periodOf, previousPeriod, shanghaiDate, type PeriodKind } from '../domain/calendar.js';
-import { nextAllowedTime, workCalendar } from '../domain/workdays.js';
+import { sendTime } from '../delivery/schedule.js';
 import { physicalChannel, robotsFor } from '../notifiers/config.js';
 import type { ChannelName } from '../notifiers/types.js';
 import type { Store } from '../store/port.js';
@@ -30,6 +30,8 @@ export interface ReportRunDeps {
   /** Channels with a working notifier (the daemon's `notifiers.enabled`). */
   available: Iterable<ChannelName>;
   log: Logger;
+  /** When the run really happens (the tick job's clock reading; default the tick time): mail goes out from then (delivery/schedule.ts sendTime). */
+  sendFrom?: number;
 }
 
 export interface ReportRunStats {
@@ -119,7 +121,7 @@ export async function runReportTick(deps: ReportRunDeps, kind: PeriodKind, now: 
   // Secretaries on leave now: their branch's report goes to the deputy (orglife leave).
   const onLeave = new Set((await store.leaves.list({ since: shanghaiDate(now) })).filter((l) => onLeaveAt(l, now)).map((l) => l.org));
   const policy = { ...reportMailPolicy(config, deps.available), onLeave };
-  const notBefore = nextAllowedTime(now, config.delivery.quiet_hours, workCalendar(config.calendar));
+  const notBefore = sendTime(config, now, deps.sendFrom);
   const sendDay = shanghaiDate(notBefore);
   const total = { stored: false, branch: 0, committee: 0, rectificationItems: 0, planned: 0, deliveries: 0, skipped: 0 };
   /** One claim: store what of `built` is missing, then plan the period's unplanned mail (SMS counts read from the delivery log each time, so the daily cap holds across calls). */

@@ -194,11 +194,11 @@ describe('planning a big city in chunks', () => {
       await reconcile(onePass.store, findings, explicitScope(findings), baseConfig, at(NOW));
       const whole = await planDeliveries(onePass.store, baseConfig, AVAILABLE, at(NOW));
       await reconcile(t.store, findings, explicitScope(findings), baseConfig, at(NOW));
-      const chunked = await planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), 1); // one committee per chunk
+      const chunked = await planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), { chunkRows: 1 }); // one committee per chunk
       expect(chunked).toEqual(whole);
       expect(whole.deliveries).toBeGreaterThan(3);
       expect(await deliveries(t)).toEqual(await deliveries(onePass));
-      expect(await planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), 1)).toMatchObject({ outbox: 0, digests: 0, deliveries: 0 });
+      expect(await planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), { chunkRows: 1 })).toMatchObject({ outbox: 0, digests: 0, deliveries: 0 });
       expect(await t.count('SELECT count(*) FROM alert_outbox WHERE planned_at IS NULL')).toBe(0);
     } finally {
       await onePass.cleanup();
@@ -216,7 +216,7 @@ describe('planning a big city in chunks', () => {
         await reconcile(s.store, rows, explicitScope(rows), baseConfig, at(NOW));
       }
       const whole = await planDeliveries(onePass.store, baseConfig, AVAILABLE, at(NOW));
-      const chunked = await planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), 1);
+      const chunked = await planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), { chunkRows: 1 });
       expect(chunked).toEqual(whole);
       expect(chunked).toMatchObject({ outbox: rows.length, unreachable: 1 });
       expect(await deliveries(t)).toEqual(await deliveries(onePass));
@@ -238,8 +238,8 @@ describe('planning a big city in chunks', () => {
       await planDeliveries(onePass.store, baseConfig, AVAILABLE, at(NOW));
       await reconcile(t.store, findings, explicitScope(findings), baseConfig, at(NOW));
       const [a, b] = await Promise.all([
-        planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), 1),
-        planDeliveries(other, baseConfig, AVAILABLE, at(NOW), 1),
+        planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), { chunkRows: 1 }),
+        planDeliveries(other, baseConfig, AVAILABLE, at(NOW), { chunkRows: 1 }),
       ]);
       // Each chunk re-reads the unplanned rows under the plan lock: what one planner took, the other never sees.
       expect(a.outbox + b.outbox).toBe(findings.length);
@@ -269,11 +269,11 @@ describe('planning a big city in chunks', () => {
         },
       },
     };
-    expect(await planDeliveries(moving, baseConfig, AVAILABLE, at(NOW), 1)).toMatchObject({ outbox: 1 });
+    expect(await planDeliveries(moving, baseConfig, AVAILABLE, at(NOW), { chunkRows: 1 })).toMatchObject({ outbox: 1 });
     expect(chunks).toBe(2);
     expect((await t.store.outbox.unplanned()).map((e) => e.item.org)).toEqual(['B3']);
     expect(await t.count("SELECT count(*) FROM deliveries WHERE recipient = '13800000004'")).toBe(0);
-    expect(await planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), 1)).toMatchObject({ outbox: 1, unreachable: 0 });
+    expect(await planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), { chunkRows: 1 })).toMatchObject({ outbox: 1, unreachable: 0 });
     expect(await t.count("SELECT count(*) FROM deliveries WHERE recipient = '13800000004'")).toBe(1);
     expect(await t.count('SELECT count(*) FROM alert_outbox WHERE planned_at IS NULL')).toBe(0);
   });
@@ -285,8 +285,25 @@ describe('planning a big city in chunks', () => {
     });
     const two = [finding('B1', 'committee-monthly', '2026-10', 'warning'), finding('B4', 'committee-monthly', '2026-10', 'warning')];
     await reconcile(t.store, two, explicitScope(two), config, at(NOW));
-    const p = await planDeliveries(t.store, config, AVAILABLE, at(NOW), 1);
+    const p = await planDeliveries(t.store, config, AVAILABLE, at(NOW), { chunkRows: 1 });
     expect(p.cappedSms).toBe(1);
     expect(await t.count("SELECT count(*) FROM deliveries WHERE logical = 'sms' AND recipient = '13800000001'")).toBe(1);
+  });
+
+  it('a tick run late (yesterday’s, caught up today) counts its SMS against today’s cap: the day they really go out', async () => {
+    const config = testConfig((c) => {
+      c.delivery.sms_daily_cap = 1;
+    });
+    // Today (5 Nov) the secretary of B3 already had her one SMS.
+    const today = [finding('B3', 'committee-monthly', '2026-10', 'warning')];
+    await reconcile(t.store, today, explicitScope(today), config, at('2026-11-05T08:30'));
+    expect((await planDeliveries(t.store, config, AVAILABLE, at('2026-11-05T08:30'))).cappedSms).toBe(0);
+    // Yesterday's tick, missed (the daemon was down), runs now at 10:00 today: its SMS would be a second one today.
+    const late = [finding('B3', 'lecture-quarterly', '2026-Q3', 'warning')];
+    await reconcile(t.store, late, explicitScope(late), config, at('2026-11-04T08:30'));
+    const p = await planDeliveries(t.store, config, AVAILABLE, at('2026-11-04T08:30'), { sendFrom: at('2026-11-05T10:00') });
+    expect(p).toMatchObject({ cappedSms: 1, notBefore: at('2026-11-05T10:00') });
+    const days = await t.rows<{ day: string; n: number }>("SELECT send_day AS day, count(*) AS n FROM deliveries WHERE logical = 'sms' AND recipient = '13800000004' GROUP BY send_day");
+    expect(days).toEqual([{ day: '2026-11-05', n: 1 }]);
   });
 });
