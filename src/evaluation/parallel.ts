@@ -18,6 +18,7 @@ import {
   evalContext,
   evaluateChunk,
   evaluateIds,
+  readAhead,
   type BranchFindings,
   type ChunkHandler,
   type CheckOptions,
@@ -104,6 +105,19 @@ export async function forEachBranchFindingsParallel(
     });
   }
 
+  // This thread's own chunks under way (seq order): with a server store, the next one's reads are
+  // answered while this thread evaluates the current one (one at a time, it waited for every round
+  // trip of each of its chunks with the core idle). SQLite's reads are synchronous: one at a time.
+  const own: { seq: number; chunk: Promise<BranchFindings[]> }[] = [];
+  const ownAhead = readAhead(store);
+  const takeOwn = () => {
+    while (evaluateHere && own.length < ownAhead && sent < chunks.length) {
+      const seq = sent++;
+      const chunk = evaluateChunk(store, chunks[seq]!, ctx);
+      chunk.catch(() => undefined); // awaited below; a failure while another is awaited is not unhandled
+      own.push({ seq, chunk });
+    }
+  };
   try {
     while (delivered < chunks.length) {
       if (failure) throw failure;
@@ -114,15 +128,18 @@ export async function forEachBranchFindingsParallel(
         await onChunk(c);
       }
       if (delivered === chunks.length) break;
-      if (evaluateHere && sent < chunks.length) {
-        const seq = sent++;
-        ready.set(seq, await evaluateChunk(store, chunks[seq]!, ctx));
+      takeOwn();
+      const next = own.shift();
+      if (next) {
+        ready.set(next.seq, await next.chunk);
+        takeOwn();
         await yieldToEvents(); // let the helpers' replies in
       } else {
         await new Promise<void>((resolve) => (wake = resolve));
       }
     }
   } finally {
+    await Promise.allSettled(own.map((o) => o.chunk));
     await Promise.all(helpers.map(stopWorker));
   }
   return stats;

@@ -122,6 +122,32 @@ describe('runCheck on a real store', () => {
     }
   });
 
+  it("with helper threads, this thread's own next chunks are read while it evaluates one (three ahead on a server store, one on SQLite)", async () => {
+    // As above, branchesByIds counted on this thread's store (the helper opens its own). A helper under
+    // tsx takes far longer to start than this thread's first chunks: those are all this thread's.
+    let started = 0;
+    const facts = new Proxy(t.store.facts, {
+      get: (target, prop, receiver) =>
+        prop === 'branchesByIds'
+          ? (ids: readonly number[]) => {
+              started++;
+              return target.branchesByIds(ids);
+            }
+          : Reflect.get(target, prop, receiver),
+    });
+    const store = new Proxy(t.store, { get: (target, prop, receiver) => (prop === 'facts' ? facts : Reflect.get(target, prop, receiver)) });
+    const startedBefore: number[] = [];
+    const order: string[] = [];
+    await forEachBranchFindingsParallel(store, shippedConfig(), now, (c) => {
+      startedBefore.push(started);
+      order.push(c[0]!.branch.code);
+    }, { chunkSize: 1, workers: 2, minBranches: 0 });
+    expect(order).toEqual(['B101', 'B102', 'B201', 'B2A1']);
+    // When the first chunk is handed on: on SQLite the next one has begun; on a server store, the
+    // three after it (its own read-ahead refilled once the first was evaluated).
+    expect(startedBefore[0]).toBe(t.store.kind === 'sqlite' ? 2 : 4);
+  });
+
   it('gives the same chunks, in the same order, when worker threads evaluate them', async () => {
     const config = shippedConfig();
     const serial: BranchFindings[][] = [];
