@@ -2,8 +2,9 @@
  * What a valid configuration may still get silently wrong: a schedule that can never fire, and a
  * holiday calendar that ends before the next 60 days do (config/holidays.yaml lists each year's
  * official arrangement; past its last year, quiet hours would treat the Spring Festival as working
- * days). `config check` prints these as warnings, the daemon logs them at start, /readyz and the
- * metrics show the calendar's coverage.
+ * days). `config check` prints these as warnings, the daemon logs them at start (and the calendar's
+ * at every evaluation), `orglife check` prints the calendar's, /readyz, the console's 总览 and the
+ * metrics show its coverage.
  */
 import { addDays, shanghaiDate } from '../domain/calendar.js';
 import { cronCanFire } from './cron.js';
@@ -24,17 +25,49 @@ export function holidayCalendarEnd(cal: { holidays: readonly string[]; workdays:
   return year ? `${year}-12-31` : null;
 }
 
-/** The warning when the calendar does not cover the next HOLIDAY_HORIZON_DAYS days, else null. */
-export function holidayCoverageWarning(cal: { holidays: readonly string[]; workdays: readonly string[] }, now: number): string | null {
+/** Where the holiday calendar falls short at `now` (null: it covers the next HOLIDAY_HORIZON_DAYS days). */
+export interface HolidayGap {
+  /** The last day it covers (null: it lists no date). */
+  end: string | null;
+  /** Today + HOLIDAY_HORIZON_DAYS, the day it must reach. */
+  horizon: string;
+  /** The first year it does not cover (the one to add). */
+  year: number;
+  /** Whether today is already past its end: working days are counted with no holiday at all now. */
+  now: boolean;
+}
+
+/** How the calendar falls short of the next HOLIDAY_HORIZON_DAYS days at `now`, or null when it does not. */
+export function holidayGap(cal: { holidays: readonly string[]; workdays: readonly string[] }, now: number): HolidayGap | null {
   const end = holidayCalendarEnd(cal);
   const horizon = shanghaiDate(addDays(now, HOLIDAY_HORIZON_DAYS));
   if (end !== null && end >= horizon) return null;
-  const next = end ? Number(end.slice(0, 4)) + 1 : Number(horizon.slice(0, 4));
+  const today = shanghaiDate(now);
+  return { end, horizon, year: end ? Number(end.slice(0, 4)) + 1 : Number(today.slice(0, 4)), now: end === null || end < today };
+}
+
+/** The short Chinese notice of a gap (the console's 总览): 节假日日历未覆盖 2027 年，请更新 config/holidays.yaml … */
+export function holidayNotice(gap: HolidayGap): string {
+  const since = gap.now ? `自 ${gap.year}-01-01 起已按无节假日计算` : `${gap.year} 年将按无节假日计算`;
   return (
-    `节假日安排${end ? `只到 ${end.slice(0, 4)} 年` : '为空'}，未覆盖未来 ${HOLIDAY_HORIZON_DAYS} 天（至 ${horizon}）：` +
-    `请按国务院办公厅公布的 ${next} 年节假日安排在 config/holidays.yaml 中补充，否则免打扰时段会把节假日当作工作日 / ` +
+    `节假日日历未覆盖 ${gap.year} 年，请更新 config/holidays.yaml：按国务院办公厅公布的 ${gap.year} 年放假安排补充节假日与调休上班日。` +
+    `在此之前${since}，免打扰时段会把节假日当作工作日照常发送。`
+  );
+}
+
+/**
+ * The warning when the calendar does not cover the next HOLIDAY_HORIZON_DAYS days, else null
+ * (`config check`, the daemon's log at start and at every evaluation, `orglife check`, /readyz).
+ */
+export function holidayCoverageWarning(cal: { holidays: readonly string[]; workdays: readonly string[] }, now: number): string | null {
+  const gap = holidayGap(cal, now);
+  if (!gap) return null;
+  const { end, horizon, year } = gap;
+  return (
+    `节假日日历未覆盖 ${year} 年（config/holidays.yaml ${end ? `只到 ${end.slice(0, 4)} 年` : '为空'}，未覆盖未来 ${HOLIDAY_HORIZON_DAYS} 天，至 ${horizon}）：` +
+    `请按国务院办公厅公布的 ${year} 年节假日安排更新 config/holidays.yaml；${gap.now ? `自 ${year}-01-01 起已` : `在此之前 ${year} 年将`}按无节假日计算，免打扰时段会把节假日当作工作日 / ` +
     `the holiday calendar ${end ? `ends with ${end.slice(0, 4)}` : 'is empty'} and does not cover the next ${HOLIDAY_HORIZON_DAYS} days (to ${horizon}): ` +
-    `add the State Council's ${next} arrangement to config/holidays.yaml, or quiet hours will treat holidays as working days`
+    `add the State Council's ${year} arrangement to config/holidays.yaml; ${gap.now ? `since ${year}-01-01` : `until then, ${year}`} counts no public holiday and quiet hours treat holidays as working days`
   );
 }
 

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
+import { holidayCoverageWarning } from '../config/warnings.js';
 import type { EvalRequest } from '../domain/facts.js';
 import { evaluationScope, planDeliveries, reconcile, type ReconcileResult } from '../alerts/index.js';
 import { BacklogCounter } from '../alerts/backlog.js';
@@ -77,6 +78,9 @@ const LIVE_HELPER_MIN = 10_000;
 export async function evaluateTick(ctx: TickContext, opts: EvaluateTickOptions = {}): Promise<Record<string, unknown>> {
   const { config, now } = ctx;
   const t0 = performance.now();
+  // Every evaluation, not only at start: a daemon running since the autumn crosses into a year the calendar may not list.
+  const holidays = holidayCoverageWarning(config.calendar, now);
+  if (holidays) ctx.log.warn({ path: 'calendar.holidays' }, `configuration warning: ${holidays}`);
   // Removed orgs (撤销) are not evaluated: their alerts still open resolve as 组织已撤销 before anything is planned.
   const orgRemoved = await resolveRemovedOrgs(ctx.store, config, now);
   // Durable re-evaluation requests committed before this pass are covered by it: claimed now, deleted after it.

@@ -4,6 +4,7 @@
  */
 import { defaultConfigPath } from '../../config/env-path.js';
 import { loadConfigCached } from '../../config/cache.js';
+import { holidayCoverageWarning } from '../../config/warnings.js';
 import type { Config } from '../../config/schema.js';
 import { LEVEL_RANK, LEVELS } from '../../domain/types.js';
 import { defaultStoreSpec, openStore } from '../../store/open.js';
@@ -39,6 +40,9 @@ export async function runCheckCommand(flags: { org?: string; json?: boolean }, p
     const stats = flags.json
       ? await printJson(store, config, parsed, flags.org)
       : await printTable(store, config, parsed.now, flags.org);
+    // Last, after the findings: a calendar running out changes when messages go out, not what check finds.
+    const holidays = holidayCoverageWarning(config.calendar, parsed.now);
+    if (holidays) process.stderr.write(`警告 / warning: calendar.holidays: ${holidays}\n`);
     if (stats.branches === 0 && !flags.org) {
       process.stderr.write(
         `${store.created ? `已新建数据库 ${store.describe()}` : '数据库中还没有支部'}，请先导入组织与会议记录（orglife import）/ no branches yet: import records first\n`,

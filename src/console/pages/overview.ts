@@ -8,6 +8,7 @@ import { LEVELS } from '../../domain/types.js';
 import { shanghaiMidnight, shanghaiParts } from '../../domain/calendar.js';
 import { LEVEL_NAMES_ZH } from '../../domain/types.js';
 import type { PageContext } from '../context.js';
+import { holidayCalendarEnd, holidayGap, holidayNotice } from '../../config/warnings.js';
 
 export function overviewRoutes(app: FastifyInstance, ctx: PageContext): void {
   app.get('/console/overview', async (request, reply) => {
@@ -52,9 +53,10 @@ export function overviewRoutes(app: FastifyInstance, ctx: PageContext): void {
       series: LEVELS.map((l) => ({ name: LEVEL_NAMES_ZH[l], data: months.map((m) => perMonth.filter((r) => r.month === m && r.level === l).reduce((s, r) => s + r.n, 0)) })),
     };
 
-    const holidays = ctx.deps.config().calendar.holidays;
-    const years = [...new Set(holidays.map((d) => Number(d.slice(0, 4))))].sort();
-    const lastYear = years.at(-1) ?? null;
+    const calendar = ctx.deps.config().calendar;
+    const years = [...new Set(calendar.holidays.map((d) => Number(d.slice(0, 4))))].sort();
+    // The same test as config check, the daemon's log and /readyz: does it reach HOLIDAY_HORIZON_DAYS ahead?
+    const gap = holidayGap(calendar, now);
     let health = null;
     if (ctx.deps.health) {
       try {
@@ -80,7 +82,7 @@ export function overviewRoutes(app: FastifyInstance, ctx: PageContext): void {
       runs,
       deliveries,
       health,
-      holidays: { years, lastYear, nextYearMissing: lastYear === null || lastYear < p.year + (p.month >= 11 ? 1 : 0) },
+      holidays: { years, notice: gap ? holidayNotice(gap) : null, end: holidayCalendarEnd(calendar) },
     });
   });
 }
