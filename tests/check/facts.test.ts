@@ -7,6 +7,7 @@ import { configSchema } from '../../src/config/schema.js';
 import { TALLY_FIELDS } from '../../src/domain/facts.js';
 import { MEETING_TYPES } from '../../src/domain/types.js';
 import { tallyLayout } from '../../src/rules/index.js';
+import { decodeTallyText } from '../../src/store/rows/window-tallies.js';
 import type { LoadedMeeting } from '../../src/store/types/facts.js';
 
 let t: TempStore;
@@ -118,5 +119,21 @@ describe('windowTallies', () => {
       for (let i = 1; i < order.length; i++) expect(order[i]![0] * 1e13 + order[i]![1]).toBeGreaterThanOrEqual(order[i - 1]![0] * 1e13 + order[i - 1]![1]);
     }
     expect(got.counts.get(orgIds[2]!)!.reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
+  });
+});
+
+describe('decodeTallyText (PostgreSQL codes by org id as one text)', () => {
+  const layout = { buckets: [{ type: 'assembly', start: 0, end: 10, secretaryOnly: false }, { type: 'lecture', start: 0, end: 10, secretaryOnly: false }], list: { minutesMissing: true, noQuorum: true } } as const;
+  const code = (org: number, slice: number, quorate: boolean, secretary: boolean) => (org * 2 + slice) * 4 + (quorate ? 1 : 0) + (secretary ? 2 : 0);
+  it('counts codes of any order into each org of the chunk, and refuses what is not a code of it', () => {
+    const text = [code(7, 1, true, true), code(3, 0, false, false), code(7, 1, false, true), code(3, 0, true, false), code(7, 0, true, false), code(3, 1, false, false)].join(',');
+    const counts = decodeTallyText([3, 7, 9], layout as never, text);
+    expect(Array.from(counts.get(3)!)).toEqual([2, 1, 0, 1, 0, 0]);
+    expect(Array.from(counts.get(7)!)).toEqual([1, 1, 0, 2, 1, 2]);
+    expect(Array.from(counts.get(9)!)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(decodeTallyText([3], layout as never, null).get(3)!)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(() => decodeTallyText([3], layout as never, String(code(4, 0, false, false)))).toThrow(/org 4/);
+    expect(() => decodeTallyText([3], layout as never, `${code(3, 0, false, false)},-1`)).toThrow(/unexpected/);
+    expect(() => decodeTallyText([3], layout as never, `${code(3, 0, false, false)},`)).toThrow(/unexpected/);
   });
 });

@@ -49,38 +49,94 @@ export function typeRanges(layout: TallyLayout): TypeRange[] {
   return out;
 }
 
+/** SQL of the layout slice index of a meeting of range `r` held at `heldAt` (the boundaries inline). */
+function sliceArm(r: TypeRange, heldAt: string): string {
+  if (r.ends.length === 1) return String(r.first);
+  const steps = r.ends.slice(0, -1).map((e, j) => `WHEN ${heldAt} < ${e} THEN ${r.first + j}`);
+  return `CASE ${steps.join(' ')} ELSE ${r.first + r.ends.length - 1} END`;
+}
+
 /**
  * SQL (both dialects) of the layout slice index of a meeting of range number `rangeCol` (the index
  * in typeRanges) held at `heldAt`: the boundaries inline (integers of the layout, not user input).
  */
 export function sliceIndexSql(ranges: readonly TypeRange[], rangeCol: string, heldAt: string): string {
-  const arms = ranges.map((r, i) => {
-    if (r.ends.length === 1) return `WHEN ${i} THEN ${r.first}`;
-    const steps = r.ends.slice(0, -1).map((e, j) => `WHEN ${heldAt} < ${e} THEN ${r.first + j}`);
-    return `WHEN ${i} THEN CASE ${steps.join(' ')} ELSE ${r.first + r.ends.length - 1} END`;
+  return `CASE ${rangeCol} ${ranges.map((r, i) => `WHEN ${i} THEN ${sliceArm(r, heldAt)}`).join(' ')} END`;
+}
+
+/** Whether no meeting type has two ranges (then a meeting's range follows from its type: byTypeSql). */
+export function oneRangePerType(ranges: readonly TypeRange[]): boolean {
+  return new Set(ranges.map((r) => r.type)).size === ranges.length;
+}
+
+/**
+ * SQL (both dialects) `CASE typeCol WHEN '<type>' THEN value(range) … END` over ranges of distinct
+ * types (oneRangePerType): NULL for a type without a range. The types are MEETING_TYPES' names.
+ */
+export function byTypeSql(ranges: readonly TypeRange[], typeCol: string, value: (r: TypeRange) => string): string {
+  const arms = ranges.map((r) => {
+    if (!MEETING_TYPES.includes(r.type)) throw new Error(`tally layout: unknown meeting type ${r.type}`);
+    return `WHEN '${r.type}' THEN ${value(r)}`;
   });
-  return `CASE ${rangeCol} ${arms.join(' ')} END`;
+  return `CASE ${typeCol} ${arms.join(' ')} END`;
+}
+
+/** SQL of the layout slice index of a meeting of type `typeCol` held at `heldAt`, over ranges of distinct types. */
+export function sliceIndexByTypeSql(ranges: readonly TypeRange[], typeCol: string, heldAt: string): string {
+  return byTypeSql(ranges, typeCol, (r) => sliceArm(r, heldAt));
 }
 
 /** SQL rank of m.type in MEETING_TYPES: listed meetings are ordered as the full window read returns them. */
 export const TYPE_RANK = `CASE m.type ${MEETING_TYPES.map((t, k) => `WHEN '${t}' THEN ${k}`).join(' ')} END`;
 
 /**
- * Codes an adapter wrote by org id (`(orgId · slices + slice) · 4 + flags`) rewritten in place to
- * the org's place in `orgIds`, the layout decodeTallies reads; listed codes (negative) stay.
+ * Counts per branch from codes an adapter wrote by org id (`(orgId · slices + slice) · 4 + flags`,
+ * all counted, none listed) as one comma-separated text (PostgreSQL's string_agg): read digit by
+ * digit into the counts, with no array of codes or substrings in between (a chunk carries
+ * thousands). The org's place in `orgIds` is looked up once per run of codes of the same org (the
+ * server writes them in index order, so runs are long; any order is counted right). A code of an
+ * org not in `orgIds` is an adapter error and throws.
  */
-export function placeCodesByOrgId(orgIds: readonly number[], layout: TallyLayout, codes: number[]): void {
+export function decodeTallyText(orgIds: readonly number[], layout: TallyLayout, text: string | null | undefined): Map<number, Uint32Array> {
+  const slices = layout.buckets.length;
+  const per = slices * TALLY_FIELDS;
+  const all = new Uint32Array(orgIds.length * per);
   const place = new Map<number, number>();
   orgIds.forEach((id, i) => place.set(id, i));
-  const n = layout.buckets.length;
-  for (let k = 0; k < codes.length; k++) {
-    const code = codes[k]!;
-    if (code < 0) continue;
-    const flags = code % 4;
-    const cell = (code - flags) / 4;
-    const slice = cell % n;
-    codes[k] = (place.get((cell - slice) / n)! * n + slice) * 4 + flags;
+  if (text) {
+    let lastOrg = -1;
+    let base = 0;
+    let code = 0;
+    let digits = 0;
+    for (let k = 0; k <= text.length; k++) {
+      const c = k < text.length ? text.charCodeAt(k) : 44;
+      if (c >= 48 && c <= 57) {
+        code = code * 10 + (c - 48);
+        digits++;
+        continue;
+      }
+      if (c !== 44 || digits === 0) throw new Error(`tally codes: unexpected ${JSON.stringify(text.slice(Math.max(0, k - 20), k + 1))}`);
+      const flags = code % 4;
+      const cell = (code - flags) / 4;
+      const slice = cell % slices;
+      const org = (cell - slice) / slices;
+      if (org !== lastOrg) {
+        const i = place.get(org);
+        if (i === undefined) throw new Error(`tally codes: org ${org} is not in the chunk`);
+        lastOrg = org;
+        base = i * per;
+      }
+      const at = base + slice * TALLY_FIELDS;
+      all[at] = all[at]! + 1;
+      if (flags & 1) all[at + 1] = all[at + 1]! + 1;
+      if (flags & 2) all[at + 2] = all[at + 2]! + 1;
+      code = 0;
+      digits = 0;
+    }
   }
+  const counts = new Map<number, Uint32Array>();
+  for (let i = 0; i < orgIds.length; i++) counts.set(orgIds[i]!, all.subarray(i * per, (i + 1) * per));
+  return counts;
 }
 
 /** The decoded codes of one chunk: counts per branch (a view per org id) and the row ids to list. */
