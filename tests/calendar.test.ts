@@ -28,6 +28,37 @@ describe('Shanghai calendar', () => {
     expect(parseDate('2026-02-30')).toBeNull();
   });
 
+  it('parses dates character by character exactly as the Date round trip does', () => {
+    // The former parseDate: a regular expression, then Shanghai midnight formatted back to the same text.
+    const reference = (s: string): number | null => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+      if (!m) return null;
+      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+      const t = Date.UTC(y, mo - 1, d) - 8 * 3600_000;
+      return shanghaiDate(t) === s ? t : null;
+    };
+    const two = (n: number) => String(n).padStart(2, '0');
+    const years = [0, 1, 99, 100, 999, 1000, 1900, 1970, 1999, 2000, 2023, 2024, 2025, 2100, 2400, 9999];
+    let checked = 0;
+    for (const y of years) {
+      for (let mo = 0; mo <= 13; mo++) {
+        for (let d = 0; d <= 32; d++) {
+          const s = `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}`;
+          expect([s, parseDate(s)]).toEqual([s, reference(s)]);
+          checked++;
+        }
+      }
+    }
+    for (const s of ['2026-1-01', '2026-01-1', '20260101', '2026-01-01 ', ' 2026-01-01', '2026/01/01', '+026-01-01', '2026-0a-01', '２０２６-01-01', '2026-01-01\n', '', '2026--1-01']) {
+      expect([s, parseDate(s)]).toEqual([s, null]);
+    }
+    expect(checked).toBe(years.length * 14 * 33);
+    expect(parseDate('2024-02-29')).toBe(Date.parse('2024-02-28T16:00:00Z'));
+    expect(parseDate('1900-02-29')).toBeNull();
+    expect(parseDate('2000-02-29')).not.toBeNull();
+  });
+
   it('computes period bounds and neighbours across year ends', () => {
     const jan = parsePeriod('2027-01')!;
     expect(previousPeriod(jan).label).toBe('2026-12');

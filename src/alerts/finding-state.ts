@@ -40,6 +40,18 @@ export interface FindingState {
 
 const UNIT_ZH = { working_days: '个工作日', calendar_days: '天' } as const;
 
+/** The note of a warning not yet delivered, by escalation days and unit (one string per pair). */
+const untoldNotes = { working_days: new Map<number, string>(), calendar_days: new Map<number, string>() };
+function untoldNote(days: number, unit: keyof typeof UNIT_ZH): string {
+  const notes = untoldNotes[unit];
+  let note = notes.get(days);
+  if (note === undefined) {
+    note = `预警送达后${days}${UNIT_ZH[unit]}内仍未整改的，将转上级党委督办`;
+    if (notes.size < 1000) notes.set(days, note);
+  }
+  return note;
+}
+
 /**
  * The state of finding `f`: `alert` is its open or acknowledged alert (if any),
  * `warnedAt` when its warning first reached the branch (null = not yet), `startFrom` the go-live
@@ -74,12 +86,13 @@ export function findingState(
     return { ...base, state: 'escalated', level: 'escalation', label: LEVEL_NAMES_ZH.escalation, note: '已转上级党委督办' };
   }
   const state: FindingStateName = alert ? 'open' : 'new';
+  const alertId = alert?.id ?? null;
+  // The common states (most findings of a check): built without spreads, the note shared by days and unit.
   if (f.level !== 'warning' || f.escalationDays === undefined) {
-    return { ...base, state, level: f.level, label: LEVEL_NAMES_ZH[f.level], note: null };
+    return { escalatesOn: null, ackBy: null, alertId, state, level: f.level, label: LEVEL_NAMES_ZH[f.level], note: null };
   }
   if (warnedAt === null) {
-    const note = `预警送达后${f.escalationDays}${UNIT_ZH[policy.escalationCount]}内仍未整改的，将转上级党委督办`;
-    return { ...base, state, level: 'warning', label: LEVEL_NAMES_ZH.warning, note };
+    return { escalatesOn: null, ackBy: null, alertId, state, level: 'warning', label: LEVEL_NAMES_ZH.warning, note: untoldNote(f.escalationDays, policy.escalationCount) };
   }
   const on = escalationDate(warnedAt, f.escalationDays, policy);
   return { ...base, state, level: 'warning', label: LEVEL_NAMES_ZH.warning, escalatesOn: on, note: `如仍未整改，将于${on}转上级党委督办` };

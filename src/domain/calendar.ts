@@ -53,14 +53,32 @@ export function shanghaiDateTime(t: number): string {
   return new Date(t + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** Parse 'YYYY-MM-DD' as Shanghai midnight; null if not a real calendar date. */
+/** The digit at position i of s (0-9), or -1. */
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/** Days per month of a common year (February: see parseDate). */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Parse 'YYYY-MM-DD' as Shanghai midnight; null if not a real calendar date. Character by character
+ * (no regular expression, no Date object): a check parses every branch's dates, and this was a
+ * visible part of it. Years 0000–0099 are refused (Date.UTC would read them as 1900–1999).
+ */
 export function parseDate(s: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
-  const t = shanghaiMidnight(y, mo, d);
-  return shanghaiDate(t) === s ? t : null;
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return null;
+  const d0 = digitAt(s, 0), d1 = digitAt(s, 1), d2 = digitAt(s, 2), d3 = digitAt(s, 3);
+  const m0 = digitAt(s, 5), m1 = digitAt(s, 6), a0 = digitAt(s, 8), a1 = digitAt(s, 9);
+  if ((d0 | d1 | d2 | d3 | m0 | m1 | a0 | a1) < 0) return null;
+  const y = d0 * 1000 + d1 * 100 + d2 * 10 + d3;
+  const mo = m0 * 10 + m1;
+  const d = a0 * 10 + a1;
+  if (y < 100 || mo < 1 || mo > 12 || d < 1) return null;
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > MONTH_DAYS[mo - 1]! + (leap ? 1 : 0)) return null;
+  return shanghaiMidnight(y, mo, d);
 }
 
 /**

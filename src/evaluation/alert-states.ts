@@ -32,12 +32,13 @@ export async function annotateFindings(
   const orgs = [...new Set(findings.map((f) => f.org))];
   const standing = await store.alerts.standingOf(orgs);
   const alerts = new Map(standing.alerts.map((a) => [alertKey(a.org, a.rule, a.period, a.subject), a]));
-  const exempt = new Map(splitExempt(exemptions.index, findings, exemptions.now).exempt.map((x) => [x.finding, x.exemption]));
+  const exempt = exemptions.index ? new Map(splitExempt(exemptions.index, findings, exemptions.now).exempt.map((x) => [x.finding, x.exemption])) : undefined;
   for (const f of findings) {
-    const alert = alerts.get(alertKey(f.org, f.rule, f.period, findingSubject(f)));
+    // No stored alert for these orgs (a city before its first tick): no key to build per finding.
+    const alert = alerts.size ? alerts.get(alertKey(f.org, f.rule, f.period, findingSubject(f))) : undefined;
     // The delivered-warning time counts only for an open warning (its escalation clock).
     const warnedAt = alert && alert.state === 'open' && alert.level === 'warning' ? (standing.warnedAt.get(alert.id) ?? null) : null;
-    const shown = findingState(f, alert, warnedAt, policy, startFrom, exempt.get(f) ?? null);
+    const shown = findingState(f, alert, warnedAt, policy, startFrom, exempt?.get(f) ?? null);
     f.shown = shown;
     f.level = shown.level;
   }

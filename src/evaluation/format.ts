@@ -68,6 +68,23 @@ export function findingLine(f: ShownFinding, branch: Pick<BranchRow, 'name' | 'p
 const RULE_JSON = new Map(Object.entries(RULE_NAMES_ZH).map(([id, name]) => [id, `"rule":${JSON.stringify(id)},"ruleName":${JSON.stringify(name)},`]));
 const LEVEL_JSON = new Map(LEVELS.map((l) => [l, `"level":"${l}","levelName":${JSON.stringify(LEVEL_NAMES_ZH[l])},`]));
 
+/** The state fields' JSON of states without an alert, dates or deadline, by state and note (findingState shares notes). */
+const BARE_STATE_JSON = new Map<string, Map<string | null, string>>();
+
+/** `,"state":…,"alertId":…` of a finding's state. */
+function stateJson(s: NonNullable<ShownFinding['shown']>): string {
+  const bare = s.escalatesOn === null && s.ackBy === null && s.alertId === null;
+  let byNote = bare ? BARE_STATE_JSON.get(s.state) : undefined;
+  const hit = byNote?.get(s.note);
+  if (hit !== undefined) return hit;
+  const text = `,"state":"${s.state}","stateName":${JSON.stringify(FINDING_STATE_NAMES_ZH[s.state])},"note":${JSON.stringify(s.note)},"escalatesOn":${JSON.stringify(s.escalatesOn)},"ackBy":${JSON.stringify(s.ackBy)},"alertId":${JSON.stringify(s.alertId)}`;
+  if (bare) {
+    if (!byNote) BARE_STATE_JSON.set(s.state, (byNote = new Map()));
+    if (byNote.size < 1000) byNote.set(s.note, text);
+  }
+  return text;
+}
+
 /**
  * The JSON text of every finding of one branch, a line each: the same bytes as
  * JSON.stringify(findingLine(…)) per finding, built from pieces shared by the branch, the rule and
@@ -80,10 +97,7 @@ export function findingJsonLines(findings: readonly ShownFinding[], branch: Pick
   for (const f of findings) {
     out += `{"org":${JSON.stringify(f.org)},${org}${RULE_JSON.get(f.rule)}${LEVEL_JSON.get(f.level)}"period":${JSON.stringify(f.period)},"due":"${dueDate(f)}","message":${JSON.stringify(f.message)}`;
     if (f.meetingIds) out += `,"meetingIds":${JSON.stringify(f.meetingIds)}`;
-    if (f.shown) {
-      const s = f.shown;
-      out += `,"state":"${s.state}","stateName":${JSON.stringify(FINDING_STATE_NAMES_ZH[s.state])},"note":${JSON.stringify(s.note)},"escalatesOn":${JSON.stringify(s.escalatesOn)},"ackBy":${JSON.stringify(s.ackBy)},"alertId":${JSON.stringify(s.alertId)}`;
-    }
+    if (f.shown) out += stateJson(f.shown);
     if (f.member !== undefined) out += `,"member":${JSON.stringify(f.member)}`;
     if (f.meeting !== undefined) out += `,"meeting":${JSON.stringify(f.meeting)}`;
     out += '}\n';

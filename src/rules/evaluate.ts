@@ -61,27 +61,32 @@ export function evaluateBranch(
     const cfg = rules[id];
     if (!cfg.enabled) continue;
     const own = byType.get(FREQUENCY_MEETING_TYPE[id]) ?? NONE;
-    out.push(...evaluateFrequency(id, cfg, branch, own, periodsOf(windows, extra, id), now, establishedAt, extras?.tallies));
+    append(out, evaluateFrequency(id, cfg, branch, own, periodsOf(windows, extra, id), now, establishedAt, extras?.tallies));
   }
   for (const id of RECORD_RULE_IDS) {
     const cfg = rules[id];
     if (!cfg.enabled) continue;
     const read = id === 'assembly-quorum' ? (byType.get('assembly') ?? NONE) : meetings;
     if (!read.length) continue;
-    out.push(...evaluateRecords(id, cfg, branch, read, periodsOf(windows, extra, id), now));
+    append(out, evaluateRecords(id, cfg, branch, read, periodsOf(windows, extra, id), now));
   }
-  out.push(...evaluateTerm(rules['term-expiry'], branch, now));
+  append(out, evaluateTerm(rules['term-expiry'], branch, now));
   if (extras?.members?.members.length) {
-    out.push(...evaluateAbsence(rules['member-absence'], branch.code, extras.members, now));
-    out.push(...evaluateProbation(rules['probation-due'], branch.code, extras.members.members, now));
+    append(out, evaluateAbsence(rules['member-absence'], branch.code, extras.members, now));
+    append(out, evaluateProbation(rules['probation-due'], branch.code, extras.members.members, now));
   }
   if (extras?.details?.length) {
     for (const id of MEETING_CHECK_RULE_IDS) {
       if (!rules[id].enabled) continue;
-      out.push(...evaluateMeetingCheck(id, rules, branch.code, extras.details, periodsOf(windows, extra, id), now));
+      append(out, evaluateMeetingCheck(id, rules, branch.code, extras.details, periodsOf(windows, extra, id), now));
     }
   }
   return out;
+}
+
+/** Push `more` onto `out` (most rules of most branches find nothing: no spread of an empty array). */
+function append(out: Finding[], more: readonly Finding[]): void {
+  for (let i = 0; i < more.length; i++) out.push(more[i]!);
 }
 
 /** A rule's window plus the requested older periods not already in it. */

@@ -49,9 +49,9 @@ export function evaluateFrequency(
       else if (rule === 'assembly-quarterly' && !hasQuorum(m)) withoutQuorum++;
     }
     if (tallies) {
-      const t = tallied(rule, tallies, period);
-      count += t.count;
-      withoutQuorum += t.withoutQuorum;
+      tallied(rule, tallies, period, TALLIED);
+      count += TALLIED.count;
+      withoutQuorum += TALLIED.withoutQuorum;
     }
     if (count >= required) continue;
     const days = state.phase === 'due-soon' ? daysLeft(period.end, now) : daysOverdue(period.end, now);
@@ -81,12 +81,12 @@ export function evaluateFrequency(
 
 
 /**
- * What the counted meetings add to one period of a rule: those of its type that count (as countsFor)
- * and, for assembly-quarterly, the assemblies without quorum. Throws when a slice straddles the
+ * What the counted meetings add to one period of a rule (written to `out`): those of its type that
+ * count (as countsFor) and, for assembly-quarterly, the assemblies without quorum. Throws when a slice straddles the
  * period or a secretary-only slice lies in a period of a rule counting every lecture: the store glue
  * cut the slices wrongly, and a silent miscount would be worse.
  */
-function tallied(rule: FrequencyRuleId, tallies: MeetingTallies, period: Period): { count: number; withoutQuorum: number } {
+function tallied(rule: FrequencyRuleId, tallies: MeetingTallies, period: Period, out: { count: number; withoutQuorum: number }): void {
   const type = FREQUENCY_MEETING_TYPE[rule];
   const { buckets } = tallies.layout;
   const c = tallies.counts;
@@ -106,5 +106,9 @@ function tallied(rule: FrequencyRuleId, tallies: MeetingTallies, period: Period)
     } else if (rule === 'secretary-lecture-yearly') count += c[k * TALLY_FIELDS + 2]!;
     else count += n;
   }
-  return { count, withoutQuorum };
+  out.count = count;
+  out.withoutQuorum = withoutQuorum;
 }
+
+/** tallied's answer, reused (read at once by the caller; a check asks once per branch, rule and period). */
+const TALLIED = { count: 0, withoutQuorum: 0 };

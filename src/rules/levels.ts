@@ -23,11 +23,16 @@ export interface LapseState {
  * Bounds are inclusive at the start: at exactly dueAt + grace it is a warning.
  */
 export function lapseState(dueAt: number, now: number, days: { reminder: number; grace: number }): LapseState | null {
-  if (now < dueAt) return now >= dueAt - days.reminder * DAY_MS ? { level: 'reminder', phase: 'due-soon' } : null;
+  if (now < dueAt) return now >= dueAt - days.reminder * DAY_MS ? DUE_SOON : null;
   const graceEnd = dueAt + days.grace * DAY_MS;
-  if (now < graceEnd) return { level: 'reminder', phase: 'in-grace' };
-  return { level: 'warning', phase: 'overdue' };
+  if (now < graceEnd) return IN_GRACE;
+  return OVERDUE;
 }
+
+// The three states, shared (frozen: a check asks once per branch, rule and period).
+const DUE_SOON: LapseState = Object.freeze({ level: 'reminder', phase: 'due-soon' });
+const IN_GRACE: LapseState = Object.freeze({ level: 'reminder', phase: 'in-grace' });
+const OVERDUE: LapseState = Object.freeze({ level: 'warning', phase: 'overdue' });
 
 /** Whole days until `dueAt`, a started day counting as one (at least 1). */
 export function daysLeft(dueAt: number, now: number): number {

@@ -135,5 +135,7 @@ async function printTable(store: Store, config: Config, now: number, org?: strin
 
 /** The chunk without its exempt findings (they are shown as 已豁免 but count for nothing, --fail-on included). */
 function notExempt(chunk: BranchFindings[]): BranchFindings[] {
+  const isExempt = (f: ShownFinding) => f.shown?.state === 'exempted';
+  if (!chunk.some((b) => b.findings.some(isExempt))) return chunk; // the usual case: nothing to copy
   return chunk.map((b) => ({ ...b, findings: b.findings.filter((f) => (f as ShownFinding).shown?.state !== 'exempted') }));
 }
