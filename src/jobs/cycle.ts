@@ -106,7 +106,10 @@ export async function evaluateTick(ctx: TickContext, opts: EvaluateTickOptions =
   const liveRun: Promise<LiveRefresh> = onHelper
     ? refreshLiveFiguresOnHelper(spec, config, now).catch((e: unknown) => {
         ctx.log.warn({ err: e }, 'live figures helper failed; computing them on the main thread');
-        return here();
+        // Both failing fails the tick (after planning) with one error naming both causes.
+        return here().catch((e2: unknown) => {
+          throw new Error(`live figures failed on the helper thread (${errorText(e)}) and then on the main thread (${errorText(e2)})`, { cause: e2 });
+        });
       })
     : here();
   // The claimed requests are covered once their branches' live figures are written too. Settled
@@ -157,4 +160,9 @@ export async function evaluateTick(ctx: TickContext, opts: EvaluateTickOptions =
     // live: the pass's own time (on the helper: beside plan); drain: the early drain (ctx.afterPlan) beside it; liveWait: how long the tick then still waited for it.
     ms: { evaluate: Math.round(evaluatedMs), live: live.ms, drain: Math.round(drainedMs), liveWait: Math.round(liveWaitMs), plan: Math.round(plannedAt - tPlan) },
   };
+}
+
+/** An error's message (first line), or the value as text. */
+function errorText(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 }
