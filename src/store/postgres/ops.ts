@@ -41,7 +41,6 @@ import {
   recordAttempt,
   releaseClaim,
   smsCountsOn,
-  unplannedOutbox,
   writePlan,
 } from './deliveries.js';
 import { missingReports } from '../rows/missing-reports.js';
@@ -50,7 +49,7 @@ import { unplannedReports, writeReportPlan } from './report-mails.js';
 import { one, rows, tx, type Q, type Tx } from './q.js';
 import { storedDeliveryFromRow } from '../rows/stored-delivery.js';
 import { warningsDeliveredAt } from './alert-history.js';
-import { unplannedOutboxUnder } from './plan-chunks.js';
+import { unplannedOutboxAll, unplannedOutboxUnder } from './plan-chunks.js';
 
 /** The lock of a report period: a key of its own per period (hashed by the server). */
 const reportsLock = async (c: Tx, period: string) => {
@@ -102,7 +101,7 @@ export async function reconcileLoad(q: Q, input: { orgs: readonly string[] | nul
 
 /** The unplanned outbox rows plan loads for `committees` (absent = all, [] = none). */
 export async function unplannedEntries(q: Q, committees?: readonly string[]): Promise<OutboxEntry[]> {
-  return committees === undefined ? unplannedOutbox(q) : committees.length ? unplannedOutboxUnder(q, committees) : [];
+  return committees === undefined ? unplannedOutboxAll(q) : committees.length ? unplannedOutboxUnder(q, committees) : [];
 }
 
 export function reconcileTx<R>(
@@ -117,7 +116,9 @@ export function reconcileTx<R>(
       await applyAlertChanges(c, changes, input.now);
       return result;
     },
-    { lock: LOCKS.reconcile },
+    // A chunk lost in a crash is reconciled again by the re-run (nothing outside the database acted on
+    // it before a later synchronous commit flushed it): one WAL flush less per chunk (500 a day at 250,000 branches).
+    { lock: LOCKS.reconcile, asyncCommit: true },
   );
 }
 

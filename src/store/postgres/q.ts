@@ -81,6 +81,14 @@ export interface TxOptions {
   lock?: number;
   /** Attempts on serialization failure / deadlock (default 5). */
   attempts?: number;
+  /**
+   * Commit without waiting for the WAL flush (SET LOCAL synchronous_commit = off, sent with BEGIN):
+   * for a transaction whose loss in a server crash only undoes work that is done again anyway (the
+   * evaluate tick's reconcile chunks: the tick is idempotent and re-run). What it wrote is visible to
+   * everyone at once; only durability waits (at most wal_writer_delay × 3), and any later synchronous
+   * commit — the tick's planning, an acknowledgement — flushes it first, the WAL being one sequence.
+   */
+  asyncCommit?: boolean;
 }
 
 /** A transaction's client; nested `tx` calls on it become savepoints. */
@@ -116,8 +124,10 @@ export async function tx<T>(pool: pg.Pool | Tx, fn: (c: Tx) => Promise<T>, opts:
     inTx.add(client);
     let broken = false;
     try {
-      // The lock with BEGIN in one round trip (a simple query of two statements; the key is an integer).
-      await client.query(opts.lock === undefined ? 'BEGIN' : `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(opts.lock)})`);
+      // The lock (and asyncCommit's setting) with BEGIN in one round trip (a simple query of several statements; the key is an integer).
+      await client.query(
+        `BEGIN${opts.asyncCommit ? '; SET LOCAL synchronous_commit = off' : ''}${opts.lock === undefined ? '' : `; SELECT pg_advisory_xact_lock(${lockKey(opts.lock)})`}`,
+      );
       const out = await fn(client);
       await client.query('COMMIT');
       return out;
