@@ -23,23 +23,6 @@ import { emptyPeriodStats } from '../rows/period-stats.js';
 import { changes, one, recordset, rows, type Q } from './q.js';
 import { STALE_DELIVERY, STALE_REASON } from '../rows/stale-delivery.js';
 
-export async function unplannedOutbox(q: Q): Promise<OutboxEntry[]> {
-  const r = await rows<Omit<DigestItem, 'repeat'> & { detail: string | null; alertState: OutboxEntry['alertState'] }>(
-    q,
-    `SELECT o.event_id AS "eventId", o.alert_id AS "alertId", e.kind, e.reason, e.level, e.detail,
-            a.org, a.rule, a.period, a.due_at AS "dueAt", a.message, a.state AS "alertState"
-       FROM alert_outbox o
-       JOIN alert_events e ON e.id = o.event_id
-       JOIN alerts a ON a.id = o.alert_id
-      WHERE o.planned_at IS NULL
-      ORDER BY o.event_id`,
-  );
-  return r.map(({ detail, alertState, ...x }) => {
-    const d = detail ? (JSON.parse(detail) as { repeat?: number }) : null;
-    return { alertState, item: d?.repeat ? { ...x, repeat: d.repeat } : x };
-  });
-}
-
 const ORG_CONTACT_COLUMNS = `code, name, kind, parent, secretary, secretary_phone AS "secretaryPhone", secretary_email AS "secretaryEmail",
   clerk, clerk_phone AS "clerkPhone", clerk_email AS "clerkEmail", deputy, deputy_phone AS "deputyPhone", deputy_email AS "deputyEmail"`;
 

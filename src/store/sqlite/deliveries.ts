@@ -64,10 +64,7 @@ export function unplannedByCommittee(db: Db): { committee: string; rows: number 
  * join order is fixed (CROSS JOIN): the committee test runs before the event row is read, and the
  * rows of other chunks cost two lookups (alert, org) instead of three.
  */
-export function unplannedOutboxUnder(db: Db, committees: readonly string[]): OutboxEntry[] {
-  const rows = prepared(
-    db,
-    `SELECT o.event_id AS eventId, o.alert_id AS alertId, e.kind, e.reason, e.level, e.detail,
+export const UNPLANNED_UNDER_SQL = `SELECT o.event_id AS eventId, o.alert_id AS alertId, e.kind, e.reason, e.level, e.detail,
               a.org, a.rule, a.period, a.due_at AS dueAt, a.message, a.state AS alertState
          FROM alert_outbox o
          CROSS JOIN alerts a ON a.id = o.alert_id
@@ -75,7 +72,12 @@ export function unplannedOutboxUnder(db: Db, committees: readonly string[]): Out
          CROSS JOIN alert_events e ON e.id = o.event_id
         WHERE o.planned_at IS NULL
           AND coalesce(g.parent, '') IN (SELECT value FROM json_each(@committees))
-        ORDER BY o.event_id`,
+        ORDER BY o.event_id`;
+
+export function unplannedOutboxUnder(db: Db, committees: readonly string[]): OutboxEntry[] {
+  const rows = prepared(
+    db,
+    UNPLANNED_UNDER_SQL,
   ).all({ committees: JSON.stringify(committees) }) as (Omit<DigestItem, 'repeat'> & { detail: string | null; alertState: OutboxEntry['alertState'] })[];
   return rows.map(({ detail, alertState, ...r }) => {
     const d = detail ? (JSON.parse(detail) as { repeat?: number }) : null;
