@@ -18,6 +18,7 @@ import type { Store } from '../store/port.js';
 import type { DigestPlan, OutboxPlanLoad, OutboxPlanWrite } from '../store/types/deliveries.js';
 import { committeeChunks } from '../store/plan-chunks.js';
 import { chooseSends, deliveryKey, normalizePhone, planDigests, type OrgContacts, type PlanPolicy } from './plan.js';
+import { keyIds } from '../delivery/policy.js';
 import { backlogDue, backlogPhones, planBacklog, type BacklogCounter } from './backlog.js';
 
 /** The config sections planning reads. */
@@ -152,9 +153,9 @@ export function decidePlan(
     const { sends, smsCapped } = chooseSends(d, policy.smsChannel, phone ? (counts.get(phone) ?? 0) : 0, cap);
     if (smsCapped) cappedSms++;
     if (phone && sends.some((s) => s.logical === 'sms')) counts.set(phone, (counts.get(phone) ?? 0) + 1);
-    const ids = d.items.map((i) => i.eventId);
+    const ids = keyIds(d.items.map((i) => i.eventId));
     plans.push({ digest: d, sends, keys: sends.map((s) => deliveryKey(d.recipientKey, s.channel, ids)) });
-    for (const id of ids) if (sends.length) planned.add(id);
+    if (sends.length) for (const i of d.items) planned.add(i.eventId);
   }
   const nobody = new Set(unreachable);
   for (const i of live) {

@@ -55,9 +55,14 @@ export function chooseSends(
   return { sends, smsCapped };
 }
 
-/** The dedup key of a digest delivery: (recipient, channel, sorted event ids). */
-export function deliveryKey(recipientKey: string, channel: string, eventIds: readonly number[]): string {
-  const ids = [...eventIds].sort((a, b) => a - b).join(',');
+/** Event ids as the keys carry them (ascending, comma-separated): computed once for a digest's several delivery keys. */
+export function keyIds(eventIds: readonly number[]): string {
+  return [...eventIds].sort((a, b) => a - b).join(',');
+}
+
+/** The dedup key of a digest delivery: (recipient, channel, sorted event ids — or their keyIds text). */
+export function deliveryKey(recipientKey: string, channel: string, eventIds: readonly number[] | string): string {
+  const ids = typeof eventIds === 'string' ? eventIds : keyIds(eventIds);
   // One-shot hash (UTF-8, as Hash.update of a string): a province's first plan computes ~400,000 keys, and a Hash object apiece cost 3× as much.
   return hash('sha256', `${recipientKey}|${channel}|${ids}`, 'hex');
 }
