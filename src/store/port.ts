@@ -13,14 +13,13 @@
  */
 import type { AlertState } from '../domain/alerts.js';
 import type { EvalRequest, TallyLayout, TypeWindow } from '../domain/facts.js';
-import type { OrgContacts } from '../domain/digest.js';
+import type { DigestItemRow, OrgContacts } from '../domain/digest.js';
 import type { MeetingType, Meeting, Org, OrgKind } from '../domain/types.js';
 import type { AlertEventRow, AlertListRow, AlertRow, NewEvent, OrgAlertSummary, WarningSpan } from './types/alerts.js';
 import type {
   AttemptRow,
   DeliveryClaimRow,
   DeliveryListRow,
-  DigestItemRow,
   FallbackPolicy,
   NewAckLinkRow,
   OutboxEntry,
@@ -74,14 +73,10 @@ import type {
   EstimateFacts,
   NewReminder,
   ObjectionRow,
-  RatingBranch,
   ReminderPlanLoad,
   ReminderSend,
   ReminderState,
-  RatingFact,
-  StarChangeFact,
   TransitionRow,
-  WeakDesignation,
   WeakLoad,
   WeakStepInput,
   WeakWrite,
@@ -101,6 +96,8 @@ import type {
   RunLine,
   TreeOrg,
 } from './types/console.js';
+import type { RatingBranch, RatingFact, StarChangeFact } from '../rating/types.js';
+import type { WeakDesignation } from '../rating/weak.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 

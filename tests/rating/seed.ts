@@ -5,8 +5,8 @@
 import pg from 'pg';
 import type { Org } from '../../src/domain/types.js';
 import { sqliteHandle } from '../../src/store/sqlite/index.js';
-import type { RatingFact } from '../../src/store/types/rating.js';
 import type { TempStore } from '../helpers/store.js';
+import type { RatingFact } from '../../src/rating/types.js';
 
 export const NOW = Date.UTC(2026, 10, 20, 2, 0);
 

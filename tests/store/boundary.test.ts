@@ -74,32 +74,60 @@ describe('the adapters of the store', () => {
   });
 });
 
-/** Relative modules a file re-exports from (`export … from`, `export type … from`, `export * from`). */
+/**
+ * Relative modules a file re-exports from: `export … from`, `export type … from`, `export * from`,
+ * and `export { x }` / `export type { x }` of a name the file imports (named by the module it came from).
+ */
 function reExports(text: string): string[] {
-  return [...text.matchAll(/^export\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s*from\s*['"](\.{1,2}\/[^'"]+)['"]/gm)].map((m) => m[1]!);
+  const out = [...text.matchAll(/^export\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s*from\s*['"](\.{1,2}\/[^'"]+)['"]/gm)].map((m) => m[1]!);
+  const importedFrom = new Map<string, string>();
+  for (const m of text.matchAll(/^import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+    for (const n of m[1]!.split(',')) {
+      const name = n.replace(/^\s*type\s+/, '').split(/\s+as\s+/).at(-1)!.trim();
+      if (name) importedFrom.set(name, m[2]!);
+    }
+  }
+  for (const m of text.matchAll(/^export\s+(?:type\s+)?\{([^}]*)\}\s*;/gm)) {
+    for (const n of m[1]!.split(',')) {
+      const from = importedFrom.get(n.replace(/^\s*type\s+/, '').split(/\s+as\s+/)[0]!.trim());
+      if (from) out.push(from);
+    }
+  }
+  return out;
+}
+
+/** The part of src/store a file belongs to: its adapter, types/, rows/, or the port's folder itself. */
+function partOf(storePath: string): string {
+  return /^src\/store\/(sqlite|postgres|types|rows)\//.exec(storePath)?.[1] ?? (storePath.startsWith('src/store/') && !storePath.slice(10).includes('/') ? 'port' : storePath);
 }
 
 describe('the row types of the store', () => {
-  const adapterFiles = sources(join(ROOT, 'src/store'))
-    .map((p) => relative(ROOT, p).split('\\').join('/'))
-    .filter((p) => adapterOf(p) !== null);
-  /** file → re-exported module, for every re-export by an adapter file of a module outside its adapter (src/store/types, src/domain…). */
-  const foreign = adapterFiles.flatMap((p) =>
+  const storeFiles = sources(join(ROOT, 'src/store')).map((p) => relative(ROOT, p).split('\\').join('/'));
+  /** file → re-exported module, for every re-export of a module outside the file's part of the store (another part, src/domain, src/rating…). */
+  const foreign = storeFiles.flatMap((p) =>
     reExports(readFileSync(join(ROOT, p), 'utf8'))
       .map((spec) => relative(ROOT, resolve(dirname(join(ROOT, p)), spec)).split('\\').join('/'))
-      .filter((target) => adapterOf(target) !== adapterOf(p))
+      .filter((target) => partOf(target) !== partOf(p))
       .map((target) => `${p} → ${target}`),
   );
 
-  it('are imported from the module that owns them: an adapter re-exports nothing from outside itself (its schema barrel may gather its own tables)', () => {
+  it('are imported from the module that owns them: no store file re-exports what another part owns (a schema barrel may gather its own tables)', () => {
     expect(foreign).toEqual([]);
   });
 
   it('finds a re-export when there is one', () => {
-    expect(reExports(`export type { A, B } from '../types/alerts.js';\nexport * from './schema/records.js';\nexport { c } from "../rows/x.js";\nexport function f() {}\nimport { d } from '../types/d.js';`)).toEqual([
-      '../types/alerts.js',
-      './schema/records.js',
-      '../rows/x.js',
-    ]);
+    const text = [
+      `export type { A, B } from '../types/alerts.js';`,
+      `export * from './schema/records.js';`,
+      `export { c } from "../rows/x.js";`,
+      `export function f() {}`,
+      `import { d, type E } from '../types/d.js';`,
+      `import type { G } from '../../rating/types.js';`,
+      `export type { E, G };`,
+      `const h = 1;`,
+      `export { h };`,
+    ].join('\n');
+    expect(reExports(text)).toEqual(['../types/alerts.js', './schema/records.js', '../rows/x.js', '../types/d.js', '../../rating/types.js']);
+    expect(['src/store/sqlite/a.ts', 'src/store/types/b.ts', 'src/store/rows/c.ts', 'src/store/port.ts', 'src/rating/types.ts'].map(partOf)).toEqual(['sqlite', 'types', 'rows', 'port', 'src/rating/types.ts']);
   });
 });

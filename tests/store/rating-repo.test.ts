@@ -1,7 +1,7 @@
 /** The rating repository through the port, on the store tempStore() gives (SQLite, or PostgreSQL). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StarChangeFact } from '../../src/store/types/rating.js';
 import { tempStore, type TempStore } from '../helpers/store.js';
+import type { StarChangeFact } from '../../src/rating/types.js';
 
 const NOW = Date.UTC(2026, 10, 20, 2, 0);
 

@@ -7,8 +7,6 @@ import type { RuleId } from '../../domain/types.js';
 import type { EvalRequest } from '../../domain/facts.js';
 import type { AlertEventRow, AlertListRow, AlertRow, OrgAlertSummary } from '../types/alerts.js';
 import { ALERT_COLUMNS } from '../rows/alert-columns.js';
-
-export { ALERT_COLUMNS };
 import { one, rows, type Q } from './q.js';
 
 

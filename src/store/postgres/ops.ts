@@ -27,7 +27,8 @@ import type {
   StoredDelivery,
 } from '../types/deliveries.js';
 import type { NewRectification, StoredReportInput } from '../types/reports.js';
-import { activeAlertsOf, ALERT_COLUMNS, getAlert, orgKindOf } from './alerts.js';
+import { activeAlertsOf, getAlert, orgKindOf } from './alerts.js';
+import { ALERT_COLUMNS } from '../rows/alert-columns.js';
 import { applyAlertChanges } from './alert-writes.js';
 import { LOCKS } from './db.js';
 import { reminderNamed } from './rating.js';

@@ -17,12 +17,7 @@ import type {
   DemoSiteRow,
   EstimateFacts,
   ObjectionRow,
-  RatingBranch,
-  RatingFact,
-  StarChangeFact,
   TransitionRow,
-  WeakDesignation,
-  WeakItem,
   WeakLoad,
   WeakStepInput,
   WeakWrite,
@@ -35,6 +30,8 @@ import type { ReminderRow } from '../types/deliveries.js';
 import { LOCKS } from './db.js';
 import { orgContacts, smsCountsOn } from './deliveries.js';
 import { arrays, changes, one, rows, tx, type Q, type Tx } from './q.js';
+import type { RatingBranch, RatingFact, StarChangeFact } from '../../rating/types.js';
+import type { WeakDesignation, WeakItem } from '../../rating/weak.js';
 
 /** The named lock "rating" (hashed by the server into the advisory-lock key space). */
 async function ratingLock(c: Tx): Promise<void> {

@@ -6,7 +6,7 @@
 import type { Member } from '../../domain/members.js';
 import type { Meeting, Org } from '../../domain/types.js';
 import type { UpsertSpec } from '../types/imports.js';
-import type { RatingFact, StarChangeFact } from '../types/rating.js';
+import type { RatingFact, StarChangeFact } from '../../rating/types.js';
 
 /** The keyed upsert of meetings: by record id (`meetings.record_id`). */
 export const MEETING_UPSERT: UpsertSpec = {

@@ -286,9 +286,6 @@ export function listDeliveries(db: Db): DeliveryListRow[] {
   ).all() as DeliveryListRow[];
 }
 
-/** The figures of a period in which nothing was sent. */
-export { emptyPeriodStats };
-
 const SHANGHAI_MONTH = `strftime('%Y-%m', (d.sent_at + 28800000) / 1000, 'unixepoch')`;
 
 /**

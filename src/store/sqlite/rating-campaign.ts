@@ -3,13 +3,13 @@
  * each branch's entry, and the public-notice objections. Writes that belong together (a transition
  * and what it files) run in one transaction through `campaignTransaction`.
  */
-import type { Campaign, CampaignEntry, CampaignLoad, CampaignState, CampaignStepInput, CampaignWrite, ObjectionRow, RatingBranch, TransitionRow } from '../types/rating.js';
+import type { Campaign, CampaignEntry, CampaignLoad, CampaignState, CampaignStepInput, CampaignWrite, ObjectionRow, TransitionRow } from '../types/rating.js';
 import type { Db } from './db.js';
 import { fileRatings, loadRatingBranch, loadRatingBranches, stmt } from './ratings.js';
 import { loadVetoes } from './reports.js';
 import { weakOrgsOn } from './weak-branches.js';
+import type { RatingBranch } from '../../rating/types.js';
 
-export type { ObjectionRow, TransitionRow };
 
 export function getCampaign(db: Db, year: number): Campaign | undefined {
   return stmt(

@@ -6,10 +6,11 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { DOMAINS, type Domain } from '../../domain/types.js';
-import type { Channel, EstimateFacts, RatingBranch, RatingFact, StarChangeFact } from '../types/rating.js';
+import type { EstimateFacts } from '../types/rating.js';
 import type { AlertFact } from '../types/reports.js';
 import type { Db } from './db.js';
 import { starChangeUpsertParams } from '../rows/upserts.js';
+import type { Channel, RatingBranch, RatingFact, StarChangeFact } from '../../rating/types.js';
 
 const cache = new WeakMap<object, Map<string, Statement>>();
 /** A prepared statement, cached per connection. */

@@ -5,13 +5,13 @@
 import type { OrgContacts } from '../../domain/digest.js';
 import { reminderDeliveryKey } from '../../domain/reminders.js';
 import type { NewReminder, ReminderPlanLoad, ReminderSend, ReminderState } from '../types/rating.js';
-import type { DemoSiteLoad, DemoSiteRow, WeakCategory, WeakDesignation, WeakItem, WeakItemKind, WeakLoad, WeakStepInput, WeakWrite } from '../types/rating.js';
+import type { DemoSiteLoad, DemoSiteRow, WeakLoad, WeakStepInput, WeakWrite } from '../types/rating.js';
 import type { ReminderRow } from '../types/deliveries.js';
 import type { Db } from './db.js';
 import { loadRatingBranch, stmt } from './ratings.js';
 import { orgContacts, smsCountsOn } from './deliveries.js';
+import type { WeakCategory, WeakDesignation, WeakItem, WeakItemKind } from '../../rating/weak.js';
 
-export type { DemoSiteRow };
 
 const DESIGNATION = `SELECT id, org, category, reason, designated_on AS designatedOn, designated_by AS designatedBy, city_leader AS cityLeader,
   township_leader AS townshipLeader, township_leader_phone AS townshipLeaderPhone, township_leader_email AS townshipLeaderEmail,

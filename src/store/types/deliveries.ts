@@ -6,7 +6,7 @@
 import type { ChannelName, LogicalChannel } from '../../domain/channels.js';
 import type { Contacts, DigestItem, DigestModel, OrgContacts, PlannedDigest, PlannedSend } from '../../domain/digest.js';
 import type { Level } from '../../domain/types.js';
-import type { WeakDesignation } from './rating.js';
+import type { WeakDesignation } from '../../rating/weak.js';
 
 /** Delivery states. */
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
@@ -189,9 +189,6 @@ export interface DeliveryListRow {
   lastError: string | null;
   fallbackOf: number | null;
 }
-
-/** One carried event of a digest, as stored. */
-export type { DigestItemRow } from '../../domain/digest.js';
 
 /** Figures of sent notifications in one period (a month, or the period asked for). */
 export interface PeriodStats {

@@ -1,8 +1,8 @@
 /** Row types of the imports family: keyed upserts of imported records and the audit trail. */
 import type { AttendanceStatus, Member, SignInMethod } from '../../domain/members.js';
 import type { Meeting, Org } from '../../domain/types.js';
-import type { RatingFact, StarChangeFact } from './rating.js';
 import type { AssessmentFact, VetoFact } from './reports.js';
+import type { RatingFact, StarChangeFact } from '../../rating/types.js';
 
 /** What a keyed upsert writes: the table, its unique key columns and the other columns. */
 export interface UpsertSpec {

@@ -6,9 +6,6 @@ import type { DeliveryStatus } from './deliveries.js';
 import type { Contacts, OrgContacts } from '../../domain/digest.js';
 import type { WeakCategory, WeakDesignation, WeakItem, WeakItemKind } from '../../rating/weak.js';
 
-export type { Channel, RatingBranch, RatingFact, StarChangeFact } from '../../rating/types.js';
-export type { WeakCategory, WeakDesignation, WeakItem, WeakItemKind } from '../../rating/weak.js';
-
 /** A demonstration site (示范点). */
 export interface DemoSiteRow {
   org: string;
