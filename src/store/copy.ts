@@ -201,6 +201,7 @@ export async function copyDatabase(fromSpec: string, toSpec: string, opts: CopyO
       } finally {
         client.release();
       }
+      await vacuumCopied(target.db.$client, tables);
     } else {
       const sqlite = target.db.$client;
       const pgFrom = from as Extract<End, { kind: 'postgres' }>;
@@ -234,5 +235,26 @@ export async function copyDatabase(fromSpec: string, toSpec: string, opts: CopyO
     if (from.kind === 'sqlite' && from.db.$client.inTransaction) from.db.$client.exec('ROLLBACK');
     await closeEnd(from);
     if (to) await closeEnd(to);
+  }
+}
+
+/**
+ * A copy into PostgreSQL is a bulk load like a large import (src/store/postgres/import-session.ts
+ * analyzeChanged): VACUUM (ANALYZE) every table once it is committed, so the reads plan from
+ * statistics and their index-only scans find the visibility map set. A server with autovacuum off
+ * (or not yet come round) otherwise fetches every row of the reports' meetings reads from the heap
+ * as well (the 20,000-branch year on a fresh copy: 15.9 s of those statements' server time →
+ * 8.3 s after the vacuum). Best effort: the data is copied either way.
+ */
+async function vacuumCopied(pool: pg.Pool, tables: readonly CopiedTable[]): Promise<void> {
+  const client = await pool.connect().catch(() => null);
+  if (!client) return;
+  let broken = false;
+  try {
+    for (const t of tables) await client.query(`VACUUM (ANALYZE) "${t.name}"`);
+  } catch {
+    broken = true;
+  } finally {
+    client.release(broken);
   }
 }

@@ -82,6 +82,10 @@ describe('orglife db copy (SQLite ⇄ PostgreSQL)', () => {
     const next = await p.$client.query(`INSERT INTO cycle_runs (kind, trigger, as_of, started_at, status) VALUES ('x', 'once', 0, 0, 'done') RETURNING id`);
     expect(next.rows[0].id).toBe(4);
     await p.$client.query('DELETE FROM cycle_runs WHERE id = 4');
+    // A bulk load: every copied table vacuumed and analyzed (statistics, visibility map for index-only scans).
+    const stats = await p.$client.query(`SELECT relname, last_vacuum IS NOT NULL AS v, last_analyze IS NOT NULL AS a FROM pg_stat_user_tables`);
+    const byName = new Map(stats.rows.map((r: { relname: string; v: boolean; a: boolean }) => [r.relname, r.v && r.a]));
+    for (const t of schemaTables()) expect(byName.get(t.name), t.name).toBe(true);
     await closePg(p);
 
     const back = await copyDatabase(pgdb.url, b.path);
