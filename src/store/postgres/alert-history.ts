@@ -15,15 +15,22 @@ export async function warningsDeliveredAt(q: Q, alertIds: readonly number[]): Pr
     q,
     `SELECT x.alert_id AS "alertId", w.warned_at AS "warnedAt"
        FROM unnest($1::bigint[]) AS x(alert_id)
-       CROSS JOIN LATERAL (
-         SELECT min(d.sent_at) FILTER (WHERE d.status = 'sent') AS warned_at, count(*) FILTER (WHERE d.status = 'sent') AS n
-           FROM (SELECT i.digest_id FROM alert_digest_items i
-                  WHERE i.alert_id = x.alert_id AND i.level <> 'reminder' AND i.role <> 'committee'
-                    AND i.event_id >= (SELECT max(e.id) FROM alert_events e WHERE e.alert_id = x.alert_id AND e.kind IN ('opened', 'reopened'))
-                 OFFSET 0) i
-           CROSS JOIN LATERAL (SELECT d.sent_at, d.status FROM deliveries d WHERE d.digest_id = i.digest_id OFFSET 0) d) w
+       CROSS JOIN LATERAL (${warnedSql('x.alert_id')}) w
       WHERE w.n > 0`,
     [[...new Set(alertIds)]],
   );
   return new Map(r.map((x) => [Number(x.alertId), Number(x.warnedAt)]));
+}
+
+/**
+ * The lateral body of warningsDeliveredAt for the alert whose id is the SQL expression `alertId`:
+ * one row, `warned_at` (the first sent_at) and `n` (sent deliveries; 0 = never delivered).
+ */
+export function warnedSql(alertId: string): string {
+  return `SELECT min(d.sent_at) FILTER (WHERE d.status = 'sent') AS warned_at, count(*) FILTER (WHERE d.status = 'sent') AS n
+           FROM (SELECT i.digest_id FROM alert_digest_items i
+                  WHERE i.alert_id = ${alertId} AND i.level <> 'reminder' AND i.role <> 'committee'
+                    AND i.event_id >= (SELECT max(e.id) FROM alert_events e WHERE e.alert_id = ${alertId} AND e.kind IN ('opened', 'reopened'))
+                 OFFSET 0) i
+           CROSS JOIN LATERAL (SELECT d.sent_at, d.status FROM deliveries d WHERE d.digest_id = i.digest_id OFFSET 0) d`;
 }

@@ -12,8 +12,7 @@ import type { OpenStoreOptions } from '../open.js';
 import { StoreMissingError } from '../errors.js';
 import type { Store, StoreWorkerSpec } from '../port.js';
 import type { ImportRecord } from '../types/imports.js';
-import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, loadOpenAlerts, openAlertPeriods, orgKindOf } from './alerts.js';
-import { warningsDeliveredAt } from './alert-history.js';
+import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, openAlertPeriods, orgKindOf, standingOf } from './alerts.js';
 import { closePg, maskPgUrl, migratePg, openPg } from './db.js';
 import { DeliveryBatcher } from './delivery-batch.js';
 import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn } from './deliveries.js';
@@ -258,10 +257,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       openPeriods: (orgs) => openAlertPeriods(p, orgs),
       summaryByOrg: (start, end) => alertSummaryByOrg(p, start, end),
       warningSpans: (since, until, orgs) => warningSpans(p, since, until, orgs),
-      standingOf: async (orgs) => {
-        const alerts = [...(await loadOpenAlerts(p, (a) => String(a.id), orgs)).values()];
-        return { alerts, warnedAt: await warningsDeliveredAt(p, alerts.map((a) => a.id)) };
-      },
+      standingOf: (orgs) => standingOf(p, orgs),
     },
     outbox: {
       plan: (spec, decide) => planOutboxTx(p, spec, decide),
