@@ -24,12 +24,13 @@ export async function warningsDeliveredAt(q: Q, alertIds: readonly number[]): Pr
 
 /**
  * The lateral body of warningsDeliveredAt for the alert whose id is the SQL expression `alertId`:
- * one row, `warned_at` (the first sent_at) and `n` (sent deliveries; 0 = never delivered).
+ * one row, `warned_at` (the first sent_at) and `n` (sent deliveries; 0 = never delivered). `only`: a
+ * condition on the outer row, tested before any item is read (a one-time filter: n = 0 when false).
  */
-export function warnedSql(alertId: string): string {
+export function warnedSql(alertId: string, only = 'true'): string {
   return `SELECT min(d.sent_at) FILTER (WHERE d.status = 'sent') AS warned_at, count(*) FILTER (WHERE d.status = 'sent') AS n
            FROM (SELECT i.digest_id FROM alert_digest_items i
-                  WHERE i.alert_id = ${alertId} AND i.level <> 'reminder' AND i.role <> 'committee'
+                  WHERE (${only}) AND i.alert_id = ${alertId} AND i.level <> 'reminder' AND i.role <> 'committee'
                     AND i.event_id >= (SELECT max(e.id) FROM alert_events e WHERE e.alert_id = ${alertId} AND e.kind IN ('opened', 'reopened'))
                  OFFSET 0) i
            CROSS JOIN LATERAL (SELECT d.sent_at, d.status FROM deliveries d WHERE d.digest_id = i.digest_id OFFSET 0) d`;

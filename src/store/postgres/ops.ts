@@ -49,7 +49,7 @@ import { ackLinkById, insertAckLinks } from './ack-links.js';
 import { unplannedReports, writeReportPlan } from './report-mails.js';
 import { one, rows, tx, type Q, type Tx } from './q.js';
 import { storedDeliveryFromRow } from '../rows/stored-delivery.js';
-import { warningsDeliveredAt } from './alert-history.js';
+import { warnedSql } from './alert-history.js';
 import { unplannedOutboxAll, unplannedOutboxUnder } from './plan-chunks.js';
 
 /** The lock of a report period: a key of its own per period (hashed by the server). */
@@ -76,27 +76,32 @@ export async function reconcileLoad(q: Q, input: { orgs: readonly string[] | nul
   // with each of 500 codes — 48 ms a chunk once a 20,000-branch city has 15,812 open alerts, 3 ms so.
   // The asked identities likewise, one alerts_key probe each (joined, the planner sorted every alert
   // of the city's history for each chunk).
-  const list = await rows<AlertRow>(
+  // The open warnings' first delivery in the same statement (the `warnedAt` column; null elsewhere):
+  // one round trip less per chunk than reading it after.
+  const warned = `LEFT JOIN LATERAL (SELECT w.warned_at AS at FROM (${warnedSql('a.id', "a.state = 'open' AND a.level = 'warning'")}) w WHERE w.n > 0) w ON true`;
+  const list = await rows<AlertRow & { warnedAt?: number | string | null }>(
     q,
     `(${
       input.orgs === null
-        ? `${SELECT_ALERT} WHERE a.state IN ('open', 'acknowledged')`
-        : `${SELECT_ALERT.replace(' FROM alerts a', '')} FROM (SELECT DISTINCT unnest($4::text[]) AS code) o
-             CROSS JOIN LATERAL (SELECT * FROM alerts x WHERE x.org = o.code AND x.state IN ('open', 'acknowledged') OFFSET 0) a`
+        ? `${SELECT_ALERT.replace(' FROM alerts a', '')}, w.at AS "warnedAt" FROM alerts a ${warned} WHERE a.state IN ('open', 'acknowledged')`
+        : `${SELECT_ALERT.replace(' FROM alerts a', '')}, w.at AS "warnedAt" FROM (SELECT DISTINCT unnest($4::text[]) AS code) o
+             CROSS JOIN LATERAL (SELECT * FROM alerts x WHERE x.org = o.code AND x.state IN ('open', 'acknowledged') OFFSET 0) a ${warned}`
     })
      UNION ALL
-     (${SELECT_ALERT.replace(' FROM alerts a', '')} FROM unnest($1::text[], $2::text[], $3::text[]) AS i(org, rule, period)
+     (${SELECT_ALERT.replace(' FROM alerts a', '')}, NULL::bigint AS "warnedAt" FROM unnest($1::text[], $2::text[], $3::text[]) AS i(org, rule, period)
        CROSS JOIN LATERAL (SELECT * FROM alerts x WHERE x.org = i.org AND x.rule = i.rule AND x.period = i.period AND x.state NOT IN ('open', 'acknowledged') OFFSET 0) a)`,
     [ids.map((i) => i.org), ids.map((i) => i.rule), ids.map((i) => i.period), ...(input.orgs === null ? [] : [input.orgs])],
   );
   const open = new Map<string, AlertRow>();
   const others: AlertRow[] = [];
-  for (const a of list) {
+  const warnedAt = new Map<number, number>();
+  for (const row of list) {
+    const { warnedAt: at, ...a } = row;
+    if (at !== null && at !== undefined) warnedAt.set(Number(a.id), Number(at));
     if (a.state === 'open' || a.state === 'acknowledged') open.set(String(a.id), a);
     else others.push(a);
   }
   const openList = [...open.values()].sort((x, y) => x.id - y.id);
-  const warnedAt = await warningsDeliveredAt(q, openList.filter((a) => a.state === 'open' && a.level === 'warning').map((a) => a.id));
   return { open: openList, others, warnedAt };
 }
 
