@@ -17,14 +17,17 @@ import { fileURLToPath } from 'node:url';
  */
 const PORT_SETUPS = [
   /helpers\/(store|pg|township-api)\.js'/,
-  /api\/setup\.js'/,
+  /(api|console)\/setup\.js'/,
   // tests/alerts/fixtures.ts: cityStore() is tempStore() with a raw SQL window on either store.
   /\bcityStore\b[^;]*from '(\.\/|\.\.\/alerts\/)fixtures\.js'/,
 ];
 
 /** Whether a test file reaches the database through the port (or PostgreSQL itself). */
 function usesPort(path, text) {
-  const own = path.includes('/tests/api/') ? text.replaceAll("'./setup.js'", "'../api/setup.js'") : text;
+  // tests/api/setup.ts and tests/console/setup.ts (tempStore(), a city imported through the port) are
+  // named './setup.js' by the files beside them.
+  const dir = ['api', 'console'].find((d) => path.includes(`/tests/${d}/`));
+  const own = dir ? text.replaceAll("'./setup.js'", `'../${dir}/setup.js'`) : text;
   return PORT_SETUPS.some((re) => re.test(own));
 }
 
