@@ -187,7 +187,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   };
 
   if (o.tickWorker ?? true) {
-    const tick = tickProcessor({ store, config: o.config, env: o.env, notifiers, log, handlers, instanceId, ...(o.tickLeaseMs ? { leaseMs: o.tickLeaseMs } : {}), ...(o.afterTick ? { afterTick: o.afterTick } : {}), drain: () => rt.drain() });
+    const tick = tickProcessor({ store, config: o.config, env: o.env, notifiers, log, handlers, instanceId, clock, ...(o.tickLeaseMs ? { leaseMs: o.tickLeaseMs } : {}), ...(o.afterTick ? { afterTick: o.afterTick } : {}), drain: () => rt.drain() });
     // Re-evaluation jobs ride the tick queue and its worker (one at a time with the ticks, folding
     // waiting requests). A worker of their own made tests/jobs/daemon.test.ts's deliveries time out
     // (two daemons; a Redis restart mid-dispatch) — why was not found; one worker fewer avoids it.

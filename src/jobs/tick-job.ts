@@ -33,6 +33,8 @@ export interface TickDeps {
   afterTick?: (kind: ScheduleKind) => Promise<void>;
   /** The outbox drain, which a handler may run early (TickContext.afterPlan). */
   drain?: () => Promise<unknown>;
+  /** As-of clock (the runtime's; default Date.now): read once as the run starts, TickContext.sendFrom. */
+  clock?: () => number;
 }
 
 export type TickOutcome = { result: 'done'; stats: Record<string, unknown> } | { result: 'skipped'; reason: 'already-done' };
@@ -74,7 +76,7 @@ export function tickProcessor(deps: TickDeps): (job: Job<TickJobData>) => Promis
       if (handler) {
         const drain = deps.drain;
         const afterPlan = drain ? { afterPlan: async () => void (await drain()) } : {};
-        stats = (await handler(tickContext({ store, config: deps.config, env: deps.env, notifiers: deps.notifiers, log, now: tickAt, sendFrom: Date.now(), kind, ...afterPlan }))) ?? {};
+        stats = (await handler(tickContext({ store, config: deps.config, env: deps.env, notifiers: deps.notifiers, log, now: tickAt, sendFrom: (deps.clock ?? Date.now)(), kind, ...afterPlan }))) ?? {};
       } else {
         log.warn({ kind }, 'no handler registered for this schedule kind; tick marked done');
         stats = { handler: 'none' };
