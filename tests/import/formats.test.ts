@@ -187,6 +187,33 @@ describe('import formats', () => {
     expect(await content(t)).toEqual(reference);
   });
 
+  it('reads the first tab when the archive stores the shared strings between the first and the second worksheet', async () => {
+    // exceljs yields a worksheet stored after the shared strings at once and defers one stored before
+    // them to the end, so with sheet1, sharedStrings, sheet2 it yielded the second tab (说明) first and
+    // the import refused the file for missing every column (seen at random: exceljs's writer orders
+    // its parts by timing). workbook.xml says which part is the first tab.
+    const reorder = async (path: string) => {
+      const zip = await JSZip.loadAsync(readFileSync(path));
+      const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir);
+      const mid = ['xl/worksheets/sheet1.xml', 'xl/sharedStrings.xml', 'xl/worksheets/sheet2.xml'];
+      const order = [...names.filter((n) => !mid.includes(n)), ...mid];
+      const out = new JSZip();
+      for (const n of order) out.file(n, await zip.file(n)!.async('uint8array'));
+      writeFileSync(path, await out.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+      return order;
+    };
+    const orgs = await writeXlsx(join(t.dir, 'orgs.xlsx'), table(ORG_KEYS, ORGS, true, true));
+    const meetings = await writeXlsx(join(t.dir, 'meetings.xlsx'), table(MEETING_KEYS, MEETINGS, true, true));
+    for (const f of [orgs, meetings]) {
+      const order = await reorder(f);
+      expect(order.indexOf('xl/worksheets/sheet1.xml')).toBeLessThan(order.indexOf('xl/sharedStrings.xml'));
+      expect(order.indexOf('xl/worksheets/sheet2.xml')).toBeGreaterThan(order.indexOf('xl/sharedStrings.xml'));
+    }
+    const results = await importFiles(t.store, [orgs, meetings], { now: NOW });
+    expect(results.map((r) => [r.format, r.rows, r.inserted])).toEqual([['xlsx', 3, 3], ['xlsx', 4, 4]]);
+    expect(await content(t)).toEqual(reference);
+  });
+
   it('ignores unknown columns and says which', async () => {
     const rows = table(MEETING_KEYS, MEETINGS, true, true).map((r, i) => [i === 0 ? '序号' : i, ...r, i === 0 ? '备注' : '']);
     const orgs = writeCsv(join(t.dir, 'orgs.csv'), table(ORG_KEYS, ORGS, true, true));

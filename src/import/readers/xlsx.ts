@@ -1,12 +1,12 @@
 /**
- * XLSX reader: exceljs's streaming WorkbookReader, first worksheet only. Cells become plain values:
+ * XLSX reader: exceljs's streaming WorkbookReader, the workbook's first tab only. Cells become plain values:
  * text, numbers, booleans; date cells become Shanghai wall-clock text ('2026-03-05' or
  * '2026-03-05T14:30:00', no offset) because Excel stores no time zone.
  */
 import { createReadStream } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { ByteTap, RowSink } from './sink.js';
-import { checkXlsxArchive } from './zip-limits.js';
+import { inspectXlsxArchive } from './zip-limits.js';
 
 /** An error of the sink's writes while reading (passed on as is). */
 class SinkFailed extends Error {
@@ -20,7 +20,7 @@ const DRAIN_ROWS = 5000;
 
 /** Stream the first worksheet of an XLSX file into the sink; `line` is the sheet's row number. */
 export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promise<void> {
-  const problem = checkXlsxArchive(path);
+  const { problem, firstSheetFile } = inspectXlsxArchive(path);
   if (problem) {
     sink.malformed(undefined, problem.zh, problem.en);
     return;
@@ -32,7 +32,16 @@ export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promi
     sharedStrings: 'cache',
     styles: 'cache', // needed to tell date cells from numbers
     hyperlinks: 'ignore',
-    entries: 'ignore',
+    entries: 'emit',
+  });
+  // exceljs yields a worksheet at once when the shared strings came before it in the archive, and
+  // defers one that came before them to the end: with the parts stored as sheet1, sharedStrings,
+  // sheet2 (exceljs's own writer does so, depending on timing) the second tab comes first. The
+  // 'entry' event names each worksheet part just before it is yielded; the first tab's part is read
+  // from the archive's workbook.xml (null when it does not say: then the first one yielded).
+  let partOfNext: string | null = null;
+  (reader as unknown as NodeJS.EventEmitter).on('entry', (e: { type: string; id?: string }) => {
+    if (e.type === 'worksheet') partOfNext = String(e.id);
   });
   // exceljs 4.4 reads the sheet's name from xl/workbook.xml (reader.model.sheets) when it reaches a
   // worksheet, and throws "Cannot read properties of undefined (reading 'sheets')" when the archive
@@ -43,6 +52,7 @@ export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promi
   let sinceDrain = 0;
   try {
     for await (const sheet of reader) {
+      if (firstSheetFile !== null && partOfNext !== firstSheetFile) continue; // another tab: its part is drained
       for await (const row of sheet) {
         if (sink.done) break;
         const values = row.values as unknown[];
@@ -58,7 +68,7 @@ export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promi
           }
         }
       }
-      break; // first worksheet only
+      break; // the first tab only
     }
   } catch (e) {
     if (e instanceof SinkFailed) throw e.inner; // the store's error, not the file's
