@@ -62,15 +62,16 @@ scripts/bundle.mjs), a few files instead of ~470 modules. The measured run finds
 cached (an untimed check of an unknown org first), as every run does after the first following a
 change of the config or a build.
 
-**Where the rest goes (20,000 branches, measured 2 Dec):** the check spends about 1.1–1.3 CPU-s
-against the floor's 0.6–0.8: start-up ≈ 0.15 CPU-s (node and the bundle; 0.3–0.45 before the bundle
-and the config cache), the window read ≈ 0.25–0.3 CPU-s (140,000 index seeks ≈ 0.1 s, coding its
-322,000 meetings ≈ 0.1 s, filling SQLite's page cache), and ≈ 0.5 CPU-s of JavaScript run once,
-cold (the same evaluation costs ≈ 0.13 s once compiled) plus garbage collection. Helper threads cut
-the wall time but each pays its own start-up and compilation (≈ 0.3 CPU-s per helper at 20,000),
-hence one thread below 50,000 branches. What would close the CPU gap: per-branch counts kept up to
-date by the writes (imports, API pushes), so a check reads one small row per branch instead of
-seven index ranges, or the check answered by the long-running daemon, whose code is already compiled.
+**Where the rest goes (20,000 branches, measured 3 Dec, load ~10):** the check spends about 0.8 CPU-s
+against the floor's 0.5: start-up ≈ 0.13 CPU-s (node and the bundle, config cache and store; the floor is timed
+inside its process and pays none), the window read ≈ 0.22–0.28 CPU-s measured alone (140,000 index seeks and
+322,000 row visits ≈ 0.13, the per-row expression ≈ 0.06, the integers into JavaScript ≈ 0.04), branch rows
+≈ 0.05, the rules ≈ 0.09, alert states, JSON and its UTF-8 encoding ≈ 0.07, the rest V8's compiler and GC threads.
+Helper threads do not pay at this size: the parallel check (2 threads) costs 0.17–0.2 CPU-s more, and a helper
+that only reads (SQL of the next chunk beside the rules of this one) measured slower in wall and 0.2 CPU-s dearer
+on this shared machine, hence one thread below 50,000 branches. What would close the CPU gap: per-(branch, type,
+month) counts kept up to date by the writes (triggers), so a check reads one small row per judged month instead
+of every meeting, or the check answered by the long-running daemon, whose code is already compiled.
 
 **Target (issue 14):** check ≤ 1.0× the floor, start-up included, at 20,000 and 250,000 branches (and on a city with
 five years of history, \`--years 5\`); peak RSS < 512 MiB. On a shared machine the wall times swing with the load; the
