@@ -9,7 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { CONFIG_DIR } from '../helpers/config.js';
 
-const run = promisify(execFile);
+const exec = promisify(execFile);
+/** Each step bounded on its own (a hung compiler says which step hung), the whole test by its timeout. */
+const run = (file: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) => exec(file, args, { ...opts, timeout: 240_000 });
 const ROOT = resolve(import.meta.dirname, '../..');
 const out = mkdtempSync(join(tmpdir(), 'orglife-build-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -76,5 +78,5 @@ describe('the compiled build', () => {
     });
     await new Promise((r) => live.once('exit', r));
     expect(liveReply).toEqual({ result: { period: '2026-11', written: 0, removed: 0, ms: expect.any(Number) } });
-  }, 120_000);
+  }, 300_000); // a full tsc compile and an esbuild bundle: ~30 s quiet, past 120 s on a loaded 2-core CI machine
 });
