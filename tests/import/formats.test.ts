@@ -161,30 +161,41 @@ describe('import formats', () => {
     expect(await content(t)).toEqual(reference);
   });
 
-  it('reads an XLSX file whose archive stores xl/workbook.xml after the worksheet (as exceljs itself may write it)', async () => {
-    // exceljs's streaming reader looked the sheet's name up in workbook.xml and threw "reading 'sheets'"
-    // when it came later (exceljs issue #3064): a good file was refused, at random under load.
-    const reorder = async (path: string) => {
+  /**
+   * Write the city's orgs and meetings as XLSX with their archive parts re-stored in the order
+   * `arrange` gives (exceljs's writer orders them by timing), check the order with `expectOrder`,
+   * and import both: they must give the same records as the CSV reference.
+   */
+  async function importReordered(arrange: (names: string[]) => string[], expectOrder: (at: (part: string) => number) => void) {
+    const orgs = await writeXlsx(join(t.dir, 'orgs.xlsx'), table(ORG_KEYS, ORGS, true, true));
+    const meetings = await writeXlsx(join(t.dir, 'meetings.xlsx'), table(MEETING_KEYS, MEETINGS, true, true));
+    for (const path of [orgs, meetings]) {
       const zip = await JSZip.loadAsync(readFileSync(path));
-      const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir);
-      const last = ['xl/workbook.xml'];
-      const first = ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/styles.xml'].filter((n) => names.includes(n));
-      const order = [...first, ...names.filter((n) => !first.includes(n) && !last.includes(n)), ...last];
+      const order = arrange(Object.keys(zip.files).filter((n) => !zip.files[n]!.dir));
       const out = new JSZip();
       for (const n of order) out.file(n, await zip.file(n)!.async('uint8array'));
       writeFileSync(path, await out.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
-      return order;
-    };
-    const orgs = await writeXlsx(join(t.dir, 'orgs.xlsx'), table(ORG_KEYS, ORGS, true, true));
-    const meetings = await writeXlsx(join(t.dir, 'meetings.xlsx'), table(MEETING_KEYS, MEETINGS, true, true));
-    for (const f of [orgs, meetings]) {
-      const order = await reorder(f);
-      expect(order.indexOf('xl/workbook.xml')).toBeGreaterThan(order.indexOf('xl/worksheets/sheet1.xml'));
-      expect(order.indexOf('xl/sharedStrings.xml')).toBeLessThan(order.indexOf('xl/worksheets/sheet1.xml'));
+      expectOrder((part) => order.indexOf(part));
     }
     const results = await importFiles(t.store, [orgs, meetings], { now: NOW });
     expect(results.map((r) => [r.format, r.rows, r.inserted])).toEqual([['xlsx', 3, 3], ['xlsx', 4, 4]]);
     expect(await content(t)).toEqual(reference);
+  }
+
+  it('reads an XLSX file whose archive stores xl/workbook.xml after the worksheet (as exceljs itself may write it)', async () => {
+    // exceljs's streaming reader looked the sheet's name up in workbook.xml and threw "reading 'sheets'"
+    // when it came later (exceljs issue #3064): a good file was refused, at random under load.
+    await importReordered(
+      (names) => {
+        const last = ['xl/workbook.xml'];
+        const first = ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', 'xl/styles.xml'].filter((n) => names.includes(n));
+        return [...first, ...names.filter((n) => !first.includes(n) && !last.includes(n)), ...last];
+      },
+      (at) => {
+        expect(at('xl/workbook.xml')).toBeGreaterThan(at('xl/worksheets/sheet1.xml'));
+        expect(at('xl/sharedStrings.xml')).toBeLessThan(at('xl/worksheets/sheet1.xml'));
+      },
+    );
   });
 
   it('reads the first tab when the archive stores the shared strings between the first and the second worksheet', async () => {
@@ -192,26 +203,14 @@ describe('import formats', () => {
     // them to the end, so with sheet1, sharedStrings, sheet2 it yielded the second tab (说明) first and
     // the import refused the file for missing every column (seen at random: exceljs's writer orders
     // its parts by timing). workbook.xml says which part is the first tab.
-    const reorder = async (path: string) => {
-      const zip = await JSZip.loadAsync(readFileSync(path));
-      const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir);
-      const mid = ['xl/worksheets/sheet1.xml', 'xl/sharedStrings.xml', 'xl/worksheets/sheet2.xml'];
-      const order = [...names.filter((n) => !mid.includes(n)), ...mid];
-      const out = new JSZip();
-      for (const n of order) out.file(n, await zip.file(n)!.async('uint8array'));
-      writeFileSync(path, await out.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
-      return order;
-    };
-    const orgs = await writeXlsx(join(t.dir, 'orgs.xlsx'), table(ORG_KEYS, ORGS, true, true));
-    const meetings = await writeXlsx(join(t.dir, 'meetings.xlsx'), table(MEETING_KEYS, MEETINGS, true, true));
-    for (const f of [orgs, meetings]) {
-      const order = await reorder(f);
-      expect(order.indexOf('xl/worksheets/sheet1.xml')).toBeLessThan(order.indexOf('xl/sharedStrings.xml'));
-      expect(order.indexOf('xl/worksheets/sheet2.xml')).toBeGreaterThan(order.indexOf('xl/sharedStrings.xml'));
-    }
-    const results = await importFiles(t.store, [orgs, meetings], { now: NOW });
-    expect(results.map((r) => [r.format, r.rows, r.inserted])).toEqual([['xlsx', 3, 3], ['xlsx', 4, 4]]);
-    expect(await content(t)).toEqual(reference);
+    const mid = ['xl/worksheets/sheet1.xml', 'xl/sharedStrings.xml', 'xl/worksheets/sheet2.xml'];
+    await importReordered(
+      (names) => [...names.filter((n) => !mid.includes(n)), ...mid],
+      (at) => {
+        expect(at('xl/worksheets/sheet1.xml')).toBeLessThan(at('xl/sharedStrings.xml'));
+        expect(at('xl/worksheets/sheet2.xml')).toBeGreaterThan(at('xl/sharedStrings.xml'));
+      },
+    );
   });
 
   it('ignores unknown columns and says which', async () => {

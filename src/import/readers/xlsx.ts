@@ -18,15 +18,53 @@ class SinkFailed extends Error {
 /** Rows between two drains of the sink (a sheet has no chunks of its own). */
 const DRAIN_ROWS = 5000;
 
-/** Stream the first worksheet of an XLSX file into the sink; `line` is the sheet's row number. */
+/**
+ * Reads of one file when exceljs loses its shared strings: the lost entry is a race in exceljs's
+ * unzip iteration (exceljs issues #683, PR #2915), seen on a loaded machine, not a property of the file.
+ */
+const READ_ATTEMPTS = 4;
+
+/** Stream the workbook's first tab of an XLSX file into the sink; `line` is the sheet's row number. */
 export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promise<void> {
-  const { problem, firstSheetFile } = inspectXlsxArchive(path);
+  const { problem, firstSheetFile, hasSharedStrings } = inspectXlsxArchive(path);
   if (problem) {
     sink.malformed(undefined, problem.zh, problem.en);
     return;
   }
+  // Each byte of the file is tapped once (the tap hashes it), however many attempts read it.
+  let tapped = 0;
+  const onceTap = (at: number, chunk: Buffer) => {
+    const end = at + chunk.length;
+    if (end > tapped) tap(at >= tapped ? chunk : chunk.subarray(tapped - at));
+    tapped = Math.max(tapped, end);
+  };
+  for (let attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
+    if ((await readOnce(path, sink, onceTap, firstSheetFile, hasSharedStrings)) === 'read') return;
+  }
+  sink.malformed(
+    undefined,
+    `无法读取 XLSX 文件：读取 ${READ_ATTEMPTS} 次均未能读出共享字符串表（xl/sharedStrings.xml），请重试，或另存为 CSV 后导入`,
+    `cannot read the XLSX file: its shared strings (xl/sharedStrings.xml) were not read in ${READ_ATTEMPTS} attempts; retry, or save it as CSV and import that`,
+  );
+}
+
+/**
+ * One read of the file. 'lost-strings' when exceljs reached the first tab without the shared strings
+ * the archive has (nothing was given to the sink then: the first tab's rows come after that check).
+ */
+async function readOnce(
+  path: string,
+  sink: RowSink,
+  tap: (at: number, chunk: Buffer) => void,
+  firstSheetFile: string | null,
+  hasSharedStrings: boolean,
+): Promise<'read' | 'lost-strings'> {
   const input = createReadStream(path, { highWaterMark: 1 << 20 });
-  input.on('data', (chunk) => tap(chunk as Buffer));
+  let at = 0;
+  input.on('data', (chunk) => {
+    tap(at, chunk as Buffer);
+    at += chunk.length;
+  });
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -53,6 +91,7 @@ export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promi
   try {
     for await (const sheet of reader) {
       if (firstSheetFile !== null && partOfNext !== firstSheetFile) continue; // another tab: its part is drained
+      if (hasSharedStrings && (reader as unknown as { sharedStrings?: unknown[] }).sharedStrings === undefined) return 'lost-strings';
       for await (const row of sheet) {
         if (sink.done) break;
         const values = row.values as unknown[];
@@ -72,13 +111,14 @@ export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promi
     }
   } catch (e) {
     if (e instanceof SinkFailed) throw e.inner; // the store's error, not the file's
-    if (sink.done) return;
+    if (sink.done) return 'read';
     // exceljs may quote the document in its message: keep a short head of it.
     const msg = String((e as Error).message).slice(0, 160);
     sink.malformed(undefined, `无法读取 XLSX 文件（文件损坏或不是 .xlsx）：${msg}`, `cannot read the XLSX file (corrupt or not .xlsx): ${msg}`);
   } finally {
     input.destroy();
   }
+  return 'read';
 }
 
 /** A cell as a plain value. */

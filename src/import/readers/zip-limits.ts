@@ -43,19 +43,23 @@ interface EntryPlace {
 
 /** The two small parts that say which worksheet is the workbook's first tab. */
 const WORKBOOK_PARTS = ['xl/workbook.xml', 'xl/_rels/workbook.xml.rels'] as const;
+/** The shared strings part: whether the archive has one (its place is not needed). */
+const SHARED_STRINGS = 'xl/sharedStrings.xml';
 
 /**
  * Check the archive at `path` (see checkXlsxArchive) and, when it is sound, say which worksheet part
  * is the first tab of the workbook: `firstSheetFile` = N of xl/worksheets/sheetN.xml, from
- * xl/workbook.xml's first <sheet> and its relationship; null when the parts do not say.
+ * xl/workbook.xml's first <sheet> and its relationship; null when the parts do not say. And whether
+ * it has a shared strings part (the reader checks exceljs did not lose it).
  */
-export function inspectXlsxArchive(path: string): { problem: ZipProblem | null; firstSheetFile: string | null } {
+export function inspectXlsxArchive(path: string): { problem: ZipProblem | null; firstSheetFile: string | null; hasSharedStrings: boolean } {
   const parts = new Map<string, EntryPlace>();
   const fd = openSync(path, 'r');
   try {
     const problem = walkDirectory(fd, parts);
-    if (problem) return { problem, firstSheetFile: null };
-    return { problem: null, firstSheetFile: firstSheetOf(fd, parts) };
+    const hasSharedStrings = parts.has(SHARED_STRINGS);
+    if (problem) return { problem, firstSheetFile: null, hasSharedStrings };
+    return { problem: null, firstSheetFile: firstSheetOf(fd, parts), hasSharedStrings };
   } finally {
     closeSync(fd);
   }
