@@ -23,34 +23,22 @@ export async function unplannedByCommittee(q: Q): Promise<{ committee: string; r
   );
 }
 
-/** The unplanned outbox rows of the branches under `committees` (''= none), by event id; the events read by key too. */
-export async function unplannedOutboxUnder(q: Q, committees: readonly string[]): Promise<OutboxEntry[]> {
-  return outboxEntries(
-    await rows<OutboxRow>(
-      q,
-      `SELECT u.event_id AS "eventId", u.alert_id AS "alertId", e.kind, e.reason, e.level, e.detail,
+/** The unplanned outbox rows with their events (read by key too), filtered by `where` (on `u`), by event id. */
+const unplannedEntriesSql = (where: string) => `SELECT u.event_id AS "eventId", u.alert_id AS "alertId", e.kind, e.reason, e.level, e.detail,
               u.org, u.rule, u.period, u.due_at AS "dueAt", u.message, u.state AS "alertState"
          FROM (${UNPLANNED_WITH_COMMITTEE}) u
          CROSS JOIN LATERAL (SELECT z.kind, z.reason, z.level, z.detail FROM alert_events z WHERE z.id = u.event_id OFFSET 0) e
-        WHERE u.committee = ANY($1::text[])
-        ORDER BY u.event_id`,
-      [committees],
-    ),
-  );
+        ${where}
+        ORDER BY u.event_id`;
+
+/** The unplanned outbox rows of the branches under `committees` (''= none), by event id. */
+export async function unplannedOutboxUnder(q: Q, committees: readonly string[]): Promise<OutboxEntry[]> {
+  return outboxEntries(await rows<OutboxRow>(q, unplannedEntriesSql('WHERE u.committee = ANY($1::text[])'), [committees]));
 }
 
 /** Every unplanned outbox row, by event id (as unplannedOutboxUnder, for every committee). */
 export async function unplannedOutboxAll(q: Q): Promise<OutboxEntry[]> {
-  return outboxEntries(
-    await rows<OutboxRow>(
-      q,
-      `SELECT u.event_id AS "eventId", u.alert_id AS "alertId", e.kind, e.reason, e.level, e.detail,
-              u.org, u.rule, u.period, u.due_at AS "dueAt", u.message, u.state AS "alertState"
-         FROM (${UNPLANNED_WITH_COMMITTEE}) u
-         CROSS JOIN LATERAL (SELECT z.kind, z.reason, z.level, z.detail FROM alert_events z WHERE z.id = u.event_id OFFSET 0) e
-        ORDER BY u.event_id`,
-    ),
-  );
+  return outboxEntries(await rows<OutboxRow>(q, unplannedEntriesSql('')));
 }
 
 type OutboxRow = Omit<DigestItem, 'repeat'> & { detail: string | null; alertState: OutboxEntry['alertState'] };
