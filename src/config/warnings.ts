@@ -48,10 +48,10 @@ export function holidayGap(cal: { holidays: readonly string[]; workdays: readonl
 
 /** The short Chinese notice of a gap (the console's 总览): 节假日日历未覆盖 2027 年，请更新 config/holidays.yaml … */
 export function holidayNotice(gap: HolidayGap): string {
-  const since = gap.now ? `自 ${gap.year}-01-01 起已按无节假日计算` : `${gap.year} 年将按无节假日计算`;
+  const since = gap.now ? `自 ${gap.year}-01-01 起已按无节假日计算` : `更新之前，${gap.year} 年将按无节假日计算`;
   return (
     `节假日日历未覆盖 ${gap.year} 年，请更新 config/holidays.yaml：按国务院办公厅公布的 ${gap.year} 年放假安排补充节假日与调休上班日。` +
-    `在此之前${since}，免打扰时段会把节假日当作工作日照常发送。`
+    `${since}，免打扰时段会把节假日当作工作日照常发送。`
   );
 }
 
