@@ -3,6 +3,7 @@
  * through one full daily cycle and the monthly reports, mail and SMS captured on loopback, a
  * Chinese summary at the end. Needs Redis, like the daemon; says how to start it when it is down.
  */
+import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { readEnv } from '../../config/env.js';
 import { defaultConfigPath } from '../../config/load.js';
@@ -22,6 +23,35 @@ interface DemoFlags {
 
 /** The demo's fixed as-of time (the same as src/demo/run.ts DEMO_AT, kept here so --help loads nothing heavy). */
 const DEMO_AT = '2026-11-27T09:00';
+
+/**
+ * Without --verbose the demo's reader sees its Chinese progress lines, not the service log: a warning
+ * (a holiday calendar running out, a failed send) is printed once as a plain line on stderr, 注意：…
+ * (错误：… for an error), instead of a JSON log record.
+ */
+function plainWarnings(): Writable {
+  const seen = new Set<string>();
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        let text = `注意：${line}`;
+        try {
+          const o = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+          const what = `${String(o.msg ?? '').replace(/^configuration warning: /, '')}${o.err?.message ? `（${o.err.message}）` : ''}`;
+          text = `${(o.level ?? 0) >= 50 ? '错误' : '注意'}：${what}`;
+        } catch {
+          // not a log record: printed as it is
+        }
+        if (!seen.has(text)) {
+          seen.add(text);
+          process.stderr.write(`${text}\n`);
+        }
+      }
+      done();
+    },
+  });
+}
 
 export function registerDemo(program: Command): void {
   program
@@ -55,7 +85,7 @@ export function registerDemo(program: Command): void {
           at,
           configPath: flags.config ?? defaultConfigPath(),
           env,
-          log: createLogger({ level: flags.verbose ? 'info' : 'warn' }),
+          log: flags.verbose ? createLogger({ level: 'info' }) : createLogger({ level: 'warn', destination: plainWarnings() }),
           print: (line) => process.stdout.write(`${line}\n`),
         });
         process.stdout.write(demoSummary(result));
