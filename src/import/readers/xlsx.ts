@@ -3,7 +3,7 @@
  * text, numbers, booleans; date cells become Shanghai wall-clock text ('2026-03-05' or
  * '2026-03-05T14:30:00', no offset) because Excel stores no time zone.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { ByteTap, RowSink } from './sink.js';
 import { inspectXlsxArchive } from './zip-limits.js';
@@ -40,12 +40,55 @@ export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promi
   };
   for (let attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
     if ((await readOnce(path, sink, onceTap, firstSheetFile, hasSharedStrings)) === 'read') return;
+    // The loss follows a deferred worksheet's temp-file write (exceljs's zip keeps flowing meanwhile):
+    // a file small enough is read whole instead, which does not stream the archive's entries.
+    if (statSync(path).size <= WHOLE_READ_BYTES) return readWhole(path, sink, onceTap);
   }
-  sink.malformed(
-    undefined,
-    `无法读取 XLSX 文件：读取 ${READ_ATTEMPTS} 次均未能读出共享字符串表（xl/sharedStrings.xml），请重试，或另存为 CSV 后导入`,
-    `cannot read the XLSX file: its shared strings (xl/sharedStrings.xml) were not read in ${READ_ATTEMPTS} attempts; retry, or save it as CSV and import that`,
-  );
+  sink.malformed(undefined, LOST_STRINGS.zh, LOST_STRINGS.en);
+}
+
+/** Files up to this size are read whole (exceljs's non-streaming reader) when a streaming read lost its shared strings. */
+const WHOLE_READ_BYTES = 32 << 20;
+
+/** The workbook's first tab through exceljs's non-streaming reader (the whole file in memory). */
+async function readWhole(path: string, sink: RowSink, tap: (at: number, chunk: Buffer) => void): Promise<void> {
+  const data = readFileSync(path);
+  tap(0, data);
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(data as unknown as ArrayBuffer);
+  } catch (e) {
+    const msg = String((e as Error).message).slice(0, 160);
+    sink.malformed(undefined, `无法读取 XLSX 文件（文件损坏或不是 .xlsx）：${msg}`, `cannot read the XLSX file (corrupt or not .xlsx): ${msg}`);
+    return;
+  }
+  // exceljs's `worksheets` are in the workbook's tab order (orderNo), not the order of their parts.
+  const first = wb.worksheets[0];
+  if (!first) return;
+  let sinceDrain = 0;
+  for (let r = 1; r <= first.rowCount && !sink.done; r++) {
+    const row = first.getRow(r);
+    if (!row.hasValues) continue;
+    const values = row.values as unknown[];
+    const cells = new Array<unknown>(Math.max(0, values.length - 1));
+    for (let i = 1; i < values.length; i++) cells[i - 1] = cellValue(values[i]);
+    sink.row(cells, r);
+    if (++sinceDrain >= DRAIN_ROWS) {
+      sinceDrain = 0;
+      await sink.drain?.();
+    }
+  }
+}
+
+/** Why a file whose shared strings could not be read is refused (nothing of it is written). */
+const LOST_STRINGS = {
+  zh: `无法读取 XLSX 文件：未能完整读出共享字符串表（xl/sharedStrings.xml，已读取 ${READ_ATTEMPTS} 次），请重试，或另存为 CSV 后导入`,
+  en: `cannot read the XLSX file: its shared strings (xl/sharedStrings.xml) were not read whole (${READ_ATTEMPTS} attempts); retry, or save it as CSV and import that`,
+};
+
+/** exceljs's value of a text cell whose shared string it does not have. */
+function isUnresolvedString(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && typeof (v as { sharedString?: unknown }).sharedString === 'number';
 }
 
 /**
@@ -88,6 +131,7 @@ async function readOnce(
   const withModel = reader as unknown as { model?: { sheets?: unknown[] } };
   withModel.model ??= { sheets: [] };
   let sinceDrain = 0;
+  let delivered = 0;
   try {
     for await (const sheet of reader) {
       if (firstSheetFile !== null && partOfNext !== firstSheetFile) continue; // another tab: its part is drained
@@ -95,6 +139,13 @@ async function readOnce(
       for await (const row of sheet) {
         if (sink.done) break;
         const values = row.values as unknown[];
+        // A text cell left as {sharedString: n}: exceljs lost (part of) the shared strings in this read.
+        if (values.some(isUnresolvedString)) {
+          if (delivered === 0) return 'lost-strings';
+          sink.malformed(row.number, LOST_STRINGS.zh, LOST_STRINGS.en);
+          return 'read';
+        }
+        delivered++;
         const cells = new Array<unknown>(Math.max(0, values.length - 1));
         for (let i = 1; i < values.length; i++) cells[i - 1] = cellValue(values[i]);
         sink.row(cells, row.number);
