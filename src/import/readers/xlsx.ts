@@ -47,8 +47,8 @@ export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promi
   sink.malformed(undefined, LOST_STRINGS.zh, LOST_STRINGS.en);
 }
 
-/** Files up to this size are read whole (exceljs's non-streaming reader) when a streaming read lost its shared strings. */
-const WHOLE_READ_BYTES = 32 << 20;
+/** Files up to this size are read whole (exceljs's non-streaming reader, the whole workbook in memory: some hundreds of MiB at this size) when a streaming read lost its shared strings. */
+const WHOLE_READ_BYTES = 8 << 20;
 
 /** The workbook's first tab through exceljs's non-streaming reader (the whole file in memory). */
 async function readWhole(path: string, sink: RowSink, tap: (at: number, chunk: Buffer) => void): Promise<void> {
