@@ -64,6 +64,8 @@ describe(`SIGTERM while a dependency is down (${testStoreKind()} store)`, () => 
     const t0 = Date.now();
     c.proc.kill('SIGTERM');
     const how = await Promise.race([c.exited, new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
+    // Still running: say where the stop is (its last log lines), not only that it did not end.
+    if (how === null) throw new Error(`no exit 30 s after SIGTERM; the daemon's last log lines:\n${c.log().slice(-12).map((l) => JSON.stringify(l)).join('\n')}`);
     return { how, ms: Date.now() - t0 };
   };
 
