@@ -24,6 +24,7 @@ import type {
   SelfAssessmentState,
   UpsertBatchResult,
   UpsertOutcome,
+  UpsertSpec,
   DeferredOutcomes,
 } from '../types/imports.js';
 import {
@@ -38,7 +39,6 @@ import {
   STAR_CHANGE_UPSERT,
   starChangeUpsertParams,
 } from '../rows/upserts.js';
-import type { UpsertSpec } from '../types/imports.js';
 import { unpackAttendance, type PackedAttendance } from '../rows/attendance-codec.js';
 import { AttendanceMerger, participationUpdates, type SavedAttendance } from '../rows/attendance-merge.js';
 import { TouchedOrgs } from '../rows/touched.js';
