@@ -23,6 +23,12 @@ export interface OpenStoreOptions {
    * thread writing beside the main thread's long transactions. PostgreSQL: unused (writers wait on row locks).
    */
   busyTimeoutMs?: number;
+  /**
+   * PostgreSQL: connections of the pool (default 10, read-only 4). A one-shot command that only
+   * reads in a few parallel statements opens fewer: each connection is a server process started
+   * and warmed (catalog caches) for this command alone. SQLite: unused.
+   */
+  connections?: number;
 }
 
 /** What the PostgreSQL adapter module (./postgres/index.ts) exports. */

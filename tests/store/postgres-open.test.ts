@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closePg, maskPgUrl, migratePg, openPg, isPostgresUrl } from '../../src/store/postgres/db.js';
+import pg from 'pg';
+import { closePg, LOCKS, maskPgUrl, migratePg, openPg, isPostgresUrl } from '../../src/store/postgres/db.js';
 import { createPgDatabase, type TempPgDatabase } from '../helpers/pg.js';
 
 const made: TempPgDatabase[] = [];
@@ -24,6 +25,26 @@ describe('opening the PostgreSQL store', () => {
       expect(r.rows[0]).toEqual({ t: 1700000000000, n: 0 });
     } finally {
       for (const db of dbs) await closePg(db);
+    }
+  });
+
+  it('opens a database that has the newest migration without the migrate lock (one statement per command)', async () => {
+    const d = await createPgDatabase('uptodate');
+    made.push(d);
+    const db = await openPg(d.url, { max: 2 });
+    // Another process holds the migrate lock (say a daemon migrating another database): a database
+    // already up to date does not wait for it.
+    const holder = new pg.Client({ connectionString: d.url });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [LOCKS.migrate]);
+      const started = Date.now();
+      const outcome = await Promise.race([migratePg(db), new Promise<string>((r) => setTimeout(() => r('waited'), 5_000))]);
+      expect(outcome).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await holder.end();
+      await closePg(db);
     }
   });
 

@@ -26,6 +26,15 @@ import { checkHeading, findingJsonLines, renderCommittee, summaryLine, type Bran
 import { UserError } from '../errors.js';
 import { EXIT_FINDINGS, type Parsed } from './check.js';
 
+/**
+ * Connections of a check's PostgreSQL pool. A chunk's reads go out together and three chunks are
+ * read ahead (evaluation/check.ts readAhead), so a pool of 10 opened all 10: ten server processes
+ * started and their catalog caches warmed for one command, on a machine whose cores the server
+ * shares with this process. Four keep the server as busy: at 20,000 branches, alternating runs on
+ * a quiet machine, 0.97 s wall with 3 or 4 against 1.06 s with 10; the statements queue in the pool.
+ */
+const CHECK_CONNECTIONS = 4;
+
 export async function runCheckCommand(flags: { org?: string; json?: boolean }, parsed: Parsed): Promise<void> {
   // Validated once per change of the config files (config/cache.ts): the YAML parser and the schema stay unloaded.
   const config = await loadConfigCached(defaultConfigPath());
@@ -35,7 +44,8 @@ export async function runCheckCommand(flags: { org?: string; json?: boolean }, p
     throw e;
   });
   // A fresh install creates its database on the first check (README quick start); say what is missing.
-  const store = await openStore(defaultStoreSpec());
+  // PostgreSQL: a pool of CHECK_CONNECTIONS, not the daemon's 10 (see the constant).
+  const store = await openStore(defaultStoreSpec(), { connections: CHECK_CONNECTIONS });
   try {
     const stats = flags.json
       ? await printJson(store, config, parsed, flags.org)

@@ -87,7 +87,7 @@ import * as live from './live.js';
 /** Open the PostgreSQL store at `url` (migrated unless told otherwise). */
 export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
   const where = maskPgUrl(url);
-  const pool = await openPg(url, { migrate: false, max: opts.readonly ? 4 : 10 });
+  const pool = await openPg(url, { migrate: false, max: opts.connections ?? (opts.readonly ? 4 : 10) });
   const db = pool;
   let created = false;
   try {
