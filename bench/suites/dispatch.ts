@@ -8,7 +8,7 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHANNEL_LIMITS } from '../../src/jobs/queues.js';
+import { BATCH_PARALLEL, BATCH_SIZE, CHANNEL_LIMITS } from '../../src/jobs/queues.js';
 import { dailyCycle, laterDayCycle, cycleFigure, liveDetail } from '../lib/cycle-run.js';
 import { SMS_CHANNELS, bareRun, dispatchRun, type DispatchStore, type SmsChannel } from '../lib/dispatch-run.js';
 import { GiB, info, rateVsFloor, rssUnder } from '../lib/figures.js';
@@ -60,12 +60,16 @@ for each SMS channel (${CHANNELS.join(', ')}): ${n} pending SMS deliveries in a 
 planned by the evaluate cycle, its SMS delivery cloned to ${n} distinct numbers), enqueued by the daemon's drainer
 (\`addBulk\`, timed apart), then the daemon's own delivery workers (concurrency ${CHANNEL_LIMITS.http_sms.concurrency})
 send them — through the generic gateway client, or the official Aliyun / Tencent SDK with its endpoint set to the
-stand-in — to a minimal provider stand-in in a separate process: each job claims its delivery in the store, composes
-the message from the stored digest, sends it, records the attempt and marks it sent. Rate = messages / seconds from
-worker start until every delivery is \`sent\` in the store; the attempt rows are counted afterwards (one per message).
+stand-in — to a minimal provider stand-in in a separate process. The SMS channels carry batch jobs (src/jobs/queues.ts BATCHED_CHANNELS): the drainer
+puts up to ${BATCH_SIZE} deliveries due together into one job, and the worker runs ${CHANNEL_LIMITS.http_sms.concurrency / BATCH_PARALLEL} such jobs at once, each sending
+${BATCH_PARALLEL} at a time (${CHANNEL_LIMITS.http_sms.concurrency} sends in flight, as before): per round it claims its ${BATCH_PARALLEL} deliveries in one store call,
+composes each message from the stored digest, sends them, and records each attempt with its sent mark (one store call per
+event-loop turn). Rate = messages / seconds from worker start until every delivery is \`sent\` in the store; the attempt
+rows and the stand-in's requests are counted afterwards (one each per message).
 
 **Floor:** in the same run, a bare BullMQ \`Worker\` with a no-op processor on the same Redis, with the same
-number of jobs, concurrency and job options (attempts, backoff, removeOnComplete), added beforehand.
+number of jobs, concurrency and job options (attempts, backoff, removeOnComplete), added beforehand — one job per
+message (${n} jobs, concurrency ${CHANNEL_LIMITS.http_sms.concurrency}), whatever the delivery workers batch: the floor is what the queue alone costs per message.
 
 **Target:** dispatch rate ≥ ${SHARE * 100}% of the bare worker's, on every channel.
 

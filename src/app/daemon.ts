@@ -273,11 +273,16 @@ export function stopWithWatchdog(service: Service, log: Logger, exit: (code: num
 function countingOutbox(inner: DeliveryOutbox): DeliveryOutbox {
   return {
     claim: (store, id, owner, now, leaseMs, renderAt) => inner.claim(store, id, owner, now, leaseMs, renderAt),
+    claimMany: (store, ids, owner, now, leaseMs, renderAt) => inner.claimMany(store, ids, owner, now, leaseMs, renderAt),
     pending: (store, opts) => inner.pending(store, opts),
     get: (store, id) => inner.get(store, id),
     async markSent(store, attempt, now) {
       await inner.markSent(store, attempt, now);
       countDelivery(attempt.channel, 'sent');
+    },
+    async markSentMany(store, list, now) {
+      await inner.markSentMany(store, list, now);
+      for (const a of list) countDelivery(a.channel, 'sent');
     },
     async recordFailure(store, attempt, now) {
       await inner.recordFailure(store, attempt, now);

@@ -17,7 +17,7 @@ import type { DigestModel } from '../domain/digest.js';
 import type { LogicalChannel, OutgoingMessage } from '../notifiers/types.js';
 import { physicalChannel } from '../notifiers/config.js';
 import type { Store } from '../store/port.js';
-import type { FallbackCandidate, FallbackPolicy, NewAckLinkRow, ReminderRow, ReportData, StoredDelivery } from '../store/types/deliveries.js';
+import type { ClaimOutcome, FallbackCandidate, FallbackPolicy, NewAckLinkRow, ReminderRow, ReportData, StoredDelivery } from '../store/types/deliveries.js';
 import { withOpenItems } from './open-items.js';
 import { deliveryKey, reminderDeliveryKey, reportDeliveryKey, sendOn } from './policy.js';
 import { sendTime } from './schedule.js';
@@ -40,7 +40,7 @@ export interface Composers<L = unknown> {
  * status should not pay it). Undefined for a report or reminder that is gone (a claim cancels it).
  */
 export function toSend<L>(d: StoredDelivery, composers: Composers<L>, link?: L, at?: number): DeliveryToSend | undefined {
-  const base = { id: d.id, channel: d.channel, notBefore: d.notBefore, status: d.status, recipient: d.recipient };
+  const base = { id: d.id, channel: d.channel, notBefore: d.notBefore, status: d.status, recipient: d.recipient, attempts: d.attempts };
   // A digest says only what is still open when it is sent (src/delivery/open-items.ts).
   const c = withOpenItems(d).carries;
   switch (c.kind) {
@@ -68,18 +68,36 @@ export function toSend<L>(d: StoredDelivery, composers: Composers<L>, link?: L, 
  * delivery can be claimed; another owner's unexpired claim → busy.
  */
 export async function claimDelivery<L>(store: Store, composers: Composers<L>, id: number, owner: string, now: number, leaseMs = 120_000, renderAt = now): Promise<DeliveryClaim> {
-  let ref: L | undefined;
-  const linkFor = composers.ackLink
-    ? (d: StoredDelivery): NewAckLinkRow | null => {
-        if (d.carries.kind !== 'digest') return null;
-        const l = composers.ackLink!(withOpenItems(d) as StoredDelivery & { carries: { kind: 'digest' } }, now);
-        ref = l?.ref;
-        return l?.row ?? null;
-      }
-    : undefined;
-  const c = await store.deliveries.claim(id, owner, now, leaseMs, linkFor);
+  const links = linkRefs(composers, now);
+  const c = await store.deliveries.claim(id, owner, now, leaseMs, links.linkFor);
+  return composed(c, composers, links.refs, renderAt);
+}
+
+/** claimDelivery for several ids in one store call (a batch job): the outcome of each, in order. */
+export async function claimDeliveries<L>(store: Store, composers: Composers<L>, ids: readonly number[], owner: string, now: number, leaseMs = 120_000, renderAt = now): Promise<DeliveryClaim[]> {
+  const links = linkRefs(composers, now);
+  const cs = await store.deliveries.claimMany(ids, owner, now, leaseMs, links.linkFor);
+  return cs.map((c) => composed(c, composers, links.refs, renderAt));
+}
+
+/** The one-tap link of each won digest claim, by delivery id (what the composer puts in its message). */
+function linkRefs<L>(composers: Composers<L>, now: number): { linkFor?: (d: StoredDelivery) => NewAckLinkRow | null; refs: Map<number, L> } {
+  const refs = new Map<number, L>();
+  if (!composers.ackLink) return { refs };
+  return {
+    refs,
+    linkFor: (d) => {
+      if (d.carries.kind !== 'digest') return null;
+      const l = composers.ackLink!(withOpenItems(d) as StoredDelivery & { carries: { kind: 'digest' } }, now);
+      if (l) refs.set(d.id, l.ref);
+      return l?.row ?? null;
+    },
+  };
+}
+
+function composed<L>(c: ClaimOutcome<StoredDelivery>, composers: Composers<L>, refs: Map<number, L>, renderAt: number): DeliveryClaim {
   if (c.outcome !== 'send') return c;
-  const d = toSend(c.delivery, composers, ref, renderAt);
+  const d = toSend(c.delivery, composers, refs.get(c.delivery.id), renderAt);
   return d ? { outcome: 'send', delivery: d } : { outcome: 'done', status: 'missing' };
 }
 
@@ -138,12 +156,16 @@ export interface DeliveryOutbox {
    * is rendered for (the daemon's clock; default now).
    */
   claim(store: Store, id: number, owner: string, now: number, leaseMs: number, renderAt?: number): Promise<DeliveryClaim>;
+  /** `claim` for several deliveries in one store call (a batch job): each one's outcome, in order. */
+  claimMany(store: Store, ids: readonly number[], owner: string, now: number, leaseMs: number, renderAt?: number): Promise<DeliveryClaim[]>;
   /** Pending deliveries (not sent, failed or cancelled), oldest first; `dueBy` limits to notBefore ≤ dueBy. */
   pending(store: Store, opts?: { dueBy?: number }): Promise<PendingDelivery[]>;
   /** One delivery with its rendered message, or undefined if it does not exist. */
   get(store: Store, id: number): Promise<DeliveryToSend | undefined>;
   /** Success: record the attempt and mark the delivery sent, in one transaction. */
   markSent(store: Store, a: Attempt, now: number): Promise<void>;
+  /** `markSent` for several successes in one store call (one transaction). */
+  markSentMany(store: Store, list: readonly Attempt[], now: number): Promise<void>;
   /** A failed attempt that will be retried. */
   recordFailure(store: Store, a: Attempt, now: number): Promise<void>;
   /**
@@ -169,12 +191,14 @@ export function deliveryOutbox<L>(config: FallbackConfig, composers: Composers<L
   });
   return {
     claim: (store, id, owner, now, leaseMs, renderAt) => claimDelivery(store, composers, id, owner, now, leaseMs, renderAt),
+    claimMany: (store, ids, owner, now, leaseMs, renderAt) => claimDeliveries(store, composers, ids, owner, now, leaseMs, renderAt),
     pending: (store, opts) => store.deliveries.pending(opts),
     get: async (store, id) => {
       const d = await store.deliveries.get(id);
       return d && toSend(d, composers);
     },
     markSent: (store, a, now) => store.deliveries.markSent(row(a), now),
+    markSentMany: (store, list, now) => store.deliveries.markSentMany(list.map(row), now),
     recordFailure: (store, a, now) => store.deliveries.recordFailure(row(a), now),
     giveUp: (store, a, now) => store.deliveries.giveUp(row(a), now, fallbackPolicy(config, now)),
   };

@@ -14,6 +14,8 @@ export interface DeliveryToSend extends PendingDelivery {
   status: DeliveryStatus;
   /** Email address, phone number or robot name (what `message.to` holds). */
   recipient: string;
+  /** Attempts recorded so far (a batch job numbers its next attempt from the store). */
+  attempts: number;
   message: OutgoingMessage;
 }
 

@@ -12,6 +12,17 @@
  * does not open the window: the sent-mark is retried until it is stored (untilStored).
  * The store batches the writes of concurrent jobs (SQLite: one transaction per event-loop turn,
  * src/store/sqlite/group-commit.ts).
+ *
+ * A BATCH job (SMS channels, `deliveryIds`: drainer.ts addDeliveries) does the same for up to 100
+ * deliveries, BATCH_PARALLEL at a time: each round's deliveries claimed in one store call, sent
+ * concurrently, their sent-marks stored per event-loop turn in one store call (markSentMany) right
+ * after the provider's answers. Per delivery, exactly as a single job: its attempt numbered from the
+ * store (attempts recorded + 1); a sent or given-up one is 'done' when the batch job runs again (a
+ * redelivered or stalled batch sends nothing twice); one held by another live claim, or failed
+ * temporarily with attempts left, goes on as a single-delivery job (`delivery-<id>`; a retry carries
+ * its attempts so far and waits the backoff its attempt would have waited); a permanent error or the
+ * last attempt gives up with its fallback. The batch job itself fails (and is retried by BullMQ) only
+ * when the store or Redis does; its deliveries' claims and records make a rerun safe.
  */
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
@@ -21,12 +32,24 @@ import type { SendResult } from '../notifiers/types.js';
 import type { Store } from '../store/port.js';
 import type { ChannelName } from '../notifiers/types.js';
 import type { DeliveryOutbox } from '../delivery/outbox.js';
-import type { AttemptRecord, PendingDelivery } from '../delivery/types.js';
+import type { Attempt, AttemptRecord, DeliveryClaim, PendingDelivery } from '../delivery/types.js';
+import { BATCH_PARALLEL } from './queues.js';
 import type { RobotRate } from './robot-rate.js';
 
-/** Data of a delivery job (the rest lives in SQLite). */
-export interface DeliveryJobData {
+/**
+ * Data of a delivery job (the rest lives in the store): one delivery — with the attempts a batch job
+ * already made of it, when it continues one — or a batch of deliveries of one channel.
+ */
+export type DeliveryJobData = { deliveryId: number; priorAttempts?: number } | { deliveryIds: number[] };
+
+/** A delivery of a batch job that goes on as a single-delivery job (drainer.ts addFollowUps). */
+export interface FollowUp {
   deliveryId: number;
+  channel: ChannelName;
+  /** Delay before the job runs. */
+  delayMs: number;
+  /** Attempts made so far (0: none by this batch; the job numbers its own after these). */
+  priorAttempts: number;
 }
 
 export interface DeliverDeps {
@@ -42,21 +65,35 @@ export interface DeliverDeps {
   claimLeaseMs?: number;
   /** Per-robot rate limits (robot channels): a slot is taken before the claim, or the job waits. */
   robots?: { rate: RobotRate; limit(channel: ChannelName, robot: string): number | null };
+  /** Sends of one batch job in flight at once (default BATCH_PARALLEL). */
+  batchParallel?: number;
   /** Enqueue a fallback delivery right away (best effort: the drainer catches it otherwise). */
   enqueue(d: PendingDelivery): Promise<void>;
+  /** Add single-delivery jobs continuing deliveries of a batch job (must succeed, or the batch job fails and runs again). */
+  followUp(list: readonly FollowUp[]): Promise<void>;
 }
 
 /** Without a lease from the runtime (which derives it from the channels' timeouts): 90 s. */
 const DEFAULT_CLAIM_LEASE_MS = 90_000;
 
-export type DeliverOutcome = { result: 'sent'; providerMessageId: string | null } | { result: 'skipped'; status: string };
+export type DeliverOutcome =
+  | { result: 'sent'; providerMessageId: string | null }
+  | { result: 'skipped'; status: string }
+  | { result: 'batch'; sent: number; skipped: number; retried: number; failed: number; later: number };
 
-/** Build the processor of delivery jobs. */
+/** Build the processor of delivery jobs (single and batch). */
 export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>, token?: string) => Promise<DeliverOutcome> {
+  const single = singleProcessor(deps);
+  const batch = batchProcessor(deps);
+  return (job, token) => ('deliveryIds' in job.data ? batch(job as Job<{ deliveryIds: number[] }>, token) : single(job as Job<{ deliveryId: number; priorAttempts?: number }>, token));
+}
+
+function singleProcessor(deps: DeliverDeps): (job: Job<{ deliveryId: number; priorAttempts?: number }>, token?: string) => Promise<DeliverOutcome> {
   const leaseMs = deps.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
   return async (job, token) => {
     const { store, outbox, log } = deps;
     const id = job.data.deliveryId;
+    const prior = job.data.priorAttempts ?? 0;
     const channel = job.queueName.replace(/^deliver-/, '') as ChannelName;
     // Robot channels: take a slot of the robot's window before claiming (a delayed job then holds no claim).
     const pending = deps.robots && (channel === 'wecom' || channel === 'dingtalk') ? await store.deliveries.get(id) : undefined;
@@ -83,8 +120,9 @@ export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>
       throw new DelayedError();
     }
     const d = claim.delivery;
-    const attemptNo = job.attemptsMade + 1;
-    const lastAttempt = attemptNo >= (job.opts.attempts ?? 1);
+    // A job continuing a batch's delivery counts the batch's attempts first (its own `attempts` are what is left).
+    const attemptNo = prior + job.attemptsMade + 1;
+    const lastAttempt = attemptNo >= prior + (job.opts.attempts ?? 1);
     const startedAt = deps.clock();
     const t0 = performance.now();
     const base = { deliveryId: id, attempt: attemptNo, channel: d.channel, recipient: d.recipient, startedAt };
@@ -138,6 +176,145 @@ export function deliveryProcessor(deps: DeliverDeps): (job: Job<DeliveryJobData>
       throw e;
     }
   };
+}
+
+/** The batch job's processor (see the file comment). */
+function batchProcessor(deps: DeliverDeps): (job: Job<{ deliveryIds: number[] }>, token?: string) => Promise<DeliverOutcome> {
+  const leaseMs = deps.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+  const { store, outbox, log } = deps;
+  // Sent-marks of every batch job in flight, stored per event-loop turn in one call.
+  const marks = new TurnBatch<Attempt>((list) => outbox.markSentMany(store, list, deps.clock()));
+  return async (job, token) => {
+    const ids = job.data.deliveryIds;
+    const channel = job.queueName.replace(/^deliver-/, '') as ChannelName;
+    const owner = `${deps.instanceId}:${token ?? job.id}`;
+    const maxAttempts = job.opts.attempts ?? 1;
+    const backoffMs = backoffDelay(job.opts.backoff);
+    const parallel = deps.batchParallel ?? BATCH_PARALLEL;
+    const tally = { sent: 0, skipped: 0, retried: 0, failed: 0, later: 0 };
+    const followUps: FollowUp[] = [];
+
+    const one = async (id: number, claim: DeliveryClaim): Promise<void> => {
+      if (claim.outcome === 'done') {
+        if (claim.status === 'missing') log.warn({ deliveryId: id, jobId: job.id }, 'delivery job for an unknown delivery; dropped');
+        tally.skipped++;
+        return;
+      }
+      if (claim.outcome === 'busy') {
+        // Another job attempt is sending it now: its own job looks again when that claim expires.
+        followUps.push({ deliveryId: id, channel, delayMs: Math.max(claim.until - Date.now(), 1000), priorAttempts: 0 });
+        tally.later++;
+        return;
+      }
+      const d = claim.delivery;
+      const attemptNo = d.attempts + 1;
+      const startedAt = deps.clock();
+      const t0 = performance.now();
+      const base = { deliveryId: id, attempt: attemptNo, channel: d.channel, recipient: d.recipient, startedAt };
+      let res: SendResult;
+      try {
+        const notifier = deps.notifiers.get(d.channel);
+        if (!notifier) {
+          throw new NotifierError(d.channel, `渠道 ${d.channel} 未启用 / channel ${d.channel} is not enabled`, { permanent: true, code: 'channel_disabled' });
+        }
+        res = await notifier.send(d.message);
+      } catch (e) {
+        const permanent = e instanceof NotifierError && e.permanent;
+        const attempt: AttemptRecord = {
+          ...base,
+          durationMs: elapsed(t0),
+          providerMessageId: null,
+          error: e instanceof Error ? e.message : String(e),
+          errorCode: e instanceof NotifierError ? (e.code ?? null) : null,
+          permanent,
+        };
+        if (!permanent && attemptNo < maxAttempts) {
+          await outbox.recordFailure(store, attempt, deps.clock());
+          log.warn({ deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, err: attempt.error }, 'delivery attempt failed; will retry');
+          // As BullMQ would have: backoff × 2^(attempt − 1) before the next attempt.
+          followUps.push({ deliveryId: id, channel, delayMs: backoffMs * 2 ** (attemptNo - 1), priorAttempts: attemptNo });
+          tally.retried++;
+          return;
+        }
+        const fallback = await outbox.giveUp(store, attempt, deps.clock());
+        log.warn(
+          { deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, permanent, err: attempt.error, fallback: fallback?.id ?? null },
+          permanent ? 'delivery failed permanently' : 'delivery failed after the last attempt',
+        );
+        if (fallback) {
+          await deps.enqueue(fallback).catch((err: unknown) =>
+            log.warn({ deliveryId: fallback.id, err }, 'could not enqueue the fallback delivery now; the drainer will'),
+          );
+        }
+        tally.failed++;
+        return;
+      }
+      const done = { ...base, durationMs: elapsed(t0), providerMessageId: res.providerMessageId, error: null, errorCode: null, permanent: false };
+      await untilStored(() => marks.add(done), log, id);
+      if (log.isLevelEnabled('debug')) log.debug({ deliveryId: id, channel: d.channel, to: d.recipient, attempt: attemptNo, providerMessageId: res.providerMessageId }, 'delivery sent');
+      tally.sent++;
+    };
+
+    let failure: unknown;
+    try {
+      for (let i = 0; i < ids.length && failure === undefined; i += parallel) {
+        const round = ids.slice(i, i + parallel);
+        // The lease runs on the wall clock and covers one round (its sends run at once), not the whole batch.
+        const claims = await outbox.claimMany(store, round, owner, Date.now(), leaseMs, deps.clock());
+        // Every send of the round settles before anything fails the job.
+        for (const r of await Promise.allSettled(claims.map((c, k) => one(round[k]!, c)))) {
+          if (r.status === 'rejected' && failure === undefined) failure = r.reason;
+        }
+      }
+    } catch (e) {
+      failure ??= e;
+    }
+    // Follow-ups even when the job is about to fail: the deliveries they continue were released or
+    // are held by another claim, so a rerun of the batch would not take them at once.
+    if (followUps.length) {
+      try {
+        await deps.followUp(followUps);
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    if (failure !== undefined) throw failure;
+    log.info({ channel, jobId: job.id, deliveries: ids.length, ...tally }, 'delivery batch done');
+    return { result: 'batch', ...tally };
+  };
+}
+
+/** The first retry delay of a job's backoff option (a number or { delay }). */
+function backoffDelay(b: Job['opts']['backoff']): number {
+  if (typeof b === 'number') return b;
+  return b?.delay ?? 0;
+}
+
+/**
+ * Calls that arrive within one event-loop turn, handed to `flush` as one list; each caller's promise
+ * settles with the flush (an error reaches every caller of that list, each retrying on its own).
+ */
+class TurnBatch<T> {
+  #items: { v: T; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  #scheduled = false;
+  constructor(private readonly flush: (list: T[]) => Promise<void>) {}
+  add(v: T): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#items.push({ v, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => {
+          this.#scheduled = false;
+          const items = this.#items;
+          this.#items = [];
+          this.flush(items.map((i) => i.v)).then(
+            () => items.forEach((i) => i.resolve()),
+            (e: unknown) => items.forEach((i) => i.reject(e)),
+          );
+        });
+      }
+    });
+  }
 }
 
 /** How long a sent-mark is retried: longer than the longest import holds the lock (minutes at 250,000 branches). */

@@ -55,6 +55,25 @@ export const CHANNEL_LIMITS: Record<ChannelName, { concurrency: number; limiter?
 };
 
 /**
+ * SMS channels carry BATCH jobs: one job names up to BATCH_SIZE deliveries due together (drainer.ts),
+ * and its worker sends BATCH_PARALLEL of them at a time (deliver.ts), so a queue of these channels
+ * runs `concurrency / BATCH_PARALLEL` jobs at once and the sends in flight stay `concurrency`. BullMQ's
+ * own cost per job (~50 µs of fetch, lock and completion round trips) is then paid once per 100
+ * messages instead of once per message. Email and the robots (per-robot rate limits) keep one delivery
+ * per job.
+ */
+export const BATCHED_CHANNELS: ReadonlySet<ChannelName> = new Set<ChannelName>(['aliyun_sms', 'tencent_sms', 'http_sms']);
+/** Deliveries per batch job at most. */
+export const BATCH_SIZE = 100;
+/** Sends of one batch job in flight at once (one store claim per round of this many). */
+export const BATCH_PARALLEL = 16;
+
+/** Jobs a channel's worker runs at once: a batched channel's `concurrency` counts sends in flight. */
+export function workerConcurrency(channel: ChannelName, limits: { concurrency: number }, parallel = BATCH_PARALLEL): number {
+  return BATCHED_CHANNELS.has(channel) ? Math.max(1, Math.ceil(limits.concurrency / parallel)) : limits.concurrency;
+}
+
+/**
  * The limits of each channel's queue under a config: email sends at most
  * `channels.email.max_connections` at once (one per pooled SMTP connection; more in flight would
  * only wait inside the pool, holding their delivery claims), the others as CHANNEL_LIMITS.

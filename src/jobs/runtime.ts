@@ -15,13 +15,13 @@ import { CHANNEL_NAMES, type ChannelName } from '../notifiers/types.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
 import { deliveryProcessor } from './deliver.js';
-import { addDeliveries, drainOutbox, sweepStuck, type DrainResult } from './drainer.js';
+import { addDeliveries, addFollowUps, drainOutbox, sweepStuck, type DrainResult } from './drainer.js';
 import { epochKeeper } from './epoch.js';
 import { robotLimit, robotRate } from './robot-rate.js';
 import { TICK_HANDLERS, type ScheduleKind, type TickHandler } from './kinds.js';
 import type { DeliveryOutbox } from '../delivery/outbox.js';
 import { alertsOutbox } from './outbox-alerts.js';
-import { channelLimits, TICK_JOB_OPTIONS, TICK_QUEUE, connectionsFrom, deliveryQueueName, openQueue } from './queues.js';
+import { BATCH_PARALLEL, BATCH_SIZE, channelLimits, workerConcurrency, TICK_JOB_OPTIONS, TICK_QUEUE, connectionsFrom, deliveryQueueName, openQueue } from './queues.js';
 import { tickProcessor, type TickJobData } from './tick-job.js';
 import { pollRequests, REEVALUATE_JOB, REEVALUATE_JOB_OPTIONS, reevaluateProcessor, type ReevaluateJobData } from './reevaluate-job.js';
 import { tickJobId } from './ticks.js';
@@ -54,6 +54,8 @@ export interface RuntimeOptions {
   claimLeaseMs?: number;
   /** A tick claim whose heartbeat is older than this belongs to a dead daemon and is taken over (default 2 min). */
   tickLeaseMs?: number;
+  /** Batch jobs of the SMS channels (queues.ts): deliveries per job and sends in flight per job (default BATCH_SIZE, BATCH_PARALLEL; tests make them small). */
+  deliveryBatch?: { size?: number; parallel?: number };
   /** Create workers paused (default false): nothing is taken until startWorkers() (benchmarks, tools). */
   paused?: boolean;
   /** Start the tick worker (default true; `--once` runs its cycle in-process). */
@@ -170,7 +172,9 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
   const ticks = queue(TICK_QUEUE);
   const epoch = epochKeeper(conn, redisError);
   const rate = robotRate(conn, redisError);
-  const drainDeps = { store, config: o.config, outbox, epoch, queueOf, clock };
+  const batchSize = o.deliveryBatch?.size ?? BATCH_SIZE;
+  const batchParallel = o.deliveryBatch?.parallel ?? BATCH_PARALLEL;
+  const drainDeps = { store, config: o.config, outbox, epoch, queueOf, clock, batchSize };
 
   const workers: Worker[] = [];
   const inFlight = new InFlight();
@@ -195,7 +199,7 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     const processor = inFlight.track((job: Job): Promise<unknown> => (job.name === REEVALUATE_JOB ? reevaluate(job as Job<ReevaluateJobData>) : tick(job as Job<TickJobData>)));
     watch(new Worker(TICK_QUEUE, processor, { ...workerOpts, concurrency: 1 }), TICK_QUEUE);
   }
-  const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock }, [d]);
+  const enqueueOne = async (d: Parameters<typeof addDeliveries>[1][number]) => addDeliveries({ config: o.config, queueOf, clock, batchSize }, [d]);
   const robots = { rate, limit: (channel: ChannelName, robot: string) => robotLimit(o.config, channel, robot) };
   const claimLeaseMs = o.claimLeaseMs ?? defaultClaimLeaseMs(o.config.channels);
   const longestSend = longestSendMs(o.config.channels);
@@ -203,11 +207,13 @@ export async function openRuntime(o: RuntimeOptions): Promise<Runtime> {
     // A send still running when its claim expires can be claimed and sent again by another daemon.
     log.warn({ claimLeaseMs, longestSendMs: longestSend }, 'delivery claim lease is not longer than the longest notifier timeout: a slow send could be sent twice');
   }
-  const deliver = inFlight.track(deliveryProcessor({ store, outbox, notifiers, log, clock, instanceId, robots, enqueue: enqueueOne, claimLeaseMs }));
+  const followUp = (list: Parameters<typeof addFollowUps>[1]) => addFollowUps({ config: o.config, queueOf }, list);
+  const deliver = inFlight.track(deliveryProcessor({ store, outbox, notifiers, log, clock, instanceId, robots, enqueue: enqueueOne, followUp, claimLeaseMs, batchParallel }));
   const limits = channelLimits(o.config);
   for (const channel of CHANNEL_NAMES) {
     const lim = limits[channel];
-    watch(new Worker(deliveryQueueName(channel), deliver, { ...workerOpts, concurrency: lim.concurrency, ...(lim.limiter ? { limiter: lim.limiter } : {}) }), deliveryQueueName(channel));
+    // A batched channel's concurrency counts sends in flight: its worker runs that many / BATCH_PARALLEL batch jobs.
+    watch(new Worker(deliveryQueueName(channel), deliver, { ...workerOpts, concurrency: workerConcurrency(channel, lim, batchParallel), ...(lim.limiter ? { limiter: lim.limiter } : {}) }), deliveryQueueName(channel));
   }
 
   // Drains and sweeps run one at a time: a periodic drain and an after-cycle drain must not add the

@@ -60,6 +60,23 @@ export function deliveryJobId(deliveryId: number): string {
   return `delivery-${deliveryId}`;
 }
 
+/**
+ * The BullMQ job id of a batch of deliveries: its first id, its size and a hash of every id
+ * ('deliveries-1201-100-5f1c09ab'), so the same batch added twice (two drainers, a forced drain of an
+ * unchanged outbox) is one job, and two different batches practically never share one (if they did,
+ * the second's deliveries would wait for the sweeper, drainer.ts sweepStuck).
+ */
+export function batchJobId(ids: readonly number[]): string {
+  let h = 0x811c9dc5; // FNV-1a over the ids' 32-bit values
+  for (const id of ids) {
+    for (let k = 0; k < 32; k += 8) {
+      h ^= (id >>> k) & 0xff;
+      h = Math.imul(h, 0x01000193);
+    }
+  }
+  return `deliveries-${ids[0]}-${ids.length}-${(h >>> 0).toString(16).padStart(8, '0')}`;
+}
+
 /** Whether node-cron accepts the expression (config validation already checked the 5-field shape). */
 export function isValidCron(expr: string): boolean {
   return cron.validate(expr);

@@ -308,8 +308,15 @@ export interface DeliveriesRepo {
    * `linkFor` (pure) may name a one-tap acknowledgement link to store with a won claim.
    */
   claim(id: number, owner: string, now: number, leaseMs: number, linkFor?: (d: StoredDelivery) => NewAckLinkRow | null): Promise<DeliveryClaimRow>;
+  /**
+   * Claim several deliveries for one owner (a batch job) in one store call: per id, in order, the
+   * outcome `claim` would give it (each row's compare-and-set as in `claim`).
+   */
+  claimMany(ids: readonly number[], owner: string, now: number, leaseMs: number, linkFor?: (d: StoredDelivery) => NewAckLinkRow | null): Promise<DeliveryClaimRow[]>;
   /** Success: record the attempt and mark the delivery sent (first provider id stays), releasing the claim; one transaction. */
   markSent(attempt: AttemptRow, now: number): Promise<void>;
+  /** `markSent` for several successful attempts in one store call (one transaction: every attempt row with its sent mark). */
+  markSentMany(attempts: readonly AttemptRow[], now: number): Promise<void>;
   /** A failed attempt that will be retried: record it and release the claim. */
   recordFailure(attempt: AttemptRow, now: number): Promise<void>;
   /**

@@ -38,8 +38,9 @@ describe('the daemon delivers every planned message exactly once', () => {
   const daemons: DaemonHandle[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
 
-  const start = async (redisUrl: string, smsUrl: string) => {
+  const start = async (redisUrl: string, smsUrl: string, extra: { deliveryBatch?: { size: number; parallel: number } } = {}) => {
     const d = await startDaemon({
+      ...extra,
       config: deliveryConfig(smsUrl),
       env: testEnv({ redisUrl, prefix, smtpUrl: smtp.url }),
       db: tdb.spec,
@@ -123,11 +124,12 @@ describe('the daemon delivers every planned message exactly once', () => {
     cleanups.push(() => redis.close());
     const gate: Gate = await startGate(sms.port);
     cleanups.push(() => gate.shutdown());
-    // More SMS than workers: while the gate holds the first requests, the rest wait in Redis.
+    // More SMS than sends in flight: while the gate holds the first requests, the rest wait in Redis
+    // (batch jobs of 8 SMS, 8 at a time: 8 jobs run at once, the other 2 wait).
     const n = CHANNEL_LIMITS.http_sms.concurrency + 16;
     await seedCity(tdb.store, branches(n));
     gate.close();
-    const d = await start(redis.url, `${gate.url}/sms/send`);
+    const d = await start(redis.url, `${gate.url}/sms/send`, { deliveryBatch: { size: 8, parallel: 8 } });
     await d.fireTick('evaluate', TICK);
     await waitFor('SMS requests held at the gate', () => gate.holding() >= 20);
     expect(await d.runtime.queueOf('http_sms').getWaitingCount()).toBeGreaterThan(0);

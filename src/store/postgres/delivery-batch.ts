@@ -195,6 +195,27 @@ export class DeliveryBatcher {
   }
 }
 
+/**
+ * Several sent-marks in one transaction (the batch delivery job's markSentMany): the batcher's
+ * statement over the whole list, all or nothing — a delivery not found rolls every row back and
+ * rejects, so a caller retrying the list never records an attempt twice.
+ */
+export function markSentManyTx(pool: pg.Pool, list: readonly AttemptRow[], now: number): Promise<void> {
+  if (!list.length) return Promise.resolve();
+  const input = list.map((a) => ({
+    xid: a.deliveryId, channel: a.channel, recipient: a.recipient, started_at: a.startedAt, duration_ms: Math.round(a.durationMs),
+    pmid: a.providerMessageId, error: a.error, error_code: a.errorCode ?? null, permanent: a.permanent, xnow: now,
+  }));
+  return tx(pool, async (q) => {
+    const r = await rows<{ id: number }>(q, SENT_SQL, [recordset(input)]);
+    if (r.length !== list.length) {
+      const got = new Set(r.map((x) => x.id));
+      const gone = list.filter((a) => !got.has(a.deliveryId)).map((a) => a.deliveryId);
+      throw new Error(`deliveries ${gone.join(', ')} not found or named twice / 投递 ${gone.join(', ')} 不存在或重复`);
+    }
+  });
+}
+
 function single(pool: pg.Pool, c: ClaimArgs): Promise<DeliveryClaimRow> {
   return claim(pool, c.id, c.owner, c.now, c.leaseMs, c.linkFor);
 }

@@ -14,7 +14,7 @@ import type { Store, StoreWorkerSpec } from '../port.js';
 import type { ImportRecord } from '../types/imports.js';
 import { activeAlertsOf, alertHistory, alertSummaryByOrg, countAlertsByState, getAlert, listAlerts, openAlertPeriods, orgKindOf, standingOf } from './alerts.js';
 import { closePg, maskPgUrl, migratePg, openPg } from './db.js';
-import { DeliveryBatcher } from './delivery-batch.js';
+import { DeliveryBatcher, markSentManyTx } from './delivery-batch.js';
 import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn } from './deliveries.js';
 import { allBranchIds, branchesByIds, branchIdsUnder, branchIdsUnderAny, branchMeetingsBetween, branchMeetingsSince, branchParents, findOrgHeader, orgHeadersByCode, recordIdsOf, windowMeetings, windowTallies } from './facts.js';
 import { beginPgImport } from './import-session.js';
@@ -266,7 +266,10 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
     },
     deliveries: {
       claim: (id, owner, now, leaseMs, linkFor) => batcher.claim(id, owner, now, leaseMs, linkFor),
+      // A batch's claims go through the batcher (its per-turn statement takes up to 256 rows); its sent-marks are one transaction.
+      claimMany: (ids, owner, now, leaseMs, linkFor) => Promise.all(ids.map((id) => batcher.claim(id, owner, now, leaseMs, linkFor))),
       markSent: (a, now) => batcher.markSent(a, now),
+      markSentMany: (list, now) => markSentManyTx(p, list, now),
       recordFailure: (a) => recordFailureTx(p, a),
       giveUp: (a, now, policy) => giveUpTx(p, a, now, policy),
       get: (id) => storedDelivery(p, id),

@@ -36,7 +36,8 @@ import {
   unplannedOutboxUnder,
   writePlan,
 } from './deliveries.js';
-import type { DeliverySource } from '../types/deliveries.js';
+import type { DeliverySource, DeliveryStatus } from '../types/deliveries.js';
+import { STALE_DELIVERY, STALE_REASON } from '../rows/stale-delivery.js';
 
 /** One delivery with what it carries, read from its row (digest_id, report_id or reminder_id), or undefined. */
 export function storedDelivery(db: Db, id: number): StoredDelivery | undefined {
@@ -76,6 +77,50 @@ export function claimTx(db: Db, id: number, owner: string, now: number, leaseMs:
   return { outcome: 'send', delivery };
 }
 
+/**
+ * Claims of several deliveries for one owner (see DeliveriesRepo.claimMany): the stale ones cancelled
+ * and the others compare-and-set in ONE statement each for the whole list (the conditions of
+ * claimDeliveryRow), then each won delivery read as claimTx reads it. Call inside a transaction.
+ */
+export function claimManyTx(db: Db, ids: readonly number[], owner: string, now: number, leaseMs: number, linkFor?: (d: StoredDelivery) => NewAckLinkRow | null): DeliveryClaimRow[] {
+  if (ids.length <= 1) return ids.map((id) => claimTx(db, id, owner, now, leaseMs, linkFor));
+  const list = JSON.stringify(ids);
+  const stale = new Set(
+    prepared(
+      db,
+      `UPDATE deliveries SET status = 'cancelled', claimed_until = NULL, claimed_by = NULL, last_error = ${STALE_REASON}
+        WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'pending' AND ${STALE_DELIVERY} RETURNING id`,
+    )
+      .pluck()
+      .all({ ids: list }) as number[],
+  );
+  const won = new Set(
+    prepared(
+      db,
+      `UPDATE deliveries SET claimed_by = @owner, claimed_until = @until
+        WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'pending'
+          AND (claimed_until IS NULL OR claimed_until <= @now OR claimed_by = @owner) RETURNING id`,
+    )
+      .pluck()
+      .all({ ids: list, owner, now, until: now + leaseMs }) as number[],
+  );
+  const statusOf = prepared(db, 'SELECT status, claimed_until AS claimedUntil FROM deliveries WHERE id = ?');
+  return ids.map((id): DeliveryClaimRow => {
+    if (stale.has(id)) return { outcome: 'done', status: 'cancelled' };
+    if (!won.has(id)) {
+      const row = statusOf.get(id) as { status: DeliveryStatus; claimedUntil: number | null } | undefined;
+      if (!row) return { outcome: 'done', status: 'missing' };
+      if (row.status !== 'pending') return { outcome: 'done', status: row.status };
+      return { outcome: 'busy', until: row.claimedUntil ?? now };
+    }
+    const delivery = storedDelivery(db, id);
+    if (!delivery) return { outcome: 'done', status: 'missing' };
+    const link = linkFor?.(delivery);
+    if (link) insertAckLink(db, link, now);
+    return { outcome: 'send', delivery };
+  });
+}
+
 function attempt(db: Db, a: AttemptRow): number {
   return recordAttempt(db, {
     deliveryId: a.deliveryId,
@@ -94,6 +139,37 @@ export function markSentTx(db: Db, a: AttemptRow, now: number): void {
   inTransaction(db, () => {
     attempt(db, a);
     markSent(db, a.deliveryId, a.providerMessageId, now);
+  });
+}
+
+/**
+ * Several sent-marks in one transaction (the batch delivery job's): per attempt, ONE update counts it,
+ * marks the delivery sent (when pending or failed: a cancelled one stays cancelled, as markSent's
+ * WHERE) and releases the claim, returning the attempt's number; then its attempt row. Two statements
+ * a message instead of markSentTx's four (count, insert, count update, sent update); the same rows.
+ */
+export function markSentManyTx(db: Db, list: readonly AttemptRow[], now: number): void {
+  const mark = prepared(
+    db,
+    `UPDATE deliveries SET attempts = attempts + 1, last_error = coalesce(@error, last_error),
+            status = CASE WHEN status IN ('pending', 'failed') THEN 'sent' ELSE status END,
+            sent_at = CASE WHEN status IN ('pending', 'failed') THEN coalesce(sent_at, @now) ELSE sent_at END,
+            provider_message_id = CASE WHEN status IN ('pending', 'failed') THEN coalesce(provider_message_id, @pid) ELSE provider_message_id END,
+            claimed_until = CASE WHEN status IN ('pending', 'failed') THEN NULL ELSE claimed_until END,
+            claimed_by = CASE WHEN status IN ('pending', 'failed') THEN NULL ELSE claimed_by END
+      WHERE id = @id RETURNING attempts`,
+  ).pluck();
+  const insert = prepared(
+    db,
+    `INSERT INTO delivery_attempts (delivery_id, attempt, channel, recipient, started_at, duration_ms, provider_message_id, error, error_code, permanent)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  inTransaction(db, () => {
+    for (const a of list) {
+      const n = mark.get({ id: a.deliveryId, error: a.error, now, pid: a.providerMessageId }) as number | undefined;
+      if (n === undefined) throw new Error(`delivery ${a.deliveryId} not found / 投递 ${a.deliveryId} 不存在`);
+      insert.run(a.deliveryId, n, a.channel, a.recipient, a.startedAt, Math.round(a.durationMs), a.providerMessageId, a.error, a.errorCode ?? null, a.permanent ? 1 : 0);
+    }
   });
 }
 

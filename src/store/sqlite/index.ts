@@ -14,7 +14,8 @@ import { warningsDeliveredAt } from './alerts.js';
 import { amendTx, reconcileLoad, reconcileTx } from './alert-ops.js';
 import { closeDb, migrateDb, openDb, type Db, type OpenOptions } from './db.js';
 import { deliveryByKey, deliveryStats, digestItemsOf, listDeliveries, orgContacts, pendingDeliveries, smsCountsOn, unplannedByCommittee, unplannedOutbox, unplannedOutboxUnder } from './deliveries.js';
-import { claimTx, giveUpTx, markSentTx, planOutboxTx, recordFailureTx, storedDelivery } from './delivery-ops.js';
+import { claimManyTx, claimTx, giveUpTx, markSentTx, markSentManyTx,
+  planOutboxTx, recordFailureTx, storedDelivery } from './delivery-ops.js';
 import {
   allBranchIds,
   branchesByIds,
@@ -275,7 +276,9 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
     },
     deliveries: {
       claim: (id, owner, now, leaseMs, linkFor) => commit.run(() => claimTx(db, id, owner, now, leaseMs, linkFor)),
+      claimMany: (ids, owner, now, leaseMs, linkFor) => commit.run(() => claimManyTx(db, ids, owner, now, leaseMs, linkFor)),
       markSent: (a, now) => commit.run(() => markSentTx(db, a, now)),
+      markSentMany: (list, now) => commit.run(() => markSentManyTx(db, list, now)),
       recordFailure: (a) => commit.run(() => recordFailureTx(db, a)),
       giveUp: (a, now, policy) => commit.run(() => giveUpTx(db, a, now, policy)),
       get: async (id) => storedDelivery(db, id),
