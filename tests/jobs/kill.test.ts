@@ -12,6 +12,7 @@
  * kill while a mail is in its DATA phase would hit that same window (the server stored the mail, the
  * daemon had not yet heard "250 OK") — a first version of this test showed exactly one such duplicate.
  */
+import { BATCH_PARALLEL } from '../../src/jobs/queues.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -135,7 +136,8 @@ describe('a daemon killed with SIGKILL mid-dispatch and restarted', () => {
       p.catch((e: Error) =>
         Promise.reject(new Error(`${e.message} (at ${((Date.now() - started) / 1000).toFixed(1)} s into the test)\n--- daemon stderr ---\n${(c as unknown as { log: string }).log.slice(-5000)}`)),
       );
-    await withLog(waitFor('SMS requests held at the closed gate', () => gate.holding() >= 20, 60_000)); // start-up, the tick and the plan: cold start of the CLI on a loaded 2-core machine
+    // The 30 SMS are one batch job sending BATCH_PARALLEL (16) at a time: a round of 16 held.
+    await withLog(waitFor('SMS requests held at the closed gate', () => gate.holding() >= BATCH_PARALLEL, 60_000)); // start-up, the tick and the plan: cold start of the CLI on a loaded 2-core machine
     expect(gate.admit(10)).toBe(10);
     await withLog(waitFor('the 10 accepted SMS recorded as sent', async () => sms.requestsTo('http_sms').length === 10 && (await sentSms()) === 10));
     const accepted = 10;

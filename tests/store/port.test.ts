@@ -235,6 +235,54 @@ describe('store port', () => {
     expect((await t.store.deliveries.get(p!.id))?.status).toBe('pending');
   });
 
+  it('batch claims and sent-marks: claimMany answers each id as claim would, in order; markSentMany records every attempt with its sent mark, or nothing', async () => {
+    const contacts = { phone: null, email: 'admin@example.cn', robot: null };
+    const model = { recipientName: '管理员', robot: false, at: NOW, own: [], committees: [], emailCopy: false };
+    const phones = ['13800000011', '13800000012', '13800000013', '13800000014'];
+    await t.store.outbox.plan({ sendDay: '2026-11-20', now: NOW, phonesOf: () => [] }, () => ({
+      write: {
+        plans: [{
+          digest: { key: 'batch-k', recipientKey: 'batch', recipientName: '管理员', contacts, route: ['sms'], level: 'reminder', model, items: [] },
+          sends: phones.map((recipient) => ({ logical: 'sms' as const, channel: 'http_sms' as const, recipient })),
+          keys: phones.map((x) => `batch-${x}`),
+        }],
+        notes: new Map(),
+        notBefore: NOW,
+        sendDay: '2026-11-20',
+      },
+      result: null,
+    }));
+    const ids = (await t.store.deliveries.pending()).map((p) => p.id);
+    expect(ids).toHaveLength(4);
+    const [d1, d2, d3, d4] = ids as [number, number, number, number];
+    const ok = (id: number, i: number) => ({ deliveryId: id, channel: 'http_sms' as const, recipient: phones[i]!, startedAt: NOW, durationMs: 3, providerMessageId: `pm-${id}`, error: null, errorCode: null, permanent: false });
+    // d3 sent by an earlier job, d4 held by another owner.
+    expect((await t.store.deliveries.claim(d3, 'earlier', NOW, 60_000)).outcome).toBe('send');
+    await t.store.deliveries.markSent(ok(d3, 2), NOW);
+    expect((await t.store.deliveries.claim(d4, 'other', NOW, 60_000)).outcome).toBe('send');
+
+    const missing = Math.max(...ids) + 1000;
+    const claims = await t.store.deliveries.claimMany([d1, d2, d3, d4, missing], 'w1', NOW + 1, 30_000);
+    expect(claims.map((c) => c.outcome)).toEqual(['send', 'send', 'done', 'busy', 'done']);
+    expect(claims[2]).toEqual({ outcome: 'done', status: 'sent' });
+    expect(claims[3]).toEqual({ outcome: 'busy', until: NOW + 60_000 });
+    expect(claims[4]).toEqual({ outcome: 'done', status: 'missing' });
+    const won = claims[0] as { delivery: StoredDelivery };
+    expect(won.delivery).toMatchObject({ id: d1, recipient: phones[0], attempts: 0, claimedBy: 'w1' });
+    // Claimed: another owner is refused, the same owner claims again.
+    expect((await t.store.deliveries.claimMany([d1], 'w2', NOW + 2, 30_000))[0]).toEqual({ outcome: 'busy', until: NOW + 1 + 30_000 });
+
+    // One not found: the whole call fails and records nothing.
+    await expect(t.store.deliveries.markSentMany([ok(d1, 0), { ...ok(d2, 1), deliveryId: missing }], NOW + 5)).rejects.toThrow();
+    expect((await t.store.deliveries.get(d1))).toMatchObject({ status: 'pending', attempts: 0 });
+    await t.store.deliveries.markSentMany([ok(d1, 0), ok(d2, 1)], NOW + 5);
+    const byId = new Map((await t.store.deliveries.list()).map((x) => [x.id, x]));
+    for (const id of [d1, d2]) expect(byId.get(id)).toMatchObject({ status: 'sent', attempts: 1, sentAt: NOW + 5, providerMessageId: `pm-${id}`, claimedBy: null, claimedUntil: null });
+    expect(byId.get(d4)).toMatchObject({ status: 'pending', attempts: 0, claimedBy: 'other' });
+    // Done now: a batch claimed again (a redelivered batch job) sends nothing.
+    expect((await t.store.deliveries.claimMany([d1, d2, d3], 'w3', NOW + 10, 30_000)).map((c) => c.outcome)).toEqual(['done', 'done', 'done']);
+  });
+
   it('epoch marks: enqueuedIn answers only the ids marked in that epoch; a re-mark moves an id to the new epoch', async () => {
     const contacts = { phone: null, email: 'admin@example.cn', robot: null };
     const model = { recipientName: '管理员', robot: false, at: NOW, own: [], committees: [], emailCopy: false };
