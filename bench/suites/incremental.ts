@@ -40,9 +40,11 @@ async function fullPass(store: Store, config: Config, now: number): Promise<{ se
   const also = await store.alerts.openPeriods();
   const h = reconcilingHandler(store, config, now, also, await loadExemptions(store, now));
   const stats = await forEachBranchFindingsParallel(store, config, now, h.onChunk, { alsoEvaluate: also });
+  await store.refreshStatistics(); // as the evaluate tick does after reconcile (src/jobs/cycle.ts)
   const t1 = performance.now();
   // The evaluate tick's live figures of every branch (after the alerts they read).
   await refreshLiveFigures(store, config, now, null);
+  await store.refreshStatistics(); // and after the live pass
   return { seconds: (performance.now() - t0) / 1000, liveSeconds: (performance.now() - t1) / 1000, alerts: h.totals, branches: stats.branches };
 }
 

@@ -196,6 +196,8 @@ export function dryRunStore(real: Store): DryRun {
     live: { ...real.live, write: async () => {}, prune: async () => 0 },
     reevaluations: { ...real.reevaluations, claim: async () => null, done: async () => 0, request: refuse('reevaluations.request') },
     migrate: refuse('migrate'),
+    // A preview changes nothing on the server, planner statistics included.
+    refreshStatistics: async () => [],
     close: async () => {},
   };
   return { store, sends: () => [...sends] };

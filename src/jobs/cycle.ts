@@ -93,6 +93,8 @@ export async function evaluateTick(ctx: TickContext, opts: EvaluateTickOptions =
   const handler = reconcilingHandler(ctx.store, config, now, also, await loadExemptions(ctx.store, now), backlog);
   // Helper threads open the store from ctx.store.workerSpec() (none for an in-memory database: this thread alone).
   const stats = await forEachBranchFindingsParallel(ctx.store, config, now, handler.onChunk, { alsoEvaluate: also });
+  // Reconcile may have written a table's worth of alerts and events: the live figures and planning read them next.
+  const analyzed = await refreshStatistics(ctx);
   const evaluatedMs = performance.now() - t0;
   // Every branch's live 大比武 figures of the month, after the alerts they read (re-evaluation keeps them
   // between ticks). A big city's run on a helper thread while this one plans: planning writes none of
@@ -133,6 +135,8 @@ export async function evaluateTick(ctx: TickContext, opts: EvaluateTickOptions =
     plan = await planDeliveries(ctx.store, config, ctx.notifiers.enabled, now, { sendFrom: ctx.sendFrom });
     // The first cycle after go-live: one summary of the history to the admins (once: keyed).
     backlogMail = await planBacklogSummary(ctx.store, config, ctx.notifiers.enabled, backlog, now, ctx.sendFrom);
+    // Planning wrote digests and deliveries: the drain and the delivery workers read them next.
+    analyzed.push(...(await refreshStatistics(ctx)));
     plannedAt = performance.now();
     // While the helper still computes: the daemon's drain queues what was just planned (it runs again after the tick).
     if (onHelper && ctx.afterPlan) {
@@ -147,6 +151,8 @@ export async function evaluateTick(ctx: TickContext, opts: EvaluateTickOptions =
   if ('failed' in settled) throw settled.failed;
   const live = settled.ok;
   const liveWaitMs = performance.now() - plannedAt - drainedMs;
+  // The live pass wrote every branch's figures (the ranking pages and re-evaluation read them).
+  analyzed.push(...(await refreshStatistics(ctx)));
   return {
     backlog: { history: backlog.findings, deliveries: backlogMail },
     branches: stats.branches,
@@ -157,9 +163,20 @@ export async function evaluateTick(ctx: TickContext, opts: EvaluateTickOptions =
     plan,
     requests: requests?.ids.length ?? 0,
     live: { period: live.period, written: live.written, removed: live.removed, helper: onHelper },
+    analyzed,
     // live: the pass's own time (on the helper: beside plan); drain: the early drain (ctx.afterPlan) beside it; liveWait: how long the tick then still waited for it.
     ms: { evaluate: Math.round(evaluatedMs), live: live.ms, drain: Math.round(drainedMs), liveWait: Math.round(liveWaitMs), plan: Math.round(plannedAt - tPlan) },
   };
+}
+
+/** The store's planner statistics brought up to date (a failure only costs speed: logged, never failing the tick). */
+async function refreshStatistics(ctx: TickContext): Promise<string[]> {
+  try {
+    return await ctx.store.refreshStatistics();
+  } catch (e) {
+    ctx.log.warn({ err: e }, 'could not refresh the database statistics; reads may be planned for stale sizes');
+    return [];
+  }
 }
 
 /** An error's message (first line), or the value as text. */

@@ -135,6 +135,13 @@ export interface Store {
   ping(): Promise<void>;
   /** Apply pending migrations; returns how many were applied. */
   migrate(): Promise<number>;
+  /**
+   * After bulk writes (an evaluation's reconcile, planning): bring the query planner's statistics up
+   * to date for the tables that changed a lot, so the reads that follow are planned for the data as it
+   * is now. PostgreSQL: ANALYZE of those tables (it does not wait for autovacuum, which may be off);
+   * SQLite: nothing (its adapter's queries do not depend on statistics). Returns the tables refreshed.
+   */
+  refreshStatistics(): Promise<string[]>;
   /** The spec worker threads open (read-only) to read this database; null when they cannot (an in-memory database). */
   workerSpec(): StoreWorkerSpec | null;
   /** Finish pending writes and release connections. Idempotent. */

@@ -386,6 +386,21 @@ describe('store port', () => {
     expect((await t.store.reports.rectifications()).map((r) => r.title)).toEqual(['整改']);
   });
 
+  it('refreshes planner statistics after bulk writes: the tables changed a lot once, then nothing (SQLite: never anything)', async () => {
+    const periods = Array.from({ length: 3000 }, (_, i) => `s${String(i).padStart(5, '0')}`);
+    const opened = { kind: 'opened' as const, level: 'reminder' as const, fromLevel: null, reason: 'new' as const };
+    await t.store.alerts.reconcile({ orgs: ['B1'], identities: [], now: NOW }, () => ({
+      changes: { inserts: periods.map((p) => ({ row: newAlert('B1', 'committee-monthly', p), event: opened, notify: false })), updates: [] },
+      result: null,
+    }));
+    const first = await t.store.refreshStatistics();
+    if (t.store.kind === 'postgres') expect(first).toEqual(expect.arrayContaining(['alerts', 'alert_events']));
+    else expect(first).toEqual([]);
+    // Nothing changed since: nothing to analyze again.
+    expect(await t.store.refreshStatistics()).toEqual([]);
+    expect(await t.store.alerts.activeOf('B1')).toHaveLength(3000);
+  });
+
   it('claims a tick once', async () => {
     const tick = { kind: 'evaluate', tickAt: NOW, jobId: 'j', instanceId: 'a', now: NOW, leaseMs: 60_000 };
     expect(await t.store.runs.claimTick(tick)).toEqual({ outcome: 'claimed', attempts: 1 });

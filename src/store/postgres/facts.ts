@@ -10,6 +10,7 @@ import type { TypeWindow } from '../../rules/index.js';
 import type { TallyLayout } from '../../domain/facts.js';
 import { byTypeSql, decodeTallies, decodeTallyText, listedCondition, oneRangePerType, sliceIndexByTypeSql, TYPE_RANK, typeRanges } from '../rows/window-tallies.js';
 import type { BranchRow, LoadedMeeting, OrgHeader } from '../types/facts.js';
+import { branchIdsBelow } from './org-tree.js';
 import { arrays, one, rows, type Q } from './q.js';
 
 const DOMAIN_SET = new Set<string>(DOMAINS);
@@ -31,20 +32,11 @@ export async function allBranchIds(q: Q): Promise<number[]> {
 }
 
 export async function branchIdsUnder(q: Q, code: string): Promise<number[]> {
-  const sql = `WITH RECURSIVE sub(code) AS (
-      SELECT code FROM orgs WHERE code = $1
-      UNION SELECT o.code FROM orgs o JOIN sub ON o.parent = sub.code)
-    SELECT o.id FROM orgs o JOIN sub ON o.code = sub.code WHERE o.kind = 'branch' AND o.removed_at IS NULL ORDER BY o.id`;
-  return (await arrays<[number]>(q, sql, [code])).map((r) => r[0]);
+  return branchIdsBelow(q, [code]);
 }
 
 export async function branchIdsUnderAny(q: Q, codes: readonly string[]): Promise<number[]> {
-  if (!codes.length) return [];
-  const sql = `WITH RECURSIVE sub(code) AS (
-      SELECT code FROM orgs WHERE code = ANY($1::text[])
-      UNION SELECT o.code FROM orgs o JOIN sub ON o.parent = sub.code)
-    SELECT o.id FROM orgs o JOIN sub ON o.code = sub.code WHERE o.kind = 'branch' AND o.removed_at IS NULL ORDER BY o.id`;
-  return (await arrays<[number]>(q, sql, [codes])).map((r) => r[0]);
+  return branchIdsBelow(q, codes);
 }
 
 export async function branchParents(q: Q, ids: readonly number[]): Promise<Map<number, string | null>> {

@@ -23,6 +23,7 @@ import { amendTx, linkAckTx, reconcileLoad, unplannedEntries, giveUpTx, planOutb
 import { countMeetings, countOrgs, getMeeting, getOrg, listMeetingsOf, listOrgs, listRemovedOrgs, removeOrgs } from './orgs.js';
 import { one, rows } from './q.js';
 import { unplannedByCommittee } from './plan-chunks.js';
+import { refreshStatistics } from './statistics.js';
 import { reportMailState } from './report-mails.js';
 import {
   campaignStepTx,
@@ -110,6 +111,7 @@ export async function openPostgresStore(url: string, opts: OpenStoreOptions = {}
       await p.query('SELECT 1');
     },
     migrate: () => migratePg(db),
+    refreshStatistics: () => refreshStatistics(p),
     workerSpec: () => url as StoreWorkerSpec,
     async close() {
       if (closed) return;

@@ -15,6 +15,7 @@ import type {
 } from '../../reports/types.js';
 import type { OrgRow, RectificationRow } from '../types/reports.js';
 import type { ScoreAndOpenItems } from '../types/reports.js';
+import { codesAndAncestors } from './org-tree.js';
 import { arrays, changes, one, recordset, rows, type Q } from './q.js';
 
 const DOMAIN_SET = new Set<string>(DOMAINS);
@@ -56,16 +57,8 @@ export async function loadReportCommittees(q: Q): Promise<OrgRow[]> {
 /** The orgs of `codes` and every org above them, not removed (the walk up stops at a removed org), ascending by row id. */
 export async function loadReportOrgsOf(q: Q, codes: readonly string[]): Promise<OrgRow[]> {
   if (!codes.length) return [];
-  return (
-    await arrays<unknown[]>(
-      q,
-      `WITH RECURSIVE up(code) AS (
-         SELECT unnest($1::text[])
-         UNION SELECT o.parent FROM up JOIN orgs o ON o.code = up.code WHERE o.removed_at IS NULL AND o.parent IS NOT NULL)
-       SELECT ${ORG_COLUMNS} FROM orgs WHERE removed_at IS NULL AND code IN (SELECT code FROM up) ORDER BY id`,
-      [codes],
-    )
-  ).map(orgRowOf);
+  const all = await codesAndAncestors(q, codes);
+  return (await arrays<unknown[]>(q, `SELECT ${ORG_COLUMNS} FROM orgs WHERE removed_at IS NULL AND code = ANY($1::text[]) ORDER BY id`, [all])).map(orgRowOf);
 }
 
 export async function periodMeetings(q: Q, orgIds: readonly number[], from: number, to: number): Promise<Map<number, MeetingInfo[]>> {

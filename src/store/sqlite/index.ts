@@ -115,6 +115,8 @@ function storeOver(db: Db, path: string, created: boolean, release: () => void):
     async migrate() {
       return migrateDb(db);
     },
+    // SQLite's plans here do not come from statistics (no ANALYZE is ever run on the file): nothing to refresh.
+    refreshStatistics: async () => [],
     workerSpec: () => (memory ? null : (path as StoreWorkerSpec)),
     async close() {
       if (closed) return;
