@@ -46,6 +46,69 @@ export function copyText(v: unknown): string {
   return /[\\\t\n\r]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
 }
 
+/** Bytes of a number's COPY text at most (String of any double: 24 characters, e.g. -1.2345678901234567e-300). */
+const MAX_INT_BYTES = 24;
+
+/** Write a number's COPY text at `at` (a safe integer digit by digit); returns the end. */
+function writeInt(buf: Buffer, at: number, n: number): number {
+  if (!Number.isSafeInteger(n)) return at + buf.write(String(n), at, 'latin1');
+  if (n < 0) {
+    buf[at++] = 45;
+    n = -n;
+  }
+  if (n < 10) {
+    buf[at++] = 48 + n;
+    return at;
+  }
+  let d = 1;
+  while (d * 10 <= n) d *= 10;
+  while (d >= 1) {
+    const digit = Math.floor(n / d);
+    buf[at++] = 48 + digit;
+    n -= digit * d;
+    d /= 10;
+  }
+  return at;
+}
+
+/**
+ * One row's COPY text line (`file, line, seq, params…`, tab-separated, newline-ended) written
+ * into `buf` at `at` (room checked by the caller); returns the end. The same bytes as joining
+ * copyText of each value, written directly: integers digit by digit, short ASCII strings byte by
+ * byte, the rest through Buffer's UTF-8 encoder, with no line string built per row (building
+ * and then encoding it was ~1 µs a row, a sixth of an import's CPU on PostgreSQL).
+ */
+export function encodeCopyRow(buf: Buffer, at: number, file: number, line: number, seq: number, params: readonly unknown[]): number {
+  at = writeInt(buf, at, file);
+  buf[at++] = 9;
+  at = writeInt(buf, at, line);
+  buf[at++] = 9;
+  at = writeInt(buf, at, seq);
+  for (let c = 0; c < params.length; c++) {
+    buf[at++] = 9;
+    const v = params[c];
+    if (v === null || v === undefined) {
+      buf[at++] = 92; // \N
+      buf[at++] = 78;
+    } else if (typeof v === 'number') {
+      at = writeInt(buf, at, v);
+    } else if (typeof v === 'string' && v.length <= 64) {
+      let plain = true;
+      for (let k = 0; k < v.length; k++) {
+        const ch = v.charCodeAt(k);
+        if (ch >= 128 || ch === 92 || ch === 9 || ch === 10 || ch === 13) {
+          plain = false;
+          break;
+        }
+      }
+      if (plain) for (let k = 0; k < v.length; k++) buf[at++] = v.charCodeAt(k);
+      else at += buf.write(copyText(v), at, 'utf8');
+    } else at += buf.write(copyText(v), at, 'utf8');
+  }
+  buf[at++] = 10;
+  return at;
+}
+
 /** Bytes of one piece of a chunk's COPY text (rows are written into it as they are encoded). */
 const PIECE = 1 << 20;
 /**
@@ -196,12 +259,15 @@ export class StagedKeyedTable {
         this.lastOrg = p[this.orgAt];
         this.chunkOrgs.add(this.lastOrg as number);
       }
-      let s = `${file}\t${lines[i] ?? 0}\t${seqs[i] ?? 0}`;
-      for (let c = 0; c < p.length; c++) s += `\t${copyText(p[c])}`;
-      s += '\n';
-      // A UTF-8 byte per UTF-16 unit, or up to three: room for the worst case, else a new piece.
-      if (this.used + s.length * 3 > this.piece.length) this.nextPiece(s.length * 3);
-      this.used += this.piece.write(s, this.used, 'utf8');
+      // Room for the worst case (COPY text of a string: at most 3 UTF-8 bytes per UTF-16 unit, an
+      // escaped character 2), else a new piece.
+      let room = 3 * MAX_INT_BYTES + 2;
+      for (let c = 0; c < p.length; c++) {
+        const v = p[c];
+        room += 1 + (typeof v === 'string' ? v.length * 3 : typeof v === 'number' || v === null || v === undefined ? MAX_INT_BYTES : copyText(v).length * 3);
+      }
+      if (this.used + room > this.piece.length) this.nextPiece(room);
+      this.used = encodeCopyRow(this.piece, this.used, file, lines[i] ?? 0, seqs[i] ?? 0, p);
     }
     this.rowsPerFile[file]! += n;
     this.chunkRows += n;
