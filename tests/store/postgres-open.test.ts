@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { closePg, LOCKS, maskPgUrl, migratePg, openPg, isPostgresUrl } from '../../src/store/postgres/db.js';
+import { openStore } from '../../src/store/open.js';
 import { createPgDatabase, type TempPgDatabase } from '../helpers/pg.js';
 
 const made: TempPgDatabase[] = [];
@@ -45,6 +46,32 @@ describe('opening the PostgreSQL store', () => {
     } finally {
       await holder.end();
       await closePg(db);
+    }
+  });
+
+  it('opens a pool of the connections asked for (orglife check: fewer than the daemon)', async () => {
+    const d = await createPgDatabase('conns');
+    made.push(d);
+    const count = async () => {
+      const c = new pg.Client({ connectionString: d.url });
+      await c.connect();
+      try {
+        const r = await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'orglife'");
+        return r.rows[0].n as number;
+      } finally {
+        await c.end();
+      }
+    };
+    for (const [connections, most] of [[2, 2], [undefined, 10]] as const) {
+      const store = await openStore(d.url, { connections });
+      try {
+        await Promise.all(Array.from({ length: 8 }, () => store.facts.allBranchIds()));
+        const n = await count();
+        expect(n).toBeLessThanOrEqual(most);
+        if (connections === undefined) expect(n).toBeGreaterThan(2);
+      } finally {
+        await store.close();
+      }
     }
   });
 
