@@ -26,14 +26,19 @@ const notifiers = createNotifiers(config.channels, env);
 type TickStats = { live: { written: number; removed: number; helper: boolean }; plan: unknown; alerts: unknown };
 /** How often each tick ran the early drain it was offered (ctx.afterPlan), by tick. */
 const earlyDrains: number[] = [];
-/** The tick's figures without its timings; its early drain fails (logged, the tick goes on). */
+/**
+ * The tick's figures without its timings, nor which tables it re-analyzed: on PostgreSQL that
+ * follows the server's activity counters, which each backend flushes on its own clock (up to a
+ * second late), so two equal ticks may refresh different tables. Its early drain fails (logged, the
+ * tick goes on).
+ */
 const tick = async (t: TempStore, now: number, liveHelperMin: number) => {
   const n = earlyDrains.push(0) - 1;
   const afterPlan = async () => {
     earlyDrains[n]!++;
     throw new Error('Redis away');
   };
-  const { ms: _ms, ...stats } = await evaluateTick({ store: t.store, config, env, notifiers, log: quietLog, now, kind: 'evaluate', afterPlan }, { liveHelperMin });
+  const { ms: _ms, analyzed: _analyzed, ...stats } = await evaluateTick({ store: t.store, config, env, notifiers, log: quietLog, now, kind: 'evaluate', afterPlan }, { liveHelperMin });
   return stats as unknown as TickStats;
 };
 
