@@ -14,8 +14,8 @@
  * src/store/sqlite/group-commit.ts).
  *
  * A BATCH job (SMS channels, `deliveryIds`: drainer.ts addDeliveries) does the same for up to 100
- * deliveries, BATCH_PARALLEL at a time: each round's deliveries claimed in one store call, sent
- * concurrently, their sent-marks stored per event-loop turn in one store call (markSentMany) right
+ * deliveries, BATCH_PARALLEL sends in flight: deliveries claimed BATCH_PARALLEL per store call (the
+ * next call made while the sends run), sent as lanes free up, their sent-marks stored per event-loop turn in one store call (markSentMany) right
  * after the provider's answers. Per delivery, exactly as a single job: its attempt numbered from the
  * store (attempts recorded + 1); a sent or given-up one is 'done' when the batch job runs again (a
  * redelivered or stalled batch sends nothing twice); one held by another live claim, or failed
@@ -255,20 +255,48 @@ function batchProcessor(deps: DeliverDeps): (job: Job<{ deliveryIds: number[] }>
       tally.sent++;
     };
 
+    // `parallel` lanes each send one claimed delivery after another; the next round's claims are
+    // fetched while this round's sends are still in flight (at most two rounds claimed and unsent),
+    // so no lane waits for the slowest send of a round nor for the claim's round trip. A claim's
+    // lease (90 s) covers its wait behind at most one send plus its own send.
     let failure: unknown;
-    try {
-      for (let i = 0; i < ids.length && failure === undefined; i += parallel) {
-        const round = ids.slice(i, i + parallel);
-        // The lease runs on the wall clock and covers one round (its sends run at once), not the whole batch.
-        const claims = await outbox.claimMany(store, round, owner, Date.now(), leaseMs, deps.clock());
-        // Every send of the round settles before anything fails the job.
-        for (const r of await Promise.allSettled(claims.map((c, k) => one(round[k]!, c)))) {
-          if (r.status === 'rejected' && failure === undefined) failure = r.reason;
+    const claimed: { id: number; claim: DeliveryClaim }[] = [];
+    let next = 0;
+    let claiming: Promise<void> | undefined;
+    const refill = (): Promise<void> =>
+      (claiming ??= (async () => {
+        const round = ids.slice(next, next + parallel);
+        next += round.length;
+        try {
+          const claims = await outbox.claimMany(store, round, owner, Date.now(), leaseMs, deps.clock());
+          claims.forEach((claim, k) => claimed.push({ id: round[k]!, claim }));
+        } catch (e) {
+          failure ??= e;
+        } finally {
+          claiming = undefined;
+        }
+      })());
+    const lane = async (): Promise<void> => {
+      while (failure === undefined) {
+        if (claimed.length <= parallel / 2 && next < ids.length) void refill();
+        const item = claimed.shift();
+        if (!item) {
+          if (!claiming) return;
+          await claiming;
+          continue;
+        }
+        try {
+          await one(item.id, item.claim);
+        } catch (e) {
+          // Every send in flight settles before the job fails; no new one starts.
+          failure ??= e;
         }
       }
-    } catch (e) {
-      failure ??= e;
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, ids.length) }, lane));
+    // A claim made as the job failed: its deliveries stay leased; the batch's rerun finds them busy and
+    // continues each as its own job when the lease ends.
+    await claiming;
     // Follow-ups even when the job is about to fail: the deliveries they continue were released or
     // are held by another claim, so a rerun of the batch would not take them at once.
     if (followUps.length) {

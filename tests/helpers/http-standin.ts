@@ -41,7 +41,8 @@ export interface StandinReply {
   destroy?: boolean;
 }
 
-export type Responder = StandinReply | ((req: RecordedRequest, n: number) => StandinReply);
+/** A function may answer later (a held request: a slow provider, or one released by the test). */
+export type Responder = StandinReply | ((req: RecordedRequest, n: number) => StandinReply | Promise<StandinReply>);
 
 export interface HttpStandin {
   /** http://127.0.0.1:PORT */
@@ -146,7 +147,7 @@ export async function startHttpStandin(): Promise<HttpStandin> {
       const n = requests.filter((r) => r.provider === provider).length;
       const queued = once.get(provider);
       const responder = queued?.length ? queued.shift()! : (persistent.get(provider) ?? success(provider, rec, n));
-      answer(res, typeof responder === 'function' ? responder(rec, n) : responder);
+      void Promise.resolve(typeof responder === 'function' ? responder(rec, n) : responder).then((r) => answer(res, r));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -153,4 +153,39 @@ describe('batch delivery jobs', () => {
     expect(phones).toEqual([phone(1), phone(2), phone(3)].sort());
     expect(await attemptRows(t)).toHaveLength(3);
   });
+  it("a slow send holds only its own lane: the batch's other deliveries are claimed and sent meanwhile, each once", async () => {
+    const n = 9;
+    await seedCity(t.store, Array.from({ length: n }, (_, i) => ({ code: `B${i + 1}`, secretaryPhone: phone(i + 1) })));
+    const config = deliveryConfig(`${sms.url}/sms/send`);
+    const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix });
+    const notifiers = createNotifiers(config.channels, env);
+    await evaluateTick({ store: t.store, config, env, notifiers, log: quietLog, now: TICK, kind: 'evaluate' });
+    await notifiers.close();
+    const smsOf = async () => (await t.store.deliveries.list()).filter((d) => d.channel === 'http_sms');
+    const ds = await smsOf();
+    expect(ds).toHaveLength(n);
+    // The provider holds the first delivery's request until the test lets it go.
+    const slow = ds[0]!;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    sms.reply('http_sms', async (req, k) => {
+      if (req.json?.phone === slow.recipient) await released;
+      return { json: { id: `msg-${k}` } };
+    });
+
+    rt = await openRuntime({ config, env, db: t.store, clock: () => TICK + 60_000, log: quietLog, tickWorker: false, deliveryBatch: { size: 10, parallel: 2 } });
+    const q = rt.queueOf('http_sms');
+    const job = await q.add('deliver-batch', { deliveryIds: ds.map((d) => d.id) }, { jobId: 'batch-slow', attempts: 3 });
+    // Two lanes: one waits on the held request, the other sends the remaining eight (a batch sent in
+    // rounds of two would wait for the held one after its first round).
+    await waitFor('the other eight sent while one is held', async () => (await smsOf()).filter((d) => d.status === 'sent').length === n - 1, 15_000);
+    expect((await smsOf()).find((d) => d.id === slow.id)!.status).toBe('pending');
+    expect(await q.getJobState(job.id!)).toBe('active');
+    release();
+    await waitFor('the batch done', async () => (await q.getJobState(job.id!)) === 'completed');
+    expect((await q.getJob(job.id!))!.returnvalue).toMatchObject({ result: 'batch', sent: n, skipped: 0, later: 0 });
+    const phones = sms.requestsTo('http_sms').map((r) => r.json.phone as string).sort();
+    expect(phones).toEqual(ds.map((d) => d.recipient).sort());
+    expect(await attemptRows(t)).toHaveLength(n);
+  });
 });
