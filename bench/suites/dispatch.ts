@@ -62,10 +62,11 @@ planned by the evaluate cycle, its SMS delivery cloned to ${n} distinct numbers)
 send them — through the generic gateway client, or the official Aliyun / Tencent SDK with its endpoint set to the
 stand-in — to a minimal provider stand-in in a separate process. The SMS channels carry batch jobs (src/jobs/queues.ts BATCHED_CHANNELS): the drainer
 puts up to ${BATCH_SIZE} deliveries due together into one job, and the worker runs ${CHANNEL_LIMITS.http_sms.concurrency / BATCH_PARALLEL} such jobs at once, each sending
-${BATCH_PARALLEL} at a time (${CHANNEL_LIMITS.http_sms.concurrency} sends in flight, as before): per round it claims its ${BATCH_PARALLEL} deliveries in one store call,
-composes each message from the stored digest, sends them, and records each attempt with its sent mark (one store call per
-event-loop turn). Rate = messages / seconds from worker start until every delivery is \`sent\` in the store; the attempt
-rows and the stand-in's requests are counted afterwards (one each per message).
+${BATCH_PARALLEL} at a time (${CHANNEL_LIMITS.http_sms.concurrency} sends in flight, as before) in lanes: each lane takes the next claimed delivery as its send
+settles, the deliveries are claimed ${BATCH_PARALLEL} per store call (the next call made while sends run), each message is composed
+from the stored digest, and each attempt is recorded with its sent mark (one store call per event-loop turn). Rate =
+messages / seconds from worker start until no delivery is pending (a one-row probe every 50 ms); every one must then
+be \`sent\`, and the attempt rows and the stand-in's requests are counted (one each per message).
 
 **Floor:** in the same run, a bare BullMQ \`Worker\` with a no-op processor on the same Redis, with the same
 number of jobs, concurrency and job options (attempts, backoff, removeOnComplete), added beforehand — one job per
