@@ -4,10 +4,11 @@
  * after. One by one that is two transactions of five statements each, ten round trips per message,
  * and at several thousand messages a second the socket writes alone cost more than BullMQ's whole
  * job. So the claims and the sent-marks that arrive within one event-loop turn share statements:
- *   - claims: one transaction per turn — ONE compare-and-set UPDATE for every claimed id (stale ones
- *     cancelled by a second UPDATE in the same statement, disjoint by its condition), one read of the
- *     won deliveries, their one-tap links in one INSERT;
- *   - sent-marks: ONE statement per turn — count the attempt, mark sent, insert the attempt rows.
+ *   - claims: per turn ONE compare-and-set UPDATE for every claimed id (stale ones cancelled by a
+ *     second UPDATE in the same statement, disjoint by its condition; autocommit), then one read of
+ *     the won deliveries beside one of the lost ones, their one-tap links in one INSERT;
+ *   - sent-marks: ONE statement per turn — count the attempt, mark sent, insert the attempt rows —
+ *     without BEGIN/COMMIT around it (a statement is atomic; deadlocks are retried as tx() would).
  * Each caller still gets its own result, after the commit. The guarantees are the single-row
  * statements' (src/store/README.md): a row is claimed only while pending and unclaimed or its lease
  * expired, under row locks, so two daemons never both win; a sent-mark and its attempt row commit
@@ -20,7 +21,7 @@ import type { DeliveryStatus } from '../types/deliveries.js';
 import { insertAckLinks } from './ack-links.js';
 import { STALE_DELIVERY, STALE_REASON } from '../rows/stale-delivery.js';
 import { claim, markSentTx, storedDeliveries } from './ops.js';
-import { recordset, rows, tx } from './q.js';
+import { recordset, rows, statement } from './q.js';
 
 interface Pending<A, R> {
   args: A;
@@ -67,8 +68,11 @@ SELECT x.xid AS id, (s.id IS NOT NULL) AS stale, (w.id IS NOT NULL) AS won
  * (when pending or failed: a cancelled one stays cancelled, as markSent's WHERE), release the
  * claim, and insert the attempt row numbered by that same UPDATE. Returns the ids recorded.
  */
-const SENT_SQL = `WITH x AS (SELECT * FROM json_to_recordset($1::json) AS x(xid int, channel text, recipient text, started_at bigint,
-                     duration_ms int, pmid text, error text, error_code text, permanent boolean, xnow bigint)),
+const sentSql = (allOrNothing: boolean) => `WITH x AS (SELECT * FROM json_to_recordset($1::json) AS x(xid int, channel text, recipient text, started_at bigint,
+                     duration_ms int, pmid text, error text, error_code text, permanent boolean, xnow bigint))${allOrNothing ? `,
+  -- every listed delivery exists and is listed once, or the statement writes nothing
+  ok AS (SELECT (SELECT count(DISTINCT xid) FROM x) = (SELECT count(*) FROM x)
+            AND (SELECT count(*) FROM deliveries WHERE id IN (SELECT xid FROM x)) = (SELECT count(*) FROM x) AS ok)` : ''},
   u AS (
     UPDATE deliveries d SET attempts = d.attempts + 1, last_error = coalesce(x.error, d.last_error),
            status = CASE WHEN d.status IN ('pending', 'failed') THEN 'sent' ELSE d.status END,
@@ -76,12 +80,15 @@ const SENT_SQL = `WITH x AS (SELECT * FROM json_to_recordset($1::json) AS x(xid 
            provider_message_id = CASE WHEN d.status IN ('pending', 'failed') THEN coalesce(d.provider_message_id, x.pmid) ELSE d.provider_message_id END,
            claimed_until = CASE WHEN d.status IN ('pending', 'failed') THEN NULL ELSE d.claimed_until END,
            claimed_by = CASE WHEN d.status IN ('pending', 'failed') THEN NULL ELSE d.claimed_by END
-      FROM x WHERE d.id = x.xid
+      FROM x${allOrNothing ? ', ok' : ''} WHERE d.id = x.xid${allOrNothing ? ' AND ok.ok' : ''}
       RETURNING d.id, d.attempts)
 INSERT INTO delivery_attempts (delivery_id, attempt, channel, recipient, started_at, duration_ms, provider_message_id, error, error_code, permanent)
 SELECT x.xid, u.attempts, x.channel, x.recipient, x.started_at, x.duration_ms, x.pmid, x.error, x.error_code, x.permanent
   FROM x JOIN u ON u.id = x.xid
 RETURNING delivery_id AS id`;
+const SENT_SQL = sentSql(false);
+/** SENT_SQL for a list that must be recorded whole or not at all (markSentManyTx). */
+const SENT_ALL_SQL = sentSql(true);
 
 /** Batches the delivery worker's claims and sent-marks per event-loop turn (see the file comment). */
 export class DeliveryBatcher {
@@ -126,44 +133,47 @@ export class DeliveryBatcher {
     if (batch.length === 1) return settle(batch[0]!, () => single(this.#pool, batch[0]!.args));
     let results: DeliveryClaimRow[];
     try {
-      results = await tx(this.#pool, async (q) => {
-        const input = batch.map(({ args: c }) => ({ xid: c.id, xowner: c.owner, xnow: c.now, xuntil: c.now + c.leaseMs }));
-        const r = await rows<{ id: number; stale: boolean; won: boolean }>(q, CLAIM_SQL, [recordset(input)]);
-        const byId = new Map(r.map((x) => [x.id, x]));
-        const wonIds = r.filter((x) => x.won).map((x) => x.id);
-        const lostIds = r.filter((x) => !x.won && !x.stale).map((x) => x.id);
-        const delivered = await storedDeliveries(q, wonIds);
-        // Lost: read again after the UPDATE (a fresh snapshot: a claim or sent-mark committed meanwhile is seen).
-        const lost = new Map(
-          lostIds.length
-            ? (await rows<{ id: number; status: DeliveryStatus; until: number | null }>(q, 'SELECT id, status, claimed_until AS until FROM deliveries WHERE id = ANY($1::int[])', [lostIds])).map((x) => [x.id, x])
-            : [],
-        );
-        const out: DeliveryClaimRow[] = [];
-        const links: { row: NewAckLinkRow; now: number }[] = [];
-        for (const { args: c } of batch) {
-          const x = byId.get(c.id)!;
-          if (x.stale) {
-            out.push({ outcome: 'done', status: 'cancelled' });
-            continue;
-          }
-          if (!x.won) {
-            const row = lost.get(c.id);
-            out.push(!row ? { outcome: 'done', status: 'missing' } : row.status !== 'pending' ? { outcome: 'done', status: row.status } : { outcome: 'busy', until: Number(row.until ?? c.now) });
-            continue;
-          }
-          const delivery = delivered.get(c.id);
-          if (!delivery) {
-            out.push({ outcome: 'done', status: 'missing' });
-            continue;
-          }
-          const link = c.linkFor?.(delivery);
-          if (link) links.push({ row: link, now: c.now });
-          out.push({ outcome: 'send', delivery });
+      // No transaction around it: the claim is one statement (atomic), and a won row stays this
+      // owner's for its lease, so reading it after the commit reads what the claim won. Two round
+      // trips (claim, then the reads at once) instead of five; a link insert that fails leaves the
+      // claims held by this owner, which the single-call retry below claims again (same owner).
+      const pool = this.#pool;
+      const input = batch.map(({ args: c }) => ({ xid: c.id, xowner: c.owner, xnow: c.now, xuntil: c.now + c.leaseMs }));
+      const r = await statement<{ id: number; stale: boolean; won: boolean }>(pool, CLAIM_SQL, [recordset(input)]);
+      const byId = new Map(r.map((x) => [x.id, x]));
+      const wonIds = r.filter((x) => x.won).map((x) => x.id);
+      const lostIds = r.filter((x) => !x.won && !x.stale).map((x) => x.id);
+      // Lost: read again after the UPDATE (a fresh snapshot: a claim or sent-mark committed meanwhile is seen).
+      const [delivered, lostRows] = await Promise.all([
+        storedDeliveries(pool, wonIds),
+        lostIds.length ? rows<{ id: number; status: DeliveryStatus; until: number | null }>(pool, 'SELECT id, status, claimed_until AS until FROM deliveries WHERE id = ANY($1::int[])', [lostIds]) : [],
+      ]);
+      const lost = new Map(lostRows.map((x) => [x.id, x]));
+      const out: DeliveryClaimRow[] = [];
+      const links = new Map<number, NewAckLinkRow[]>();
+      for (const { args: c } of batch) {
+        const x = byId.get(c.id)!;
+        if (x.stale) {
+          out.push({ outcome: 'done', status: 'cancelled' });
+          continue;
         }
-        for (const l of links) await insertAckLinks(q, [l.row], l.now);
-        return out;
-      });
+        if (!x.won) {
+          const row = lost.get(c.id);
+          out.push(!row ? { outcome: 'done', status: 'missing' } : row.status !== 'pending' ? { outcome: 'done', status: row.status } : { outcome: 'busy', until: Number(row.until ?? c.now) });
+          continue;
+        }
+        const delivery = delivered.get(c.id);
+        if (!delivery) {
+          out.push({ outcome: 'done', status: 'missing' });
+          continue;
+        }
+        const link = c.linkFor?.(delivery);
+        if (link) links.set(c.now, [...(links.get(c.now) ?? []), link]);
+        out.push({ outcome: 'send', delivery });
+      }
+      // The links of one claim time in one INSERT (the calls of a turn share it).
+      for (const [now, list] of links) await insertAckLinks(pool, list, now);
+      results = out;
     } catch {
       // One call at a time, each with its own result or error.
       for (const p of batch) void settle(p, () => single(this.#pool, p.args));
@@ -180,8 +190,8 @@ export class DeliveryBatcher {
         xid: a.deliveryId, channel: a.channel, recipient: a.recipient, started_at: a.startedAt, duration_ms: Math.round(a.durationMs),
         pmid: a.providerMessageId, error: a.error, error_code: a.errorCode ?? null, permanent: a.permanent, xnow: now,
       }));
-      // In a transaction for its retry on a deadlock with another daemon's batch (rows locked in another order).
-      const r = await tx(this.#pool, (q) => rows<{ id: number }>(q, SENT_SQL, [recordset(input)]));
+      // One statement (atomic), retried on a deadlock with another daemon's batch (rows locked in another order).
+      const r = await statement<{ id: number }>(this.#pool, SENT_SQL, [recordset(input)]);
       recorded = new Set(r.map((x) => x.id));
     } catch {
       for (const p of batch) void settle(p, () => markSentTx(this.#pool, p.args.a, p.args.now));
@@ -206,8 +216,8 @@ export function markSentManyTx(pool: pg.Pool, list: readonly AttemptRow[], now: 
     xid: a.deliveryId, channel: a.channel, recipient: a.recipient, started_at: a.startedAt, duration_ms: Math.round(a.durationMs),
     pmid: a.providerMessageId, error: a.error, error_code: a.errorCode ?? null, permanent: a.permanent, xnow: now,
   }));
-  return tx(pool, async (q) => {
-    const r = await rows<{ id: number }>(q, SENT_SQL, [recordset(input)]);
+  // One statement, all or nothing by its own guard (no transaction: one round trip instead of three).
+  return statement<{ id: number }>(pool, SENT_ALL_SQL, [recordset(input)]).then((r) => {
     if (r.length !== list.length) {
       const got = new Set(r.map((x) => x.id));
       const gone = list.filter((a) => !got.has(a.deliveryId)).map((a) => a.deliveryId);
