@@ -62,14 +62,16 @@ describe(`SIGTERM while a dependency is down (${testStoreKind()} store)`, () => 
   /** SIGTERM, and how long until the process is gone. */
   const stopTimed = async (c: Child) => {
     const t0 = Date.now();
-    c.proc.kill('SIGTERM');
+    const signalled = c.proc.kill('SIGTERM');
     // Waits past the shutdown watchdog (2 × 2 s + 30 s with --shutdown-timeout-ms 2000): a stop that
     // hangs then logs the step it hangs on ("shutdown did not finish in time", step), which this shows.
     const how = await Promise.race([c.exited, new Promise<null>((r) => setTimeout(() => r(null), 40_000))]);
     // Still running: say where the stop is (its last log lines), not only that it did not end.
-    if (how === null) throw new Error(`no exit 40 s after SIGTERM; the daemon's last log lines:\n${c.log().slice(-12).map((l) => JSON.stringify(l)).join('\n')}`);
+    // The SIGTERM's time (epoch ms, as the log's "time") and whether the child took it, beside the log.
+    const sent = `SIGTERM sent at ${t0} (kill returned ${signalled}, pid ${c.proc.pid})`;
+    if (how === null) throw new Error(`no exit 40 s after SIGTERM; ${sent}; the daemon's last log lines:\n${c.log().slice(-12).map((l) => JSON.stringify(l)).join('\n')}`);
     // Ended by the watchdog (exit 1): the step it was stuck on is in its last lines.
-    if (how.code !== 0) throw new Error(`exit ${JSON.stringify(how)} after SIGTERM; the daemon's last log lines:\n${c.log().slice(-12).map((l) => JSON.stringify(l)).join('\n')}`);
+    if (how.code !== 0) throw new Error(`exit ${JSON.stringify(how)} after SIGTERM; ${sent}; the daemon's last log lines:\n${c.log().slice(-12).map((l) => JSON.stringify(l)).join('\n')}`);
     return { how, ms: Date.now() - t0 };
   };
 
