@@ -5,8 +5,8 @@
  * cached in bench/.data/), runs every step in its own child process, prints a table per suite and
  * size, records the figures in bench/results.json and regenerates BENCHMARKS.md.
  */
-import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, fork } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -96,6 +96,14 @@ try {
 } catch (e) {
   log(`the database schema does not build, nothing measured: ${(e as Error).message.split('\n')[0]}`);
   process.exit(1);
+}
+
+// The CLI steps run `bin/orglife.js`, which runs dist/ only while it is newer than every file under
+// src/ and otherwise compiles the sources with tsx at every start (~1 s more per command): a bench run
+// after an edit would time the compiler. Build first, as `npm ci` would have.
+if (!distIsCurrent()) {
+  log('dist/ is older than src/ (or missing): building it first (npm run build)');
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs')], { cwd: REPO_ROOT, stdio: 'inherit' });
 }
 
 const sqliteVersion = (new Database(':memory:').prepare('select sqlite_version() as v').get() as { v: string }).v;
@@ -198,4 +206,13 @@ function runStep(suiteFile: string, stepId: string, ctx: BenchContext): Promise<
     });
     child.send({ suiteFile, stepId, ctx } satisfies ChildRequest);
   });
+}
+
+/** Whether dist/.build-stamp is at least as new as every file under src/ (bin/orglife.js's own test). */
+function distIsCurrent(): boolean {
+  const stamp = join(REPO_ROOT, 'dist/.build-stamp');
+  if (!existsSync(stamp) || !existsSync(join(REPO_ROOT, 'dist/cli/main.js'))) return false;
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
+  return newest(join(REPO_ROOT, 'src')) <= statSync(stamp).mtimeMs;
 }
