@@ -4,6 +4,7 @@
  * '2026-03-05T14:30:00', no offset) because Excel stores no time zone.
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { ByteTap, RowSink } from './sink.js';
 import { inspectXlsxArchive } from './zip-limits.js';
@@ -13,6 +14,12 @@ class SinkFailed extends Error {
   constructor(readonly inner: unknown) {
     super('sink failed');
   }
+}
+
+/** What the reader's style manager (exceljs's StylesXform) offers: made empty, then parsed from a stream. */
+interface StyleManager {
+  init(): void;
+  parseStream(stream: Readable): Promise<unknown>;
 }
 
 /** Rows between two drains of the sink (a sheet has no chunks of its own). */
@@ -26,7 +33,7 @@ const READ_ATTEMPTS = 4;
 
 /** Stream the workbook's first tab of an XLSX file into the sink; `line` is the sheet's row number. */
 export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promise<void> {
-  const { problem, firstSheetFile, hasSharedStrings } = inspectXlsxArchive(path);
+  const { problem, firstSheetFile, hasSharedStrings, styles } = inspectXlsxArchive(path);
   if (problem) {
     sink.malformed(undefined, problem.zh, problem.en);
     return;
@@ -39,7 +46,7 @@ export async function readXlsx(path: string, sink: RowSink, tap: ByteTap): Promi
     tapped = Math.max(tapped, end);
   };
   for (let attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
-    if ((await readOnce(path, sink, onceTap, firstSheetFile, hasSharedStrings)) === 'read') return;
+    if ((await readOnce(path, sink, onceTap, firstSheetFile, hasSharedStrings, styles)) === 'read') return;
     // The loss follows a deferred worksheet's temp-file write (exceljs's zip keeps flowing meanwhile):
     // a file small enough is read whole instead, which does not stream the archive's entries.
     if (statSync(path).size <= WHOLE_READ_BYTES) return readWhole(path, sink, onceTap);
@@ -101,6 +108,7 @@ async function readOnce(
   tap: (at: number, chunk: Buffer) => void,
   firstSheetFile: string | null,
   hasSharedStrings: boolean,
+  styles: string | null,
 ): Promise<'read' | 'lost-strings'> {
   const input = createReadStream(path, { highWaterMark: 1 << 20 });
   let at = 0;
@@ -130,6 +138,22 @@ async function readOnce(
   // issue #3064), refusing a good file. Only the first sheet's rows matter here, not its name.
   const withModel = reader as unknown as { model?: { sheets?: unknown[] } };
   withModel.model ??= { sheets: [] };
+  // Date cells are told from numbers by the styles exceljs holds when it parses the sheet: it parses a
+  // worksheet stored before xl/styles.xml (exceljs's own writer may store it so, depending on timing)
+  // with none, and every date came back as a serial number ("46086.6…: invalid timestamp"). The styles
+  // part, read ahead from the archive, is parsed into the reader's own style manager first (its class
+  // is the one the reader made); the part read again in the stream replaces it with the same.
+  if (styles !== null) {
+    const own = reader as unknown as { styles: StyleManager };
+    const manager = new (own.styles.constructor as new () => StyleManager)();
+    manager.init();
+    try {
+      await manager.parseStream(Readable.from([Buffer.from(styles, 'utf8')]));
+      own.styles = manager;
+    } catch {
+      // Unreadable styles: the stream's own copy decides, as before.
+    }
+  }
   let sinceDrain = 0;
   let delivered = 0;
   try {

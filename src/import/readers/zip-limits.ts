@@ -45,21 +45,27 @@ interface EntryPlace {
 const WORKBOOK_PARTS = ['xl/workbook.xml', 'xl/_rels/workbook.xml.rels'] as const;
 /** The shared strings part: whether the archive has one (its place is not needed). */
 const SHARED_STRINGS = 'xl/sharedStrings.xml';
+/** The styles part: which number formats are dates (read ahead: see inspectXlsxArchive). */
+const STYLES = 'xl/styles.xml';
 
 /**
  * Check the archive at `path` (see checkXlsxArchive) and, when it is sound, say which worksheet part
  * is the first tab of the workbook: `firstSheetFile` = N of xl/worksheets/sheetN.xml, from
  * xl/workbook.xml's first <sheet> and its relationship; null when the parts do not say. And whether
- * it has a shared strings part (the reader checks exceljs did not lose it).
+ * it has a shared strings part (the reader checks exceljs did not lose it). And the styles part's
+ * text (≤ 4 MiB, else null): exceljs's streaming reader tells date cells from numbers by the styles it
+ * has read so far, and an archive may store xl/styles.xml after the worksheets (exceljs's own writer
+ * does, depending on timing), so the reader is given them before it starts.
  */
-export function inspectXlsxArchive(path: string): { problem: ZipProblem | null; firstSheetFile: string | null; hasSharedStrings: boolean } {
+export function inspectXlsxArchive(path: string): { problem: ZipProblem | null; firstSheetFile: string | null; hasSharedStrings: boolean; styles: string | null } {
   const parts = new Map<string, EntryPlace>();
   const fd = openSync(path, 'r');
   try {
     const problem = walkDirectory(fd, parts);
     const hasSharedStrings = parts.has(SHARED_STRINGS);
-    if (problem) return { problem, firstSheetFile: null, hasSharedStrings };
-    return { problem: null, firstSheetFile: firstSheetOf(fd, parts), hasSharedStrings };
+    if (problem) return { problem, firstSheetFile: null, hasSharedStrings, styles: null };
+    const styles = parts.has(STYLES) ? inflateSmall(fd, parts.get(STYLES)!) : null;
+    return { problem: null, firstSheetFile: firstSheetOf(fd, parts), hasSharedStrings, styles };
   } finally {
     closeSync(fd);
   }
@@ -133,7 +139,7 @@ function walkDirectory(fd: number, parts: Map<string, EntryPlace>): ZipProblem |
     const localOffset = dir.readUInt32LE(p + 42);
     const name = dir.toString('utf8', p + 46, Math.min(dir.length, p + 46 + Math.min(nameLen, 200)));
     p += 46 + nameLen + extraLen + commentLen;
-    if ((WORKBOOK_PARTS as readonly string[]).includes(name)) parts.set(name, { localOffset, method, compressed, uncompressed });
+    if ((WORKBOOK_PARTS as readonly string[]).includes(name) || name === STYLES || name === SHARED_STRINGS) parts.set(name, { localOffset, method, compressed, uncompressed });
     if (uncompressed === 0xffffffff || compressed === 0xffffffff) {
       return { zh: 'XLSX 文件过大（ZIP64 条目）', en: 'XLSX file too large (ZIP64 entry)' };
     }
