@@ -233,8 +233,10 @@ export function installSignalHandlers(
   log: Logger = defaultLog,
   exit: (code: number) => void = process.exit,
   watchdogMs: number = shutdownWatchdogMs(),
+  /** Signals already taken during the start (1: the stop is under way, so the next one exits at once). */
+  signalsSoFar = 0,
 ): () => void {
-  let signals = 0;
+  let signals = signalsSoFar;
   const onStop = (signal: NodeJS.Signals) => {
     signals++;
     if (signals > 1) {

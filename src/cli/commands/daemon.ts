@@ -9,6 +9,7 @@ import { defaultConfigPath, loadConfig } from '../../config/load.js';
 import { parseTimestamp, shanghaiDateTime } from '../../domain/calendar.js';
 import type { ScheduleKind } from '../../jobs/kinds.js';
 import { runOnce, type OnceReport } from '../../jobs/once.js';
+import { listenEarly } from '../../app/early-signals.js';
 import { log } from '../../log.js';
 import { UserError } from '../errors.js';
 import { openOrCreateStore, storeSpec } from '../existing-db.js';
@@ -86,24 +87,19 @@ export function registerDaemon(program: Command): void {
       const { installSignalHandlers, shutdownWatchdogMs, startService, stopWithWatchdog } = await import('../../app/daemon.js');
       const watchdogMs = shutdownWatchdogMs(base.shutdownTimeoutMs);
       // Workers take jobs while the rest starts: a SIGTERM meanwhile waits for the start, then stops
-      // gracefully (the default action would kill sends in flight).
-      let early: NodeJS.Signals | null = null;
-      const onEarly = (signal: NodeJS.Signals) => {
-        early ??= signal;
-        log.info({ signal }, 'signal during start-up: stopping as soon as the service is up');
-      };
-      process.on('SIGTERM', onEarly);
-      process.on('SIGINT', onEarly);
+      // gracefully (the default action would kill sends in flight). Handed over to the service's
+      // handlers without a gap, or a signal sent in the last moments of the start is lost (early-signals.ts).
+      const early = listenEarly((signal) => log.info({ signal }, 'signal during start-up: stopping as soon as the service is up'));
       let service: Awaited<ReturnType<typeof startService>>;
       try {
         service = await startService({ ...base, configPath: opts.config ?? defaultConfigPath(), ...(opts.drainIntervalMs ? { drainIntervalMs: positive(opts.drainIntervalMs, '--drain-interval-ms') } : {}) });
-      } finally {
-        process.off('SIGTERM', onEarly);
-        process.off('SIGINT', onEarly);
+      } catch (e) {
+        early.stop();
+        throw e;
       }
-      const uninstall = installSignalHandlers(service, log, process.exit, watchdogMs);
-      if (early) {
-        log.info({ signal: early }, 'shutting down: no new jobs, in-flight ones finish');
+      const uninstall = early.handOver(() => installSignalHandlers(service, log, process.exit, watchdogMs, early.first ? 1 : 0));
+      if (early.first) {
+        log.info({ signal: early.first }, 'shutting down: no new jobs, in-flight ones finish');
         stopWithWatchdog(service, log, process.exit, watchdogMs);
       }
       await service.stopped;
