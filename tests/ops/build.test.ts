@@ -13,6 +13,18 @@ const exec = promisify(execFile);
 /** Each step bounded on its own (a hung compiler says which step hung), the whole test by its timeout. */
 const run = (file: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) => exec(file, args, { ...opts, timeout: 240_000 });
 const ROOT = resolve(import.meta.dirname, '../..');
+/** A helper thread's step, bounded: a thread that never answers fails the test naming the step, not by the test's timeout. */
+const within = <T>(p: Promise<T>, ms: number, what: string) =>
+  Promise.race([p, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what}: no answer within ${ms / 1000} s`)), ms).unref())]);
+/**
+ * The thread's end, as the daemon waits for it (src/evaluation/parallel.ts, src/reports/live-thread.ts):
+ * it ends by itself, or is terminated after a grace — a lingering thread never holds the process (nor
+ * this test) up. CI once waited out the test's 300 s here.
+ */
+const ended = async (w: Worker, graceMs = 10_000) => {
+  const exited = new Promise((r) => w.once('exit', r));
+  if ((await Promise.race([exited, new Promise((r) => setTimeout(() => r('late'), graceMs).unref())])) === 'late') await w.terminate();
+};
 const out = mkdtempSync(join(tmpdir(), 'orglife-build-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -53,7 +65,7 @@ describe('the compiled build', () => {
       workerData: { spec: db2, config: loadConfig(CONFIG_DIR).config, now: Date.parse('2026-11-28T02:00:00Z') },
     });
     const replies: unknown[] = [];
-    await new Promise<void>((done, fail) => {
+    await within(new Promise<void>((done, fail) => {
       worker.on('error', fail);
       worker.on('message', (m: { ready?: true; seq?: number }) => {
         replies.push(m);
@@ -63,8 +75,8 @@ describe('the compiled build', () => {
           done();
         }
       });
-    });
-    await new Promise((r) => worker.once('exit', r));
+    }), 60_000, 'the bundled check helper (ready, one chunk)');
+    await ended(worker);
     expect(replies).toEqual([{ ready: true }, { seq: 0, chunk: [] }]);
 
     // The evaluate tick's live-figures helper, bundled too: it opens the store, runs the pass (no
@@ -72,11 +84,15 @@ describe('the compiled build', () => {
     const live = new Worker(pathToFileURL(join(dist, 'bundle/live-worker.js')), {
       workerData: { spec: db2, config: loadConfig(CONFIG_DIR).config, now: Date.parse('2026-11-28T02:00:00Z'), busyTimeoutMs: 5000 },
     });
-    const liveReply = await new Promise<unknown>((done, fail) => {
-      live.on('error', fail);
-      live.once('message', done);
-    });
-    await new Promise((r) => live.once('exit', r));
+    const liveReply = await within(
+      new Promise<unknown>((done, fail) => {
+        live.on('error', fail);
+        live.once('message', done);
+      }),
+      60_000,
+      'the bundled live-figures helper',
+    );
+    await ended(live);
     expect(liveReply).toEqual({ result: { period: '2026-11', written: 0, removed: 0, ms: expect.any(Number) } });
   }, 300_000); // a full tsc compile and an esbuild bundle: ~30 s quiet, past 120 s on a loaded 2-core CI machine
 });
