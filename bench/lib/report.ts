@@ -157,6 +157,7 @@ export function writeBenchmarksMd(results: ResultsFile, suites: BenchSuite[]): v
     '',
     'Generated cities and imported databases are cached in bench/.data/ (gitignored) by size and seed;',
     'the 250,000-branch city is about 30 million records (≈3 GB of CSV, several GB of SQLite).',
+    'A run first builds dist/ when it is older than src/ (the CLI steps would otherwise time tsx compiling the sources).',
     '',
   );
   writeFileSync(BENCHMARKS_FILE, out.join('\n'));
