@@ -257,10 +257,15 @@ function batchProcessor(deps: DeliverDeps): (job: Job<{ deliveryIds: number[] }>
 
     // `parallel` lanes each send one claimed delivery after another; the next round's claims are
     // fetched while this round's sends are still in flight (at most two rounds claimed and unsent),
-    // so no lane waits for the slowest send of a round nor for the claim's round trip. A claim's
-    // lease (90 s) covers its wait behind at most one send plus its own send.
+    // so no lane waits for the slowest send of a round nor for the claim's round trip. A claim waits
+    // behind at most one send before its own; one that waited longer than a second (a provider
+    // answering slowly) is claimed again before the send (same owner: extended, or found busy or
+    // done if the lease ran out meanwhile), so a send never starts on a claim about to expire.
     let failure: unknown;
-    const claimed: { id: number; claim: DeliveryClaim }[] = [];
+    // Past this wait a claim is renewed before its send: the send then has its whole lease, as a
+    // single job's has (the runtime warns when a notifier timeout is not below the lease).
+    const refreshAfterMs = Math.min(leaseMs / 2, 1000);
+    const claimed: { id: number; claim: DeliveryClaim; at: number }[] = [];
     let next = 0;
     let claiming: Promise<void> | undefined;
     const refill = (): Promise<void> =>
@@ -268,8 +273,9 @@ function batchProcessor(deps: DeliverDeps): (job: Job<{ deliveryIds: number[] }>
         const round = ids.slice(next, next + parallel);
         next += round.length;
         try {
-          const claims = await outbox.claimMany(store, round, owner, Date.now(), leaseMs, deps.clock());
-          claims.forEach((claim, k) => claimed.push({ id: round[k]!, claim }));
+          const at = Date.now();
+          const claims = await outbox.claimMany(store, round, owner, at, leaseMs, deps.clock());
+          claims.forEach((claim, k) => claimed.push({ id: round[k]!, claim, at }));
         } catch (e) {
           failure ??= e;
         } finally {
@@ -286,6 +292,9 @@ function batchProcessor(deps: DeliverDeps): (job: Job<{ deliveryIds: number[] }>
           continue;
         }
         try {
+          if (item.claim.outcome === 'send' && Date.now() - item.at > refreshAfterMs) {
+            item.claim = (await outbox.claimMany(store, [item.id], owner, Date.now(), leaseMs, deps.clock()))[0]!;
+          }
           await one(item.id, item.claim);
         } catch (e) {
           // Every send in flight settles before the job fails; no new one starts.

@@ -188,4 +188,41 @@ describe('batch delivery jobs', () => {
     expect(phones).toEqual(ds.map((d) => d.recipient).sort());
     expect(await attemptRows(t)).toHaveLength(n);
   });
+  it('a claim that waited behind slow sends is claimed again before its send: one another daemon took meanwhile is left to it', async () => {
+    const n = 4;
+    await seedCity(t.store, Array.from({ length: n }, (_, i) => ({ code: `B${i + 1}`, secretaryPhone: phone(i + 1) })));
+    const config = deliveryConfig(`${sms.url}/sms/send`);
+    const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix });
+    const notifiers = createNotifiers(config.channels, env);
+    await evaluateTick({ store: t.store, config, env, notifiers, log: quietLog, now: TICK, kind: 'evaluate' });
+    await notifiers.close();
+    const ds = (await t.store.deliveries.list()).filter((d) => d.channel === 'http_sms');
+    expect(ds).toHaveLength(n);
+    // Both lanes' first sends are held for longer than the whole lease (1.5 s); the other two
+    // deliveries are claimed meanwhile (the next round, fetched while sends run) and wait.
+    const [first, second, waiting, last] = ds as [typeof ds[0], typeof ds[0], typeof ds[0], typeof ds[0]];
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    sms.reply('http_sms', async (req, k) => {
+      if (req.json?.phone === first.recipient || req.json?.phone === second.recipient) await released;
+      return { json: { id: `msg-${k}` } };
+    });
+    rt = await openRuntime({ config, env, db: t.store, clock: () => TICK + 60_000, log: quietLog, tickWorker: false, claimLeaseMs: 1500, deliveryBatch: { size: 10, parallel: 2 } });
+    const q = rt.queueOf('http_sms');
+    const job = await q.add('deliver-batch', { deliveryIds: ds.map((d) => d.id) }, { jobId: 'batch-lease', attempts: 3 });
+    await waitFor('both lanes held', () => sms.requestsTo('http_sms').length === 2, 10_000);
+    await waitFor('the next round claimed', async () => !!(await t.store.deliveries.get(waiting.id))?.claimedBy, 10_000);
+    // The waiting claim's lease runs out; another daemon claims that delivery (for a minute).
+    await new Promise((r) => setTimeout(r, 1700));
+    const outbox = composedOutbox(config);
+    expect((await outbox.claim(t.store, waiting.id, 'other-daemon:job', Date.now(), 60_000)).outcome).toBe('send');
+    release();
+    await waitFor('the batch done', async () => (await q.getJobState(job.id!)) === 'completed', 15_000);
+    expect((await q.getJob(job.id!))!.returnvalue).toMatchObject({ result: 'batch', sent: 3, later: 1 });
+    const phones = sms.requestsTo('http_sms').map((r) => r.json.phone as string);
+    // Not sent by this batch while the other daemon holds it: its own job looks again after that claim.
+    expect(phones.filter((p) => p === waiting.recipient)).toHaveLength(0);
+    expect(phones.filter((p) => p === last.recipient)).toHaveLength(1);
+    expect(await q.getJobState(`delivery-${waiting.id}`)).toBe('delayed');
+  });
 });
