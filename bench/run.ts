@@ -6,12 +6,13 @@
  * size, records the figures in bench/results.json and regenerates BENCHMARKS.md.
  */
 import { execFileSync, fork } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import { distIsCurrent } from '../bin/dist-current.js'; // the launcher's own test of dist/
 import type { ChildReply, ChildRequest } from './lib/child.js';
 import { BENCH_NOW, DATA_DIR, DEFAULT_YEARS, adoptDb, cityDir, dbFixturePath, ensureCity, ensureDb } from './lib/fixtures.js';
 import { REPO_ROOT } from './lib/measure.js';
@@ -208,11 +209,3 @@ function runStep(suiteFile: string, stepId: string, ctx: BenchContext): Promise<
   });
 }
 
-/** Whether dist/.build-stamp is at least as new as every file under src/ (bin/orglife.js's own test). */
-function distIsCurrent(): boolean {
-  const stamp = join(REPO_ROOT, 'dist/.build-stamp');
-  if (!existsSync(stamp) || !existsSync(join(REPO_ROOT, 'dist/cli/main.js'))) return false;
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
-  return newest(join(REPO_ROOT, 'src')) <= statSync(stamp).mtimeMs;
-}

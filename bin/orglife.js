@@ -7,35 +7,8 @@
 // edited (or after a `git pull`, before the next build) the sources run through tsx instead, so the
 // command and the tests always run what src/ says. ORGLIFE_USE_DIST=1 forces dist/ (the Docker image
 // has no src/), ORGLIFE_USE_DIST=0 forces the sources.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-const compiled = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const bundled = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
-const stamp = fileURLToPath(new URL('../dist/.build-stamp', import.meta.url));
-const sources = fileURLToPath(new URL('../src', import.meta.url));
-
-/** Newest modification time of any file under dir (0 when it does not exist). */
-function newestMtime(dir) {
-  let newest = 0;
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const e of entries) {
-    const path = `${dir}/${e.name}`;
-    if (e.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function distIsCurrent() {
-  if (!existsSync(compiled) || !existsSync(stamp)) return false;
-  return newestMtime(sources) <= statSync(stamp).mtimeMs;
-}
+import { existsSync } from 'node:fs';
+import { bundled, compiled, distIsCurrent } from './dist-current.js';
 
 const mode = process.env.ORGLIFE_USE_DIST;
 if (mode === '1' ? existsSync(compiled) : mode !== '0' && distIsCurrent()) {

@@ -14,9 +14,9 @@
  * src/store/sqlite/group-commit.ts).
  *
  * A BATCH job (SMS channels, `deliveryIds`: drainer.ts addDeliveries) does the same for up to 100
- * deliveries, BATCH_PARALLEL sends in flight: deliveries claimed BATCH_PARALLEL per store call (the
- * next call made while the sends run), sent as lanes free up, their sent-marks stored per event-loop turn in one store call (markSentMany) right
- * after the provider's answers. Per delivery, exactly as a single job: its attempt numbered from the
+ * deliveries, BATCH_PARALLEL sends in flight: claimed BATCH_PARALLEL per store call (the next call
+ * made while sends run), sent as lanes free up, their sent-marks stored per event-loop turn in one
+ * store call (markSentMany) right after the provider's answers. Per delivery, exactly as a single job: its attempt numbered from the
  * store (attempts recorded + 1); a sent or given-up one is 'done' when the batch job runs again (a
  * redelivered or stalled batch sends nothing twice); one held by another live claim, or failed
  * temporarily with attempts left, goes on as a single-delivery job (`delivery-<id>`; a retry carries
@@ -255,15 +255,12 @@ function batchProcessor(deps: DeliverDeps): (job: Job<{ deliveryIds: number[] }>
       tally.sent++;
     };
 
-    // `parallel` lanes each send one claimed delivery after another; the next round's claims are
-    // fetched while this round's sends are still in flight (at most two rounds claimed and unsent),
-    // so no lane waits for the slowest send of a round nor for the claim's round trip. A claim waits
-    // behind at most one send before its own; one that waited longer than a second (a provider
-    // answering slowly) is claimed again before the send (same owner: extended, or found busy or
-    // done if the lease ran out meanwhile), so a send never starts on a claim about to expire.
+    // `parallel` lanes each send one claimed delivery after another; the next claims are fetched
+    // while sends are still in flight, so no lane waits for the slowest send of a round nor for the
+    // claim's round trip. A claim that waited longer than refreshAfterMs behind slow sends is claimed
+    // again before its send (same owner: extended, or found busy or done if the lease ran out
+    // meanwhile): the send then has its whole lease, as a single job's has.
     let failure: unknown;
-    // Past this wait a claim is renewed before its send: the send then has its whole lease, as a
-    // single job's has (the runtime warns when a notifier timeout is not below the lease).
     const refreshAfterMs = Math.min(leaseMs / 2, 1000);
     const claimed: { id: number; claim: DeliveryClaim; at: number }[] = [];
     let next = 0;

@@ -37,6 +37,16 @@ describe('batch delivery jobs', () => {
     sms = await startHttpStandin();
     smtp = await startSmtpServer();
   });
+  /** `n` branches whose secretaries have a phone, and the evaluate tick's plan: one SMS each (no mail). */
+  const planSms = async (n: number) => {
+    await seedCity(t.store, Array.from({ length: n }, (_, i) => ({ code: `B${i + 1}`, secretaryPhone: phone(i + 1) })));
+    const config = deliveryConfig(`${sms.url}/sms/send`);
+    const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix });
+    const notifiers = createNotifiers(config.channels, env);
+    await evaluateTick({ store: t.store, config, env, notifiers, log: quietLog, now: TICK, kind: 'evaluate' });
+    await notifiers.close();
+    return { config, env };
+  };
   afterEach(async () => {
     await rt?.close();
     rt = undefined;
@@ -128,12 +138,7 @@ describe('batch delivery jobs', () => {
   });
 
   it('a batch delivery claimed by another live job goes on as its own job after that claim, and is sent once', async () => {
-    await seedCity(t.store, [1, 2, 3].map((i) => ({ code: `B${i}`, secretaryPhone: phone(i) })));
-    const config = deliveryConfig(`${sms.url}/sms/send`);
-    const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix });
-    const notifiers = createNotifiers(config.channels, env);
-    await evaluateTick({ store: t.store, config, env, notifiers, log: quietLog, now: TICK, kind: 'evaluate' });
-    await notifiers.close();
+    const { config, env } = await planSms(3);
     const ds = (await t.store.deliveries.list()).filter((d) => d.channel === 'http_sms');
     expect(ds).toHaveLength(3);
     // Another daemon's job holds the first one, for 1.5 s of the wall clock.
@@ -155,12 +160,7 @@ describe('batch delivery jobs', () => {
   });
   it("a slow send holds only its own lane: the batch's other deliveries are claimed and sent meanwhile, each once", async () => {
     const n = 9;
-    await seedCity(t.store, Array.from({ length: n }, (_, i) => ({ code: `B${i + 1}`, secretaryPhone: phone(i + 1) })));
-    const config = deliveryConfig(`${sms.url}/sms/send`);
-    const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix });
-    const notifiers = createNotifiers(config.channels, env);
-    await evaluateTick({ store: t.store, config, env, notifiers, log: quietLog, now: TICK, kind: 'evaluate' });
-    await notifiers.close();
+    const { config, env } = await planSms(n);
     const smsOf = async () => (await t.store.deliveries.list()).filter((d) => d.channel === 'http_sms');
     const ds = await smsOf();
     expect(ds).toHaveLength(n);
@@ -190,12 +190,7 @@ describe('batch delivery jobs', () => {
   });
   it('a claim that waited behind slow sends is claimed again before its send: one another daemon took meanwhile is left to it', async () => {
     const n = 4;
-    await seedCity(t.store, Array.from({ length: n }, (_, i) => ({ code: `B${i + 1}`, secretaryPhone: phone(i + 1) })));
-    const config = deliveryConfig(`${sms.url}/sms/send`);
-    const env = testEnv({ redisUrl: SHARED_REDIS_URL, prefix });
-    const notifiers = createNotifiers(config.channels, env);
-    await evaluateTick({ store: t.store, config, env, notifiers, log: quietLog, now: TICK, kind: 'evaluate' });
-    await notifiers.close();
+    const { config, env } = await planSms(n);
     const ds = (await t.store.deliveries.list()).filter((d) => d.channel === 'http_sms');
     expect(ds).toHaveLength(n);
     // Both lanes' first sends are held for longer than the whole lease (1.5 s); the other two

@@ -43,10 +43,12 @@ interface EntryPlace {
 
 /** The two small parts that say which worksheet is the workbook's first tab. */
 const WORKBOOK_PARTS = ['xl/workbook.xml', 'xl/_rels/workbook.xml.rels'] as const;
-/** The shared strings part: whether the archive has one (its place is not needed). */
+/** The shared strings part: whether the archive has one. */
 const SHARED_STRINGS = 'xl/sharedStrings.xml';
 /** The styles part: which number formats are dates (read ahead: see inspectXlsxArchive). */
 const STYLES = 'xl/styles.xml';
+/** The parts whose places the directory walk keeps. */
+const KEPT_PARTS: ReadonlySet<string> = new Set([...WORKBOOK_PARTS, SHARED_STRINGS, STYLES]);
 
 /**
  * Check the archive at `path` (see checkXlsxArchive) and, when it is sound, say which worksheet part
@@ -100,7 +102,7 @@ function inflateSmall(fd: number, e: EntryPlace): string | null {
   }
 }
 
-/** Walk the central directory, checking every entry; the places of WORKBOOK_PARTS go into `parts`. */
+/** Walk the central directory, checking every entry; the places of KEPT_PARTS go into `parts`. */
 function walkDirectory(fd: number, parts: Map<string, EntryPlace>): ZipProblem | null {
   const size = fstatSync(fd).size;
   // The end-of-central-directory record is within the last 64 KiB + 22 bytes.
@@ -139,7 +141,7 @@ function walkDirectory(fd: number, parts: Map<string, EntryPlace>): ZipProblem |
     const localOffset = dir.readUInt32LE(p + 42);
     const name = dir.toString('utf8', p + 46, Math.min(dir.length, p + 46 + Math.min(nameLen, 200)));
     p += 46 + nameLen + extraLen + commentLen;
-    if ((WORKBOOK_PARTS as readonly string[]).includes(name) || name === STYLES || name === SHARED_STRINGS) parts.set(name, { localOffset, method, compressed, uncompressed });
+    if (KEPT_PARTS.has(name)) parts.set(name, { localOffset, method, compressed, uncompressed });
     if (uncompressed === 0xffffffff || compressed === 0xffffffff) {
       return { zh: 'XLSX 文件过大（ZIP64 条目）', en: 'XLSX file too large (ZIP64 entry)' };
     }
