@@ -7,7 +7,7 @@
  */
 import type { Config } from '../config/schema.js';
 import { parsePeriod, type Period } from '../domain/calendar.js';
-import { branchFacts, evaluationInstant, foundedAfter, meetingsFrom } from '../reports/compute-facts.js';
+import { branchFacts, evaluationInstant, foundedAfter, meetingSince } from '../reports/compute-facts.js';
 import { memberRaws } from '../reports/member-raws.js';
 import { categoryScores, gradeOf, totalScore } from '../reports/compute-score.js';
 import type { Store } from '../store/port.js';
@@ -38,7 +38,7 @@ async function estimateOf(
   out: Map<string, number | null>,
 ): Promise<void> {
   const ids = branches.map((b) => b.id);
-  const [meetings, members] = await Promise.all([store.reports.periodMeetings(ids, meetingsFrom(p), p.end), memberRaws(store, ids, p, evaluationInstant(p, config))]);
+  const [meetings, members] = await Promise.all([store.reports.periodMeetings(ids, meetingSince(p, config), p.end), memberRaws(store, ids, p, evaluationInstant(p, config))]);
   for (const b of branches) {
     const roster = members.get(b.id);
     const { id: _id, parentName, ...org } = b;

@@ -8,13 +8,13 @@
  */
 import { memberCounts, memberSection, type MemberRaw } from './compute-members.js';
 import { DAY_MS, parseDate, parsePeriod, periodOf, type Period, type PeriodKind } from '../domain/calendar.js';
-import { FREQUENCY_RULE_IDS, RECORD_RULE_IDS, type Domain, type Finding, type FrequencyRuleId, type MeetingType, type RuleId } from '../domain/types.js';
+import { DOMAINS, FREQUENCY_RULE_IDS, MEETING_TYPES, RECORD_RULE_IDS, type Domain, type Finding, type FrequencyRuleId, type MeetingType, type RuleId } from '../domain/types.js';
 import type { FrequencyRuleConfig, RulesConfig } from '../config/rules-schema.js';
 import type { Config } from '../config/schema.js';
 import { rulesFor } from '../config/rules.js';
 import { evaluateTerm } from '../rules/term.js';
 import { exemptionFor, type Exemption } from '../domain/exemptions.js';
-import { countsFor, evaluateBranch, FREQUENCY_MEETING_TYPE, hasQuorum, requiredCount, addYearsToDate, type EvalRequest } from '../rules/index.js';
+import { countsFor, evaluateBranch, FREQUENCY_MEETING_TYPE, hasQuorum, meetingReadsOf, requiredCount, addYearsToDate, type EvalRequest } from '../rules/index.js';
 import type {
   AlertFact,
   AssessmentFact,
@@ -62,11 +62,37 @@ export function subPeriods(kind: PeriodKind, p: Period): Period[] {
   return out;
 }
 
-/** Where the meetings a report of p judges begin: the start of its longest sub-period. */
-export function meetingsFrom(p: Period): number {
-  let from = p.start;
-  for (const kind of ['month', 'quarter', 'year'] as const) from = Math.min(from, subPeriods(kind, p)[0]?.start ?? from);
-  return from;
+/**
+ * Per meeting type, from when a report of p reads its meetings: p's start, or the start of the
+ * longest period an enabled rule on that type (of any domain) is judged in for p (the year's life
+ * meeting in December's report, the quarter's assembly in a quarter-ending month's). A type only
+ * monthly rules read starts at p: December's live figures read the month's committee meetings, not
+ * the year's. Keyed by p and config (immutable once loaded): a pure memo.
+ */
+export function meetingSince(p: Period, config: Config): ReadonlyMap<MeetingType, number> {
+  let byLabel = sinceMemo.get(config);
+  if (!byLabel) sinceMemo.set(config, (byLabel = new Map()));
+  let since = byLabel.get(p.label);
+  if (since) return since;
+  const out = new Map<MeetingType, number>(MEETING_TYPES.map((t) => [t, p.start]));
+  for (const domain of [null, ...DOMAINS]) {
+    const rules = rulesFor(config, domain);
+    for (const id of [...FREQUENCY_RULE_IDS, ...RECORD_RULE_IDS]) {
+      const cfg = rules[id];
+      const start = cfg.enabled ? subPeriods(cfg.period, p)[0]?.start : undefined;
+      if (start === undefined) continue;
+      for (const read of meetingReadsOf(id)) out.set(read.type, Math.min(out.get(read.type)!, start));
+    }
+  }
+  byLabel.set(p.label, (since = out));
+  return since;
+}
+
+const sinceMemo = new WeakMap<Config, Map<string, ReadonlyMap<MeetingType, number>>>();
+
+/** A memo key of meetingSince's window (two reads with the same key read the same meetings). */
+export function sinceKey(since: ReadonlyMap<MeetingType, number>): string {
+  return MEETING_TYPES.map((t) => since.get(t)).join(',');
 }
 
 /** The instant a closed period's rules are evaluated at: its end plus the longest grace time. */
@@ -130,10 +156,11 @@ export function branchFacts(raw: BranchRaw, p: Period, config: Config, now: numb
   const asOf = evaluationInstant(p, config);
   const establishedAt = org.establishedOn ? parseDate(org.establishedOn) : null;
 
-  // Obligations of a longer kind (the quarter in a quarter-ending month's report) read meetings
-  // from before p; the organizational-life figures count only those held in p.
-  const from = meetingsFrom(p);
-  const judged = raw.meetings.filter((m) => m.heldAt >= from && m.heldAt < p.end).sort((a, b) => a.heldAt - b.heldAt);
+  // Obligations of a longer kind (the quarter in a quarter-ending month's report) read meetings of
+  // their type from before p; the organizational-life figures count only those held in p. Filtered
+  // here too, so a caller that passes more meetings than the store's read gets the same facts.
+  const since = meetingSince(p, config);
+  const judged = raw.meetings.filter((m) => m.heldAt >= since.get(m.type)! && m.heldAt < p.end).sort((a, b) => a.heldAt - b.heldAt);
   const meetings = judged.filter((m) => m.heldAt >= p.start);
   const all = headline
     ? evaluateTerm(rules['term-expiry'], org, asOf)

@@ -11,7 +11,7 @@ import type { Config } from '../config/schema.js';
 import type { Store } from '../store/port.js';
 import type { AlertFact, AssessmentFact, OrgInfo, RectificationFact, VetoFact } from '../store/types/reports.js';
 import type { Exemption } from '../domain/exemptions.js';
-import { branchFacts, evaluationInstant, foundedAfter, meetingsFrom } from './compute-facts.js';
+import { branchFacts, evaluationInstant, foundedAfter, meetingSince, sinceKey } from './compute-facts.js';
 import { memberRaws } from './member-raws.js';
 import { MeetingsMemo } from './meetings-memo.js';
 import { paceHeap } from './heap-pace.js';
@@ -239,8 +239,8 @@ export async function periodInputs(store: Store, orgs: readonly OrgRow[], p: Per
 }
 
 /** The memo key of forEachFactsChunk's reads for period p in chunks of `chunk`. */
-export function meetingsMemoFor(orgs: readonly OrgRow[], p: Period, chunk: number, budget?: number): MeetingsMemo {
-  return new MeetingsMemo(`${p.label}|${meetingsFrom(p)}|${chunk}|${reportBranches(orgs, p).length}`, budget);
+export function meetingsMemoFor(orgs: readonly OrgRow[], p: Period, config: Config, chunk: number, budget?: number): MeetingsMemo {
+  return new MeetingsMemo(`${p.label}|${sinceKey(meetingSince(p, config))}|${chunk}|${reportBranches(orgs, p).length}`, budget);
 }
 
 /**
@@ -262,15 +262,15 @@ export async function forEachFactsChunk(
 ): Promise<void> {
   const branches = reportBranches(orgs, p);
   const inputs = loaded && loaded.period === p.label ? loaded : await periodInputs(store, orgs, p);
-  const from = meetingsFrom(p);
+  const since = meetingSince(p, config);
   // A memo serves the same reads only: this period, these chunks.
-  const memoOf = memo && memo.key === `${p.label}|${from}|${chunk}|${branches.length}` ? memo : undefined;
+  const memoOf = memo && memo.key === `${p.label}|${sinceKey(since)}|${chunk}|${branches.length}` ? memo : undefined;
   for (let i = 0; i < branches.length; i += chunk) {
     const part = branches.slice(i, i + chunk);
     const read = async (ids: number[]) => {
       const kept = memoOf?.take(i);
       if (kept) return kept;
-      const m = await store.reports.periodMeetings(ids, from, p.end);
+      const m = await store.reports.periodMeetings(ids, since, p.end);
       if (headline) memoOf?.put(i, m);
       return m;
     };
@@ -293,7 +293,7 @@ export async function chunkFacts(
   now: number,
   headline: boolean,
   inputs: PeriodInputs,
-  read: (ids: number[]) => Promise<Map<number, MeetingInfo[]>> = (ids) => store.reports.periodMeetings(ids, meetingsFrom(p), p.end),
+  read: (ids: number[]) => Promise<Map<number, MeetingInfo[]>> = (ids) => store.reports.periodMeetings(ids, meetingSince(p, config), p.end),
 ): Promise<BranchFacts[]> {
   const { names, assessments, vetoes, items, alerts, exemptionsOf } = inputs;
   const ids = part.map((b) => b.id);

@@ -131,7 +131,7 @@ export async function streamReports(store: Store, config: Config, p: Period, now
 
     // Pass 1: the ranks need every branch's score first. Its meetings are kept (packed, up to the
     // memo's budget) for pass 2, which then does not read them again.
-    const memo = meetingsMemoFor(orgs, p, chunk, opts.meetingsMemo);
+    const memo = meetingsMemoFor(orgs, p, config, chunk, opts.meetingsMemo);
     const ranks = new Map<string, BranchRanks>();
     for (const h of await headlines(store, config, orgs, p, now, chunk, ctx.inputs, memo)) {
       ranks.set(h.org, { rank: h.rank, rankOf: h.rankOf, committeeRank: h.committeeRank, committeeRankOf: h.committeeRankOf });

@@ -378,8 +378,12 @@ export interface ReportsRepo {
   orgsByIds(ids: readonly number[]): Promise<(OrgInfo & { id: number })[]>;
   /** Every org that is not a branch (the committees), as `orgs()` has them, ascending by row id: the tree above the branches. */
   committees(): Promise<(OrgInfo & { id: number })[]>;
-  /** Meetings held in [from, to) by the branches, by org row id (`id` = meeting row id as a string). */
-  periodMeetings(orgIds: readonly number[], from: number, to: number): Promise<Map<number, MeetingInfo[]>>;
+  /**
+   * Meetings held before `to` by the branches, of each type from its `since` instant on (a type not
+   * in `since` is not read), by org row id (`id` = meeting row id as a string); each branch's list
+   * in MEETING_TYPES order, then by time.
+   */
+  periodMeetings(orgIds: readonly number[], since: ReadonlyMap<MeetingType, number>, to: number): Promise<Map<number, MeetingInfo[]>>;
   /** Assessments of the period labels, by org code (each list by row id); only of `orgs` (codes) when given. */
   assessments(periods: readonly string[], orgs?: readonly string[]): Promise<Map<string, AssessmentFact[]>>;
   /** Negative-list entries of the period labels, by org code (each list by row id); only of `orgs` when given. */

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePeriod, shanghaiMidnight } from '../../src/domain/calendar.js';
+import { MEETING_TYPES } from '../../src/domain/types.js';
 import { importFiles } from '../../src/import/index.js';
 import { buildReports } from '../../src/reports/gather.js';
 import { renderBranch, renderCommittee } from '../../src/reports/render/index.js';
@@ -66,7 +67,7 @@ describe('the meetings memo of a streamed generation', () => {
     const orgs = await t.store.reports.orgs();
     const ids = orgs.filter((o) => o.kind === 'branch').map((o) => o.id);
     const p = parsePeriod('2025')!;
-    const read = await t.store.reports.periodMeetings(ids.slice(0, 10), p.start, p.end);
+    const read = await t.store.reports.periodMeetings(ids.slice(0, 10), new Map(MEETING_TYPES.map((k) => [k, p.start])), p.end);
     const n = [...read.values()].reduce((a, l) => a + l.length, 0);
     expect(n).toBeGreaterThan(100);
     const memo = new MeetingsMemo('k', n + 5);

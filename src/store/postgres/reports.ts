@@ -2,7 +2,7 @@
  * PostgreSQL queries of the health-check reports (mirror of the SQLite module): what a report
  * reads in a few bulk statements, and what it writes (stored reports, rectification items).
  */
-import { DOMAINS, MEETING_TYPES, type Domain } from '../../domain/types.js';
+import { DOMAINS, MEETING_TYPES, type Domain, type MeetingType } from '../../domain/types.js';
 import type {
   AlertFact,
   AssessmentFact,
@@ -61,15 +61,22 @@ export async function loadReportOrgsOf(q: Q, codes: readonly string[]): Promise<
   return (await arrays<unknown[]>(q, `SELECT ${ORG_COLUMNS} FROM orgs WHERE removed_at IS NULL AND code = ANY($1::text[]) ORDER BY id`, [all])).map(orgRowOf);
 }
 
-export async function periodMeetings(q: Q, orgIds: readonly number[], from: number, to: number): Promise<Map<number, MeetingInfo[]>> {
+/**
+ * Meetings held before `to` by the branches, each type's from its `since` instant, by org row id.
+ * The types join as a small table of (type, since, place): each (branch, type) is one range of the
+ * covering index meetings(org_id, type, held_at, …), only that type's window of it.
+ */
+export async function periodMeetings(q: Q, orgIds: readonly number[], since: ReadonlyMap<MeetingType, number>, to: number): Promise<Map<number, MeetingInfo[]>> {
   const out = new Map<number, MeetingInfo[]>();
-  if (!orgIds.length) return out;
+  const types = MEETING_TYPES.filter((t) => since.has(t));
+  if (!orgIds.length || !types.length) return out;
   const r = await arrays<[number, string, number, number, number, number | null, string | null, number]>(
     q,
     `SELECT m.org_id, m.type, m.held_at, m.expected, m.attended, m.minutes, m.lecturer_role, m.id
-       FROM meetings m WHERE m.org_id = ANY($1::int[]) AND m.type = ANY($2::text[]) AND m.held_at >= $3 AND m.held_at < $4
-      ORDER BY m.org_id, array_position($2::text[], m.type), m.held_at, m.id`,
-    [orgIds, MEETING_TYPES, from, to],
+       FROM meetings m JOIN unnest($2::text[], $3::int8[], $5::int[]) AS w(type, since, k) ON m.type = w.type
+      WHERE m.org_id = ANY($1::int[]) AND m.held_at >= w.since AND m.held_at < $4
+      ORDER BY m.org_id, w.k, m.held_at, m.id`,
+    [orgIds, types, types.map((t) => since.get(t)!), to, types.map((_, k) => k)],
   );
   for (const [org, type, heldAt, expected, attended, minutes, role, id] of r) {
     const m: MeetingInfo = {

@@ -5,7 +5,7 @@
  * covering-index query (store/facts.ts); report mail lives in the delivery log (store/report-mails.ts).
  */
 import type { Statement } from 'better-sqlite3';
-import { DOMAINS, MEETING_TYPES, type Domain } from '../../domain/types.js';
+import { DOMAINS, MEETING_TYPES, type Domain, type MeetingType } from '../../domain/types.js';
 import type {
   AlertFact,
   AssessmentFact,
@@ -80,24 +80,27 @@ export function loadReportOrgsOf(db: Db, codes: readonly string[]): OrgRow[] {
 }
 
 /**
- * Meetings held in [from, to) by the given branches, grouped by org row id; `id` is the meetings
- * row id as a string (translate with recordIdsOf in store/facts.ts). The VALUES list of types and CROSS JOINs
- * keep the loop order branch → type → index range, so each lookup is one seek in the covering
- * index meetings(org_id, type, held_at, …) and the table itself is never read.
+ * Meetings held before `to` by the given branches, each type's from its `since` instant, grouped by
+ * org row id; `id` is the meetings row id as a string (translate with recordIdsOf in store/facts.ts).
+ * The VALUES list of (type, since) and CROSS JOINs keep the loop order branch → type → index range,
+ * so each lookup is one seek in the covering index meetings(org_id, type, held_at, …) over just
+ * that type's range, and the table itself is never read.
  */
-export function periodMeetings(db: Db, orgIds: readonly number[], from: number, to: number): Map<number, MeetingInfo[]> {
+export function periodMeetings(db: Db, orgIds: readonly number[], since: ReadonlyMap<MeetingType, number>, to: number): Map<number, MeetingInfo[]> {
   const out = new Map<number, MeetingInfo[]>();
-  if (!orgIds.length) return out;
-  const values = MEETING_TYPES.map((_, k) => `(${k}, '${MEETING_TYPES[k]}')`).join(', ');
-  const sql = `WITH w(k, type) AS (VALUES ${values})
+  const types = MEETING_TYPES.filter((t) => since.has(t));
+  if (!orgIds.length || !types.length) return out;
+  const values = types.map(() => '(?, ?, ?)').join(', ');
+  const sql = `WITH w(k, type, since) AS (VALUES ${values})
     SELECT j.value, w.k, m.held_at, m.expected, m.attended, m.minutes, m.lecturer_role, m.id
     FROM json_each(?) j CROSS JOIN w CROSS JOIN meetings m
-    WHERE m.org_id = j.value AND m.type = w.type AND m.held_at >= ? AND m.held_at < ?`;
-  const rows = stmt(db, sql).raw().all(JSON.stringify(orgIds), from, to) as [number, number, number, number, number, number | null, string | null, number][];
+    WHERE m.org_id = j.value AND m.type = w.type AND m.held_at >= w.since AND m.held_at < ?`;
+  const params: unknown[] = types.flatMap((t, k) => [k, t, since.get(t)!]);
+  const rows = stmt(db, sql).raw().all(...params, JSON.stringify(orgIds), to) as [number, number, number, number, number, number | null, string | null, number][];
   for (const [org, k, heldAt, expected, attended, minutes, role, id] of rows) {
     const m: MeetingInfo = {
       id: String(id),
-      type: MEETING_TYPES[k]!,
+      type: types[k]!,
       heldAt,
       expected,
       attended,
