@@ -14,7 +14,7 @@ import type { Exemption } from '../domain/exemptions.js';
 import { branchFacts, evaluationInstant, foundedAfter, meetingSince, sinceKey } from './compute-facts.js';
 import { memberRaws } from './member-raws.js';
 import { MeetingsMemo } from './meetings-memo.js';
-import { paceHeap } from './heap-pace.js';
+import { paceHeap } from '../heap-pace.js';
 import { computeBranchReports, recentPeriods, type BranchRanks } from './compute.js';
 import { computeCommitteeSummaries } from './compute-committee.js';
 import { categoryScores, gradeOf, totalScore } from './compute-score.js';

@@ -21,7 +21,7 @@ import type { LiveFigureRow } from '../store/types/live.js';
 import { colourFacts, colourGrades, type ColourFacts, type ColourGrades } from './colour-sections.js';
 import { categoryScores, gradeOf, totalScore } from './compute-score.js';
 import { forEachFactsChunk, inputsOf, periodRecords, type OrgRow } from './gather.js';
-import { paceHeap } from './heap-pace.js';
+import { paceHeap } from '../heap-pace.js';
 import type { BranchFacts } from './types.js';
 
 /** The period live figures are of: the month `now` is in. */
@@ -44,7 +44,7 @@ export function liveFigureOf(f: BranchFacts, config: Config, p: Period, now: num
   return { org: f.org.code, period: p.label, computedAt: now, score, grade, stars, vetoed, colour: colours?.byCode.get(f.org.code)?.colour ?? null, categories, indicators };
 }
 
-/** Heap growth between the full pass's paced collections (./heap-pace.ts): its live set is ~130 MiB at 250,000 branches. */
+/** Heap growth between the full pass's paced collections (../heap-pace.ts): its live set is ~130 MiB at 250,000 branches. */
 const LIVE_PACE_STEP = 96 * 2 ** 20;
 
 export interface LiveRefresh {

@@ -27,7 +27,7 @@ import { chunkContext, chunkCount, chunkReports, renderChunk, type RenderedRepor
 import type { BranchRanks } from './compute.js';
 import { committeeSummaries, computeCommitteeSummaries, summaryRow, type SummaryRow } from './compute-committee.js';
 import { headlines, meetingsMemoFor, notEnded, reportBranches, reportHistory, type BuildOptions, type OrgRow } from './gather.js';
-import { paceHeap } from './heap-pace.js';
+import { paceHeap } from '../heap-pace.js';
 import { packedBuffers, type MeetingsMemo } from './meetings-memo.js';
 import { attachCommitteeRatingSections } from './rating-sections.js';
 import type { ReportFormat } from './render/index.js';

@@ -4,6 +4,7 @@ import type { Config } from '../../src/config/schema.js';
 import { shanghaiDateTime } from '../../src/domain/calendar.js';
 import type { Finding } from '../../src/domain/types.js';
 import type { ChannelName } from '../../src/notifiers/types.js';
+import { pacedCollections } from '../../src/heap-pace.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/port.js';
 // Runs on the store of the run (tempStore in ../helpers/store.js): SQLite or PostgreSQL.
@@ -187,6 +188,15 @@ describe('planning a big city in chunks', () => {
     finding('B3', 'lecture-quarterly', '2026-Q3', 'warning'),
   ];
   const deliveries = (s: AlertTestStore) => s.rows('SELECT dedup_key AS k, channel, recipient, not_before AS notBefore FROM deliveries ORDER BY dedup_key');
+
+  it('paces full collections between chunks once the heap grew by the step (a big city plans in bounded memory)', async () => {
+    await reconcile(t.store, findings, explicitScope(findings), baseConfig, at(NOW));
+    const before = pacedCollections();
+    // A step of one byte: every chunk after the first finds the heap grown, so it collects.
+    const r = await planDeliveries(t.store, baseConfig, AVAILABLE, at(NOW), { chunkRows: 1, paceStep: 1 });
+    expect(r.deliveries).toBeGreaterThan(3);
+    expect(pacedCollections() - before).toBeGreaterThanOrEqual(2);
+  });
 
   it('plans committee by committee with exactly the deliveries of one pass, and a re-run plans nothing', async () => {
     const onePass = await cityStore();

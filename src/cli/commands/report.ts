@@ -19,7 +19,7 @@ import { withExistingStore } from '../existing-db.js';
 import { fileWriter } from '../file-writer.js';
 import { buildReports, ReportError, type BuildResult } from '../../reports/gather.js';
 import { saveReports } from '../../reports/generate.js';
-import { paceHeap } from '../../reports/heap-pace.js';
+import { paceHeap } from '../../heap-pace.js';
 import type { BranchReport, CommitteeSummary } from '../../reports/types.js';
 import { renderBranch, renderCommittee, renderCommitteeParts, type ReportFormat, REPORT_FORMATS } from '../../reports/render/index.js';
 import { rankingRowOf, saveRankingRowsXlsx, type RankingRow } from '../../reports/xlsx.js';

@@ -1,7 +1,7 @@
-/** Paced full collections (src/reports/heap-pace.ts): only once the heap has grown by the step, and they free the garbage. */
+/** Paced full collections (src/heap-pace.ts): only once the heap has grown by the step, and they free the garbage. */
 import { getHeapStatistics } from 'node:v8';
 import { expect, it } from 'vitest';
-import { pacedCollections, paceHeap } from '../../src/reports/heap-pace.js';
+import { pacedCollections, paceHeap } from '../src/heap-pace.js';
 
 const MiB = 2 ** 20;
 
