@@ -11,6 +11,7 @@ import { DOMAINS, LEVELS, type Domain, type Finding, type Level, type MeetingTyp
 import {
   evaluateBranch,
   inLoadWindow,
+  requestsBeyondWindow,
   isMeetingCheckRule,
   loadWindow,
   meetingCheckWindow,
@@ -123,7 +124,7 @@ export function evalContext(config: Config, now: number, alsoEvaluate?: Readonly
 export async function evaluateChunk(store: Store, ids: readonly number[], ctx: EvalContext): Promise<BranchFindings[]> {
   const layout = ctx.tallies;
   const also = ctx.alsoEvaluate;
-  const fullIds = !layout ? ids : also?.size ? await idsWithRequests(store, ids, also) : [];
+  const fullIds = !layout ? ids : also?.size ? await idsWithRequests(store, ids, ctx) : [];
   const full = new Set(fullIds);
   const tallyIds = layout ? (full.size ? ids.filter((id) => !full.has(id)) : ids) : [];
   const [branches, meetings, tallied, rosters, details] = await Promise.all([
@@ -159,10 +160,21 @@ export async function evaluateChunk(store: Store, ids: readonly number[], ctx: E
   return chunk;
 }
 
-/** The ids (of `ids`) of branches with older periods to re-judge: read in full, never counted. */
-async function idsWithRequests(store: Store, ids: readonly number[], also: ReadonlyMap<string, readonly EvalRequest[]>): Promise<number[]> {
+/**
+ * The ids (of `ids`) of branches with older periods to re-judge: read in full, never counted. A
+ * branch whose requests are all of periods its window judges anyway (most open alerts) is not one.
+ */
+async function idsWithRequests(store: Store, ids: readonly number[], ctx: EvalContext): Promise<number[]> {
   const codes = await store.facts.branchesByIds(ids);
-  return codes.filter((b) => also.get(b.code)?.length).map((b) => b.id);
+  return codes.filter((b) => olderRequests(b, ctx)).map((b) => b.id);
+}
+
+/** A branch's requests for periods beyond its rules' windows (rules/evaluate.ts requestsBeyondWindow), or undefined for none. */
+function olderRequests(b: BranchRow, ctx: EvalContext): readonly EvalRequest[] | undefined {
+  const also = ctx.alsoEvaluate?.get(b.code);
+  if (!also?.length) return undefined;
+  const beyond = requestsBeyondWindow(also, ctx.rules.get(b.domain)!, ctx.now);
+  return beyond.length ? beyond : undefined;
 }
 
 /** Empty totals. */
@@ -268,8 +280,8 @@ function earliestRequested(also: readonly EvalRequest[], which: (rule: EvalReque
 async function olderMeetings(store: Store, branches: readonly BranchRow[], ctx: EvalContext): Promise<Map<number, LoadedMeeting[]>> {
   const since = new Map<number, number>();
   for (const b of branches) {
-    const also = ctx.alsoEvaluate?.get(b.code);
-    if (!also?.length) continue;
+    const also = olderRequests(b, ctx);
+    if (!also) continue;
     const earliest = earliestRequested(also, () => true);
     if (earliest !== Infinity) since.set(b.id, earliest);
   }
@@ -283,8 +295,8 @@ async function olderMeetings(store: Store, branches: readonly BranchRow[], ctx: 
 async function olderMeetingDetails(store: Store, branches: readonly BranchRow[], ctx: EvalContext): Promise<Map<number, MeetingDetail[]>> {
   const byStart = new Map<number, number[]>();
   for (const b of branches) {
-    const also = ctx.alsoEvaluate?.get(b.code);
-    if (!also?.length) continue;
+    const also = olderRequests(b, ctx);
+    if (!also) continue;
     const earliest = earliestRequested(also, isMeetingCheckRule);
     if (earliest >= ctx.detailsFrom!) continue;
     const list = byStart.get(earliest);

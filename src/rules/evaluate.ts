@@ -114,15 +114,35 @@ function windowsOf(rules: RulesConfig, now: number): Map<RuleId, readonly Period
   return windows;
 }
 
+/**
+ * The requests (of one branch, with its effective rules) that add a period to what evaluateBranch
+ * judges as of `now`: those it would not ignore (see there) and whose period is not already in the
+ * rule's window. A branch with none is judged exactly as without requests, so its window may be read
+ * as counts (the open alerts of a later day are mostly of window periods).
+ */
+export function requestsBeyondWindow(requests: readonly EvalRequest[], rules: RulesConfig, now: number): EvalRequest[] {
+  const windows = windowsOf(rules, now);
+  return requests.filter((r) => {
+    const p = requestedPeriod(r, rules);
+    return p !== null && !windows.get(r.rule)?.some((q) => q.label === p.label);
+  });
+}
+
+/** The period a request asks to judge, or null for one evaluateBranch ignores. */
+function requestedPeriod(r: EvalRequest, rules: RulesConfig): Period | null {
+  if (r.rule === 'term-expiry' || r.rule === 'member-absence' || r.rule === 'probation-due') return null;
+  const p = parsePeriod(r.period);
+  // A period of another kind than the rule now has (its period was changed in config) is no longer
+  // judged: the scope resolves its alert as 'period-changed' instead of leaving it open forever.
+  const kind = (rules[r.rule] as { period?: string } | undefined)?.period;
+  return !p || (kind !== undefined && p.kind !== kind) ? null : p;
+}
+
 function extraPeriods(requests: readonly EvalRequest[], rules: RulesConfig): Map<RuleId, Period[]> {
   const out = new Map<RuleId, Period[]>();
   for (const r of requests) {
-    if (r.rule === 'term-expiry' || r.rule === 'member-absence' || r.rule === 'probation-due') continue;
-    const p = parsePeriod(r.period);
-    // A period of another kind than the rule now has (its period was changed in config) is no longer
-    // judged: the scope resolves its alert as 'period-changed' instead of leaving it open forever.
-    const kind = (rules[r.rule] as { period?: string } | undefined)?.period;
-    if (!p || (kind !== undefined && p.kind !== kind)) continue;
+    const p = requestedPeriod(r, rules);
+    if (!p) continue;
     const list = out.get(r.rule);
     if (list) list.push(p);
     else out.set(r.rule, [p]);

@@ -1,5 +1,5 @@
 /** The rules engine: pure functions of (records, config, now). Import from here. */
-export { evaluateBranch, type BranchExtras } from './evaluate.js';
+export { evaluateBranch, requestsBeyondWindow, type BranchExtras } from './evaluate.js';
 export { evaluateAbsence, evaluateProbation, lastCompletedMonth, lastTookPart, monthNumber, monthStart, monthLabel, isCurrentMember, type MemberFacts, type MemberData } from './members.js';
 export { evaluateMeetingCheck, meetingCheckWindow, type MeetingDetailFacts } from './meeting-checks.js';
 export {

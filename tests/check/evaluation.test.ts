@@ -74,6 +74,38 @@ describe('runCheck on a real store', () => {
     expect(found.map(key)).toEqual(['B101 committee-monthly warning 2026-10', 'B102 committee-monthly warning 2026-05']);
   });
 
+  it('reads a branch whose open alerts are all of window periods as counts, with the findings of reading every meeting', async () => {
+    const config = shippedConfig();
+    // B101 and B201: periods their windows judge anyway (and a request evaluateBranch ignores); B102: an older month too.
+    const also = new Map([
+      ['B101', [{ rule: 'committee-monthly' as const, period: '2026-10' }, { rule: 'assembly-quarterly' as const, period: '2026-Q4' }]],
+      ['B201', [{ rule: 'assembly-quorum' as const, period: '2026-Q4' }, { rule: 'term-expiry' as const, period: '2027-03-01' }]],
+      ['B102', [{ rule: 'committee-monthly' as const, period: '2026-10' }, { rule: 'committee-monthly' as const, period: '2026-05' }]],
+    ]);
+    const readInFull: number[] = [];
+    const facts = new Proxy(t.store.facts, {
+      get: (target, prop, receiver) =>
+        prop === 'windowMeetings'
+          ? (ids: readonly number[], ...rest: [never, never]) => {
+              readInFull.push(...ids);
+              return target.windowMeetings(ids, ...rest);
+            }
+          : Reflect.get(target, prop, receiver),
+    });
+    const store = new Proxy(t.store, { get: (target, prop, receiver) => (prop === 'facts' ? facts : Reflect.get(target, prop, receiver)) });
+    const found = await runCheck(store, config, now, { alsoEvaluate: also });
+    const branches = await t.store.facts.branchesByIds(await t.store.facts.allBranchIds());
+    expect(readInFull).toEqual(branches.filter((b) => b.code === 'B102').map((b) => b.id));
+    const all: Finding[] = [];
+    for (const b of branches) {
+      all.push(...evaluateBranch(b, await t.store.facts.branchMeetingsBetween(b.id, 0, now), rulesFor(config, b.domain), now, also.get(b.code)));
+    }
+    expect(found.map(key)).toEqual(all.map(key));
+    expect(found.map((f) => f.message)).toEqual(all.map((f) => f.message));
+    expect(found.map(key)).toContain('B102 committee-monthly warning 2026-05');
+    expect(found.map(key)).toContain('B201 assembly-quorum warning 2026-Q4');
+  });
+
   it('hands on every evaluated branch chunk by chunk, clean ones included, in id order', async () => {
     const seen: BranchFindings[][] = [];
     const stats = await forEachBranchFindings(t.store, shippedConfig(), now, (c) => void seen.push(c), { chunkSize: 3 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { at, branch, config, meeting, rules } from './build.js';
-import { evaluateBranch, inLoadWindow, loadWindow, windowFor, type MeetingFacts } from '../../src/rules/index.js';
+import { evaluateBranch, inLoadWindow, loadWindow, requestsBeyondWindow, windowFor, type MeetingFacts } from '../../src/rules/index.js';
 import { DOMAINS, MEETING_TYPES } from '../../src/domain/types.js';
 import { shanghaiDate } from '../../src/domain/calendar.js';
 
@@ -100,5 +100,27 @@ describe('loadWindow', () => {
     }
     // The data is irregular enough to exercise most rules at every level.
     expect(seen.size).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe('requestsBeyondWindow', () => {
+  const r = rules();
+  const now = at('2026-11-15T10:00');
+
+  it('keeps only requests that add a period to what the rules judge anyway', () => {
+    const asked = [
+      { rule: 'committee-monthly' as const, period: '2026-11' }, // current month: in the window
+      { rule: 'committee-monthly' as const, period: '2026-10' }, // last completed month: in the window
+      { rule: 'committee-monthly' as const, period: '2026-05' }, // older: added
+      { rule: 'assembly-quarterly' as const, period: '2026-Q3' }, // last quarter: in the window
+      { rule: 'review-yearly' as const, period: '2024' }, // older year: added
+      { rule: 'committee-monthly' as const, period: '2026-Q2' }, // another kind than the rule has: ignored
+      { rule: 'term-expiry' as const, period: '2027-03-01' }, // never a period request
+      { rule: 'minutes-missing' as const, period: 'not-a-period' },
+    ];
+    expect(requestsBeyondWindow(asked, r, now)).toEqual([
+      { rule: 'committee-monthly', period: '2026-05' },
+      { rule: 'review-yearly', period: '2024' },
+    ]);
   });
 });
