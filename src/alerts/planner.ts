@@ -94,12 +94,15 @@ export const PLAN_CHUNK_ROWS = 20_000;
  */
 export const PLAN_PACE_STEP = 256 * 2 ** 20;
 
-/** How planDeliveries runs: rows per transaction, when the run really happens (see sendTime), heap growth between paced collections. */
+/** How planDeliveries runs: rows per transaction, when the run really happens (see sendTime). */
 export interface PlanRunOptions {
   chunkRows?: number;
   sendFrom?: number;
-  paceStep?: number;
+  /** Called after each chunk is written (default: paceHeap(PLAN_PACE_STEP)). */
+  afterChunk?: () => void;
 }
+
+const paceAfterChunk = () => paceHeap(PLAN_PACE_STEP);
 
 /**
  * Plan deliveries for every unplanned outbox row as of `now`: one digest per recipient, channels
@@ -121,7 +124,7 @@ export async function planDeliveries(store: Store, config: PlanConfig, available
     for (const k of ['outbox', 'stale', 'cappedSms', 'unreachable'] as const) total[k] += r[k];
     total.digests += written.digests;
     total.deliveries += written.deliveries;
-    paceHeap(opts.paceStep ?? PLAN_PACE_STEP);
+    (opts.afterChunk ?? paceAfterChunk)();
   }
   return total;
 }
