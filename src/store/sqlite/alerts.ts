@@ -217,18 +217,20 @@ export function alertSummaryByOrg(db: Db, start: number, end: number): Map<strin
  * Per alert id: the first sent_at of a delivery to the branch (role secretary or clerk) of a digest
  * carrying the alert at warning level or above, counting only events since the alert last opened
  * or reopened (a reopened alert's escalation clock starts again). Alerts never warned are absent.
+ * The CROSS JOINs and `+d.status` keep the loop order listed alert → its digest items → their
+ * deliveries: left to itself SQLite walked every sent delivery (the status index) and probed each
+ * one's items, a read that grows with the whole history (a later day at 20,000 branches: 9.0 ms per
+ * chunk of 400 alerts against 1.8 ms; tests/store/sqlite-warned-at-plan.test.ts).
  */
-export function warningsDeliveredAt(db: Db, alertIds: readonly number[]): Map<number, number> {
-  if (!alertIds.length) return new Map();
-  const rows = prepared(
-    db,
-    `SELECT i.alert_id AS alertId, min(d.sent_at) AS warnedAt
-       FROM alert_digest_items i
-       JOIN deliveries d ON d.digest_id = i.digest_id AND d.status = 'sent'
-      WHERE i.alert_id IN (SELECT value FROM json_each(?))
+export const WARNED_AT_SQL = `SELECT i.alert_id AS alertId, min(d.sent_at) AS warnedAt
+       FROM json_each(?) j CROSS JOIN alert_digest_items i CROSS JOIN deliveries d
+      WHERE i.alert_id = j.value AND d.digest_id = i.digest_id AND +d.status = 'sent'
         AND i.level <> 'reminder' AND i.role <> 'committee'
         AND i.event_id >= (SELECT max(e.id) FROM alert_events e WHERE e.alert_id = i.alert_id AND e.kind IN ('opened', 'reopened'))
-      GROUP BY i.alert_id`,
-  ).all(JSON.stringify(alertIds)) as { alertId: number; warnedAt: number }[];
+      GROUP BY i.alert_id`;
+
+export function warningsDeliveredAt(db: Db, alertIds: readonly number[]): Map<number, number> {
+  if (!alertIds.length) return new Map();
+  const rows = prepared(db, WARNED_AT_SQL).all(JSON.stringify(alertIds)) as { alertId: number; warnedAt: number }[];
   return new Map(rows.map((r) => [r.alertId, r.warnedAt]));
 }
