@@ -124,11 +124,14 @@ export function evalContext(config: Config, now: number, alsoEvaluate?: Readonly
 export async function evaluateChunk(store: Store, ids: readonly number[], ctx: EvalContext): Promise<BranchFindings[]> {
   const layout = ctx.tallies;
   const also = ctx.alsoEvaluate;
-  const fullIds = !layout ? ids : also?.size ? await idsWithRequests(store, ids, ctx) : [];
+  // With requests to re-judge, the branch rows come first (which branches have older periods decides
+  // how each is read), and serve the chunk too: one read of them either way.
+  const known = layout && also?.size ? await store.facts.branchesByIds(ids) : undefined;
+  const fullIds = !layout ? ids : known ? known.filter((b) => olderRequests(b, ctx)).map((b) => b.id) : [];
   const full = new Set(fullIds);
   const tallyIds = layout ? (full.size ? ids.filter((id) => !full.has(id)) : ids) : [];
   const [branches, meetings, tallied, rosters, details] = await Promise.all([
-    store.facts.branchesByIds(ids),
+    known ?? store.facts.branchesByIds(ids),
     fullIds.length ? store.facts.windowMeetings(fullIds, ctx.window, ctx.now) : new Map<number, LoadedMeeting[]>(),
     layout && tallyIds.length ? store.facts.windowTallies(tallyIds, layout) : undefined,
     ctx.memberRules ? store.members.rosters(ids) : undefined,
@@ -161,15 +164,10 @@ export async function evaluateChunk(store: Store, ids: readonly number[], ctx: E
 }
 
 /**
- * The ids (of `ids`) of branches with older periods to re-judge: read in full, never counted. A
- * branch whose requests are all of periods its window judges anyway (most open alerts) is not one.
+ * A branch's requests for periods beyond its rules' windows (rules/evaluate.ts requestsBeyondWindow),
+ * or undefined for none. A branch with some is read in full, never counted; one whose requests are
+ * all of periods its window judges anyway (most open alerts) is counted as if it had none.
  */
-async function idsWithRequests(store: Store, ids: readonly number[], ctx: EvalContext): Promise<number[]> {
-  const codes = await store.facts.branchesByIds(ids);
-  return codes.filter((b) => olderRequests(b, ctx)).map((b) => b.id);
-}
-
-/** A branch's requests for periods beyond its rules' windows (rules/evaluate.ts requestsBeyondWindow), or undefined for none. */
 function olderRequests(b: BranchRow, ctx: EvalContext): readonly EvalRequest[] | undefined {
   const also = ctx.alsoEvaluate?.get(b.code);
   if (!also?.length) return undefined;

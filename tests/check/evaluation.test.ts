@@ -83,6 +83,7 @@ describe('runCheck on a real store', () => {
       ['B102', [{ rule: 'committee-monthly' as const, period: '2026-10' }, { rule: 'committee-monthly' as const, period: '2026-05' }]],
     ]);
     const readInFull: number[] = [];
+    let rowReads = 0;
     const facts = new Proxy(t.store.facts, {
       get: (target, prop, receiver) =>
         prop === 'windowMeetings'
@@ -90,12 +91,18 @@ describe('runCheck on a real store', () => {
               readInFull.push(...ids);
               return target.windowMeetings(ids, ...rest);
             }
-          : Reflect.get(target, prop, receiver),
+          : prop === 'branchesByIds'
+            ? (ids: readonly number[]) => {
+                rowReads++;
+                return target.branchesByIds(ids);
+              }
+            : Reflect.get(target, prop, receiver),
     });
     const store = new Proxy(t.store, { get: (target, prop, receiver) => (prop === 'facts' ? facts : Reflect.get(target, prop, receiver)) });
     const found = await runCheck(store, config, now, { alsoEvaluate: also });
     const branches = await t.store.facts.branchesByIds(await t.store.facts.allBranchIds());
     expect(readInFull).toEqual(branches.filter((b) => b.code === 'B102').map((b) => b.id));
+    expect(rowReads).toBe(1); // one chunk: its branch rows read once, though they chose how to read it
     const all: Finding[] = [];
     for (const b of branches) {
       all.push(...evaluateBranch(b, await t.store.facts.branchMeetingsBetween(b.id, 0, now), rulesFor(config, b.domain), now, also.get(b.code)));
