@@ -1,8 +1,8 @@
 /**
  * Full garbage collections paced to the heap's growth, for the long chunked passes of a big city:
  * streamed reports (reports/stream.ts), the live figures, the evaluate tick's reconcile and
- * planning (jobs/cycle.ts, alerts/planner.ts). Beside log.ts: every layer may pace. V8 sizes its next full collection on the live heap and this process's heap limit
- * (~4 GiB here): with the ~400 MiB a 250,000-branch run keeps for its whole length, it let each
+ * planning (jobs/cycle.ts, alerts/planner.ts). Beside log.ts: every layer may pace. V8 sizes its
+ * next full collection on the live heap and this process's heap limit (~4 GiB here): with the ~400 MiB a 250,000-branch run keeps for its whole length, it let each
  * chunk's reports (promoted to the old generation while they are rendered and written) pile up to
  * 1.4 GiB of garbage before collecting: 1.8 GiB peak RSS where ~0.65 GiB was in use. `paceHeap()`
  * after a chunk collects in full once the heap has grown `step` above what the last collection

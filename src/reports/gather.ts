@@ -238,9 +238,14 @@ export async function periodInputs(store: Store, orgs: readonly OrgRow[], p: Per
   return inputsOf(await periodRecords(store, p, codes), orgs);
 }
 
-/** The memo key of forEachFactsChunk's reads for period p in chunks of `chunk`. */
+/** What identifies forEachFactsChunk's reads: the period, its per-type window, the chunking and the branch count. */
+function memoKey(p: Period, config: Config, chunk: number, branches: number): string {
+  return `${p.label}|${sinceKey(meetingSince(p, config))}|${chunk}|${branches}`;
+}
+
+/** A memo for forEachFactsChunk's reads of period p in chunks of `chunk`. */
 export function meetingsMemoFor(orgs: readonly OrgRow[], p: Period, config: Config, chunk: number, budget?: number): MeetingsMemo {
-  return new MeetingsMemo(`${p.label}|${sinceKey(meetingSince(p, config))}|${chunk}|${reportBranches(orgs, p).length}`, budget);
+  return new MeetingsMemo(memoKey(p, config, chunk, reportBranches(orgs, p).length), budget);
 }
 
 /**
@@ -264,7 +269,7 @@ export async function forEachFactsChunk(
   const inputs = loaded && loaded.period === p.label ? loaded : await periodInputs(store, orgs, p);
   const since = meetingSince(p, config);
   // A memo serves the same reads only: this period, these chunks.
-  const memoOf = memo && memo.key === `${p.label}|${sinceKey(since)}|${chunk}|${branches.length}` ? memo : undefined;
+  const memoOf = memo && memo.key === memoKey(p, config, chunk, branches.length) ? memo : undefined;
   for (let i = 0; i < branches.length; i += chunk) {
     const part = branches.slice(i, i + chunk);
     const read = async (ids: number[]) => {

@@ -6,8 +6,7 @@
  * parses four values a meeting instead of seven.
  */
 import { DOMAINS, MEETING_TYPES, type Domain, type LecturerRole, type MeetingType } from '../../domain/types.js';
-import type { TypeWindow } from '../../domain/facts.js';
-import type { TallyLayout } from '../../domain/facts.js';
+import type { TallyLayout, TypeWindow } from '../../domain/facts.js';
 import { byTypeSql, decodeTallies, decodeTallyText, listedCondition, oneRangePerType, sliceIndexByTypeSql, TYPE_RANK, typeRanges } from '../rows/window-tallies.js';
 import type { BranchRow, LoadedMeeting, OrgHeader } from '../types/facts.js';
 import { branchIdsBelow } from './org-tree.js';
